@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every test, in stages. A stage whose prerequisite is missing fails the run in CI
+ * (CI=true) and is skipped loudly elsewhere, with how to get it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const inCI = process.env.CI === 'true' || process.env.CI === '1';
+const only = process.argv.slice(2);
+
+/** @type {{ name: string, command: string, args: string[], missing?: () => string | null }[]} */
+const stages = [
+  { name: 'react18 test deps', command: 'npm', args: ['ci', '--prefix', 'test/react18', '--no-audit', '--no-fund'] },
+  { name: 'typecheck', command: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
+  { name: 'build', command: 'npm', args: ['run', 'build'] },
+  { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
+  { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+];
+
+const results = [];
+for (const stage of stages) {
+  if (only.length > 0 && !only.some((name) => stage.name.includes(name))) continue;
+  const missing = stage.missing?.();
+  if (missing) {
+    if (inCI) {
+      console.error(`\n✗ ${stage.name}: prerequisite missing in CI — ${missing}`);
+      results.push({ stage: stage.name, ok: false });
+      continue;
+    }
+    console.warn(`\n!!! SKIPPED ${stage.name}: ${missing}\n`);
+    results.push({ stage: stage.name, ok: true, skipped: true });
+    continue;
+  }
+  console.log(`\n▶ ${stage.name}: ${stage.command} ${stage.args.join(' ')}`);
+  const started = Date.now();
+  const { status } = spawnSync(stage.command, stage.args, { cwd: root, stdio: 'inherit', env: process.env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`${status === 0 ? '✓' : '✗'} ${stage.name} (${seconds} s)`);
+  results.push({ stage: stage.name, ok: status === 0 });
+}
+
+console.log('\nSummary');
+for (const { stage, ok, skipped } of results) console.log(`  ${skipped ? 'SKIPPED' : ok ? 'ok     ' : 'FAILED '} ${stage}`);
+const passed = results.filter((r) => r.ok && !r.skipped).length;
+const failed = results.filter((r) => !r.ok).length;
+const skipped = results.filter((r) => r.skipped).length;
+console.log(`stages: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);

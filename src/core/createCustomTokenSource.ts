@@ -1,0 +1,20 @@
+import { CustomTokenSource, type CustomTokenSourceConfig } from './CustomTokenSource';
+import type { TokenGenerator } from './types';
+
+/**
+ * Builds a LiveKit token source around the app's own generator, outside React. In components,
+ * use `useCustomTokenSource`, which keeps one source across renders.
+ *
+ * @example
+ * ```ts
+ * const source = createCustomTokenSource(async (request, { signal }) => {
+ *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   return res.json(); // { serverUrl, participantToken }
+ * });
+ * const { serverUrl, participantToken } = await source.fetch({ roomName: 'standup' });
+ * await room.connect(serverUrl, participantToken);
+ * ```
+ */
+export function createCustomTokenSource(generator: TokenGenerator, config?: CustomTokenSourceConfig): CustomTokenSource {
+  return new CustomTokenSource(generator, config);
+}

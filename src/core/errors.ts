@@ -1,0 +1,85 @@
+/**
+ * Every failure this package reports, as one class with a stable `code` per kind.
+ *
+ * Token codes come from the token source, session codes from the session provider.
+ */
+export type CustomTokenErrorCode =
+  /** The options passed to `fetch` are not valid fetch options. */
+  | 'invalid_options'
+  /** The generator threw or rejected. */
+  | 'generator_failed'
+  /** The generator did not settle within `timeoutMs`. */
+  | 'timeout'
+  /** The fetch was aborted: unmount, newer options, or an explicit cancel. */
+  | 'aborted'
+  /** A token endpoint answered with a non-2xx HTTP status. */
+  | 'http'
+  /** The generator returned something that is not a usable token response. */
+  | 'invalid_response'
+  /** The token has already expired (or has no lifetime left). */
+  | 'expired'
+  /** The token does not grant what was asked for (room, identity or agent). */
+  | 'mismatch'
+  /** LiveKit refused or lost the connection; `reason` names LiveKit's `ConnectionErrorReason`. */
+  | 'connection_failed'
+  /** The dispatched agent never became ready, or left. */
+  | 'agent_failed';
+
+export interface CustomTokenErrorOptions {
+  cause?: unknown;
+  /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator). */
+  status?: number;
+  /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
+  serverCode?: string;
+  /** Whether retrying the same request may succeed. Defaults by code. */
+  retryable?: boolean;
+  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …). */
+  reason?: string;
+  /** The agent's failure reasons, for `agent_failed`. */
+  failureReasons?: readonly string[];
+}
+
+const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeout']);
+
+/**
+ * The one error class of `livekit-custom-token-react`. Branch on `code`; `cause` holds the
+ * original error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await source.fetch({ roomName: 'standup' });
+ * } catch (error) {
+ *   if (isCustomTokenError(error) && error.code === 'http' && error.status === 401) signIn();
+ * }
+ * ```
+ */
+export class CustomTokenError extends Error {
+  override readonly name = 'CustomTokenError';
+  readonly code: CustomTokenErrorCode;
+  readonly status: number | undefined;
+  readonly serverCode: string | undefined;
+  readonly retryable: boolean;
+  readonly reason: string | undefined;
+  readonly failureReasons: readonly string[];
+
+  constructor(code: CustomTokenErrorCode, message: string, options: CustomTokenErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.serverCode = options.serverCode;
+    this.reason = options.reason;
+    this.failureReasons = options.failureReasons ?? [];
+    this.retryable = options.retryable ?? (RETRYABLE_BY_DEFAULT.has(code) || isRetryableStatus(options.status));
+  }
+}
+
+/** `true` for a {@link CustomTokenError}, also one thrown by another copy of this package. */
+export function isCustomTokenError(value: unknown): value is CustomTokenError {
+  return value instanceof CustomTokenError || (value instanceof Error && value.name === 'CustomTokenError' && 'code' in value);
+}
+
+/** 5xx and 429 are worth retrying; every other status is final. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  return status !== undefined && (status >= 500 || status === 429);
+}

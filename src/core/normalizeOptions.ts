@@ -1,0 +1,94 @@
+import type { RoomConfigurationObject } from 'livekit-client';
+import { CustomTokenError } from './errors';
+import type { TokenFetchOptions, TokenRequest } from './types';
+
+const STRING_KEYS = [
+  'roomName',
+  'participantName',
+  'participantIdentity',
+  'participantMetadata',
+  'agentName',
+  'agentMetadata',
+  'deployment',
+] as const satisfies readonly (keyof TokenFetchOptions)[];
+
+/**
+ * Turns fetch options into the generator's request: known keys only, `undefined` and empty
+ * attribute maps dropped, attributes sorted, and agent options packaged as `roomConfig`.
+ * Unknown keys are ignored (LiveKit's own source throws on them). Two option objects that
+ * mean the same thing give requests with the same {@link requestKey}.
+ *
+ * @throws {CustomTokenError} `invalid_options` for a known key with a non-string value.
+ */
+export function normalizeOptions(options: TokenFetchOptions | undefined): TokenRequest {
+  const request: Record<string, unknown> = {};
+  const source = (options ?? {}) as Record<string, unknown>;
+
+  for (const key of STRING_KEYS) {
+    const value = source[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') {
+      throw new CustomTokenError('invalid_options', `Token fetch option \`${key}\` must be a string, got ${describe(value)}.`);
+    }
+    request[key] = value;
+  }
+
+  const attributes = normalizeAttributes(source.participantAttributes);
+  if (attributes) request.participantAttributes = attributes;
+
+  const roomConfig = packageRoomConfig(request as TokenRequest);
+  if (roomConfig) request.roomConfig = roomConfig;
+
+  return deepFreeze(request) as TokenRequest;
+}
+
+/** A stable string for a normalised request: equal options, equal keys. */
+export function requestKey(request: TokenRequest): string {
+  return JSON.stringify(request);
+}
+
+function normalizeAttributes(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new CustomTokenError(
+      'invalid_options',
+      `Token fetch option \`participantAttributes\` must be an object of strings, got ${describe(value)}.`,
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [name, attribute] of entries) {
+    if (typeof attribute !== 'string') {
+      throw new CustomTokenError(
+        'invalid_options',
+        `Token fetch option \`participantAttributes.${name}\` must be a string, got ${describe(attribute)}.`,
+      );
+    }
+  }
+  if (entries.length === 0) return undefined;
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function packageRoomConfig(request: TokenRequest): RoomConfigurationObject | undefined {
+  const { agentName, agentMetadata, deployment } = request;
+  if (agentName === undefined && agentMetadata === undefined && deployment === undefined) return undefined;
+  const agent: Record<string, string> = {};
+  if (agentName !== undefined) agent.agentName = agentName;
+  if (agentMetadata !== undefined) agent.metadata = agentMetadata;
+  if (deployment !== undefined) agent.deployment = deployment;
+  return { agents: [agent] } as RoomConfigurationObject;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,100 @@
+import type { RoomConfigurationObject, TokenSourceFetchOptions } from 'livekit-client';
+import type { CustomTokenError } from './errors';
+
+/** The fetch options `useSession` passes to a token source (livekit-client's own type). */
+export type TokenFetchOptions = TokenSourceFetchOptions;
+
+/**
+ * What a generator receives: the normalised fetch options and, when an agent was asked for,
+ * a ready `roomConfig` in LiveKit's `RoomConfiguration` shape, to pass on as `room_config`.
+ */
+export interface TokenRequest extends Readonly<TokenFetchOptions> {
+  readonly roomConfig?: RoomConfigurationObject;
+}
+
+/** The second argument of a generator. */
+export interface TokenGeneratorContext {
+  /** Aborted on timeout, unmount, newer options or `cancel()`. Pass it to `fetch`. */
+  readonly signal: AbortSignal;
+  /** 1 for the first try, 2 for the first retry, … */
+  readonly attempt: number;
+}
+
+/** What a generator resolves to. snake_case (`server_url`, `participant_token`) is accepted too. */
+export interface TokenResponse {
+  /** `wss:`/`ws:` (or `https:`/`http:`) URL of the LiveKit server. */
+  serverUrl: string;
+  /** The participant's JWT. */
+  participantToken: string;
+}
+
+/**
+ * The app's own way of minting a token.
+ *
+ * @example
+ * ```ts
+ * const generator: TokenGenerator = async (request, { signal }) => {
+ *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   return res.json();
+ * };
+ * ```
+ */
+export type TokenGenerator = (request: TokenRequest, context: TokenGeneratorContext) => Promise<TokenResponse>;
+
+/** The video grant of a LiveKit token, as far as this package reads it. */
+export interface TokenGrants {
+  room?: string;
+  roomJoin?: boolean;
+  roomAdmin?: boolean;
+  roomCreate?: boolean;
+  canPublish?: boolean;
+  canSubscribe?: boolean;
+  canPublishData?: boolean;
+  canPublishSources?: string[];
+  canUpdateOwnMetadata?: boolean;
+  hidden?: boolean;
+  agent?: boolean;
+  [grant: string]: unknown;
+}
+
+/** A validated token with what was read from it. Times are local-clock milliseconds. */
+export interface TokenDetails {
+  readonly serverUrl: string;
+  readonly participantToken: string;
+  readonly identity: string | undefined;
+  readonly name: string | undefined;
+  readonly room: string | undefined;
+  readonly grants: Readonly<TokenGrants>;
+  readonly agentNames: readonly string[];
+  /** Local time the token arrived. */
+  readonly receivedAt: number;
+  /** Local time the token expires, from its own lifetime; `null` when it carries no `exp`. */
+  readonly expiresAt: number | null;
+  /** Local time from which the token is refreshed instead of reused; `null` = never reused. */
+  readonly staleAt: number | null;
+}
+
+/** `idle` before the first fetch, then `fetching`, `ready` or `error`. */
+export type TokenStatusKind = 'idle' | 'fetching' | 'ready' | 'error';
+
+/** The observable state of a token source for its current options. Immutable; compare by reference. */
+export interface TokenSnapshot {
+  readonly status: TokenStatusKind;
+  /** The latest valid token for the current options, kept while a refresh runs or fails. */
+  readonly token: TokenDetails | null;
+  readonly expiresAt: number | null;
+  readonly identity: string | undefined;
+  readonly room: string | undefined;
+  readonly grants: Readonly<TokenGrants> | undefined;
+  /** The last failure for the current options; cleared by the next success. */
+  readonly error: CustomTokenError | null;
+  /** Generator calls made by this source so far. */
+  readonly generatorCalls: number;
+}
+
+/** Telemetry: one call per notable step. */
+export type TokenSourceEvent =
+  | { type: 'fetch'; request: TokenRequest; attempt: number }
+  | { type: 'success'; request: TokenRequest; token: TokenDetails }
+  | { type: 'cache-hit'; request: TokenRequest; token: TokenDetails }
+  | { type: 'error'; request: TokenRequest; error: CustomTokenError; willRetry: boolean };

@@ -1,0 +1,67 @@
+import { QueryClientContext } from '@tanstack/react-query';
+import * as React from 'react';
+import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource';
+import type { TokenGenerator } from '../core/types';
+import { useLatest } from './useLatest';
+
+/** Options of {@link useCustomTokenSource}: those of `createCustomTokenSource`. */
+export type UseCustomTokenSourceOptions = CustomTokenSourceConfig;
+
+const noop = () => {};
+
+/**
+ * A LiveKit token source around the app's own generator, stable for the component's life, to
+ * hand to `useSession`. The generator may be an inline function: the latest one is called.
+ * Tokens are cached by the value of the fetch options, so inline option objects are fine.
+ * The app's `QueryClient` is used when one is in context (tokens show in its devtools).
+ * Fetches in flight are aborted when the component unmounts.
+ *
+ * `queryClient`, `scope` and `initialToken` are read once; the other options may change.
+ *
+ * @example
+ * ```tsx
+ * function Call({ roomName }: { roomName: string }) {
+ *   const auth = useAuth();
+ *   const source = useCustomTokenSource(async (request, { signal }) => {
+ *     const res = await fetch('/api/token', {
+ *       method: 'POST',
+ *       headers: { authorization: `Bearer ${auth.token}` },
+ *       body: JSON.stringify(request),
+ *       signal,
+ *     });
+ *     return res.json();
+ *   });
+ *   const session = useSession(source, { roomName });
+ *   return <SessionProvider session={session}>…</SessionProvider>;
+ * }
+ * ```
+ */
+export function useCustomTokenSource(generator: TokenGenerator, options: UseCustomTokenSourceOptions = {}): CustomTokenSource {
+  const contextClient = React.useContext(QueryClientContext);
+  const generatorRef = useLatest(generator);
+  const optionsRef = useLatest(options);
+  const [source] = React.useState(
+    () =>
+      new CustomTokenSource((request, context) => generatorRef.current(request, context), {
+        ...options,
+        queryClient: options.queryClient ?? contextClient,
+        onEvent: (event) => optionsRef.current.onEvent?.(event),
+      }),
+  );
+
+  const { timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs } = options;
+  React.useEffect(() => {
+    source.configure({
+      timeoutMs,
+      refreshMarginMs,
+      retries,
+      retryDelayMs,
+      maxRetryDelayMs,
+      onEvent: (event) => optionsRef.current.onEvent?.(event),
+    });
+  }, [source, optionsRef, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs]);
+
+  // Holding a subscription keeps the source alive; the last one leaving aborts what is in flight.
+  React.useEffect(() => source.subscribe(noop), [source]);
+  return source;
+}

@@ -1,0 +1,33 @@
+import * as React from 'react';
+import type { CustomTokenSource } from '../core/CustomTokenSource';
+import type { TokenSnapshot } from '../core/types';
+import { useMaybeTokenSourceContext } from '../context/TokenSourceContext';
+
+/** What {@link useTokenStatus} returns: the token snapshot and a stable `refresh`. */
+export interface UseTokenStatusReturn extends TokenSnapshot {
+  /** Fetches a new token for the current options now. Never rejects. */
+  refresh: () => Promise<void>;
+}
+
+/**
+ * The token status of a source: `status`, `expiresAt`, `identity`, `room`, `grants`, `error`.
+ * Reads the session's source inside `<CustomTokenSessionProvider>`, or the one passed in.
+ * Re-renders only when the snapshot changes; server-rendering safe.
+ *
+ * @example
+ * ```tsx
+ * function TokenBadge() {
+ *   const { status, identity, expiresAt } = useTokenStatus();
+ *   return <span>{status === 'ready' ? `${identity} until ${new Date(expiresAt!).toLocaleTimeString()}` : status}</span>;
+ * }
+ * ```
+ */
+export function useTokenStatus(source?: CustomTokenSource): UseTokenStatusReturn {
+  const sourceFromContext = useMaybeTokenSourceContext();
+  const target = source ?? sourceFromContext;
+  if (!target) {
+    throw new Error('useTokenStatus must be used within <CustomTokenSessionProvider>, or be given a source: useTokenStatus(source).');
+  }
+  const snapshot = React.useSyncExternalStore(target.subscribe, target.getSnapshot, target.getServerSnapshot);
+  return React.useMemo(() => ({ ...snapshot, refresh: target.refresh }), [snapshot, target]);
+}

@@ -1,0 +1,31 @@
+import { cleanup } from '@testing-library/react';
+import { TextDecoder, TextEncoder } from 'node:util';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+
+// jsdom replaces the global Uint8Array with its own realm's, so bytes from TextEncoder fail
+// jose's `instanceof Uint8Array` (jose signs the real tokens tests mint with livekit-server-sdk).
+// Put Node's realm back, as one realm is what a browser has.
+const NodeUint8Array = Object.getPrototypeOf(new TextEncoder().encode('')).constructor as typeof Uint8Array;
+Object.assign(globalThis, { TextEncoder, TextDecoder, Uint8Array: NodeUint8Array });
+
+/**
+ * Every test fails on an unhandled promise rejection, the defect this package exists to remove.
+ */
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeEach(() => {
+  unhandled.length = 0;
+  process.on('unhandledRejection', onUnhandled);
+});
+
+afterEach(async () => {
+  cleanup();
+  vi.useRealTimers();
+  // Let rejections of the test's last microtasks surface before checking.
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off('unhandledRejection', onUnhandled);
+  expect(unhandled, 'unhandled promise rejections').toEqual([]);
+});
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

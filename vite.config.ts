@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vite';
+
+/** Peers and server-only dependencies: never bundled (a second livekit-client breaks `instanceof`). */
+const external = [
+  /^react($|\/)/,
+  /^react-dom($|\/)/,
+  /^livekit-client($|\/)/,
+  /^@livekit\//,
+  /^@tanstack\//,
+  /^livekit-server-sdk($|\/)/,
+  /^zod($|\/)/,
+  /^server-only$/,
+  /^node:/,
+];
+
+const entry: Record<string, string> = { index: 'src/index.ts' };
+for (const [name, file] of Object.entries({ 'server/index': 'src/server/index.ts', 'server/browser': 'src/server/browser.ts' })) {
+  if (existsSync(file)) entry[name] = file;
+}
+
+/**
+ * Library build: the client entry (with a `'use client'` banner, for React Server Components)
+ * and the `/server` entry, ES modules with peers external. Types come from `tsc -p tsconfig.build.json`.
+ */
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    minify: false,
+    emptyOutDir: true,
+    lib: { entry, formats: ['es'] },
+    rolldownOptions: {
+      external,
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        banner: (chunk) => (chunk.isEntry && chunk.name === 'index' ? "'use client';" : ''),
+      },
+    },
+  },
+});

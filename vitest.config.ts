@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const react18 = fileURLToPath(new URL('./test/react18/node_modules', import.meta.url));
+
+/** Packages that import React: inlined in the React 18 run so the alias reaches them too. */
+const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@livekit\/components-react/];
+
+const shared = {
+  include: ['test/**/*.test.{ts,tsx}'],
+  exclude: ['test/e2e/**', 'test/storybook/**', 'test/nextjs/**', 'test/package/**'],
+  environment: 'jsdom',
+  setupFiles: ['test/setup.ts'],
+  restoreMocks: true,
+} satisfies TestProjectInlineConfiguration['test'];
+
+/**
+ * Unit and component tests, run twice: against React 19 (the dev dependency) and React 18
+ * (`test/react18`, installed by `npm test`, aliased in).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: false, test: { ...shared, name: 'react19', env: { EXPECTED_REACT_MAJOR: '19' } } },
+      {
+        extends: false,
+        resolve: {
+          alias: [
+            { find: /^react$/, replacement: `${react18}/react/index.js` },
+            { find: /^react\/(.*)$/, replacement: `${react18}/react/$1` },
+            { find: /^react-dom$/, replacement: `${react18}/react-dom/index.js` },
+            { find: /^react-dom\/(.*)$/, replacement: `${react18}/react-dom/$1` },
+          ],
+        },
+        test: {
+          ...shared,
+          name: 'react18',
+          env: { EXPECTED_REACT_MAJOR: '18' },
+          server: { deps: { inline: reactConsumers } },
+        },
+      },
+    ],
+  },
+});
