@@ -21,9 +21,8 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { extends: false, test: { ...shared, name: 'react19', env: { EXPECTED_REACT_MAJOR: '19' } } },
+      { test: { ...shared, name: 'react19', env: { EXPECTED_REACT_MAJOR: '19' } } },
       {
-        extends: false,
         resolve: {
           alias: [
             { find: /^react$/, replacement: `${react18}/react/index.js` },

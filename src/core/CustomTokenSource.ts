@@ -1,6 +1,7 @@
 import {
   QueryClient,
   focusManager,
+  hashKey,
   isCancelledError,
   onlineManager,
   type FetchQueryOptions,
@@ -100,14 +101,16 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /**
    * Returns a token for `options`: the cached one while fresh, else a new one from the
-   * generator (one call in flight per option set). `force` always asks the generator.
-   * Rejects with a {@link CustomTokenError}; a rejection nobody awaits is not reported as
-   * unhandled, since the snapshot and `onEvent` already carry it.
+   * generator (one call in flight per option set). Rejects with a {@link CustomTokenError}.
+   *
+   * `force` always asks the generator and never rejects: `useSession` fires forced fetches
+   * on `end()` and after a disconnect without awaiting them. If the generator fails, the
+   * failure lands in the snapshot and `onEvent`, and the promise resolves with the last token
+   * for `options` that has not expired, or else with the next one fetched for them.
    */
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
-    const result = this.#fetch(options, force === true);
-    result.catch(noop);
-    return result;
+    if (force === true) return this.#fetch(options, true).catch(() => this.#lastOrNextToken(options));
+    return this.#fetch(options, false);
   }
 
   /** Fetches a new token for the current options now. Never rejects; failures land in the snapshot. */
@@ -172,6 +175,21 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         ? new CustomTokenError('aborted', 'The token fetch was aborted (newer options, unmount or cancel()).', { cause: error })
         : toGeneratorError(error);
     }
+  }
+
+  /** The unexpired token cached for `options`, or a promise of the next one that arrives. */
+  #lastOrNextToken(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
+    const queryKey = [QUERY_KEY_ROOT, this.#scope, requestKey(normalizeOptions(options))];
+    const cache = this.#client.getQueryCache();
+    const last = cache.find<TokenDetails>({ queryKey, exact: true })?.state.data;
+    if (last && (last.expiresAt === null || last.expiresAt > Date.now())) return Promise.resolve(toResponse(last));
+    return new Promise((resolve) => {
+      const unsubscribe = cache.subscribe((event) => {
+        if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryHash !== hashKey(queryKey)) return;
+        unsubscribe();
+        resolve(toResponse(event.query.state.data as TokenDetails));
+      });
+    });
   }
 
   /** Makes `request` the current one, aborting fetches for any other options. */
