@@ -285,7 +285,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #refreshIfStale(): void {
     const query = this.#currentQuery();
     if (!this.#current || this.#connected || !query || query.state.fetchStatus !== 'idle') return;
-    if (query.isStaleByTime(staleTimeOf(query.state.data))) void this.fetch(this.#current.request);
+    if (query.isStaleByTime(staleTimeOf(query.state.data))) this.fetch(this.#current.request).catch(noop);
   }
 
   #currentQuery(): Query<TokenDetails, CustomTokenError> | undefined {

@@ -1,0 +1,147 @@
+import { QueryClient } from '@tanstack/query-core';
+import { TokenSourceConfigurable } from 'livekit-client';
+import { describe, expect, it } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { CustomTokenError } from '../../src/core/errors';
+import { controlledGenerator, mintingGenerator } from '../helpers/generators';
+
+describe('CustomTokenSource cache', () => {
+  it("is an instance of livekit-client's TokenSourceConfigurable, so useSession passes it options", () => {
+    expect(createCustomTokenSource(mintingGenerator())).toBeInstanceOf(TokenSourceConfigurable);
+  });
+
+  it('reuses a fresh token for the same options', async () => {
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator);
+    const first = await source.fetch({ roomName: 'A' });
+    const second = await source.fetch({ roomName: 'A' });
+    expect(second).toEqual(first);
+    expect(generator).toHaveBeenCalledTimes(1);
+  });
+
+  it('treats undefined options and empty attributes like absent ones', async () => {
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator);
+    await source.fetch({ roomName: 'A' });
+    await source.fetch({ roomName: 'A', participantName: undefined, participantAttributes: {} });
+    expect(generator).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps one token per option set, so toggling back and forth mints each once', async () => {
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator);
+    for (const roomName of ['A', 'B', 'A', 'B', 'A']) await source.fetch({ roomName });
+    expect(generator).toHaveBeenCalledTimes(2);
+  });
+
+  it('makes one generator call for concurrent fetches of the same options', async () => {
+    const { generator, calls } = controlledGenerator();
+    const source = createCustomTokenSource(generator);
+    const fetches = [source.fetch({ roomName: 'A' }), source.fetch({ roomName: 'A' }), source.fetch({ roomName: 'A' })];
+    await Promise.resolve();
+    expect(generator).toHaveBeenCalledTimes(1);
+    await calls[0]!.resolve();
+    const [a, b, c] = await Promise.all(fetches);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+  });
+
+  it('always calls the generator for a forced fetch', async () => {
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator);
+    await source.fetch({ roomName: 'A' });
+    await source.fetch({ roomName: 'A' }, true);
+    expect(generator).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not reuse a token a forced fetch replaced, even when that forced fetch failed', async () => {
+    let failing = false;
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(async (request, context) => {
+      if (failing) throw new Error('token service down');
+      return generator(request, context);
+    });
+    await source.fetch({ roomName: 'A' });
+    failing = true;
+    await source.fetch({ roomName: 'A' }, true);
+    failing = false;
+    await source.fetch({ roomName: 'A' });
+    expect(generator).toHaveBeenCalledTimes(2);
+  });
+
+  it('resolves a failed forced fetch with the last unexpired token instead of rejecting', async () => {
+    let failing = false;
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(async (request, context) => {
+      if (failing) throw new Error('token service down');
+      return generator(request, context);
+    });
+    const first = await source.fetch({ roomName: 'A' });
+    failing = true;
+    await expect(source.fetch({ roomName: 'A' }, true)).resolves.toEqual(first);
+    expect(source.getSnapshot().error).toBeInstanceOf(CustomTokenError);
+  });
+
+  it('resolves a failed forced fetch with no token in hand once the next fetch succeeds', async () => {
+    let failing = true;
+    const source = createCustomTokenSource(async (request, context) => {
+      if (failing) throw new Error('token service down');
+      return mintingGenerator()(request, context);
+    });
+    let forced: { serverUrl: string } | undefined;
+    void source.fetch({ roomName: 'A' }, true).then((response) => (forced = response));
+    await expect.poll(() => source.getSnapshot().status).toBe('error');
+    expect(forced).toBeUndefined();
+    failing = false;
+    const next = await source.fetch({ roomName: 'A' });
+    await expect.poll(() => forced).toEqual(next);
+  });
+
+  it('rejects a normal fetch with the generator failure, typed', async () => {
+    const source = createCustomTokenSource(async () => {
+      throw new Error('user is not signed in');
+    });
+    const error = await source.fetch({ roomName: 'A' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CustomTokenError);
+    expect(error).toMatchObject({ code: 'generator_failed', message: 'The token generator failed: user is not signed in' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('rejects options of the wrong type with invalid_options, without calling the generator', async () => {
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator);
+    const error = await source.fetch({ roomName: 42 as unknown as string }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_options', message: 'Token fetch option `roomName` must be a string, got number 42.' });
+    expect(generator).not.toHaveBeenCalled();
+  });
+
+  it("packages agent options as a RoomConfiguration-shaped roomConfig for the generator", async () => {
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator);
+    await source.fetch({ roomName: 'A', agentName: 'helper', agentMetadata: '{"tone":"warm"}' });
+    expect(generator.mock.calls[0]![0]).toEqual({
+      roomName: 'A',
+      agentName: 'helper',
+      agentMetadata: '{"tone":"warm"}',
+      roomConfig: { agents: [{ agentName: 'helper', metadata: '{"tone":"warm"}' }] },
+    });
+  });
+
+  it("uses the app's QueryClient, where tokens can be seen under the livekit-custom-token key", async () => {
+    const queryClient = new QueryClient();
+    const source = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'call' });
+    await source.fetch({ roomName: 'A' });
+    const [[queryKey, token]] = queryClient.getQueriesData({ queryKey: ['livekit-custom-token', 'call'] });
+    expect(queryKey[2]).toBe('{"roomName":"A"}');
+    expect(token).toMatchObject({ room: 'A', identity: 'alice' });
+  });
+
+  it('starts from an initial token without calling the generator', async () => {
+    const generator = mintingGenerator();
+    const initial = await mintingGenerator()({ roomName: 'A' }, { signal: new AbortController().signal, attempt: 1 });
+    const source = createCustomTokenSource(generator, { initialToken: { options: { roomName: 'A' }, response: initial } });
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    await expect(source.fetch({ roomName: 'A' })).resolves.toEqual(initial);
+    expect(generator).not.toHaveBeenCalled();
+  });
+});
