@@ -1,5 +1,6 @@
 export { CustomTokenSource, type CustomTokenSourceConfig } from './core/CustomTokenSource';
 export { createCustomTokenSource } from './core/createCustomTokenSource';
+export { createEndpointGenerator, type EndpointGeneratorOptions } from './core/createEndpointGenerator';
 export { CustomTokenError, isCustomTokenError, type CustomTokenErrorCode, type CustomTokenErrorOptions } from './core/errors';
 export type {
   TokenDetails,

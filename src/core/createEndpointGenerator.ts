@@ -1,0 +1,104 @@
+import { CustomTokenError } from './errors';
+import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types';
+
+/** Options of {@link createEndpointGenerator}. */
+export interface EndpointGeneratorOptions {
+  /**
+   * Extra request headers, or a (possibly async) function returning them, called before every
+   * attempt — so a short-lived auth token is read fresh each time.
+   * @defaultValue none (`Content-Type: application/json` is always sent)
+   */
+  headers?: HeadersInit | ((request: TokenRequest, context: TokenGeneratorContext) => HeadersInit | Promise<HeadersInit>);
+  /** The `fetch` to use (a wrapped one, or one with cookies handled). @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch;
+  /** Sent as the request's `credentials`. @defaultValue the `fetch` default (`'same-origin'`) */
+  credentials?: RequestCredentials;
+}
+
+/**
+ * A token generator for LiveKit's standard token endpoint (such as `createTokenHandler` from
+ * `livekit-custom-token-react/server`): it POSTs the request in snake_case, the packaged agent
+ * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too).
+ * A non-2xx answer rejects with a `CustomTokenError` of code `http` carrying `status` and the
+ * server's error `code` as `serverCode`, so the token source retries 5xx and 429 and stops at
+ * once on 4xx. Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
+ *
+ * @example
+ * ```ts
+ * const generator = createEndpointGenerator('/api/token', {
+ *   headers: async () => ({ Authorization: `Bearer ${await auth.getIdToken()}` }),
+ * });
+ * const source = createCustomTokenSource(generator);
+ * ```
+ */
+export function createEndpointGenerator(url: string | URL, options: EndpointGeneratorOptions = {}): TokenGenerator {
+  return async (request, context) => {
+    const extra = typeof options.headers === 'function' ? await options.headers(request, context) : options.headers;
+    const headers = new Headers(extra);
+    headers.set('Content-Type', 'application/json');
+    const doFetch = options.fetch ?? globalThis.fetch;
+    const response = await doFetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(toEndpointBody(request)),
+      signal: context.signal,
+      ...(options.credentials && { credentials: options.credentials }),
+    });
+    const payload = await readJson(response);
+    if (!response.ok) throw httpError(url, response, payload);
+    return toTokenResponse(url, payload);
+  };
+}
+
+/** LiveKit's `TokenSourceRequest` in its JSON (snake_case) form. */
+function toEndpointBody(request: TokenRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    room_name: request.roomName,
+    participant_name: request.participantName,
+    participant_identity: request.participantIdentity,
+    participant_metadata: request.participantMetadata,
+    participant_attributes: request.participantAttributes,
+    room_config: request.roomConfig && snakeCaseKeys(request.roomConfig),
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+}
+
+/** Protobuf JSON field names of a `RoomConfiguration` (`agentName` → `agent_name`), recursively. */
+function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), snakeCaseKeys(inner)]),
+  );
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return JSON.parse(await response.text());
+  } catch {
+    return undefined;
+  }
+}
+
+function httpError(url: string | URL, response: Response, payload: unknown): CustomTokenError {
+  const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const serverCode = typeof error?.code === 'string' ? error.code : undefined;
+  const detail = typeof error?.message === 'string' ? `: ${error.message}` : response.statusText ? ` ${response.statusText}` : '';
+  return new CustomTokenError('http', `The token endpoint ${String(url)} answered HTTP ${response.status}${detail}`, {
+    status: response.status,
+    serverCode,
+  });
+}
+
+function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {
+  const body = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  const serverUrl = body.server_url ?? body.serverUrl;
+  const participantToken = body.participant_token ?? body.participantToken;
+  if (typeof serverUrl !== 'string' || typeof participantToken !== 'string') {
+    throw new CustomTokenError(
+      'invalid_response',
+      `The token endpoint ${String(url)} did not answer with { server_url, participant_token } JSON.`,
+    );
+  }
+  return { serverUrl, participantToken };
+}

@@ -1,0 +1,71 @@
+/**
+ * The `code` of every error body the token handler sends (`{ error: { code, message } }`),
+ * each with one HTTP status.
+ */
+export type TokenHandlerErrorCode =
+  /** 400: the body is larger than `maxBodyBytes`. */
+  | 'body_too_large'
+  /** 400: the body is not valid UTF-8 JSON. */
+  | 'invalid_json'
+  /** 400: the JSON is not a token request (wrong types, over LiveKit's limits). */
+  | 'invalid_body'
+  /** 401: `authorize` refused the caller. */
+  | 'unauthorized'
+  /** 403: the caller is known but may not have this token. */
+  | 'forbidden'
+  /** 403: the caller asked for an identity other than its own and `authorize` did not allow it. */
+  | 'identity_not_allowed'
+  /** 403: the room policy refused the requested room. */
+  | 'room_not_allowed'
+  /** 403: the agent policy refused a requested agent. */
+  | 'agent_not_allowed'
+  /** 405: a method other than `POST` (or `OPTIONS` with CORS). */
+  | 'method_not_allowed'
+  /** 415: the request's `Content-Type` is not JSON. */
+  | 'unsupported_media_type'
+  /** 500: something unexpected failed on the server; details go to `onError` only. */
+  | 'internal_error';
+
+const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
+  body_too_large: 400,
+  invalid_json: 400,
+  invalid_body: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  identity_not_allowed: 403,
+  room_not_allowed: 403,
+  agent_not_allowed: 403,
+  method_not_allowed: 405,
+  unsupported_media_type: 415,
+  internal_error: 500,
+};
+
+/**
+ * A refusal with a status. Throw it from `authorize` or a policy to answer with that status
+ * and message; the handler throws it internally for every other failure. Its `message` is
+ * sent to the client, so never put a secret in it.
+ *
+ * @example
+ * ```ts
+ * const POST = createTokenHandler({
+ *   authorize: async (request) => {
+ *     const user = await getUser(request);
+ *     if (!user) return null; // 401
+ *     if (!user.paid) throw new TokenHandlerError('forbidden', 'Calls are for paying members.'); // 403
+ *     return { identity: user.id, name: user.name };
+ *   },
+ * });
+ * ```
+ */
+export class TokenHandlerError extends Error {
+  override readonly name = 'TokenHandlerError';
+  readonly code: TokenHandlerErrorCode;
+  /** The HTTP status sent for {@link code}. */
+  readonly status: number;
+
+  constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.status = STATUS_BY_CODE[code];
+  }
+}

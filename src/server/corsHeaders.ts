@@ -1,0 +1,31 @@
+import type { TokenHandlerCorsConfig } from './types';
+
+/**
+ * The CORS headers for a response to `request`: none without a config or for an origin that
+ * is not allowed; for a preflight also methods, requested headers and max age.
+ *
+ * @example
+ * ```ts
+ * const headers = corsHeaders({ origin: ['https://app.example'] }, request, true);
+ * ```
+ */
+export function corsHeaders(cors: TokenHandlerCorsConfig | undefined, request: Request, preflight: boolean): Record<string, string> {
+  const origin = request.headers.get('origin');
+  if (!cors || !origin || !isAllowed(cors.origin, origin)) return {};
+  const headers: Record<string, string> = { Vary: 'Origin' };
+  headers['Access-Control-Allow-Origin'] = cors.origin === '*' && !cors.credentials ? '*' : origin;
+  if (cors.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
+  if (preflight) {
+    headers['Access-Control-Allow-Methods'] = 'POST, OPTIONS';
+    const requested = request.headers.get('access-control-request-headers');
+    if (requested) headers['Access-Control-Allow-Headers'] = requested;
+    headers['Access-Control-Max-Age'] = String(cors.maxAgeSeconds ?? 600);
+  }
+  return headers;
+}
+
+function isAllowed(allowed: TokenHandlerCorsConfig['origin'], origin: string): boolean {
+  if (typeof allowed === 'function') return allowed(origin);
+  if (typeof allowed === 'string') return allowed === '*' || allowed === origin;
+  return allowed.includes(origin);
+}

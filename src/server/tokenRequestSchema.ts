@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { RequestedAgent, TokenRequestBody } from './types';
+
+/** LiveKit's server limits (room name, identity, name: 256 characters; metadata 512 KiB; attributes 64 KiB). */
+const MAX_NAME_CHARS = 256;
+const MAX_METADATA_BYTES = 512 * 1024;
+const MAX_ATTRIBUTES_BYTES = 64 * 1024;
+
+const utf8 = new TextEncoder();
+const byteLength = (text: string) => utf8.encode(text).length;
+
+const name = z.string().max(MAX_NAME_CHARS, `must be at most ${MAX_NAME_CHARS} characters`).nullish();
+const metadata = z
+  .string()
+  .refine((text) => byteLength(text) <= MAX_METADATA_BYTES, `must be at most ${MAX_METADATA_BYTES} bytes`)
+  .nullish();
+const attributes = z
+  .record(z.string(), z.string())
+  .refine(
+    (map) => Object.entries(map).reduce((total, [key, value]) => total + byteLength(key) + byteLength(value), 0) <= MAX_ATTRIBUTES_BYTES,
+    `must be at most ${MAX_ATTRIBUTES_BYTES} bytes in total`,
+  )
+  .nullish();
+
+/** Copies camelCase keys to their snake_case names when the snake_case key is absent. */
+const acceptCamelCase = (aliases: Record<string, string>) => (value: unknown) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const copy: Record<string, unknown> = { ...value };
+  for (const [camel, snake] of Object.entries(aliases)) {
+    if (copy[snake] === undefined && copy[camel] !== undefined) copy[snake] = copy[camel];
+  }
+  return copy;
+};
+
+const agent = z.preprocess(
+  acceptCamelCase({ agentName: 'agent_name' }),
+  z.object({ agent_name: name, metadata, deployment: name }),
+);
+
+const roomConfig = z.object({ agents: z.array(agent).nullish() }).nullish();
+
+/** Drops `undefined`, `null` and `''` values: an empty string means "not set", as in protobuf JSON. */
+const compact = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null && value !== ''));
+
+/**
+ * LiveKit's standard token endpoint body (`TokenSourceRequest`), snake_case or camelCase,
+ * checked against LiveKit's limits and turned into a {@link TokenRequestBody}. Unknown keys
+ * (and `room_config` fields other than `agents`) are dropped.
+ */
+export const tokenRequestSchema = z
+  .preprocess(
+    acceptCamelCase({
+      roomName: 'room_name',
+      participantName: 'participant_name',
+      participantIdentity: 'participant_identity',
+      participantMetadata: 'participant_metadata',
+      participantAttributes: 'participant_attributes',
+      roomConfig: 'room_config',
+    }),
+    z.object({
+      room_name: name,
+      participant_name: name,
+      participant_identity: name,
+      participant_metadata: metadata,
+      participant_attributes: attributes,
+      room_config: roomConfig,
+    }),
+  )
+  .transform(
+    (raw): TokenRequestBody => ({
+      ...compact({
+        roomName: raw.room_name,
+        participantName: raw.participant_name,
+        participantIdentity: raw.participant_identity,
+        participantMetadata: raw.participant_metadata,
+        participantAttributes: raw.participant_attributes,
+      }),
+      agents: (raw.room_config?.agents ?? []).map(
+        (entry) => ({ ...compact({ metadata: entry.metadata, deployment: entry.deployment }), agentName: entry.agent_name ?? '' }) as RequestedAgent,
+      ),
+    }),
+  );
