@@ -101,7 +101,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /**
    * Returns a token for `options`: the cached one while fresh, else a new one from the
-   * generator (one call in flight per option set). Rejects with a {@link CustomTokenError}.
+   * generator (one call in flight per option set). Rejects with a {@link CustomTokenError};
+   * every failure also lands in the snapshot and `onEvent`, so a rejection nobody awaits is
+   * not reported as unhandled.
    *
    * `force` always asks the generator and never rejects: `useSession` fires forced fetches
    * on `end()` and after a disconnect without awaiting them. If the generator fails, the
@@ -110,7 +112,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    */
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
     if (force === true) return this.#fetch(options, true).catch(() => this.#lastOrNextToken(options));
-    return this.#fetch(options, false);
+    const result = this.#fetch(options, false);
+    result.catch(noop);
+    return result;
   }
 
   /** Fetches a new token for the current options now. Never rejects; failures land in the snapshot. */
@@ -285,7 +289,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #refreshIfStale(): void {
     const query = this.#currentQuery();
     if (!this.#current || this.#connected || !query || query.state.fetchStatus !== 'idle') return;
-    if (query.isStaleByTime(staleTimeOf(query.state.data))) this.fetch(this.#current.request).catch(noop);
+    if (query.isStaleByTime(staleTimeOf(query.state.data))) void this.fetch(this.#current.request);
   }
 
   #currentQuery(): Query<TokenDetails, CustomTokenError> | undefined {

@@ -1,0 +1,72 @@
+import { decodeJwt, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { normalizeOptions } from '../../src/core/normalizeOptions';
+import { validateTokenResponse } from '../../src/core/validateTokenResponse';
+import { API_SECRET, mintToken, SERVER_URL } from '../helpers/tokens';
+
+const at = { receivedAt: Date.UTC(2026, 10, 28), refreshMarginMs: 60_000 };
+const validate = (raw: unknown, options = {}) => () => validateTokenResponse(raw, normalizeOptions(options), at);
+
+describe('validateTokenResponse', () => {
+  it('reads identity, name, room, grants and agents from a valid token', async () => {
+    const participantToken = await mintToken({ identity: 'ada', name: 'Ada', room: 'A', agentName: 'helper' });
+    expect(validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({ roomName: 'A', agentName: 'helper' }), at)).toMatchObject({
+      identity: 'ada',
+      name: 'Ada',
+      room: 'A',
+      grants: { room: 'A', roomJoin: true, canPublish: true },
+      agentNames: ['helper'],
+      expiresAt: at.receivedAt + 600_000,
+      staleAt: at.receivedAt + 540_000,
+    });
+  });
+
+  it('accepts the snake_case body of a standard token endpoint', async () => {
+    const participant_token = await mintToken();
+    expect(validateTokenResponse({ server_url: SERVER_URL, participant_token }, normalizeOptions({}), at).serverUrl).toBe(SERVER_URL);
+  });
+
+  it.each([
+    [null, 'The generator must resolve to { serverUrl, participantToken }, got null.'],
+    ['eyJ...', 'The generator must resolve to { serverUrl, participantToken }, got string.'],
+    [{ participantToken: 'x' }, 'The generator response has no `serverUrl` string'],
+    [{ serverUrl: SERVER_URL }, 'The generator response has no `participantToken` string'],
+    [{ serverUrl: 'my-app.livekit.cloud', participantToken: 'x' }, '`serverUrl` "my-app.livekit.cloud" is not a URL.'],
+    [{ serverUrl: 'ftp://127.0.0.1', participantToken: 'x' }, 'must use wss:, ws:, https: or http:, not ftp:'],
+    [{ serverUrl: SERVER_URL, participantToken: 'Bearer abc' }, '`participantToken` is not a decodable JWT.'],
+  ])('rejects %j with a message naming the field and the fix', (raw, message) => {
+    expect(validate(raw)).toThrow(expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining(message) }));
+  });
+
+  it('rejects a token without the roomJoin grant', async () => {
+    const participantToken = await mintToken({ grant: { roomJoin: false } });
+    expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining('roomJoin') }));
+  });
+
+  it('rejects a token for another room than the one asked for', async () => {
+    const participantToken = await mintToken({ room: 'B' });
+    expect(validate({ serverUrl: SERVER_URL, participantToken }, { roomName: 'A' })).toThrow(
+      expect.objectContaining({ code: 'mismatch', message: 'The token is for room "B" but room "A" was asked for. Mint it with the requested `roomName`.' }),
+    );
+  });
+
+  it('rejects a token for another identity than the one asked for', async () => {
+    const participantToken = await mintToken({ identity: 'mallory' });
+    expect(validate({ serverUrl: SERVER_URL, participantToken }, { participantIdentity: 'ada' })).toThrow(expect.objectContaining({ code: 'mismatch' }));
+  });
+
+  it('rejects a token that does not dispatch the agent asked for', async () => {
+    const participantToken = await mintToken({ room: 'A' });
+    expect(validate({ serverUrl: SERVER_URL, participantToken }, { roomName: 'A', agentName: 'helper' })).toThrow(
+      expect.objectContaining({ code: 'mismatch', message: expect.stringContaining('Agent "helper" was asked for') }),
+    );
+  });
+
+  it('rejects a token whose exp is not after its nbf as expired', async () => {
+    const claims = decodeJwt(await mintToken());
+    const participantToken = await new SignJWT({ ...claims, exp: claims.nbf })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(API_SECRET));
+    expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(expect.objectContaining({ code: 'expired' }));
+  });
+});
