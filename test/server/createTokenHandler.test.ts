@@ -1,0 +1,371 @@
+// @vitest-environment node
+import { describe, expect, it, vi } from 'vitest';
+import { createTokenHandler, TokenHandlerError } from '../../src/server';
+import { API_SECRET, SERVER_URL } from '../helpers/tokens';
+import { handlerConfig, tokenRequest } from './handlerConfig';
+import { readResponse } from './verify';
+
+describe('createTokenHandler: issuing tokens', () => {
+  it('answers 201 with server_url and a signed participant_token, never cached', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    const response = await handler(tokenRequest({ room_name: 'standup' }));
+    expect(response.status).toBe(201);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { body, claims } = await readResponse(response);
+    expect(body.server_url).toBe(SERVER_URL);
+    expect(claims?.sub).toBe('alice');
+    expect(claims?.video).toMatchObject({ room: 'standup', roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true });
+  });
+
+  it('issues tokens that live 10 minutes by default', async () => {
+    const { claims } = await readResponse(await createTokenHandler(handlerConfig())(tokenRequest({ room_name: 'standup' })));
+    expect(claims!.exp! - claims!.nbf!).toBe(600);
+  });
+
+  it('issues tokens for the configured ttl', async () => {
+    const handler = createTokenHandler(handlerConfig({ ttl: 90 }));
+    const { claims } = await readResponse(await handler(tokenRequest({ room_name: 'standup' })));
+    expect(claims!.exp! - claims!.nbf!).toBe(90);
+  });
+
+  it('accepts a camelCase body', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    const { claims } = await readResponse(await handler(tokenRequest({ roomName: 'standup', participantName: 'Alice' })));
+    expect(claims).toMatchObject({ name: 'Alice', video: { room: 'standup' } });
+  });
+
+  it('puts each request without room_name in a fresh room', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    const first = await readResponse(await handler(tokenRequest({})));
+    const second = await readResponse(await handler(tokenRequest({})));
+    expect(first.claims?.video?.room).toMatch(/^room-[0-9a-f-]{36}$/);
+    expect(second.claims?.video?.room).not.toBe(first.claims?.video?.room);
+  });
+
+  it('fills name, metadata and attributes from the request where authorize leaves them out', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    const { claims } = await readResponse(
+      await handler(
+        tokenRequest({ room_name: 'r', participant_name: 'Al', participant_metadata: '{"a":1}', participant_attributes: { team: 'blue' } }),
+      ),
+    );
+    expect(claims).toMatchObject({ name: 'Al', metadata: '{"a":1}', attributes: { team: 'blue' } });
+  });
+
+  it('lets what authorize returns win over the request', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'u1', name: 'Real Name', metadata: 'server', attributes: { role: 'member' } }) }),
+    );
+    const { claims } = await readResponse(
+      await handler(tokenRequest({ participant_name: 'Fake', participant_metadata: 'client', participant_attributes: { role: 'admin', x: 'y' } })),
+    );
+    expect(claims).toMatchObject({ sub: 'u1', name: 'Real Name', metadata: 'server', attributes: { role: 'member', x: 'y' } });
+  });
+
+  it('adds the grants authorize returns but keeps the room the token is for', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'viewer', grants: { canPublish: false, room: 'elsewhere' } as never }) }),
+    );
+    const { claims } = await readResponse(await handler(tokenRequest({ room_name: 'stage' })));
+    expect(claims?.video).toMatchObject({ room: 'stage', canPublish: false, canSubscribe: true });
+  });
+});
+
+describe('createTokenHandler: identity', () => {
+  it('refuses a requested identity other than the caller’s with 403 identity_not_allowed', async () => {
+    const { status, body } = await readResponse(await createTokenHandler(handlerConfig())(tokenRequest({ participant_identity: 'bob' })));
+    expect(status).toBe(403);
+    expect(body.error?.code).toBe('identity_not_allowed');
+    expect(body.participant_token).toBeUndefined();
+  });
+
+  it('accepts a requested identity equal to the caller’s', async () => {
+    const { status, claims } = await readResponse(await createTokenHandler(handlerConfig())(tokenRequest({ participant_identity: 'alice' })));
+    expect(status).toBe(201);
+    expect(claims?.sub).toBe('alice');
+  });
+
+  it('honours a requested identity when authorize allows it', async () => {
+    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'guest', allowRequestedIdentity: true }) }));
+    const { claims } = await readResponse(await handler(tokenRequest({ participant_identity: 'kiosk-7' })));
+    expect(claims?.sub).toBe('kiosk-7');
+  });
+});
+
+describe('createTokenHandler: room policy', () => {
+  it('refuses a room outside the allow-list with 403 room_not_allowed', async () => {
+    const handler = createTokenHandler(handlerConfig({ rooms: ['lobby'] }));
+    const { status, body } = await readResponse(await handler(tokenRequest({ room_name: 'board-meeting' })));
+    expect(status).toBe(403);
+    expect(body.error?.code).toBe('room_not_allowed');
+  });
+
+  it('asks a room policy function with the authorized participant', async () => {
+    const rooms = vi.fn((room: string, { participant }: { participant: { identity: string } }) => room === `home-${participant.identity}`);
+    const handler = createTokenHandler(handlerConfig({ rooms }));
+    expect((await handler(tokenRequest({ room_name: 'home-alice' }))).status).toBe(201);
+    expect((await handler(tokenRequest({ room_name: 'home-bob' }))).status).toBe(403);
+    expect(rooms).toHaveBeenCalledWith('home-alice', expect.objectContaining({ participant: { identity: 'alice' } }));
+  });
+});
+
+/** The agents a token's roomConfig dispatches: name, metadata, deployment. */
+const dispatched = (roomConfig: { agents?: { agentName: string; metadata: string; deployment: string }[] } | undefined) =>
+  roomConfig?.agents?.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment }));
+
+describe('createTokenHandler: agent policy', () => {
+  const agentBody = (...names: string[]) => ({
+    room_name: 'support',
+    room_config: { agents: names.map((agent_name) => ({ agent_name, metadata: '{"lang":"en"}' })) },
+  });
+
+  it('dispatches no agent unless a policy allows it', async () => {
+    const { status, body } = await readResponse(await createTokenHandler(handlerConfig())(tokenRequest(agentBody('support-agent'))));
+    expect(status).toBe(403);
+    expect(body.error?.code).toBe('agent_not_allowed');
+  });
+
+  it('copies an allowed agent’s name, metadata and deployment into roomConfig, and nothing else', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const { claims } = await readResponse(
+      await handler(
+        tokenRequest({
+          room_name: 'support',
+          room_config: { max_participants: 1000, egress: { room: {} }, agents: [{ agent_name: 'support-agent', metadata: 'm', deployment: 'prod' }] },
+        }),
+      ),
+    );
+    expect(dispatched(claims?.roomConfig)).toEqual([{ agentName: 'support-agent', metadata: 'm', deployment: 'prod' }]);
+    expect(claims?.roomConfig).toMatchObject({ maxParticipants: 0 });
+    expect(claims?.roomConfig).not.toHaveProperty('egress');
+  });
+
+  it('accepts camelCase agents', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const { claims } = await readResponse(await handler(tokenRequest({ roomConfig: { agents: [{ agentName: 'support-agent' }] } })));
+    expect(dispatched(claims?.roomConfig)).toEqual([{ agentName: 'support-agent', metadata: '', deployment: '' }]);
+  });
+
+  it('refuses the whole request when any requested agent is not allowed', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const { status, body } = await readResponse(await handler(tokenRequest(agentBody('support-agent', 'admin-agent'))));
+    expect(status).toBe(403);
+    expect(body.participant_token).toBeUndefined();
+  });
+
+  it('asks an agent policy function with the requested agent and the participant', async () => {
+    const agents = vi.fn(() => true);
+    const handler = createTokenHandler(handlerConfig({ agents }));
+    await handler(tokenRequest(agentBody('support-agent')));
+    expect(agents).toHaveBeenCalledWith(
+      { agentName: 'support-agent', metadata: '{"lang":"en"}' },
+      expect.objectContaining({ participant: { identity: 'alice' } }),
+    );
+  });
+
+  it('puts no roomConfig in a token when no agent was asked for', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const { claims } = await readResponse(await handler(tokenRequest({ room_name: 'r' })));
+    expect(claims?.roomConfig).toBeUndefined();
+  });
+});
+
+describe('createTokenHandler: authorization', () => {
+  it('answers 401 unauthorized when authorize returns null', async () => {
+    const { status, body } = await readResponse(await createTokenHandler(handlerConfig())(tokenRequest({}, { headers: { Authorization: '' } })));
+    expect(status).toBe(401);
+    expect(body.error?.code).toBe('unauthorized');
+  });
+
+  it('answers 401 when authorize throws, and reports the error to onError', async () => {
+    const failure = new Error('session store said no');
+    const onError = vi.fn();
+    const handler = createTokenHandler(handlerConfig({ authorize: () => Promise.reject(failure), onError }));
+    const { status, body } = await readResponse(await handler(tokenRequest({})));
+    expect(status).toBe(401);
+    expect(body.error?.message).not.toContain('session store');
+    expect(onError).toHaveBeenCalledWith(failure, expect.any(Request));
+  });
+
+  it('answers with the status of a TokenHandlerError authorize throws', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: () => {
+          throw new TokenHandlerError('forbidden', 'Calls are for members.');
+        },
+      }),
+    );
+    const { status, body } = await readResponse(await handler(tokenRequest({})));
+    expect(status).toBe(403);
+    expect(body.error).toEqual({ code: 'forbidden', message: 'Calls are for members.' });
+  });
+
+  it('answers 500 internal_error when authorize returns an empty identity', async () => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: '' }), onError }));
+    const { status, body } = await readResponse(await handler(tokenRequest({})));
+    expect(status).toBe(500);
+    expect(body.error?.code).toBe('internal_error');
+    expect(onError).toHaveBeenCalledOnce();
+  });
+
+  it('answers 500 with a generic message when a policy throws, keeping the details for onError', async () => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({
+        rooms: () => {
+          throw new Error(`db down, secret ${API_SECRET}`);
+        },
+        onError,
+      }),
+    );
+    const response = await handler(tokenRequest({ room_name: 'r' }));
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'The token could not be issued.' } });
+    expect(text).not.toContain(API_SECRET);
+    expect(onError.mock.calls[0]?.[0]).toBeInstanceOf(Error);
+  });
+});
+
+describe('createTokenHandler: malformed requests', () => {
+  const handler = createTokenHandler(handlerConfig({ maxBodyBytes: 1024 * 1024 }));
+
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])('answers %s with 405 and Allow: POST', async (method) => {
+    const response = await handler(new Request('http://127.0.0.1/api/token', { method }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect((await response.json()).error.code).toBe('method_not_allowed');
+  });
+
+  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['']])('answers Content-Type "%s" with 415', async (contentType) => {
+    const response = await handler(tokenRequest('{}', { headers: { 'Content-Type': contentType } }));
+    expect(response.status).toBe(415);
+    expect((await response.json()).error.code).toBe('unsupported_media_type');
+  });
+
+  it('accepts application/json with a charset', async () => {
+    const response = await handler(tokenRequest({}, { headers: { 'Content-Type': 'application/json; charset=utf-8' } }));
+    expect(response.status).toBe(201);
+  });
+
+  it('answers 400 invalid_json for a body that is not JSON', async () => {
+    const { status, body } = await readResponse(await handler(tokenRequest('{"room_name":')));
+    expect([status, body.error?.code]).toEqual([400, 'invalid_json']);
+  });
+
+  it.each([
+    ['a number as room_name', { room_name: 42 }],
+    ['an array body', []],
+    ['a string body', 'hello'],
+    ['attributes that are not strings', { participant_attributes: { a: 1 } }],
+    ['agents that are not a list', { room_config: { agents: 'support-agent' } }],
+  ])('answers 400 invalid_body for %s', async (_, input) => {
+    const { status, body } = await readResponse(await handler(tokenRequest(JSON.stringify(input))));
+    expect([status, body.error?.code]).toEqual([400, 'invalid_body']);
+  });
+
+  it('names the offending field in an invalid_body message', async () => {
+    const { body } = await readResponse(await handler(tokenRequest({ participant_name: false })));
+    expect(body.error?.message).toContain('participant_name');
+  });
+
+  it.each([
+    ['a room name over 256 characters', { room_name: 'r'.repeat(257) }],
+    ['an identity over 256 characters', { participant_identity: 'i'.repeat(257) }],
+    ['a name over 256 characters', { participant_name: 'n'.repeat(257) }],
+    ['metadata over 512 KiB', { participant_metadata: 'm'.repeat(512 * 1024 + 1) }],
+    ['attributes over 64 KiB', { participant_attributes: { big: 'a'.repeat(64 * 1024) } }],
+  ])('answers 400 invalid_body for %s (LiveKit’s limits)', async (_, input) => {
+    const { status, body } = await readResponse(await handler(tokenRequest(input)));
+    expect([status, body.error?.code]).toEqual([400, 'invalid_body']);
+  });
+
+  it('accepts names of exactly 256 characters', async () => {
+    const response = await createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'x', allowRequestedIdentity: true }) }))(
+      tokenRequest({ room_name: 'r'.repeat(256), participant_identity: 'i'.repeat(256), participant_name: 'n'.repeat(256) }),
+    );
+    expect(response.status).toBe(201);
+  });
+
+  it('answers 400 body_too_large for a body over maxBodyBytes', async () => {
+    const small = createTokenHandler(handlerConfig({ maxBodyBytes: 100 }));
+    const { status, body } = await readResponse(await small(tokenRequest({ participant_metadata: 'x'.repeat(200) })));
+    expect([status, body.error?.code]).toEqual([400, 'body_too_large']);
+  });
+
+  it('reads an empty body as an empty request', async () => {
+    expect((await handler(tokenRequest(''))).status).toBe(201);
+  });
+});
+
+describe('createTokenHandler: CORS', () => {
+  const cors = { origin: ['https://app.example'] };
+
+  it('answers a preflight from an allowed origin with 204 and the CORS headers', async () => {
+    const handler = createTokenHandler(handlerConfig({ cors }));
+    const response = await handler(
+      new Request('http://127.0.0.1/api/token', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://app.example', 'Access-Control-Request-Headers': 'authorization, content-type' },
+      }),
+    );
+    expect(response.status).toBe(204);
+    expect(Object.fromEntries(response.headers)).toMatchObject({
+      'access-control-allow-origin': 'https://app.example',
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'authorization, content-type',
+      'access-control-max-age': '600',
+      vary: 'Origin',
+    });
+  });
+
+  it('sends no CORS header to an origin that is not allowed', async () => {
+    const handler = createTokenHandler(handlerConfig({ cors }));
+    const response = await handler(tokenRequest({}, { headers: { Origin: 'https://evil.example' } }));
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets an allowed origin read error responses too', async () => {
+    const handler = createTokenHandler(handlerConfig({ cors }));
+    const response = await handler(tokenRequest({}, { headers: { Origin: 'https://app.example', Authorization: '' } }));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+  });
+
+  it('sends no CORS header at all when CORS is not configured', async () => {
+    const response = await createTokenHandler(handlerConfig())(tokenRequest({}, { headers: { Origin: 'https://app.example' } }));
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('createTokenHandler: configuration', () => {
+  it('reads credentials from LIVEKIT_API_KEY, LIVEKIT_API_SECRET and LIVEKIT_URL', async () => {
+    vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
+    vi.stubEnv('LIVEKIT_API_SECRET', API_SECRET);
+    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+    const handler = createTokenHandler({ authorize: () => ({ identity: 'a' }) });
+    const { body, claims } = await readResponse(await handler(tokenRequest({})));
+    expect(body.server_url).toBe('wss://env.example');
+    expect(claims?.iss).toBe('devkey');
+    vi.unstubAllEnvs();
+  });
+
+  it.each([
+    ['apiKey', 'LIVEKIT_API_KEY'],
+    ['apiSecret', 'LIVEKIT_API_SECRET'],
+    ['serverUrl', 'LIVEKIT_URL'],
+  ])('throws at creation when %s is missing, naming %s', (option, variable) => {
+    vi.stubEnv(variable, '');
+    expect(() => createTokenHandler(handlerConfig({ [option]: undefined }))).toThrow(variable);
+    vi.unstubAllEnvs();
+  });
+
+  it('throws at creation without authorize', () => {
+    expect(() => createTokenHandler({ ...handlerConfig(), authorize: undefined as never })).toThrow(/authorize/);
+  });
+
+  it('throws at creation for a server URL that is not a LiveKit URL', () => {
+    expect(() => createTokenHandler(handlerConfig({ serverUrl: 'localhost:7880' }))).toThrow(/wss:\/\//);
+  });
+});
