@@ -1,0 +1,29 @@
+import type { AgentState, TrackReference } from '@livekit/components-react';
+import { createSessionContext } from './createSessionContext';
+
+/** The session's agent, as `useAgentStatus` returns it. Immutable; a new object only when something here changes. */
+export interface AgentStatus {
+  /** LiveKit's agent state: `disconnected`, `connecting`, `pre-connect-buffering`, `initializing`, `idle`, `listening`, `thinking`, `speaking` or `failed`. */
+  readonly state: AgentState;
+  /** Why the agent failed (`state === 'failed'`), in LiveKit's words; empty otherwise. */
+  readonly failureReasons: readonly string[];
+  /** The agent is in the room and ready for input. */
+  readonly isConnected: boolean;
+  /** The user's speech can be heard (by the agent or the pre-connect buffer). */
+  readonly canListen: boolean;
+  /** The agent left, failed, or the session is disconnected. */
+  readonly isFinished: boolean;
+  /** The agent participant's identity, once it joined. */
+  readonly identity: string | undefined;
+  /** The agent participant's display name, once it joined. */
+  readonly name: string | undefined;
+  readonly cameraTrack: TrackReference | undefined;
+  readonly microphoneTrack: TrackReference | undefined;
+}
+
+/** The session's agent status, provided by `CustomTokenSessionProvider`. */
+export const {
+  Context: AgentStatusContext,
+  useMaybe: useMaybeAgentStatusContext,
+  useRequired: useAgentStatusContext,
+} = createSessionContext<AgentStatus>('AgentStatusContext');

@@ -1,0 +1,27 @@
+import type { ConnectionState } from 'livekit-client';
+import type { CustomTokenError } from '../core/errors';
+import { createSessionContext } from './createSessionContext';
+
+/** The session's connection state and its one error. Immutable; a new object only when a field changes. */
+export interface SessionState {
+  /** LiveKit's room connection state. */
+  readonly connectionState: ConnectionState;
+  /** Connected, or reconnecting after having been connected. */
+  readonly isConnected: boolean;
+  /** `start()` is in flight: fetching a token, connecting, or waiting for a dispatched agent. */
+  readonly isStarting: boolean;
+  /** `end()` is disconnecting. */
+  readonly isEnding: boolean;
+  /**
+   * The last failure, cleared by the next `start()`: token errors as the token source reports
+   * them, `connection_failed` (with LiveKit's `reason`) and `agent_failed` (with `failureReasons`).
+   */
+  readonly error: CustomTokenError | null;
+}
+
+/** The session's state, provided by `CustomTokenSessionProvider`. */
+export const {
+  Context: SessionStateContext,
+  useMaybe: useMaybeSessionStateContext,
+  useRequired: useSessionStateContext,
+} = createSessionContext<SessionState>('SessionStateContext');

@@ -1,0 +1,41 @@
+import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
+import * as React from 'react';
+import { useCameraTracksContext } from '../context/CameraTracksContext';
+
+/** Options of {@link useCameraTracks}. */
+export interface UseCameraTracksOptions {
+  /** Leave out (or, with `placeholders`, show as placeholders) remote cameras not subscribed to. @defaultValue false */
+  onlySubscribed?: boolean;
+  /** Include a placeholder for each participant without a camera. @defaultValue true */
+  placeholders?: boolean;
+}
+
+/**
+ * Camera track references of everyone in the session — the local participant, remote ones and
+ * an agent's avatar — for `VideoTrack` or LiveKit's `GridLayout`. Re-renders only on
+ * camera-related room events (a camera published, subscribed, or a participant joining or
+ * leaving), not on speaking, metadata or agent state changes. Empty while disconnected.
+ *
+ * @throws outside `<CustomTokenSessionProvider>`.
+ * @example
+ * ```tsx
+ * function Cameras() {
+ *   const tracks = useCameraTracks({ onlySubscribed: true });
+ *   return tracks.map((track) =>
+ *     isTrackReference(track) ? <VideoTrack key={track.participant.identity} trackRef={track} /> : null,
+ *   );
+ * }
+ * ```
+ */
+export function useCameraTracks(options: UseCameraTracksOptions = {}): readonly TrackReferenceOrPlaceholder[] {
+  const { onlySubscribed = false, placeholders = true } = options;
+  const all = useCameraTracksContext('useCameraTracks');
+  return React.useMemo(() => {
+    if (!onlySubscribed && placeholders) return all;
+    return all.flatMap((reference) => {
+      const visible = reference.publication && (!onlySubscribed || reference.participant.isLocal || reference.publication.isSubscribed);
+      if (visible) return [reference];
+      return placeholders ? [{ participant: reference.participant, source: reference.source }] : [];
+    });
+  }, [all, onlySubscribed, placeholders]);
+}

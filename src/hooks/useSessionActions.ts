@@ -1,0 +1,18 @@
+import { useSessionActionsContext, type SessionActions } from '../context/SessionActionsContext';
+
+/**
+ * The session's `start`, `end` and `restart` — stable for the provider's life and never
+ * rejecting — without its state: a component using only this never re-renders for a state change.
+ *
+ * @throws outside `<CustomTokenSessionProvider>`.
+ * @example
+ * ```tsx
+ * function LeaveButton() {
+ *   const { end } = useSessionActions();
+ *   return <button onClick={end}>Leave</button>;
+ * }
+ * ```
+ */
+export function useSessionActions(): SessionActions {
+  return useSessionActionsContext('useSessionActions');
+}

@@ -1,0 +1,27 @@
+import * as React from 'react';
+import { useSessionActionsContext, type SessionActions } from '../context/SessionActionsContext';
+import { useSessionStateContext, type SessionState } from '../context/SessionStateContext';
+
+/** What {@link useSessionState} returns: the session's state and its stable actions. */
+export interface UseSessionStateReturn extends SessionState, SessionActions {}
+
+/**
+ * The session's connection state, its one typed `error`, and the actions `start`, `end` and
+ * `restart` (stable, never rejecting). Re-renders when the state changes; a component that only
+ * needs the actions should use `useSessionActions`, which never re-renders for state.
+ *
+ * @throws outside `<CustomTokenSessionProvider>`.
+ * @example
+ * ```tsx
+ * function CallStatus() {
+ *   const { isConnected, isStarting, error, start } = useSessionState();
+ *   if (error) return <p role="alert">{error.code}: {error.message}</p>;
+ *   return isConnected ? <p>Live</p> : <button onClick={start} disabled={isStarting}>Join</button>;
+ * }
+ * ```
+ */
+export function useSessionState(): UseSessionStateReturn {
+  const state = useSessionStateContext('useSessionState');
+  const actions = useSessionActionsContext('useSessionState');
+  return React.useMemo(() => ({ ...state, ...actions }), [state, actions]);
+}

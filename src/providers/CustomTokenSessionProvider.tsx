@@ -1,0 +1,112 @@
+import { SessionProvider, useAgent, useSession } from '@livekit/components-react';
+import type { Room, RoomConnectOptions, TrackPublishOptions } from 'livekit-client';
+import * as React from 'react';
+import { AgentStatusContext } from '../context/AgentStatusContext';
+import { CameraTracksContext } from '../context/CameraTracksContext';
+import { SessionActionsContext } from '../context/SessionActionsContext';
+import { SessionStateContext } from '../context/SessionStateContext';
+import { TokenSourceContext } from '../context/TokenSourceContext';
+import type { CustomTokenSource } from '../core/CustomTokenSource';
+import type { CustomTokenError } from '../core/errors';
+import type { TokenFetchOptions, TokenGenerator } from '../core/types';
+import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource';
+import { toConnectOptions } from './toConnectOptions';
+import { useAgentStatusValue } from './useAgentStatusValue';
+import { useCameraTrackList } from './useCameraTrackList';
+import { useFetchOptions } from './useFetchOptions';
+import { useSessionLifecycle } from './useSessionLifecycle';
+import { useSessionTokenSource } from './useSessionTokenSource';
+
+/** Where the session's tokens come from: the app's generator, or a source it already built. */
+export type SessionTokenProps =
+  | { generator: TokenGenerator; tokenSource?: never }
+  | { tokenSource: CustomTokenSource; generator?: never };
+
+/** Props of {@link CustomTokenSessionProvider}. */
+export type CustomTokenSessionProviderProps = SessionTokenProps &
+  TokenFetchOptions &
+  UseCustomTokenSourceOptions & {
+    children?: React.ReactNode;
+    /** Publish the microphone on `start()`; publish options may be given instead of `true`. @defaultValue true (with LiveKit's pre-connect buffer) */
+    microphone?: boolean | TrackPublishOptions;
+    /** Publish the camera on `start()`. @defaultValue false */
+    camera?: boolean | TrackPublishOptions;
+    /** Share the screen on `start()`. @defaultValue false */
+    screenShare?: boolean | TrackPublishOptions;
+    /** Options for `Room.connect`. @defaultValue LiveKit's */
+    roomConnectOptions?: RoomConnectOptions;
+    /** How long a dispatched agent may take to become ready before the session fails with `agent_failed`. @defaultValue 20_000 */
+    agentConnectTimeoutMs?: number;
+    /** The `Room` to use. @defaultValue a new `Room`, or the one of a surrounding LiveKit `RoomContext` */
+    room?: Room;
+    /** Called once per new session error (token, connection or agent failure). */
+    onError?: (error: CustomTokenError) => void;
+    /** Declarative connection: `true` starts the session, `false` ends it. @defaultValue undefined — only the actions connect */
+    connect?: boolean;
+    /**
+     * Give every session its own room, named `<roomName>-<random>`, and move to a new name when
+     * a session ends. For agent apps: a dispatched agent never rejoins an existing room.
+     * @defaultValue false
+     */
+    freshRoomPerSession?: boolean;
+  };
+
+const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator or a tokenSource.'));
+
+/**
+ * Runs a LiveKit session on the app's own tokens: LiveKit's `useSession` and `SessionProvider`
+ * (every `@livekit/components-react` hook works inside) plus this package's contexts — session
+ * state, actions, camera tracks, agent status and token status — each re-rendering only its own
+ * consumers. Connects once under StrictMode, never leaves an unhandled rejection, fails `start()`
+ * with a typed error when a dispatched agent never gets ready, and never disconnects a live
+ * session for a token refresh or a new generator.
+ *
+ * @example
+ * ```tsx
+ * <CustomTokenSessionProvider generator={myGenerator} roomName="support" agentName="helper" freshRoomPerSession>
+ *   <ConnectButton />
+ *   <AgentStatusIndicator />
+ *   <CameraGrid />
+ *   <ErrorNotice />
+ * </CustomTokenSessionProvider>
+ * ```
+ */
+export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProps) {
+  const { children, generator, tokenSource, microphone, camera, screenShare, roomConnectOptions } = props;
+  const { agentConnectTimeoutMs, room, onError, connect, freshRoomPerSession = false } = props;
+  const { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent } = props;
+  const sourceOptions = { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent };
+  const ownSource = useCustomTokenSource(generator ?? missingGenerator, sourceOptions);
+  const source = tokenSource ?? ownSource;
+
+  const fetchOptions = useFetchOptions(props);
+  const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession);
+  const session = useSession(sessionSource, { ...options, agentConnectTimeoutMilliseconds: agentConnectTimeoutMs, ...(room ? { room } : {}) });
+  const agent = useAgentStatusValue(useAgent(session));
+  const cameraTracks = useCameraTrackList(session.room, session.connectionState);
+  const { state, actions } = useSessionLifecycle(session, agent, {
+    connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
+    onError,
+    expectsAgent: () => fetchOptions.agentName !== undefined || (source.getSnapshot().token?.agentNames.length ?? 0) > 0,
+  });
+
+  React.useEffect(() => source.setConnected(state.isConnected), [source, state.isConnected]);
+  React.useEffect(() => {
+    if (connect === true) void actions.start();
+    else if (connect === false) void actions.end();
+  }, [connect, actions]);
+
+  return (
+    <SessionProvider session={session}>
+      <TokenSourceContext.Provider value={source}>
+        <SessionActionsContext.Provider value={actions}>
+          <SessionStateContext.Provider value={state}>
+            <AgentStatusContext.Provider value={agent}>
+              <CameraTracksContext.Provider value={cameraTracks}>{children}</CameraTracksContext.Provider>
+            </AgentStatusContext.Provider>
+          </SessionStateContext.Provider>
+        </SessionActionsContext.Provider>
+      </TokenSourceContext.Provider>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,34 @@
+import { useTracks, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
+import { ConnectionState, RoomEvent, Track, type Room } from 'livekit-client';
+import { useEqualValue } from '../hooks/useEqualValue';
+import { isSameTrackReference } from './isSameTrackReference';
+
+const CAMERA_WITH_PLACEHOLDER = [{ source: Track.Source.Camera, withPlaceholder: true }];
+const NONE: readonly TrackReferenceOrPlaceholder[] = [];
+/** The room events that can change the camera list; others (speaking, metadata, …) are not listened to. */
+const CAMERA_EVENTS = [
+  RoomEvent.ParticipantConnected,
+  RoomEvent.ParticipantDisconnected,
+  RoomEvent.TrackPublished,
+  RoomEvent.TrackUnpublished,
+  RoomEvent.TrackSubscribed,
+  RoomEvent.TrackUnsubscribed,
+  RoomEvent.LocalTrackPublished,
+  RoomEvent.LocalTrackUnpublished,
+  RoomEvent.ConnectionStateChanged,
+];
+
+/**
+ * Every camera track reference of the room — local and remote, published or not yet, with a
+ * placeholder for a participant without a camera — empty while disconnected. The same array
+ * until a camera-related change.
+ */
+export function useCameraTrackList(room: Room, connectionState: ConnectionState): readonly TrackReferenceOrPlaceholder[] {
+  const tracks = useTracks(CAMERA_WITH_PLACEHOLDER, { room, onlySubscribed: false, updateOnlyOn: CAMERA_EVENTS });
+  const visible = connectionState === ConnectionState.Disconnected ? NONE : tracks;
+  return useEqualValue(visible, areSameTrackLists);
+}
+
+function areSameTrackLists(a: readonly TrackReferenceOrPlaceholder[], b: readonly TrackReferenceOrPlaceholder[]): boolean {
+  return a.length === b.length && a.every((reference, index) => isSameTrackReference(reference, b[index]));
+}

@@ -1,0 +1,27 @@
+import * as React from 'react';
+import type { TokenFetchOptions } from '../core/types';
+import { useEqualValue } from '../hooks/useEqualValue';
+
+/**
+ * The eight fetch options `useSession` knows, picked from the provider's props (it throws on any
+ * other key) and memoised by value (it compares `participantAttributes` by reference).
+ */
+export function useFetchOptions(props: TokenFetchOptions): TokenFetchOptions {
+  const { roomName, participantName, participantIdentity, participantMetadata, agentName, agentMetadata, deployment } = props;
+  const participantAttributes = useEqualValue(props.participantAttributes, areSameAttributes);
+  return React.useMemo(
+    () =>
+      dropUndefined({ roomName, participantName, participantIdentity, participantMetadata, participantAttributes, agentName, agentMetadata, deployment }),
+    [roomName, participantName, participantIdentity, participantMetadata, participantAttributes, agentName, agentMetadata, deployment],
+  );
+}
+
+function areSameAttributes(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (!a || !b) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+function dropUndefined(options: TokenFetchOptions): TokenFetchOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TokenFetchOptions;
+}

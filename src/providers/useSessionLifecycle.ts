@@ -1,0 +1,59 @@
+import type { SessionConnectOptions, UseSessionReturn } from '@livekit/components-react';
+import { ConnectionState } from 'livekit-client';
+import * as React from 'react';
+import type { AgentStatus } from '../context/AgentStatusContext';
+import type { SessionActions } from '../context/SessionActionsContext';
+import type { SessionState } from '../context/SessionStateContext';
+import { CustomTokenError } from '../core/errors';
+import { useLatest } from '../hooks/useLatest';
+import { SessionRunner } from './SessionRunner';
+import { toSessionError } from './toSessionError';
+
+interface SessionLifecycleConfig {
+  /** Tracks and room options for `useSession().start()`. */
+  connectOptions: Omit<SessionConnectOptions, 'signal'>;
+  onError: ((error: CustomTokenError) => void) | undefined;
+  /** Whether this session waits for an agent, so that an agent failure fails the session. */
+  expectsAgent: () => boolean;
+}
+
+/**
+ * Drives LiveKit's session through a {@link SessionRunner}: serialised, idempotent, never
+ * rejecting actions, one typed error, and an agent that never gets ready failing `start()`.
+ */
+export function useSessionLifecycle(
+  session: UseSessionReturn,
+  agent: AgentStatus,
+  config: SessionLifecycleConfig,
+): { state: SessionState; actions: SessionActions } {
+  const latest = useLatest({ session, config });
+  const [runner] = React.useState(
+    () =>
+      new SessionRunner(() => ({
+        start: (signal) => latest.current.session.start({ ...latest.current.config.connectOptions, signal }),
+        end: () => latest.current.session.end(),
+        isDisconnected: () => latest.current.session.room.state === ConnectionState.Disconnected,
+        toError: toSessionError,
+        onError: latest.current.config.onError,
+      })),
+  );
+  React.useEffect(() => runner.attach(), [runner]);
+  const { phase, error } = React.useSyncExternalStore(runner.subscribe, runner.getSnapshot, runner.getSnapshot);
+
+  const reportedReasons = React.useRef<readonly string[] | null>(null);
+  const { state: agentState, failureReasons } = agent;
+  React.useEffect(() => {
+    if (agentState !== 'failed' || reportedReasons.current === failureReasons || !latest.current.config.expectsAgent()) return;
+    reportedReasons.current = failureReasons;
+    const message = `The agent did not become ready: ${failureReasons.join(' ')}`;
+    runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));
+  }, [runner, latest, agentState, failureReasons]);
+
+  const { connectionState, isConnected } = session;
+  const state = React.useMemo(
+    () => ({ connectionState, isConnected, isStarting: phase === 'starting', isEnding: phase === 'ending', error }),
+    [connectionState, isConnected, phase, error],
+  );
+  const actions = React.useMemo(() => ({ start: runner.start, end: runner.end, restart: runner.restart }), [runner]);
+  return { state, actions };
+}

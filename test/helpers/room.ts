@@ -1,0 +1,87 @@
+import { TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
+import {
+  ConnectionState,
+  ParticipantEvent,
+  ParticipantKind,
+  RemoteParticipant,
+  RemoteTrackPublication,
+  Room,
+  RoomEvent,
+  Track,
+} from 'livekit-client';
+import { vi } from 'vitest';
+import type { TokenGenerator } from '../../src/core/types';
+import { mintToken, SERVER_URL, type MintOptions } from './tokens';
+
+/**
+ * A real `Room` whose `connect` skips only the network (unit tests have no LiveKit server):
+ * the room goes through its own state machine to `connected`, or throws `failWith`.
+ * Everything else — `disconnect`, events, participants — is livekit-client's own code.
+ */
+export function roomWithoutServer(options: { failWith?: Error } = {}) {
+  const room = new Room();
+  const connect = vi.spyOn(room, 'connect').mockImplementation(async () => {
+    if (options.failWith) throw options.failWith;
+    room['setAndEmitConnectionState'](ConnectionState.Connecting);
+    room['setAndEmitConnectionState'](ConnectionState.Connected);
+    room.emit(RoomEvent.Connected);
+  });
+  const disconnect = vi.spyOn(room, 'disconnect');
+  return { room, connect, disconnect };
+}
+
+/** A remote participant joins, as the room announces it. */
+export function joinRemote(
+  room: Room,
+  identity: string,
+  options: { kind?: ParticipantKind; name?: string; attributes?: Record<string, string> } = {},
+) {
+  const participant = new RemoteParticipant(
+    undefined as never,
+    `PA_${identity}`,
+    identity,
+    options.name ?? identity,
+    '',
+    options.attributes ?? {},
+    undefined,
+    options.kind ?? ParticipantKind.STANDARD,
+  );
+  room.remoteParticipants.set(identity, participant);
+  room.emit(RoomEvent.ParticipantConnected, participant);
+  return participant;
+}
+
+/** The participant publishes a camera (not subscribed to), as participant and room announce it. */
+export function publishCamera(room: Room, participant: RemoteParticipant) {
+  const info = new TrackInfo({ sid: `TR_${participant.identity}_camera`, name: 'camera', type: TrackType.VIDEO, source: TrackSource.CAMERA });
+  const publication = new RemoteTrackPublication(Track.Kind.Video, info, false);
+  participant['addTrackPublication'](publication);
+  participant.emit(ParticipantEvent.TrackPublished, publication);
+  room.emit(RoomEvent.TrackPublished, publication, participant);
+  return publication;
+}
+
+/** The participant's attributes change (an agent's `lk.agent.state`, say), as participant and room announce it. */
+export function setAttributes(room: Room, participant: RemoteParticipant, attributes: Record<string, string>) {
+  participant['_setAttributes']({ ...participant.attributes, ...attributes });
+  room.emit(RoomEvent.ParticipantAttributesChanged, attributes, participant);
+}
+
+/** The server drops the participant: a disconnect the app did not ask for. */
+export function leaveRemote(room: Room, participant: RemoteParticipant) {
+  room.remoteParticipants.delete(participant.identity);
+  room.emit(RoomEvent.ParticipantDisconnected, participant);
+}
+
+/** A generator minting real tokens for what it is asked, counted by `vi.fn`. */
+export function tokenGenerator(extra: MintOptions = {}) {
+  return vi.fn<TokenGenerator>(async (request) => ({
+    serverUrl: SERVER_URL,
+    participantToken: await mintToken({
+      room: request.roomName ?? 'room-a',
+      identity: request.participantIdentity ?? 'alice',
+      agentName: request.agentName,
+      ...extra,
+    }),
+  }));
+}

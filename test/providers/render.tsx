@@ -1,0 +1,44 @@
+import { act, render, waitFor } from '@testing-library/react';
+import { expect } from 'vitest';
+import * as React from 'react';
+import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
+import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
+
+/** Renders the provider (in StrictMode unless told) with a probe exposing the latest session state. */
+export function renderSession(props: CustomTokenSessionProviderProps, { strict = true, children }: { strict?: boolean; children?: React.ReactNode } = {}) {
+  const latest: { current: UseSessionStateReturn | null } = { current: null };
+  function Probe() {
+    latest.current = useSessionState();
+    return null;
+  }
+  const tree = (next: CustomTokenSessionProviderProps) => {
+    const provider = (
+      <CustomTokenSessionProvider {...next}>
+        <Probe />
+        {children}
+      </CustomTokenSessionProvider>
+    );
+    return strict ? <React.StrictMode>{provider}</React.StrictMode> : provider;
+  };
+  const result = render(tree(props));
+  return {
+    ...result,
+    session: () => latest.current as UseSessionStateReturn,
+    rerenderWith: (next: CustomTokenSessionProviderProps) => result.rerender(tree(next)),
+  };
+}
+
+/**
+ * Calls a session action and waits until its promise settles. (Awaiting it inside `act` would
+ * deadlock: `start()` resolves only after React commits the connected state, which `act` holds
+ * back until its callback returns.)
+ */
+export async function settle(action: () => Promise<void>): Promise<void> {
+  let settled = false;
+  act(() => {
+    void action().then(() => {
+      settled = true;
+    });
+  });
+  await waitFor(() => expect(settled, 'the action settled').toBe(true));
+}
