@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -19,7 +20,21 @@ const stages = [
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+  {
+    name: 'e2e (Chromium, LiveKit server, agent)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/e2e/vitest.config.ts'],
+    missing: missingForEndToEnd,
+  },
 ];
+
+/** What the end-to-end stage needs that `npm ci` does not install. */
+function missingForEndToEnd() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) return `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
+  if (!hasServerBinary()) return `no LiveKit server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()} — node scripts/livekit-server.mjs build (needs Go)`;
+  return null;
+}
 
 const results = [];
 for (const stage of stages) {

@@ -1,0 +1,55 @@
+/**
+ * The real agent of the end-to-end tests: an `@livekit/agents` worker, explicit dispatch only,
+ * under the name `e2e-agent`. Each job joins the room, says `initializing`, publishes a synthetic
+ * camera (a moving colour bar) and then says `listening`.
+ *
+ *   LIVEKIT_URL=ws://127.0.0.1:7880 LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=secret node test/e2e/agent/worker.mjs dev
+ */
+import { cli, defineAgent, ServerOptions } from '@livekit/agents';
+import { LocalVideoTrack, TrackPublishOptions, TrackSource, VideoBufferType, VideoFrame, VideoSource } from '@livekit/rtc-node';
+import { fileURLToPath } from 'node:url';
+
+const AGENT_NAME = 'e2e-agent';
+const WIDTH = 320;
+const HEIGHT = 240;
+const FRAME_INTERVAL_MS = 100;
+
+function frame(tick) {
+  const data = new Uint8Array(WIDTH * HEIGHT * 4);
+  const bar = (tick * 8) % WIDTH;
+  for (let i = 0; i < WIDTH * HEIGHT; i++) {
+    const x = i % WIDTH;
+    const lit = x >= bar && x < bar + 32;
+    data.set(lit ? [255, 200, 0, 255] : [20, 40, 90, 255], i * 4);
+  }
+  return new VideoFrame(data, WIDTH, HEIGHT, VideoBufferType.RGBA);
+}
+
+export default defineAgent({
+  entry: async (ctx) => {
+    await ctx.connect();
+    const participant = ctx.room.localParticipant;
+    await participant.setAttributes({ 'lk.agent.state': 'initializing' });
+
+    const source = new VideoSource(WIDTH, HEIGHT);
+    let tick = 0;
+    const timer = setInterval(() => source.captureFrame(frame(tick++)), FRAME_INTERVAL_MS);
+    ctx.addShutdownCallback(async () => {
+      clearInterval(timer);
+      await source.close();
+    });
+    const track = LocalVideoTrack.createVideoTrack('agent-camera', source);
+    await participant.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA }));
+
+    await participant.setAttributes({ 'lk.agent.state': 'listening' });
+  },
+});
+
+cli.runApp(
+  new ServerOptions({
+    agent: fileURLToPath(import.meta.url),
+    agentName: AGENT_NAME,
+    host: '127.0.0.1',
+    initializeProcessTimeout: 30_000,
+  }),
+);

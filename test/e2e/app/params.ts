@@ -1,0 +1,33 @@
+/** What a test asks of the app, read from the page's query string. */
+export interface AppParams {
+  /** Asked for by the generator; absent = the endpoint picks a fresh room. */
+  roomName?: string;
+  participantIdentity?: string;
+  participantName?: string;
+  agentName?: string;
+  /** Query string passed on to the token endpoint: `secret=wrong`, `ttl=5`. */
+  endpointQuery: string;
+  /** `throws`: a generator that always throws. */
+  generator: 'endpoint' | 'throws';
+  agentConnectTimeoutMs?: number;
+}
+
+export function readParams(search: string): AppParams {
+  const query = new URLSearchParams(search);
+  const optional = (name: string) => query.get(name) ?? undefined;
+  const endpointQuery = new URLSearchParams();
+  for (const name of ['secret', 'ttl']) {
+    const value = query.get(name);
+    if (value !== null) endpointQuery.set(name, value);
+  }
+  const timeout = query.get('agentTimeoutMs');
+  return {
+    roomName: optional('room'),
+    participantIdentity: optional('identity'),
+    participantName: optional('name'),
+    agentName: optional('agent'),
+    endpointQuery: endpointQuery.toString(),
+    generator: query.get('generator') === 'throws' ? 'throws' : 'endpoint',
+    agentConnectTimeoutMs: timeout === null ? undefined : Number(timeout),
+  };
+}

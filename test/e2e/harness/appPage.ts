@@ -1,0 +1,51 @@
+import type { Page } from 'playwright-core';
+import { inject } from 'vitest';
+import type { E2EState, E2EWindow } from '../app/state';
+import type { E2EBrowser } from './browser';
+
+export type { E2EState };
+
+/** The test app in one browser context, with every token the page sent to the LiveKit server. */
+export interface AppPage {
+  page: Page;
+  /** JWTs seen in the page's signal connections (`access_token`) to the LiveKit server. */
+  sentTokens: string[];
+  state(): Promise<E2EState | null>;
+  generatorCalls(): Promise<number>;
+  start(): Promise<void>;
+  end(): Promise<void>;
+}
+
+/** Opens the app with `params` as its query string and waits for its first render. */
+export async function openApp(browser: E2EBrowser, params: Record<string, string> = {}): Promise<AppPage> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  const sentTokens: string[] = [];
+  const record = (url: string) => {
+    const token = new URL(url).searchParams.get('access_token');
+    if (token && new URL(url).port === '7880') sentTokens.push(token);
+  };
+  page.on('websocket', (socket) => record(socket.url()));
+  page.on('request', (request) => record(request.url()));
+  await page.goto(`${inject('appUrl')}/?${new URLSearchParams(params)}`);
+  await page.waitForFunction(() => (window as E2EWindow).__e2e !== undefined);
+  return {
+    page,
+    sentTokens,
+    state: () => page.evaluate(() => (window as E2EWindow).__e2e?.state ?? null),
+    generatorCalls: () => page.evaluate(() => (window as E2EWindow).__e2e?.generatorCalls.length ?? 0),
+    start: () => page.getByTestId('start').click(),
+    end: () => page.getByTestId('end').click(),
+  };
+}
+
+/** Asks the harness to act on the real parts: `livekit/stop`, `livekit/start`. */
+export async function harness(action: 'livekit/stop' | 'livekit/start'): Promise<void> {
+  const response = await fetch(`${inject('appUrl')}/__e2e/${action}`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
+  if (response.status !== 204) throw new Error(`harness ${action} failed: ${response.status} ${await response.text()}`);
+}
+
+/** The claims of a JWT, unverified. */
+export function claims(token: string): Record<string, any> {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+}
