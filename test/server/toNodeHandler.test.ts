@@ -1,0 +1,107 @@
+// @vitest-environment node
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTokenHandler, toNodeHandler } from '../../src/server';
+import { handlerConfig } from './handlerConfig';
+import { listen, type Listening } from './listen';
+import { verifyToken } from './verify';
+
+let server: Listening | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const post = (body: string, headers: Record<string, string> = {}) =>
+  fetch(`${server!.origin}/api/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice', ...headers },
+    body,
+  });
+
+describe('toNodeHandler', () => {
+  it('serves the token handler on a node:http server', async () => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig())));
+    const response = await post(JSON.stringify({ room_name: 'standup' }));
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { participant_token } = (await response.json()) as { participant_token: string };
+    expect(await verifyToken(participant_token)).toMatchObject({ sub: 'alice', video: { room: 'standup' } });
+  });
+
+  it('passes the error status, headers and JSON body through', async () => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig())));
+    const response = await fetch(`${server.origin}/api/token`);
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toEqual({ error: { code: 'method_not_allowed', message: 'Use POST (allowed: POST).' } });
+  });
+
+  it('answers a method Fetch cannot represent (TRACE) with 405', async () => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig())));
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      httpRequest(`${server!.origin}/api/token`, { method: 'TRACE' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(405);
+  });
+
+  it('stops reading a chunked body without Content-Length once it crosses maxBodyBytes', async () => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig({ maxBodyBytes: 16 * 1024 }))));
+    const chunk = 'x'.repeat(1024);
+    let written = 0;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${server!.origin}/api/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice', 'Transfer-Encoding': 'chunked' },
+      });
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        resolve(res);
+      });
+      req.on('error', (error) => (answered ? undefined : reject(error)));
+      req.write('{"participant_metadata":"');
+      const pump = () => {
+        // Endless body: keeps writing until the server answers (bounded at 64 MiB as a safety net).
+        while (!answered && written < 64 * 1024 * 1024 && req.write(chunk)) written += chunk.length;
+        if (!answered && written < 64 * 1024 * 1024) req.once('drain', pump);
+      };
+      pump();
+    });
+    const body = await new Promise<string>((resolve) => {
+      let text = '';
+      response.on('data', (data: Buffer) => (text += data.toString()));
+      response.on('end', () => resolve(text));
+    });
+    expect(response.headers['content-length']).toBeDefined();
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(body).error.code).toBe('body_too_large');
+    expect(written).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('refuses a declared Content-Length over maxBodyBytes before reading the body', async () => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig({ maxBodyBytes: 100 }))));
+    const response = await post(JSON.stringify({ participant_metadata: 'x'.repeat(500) }));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
+  });
+
+  it('uses a body a parser already read into req.body', async () => {
+    const handler = toNodeHandler(createTokenHandler(handlerConfig()));
+    server = await listen((req, res) => {
+      // What express.json() does: read the stream, parse it, leave the result on req.body.
+      let text = '';
+      req.on('data', (data: Buffer) => (text += data.toString()));
+      req.on('end', () => handler(Object.assign(req, { body: JSON.parse(text) as unknown }), res));
+    });
+    const response = await post(JSON.stringify({ room_name: 'parsed-first' }));
+    const { participant_token } = (await response.json()) as { participant_token: string };
+    expect(await verifyToken(participant_token)).toMatchObject({ video: { room: 'parsed-first' } });
+  });
+});
