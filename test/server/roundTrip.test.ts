@@ -1,0 +1,117 @@
+// @vitest-environment node
+import { TokenSource } from 'livekit-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
+import { isCustomTokenError } from '../../src/core/errors';
+import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
+import { SERVER_URL } from '../helpers/tokens';
+import { handlerConfig } from './handlerConfig';
+import { listen, type Listening } from './listen';
+import { verifyToken } from './verify';
+
+let server: Listening | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** The handler behind node:http on 127.0.0.1; returns the endpoint URL. */
+async function serve(overrides: Partial<TokenHandlerConfig> = {}): Promise<string> {
+  server = await listen(toNodeHandler(createTokenHandler(handlerConfig(overrides))));
+  return `${server.origin}/api/token`;
+}
+
+/** Fast retries, so retry tests wait no real time. */
+const fastRetries = { retryDelayMs: 1, maxRetryDelayMs: 1 };
+
+describe('round trip: createEndpointGenerator → token source → createTokenHandler over HTTP', () => {
+  it('gets a token carrying exactly what the policy allows', async () => {
+    const url = await serve({
+      authorize: () => ({ identity: 'user-42', name: 'Ada', attributes: { plan: 'pro' } }),
+      rooms: (room) => room.startsWith('support-'),
+      agents: ['support-agent'],
+      ttl: '15m',
+    });
+    const source = createCustomTokenSource(createEndpointGenerator(url));
+    const { serverUrl, participantToken } = await source.fetch({
+      roomName: 'support-1',
+      participantName: 'Mallory',
+      participantAttributes: { plan: 'free', locale: 'en' },
+      agentName: 'support-agent',
+      agentMetadata: '{"topic":"billing"}',
+    });
+    const claims = await verifyToken(participantToken);
+    expect(serverUrl).toBe(SERVER_URL);
+    expect(claims).toMatchObject({ sub: 'user-42', name: 'Ada', attributes: { plan: 'pro', locale: 'en' }, video: { room: 'support-1', roomJoin: true } });
+    expect(claims.roomConfig?.agents?.map(({ agentName, metadata }) => ({ agentName, metadata }))).toEqual([
+      { agentName: 'support-agent', metadata: '{"topic":"billing"}' },
+    ]);
+    expect(claims.exp! - claims.nbf!).toBe(15 * 60);
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', identity: 'user-42', room: 'support-1' });
+  });
+
+  it('sends the auth header of the moment with every fetch', async () => {
+    const url = await serve();
+    let user = 'alice';
+    const source = createCustomTokenSource(createEndpointGenerator(url, { headers: () => ({ Authorization: `Bearer ${user}` }) }));
+    const first = await source.fetch({ roomName: 'r' });
+    user = 'bob';
+    const second = await source.fetch({ roomName: 'r' }, true);
+    expect((await verifyToken(first.participantToken)).sub).toBe('alice');
+    expect((await verifyToken(second.participantToken)).sub).toBe('bob');
+  });
+
+  it('stops at once on a 403 for an agent the policy refuses, with the server’s code', async () => {
+    const url = await serve({ agents: ['support-agent'] });
+    const source = createCustomTokenSource(createEndpointGenerator(url, { headers: { Authorization: 'Bearer alice' } }), fastRetries);
+    const error = await source.fetch({ roomName: 'r', agentName: 'admin-agent' }).catch((e: unknown) => e);
+    expect(isCustomTokenError(error) && { code: error.code, status: error.status, serverCode: error.serverCode }).toEqual({
+      code: 'http',
+      status: 403,
+      serverCode: 'agent_not_allowed',
+    });
+    expect(source.getSnapshot().generatorCalls).toBe(1);
+  });
+
+  it('stops at once on a 401', async () => {
+    const url = await serve();
+    const source = createCustomTokenSource(createEndpointGenerator(url), fastRetries);
+    const error = await source.fetch({ roomName: 'r' }).catch((e: unknown) => e);
+    expect(isCustomTokenError(error) && error.serverCode).toBe('unauthorized');
+    expect(source.getSnapshot().generatorCalls).toBe(1);
+  });
+
+  it('retries a 500 and gets the token when the server recovers', async () => {
+    let failuresLeft = 2;
+    const url = await serve({
+      rooms: () => {
+        if (failuresLeft-- > 0) throw new Error('policy store unavailable');
+        return true;
+      },
+      onError: () => {},
+    });
+    const source = createCustomTokenSource(createEndpointGenerator(url, { headers: { Authorization: 'Bearer alice' } }), fastRetries);
+    const { participantToken } = await source.fetch({ roomName: 'r' });
+    expect((await verifyToken(participantToken)).sub).toBe('alice');
+    expect(source.getSnapshot().generatorCalls).toBe(3);
+  });
+});
+
+describe('LiveKit’s own TokenSource.endpoint against createTokenHandler', () => {
+  it('accepts the handler’s 201 response, agent dispatch included', async () => {
+    const url = await serve({ agents: ['support-agent'] });
+    const source = TokenSource.endpoint(url, { headers: { Authorization: 'Bearer alice' } });
+    const { serverUrl, participantToken } = await source.fetch({ roomName: 'lk-room', participantName: 'Alice', agentName: 'support-agent' });
+    const claims = await verifyToken(participantToken);
+    expect(serverUrl).toBe(SERVER_URL);
+    expect(claims).toMatchObject({ sub: 'alice', name: 'Alice', video: { room: 'lk-room' } });
+    expect(claims.roomConfig?.agents?.[0]?.agentName).toBe('support-agent');
+  });
+
+  it('gets a refusal it can surface when the agent is not allowed', async () => {
+    const url = await serve();
+    const source = TokenSource.endpoint(url, { headers: { Authorization: 'Bearer alice' } });
+    await expect(source.fetch({ roomName: 'lk-room', agentName: 'support-agent' })).rejects.toThrow(/403/);
+  });
+});
