@@ -1,8 +1,12 @@
 import { act, render, waitFor } from '@testing-library/react';
 import { expect } from 'vitest';
+import { setLogLevel } from 'livekit-client';
 import * as React from 'react';
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
+
+// The rooms here never reach a server; keep livekit-client's connection logs out of the output.
+setLogLevel('silent');
 
 /** Renders the provider (in StrictMode unless told) with a probe exposing the latest session state. */
 export function renderSession(props: CustomTokenSessionProviderProps, { strict = true, children }: { strict?: boolean; children?: React.ReactNode } = {}) {

@@ -1,0 +1,97 @@
+import { act, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
+import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { renderSession, settle } from './render';
+
+const quiet = { microphone: false } as const;
+
+describe('CustomTokenSessionProvider and tokens', () => {
+  it('keeps a live session connected through a token refresh', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = tokenGenerator();
+    const token: { current: UseTokenStatusReturn | null } = { current: null };
+    function TokenProbe() {
+      token.current = useTokenStatus();
+      return null;
+    }
+    const { session } = renderSession({ generator, room, roomName: 'standup', ...quiet }, { children: <TokenProbe /> });
+    await settle(() => session().start());
+    const callsBefore = generator.mock.calls.length;
+
+    await act(() => token.current!.refresh());
+
+    expect(generator.mock.calls.length).toBe(callsBefore + 1);
+    expect(room.state).toBe('connected');
+    expect(session().isConnected).toBe(true);
+    expect(connect).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a live session connected when the generator changes identity', async () => {
+    const { room, connect } = roomWithoutServer();
+    const first = tokenGenerator();
+    const { session, rerenderWith } = renderSession({ generator: first, room, roomName: 'standup', ...quiet });
+    await settle(() => session().start());
+
+    const second = tokenGenerator();
+    rerenderWith({ generator: second, room, roomName: 'standup', ...quiet });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+
+    expect(room.state).toBe('connected');
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(second).not.toHaveBeenCalled();
+  });
+
+  it('uses the latest generator for the next session', async () => {
+    const { room } = roomWithoutServer();
+    const first = tokenGenerator();
+    const { session, rerenderWith } = renderSession({ generator: first, room, roomName: 'standup', retries: 0, ...quiet });
+    await waitFor(() => expect(first).toHaveBeenCalled());
+
+    const second = tokenGenerator({ identity: 'bob' });
+    rerenderWith({ generator: second, room, roomName: 'other', retries: 0, ...quiet });
+    await settle(() => session().start());
+
+    expect(second).toHaveBeenCalledWith(expect.objectContaining({ roomName: 'other' }), expect.anything());
+  });
+
+  it('runs no refresh-ahead while connected, and refreshes ahead again once disconnected', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const generator = tokenGenerator({ ttl: 120 });
+    const { session } = renderSession({ generator, room, roomName: 'standup', refreshMarginMs: 30_000, ...quiet });
+    act(() => void session().start());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    expect(session().isConnected).toBe(true);
+    expect(generator).toHaveBeenCalledTimes(1);
+
+    await act(() => vi.advanceTimersByTimeAsync(100_000));
+    expect(generator).toHaveBeenCalledTimes(1);
+
+    act(() => void session().end());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    const afterEnd = generator.mock.calls.length;
+    await act(() => vi.advanceTimersByTimeAsync(100_000));
+    expect(generator.mock.calls.length).toBeGreaterThan(afterEnd);
+  });
+});
+
+describe('freshRoomPerSession', () => {
+  it('joins a derived room, and the next session a new one, with one generator call per session', async () => {
+    const { room } = roomWithoutServer();
+    const generator = tokenGenerator();
+    const { session } = renderSession({ generator, room, roomName: 'support', freshRoomPerSession: true, ...quiet });
+    await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+    const firstRoom = generator.mock.calls[0]![0].roomName;
+    expect(firstRoom).toMatch(/^support-[a-z0-9]+$/);
+
+    await settle(() => session().start());
+    expect(generator).toHaveBeenCalledTimes(1);
+    await settle(() => session().end());
+
+    expect(generator).toHaveBeenCalledTimes(2);
+    const nextRoom = generator.mock.calls[1]![0].roomName;
+    expect(nextRoom).toMatch(/^support-[a-z0-9]+$/);
+    expect(nextRoom).not.toBe(firstRoom);
+  });
+});
