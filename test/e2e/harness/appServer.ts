@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { handleTokenRequest } from './tokenEndpoint';
+import { createTokenEndpoint } from './tokenEndpoint';
 
 /** Test-only actions on the real parts, reachable at `POST /__e2e/<name>`. */
 export type HarnessControls = Record<string, () => Promise<void>>;
@@ -13,19 +13,6 @@ const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json',
 };
-
-async function toFetchRequest(req: IncomingMessage, origin: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-  return new Request(new URL(req.url ?? '/', origin), { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-}
-
-async function sendFetchResponse(res: ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
-}
 
 async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
   const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
@@ -40,11 +27,13 @@ async function serveStatic(root: string, pathname: string, res: ServerResponse):
 
 /** Serves the built test app and its token endpoint on 127.0.0.1 (a free port). */
 export async function startAppServer(appRoot: string, controls: HarnessControls): Promise<{ url: string; close: () => Promise<void> }> {
+  const tokenEndpoint = await createTokenEndpoint();
   let origin = '';
   const server: Server = createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? '/', origin);
+    const url = new URL(req.url ?? '/', origin);
+    const { pathname } = url;
     const handle = async () => {
-      if (pathname === '/api/token') return sendFetchResponse(res, await handleTokenRequest(await toFetchRequest(req, origin)));
+      if (pathname === '/api/token') return tokenEndpoint(url)(req, res);
       const control = pathname.startsWith('/__e2e/') ? controls[pathname.slice('/__e2e/'.length)] : undefined;
       if (control && req.method === 'POST') return void (await control(), res.writeHead(204).end());
       return serveStatic(appRoot, pathname, res);

@@ -1,34 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as ServerEntry from '../../../src/server/index';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_WS_URL } from './livekit';
 
-interface StandardTokenRequest {
-  room_name?: string;
-  participant_identity?: string;
-  participant_name?: string;
-  room_config?: { agents?: { agentName?: string; agent_name?: string }[] };
-}
+/** The package's own build of `livekit-custom-token-react/server` (types from its source). */
+const serverEntry = fileURLToPath(new URL('../../../dist/server/index.js', import.meta.url));
+
+export const AGENT_NAME = 'e2e-agent';
+/** Allowed by the endpoint, served by no worker. */
+export const UNSERVED_AGENT_NAME = 'e2e-agent-nobody-serves';
+
+type NodeHandler = ReturnType<typeof ServerEntry.toNodeHandler>;
 
 /**
- * The token endpoint mounted beside the test app (standard LiveKit request and response).
- * Query: `secret=wrong` signs with a secret the server does not know; `ttl=<seconds>`.
- * No room asked for → a fresh room; no identity → a fresh one.
+ * The token endpoint mounted beside the test app: the package's `createTokenHandler` on its Node
+ * adapter. The query string picks a variant: `secret=wrong` signs with a secret the LiveKit
+ * server does not know; `ttl=<seconds>` sets the token lifetime. A request without a room gets a
+ * fresh one; the requested identity is honoured, else a fresh one is chosen.
  */
-export async function handleTokenRequest(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const body = (await request.json()) as StandardTokenRequest;
-  const secret = url.searchParams.get('secret') === 'wrong' ? 'not-the-server-secret' : LIVEKIT_API_SECRET;
-  const ttl = Number(url.searchParams.get('ttl') ?? 600);
-  const room = body.room_name ?? `room-${randomUUID()}`;
-  const token = new AccessToken(LIVEKIT_API_KEY, secret, {
-    identity: body.participant_identity ?? `user-${randomUUID().slice(0, 8)}`,
-    name: body.participant_name,
-    ttl,
-  });
-  token.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true });
-  const agents = (body.room_config?.agents ?? []).map(
-    (agent) => new RoomAgentDispatch({ agentName: agent.agentName ?? agent.agent_name ?? '' }),
-  );
-  if (agents.length > 0) token.roomConfig = new RoomConfiguration({ agents });
-  return Response.json({ server_url: LIVEKIT_WS_URL, participant_token: await token.toJwt() }, { status: 201 });
+export async function createTokenEndpoint(): Promise<(url: URL) => NodeHandler> {
+  const { createTokenHandler, toNodeHandler } = (await import(pathToFileURL(serverEntry).href)) as typeof ServerEntry;
+  const variants = new Map<string, NodeHandler>();
+  return (url) => {
+    const secret = url.searchParams.get('secret') === 'wrong' ? 'not-the-server-secret' : LIVEKIT_API_SECRET;
+    const ttl = Number(url.searchParams.get('ttl') ?? 600);
+    const key = `${secret}|${ttl}`;
+    if (!variants.has(key)) {
+      const handler = createTokenHandler({
+        apiKey: LIVEKIT_API_KEY,
+        apiSecret: secret,
+        serverUrl: LIVEKIT_WS_URL,
+        ttl,
+        agents: [AGENT_NAME, UNSERVED_AGENT_NAME],
+        authorize: () => ({ identity: `user-${randomUUID().slice(0, 8)}`, allowRequestedIdentity: true }),
+        onError: (error) => console.error('token endpoint:', error),
+      });
+      variants.set(key, toNodeHandler(handler));
+    }
+    return variants.get(key)!;
+  };
 }
