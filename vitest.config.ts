@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const react18 = fileURLToPath(new URL('./test/react18/node_modules', import.meta.url));
+const testingLibraryEsm = fileURLToPath(new URL('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js', import.meta.url));
 
 /** Packages that import React: inlined in the React 18 run so the alias reaches them too. */
 const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@livekit\/components-react/];
@@ -25,10 +26,12 @@ export default defineConfig({
       {
         resolve: {
           alias: [
+            // Testing Library's `main` is CommonJS, whose `require('react-dom')` no alias reaches: use its ES build.
+            { find: /^@testing-library\/react$/, replacement: testingLibraryEsm },
             { find: /^react$/, replacement: `${react18}/react/index.js` },
-            { find: /^react\/(.*)$/, replacement: `${react18}/react/$1` },
+            { find: /^react\/(.*)$/, replacement: `${react18}/react/$1.js` },
             { find: /^react-dom$/, replacement: `${react18}/react-dom/index.js` },
-            { find: /^react-dom\/(.*)$/, replacement: `${react18}/react-dom/$1` },
+            { find: /^react-dom\/(.*)$/, replacement: `${react18}/react-dom/$1.js` },
           ],
         },
         test: {

@@ -1,0 +1,134 @@
+import { useSession } from '@livekit/components-react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render, renderHook } from '@testing-library/react';
+import { TokenSource } from 'livekit-client';
+import * as React from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import type { TokenGenerator } from '../../src/core/types';
+import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
+import { controlledGenerator, mintingGenerator } from '../helpers/generators';
+import { SERVER_URL } from '../helpers/tokens';
+
+/** A LiveKit URL nothing listens on: connecting fails fast, which these tests do not care about. */
+const CLOSED_SERVER_URL = 'ws://127.0.0.1:65534';
+
+function closedServerGenerator() {
+  const mint = mintingGenerator();
+  return vi.fn<TokenGenerator>(async (request, context) => ({ ...(await mint(request, context)), serverUrl: CLOSED_SERVER_URL }));
+}
+
+describe('useCustomTokenSource', () => {
+  it('runs on the React major under test', () => {
+    expect(React.version.split('.')[0]).toBe(process.env.EXPECTED_REACT_MAJOR);
+  });
+
+  it('returns the same source across renders for an inline generator and inline options', () => {
+    const { result, rerender } = renderHook(() => useCustomTokenSource(async () => ({ serverUrl: SERVER_URL, participantToken: '' }), { timeoutMs: 5_000 }), {
+      wrapper: React.StrictMode,
+    });
+    const first = result.current;
+    rerender();
+    rerender();
+    expect(result.current).toBe(first);
+  });
+
+  it('always calls the latest generator', async () => {
+    const first = mintingGenerator();
+    const second = mintingGenerator();
+    const { result, rerender } = renderHook(({ generator }) => useCustomTokenSource(generator), { initialProps: { generator: first } });
+    rerender({ generator: second });
+    await result.current.fetch({ roomName: 'A' });
+    expect(first).not.toHaveBeenCalled();
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps its tokens in the app's QueryClient when one is in context", async () => {
+    const queryClient = new QueryClient();
+    const { result } = renderHook(() => useCustomTokenSource(mintingGenerator()), {
+      wrapper: ({ children }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>,
+    });
+    await result.current.fetch({ roomName: 'A' });
+    expect(queryClient.getQueriesData({ queryKey: ['livekit-custom-token'] })).toHaveLength(1);
+  });
+
+  it('aborts the fetch in flight when the component unmounts', async () => {
+    const { generator, calls } = controlledGenerator();
+    const { result, unmount } = renderHook(() => useCustomTokenSource(generator), { wrapper: React.StrictMode });
+    const fetched = result.current.fetch({ roomName: 'A' }).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    unmount();
+    await vi.waitFor(() => expect(calls[0]!.signal.aborted).toBe(true));
+    expect(await fetched).toMatchObject({ code: 'aborted' });
+  });
+});
+
+describe("with LiveKit's real useSession", () => {
+  function Page({ generator, onSession }: { generator: TokenGenerator; onSession: (session: ReturnType<typeof useSession>) => void }) {
+    const source = useCustomTokenSource(async (request, context) => generator(request, context));
+    const session = useSession(source, { roomName: 'A', participantAttributes: { team: 'blue' } });
+    onSession(session);
+    return null;
+  }
+
+  it('calls an inline generator exactly once from mount to start() under StrictMode, with inline attributes', async () => {
+    const generator = closedServerGenerator();
+    let session: ReturnType<typeof useSession> | undefined;
+    const { rerender } = render(
+      <React.StrictMode>
+        <Page generator={generator} onSession={(value) => (session = value)} />
+      </React.StrictMode>,
+    );
+    await vi.waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+    rerender(
+      <React.StrictMode>
+        <Page generator={generator} onSession={(value) => (session = value)} />
+      </React.StrictMode>,
+    );
+    await act(async () => {
+      await session!.start({ tracks: {} }).catch(() => undefined);
+    });
+    expect(generator).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not leave an unhandled rejection when end() forces a fetch from a failing generator', async () => {
+    const generator = vi.fn<TokenGenerator>(async () => {
+      throw new Error('token service down');
+    });
+    let session: ReturnType<typeof useSession> | undefined;
+    render(<Page generator={generator} onSession={(value) => (session = value)} />);
+    await vi.waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+    await act(async () => {
+      await session!.end();
+    });
+    await vi.waitFor(() => expect(generator).toHaveBeenCalledTimes(2));
+  });
+
+  it("pins fact 4: an inline TokenSource.custom gives useSession a new session every render", async () => {
+    const generator = closedServerGenerator();
+    const sessions = new Set<unknown>();
+    let renders = 0;
+    function UpstreamPage() {
+      renders += 1;
+      const session = useSession(TokenSource.custom((options) => generator(options, { signal: new AbortController().signal, attempt: 1 })), { roomName: 'A' });
+      sessions.add(session);
+      return null;
+    }
+    const { rerender } = render(<UpstreamPage />);
+    for (let i = 0; i < 4; i++) rerender(<UpstreamPage />);
+    expect(renders).toBeGreaterThanOrEqual(5);
+    expect(sessions.size).toBe(renders);
+  });
+
+  it('gives useSession one session across renders with an inline generator', () => {
+    const generator = closedServerGenerator();
+    const sessions = new Set<unknown>();
+    function OurPage() {
+      const source = useCustomTokenSource((request, context) => generator(request, context));
+      sessions.add(useSession(source, { roomName: 'A' }));
+      return null;
+    }
+    const { rerender } = render(<OurPage />);
+    for (let i = 0; i < 4; i++) rerender(<OurPage />);
+    expect(sessions.size).toBe(1);
+  });
+});
