@@ -16,3 +16,15 @@ export type {
 } from './core/types';
 export { useCustomTokenSource, type UseCustomTokenSourceOptions } from './hooks/useCustomTokenSource';
 export { useTokenStatus, type UseTokenStatusReturn } from './hooks/useTokenStatus';
+export {
+  CustomTokenSessionProvider,
+  type CustomTokenSessionProviderProps,
+  type SessionTokenProps,
+} from './providers/CustomTokenSessionProvider';
+export { useSessionState, type UseSessionStateReturn } from './hooks/useSessionState';
+export { useSessionActions } from './hooks/useSessionActions';
+export { useCameraTracks, type UseCameraTracksOptions } from './hooks/useCameraTracks';
+export { useAgentStatus } from './hooks/useAgentStatus';
+export type { SessionState } from './context/SessionStateContext';
+export type { SessionActions } from './context/SessionActionsContext';
+export type { AgentStatus } from './context/AgentStatusContext';
