@@ -1,0 +1,44 @@
+import { render, renderHook } from '@testing-library/react';
+import * as React from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { useMaybeAgentStatusContext } from '../../src/context/AgentStatusContext';
+import { useMaybeCameraTracksContext } from '../../src/context/CameraTracksContext';
+import { useMaybeSessionActionsContext } from '../../src/context/SessionActionsContext';
+import { useMaybeSessionStateContext } from '../../src/context/SessionStateContext';
+import { useAgentStatus } from '../../src/hooks/useAgentStatus';
+import { useCameraTracks } from '../../src/hooks/useCameraTracks';
+import { useSessionActions } from '../../src/hooks/useSessionActions';
+import { useSessionState } from '../../src/hooks/useSessionState';
+import { useTokenStatus } from '../../src/hooks/useTokenStatus';
+
+const hooks = { useSessionState, useSessionActions, useCameraTracks, useAgentStatus };
+
+describe('session hooks outside <CustomTokenSessionProvider>', () => {
+  it.each(Object.entries(hooks))('%s throws an error naming itself and the provider', (name, useHook) => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    function Consumer() {
+      useHook();
+      return null;
+    }
+    expect(() =>
+      render(
+        <React.StrictMode>
+          <Consumer />
+        </React.StrictMode>,
+      ),
+    ).toThrow(`${name} must be used within <CustomTokenSessionProvider>.`);
+  });
+
+  it('useTokenStatus throws an error that says it can also be given a source', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => renderHook(() => useTokenStatus())).toThrow(/useTokenStatus must be used within <CustomTokenSessionProvider>/);
+  });
+
+  it('the useMaybe… context readers return null instead of throwing', () => {
+    const { result } = renderHook(
+      () => [useMaybeSessionStateContext(), useMaybeSessionActionsContext(), useMaybeCameraTracksContext(), useMaybeAgentStatusContext()],
+      { wrapper: React.StrictMode },
+    );
+    expect(result.current).toEqual([null, null, null, null]);
+  });
+});
