@@ -41,6 +41,16 @@ export default defineConfig({
           server: { deps: { inline: reactConsumers } },
         },
       },
+      // Checks of the built package (`dist/`, made by the build stage of `npm test` before vitest runs).
+      {
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['test/setup.ts'],
+          restoreMocks: true,
+        },
+      },
     ],
   },
 });

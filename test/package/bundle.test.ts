@@ -1,0 +1,100 @@
+// @vitest-environment node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = join(root, 'dist');
+
+const IMPORT = /(?:import|export)\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** An entry file and every dist file it reaches through relative imports. */
+interface Graph {
+  files: string[];
+  /** Every bare (package) specifier imported anywhere in the graph. */
+  packages: Set<string>;
+  /** All the graph's code, concatenated. */
+  code: string;
+}
+
+function graphOf(entry: string): Graph {
+  const files: string[] = [];
+  const packages = new Set<string>();
+  const pending = [join(dist, entry)];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.includes(file)) continue;
+    files.push(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const specifier = (match[1] ?? match[2])!;
+      if (specifier.startsWith('.')) pending.push(resolve(dirname(file), specifier));
+      else packages.add(specifier);
+    }
+  }
+  return { files, packages, code: files.map((file) => readFileSync(file, 'utf8')).join('\n') };
+}
+
+/** Code only: block comments (TSDoc may name server APIs) and whole-line comments removed. */
+const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
+const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+beforeAll(() => {
+  if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'server/index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (`npm test` builds before this stage).');
+  }
+});
+
+describe('the client bundle (dist/index.js and its chunks)', () => {
+  it('imports no livekit-server-sdk, zod or node: module', () => {
+    const imported = [...graphOf('index.js').packages].map(packageName);
+    expect(imported).not.toContain('livekit-server-sdk');
+    expect(imported).not.toContain('zod');
+    expect(imported.filter((name) => name.startsWith('node:'))).toEqual([]);
+  });
+
+  it('contains no server code and nothing that handles the API secret', () => {
+    const code = withoutComments(graphOf('index.js').code);
+    for (const serverOnly of ['createTokenHandler', 'toNodeHandler', 'TokenHandlerError', 'AccessToken', 'apiSecret', 'LIVEKIT_API_SECRET', 'src/server/']) {
+      expect(code, `client bundle mentions ${serverOnly}`).not.toContain(serverOnly);
+    }
+  });
+
+  it('does carry the endpoint generator', () => {
+    expect(graphOf('index.js').code).toContain('function createEndpointGenerator');
+  });
+});
+
+describe('the server bundle (dist/server/index.js)', () => {
+  it('imports no react and carries no "use client" directive', () => {
+    const { packages, code } = graphOf('server/index.js');
+    const imported = [...packages].map(packageName);
+    expect(imported).not.toContain('react');
+    expect(imported).not.toContain('react-dom');
+    expect(imported.filter((name) => name.startsWith('@tanstack/') || name.startsWith('@livekit/components'))).toEqual([]);
+    expect(code).not.toMatch(/^\s*['"]use client['"]/m);
+  });
+
+  it('mints with livekit-server-sdk, left external for the app to install', () => {
+    expect(graphOf('server/index.js').packages).toContain('livekit-server-sdk');
+  });
+
+  it('is what the "./server" export resolves to outside browsers, and runs in Node', async () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    expect(resolve(root, manifest.exports['./server']!.default!)).toBe(join(dist, 'server/index.js'));
+    const server = (await import(pathToFileURL(join(dist, 'server/index.js')).href)) as Record<string, unknown>;
+    expect(Object.keys(server).sort()).toEqual(['TokenHandlerError', 'createTokenHandler', 'toNodeHandler']);
+  });
+});
+
+describe('the "./server" browser condition (dist/server/browser.js)', () => {
+  it('is what the "./server" export resolves to in browsers', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    expect(resolve(root, manifest.exports['./server']!.browser!)).toBe(join(dist, 'server/browser.js'));
+  });
+
+  it('throws on import, saying the server entry holds the API secret', async () => {
+    await expect(import(pathToFileURL(join(dist, 'server/browser.js')).href)).rejects.toThrow(/must only run on a server/);
+  });
+});
