@@ -47,6 +47,12 @@ const compact = (record: Record<string, unknown>) =>
  * LiveKit's standard token endpoint body (`TokenSourceRequest`), snake_case or camelCase,
  * checked against LiveKit's limits and turned into a {@link TokenRequestBody}. Unknown keys
  * (and `room_config` fields other than `agents`) are dropped.
+ *
+ * @example
+ * ```ts
+ * const parsed = tokenRequestSchema.safeParse({ room_name: 'standup', room_config: { agents: [{ agent_name: 'notes' }] } });
+ * if (parsed.success) parsed.data.agents; // [{ agentName: 'notes' }]
+ * ```
  */
 export const tokenRequestSchema = z
   .preprocess(

@@ -1,6 +1,13 @@
 import type { VideoGrant } from 'livekit-server-sdk';
 
-/** An agent the client asked to dispatch (one entry of `room_config.agents`). */
+/**
+ * An agent the client asked to dispatch (one entry of `room_config.agents`).
+ *
+ * @example
+ * ```ts
+ * const agents: AgentPolicy = (agent: RequestedAgent) => agent.agentName === 'support-agent' && !agent.deployment;
+ * ```
+ */
 export interface RequestedAgent {
   readonly agentName: string;
   readonly metadata?: string;
@@ -11,6 +18,11 @@ export interface RequestedAgent {
  * A validated token request: LiveKit's standard endpoint body (`TokenSourceRequest`), read from
  * snake_case or camelCase, with empty strings dropped. Only `room_config.agents` is read from
  * `room_config`; its other fields are ignored.
+ *
+ * @example
+ * ```ts
+ * const authorize = (request: Request, body: TokenRequestBody) => (body.roomName === 'lobby' ? { identity: 'guest' } : null);
+ * ```
  */
 export interface TokenRequestBody {
   readonly roomName?: string;
@@ -23,6 +35,11 @@ export interface TokenRequestBody {
 
 /**
  * Who the caller is, as `authorize` decides. What it sets always wins over the request.
+ *
+ * @example
+ * ```ts
+ * const participant: AuthorizedParticipant = { identity: user.id, name: user.name, grants: { canPublish: user.isHost } };
+ * ```
  */
 export interface AuthorizedParticipant {
   /** The token's identity (`sub`). Non-empty, at most 256 characters. */
@@ -46,22 +63,50 @@ export interface AuthorizedParticipant {
   allowRequestedIdentity?: boolean;
 }
 
-/** What a policy function sees besides the thing it rules on. */
+/**
+ * What a policy function sees besides the thing it rules on.
+ *
+ * @example
+ * ```ts
+ * const rooms: RoomPolicy = (room, { participant }: TokenPolicyContext) => room.startsWith(`${participant.identity}-`);
+ * ```
+ */
 export interface TokenPolicyContext {
   readonly participant: AuthorizedParticipant;
   readonly body: TokenRequestBody;
   readonly request: Request;
 }
 
-/** Which rooms a caller may ask for: an allow-list, or a function returning `true` to allow. */
+/**
+ * Which rooms a caller may ask for: an allow-list, or a function returning `true` to allow.
+ *
+ * @example
+ * ```ts
+ * const rooms: RoomPolicy = ['lobby', 'stage'];
+ * ```
+ */
 export type RoomPolicy = readonly string[] | ((roomName: string, context: TokenPolicyContext) => boolean | Promise<boolean>);
 
-/** Which agents a caller may dispatch: an allow-list of agent names, or a function returning `true` to allow. */
+/**
+ * Which agents a caller may dispatch: an allow-list of agent names, or a function returning `true` to allow.
+ *
+ * @example
+ * ```ts
+ * const agents: AgentPolicy = async (agent, { participant }) => (await plans.of(participant.identity)).agents.includes(agent.agentName);
+ * ```
+ */
 export type AgentPolicy =
   | readonly string[]
   | ((agent: RequestedAgent, context: TokenPolicyContext) => boolean | Promise<boolean>);
 
-/** Cross-origin access to the token endpoint. */
+/**
+ * Cross-origin access to the token endpoint.
+ *
+ * @example
+ * ```ts
+ * const cors: TokenHandlerCorsConfig = { origin: ['https://app.example'], credentials: true };
+ * ```
+ */
 export interface TokenHandlerCorsConfig {
   /** Allowed origins: `'*'`, one origin, a list, or a function. */
   origin: '*' | string | readonly string[] | ((origin: string) => boolean);
@@ -71,7 +116,19 @@ export interface TokenHandlerCorsConfig {
   maxAgeSeconds?: number;
 }
 
-/** Options of `createTokenHandler`. */
+/**
+ * Options of `createTokenHandler`.
+ *
+ * @example
+ * ```ts
+ * const config: TokenHandlerConfig = {
+ *   authorize: (request) => (request.headers.get('authorization') === `Bearer ${process.env.KIOSK_KEY}` ? { identity: 'kiosk' } : null),
+ *   rooms: ['lobby'],
+ *   agents: ['receptionist'],
+ *   ttl: '5m',
+ * };
+ * ```
+ */
 export interface TokenHandlerConfig {
   /**
    * Decides who the caller is from the request (cookies, `Authorization`, …) and the body.
