@@ -1,7 +1,14 @@
 import { CustomTokenError } from './errors';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types';
 
-/** Options of {@link createEndpointGenerator}. */
+/**
+ * Options of {@link createEndpointGenerator}.
+ *
+ * @example
+ * ```ts
+ * const options: EndpointGeneratorOptions = { headers: () => ({ Authorization: `Bearer ${session.token}` }), credentials: 'include' };
+ * ```
+ */
 export interface EndpointGeneratorOptions {
   /**
    * Extra request headers, or a (possibly async) function returning them, called before every

@@ -1,6 +1,12 @@
 /**
  * The `code` of every error body the token handler sends (`{ error: { code, message } }`),
  * each with one HTTP status.
+ *
+ * @example
+ * ```ts
+ * const code = (await response.json()).error.code as TokenHandlerErrorCode;
+ * if (code === 'agent_not_allowed') showUpgradePrompt();
+ * ```
  */
 export type TokenHandlerErrorCode =
   /** 400: the body is larger than `maxBodyBytes`. */

@@ -1,7 +1,14 @@
 import { TokenHandlerError } from './TokenHandlerError';
 import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types';
 
-/** Everything a token will carry, decided by `authorize` and the policies. */
+/**
+ * Everything a token will carry, decided by `authorize` and the policies.
+ *
+ * @example
+ * ```ts
+ * const plan: TokenPlan = { identity: 'alice', grants: {}, roomName: 'standup', agents: [] };
+ * ```
+ */
 export interface TokenPlan {
   identity: string;
   name?: string;

@@ -1,6 +1,13 @@
 import type { TokenHandlerConfig } from './types';
 
-/** A {@link TokenHandlerConfig} with its defaults filled in and checked. */
+/**
+ * A {@link TokenHandlerConfig} with its defaults filled in and checked.
+ *
+ * @example
+ * ```ts
+ * const { ttl, maxBodyBytes }: ResolvedTokenHandlerConfig = resolveTokenHandlerConfig(config);
+ * ```
+ */
 export type ResolvedTokenHandlerConfig = Required<Pick<TokenHandlerConfig, 'authorize' | 'apiKey' | 'apiSecret' | 'serverUrl' | 'ttl' | 'maxBodyBytes'>> &
   Pick<TokenHandlerConfig, 'rooms' | 'agents' | 'cors' | 'onError'>;
 

@@ -1,7 +1,14 @@
 import { errorResponse } from './errorResponse';
 import { TokenHandlerError } from './TokenHandlerError';
 
-/** The part of Node's `IncomingMessage` (and Express' / Connect's request) the adapter reads. */
+/**
+ * The part of Node's `IncomingMessage` (and Express' / Connect's request) the adapter reads.
+ *
+ * @example
+ * ```ts
+ * const listener = (req: NodeRequestLike, res: NodeResponseLike) => tokens(req, res);
+ * ```
+ */
 export interface NodeRequestLike {
   method?: string;
   url?: string;
@@ -13,7 +20,14 @@ export interface NodeRequestLike {
   resume(): unknown;
 }
 
-/** The part of Node's `ServerResponse` the adapter writes. */
+/**
+ * The part of Node's `ServerResponse` the adapter writes.
+ *
+ * @example
+ * ```ts
+ * const res: NodeResponseLike = serverResponse; // node:http's ServerResponse fits
+ * ```
+ */
 export interface NodeResponseLike {
   statusCode: number;
   setHeader(name: string, value: string): unknown;
