@@ -7,6 +7,7 @@ import { SessionActionsContext } from '../context/SessionActionsContext';
 import { SessionStateContext } from '../context/SessionStateContext';
 import { TokenSourceContext } from '../context/TokenSourceContext';
 import type { CustomTokenSource } from '../core/CustomTokenSource';
+import { createEndpointGenerator } from '../core/createEndpointGenerator';
 import type { CustomTokenError } from '../core/errors';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types';
 import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource';
@@ -17,10 +18,15 @@ import { useFetchOptions } from './useFetchOptions';
 import { useSessionLifecycle } from './useSessionLifecycle';
 import { useSessionTokenSource } from './useSessionTokenSource';
 
-/** Where the session's tokens come from: the app's generator, or a source it already built. */
+/**
+ * Where the session's tokens come from: the app's generator, a source it already built, or the
+ * URL of a standard token endpoint. `tokenEndpoint` is the one a Server Component can pass (a
+ * function cannot cross to the client): it is `generator={createEndpointGenerator(url)}`.
+ */
 export type SessionTokenProps =
-  | { generator: TokenGenerator; tokenSource?: never }
-  | { tokenSource: CustomTokenSource; generator?: never };
+  | { generator: TokenGenerator; tokenSource?: never; tokenEndpoint?: never }
+  | { tokenSource: CustomTokenSource; generator?: never; tokenEndpoint?: never }
+  | { tokenEndpoint: string; generator?: never; tokenSource?: never };
 
 /** Props of {@link CustomTokenSessionProvider}. */
 export type CustomTokenSessionProviderProps = SessionTokenProps &
@@ -51,7 +57,7 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     freshRoomPerSession?: boolean;
   };
 
-const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator or a tokenSource.'));
+const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint.'));
 
 /**
  * Runs a LiveKit session on the app's own tokens: LiveKit's `useSession` and `SessionProvider`
@@ -72,23 +78,26 @@ const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('Cus
  * ```
  */
 export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProps) {
-  const { children, generator, tokenSource, microphone, camera, screenShare, roomConnectOptions } = props;
+  const { children, generator, tokenSource, tokenEndpoint, microphone, camera, screenShare, roomConnectOptions } = props;
   const { agentConnectTimeoutMs, room, onError, connect, freshRoomPerSession = false } = props;
   const { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent } = props;
   const sourceOptions = { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent };
-  const ownSource = useCustomTokenSource(generator ?? missingGenerator, sourceOptions);
+  const endpointGenerator = React.useMemo(() => (tokenEndpoint === undefined ? undefined : createEndpointGenerator(tokenEndpoint)), [tokenEndpoint]);
+  const ownSource = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, sourceOptions);
   const source = tokenSource ?? ownSource;
 
   const fetchOptions = useFetchOptions(props);
   const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession);
   const session = useSession(sessionSource, { ...options, agentConnectTimeoutMilliseconds: agentConnectTimeoutMs, ...(room ? { room } : {}) });
-  const agent = useAgentStatusValue(useAgent(session));
+  const liveAgent = useAgent(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
-  const { state, actions } = useSessionLifecycle(session, agent, {
+  const { state, actions } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
     onError,
     expectsAgent: () => fetchOptions.agentName !== undefined || (source.getSnapshot().token?.agentNames.length ?? 0) > 0,
   });
+
+  const agent = useAgentStatusValue(liveAgent, state.error);
 
   React.useEffect(() => source.setConnected(state.isConnected), [source, state.isConnected]);
   React.useEffect(() => {

@@ -48,6 +48,7 @@ export class SessionRunner {
   /** Connects, once: a call while connecting returns the pending promise. Never rejects. */
   start = (): Promise<void> => {
     if (this.#starting) return this.#starting.promise;
+    this.#update({ phase: 'starting', error: null });
     const controller = new AbortController();
     const promise = this.#tail.then(() => this.#runStart(controller));
     this.#starting = { promise, controller };
@@ -124,7 +125,7 @@ export class SessionRunner {
       this.#update({ error: handlers.toError(cause) });
     } finally {
       this.#ending = null;
-      this.#update({ phase: 'idle' });
+      this.#update({ phase: this.#starting ? 'starting' : 'idle' });
     }
   }
 

@@ -1,17 +1,24 @@
 import type { UseAgentReturn } from '@livekit/components-react';
 import * as React from 'react';
 import type { AgentStatus } from '../context/AgentStatusContext';
+import type { CustomTokenError } from '../core/errors';
 import { useEqualValue } from '../hooks/useEqualValue';
 import { isSameTrackReference } from './isSameTrackReference';
 
 const NO_REASONS: readonly string[] = [];
 
-/** The agent slice of LiveKit's `useAgent`, rebuilt only when one of its fields changes. */
-export function useAgentStatusValue(agent: UseAgentReturn): AgentStatus {
-  const { state, failureReasons, isConnected, canListen, isFinished, identity, name } = agent;
+/**
+ * The agent slice of LiveKit's `useAgent`, rebuilt only when one of its fields changes. An
+ * `agent_failed` session error keeps the state `failed` (with its reasons) after the failed
+ * session disconnected, where LiveKit's state falls back to `disconnected`.
+ */
+export function useAgentStatusValue(agent: UseAgentReturn, sessionError: CustomTokenError | null): AgentStatus {
+  const { isConnected, canListen, isFinished, identity, name } = agent;
+  const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
+  const state = failedSession ? 'failed' : agent.state;
   const cameraTrack = useEqualValue(agent.cameraTrack, isSameTrackReference);
   const microphoneTrack = useEqualValue(agent.microphoneTrack, isSameTrackReference);
-  const reasons = useEqualValue(failureReasons ?? NO_REASONS, areSameStrings);
+  const reasons = useEqualValue(failedSession?.failureReasons ?? agent.failureReasons ?? NO_REASONS, areSameStrings);
   return React.useMemo(
     () => ({ state, failureReasons: reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack }),
     [state, reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack],

@@ -1,7 +1,6 @@
-import type { SessionConnectOptions, UseSessionReturn } from '@livekit/components-react';
+import type { SessionConnectOptions, UseAgentReturn, UseSessionReturn } from '@livekit/components-react';
 import { ConnectionState } from 'livekit-client';
 import * as React from 'react';
-import type { AgentStatus } from '../context/AgentStatusContext';
 import type { SessionActions } from '../context/SessionActionsContext';
 import type { SessionState } from '../context/SessionStateContext';
 import { CustomTokenError } from '../core/errors';
@@ -23,7 +22,7 @@ interface SessionLifecycleConfig {
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
-  agent: AgentStatus,
+  agent: Pick<UseAgentReturn, 'state' | 'failureReasons'>,
   config: SessionLifecycleConfig,
 ): { state: SessionState; actions: SessionActions } {
   const latest = useLatest({ session, config });
@@ -43,7 +42,7 @@ export function useSessionLifecycle(
   const reportedReasons = React.useRef<readonly string[] | null>(null);
   const { state: agentState, failureReasons } = agent;
   React.useEffect(() => {
-    if (agentState !== 'failed' || reportedReasons.current === failureReasons || !latest.current.config.expectsAgent()) return;
+    if (agentState !== 'failed' || !failureReasons || reportedReasons.current === failureReasons || !latest.current.config.expectsAgent()) return;
     reportedReasons.current = failureReasons;
     const message = `The agent did not become ready: ${failureReasons.join(' ')}`;
     runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));

@@ -78,7 +78,7 @@ describe('CustomTokenSessionProvider and tokens', () => {
 
 describe('freshRoomPerSession', () => {
   it('joins a derived room, and the next session a new one, with one generator call per session', async () => {
-    const { room } = roomWithoutServer();
+    const { room, connect } = roomWithoutServer();
     const generator = tokenGenerator();
     const { session } = renderSession({ generator, room, roomName: 'support', freshRoomPerSession: true, ...quiet });
     await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
@@ -93,5 +93,10 @@ describe('freshRoomPerSession', () => {
     const nextRoom = generator.mock.calls[1]![0].roomName;
     expect(nextRoom).toMatch(/^support-[a-z0-9]+$/);
     expect(nextRoom).not.toBe(firstRoom);
+
+    await settle(() => session().start());
+    expect(generator).toHaveBeenCalledTimes(2);
+    const nextToken = await generator.mock.results[1]!.value;
+    expect(connect).toHaveBeenLastCalledWith(expect.any(String), nextToken.participantToken, undefined);
   });
 });

@@ -1,0 +1,175 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ParticipantKind } from 'livekit-client';
+import { describe, expect, it, vi } from 'vitest';
+import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
+import { CameraGrid } from '../../src/components/CameraGrid';
+import { ConnectButton } from '../../src/components/ConnectButton';
+import { ErrorNotice } from '../../src/components/ErrorNotice';
+import { TokenStatusView } from '../../src/components/TokenStatusView';
+import { joinRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
+import { renderSession, settle } from '../providers/render';
+
+const quiet = { microphone: false } as const;
+
+describe('ConnectButton', () => {
+  it('connects on click and then offers to disconnect, with its state in data-state', async () => {
+    const { room } = roomWithoutServer();
+    renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <ConnectButton className="mine" /> });
+    const button = screen.getByRole('button', { name: 'Connect' });
+    expect(button).toHaveProperty('className', 'lk-ctr-connect-button mine');
+
+    fireEvent.click(button);
+    expect(button.getAttribute('data-state')).toBe('connecting');
+    expect(button.getAttribute('aria-busy')).toBe('true');
+    await screen.findByRole('button', { name: 'Disconnect' });
+
+    fireEvent.click(button);
+    await screen.findByRole('button', { name: 'Connect' });
+    expect(room.state).toBe('disconnected');
+  });
+
+  it('uses the labels it is given', () => {
+    renderSession({ generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet }, { children: <ConnectButton labels={{ disconnected: 'Join call' }} /> });
+    expect(screen.getByRole('button', { name: 'Join call' })).toBeTruthy();
+  });
+});
+
+describe('AgentStatusIndicator', () => {
+  it('announces the agent state in a polite live region', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <AgentStatusIndicator /> });
+    const status = screen.getByRole('status');
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(status.textContent).toBe('No agent');
+
+    await settle(() => session().start());
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
+    await waitFor(() => expect(status.getAttribute('data-state')).toBe('initializing'));
+    act(() => setAttributes(room, agent, { 'lk.agent.state': 'listening' }));
+
+    expect(status.textContent).toBe('Agent is listening');
+  });
+
+  it('shows why the agent failed', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 1_000, ...quiet },
+      { children: <AgentStatusIndicator /> },
+    );
+    const status = screen.getByRole('status');
+    act(() => void session().start());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    expect(status.textContent).toBe('Waiting for the agent…');
+
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+
+    expect(status.getAttribute('data-state')).toBe('failed');
+    expect(status.textContent).toBe('The agent could not joinAgent did not join the room.');
+    expect(session().isConnected).toBe(false);
+  });
+});
+
+describe('CameraGrid', () => {
+  it('shows its empty content while disconnected', () => {
+    renderSession({ generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet }, { children: <CameraGrid empty={<p>No cameras</p>} /> });
+    expect(screen.getByText('No cameras')).toBeTruthy();
+    expect(screen.queryByRole('list')).toBeNull();
+  });
+
+  it('shows a named placeholder for a participant without a camera and a video once they publish one', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    const bob = joinRemote(room, 'bob', { name: 'Bob' });
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    const tile = await within(grid).findByText('Bob');
+    expect(tile.closest('li')?.hasAttribute('data-placeholder')).toBe(true);
+    expect(within(grid).getByText('(you)', { exact: false }).closest('li')?.hasAttribute('data-local')).toBe(true);
+
+    act(() => void publishCamera(room, bob));
+
+    expect(within(grid).getByLabelText("Bob's camera").tagName).toBe('VIDEO');
+    expect(within(grid).getByText('Bob').closest('li')?.hasAttribute('data-placeholder')).toBe(false);
+  });
+
+  it("includes an agent's camera", async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid placeholders={false} /> });
+    await settle(() => session().start());
+    const avatar = joinRemote(room, 'avatar', { kind: ParticipantKind.AGENT, name: 'Avatar' });
+    act(() => void publishCamera(room, avatar));
+    expect((await screen.findAllByRole('listitem')).map((item) => item.textContent)).toEqual(['Avatar']);
+  });
+
+  it('leaves out cameras not subscribed to when asked, or shows them as placeholders', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      {
+        children: (
+          <>
+            <CameraGrid onlySubscribed placeholders={false} label="Subscribed only" empty={<p>No cameras</p>} />
+            <CameraGrid onlySubscribed label="Subscribed or placeholder" />
+          </>
+        ),
+      },
+    );
+    await settle(() => session().start());
+    const bob = joinRemote(room, 'bob', { name: 'Bob' });
+    act(() => void publishCamera(room, bob));
+
+    expect(screen.getByText('No cameras')).toBeTruthy();
+    const withPlaceholders = screen.getByRole('list', { name: 'Subscribed or placeholder' });
+    expect(within(withPlaceholders).getByText('Bob').closest('li')?.hasAttribute('data-placeholder')).toBe(true);
+    expect(within(withPlaceholders).queryByLabelText("Bob's camera")).toBeNull();
+  });
+});
+
+describe('TokenStatusView', () => {
+  it('shows identity, room, grants and a countdown that ticks', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z') });
+    renderSession(
+      { generator: tokenGenerator({ identity: 'alice', ttl: 600 }), room: roomWithoutServer().room, roomName: 'standup', ...quiet },
+      { children: <TokenStatusView /> },
+    );
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    const view = screen.getByRole('region', { name: 'Token status' });
+    expect(view.getAttribute('data-status')).toBe('ready');
+    expect(within(view).getByRole('status').textContent).toBe('Token ready');
+    expect(within(view).getByText('alice')).toBeTruthy();
+    expect(within(view).getByText('standup')).toBeTruthy();
+    expect(within(view).getByText('roomJoin, canPublish, canSubscribe')).toBeTruthy();
+    expect(view.querySelector('time')?.textContent).toBe('in 10:00');
+
+    await act(() => vi.advanceTimersByTimeAsync(61_000));
+    expect(view.querySelector('time')?.textContent).toBe('in 8:59');
+  });
+});
+
+describe('ErrorNotice', () => {
+  it('renders nothing without an error', () => {
+    const { container } = renderSession({ generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet }, { children: <ErrorNotice /> });
+    expect(container.querySelector('.lk-ctr-error-notice')).toBeNull();
+  });
+
+  it('shows the error as an alert and retries on click', async () => {
+    const generator = tokenGenerator();
+    // One failure: the mount's pre-warm fetch and start() share the same call.
+    generator.mockRejectedValueOnce(new Error('token service down'));
+    const { session } = renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      { children: <ErrorNotice retryLabel="Reconnect" /> },
+    );
+    await settle(() => session().start());
+    const alert = screen.getByRole('alert');
+    expect(alert.getAttribute('data-code')).toBe('generator_failed');
+    expect(alert.textContent).toContain('Could not get access to the call');
+    expect(alert.textContent).toContain('token service down');
+
+    fireEvent.click(within(alert).getByRole('button', { name: 'Reconnect' }));
+
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
