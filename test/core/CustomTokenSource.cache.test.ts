@@ -131,9 +131,10 @@ describe('CustomTokenSource cache', () => {
     const queryClient = new QueryClient();
     const source = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'call' });
     await source.fetch({ roomName: 'A' });
-    const [[queryKey, token]] = queryClient.getQueriesData({ queryKey: ['livekit-custom-token', 'call'] });
-    expect(queryKey[2]).toBe('{"roomName":"A"}');
-    expect(token).toMatchObject({ room: 'A', identity: 'alice' });
+    const entries = queryClient.getQueriesData({ queryKey: ['livekit-custom-token', 'call'] });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]![0][2]).toBe('{"roomName":"A"}');
+    expect(entries[0]![1]).toMatchObject({ room: 'A', identity: 'alice' });
   });
 
   it('starts from an initial token without calling the generator', async () => {
