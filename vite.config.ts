@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 
 /** Peers and server-only dependencies: never bundled (a second livekit-client breaks `instanceof`). */
@@ -24,6 +24,15 @@ for (const [name, file] of Object.entries({ 'server/index': 'src/server/index.ts
  * and the `/server` entry, ES modules with peers external. Types come from `tsc -p tsconfig.build.json`.
  */
 export default defineConfig({
+  plugins: [
+    {
+      // The optional stylesheet, exported as `livekit-custom-token-react/styles.css`.
+      name: 'emit-styles-css',
+      generateBundle() {
+        this.emitFile({ type: 'asset', fileName: 'styles.css', source: readFileSync('src/styles.css', 'utf8') });
+      },
+    },
+  ],
   build: {
     target: 'es2022',
     sourcemap: true,
