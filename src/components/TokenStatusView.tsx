@@ -28,7 +28,7 @@ export function TokenStatusView({ source, className, ...rest }: TokenStatusViewP
   return (
     <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
       <p role="status" aria-live="polite" className="lk-ctr-token-status-state">
-        Token {status}
+        {`Token ${status}`}
       </p>
       <dl>
         <dt>Identity</dt>
