@@ -20,6 +20,7 @@ const stages = [
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+  { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
   {
     name: 'e2e (Chromium, LiveKit server, agent)',
     command: 'npx',

@@ -1,0 +1,20 @@
+/** What the page reports to the benchmark: generator calls, and `start()` → connected in ms. */
+export interface BenchWindow {
+  __bench: { generatorCalls: number; connectMs?: number };
+}
+
+export const benchState: BenchWindow['__bench'] = { generatorCalls: 0 };
+(window as unknown as BenchWindow).__bench = benchState;
+
+/** The app's generator: 300 ms of its own work (auth, a slow backend), then the token endpoint beside the page. */
+export async function slowGenerator(request: { roomName?: string }): Promise<{ serverUrl: string; participantToken: string }> {
+  benchState.generatorCalls += 1;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const response = await fetch('/api/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ room_name: request.roomName }),
+  });
+  const body = (await response.json()) as { server_url: string; participant_token: string };
+  return { serverUrl: body.server_url, participantToken: body.participant_token };
+}

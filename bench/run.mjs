@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the package side by side with what users would use instead, every number
+ * measured in this run. Prints the table and writes `bench/RESULTS.md` with the machine.
+ *
+ *   npm run bench               # build, then rows 1–5 (row 5 needs Chromium and the LiveKit server)
+ *   npm run bench -- --smoke    # a tiny input on the existing build, rows 1–4; writes no RESULTS.md
+ *   npm run bench -- --no-browser  # skip row 5
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasServerBinary, LIVEKIT_HTTP_URL, serverBinary } from '../scripts/livekit-server.mjs';
+import { machineMarkdown, resultToMarkdown } from './markdown.mjs';
+import { bundleRow } from './rows/bundle.mjs';
+import { tokenHandlerRow } from './rows/tokenHandler.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = new Set(process.argv.slice(2));
+const smoke = args.has('--smoke');
+const withBrowser = !smoke && !args.has('--no-browser');
+const startedAt = new Date();
+const out = mkdtempSync(join(tmpdir(), 'lkctr-bench-'));
+const skipped = [];
+
+function run(command, commandArgs, env = {}) {
+  const { status } = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return status === 0;
+}
+
+/** Runs the vitest project `name` of `bench/vitest.config.ts`, whose files write their results into `out`. */
+function vitestProject(name, env = {}) {
+  return run('npx', ['vitest', 'run', '-c', 'bench/vitest.config.ts', '--project', name, '--silent=passed-only'], {
+    BENCH_OUT: out,
+    BENCH_SMOKE: smoke ? '1' : '0',
+    ...env,
+  });
+}
+
+/** Why row 5 cannot run here, or null. The LiveKit server's port is fixed, so a running e2e suite blocks it. */
+async function browserRowBlocker() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) return `no Chromium at ${chromium} (apt-get install chromium)`;
+  if (!hasServerBinary()) return `no LiveKit server at ${serverBinary()} (node scripts/livekit-server.mjs build)`;
+  const deadline = Date.now() + Number(process.env.BENCH_PORT_WAIT_MS ?? 180_000);
+  while (await answers(LIVEKIT_HTTP_URL)) {
+    if (Date.now() > deadline) return `${LIVEKIT_HTTP_URL} stayed busy (another LiveKit server, e.g. an e2e run)`;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
+  return null;
+}
+
+async function answers(url) {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function gitCommit() {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  return dirty ? `${head} (with uncommitted changes under src/ or bench/)` : head;
+}
+
+if (!smoke || !existsSync(join(root, 'dist/index.js'))) {
+  if (!run('npm', ['run', 'build', '--silent'])) throw new Error('npm run build failed');
+}
+
+const results = [];
+if (!vitestProject('jsdom')) throw new Error('bench rows 1–2 (jsdom) failed');
+results.push(await bundleRow());
+skipped.push('3b. What a Next.js page adds with the provider and components: pending — needs the Next.js example (`examples/nextjs`, not committed yet) built with and without the page (two `next build`s)');
+results.push(await tokenHandlerRow({ smoke }));
+if (withBrowser) {
+  const blocker = await browserRowBlocker();
+  if (blocker) skipped.push(`5. start() → connected in Chromium: skipped — ${blocker}`);
+  else if (!vitestProject('browser')) throw new Error('bench row 5 (Chromium) failed');
+} else {
+  skipped.push(`5. start() → connected in Chromium: not run (${smoke ? '--smoke' : '--no-browser'})`);
+}
+for (const file of readdirSync(out)) results.push(JSON.parse(readFileSync(join(out, file), 'utf8')));
+rmSync(out, { recursive: true, force: true });
+results.sort((a, b) => a.id.localeCompare(b.id));
+
+const expected = ['1-generator-calls', '2-renders', '3-bundle', '4-token-handler'];
+const missing = expected.filter((id) => !results.some((result) => result.id === id && result.rows.length > 0));
+if (missing.length > 0) throw new Error(`bench: no result for ${missing.join(', ')}`);
+
+const tables = results.map(resultToMarkdown).join('\n\n');
+const notRun = skipped.length > 0 ? `\n\n### Not measured in this run\n\n${skipped.map((line) => `- ${line}`).join('\n')}` : '';
+console.log(`\n${tables}${notRun}\n`);
+if (smoke) {
+  console.log('bench smoke: every row produced a table (tiny inputs; numbers not meaningful, RESULTS.md untouched)');
+} else {
+  const markdown = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (`bench/run.mjs`); every number below comes from the one run described here, side by side with its baseline. Machines here are shared and noisy: the ratios and counts are the claims, not the absolute times.',
+    '',
+    '## Machine',
+    '',
+    machineMarkdown({ startedAt, commit: gitCommit() }),
+    '',
+    '## Results',
+    '',
+    tables + notRun,
+    '',
+  ].join('\n');
+  writeFileSync(join(root, 'bench/RESULTS.md'), markdown);
+  console.log('wrote bench/RESULTS.md');
+}
