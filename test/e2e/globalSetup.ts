@@ -44,6 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const app = await startAppServer(`${appDir}dist`, {
       'livekit/stop': () => server.stop(),
       'livekit/start': async () => {
+        if (server.process.exitCode === null && server.process.signalCode === null) return;
         const registered = agent.waitForRegistration(AGENT_REGISTRATION_TIMEOUT_MS);
         server = await startServer({ logFile: `${logDir}livekit-server-restarted.log` });
         await registered;

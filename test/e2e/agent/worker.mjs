@@ -14,15 +14,17 @@ const WIDTH = 320;
 const HEIGHT = 240;
 const FRAME_INTERVAL_MS = 100;
 
-function frame(tick) {
-  const data = new Uint8Array(WIDTH * HEIGHT * 4);
-  const bar = (tick * 8) % WIDTH;
-  for (let i = 0; i < WIDTH * HEIGHT; i++) {
-    const x = i % WIDTH;
-    const lit = x >= bar && x < bar + 32;
-    data.set(lit ? [255, 200, 0, 255] : [20, 40, 90, 255], i * 4);
-  }
-  return new VideoFrame(data, WIDTH, HEIGHT, VideoBufferType.RGBA);
+/** A few frames of a bar sweeping across, made once: the job's loop only sends them. */
+function makeFrames(count) {
+  return Array.from({ length: count }, (_, index) => {
+    const data = new Uint8Array(WIDTH * HEIGHT * 4);
+    const bar = Math.floor((index * WIDTH) / count);
+    for (let i = 0; i < WIDTH * HEIGHT; i++) {
+      const x = i % WIDTH;
+      data.set(x >= bar && x < bar + WIDTH / count ? [255, 200, 0, 255] : [20, 40, 90, 255], i * 4);
+    }
+    return new VideoFrame(data, WIDTH, HEIGHT, VideoBufferType.RGBA);
+  });
 }
 
 export default defineAgent({
@@ -32,8 +34,9 @@ export default defineAgent({
     await participant.setAttributes({ 'lk.agent.state': 'initializing' });
 
     const source = new VideoSource(WIDTH, HEIGHT);
+    const frames = makeFrames(8);
     let tick = 0;
-    const timer = setInterval(() => source.captureFrame(frame(tick++)), FRAME_INTERVAL_MS);
+    const timer = setInterval(() => source.captureFrame(frames[tick++ % frames.length]), FRAME_INTERVAL_MS);
     ctx.addShutdownCallback(async () => {
       clearInterval(timer);
       await source.close();
@@ -50,6 +53,11 @@ cli.runApp(
     agent: fileURLToPath(import.meta.url),
     agentName: AGENT_NAME,
     host: '127.0.0.1',
+    // The default load is the machine's CPU use: on a busy CI machine the server would see the
+    // worker as full and dispatch nothing. This agent's jobs are tiny.
+    loadFunc: async () => 0,
+    // One job process loaded ahead, so a dispatch does not wait for a Node process to boot.
+    numIdleProcesses: 1,
     initializeProcessTimeout: 30_000,
   }),
 );

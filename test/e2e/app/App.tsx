@@ -1,70 +1,86 @@
-import { SessionProvider, useAgent, useSession, useSessionContext, useTracks } from '@livekit/components-react';
-import { ParticipantKind, Track } from 'livekit-client';
-import { useCustomTokenSource, useTokenStatus, type CustomTokenSource } from 'livekit-custom-token-react';
-import { useEffect, useMemo, useState } from 'react';
-import { createGenerator, generatorCalls } from './generator';
+import { ParticipantKind } from 'livekit-client';
+import {
+  CustomTokenSessionProvider,
+  useAgentStatus,
+  useCameraTracks,
+  useSessionActions,
+  useSessionState,
+  useTokenStatus,
+} from 'livekit-custom-token-react';
+import { useEffect, useMemo } from 'react';
+import { createGenerator, generatorLog } from './generator';
 import type { AppParams } from './params';
 import { publishState, type E2EState } from './state';
 
-type StartError = E2EState['error'];
-
-function describeError(error: unknown): NonNullable<StartError> {
-  const { code, reason, message } = error as { code?: string; reason?: unknown; message?: string };
-  return { code, reason: reason === undefined ? undefined : String(reason), message: message ?? String(error) };
-}
-
+/** The app under test: the package's provider around the app's own generator. */
 export function App({ params }: { params: AppParams }) {
   const generator = useMemo(() => createGenerator(params), [params]);
-  const source = useCustomTokenSource(generator, { retries: 0, timeoutMs: 5_000 });
-  const session = useSession(source, {
-    roomName: params.roomName,
-    participantIdentity: params.participantIdentity,
-    participantName: params.participantName,
-    agentName: params.agentName,
-    agentConnectTimeoutMilliseconds: params.agentConnectTimeoutMs,
-  });
-  const [error, setError] = useState<StartError>(null);
-
-  const start = () => {
-    setError(null);
-    session.start({ tracks: { camera: { enabled: true } } }).catch((reason: unknown) => setError(describeError(reason)));
-  };
-  const end = () => void session.end().catch((reason: unknown) => setError(describeError(reason)));
-
   return (
-    <SessionProvider session={session}>
-      <button data-testid="start" onClick={start}>Start</button>
-      <button data-testid="end" onClick={end}>End</button>
-      <Probe source={source} error={error} />
-    </SessionProvider>
+    <CustomTokenSessionProvider
+      generator={generator}
+      roomName={params.roomName}
+      participantIdentity={params.participantIdentity}
+      participantName={params.participantName}
+      agentName={params.agentName}
+      freshRoomPerSession={params.freshRoomPerSession}
+      agentConnectTimeoutMs={params.agentConnectTimeoutMs}
+      camera
+      microphone={false}
+      retries={0}
+      timeoutMs={5_000}
+    >
+      <Controls />
+      <Probe />
+    </CustomTokenSessionProvider>
   );
 }
 
-function Probe({ source, error }: { source: CustomTokenSource; error: StartError }) {
-  const session = useSessionContext();
-  const token = useTokenStatus(source);
-  const agent = useAgent();
-  const cameras = useTracks([Track.Source.Camera], { onlySubscribed: true });
+function Controls() {
+  const { start, end } = useSessionActions();
+  return (
+    <>
+      <button data-testid="start" onClick={() => void start()}>Start</button>
+      <button data-testid="end" onClick={() => void end()}>End</button>
+    </>
+  );
+}
+
+const connectionStates: string[] = [];
+
+/** Publishes what the hooks report, for the tests to read. */
+function Probe() {
+  const session = useSessionState();
+  const token = useTokenStatus();
+  const agent = useAgentStatus();
+  const cameras = useCameraTracks();
 
   const state: E2EState = {
     connectionState: session.connectionState,
+    connectionStates,
     isConnected: session.isConnected,
-    token: {
-      status: token.status,
-      identity: token.identity,
-      room: token.room,
-      errorCode: token.error?.code,
-      generatorCalls: token.generatorCalls,
-    },
-    cameras: cameras.map(({ participant }) => ({
+    token: { status: token.status, identity: token.identity, room: token.room, errorCode: token.error?.code },
+    cameras: cameras
+      .filter((camera) => camera.publication?.track !== undefined)
+      .map(({ participant }) => ({
+        identity: participant.identity,
+        isLocal: participant.isLocal,
+        isAgent: participant.kind === ParticipantKind.AGENT,
+      })),
+    cameraRefs: cameras.map(({ participant, publication }) => ({
       identity: participant.identity,
-      isLocal: participant.isLocal,
-      isAgent: participant.kind === ParticipantKind.AGENT,
+      published: publication !== undefined,
+      subscribed: publication?.isSubscribed ?? false,
     })),
-    agent: { state: agent.state, identity: agent.identity },
-    error,
+    agent: { state: agent.state, identity: agent.identity, failureReasons: [...agent.failureReasons] },
+    error: session.error && {
+      code: session.error.code,
+      reason: session.error.reason,
+      failureReasons: [...session.error.failureReasons],
+      message: session.error.message,
+    },
   };
+  if (connectionStates.at(-1) !== session.connectionState) connectionStates.push(session.connectionState);
   const json = JSON.stringify(state);
-  useEffect(() => publishState(JSON.parse(json) as E2EState, generatorCalls), [json]);
+  useEffect(() => publishState(JSON.parse(json) as E2EState, generatorLog), [json]);
   return <pre id="e2e-state">{json}</pre>;
 }

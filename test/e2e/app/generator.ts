@@ -1,13 +1,15 @@
 import type { TokenGenerator } from 'livekit-custom-token-react';
 import type { AppParams } from './params';
+import type { GeneratorCall } from './state';
 
-/** Every generator call, for the tests to count. */
-export const generatorCalls: { roomName?: string; agentName?: string }[] = [];
+/** Every generator call, for the tests to count and inspect. */
+export const generatorLog: GeneratorCall[] = [];
 
 /** The app's own generator: calls the token endpoint mounted beside the app. */
 export function createGenerator(params: AppParams): TokenGenerator {
   return async (request, { signal }) => {
-    generatorCalls.push({ roomName: request.roomName, agentName: request.agentName });
+    const call: GeneratorCall = { roomName: request.roomName, agentName: request.agentName };
+    generatorLog.push(call);
     if (params.generator === 'throws') throw new Error('e2e: the generator refuses');
     const response = await fetch(`/api/token${params.endpointQuery ? `?${params.endpointQuery}` : ''}`, {
       method: 'POST',
@@ -22,6 +24,7 @@ export function createGenerator(params: AppParams): TokenGenerator {
     });
     if (!response.ok) throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { server_url: string; participant_token: string };
+    call.token = body.participant_token;
     return { serverUrl: body.server_url, participantToken: body.participant_token };
   };
 }

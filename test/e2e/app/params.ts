@@ -10,6 +10,8 @@ export interface AppParams {
   /** `throws`: a generator that always throws. */
   generator: 'endpoint' | 'throws';
   agentConnectTimeoutMs?: number;
+  /** `freshRoom=1`: every session gets its own room (`freshRoomPerSession`). */
+  freshRoomPerSession: boolean;
 }
 
 export function readParams(search: string): AppParams {
@@ -29,5 +31,6 @@ export function readParams(search: string): AppParams {
     endpointQuery: endpointQuery.toString(),
     generator: query.get('generator') === 'throws' ? 'throws' : 'endpoint',
     agentConnectTimeoutMs: timeout === null ? undefined : Number(timeout),
+    freshRoomPerSession: query.get('freshRoom') === '1',
   };
 }

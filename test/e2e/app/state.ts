@@ -1,17 +1,30 @@
 /** What the app shows the tests: `window.__e2e.state`, also printed in `#e2e-state`. */
 export interface E2EState {
   connectionState: string;
+  /** Every connection state seen since the page loaded, in order. */
+  connectionStates: string[];
   isConnected: boolean;
-  token: { status: string; identity?: string; room?: string; errorCode?: string; generatorCalls: number };
+  token: { status: string; identity?: string; room?: string; errorCode?: string };
+  /** Camera tracks in `useCameraTracks` that carry a track (placeholders left out). */
   cameras: { identity: string; isLocal: boolean; isAgent: boolean }[];
-  agent: { state: string; identity?: string };
-  error: { code?: string; reason?: string; message: string } | null;
+  /** Every camera reference in `useCameraTracks`, placeholders included. */
+  cameraRefs: { identity: string; published: boolean; subscribed: boolean }[];
+  agent: { state: string; identity?: string; failureReasons: string[] };
+  /** `useSessionState().error`. */
+  error: { code: string; reason?: string; failureReasons: string[]; message: string } | null;
+}
+
+/** One generator call: what was asked and the token it returned (if any). */
+export interface GeneratorCall {
+  roomName?: string;
+  agentName?: string;
+  token?: string;
 }
 
 export interface E2EWindow {
-  __e2e?: { state: E2EState; generatorCalls: unknown[] };
+  __e2e?: { state: E2EState; generatorCalls: GeneratorCall[] };
 }
 
-export function publishState(state: E2EState, generatorCalls: unknown[]): void {
-  (window as E2EWindow).__e2e = { state, generatorCalls };
+export function publishState(state: E2EState, generatorCalls: GeneratorCall[]): void {
+  (window as E2EWindow).__e2e = { state, generatorCalls: [...generatorCalls] };
 }

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import type { E2EState, E2EWindow } from '../app/state';
+import type { E2EState, E2EWindow, GeneratorCall } from '../app/state';
 import type { E2EBrowser } from './browser';
 
 export type { E2EState };
@@ -8,10 +8,10 @@ export type { E2EState };
 /** The test app in one browser context, with every token the page sent to the LiveKit server. */
 export interface AppPage {
   page: Page;
-  /** JWTs seen in the page's signal connections (`access_token`) to the LiveKit server. */
-  sentTokens: string[];
+  /** JWTs the page sent to the LiveKit server (`access_token` of signal connections), with the local time sent. */
+  sentTokens: { token: string; sentAt: number }[];
   state(): Promise<E2EState | null>;
-  generatorCalls(): Promise<number>;
+  generatorCalls(): Promise<GeneratorCall[]>;
   start(): Promise<void>;
   end(): Promise<void>;
 }
@@ -20,10 +20,10 @@ export interface AppPage {
 export async function openApp(browser: E2EBrowser, params: Record<string, string> = {}): Promise<AppPage> {
   const page = await browser.newPage();
   page.setDefaultTimeout(10_000);
-  const sentTokens: string[] = [];
+  const sentTokens: AppPage['sentTokens'] = [];
   const record = (url: string) => {
     const token = new URL(url).searchParams.get('access_token');
-    if (token && new URL(url).port === '7880') sentTokens.push(token);
+    if (token && new URL(url).port === '7880') sentTokens.push({ token, sentAt: Date.now() });
   };
   page.on('websocket', (socket) => record(socket.url()));
   page.on('request', (request) => record(request.url()));
@@ -33,7 +33,7 @@ export async function openApp(browser: E2EBrowser, params: Record<string, string
     page,
     sentTokens,
     state: () => page.evaluate(() => (window as E2EWindow).__e2e?.state ?? null),
-    generatorCalls: () => page.evaluate(() => (window as E2EWindow).__e2e?.generatorCalls.length ?? 0),
+    generatorCalls: () => page.evaluate(() => (window as E2EWindow).__e2e?.generatorCalls ?? []),
     start: () => page.getByTestId('start').click(),
     end: () => page.getByTestId('end').click(),
   };

@@ -1,0 +1,41 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { harness, openApp } from './harness/appPage';
+import { launchChromium, type E2EBrowser } from './harness/browser';
+
+let browser: E2EBrowser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+// Every test leaves the server (and the agent worker's registration) as it found it.
+afterEach(() => harness('livekit/start').catch(() => {}));
+
+describe('the LiveKit server going away', () => {
+  test('a stopped server fails start() with connection_failed and reason ServerUnreachable', async () => {
+    const app = await openApp(browser, { room: 'e2e-unreachable' });
+    await harness('livekit/stop');
+    await app.start();
+
+    await expect.poll(app.state, { timeout: 45_000 }).toMatchObject({
+      connectionState: 'disconnected',
+      error: { code: 'connection_failed', reason: 'ServerUnreachable' },
+    });
+  });
+
+  test('a restart mid-session shows the session reconnecting or disconnected, never connected, and a new start() connects', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, { room: 'e2e-restart', identity: 'dave' });
+    await app.start();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+
+    await harness('livekit/stop');
+    // A stopping server sends participants away: the truthful state is reconnecting or disconnected.
+    await expect.poll(async () => (await app.state())?.connectionState).toMatch(/^(reconnecting|disconnected)$/);
+    await harness('livekit/start');
+
+    await expect.poll(async () => (await app.state())?.connectionState, { timeout: 60_000 }).toMatch(/^(connected|disconnected)$/);
+    await app.end();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
+    await app.start();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'connected', cameras: [{ identity: 'dave', isLocal: true }] });
+  });
+});
