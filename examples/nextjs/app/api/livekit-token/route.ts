@@ -1,0 +1,3 @@
+import { handleTokenRequest } from '../../../lib/tokenHandler';
+
+export const POST = handleTokenRequest;

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * Installs `examples/nextjs` the way a user's app would get the package: from its packed tarball.
+ *
+ *   node test/nextjs/prepare.mjs [--skip-build]
+ *
+ * 1. `npm run build` at the root (unless --skip-build), then `npm pack` into
+ *    `examples/nextjs/vendor/livekit-custom-token-react.tgz` (what the example's package.json names).
+ * 2. The example's other dependencies, exactly as its lock file says: kept when already installed
+ *    for this lock, else hard-linked from `$LKCTR_CACHE/nextjs-example/<lock hash>`, else `npm ci`
+ *    (then saved there). CI starts from a fresh clone; the cache lives on the machine.
+ * 3. The fresh tarball unpacked over `node_modules/livekit-custom-token-react` — `npm ci` would
+ *    reuse a stale copy from npm's cache, because the lock pins the tarball's old integrity.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir } from '../../scripts/livekit-server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const exampleDir = join(root, 'examples/nextjs');
+const PACKAGE = 'livekit-custom-token-react';
+const tarball = join(exampleDir, 'vendor', `${PACKAGE}.tgz`);
+const modules = join(exampleDir, 'node_modules');
+const keyFile = join(modules, '.lkctr-lock-key');
+
+function run(command, args, cwd) {
+  const { status, error } = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (exit ${status}${error ? `, ${error.message}` : ''})`);
+}
+
+function packTarball() {
+  const vendor = dirname(tarball);
+  rmSync(vendor, { recursive: true, force: true });
+  mkdirSync(vendor, { recursive: true });
+  run('npm', ['pack', '--silent', '--pack-destination', vendor], root);
+  const [packed] = readdirSync(vendor).filter((name) => name.endsWith('.tgz'));
+  if (!packed) throw new Error(`npm pack left no tarball in ${vendor}`);
+  renameSync(join(vendor, packed), tarball);
+}
+
+/** The lock without the tarball's integrity (it changes with every build, the rest does not). */
+function lockKey() {
+  const lock = JSON.parse(readFileSync(join(exampleDir, 'package-lock.json'), 'utf8'));
+  delete lock.packages[`node_modules/${PACKAGE}`].integrity;
+  return createHash('sha256').update(`${process.platform}-${process.arch}\n${JSON.stringify(lock)}`).digest('hex').slice(0, 16);
+}
+
+function installDependencies() {
+  const key = lockKey();
+  if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key) return console.log(`examples/nextjs: node_modules up to date (${key})`);
+  const cached = join(cacheDir(), 'nextjs-example', key);
+  rmSync(modules, { recursive: true, force: true });
+  if (existsSync(cached)) {
+    console.log(`examples/nextjs: node_modules from ${cached}`);
+    if (spawnSync('cp', ['-al', cached, modules]).status !== 0) run('cp', ['-a', cached, modules], root);
+  } else {
+    run('npm', ['ci', '--no-audit', '--no-fund'], exampleDir);
+    rmSync(cached, { recursive: true, force: true });
+    mkdirSync(dirname(cached), { recursive: true });
+    run('cp', ['-a', modules, cached], root);
+  }
+  writeFileSync(keyFile, key);
+}
+
+/** Unpacks the fresh tarball as npm would, after checking the lock still lists its dependencies. */
+function installTarball() {
+  const target = join(modules, PACKAGE);
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  run('tar', ['xzf', tarball, '--strip-components=1', '-C', target], root);
+  const wanted = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies ?? {};
+  const locked = JSON.parse(readFileSync(join(exampleDir, 'package-lock.json'), 'utf8')).packages[`node_modules/${PACKAGE}`].dependencies ?? {};
+  if (JSON.stringify(wanted) !== JSON.stringify(locked)) {
+    throw new Error(`The package's dependencies changed: run (cd examples/nextjs && npm install) and commit its package-lock.json.`);
+  }
+}
+
+export function prepareExample({ build = true } = {}) {
+  const started = Date.now();
+  if (build) run('npm', ['run', 'build'], root);
+  packTarball();
+  installDependencies();
+  installTarball();
+  console.log(`examples/nextjs: prepared in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    prepareExample({ build: !process.argv.includes('--skip-build') });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
