@@ -1,7 +1,7 @@
-export { CustomTokenSource, type CustomTokenSourceConfig } from './core/CustomTokenSource';
-export { createCustomTokenSource } from './core/createCustomTokenSource';
-export { createEndpointGenerator, type EndpointGeneratorOptions } from './core/createEndpointGenerator';
-export { CustomTokenError, isCustomTokenError, type CustomTokenErrorCode, type CustomTokenErrorOptions } from './core/errors';
+export { CustomTokenSource, type CustomTokenSourceConfig } from './core/CustomTokenSource.js';
+export { createCustomTokenSource } from './core/createCustomTokenSource.js';
+export { createEndpointGenerator, type EndpointGeneratorOptions } from './core/createEndpointGenerator.js';
+export { CustomTokenError, isCustomTokenError, type CustomTokenErrorCode, type CustomTokenErrorOptions } from './core/errors.js';
 export type {
   TokenDetails,
   TokenFetchOptions,
@@ -13,28 +13,28 @@ export type {
   TokenSnapshot,
   TokenSourceEvent,
   TokenStatusKind,
-} from './core/types';
-export { useCustomTokenSource, type UseCustomTokenSourceOptions } from './hooks/useCustomTokenSource';
-export { useTokenStatus, type UseTokenStatusReturn } from './hooks/useTokenStatus';
+} from './core/types.js';
+export { useCustomTokenSource, type UseCustomTokenSourceOptions } from './hooks/useCustomTokenSource.js';
+export { useTokenStatus, type UseTokenStatusReturn } from './hooks/useTokenStatus.js';
 export {
   CustomTokenSessionProvider,
   type CustomTokenSessionProviderProps,
   type SessionTokenProps,
-} from './providers/CustomTokenSessionProvider';
-export { useSessionState, type UseSessionStateReturn } from './hooks/useSessionState';
-export { useSessionActions } from './hooks/useSessionActions';
-export { useCameraTracks, type UseCameraTracksOptions } from './hooks/useCameraTracks';
-export { useAgentStatus } from './hooks/useAgentStatus';
-export type { SessionState } from './context/SessionStateContext';
-export type { SessionActions } from './context/SessionActionsContext';
-export type { AgentStatus } from './context/AgentStatusContext';
-export { useMaybeSessionStateContext } from './context/SessionStateContext';
-export { useMaybeSessionActionsContext } from './context/SessionActionsContext';
-export { useMaybeCameraTracksContext } from './context/CameraTracksContext';
-export { useMaybeAgentStatusContext } from './context/AgentStatusContext';
-export { useMaybeTokenSourceContext } from './context/TokenSourceContext';
-export { ConnectButton, type ConnectButtonProps, type ConnectButtonState } from './components/ConnectButton';
-export { CameraGrid, type CameraGridProps } from './components/CameraGrid';
-export { AgentStatusIndicator, type AgentStatusIndicatorProps } from './components/AgentStatusIndicator';
-export { TokenStatusView, type TokenStatusViewProps } from './components/TokenStatusView';
-export { ErrorNotice, type ErrorNoticeProps } from './components/ErrorNotice';
+} from './providers/CustomTokenSessionProvider.js';
+export { useSessionState, type UseSessionStateReturn } from './hooks/useSessionState.js';
+export { useSessionActions } from './hooks/useSessionActions.js';
+export { useCameraTracks, type UseCameraTracksOptions } from './hooks/useCameraTracks.js';
+export { useAgentStatus } from './hooks/useAgentStatus.js';
+export type { SessionState } from './context/SessionStateContext.js';
+export type { SessionActions } from './context/SessionActionsContext.js';
+export type { AgentStatus } from './context/AgentStatusContext.js';
+export { useMaybeSessionStateContext } from './context/SessionStateContext.js';
+export { useMaybeSessionActionsContext } from './context/SessionActionsContext.js';
+export { useMaybeCameraTracksContext } from './context/CameraTracksContext.js';
+export { useMaybeAgentStatusContext } from './context/AgentStatusContext.js';
+export { useMaybeTokenSourceContext } from './context/TokenSourceContext.js';
+export { ConnectButton, type ConnectButtonProps, type ConnectButtonState } from './components/ConnectButton.js';
+export { CameraGrid, type CameraGridProps } from './components/CameraGrid.js';
+export { AgentStatusIndicator, type AgentStatusIndicatorProps } from './components/AgentStatusIndicator.js';
+export { TokenStatusView, type TokenStatusViewProps } from './components/TokenStatusView.js';
+export { ErrorNotice, type ErrorNoticeProps } from './components/ErrorNotice.js';

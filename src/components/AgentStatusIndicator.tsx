@@ -1,7 +1,7 @@
 import type { AgentState } from '@livekit/components-react';
 import * as React from 'react';
-import { useAgentStatus } from '../hooks/useAgentStatus';
-import { classNames } from './classNames';
+import { useAgentStatus } from '../hooks/useAgentStatus.js';
+import { classNames } from './classNames.js';
 
 /** Props of {@link AgentStatusIndicator}. */
 export interface AgentStatusIndicatorProps extends Omit<React.HTMLAttributes<HTMLDivElement>, 'children'> {

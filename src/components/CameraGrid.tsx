@@ -1,7 +1,7 @@
 import { VideoTrack, isTrackReference } from '@livekit/components-react';
 import * as React from 'react';
-import { useCameraTracks, type UseCameraTracksOptions } from '../hooks/useCameraTracks';
-import { classNames } from './classNames';
+import { useCameraTracks, type UseCameraTracksOptions } from '../hooks/useCameraTracks.js';
+import { classNames } from './classNames.js';
 
 /** Props of {@link CameraGrid}. */
 export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTMLAttributes<HTMLUListElement>, 'children'> {

@@ -1,6 +1,6 @@
 import * as React from 'react';
-import { useSessionState } from '../hooks/useSessionState';
-import { classNames } from './classNames';
+import { useSessionState } from '../hooks/useSessionState.js';
+import { classNames } from './classNames.js';
 
 /** What {@link ConnectButton} shows, also its `data-state`. */
 export type ConnectButtonState = 'disconnected' | 'connecting' | 'connected' | 'disconnecting';

@@ -1,7 +1,7 @@
 import * as React from 'react';
-import type { CustomTokenErrorCode } from '../core/errors';
-import { useSessionState } from '../hooks/useSessionState';
-import { classNames } from './classNames';
+import type { CustomTokenErrorCode } from '../core/errors.js';
+import { useSessionState } from '../hooks/useSessionState.js';
+import { classNames } from './classNames.js';
 
 /** Props of {@link ErrorNotice}. */
 export interface ErrorNoticeProps extends Omit<React.HTMLAttributes<HTMLDivElement>, 'children'> {

@@ -1,8 +1,8 @@
 import * as React from 'react';
-import type { CustomTokenSource } from '../core/CustomTokenSource';
-import type { TokenGrants } from '../core/types';
-import { useTokenStatus } from '../hooks/useTokenStatus';
-import { classNames } from './classNames';
+import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import type { TokenGrants } from '../core/types.js';
+import { useTokenStatus } from '../hooks/useTokenStatus.js';
+import { classNames } from './classNames.js';
 
 /** Props of {@link TokenStatusView}. */
 export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElement>, 'children'> {

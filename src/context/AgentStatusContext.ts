@@ -1,5 +1,5 @@
 import type { AgentState, TrackReference } from '@livekit/components-react';
-import { createSessionContext } from './createSessionContext';
+import { createSessionContext } from './createSessionContext.js';
 
 /** The session's agent, as `useAgentStatus` returns it. Immutable; a new object only when something here changes. */
 export interface AgentStatus {

@@ -1,5 +1,5 @@
 import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
-import { createSessionContext } from './createSessionContext';
+import { createSessionContext } from './createSessionContext.js';
 
 /**
  * Every camera track reference of the session (local and remote, with placeholders), provided by

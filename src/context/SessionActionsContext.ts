@@ -1,4 +1,4 @@
-import { createSessionContext } from './createSessionContext';
+import { createSessionContext } from './createSessionContext.js';
 
 /** The session's actions. Stable for the provider's life; none of them ever rejects. */
 export interface SessionActions {

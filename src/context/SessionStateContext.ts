@@ -1,6 +1,6 @@
 import type { ConnectionState } from 'livekit-client';
-import type { CustomTokenError } from '../core/errors';
-import { createSessionContext } from './createSessionContext';
+import type { CustomTokenError } from '../core/errors.js';
+import { createSessionContext } from './createSessionContext.js';
 
 /** The session's connection state and its one error. Immutable; a new object only when a field changes. */
 export interface SessionState {

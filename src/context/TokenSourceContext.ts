@@ -1,5 +1,5 @@
-import type { CustomTokenSource } from '../core/CustomTokenSource';
-import { createSessionContext } from './createSessionContext';
+import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import { createSessionContext } from './createSessionContext.js';
 
 /** The session's token source, provided by `CustomTokenSessionProvider`. */
 export const {

@@ -8,10 +8,10 @@ import {
   type Query,
 } from '@tanstack/query-core';
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
-import { CustomTokenError, isCustomTokenError } from './errors';
-import { normalizeOptions, requestKey } from './normalizeOptions';
-import { retryDelayMs } from './retryDelayMs';
-import { runGenerator, toGeneratorError } from './runGenerator';
+import { CustomTokenError, isCustomTokenError } from './errors.js';
+import { normalizeOptions, requestKey } from './normalizeOptions.js';
+import { retryDelayMs } from './retryDelayMs.js';
+import { runGenerator, toGeneratorError } from './runGenerator.js';
 import type {
   TokenDetails,
   TokenFetchOptions,
@@ -20,8 +20,8 @@ import type {
   TokenResponse,
   TokenSnapshot,
   TokenSourceEvent,
-} from './types';
-import { validateTokenResponse } from './validateTokenResponse';
+} from './types.js';
+import { validateTokenResponse } from './validateTokenResponse.js';
 
 /** Options of {@link createCustomTokenSource} and `useCustomTokenSource`. */
 export interface CustomTokenSourceConfig {

@@ -1,5 +1,5 @@
-import { CustomTokenSource, type CustomTokenSourceConfig } from './CustomTokenSource';
-import type { TokenGenerator } from './types';
+import { CustomTokenSource, type CustomTokenSourceConfig } from './CustomTokenSource.js';
+import type { TokenGenerator } from './types.js';
 
 /**
  * Builds a LiveKit token source around the app's own generator, outside React. In components,

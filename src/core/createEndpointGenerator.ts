@@ -1,5 +1,5 @@
-import { CustomTokenError } from './errors';
-import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types';
+import { CustomTokenError } from './errors.js';
+import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
 /**
  * Options of {@link createEndpointGenerator}.

@@ -1,6 +1,6 @@
 import type { RoomConfigurationObject } from 'livekit-client';
-import { CustomTokenError } from './errors';
-import type { TokenFetchOptions, TokenRequest } from './types';
+import { CustomTokenError } from './errors.js';
+import type { TokenFetchOptions, TokenRequest } from './types.js';
 
 const STRING_KEYS = [
   'roomName',

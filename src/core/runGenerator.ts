@@ -1,5 +1,5 @@
-import { CustomTokenError, isCustomTokenError } from './errors';
-import type { TokenGenerator, TokenRequest } from './types';
+import { CustomTokenError, isCustomTokenError } from './errors.js';
+import type { TokenGenerator, TokenRequest } from './types.js';
 
 export interface RunGeneratorOptions {
   /** Aborted by the cache engine when the fetch is cancelled. */

@@ -1,5 +1,5 @@
 import type { RoomConfigurationObject, TokenSourceFetchOptions } from 'livekit-client';
-import type { CustomTokenError } from './errors';
+import type { CustomTokenError } from './errors.js';
 
 /** The fetch options `useSession` passes to a token source (livekit-client's own type). */
 export type TokenFetchOptions = TokenSourceFetchOptions;

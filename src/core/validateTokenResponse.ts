@@ -1,6 +1,6 @@
 import { decodeTokenPayload } from 'livekit-client';
-import { CustomTokenError } from './errors';
-import type { TokenDetails, TokenGrants, TokenRequest } from './types';
+import { CustomTokenError } from './errors.js';
+import type { TokenDetails, TokenGrants, TokenRequest } from './types.js';
 
 const SERVER_URL_SCHEMES = new Set(['wss:', 'ws:', 'https:', 'http:']);
 

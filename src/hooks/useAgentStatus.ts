@@ -1,4 +1,4 @@
-import { useAgentStatusContext, type AgentStatus } from '../context/AgentStatusContext';
+import { useAgentStatusContext, type AgentStatus } from '../context/AgentStatusContext.js';
 
 /**
  * The session's agent: `state`, `failureReasons`, `isConnected`, `canListen`, `isFinished`,

@@ -1,6 +1,6 @@
 import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
 import * as React from 'react';
-import { useCameraTracksContext } from '../context/CameraTracksContext';
+import { useCameraTracksContext } from '../context/CameraTracksContext.js';
 
 /** Options of {@link useCameraTracks}. */
 export interface UseCameraTracksOptions {

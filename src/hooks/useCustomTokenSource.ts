@@ -1,8 +1,8 @@
 import { QueryClientContext } from '@tanstack/react-query';
 import * as React from 'react';
-import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource';
-import type { TokenGenerator } from '../core/types';
-import { useLatest } from './useLatest';
+import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource.js';
+import type { TokenGenerator } from '../core/types.js';
+import { useLatest } from './useLatest.js';
 
 /** Options of {@link useCustomTokenSource}: those of `createCustomTokenSource`. */
 export type UseCustomTokenSourceOptions = CustomTokenSourceConfig;

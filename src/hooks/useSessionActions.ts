@@ -1,4 +1,4 @@
-import { useSessionActionsContext, type SessionActions } from '../context/SessionActionsContext';
+import { useSessionActionsContext, type SessionActions } from '../context/SessionActionsContext.js';
 
 /**
  * The session's `start`, `end` and `restart` — stable for the provider's life and never

@@ -1,6 +1,6 @@
 import * as React from 'react';
-import { useSessionActionsContext, type SessionActions } from '../context/SessionActionsContext';
-import { useSessionStateContext, type SessionState } from '../context/SessionStateContext';
+import { useSessionActionsContext, type SessionActions } from '../context/SessionActionsContext.js';
+import { useSessionStateContext, type SessionState } from '../context/SessionStateContext.js';
 
 /** What {@link useSessionState} returns: the session's state and its stable actions. */
 export interface UseSessionStateReturn extends SessionState, SessionActions {}

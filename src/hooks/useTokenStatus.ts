@@ -1,7 +1,7 @@
 import * as React from 'react';
-import type { CustomTokenSource } from '../core/CustomTokenSource';
-import type { TokenSnapshot } from '../core/types';
-import { useMaybeTokenSourceContext } from '../context/TokenSourceContext';
+import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import type { TokenSnapshot } from '../core/types.js';
+import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
 
 /** What {@link useTokenStatus} returns: the token snapshot and a stable `refresh`. */
 export interface UseTokenStatusReturn extends TokenSnapshot {

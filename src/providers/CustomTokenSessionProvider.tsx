@@ -1,22 +1,22 @@
 import { SessionProvider, useAgent, useSession } from '@livekit/components-react';
 import type { Room, RoomConnectOptions, TrackPublishOptions } from 'livekit-client';
 import * as React from 'react';
-import { AgentStatusContext } from '../context/AgentStatusContext';
-import { CameraTracksContext } from '../context/CameraTracksContext';
-import { SessionActionsContext } from '../context/SessionActionsContext';
-import { SessionStateContext } from '../context/SessionStateContext';
-import { TokenSourceContext } from '../context/TokenSourceContext';
-import type { CustomTokenSource } from '../core/CustomTokenSource';
-import { createEndpointGenerator } from '../core/createEndpointGenerator';
-import type { CustomTokenError } from '../core/errors';
-import type { TokenFetchOptions, TokenGenerator } from '../core/types';
-import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource';
-import { toConnectOptions } from './toConnectOptions';
-import { useAgentStatusValue } from './useAgentStatusValue';
-import { useCameraTrackList } from './useCameraTrackList';
-import { useFetchOptions } from './useFetchOptions';
-import { useSessionLifecycle } from './useSessionLifecycle';
-import { useSessionTokenSource } from './useSessionTokenSource';
+import { AgentStatusContext } from '../context/AgentStatusContext.js';
+import { CameraTracksContext } from '../context/CameraTracksContext.js';
+import { SessionActionsContext } from '../context/SessionActionsContext.js';
+import { SessionStateContext } from '../context/SessionStateContext.js';
+import { TokenSourceContext } from '../context/TokenSourceContext.js';
+import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
+import type { CustomTokenError } from '../core/errors.js';
+import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
+import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource.js';
+import { toConnectOptions } from './toConnectOptions.js';
+import { useAgentStatusValue } from './useAgentStatusValue.js';
+import { useCameraTrackList } from './useCameraTrackList.js';
+import { useFetchOptions } from './useFetchOptions.js';
+import { useSessionLifecycle } from './useSessionLifecycle.js';
+import { useSessionTokenSource } from './useSessionTokenSource.js';
 
 /**
  * Where the session's tokens come from: the app's generator, a source it already built, or the

@@ -1,6 +1,6 @@
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
-import type { CustomTokenSource } from '../core/CustomTokenSource';
-import type { TokenFetchOptions } from '../core/types';
+import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import type { TokenFetchOptions } from '../core/types.js';
 
 /**
  * The token source `CustomTokenSessionProvider` hands to `useSession`: it forwards to the

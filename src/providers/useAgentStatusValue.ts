@@ -1,9 +1,9 @@
 import type { UseAgentReturn } from '@livekit/components-react';
 import * as React from 'react';
-import type { AgentStatus } from '../context/AgentStatusContext';
-import type { CustomTokenError } from '../core/errors';
-import { useEqualValue } from '../hooks/useEqualValue';
-import { isSameTrackReference } from './isSameTrackReference';
+import type { AgentStatus } from '../context/AgentStatusContext.js';
+import type { CustomTokenError } from '../core/errors.js';
+import { useEqualValue } from '../hooks/useEqualValue.js';
+import { isSameTrackReference } from './isSameTrackReference.js';
 
 const NO_REASONS: readonly string[] = [];
 

@@ -1,7 +1,7 @@
 import { useTracks, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
 import { ConnectionState, RoomEvent, Track, type Room } from 'livekit-client';
-import { useEqualValue } from '../hooks/useEqualValue';
-import { isSameTrackReference } from './isSameTrackReference';
+import { useEqualValue } from '../hooks/useEqualValue.js';
+import { isSameTrackReference } from './isSameTrackReference.js';
 
 const CAMERA_WITH_PLACEHOLDER = [{ source: Track.Source.Camera, withPlaceholder: true }];
 const NONE: readonly TrackReferenceOrPlaceholder[] = [];

@@ -1,6 +1,6 @@
 import * as React from 'react';
-import type { TokenFetchOptions } from '../core/types';
-import { useEqualValue } from '../hooks/useEqualValue';
+import type { TokenFetchOptions } from '../core/types.js';
+import { useEqualValue } from '../hooks/useEqualValue.js';
 
 /**
  * The eight fetch options `useSession` knows, picked from the provider's props (it throws on any

@@ -1,12 +1,12 @@
 import type { SessionConnectOptions, UseAgentReturn, UseSessionReturn } from '@livekit/components-react';
 import { ConnectionState } from 'livekit-client';
 import * as React from 'react';
-import type { SessionActions } from '../context/SessionActionsContext';
-import type { SessionState } from '../context/SessionStateContext';
-import { CustomTokenError } from '../core/errors';
-import { useLatest } from '../hooks/useLatest';
-import { SessionRunner } from './SessionRunner';
-import { toSessionError } from './toSessionError';
+import type { SessionActions } from '../context/SessionActionsContext.js';
+import type { SessionState } from '../context/SessionStateContext.js';
+import { CustomTokenError } from '../core/errors.js';
+import { useLatest } from '../hooks/useLatest.js';
+import { SessionRunner } from './SessionRunner.js';
+import { toSessionError } from './toSessionError.js';
 
 interface SessionLifecycleConfig {
   /** Tracks and room options for `useSession().start()`. */

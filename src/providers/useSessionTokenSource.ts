@@ -1,8 +1,8 @@
 import * as React from 'react';
-import type { CustomTokenSource } from '../core/CustomTokenSource';
-import type { TokenFetchOptions } from '../core/types';
-import { useLatest } from '../hooks/useLatest';
-import { SessionTokenSource } from './SessionTokenSource';
+import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import type { TokenFetchOptions } from '../core/types.js';
+import { useLatest } from '../hooks/useLatest.js';
+import { SessionTokenSource } from './SessionTokenSource.js';
 
 interface UseSessionTokenSourceReturn {
   /** Stable for the provider's life; what `useSession` is given. */

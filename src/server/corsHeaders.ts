@@ -1,4 +1,4 @@
-import type { TokenHandlerCorsConfig } from './types';
+import type { TokenHandlerCorsConfig } from './types.js';
 
 /**
  * The CORS headers for a response to `request`: none without a config or for an origin that

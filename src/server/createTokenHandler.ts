@@ -1,12 +1,12 @@
-import { corsHeaders } from './corsHeaders';
-import { errorResponse } from './errorResponse';
-import { mintToken } from './mintToken';
-import { planToken } from './planToken';
-import { readJsonBody } from './readJsonBody';
-import { resolveTokenHandlerConfig, type ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig';
-import { TokenHandlerError } from './TokenHandlerError';
-import { tokenRequestSchema } from './tokenRequestSchema';
-import type { TokenHandlerConfig } from './types';
+import { corsHeaders } from './corsHeaders.js';
+import { errorResponse } from './errorResponse.js';
+import { mintToken } from './mintToken.js';
+import { planToken } from './planToken.js';
+import { readJsonBody } from './readJsonBody.js';
+import { resolveTokenHandlerConfig, type ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
+import { TokenHandlerError } from './TokenHandlerError.js';
+import { tokenRequestSchema } from './tokenRequestSchema.js';
+import type { TokenHandlerConfig } from './types.js';
 
 /**
  * A LiveKit token endpoint as a Fetch-API handler: `POST` a standard token request

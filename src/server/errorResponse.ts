@@ -1,4 +1,4 @@
-import type { TokenHandlerError } from './TokenHandlerError';
+import type { TokenHandlerError } from './TokenHandlerError.js';
 
 /**
  * The JSON response for a refusal: its status and `{ error: { code, message } }`, never cached.

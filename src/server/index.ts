@@ -1,6 +1,6 @@
-export { createTokenHandler } from './createTokenHandler';
-export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './toNodeHandler';
-export { TokenHandlerError, type TokenHandlerErrorCode } from './TokenHandlerError';
+export { createTokenHandler } from './createTokenHandler.js';
+export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './toNodeHandler.js';
+export { TokenHandlerError, type TokenHandlerErrorCode } from './TokenHandlerError.js';
 export type {
   AgentPolicy,
   AuthorizedParticipant,
@@ -10,4 +10,4 @@ export type {
   TokenHandlerCorsConfig,
   TokenPolicyContext,
   TokenRequestBody,
-} from './types';
+} from './types.js';

@@ -1,5 +1,5 @@
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
-import type { TokenPlan } from './planToken';
+import type { TokenPlan } from './planToken.js';
 
 /**
  * Signs a participant token for a {@link TokenPlan} with `livekit-server-sdk`: a join grant for

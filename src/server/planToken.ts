@@ -1,5 +1,5 @@
-import { TokenHandlerError } from './TokenHandlerError';
-import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types';
+import { TokenHandlerError } from './TokenHandlerError.js';
+import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types.js';
 
 /**
  * Everything a token will carry, decided by `authorize` and the policies.

@@ -1,4 +1,4 @@
-import { TokenHandlerError } from './TokenHandlerError';
+import { TokenHandlerError } from './TokenHandlerError.js';
 
 /**
  * Reads a request's JSON body, counting bytes as they arrive: a body over `maxBytes` is refused

@@ -1,4 +1,4 @@
-import type { TokenHandlerConfig } from './types';
+import type { TokenHandlerConfig } from './types.js';
 
 /**
  * A {@link TokenHandlerConfig} with its defaults filled in and checked.

@@ -1,5 +1,5 @@
-import { errorResponse } from './errorResponse';
-import { TokenHandlerError } from './TokenHandlerError';
+import { errorResponse } from './errorResponse.js';
+import { TokenHandlerError } from './TokenHandlerError.js';
 
 /**
  * The part of Node's `IncomingMessage` (and Express' / Connect's request) the adapter reads.
