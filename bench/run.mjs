@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasServerBinary, LIVEKIT_HTTP_URL, serverBinary } from '../scripts/livekit-server.mjs';
+import { hasServerBinary, serverBinary } from '../scripts/livekit-server.mjs';
 import { machineMarkdown, resultToMarkdown } from './markdown.mjs';
 import { bundleRow } from './rows/bundle.mjs';
 import { tokenHandlerRow } from './rows/tokenHandler.mjs';
@@ -39,26 +39,12 @@ function vitestProject(name, env = {}) {
   });
 }
 
-/** Why row 5 cannot run here, or null. The LiveKit server's port is fixed, so a running e2e suite blocks it. */
-async function browserRowBlocker() {
+/** Why row 5 cannot run here, or null. */
+function browserRowBlocker() {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) return `no Chromium at ${chromium} (apt-get install chromium)`;
   if (!hasServerBinary()) return `no LiveKit server at ${serverBinary()} (node scripts/livekit-server.mjs build)`;
-  const deadline = Date.now() + Number(process.env.BENCH_PORT_WAIT_MS ?? 180_000);
-  while (await answers(LIVEKIT_HTTP_URL)) {
-    if (Date.now() > deadline) return `${LIVEKIT_HTTP_URL} stayed busy (another LiveKit server, e.g. an e2e run)`;
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-  }
   return null;
-}
-
-async function answers(url) {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function gitCommit() {
@@ -77,7 +63,7 @@ results.push(await bundleRow());
 skipped.push('3b. What a Next.js page adds with the provider and components: pending — needs the Next.js example (`examples/nextjs`, not committed yet) built with and without the page (two `next build`s)');
 results.push(await tokenHandlerRow({ smoke }));
 if (withBrowser) {
-  const blocker = await browserRowBlocker();
+  const blocker = browserRowBlocker();
   if (blocker) skipped.push(`5. start() → connected in Chromium: skipped — ${blocker}`);
   else if (!vitestProject('browser')) throw new Error('bench row 5 (Chromium) failed');
 } else {

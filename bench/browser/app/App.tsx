@@ -1,7 +1,7 @@
 import { useSession } from '@livekit/components-react';
 import { TokenSource } from 'livekit-client';
 import { CustomTokenSessionProvider, useSessionActions, useSessionState } from 'livekit-custom-token-react';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { benchState, slowGenerator } from './generator';
 
 interface AppProps {
@@ -43,6 +43,13 @@ function LiveKit({ roomName, inlineAttributes }: Omit<AppProps, 'mode'>) {
   return <button data-testid="start" onClick={() => (markStart(), void session.start({ tracks: {} }).catch(() => undefined))}>Start</button>;
 }
 
+/** The benchmark clicks "ready" before "start": the page re-renders once in between, as any app does. */
 export function App({ mode, ...props }: AppProps) {
-  return mode === 'ours' ? <Ours {...props} /> : <LiveKit {...props} />;
+  const [ready, setReady] = useState(false);
+  return (
+    <>
+      <button data-testid="ready" onClick={() => setReady(true)}>{ready ? 'Ready' : 'Get ready'}</button>
+      {mode === 'ours' ? <Ours {...props} /> : <LiveKit {...props} />}
+    </>
+  );
 }

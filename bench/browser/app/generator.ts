@@ -6,6 +6,9 @@ export interface BenchWindow {
 export const benchState: BenchWindow['__bench'] = { generatorCalls: 0 };
 (window as unknown as BenchWindow).__bench = benchState;
 
+/** The benchmark's LiveKit server (the endpoint beside the page names the e2e suite's). */
+const serverUrl = new URLSearchParams(window.location.search).get('livekit') ?? '';
+
 /** The app's generator: 300 ms of its own work (auth, a slow backend), then the token endpoint beside the page. */
 export async function slowGenerator(request: { roomName?: string }): Promise<{ serverUrl: string; participantToken: string }> {
   benchState.generatorCalls += 1;
@@ -16,5 +19,5 @@ export async function slowGenerator(request: { roomName?: string }): Promise<{ s
     body: JSON.stringify({ room_name: request.roomName }),
   });
   const body = (await response.json()) as { server_url: string; participant_token: string };
-  return { serverUrl: body.server_url, participantToken: body.participant_token };
+  return { serverUrl: serverUrl || body.server_url, participantToken: body.participant_token };
 }
