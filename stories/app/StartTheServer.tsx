@@ -1,0 +1,24 @@
+import type { LocalServerStatus } from './useLocalServerStatus';
+
+/** How to get the live stories running, for a status that is not `ready`. */
+export function StartTheServer({ status, onRetry }: { status: LocalServerStatus; onRetry: () => void }) {
+  if (status.kind === 'checking') return <p className="story-notice">Looking for the local LiveKit server…</p>;
+  return (
+    <section className="story-notice" aria-label="Start the local LiveKit server">
+      <h3>{status.kind === 'static-build' ? 'This story needs the dev server' : 'The local LiveKit server is not running'}</h3>
+      <p>
+        {status.kind === 'static-build'
+          ? 'The static Storybook has no token endpoint. Run it from a clone of the package:'
+          : 'Nothing answers on http://127.0.0.1:7880. Build the server once (needs Go), then start everything:'}
+      </p>
+      <pre>
+        <code>{'node scripts/livekit-server.mjs build   # once: go install of livekit-server\nnpm start                               # LiveKit server, agent worker and Storybook'}</code>
+      </pre>
+      {status.kind === 'livekit-down' && (
+        <button type="button" className="story-button" onClick={onRetry}>
+          Check again
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type E2EBrowser } from '../e2e/harness/browser';
+import { renderEntry, type IndexEntry } from './renderEntry';
+import { serveFolder } from './staticServer';
+
+/** A running Storybook to test instead of the static build (e.g. `http://127.0.0.1:6006` from `npm start`). */
+const devUrl = process.env.STORYBOOK_URL;
+const staticDir = fileURLToPath(new URL('../../storybook-static/', import.meta.url));
+const entries = Object.values((await readIndex()).entries);
+
+let browser: E2EBrowser;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  server = devUrl ? { url: devUrl, close: async () => {} } : await serveFolder(staticDir);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function readIndex(): Promise<{ entries: Record<string, IndexEntry> }> {
+  if (devUrl) return (await fetch(`${devUrl}/index.json`)).json();
+  const file = `${staticDir}index.json`;
+  if (!existsSync(file)) throw new Error(`No static Storybook at ${staticDir}: run \`npx storybook build\` first.`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+describe('the static Storybook', () => {
+  it('has a story for every public component and a Playground', () => {
+    const titles = new Set(entries.map((entry) => entry.title));
+    for (const title of ['ConnectButton', 'CameraGrid', 'AgentStatusIndicator', 'TokenStatusView', 'ErrorNotice']) {
+      expect(titles, title).toContain(`Components/${title}`);
+    }
+    expect(titles).toContain('Playground');
+  });
+
+  it.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
+    '%s renders without page errors, console errors or failed play functions',
+    async (_label, entry) => {
+      const page = await browser.newPage();
+      try {
+        expect(await renderEntry(page, server.url, entry)).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
+});
