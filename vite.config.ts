@@ -14,8 +14,21 @@ const external = [
   /^node:/,
 ];
 
+/** `'use client'` for React Server Components; the reason `/server` fails a Next.js client build, shown in its error. */
+const BANNERS: Record<string, string> = {
+  index: "'use client';",
+  // Next.js shows the two lines above the failing import: the reason goes last, under 90 characters.
+  'server/browser':
+    '// Import it from a route handler, server action or Node server; in the browser use createEndpointGenerator.\n' +
+    '// Server code only: livekit-custom-token-react/server holds your LiveKit API secret.',
+};
+
 const entry: Record<string, string> = { index: 'src/index.ts' };
-for (const [name, file] of Object.entries({ 'server/index': 'src/server/index.ts', 'server/browser': 'src/server/browser.ts' })) {
+for (const [name, file] of Object.entries({
+  'server/index': 'src/server/index.ts',
+  'server/browser': 'src/server/browser.ts',
+  'server/refuseBrowser': 'src/server/refuseBrowser.ts',
+})) {
   if (existsSync(file)) entry[name] = file;
 }
 
@@ -44,7 +57,7 @@ export default defineConfig({
       output: {
         entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
-        banner: (chunk) => (chunk.isEntry && chunk.name === 'index' ? "'use client';" : ''),
+        banner: (chunk) => (chunk.isEntry ? (BANNERS[chunk.name] ?? '') : ''),
       },
     },
   },
