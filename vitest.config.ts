@@ -9,7 +9,7 @@ const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@l
 
 const shared = {
   include: ['test/**/*.test.{ts,tsx}'],
-  exclude: ['test/e2e/**', 'test/storybook/**', 'test/nextjs/**', 'test/package/**'],
+  exclude: ['test/e2e/**', 'test/storybook/**', 'test/nextjs/**', 'test/package/**', 'test/server/**'],
   environment: 'jsdom',
   setupFiles: ['test/setup.ts'],
   restoreMocks: true,
@@ -17,7 +17,8 @@ const shared = {
 
 /**
  * Unit and component tests, run twice: against React 19 (the dev dependency) and React 18
- * (`test/react18`, installed by `npm test`, aliased in).
+ * (`test/react18`, installed by `npm test`, aliased in). The server entry has no React: its
+ * tests run once, in Node.
  */
 export default defineConfig({
   test: {
@@ -39,6 +40,15 @@ export default defineConfig({
           name: 'react18',
           env: { EXPECTED_REACT_MAJOR: '18' },
           server: { deps: { inline: reactConsumers } },
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['test/setup.ts'],
+          restoreMocks: true,
         },
       },
       // Checks of the built package (`dist/`, made by the build stage of `npm test` before vitest runs).
