@@ -6,6 +6,7 @@
  *   npm run bench               # build, then rows 1–5 (row 5 needs Chromium and the LiveKit server)
  *   npm run bench -- --smoke    # a tiny input on the existing build, rows 1–4; writes no RESULTS.md
  *   npm run bench -- --no-browser  # skip row 5
+ *   npm run bench -- --nextjs   # also row 3b: two `next build`s of a page with and without the package (minutes)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { hasServerBinary, serverBinary } from '../scripts/livekit-server.mjs';
 import { machineMarkdown, resultToMarkdown } from './markdown.mjs';
 import { bundleRow } from './rows/bundle.mjs';
+import { nextjsRow } from './rows/nextjs.mjs';
 import { tokenHandlerRow } from './rows/tokenHandler.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -60,7 +62,8 @@ if (!smoke || !existsSync(join(root, 'dist/index.js'))) {
 const results = [];
 if (!vitestProject('jsdom')) throw new Error('bench rows 1–2 (jsdom) failed');
 results.push(await bundleRow());
-skipped.push('3b. What a Next.js page adds with the provider and components: pending — needs the Next.js example (`examples/nextjs`, not committed yet) built with and without the page (two `next build`s)');
+if (args.has('--nextjs')) results.push(nextjsRow());
+else skipped.push('3b. What a Next.js page adds with the provider and components: not run (pass --nextjs: two `next build`s, minutes)');
 results.push(await tokenHandlerRow({ smoke }));
 if (withBrowser) {
   const blocker = browserRowBlocker();
