@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type E2EBrowser } from '../e2e/harness/browser';
@@ -39,7 +40,7 @@ describe('the static Storybook', () => {
     expect(titles).toContain('Playground');
   });
 
-  it.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
+  it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
     '%s renders without page errors, console errors or failed play functions',
     async (_label, entry) => {
       const page = await browser.newPage();
@@ -50,4 +51,35 @@ describe('the static Storybook', () => {
       }
     },
   );
+});
+
+/** Where `STORYBOOK_SCREENSHOTS=<folder> npx vitest run -c test/storybook/vitest.config.ts -t screenshot` puts its PNGs. */
+const screenshotDir = process.env.STORYBOOK_SCREENSHOTS;
+const KEY_STORIES = [
+  'examples-call-screen--video-call',
+  'examples-call-screen--with-agent',
+  'examples-call-screen--before-joining',
+  'components-cameragrid--twelve-cameras',
+  'components-errornotice--http-401-unauthorized',
+  'components-tokenstatusview--about-to-expire',
+  'components-agentstatusindicator--thinking',
+  'playground--playground',
+];
+
+describe.runIf(screenshotDir)('screenshots of the key stories', () => {
+  it.each(KEY_STORIES)('screenshot of %s', async (id) => {
+    const entry = entries.find((candidate) => candidate.id === id);
+    expect(entry, id).toBeDefined();
+    const page = await browser.newPage();
+    try {
+      await page.setViewportSize({ width: 1100, height: 720 });
+      expect(await renderEntry(page, server.url, entry as IndexEntry)).toEqual([]);
+      mkdirSync(screenshotDir as string, { recursive: true });
+      const file = join(screenshotDir as string, `${id}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      expect(statSync(file).size).toBeGreaterThan(1_000);
+    } finally {
+      await page.context().close();
+    }
+  });
 });

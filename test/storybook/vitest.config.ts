@@ -11,6 +11,7 @@ export default defineConfig({
     include: ['**/*.storybook.test.ts'],
     environment: 'node',
     testTimeout: 40_000,
+    maxConcurrency: 3,
     hookTimeout: 60_000,
   },
 });
