@@ -27,6 +27,12 @@ const stages = [
     args: ['vitest', 'run', '-c', 'test/e2e/vitest.config.ts'],
     missing: missingForEndToEnd,
   },
+  {
+    name: 'nextjs (packed package, next build, next start, Chromium, LiveKit server, agent)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/nextjs/vitest.config.ts'],
+    missing: missingForEndToEnd,
+  },
 ];
 
 /** What the end-to-end stage needs that `npm ci` does not install. */

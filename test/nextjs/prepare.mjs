@@ -31,6 +31,12 @@ function run(command, args, cwd) {
   if (status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (exit ${status}${error ? `, ${error.message}` : ''})`);
 }
 
+/** Serialises npm with other installs on a shared machine (`flock /tmp/npm.lock`) where flock exists. */
+function withNpmLock([command, ...args]) {
+  const hasFlock = spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0;
+  return hasFlock ? ['flock', ['/tmp/npm.lock', command, ...args]] : [command, args];
+}
+
 function packTarball() {
   const vendor = dirname(tarball);
   rmSync(vendor, { recursive: true, force: true });
@@ -57,7 +63,7 @@ function installDependencies() {
     console.log(`examples/nextjs: node_modules from ${cached}`);
     if (spawnSync('cp', ['-al', cached, modules]).status !== 0) run('cp', ['-a', cached, modules], root);
   } else {
-    run('npm', ['ci', '--no-audit', '--no-fund'], exampleDir);
+    run(...withNpmLock(['npm', 'ci', '--no-audit', '--no-fund']), exampleDir);
     rmSync(cached, { recursive: true, force: true });
     mkdirSync(dirname(cached), { recursive: true });
     run('cp', ['-a', modules, cached], root);
@@ -74,7 +80,7 @@ function installTarball() {
   const wanted = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies ?? {};
   const locked = JSON.parse(readFileSync(join(exampleDir, 'package-lock.json'), 'utf8')).packages[`node_modules/${PACKAGE}`].dependencies ?? {};
   if (JSON.stringify(wanted) !== JSON.stringify(locked)) {
-    throw new Error(`The package's dependencies changed: run (cd examples/nextjs && npm install) and commit its package-lock.json.`);
+    throw new Error(`The package's dependencies changed: run (cd examples/nextjs && npm install ./vendor/${PACKAGE}.tgz) and commit its package-lock.json.`);
   }
 }
 

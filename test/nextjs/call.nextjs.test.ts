@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { launchChromium, type E2EBrowser } from '../e2e/harness/browser';
+import { HYDRATION_PROBLEM, logIn, openCallPage } from './harness/callPage';
+
+const appUrl = inject('nextAppUrl');
+const VISIBLE = { state: 'visible', timeout: 20_000 } as const;
+
+let browser: E2EBrowser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+describe('the Next.js call page in Chromium, against the real LiveKit server and agent', () => {
+  test('signed in: connects on the token minted during render (no token request before connecting), shows the local camera and the agent, and gets the next token from the route', async () => {
+    const call = await openCallPage(browser);
+    try {
+      await logIn(call, appUrl, 'alice');
+      const { page } = call;
+      // The expiry countdown renders only after mount: the page is hydrated.
+      await page.locator('.lk-ctr-token-status time').waitFor(VISIBLE);
+      expect(call.problems).toEqual([]);
+
+      await call.connectButton().click();
+      const localVideo = page.locator('.lk-ctr-camera-tile[data-local] video');
+      await localVideo.waitFor(VISIBLE);
+      expect(call.tokenRouteCalls).toEqual([]);
+      await expect.poll(() => localVideo.evaluate((video: HTMLVideoElement) => video.videoWidth)).toBeGreaterThan(0);
+      await page.locator('.lk-ctr-agent-status[data-state="listening"]').waitFor({ ...VISIBLE, timeout: 30_000 });
+      await expect.poll(() => page.locator('.lk-ctr-camera-tile').count()).toBe(2);
+      expect(await call.connectButton().getAttribute('data-state')).toBe('connected');
+
+      await call.connectButton().click();
+      await page.locator('.lk-ctr-connect-button[data-state="disconnected"]').waitFor(VISIBLE);
+      await expect.poll(() => call.tokenRouteCalls).toContainEqual({ method: 'POST', status: 201 });
+      expect(call.tokenRouteCalls.every(({ status }) => status === 201 || status === null)).toBe(true);
+      expect(call.problems.filter((problem) => HYDRATION_PROBLEM.test(problem))).toEqual([]);
+    } finally {
+      await call.close();
+    }
+  });
+
+  test('signed out: the route’s 401 shows as a typed error (code http, HTTP 401), not a crash', async () => {
+    const call = await openCallPage(browser);
+    try {
+      const { page } = call;
+      await page.goto(`${appUrl}/`);
+      // No token came with the page: the provider asks the route on mount, which refuses.
+      await page.locator('.lk-ctr-token-status[data-status="error"]').waitFor(VISIBLE);
+
+      await call.connectButton().click();
+      const notice = page.locator('.lk-ctr-error-notice[data-code="http"]');
+      await notice.waitFor(VISIBLE);
+      expect(await notice.locator('.lk-ctr-error-notice-message').textContent()).toMatch(/answered HTTP 401/);
+      expect(await call.connectButton().getAttribute('data-state')).toBe('disconnected');
+      expect(call.tokenRouteCalls.length).toBeGreaterThan(0);
+      expect(call.tokenRouteCalls.every(({ method, status }) => method === 'POST' && status === 401)).toBe(true);
+      // Besides the browser's note on each refused request and LiveKit's warning that its pre-warm
+      // failed: no page error, no other console error, no hydration complaint.
+      const unexpected = call.problems.filter((problem) => !/status of 401|prepareConnection failed: CustomTokenError/.test(problem));
+      expect(unexpected).toEqual([]);
+    } finally {
+      await call.close();
+    }
+  });
+});

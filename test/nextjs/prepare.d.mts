@@ -1,0 +1,3 @@
+/** Types of `prepare.mjs` for the TypeScript harness. */
+export declare const exampleDir: string;
+export declare function prepareExample(options?: { build?: boolean }): void;
