@@ -23,7 +23,8 @@ const config: StorybookConfig = {
           { find: /^livekit-custom-token-react\/styles\.css$/, replacement: src('styles.css') },
         ],
       },
-      server: { host: '127.0.0.1' },
+      // Only the package's sources and the stories matter here; the rest of the repository is not watched.
+      server: { host: '127.0.0.1', watch: { ignored: ['**/examples/**', '**/test/**', '**/bench/**', '**/dist/**', '**/.cache/**', '**/storybook-static/**'] } },
       plugins: [tokenEndpointPlugin()],
     });
   },

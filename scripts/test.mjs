@@ -21,6 +21,13 @@ const stages = [
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
+  { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
+  {
+    name: 'storybook (every story and docs page in Chromium, play functions)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/storybook/vitest.config.ts'],
+    missing: missingChromium,
+  },
   {
     name: 'e2e (Chromium, LiveKit server, agent)',
     command: 'npx',
@@ -35,10 +42,16 @@ const stages = [
   },
 ];
 
+/** Debian's Chromium, which `npm ci` cannot install. */
+function missingChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
+}
+
 /** What the end-to-end stage needs that `npm ci` does not install. */
 function missingForEndToEnd() {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) return `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
+  const chromium = missingChromium();
+  if (chromium) return chromium;
   if (!hasServerBinary()) return `no LiveKit server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()} — node scripts/livekit-server.mjs build (needs Go)`;
   return null;
 }
