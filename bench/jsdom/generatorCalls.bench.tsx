@@ -58,8 +58,8 @@ const scenarios: Scenario[] = [
     steps: (d) => d.start(),
   },
   {
-    name: 'server clock 1 s ahead: mount → start → end → start',
-    serverClockAheadMs: 1_000,
+    name: 'server clock 2 s ahead: mount → start → end → start',
+    serverClockAheadMs: 2_000,
     options: () => constantA,
     steps: async (d) => (await d.start(), await d.end(), await d.start()),
   },
