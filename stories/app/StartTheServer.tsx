@@ -12,7 +12,7 @@ export function StartTheServer({ status, onRetry }: { status: LocalServerStatus;
           : 'Nothing answers on http://127.0.0.1:7880. Build the server once (needs Go), then start everything:'}
       </p>
       <pre>
-        <code>{'node scripts/livekit-server.mjs build   # once: go install of livekit-server\nnpm start                               # LiveKit server, agent worker and Storybook'}</code>
+        <code>{'# once (needs Go): build the LiveKit server\nnode scripts/livekit-server.mjs build\n# LiveKit server, agent worker and Storybook\nnpm start'}</code>
       </pre>
       {status.kind === 'livekit-down' && (
         <button type="button" className="story-button" onClick={onRetry}>
