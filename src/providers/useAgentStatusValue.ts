@@ -3,7 +3,7 @@ import * as React from 'react';
 import type { AgentStatus } from '../context/AgentStatusContext.js';
 import type { CustomTokenError } from '../core/errors.js';
 import { useEqualValue } from '../hooks/useEqualValue.js';
-import { isSameTrackReference } from './isSameTrackReference.js';
+import { useStableTrackReference } from './useStableTrackReferences.js';
 
 const NO_REASONS: readonly string[] = [];
 
@@ -16,8 +16,8 @@ export function useAgentStatusValue(agent: UseAgentReturn, sessionError: CustomT
   const { isConnected, canListen, isFinished, identity, name } = agent;
   const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
   const state = failedSession ? 'failed' : agent.state;
-  const cameraTrack = useEqualValue(agent.cameraTrack, isSameTrackReference);
-  const microphoneTrack = useEqualValue(agent.microphoneTrack, isSameTrackReference);
+  const cameraTrack = useStableTrackReference(agent.cameraTrack);
+  const microphoneTrack = useStableTrackReference(agent.microphoneTrack);
   const reasons = useEqualValue(failedSession?.failureReasons ?? agent.failureReasons ?? NO_REASONS, areSameStrings);
   return React.useMemo(
     () => ({ state, failureReasons: reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack }),

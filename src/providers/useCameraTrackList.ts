@@ -1,7 +1,6 @@
 import { useTracks, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
 import { ConnectionState, RoomEvent, Track, type Room } from 'livekit-client';
-import { useEqualValue } from '../hooks/useEqualValue.js';
-import { isSameTrackReference } from './isSameTrackReference.js';
+import { useStableTrackReferences } from './useStableTrackReferences.js';
 
 const CAMERA_WITH_PLACEHOLDER = [{ source: Track.Source.Camera, withPlaceholder: true }];
 const NONE: readonly TrackReferenceOrPlaceholder[] = [];
@@ -21,14 +20,10 @@ const CAMERA_EVENTS = [
 /**
  * Every camera track reference of the room — local and remote, published or not yet, with a
  * placeholder for a participant without a camera — empty while disconnected. The same array
- * until a camera-related change.
+ * until a camera-related change, a track being subscribed or unsubscribed included.
  */
 export function useCameraTrackList(room: Room, connectionState: ConnectionState): readonly TrackReferenceOrPlaceholder[] {
   const tracks = useTracks(CAMERA_WITH_PLACEHOLDER, { room, onlySubscribed: false, updateOnlyOn: CAMERA_EVENTS });
   const visible = connectionState === ConnectionState.Disconnected ? NONE : tracks;
-  return useEqualValue(visible, areSameTrackLists);
-}
-
-function areSameTrackLists(a: readonly TrackReferenceOrPlaceholder[], b: readonly TrackReferenceOrPlaceholder[]): boolean {
-  return a.length === b.length && a.every((reference, index) => isSameTrackReference(reference, b[index]));
+  return useStableTrackReferences(visible);
 }

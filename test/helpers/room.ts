@@ -5,6 +5,7 @@ import {
   ParticipantKind,
   RemoteParticipant,
   RemoteTrackPublication,
+  RemoteVideoTrack,
   Room,
   RoomEvent,
   Track,
@@ -51,14 +52,41 @@ export function joinRemote(
   return participant;
 }
 
-/** The participant publishes a camera (not subscribed to), as participant and room announce it. */
-export function publishCamera(room: Room, participant: RemoteParticipant) {
+/**
+ * The participant publishes a camera, as participant and room announce it: not subscribed to,
+ * or with `autoSubscribe` (livekit-client's default) wanted, its track arriving with {@link subscribeCamera}.
+ */
+export function publishCamera(room: Room, participant: RemoteParticipant, { autoSubscribe = false } = {}) {
   const info = new TrackInfo({ sid: `TR_${participant.identity}_camera`, name: 'camera', type: TrackType.VIDEO, source: TrackSource.CAMERA });
-  const publication = new RemoteTrackPublication(Track.Kind.Video, info, false);
+  const publication = new RemoteTrackPublication(Track.Kind.Video, info, autoSubscribe);
   participant['addTrackPublication'](publication);
   participant.emit(ParticipantEvent.TrackPublished, publication);
   room.emit(RoomEvent.TrackPublished, publication, participant);
   return publication;
+}
+
+/**
+ * The local participant subscribes to `publication`: its track arrives, as publication,
+ * participant and room announce it (livekit-client's `TrackSubscribed` path). jsdom has no
+ * `MediaStreamTrack`, so the track wraps a stand-in; everything above it is livekit-client's own.
+ */
+export function subscribeCamera(room: Room, participant: RemoteParticipant, publication: RemoteTrackPublication) {
+  const mediaStreamTrack = {
+    id: `MS_${publication.trackSid}`,
+    kind: 'video',
+    enabled: true,
+    muted: false,
+    readyState: 'live',
+    addEventListener() {},
+    removeEventListener() {},
+    getSettings: () => ({}),
+    stop() {},
+  } as unknown as MediaStreamTrack;
+  const track = new RemoteVideoTrack(mediaStreamTrack, publication.trackSid, undefined as unknown as RTCRtpReceiver, undefined);
+  publication.setTrack(track);
+  participant.emit(ParticipantEvent.TrackSubscribed, track, publication);
+  room.emit(RoomEvent.TrackSubscribed, track, publication, participant);
+  return track;
 }
 
 /** The participant's attributes change (an agent's `lk.agent.state`, say), as participant and room announce it. */

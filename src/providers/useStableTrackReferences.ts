@@ -1,0 +1,37 @@
+import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
+import { useEqualValue } from '../hooks/useEqualValue.js';
+
+/**
+ * What a tile shows of a track reference, read now. A publication is one object that
+ * livekit-client changes in place — `track` and `isSubscribed` flip on `TrackSubscribed` — so
+ * two references to it must be compared by what they showed when they were made, not by
+ * reading the (same) publication twice.
+ */
+type Snapshot = readonly [participant: unknown, source: unknown, publication: unknown, track: unknown, subscribed: boolean | undefined];
+
+function snapshotOf(reference: TrackReferenceOrPlaceholder | undefined): Snapshot {
+  const publication = reference?.publication;
+  return [reference?.participant, reference?.source, publication, publication?.track, publication?.isSubscribed];
+}
+
+interface Kept<T> {
+  value: T;
+  snapshots: readonly Snapshot[];
+}
+
+function sameSnapshots<T>(a: Kept<T>, b: Kept<T>): boolean {
+  return a.snapshots.length === b.snapshots.length && a.snapshots.every((snapshot, index) => snapshot.every((part, at) => part === b.snapshots[index]![at]));
+}
+
+/**
+ * `list`, or the previously returned list while every reference shows the same participant,
+ * source, publication, track and subscription as when that list was returned.
+ */
+export function useStableTrackReferences<T extends readonly TrackReferenceOrPlaceholder[]>(list: T): T {
+  return useEqualValue<Kept<T>>({ value: list, snapshots: list.map(snapshotOf) }, sameSnapshots).value;
+}
+
+/** {@link useStableTrackReferences} for one optional reference (an agent's camera or microphone). */
+export function useStableTrackReference<T extends TrackReferenceOrPlaceholder | undefined>(reference: T): T {
+  return useEqualValue<Kept<T>>({ value: reference, snapshots: [snapshotOf(reference)] }, sameSnapshots).value;
+}

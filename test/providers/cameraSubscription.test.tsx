@@ -1,0 +1,84 @@
+import { act, render } from '@testing-library/react';
+import { ParticipantKind } from 'livekit-client';
+import * as React from 'react';
+import { describe, expect, it } from 'vitest';
+import { useAgentStatus } from '../../src/hooks/useAgentStatus';
+import { useCameraTracks } from '../../src/hooks/useCameraTracks';
+import { useSessionActions } from '../../src/hooks/useSessionActions';
+import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
+import { joinRemote, publishCamera, roomWithoutServer, subscribeCamera, tokenGenerator } from '../helpers/room';
+import { settle } from './render';
+
+/** What a consumer rendered last: each remote camera reference's identity and whether it is subscribed. */
+function cameraProbe() {
+  const seen = {
+    all: [] as { identity: string; subscribed: boolean }[],
+    subscribedOnly: [] as string[],
+    agentCamera: undefined as { identity: string; subscribed: boolean } | undefined,
+  };
+  function Probe() {
+    const all = useCameraTracks();
+    const subscribedOnly = useCameraTracks({ onlySubscribed: true, placeholders: false });
+    const { cameraTrack } = useAgentStatus();
+    const remote = ({ participant }: { participant: { isLocal: boolean } }) => !participant.isLocal;
+    seen.all = all.filter(remote).map(({ participant, publication }) => ({ identity: participant.identity, subscribed: publication?.isSubscribed ?? false }));
+    seen.subscribedOnly = subscribedOnly.filter(remote).map(({ participant }) => participant.identity);
+    seen.agentCamera = cameraTrack && { identity: cameraTrack.participant.identity, subscribed: cameraTrack.publication?.isSubscribed ?? false };
+    return null;
+  }
+  return { Probe, seen };
+}
+
+async function liveSession(children: React.ReactNode) {
+  const { room } = roomWithoutServer();
+  const actions = { current: null as ReturnType<typeof useSessionActions> | null };
+  function Actions() {
+    actions.current = useSessionActions();
+    return null;
+  }
+  render(
+    <React.StrictMode>
+      <CustomTokenSessionProvider generator={tokenGenerator()} room={room} roomName="standup" microphone={false}>
+        <Actions />
+        {children}
+      </CustomTokenSessionProvider>
+    </React.StrictMode>,
+  );
+  await settle(() => actions.current!.start());
+  return room;
+}
+
+describe('a remote camera in context', () => {
+  it('shows as subscribed in useCameraTracks once its track is subscribed, with nothing else happening', async () => {
+    const { Probe, seen } = cameraProbe();
+    const room = await liveSession(<Probe />);
+    let publication!: ReturnType<typeof publishCamera>;
+    act(() => {
+      const bob = joinRemote(room, 'bob');
+      publication = publishCamera(room, bob, { autoSubscribe: true });
+    });
+    expect(seen.all).toEqual([{ identity: 'bob', subscribed: false }]);
+    expect(seen.subscribedOnly).toEqual([]);
+
+    act(() => void subscribeCamera(room, room.remoteParticipants.get('bob')!, publication));
+
+    expect(seen.all).toEqual([{ identity: 'bob', subscribed: true }]);
+    expect(seen.subscribedOnly).toEqual(['bob']);
+  });
+
+  it("shows the agent's camera as subscribed in useAgentStatus once its track is subscribed", async () => {
+    const { Probe, seen } = cameraProbe();
+    const room = await liveSession(<Probe />);
+    let publication!: ReturnType<typeof publishCamera>;
+    act(() => {
+      const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+      publication = publishCamera(room, agent, { autoSubscribe: true });
+    });
+    expect(seen.agentCamera).toEqual({ identity: 'agent-1', subscribed: false });
+
+    act(() => void subscribeCamera(room, room.remoteParticipants.get('agent-1')!, publication));
+
+    expect(seen.agentCamera).toEqual({ identity: 'agent-1', subscribed: true });
+    expect(seen.all).toEqual([{ identity: 'agent-1', subscribed: true }]);
+  });
+});
