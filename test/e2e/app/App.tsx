@@ -1,3 +1,4 @@
+import { VideoTrack, isTrackReference } from '@livekit/components-react';
 import { ParticipantKind } from 'livekit-client';
 import {
   CustomTokenSessionProvider,
@@ -31,6 +32,7 @@ export function App({ params }: { params: AppParams }) {
     >
       <Controls />
       <Probe />
+      <RemoteVideos />
     </CustomTokenSessionProvider>
   );
 }
@@ -43,6 +45,18 @@ function Controls() {
       <button data-testid="end" onClick={() => void end()}>End</button>
     </>
   );
+}
+
+/** A `<video data-identity>` per subscribed remote camera: the tests read the frames it shows. */
+function RemoteVideos() {
+  const cameras = useCameraTracks({ onlySubscribed: true, placeholders: false });
+  return cameras
+    .filter((camera) => !camera.participant.isLocal)
+    .map((camera) =>
+      isTrackReference(camera) ? (
+        <VideoTrack key={camera.participant.identity} trackRef={camera} data-identity={camera.participant.identity} width={160} />
+      ) : null,
+    );
 }
 
 const connectionStates: string[] = [];

@@ -14,6 +14,8 @@ export interface AppPage {
   generatorCalls(): Promise<GeneratorCall[]>;
   start(): Promise<void>;
   end(): Promise<void>;
+  /** What the `<video>` of `identity`'s subscribed camera shows: its size and frames decoded so far (null: no such element). */
+  remoteVideo(identity: string): Promise<{ width: number; height: number; frames: number } | null>;
 }
 
 /** Opens the app with `params` as its query string and waits for its first render. */
@@ -36,6 +38,12 @@ export async function openApp(browser: E2EBrowser, params: Record<string, string
     generatorCalls: () => page.evaluate(() => (window as E2EWindow).__e2e?.generatorCalls ?? []),
     start: () => page.getByTestId('start').click(),
     end: () => page.getByTestId('end').click(),
+    remoteVideo: (identity) =>
+      page.evaluate((wanted) => {
+        const video = [...document.querySelectorAll('video')].find((element) => element.dataset.identity === wanted);
+        if (!video) return null;
+        return { width: video.videoWidth, height: video.videoHeight, frames: video.getVideoPlaybackQuality().totalVideoFrames };
+      }, identity),
   };
 }
 
