@@ -21,8 +21,6 @@ export async function serveFolder(root: string): Promise<{ url: string; close: (
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const file = normalize(join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname));
     if (!file.startsWith(root)) return void res.writeHead(403).end();
-    // Chromium asks for /favicon.ico on its own (Playwright does not report that request); the build has none.
-    if (pathname === '/favicon.ico') return void res.writeHead(204).end();
     readFile(file).then(
       (body) => res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
       () => res.writeHead(404).end(),
