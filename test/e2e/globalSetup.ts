@@ -43,6 +43,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await build({ configFile: `${appDir}vite.config.ts` });
     const app = await startAppServer(`${appDir}dist`, {
       'livekit/stop': () => server.stop(),
+      // A crash: no goodbye to anyone, the sockets just die. `livekit/start` brings it back on the same ports.
+      'livekit/kill': async () => {
+        const child = server.process;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGKILL');
+        await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error('livekit-server outlived SIGKILL by 5 s')), 5_000))]);
+      },
       'livekit/start': async () => {
         if (server.process.exitCode === null && server.process.signalCode === null) return;
         const registered = agent.waitForRegistration(AGENT_REGISTRATION_TIMEOUT_MS);

@@ -38,4 +38,33 @@ describe('the LiveKit server going away', () => {
     await app.start();
     await expect.poll(app.state).toMatchObject({ connectionState: 'connected', cameras: [{ identity: 'dave', isLocal: true }] });
   });
+
+  test('a crash mid-session (SIGKILL, restart on the same ports) shows signalReconnecting then reconnecting, never disconnected, the session rejoins by itself, and end() then start() connects with a fresh token', { timeout: 150_000 }, async () => {
+    const app = await openApp(browser, { room: 'e2e-crash', identity: 'erin' });
+    await app.start();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+    const seenBefore = (await app.state())!.connectionStates.length;
+
+    await harness('livekit/kill');
+    // No goodbye from a dead server: livekit-client loses the signal socket first and says so at once.
+    await expect.poll(async () => (await app.state())?.connectionState, { timeout: 5_000 }).toBe('signalReconnecting');
+    await harness('livekit/start');
+
+    // Resuming fails against the new process (it never knew the session); the full reconnect that
+    // follows rejoins the room — by then a new room of the same name — with the token in hand.
+    await expect.poll(app.state, { timeout: 60_000 }).toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'erin', isLocal: true }] });
+    const duringOutage = (await app.state())!.connectionStates.slice(seenBefore);
+    expect(duringOutage[0]).toBe('signalReconnecting');
+    expect(duringOutage).toContain('reconnecting');
+    expect(duringOutage.at(-1)).toBe('connected');
+    expect(duringOutage).not.toContain('disconnected');
+
+    await app.end();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
+    const tokensBefore = app.sentTokens.length;
+    await app.start();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'erin', isLocal: true }] });
+    expect(app.sentTokens.length).toBeGreaterThan(tokensBefore);
+    expect(app.sentTokens.at(-1)!.token).not.toBe(app.sentTokens[0]!.token);
+  });
 });

@@ -47,8 +47,8 @@ export async function openApp(browser: E2EBrowser, params: Record<string, string
   };
 }
 
-/** Asks the harness to act on the real parts: `livekit/stop`, `livekit/start`. */
-export async function harness(action: 'livekit/stop' | 'livekit/start'): Promise<void> {
+/** Asks the harness to act on the real parts: `livekit/stop` (SIGTERM), `livekit/kill` (SIGKILL, a crash), `livekit/start`. */
+export async function harness(action: 'livekit/stop' | 'livekit/kill' | 'livekit/start'): Promise<void> {
   const response = await fetch(`${inject('appUrl')}/__e2e/${action}`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
   if (response.status !== 204) throw new Error(`harness ${action} failed: ${response.status} ${await response.text()}`);
 }
