@@ -22,6 +22,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
   mismatch: 'The access token is for a different call',
   connection_failed: 'Could not connect to the call',
   agent_failed: 'The agent did not join',
+  disconnected: 'The call was disconnected',
 };
 
 /**

@@ -23,7 +23,12 @@ export type CustomTokenErrorCode =
   /** LiveKit refused or lost the connection; `reason` names LiveKit's `ConnectionErrorReason`. */
   | 'connection_failed'
   /** The dispatched agent never became ready, or left. */
-  | 'agent_failed';
+  | 'agent_failed'
+  /**
+   * A live session ended without `end()`: the server shut down, the participant was removed,
+   * the same identity joined elsewhere (another tab), … `reason` names LiveKit's `DisconnectReason`.
+   */
+  | 'disconnected';
 
 export interface CustomTokenErrorOptions {
   cause?: unknown;
@@ -33,7 +38,7 @@ export interface CustomTokenErrorOptions {
   serverCode?: string;
   /** Whether retrying the same request may succeed. Defaults by code. */
   retryable?: boolean;
-  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …). */
+  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …), or its `DisconnectReason` name for `disconnected`. */
   reason?: string;
   /** The agent's failure reasons, for `agent_failed`. */
   failureReasons?: readonly string[];

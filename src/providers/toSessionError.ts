@@ -1,4 +1,4 @@
-import { ConnectionError, ConnectionErrorReason } from 'livekit-client';
+import { ConnectionError, ConnectionErrorReason, DisconnectReason } from 'livekit-client';
 import { CustomTokenError, isCustomTokenError } from '../core/errors.js';
 
 /**
@@ -19,4 +19,17 @@ export function toSessionError(cause: unknown): CustomTokenError {
   }
   const message = cause instanceof Error ? cause.message : String(cause);
   return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${message}`, { cause });
+}
+
+/** Why LiveKit ended a live session that nobody ended, in words; `DUPLICATE_IDENTITY` gets advice. */
+export function toDisconnectError(reason: DisconnectReason | undefined): CustomTokenError {
+  const name = reason === undefined ? 'UNKNOWN_REASON' : DisconnectReason[reason];
+  const advice =
+    reason === DisconnectReason.DUPLICATE_IDENTITY
+      ? ' The same identity joined from somewhere else (another tab?): mint a distinct identity per tab.'
+      : '';
+  return new CustomTokenError('disconnected', `LiveKit ended the session (${name}).${advice}`, {
+    reason: name,
+    retryable: reason !== DisconnectReason.DUPLICATE_IDENTITY && reason !== DisconnectReason.PARTICIPANT_REMOVED,
+  });
 }

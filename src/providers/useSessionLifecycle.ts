@@ -1,12 +1,12 @@
 import type { SessionConnectOptions, UseAgentReturn, UseSessionReturn } from '@livekit/components-react';
-import { ConnectionState } from 'livekit-client';
+import { ConnectionState, DisconnectReason, RoomEvent } from 'livekit-client';
 import * as React from 'react';
 import type { SessionActions } from '../context/SessionActionsContext.js';
 import type { SessionState } from '../context/SessionStateContext.js';
 import { CustomTokenError } from '../core/errors.js';
 import { useLatest } from '../hooks/useLatest.js';
 import { SessionRunner } from './SessionRunner.js';
-import { toSessionError } from './toSessionError.js';
+import { toDisconnectError, toSessionError } from './toSessionError.js';
 
 interface SessionLifecycleConfig {
   /** Tracks and room options for `useSession().start()`. */
@@ -47,6 +47,20 @@ export function useSessionLifecycle(
     const message = `The agent did not become ready: ${failureReasons.join(' ')}`;
     runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));
   }, [runner, latest, agentState, failureReasons]);
+
+  // A live session that ends without end() (server gone, removed, same identity elsewhere) is
+  // an error. A connect that fails is start()'s error, with LiveKit's more precise reason.
+  const { room } = session;
+  React.useEffect(() => {
+    const onDisconnected = (reason?: DisconnectReason) => {
+      if (reason === DisconnectReason.CLIENT_INITIATED || runner.getSnapshot().phase !== 'idle') return;
+      runner.fail(toDisconnectError(reason));
+    };
+    room.on(RoomEvent.Disconnected, onDisconnected);
+    return () => {
+      room.off(RoomEvent.Disconnected, onDisconnected);
+    };
+  }, [room, runner]);
 
   const { connectionState, isConnected } = session;
   const state = React.useMemo(

@@ -1,0 +1,44 @@
+import { act, waitFor } from '@testing-library/react';
+import { DisconnectReason, type Room } from 'livekit-client';
+import { describe, expect, it } from 'vitest';
+import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { renderSession, settle } from './render';
+
+const quiet = { microphone: false } as const;
+
+/** LiveKit's own handling of a server-side disconnect (what a `leave` signal or a lost connection runs). */
+const serverDisconnects = (room: Room, reason: DisconnectReason) => act(() => room['handleDisconnect'](true, reason));
+
+describe('CustomTokenSessionProvider when LiveKit ends a live session', () => {
+  it('reports a duplicate identity as a typed disconnected error with advice', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });
+    await settle(() => session().start());
+    serverDisconnects(room, DisconnectReason.DUPLICATE_IDENTITY);
+    await waitFor(() => expect(session().isConnected).toBe(false));
+    expect(session().error).toMatchObject({
+      code: 'disconnected',
+      reason: 'DUPLICATE_IDENTITY',
+      retryable: false,
+      message: expect.stringContaining('mint a distinct identity per tab'),
+    });
+  });
+
+  it('reports a server shutdown as retryable, and a new start() clears it', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });
+    await settle(() => session().start());
+    serverDisconnects(room, DisconnectReason.SERVER_SHUTDOWN);
+    await waitFor(() => expect(session().error).toMatchObject({ code: 'disconnected', reason: 'SERVER_SHUTDOWN', retryable: true }));
+    await settle(() => session().start());
+    expect(session()).toMatchObject({ isConnected: true, error: null });
+  });
+
+  it('reports nothing when the app itself ends the session', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });
+    await settle(() => session().start());
+    await settle(() => session().end());
+    expect(session()).toMatchObject({ isConnected: false, error: null });
+  });
+});
