@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 
 /** Peers and server-only dependencies: never bundled (a second livekit-client breaks `instanceof`). */
@@ -23,14 +23,12 @@ const BANNERS: Record<string, string> = {
     '// Server code only: livekit-custom-token-react/server holds your LiveKit API secret.',
 };
 
-const entry: Record<string, string> = { index: 'src/index.ts' };
-for (const [name, file] of Object.entries({
+const entry = {
+  index: 'src/index.ts',
   'server/index': 'src/server/index.ts',
   'server/browser': 'src/server/browser.ts',
   'server/refuseBrowser': 'src/server/refuseBrowser.ts',
-})) {
-  if (existsSync(file)) entry[name] = file;
-}
+};
 
 /**
  * Library build: the client entry (with a `'use client'` banner, for React Server Components)

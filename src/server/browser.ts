@@ -6,5 +6,5 @@
  * - at build time, in Next.js: `server-only` in a client module graph fails `next build`, and the
  *   error's code frame shows this file's banner (see `vite.config.ts`).
  */
-import './refuseBrowser';
+import './refuseBrowser.js';
 import 'server-only';
