@@ -11,8 +11,8 @@ import {
   Track,
 } from 'livekit-client';
 import { vi } from 'vitest';
-import type { TokenGenerator } from '../../src/core/types';
-import { mintToken, SERVER_URL, type MintOptions } from './tokens';
+import { mintingGenerator } from './generators';
+import type { MintOptions } from './tokens';
 
 /**
  * A real `Room` whose `connect` skips only the network (unit tests have no LiveKit server):
@@ -101,15 +101,7 @@ export function leaveRemote(room: Room, participant: RemoteParticipant) {
   room.emit(RoomEvent.ParticipantDisconnected, participant);
 }
 
-/** A generator minting real tokens for what it is asked, counted by `vi.fn`. */
+/** A generator minting real tokens for what it is asked (plus `extra`), counted by `vi.fn`. */
 export function tokenGenerator(extra: MintOptions = {}) {
-  return vi.fn<TokenGenerator>(async (request) => ({
-    serverUrl: SERVER_URL,
-    participantToken: await mintToken({
-      room: request.roomName ?? 'room-a',
-      identity: request.participantIdentity ?? 'alice',
-      agentName: request.agentName,
-      ...extra,
-    }),
-  }));
+  return mintingGenerator(() => extra);
 }
