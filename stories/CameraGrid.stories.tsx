@@ -26,7 +26,7 @@ export const OneCamera: Story = {
   loaders: [offlineSession(() => ({ connect: true, scene: cameras(1) }))],
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(1));
-    await expect(within(canvasElement).getByText('You (you)')).toBeVisible();
+    await expect(within(canvasElement).getByText('Hedy (you)')).toBeVisible();
   },
 };
 
