@@ -21,6 +21,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
   expired: 'The access token has expired',
   mismatch: 'The access token is for a different call',
   connection_failed: 'Could not connect to the call',
+  media_failed: 'Your camera or microphone could not start',
   agent_failed: 'The agent did not join',
   disconnected: 'The call was disconnected',
 };

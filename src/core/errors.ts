@@ -22,6 +22,11 @@ export type CustomTokenErrorCode =
   | 'mismatch'
   /** LiveKit refused or lost the connection; `reason` names LiveKit's `ConnectionErrorReason`. */
   | 'connection_failed'
+  /**
+   * The camera, microphone or screen could not be published on `start()`: permission denied, no
+   * device, or the device is busy. `reason` names LiveKit's `MediaDeviceFailure`.
+   */
+  | 'media_failed'
   /** The dispatched agent never became ready, or left. */
   | 'agent_failed'
   /**
@@ -38,7 +43,7 @@ export interface CustomTokenErrorOptions {
   serverCode?: string;
   /** Whether retrying the same request may succeed. Defaults by code. */
   retryable?: boolean;
-  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …), or its `DisconnectReason` name for `disconnected`. */
+  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for `disconnected`; its `MediaDeviceFailure` for `media_failed`. */
   reason?: string;
   /** The agent's failure reasons, for `agent_failed`. */
   failureReasons?: readonly string[];

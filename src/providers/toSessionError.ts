@@ -1,10 +1,11 @@
-import { ConnectionError, ConnectionErrorReason, DisconnectReason } from 'livekit-client';
+import { ConnectionError, ConnectionErrorReason, DisconnectReason, MediaDeviceFailure } from 'livekit-client';
 import { CustomTokenError, isCustomTokenError } from '../core/errors.js';
 
 /**
  * One error type for whatever `useSession().start()` rejected with: token errors pass through,
  * LiveKit's `ConnectionError` becomes `connection_failed` with its reason's name
- * (`NotAllowed`, `ServerUnreachable`, …), anything else `connection_failed` without a reason.
+ * (`NotAllowed`, `ServerUnreachable`, …), a browser media error `media_failed`, anything else
+ * `connection_failed` without a reason.
  */
 export function toSessionError(cause: unknown): CustomTokenError {
   if (isCustomTokenError(cause)) return cause;
@@ -17,6 +18,8 @@ export function toSessionError(cause: unknown): CustomTokenError {
       retryable: cause.reason !== ConnectionErrorReason.NotAllowed,
     });
   }
+  const mediaFailure = toMediaFailure(cause);
+  if (mediaFailure) return mediaFailure;
   const message = cause instanceof Error ? cause.message : String(cause);
   return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${message}`, { cause });
 }
@@ -31,5 +34,26 @@ export function toDisconnectError(reason: DisconnectReason | undefined): CustomT
   return new CustomTokenError('disconnected', `LiveKit ended the session (${name}).${advice}`, {
     reason: name,
     retryable: reason !== DisconnectReason.DUPLICATE_IDENTITY && reason !== DisconnectReason.PARTICIPANT_REMOVED,
+  });
+}
+
+/** The DOMException names `getUserMedia` / `getDisplayMedia` reject with, as LiveKit names them. */
+const MEDIA_ERROR_NAMES = new Set(['NotAllowedError', 'PermissionDeniedError', 'NotFoundError', 'DevicesNotFoundError', 'NotReadableError', 'TrackStartError', 'OverconstrainedError']);
+
+function toMediaFailure(cause: unknown): CustomTokenError | null {
+  // A DOMException, which is not an `Error` in every realm: judge it by its name.
+  const { name, message } = (cause ?? {}) as { name?: unknown; message?: unknown };
+  if (typeof name !== 'string' || !MEDIA_ERROR_NAMES.has(name)) return null;
+  const reason = MediaDeviceFailure.getFailure(cause) ?? MediaDeviceFailure.Other;
+  const advice =
+    reason === MediaDeviceFailure.PermissionDenied
+      ? ' Allow camera and microphone access for this site, then try again.'
+      : reason === MediaDeviceFailure.DeviceInUse
+        ? ' Another application may be using it.'
+        : '';
+  return new CustomTokenError('media_failed', `Could not start the camera, microphone or screen share (${reason}): ${String(message)}.${advice}`, {
+    cause,
+    reason,
+    retryable: reason !== MediaDeviceFailure.PermissionDenied,
   });
 }
