@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { ConnectionError } from 'livekit-client';
+import { ConnectionError, DisconnectReason } from 'livekit-client';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { ConnectButton, ErrorNotice } from '../src/index';
 import {
@@ -11,7 +11,7 @@ import {
   throwingGenerator,
   type EndpointAnswer,
 } from './fixtures/generators';
-import { offlineSession, withOfflineSession, type OfflineSessionSetup } from './fixtures/offlineSession';
+import { offlineSession, withOfflineSession, type OfflineSession, type OfflineSessionSetup } from './fixtures/offlineSession';
 
 /**
  * The session's one typed error with a retry button. Each story makes the failure happen for
@@ -73,6 +73,23 @@ export const ConnectionRefused = failing(
 
 /** The token dispatched an agent that never joined within `agentConnectTimeoutMs` (1.5 s here). */
 export const AgentFailed = failing(() => ({ agentName: 'helper', agentConnectTimeoutMs: 1_500 }), 'agent_failed');
+
+/**
+ * A live call ended by LiveKit, not by the app: here the same identity joined from another tab
+ * (LiveKit's own disconnect handling runs, as on the server's `leave`).
+ */
+export const DisconnectedDuplicateIdentity: Story = {
+  loaders: [offlineSession(() => ({ connect: true }))],
+  play: async ({ canvasElement, loaded }) => {
+    const canvas = within(canvasElement);
+    const { room } = (loaded as { session: OfflineSession }).session;
+    await waitFor(() => expect(room.state).toBe('connected'));
+    room['handleDisconnect'](true, DisconnectReason.DUPLICATE_IDENTITY);
+    const alert = await canvas.findByRole('alert', undefined, { timeout: 5_000 });
+    await expect(alert).toHaveAttribute('data-code', 'disconnected');
+    await expect(alert).toHaveTextContent('another tab');
+  },
+};
 
 /**
  * The endpoint is down (503), then back: "Try again" restarts the session and connects —
