@@ -181,9 +181,17 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     }
   }
 
-  /** The unexpired token cached for `options`, or a promise of the next one that arrives. */
+  /**
+   * The unexpired token cached for `options`, or a promise of the next one that arrives (which,
+   * for options that are not valid, never does).
+   */
   #lastOrNextToken(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
-    const queryKey = [QUERY_KEY_ROOT, this.#scope, requestKey(normalizeOptions(options))];
+    let queryKey: readonly unknown[];
+    try {
+      queryKey = this.#queryKey(normalizeOptions(options));
+    } catch {
+      return new Promise(noop);
+    }
     const cache = this.#client.getQueryCache();
     const last = cache.find<TokenDetails>({ queryKey, exact: true })?.state.data;
     if (last && (last.expiresAt === null || last.expiresAt > Date.now())) return Promise.resolve(toResponse(last));
@@ -196,9 +204,14 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     });
   }
 
+  /** Where the token for `request` lives in the cache: `['livekit-custom-token', scope, key]`. */
+  #queryKey(request: TokenRequest): readonly [string, string, string] {
+    return [QUERY_KEY_ROOT, this.#scope, requestKey(request)];
+  }
+
   /** Makes `request` the current one, aborting fetches for any other options. */
   #makeCurrent(request: TokenRequest): Query<TokenDetails, CustomTokenError> {
-    const queryKey = [QUERY_KEY_ROOT, this.#scope, requestKey(request)] as const;
+    const queryKey = this.#queryKey(request);
     const isNew = this.#current?.queryKey[2] !== queryKey[2];
     if (isNew) {
       this.#current = { request, queryKey };
@@ -213,7 +226,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   #queryOptions(request: TokenRequest): FetchQueryOptions<TokenDetails, CustomTokenError> {
     const config = this.#config;
-    const queryKey = [QUERY_KEY_ROOT, this.#scope, requestKey(request)];
+    const queryKey = this.#queryKey(request);
     return {
       queryKey,
       queryFn: async ({ signal }) => {
