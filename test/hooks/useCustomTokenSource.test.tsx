@@ -1,13 +1,16 @@
 import { useSession } from '@livekit/components-react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, renderHook } from '@testing-library/react';
-import { TokenSource } from 'livekit-client';
+import { setLogLevel, TokenSource } from 'livekit-client';
 import * as React from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import type { TokenGenerator } from '../../src/core/types';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { SERVER_URL } from '../helpers/tokens';
+
+// These rooms never reach a server: keep livekit-client's connection logs out of the output.
+setLogLevel('silent');
 
 /** A LiveKit URL nothing listens on: connecting fails fast, which these tests do not care about. */
 const CLOSED_SERVER_URL = 'ws://127.0.0.1:65534';
