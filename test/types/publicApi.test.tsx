@@ -1,0 +1,67 @@
+/**
+ * The public types, checked by `tsc` in the typecheck stage of `npm test` (expectTypeOf is a
+ * no-op at run time): a change to the client or server entry's contract fails the build here.
+ */
+import { TokenSourceConfigurable } from 'livekit-client';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  CustomTokenSessionProvider,
+  createCustomTokenSource,
+  createEndpointGenerator,
+  useCustomTokenSource,
+  useTokenStatus,
+  type CustomTokenErrorCode,
+  type CustomTokenSource,
+  type TokenGenerator,
+  type TokenRequest,
+  type TokenSnapshot,
+} from '../../src/index';
+import { createTokenHandler, toNodeHandler } from '../../src/server/index';
+
+describe('public types', () => {
+  it('gives useSession a livekit-client TokenSourceConfigurable', () => {
+    expectTypeOf(createCustomTokenSource).returns.toEqualTypeOf<CustomTokenSource>();
+    expectTypeOf(useCustomTokenSource).returns.toMatchTypeOf<TokenSourceConfigurable>();
+  });
+
+  it('calls the generator with the request and a signal, and wants serverUrl and participantToken back', () => {
+    expectTypeOf<Parameters<TokenGenerator>[0]>().toEqualTypeOf<TokenRequest>();
+    expectTypeOf<Parameters<TokenGenerator>[1]['signal']>().toEqualTypeOf<AbortSignal>();
+    expectTypeOf<Awaited<ReturnType<TokenGenerator>>>().toEqualTypeOf<{ serverUrl: string; participantToken: string }>();
+    expectTypeOf(createEndpointGenerator).returns.toEqualTypeOf<TokenGenerator>();
+  });
+
+  it('names every error code', () => {
+    expectTypeOf<CustomTokenErrorCode>().toEqualTypeOf<
+      | 'invalid_options'
+      | 'generator_failed'
+      | 'timeout'
+      | 'aborted'
+      | 'http'
+      | 'invalid_response'
+      | 'expired'
+      | 'mismatch'
+      | 'connection_failed'
+      | 'media_failed'
+      | 'agent_failed'
+      | 'disconnected'
+    >();
+    expectTypeOf<TokenSnapshot['status']>().toEqualTypeOf<'idle' | 'fetching' | 'ready' | 'error'>();
+    expectTypeOf(useTokenStatus).returns.toMatchTypeOf<TokenSnapshot & { refresh: () => Promise<void> }>();
+  });
+
+  it('wants exactly one token source on the provider', () => {
+    const generator: TokenGenerator = async () => ({ serverUrl: 'wss://example.invalid', participantToken: '' });
+    expectTypeOf(<CustomTokenSessionProvider generator={generator} roomName="standup" />).not.toBeAny();
+    expectTypeOf(<CustomTokenSessionProvider tokenEndpoint="/api/token" />).not.toBeAny();
+    // @ts-expect-error a provider needs a generator, a tokenSource or a tokenEndpoint
+    expectTypeOf(<CustomTokenSessionProvider roomName="standup" />).not.toBeAny();
+    // @ts-expect-error only one of them
+    expectTypeOf(<CustomTokenSessionProvider generator={generator} tokenEndpoint="/api/token" />).not.toBeAny();
+  });
+
+  it('makes a Fetch-API handler and a Node adapter on the server entry', () => {
+    expectTypeOf(createTokenHandler).returns.toEqualTypeOf<(request: Request) => Promise<Response>>();
+    expectTypeOf(toNodeHandler).parameter(0).toEqualTypeOf<(request: Request) => Promise<Response>>();
+  });
+});
