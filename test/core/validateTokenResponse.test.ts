@@ -1,5 +1,5 @@
 import { decodeJwt, SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { normalizeOptions } from '../../src/core/normalizeOptions';
 import { validateTokenResponse } from '../../src/core/validateTokenResponse';
 import { API_SECRET, mintToken, SERVER_URL } from '../helpers/tokens';
@@ -8,7 +8,14 @@ const at = { receivedAt: Date.UTC(2026, 10, 28), refreshMarginMs: 60_000 };
 const validate = (raw: unknown, options = {}) => () => validateTokenResponse(raw, normalizeOptions(options), at);
 
 describe('validateTokenResponse', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('reads identity, name, room, grants and agents from a valid token', async () => {
+    // livekit-server-sdk reads the clock once for `iat` and again for `exp`; a frozen clock keeps
+    // a second boundary between the two reads from shortening the lifetime to 599 s.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 28, 12) });
     const participantToken = await mintToken({ identity: 'ada', name: 'Ada', room: 'A', agentName: 'helper' });
     expect(validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({ roomName: 'A', agentName: 'helper' }), at)).toMatchObject({
       identity: 'ada',
