@@ -45,7 +45,7 @@ describe('AgentStatusIndicator', () => {
     await settle(() => session().start());
     const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
     await waitFor(() => expect(status.getAttribute('data-state')).toBe('initializing'));
-    act(() => setAttributes(room, agent, { 'lk.agent.state': 'listening' }));
+    setAttributes(room, agent, { 'lk.agent.state': 'listening' });
 
     expect(status.textContent).toBe('Agent is listening');
   });
@@ -87,7 +87,7 @@ describe('CameraGrid', () => {
     expect(tile.closest('li')?.hasAttribute('data-placeholder')).toBe(true);
     expect(within(grid).getByText('(you)', { exact: false }).closest('li')?.hasAttribute('data-local')).toBe(true);
 
-    act(() => void publishCamera(room, bob));
+    publishCamera(room, bob);
 
     expect(within(grid).getByLabelText("Bob's camera").tagName).toBe('VIDEO');
     expect(within(grid).getByText('Bob').closest('li')?.hasAttribute('data-placeholder')).toBe(false);
@@ -98,7 +98,7 @@ describe('CameraGrid', () => {
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid placeholders={false} /> });
     await settle(() => session().start());
     const avatar = joinRemote(room, 'avatar', { kind: ParticipantKind.AGENT, name: 'Avatar' });
-    act(() => void publishCamera(room, avatar));
+    publishCamera(room, avatar);
     expect((await screen.findAllByRole('listitem')).map((item) => item.textContent)).toEqual(['Avatar']);
   });
 
@@ -117,7 +117,7 @@ describe('CameraGrid', () => {
     );
     await settle(() => session().start());
     const bob = joinRemote(room, 'bob', { name: 'Bob' });
-    act(() => void publishCamera(room, bob));
+    publishCamera(room, bob);
 
     expect(screen.getByText('No cameras')).toBeTruthy();
     const withPlaceholders = screen.getByRole('list', { name: 'Subscribed or placeholder' });

@@ -1,3 +1,4 @@
+import { act } from '@testing-library/react';
 import { TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
 import {
   ConnectionState,
@@ -37,19 +38,21 @@ export function joinRemote(
   identity: string,
   options: { kind?: ParticipantKind; name?: string; attributes?: Record<string, string> } = {},
 ) {
-  const participant = new RemoteParticipant(
-    undefined as never,
-    `PA_${identity}`,
-    identity,
-    options.name ?? identity,
-    '',
-    options.attributes ?? {},
-    undefined,
-    options.kind ?? ParticipantKind.STANDARD,
-  );
-  room.remoteParticipants.set(identity, participant);
-  room.emit(RoomEvent.ParticipantConnected, participant);
-  return participant;
+  return announced(() => {
+    const participant = new RemoteParticipant(
+      undefined as never,
+      `PA_${identity}`,
+      identity,
+      options.name ?? identity,
+      '',
+      options.attributes ?? {},
+      undefined,
+      options.kind ?? ParticipantKind.STANDARD,
+    );
+    room.remoteParticipants.set(identity, participant);
+    room.emit(RoomEvent.ParticipantConnected, participant);
+    return participant;
+  });
 }
 
 /**
@@ -57,12 +60,14 @@ export function joinRemote(
  * or with `autoSubscribe` (livekit-client's default) wanted, its track arriving with {@link subscribeCamera}.
  */
 export function publishCamera(room: Room, participant: RemoteParticipant, { autoSubscribe = false } = {}) {
-  const info = new TrackInfo({ sid: `TR_${participant.identity}_camera`, name: 'camera', type: TrackType.VIDEO, source: TrackSource.CAMERA });
-  const publication = new RemoteTrackPublication(Track.Kind.Video, info, autoSubscribe);
-  participant['addTrackPublication'](publication);
-  participant.emit(ParticipantEvent.TrackPublished, publication);
-  room.emit(RoomEvent.TrackPublished, publication, participant);
-  return publication;
+  return announced(() => {
+    const info = new TrackInfo({ sid: `TR_${participant.identity}_camera`, name: 'camera', type: TrackType.VIDEO, source: TrackSource.CAMERA });
+    const publication = new RemoteTrackPublication(Track.Kind.Video, info, autoSubscribe);
+    participant['addTrackPublication'](publication);
+    participant.emit(ParticipantEvent.TrackPublished, publication);
+    room.emit(RoomEvent.TrackPublished, publication, participant);
+    return publication;
+  });
 }
 
 /**
@@ -71,34 +76,53 @@ export function publishCamera(room: Room, participant: RemoteParticipant, { auto
  * `MediaStreamTrack`, so the track wraps a stand-in; everything above it is livekit-client's own.
  */
 export function subscribeCamera(room: Room, participant: RemoteParticipant, publication: RemoteTrackPublication) {
-  const mediaStreamTrack = {
-    id: `MS_${publication.trackSid}`,
-    kind: 'video',
-    enabled: true,
-    muted: false,
-    readyState: 'live',
-    addEventListener() {},
-    removeEventListener() {},
-    getSettings: () => ({}),
-    stop() {},
-  } as unknown as MediaStreamTrack;
-  const track = new RemoteVideoTrack(mediaStreamTrack, publication.trackSid, undefined as unknown as RTCRtpReceiver, undefined);
-  publication.setTrack(track);
-  participant.emit(ParticipantEvent.TrackSubscribed, track, publication);
-  room.emit(RoomEvent.TrackSubscribed, track, publication, participant);
-  return track;
+  return announced(() => {
+    const mediaStreamTrack = {
+      id: `MS_${publication.trackSid}`,
+      kind: 'video',
+      enabled: true,
+      muted: false,
+      readyState: 'live',
+      addEventListener() {},
+      removeEventListener() {},
+      getSettings: () => ({}),
+      stop() {},
+    } as unknown as MediaStreamTrack;
+    const track = new RemoteVideoTrack(mediaStreamTrack, publication.trackSid, undefined as unknown as RTCRtpReceiver, undefined);
+    publication.setTrack(track);
+    participant.emit(ParticipantEvent.TrackSubscribed, track, publication);
+    room.emit(RoomEvent.TrackSubscribed, track, publication, participant);
+    return track;
+  });
 }
 
 /** The participant's attributes change (an agent's `lk.agent.state`, say), as participant and room announce it. */
 export function setAttributes(room: Room, participant: RemoteParticipant, attributes: Record<string, string>) {
-  participant['_setAttributes']({ ...participant.attributes, ...attributes });
-  room.emit(RoomEvent.ParticipantAttributesChanged, attributes, participant);
+  return announced(() => {
+    participant['_setAttributes']({ ...participant.attributes, ...attributes });
+    room.emit(RoomEvent.ParticipantAttributesChanged, attributes, participant);
+  });
 }
 
 /** The server drops the participant: a disconnect the app did not ask for. */
 export function leaveRemote(room: Room, participant: RemoteParticipant) {
-  room.remoteParticipants.delete(participant.identity);
-  room.emit(RoomEvent.ParticipantDisconnected, participant);
+  return announced(() => {
+    room.remoteParticipants.delete(participant.identity);
+    room.emit(RoomEvent.ParticipantDisconnected, participant);
+  });
+}
+
+/**
+ * Runs a room's announcements inside `act`, as a user's interaction would be: React commits what
+ * the events change before the test reads it (and prints no act() warning). Nests inside an
+ * outer `act`.
+ */
+function announced<T>(announce: () => T): T {
+  let result!: T;
+  act(() => {
+    result = announce();
+  });
+  return result;
 }
 
 /** A generator minting real tokens for what it is asked (plus `extra`), counted by `vi.fn`. */

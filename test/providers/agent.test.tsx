@@ -63,7 +63,7 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     await act(() => vi.advanceTimersByTimeAsync(10));
     expect(settled()).toBe(true);
 
-    act(() => leaveRemote(room, agent));
+    leaveRemote(room, agent);
     await act(() => vi.advanceTimersByTimeAsync(10));
 
     expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent left the room unexpectedly.'] });

@@ -1,4 +1,4 @@
-import { act, render } from '@testing-library/react';
+import { render } from '@testing-library/react';
 import { ParticipantKind } from 'livekit-client';
 import * as React from 'react';
 import { describe, expect, it } from 'vitest';
@@ -52,15 +52,11 @@ describe('a remote camera in context', () => {
   it('shows as subscribed in useCameraTracks once its track is subscribed, with nothing else happening', async () => {
     const { Probe, seen } = cameraProbe();
     const room = await liveSession(<Probe />);
-    let publication!: ReturnType<typeof publishCamera>;
-    act(() => {
-      const bob = joinRemote(room, 'bob');
-      publication = publishCamera(room, bob, { autoSubscribe: true });
-    });
+    const publication = publishCamera(room, joinRemote(room, 'bob'), { autoSubscribe: true });
     expect(seen.all).toEqual([{ identity: 'bob', subscribed: false }]);
     expect(seen.subscribedOnly).toEqual([]);
 
-    act(() => void subscribeCamera(room, room.remoteParticipants.get('bob')!, publication));
+    subscribeCamera(room, room.remoteParticipants.get('bob')!, publication);
 
     expect(seen.all).toEqual([{ identity: 'bob', subscribed: true }]);
     expect(seen.subscribedOnly).toEqual(['bob']);
@@ -69,14 +65,11 @@ describe('a remote camera in context', () => {
   it("shows the agent's camera as subscribed in useAgentStatus once its track is subscribed", async () => {
     const { Probe, seen } = cameraProbe();
     const room = await liveSession(<Probe />);
-    let publication!: ReturnType<typeof publishCamera>;
-    act(() => {
-      const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
-      publication = publishCamera(room, agent, { autoSubscribe: true });
-    });
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    const publication = publishCamera(room, agent, { autoSubscribe: true });
     expect(seen.agentCamera).toEqual({ identity: 'agent-1', subscribed: false });
 
-    act(() => void subscribeCamera(room, room.remoteParticipants.get('agent-1')!, publication));
+    subscribeCamera(room, room.remoteParticipants.get('agent-1')!, publication);
 
     expect(seen.agentCamera).toEqual({ identity: 'agent-1', subscribed: true });
     expect(seen.all).toEqual([{ identity: 'agent-1', subscribed: true }]);

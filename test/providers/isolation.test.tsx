@@ -10,15 +10,6 @@ import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessi
 import { joinRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import { settle } from './render';
 
-/** Runs `join` inside `act` and returns its participant (`act` itself returns a thenable). */
-function joinInAct<T>(join: () => T): T {
-  let joined!: T;
-  act(() => {
-    joined = join();
-  });
-  return joined;
-}
-
 /** Counts the renders of a consumer of `useHook` (StrictMode renders twice; counts compare before/after). */
 function counted(useHook: () => unknown) {
   const renders = { current: 0 };
@@ -30,24 +21,23 @@ function counted(useHook: () => unknown) {
   return { Consumer, renders };
 }
 
-async function liveSession(children: React.ReactNode, agentName?: string) {
+async function liveSession(children: React.ReactNode) {
   const { room } = roomWithoutServer();
   const actions = { current: null as ReturnType<typeof useSessionActions> | null };
   function Actions() {
     actions.current = useSessionActions();
     return null;
   }
-  const utils = render(
+  render(
     <React.StrictMode>
-      <CustomTokenSessionProvider generator={tokenGenerator()} room={room} roomName="standup" agentName={agentName} microphone={false}>
+      <CustomTokenSessionProvider generator={tokenGenerator()} room={room} roomName="standup" microphone={false}>
         <Actions />
         {children}
       </CustomTokenSessionProvider>
     </React.StrictMode>,
   );
-  const started = actions.current!.start();
-  if (!agentName) await settle(() => started);
-  return { room, utils, started };
+  await settle(() => actions.current!.start());
+  return { room };
 }
 
 describe('render isolation (StrictMode)', () => {
@@ -60,11 +50,11 @@ describe('render isolation (StrictMode)', () => {
         <cameras.Consumer />
       </>,
     );
-    const bob = joinInAct(() => joinRemote(room, 'bob'));
+    const bob = joinRemote(room, 'bob');
     const agentBefore = agent.renders.current;
     const camerasBefore = cameras.renders.current;
 
-    act(() => void publishCamera(room, bob));
+    publishCamera(room, bob);
 
     expect(cameras.renders.current).toBeGreaterThan(camerasBefore);
     expect(agent.renders.current).toBe(agentBefore);
@@ -79,11 +69,11 @@ describe('render isolation (StrictMode)', () => {
         <cameras.Consumer />
       </>,
     );
-    const helper = joinInAct(() => joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } }));
+    const helper = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
     const agentBefore = agent.renders.current;
     const camerasBefore = cameras.renders.current;
 
-    act(() => setAttributes(room, helper, { 'lk.agent.state': 'listening' }));
+    setAttributes(room, helper, { 'lk.agent.state': 'listening' });
 
     expect(agent.renders.current).toBeGreaterThan(agentBefore);
     expect(cameras.renders.current).toBe(camerasBefore);
@@ -110,10 +100,10 @@ describe('render isolation (StrictMode)', () => {
   it('re-renders no consumer for a room event none of them reads', async () => {
     const consumers = [counted(useAgentStatus), counted(useCameraTracks), counted(useSessionState), counted(useSessionActions)];
     const { room } = await liveSession(consumers.map(({ Consumer }, index) => <Consumer key={index} />));
-    const bob = joinInAct(() => joinRemote(room, 'bob'));
+    const bob = joinRemote(room, 'bob');
     const before = consumers.map(({ renders }) => renders.current);
 
-    act(() => setAttributes(room, bob, { hand: 'raised' }));
+    setAttributes(room, bob, { hand: 'raised' });
     act(() => void room.emit('activeSpeakersChanged', [bob]));
 
     expect(consumers.map(({ renders }) => renders.current)).toEqual(before);
