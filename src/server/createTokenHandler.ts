@@ -73,7 +73,7 @@ function isJson(contentType: string | null): boolean {
 
 function report(config: ResolvedTokenHandlerConfig, error: unknown, request: Request): void {
   try {
-    config.onError?.(error instanceof TokenHandlerError ? error.cause : error, request);
+    config.onError(error instanceof TokenHandlerError ? error.cause : error, request);
   } catch {
     // Logging must never change the response.
   }

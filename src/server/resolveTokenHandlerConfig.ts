@@ -8,8 +8,8 @@ import type { TokenHandlerConfig } from './types.js';
  * const { ttl, maxBodyBytes }: ResolvedTokenHandlerConfig = resolveTokenHandlerConfig(config);
  * ```
  */
-export type ResolvedTokenHandlerConfig = Required<Pick<TokenHandlerConfig, 'authorize' | 'apiKey' | 'apiSecret' | 'serverUrl' | 'ttl' | 'maxBodyBytes'>> &
-  Pick<TokenHandlerConfig, 'rooms' | 'agents' | 'cors' | 'onError'>;
+export type ResolvedTokenHandlerConfig = Required<Pick<TokenHandlerConfig, 'authorize' | 'apiKey' | 'apiSecret' | 'serverUrl' | 'ttl' | 'maxBodyBytes' | 'onError'>> &
+  Pick<TokenHandlerConfig, 'rooms' | 'agents' | 'cors'>;
 
 /**
  * Fills in the defaults (credentials from `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET`, `LIVEKIT_URL`)
@@ -52,8 +52,13 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
     rooms: config.rooms,
     agents: config.agents,
     cors: config.cors,
-    onError: config.onError,
+    onError: config.onError ?? logError,
   };
+}
+
+/** The default `onError`: one line on the server's console, so an internal failure is never silent. */
+function logError(error: unknown, request: Request): void {
+  console.error(`[livekit-custom-token-react/server] ${request.method} ${new URL(request.url).pathname} failed:`, error);
 }
 
 function missing(option: string, variable: string): TypeError {

@@ -162,8 +162,9 @@ export interface TokenHandlerConfig {
   cors?: TokenHandlerCorsConfig;
   /**
    * Called with every error thrown while handling a request (by `authorize`, a policy, or the
-   * handler itself) — for logging. Clients only ever see a generic message for those.
-   * @defaultValue undefined
+   * handler itself) — for logging. Clients only ever see a generic message for those. Pass
+   * `() => {}` to keep them out of the console.
+   * @defaultValue `console.error` with the method and path of the request
    */
   onError?: (error: unknown, request: Request) => void;
 }

@@ -226,6 +226,35 @@ describe('createTokenHandler: authorization', () => {
     expect(text).not.toContain(API_SECRET);
     expect(onError.mock.calls[0]?.[0]).toBeInstanceOf(Error);
   });
+
+  it('logs an internal failure to console.error, with method and path, when no onError is given', async () => {
+    const failure = new Error('policy store unreachable');
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const handler = createTokenHandler(handlerConfig({ rooms: () => Promise.reject(failure) }));
+      const { status } = await readResponse(await handler(tokenRequest({ room_name: 'r' })));
+      expect(status).toBe(500);
+      expect(log).toHaveBeenCalledExactlyOnceWith('[livekit-custom-token-react/server] POST /api/token failed:', failure);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('logs nothing to the console for a refusal the handler chose (bad input, 401, 403)', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const handler = createTokenHandler(handlerConfig({ agents: [] }));
+      const responses = await Promise.all([
+        handler(tokenRequest('{not json')),
+        handler(tokenRequest({}, { headers: { Authorization: '' } })),
+        handler(tokenRequest({ room_config: { agents: [{ agent_name: 'any' }] } })),
+      ]);
+      expect(responses.map((response) => response.status)).toEqual([400, 401, 403]);
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+    }
+  });
 });
 
 describe('createTokenHandler: malformed requests', () => {
