@@ -67,6 +67,9 @@ const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('Cus
  * with a typed error when a dispatched agent never gets ready, and never disconnects a live
  * session for a token refresh or a new generator.
  *
+ * Switching between `tokenSource` and `generator`/`tokenEndpoint` remounts the session (it ends
+ * a live one); a new generator or endpoint alone does not.
+ *
  * @example
  * ```tsx
  * <CustomTokenSessionProvider generator={myGenerator} roomName="support" agentName="helper" freshRoomPerSession>
@@ -78,13 +81,34 @@ const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('Cus
  * ```
  */
 export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProps) {
-  const { children, generator, tokenSource, tokenEndpoint, microphone, camera, screenShare, roomConnectOptions } = props;
-  const { agentConnectTimeoutMs, room, onError, connect, freshRoomPerSession = false } = props;
+  return props.tokenSource ? <TokenSession {...props} source={props.tokenSource} /> : <OwnTokenSourceSession {...props} />;
+}
+
+/** The provider without a `tokenSource`: builds its own around `generator` or `tokenEndpoint`. */
+function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
+  const { generator, tokenEndpoint } = props;
   const { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent } = props;
-  const sourceOptions = { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent };
   const endpointGenerator = React.useMemo(() => (tokenEndpoint === undefined ? undefined : createEndpointGenerator(tokenEndpoint)), [tokenEndpoint]);
-  const ownSource = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, sourceOptions);
-  const source = tokenSource ?? ownSource;
+  const source = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, {
+    queryClient,
+    scope,
+    timeoutMs,
+    refreshMarginMs,
+    retries,
+    retryDelayMs,
+    maxRetryDelayMs,
+    initialToken,
+    onEvent,
+  });
+  return <TokenSession {...props} source={source} />;
+}
+
+/** The session on a token source, whichever built it. */
+function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomTokenSource }) {
+  const { children, source, microphone, camera, screenShare, roomConnectOptions } = props;
+  const { agentConnectTimeoutMs, room, onError, connect, freshRoomPerSession = false } = props;
+  // While mounted the provider is a user of its source, given or own: a token is kept ready ahead of expiry.
+  React.useEffect(() => source.subscribe(() => {}), [source]);
 
   const fetchOptions = useFetchOptions(props);
   const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession);

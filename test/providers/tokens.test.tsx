@@ -1,5 +1,6 @@
 import { act, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
@@ -73,6 +74,43 @@ describe('CustomTokenSessionProvider and tokens', () => {
     const afterEnd = generator.mock.calls.length;
     await act(() => vi.advanceTimersByTimeAsync(100_000));
     expect(generator.mock.calls.length).toBeGreaterThan(afterEnd);
+  });
+});
+
+describe('CustomTokenSessionProvider with a tokenSource', () => {
+  it('connects with the given source, whose status the token hooks read', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = tokenGenerator();
+    const source = createCustomTokenSource(generator);
+    const token: { current: UseTokenStatusReturn | null } = { current: null };
+    function TokenProbe() {
+      token.current = useTokenStatus();
+      return null;
+    }
+    const { session } = renderSession({ tokenSource: source, room, roomName: 'standup', ...quiet }, { children: <TokenProbe /> });
+
+    await settle(() => session().start());
+
+    expect(session().isConnected).toBe(true);
+    expect(generator).toHaveBeenCalledOnce();
+    expect(connect).toHaveBeenCalledWith(expect.any(String), source.getSnapshot().token!.participantToken, undefined);
+    expect(token.current).toMatchObject({ status: 'ready', room: 'standup' });
+  });
+
+  it('keeps a token from a source built outside React fresh ahead of expiry while mounted, and stops once unmounted', async () => {
+    vi.useFakeTimers();
+    const generator = tokenGenerator({ ttl: 120 });
+    const source = createCustomTokenSource(generator, { refreshMarginMs: 30_000 });
+    const { unmount } = renderSession({ tokenSource: source, room: roomWithoutServer().room, roomName: 'standup', ...quiet });
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    expect(generator).toHaveBeenCalledTimes(1);
+
+    await act(() => vi.advanceTimersByTimeAsync(90_000));
+    expect(generator).toHaveBeenCalledTimes(2);
+
+    unmount();
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(generator).toHaveBeenCalledTimes(2);
   });
 });
 
