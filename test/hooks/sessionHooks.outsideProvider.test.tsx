@@ -1,6 +1,6 @@
 import { render, renderHook } from '@testing-library/react';
 import * as React from 'react';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useMaybeAgentStatusContext } from '../../src/context/AgentStatusContext';
 import { useMaybeCameraTracksContext } from '../../src/context/CameraTracksContext';
 import { useMaybeSessionActionsContext } from '../../src/context/SessionActionsContext';
@@ -10,12 +10,13 @@ import { useCameraTracks } from '../../src/hooks/useCameraTracks';
 import { useSessionActions } from '../../src/hooks/useSessionActions';
 import { useSessionState } from '../../src/hooks/useSessionState';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
+import { expectRenderErrors } from '../helpers/expectedRenderErrors';
 
 const hooks = { useSessionState, useSessionActions, useCameraTracks, useAgentStatus };
 
 describe('session hooks outside <CustomTokenSessionProvider>', () => {
   it.each(Object.entries(hooks))('%s throws an error naming itself and the provider', (name, useHook) => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expectRenderErrors();
     function Consumer() {
       useHook();
       return null;
@@ -30,7 +31,7 @@ describe('session hooks outside <CustomTokenSessionProvider>', () => {
   });
 
   it('useTokenStatus throws an error that says it can also be given a source', () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expectRenderErrors();
     expect(() => renderHook(() => useTokenStatus())).toThrow(/useTokenStatus must be used within <CustomTokenSessionProvider>/);
   });
 

@@ -3,6 +3,7 @@ import * as React from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
+import { expectRenderErrors } from '../helpers/expectedRenderErrors';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 
 describe('useTokenStatus', () => {
@@ -65,6 +66,7 @@ describe('useTokenStatus', () => {
   });
 
   it('throws a clear error outside the provider when given no source', () => {
+    expectRenderErrors();
     expect(() => renderHook(() => useTokenStatus())).toThrow(
       'useTokenStatus must be used within <CustomTokenSessionProvider>, or be given a source: useTokenStatus(source).',
     );
