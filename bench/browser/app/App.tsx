@@ -1,7 +1,7 @@
 import { useSession } from '@livekit/components-react';
-import { TokenSource } from 'livekit-client';
+import { Room, TokenSource } from 'livekit-client';
 import { CustomTokenSessionProvider, useSessionActions, useSessionState } from 'livekit-custom-token-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { benchState, slowGenerator } from './generator';
 
 interface AppProps {
@@ -13,11 +13,24 @@ interface AppProps {
 
 /** Times `start()` (the click) to the first render that sees the session connected. */
 function useConnectTimer(isConnected: boolean) {
-  const startedAt = useRef<number | null>(null);
   useEffect(() => {
-    if (isConnected && startedAt.current !== null && benchState.connectMs === undefined) benchState.connectMs = performance.now() - startedAt.current;
+    if (isConnected && benchState.startedAt !== undefined && benchState.connectMs === undefined) benchState.connectMs = performance.now() - benchState.startedAt;
   }, [isConnected]);
-  return () => (startedAt.current = performance.now());
+  return () => (benchState.startedAt = performance.now());
+}
+
+/** A `Room` that records when, after the click, `connect` is called: the same for both sides. */
+function useTimedRoom(): Room {
+  const [room] = useState(() => {
+    const timed = new Room();
+    const connect = timed.connect.bind(timed);
+    timed.connect = (...args) => {
+      if (benchState.startedAt !== undefined && benchState.roomConnectMs === undefined) benchState.roomConnectMs = performance.now() - benchState.startedAt;
+      return connect(...args);
+    };
+    return timed;
+  });
+  return room;
 }
 
 function OursControls() {
@@ -28,8 +41,9 @@ function OursControls() {
 }
 
 function Ours({ roomName, inlineAttributes }: Omit<AppProps, 'mode'>) {
+  const room = useTimedRoom();
   return (
-    <CustomTokenSessionProvider generator={slowGenerator} roomName={roomName} participantAttributes={inlineAttributes ? { role: 'viewer' } : undefined} microphone={false}>
+    <CustomTokenSessionProvider room={room} generator={slowGenerator} roomName={roomName} participantAttributes={inlineAttributes ? { role: 'viewer' } : undefined} microphone={false}>
       <OursControls />
     </CustomTokenSessionProvider>
   );
@@ -38,7 +52,8 @@ function Ours({ roomName, inlineAttributes }: Omit<AppProps, 'mode'>) {
 /** The baseline, as LiveKit's docs write it: `TokenSource.custom` in `useMemo`, then `useSession`. */
 function LiveKit({ roomName, inlineAttributes }: Omit<AppProps, 'mode'>) {
   const source = useMemo(() => TokenSource.custom((options) => slowGenerator(options)), []);
-  const session = useSession(source, inlineAttributes ? { roomName, participantAttributes: { role: 'viewer' } } : { roomName });
+  const room = useTimedRoom();
+  const session = useSession(source, inlineAttributes ? { room, roomName, participantAttributes: { role: 'viewer' } } : { room, roomName });
   const markStart = useConnectTimer(session.isConnected);
   return <button data-testid="start" onClick={() => (markStart(), void session.start({ tracks: {} }).catch(() => undefined))}>Start</button>;
 }

@@ -1,6 +1,9 @@
-/** What the page reports to the benchmark: generator calls, and `start()` → connected in ms. */
+/**
+ * What the page reports to the benchmark: generator calls, `start()` → connected in ms, and the
+ * part of it before `Room.connect` is called (what the React layer adds; the rest is the server).
+ */
 export interface BenchWindow {
-  __bench: { generatorCalls: number; connectMs?: number };
+  __bench: { generatorCalls: number; startedAt?: number; roomConnectMs?: number; connectMs?: number };
 }
 
 export const benchState: BenchWindow['__bench'] = { generatorCalls: 0 };
