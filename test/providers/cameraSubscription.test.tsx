@@ -1,13 +1,9 @@
-import { render } from '@testing-library/react';
 import { ParticipantKind } from 'livekit-client';
-import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { useCameraTracks } from '../../src/hooks/useCameraTracks';
-import { useSessionActions } from '../../src/hooks/useSessionActions';
-import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
-import { joinRemote, publishCamera, roomWithoutServer, subscribeCamera, tokenGenerator } from '../helpers/room';
-import { settle } from './render';
+import { joinRemote, publishCamera, subscribeCamera } from '../helpers/room';
+import { renderLiveSession } from './render';
 
 /** What a consumer rendered last: each remote camera reference's identity and whether it is subscribed. */
 function cameraProbe() {
@@ -29,29 +25,10 @@ function cameraProbe() {
   return { Probe, seen };
 }
 
-async function liveSession(children: React.ReactNode) {
-  const { room } = roomWithoutServer();
-  const actions = { current: null as ReturnType<typeof useSessionActions> | null };
-  function Actions() {
-    actions.current = useSessionActions();
-    return null;
-  }
-  render(
-    <React.StrictMode>
-      <CustomTokenSessionProvider generator={tokenGenerator()} room={room} roomName="standup" microphone={false}>
-        <Actions />
-        {children}
-      </CustomTokenSessionProvider>
-    </React.StrictMode>,
-  );
-  await settle(() => actions.current!.start());
-  return room;
-}
-
 describe('a remote camera in context', () => {
   it('shows as subscribed in useCameraTracks once its track is subscribed, with nothing else happening', async () => {
     const { Probe, seen } = cameraProbe();
-    const room = await liveSession(<Probe />);
+    const room = await renderLiveSession(<Probe />);
     const publication = publishCamera(room, joinRemote(room, 'bob'), { autoSubscribe: true });
     expect(seen.all).toEqual([{ identity: 'bob', subscribed: false }]);
     expect(seen.subscribedOnly).toEqual([]);
@@ -64,7 +41,7 @@ describe('a remote camera in context', () => {
 
   it("shows the agent's camera as subscribed in useAgentStatus once its track is subscribed", async () => {
     const { Probe, seen } = cameraProbe();
-    const room = await liveSession(<Probe />);
+    const room = await renderLiveSession(<Probe />);
     const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
     const publication = publishCamera(room, agent, { autoSubscribe: true });
     expect(seen.agentCamera).toEqual({ identity: 'agent-1', subscribed: false });

@@ -1,14 +1,12 @@
-import { act, render } from '@testing-library/react';
+import { act } from '@testing-library/react';
 import { ParticipantKind } from 'livekit-client';
-import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { useCameraTracks } from '../../src/hooks/useCameraTracks';
 import { useSessionActions } from '../../src/hooks/useSessionActions';
 import { useSessionState } from '../../src/hooks/useSessionState';
-import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
-import { joinRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
-import { settle } from './render';
+import { joinRemote, publishCamera, setAttributes } from '../helpers/room';
+import { renderLiveSession } from './render';
 
 /** Counts the renders of a consumer of `useHook` (StrictMode renders twice; counts compare before/after). */
 function counted(useHook: () => unknown) {
@@ -21,30 +19,11 @@ function counted(useHook: () => unknown) {
   return { Consumer, renders };
 }
 
-async function liveSession(children: React.ReactNode) {
-  const { room } = roomWithoutServer();
-  const actions = { current: null as ReturnType<typeof useSessionActions> | null };
-  function Actions() {
-    actions.current = useSessionActions();
-    return null;
-  }
-  render(
-    <React.StrictMode>
-      <CustomTokenSessionProvider generator={tokenGenerator()} room={room} roomName="standup" microphone={false}>
-        <Actions />
-        {children}
-      </CustomTokenSessionProvider>
-    </React.StrictMode>,
-  );
-  await settle(() => actions.current!.start());
-  return { room };
-}
-
 describe('render isolation (StrictMode)', () => {
   it('does not re-render an agent status consumer when a camera is published', async () => {
     const agent = counted(useAgentStatus);
     const cameras = counted(useCameraTracks);
-    const { room } = await liveSession(
+    const room = await renderLiveSession(
       <>
         <agent.Consumer />
         <cameras.Consumer />
@@ -63,7 +42,7 @@ describe('render isolation (StrictMode)', () => {
   it('does not re-render a camera tracks consumer when the agent changes state', async () => {
     const agent = counted(useAgentStatus);
     const cameras = counted(useCameraTracks);
-    const { room } = await liveSession(
+    const room = await renderLiveSession(
       <>
         <agent.Consumer />
         <cameras.Consumer />
@@ -82,7 +61,7 @@ describe('render isolation (StrictMode)', () => {
   it('does not re-render an actions-only consumer when the session state changes', async () => {
     const actionsOnly = counted(useSessionActions);
     const state = counted(useSessionState);
-    const { room } = await liveSession(
+    const room = await renderLiveSession(
       <>
         <actionsOnly.Consumer />
         <state.Consumer />
@@ -99,7 +78,7 @@ describe('render isolation (StrictMode)', () => {
 
   it('re-renders no consumer for a room event none of them reads', async () => {
     const consumers = [counted(useAgentStatus), counted(useCameraTracks), counted(useSessionState), counted(useSessionActions)];
-    const { room } = await liveSession(consumers.map(({ Consumer }, index) => <Consumer key={index} />));
+    const room = await renderLiveSession(consumers.map(({ Consumer }, index) => <Consumer key={index} />));
     const bob = joinRemote(room, 'bob');
     const before = consumers.map(({ renders }) => renders.current);
 

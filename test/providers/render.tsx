@@ -4,6 +4,7 @@ import { setLogLevel } from 'livekit-client';
 import * as React from 'react';
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
+import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 
 // The rooms here never reach a server; keep livekit-client's connection logs out of the output.
 setLogLevel('silent');
@@ -45,4 +46,12 @@ export async function settle(action: () => Promise<void>): Promise<void> {
     });
   });
   await waitFor(() => expect(settled, 'the action settled').toBe(true));
+}
+
+/** A started session (StrictMode, no microphone) on a room without a server, with `children` inside; returns the room. */
+export async function renderLiveSession(children: React.ReactNode) {
+  const { room } = roomWithoutServer();
+  const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', microphone: false }, { children });
+  await settle(() => session().start());
+  return room;
 }
