@@ -40,6 +40,20 @@ describe('the static Storybook', () => {
     expect(titles).toContain('Playground');
   });
 
+  it("shows each prop's TSDoc @defaultValue in the docs table's Default column", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/iframe.html?id=components-cameragrid--docs&viewMode=docs`);
+      const table = page.locator('table.docblock-argstable').first();
+      await table.waitFor({ timeout: 30_000 });
+      expect(await table.innerText()).not.toContain('@defaultValue');
+      const cells = table.locator('tbody tr', { hasText: 'Include a placeholder for each participant' }).locator('td');
+      expect(await cells.nth(2).innerText()).toBe('true');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
     '%s renders without page errors, console errors or failed play functions',
     async (_label, entry) => {
