@@ -8,9 +8,11 @@
  *    `examples/nextjs/vendor/livekit-custom-token-react.tgz` (what the example's package.json names).
  * 2. The example's other dependencies, exactly as its lock file says: kept when already installed
  *    for this lock, else hard-linked from `$LKCTR_CACHE/nextjs-example/<lock hash>`, else `npm ci`
- *    (then saved there). CI starts from a fresh clone; the cache lives on the machine.
- * 3. The fresh tarball unpacked over `node_modules/livekit-custom-token-react` — `npm ci` would
- *    reuse a stale copy from npm's cache, because the lock pins the tarball's old integrity.
+ *    (then saved there). CI starts from a fresh clone; the cache lives on the machine. The lock
+ *    pins no integrity for the tarball: it changes with every build, and a pinned one fails
+ *    `npm ci` (EINTEGRITY) on a machine whose npm cache does not hold that old tarball.
+ * 3. The fresh tarball unpacked over `node_modules/livekit-custom-token-react`, since installed
+ *    dependencies are reused across builds.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -47,11 +49,16 @@ function packTarball() {
   renameSync(join(vendor, packed), tarball);
 }
 
-/** The lock without the tarball's integrity (it changes with every build, the rest does not). */
+/** Names the installed dependencies: a hash of the lock (which pins no integrity for the tarball, see above). */
 function lockKey() {
-  const lock = JSON.parse(readFileSync(join(exampleDir, 'package-lock.json'), 'utf8'));
-  delete lock.packages[`node_modules/${PACKAGE}`].integrity;
-  return createHash('sha256').update(`${process.platform}-${process.arch}\n${JSON.stringify(lock)}`).digest('hex').slice(0, 16);
+  const lockText = readFileSync(join(exampleDir, 'package-lock.json'), 'utf8');
+  if (JSON.parse(lockText).packages[`node_modules/${PACKAGE}`].integrity !== undefined) {
+    throw new Error(
+      `examples/nextjs/package-lock.json pins the integrity of the ${PACKAGE} tarball, which changes with every build ` +
+        '(npm install writes it): delete that "integrity" line, or `npm ci` fails with EINTEGRITY on a fresh machine.',
+    );
+  }
+  return createHash('sha256').update(`${process.platform}-${process.arch}\n${lockText}`).digest('hex').slice(0, 16);
 }
 
 function installDependencies() {
