@@ -18,17 +18,18 @@ declare module 'vitest' {
 }
 
 /**
- * Starts the real parts once — the LiveKit server and the e2e agent (first, so a busy port fails
- * fast) — installs the example from the packed package, builds it with `next build`, waits for
- * the agent to register and runs `next start`.
+ * Installs the example from the packed package, then starts the real parts once — the LiveKit
+ * server and the e2e agent — builds the example with `next build` while the agent registers,
+ * and runs `next start`. (The install blocks the event loop, up to a minute on a cold machine:
+ * it runs before the agent is there to be waited for.)
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  prepareExample({ build: false });
   const parts = await startRealParts(logDir);
   try {
     const registered = parts.agent.waitForRegistration(AGENT_REGISTRATION_TIMEOUT_MS);
     registered.catch(() => {}); // awaited after the build; until then a failure must not go unhandled
 
-    prepareExample({ build: false });
     const build = await nextBuild(exampleDir, `${logDir}next-build.log`);
     if (build.exitCode !== 0) throw new Error(`next build of examples/nextjs failed (exit ${build.exitCode}):\n${build.output.slice(-4_000)}`);
     console.log(`next build of examples/nextjs: ${build.seconds.toFixed(0)} s`);
