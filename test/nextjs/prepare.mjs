@@ -87,7 +87,7 @@ function installTarball() {
   const wanted = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies ?? {};
   const locked = JSON.parse(readFileSync(join(exampleDir, 'package-lock.json'), 'utf8')).packages[`node_modules/${PACKAGE}`].dependencies ?? {};
   if (JSON.stringify(wanted) !== JSON.stringify(locked)) {
-    throw new Error(`The package's dependencies changed: run (cd examples/nextjs && npm install ./vendor/${PACKAGE}.tgz) and commit its package-lock.json.`);
+    throw new Error(`The package's dependencies changed: run (cd examples/nextjs && npm install ./vendor/${PACKAGE}.tgz) and commit its package-lock.json, minus the "integrity" line npm writes for the tarball.`);
   }
 }
 
