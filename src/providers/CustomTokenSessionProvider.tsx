@@ -4,7 +4,6 @@ import * as React from 'react';
 import { AgentStatusContext } from '../context/AgentStatusContext.js';
 import { CameraTracksContext } from '../context/CameraTracksContext.js';
 import { SessionActionsContext } from '../context/SessionActionsContext.js';
-import { SessionStateContext } from '../context/SessionStateContext.js';
 import { TokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
@@ -15,6 +14,7 @@ import { toConnectOptions } from './toConnectOptions.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
 import { useFetchOptions } from './useFetchOptions.js';
+import { SessionStateProvider } from './SessionStateProvider.js';
 import { useSessionLifecycle } from './useSessionLifecycle.js';
 import { useSessionTokenSource } from './useSessionTokenSource.js';
 
@@ -115,15 +115,16 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const session = useSession(sessionSource, { ...options, agentConnectTimeoutMilliseconds: agentConnectTimeoutMs, ...(room ? { room } : {}) });
   const liveAgent = useAgent(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
-  const { state, actions } = useSessionLifecycle(session, liveAgent, {
+  const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
     onError,
     expectsAgent: () => fetchOptions.agentName !== undefined || (source.getSnapshot().token?.agentNames.length ?? 0) > 0,
   });
 
-  const agent = useAgentStatusValue(liveAgent, state.error);
+  const agent = useAgentStatusValue(liveAgent, error);
 
-  React.useEffect(() => source.setConnected(state.isConnected), [source, state.isConnected]);
+  const { connectionState, isConnected } = session;
+  React.useEffect(() => source.setConnected(isConnected), [source, isConnected]);
   React.useEffect(() => {
     if (connect === true) void actions.start();
     else if (connect === false) void actions.end();
@@ -133,11 +134,11 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     <SessionProvider session={session}>
       <TokenSourceContext.Provider value={source}>
         <SessionActionsContext.Provider value={actions}>
-          <SessionStateContext.Provider value={state}>
+          <SessionStateProvider runner={runner} connectionState={connectionState} isConnected={isConnected}>
             <AgentStatusContext.Provider value={agent}>
               <CameraTracksContext.Provider value={cameraTracks}>{children}</CameraTracksContext.Provider>
             </AgentStatusContext.Provider>
-          </SessionStateContext.Provider>
+          </SessionStateProvider>
         </SessionActionsContext.Provider>
       </TokenSourceContext.Provider>
     </SessionProvider>

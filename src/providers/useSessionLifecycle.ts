@@ -2,7 +2,6 @@ import type { SessionConnectOptions, UseAgentReturn, UseSessionReturn } from '@l
 import { ConnectionState, DisconnectReason, RoomEvent } from 'livekit-client';
 import * as React from 'react';
 import type { SessionActions } from '../context/SessionActionsContext.js';
-import type { SessionState } from '../context/SessionStateContext.js';
 import { CustomTokenError } from '../core/errors.js';
 import { useLatest } from '../hooks/useLatest.js';
 import { SessionRunner } from './SessionRunner.js';
@@ -19,12 +18,13 @@ interface SessionLifecycleConfig {
 /**
  * Drives LiveKit's session through a {@link SessionRunner}: serialised, idempotent, never
  * rejecting actions, one typed error, and an agent that never gets ready failing `start()`.
+ * Returns the runner (whose phase `SessionStateProvider` reads), its actions and its error.
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
   agent: Pick<UseAgentReturn, 'state' | 'failureReasons'>,
   config: SessionLifecycleConfig,
-): { state: SessionState; actions: SessionActions } {
+): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null } {
   const latest = useLatest({ session, config });
   const [runner] = React.useState(
     () =>
@@ -37,7 +37,8 @@ export function useSessionLifecycle(
       })),
   );
   React.useEffect(() => runner.attach(), [runner]);
-  const { phase, error } = React.useSyncExternalStore(runner.subscribe, runner.getSnapshot, runner.getSnapshot);
+  const readError = () => runner.getSnapshot().error;
+  const error = React.useSyncExternalStore(runner.subscribe, readError, readError);
 
   const reportedReasons = React.useRef<readonly string[] | null>(null);
   const { state: agentState, failureReasons } = agent;
@@ -62,11 +63,6 @@ export function useSessionLifecycle(
     };
   }, [room, runner]);
 
-  const { connectionState, isConnected } = session;
-  const state = React.useMemo(
-    () => ({ connectionState, isConnected, isStarting: phase === 'starting', isEnding: phase === 'ending', error }),
-    [connectionState, isConnected, phase, error],
-  );
   const actions = React.useMemo(() => ({ start: runner.start, end: runner.end, restart: runner.restart }), [runner]);
-  return { state, actions };
+  return { runner, actions, error };
 }
