@@ -55,7 +55,17 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
      * @defaultValue false
      */
     freshRoomPerSession?: boolean;
+    /**
+     * Fetch a token when the provider mounts, so that `start()` connects at once (LiveKit's
+     * pre-warm). `false`: no token is fetched until `start()` — for pages most visitors only look
+     * at, or a signed-out visitor whose every fetch would fail.
+     * @defaultValue true
+     */
+    prefetch?: boolean;
   };
+
+/** LiveKit's agent timeout, effectively off: its timer can fire for an earlier session, so `startSession` keeps each session's own. */
+const LIVEKIT_AGENT_TIMEOUT_OFF_MS = 2_147_483_647;
 
 const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint.'));
 
@@ -106,17 +116,20 @@ function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
 /** The session on a token source, whichever built it. */
 function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomTokenSource }) {
   const { children, source, microphone, camera, screenShare, roomConnectOptions } = props;
-  const { agentConnectTimeoutMs, room, onError, connect, freshRoomPerSession = false } = props;
+  const { agentConnectTimeoutMs = 20_000, room, onError, connect, freshRoomPerSession = false, prefetch = true } = props;
   // While mounted the provider is a user of its source, given or own: a token is kept ready ahead of expiry.
   React.useEffect(() => source.subscribe(() => {}), [source]);
 
   const fetchOptions = useFetchOptions(props);
-  const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession);
-  const session = useSession(sessionSource, { ...options, agentConnectTimeoutMilliseconds: agentConnectTimeoutMs, ...(room ? { room } : {}) });
+  const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
+  const session = useSession(sessionSource, { ...options, agentConnectTimeoutMilliseconds: LIVEKIT_AGENT_TIMEOUT_OFF_MS, ...(room ? { room } : {}) });
   const liveAgent = useAgent(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
   const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
+    fetchToken: () => sessionSource.fetchForSession(options),
+    prepareNextSession: () => void sessionSource.prepareNextSession(options),
+    agentConnectTimeoutMs,
     onError,
     expectsAgent: () => fetchOptions.agentName !== undefined || (source.getSnapshot().token?.agentNames.length ?? 0) > 0,
   });

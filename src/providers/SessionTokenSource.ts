@@ -2,24 +2,48 @@ import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import type { TokenFetchOptions } from '../core/types.js';
 
+/** A promise that never settles: LiveKit's pre-warm waits on it, and so does nothing (and logs nothing). */
+const NEVER = new Promise<never>(() => {});
+
 /**
- * The token source `CustomTokenSessionProvider` hands to `useSession`: it forwards to the
- * session's current `CustomTokenSource`, except that `useSession`'s forced fetch (fired on
- * `end()` and after a disconnect, to get a token for the *next* session) is sent with the next
- * session's options — so with a fresh room per session it mints the next room's token instead of
- * throwing away a token for the old one.
+ * The token source `CustomTokenSessionProvider` hands to `useSession`, whose own calls are two:
+ *
+ * - the pre-warm on mount (`prepareConnection`): answered only when `prefetch()` allows it, and
+ *   a failure is not passed on — the token status already reports it, and LiveKit would log it
+ *   as a console warning with a stack;
+ * - the forced fetch on `end()`, for the *next* session: sent with the next session's options,
+ *   so with a fresh room per session it mints the next room's token instead of throwing away a
+ *   token for the old one.
+ *
+ * The provider's own `start()` fetches through {@link SessionTokenSource.fetchForSession}.
  */
 export class SessionTokenSource extends TokenSourceConfigurable {
   readonly #source: () => CustomTokenSource;
   readonly #nextSession: (options: TokenFetchOptions) => TokenFetchOptions;
+  readonly #prefetch: () => boolean;
 
-  constructor(source: () => CustomTokenSource, nextSession: (options: TokenFetchOptions) => TokenFetchOptions) {
+  constructor(source: () => CustomTokenSource, nextSession: (options: TokenFetchOptions) => TokenFetchOptions, prefetch: () => boolean) {
     super();
     this.#source = source;
     this.#nextSession = nextSession;
+    this.#prefetch = prefetch;
   }
 
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
-    return force === true ? this.#source().fetch(this.#nextSession(options), true) : this.#source().fetch(options);
+    if (force === true) return this.prepareNextSession(options);
+    if (!this.#prefetch()) return NEVER;
+    return this.#source()
+      .fetch(options)
+      .catch(() => NEVER);
+  }
+
+  /** The token a session starts with. Rejects with a `CustomTokenError`. */
+  fetchForSession(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
+    return this.#source().fetch(options);
+  }
+
+  /** After a session ended: a new token for the next one (never rejects). */
+  prepareNextSession(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
+    return this.#source().fetch(this.#nextSession(options), true);
   }
 }

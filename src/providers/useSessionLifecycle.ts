@@ -1,35 +1,51 @@
 import type { SessionConnectOptions, UseAgentReturn, UseSessionReturn } from '@livekit/components-react';
-import { ConnectionState, DisconnectReason, RoomEvent } from 'livekit-client';
+import { ConnectionState, DisconnectReason, RoomEvent, type TokenSourceResponseObject } from 'livekit-client';
 import * as React from 'react';
 import type { SessionActions } from '../context/SessionActionsContext.js';
 import { CustomTokenError } from '../core/errors.js';
 import { useLatest } from '../hooks/useLatest.js';
 import { SessionRunner } from './SessionRunner.js';
+import { startSession } from './startSession.js';
 import { toDisconnectError, toSessionError } from './toSessionError.js';
 
 interface SessionLifecycleConfig {
-  /** Tracks and room options for `useSession().start()`. */
+  /** Tracks and room options for a start. */
   connectOptions: Omit<SessionConnectOptions, 'signal'>;
+  /** The token a new session connects with. */
+  fetchToken: () => Promise<TokenSourceResponseObject>;
+  /** After a session ended without `end()`: gets the next session's token (and room) ready. */
+  prepareNextSession: () => void;
+  agentConnectTimeoutMs: number;
   onError: ((error: CustomTokenError) => void) | undefined;
-  /** Whether this session waits for an agent, so that an agent failure fails the session. */
+  /** Whether this session waits for an agent, so that an agent leaving fails the session. */
   expectsAgent: () => boolean;
 }
 
 /**
  * Drives LiveKit's session through a {@link SessionRunner}: serialised, idempotent, never
- * rejecting actions, one typed error, and an agent that never gets ready failing `start()`.
+ * rejecting actions, one typed error, starts that leave nothing behind when abandoned, and an
+ * agent judged against each session's own deadline (see {@link startSession}).
  * Returns the runner (whose phase `SessionStateProvider` reads), its actions and its error.
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
-  agent: Pick<UseAgentReturn, 'state' | 'failureReasons'>,
+  agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'waitUntilConnected'>,
   config: SessionLifecycleConfig,
 ): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null } {
-  const latest = useLatest({ session, config });
+  const latest = useLatest({ session, agent, config });
   const [runner] = React.useState(
     () =>
       new SessionRunner(() => ({
-        start: (signal) => latest.current.session.start({ ...latest.current.config.connectOptions, signal }),
+        start: (signal) =>
+          startSession({
+            room: latest.current.session.room,
+            fetchToken: latest.current.config.fetchToken,
+            connectOptions: latest.current.config.connectOptions,
+            waitUntilConnected: latest.current.session.waitUntilConnected,
+            waitUntilAgentReady: latest.current.agent.waitUntilConnected,
+            agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
+            signal,
+          }),
         end: () => latest.current.session.end(),
         isDisconnected: () => latest.current.session.room.state === ConnectionState.Disconnected,
         toError: toSessionError,
@@ -40,6 +56,7 @@ export function useSessionLifecycle(
   const readError = () => runner.getSnapshot().error;
   const error = React.useSyncExternalStore(runner.subscribe, readError, readError);
 
+  // LiveKit's agent timeout is not used (see `startSession`): what fails here is an agent leaving.
   const reportedReasons = React.useRef<readonly string[] | null>(null);
   const { state: agentState, failureReasons } = agent;
   React.useEffect(() => {
@@ -50,18 +67,20 @@ export function useSessionLifecycle(
   }, [runner, latest, agentState, failureReasons]);
 
   // A live session that ends without end() (server gone, removed, same identity elsewhere) is
-  // an error. A connect that fails is start()'s error, with LiveKit's more precise reason.
+  // an error, and the next session gets a token of its own. A connect that fails is start()'s
+  // error, with LiveKit's more precise reason.
   const { room } = session;
   React.useEffect(() => {
     const onDisconnected = (reason?: DisconnectReason) => {
       if (reason === DisconnectReason.CLIENT_INITIATED || runner.getSnapshot().phase !== 'idle') return;
+      latest.current.config.prepareNextSession();
       runner.fail(toDisconnectError(reason));
     };
     room.on(RoomEvent.Disconnected, onDisconnected);
     return () => {
       room.off(RoomEvent.Disconnected, onDisconnected);
     };
-  }, [room, runner]);
+  }, [room, runner, latest]);
 
   const actions = React.useMemo(() => ({ start: runner.start, end: runner.end, restart: runner.restart }), [runner]);
   return { runner, actions, error };

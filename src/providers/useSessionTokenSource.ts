@@ -12,7 +12,7 @@ interface UseSessionTokenSourceReturn {
 }
 
 /**
- * The provider's token source for `useSession`, and — with `freshRoom` — a room name derived
+ * The provider's token source for `useSession` (pre-warming on mount only with `prefetch`), and — with `freshRoom` — a room name derived
  * per session (`<roomName>-<random>`), moved on when a session ends so the next one creates a
  * new room (a dispatched agent never rejoins an existing one).
  */
@@ -20,13 +20,14 @@ export function useSessionTokenSource(
   source: CustomTokenSource,
   options: TokenFetchOptions,
   freshRoom: boolean,
+  prefetch: boolean,
 ): UseSessionTokenSourceReturn {
   const [suffix, setSuffix] = React.useState(randomSuffix);
   const sessionOptions = React.useMemo(
     () => (freshRoom ? { ...options, roomName: `${options.roomName ?? 'session'}-${suffix}` } : options),
     [freshRoom, options, suffix],
   );
-  const latest = useLatest({ source, options, freshRoom });
+  const latest = useLatest({ source, options, freshRoom, prefetch });
   const [sessionSource] = React.useState(
     () =>
       new SessionTokenSource(
@@ -37,6 +38,7 @@ export function useSessionTokenSource(
           setSuffix(next);
           return { ...ended, roomName: `${latest.current.options.roomName ?? 'session'}-${next}` };
         },
+        () => latest.current.prefetch,
       ),
   );
   return { sessionSource, options: sessionOptions };

@@ -1,5 +1,5 @@
 import { act } from '@testing-library/react';
-import { ParticipantKind } from 'livekit-client';
+import { ParticipantKind, type Room } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { joinRemote, leaveRemote, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import { renderSession } from './render';
@@ -79,5 +79,53 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     await act(() => vi.advanceTimersByTimeAsync(30_000));
     expect(settled()).toBe(true);
     expect(session()).toMatchObject({ isConnected: true, error: null });
+  });
+});
+
+describe('CustomTokenSessionProvider judging the agent per session', () => {
+  /** Session one: started, its agent listening, ended five seconds later; returns the time the second start() begins. */
+  async function endAfterAListeningAgent(session: () => { start: () => Promise<void>; end: () => Promise<void> }, room: Room) {
+    const settled = await startOnFakeTimers(session);
+    joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(settled()).toBe(true);
+    await act(() => vi.advanceTimersByTimeAsync(5_000));
+    act(() => void session().end());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    expect(room.state).toBe('disconnected');
+    await act(() => vi.advanceTimersByTimeAsync(5_000));
+  }
+
+  it('does not fail a session started again within the timeout when the previous session’s deadline passes', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 20_000, microphone: false });
+    await endAfterAListeningAgent(session, room);
+
+    const settled = await startOnFakeTimers(session);
+    await act(() => vi.advanceTimersByTimeAsync(15_000));
+    expect(session()).toMatchObject({ error: null, isStarting: true, isConnected: true });
+
+    joinRemote(room, 'agent-2', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(settled()).toBe(true);
+    expect(session()).toMatchObject({ error: null, isStarting: false, isConnected: true });
+  });
+
+  it('fails a session started again within the timeout at its own deadline, not earlier', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 20_000, microphone: false });
+    await endAfterAListeningAgent(session, room);
+
+    const settled = await startOnFakeTimers(session);
+    await act(() => vi.advanceTimersByTimeAsync(19_850));
+    expect(settled()).toBe(false);
+    expect(session().error).toBeNull();
+
+    await act(() => vi.advanceTimersByTimeAsync(200));
+    expect(settled()).toBe(true);
+    expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent did not join the room.'] });
+    expect(room.state).toBe('disconnected');
   });
 });

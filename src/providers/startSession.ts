@@ -1,0 +1,161 @@
+import type { SessionConnectOptions } from '@livekit/components-react';
+import {
+  ConnectionState,
+  decodeTokenPayload,
+  ParticipantEvent,
+  ParticipantKind,
+  Track,
+  type LocalTrack,
+  type Room,
+  type TokenSourceResponseObject,
+  type TrackPublishOptions,
+} from 'livekit-client';
+import { CustomTokenError } from '../core/errors.js';
+
+/** What one start of a session needs; the provider reads each at call time, so always the latest. */
+export interface StartSessionInput {
+  room: Room;
+  /** The session's token (the provider's source, asked with the options of this moment). */
+  fetchToken(): Promise<TokenSourceResponseObject>;
+  connectOptions: Omit<SessionConnectOptions, 'signal'>;
+  /** Resolves once the app sees the room connected (LiveKit's `useSession().waitUntilConnected`). */
+  waitUntilConnected(signal: AbortSignal): Promise<void>;
+  /** Resolves once the agent is ready for input (LiveKit's `useAgent().waitUntilConnected`). */
+  waitUntilAgentReady(signal: AbortSignal): Promise<void>;
+  /** How long a dispatched agent may take to become ready, counted from this start's `Room.connect`. */
+  agentConnectTimeoutMs: number;
+  /** Abandons the start: whatever it began is undone, and it never connects later. */
+  signal: AbortSignal;
+}
+
+/**
+ * Starts a session on `room`: fetches the token while the local tracks start, connects,
+ * publishes the tracks and, when the token dispatches an agent, waits for it to become ready.
+ *
+ * Unlike `useSession().start()`, which it replaces, it leaves nothing behind when abandoned
+ * (`signal`) or failed, whatever the order of events: every track it created is stopped, the
+ * room is disconnected, and a token that arrives after the abort is never used to connect. It
+ * holds its own tracks for that: LiveKit's `setCameraEnabled` keeps a track created before the
+ * connection out of reach, capturing until its 15 s publish timeout. The agent is judged
+ * against this start's own deadline only (LiveKit's shared agent timer can fire for an earlier
+ * session).
+ */
+export async function startSession(input: StartSessionInput): Promise<void> {
+  const { room, signal } = input;
+  signal.throwIfAborted();
+  if (room.state !== ConnectionState.Disconnected) return;
+  // Abandoned by the caller, or failed at once when a device is refused (no connection for nothing).
+  const attempt = new AbortController();
+  const abandon = () => attempt.abort(signal.reason);
+  signal.addEventListener('abort', abandon);
+  const tracks = createTracks(room, input.connectOptions.tracks);
+  tracks.created.catch((error: unknown) => attempt.abort(error));
+  const disconnect = () => void room.disconnect();
+  try {
+    const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(), attempt.signal);
+    // Checked in the same task as `connect`: an abort before this line means no connection, ever.
+    attempt.signal.throwIfAborted();
+    attempt.signal.addEventListener('abort', disconnect);
+    const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
+    await room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions);
+    await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
+    await whileNotAborted(publish(room, await tracks.created), attempt.signal);
+    if (dispatchesAgent(participantToken)) await waitForAgent(input.waitUntilAgentReady, room, attempt.signal, agentDeadline - Date.now());
+  } catch (error) {
+    tracks.stop();
+    await room.disconnect();
+    throw attempt.signal.aborted ? attempt.signal.reason : error;
+  } finally {
+    signal.removeEventListener('abort', abandon);
+    attempt.signal.removeEventListener('abort', disconnect);
+  }
+}
+
+interface StartedTracks {
+  /** The tracks once all are created; rejects with the first device failure. */
+  readonly created: Promise<readonly CreatedTrack[]>;
+  /** Stops every track, now or as soon as it is created. */
+  stop(): void;
+}
+
+interface CreatedTrack {
+  readonly track: LocalTrack;
+  readonly publishOptions: TrackPublishOptions | undefined;
+}
+
+type TracksOptions = NonNullable<SessionConnectOptions['tracks']>;
+
+/** Starts the asked-for camera, microphone and screen share at once, each with its own device request (as LiveKit's `set…Enabled` do). */
+function createTracks(room: Room, options: TracksOptions = {}): StartedTracks {
+  const participant = room.localParticipant;
+  const requests: Promise<CreatedTrack[]>[] = [];
+  const request = (kind: MediaDeviceKind, create: () => Promise<LocalTrack[]>, publishOptions: TrackPublishOptions | undefined) =>
+    requests.push(
+      create().then(
+        (tracks) => tracks.map((track) => ({ track, publishOptions })),
+        (error: unknown) => {
+          // LiveKit's own device hooks learn of the failure as they do from `set…Enabled`.
+          participant.emit(ParticipantEvent.MediaDevicesError, error as Error, kind);
+          throw error;
+        },
+      ),
+    );
+  if (options.microphone?.enabled) request('audioinput', () => participant.createTracks({ audio: true }), options.microphone.publishOptions);
+  if (options.camera?.enabled) request('videoinput', () => participant.createTracks({ video: true }), options.camera.publishOptions);
+  if (options.screenShare?.enabled) request('videoinput', () => participant.createScreenTracks(), options.screenShare.publishOptions);
+
+  const settled = Promise.allSettled(requests);
+  const created = Promise.all(requests).then((lists) => lists.flat());
+  created.catch(() => {});
+  return {
+    created,
+    stop: () =>
+      void settled.then((results) => {
+        for (const result of results) if (result.status === 'fulfilled') result.value.forEach(({ track }) => track.stop());
+      }),
+  };
+}
+
+/** Publishes the tracks; a microphone asked to buffer (`preConnectBuffer`) records until an agent can receive it. */
+async function publish(room: Room, tracks: readonly CreatedTrack[]): Promise<void> {
+  const participant = room.localParticipant;
+  await Promise.all(
+    tracks.map(({ track, publishOptions }) => {
+      const options = { ...room.options.publishDefaults, ...publishOptions };
+      if (track.kind === Track.Kind.Audio && track.source === Track.Source.Microphone && options.preConnectBuffer) track.startPreConnectBuffer();
+      return participant.publishTrack(track, publishOptions);
+    }),
+  );
+}
+
+function dispatchesAgent(participantToken: string): boolean {
+  return (decodeTokenPayload(participantToken).roomConfig?.agents?.length ?? 0) > 0;
+}
+
+/** Waits for the agent until `remainingMs` run out, then fails with `agent_failed` and LiveKit's words for what went wrong. */
+async function waitForAgent(waitUntilReady: StartSessionInput['waitUntilAgentReady'], room: Room, abandoned: AbortSignal, remainingMs: number): Promise<void> {
+  const deadline = new AbortController();
+  const signal = AbortSignal.any([abandoned, deadline.signal]);
+  const timer = setTimeout(() => deadline.abort(agentTimeoutError(room)), Math.max(remainingMs, 0));
+  try {
+    await whileNotAborted(waitUntilReady(signal), signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function agentTimeoutError(room: Room): CustomTokenError {
+  const joined = [...room.remoteParticipants.values()].some((participant) => participant.kind === ParticipantKind.AGENT);
+  const reason = joined ? 'Agent joined the room but did not complete initializing.' : 'Agent did not join the room.';
+  return new CustomTokenError('agent_failed', `The agent did not become ready: ${reason}`, { failureReasons: [reason] });
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts (LiveKit's waits ignore a signal aborted before they began). */
+function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
