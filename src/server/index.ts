@@ -7,7 +7,9 @@ export type {
   RequestedAgent,
   RoomPolicy,
   TokenHandlerConfig,
+  TokenHandler,
   TokenHandlerCorsConfig,
+  TokenHandlerEnv,
   TokenPolicyContext,
   TokenRequestBody,
 } from './types.js';

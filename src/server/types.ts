@@ -136,11 +136,14 @@ export interface TokenHandlerConfig {
    * another status (`'forbidden'` → 403).
    */
   authorize: (request: Request, body: TokenRequestBody) => AuthorizedParticipant | null | undefined | Promise<AuthorizedParticipant | null | undefined>;
-  /** @defaultValue `process.env.LIVEKIT_API_KEY` */
+  /**
+   * The LiveKit API key. Read per request when left out, so a build without secrets succeeds.
+   * @defaultValue `LIVEKIT_API_KEY` from the request's env bindings, else `process.env`
+   */
   apiKey?: string;
-  /** @defaultValue `process.env.LIVEKIT_API_SECRET` */
+  /** @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env` */
   apiSecret?: string;
-  /** The LiveKit server URL sent back as `server_url`. @defaultValue `process.env.LIVEKIT_URL` */
+  /** The LiveKit server URL sent back as `server_url`. @defaultValue `LIVEKIT_URL` from the request's env bindings, else `process.env` */
   serverUrl?: string;
   /**
    * Rooms a caller may ask for by name. A request without `room_name` gets a fresh
@@ -154,7 +157,7 @@ export interface TokenHandlerConfig {
    * @defaultValue no agent
    */
   agents?: AgentPolicy;
-  /** Token lifetime: seconds, or a duration string such as `'10m'`. @defaultValue '10m' */
+  /** Token lifetime: seconds, or a duration string such as `'10m'` (as livekit-server-sdk reads it). @defaultValue '10m' */
   ttl?: number | string;
   /** Largest accepted body, counted while reading. @defaultValue 16_384 */
   maxBodyBytes?: number;
@@ -168,3 +171,34 @@ export interface TokenHandlerConfig {
    */
   onError?: (error: unknown, request: Request) => void;
 }
+
+/**
+ * Env bindings a handler may be called with (a Cloudflare Worker's `env`): string
+ * `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET` and `LIVEKIT_URL` supply the credentials not passed to
+ * `createTokenHandler`. Other bindings are ignored.
+ *
+ * @example
+ * ```ts
+ * export default { fetch: (request: Request, env: TokenHandlerEnv) => handler(request, env) };
+ * ```
+ */
+export interface TokenHandlerEnv {
+  readonly LIVEKIT_API_KEY?: unknown;
+  readonly LIVEKIT_API_SECRET?: unknown;
+  readonly LIVEKIT_URL?: unknown;
+  readonly [binding: string]: unknown;
+}
+
+/**
+ * What `createTokenHandler` returns: a Fetch-API handler. The second argument, when it is a
+ * Worker's env bindings, can supply the credentials; any other second argument (Next.js' route
+ * context, Bun's server, Deno's connection info) is harmless.
+ *
+ * @example
+ * ```tsx
+ * import { createTokenHandler, type TokenHandler } from 'livekit-custom-token-react/server';
+ *
+ * export const POST: TokenHandler = createTokenHandler({ authorize: () => ({ identity: 'kiosk' }) });
+ * ```
+ */
+export type TokenHandler = (request: Request, env?: TokenHandlerEnv) => Promise<Response>;
