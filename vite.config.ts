@@ -10,6 +10,7 @@ const external = [
   /^@tanstack\//,
   /^livekit-server-sdk($|\/)/,
   /^zod($|\/)/,
+  /^rate-limiter-flexible($|\/)/,
   /^server-only$/,
   /^node:/,
 ];

@@ -53,7 +53,7 @@ async function issueToken(request: Request, config: ResolvedTokenHandlerConfig, 
   if (!isJson(request.headers.get('content-type'))) {
     throw new TokenHandlerError('unsupported_media_type', 'Send the token request as JSON (Content-Type: application/json).');
   }
-  const parsed = tokenRequestSchema.safeParse(await readJsonBody(request, config.maxBodyBytes));
+  const parsed = tokenRequestSchema.safeParse(await readJsonBody(request, config.maxBodyBytes, config.bodyTimeoutMs));
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
     throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);

@@ -1,4 +1,6 @@
-import type { TokenHandlerConfig } from './types.js';
+import { createTokenLimiter, type TokenLimiter } from './limits/createTokenLimiter.js';
+import { parseTtl } from './parseTtl.js';
+import type { TokenHandlerConfig, TokenHandlerCorsConfig } from './types.js';
 
 /**
  * A {@link TokenHandlerConfig} with its defaults filled in and checked.
@@ -8,8 +10,15 @@ import type { TokenHandlerConfig } from './types.js';
  * const { ttl, maxBodyBytes }: ResolvedTokenHandlerConfig = resolveTokenHandlerConfig(config);
  * ```
  */
-export type ResolvedTokenHandlerConfig = Required<Pick<TokenHandlerConfig, 'authorize' | 'apiKey' | 'apiSecret' | 'serverUrl' | 'ttl' | 'maxBodyBytes' | 'onError'>> &
-  Pick<TokenHandlerConfig, 'rooms' | 'agents' | 'cors'>;
+export type ResolvedTokenHandlerConfig = Required<
+  Pick<TokenHandlerConfig, 'authorize' | 'apiKey' | 'apiSecret' | 'serverUrl' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'maxAgentsPerToken' | 'onError'>
+> &
+  Pick<TokenHandlerConfig, 'rooms' | 'agents' | 'cors'> & {
+    /** Whole seconds. */
+    ttl: number;
+    /** Present when `limits` is set. */
+    limiter?: TokenLimiter;
+  };
 
 /**
  * Fills in the defaults (credentials from `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET`, `LIVEKIT_URL`)
@@ -38,22 +47,78 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
   if (!/^(wss?|https?):\/\/[^/]/.test(serverUrl)) {
     throw new TypeError(`createTokenHandler: \`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got "${serverUrl}".`);
   }
-  const maxBodyBytes = config.maxBodyBytes ?? 16_384;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new TypeError(`createTokenHandler: \`maxBodyBytes\` must be a positive integer, got ${String(maxBodyBytes)}.`);
+  const maxBodyBytes = positiveInteger(config.maxBodyBytes ?? 16_384, 'maxBodyBytes');
+  const bodyTimeoutMs = positiveInteger(config.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
+  const maxAgentsPerToken = config.maxAgentsPerToken ?? 1;
+  if (!Number.isSafeInteger(maxAgentsPerToken) || maxAgentsPerToken < 0) {
+    throw new TypeError(`createTokenHandler: \`maxAgentsPerToken\` must be an integer of 0 or more, got ${shown(maxAgentsPerToken)}.`);
   }
+  if (config.cors !== undefined) checkCors(config.cors);
+  const onError = config.onError ?? logError;
   return {
     authorize: config.authorize,
     apiKey,
     apiSecret,
     serverUrl,
-    ttl: config.ttl ?? '10m',
+    ttl: parseTtl(config.ttl ?? '10m'),
     maxBodyBytes,
+    bodyTimeoutMs,
+    maxAgentsPerToken,
     rooms: config.rooms,
     agents: config.agents,
     cors: config.cors,
-    onError: config.onError ?? logError,
+    onError,
+    ...(config.limits !== undefined && {
+      limiter: createTokenLimiter({
+        limits: config.limits,
+        limitStore: checkLimitStore(config.limitStore ?? 'memory'),
+        onLimitStoreError: checkOnLimitStoreError(config.onLimitStoreError ?? 'deny'),
+        onError,
+      }),
+    }),
   };
+}
+
+/** `origin: '*'` with credentials would hand any website a signed-in visitor's token: refused, with what to write instead. */
+function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfig): void {
+  const list = Array.isArray(origin) ? (origin as unknown[]) : undefined;
+  if (typeof origin !== 'string' && typeof origin !== 'function' && !list?.every((item) => typeof item === 'string')) {
+    throw new TypeError(`createTokenHandler: \`cors.origin\` must be '*', an origin, a list of origins or a function, got ${shown(origin)}.`);
+  }
+  if (credentials && (origin === '*' || list?.includes('*'))) {
+    throw new TypeError(
+      "createTokenHandler: `cors: { origin: '*', credentials: true }` would let any website read a signed-in visitor's token " +
+        "(the browser sends their cookies and hands the answer to the calling page). List the sites that may call the endpoint — " +
+        "`cors: { origin: ['https://app.example'], credentials: true }` — or drop `credentials` for an endpoint that needs no cookies.",
+    );
+  }
+  if (list?.includes('*')) throw new TypeError("createTokenHandler: `cors.origin` lists '*': write `origin: '*'` to allow every origin.");
+  if (maxAgeSeconds !== undefined && !(Number.isSafeInteger(maxAgeSeconds) && maxAgeSeconds >= 0)) {
+    throw new TypeError(`createTokenHandler: \`cors.maxAgeSeconds\` must be an integer of 0 or more, got ${shown(maxAgeSeconds)}.`);
+  }
+}
+
+function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {
+  if (store === 'memory') return store;
+  if (typeof store?.redis?.defineCommand !== 'function') {
+    throw new TypeError("createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)).");
+  }
+  if (store.timeoutMs !== undefined) positiveInteger(store.timeoutMs, 'limitStore.timeoutMs');
+  return store;
+}
+
+function checkOnLimitStoreError(mode: string): 'allow' | 'deny' {
+  if (mode === 'allow' || mode === 'deny') return mode;
+  throw new TypeError(`createTokenHandler: \`onLimitStoreError\` must be 'allow' or 'deny', got ${shown(mode)}.`);
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`createTokenHandler: \`${option}\` must be a positive integer, got ${shown(value)}.`);
+  return value;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : String(value);
 }
 
 /** The default `onError`: one line on the server's console, so an internal failure is never silent. */

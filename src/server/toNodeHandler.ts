@@ -75,10 +75,10 @@ interface NodeBody {
 
 function readNodeBody(req: NodeRequestLike): NodeBody {
   if (req.body !== undefined) {
-    const parsed = req.body;
-    const bytes = parsed instanceof Uint8Array ? parsed : new TextEncoder().encode(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+    const bytes = parsedBodyBytes(req.body);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
+        if (bytes instanceof TokenHandlerError) return controller.error(bytes);
         controller.enqueue(bytes);
         controller.close();
       },
@@ -104,6 +104,16 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
     },
   });
   return body;
+}
+
+/** A parsed body as JSON bytes; a value JSON cannot hold (a BigInt, a cycle) is the client's bad input, not a crash. */
+function parsedBodyBytes(parsed: unknown): Uint8Array | TokenHandlerError {
+  if (parsed instanceof Uint8Array) return parsed;
+  try {
+    return new TextEncoder().encode(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+  } catch {
+    return new TokenHandlerError('invalid_json', 'The parsed request body (req.body) cannot be written as JSON.');
+  }
 }
 
 function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Request {
