@@ -10,6 +10,7 @@ const external = [
   /^@tanstack\//,
   /^livekit-server-sdk($|\/)/,
   /^zod($|\/)/,
+  /^rate-limiter-flexible($|\/)/,
   /^server-only$/,
   /^node:/,
   // Chosen per runtime by package.json `imports` conditions when the package is loaded.

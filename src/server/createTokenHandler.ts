@@ -39,7 +39,10 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
       {
         method: request.method,
         header: (name) => request.headers.get(name),
-        readBody: (maxBytes) => readBodyStream(request.body, maxBytes),
+        readBody: (maxBytes) => {
+          const reader = request.body?.getReader();
+          return { bytes: readBodyStream(reader, maxBytes), stop: () => void reader?.cancel().catch(() => {}) };
+        },
         request: () => request,
         env,
       },

@@ -23,12 +23,28 @@ export interface TokenRequestInput {
   readonly method: string;
   /** A request header by its lower-case name, or `null`. */
   header(name: string): string | null;
-  /** The body's bytes, refusing (`body_too_large`) as soon as more than `maxBytes` arrive. */
-  readBody(maxBytes: number): Promise<Uint8Array>;
+  /**
+   * Starts reading the body: its bytes, refused (`body_too_large`) as soon as more than
+   * `maxBytes` arrive; `stop()` lets go of the rest (after the deadline).
+   */
+  readBody(maxBytes: number): BodyRead;
   /** The request as a Fetch `Request`, for `authorize`, the policies and `onError`. */
   request(): Request;
   /** A Worker's env bindings, read for credentials not passed in. */
   readonly env?: TokenHandlerEnv;
+}
+
+/**
+ * A body being read, and how to stop reading it.
+ *
+ * @example
+ * ```ts
+ * const read: BodyRead = { bytes: readBodyStream(reader, 16_384), stop: () => reader.cancel() };
+ * ```
+ */
+export interface BodyRead {
+  bytes: Promise<Uint8Array>;
+  stop(): void;
 }
 
 /**
@@ -78,14 +94,14 @@ async function issueToken(input: TokenRequestInput, config: ResolvedTokenHandler
     throw new TokenHandlerError('unsupported_media_type', 'Send the token request as JSON (Content-Type: application/json).');
   }
   if (Number(input.header('content-length') ?? 0) > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
-  const parsed = tokenRequestSchema.safeParse(parseJsonBody(await input.readBody(config.maxBodyBytes)));
+  const parsed = tokenRequestSchema.safeParse(parseJsonBody(await readBodyWithin(input.readBody(config.maxBodyBytes), config.bodyTimeoutMs)));
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
     throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);
   }
   const credentials = resolveCredentials(config, input.env);
   const plan = await planToken(input.request(), parsed.data, config);
-  const participantToken = await mintToken(plan, { ...credentials, ttlSeconds: config.ttlSeconds });
+  const participantToken = await mintToken(plan, { ...credentials, ttlSeconds: config.ttl });
   return {
     status: 201,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...cors },
@@ -93,8 +109,20 @@ async function issueToken(input: TokenRequestInput, config: ResolvedTokenHandler
   };
 }
 
+/** The body, or `request_timeout` (and the rest let go) when it is still arriving after `timeoutMs`. */
+function readBodyWithin(read: BodyRead, timeoutMs: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      read.stop();
+      reject(new TokenHandlerError('request_timeout', `The request body did not arrive within ${timeoutMs} ms.`));
+    }, timeoutMs);
+    read.bytes.then(resolve, reject).finally(() => clearTimeout(deadline));
+  });
+}
+
 /**
- * The reply for a refusal: its status and `{ error: { code, message } }`, never cached.
+ * The reply for a refusal: its status and `{ error: { code, message } }`, never cached;
+ * `Retry-After` when the error carries one.
  *
  * @example
  * ```ts
@@ -104,7 +132,12 @@ async function issueToken(input: TokenRequestInput, config: ResolvedTokenHandler
 export function errorReply(error: TokenHandlerError, headers: Record<string, string> = {}): TokenHandlerReply {
   return {
     status: error.status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+    headers: {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      ...(error.retryAfterSeconds !== undefined && { 'Retry-After': String(error.retryAfterSeconds) }),
+      ...headers,
+    },
     body: JSON.stringify({ error: { code: error.code, message: error.message } }),
   };
 }

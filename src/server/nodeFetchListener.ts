@@ -1,4 +1,5 @@
 import { errorReply } from './handleTokenRequest.js';
+import { parsedBodyBytes } from './parsedBodyBytes.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
 
@@ -42,10 +43,10 @@ interface NodeBody {
 
 function readNodeBody(req: NodeRequestLike): NodeBody {
   if (req.body !== undefined) {
-    const parsed = req.body;
-    const bytes = parsed instanceof Uint8Array ? parsed : new TextEncoder().encode(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+    const bytes = parsedBodyBytes(req.body);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
+        if (bytes instanceof TokenHandlerError) return controller.error(bytes);
         controller.enqueue(bytes);
         controller.close();
       },

@@ -1,6 +1,7 @@
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { handleTokenRequest, type TokenHandlerReply } from './handleTokenRequest.js';
 import { lazyRequest } from './lazyRequest.js';
+import { parsedBodyBytes } from './parsedBodyBytes.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
@@ -24,7 +25,7 @@ export function nodeTokenListener(config: ResolvedTokenHandlerConfig): (req: Nod
       {
         method: req.method ?? 'GET',
         header: (name) => headerValue(req.headers[name]),
-        readBody: (maxBytes) => readNodeBody(req, maxBytes, body),
+        readBody: (maxBytes) => ({ bytes: readNodeBody(req, maxBytes, body), stop: () => void (body.abandoned = true) }),
         request: () => (request ??= lazyRequest(req)),
       },
       config,
@@ -40,8 +41,8 @@ function headerValue(value: string | string[] | undefined): string | null {
 function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned: boolean }): Promise<Uint8Array> {
   if (req.body !== undefined) {
     // A body parser (express.json()) already read the stream: its result, as JSON, within the same limit.
-    const parsed = req.body;
-    const bytes = parsed instanceof Uint8Array ? parsed : new TextEncoder().encode(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+    const bytes = parsedBodyBytes(req.body);
+    if (bytes instanceof TokenHandlerError) return Promise.reject(bytes);
     return bytes.byteLength > maxBytes ? Promise.reject(bodyTooLarge(maxBytes)) : Promise.resolve(bytes);
   }
   return new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * @throws {TokenHandlerError} `invalid_json`.
  * @example
  * ```ts
- * const body = parseJsonBody(await readBodyStream(request.body, 16_384));
+ * const body = parseJsonBody(await readBodyStream(request.body?.getReader(), 16_384));
  * ```
  */
 export function parseJsonBody(bytes: Uint8Array): unknown {

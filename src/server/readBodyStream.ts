@@ -2,18 +2,17 @@ import { bodyTooLarge } from './bodyTooLarge.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 
 /**
- * Reads a Fetch body stream, counting bytes as they arrive: more than `maxBytes` is refused as
+ * Reads a Fetch body (from its stream's reader), counting bytes as they arrive: more than `maxBytes` is refused as
  * soon as it crosses the limit, whatever `Content-Length` claimed, and the rest is cancelled.
  *
  * @throws {TokenHandlerError} `body_too_large`, or `invalid_json` when the stream breaks.
  * @example
  * ```ts
- * const bytes = await readBodyStream(request.body, 16_384);
+ * const bytes = await readBodyStream(request.body?.getReader(), 16_384);
  * ```
  */
-export async function readBodyStream(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
-  if (!body) return new Uint8Array(0);
-  const reader = body.getReader();
+export async function readBodyStream(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, maxBytes: number): Promise<Uint8Array> {
+  if (!reader) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

@@ -1,4 +1,5 @@
-import { credentialProblem, type ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
+import { credentialProblem } from './credentialProblem.js';
+import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import type { TokenHandlerEnv } from './types.js';
 
 /**

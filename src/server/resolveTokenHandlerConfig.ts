@@ -1,5 +1,7 @@
-import { ttlSeconds } from './ttlSeconds.js';
-import type { TokenHandlerConfig } from './types.js';
+import { credentialProblem } from './credentialProblem.js';
+import { createTokenLimiter, type TokenLimiter } from './limits/createTokenLimiter.js';
+import { parseTtl } from './parseTtl.js';
+import type { TokenHandlerConfig, TokenHandlerCorsConfig } from './types.js';
 
 /**
  * A {@link TokenHandlerConfig} with its defaults filled in and checked. Credentials stay as
@@ -7,11 +9,18 @@ import type { TokenHandlerConfig } from './types.js';
  *
  * @example
  * ```ts
- * const { ttlSeconds, maxBodyBytes }: ResolvedTokenHandlerConfig = resolveTokenHandlerConfig(config);
+ * const { ttl, maxBodyBytes }: ResolvedTokenHandlerConfig = resolveTokenHandlerConfig(config);
  * ```
  */
-export type ResolvedTokenHandlerConfig = Required<Pick<TokenHandlerConfig, 'authorize' | 'maxBodyBytes' | 'onError'>> &
-  Pick<TokenHandlerConfig, 'apiKey' | 'apiSecret' | 'serverUrl' | 'rooms' | 'agents' | 'cors'> & { ttlSeconds: number };
+export type ResolvedTokenHandlerConfig = Required<
+  Pick<TokenHandlerConfig, 'authorize' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'maxAgentsPerToken' | 'onError'>
+> &
+  Pick<TokenHandlerConfig, 'apiKey' | 'apiSecret' | 'serverUrl' | 'rooms' | 'agents' | 'cors'> & {
+    /** Whole seconds. */
+    ttl: number;
+    /** Present when `limits` is set. */
+    limiter?: TokenLimiter;
+  };
 
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
@@ -36,44 +45,79 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
     const problem = config[option] === undefined ? undefined : credentialProblem(option, config[option]);
     if (problem) throw new TypeError(`createTokenHandler: ${problem}`);
   }
-  const ttl = config.ttl ?? '10m';
-  const seconds = ttlSeconds(ttl);
-  if (seconds === undefined) {
-    throw new TypeError(`createTokenHandler: \`ttl\` must be a positive number of seconds or a duration such as '10m', got ${JSON.stringify(ttl)}.`);
+  const ttl = parseTtl(config.ttl ?? '10m');
+  const maxBodyBytes = positiveInteger(config.maxBodyBytes ?? 16_384, 'maxBodyBytes');
+  const bodyTimeoutMs = positiveInteger(config.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
+  const maxAgentsPerToken = config.maxAgentsPerToken ?? 1;
+  if (!Number.isSafeInteger(maxAgentsPerToken) || maxAgentsPerToken < 0) {
+    throw new TypeError(`createTokenHandler: \`maxAgentsPerToken\` must be an integer of 0 or more, got ${shown(maxAgentsPerToken)}.`);
   }
-  const maxBodyBytes = config.maxBodyBytes ?? 16_384;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new TypeError(`createTokenHandler: \`maxBodyBytes\` must be a positive integer, got ${String(maxBodyBytes)}.`);
-  }
+  if (config.cors !== undefined) checkCors(config.cors);
+  const onError = config.onError ?? logError;
   return {
     authorize: config.authorize,
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
     serverUrl: config.serverUrl,
-    ttlSeconds: seconds,
+    ttl,
     maxBodyBytes,
+    bodyTimeoutMs,
+    maxAgentsPerToken,
     rooms: config.rooms,
     agents: config.agents,
     cors: config.cors,
-    onError: config.onError ?? logError,
+    onError,
+    ...(config.limits !== undefined && {
+      limiter: createTokenLimiter({
+        limits: config.limits,
+        limitStore: checkLimitStore(config.limitStore ?? 'memory'),
+        onLimitStoreError: checkOnLimitStoreError(config.onLimitStoreError ?? 'deny'),
+        onError,
+      }),
+    }),
   };
 }
 
-/**
- * What is wrong with a credential's value, or `undefined` when it is fine. Never repeats a
- * secret.
- *
- * @example
- * ```ts
- * credentialProblem('serverUrl', 'localhost:7880'); // '`serverUrl` must be a wss://, … URL, got "localhost:7880".'
- * ```
- */
-export function credentialProblem(option: 'apiKey' | 'apiSecret' | 'serverUrl', value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return `\`${option}\` must be a non-empty string.`;
-  if (option === 'serverUrl' && !/^(wss?|https?):\/\/[^/]/.test(value)) {
-    return `\`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got "${value}".`;
+/** `origin: '*'` with credentials would hand any website a signed-in visitor's token: refused, with what to write instead. */
+function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfig): void {
+  const list = Array.isArray(origin) ? (origin as unknown[]) : undefined;
+  if (typeof origin !== 'string' && typeof origin !== 'function' && !list?.every((item) => typeof item === 'string')) {
+    throw new TypeError(`createTokenHandler: \`cors.origin\` must be '*', an origin, a list of origins or a function, got ${shown(origin)}.`);
   }
-  return undefined;
+  if (credentials && (origin === '*' || list?.includes('*'))) {
+    throw new TypeError(
+      "createTokenHandler: `cors: { origin: '*', credentials: true }` would let any website read a signed-in visitor's token " +
+        "(the browser sends their cookies and hands the answer to the calling page). List the sites that may call the endpoint — " +
+        "`cors: { origin: ['https://app.example'], credentials: true }` — or drop `credentials` for an endpoint that needs no cookies.",
+    );
+  }
+  if (list?.includes('*')) throw new TypeError("createTokenHandler: `cors.origin` lists '*': write `origin: '*'` to allow every origin.");
+  if (maxAgeSeconds !== undefined && !(Number.isSafeInteger(maxAgeSeconds) && maxAgeSeconds >= 0)) {
+    throw new TypeError(`createTokenHandler: \`cors.maxAgeSeconds\` must be an integer of 0 or more, got ${shown(maxAgeSeconds)}.`);
+  }
+}
+
+function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {
+  if (store === 'memory') return store;
+  if (typeof store?.redis?.defineCommand !== 'function') {
+    throw new TypeError("createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)).");
+  }
+  if (store.timeoutMs !== undefined) positiveInteger(store.timeoutMs, 'limitStore.timeoutMs');
+  return store;
+}
+
+function checkOnLimitStoreError(mode: string): 'allow' | 'deny' {
+  if (mode === 'allow' || mode === 'deny') return mode;
+  throw new TypeError(`createTokenHandler: \`onLimitStoreError\` must be 'allow' or 'deny', got ${shown(mode)}.`);
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`createTokenHandler: \`${option}\` must be a positive integer, got ${shown(value)}.`);
+  return value;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : String(value);
 }
 
 /** The default `onError`: one line on the server's console, so an internal failure is never silent. */

@@ -147,7 +147,7 @@ describe('createTokenHandler: agent policy', () => {
   });
 
   it('refuses the whole request when any requested agent is not allowed', async () => {
-    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'], maxAgentsPerToken: 2 }));
     const { status, body } = await readResponse(await handler(tokenRequest(agentBody('support-agent', 'admin-agent'))));
     expect(status).toBe(403);
     expect(body.participant_token).toBeUndefined();
