@@ -10,8 +10,11 @@ const external = [
   /^@tanstack\//,
   /^livekit-server-sdk($|\/)/,
   /^zod($|\/)/,
+  /^rate-limiter-flexible($|\/)/,
   /^server-only$/,
   /^node:/,
+  // Chosen per runtime by package.json `imports` conditions when the package is loaded.
+  /^#signJwt$/,
 ];
 
 /** `'use client'` for React Server Components; the reason `/server` fails a Next.js client build, shown in its error. */
@@ -28,6 +31,8 @@ const entry = {
   'server/index': 'src/server/index.ts',
   'server/browser': 'src/server/browser.ts',
   'server/refuseBrowser': 'src/server/refuseBrowser.ts',
+  'server/platform/signJwt.node': 'src/server/platform/signJwt.node.ts',
+  'server/platform/signJwt.web': 'src/server/platform/signJwt.web.ts',
 };
 
 /**

@@ -4,6 +4,9 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 const react18 = fileURLToPath(new URL('./test/react18/node_modules', import.meta.url));
 const testingLibraryEsm = fileURLToPath(new URL('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js', import.meta.url));
 
+/** The server entry's per-runtime module (package.json `imports`, which point at `dist/`): Node's, from source. */
+const signJwtFromSource = { find: /^#signJwt$/, replacement: fileURLToPath(new URL('./src/server/platform/signJwt.node.ts', import.meta.url)) };
+
 /** Packages that import React: inlined in the React 18 run so the alias reaches them too. */
 const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@livekit\/components-react/];
 
@@ -23,10 +26,11 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'react19', env: { EXPECTED_REACT_MAJOR: '19' } } },
+      { resolve: { alias: [signJwtFromSource] }, test: { ...shared, name: 'react19', env: { EXPECTED_REACT_MAJOR: '19' } } },
       {
         resolve: {
           alias: [
+            signJwtFromSource,
             // Testing Library's `main` is CommonJS, whose `require('react-dom')` no alias reaches: use its ES build.
             { find: /^@testing-library\/react$/, replacement: testingLibraryEsm },
             { find: /^react$/, replacement: `${react18}/react/index.js` },
@@ -43,6 +47,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: [signJwtFromSource] },
         test: {
           name: 'server',
           include: ['test/server/**/*.test.ts'],

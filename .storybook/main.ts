@@ -21,6 +21,8 @@ const config: StorybookConfig = {
         alias: [
           { find: /^livekit-custom-token-react$/, replacement: src('index.ts') },
           { find: /^livekit-custom-token-react\/styles\.css$/, replacement: src('styles.css') },
+          // The server entry's per-runtime signer (package.json `imports` point at dist/): Node's, from source.
+          { find: /^#signJwt$/, replacement: src('server/platform/signJwt.node.ts') },
         ],
       },
       // Only the package's sources and the stories matter here; the rest of the repository is not watched.

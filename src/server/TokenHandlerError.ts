@@ -25,12 +25,20 @@ export type TokenHandlerErrorCode =
   | 'room_not_allowed'
   /** 403: the agent policy refused a requested agent. */
   | 'agent_not_allowed'
+  /** 403: the body set a participant attribute under LiveKit's reserved `lk.` prefix that `authorize` did not return. */
+  | 'attribute_not_allowed'
   /** 405: a method other than `POST` (or `OPTIONS` with CORS). */
   | 'method_not_allowed'
+  /** 408: the body did not arrive within `bodyTimeoutMs`. */
+  | 'request_timeout'
   /** 415: the request's `Content-Type` is not JSON. */
   | 'unsupported_media_type'
+  /** 429: the caller is over one of its `limits`; `Retry-After` says when to ask again. */
+  | 'rate_limited'
   /** 500: something unexpected failed on the server; details go to `onError` only. */
-  | 'internal_error';
+  | 'internal_error'
+  /** 503: the limit store (Redis) failed and `onLimitStoreError` is `'deny'`. */
+  | 'limits_unavailable';
 
 const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
   body_too_large: 400,
@@ -41,9 +49,13 @@ const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
   identity_not_allowed: 403,
   room_not_allowed: 403,
   agent_not_allowed: 403,
+  attribute_not_allowed: 403,
   method_not_allowed: 405,
+  request_timeout: 408,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal_error: 500,
+  limits_unavailable: 503,
 };
 
 /**
@@ -68,10 +80,13 @@ export class TokenHandlerError extends Error {
   readonly code: TokenHandlerErrorCode;
   /** The HTTP status sent for {@link code}. */
   readonly status: number;
+  /** Sent as the `Retry-After` header (whole seconds) when set. @defaultValue undefined */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = STATUS_BY_CODE[code];
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

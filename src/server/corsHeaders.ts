@@ -2,7 +2,9 @@ import type { TokenHandlerCorsConfig } from './types.js';
 
 /**
  * The CORS headers for a response to `request`: none without a config or for an origin that
- * is not allowed; for a preflight also methods, requested headers and max age.
+ * is not allowed; `*` for `origin: '*'` (never with credentials: the config check refuses that);
+ * the request's own origin only when it is listed or the function returns `true`. For a
+ * preflight also methods, requested headers and max age.
  *
  * @example
  * ```ts
@@ -13,7 +15,7 @@ export function corsHeaders(cors: TokenHandlerCorsConfig | undefined, request: R
   const origin = request.headers.get('origin');
   if (!cors || !origin || !isAllowed(cors.origin, origin)) return {};
   const headers: Record<string, string> = { Vary: 'Origin' };
-  headers['Access-Control-Allow-Origin'] = cors.origin === '*' && !cors.credentials ? '*' : origin;
+  headers['Access-Control-Allow-Origin'] = cors.origin === '*' ? '*' : origin;
   if (cors.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
   if (preflight) {
     headers['Access-Control-Allow-Methods'] = 'POST, OPTIONS';
@@ -25,7 +27,7 @@ export function corsHeaders(cors: TokenHandlerCorsConfig | undefined, request: R
 }
 
 function isAllowed(allowed: TokenHandlerCorsConfig['origin'], origin: string): boolean {
-  if (typeof allowed === 'function') return allowed(origin);
+  if (typeof allowed === 'function') return allowed(origin) === true;
   if (typeof allowed === 'string') return allowed === '*' || allowed === origin;
   return allowed.includes(origin);
 }

@@ -1,4 +1,5 @@
 export { createTokenHandler } from './createTokenHandler.js';
+export type { RedisClientLike, RedisLimitStore, TokenLimits, TokenLimitsPolicy, TokenLimitStore, TokenRateLimit } from './limits/types.js';
 export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './toNodeHandler.js';
 export { TokenHandlerError, type TokenHandlerErrorCode } from './TokenHandlerError.js';
 export type {
@@ -7,7 +8,9 @@ export type {
   RequestedAgent,
   RoomPolicy,
   TokenHandlerConfig,
+  TokenHandler,
   TokenHandlerCorsConfig,
+  TokenHandlerEnv,
   TokenPolicyContext,
   TokenRequestBody,
 } from './types.js';

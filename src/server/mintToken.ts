@@ -1,30 +1,70 @@
-import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
+import { signJwt } from '#signJwt';
 import type { TokenPlan } from './planToken.js';
 
+/** livekit-server-sdk's names for `TrackSource` values in `canPublishSources`. */
+const TRACK_SOURCE_NAMES: Readonly<Record<number, string>> = { 1: 'camera', 2: 'microphone', 3: 'screen_share', 4: 'screen_share_audio' };
+
 /**
- * Signs a participant token for a {@link TokenPlan} with `livekit-server-sdk`: a join grant for
- * the planned room (publish, subscribe and data by default, the plan's grants on top) and the
- * planned agents as `roomConfig`.
+ * Signs a participant token for a {@link TokenPlan}: a join grant for the planned room
+ * (publish, subscribe and data by default, the plan's grants on top) and the planned agents as
+ * `roomConfig`. The claims, their order and the encoding are what livekit-server-sdk's
+ * `AccessToken.toJwt()` writes (a property test holds them byte for byte); the HMAC is
+ * `node:crypto` on Node, Bun and Deno and WebCrypto elsewhere (`#signJwt`), and the SDK is not
+ * loaded at all — its import alone costs a cold start about 200 ms.
  *
  * @example
  * ```ts
- * const jwt = await mintToken(plan, { apiKey: 'devkey', apiSecret: 'secret', ttl: '10m' });
+ * const jwt = await mintToken(plan, { apiKey: 'devkey', apiSecret: 'secret', ttlSeconds: 600 });
  * ```
  */
 export async function mintToken(
   plan: TokenPlan,
-  { apiKey, apiSecret, ttl }: { apiKey: string; apiSecret: string; ttl: number | string },
+  { apiKey, apiSecret, ttlSeconds }: { apiKey: string; apiSecret: string; ttlSeconds: number },
 ): Promise<string> {
-  const token = new AccessToken(apiKey, apiSecret, {
-    identity: plan.identity,
-    name: plan.name,
-    metadata: plan.metadata,
-    attributes: plan.attributes,
-    ttl,
-  });
-  token.addGrant({ canPublish: true, canSubscribe: true, canPublishData: true, ...plan.grants, room: plan.roomName, roomJoin: true });
-  if (plan.agents.length > 0) {
-    token.roomConfig = new RoomConfiguration({ agents: plan.agents.map((agent) => new RoomAgentDispatch(agent)) });
-  }
-  return token.toJwt();
+  const now = Math.floor(Date.now() / 1000);
+  const claims: Record<string, unknown> = {};
+  if (plan.metadata) claims.metadata = plan.metadata;
+  if (plan.attributes) claims.attributes = plan.attributes;
+  if (plan.name) claims.name = plan.name;
+  const video: Record<string, unknown> = { canPublish: true, canSubscribe: true, canPublishData: true, ...plan.grants, room: plan.roomName, roomJoin: true };
+  if (Array.isArray(video.canPublishSources)) video.canPublishSources = video.canPublishSources.map(trackSourceName);
+  claims.video = video;
+  if (plan.agents.length > 0) claims.roomConfig = roomConfiguration(plan.agents);
+  claims.iss = apiKey;
+  claims.exp = now + ttlSeconds;
+  claims.nbf = now;
+  claims.sub = plan.identity;
+  return signJwt(JSON.stringify(claims), apiSecret);
+}
+
+function trackSourceName(source: unknown): string {
+  const name = typeof source === 'number' ? TRACK_SOURCE_NAMES[source] : undefined;
+  if (name === undefined) throw new TypeError(`Cannot convert TrackSource ${String(source)} to string`);
+  return name;
+}
+
+/**
+ * What `new RoomConfiguration({ agents: agents.map((agent) => new RoomAgentDispatch(agent)) })`
+ * becomes in the SDK's token: protobuf JSON with every default written out (the message's
+ * `toJSON`), fields in their declaration order.
+ */
+function roomConfiguration(agents: TokenPlan['agents']): Record<string, unknown> {
+  return {
+    name: '',
+    emptyTimeout: 0,
+    departureTimeout: 0,
+    maxParticipants: 0,
+    minPlayoutDelay: 0,
+    maxPlayoutDelay: 0,
+    syncStreams: false,
+    agents: agents.map(({ agentName, metadata, deployment }) => ({
+      agentName: agentName ?? '',
+      metadata: metadata ?? '',
+      restartPolicy: 'JRP_ON_FAILURE',
+      deployment: deployment ?? '',
+      attributes: {},
+    })),
+    metadata: '',
+    tags: {},
+  };
 }

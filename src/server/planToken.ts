@@ -1,3 +1,4 @@
+import type { TokenLimiter } from './limits/createTokenLimiter.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types.js';
 
@@ -21,12 +22,25 @@ export interface TokenPlan {
 
 const MAX_IDENTITY_CHARS = 256;
 
+/** What {@link planToken} reads from the resolved handler config. */
+export interface TokenPlanPolicy extends Pick<TokenHandlerConfig, 'authorize' | 'rooms' | 'agents'> {
+  /** @defaultValue 1 */
+  maxAgentsPerToken?: number;
+  /** Counts the token against the caller's limits (throws `rate_limited`). @defaultValue no limits */
+  limiter?: TokenLimiter;
+}
+
+const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
+
 /**
- * Decides what the caller's token carries: who it is (from `authorize`), which room (requested
- * and allowed, or a fresh one) and which agents (requested and allowed — never more).
+ * Decides what the caller's token carries and whether it may have it now: who it is (from
+ * `authorize`), which room (requested and allowed, or a fresh one), which agents (requested and
+ * allowed — never more, at most `maxAgentsPerToken`), which attributes (none under LiveKit's
+ * reserved `lk.` prefix unless `authorize` set that key), and last the caller's limits.
  *
- * @throws {TokenHandlerError} `unauthorized`, `identity_not_allowed`, `room_not_allowed` or
- * `agent_not_allowed`; whatever a policy throws passes through.
+ * @throws {TokenHandlerError} `invalid_body`, `unauthorized`, `identity_not_allowed`,
+ * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed` or `rate_limited`; whatever a
+ * policy throws passes through.
  * @example
  * ```ts
  * const plan = await planToken(request, body, { authorize, agents: ['support-agent'] });
@@ -35,8 +49,14 @@ const MAX_IDENTITY_CHARS = 256;
 export async function planToken(
   request: Request,
   body: TokenRequestBody,
-  { authorize, rooms, agents = [] }: Pick<TokenHandlerConfig, 'authorize' | 'rooms' | 'agents'>,
+  { authorize, rooms, agents = [], maxAgentsPerToken = 1, limiter }: TokenPlanPolicy,
 ): Promise<TokenPlan> {
+  if (body.agents.length > maxAgentsPerToken) {
+    throw new TokenHandlerError(
+      'invalid_body',
+      `The token request is invalid — room_config.agents: at most ${maxAgentsPerToken} distinct agent${maxAgentsPerToken === 1 ? '' : 's'} per token (maxAgentsPerToken), got ${body.agents.length}.`,
+    );
+  }
   const participant = await authorizeCaller(request, body, authorize);
   const context: TokenPolicyContext = { participant, body, request };
   const requested = body.participantIdentity;
@@ -51,7 +71,13 @@ export async function planToken(
       throw new TokenHandlerError('agent_not_allowed', 'This caller may not dispatch the requested agent.');
     }
   }
-  return {
+  const reserved = Object.keys(body.participantAttributes ?? {}).find(
+    (key) => key.toLowerCase().startsWith(RESERVED_ATTRIBUTE_PREFIX) && !Object.hasOwn(participant.attributes ?? {}, key),
+  );
+  if (reserved !== undefined) {
+    throw new TokenHandlerError('attribute_not_allowed', `The attribute "${reserved.length > 64 ? `${reserved.slice(0, 64)}…` : reserved}" is reserved for LiveKit (lk. prefix); only the server may set it.`);
+  }
+  const plan: TokenPlan = {
     identity: (participant.allowRequestedIdentity && requested) || participant.identity,
     name: participant.name ?? body.participantName,
     metadata: participant.metadata ?? body.participantMetadata,
@@ -60,6 +86,8 @@ export async function planToken(
     roomName: body.roomName ?? `room-${crypto.randomUUID()}`,
     agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),
   };
+  await limiter?.(plan, context);
+  return plan;
 }
 
 async function authorizeCaller(

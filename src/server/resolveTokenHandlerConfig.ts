@@ -1,22 +1,35 @@
-import type { TokenHandlerConfig } from './types.js';
+import { credentialProblem } from './credentialProblem.js';
+import { createTokenLimiter, type TokenLimiter } from './limits/createTokenLimiter.js';
+import { parseTtl } from './parseTtl.js';
+import type { TokenHandlerConfig, TokenHandlerCorsConfig } from './types.js';
 
 /**
- * A {@link TokenHandlerConfig} with its defaults filled in and checked.
+ * A {@link TokenHandlerConfig} with its defaults filled in and checked. Credentials stay as
+ * given: those not passed are read per request (see `resolveCredentials`).
  *
  * @example
  * ```ts
  * const { ttl, maxBodyBytes }: ResolvedTokenHandlerConfig = resolveTokenHandlerConfig(config);
  * ```
  */
-export type ResolvedTokenHandlerConfig = Required<Pick<TokenHandlerConfig, 'authorize' | 'apiKey' | 'apiSecret' | 'serverUrl' | 'ttl' | 'maxBodyBytes' | 'onError'>> &
-  Pick<TokenHandlerConfig, 'rooms' | 'agents' | 'cors'>;
+export type ResolvedTokenHandlerConfig = Required<
+  Pick<TokenHandlerConfig, 'authorize' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'maxAgentsPerToken' | 'onError'>
+> &
+  Pick<TokenHandlerConfig, 'apiKey' | 'apiSecret' | 'serverUrl' | 'rooms' | 'agents' | 'cors'> & {
+    /** Whole seconds. */
+    ttl: number;
+    /** Present when `limits` is set. */
+    limiter?: TokenLimiter;
+  };
 
 /**
- * Fills in the defaults (credentials from `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET`, `LIVEKIT_URL`)
- * and fails at creation, not at the first request, when something is missing or wrong. No
- * message repeats the secret.
+ * Fills in the defaults and fails at creation for what is wrong in the config itself: no
+ * `authorize`, an empty or malformed credential passed in, a bad `ttl` or `maxBodyBytes`.
+ * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
+ * first request, from the request's env bindings or the process environment. No message repeats
+ * the secret.
  *
- * @throws {TypeError} naming the missing or invalid option.
+ * @throws {TypeError} naming the invalid option.
  * @example
  * ```ts
  * const resolved = resolveTokenHandlerConfig({ authorize: () => ({ identity: 'alice' }) });
@@ -28,39 +41,86 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
       'createTokenHandler: `authorize(request, body)` is required — it decides who the caller is (return { identity }) or refuses (return null).',
     );
   }
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-  const apiKey = config.apiKey ?? env.LIVEKIT_API_KEY;
-  const apiSecret = config.apiSecret ?? env.LIVEKIT_API_SECRET;
-  const serverUrl = config.serverUrl ?? env.LIVEKIT_URL;
-  if (!apiKey) throw missing('apiKey', 'LIVEKIT_API_KEY');
-  if (!apiSecret) throw missing('apiSecret', 'LIVEKIT_API_SECRET');
-  if (!serverUrl) throw missing('serverUrl', 'LIVEKIT_URL');
-  if (!/^(wss?|https?):\/\/[^/]/.test(serverUrl)) {
-    throw new TypeError(`createTokenHandler: \`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got "${serverUrl}".`);
+  for (const option of ['apiKey', 'apiSecret', 'serverUrl'] as const) {
+    const problem = config[option] === undefined ? undefined : credentialProblem(option, config[option]);
+    if (problem) throw new TypeError(`createTokenHandler: ${problem}`);
   }
-  const maxBodyBytes = config.maxBodyBytes ?? 16_384;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new TypeError(`createTokenHandler: \`maxBodyBytes\` must be a positive integer, got ${String(maxBodyBytes)}.`);
+  const ttl = parseTtl(config.ttl ?? '10m');
+  const maxBodyBytes = positiveInteger(config.maxBodyBytes ?? 16_384, 'maxBodyBytes');
+  const bodyTimeoutMs = positiveInteger(config.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
+  const maxAgentsPerToken = config.maxAgentsPerToken ?? 1;
+  if (!Number.isSafeInteger(maxAgentsPerToken) || maxAgentsPerToken < 0) {
+    throw new TypeError(`createTokenHandler: \`maxAgentsPerToken\` must be an integer of 0 or more, got ${shown(maxAgentsPerToken)}.`);
   }
+  if (config.cors !== undefined) checkCors(config.cors);
+  const onError = config.onError ?? logError;
   return {
     authorize: config.authorize,
-    apiKey,
-    apiSecret,
-    serverUrl,
-    ttl: config.ttl ?? '10m',
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+    serverUrl: config.serverUrl,
+    ttl,
     maxBodyBytes,
+    bodyTimeoutMs,
+    maxAgentsPerToken,
     rooms: config.rooms,
     agents: config.agents,
     cors: config.cors,
-    onError: config.onError ?? logError,
+    onError,
+    ...(config.limits !== undefined && {
+      limiter: createTokenLimiter({
+        limits: config.limits,
+        limitStore: checkLimitStore(config.limitStore ?? 'memory'),
+        onLimitStoreError: checkOnLimitStoreError(config.onLimitStoreError ?? 'deny'),
+        onError,
+      }),
+    }),
   };
+}
+
+/** `origin: '*'` with credentials would hand any website a signed-in visitor's token: refused, with what to write instead. */
+function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfig): void {
+  const list = Array.isArray(origin) ? (origin as unknown[]) : undefined;
+  if (typeof origin !== 'string' && typeof origin !== 'function' && !list?.every((item) => typeof item === 'string')) {
+    throw new TypeError(`createTokenHandler: \`cors.origin\` must be '*', an origin, a list of origins or a function, got ${shown(origin)}.`);
+  }
+  if (credentials && (origin === '*' || list?.includes('*'))) {
+    throw new TypeError(
+      "createTokenHandler: `cors: { origin: '*', credentials: true }` would let any website read a signed-in visitor's token " +
+        "(the browser sends their cookies and hands the answer to the calling page). List the sites that may call the endpoint — " +
+        "`cors: { origin: ['https://app.example'], credentials: true }` — or drop `credentials` for an endpoint that needs no cookies.",
+    );
+  }
+  if (list?.includes('*')) throw new TypeError("createTokenHandler: `cors.origin` lists '*': write `origin: '*'` to allow every origin.");
+  if (maxAgeSeconds !== undefined && !(Number.isSafeInteger(maxAgeSeconds) && maxAgeSeconds >= 0)) {
+    throw new TypeError(`createTokenHandler: \`cors.maxAgeSeconds\` must be an integer of 0 or more, got ${shown(maxAgeSeconds)}.`);
+  }
+}
+
+function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {
+  if (store === 'memory') return store;
+  if (typeof store?.redis?.defineCommand !== 'function') {
+    throw new TypeError("createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)).");
+  }
+  if (store.timeoutMs !== undefined) positiveInteger(store.timeoutMs, 'limitStore.timeoutMs');
+  return store;
+}
+
+function checkOnLimitStoreError(mode: string): 'allow' | 'deny' {
+  if (mode === 'allow' || mode === 'deny') return mode;
+  throw new TypeError(`createTokenHandler: \`onLimitStoreError\` must be 'allow' or 'deny', got ${shown(mode)}.`);
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`createTokenHandler: \`${option}\` must be a positive integer, got ${shown(value)}.`);
+  return value;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : String(value);
 }
 
 /** The default `onError`: one line on the server's console, so an internal failure is never silent. */
 function logError(error: unknown, request: Request): void {
   console.error(`[livekit-custom-token-react/server] ${request.method} ${new URL(request.url).pathname} failed:`, error);
-}
-
-function missing(option: string, variable: string): TypeError {
-  return new TypeError(`createTokenHandler: no LiveKit ${option} — pass \`${option}\` or set the ${variable} environment variable.`);
 }

@@ -46,7 +46,7 @@ const compact = (record: Record<string, unknown>) =>
 /**
  * LiveKit's standard token endpoint body (`TokenSourceRequest`), snake_case or camelCase,
  * checked against LiveKit's limits and turned into a {@link TokenRequestBody}. Unknown keys
- * (and `room_config` fields other than `agents`) are dropped.
+ * (and `room_config` fields other than `agents`) are dropped; repeated agents are collapsed.
  *
  * @example
  * ```ts
@@ -82,8 +82,21 @@ export const tokenRequestSchema = z
         participantMetadata: raw.participant_metadata,
         participantAttributes: raw.participant_attributes,
       }),
-      agents: (raw.room_config?.agents ?? []).map(
-        (entry) => ({ ...compact({ metadata: entry.metadata, deployment: entry.deployment }), agentName: entry.agent_name ?? '' }) as RequestedAgent,
+      agents: distinct(
+        (raw.room_config?.agents ?? []).map(
+          (entry) => ({ ...compact({ metadata: entry.metadata, deployment: entry.deployment }), agentName: entry.agent_name ?? '' }) as RequestedAgent,
+        ),
       ),
     }),
   );
+
+/** Collapses repeated dispatches (same agent, metadata and deployment): LiveKit starts one job per entry. */
+function distinct(agents: RequestedAgent[]): RequestedAgent[] {
+  const seen = new Set<string>();
+  return agents.filter(({ agentName, metadata, deployment }) => {
+    const key = JSON.stringify([agentName, metadata ?? '', deployment ?? '']);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

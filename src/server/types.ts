@@ -1,4 +1,5 @@
 import type { VideoGrant } from 'livekit-server-sdk';
+import type { TokenLimitsPolicy, TokenLimitStore } from './limits/types.js';
 
 /**
  * An agent the client asked to dispatch (one entry of `room_config.agents`).
@@ -108,9 +109,17 @@ export type AgentPolicy =
  * ```
  */
 export interface TokenHandlerCorsConfig {
-  /** Allowed origins: `'*'`, one origin, a list, or a function. */
+  /**
+   * Allowed origins: `'*'` (any site, answered with a literal `*`), one exact origin, a list of
+   * exact origins, or a function that returns `true` for an allowed origin. Only an allowed
+   * origin is ever echoed back.
+   */
   origin: '*' | string | readonly string[] | ((origin: string) => boolean);
-  /** Sends `Access-Control-Allow-Credentials: true` (not with `'*'`). @defaultValue false */
+  /**
+   * Sends `Access-Control-Allow-Credentials: true`, so browsers send cookies cross-origin. Not
+   * with `origin: '*'`: that would let any website read a signed-in visitor's token, so
+   * `createTokenHandler` throws. @defaultValue false
+   */
   credentials?: boolean;
   /** How long a browser may cache a preflight. @defaultValue 600 */
   maxAgeSeconds?: number;
@@ -136,11 +145,14 @@ export interface TokenHandlerConfig {
    * another status (`'forbidden'` → 403).
    */
   authorize: (request: Request, body: TokenRequestBody) => AuthorizedParticipant | null | undefined | Promise<AuthorizedParticipant | null | undefined>;
-  /** @defaultValue `process.env.LIVEKIT_API_KEY` */
+  /**
+   * The LiveKit API key. Read per request when left out, so a build without secrets succeeds.
+   * @defaultValue `LIVEKIT_API_KEY` from the request's env bindings, else `process.env`
+   */
   apiKey?: string;
-  /** @defaultValue `process.env.LIVEKIT_API_SECRET` */
+  /** @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env` */
   apiSecret?: string;
-  /** The LiveKit server URL sent back as `server_url`. @defaultValue `process.env.LIVEKIT_URL` */
+  /** The LiveKit server URL sent back as `server_url`. @defaultValue `LIVEKIT_URL` from the request's env bindings, else `process.env` */
   serverUrl?: string;
   /**
    * Rooms a caller may ask for by name. A request without `room_name` gets a fresh
@@ -154,10 +166,33 @@ export interface TokenHandlerConfig {
    * @defaultValue no agent
    */
   agents?: AgentPolicy;
-  /** Token lifetime: seconds, or a duration string such as `'10m'`. @defaultValue '10m' */
+  /**
+   * At most this many distinct agents in one token's `room_config.agents` (repeats are collapsed
+   * first); more → 400 `invalid_body`. Each dispatch starts an agent job. @defaultValue 1
+   */
+  maxAgentsPerToken?: number;
+  /**
+   * Token lifetime: seconds, or a duration string such as `'10m'`, `'90 s'` or `'1h'`; from 1 s
+   * to 24 h. Anything else throws at creation. @defaultValue '10m'
+   */
   ttl?: number | string;
   /** Largest accepted body, counted while reading. @defaultValue 16_384 */
   maxBodyBytes?: number;
+  /** How long the whole body may take to arrive; later → 408 `request_timeout`. @defaultValue 10_000 */
+  bodyTimeoutMs?: number;
+  /**
+   * Per-caller limits on tokens and agent dispatches per window, or a function choosing them per
+   * caller; over a limit → 429 `rate_limited` with `Retry-After`. @defaultValue no limits
+   */
+  limits?: TokenLimitsPolicy;
+  /** Where `limits` count: this process's memory, or Redis shared by every instance. @defaultValue 'memory' */
+  limitStore?: TokenLimitStore;
+  /**
+   * What to do when the limit store fails (Redis down or slower than its `timeoutMs`): `'deny'`
+   * answers 503 `limits_unavailable`; `'allow'` issues the token unlimited. Either way the error
+   * goes to `onError`. @defaultValue 'deny'
+   */
+  onLimitStoreError?: 'allow' | 'deny';
   /** Cross-origin access; without it no CORS header is sent and `OPTIONS` gets 405. @defaultValue undefined */
   cors?: TokenHandlerCorsConfig;
   /**
@@ -168,3 +203,34 @@ export interface TokenHandlerConfig {
    */
   onError?: (error: unknown, request: Request) => void;
 }
+
+/**
+ * Env bindings a handler may be called with (a Cloudflare Worker's `env`): string
+ * `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET` and `LIVEKIT_URL` supply the credentials not passed to
+ * `createTokenHandler`. Other bindings are ignored.
+ *
+ * @example
+ * ```ts
+ * export default { fetch: (request: Request, env: TokenHandlerEnv) => handler(request, env) };
+ * ```
+ */
+export interface TokenHandlerEnv {
+  readonly LIVEKIT_API_KEY?: unknown;
+  readonly LIVEKIT_API_SECRET?: unknown;
+  readonly LIVEKIT_URL?: unknown;
+  readonly [binding: string]: unknown;
+}
+
+/**
+ * What `createTokenHandler` returns: a Fetch-API handler. The second argument, when it is a
+ * Worker's env bindings, can supply the credentials; any other second argument (Next.js' route
+ * context, Bun's server, Deno's connection info) is harmless.
+ *
+ * @example
+ * ```tsx
+ * import { createTokenHandler, type TokenHandler } from 'livekit-custom-token-react/server';
+ *
+ * export const POST: TokenHandler = createTokenHandler({ authorize: () => ({ identity: 'kiosk' }) });
+ * ```
+ */
+export type TokenHandler = (request: Request, env?: TokenHandlerEnv) => Promise<Response>;

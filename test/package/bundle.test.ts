@@ -76,8 +76,8 @@ describe('the server bundle (dist/server/index.js)', () => {
     expect(code).not.toMatch(/^\s*['"]use client['"]/m);
   });
 
-  it('mints with livekit-server-sdk, left external for the app to install', () => {
-    expect(graphOf('server/index.js').packages).toContain('livekit-server-sdk');
+  it('signs without loading livekit-server-sdk (its import alone is most of a cold start)', () => {
+    expect(graphOf('server/index.js').packages).not.toContain('livekit-server-sdk');
   });
 
   it('is what the "./server" export resolves to outside browsers, and runs in Node', async () => {
@@ -85,6 +85,15 @@ describe('the server bundle (dist/server/index.js)', () => {
     expect(resolve(root, manifest.exports['./server']!.default!)).toBe(join(dist, 'server/index.js'));
     const server = (await import(pathToFileURL(join(dist, 'server/index.js')).href)) as Record<string, unknown>;
     expect(Object.keys(server).sort()).toEqual(['TokenHandlerError', 'createTokenHandler', 'toNodeHandler']);
+  });
+
+  it('comes first for workerd and edge-light, whose bundlers also set the browser condition', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    const conditions = Object.keys(manifest.exports['./server']!);
+    for (const condition of ['workerd', 'edge-light']) {
+      expect(conditions.indexOf(condition)).toBeLessThan(conditions.indexOf('browser'));
+      expect(resolve(root, manifest.exports['./server']![condition]!)).toBe(join(dist, 'server/index.js'));
+    }
   });
 });
 

@@ -147,7 +147,7 @@ describe('createTokenHandler: agent policy', () => {
   });
 
   it('refuses the whole request when any requested agent is not allowed', async () => {
-    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'], maxAgentsPerToken: 2 }));
     const { status, body } = await readResponse(await handler(tokenRequest(agentBody('support-agent', 'admin-agent'))));
     expect(status).toBe(403);
     expect(body.participant_token).toBeUndefined();
@@ -377,16 +377,6 @@ describe('createTokenHandler: configuration', () => {
     const { body, claims } = await readResponse(await handler(tokenRequest({})));
     expect(body.server_url).toBe('wss://env.example');
     expect(claims?.iss).toBe('devkey');
-    vi.unstubAllEnvs();
-  });
-
-  it.each([
-    ['apiKey', 'LIVEKIT_API_KEY'],
-    ['apiSecret', 'LIVEKIT_API_SECRET'],
-    ['serverUrl', 'LIVEKIT_URL'],
-  ])('throws at creation when %s is missing, naming %s', (option, variable) => {
-    vi.stubEnv(variable, '');
-    expect(() => createTokenHandler(handlerConfig({ [option]: undefined }))).toThrow(variable);
     vi.unstubAllEnvs();
   });
 

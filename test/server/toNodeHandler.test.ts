@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenHandler, toNodeHandler } from '../../src/server';
 import { handlerConfig } from './handlerConfig';
@@ -103,5 +104,45 @@ describe('toNodeHandler', () => {
     const response = await post(JSON.stringify({ room_name: 'parsed-first' }));
     const { participant_token } = (await response.json()) as { participant_token: string };
     expect(await verifyToken(participant_token)).toMatchObject({ video: { room: 'parsed-first' } });
+  });
+
+  it('answers a body that stops arriving with 408 request_timeout after bodyTimeoutMs, and closes the connection', async () => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig({ bodyTimeoutMs: 300 }))));
+    const { port } = new URL(server.origin);
+    const started = Date.now();
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (data: Buffer) => (text += data.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      // Promises 100 bytes, sends 13, then waits: the server must not wait with it.
+      socket.write(
+        'POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer alice\r\n' +
+          'Content-Length: 100\r\n\r\n{"room_name":',
+      );
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    expect(reply.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error.code).toBe('request_timeout');
+  });
+
+  it('answers 400 for a parsed req.body JSON cannot hold (a BigInt), without throwing out of the listener', async () => {
+    const handler = toNodeHandler(createTokenHandler(handlerConfig()));
+    const thrown: unknown[] = [];
+    server = await listen((req, res) => {
+      try {
+        handler(Object.assign(req, { body: { room_name: 'r', count: 10n } }), res);
+      } catch (error) {
+        thrown.push(error);
+        res.statusCode = 599;
+        res.end();
+      }
+    });
+    const response = await post('{}');
+    expect(thrown).toEqual([]);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_json' });
   });
 });

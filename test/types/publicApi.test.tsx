@@ -16,7 +16,7 @@ import {
   type TokenRequest,
   type TokenSnapshot,
 } from '../../src/index';
-import { createTokenHandler, toNodeHandler } from '../../src/server/index';
+import { createTokenHandler, toNodeHandler, type TokenHandler, type TokenHandlerEnv } from '../../src/server/index';
 
 describe('public types', () => {
   it('gives useSession a livekit-client TokenSourceConfigurable', () => {
@@ -61,7 +61,11 @@ describe('public types', () => {
   });
 
   it('makes a Fetch-API handler and a Node adapter on the server entry', () => {
-    expectTypeOf(createTokenHandler).returns.toEqualTypeOf<(request: Request) => Promise<Response>>();
+    expectTypeOf(createTokenHandler).returns.toEqualTypeOf<TokenHandler>();
+    expectTypeOf<TokenHandler>().toEqualTypeOf<(request: Request, env?: TokenHandlerEnv) => Promise<Response>>();
+    // A Worker's env bindings, Next.js' route context and Bun's server all fit the second argument.
+    expectTypeOf<{ params: Promise<{ slug: string }> }>().toExtend<TokenHandlerEnv>();
+    expectTypeOf<{ LIVEKIT_API_SECRET: string; TOKENS: { get(key: string): Promise<string | null> } }>().toExtend<TokenHandlerEnv>();
     expectTypeOf(toNodeHandler).parameter(0).toEqualTypeOf<(request: Request) => Promise<Response>>();
   });
 });

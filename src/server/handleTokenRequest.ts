@@ -1,0 +1,156 @@
+import { bodyTooLarge } from './bodyTooLarge.js';
+import { corsHeaders } from './corsHeaders.js';
+import { mintToken } from './mintToken.js';
+import { parseJsonBody } from './parseJsonBody.js';
+import { planToken } from './planToken.js';
+import { resolveCredentials } from './resolveCredentials.js';
+import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
+import { TokenHandlerError } from './TokenHandlerError.js';
+import { tokenRequestSchema } from './tokenRequestSchema.js';
+import type { TokenHandlerEnv } from './types.js';
+
+/**
+ * One request as the pipeline reads it, whatever server it came from: the Fetch handler wraps
+ * a `Request`; `toNodeHandler` wraps Node's request without building one unless `authorize`,
+ * a policy or `onError` reads it.
+ *
+ * @example
+ * ```ts
+ * const input: TokenRequestInput = { method: request.method, header: (name) => request.headers.get(name), readBody, request: () => request };
+ * ```
+ */
+export interface TokenRequestInput {
+  readonly method: string;
+  /** A request header by its lower-case name, or `null`. */
+  header(name: string): string | null;
+  /**
+   * Starts reading the body: its bytes, refused (`body_too_large`) as soon as more than
+   * `maxBytes` arrive; `stop()` lets go of the rest (after the deadline).
+   */
+  readBody(maxBytes: number): BodyRead;
+  /** The request as a Fetch `Request`, for `authorize`, the policies and `onError`. */
+  request(): Request;
+  /** A Worker's env bindings, read for credentials not passed in. */
+  readonly env?: TokenHandlerEnv;
+}
+
+/**
+ * A body being read, and how to stop reading it.
+ *
+ * @example
+ * ```ts
+ * const read: BodyRead = { bytes: readBodyStream(reader, 16_384), stop: () => reader.cancel() };
+ * ```
+ */
+export interface BodyRead {
+  bytes: Promise<Uint8Array>;
+  stop(): void;
+}
+
+/**
+ * What to answer: a status, headers and a JSON text (or no body).
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body }: TokenHandlerReply = await handleTokenRequest(input, config);
+ * ```
+ */
+export interface TokenHandlerReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/**
+ * The token endpoint, once for every runtime: method and CORS, media type, the bounded body,
+ * the schema, `authorize` and the policies, the credentials and the signature. Every refusal
+ * becomes a JSON error reply; anything unexpected is reported to `onError` and answered 500
+ * `internal_error` without details. Never rejects.
+ *
+ * @example
+ * ```ts
+ * const reply = await handleTokenRequest(input, resolveTokenHandlerConfig(config));
+ * return new Response(reply.body, reply);
+ * ```
+ */
+export async function handleTokenRequest(input: TokenRequestInput, config: ResolvedTokenHandlerConfig): Promise<TokenHandlerReply> {
+  let cors: Record<string, string> = {};
+  try {
+    if (config.cors) cors = corsHeaders(config.cors, input.request(), input.method === 'OPTIONS');
+    if (input.method === 'OPTIONS' && config.cors) return { status: 204, headers: cors, body: null };
+    if (input.method !== 'POST') {
+      const allow = config.cors ? 'POST, OPTIONS' : 'POST';
+      return errorReply(new TokenHandlerError('method_not_allowed', `Use POST (allowed: ${allow}).`), { ...cors, Allow: allow });
+    }
+    return await issueToken(input, config, cors);
+  } catch (error) {
+    if (!(error instanceof TokenHandlerError) || error.cause !== undefined) report(config, error, input);
+    return errorReply(error instanceof TokenHandlerError ? error : new TokenHandlerError('internal_error', 'The token could not be issued.'), cors);
+  }
+}
+
+async function issueToken(input: TokenRequestInput, config: ResolvedTokenHandlerConfig, cors: Record<string, string>): Promise<TokenHandlerReply> {
+  if (!isJson(input.header('content-type'))) {
+    throw new TokenHandlerError('unsupported_media_type', 'Send the token request as JSON (Content-Type: application/json).');
+  }
+  if (Number(input.header('content-length') ?? 0) > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
+  const parsed = tokenRequestSchema.safeParse(parseJsonBody(await readBodyWithin(input.readBody(config.maxBodyBytes), config.bodyTimeoutMs)));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);
+  }
+  const credentials = resolveCredentials(config, input.env);
+  const plan = await planToken(input.request(), parsed.data, config);
+  const participantToken = await mintToken(plan, { ...credentials, ttlSeconds: config.ttl });
+  return {
+    status: 201,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...cors },
+    body: JSON.stringify({ server_url: credentials.serverUrl, participant_token: participantToken }),
+  };
+}
+
+/** The body, or `request_timeout` (and the rest let go) when it is still arriving after `timeoutMs`. */
+function readBodyWithin(read: BodyRead, timeoutMs: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      read.stop();
+      reject(new TokenHandlerError('request_timeout', `The request body did not arrive within ${timeoutMs} ms.`));
+    }, timeoutMs);
+    read.bytes.then(resolve, reject).finally(() => clearTimeout(deadline));
+  });
+}
+
+/**
+ * The reply for a refusal: its status and `{ error: { code, message } }`, never cached;
+ * `Retry-After` when the error carries one.
+ *
+ * @example
+ * ```ts
+ * return errorReply(new TokenHandlerError('unauthorized', 'Sign in first.'));
+ * ```
+ */
+export function errorReply(error: TokenHandlerError, headers: Record<string, string> = {}): TokenHandlerReply {
+  return {
+    status: error.status,
+    headers: {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      ...(error.retryAfterSeconds !== undefined && { 'Retry-After': String(error.retryAfterSeconds) }),
+      ...headers,
+    },
+    body: JSON.stringify({ error: { code: error.code, message: error.message } }),
+  };
+}
+
+function isJson(contentType: string | null): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
+}
+
+function report(config: ResolvedTokenHandlerConfig, error: unknown, input: TokenRequestInput): void {
+  try {
+    config.onError(error instanceof TokenHandlerError ? error.cause : error, input.request());
+  } catch {
+    // Logging must never change the response.
+  }
+}

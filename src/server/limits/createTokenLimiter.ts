@@ -1,0 +1,123 @@
+import type { RateLimiterRes } from 'rate-limiter-flexible';
+import type { TokenPlan } from '../planToken.js';
+import { TokenHandlerError } from '../TokenHandlerError.js';
+import type { TokenPolicyContext } from '../types.js';
+import { describeInvalidLimits } from './describeInvalidLimits.js';
+import { openLimitCounter, type LimitCounter } from './openLimitCounter.js';
+import type { TokenLimits, TokenLimitsPolicy, TokenLimitStore, TokenRateLimit } from './types.js';
+
+/**
+ * Counts a planned token against the caller's limits, or refuses it: resolves when the token may
+ * be signed, throws `rate_limited` (429, with `Retry-After`) when it is over a limit.
+ */
+export type TokenLimiter = (plan: TokenPlan, context: TokenPolicyContext) => Promise<void>;
+
+interface TokenLimiterOptions {
+  limits: TokenLimitsPolicy;
+  limitStore: TokenLimitStore;
+  onLimitStoreError: 'allow' | 'deny';
+  onError: (error: unknown, request: Request) => void;
+}
+
+/** One charge against a counter: what is counted, how much, and the caller's limit for it. */
+interface Charge {
+  what: string;
+  counter: LimitCounter;
+  points: number;
+  rule: TokenRateLimit;
+}
+
+/** Refunds are skipped this close to a window's end, so a late one cannot open the next window below zero. */
+const REFUND_MARGIN_MS = 1_000;
+
+/**
+ * The limiter behind the `limits` option: tokens and agent dispatches per caller (the identity
+ * `authorize` returned) per window, counted with rate-limiter-flexible in memory or Redis. A
+ * request over any limit counts against none (its points are given back). When the store fails,
+ * `onLimitStoreError` decides: `'deny'` answers 503 `limits_unavailable`, `'allow'` issues the
+ * token; either way the failure goes to `onError`.
+ *
+ * @throws {TypeError} at creation for limits that are not valid.
+ * @example
+ * ```ts
+ * const limiter = createTokenLimiter({ limits: { tokens: { limit: 10, windowSeconds: 60 } }, limitStore: 'memory', onLimitStoreError: 'deny', onError: console.error });
+ * await limiter(plan, context); // throws TokenHandlerError('rate_limited') on the 11th token in a minute
+ * ```
+ */
+export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onError }: TokenLimiterOptions): TokenLimiter {
+  if (typeof limits !== 'function') {
+    const problem = describeInvalidLimits(limits);
+    if (problem) throw new TypeError(`createTokenHandler: \`limits\` ${problem}.`);
+  }
+  const counters = new Map<string, Promise<LimitCounter>>();
+  const counter = (name: string, windowSeconds: number) => {
+    const key = `${name}:${windowSeconds}`;
+    let opened = counters.get(key);
+    if (!opened) counters.set(key, (opened = openLimitCounter(limitStore, name, windowSeconds)));
+    return opened;
+  };
+
+  return async (plan, context) => {
+    const rules = await limitsFor(limits, context);
+    if (!rules) return;
+    const identity = context.participant.identity;
+    const charged: { charge: Charge; result: RateLimiterRes }[] = [];
+    try {
+      for (const charge of await chargesFor(rules, plan, counter)) {
+        const result = await charge.counter.consume(identity, charge.points);
+        charged.push({ charge, result });
+        if (result.consumedPoints > charge.rule.limit) {
+          await refund(identity, charged);
+          throw rateLimited(charge, result);
+        }
+      }
+    } catch (error) {
+      if (error instanceof TokenHandlerError) throw error;
+      onError(error, context.request);
+      if (onLimitStoreError === 'allow') return;
+      await refund(identity, charged);
+      throw new TokenHandlerError('limits_unavailable', 'Limits cannot be checked right now; try again shortly.');
+    }
+  };
+}
+
+async function limitsFor(limits: TokenLimitsPolicy, context: TokenPolicyContext): Promise<TokenLimits | null | undefined> {
+  if (typeof limits !== 'function') return limits;
+  const chosen = await limits(context.participant, context);
+  const problem = chosen == null ? undefined : describeInvalidLimits(chosen);
+  // A programming error in the limits function, not the caller's fault: a plain Error becomes a 500.
+  if (problem) throw new Error(`limits(participant) returned limits that are not valid: ${problem}.`);
+  return chosen;
+}
+
+async function chargesFor(
+  { tokens, agentDispatches }: TokenLimits,
+  plan: TokenPlan,
+  counter: (name: string, windowSeconds: number) => Promise<LimitCounter>,
+): Promise<Charge[]> {
+  const charges: Charge[] = [];
+  if (tokens) charges.push({ what: 'tokens', counter: await counter('tokens', tokens.windowSeconds), points: 1, rule: tokens });
+  if (agentDispatches && plan.agents.length > 0) {
+    const dispatches = await counter('agentDispatches', agentDispatches.windowSeconds);
+    charges.push({ what: 'agent dispatches', counter: dispatches, points: plan.agents.length, rule: agentDispatches });
+  }
+  return charges;
+}
+
+/** Gives back what a refused request counted, best effort: a failed refund only makes the limit stricter. */
+async function refund(identity: string, charged: readonly { charge: Charge; result: RateLimiterRes }[]): Promise<void> {
+  await Promise.all(
+    charged
+      .filter(({ result }) => result.msBeforeNext > REFUND_MARGIN_MS)
+      .map(({ charge }) => charge.counter.reward(identity, charge.points).catch(() => undefined)),
+  );
+}
+
+function rateLimited({ what, rule }: Charge, result: RateLimiterRes): TokenHandlerError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+  return new TokenHandlerError(
+    'rate_limited',
+    `Too many ${what} for this caller: at most ${rule.limit} every ${rule.windowSeconds} s. Try again in ${retryAfterSeconds} s.`,
+    { retryAfterSeconds },
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * What is wrong with a `limits` value, or `undefined` when it is a valid `TokenLimits`: each
+ * limit a positive integer per a whole number of seconds, and no unknown key (a misspelt
+ * `agentDispatch` would otherwise limit nothing without a word).
+ *
+ * @example
+ * ```ts
+ * describeInvalidLimits({ tokens: { limit: 0, windowSeconds: 60 } }); // '`tokens.limit` must be a positive integer, got 0'
+ * ```
+ */
+export function describeInvalidLimits(limits: unknown): string | undefined {
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) return `must be an object such as { tokens: { limit: 10, windowSeconds: 60 } }, got ${shown(limits)}`;
+  for (const [name, rule] of Object.entries(limits)) {
+    if (name !== 'tokens' && name !== 'agentDispatches') return `has an unknown key \`${name}\` (known: tokens, agentDispatches)`;
+    if (rule === undefined) continue;
+    if (typeof rule !== 'object' || rule === null) return `\`${name}\` must be { limit, windowSeconds }, got ${shown(rule)}`;
+    const { limit, windowSeconds } = rule as Record<string, unknown>;
+    if (!isPositiveInteger(limit)) return `\`${name}.limit\` must be a positive integer, got ${shown(limit)}`;
+    if (!isPositiveInteger(windowSeconds)) return `\`${name}.windowSeconds\` must be a positive integer (whole seconds), got ${shown(windowSeconds)}`;
+  }
+  return undefined;
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,94 @@
+import type { AuthorizedParticipant, TokenPolicyContext } from '../types.js';
+
+/**
+ * At most `limit` per `windowSeconds`, counted per caller (the identity `authorize` returns).
+ * Windows are fixed: one opens at a caller's first count and closes `windowSeconds` later.
+ *
+ * @example
+ * ```ts
+ * const perMinute: TokenRateLimit = { limit: 10, windowSeconds: 60 };
+ * ```
+ */
+export interface TokenRateLimit {
+  /** How many per window: a positive integer. */
+  limit: number;
+  /** The window's length in whole seconds (at least 1). */
+  windowSeconds: number;
+}
+
+/**
+ * What one caller may get per window. Checked after `authorize` and the room and agent policies
+ * (a refused request costs nothing), before the token is signed; over a limit → 429
+ * `rate_limited` with `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * const limits: TokenLimits = {
+ *   tokens: { limit: 30, windowSeconds: 60 },
+ *   agentDispatches: { limit: 10, windowSeconds: 3600 },
+ * };
+ * ```
+ */
+export interface TokenLimits {
+  /** Tokens issued to one caller. @defaultValue no limit */
+  tokens?: TokenRateLimit;
+  /**
+   * Agent dispatches (agents in the `roomConfig` of issued tokens) for one caller — each one
+   * starts an agent job, the expensive part. @defaultValue no limit
+   */
+  agentDispatches?: TokenRateLimit;
+}
+
+/**
+ * Limits for every caller, or a function choosing them per caller (per plan); `null` or
+ * `undefined` from the function means no limit for that caller.
+ *
+ * @example
+ * ```ts
+ * const limits: TokenLimitsPolicy = (participant) =>
+ *   participant.metadata === 'pro' ? { agentDispatches: { limit: 100, windowSeconds: 3600 } } : { agentDispatches: { limit: 5, windowSeconds: 3600 } };
+ * ```
+ */
+export type TokenLimitsPolicy =
+  | TokenLimits
+  | ((participant: AuthorizedParticipant, context: TokenPolicyContext) => TokenLimits | null | undefined | Promise<TokenLimits | null | undefined>);
+
+/**
+ * The part of an `ioredis` client the limits use (an `ioredis` `Redis` or `Cluster` fits).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const redis: RedisClientLike = new Redis(process.env.REDIS_URL!);
+ * ```
+ */
+export interface RedisClientLike {
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): unknown;
+}
+
+/**
+ * Counters in Redis, shared by every instance of the endpoint that uses the same Redis and prefix.
+ *
+ * @example
+ * ```ts
+ * const limitStore: RedisLimitStore = { redis: new Redis(process.env.REDIS_URL!), keyPrefix: 'myapp:tokens' };
+ * ```
+ */
+export interface RedisLimitStore {
+  /** An `ioredis` client. Its connection is the app's: the handler never opens or closes it. */
+  redis: RedisClientLike;
+  /** Prefix of every key the limits write. @defaultValue 'lkctr' */
+  keyPrefix?: string;
+  /** How long one limit check may wait for Redis before it counts as a store failure. @defaultValue 500 */
+  timeoutMs?: number;
+}
+
+/**
+ * Where the limits count: `'memory'` (this process only; one instance) or Redis (many instances).
+ *
+ * @example
+ * ```ts
+ * const limitStore: TokenLimitStore = process.env.REDIS_URL ? { redis: new Redis(process.env.REDIS_URL) } : 'memory';
+ * ```
+ */
+export type TokenLimitStore = 'memory' | RedisLimitStore;

@@ -1,0 +1,84 @@
+import { bodyTooLarge } from './bodyTooLarge.js';
+import { handleTokenRequest, type TokenHandlerReply } from './handleTokenRequest.js';
+import { lazyRequest } from './lazyRequest.js';
+import { parsedBodyBytes } from './parsedBodyBytes.js';
+import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
+import { TokenHandlerError } from './TokenHandlerError.js';
+import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
+
+/**
+ * Serves `createTokenHandler`'s pipeline straight from Node's request and response: the body
+ * is read from the stream with the size limit, the reply written with `setHeader`/`end`, and
+ * no Fetch `Request` or `Response` is built (the `Request` that `authorize` gets is a
+ * {@link lazyRequest}). This is what makes the Node handler faster than a bare one.
+ *
+ * @example
+ * ```ts
+ * createServer(nodeTokenListener(resolveTokenHandlerConfig(config)));
+ * ```
+ */
+export function nodeTokenListener(config: ResolvedTokenHandlerConfig): (req: NodeRequestLike, res: NodeResponseLike) => void {
+  return (req, res) => {
+    const body = { abandoned: false };
+    let request: Request | undefined;
+    void handleTokenRequest(
+      {
+        method: req.method ?? 'GET',
+        header: (name) => headerValue(req.headers[name]),
+        readBody: (maxBytes) => ({ bytes: readNodeBody(req, maxBytes, body), stop: () => void (body.abandoned = true) }),
+        request: () => (request ??= lazyRequest(req)),
+      },
+      config,
+    ).then((reply) => writeReply(res, reply, body.abandoned));
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned: boolean }): Promise<Uint8Array> {
+  if (req.body !== undefined) {
+    // A body parser (express.json()) already read the stream: its result, as JSON, within the same limit.
+    const bytes = parsedBodyBytes(req.body);
+    if (bytes instanceof TokenHandlerError) return Promise.reject(bytes);
+    return bytes.byteLength > maxBytes ? Promise.reject(bodyTooLarge(maxBytes)) : Promise.resolve(bytes);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    req.on('data', (chunk: Uint8Array | string) => {
+      if (body.abandoned) return;
+      const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+      total += bytes.byteLength;
+      if (total <= maxBytes) return void chunks.push(bytes);
+      body.abandoned = true; // the rest is discarded as it arrives; the connection closes after the reply
+      reject(bodyTooLarge(maxBytes));
+    });
+    req.on('end', () => body.abandoned || resolve(chunks.length === 1 ? chunks[0]! : concat(chunks, total)));
+    req.on('error', () => body.abandoned || reject(new TokenHandlerError('invalid_json', 'The request body could not be read to its end.')));
+    req.resume();
+  });
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function writeReply(res: NodeResponseLike, reply: TokenHandlerReply, abandoned: boolean): void {
+  try {
+    res.statusCode = reply.status;
+    for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+    if (abandoned) res.setHeader('Connection', 'close');
+    res.end(reply.body ?? undefined);
+  } catch {
+    // The client went away mid-response; nothing left to tell it.
+  }
+}

@@ -1,0 +1,42 @@
+import { bodyTooLarge } from './bodyTooLarge.js';
+import { TokenHandlerError } from './TokenHandlerError.js';
+
+/**
+ * Reads a Fetch body (from its stream's reader), counting bytes as they arrive: more than `maxBytes` is refused as
+ * soon as it crosses the limit, whatever `Content-Length` claimed, and the rest is cancelled.
+ *
+ * @throws {TokenHandlerError} `body_too_large`, or `invalid_json` when the stream breaks.
+ * @example
+ * ```ts
+ * const bytes = await readBodyStream(request.body?.getReader(), 16_384);
+ * ```
+ */
+export async function readBodyStream(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, maxBytes: number): Promise<Uint8Array> {
+  if (!reader) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read().catch(() => {
+      throw new TokenHandlerError('invalid_json', 'The request body could not be read to its end.');
+    });
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw bodyTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return concat(chunks, total);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

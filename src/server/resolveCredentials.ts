@@ -1,0 +1,60 @@
+import { credentialProblem } from './credentialProblem.js';
+import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
+import type { TokenHandlerEnv } from './types.js';
+
+/**
+ * The credentials one request is served with.
+ *
+ * @example
+ * ```ts
+ * const { apiKey, apiSecret, serverUrl }: Credentials = resolveCredentials(config, env);
+ * ```
+ */
+export interface Credentials {
+  apiKey: string;
+  apiSecret: string;
+  serverUrl: string;
+}
+
+const VARIABLES = { apiKey: 'LIVEKIT_API_KEY', apiSecret: 'LIVEKIT_API_SECRET', serverUrl: 'LIVEKIT_URL' } as const;
+
+/**
+ * The credentials for one request: each option as passed to `createTokenHandler`, else the
+ * request's env bindings (a Worker's `env`), else the process environment. Read per request
+ * and never at import, so a build without secrets succeeds and a Worker's bindings work.
+ *
+ * @throws {Error} naming the missing or malformed variable (the handler answers 500
+ * `internal_error` and reports it to `onError`); never repeating a secret.
+ * @example
+ * ```ts
+ * export default { fetch: (request: Request, env: TokenHandlerEnv) => handle(request, resolveCredentials(config, env)) };
+ * ```
+ */
+export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: TokenHandlerEnv): Credentials {
+  return {
+    apiKey: config.apiKey ?? fromEnvironment('apiKey', env),
+    apiSecret: config.apiSecret ?? fromEnvironment('apiSecret', env),
+    serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', env),
+  };
+}
+
+function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | undefined): string {
+  const variable = VARIABLES[option];
+  const value = typeof env?.[variable] === 'string' ? env[variable] : processEnvironment(variable);
+  if (value === undefined) {
+    throw new Error(`createTokenHandler: no LiveKit ${option} — pass \`${option}\` or set the ${variable} environment variable (or env binding).`);
+  }
+  const problem = credentialProblem(option, value);
+  if (problem) throw new Error(`createTokenHandler: ${variable} is malformed — ${problem.replace(`\`${option}\``, 'it')}`);
+  return value as string;
+}
+
+/** `process.env[name]` where there is one (Node, Bun, Deno with --allow-env, Vercel Edge); `undefined` elsewhere. */
+function processEnvironment(name: string): string | undefined {
+  try {
+    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+    return value === '' ? undefined : value;
+  } catch {
+    return undefined; // Deno without --allow-env throws on read
+  }
+}

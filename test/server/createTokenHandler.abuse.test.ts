@@ -1,0 +1,211 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTokenHandler } from '../../src/server';
+import { handlerConfig, tokenRequest } from './handlerConfig';
+import { readResponse } from './verify';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The agent dispatches a token carries. */
+const dispatches = (claims: Awaited<ReturnType<typeof readResponse>>['claims']) => claims?.roomConfig?.agents ?? [];
+
+describe('createTokenHandler: agent dispatch amplification', () => {
+  const agentsBody = (...agents: { agent_name: string; metadata?: string }[]) => ({ room_name: 'support', room_config: { agents } });
+
+  it('collapses a repeated allowed agent into one dispatch (527 copies fit in 16 KiB)', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const body = JSON.stringify({ room_config: { agents: Array.from({ length: 527 }, () => ({ agent_name: 'support-agent' })) } });
+    expect(body.length).toBeLessThanOrEqual(16_384);
+    const { status, claims } = await readResponse(await handler(tokenRequest(body)));
+    expect(status).toBe(201);
+    expect(dispatches(claims).map((agent) => agent.agentName)).toEqual(['support-agent']);
+  });
+
+  it('refuses two different agents in one token with 400 invalid_body naming room_config.agents (maxAgentsPerToken defaults to 1)', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: () => true }));
+    const { status, body } = await readResponse(await handler(tokenRequest(agentsBody({ agent_name: 'notes' }, { agent_name: 'support-agent' }))));
+    expect([status, body.error?.code]).toEqual([400, 'invalid_body']);
+    expect(body.error?.message).toContain('room_config.agents');
+    expect(body.error?.message).toContain('maxAgentsPerToken');
+    expect(body.participant_token).toBeUndefined();
+  });
+
+  it('counts one agent with two different metadata as two dispatches', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
+    const response = await handler(tokenRequest(agentsBody({ agent_name: 'support-agent', metadata: 'a' }, { agent_name: 'support-agent', metadata: 'b' })));
+    expect(response.status).toBe(400);
+  });
+
+  it('dispatches up to maxAgentsPerToken distinct agents', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: ['notes', 'support-agent'], maxAgentsPerToken: 2 }));
+    const body = agentsBody({ agent_name: 'notes' }, { agent_name: 'support-agent' }, { agent_name: 'notes' });
+    const { status, claims } = await readResponse(await handler(tokenRequest(body)));
+    expect(status).toBe(201);
+    expect(dispatches(claims).map((agent) => agent.agentName)).toEqual(['notes', 'support-agent']);
+  });
+
+  it('checks the cap before authorize is asked', async () => {
+    const authorize = vi.fn(() => ({ identity: 'alice' }));
+    const handler = createTokenHandler(handlerConfig({ authorize, agents: () => true }));
+    await handler(tokenRequest(agentsBody({ agent_name: 'a' }, { agent_name: 'b' })));
+    expect(authorize).not.toHaveBeenCalled();
+  });
+
+  it.each([-1, 1.5, Number.NaN, '2'])('throws at creation for maxAgentsPerToken %s, with the value in the message', (value) => {
+    expect(() => createTokenHandler(handlerConfig({ maxAgentsPerToken: value as number }))).toThrow(
+      new RegExp(`maxAgentsPerToken.*${String(value).replace('.', '\\.')}`),
+    );
+  });
+});
+
+describe('createTokenHandler: CORS with credentials', () => {
+  const from = (origin: string, method = 'POST') =>
+    method === 'OPTIONS'
+      ? new Request('http://127.0.0.1/api/token', { method, headers: { Origin: origin, 'Access-Control-Request-Headers': 'content-type' } })
+      : tokenRequest({}, { headers: { Origin: origin } });
+
+  it("refuses origin '*' with credentials at creation, saying why and what to write instead", () => {
+    const create = () => createTokenHandler(handlerConfig({ cors: { origin: '*', credentials: true } }));
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow(/any website/);
+    expect(create).toThrow(/origin: \['https:\/\/app\.example'\]/);
+  });
+
+  it("answers origin '*' without credentials with a literal '*', never echoing the caller's origin", async () => {
+    const handler = createTokenHandler(handlerConfig({ cors: { origin: '*' } }));
+    for (const origin of ['https://evil.example', 'null']) {
+      const response = await handler(from(origin));
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('reflects only a listed origin, with credentials, and never the null origin', async () => {
+    const handler = createTokenHandler(handlerConfig({ cors: { origin: ['https://app.example'], credentials: true } }));
+    const allowed = await handler(from('https://app.example', 'OPTIONS'));
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    for (const origin of ['null', 'https://app.example.evil.example', 'https://APP.example']) {
+      const refused = await handler(from(origin, 'OPTIONS'));
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('reflects an origin only when the origin function returns exactly true', async () => {
+    const origin = vi.fn((value: string) => (value === 'https://app.example' ? true : ('yes' as unknown as boolean)));
+    const handler = createTokenHandler(handlerConfig({ cors: { origin, credentials: true } }));
+    expect((await handler(from('https://app.example'))).headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect((await handler(from('https://evil.example'))).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it.each([
+    ['an origin that is not a string, list or function', { origin: 42 }],
+    ['a list holding a wildcard', { origin: ['*'], credentials: true }],
+    ['a negative maxAgeSeconds', { origin: ['https://app.example'], maxAgeSeconds: -1 }],
+  ])('throws at creation for %s', (_, cors) => {
+    expect(() => createTokenHandler(handlerConfig({ cors: cors as never }))).toThrow(TypeError);
+  });
+});
+
+describe('createTokenHandler: ttl', () => {
+  it.each([0, Number.NaN, -60, Number.POSITIVE_INFINITY, 'forever', '', '-5m', '10m ago', '2 years', 86_401, '25h'])(
+    'throws at creation for ttl %s, with the value in the message',
+    (ttl) => {
+      expect(() => createTokenHandler(handlerConfig({ ttl }))).toThrow(TypeError);
+      expect(() => createTokenHandler(handlerConfig({ ttl }))).toThrow(`got ${typeof ttl === 'string' ? `"${ttl}"` : String(ttl)}`);
+    },
+  );
+
+  it.each([
+    ['15m', 900],
+    ['1 hour', 3600],
+    ['90s', 90],
+    ['1.5h', 5400],
+    [45, 45],
+    ['24h', 86_400],
+  ])('accepts ttl %s (a token of %i seconds)', async (ttl, seconds) => {
+    const { claims } = await readResponse(await createTokenHandler(handlerConfig({ ttl }))(tokenRequest({ room_name: 'r' })));
+    expect(claims!.exp! - claims!.nbf!).toBe(seconds);
+  });
+});
+
+describe('createTokenHandler: reserved lk. attributes', () => {
+  it('refuses participant_attributes under the lk. prefix with 403 attribute_not_allowed, naming the key', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    for (const key of ['lk.agent.state', 'LK.Agent.State', 'lk.']) {
+      const { status, body } = await readResponse(await handler(tokenRequest({ participant_attributes: { team: 'blue', [key]: 'speaking' } })));
+      expect([status, body.error?.code]).toEqual([403, 'attribute_not_allowed']);
+      expect(body.error?.message).toContain(key);
+    }
+  });
+
+  it('accepts a reserved attribute from the request when authorize returns that key (its value wins)', async () => {
+    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'agent-ui', attributes: { 'lk.agent.state': 'idle' } }) }));
+    const { status, claims } = await readResponse(await handler(tokenRequest({ participant_attributes: { 'lk.agent.state': 'speaking' } })));
+    expect(status).toBe(201);
+    expect(claims?.attributes).toEqual({ 'lk.agent.state': 'idle' });
+  });
+
+  it('still refuses other reserved keys when authorize returns one', async () => {
+    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'agent-ui', attributes: { 'lk.agent.state': 'idle' } }) }));
+    const { status } = await readResponse(await handler(tokenRequest({ participant_attributes: { 'lk.publish_on_behalf': 'agent' } })));
+    expect(status).toBe(403);
+  });
+
+  it('accepts lk-looking keys that are not under the prefix', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    const { status, claims } = await readResponse(await handler(tokenRequest({ participant_attributes: { lkx: '1', 'my.lk.key': '2' } })));
+    expect(status).toBe(201);
+    expect(claims?.attributes).toEqual({ lkx: '1', 'my.lk.key': '2' });
+  });
+});
+
+describe('createTokenHandler: stalled bodies', () => {
+  /** A request whose body sends `{"room_name":` and then nothing, ever; `cancelled` turns true when the handler lets go. */
+  const stalledRequest = () => {
+    const state = { cancelled: false };
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode('{"room_name":')),
+      cancel: () => {
+        state.cancelled = true;
+      },
+    });
+    const request = new Request('http://127.0.0.1/api/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    return { request, state };
+  };
+
+  it('answers a body that stops arriving with 408 request_timeout after 10 s, and lets go of the stream', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { request, state } = stalledRequest();
+    let settled: Response | undefined;
+    void createTokenHandler(handlerConfig())(request).then((response) => (settled = response));
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled?.status).toBe(408);
+    expect((await settled!.json()).error.code).toBe('request_timeout');
+    expect(state.cancelled).toBe(true);
+  });
+
+  it('uses bodyTimeoutMs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { request } = stalledRequest();
+    const response = createTokenHandler(handlerConfig({ bodyTimeoutMs: 250 }))(request);
+    await vi.advanceTimersByTimeAsync(250);
+    const { status, body } = await readResponse(await response);
+    expect([status, body.error?.code]).toEqual([408, 'request_timeout']);
+    expect(body.error?.message).toContain('250 ms');
+  });
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1.5])('throws at creation for bodyTimeoutMs %s', (bodyTimeoutMs) => {
+    expect(() => createTokenHandler(handlerConfig({ bodyTimeoutMs }))).toThrow(/bodyTimeoutMs/);
+  });
+});

@@ -1,0 +1,106 @@
+// @vitest-environment node
+import { TokenVerifier } from 'livekit-server-sdk';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTokenHandler, toNodeHandler } from '../../src/server';
+import { API_SECRET } from '../helpers/tokens';
+import { tokenRequest } from './handlerConfig';
+import { readResponse } from './verify';
+
+const authorize = () => ({ identity: 'alice' });
+const VARIABLES = ['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_URL'] as const;
+
+/** The environment of a CI build: no LiveKit variable at all. */
+function withoutLiveKitEnvironment() {
+  for (const variable of VARIABLES) vi.stubEnv(variable, undefined);
+}
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe('credentials: a build without secrets', () => {
+  it('creates the README route without any LIVEKIT_* variable (as `next build` collects page data)', () => {
+    withoutLiveKitEnvironment();
+    expect(() => createTokenHandler({ authorize })).not.toThrow();
+  });
+
+  it.each(VARIABLES)('answers 500 internal_error with no token when %s is missing at the request, naming it to onError', async (variable) => {
+    vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
+    vi.stubEnv('LIVEKIT_API_SECRET', API_SECRET);
+    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+    vi.stubEnv(variable, undefined);
+    const onError = vi.fn();
+    const handler = createTokenHandler({ authorize, onError });
+    const { status, body } = await readResponse(await handler(tokenRequest({})));
+    expect(status).toBe(500);
+    expect(body).toEqual({ error: { code: 'internal_error', message: 'The token could not be issued.' } });
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(String(onError.mock.calls[0]![0])).toContain(variable);
+  });
+
+  it('names a malformed LIVEKIT_URL without repeating the secret', async () => {
+    vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
+    vi.stubEnv('LIVEKIT_API_SECRET', 'a-very-secret-value');
+    vi.stubEnv('LIVEKIT_URL', 'localhost:7880');
+    const onError = vi.fn();
+    const { status } = await readResponse(await createTokenHandler({ authorize, onError })(tokenRequest({})));
+    expect(status).toBe(500);
+    const message = String(onError.mock.calls[0]![0]);
+    expect(message).toContain('LIVEKIT_URL');
+    expect(message).toContain('wss://');
+    expect(message).not.toContain('a-very-secret-value');
+  });
+
+  it('still throws at creation for a credential passed in that is empty or malformed', () => {
+    expect(() => createTokenHandler({ authorize, apiKey: '' })).toThrow(/apiKey/);
+    expect(() => createTokenHandler({ authorize, serverUrl: 'localhost:7880' })).toThrow(/wss:\/\//);
+  });
+
+  it('throws when mounted on a Node server without credentials: a Node server is clearly serving', () => {
+    withoutLiveKitEnvironment();
+    expect(() => toNodeHandler(createTokenHandler({ authorize }))).toThrow(/LIVEKIT_API_KEY/);
+  });
+});
+
+describe('credentials: per-request env bindings (Cloudflare Workers)', () => {
+  const bindings = { LIVEKIT_API_KEY: 'worker-key', LIVEKIT_API_SECRET: 'worker-secret', LIVEKIT_URL: 'wss://worker.example' };
+
+  it('mints with the credentials of the env passed as the second argument', async () => {
+    withoutLiveKitEnvironment();
+    const response = await createTokenHandler({ authorize })(tokenRequest({ room_name: 'standup' }), bindings);
+    expect(response.status).toBe(201);
+    const { server_url, participant_token } = (await response.json()) as { server_url: string; participant_token: string };
+    expect(server_url).toBe('wss://worker.example');
+    const claims = await new TokenVerifier('worker-key', 'worker-secret').verify(participant_token);
+    expect(claims).toMatchObject({ iss: 'worker-key', sub: 'alice', video: { room: 'standup' } });
+  });
+
+  it('prefers an option passed in over a binding, and a binding over the process environment', async () => {
+    vi.stubEnv('LIVEKIT_API_KEY', 'process-key');
+    vi.stubEnv('LIVEKIT_API_SECRET', 'process-secret');
+    vi.stubEnv('LIVEKIT_URL', 'wss://process.example');
+    const handler = createTokenHandler({ authorize, serverUrl: 'wss://option.example' });
+    const response = await handler(tokenRequest({}), { LIVEKIT_API_KEY: 'worker-key', LIVEKIT_API_SECRET: 'worker-secret', OTHER: { kv: true } });
+    const { server_url, participant_token } = (await response.json()) as { server_url: string; participant_token: string };
+    expect(server_url).toBe('wss://option.example');
+    expect(await new TokenVerifier('worker-key', 'worker-secret').verify(participant_token)).toMatchObject({ iss: 'worker-key' });
+  });
+
+  it('ignores a second argument that is not env bindings (Next.js route context)', async () => {
+    vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
+    vi.stubEnv('LIVEKIT_API_SECRET', API_SECRET);
+    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+    const { status, claims } = await readResponse(await createTokenHandler({ authorize })(tokenRequest({}), { params: Promise.resolve({}) }));
+    expect(status).toBe(201);
+    expect(claims?.iss).toBe('devkey');
+  });
+});
+
+describe('configuration: ttl', () => {
+  it('reads ttl as livekit-server-sdk does, and refuses one that is not a duration from 1 s to 24 h at creation', async () => {
+    const config = { authorize, apiKey: 'devkey', apiSecret: API_SECRET, serverUrl: 'wss://x.example' };
+    for (const [ttl, seconds] of [[90, 90], ['10m', 600], ['1.5h', 5400], ['1 day', 86_400]] as const) {
+      const { claims } = await readResponse(await createTokenHandler({ ...config, ttl })(tokenRequest({})));
+      expect(claims!.exp! - claims!.nbf!).toBe(seconds);
+    }
+    for (const ttl of [0, -5, '10 parsecs', '', '2 days']) expect(() => createTokenHandler({ ...config, ttl })).toThrow(/ttl/);
+  });
+});

@@ -1,0 +1,83 @@
+// @vitest-environment node
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { createTokenHandler } from '../../src/server';
+import { handlerConfig, tokenRequest } from './handlerConfig';
+import { readResponse } from './verify';
+
+const TOKENS = { limit: 4, windowSeconds: 60 };
+const DISPATCHES = { limit: 3, windowSeconds: 120 };
+const AGENTS = ['notes', 'support-agent'];
+
+interface Step {
+  identity: string;
+  agents: number;
+  /** Seconds the clock moves before this request. */
+  wait: number;
+}
+
+/** A fixed window as the limits promise it: opened by the first count, closed `windowSeconds` later. */
+class Window {
+  count = 0;
+  private closesAt = -Infinity;
+  constructor(private readonly windowSeconds: number) {}
+  /** Counts `points` at `now` (ms); returns the count, opening a new window when the last one closed. */
+  add(points: number, now: number): { count: number; msLeft: number } {
+    if (now >= this.closesAt) [this.count, this.closesAt] = [0, now + this.windowSeconds * 1000];
+    this.count += points;
+    return { count: this.count, msLeft: this.closesAt - now };
+  }
+  /** Takes back what a refused request counted, except within the last second of the window. */
+  giveBack(points: number, msLeft: number): void {
+    if (msLeft > 1000) this.count -= points;
+  }
+}
+
+/** The limits' specification, one request at a time: what status each request should get. */
+function expectedStatus(model: Map<string, { tokens: Window; dispatches: Window }>, { identity, agents }: Step, now: number): 201 | 429 {
+  let windows = model.get(identity);
+  if (!windows) model.set(identity, (windows = { tokens: new Window(TOKENS.windowSeconds), dispatches: new Window(DISPATCHES.windowSeconds) }));
+  const tokens = windows.tokens.add(1, now);
+  if (tokens.count > TOKENS.limit) {
+    windows.tokens.giveBack(1, tokens.msLeft);
+    return 429;
+  }
+  if (agents === 0) return 201;
+  const dispatches = windows.dispatches.add(agents, now);
+  if (dispatches.count > DISPATCHES.limit) {
+    windows.dispatches.giveBack(agents, dispatches.msLeft);
+    windows.tokens.giveBack(1, tokens.msLeft);
+    return 429;
+  }
+  return 201;
+}
+
+const step: fc.Arbitrary<Step> = fc.record({
+  identity: fc.constantFrom('alice', 'bob', 'carol'),
+  agents: fc.integer({ min: 0, max: 2 }),
+  wait: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.constantFrom(1, 30, 59, 60, 61, 119, 120), weight: 1 }),
+});
+
+describe('limits (memory store): property', () => {
+  it('answers every sequence of callers, agents and waits exactly as the fixed-window model says, never with a 500', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+        const handler = createTokenHandler(
+          handlerConfig({ limits: { tokens: TOKENS, agentDispatches: DISPATCHES }, agents: AGENTS, maxAgentsPerToken: 2, onError: () => {} }),
+        );
+        const model = new Map<string, { tokens: Window; dispatches: Window }>();
+        for (const current of steps) {
+          await vi.advanceTimersByTimeAsync(current.wait * 1000);
+          const body = { room_config: { agents: AGENTS.slice(0, current.agents).map((agent_name) => ({ agent_name })) } };
+          const response = await handler(tokenRequest(body, { headers: { Authorization: `Bearer ${current.identity}` } }));
+          const { status, claims } = await readResponse(response);
+          expect(status).toBe(expectedStatus(model, current, Date.now()));
+          if (status === 201) expect(claims?.roomConfig?.agents ?? []).toHaveLength(current.agents);
+          else expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+});
