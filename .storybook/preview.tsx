@@ -1,3 +1,4 @@
+import { ArgTypes, Description, Primary, Stories, Subtitle, Title } from '@storybook/addon-docs/blocks';
 import type { Decorator, Preview } from '@storybook/react-vite';
 import * as React from 'react';
 import '../src/styles.css';
@@ -13,27 +14,52 @@ const withStrictMode: Decorator = (Story) => (
 type ArgTypesEnhancer = NonNullable<Preview['argTypesEnhancers']>[number];
 
 /**
- * The props tables read TSDoc descriptions, where defaults are written `@defaultValue …`: move
- * each into the table's Default column instead of leaving the tag in the description.
+ * The props tables read TSDoc: move each `@defaultValue …` into the Default column (without
+ * quotes' surrounding backticks), and name types as a reader writes them (`ReactNode`, not the
+ * docgen's `ReactReactNode`).
  */
-const withTsDocDefaults: ArgTypesEnhancer = ({ argTypes }) =>
+const readableArgTypes: ArgTypesEnhancer = ({ argTypes }) =>
   Object.fromEntries(
     Object.entries(argTypes).map(([name, argType]) => {
-      const match = argType.description?.match(/^([\s\S]*?)\s*@defaultValue\s+([\s\S]+)$/);
-      if (!match) return [name, argType];
-      const [, description, defaultValue] = match;
-      return [name, { ...argType, description, table: { ...argType.table, defaultValue: { summary: defaultValue!.trim() } } }];
+      const table = { ...argType.table };
+      let description = argType.description;
+      const match = description?.match(/^([\s\S]*?)\s*@defaultValue\s+([\s\S]+)$/);
+      if (match) {
+        description = match[1];
+        table.defaultValue = { summary: match[2]!.trim().replace(/^`([^`]*)`$/, '$1') };
+      }
+      if (table.type?.summary) table.type = { ...table.type, summary: table.type.summary.replace(/\bReact\.?React(\w+)/g, '$1').replace(/\bReact\.(\w+)/g, '$1') };
+      return [name, { ...argType, description, table }];
     }),
   );
 
+/**
+ * A component's docs page: what it does, a first story showing it at work with the code that
+ * runs it, its props (a reference table — the stories run snippets, so there is nothing to
+ * control), then every other story.
+ */
+function DocsPage() {
+  return (
+    <>
+      <Title />
+      <Subtitle />
+      <Description />
+      <Primary />
+      <ArgTypes />
+      <Stories />
+    </>
+  );
+}
+
 const preview: Preview = {
   decorators: [withStrictMode],
-  argTypesEnhancers: [withTsDocDefaults],
+  argTypesEnhancers: [readableArgTypes],
   tags: ['autodocs'],
   parameters: {
     layout: 'padded',
-    controls: { expanded: true },
-    options: { storySort: { order: ['Introduction', 'Playground', 'Components', 'Live'] } },
+    controls: { disable: true },
+    docs: { page: DocsPage, source: { type: 'code' } },
+    options: { storySort: { order: ['Introduction', 'Playground', 'Components', 'Examples'] } },
   },
 };
 

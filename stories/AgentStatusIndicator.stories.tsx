@@ -1,36 +1,43 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { expect, within } from 'storybook/test';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { AgentStatusIndicator } from '../src/index';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { agent } from './fixtures/scenes';
+import { snippet } from './fixtures/snippet';
+import { AgentStatusExample } from './snippets/AgentStatusExample';
+import exampleSource from './snippets/AgentStatusExample.tsx?raw';
 
 /**
  * The agent's state, as LiveKit's `useAgent` derives it from a participant of kind `AGENT` and
- * its `lk.agent.state` attribute. Each session asks for the agent `helper`, so the token
- * dispatches it and `start()` waits until it is ready.
+ * its `lk.agent.state` attribute, announced politely to screen readers. The token dispatches the
+ * agent `helper`, and `start()` waits until it is ready; the story presses Connect for you.
  */
 const meta = {
   title: 'Components/AgentStatusIndicator',
   component: AgentStatusIndicator,
   decorators: [withOfflineSession],
+  ...snippet(AgentStatusExample, exampleSource),
 } satisfies Meta<typeof AgentStatusIndicator>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
 
 const withAgent = (scene?: ReturnType<typeof agent>, agentConnectTimeoutMs = 600_000) =>
-  offlineSession(() => ({ agentName: 'helper', freshRoomPerSession: true, agentConnectTimeoutMs, connect: true, scene }));
+  offlineSession(() => ({ agentConnectTimeoutMs, connect: true, scene }));
 
 const expectState = (state: string, label: string): Story['play'] => async ({ canvasElement }) => {
   const status = await within(canvasElement).findByText(label);
   await expect(status.closest('[role="status"]')).toHaveAttribute('data-state', state);
 };
 
-/** No session: no agent. */
-export const NoAgent: Story = { loaders: [offlineSession()], play: expectState('disconnected', 'No agent') };
+/** A conversation: listening, thinking, speaking, every 2.5 s. */
+export const Conversation: Story = {
+  loaders: [withAgent(agent('listening', { cycle: ['listening', 'thinking', 'speaking'] }))],
+  play: expectState('listening', 'Agent is listening'),
+};
 
 /** Connected, the agent has not joined yet. */
-export const Connecting: Story = { loaders: [withAgent()], play: expectState('connecting', 'Waiting for the agent…') };
+export const WaitingForTheAgent: Story = { loaders: [withAgent()], play: expectState('connecting', 'Waiting for the agent…') };
 
 /** The agent joined and is loading. */
 export const Initializing: Story = { loaders: [withAgent(agent('initializing'))], play: expectState('initializing', 'The agent is getting ready…') };
@@ -41,14 +48,34 @@ export const Thinking: Story = { loaders: [withAgent(agent('thinking'))], play: 
 
 export const Speaking: Story = { loaders: [withAgent(agent('speaking'))], play: expectState('speaking', 'Agent is speaking') };
 
-/** A conversation: listening, thinking, speaking, every 2.5 s. */
-export const Conversation: Story = { loaders: [withAgent(agent('listening', { cycle: ['listening', 'thinking', 'speaking'] }))] };
-
 /** The agent never joined within `agentConnectTimeoutMs` (here 1.5 s): `failed`, with LiveKit's reason. */
 export const Failed: Story = {
   loaders: [withAgent(undefined, 1_500)],
   play: async ({ canvasElement }) => {
     const label = await within(canvasElement).findByText('The agent could not join', undefined, { timeout: 5_000 });
     await expect(label.closest('[role="status"]')).toHaveTextContent('Agent did not join the room.');
+  },
+};
+
+/**
+ * Before a session the indicator is empty; from Connect until the agent is there it says it is
+ * waiting; after Disconnect it is empty again — never "No agent" for an agent on its way.
+ */
+export const BeforeAndAfter: Story = {
+  loaders: [offlineSession(() => ({ agentConnectTimeoutMs: 600_000, scene: agent('listening') }))],
+  play: async ({ canvasElement, step }) => {
+    const canvas = within(canvasElement);
+    const status = canvas.getByRole('status');
+    await step('no session: nothing', async () => {
+      await expect(status).toHaveTextContent(/^$/);
+    });
+    await step('connect: waiting, then the agent listens', async () => {
+      await userEvent.click(canvas.getByRole('button', { name: 'Connect' }));
+      await waitFor(() => expect(status).toHaveTextContent('Agent is listening'));
+    });
+    await step('disconnect: nothing', async () => {
+      await userEvent.click(canvas.getByRole('button', { name: 'Disconnect' }));
+      await waitFor(() => expect(status).toHaveTextContent(/^$/));
+    });
   },
 };

@@ -3,54 +3,78 @@ import { expect, waitFor, within } from 'storybook/test';
 import { CameraGrid } from '../src/index';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { agent, cameraOff, cameras, together } from './fixtures/scenes';
+import { snippet } from './fixtures/snippet';
+import { CameraGridExample } from './snippets/CameraGridExample';
+import exampleSource from './snippets/CameraGridExample.tsx?raw';
+import { CameraGridWithAgent } from './snippets/CameraGridWithAgent';
+import withAgentSource from './snippets/CameraGridWithAgent.tsx?raw';
 
 /**
- * A tile per camera of the session. The cameras are real `MediaStreamTrack`s drawn on a canvas,
- * published by simulated participants of a real livekit-client `Room`.
+ * A tile per camera of the session, filling the width it is given: one column for one camera,
+ * two for two to four, three up to nine, four up to sixteen. The cameras are real
+ * `MediaStreamTrack`s drawn on a canvas, published by simulated participants of a real
+ * livekit-client `Room`; the story presses Connect for you.
  */
 const meta = {
   title: 'Components/CameraGrid',
   component: CameraGrid,
   decorators: [withOfflineSession],
-  args: { empty: <p className="story-empty">Nobody has a camera on yet — connect to join the call.</p> },
+  ...snippet(CameraGridExample, exampleSource),
 } satisfies Meta<typeof CameraGrid>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Not connected: the `empty` content. */
-export const Disconnected: Story = { loaders: [offlineSession()] };
+const tiles = (count: number): Story['play'] => async ({ canvasElement }) => {
+  await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(count), { timeout: 5_000 });
+};
 
-/** Just you. */
+/** You and three others: two by two. */
+export const FourCameras: Story = { loaders: [offlineSession(() => ({ connect: true, scene: cameras(4) }))], play: tiles(4) };
+
+/** Just you, across the width. */
 export const OneCamera: Story = {
   loaders: [offlineSession(() => ({ connect: true, scene: cameras(1) }))],
-  play: async ({ canvasElement }) => {
-    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(1));
-    await expect(within(canvasElement).getByText('Hedy (you)')).toBeVisible();
+  play: async (context) => {
+    await tiles(1)!(context);
+    await expect(within(context.canvasElement).getByText('Hedy (you)')).toBeVisible();
   },
 };
 
-/** You and three others. */
-export const FourCameras: Story = {
-  loaders: [offlineSession(() => ({ connect: true, scene: cameras(4) }))],
-  play: async ({ canvasElement }) => {
-    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(4));
+/** A call between two: side by side. */
+export const TwoCameras: Story = { loaders: [offlineSession(() => ({ connect: true, scene: cameras(2) }))], play: tiles(2) };
+
+/** A full stand-up: twelve cameras, four by three. */
+export const TwelveCameras: Story = { loaders: [offlineSession(() => ({ connect: true, scene: cameras(12) }))], play: tiles(12) };
+
+/**
+ * An agent with an avatar camera, emphasised (`emphasizeAgent`): its tile first, across the grid,
+ * labelled with its name or "Agent" — never its generated identity. Someone without a camera
+ * gets a placeholder tile.
+ */
+export const WithAgent: Story = {
+  ...snippet(CameraGridWithAgent, withAgentSource),
+  loaders: [
+    offlineSession(() => ({
+      agentConnectTimeoutMs: 600_000,
+      connect: true,
+      scene: together(cameras(1), agent('listening', { camera: true }), cameraOff('Sam')),
+    })),
+  ],
+  play: async (context) => {
+    await tiles(3)!(context);
+    const canvas = within(context.canvasElement);
+    const [first] = canvas.getAllByRole('listitem');
+    await expect(first).toHaveAttribute('data-emphasized');
+    await expect(first).toHaveTextContent('Agent');
+    await expect(canvas.getByText('Sam').closest('li')).toHaveAttribute('data-placeholder');
   },
 };
 
-/** A full stand-up: twelve cameras. */
-export const TwelveCameras: Story = {
-  loaders: [offlineSession(() => ({ connect: true, scene: cameras(12) }))],
+/** Not connected: the `empty` content. */
+export const Disconnected: Story = {
+  loaders: [offlineSession()],
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(12));
-  },
-};
-
-/** An agent with an avatar camera beside yours; a participant without a camera gets a placeholder tile. */
-export const WithAgentAndPlaceholder: Story = {
-  loaders: [offlineSession(() => ({ connect: true, scene: together(cameras(1), agent('listening', { camera: true }), cameraOff('Sam')) }))],
-  play: async ({ canvasElement }) => {
-    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(3));
-    await expect(within(canvasElement).getByText('Sam').closest('li')).toHaveAttribute('data-placeholder');
+    await expect(within(canvasElement).getByText(/Nobody has a camera on yet/)).toBeVisible();
   },
 };

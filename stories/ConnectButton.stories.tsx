@@ -5,23 +5,27 @@ import { ConnectButton } from '../src/index';
 import { pendingGenerator } from './fixtures/generators';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { cameras } from './fixtures/scenes';
+import { snippet } from './fixtures/snippet';
+import { ConnectButtonExample } from './snippets/ConnectButtonExample';
+import exampleSource from './snippets/ConnectButtonExample.tsx?raw';
+import { ConnectButtonLabels } from './snippets/ConnectButtonLabels';
+import labelsSource from './snippets/ConnectButtonLabels.tsx?raw';
 
 /**
- * Connects and disconnects the session. Every story here runs a real `CustomTokenSessionProvider`
- * on a real livekit-client `Room` that skips only the network.
+ * Connects and disconnects the session; while connecting, a click cancels. Every story runs the
+ * code it shows, offline: a real `CustomTokenSessionProvider` on a real livekit-client `Room` that
+ * skips only the network, with tokens minted in the page instead of by `/api/livekit-token`.
  */
 const meta = {
   title: 'Components/ConnectButton',
   component: ConnectButton,
   decorators: [withOfflineSession],
   loaders: [offlineSession()],
+  ...snippet(ConnectButtonExample, exampleSource),
 } satisfies Meta<typeof ConnectButton>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
-
-/** Disconnected, with a token already fetched on mount: a click connects at once. */
-export const Idle: Story = {};
 
 /** Click to connect, click to disconnect — the interaction test of the connect control. */
 export const ConnectAndDisconnect: Story = {
@@ -40,20 +44,29 @@ export const ConnectAndDisconnect: Story = {
   },
 };
 
-/** `start()` is waiting for a token that has not come yet; a click cancels. */
+/** `start()` is waiting for a token that has not come yet: the button is busy and says a click cancels. */
 export const FetchingToken: Story = {
   loaders: [offlineSession(() => ({ generator: pendingGenerator, timeoutMs: 600_000, connect: true }))],
   play: async ({ canvasElement }) => {
-    const button = await within(canvasElement).findByRole('button', { name: 'Connecting…' });
+    const button = await within(canvasElement).findByRole('button', { name: 'Cancel connecting' });
     await expect(button).toHaveAttribute('aria-busy', 'true');
+    await expect(button).toBeEnabled();
   },
 };
 
-/** The token is in hand; LiveKit is still connecting. */
+/** The token is in hand; LiveKit is still connecting. A click (or Enter) cancels — the keyboard test of cancelling. */
 export const Connecting: Story = {
-  loaders: [offlineSession(() => ({ outcome: 'hang', connect: true }))],
+  loaders: [offlineSession(() => ({ outcome: 'hang' }))],
   play: async ({ canvasElement }) => {
-    await expect(await within(canvasElement).findByRole('button', { name: 'Connecting…' })).toHaveAttribute('data-state', 'connecting');
+    const canvas = within(canvasElement);
+    await userEvent.tab();
+    await expect(canvas.getByRole('button', { name: 'Connect' })).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    const cancel = await canvas.findByRole('button', { name: 'Cancel connecting' });
+    await expect(cancel).toHaveAttribute('data-state', 'connecting');
+    await expect(cancel).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(canvas.getByRole('button', { name: 'Connect' })).toHaveAttribute('data-state', 'disconnected'));
   },
 };
 
@@ -68,9 +81,15 @@ export const Connected: Story = {
 /** LiveKit refused the token: back to `Connect`, the error is in the session state (see ErrorNotice). */
 export const ConnectionRefused: Story = {
   loaders: [offlineSession(() => ({ outcome: ConnectionError.notAllowed('invalid token', 401), connect: true }))],
+  play: async ({ canvasElement }) => {
+    await expect(await within(canvasElement).findByRole('button', { name: 'Connect' })).toHaveAttribute('data-state', 'disconnected');
+  },
 };
 
 /** Labels are the app's to choose. */
 export const CustomLabels: Story = {
-  args: { labels: { disconnected: 'Join call', connecting: 'Joining…', connected: 'Leave call', disconnecting: 'Leaving…' } },
+  ...snippet(ConnectButtonLabels, labelsSource),
+  play: async ({ canvasElement }) => {
+    await expect(await within(canvasElement).findByRole('button', { name: 'Join call' })).toBeVisible();
+  },
 };

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { ConnectionError, DisconnectReason } from 'livekit-client';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { ConnectButton, ErrorNotice } from '../src/index';
+import { ErrorNotice } from '../src/index';
 import {
   endpointError,
   invalidResponseGenerator,
@@ -12,37 +12,54 @@ import {
   type EndpointAnswer,
 } from './fixtures/generators';
 import { offlineSession, withOfflineSession, type OfflineSession, type OfflineSessionSetup } from './fixtures/offlineSession';
+import { snippet } from './fixtures/snippet';
+import { ErrorNoticeExample } from './snippets/ErrorNoticeExample';
+import exampleSource from './snippets/ErrorNoticeExample.tsx?raw';
 
 /**
- * The session's one typed error with a retry button. Each story makes the failure happen for
- * real: the token endpoint answers an HTTP error, the generator times out or returns something
- * unusable, LiveKit refuses the connection, or the dispatched agent never comes.
+ * The session's one typed error, and what to do about it: "Try again" where starting again can
+ * help, the app's own `action` (here a "Sign in" link) where it cannot — HTTP 401 and 403, a
+ * token for another room. Each story makes the failure happen for real, offline: the token
+ * endpoint answers an HTTP error, the generator times out or returns something unusable, LiveKit
+ * refuses the connection, or the dispatched agent never comes. The story presses Connect for you.
  */
 const meta = {
   title: 'Components/ErrorNotice',
   component: ErrorNotice,
   decorators: [withOfflineSession],
+  ...snippet(ErrorNoticeExample, exampleSource),
 } satisfies Meta<typeof ErrorNotice>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** A session that connects at once and fails as `setup` makes it; no retries, so the error shows at once. */
-const failing = (setup: () => OfflineSessionSetup, code: string): Story => ({
+/**
+ * A session that connects at once and fails as `setup` makes it; no retries, so the error shows
+ * at once. The notice offers "Try again" where `retry` — else the app's "Sign in".
+ */
+const failing = (setup: () => OfflineSessionSetup, code: string, { retry = true } = {}): Story => ({
   loaders: [offlineSession(() => ({ retries: 0, connect: true, ...setup() }))],
   play: async ({ canvasElement }) => {
     const alert = await within(canvasElement).findByRole('alert', undefined, { timeout: 8_000 });
     await expect(alert).toHaveAttribute('data-code', code);
+    const notice = within(alert);
+    if (retry) {
+      await expect(notice.getByRole('button', { name: 'Try again' })).toBeVisible();
+      await expect(notice.queryByRole('link')).toBeNull();
+    } else {
+      await expect(notice.queryByRole('button')).toBeNull();
+      await expect(notice.getByRole('link', { name: 'Sign in' })).toBeVisible();
+    }
   },
 });
 const answering = (answer: EndpointAnswer) => () => ({ generator: localEndpoint(() => answer) });
 
-/** Without an error it renders nothing. */
-export const NoError: Story = { loaders: [offlineSession()] };
+/** The endpoint refused the user: retrying cannot help, signing in can. */
+export const Http401Unauthorized = failing(answering(endpointError(401, 'unauthorized', 'Sign in to join the call.')), 'http', { retry: false });
 
-export const Http401Unauthorized = failing(answering(endpointError(401, 'unauthorized', 'Sign in to join the call.')), 'http');
-
-export const Http403Forbidden = failing(answering(endpointError(403, 'room_not_allowed', 'You may not join the room "standup".')), 'http');
+export const Http403Forbidden = failing(answering(endpointError(403, 'room_not_allowed', 'You may not join the room "standup".')), 'http', {
+  retry: false,
+});
 
 /** 5xx is retried (with backoff) before it shows; here after one retry. */
 export const Http503Unavailable: Story = failing(
@@ -60,7 +77,7 @@ export const InvalidResponse = failing(() => ({ generator: invalidResponseGenera
 export const Expired = failing(() => ({ generator: offlineGenerator({ ttlSeconds: -60 }) }), 'expired');
 
 /** The token is for another room than the one asked for. */
-export const Mismatch = failing(() => ({ generator: offlineGenerator({ room: 'someone-elses-room' }) }), 'mismatch');
+export const Mismatch = failing(() => ({ generator: offlineGenerator({ room: 'someone-elses-room' }) }), 'mismatch', { retry: false });
 
 /** The app's own generator threw. */
 export const GeneratorFailed = failing(() => ({ generator: throwingGenerator('Our auth service is down.') }), 'generator_failed');
@@ -92,8 +109,9 @@ export const DisconnectedDuplicateIdentity: Story = {
 };
 
 /**
- * The endpoint is down (503), then back: "Try again" restarts the session and connects —
- * the interaction test of the retry button.
+ * The endpoint is down (503), then back — the keyboard test of the retry: the alert is announced,
+ * Tab reaches "Try again" first, Enter restarts the session, and when the notice goes away the
+ * focus moves on to the connect control instead of falling back to the page.
  */
 export const RetrySucceeds: Story = {
   loaders: [
@@ -103,22 +121,24 @@ export const RetrySucceeds: Story = {
       return { endpoint, ...(await offlineSession(() => ({ generator, retries: 0, connect: true }))()) };
     },
   ],
-  render: (args) => (
-    <>
-      <ErrorNotice {...args} />
-      <ConnectButton />
-    </>
-  ),
   play: async ({ canvasElement, loaded, step }) => {
     const canvas = within(canvasElement);
-    await step('the endpoint is down', async () => {
-      await expect(await canvas.findByRole('alert', undefined, { timeout: 5_000 })).toHaveTextContent('HTTP 503');
+    await step('the endpoint is down: an alert with what happened', async () => {
+      const alert = await canvas.findByRole('alert', undefined, { timeout: 5_000 });
+      await expect(alert).toHaveTextContent('Could not get access to the call');
+      await expect(alert).toHaveTextContent('HTTP 503');
     });
-    await step('it is back; try again', async () => {
+    await step('it is back: Tab to "Try again", Enter', async () => {
       (loaded.endpoint as { down: boolean }).down = false;
-      await userEvent.click(canvas.getByRole('button', { name: 'Try again' }));
+      await userEvent.tab();
+      await expect(canvas.getByRole('button', { name: 'Try again' })).toHaveFocus();
+      await userEvent.keyboard('{Enter}');
       await waitFor(() => expect(canvas.queryByRole('alert')).toBeNull());
       await waitFor(() => expect(canvas.getByRole('button', { name: 'Disconnect' })).toBeVisible());
+      await expect(canvas.getByRole('button', { name: 'Disconnect' })).toHaveFocus();
     });
   },
 };
+
+/** Without an error it renders nothing. */
+export const NoError: Story = { loaders: [offlineSession()] };

@@ -1,46 +1,36 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { expect, waitFor, within } from 'storybook/test';
-import { createCustomTokenSource, TokenStatusView, type CustomTokenSource } from '../src/index';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { TokenStatusView } from '../src/index';
 import { endpointError, localEndpoint, offlineGenerator, pendingGenerator } from './fixtures/generators';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
+import { snippet } from './fixtures/snippet';
+import { TokenStatusExample } from './snippets/TokenStatusExample';
+import exampleSource from './snippets/TokenStatusExample.tsx?raw';
+import { TokenStatusOfSource } from './snippets/TokenStatusOfSource';
+import ofSourceSource from './snippets/TokenStatusOfSource.tsx?raw';
 
 /**
- * The session's token: status, identity, room, grants and a countdown to expiry. Tokens here
- * are real LiveKit JWTs signed with the dev keys.
+ * The session's token: status, identity, room, grants and a countdown to expiry; after a failed
+ * fetch, the error and a retry. Tokens here are real LiveKit JWTs signed with the dev keys,
+ * minted in the page instead of by `/api/livekit-token`.
  */
 const meta = {
   title: 'Components/TokenStatusView',
   component: TokenStatusView,
   decorators: [withOfflineSession],
+  ...snippet(TokenStatusExample, exampleSource),
 } satisfies Meta<typeof TokenStatusView>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** A token source nobody has asked for a token yet (passed as `source`, outside any session). */
-export const Idle: Story = {
-  loaders: [async () => ({ source: createCustomTokenSource(offlineGenerator()) })],
-  render: (args, { loaded }) => <TokenStatusView {...args} source={loaded.source as CustomTokenSource} />,
-  play: async ({ canvasElement }) => {
-    await expect(within(canvasElement).getByRole('status')).toHaveTextContent('Token idle');
-  },
-};
-
-/** The generator has not answered yet. */
-export const Fetching: Story = {
-  loaders: [offlineSession(() => ({ generator: pendingGenerator, timeoutMs: 600_000 }))],
-  play: async ({ canvasElement }) => {
-    await expect(await within(canvasElement).findByText('Token fetching')).toBeVisible();
-  },
-};
-
 /** Fetched on mount (LiveKit pre-warms the connection), ten minutes to go. */
 export const Ready: Story = {
-  loaders: [offlineSession(() => ({ participantIdentity: 'ada', participantName: 'Ada' }))],
+  loaders: [offlineSession()],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await expect(await canvas.findByText('Token ready')).toBeVisible();
-    await expect(canvas.getByText('ada')).toBeVisible();
+    await expect(canvas.getByText('hedy')).toBeVisible();
     await expect(canvas.getByText('standup')).toBeVisible();
   },
 };
@@ -61,11 +51,47 @@ export const AboutToExpire: Story = {
   },
 };
 
-/** The endpoint refused: `error`, and the last good token (none here) is kept. */
-export const Failed: Story = {
-  loaders: [offlineSession(() => ({ generator: localEndpoint(() => endpointError(401, 'unauthorized', 'Sign in first.')) }))],
+/** The generator has not answered yet. */
+export const Fetching: Story = {
+  loaders: [offlineSession(() => ({ generator: pendingGenerator, timeoutMs: 600_000 }))],
   play: async ({ canvasElement }) => {
-    await expect(await within(canvasElement).findByText('Token error')).toBeVisible();
+    await expect(await within(canvasElement).findByText('Token fetching')).toBeVisible();
+  },
+};
+
+/**
+ * The endpoint refused (401), then lets the user in: the error's message and code, and "Try
+ * again" fetches a new token — the interaction test of the retry.
+ */
+export const Failed: Story = {
+  loaders: [
+    async () => {
+      const endpoint = { refusing: true };
+      const generator = localEndpoint(() => (endpoint.refusing ? endpointError(401, 'unauthorized', 'Sign in first.') : undefined));
+      return { endpoint, ...(await offlineSession(() => ({ generator }))()) };
+    },
+  ],
+  play: async ({ canvasElement, loaded, step }) => {
+    const canvas = within(canvasElement);
+    const view = canvas.getByRole('region', { name: 'Token status' });
+    await step('refused: message, code and retry', async () => {
+      await expect(await canvas.findByText('Token error')).toBeVisible();
+      await expect(view).toHaveTextContent('Sign in first.');
+      await expect(view).toHaveTextContent('http 401');
+    });
+    await step('signed in: try again', async () => {
+      (loaded.endpoint as { refusing: boolean }).refusing = false;
+      await userEvent.click(canvas.getByRole('button', { name: 'Try again' }));
+      await waitFor(() => expect(view).toHaveAttribute('data-status', 'ready'));
+    });
+  },
+};
+
+/** A token source nobody has asked for a token yet (passed as `source`, outside any session). */
+export const Idle: Story = {
+  ...snippet(TokenStatusOfSource, ofSourceSource),
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('status')).toHaveTextContent('Token idle');
   },
 };
 

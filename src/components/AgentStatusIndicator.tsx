@@ -1,16 +1,21 @@
 import type { AgentState } from '@livekit/components-react';
 import * as React from 'react';
 import { useAgentStatus } from '../hooks/useAgentStatus.js';
+import { useSessionState } from '../hooks/useSessionState.js';
 import { classNames } from './classNames.js';
 
 /** Props of {@link AgentStatusIndicator}. */
 export interface AgentStatusIndicatorProps extends Omit<React.HTMLAttributes<HTMLDivElement>, 'children'> {
-  /** Text per agent state. @defaultValue English sentences such as `Agent is listening` */
+  /**
+   * Text per agent state; `disconnected` (no session, or the session ended) shows nothing unless
+   * given here.
+   * @defaultValue English sentences, such as "Waiting for the agent…" and "Agent is listening"
+   */
   labels?: Partial<Record<AgentState, string>>;
 }
 
 const DEFAULT_LABELS: Record<AgentState, string> = {
-  disconnected: 'No agent',
+  disconnected: '',
   connecting: 'Waiting for the agent…',
   'pre-connect-buffering': 'Listening — the agent is joining…',
   initializing: 'The agent is getting ready…',
@@ -23,21 +28,26 @@ const DEFAULT_LABELS: Record<AgentState, string> = {
 
 /**
  * The session's agent state as a live region (announced to screen readers when it changes),
- * with the failure reasons when it failed. Unstyled: class `lk-ctr-agent-status`, `data-state`.
+ * with the failure reasons when it failed. While `start()` runs it says it is waiting for the
+ * agent; without a session it is empty. Unstyled: class `lk-ctr-agent-status`, `data-state`.
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider generator={generator} roomName="support" agentName="helper" freshRoomPerSession>
+ * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="support" agentName="helper" freshRoomPerSession>
  *   <AgentStatusIndicator />
  * </CustomTokenSessionProvider>
  * ```
  */
 export function AgentStatusIndicator({ labels, className, ...rest }: AgentStatusIndicatorProps) {
-  const { state, failureReasons } = useAgentStatus();
+  const { state: agentState, failureReasons } = useAgentStatus();
+  const { isStarting } = useSessionState();
+  // Before the room connects LiveKit reports no agent; the session is on its way to one.
+  const state: AgentState = agentState === 'disconnected' && isStarting ? 'connecting' : agentState;
+  const label = labels?.[state] ?? DEFAULT_LABELS[state];
   return (
     <div role="status" aria-live="polite" {...rest} className={classNames('lk-ctr-agent-status', className)} data-state={state}>
-      <span className="lk-ctr-agent-status-dot" aria-hidden="true" />
-      <span className="lk-ctr-agent-status-label">{labels?.[state] ?? DEFAULT_LABELS[state]}</span>
+      {label !== '' && <span className="lk-ctr-agent-status-dot" aria-hidden="true" />}
+      {label !== '' && <span className="lk-ctr-agent-status-label">{label}</span>}
       {failureReasons.length > 0 && <span className="lk-ctr-agent-status-reasons">{failureReasons.join(' ')}</span>}
     </div>
   );

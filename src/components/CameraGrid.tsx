@@ -1,55 +1,62 @@
-import { VideoTrack, isTrackReference } from '@livekit/components-react';
+import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
 import * as React from 'react';
 import { useCameraTracks, type UseCameraTracksOptions } from '../hooks/useCameraTracks.js';
+import { CameraTile } from './CameraTile.js';
 import { classNames } from './classNames.js';
 
 /** Props of {@link CameraGrid}. */
 export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTMLAttributes<HTMLUListElement>, 'children'> {
-  /** Accessible name of the grid. @defaultValue `Cameras` */
+  /** Accessible name of the grid. @defaultValue "Cameras" */
   label?: string;
   /** Shown when there is no camera to show (e.g. while disconnected). @defaultValue nothing */
   empty?: React.ReactNode;
+  /** Put the agent's tile first, across the grid's full width, the others below it. @defaultValue false */
+  emphasizeAgent?: boolean;
 }
 
 /**
  * A tile per camera of the session — local, remote and agent — each with LiveKit's `VideoTrack`
  * and the participant's name, or a placeholder with their initial when they have no camera.
- * Unstyled: classes `lk-ctr-camera-grid`, `lk-ctr-camera-tile` (`data-placeholder`, `data-local`).
+ *
+ * The tiles fill the width they are given in a near-square arrangement (1 tile: one column;
+ * 2–4: two; 5–9: three; 10–16: four), fewer columns where tiles would be narrower than
+ * `--lk-ctr-tile-min`. Unstyled without the package's stylesheet: classes `lk-ctr-camera-grid`,
+ * `lk-ctr-camera-tile` (`data-placeholder`, `data-local`, `data-agent`, `data-emphasized`), and the
+ * column count in the `--lk-ctr-columns` custom property.
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider generator={generator} roomName="standup" camera>
- *   <CameraGrid onlySubscribed empty={<p>Nobody has a camera on yet.</p>} />
+ * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup" camera>
+ *   <CameraGrid emphasizeAgent empty={<p>Nobody has a camera on yet.</p>} />
  * </CustomTokenSessionProvider>
  * ```
  */
-export function CameraGrid({ onlySubscribed, placeholders, label = 'Cameras', empty, className, ...rest }: CameraGridProps) {
+export function CameraGrid({ onlySubscribed, placeholders, label = 'Cameras', empty, emphasizeAgent = false, className, style, ...rest }: CameraGridProps) {
   const tracks = useCameraTracks({ onlySubscribed, placeholders });
-  if (tracks.length === 0) return <>{empty}</>;
+  const ordered = React.useMemo(() => (emphasizeAgent ? agentFirst(tracks) : tracks), [tracks, emphasizeAgent]);
+  if (ordered.length === 0) return <>{empty}</>;
+  const spotlight = emphasizeAgent && ordered[0]?.participant.isAgent === true;
+  const columns = spotlight ? Math.max(3, columnsFor(ordered.length - 1)) : columnsFor(ordered.length);
   return (
-    <ul aria-label={label} {...rest} className={classNames('lk-ctr-camera-grid', className)}>
-      {tracks.map((track) => {
-        const { participant } = track;
-        const name = participant.name || participant.identity;
-        const hasVideo = isTrackReference(track);
-        return (
-          <li
-            key={`${participant.identity}:${track.source}`}
-            className="lk-ctr-camera-tile"
-            data-placeholder={hasVideo ? undefined : ''}
-            data-local={participant.isLocal ? '' : undefined}
-          >
-            {hasVideo ? (
-              <VideoTrack trackRef={track} className="lk-ctr-camera-video" aria-label={`${name}'s camera`} />
-            ) : (
-              <div className="lk-ctr-camera-placeholder" aria-hidden="true">
-                {name.slice(0, 1).toUpperCase()}
-              </div>
-            )}
-            <span className="lk-ctr-camera-name">{participant.isLocal ? `${name} (you)` : name}</span>
-          </li>
-        );
-      })}
+    <ul
+      aria-label={label}
+      {...rest}
+      className={classNames('lk-ctr-camera-grid', className)}
+      style={{ ...style, '--lk-ctr-columns': columns } as React.CSSProperties}
+    >
+      {ordered.map((track, index) => (
+        <CameraTile key={`${track.participant.identity}:${track.source}`} track={track} emphasized={spotlight && index === 0} />
+      ))}
     </ul>
   );
+}
+
+/** The smallest square arrangement that holds `count` tiles. */
+function columnsFor(count: number): number {
+  return Math.max(1, Math.ceil(Math.sqrt(count)));
+}
+
+function agentFirst(tracks: readonly TrackReferenceOrPlaceholder[]): readonly TrackReferenceOrPlaceholder[] {
+  const index = tracks.findIndex((track) => track.participant.isAgent);
+  return index <= 0 ? tracks : [tracks[index]!, ...tracks.slice(0, index), ...tracks.slice(index + 1)];
 }

@@ -7,24 +7,28 @@ export type ConnectButtonState = 'disconnected' | 'connecting' | 'connected' | '
 
 /** Props of {@link ConnectButton}. */
 export interface ConnectButtonProps extends Omit<React.ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'children'> {
-  /** Text per state. @defaultValue `Connect`, `Connecting…`, `Disconnect`, `Disconnecting…` */
+  /**
+   * Text per state. While connecting the button cancels, so its text says so.
+   * @defaultValue { disconnected: 'Connect', connecting: 'Cancel connecting', connected: 'Disconnect', disconnecting: 'Disconnecting…' }
+   */
   labels?: Partial<Record<ConnectButtonState, string>>;
 }
 
 const DEFAULT_LABELS: Record<ConnectButtonState, string> = {
   disconnected: 'Connect',
-  connecting: 'Connecting…',
+  connecting: 'Cancel connecting',
   connected: 'Disconnect',
   disconnecting: 'Disconnecting…',
 };
 
 /**
- * Connects and disconnects the session. While connecting, a click cancels; while disconnecting
- * it is disabled. Unstyled: class `lk-ctr-connect-button`, `data-state` and `aria-busy` for state.
+ * Connects and disconnects the session. While connecting it is busy (`aria-busy`) and a click
+ * cancels — its default text, "Cancel connecting", says so; while disconnecting it is disabled.
+ * Unstyled: class `lk-ctr-connect-button`, `data-state` and `aria-busy` for state.
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider generator={generator} roomName="standup">
+ * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
  *   <ConnectButton labels={{ disconnected: 'Join call', connected: 'Leave' }} />
  * </CustomTokenSessionProvider>
  * ```
@@ -32,7 +36,6 @@ const DEFAULT_LABELS: Record<ConnectButtonState, string> = {
 export function ConnectButton({ labels, className, disabled, ...rest }: ConnectButtonProps) {
   const { isConnected, isStarting, isEnding, start, end } = useSessionState();
   const state: ConnectButtonState = isEnding ? 'disconnecting' : isStarting ? 'connecting' : isConnected ? 'connected' : 'disconnected';
-  const label = labels?.[state] ?? DEFAULT_LABELS[state];
   return (
     <button
       type="button"
@@ -43,7 +46,7 @@ export function ConnectButton({ labels, className, disabled, ...rest }: ConnectB
       disabled={disabled || state === 'disconnecting'}
       onClick={state === 'disconnected' ? start : end}
     >
-      {label}
+      {labels?.[state] ?? DEFAULT_LABELS[state]}
     </button>
   );
 }

@@ -1,14 +1,22 @@
 import * as React from 'react';
-import type { CustomTokenErrorCode } from '../core/errors.js';
+import type { CustomTokenError, CustomTokenErrorCode } from '../core/errors.js';
 import { useSessionState } from '../hooks/useSessionState.js';
+import { canRetry } from './canRetry.js';
 import { classNames } from './classNames.js';
+import { useReturnFocus } from './useReturnFocus.js';
 
 /** Props of {@link ErrorNotice}. */
 export interface ErrorNoticeProps extends Omit<React.HTMLAttributes<HTMLDivElement>, 'children'> {
   /** Headline per error code. @defaultValue an English headline per code */
   titles?: Partial<Record<CustomTokenErrorCode, string>>;
-  /** The retry button's text. @defaultValue `Try again` */
+  /** The retry button's text. @defaultValue "Try again" */
   retryLabel?: string;
+  /**
+   * What to offer where retrying cannot help (HTTP 4xx such as 401 and 403, a `mismatch`): a
+   * "Sign in" link, say. A function receives the error.
+   * @defaultValue nothing
+   */
+  action?: React.ReactNode | ((error: CustomTokenError) => React.ReactNode);
 }
 
 const TITLES: Record<CustomTokenErrorCode, string> = {
@@ -27,26 +35,46 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
 };
 
 /**
- * The session's error, if any, as an alert with a retry button (which restarts the session).
- * Renders nothing without an error. Unstyled: class `lk-ctr-error-notice`, `data-code`.
+ * The session's error, if any, as an alert (announced when it appears). Where starting again
+ * may help it offers a retry button, which restarts the session; where it cannot (the app
+ * refused the user, the token is for another room) it shows the app's `action` instead. When
+ * the notice goes away with the focus in it, the focus returns where it was before the error,
+ * or to the next control. Renders nothing without an error. Unstyled without the package's
+ * stylesheet: class `lk-ctr-error-notice`, `data-code`.
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider generator={generator} roomName="standup">
- *   <ErrorNotice retryLabel="Reconnect" />
+ * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
+ *   <ErrorNotice action={<a href="/sign-in">Sign in</a>} />
  * </CustomTokenSessionProvider>
  * ```
  */
-export function ErrorNotice({ titles, retryLabel = 'Try again', className, ...rest }: ErrorNoticeProps) {
-  const { error, isStarting, restart } = useSessionState();
+export function ErrorNotice({ titles, retryLabel = 'Try again', action, className, ...rest }: ErrorNoticeProps) {
+  const { error } = useSessionState();
   if (!error) return null;
+  return <Notice {...rest} error={error} titles={titles} retryLabel={retryLabel} action={action} className={className} />;
+}
+
+interface NoticeProps extends Omit<ErrorNoticeProps, 'retryLabel'> {
+  error: CustomTokenError;
+  retryLabel: string;
+}
+
+function Notice({ error, titles, retryLabel, action, className, ...rest }: NoticeProps) {
+  const { isStarting, restart } = useSessionState();
+  const ref = React.useRef<HTMLDivElement>(null);
+  useReturnFocus(ref);
   return (
-    <div role="alert" {...rest} className={classNames('lk-ctr-error-notice', className)} data-code={error.code}>
+    <div role="alert" ref={ref} {...rest} className={classNames('lk-ctr-error-notice', className)} data-code={error.code}>
       <p className="lk-ctr-error-notice-title">{titles?.[error.code] ?? TITLES[error.code]}</p>
       <p className="lk-ctr-error-notice-message">{error.message}</p>
-      <button type="button" className="lk-ctr-error-notice-retry" onClick={restart} disabled={isStarting}>
-        {retryLabel}
-      </button>
+      {canRetry(error) ? (
+        <button type="button" className="lk-ctr-error-notice-retry" aria-disabled={isStarting} onClick={isStarting ? undefined : restart}>
+          {retryLabel}
+        </button>
+      ) : (
+        typeof action === 'function' ? action(error) : action
+      )}
     </div>
   );
 }

@@ -1,36 +1,47 @@
 import * as React from 'react';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import type { CustomTokenError } from '../core/errors.js';
 import type { TokenGrants } from '../core/types.js';
 import { useTokenStatus } from '../hooks/useTokenStatus.js';
 import { classNames } from './classNames.js';
 
 /** Props of {@link TokenStatusView}. */
 export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElement>, 'children'> {
-  /** The source to show. @defaultValue the session's, inside `<CustomTokenSessionProvider>` */
+  /** The source to show. @defaultValue the session's, inside CustomTokenSessionProvider */
   source?: CustomTokenSource;
+  /** The text of the button that fetches again after an error. @defaultValue "Try again" */
+  retryLabel?: string;
 }
 
 /**
- * The session's token: status, identity, room, the grants it gives and a countdown to expiry.
+ * The session's token: status, identity, room, the grants it gives and a countdown to expiry;
+ * after a failed fetch, the error's message and code and a button that fetches again.
  * The countdown appears only after mount, so server and client render the same HTML.
- * Unstyled: class `lk-ctr-token-status`, `data-status`.
+ * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider generator={generator} roomName="standup">
+ * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
  *   <TokenStatusView />
  * </CustomTokenSessionProvider>
  * ```
  */
-export function TokenStatusView({ source, className, ...rest }: TokenStatusViewProps) {
-  const { status, identity, room, grants, expiresAt } = useTokenStatus(source);
+export function TokenStatusView({ source, retryLabel = 'Try again', className, ...rest }: TokenStatusViewProps) {
+  const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
   return (
     <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
       <p role="status" aria-live="polite" className="lk-ctr-token-status-state">
         {`Token ${status}`}
       </p>
+      {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
       <dl>
+        {status === 'error' && error && (
+          <>
+            <dt>Code</dt>
+            <dd>{describeCode(error)}</dd>
+          </>
+        )}
         <dt>Identity</dt>
         <dd>{identity ?? '—'}</dd>
         <dt>Room</dt>
@@ -42,8 +53,18 @@ export function TokenStatusView({ source, className, ...rest }: TokenStatusViewP
           {expiresAt === null || now === null ? '—' : <time dateTime={new Date(expiresAt).toISOString()}>{formatRemaining(expiresAt - now)}</time>}
         </dd>
       </dl>
+      {status === 'error' && (
+        <button type="button" className="lk-ctr-token-status-retry" onClick={() => void refresh()}>
+          {retryLabel}
+        </button>
+      )}
     </section>
   );
+}
+
+/** The error's code, with its HTTP status or LiveKit reason where it has one: `http 401`. */
+function describeCode({ code, status, reason }: CustomTokenError): string {
+  return [code, status ?? reason].filter((part) => part !== undefined).join(' ');
 }
 
 /** The current time, ticking every second while `ticking`; `null` before mount (and on the server). */

@@ -1,11 +1,8 @@
 import * as React from 'react';
-import { createEndpointGenerator, CustomTokenSessionProvider } from '../../src/index';
-import { CallScreen } from './CallScreen';
+import { useTokenStatus } from '../../src/index';
+import { CallPage } from '../snippets/CallPage';
 import { StartTheServer } from './StartTheServer';
 import { useLocalServerStatus } from './useLocalServerStatus';
-
-/** The package's real endpoint generator, against the token endpoint Storybook's dev server mounts. */
-const generator = createEndpointGenerator('/api/livekit-token');
 
 interface JoinChoice {
   roomName: string;
@@ -13,68 +10,86 @@ interface JoinChoice {
   agentName: string | undefined;
 }
 
+/** The room of an invite link (`?room=…`), which the second tab joins as it is. */
+const invitedRoom = () => new URLSearchParams(window.location.search).get('room');
+
 /**
  * A complete small app against the local LiveKit server: pick a room, a name and an agent, join
- * with your camera, see the agent and watch the token. Tokens come from `createTokenHandler`
- * (dev keys) through `createEndpointGenerator` — the path a real app takes.
+ * with your camera, see the agent and watch the token. It runs the Examples' `CallPage` as it is:
+ * tokens come from `createTokenHandler` (dev keys) at `/api/livekit-token` — the path a real app
+ * takes. An agent gets a fresh room per session; the invite link brings a second tab into it.
  */
 export function Playground() {
   const [status, recheck] = useLocalServerStatus();
   const [choice, setChoice] = React.useState<JoinChoice | null>(null);
   if (status.kind !== 'ready') return <StartTheServer status={status} onRetry={recheck} />;
-  if (!choice) return <JoinForm agentName={status.agentName} onJoin={setChoice} />;
+  if (!choice) return <JoinForm agentName={status.agentName} invitedTo={invitedRoom()} onJoin={setChoice} />;
   return (
-    <CustomTokenSessionProvider
-      generator={generator}
-      roomName={choice.roomName}
-      participantName={choice.participantName}
-      agentName={choice.agentName}
-      freshRoomPerSession={choice.agentName !== undefined}
-      camera
-      connect
-    >
-      <CallScreen
-        title={choice.agentName ? `${choice.roomName} · with ${choice.agentName}` : choice.roomName}
-        withAgent={choice.agentName !== undefined}
-        actions={
-          <button type="button" className="story-button story-button-quiet" onClick={() => setChoice(null)}>
-            Change room
-          </button>
-        }
-      />
-    </CustomTokenSessionProvider>
+    <CallPage roomName={choice.roomName} participantName={choice.participantName} agentName={choice.agentName} connect>
+      <InviteLink />
+      <button type="button" className="story-button story-button-quiet" onClick={() => setChoice(null)}>
+        Change room
+      </button>
+    </CallPage>
   );
 }
 
-function JoinForm({ agentName, onJoin }: { agentName: string; onJoin: (choice: JoinChoice) => void }) {
+/** A link to this story that joins the session's room as it is — the agent's fresh room included. */
+function InviteLink() {
+  const { room } = useTokenStatus();
+  if (!room) return null;
+  const url = new URL(window.location.href);
+  url.searchParams.set('room', room);
+  return (
+    <a className="story-invite" href={url.href} target="_blank" rel="noreferrer">
+      Invite a second person (new tab)
+    </a>
+  );
+}
+
+interface JoinFormProps {
+  agentName: string;
+  invitedTo: string | null;
+  onJoin: (choice: JoinChoice) => void;
+}
+
+function JoinForm({ agentName, invitedTo, onJoin }: JoinFormProps) {
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const agent = String(form.get('agent'));
+    const agent = String(form.get('agent') ?? '');
     onJoin({ roomName: String(form.get('room')), participantName: String(form.get('name')), agentName: agent === '' ? undefined : agent });
   };
   return (
-    <form className="story-join" onSubmit={onSubmit}>
-      <h2>Join a room on the local LiveKit server</h2>
-      <label>
-        Room
-        <input name="room" defaultValue="playground" required maxLength={256} />
-      </label>
-      <label>
-        Your name
-        <input name="name" defaultValue="Ada" required maxLength={256} />
-      </label>
-      <label>
-        Agent
-        <select name="agent" defaultValue={agentName}>
-          <option value="">No agent — a video room</option>
-          <option value={agentName}>{agentName} (the test agent worker; a fresh room per session)</option>
-        </select>
-      </label>
-      <button type="submit" className="story-button">
-        Join with camera
-      </button>
-      <p className="story-hint">Open this story in a second tab to see two people in the same room.</p>
-    </form>
+    <main className="story-join-page">
+      <form className="story-join" onSubmit={onSubmit} aria-labelledby="join-title">
+        <h1 id="join-title">{invitedTo ? `Join ${invitedTo}` : 'Join a room on the local LiveKit server'}</h1>
+        <label>
+          Room
+          <input name="room" defaultValue={invitedTo ?? 'playground'} readOnly={invitedTo !== null} required maxLength={256} />
+        </label>
+        <label>
+          Your name
+          <input name="name" defaultValue={invitedTo ? 'Grace' : 'Ada'} required maxLength={256} />
+        </label>
+        {invitedTo === null && (
+          <label>
+            Agent
+            <select name="agent" defaultValue={agentName}>
+              <option value="">No agent — a video room</option>
+              <option value={agentName}>{agentName} (the test agent worker; a fresh room per session)</option>
+            </select>
+          </label>
+        )}
+        <button type="submit" className="story-button">
+          Join with camera
+        </button>
+        <p className="story-hint">
+          {invitedTo
+            ? 'You join the room as it is: whoever is in it — the agent too — is already there.'
+            : 'Two people in one room: join, then open "Invite a second person" in a second tab. (Without an agent, a second tab joining the same room name works too.)'}
+        </p>
+      </form>
+    </main>
   );
 }

@@ -2,13 +2,19 @@ import type { LocalServerStatus } from './useLocalServerStatus';
 
 /** How to get the live stories running, for a status that is not `ready`. */
 export function StartTheServer({ status, onRetry }: { status: LocalServerStatus; onRetry: () => void }) {
-  if (status.kind === 'checking') return <p className="story-notice">Looking for the local LiveKit server…</p>;
+  if (status.kind === 'checking') {
+    return (
+      <main className="story-notice">
+        <p>Looking for the local LiveKit server…</p>
+      </main>
+    );
+  }
   return (
-    <section className="story-notice" aria-label="Start the local LiveKit server">
-      <h3>{status.kind === 'static-build' ? 'This story needs the dev server' : 'The local LiveKit server is not running'}</h3>
+    <main className="story-notice" aria-labelledby="start-title">
+      <h1 id="start-title">{status.kind === 'static-build' ? 'This story needs the dev server' : 'The local LiveKit server is not running'}</h1>
       <p>
         {status.kind === 'static-build'
-          ? 'The static Storybook has no token endpoint. Run it from a clone of the package:'
+          ? 'This Storybook has no token endpoint. Run it from a clone of the package:'
           : 'Nothing answers on http://127.0.0.1:7880. Build the server once (needs Go), then start everything:'}
       </p>
       <pre>
@@ -19,6 +25,6 @@ export function StartTheServer({ status, onRetry }: { status: LocalServerStatus;
           Check again
         </button>
       )}
-    </section>
+    </main>
   );
 }

@@ -1,27 +1,33 @@
 import * as React from 'react';
 
-/** Whether the live stories can run: the dev token endpoint and the local LiveKit server. */
+/** Whether the live stories can run: the token endpoint beside Storybook and the local LiveKit server. */
 export type LocalServerStatus =
   | { kind: 'checking' }
   | { kind: 'static-build' }
   | { kind: 'livekit-down' }
   | { kind: 'ready'; agentName: string };
 
+/** Where the server beside Storybook answers whether LiveKit is up (`.storybook/tokenEndpointPlugin.ts`). */
+export const STATUS_PATH = '/api/livekit-status';
+
 /**
- * Asks Storybook's dev server (`GET /api/livekit-status`, mounted by `.storybook/tokenEndpointPlugin.ts`)
- * whether the local LiveKit server answers. The static build has no endpoint, so it asks nothing.
+ * Asks the server Storybook runs on (`GET /api/livekit-status`: `npm start`'s dev server, or the
+ * live test's) whether the local LiveKit server answers. A plain static host has no such
+ * endpoint (404): then the story says how to run it.
  */
 export function useLocalServerStatus(): [LocalServerStatus, () => void] {
-  const [status, setStatus] = React.useState<LocalServerStatus>(import.meta.env.DEV ? { kind: 'checking' } : { kind: 'static-build' });
+  const [status, setStatus] = React.useState<LocalServerStatus>({ kind: 'checking' });
   const [attempt, setAttempt] = React.useState(0);
   React.useEffect(() => {
-    if (!import.meta.env.DEV) return;
     const controller = new AbortController();
     setStatus({ kind: 'checking' });
-    fetch('/api/livekit-status', { signal: controller.signal })
-      .then((response) => response.json() as Promise<{ livekit: boolean; agentName: string }>)
-      .then(({ livekit, agentName }) => setStatus(livekit ? { kind: 'ready', agentName } : { kind: 'livekit-down' }))
-      .catch(() => controller.signal.aborted || setStatus({ kind: 'livekit-down' }));
+    fetch(STATUS_PATH, { signal: controller.signal })
+      .then(async (response) => {
+        if (!response.ok) return setStatus({ kind: 'static-build' });
+        const { livekit, agentName } = (await response.json()) as { livekit: boolean; agentName: string };
+        setStatus(livekit ? { kind: 'ready', agentName } : { kind: 'livekit-down' });
+      })
+      .catch(() => controller.signal.aborted || setStatus({ kind: 'static-build' }));
     return () => controller.abort();
   }, [attempt]);
   return [status, React.useCallback(() => setAttempt((count) => count + 1), [])];

@@ -40,7 +40,7 @@ describe('AgentStatusIndicator', () => {
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <AgentStatusIndicator /> });
     const status = screen.getByRole('status');
     expect(status.getAttribute('aria-live')).toBe('polite');
-    expect(status.textContent).toBe('No agent');
+    expect(status.textContent).toBe('');
 
     await settle(() => session().start());
     const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
@@ -15,10 +15,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Serves a folder (the static Storybook) on 127.0.0.1 at a free port. */
-export async function serveFolder(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** A handler for one path beside the files (the live test's token endpoint). */
+export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** Serves a folder (the static Storybook) on 127.0.0.1 at a free port, and `routes` by exact path. */
+export async function serveFolder(root: string, routes: Record<string, Route> = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    const route = routes[pathname];
+    if (route) return void route(req, res);
     const file = normalize(join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname));
     if (!file.startsWith(root)) return void res.writeHead(403).end();
     readFile(file).then(
@@ -29,6 +34,10 @@ export async function serveFolder(root: string): Promise<{ url: string; close: (
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type E2EBrowser } from '../e2e/harness/browser';
+import { checkAccessibility } from './checkAccessibility';
 import { renderEntry, type IndexEntry } from './renderEntry';
 import { serveFolder } from './staticServer';
 
@@ -55,11 +56,54 @@ describe('the static Storybook', () => {
   });
 
   it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
-    '%s renders without page errors, console errors or failed play functions',
+    '%s renders without page errors, console errors, failed play functions or serious accessibility violations',
     async (_label, entry) => {
       const page = await browser.newPage();
       try {
         expect(await renderEntry(page, server.url, entry)).toEqual([]);
+        if (entry.type === 'story') expect(await checkAccessibility(page, { wholePage: entry.title === 'Playground' })).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
+
+  it.concurrent.each(entries.filter((entry) => entry.type === 'docs' && entry.title !== 'Introduction').map((entry) => [entry.title, entry] as const))(
+    "%s docs: every story's code is a complete snippet — the provider and the package's imports",
+    async (_label, entry) => {
+      const page = await browser.newPage();
+      try {
+        expect(await renderEntry(page, server.url, entry)).toEqual([]);
+        const showCode = page.getByRole('button', { name: 'Show code' });
+        const stories = await showCode.count();
+        expect(stories).toBeGreaterThan(0);
+        for (let index = 0; index < stories; index++) await showCode.nth(0).click();
+        const snippets = await page.locator('.docs-story pre').allInnerTexts();
+        expect(snippets).toHaveLength(stories);
+        for (const snippet of snippets) {
+          expect(snippet).toMatch(/from 'livekit-custom-token-react';/);
+          expect(snippet).toMatch(/<CustomTokenSessionProvider\b|createCustomTokenSource\(/);
+          expect(snippet).not.toMatch(/\.\.\/|CallScreen|stories\//);
+        }
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
+
+  it.concurrent.each(entries.filter((entry) => entry.type === 'docs' && entry.title.startsWith('Components/')).map((entry) => [entry.title, entry] as const))(
+    '%s docs: a props table a reader can read — no controls, no docgen artefacts, a working first preview',
+    async (_label, entry) => {
+      const page = await browser.newPage();
+      try {
+        expect(await renderEntry(page, server.url, entry)).toEqual([]);
+        const table = page.locator('table.docblock-argstable').first();
+        const text = await table.innerText();
+        expect(text).not.toMatch(/ReactReactNode|Partial|`|@defaultValue|\$\$typeof|_owner/);
+        expect(await table.locator('thead').innerText()).not.toMatch(/Control/);
+        // The first preview shows the component doing its job: something visible in it.
+        const primary = page.locator('.docs-story').first();
+        expect((await primary.innerText()).trim()).not.toBe('');
       } finally {
         await page.context().close();
       }
@@ -70,10 +114,16 @@ describe('the static Storybook', () => {
 /** Where `STORYBOOK_SCREENSHOTS=<folder> npx vitest run -c test/storybook/vitest.config.ts -t screenshot` puts its PNGs. */
 const screenshotDir = process.env.STORYBOOK_SCREENSHOTS;
 const KEY_STORIES = [
-  'examples-call-screen--video-call',
-  'examples-call-screen--with-agent',
-  'examples-call-screen--before-joining',
+  'examples-call-page--video-call',
+  'examples-call-page--with-agent',
+  'examples-call-page--before-joining',
+  'components-cameragrid--one-camera',
+  'components-cameragrid--two-cameras',
+  'components-cameragrid--four-cameras',
   'components-cameragrid--twelve-cameras',
+  'components-cameragrid--with-agent',
+  'components-connectbutton--fetching-token',
+  'components-errornotice--http-503-unavailable',
   'components-errornotice--http-401-unauthorized',
   'components-tokenstatusview--about-to-expire',
   'components-agentstatusindicator--thinking',

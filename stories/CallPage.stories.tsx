@@ -1,0 +1,64 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, waitFor, within } from 'storybook/test';
+import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
+import { agent, cameras, together } from './fixtures/scenes';
+import { CallPage, type CallPageProps } from './snippets/CallPage';
+import callPageSource from './snippets/CallPage.tsx?raw';
+
+/**
+ * Every component together, offline: a call page an app could paste in — the same component the
+ * live Playground runs against the local LiveKit server.
+ */
+const meta = {
+  title: 'Examples/Call page',
+  component: CallPage,
+  decorators: [withOfflineSession],
+  parameters: { layout: 'fullscreen' },
+  render: (args) => <CallPage {...args} />,
+} satisfies Meta<typeof CallPage>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** The page's file, and how this story uses it, as the story's code. */
+const shown = (args: CallPageProps) => ({
+  args,
+  parameters: {
+    docs: {
+      source: {
+        language: 'tsx',
+        code: `${callPageSource.trimEnd()}\n\n// Used as:\n// <CallPage ${Object.entries(args)
+          .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+          .join(' ')} />\n`,
+      },
+    },
+  },
+});
+
+/** A video call with four people. */
+export const VideoCall: Story = {
+  ...shown({ roomName: 'standup', participantName: 'Hedy' }),
+  loaders: [offlineSession(() => ({ connect: true, scene: cameras(4) }))],
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(4));
+  },
+};
+
+/** Talking to an agent that has an avatar camera: its tile first, across the grid. */
+export const WithAgent: Story = {
+  ...shown({ roomName: 'support', participantName: 'Hedy', agentName: 'helper' }),
+  loaders: [
+    offlineSession(() => ({
+      agentConnectTimeoutMs: 600_000,
+      connect: true,
+      scene: together(cameras(1), agent('listening', { camera: true, cycle: ['listening', 'thinking', 'speaking'] })),
+    })),
+  ],
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(2), { timeout: 5_000 });
+    await expect(within(canvasElement).getAllByRole('listitem')[0]).toHaveAttribute('data-emphasized');
+  },
+};
+
+/** Before connecting. */
+export const BeforeJoining: Story = { ...shown({ roomName: 'standup', participantName: 'Hedy' }), loaders: [offlineSession()] };

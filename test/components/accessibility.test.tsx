@@ -1,0 +1,178 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ConnectionError, ConnectionState, ParticipantKind, Room, RoomEvent } from 'livekit-client';
+import { describe, expect, it, vi } from 'vitest';
+import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
+import { CameraGrid } from '../../src/components/CameraGrid';
+import { ConnectButton } from '../../src/components/ConnectButton';
+import { ErrorNotice } from '../../src/components/ErrorNotice';
+import { TokenStatusView } from '../../src/components/TokenStatusView';
+import { CustomTokenError } from '../../src/core/errors';
+import { joinRemote, publishCamera, roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { renderSession, settle } from '../providers/render';
+
+const quiet = { microphone: false } as const;
+
+describe('ConnectButton while connecting', () => {
+  it('is named "Cancel connecting", and a click cancels', async () => {
+    const room = new Room();
+    // The token is in hand; LiveKit's connection never completes until cancelled.
+    vi.spyOn(room, 'connect').mockImplementation(async () => {
+      room['setAndEmitConnectionState'](ConnectionState.Connecting);
+      await new Promise((resolve) => room.once(RoomEvent.Disconnected, resolve));
+      throw ConnectionError.cancelled('Client initiated disconnect');
+    });
+    renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <ConnectButton /> });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    const button = await screen.findByRole('button', { name: 'Cancel connecting' });
+    expect(button.getAttribute('aria-busy')).toBe('true');
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+
+    fireEvent.click(button);
+    await screen.findByRole('button', { name: 'Connect' });
+    expect(room.state).toBe('disconnected');
+  });
+});
+
+describe('AgentStatusIndicator around a session', () => {
+  it('says nothing before a session, waits for the agent while starting, and says nothing after the end', async () => {
+    const { room } = roomWithoutServer();
+    const generator = tokenGenerator();
+    let release: () => void = () => {};
+    generator.mockImplementationOnce(async (request, context) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return tokenGenerator()(request, context);
+    });
+    const { session } = renderSession(
+      { generator, room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 600_000, ...quiet },
+      { children: <AgentStatusIndicator /> },
+    );
+    const status = screen.getByRole('status');
+    expect(status.textContent).toBe('');
+
+    act(() => void session().start());
+    await waitFor(() => expect(status.textContent).toBe('Waiting for the agent…'));
+    expect(status.getAttribute('data-state')).toBe('connecting');
+
+    release();
+    const agent = joinRemote(room, 'agent-AJ_Dw47d7ChZryK', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await waitFor(() => expect(status.textContent).toBe('Agent is listening'));
+    void agent;
+
+    await settle(() => session().end());
+    expect(status.textContent).toBe('');
+  });
+});
+
+describe('CameraGrid layout', () => {
+  it('labels an agent tile with its name, else "Agent" — never its identity', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    publishCamera(room, joinRemote(room, 'agent-AJ_Dw47d7ChZryK', { kind: ParticipantKind.AGENT }));
+    publishCamera(room, joinRemote(room, 'agent-Zq1', { kind: ParticipantKind.AGENT, name: 'Avatar' }));
+
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    await waitFor(() => expect(within(grid).getAllByRole('listitem')).toHaveLength(3));
+    expect(grid.textContent).not.toContain('agent-AJ_Dw47d7ChZryK');
+    expect(within(grid).getByText('Agent').closest('li')?.hasAttribute('data-agent')).toBe(true);
+    expect(within(grid).getByText('Avatar')).toBeTruthy();
+  });
+
+  it.each([
+    [1, 1],
+    [2, 2],
+    [4, 2],
+    [12, 4],
+  ])('lays %i tiles out in %i columns', async (count, columns) => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    for (let index = 0; index < count - 1; index++) joinRemote(room, `person-${index}`, { name: `Person ${index}` });
+
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    await waitFor(() => expect(within(grid).getAllByRole('listitem')).toHaveLength(count));
+    expect(grid.style.getPropertyValue('--lk-ctr-columns')).toBe(String(columns));
+  });
+
+  it('puts the agent first and marks its tile when asked to emphasise it', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid emphasizeAgent /> });
+    await settle(() => session().start());
+    joinRemote(room, 'bob', { name: 'Bob' });
+    publishCamera(room, joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, name: 'Helper' }));
+
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    await waitFor(() => expect(within(grid).getAllByRole('listitem')).toHaveLength(3));
+    const [first] = within(grid).getAllByRole('listitem');
+    expect(first?.textContent).toBe('Helper');
+    expect(first?.hasAttribute('data-emphasized')).toBe(true);
+  });
+});
+
+describe('TokenStatusView in error', () => {
+  it('shows the message, the code and a retry that fetches again', async () => {
+    const generator = tokenGenerator({ identity: 'alice' });
+    generator.mockRejectedValueOnce(Object.assign(new Error('Sign in first.'), { status: 401 }));
+    renderSession({ generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet }, { children: <TokenStatusView /> });
+
+    const view = screen.getByRole('region', { name: 'Token status' });
+    await waitFor(() => expect(view.getAttribute('data-status')).toBe('error'));
+    expect(view.textContent).toContain('Sign in first.');
+    expect(within(view).getByText('http 401')).toBeTruthy();
+
+    fireEvent.click(within(view).getByRole('button', { name: 'Try again' }));
+
+    await waitFor(() => expect(view.getAttribute('data-status')).toBe('ready'));
+    expect(within(view).getByText('alice')).toBeTruthy();
+  });
+});
+
+describe('ErrorNotice actions', () => {
+  const failWith = (error: Error) => {
+    const generator = tokenGenerator();
+    generator.mockRejectedValue(error);
+    return generator;
+  };
+
+  it.each([
+    ['HTTP 401', Object.assign(new Error('unauthorized'), { status: 401 })],
+    ['HTTP 403', Object.assign(new Error('forbidden'), { status: 403 })],
+    ['a token for another room', new CustomTokenError('mismatch', 'The token is for room "b", not "a".')],
+  ])('offers no retry for %s, and shows the action the app supplies', async (_label, error) => {
+    const { session } = renderSession(
+      { generator: failWith(error), room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      { children: <ErrorNotice action={<a href="/sign-in">Sign in</a>} /> },
+    );
+    await settle(() => session().start());
+    const alert = screen.getByRole('alert');
+    expect(within(alert).queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(within(alert).getByRole('link', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it('offers a retry for a failure that may pass, and then moves focus to the next control, not to <body>', async () => {
+    const generator = tokenGenerator();
+    generator.mockRejectedValueOnce(Object.assign(new Error('unavailable'), { status: 503 }));
+    const { session } = renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      {
+        children: (
+          <>
+            <ErrorNotice action={<a href="/sign-in">Sign in</a>} />
+            <ConnectButton />
+          </>
+        ),
+      },
+    );
+    await settle(() => session().start());
+    const retry = within(screen.getByRole('alert')).getByRole('button', { name: 'Try again' });
+    expect(within(screen.getByRole('alert')).queryByRole('link')).toBeNull();
+    retry.focus();
+
+    fireEvent.click(retry);
+
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Disconnect' }));
+  });
+});
