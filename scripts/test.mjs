@@ -20,6 +20,12 @@ const stages = [
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+  {
+    name: 'redis (limits on two handler instances sharing a real Redis)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/redis/vitest.config.ts'],
+    missing: missingRedis,
+  },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
   {
@@ -46,6 +52,13 @@ const stages = [
 function missingChromium() {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
+}
+
+/** Debian's redis-server, which the Redis stage starts itself on 127.0.0.1. */
+function missingRedis() {
+  const redis = process.env.REDIS_SERVER ?? 'redis-server';
+  const { error, status } = spawnSync(redis, ['--version'], { stdio: 'ignore' });
+  return !error && status === 0 ? null : `no ${redis} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */
