@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
+import { REDIS_SERVER, hasRedisServer } from './redis-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -56,9 +57,7 @@ function missingChromium() {
 
 /** Debian's redis-server, which the Redis stage starts itself on 127.0.0.1. */
 function missingRedis() {
-  const redis = process.env.REDIS_SERVER ?? 'redis-server';
-  const { error, status } = spawnSync(redis, ['--version'], { stdio: 'ignore' });
-  return !error && status === 0 ? null : `no ${redis} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+  return hasRedisServer() ? null : `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */
