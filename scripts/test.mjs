@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
+import { REDIS_SERVER, hasRedisServer } from './redis-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -20,6 +21,12 @@ const stages = [
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+  {
+    name: 'redis (limits on two handler instances sharing a real Redis)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/redis/vitest.config.ts'],
+    missing: missingRedis,
+  },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
   {
@@ -46,6 +53,11 @@ const stages = [
 function missingChromium() {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
+}
+
+/** Debian's redis-server, which the Redis stage starts itself on 127.0.0.1. */
+function missingRedis() {
+  return hasRedisServer() ? null : `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */
