@@ -11,31 +11,47 @@ export interface RunGeneratorOptions {
 /**
  * Calls the generator once with its own `AbortSignal`, and settles within `timeoutMs` even when
  * the generator ignores the signal. Every failure comes out as a {@link CustomTokenError}.
+ *
+ * The generator's signal is made when it first reads `context.signal` (an `AbortController` and
+ * its listener cost more than a cached token lookup): aborted by the cache engine's `signal` and
+ * on timeout.
  */
 export async function runGenerator(
   generator: TokenGenerator,
   request: TokenRequest,
   { signal, attempt, timeoutMs }: RunGeneratorOptions,
 ): Promise<unknown> {
-  const controller = new AbortController();
-  const abort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', abort, { once: true });
+  let controller: AbortController | undefined;
+  let timeoutError: CustomTokenError | undefined;
+  const abort = () => controller!.abort(signal.reason);
+  const context = {
+    attempt,
+    get signal(): AbortSignal {
+      if (!controller) {
+        controller = new AbortController();
+        if (timeoutError) controller.abort(timeoutError);
+        else if (signal.aborted) controller.abort(signal.reason);
+        else signal.addEventListener('abort', abort, { once: true });
+      }
+      return controller.signal;
+    },
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
-      controller.abort(error);
-      reject(error);
+      timeoutError = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
+      controller?.abort(timeoutError);
+      reject(timeoutError);
     }, timeoutMs);
   });
   try {
-    const call = Promise.resolve().then(() => generator(request, { signal: controller.signal, attempt }));
+    const call = Promise.resolve().then(() => generator(request, context));
     return await Promise.race([call, timedOut]);
   } catch (error) {
     throw toGeneratorError(error, signal);
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', abort);
+    if (controller) signal.removeEventListener('abort', abort);
   }
 }
 
