@@ -23,7 +23,7 @@ describe('idle refresh-ahead', () => {
       while (Date.now() - started < LIFETIMES * TTL_SECONDS * 1_000) {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         const [state, calls] = await Promise.all([app.state(), app.generatorCalls()]);
-        const latest = calls.findLast((call) => call.token);
+        const latest = [...calls].reverse().find((call) => call.token);
         const now = Date.now();
         if (!['ready', 'fetching'].includes(state?.token.status ?? '')) stale.push(`+${now - started} ms: status ${state?.token.status}`);
         if (!latest?.token || claims(latest.token).exp * 1_000 <= now) stale.push(`+${now - started} ms: the newest token has expired`);
