@@ -211,18 +211,19 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     const key = requestKey(request);
     return {
       queryKey: [QUERY_KEY_ROOT, this.#scope, key],
-      queryFn: async ({ signal }) => {
+      // `context.signal` is read only on the paths that need it (see runGenerator).
+      queryFn: async (context) => {
         const attempt = (this.#tokens.peek(key)?.state.fetchFailureCount ?? 0) + 1;
         this.#generatorCalls += 1;
         this.#emit({ type: 'fetch', request, attempt });
         try {
-          const raw = await runGenerator(this.#generator, request, { signal, attempt, timeoutMs: config.timeoutMs });
+          const raw = await runGenerator(this.#generator, request, { upstream: context, attempt, timeoutMs: config.timeoutMs });
           const token = validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs });
           this.#emit({ type: 'success', request, token });
           return token;
         } catch (cause) {
-          const error = toGeneratorError(cause, signal);
-          const willRetry = error.retryable && attempt <= config.retries && !signal.aborted;
+          const error = toGeneratorError(cause, context.signal);
+          const willRetry = error.retryable && attempt <= config.retries && !context.signal.aborted;
           this.#emit({ type: 'error', request, error, willRetry });
           throw error;
         }
