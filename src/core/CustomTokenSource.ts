@@ -145,7 +145,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   async #fetch(options: TokenFetchOptions, force: boolean): Promise<TokenSourceResponseObject> {
     const request = normalizeOptions(options);
-    const query = this.#makeCurrent(request);
+    const queryOptions = this.#queryOptions(request);
+    const query = this.#makeCurrent(request, queryOptions);
     if (force) query.invalidate();
     const cached = query.state.data;
     if (cached && isTokenReusable(query.state, Date.now())) {
@@ -153,7 +154,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       return toResponse(cached);
     }
     try {
-      return toResponse(await query.fetch(this.#queryOptions(request)));
+      return toResponse(await query.fetch(queryOptions));
     } catch (error) {
       throw isCancelledError(error)
         ? new CustomTokenError('aborted', 'The token fetch was aborted (newer options, unmount or cancel()).', { cause: error })
@@ -188,10 +189,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * Makes `request` the current one: its query is used and pinned, a fetch still running for the
    * previous options is aborted, and the cache is trimmed to its bound.
    */
-  #makeCurrent(request: TokenRequest): TokenQuery {
-    const key = requestKey(request);
+  #makeCurrent(request: TokenRequest, queryOptions = this.#queryOptions(request)): TokenQuery {
+    const key = queryOptions.queryKey[2] as string;
     const previous = this.#current;
-    const query = this.#tokens.use(key, this.#queryOptions(request));
+    const query = this.#tokens.use(key, queryOptions);
     if (previous?.key === key && previous.query === query) return query;
     this.#current = { request, key, query };
     this.#tokens.pin(key, 1);
@@ -210,18 +211,19 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     const key = requestKey(request);
     return {
       queryKey: [QUERY_KEY_ROOT, this.#scope, key],
-      queryFn: async ({ signal }) => {
+      // `context.signal` is read only on the paths that need it (see runGenerator).
+      queryFn: async (context) => {
         const attempt = (this.#tokens.peek(key)?.state.fetchFailureCount ?? 0) + 1;
         this.#generatorCalls += 1;
         this.#emit({ type: 'fetch', request, attempt });
         try {
-          const raw = await runGenerator(this.#generator, request, { signal, attempt, timeoutMs: config.timeoutMs });
+          const raw = await runGenerator(this.#generator, request, { upstream: context, attempt, timeoutMs: config.timeoutMs });
           const token = validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs });
           this.#emit({ type: 'success', request, token });
           return token;
         } catch (cause) {
-          const error = toGeneratorError(cause, signal);
-          const willRetry = error.retryable && attempt <= config.retries && !signal.aborted;
+          const error = toGeneratorError(cause, context.signal);
+          const willRetry = error.retryable && attempt <= config.retries && !context.signal.aborted;
           this.#emit({ type: 'error', request, error, willRetry });
           throw error;
         }

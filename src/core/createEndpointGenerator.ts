@@ -6,7 +6,13 @@ import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse
  *
  * @example
  * ```ts
- * const options: EndpointGeneratorOptions = { headers: () => ({ Authorization: `Bearer ${session.token}` }), credentials: 'include' };
+ * import { createEndpointGenerator, type EndpointGeneratorOptions } from 'livekit-custom-token-react';
+ *
+ * const options: EndpointGeneratorOptions = {
+ *   headers: () => ({ Authorization: `Bearer ${sessionStorage.getItem('id-token') ?? ''}` }),
+ *   credentials: 'include',
+ * };
+ * export const generator = createEndpointGenerator('https://auth.example.com/api/token', options);
  * ```
  */
 export interface EndpointGeneratorOptions {
@@ -33,10 +39,15 @@ export interface EndpointGeneratorOptions {
  *
  * @example
  * ```ts
+ * import { createCustomTokenSource, createEndpointGenerator } from 'livekit-custom-token-react';
+ *
+ * // The app's sign-in state: a short-lived ID token, renewed elsewhere.
+ * const readIdToken = async () => sessionStorage.getItem('id-token') ?? '';
+ *
  * const generator = createEndpointGenerator('/api/token', {
- *   headers: async () => ({ Authorization: `Bearer ${await auth.getIdToken()}` }),
+ *   headers: async () => ({ Authorization: `Bearer ${await readIdToken()}` }),
  * });
- * const source = createCustomTokenSource(generator);
+ * export const source = createCustomTokenSource(generator);
  * ```
  */
 export function createEndpointGenerator(url: string | URL, options: EndpointGeneratorOptions = {}): TokenGenerator {

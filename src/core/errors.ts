@@ -59,10 +59,17 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeou
  *
  * @example
  * ```ts
- * try {
- *   await source.fetch({ roomName: 'standup' });
- * } catch (error) {
- *   if (isCustomTokenError(error) && error.code === 'http' && error.status === 401) signIn();
+ * import { createCustomTokenSource, createEndpointGenerator, isCustomTokenError } from 'livekit-custom-token-react';
+ *
+ * const source = createCustomTokenSource(createEndpointGenerator('/api/token'));
+ *
+ * export async function tokenFor(roomName: string) {
+ *   try {
+ *     return await source.fetch({ roomName });
+ *   } catch (error) {
+ *     if (isCustomTokenError(error) && error.code === 'http' && error.status === 401) window.location.assign('/sign-in');
+ *     throw error;
+ *   }
  * }
  * ```
  */

@@ -33,7 +33,9 @@ export interface TokenResponse {
  *
  * @example
  * ```ts
- * const generator: TokenGenerator = async (request, { signal }) => {
+ * import type { TokenGenerator } from 'livekit-custom-token-react';
+ *
+ * export const generator: TokenGenerator = async (request, { signal }) => {
  *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
  *   return res.json();
  * };

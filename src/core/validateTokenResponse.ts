@@ -63,7 +63,11 @@ function readResponse(raw: unknown): { serverUrl: string; participantToken: stri
   return { serverUrl, participantToken };
 }
 
+/** The last `serverUrl` that passed: apps use one server, so the URL is parsed once, not per token. */
+let checkedServerUrl: string | undefined;
+
 function checkServerUrl(serverUrl: string): void {
+  if (serverUrl === checkedServerUrl) return;
   let protocol: string;
   try {
     protocol = new URL(serverUrl).protocol;
@@ -73,6 +77,7 @@ function checkServerUrl(serverUrl: string): void {
   if (!SERVER_URL_SCHEMES.has(protocol)) {
     invalid(`\`serverUrl\` "${serverUrl}" must use wss:, ws:, https: or http:, not ${protocol}`);
   }
+  checkedServerUrl = serverUrl;
 }
 
 /**
