@@ -59,7 +59,8 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
     await room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions);
     await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
-    await whileNotAborted(publish(room, await tracks.created), attempt.signal);
+    // A permission prompt nobody answers must not hold up `end()`: every wait gives way to the abort.
+    await whileNotAborted(tracks.created.then((created) => publish(room, created)), attempt.signal);
     if (dispatchesAgent(participantToken)) await waitForAgent(input.waitUntilAgentReady, room, attempt.signal, agentDeadline - Date.now());
   } catch (error) {
     tracks.stop();

@@ -1,6 +1,7 @@
 import { act } from '@testing-library/react';
 import { TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
 import {
+  ConnectionError,
   ConnectionState,
   ParticipantEvent,
   ParticipantKind,
@@ -17,15 +18,21 @@ import type { MintOptions } from './tokens';
 
 /**
  * A real `Room` whose `connect` skips only the network (unit tests have no LiveKit server):
- * the room goes through its own state machine to `connected`, or throws `failWith`.
+ * the room goes through its own state machine to `connected`, or throws `failWith`. With
+ * `connecting`, it stays `connecting` until that promise resolves, and — as LiveKit's own
+ * `connect` does — rejects with a cancelled `ConnectionError` when disconnected meanwhile.
  * Everything else — `disconnect`, events, participants — is livekit-client's own code.
  * `connect` is returned as a spy, to count connection attempts.
  */
-export function roomWithoutServer(options: { failWith?: Error } = {}) {
+export function roomWithoutServer(options: { failWith?: Error; connecting?: Promise<void> } = {}) {
   const room = new Room();
   const connect = vi.spyOn(room, 'connect').mockImplementation(async () => {
     if (options.failWith) throw options.failWith;
     room['setAndEmitConnectionState'](ConnectionState.Connecting);
+    if (options.connecting) {
+      await Promise.race([options.connecting, new Promise((resolve) => room.once(RoomEvent.Disconnected, resolve))]);
+      if (room.state === ConnectionState.Disconnected) throw ConnectionError.cancelled('Client initiated disconnect');
+    }
     room['setAndEmitConnectionState'](ConnectionState.Connected);
     room.emit(RoomEvent.Connected);
   });

@@ -1,0 +1,81 @@
+import { vi } from 'vitest';
+
+/** A camera or microphone the browser handed out: live until stopped. */
+export interface FakeMediaTrack {
+  readonly kind: 'audio' | 'video';
+  readonly readyState: 'live' | 'ended';
+}
+
+/**
+ * The browser's `getUserMedia` (jsdom has none): each request stays pending until the test
+ * grants it (`grant()`), then resolves with one stand-in `MediaStreamTrack` per asked kind, which
+ * records `stop()`. Everything above it — `createLocalTracks`, `LocalVideoTrack` — is livekit-client's own.
+ */
+export function fakeMediaDevices() {
+  const tracks: FakeMediaTrack[] = [];
+  const pending: (() => void)[] = [];
+  const getUserMedia = vi.fn(
+    (constraints: MediaStreamConstraints) =>
+      new Promise<MediaStream>((resolve) => {
+        pending.push(() => {
+          const kinds = (['audio', 'video'] as const).filter((kind) => constraints[kind]);
+          const created = kinds.map(standInTrack);
+          tracks.push(...created);
+          resolve({ getTracks: () => created, getAudioTracks: () => created.filter((t) => t.kind === 'audio'), getVideoTracks: () => created.filter((t) => t.kind === 'video') } as unknown as MediaStream);
+        });
+      }),
+  );
+  // livekit-client wraps tracks in a `MediaStream` and tells its own tracks from the browser's by
+  // `instanceof MediaStreamTrack`; jsdom has neither.
+  const hadMediaStream = 'MediaStream' in globalThis;
+  if (!hadMediaStream) Object.assign(globalThis, { MediaStream: StandInMediaStream, MediaStreamTrack: class MediaStreamTrack {} });
+  Object.defineProperty(navigator, 'mediaDevices', {
+    configurable: true,
+    value: { getUserMedia, enumerateDevices: async () => [], addEventListener() {}, removeEventListener() {} },
+  });
+  return {
+    getUserMedia,
+    /** Every track handed out so far. */
+    tracks,
+    /** Grants every pending request. */
+    grant: () => pending.splice(0).forEach((resolve) => resolve()),
+    /** The tracks still capturing. */
+    live: () => tracks.filter((track) => track.readyState === 'live'),
+    uninstall: () => {
+      Reflect.deleteProperty(navigator, 'mediaDevices');
+      if (hadMediaStream) return;
+      Reflect.deleteProperty(globalThis, 'MediaStream');
+      Reflect.deleteProperty(globalThis, 'MediaStreamTrack');
+    },
+  };
+}
+
+function standInTrack(kind: 'audio' | 'video'): FakeMediaTrack {
+  const track = {
+    id: `fake-${kind}-${Math.random().toString(36).slice(2)}`,
+    kind,
+    label: `fake ${kind}`,
+    enabled: true,
+    muted: false,
+    readyState: 'live' as 'live' | 'ended',
+    addEventListener() {},
+    removeEventListener() {},
+    getSettings: () => ({ deviceId: `fake-${kind}-device`, width: 640, height: 480 }),
+    getConstraints: () => ({}),
+    applyConstraints: async () => {},
+    stop() {
+      track.readyState = 'ended';
+    },
+  };
+  return track;
+}
+
+class StandInMediaStream {
+  readonly #tracks: unknown[];
+  constructor(tracks: unknown[] = []) {
+    this.#tracks = [...tracks];
+  }
+  getTracks = () => [...this.#tracks];
+  addTrack = (track: unknown) => void this.#tracks.push(track);
+  removeTrack = (track: unknown) => void this.#tracks.splice(this.#tracks.indexOf(track), 1);
+}

@@ -1,0 +1,132 @@
+import { act, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { controlledGenerator } from '../helpers/generators';
+import { fakeMediaDevices } from '../helpers/media';
+import { roomWithoutServer } from '../helpers/room';
+import { renderSession } from './render';
+
+/** Lets every pending promise and event of the room, the source and React run out. */
+const flush = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)));
+
+let media: ReturnType<typeof fakeMediaDevices>;
+beforeEach(() => {
+  media = fakeMediaDevices();
+});
+afterEach(() => {
+  media.uninstall();
+});
+
+/** The browser grants the camera: waits for it to be asked, unless the user already left (then it may never be). */
+async function cameraGranted({ left = false } = {}) {
+  if (!left) await waitFor(() => expect(media.getUserMedia).toHaveBeenCalled());
+  act(() => media.grant());
+}
+
+/** A provider with the camera on, a token fetch and a connect that wait for the test. */
+function renderConnectingSession() {
+  const { generator, calls } = controlledGenerator();
+  let finishConnecting!: () => void;
+  const { room, connect } = roomWithoutServer({ connecting: new Promise<void>((resolve) => (finishConnecting = resolve)) });
+  const rendered = renderSession({ generator, room, roomName: 'standup', camera: true, microphone: false });
+  act(() => void rendered.session().start());
+  return {
+    ...rendered,
+    room,
+    connect,
+    /** The generator answers its call (waiting for it to be made). */
+    tokenArrives: async () => {
+      await waitFor(() => expect(calls.length, 'generator calls').toBeGreaterThan(0));
+      await act(async () => void (await Promise.all(calls.map((call) => call.resolve()))));
+    },
+    finishConnecting: () => act(() => finishConnecting()),
+  };
+}
+
+describe('CustomTokenSessionProvider when a start is abandoned', () => {
+  it('never connects when end() comes while the token is being fetched, even once the token arrives', async () => {
+    const session = renderConnectingSession();
+    act(() => void session.session().end());
+    await session.tokenArrives();
+    await flush();
+
+    expect(session.connect).not.toHaveBeenCalled();
+    expect(session.room.state).toBe('disconnected');
+    expect(session.session()).toMatchObject({ isStarting: false, isEnding: false, error: null });
+  });
+
+  it('never connects when the provider unmounts while the token is being fetched', async () => {
+    const session = renderConnectingSession();
+    session.unmount();
+    await session.tokenArrives();
+    await flush();
+
+    expect(session.connect).not.toHaveBeenCalled();
+    expect(session.room.state).toBe('disconnected');
+  });
+
+  it('stops the camera started alongside the token fetch, also when it is granted after end()', async () => {
+    const session = renderConnectingSession();
+    await flush();
+    expect(media.getUserMedia).toHaveBeenCalledTimes(1);
+    act(() => void session.session().end());
+    act(() => media.grant());
+    await flush();
+
+    expect(media.tracks).toHaveLength(1);
+    expect(media.live()).toEqual([]);
+  });
+
+  it('disconnects and stops the camera when the provider unmounts while connecting', async () => {
+    const session = renderConnectingSession();
+    await cameraGranted();
+    await session.tokenArrives();
+    await waitFor(() => expect(session.room.state).toBe('connecting'));
+
+    session.unmount();
+    await session.finishConnecting();
+    await flush();
+
+    expect(session.room.state).toBe('disconnected');
+    expect(media.live()).toEqual([]);
+  });
+});
+
+type Step = 'token arrives' | 'camera granted' | 'connect completes' | 'user leaves';
+const STEPS: Step[] = ['token arrives', 'camera granted', 'connect completes', 'user leaves'];
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
+}
+
+// Four events, every order (24), and both ways of leaving: few enough to try them all.
+const orders = permutations(STEPS).flatMap((steps) => (['end()', 'unmount'] as const).map((leave) => ({ steps, leave, name: `${steps.join(', ')} (${leave})` })));
+
+describe('CustomTokenSessionProvider leaves nothing behind, in every order of events', () => {
+  for (const { steps, leave, name } of orders) {
+    it(name, async () => {
+      const session = renderConnectingSession();
+      let left = false;
+      let tokenBeforeLeaving = false;
+      for (const step of steps) {
+        if (step === 'token arrives') {
+          tokenBeforeLeaving = !left;
+          await session.tokenArrives();
+        } else if (step === 'camera granted') await cameraGranted({ left });
+        else if (step === 'connect completes') await session.finishConnecting();
+        else {
+          left = true;
+          if (leave === 'unmount') session.unmount();
+          else act(() => void session.session().end());
+        }
+        await flush();
+        // At once, whatever is still pending (a permission prompt, say): nothing connected, and `end()` done.
+        if (left) expect(session.room.state).toBe('disconnected');
+        if (left && leave === 'end()') expect(session.session()).toMatchObject({ isStarting: false, isEnding: false, error: null });
+      }
+
+      expect(media.live()).toEqual([]);
+      if (!tokenBeforeLeaving) expect(session.connect).not.toHaveBeenCalled();
+    });
+  }
+});
