@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
+import { missingRuntimes } from './runtimes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -21,6 +22,12 @@ const stages = [
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
+  {
+    name: 'runtimes (the built /server entry on Node 20 and 24, Bun, Deno, workerd, Edge Runtime)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/runtimes/vitest.config.ts'],
+    missing: missingServerRuntimes,
+  },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
   {
     name: 'storybook (every story and docs page in Chromium, play functions)',
@@ -46,6 +53,12 @@ const stages = [
 function missingChromium() {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
+}
+
+/** Node 24, Bun, Deno, workerd and Edge Runtime: npm packages installed once per machine, not by `npm ci`. */
+function missingServerRuntimes() {
+  const missing = missingRuntimes();
+  return missing.length === 0 ? null : `runtimes not installed: ${missing.join(', ')} — node scripts/runtimes.mjs install (about 360 MB, into $LKCTR_CACHE)`;
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */
