@@ -22,10 +22,10 @@ const stages = [
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
   {
-    name: 'redis (limits on two handler instances sharing a real Redis)',
+    name: 'redis (limits on two handler instances sharing a real Redis; CORS and Retry-After in Chromium)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/redis/vitest.config.ts'],
-    missing: missingRedis,
+    missing: missingForLimits,
   },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
@@ -55,9 +55,10 @@ function missingChromium() {
   return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
 }
 
-/** Debian's redis-server, which the Redis stage starts itself on 127.0.0.1. */
-function missingRedis() {
-  return hasRedisServer() ? null : `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+/** Debian's redis-server (the stage starts it itself on 127.0.0.1) and Chromium. */
+function missingForLimits() {
+  if (!hasRedisServer()) return `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+  return missingChromium();
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */
