@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
 import { missingRuntimes } from './runtimes.mjs';
+import { REDIS_SERVER, hasRedisServer } from './redis-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -21,6 +22,12 @@ const stages = [
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+  {
+    name: 'redis (limits on two handler instances sharing a real Redis; CORS and Retry-After in Chromium)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/redis/vitest.config.ts'],
+    missing: missingForLimits,
+  },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
   {
     name: 'runtimes (the built /server entry on Node 20 and 24, Bun, Deno, workerd, Edge Runtime)',
@@ -59,6 +66,12 @@ function missingChromium() {
 function missingServerRuntimes() {
   const missing = missingRuntimes();
   return missing.length === 0 ? null : `runtimes not installed: ${missing.join(', ')} — node scripts/runtimes.mjs install (about 360 MB, into $LKCTR_CACHE)`;
+}
+
+/** Debian's redis-server (the stage starts it itself on 127.0.0.1) and Chromium. */
+function missingForLimits() {
+  if (!hasRedisServer()) return `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+  return missingChromium();
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */

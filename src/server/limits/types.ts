@@ -54,7 +54,7 @@ export type TokenLimitsPolicy =
   | ((participant: AuthorizedParticipant, context: TokenPolicyContext) => TokenLimits | null | undefined | Promise<TokenLimits | null | undefined>);
 
 /**
- * The part of an `ioredis` client the limits use (an `ioredis` `Redis` or `Cluster` fits).
+ * The part of an `ioredis` client the limits use (an `ioredis` `Redis` fits).
  *
  * @example
  * ```ts

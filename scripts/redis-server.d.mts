@@ -1,0 +1,17 @@
+/** Types of `redis-server.mjs` for the TypeScript tests. */
+export declare const REDIS_SERVER: string;
+
+export interface RunningRedisServer {
+  readonly port: number;
+  /** Kills the server (SIGKILL: no goodbye to clients, as in a crash). */
+  crash(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing answers. */
+  freeze(): void;
+  thaw(): void;
+}
+
+export declare function hasRedisServer(): boolean;
+export declare function startRedisServer(): Promise<RunningRedisServer>;

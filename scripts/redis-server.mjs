@@ -1,0 +1,74 @@
+/**
+ * Debian's `redis-server` for the limits tests and the token handler bench: started on 127.0.0.1
+ * at a free port, without persistence, never as a system service; stopped by whoever started it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** The binary: `redis-server` on PATH, or `REDIS_SERVER`. */
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
+
+export function hasRedisServer() {
+  const { error, status } = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' });
+  return !error && status === 0;
+}
+
+/**
+ * Starts `redis-server` on 127.0.0.1 at a free port.
+ * @returns {Promise<import('./redis-server.d.mts').RunningRedisServer>}
+ */
+export async function startRedisServer() {
+  const port = await freePort();
+  let child = await spawnRedis(port);
+  return {
+    port,
+    crash: () => kill(child),
+    async restart() {
+      await kill(child);
+      child = await spawnRedis(port);
+    },
+    stop: () => kill(child),
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
+  };
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function spawnRedis(port) {
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}:\n${output}`)), 10_000);
+    const settle = (error) => {
+      clearTimeout(timer);
+      child.stdout.removeAllListeners('data');
+      if (error) reject(error);
+      else resolve(child);
+    };
+    child.stdout.on('data', (data) => {
+      output += data.toString();
+      if (output.includes('Ready to accept connections')) settle();
+    });
+    child.stdout.resume();
+    child.stderr.on('data', (data) => (output += data.toString()));
+    child.on('error', settle);
+    child.on('exit', (code) => settle(new Error(`redis-server exited (${code}) on port ${port}:\n${output}`)));
+  });
+}
+
+async function kill(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGCONT');
+  child.kill('SIGKILL');
+  await exited;
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
+import { handlerConfig } from '../server/handlerConfig';
+import { listen, type Listening } from '../server/listen';
+import { verifyToken } from '../server/verify';
+import { startRedisServer, whenDisconnected, whenReady, type RedisServer } from './redisServer';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+/** One instance of the endpoint as a deployment runs it: its own process-level ioredis client, its own port. */
+interface Instance {
+  client: Redis;
+  server: Listening;
+}
+
+/** `count` instances sharing the test's Redis under a fresh key prefix. */
+async function instances(count: number, options: Partial<TokenHandlerConfig> = {}): Promise<Instance[]> {
+  const keyPrefix = `test:${randomUUID()}`;
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const client = await redis.client();
+      const handler = createTokenHandler(handlerConfig({ limitStore: { redis: client, keyPrefix, timeoutMs: 300 }, ...options }));
+      return { client, server: await listen(toNodeHandler(handler)) };
+    }),
+  );
+}
+
+async function close(all: Instance[]): Promise<void> {
+  await Promise.all(all.map(({ server }) => server.close()));
+}
+
+const post = (instance: Instance, identity: string, body: unknown = {}) =>
+  fetch(`${instance.server.origin}/api/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${identity}` },
+    body: JSON.stringify(body),
+  });
+
+const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {});
+
+describe('limits on Redis: two instances, one Redis', () => {
+  it('50 concurrent requests of one caller split across both → exactly 10 tokens and 40 × 429 with Retry-After; another caller unaffected', async () => {
+    const [first, second] = await instances(2, { limits: { tokens: { limit: 10, windowSeconds: 60 } } });
+    try {
+      const burst = await Promise.all([
+        ...Array.from({ length: 50 }, (_, i) => post(i % 2 === 0 ? first! : second!, 'alice')),
+        ...Array.from({ length: 6 }, (_, i) => post(i % 2 === 0 ? first! : second!, 'bob')),
+      ]);
+      const alice = burst.slice(0, 50);
+      const bob = burst.slice(50);
+      expect(tally(alice.map(({ status }) => status))).toEqual({ 201: 10, 429: 40 });
+      expect(bob.map(({ status }) => status)).toEqual([201, 201, 201, 201, 201, 201]);
+      for (const refused of alice.filter(({ status }) => status === 429)) {
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+        expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+      }
+      // Both instances issued some of the ten: the count is shared, not per instance.
+      const issued = alice.flatMap((response, i) => (response.status === 201 ? [{ response, instance: i % 2 }] : []));
+      expect(new Set(issued.map(({ instance }) => instance)).size).toBe(2);
+      for (const { response } of issued) {
+        const { participant_token } = (await response.json()) as { participant_token: string };
+        expect((await verifyToken(participant_token)).sub).toBe('alice');
+      }
+    } finally {
+      await close([first!, second!]);
+    }
+  });
+
+  it('allows the caller again on either instance once the window has passed (a 2 s window: Redis keeps real time)', async () => {
+    const [first, second] = await instances(2, { limits: { tokens: { limit: 1, windowSeconds: 2 } } });
+    try {
+      expect((await post(first!, 'alice')).status).toBe(201);
+      const refused = await post(second!, 'alice');
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect([1, 2]).toContain(retryAfter);
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100));
+      expect((await post(second!, 'alice')).status).toBe(201);
+    } finally {
+      await close([first!, second!]);
+    }
+  });
+
+  it('shares agent dispatch counts across instances', async () => {
+    const [first, second] = await instances(2, { limits: { agentDispatches: { limit: 2, windowSeconds: 60 } }, agents: ['support-agent'] });
+    const withAgent = { room_config: { agents: [{ agent_name: 'support-agent' }] } };
+    try {
+      expect((await post(first!, 'alice', withAgent)).status).toBe(201);
+      expect((await post(second!, 'alice', withAgent)).status).toBe(201);
+      expect((await post(first!, 'alice', withAgent)).status).toBe(429);
+      expect((await post(second!, 'alice', { room_name: 'chat' })).status).toBe(201);
+    } finally {
+      await close([first!, second!]);
+    }
+  });
+});
+
+describe('limits on Redis: when Redis fails', () => {
+  const limits = { tokens: { limit: 100, windowSeconds: 60 } };
+
+  it("with onLimitStoreError 'deny', answers 503 limits_unavailable while Redis is down, reports it to onError, and recovers", async () => {
+    const onError = vi.fn();
+    const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError });
+    try {
+      expect((await post(instance!, 'alice')).status).toBe(201);
+      await redis.crash();
+      await whenDisconnected(instance!.client);
+      const response = await post(instance!, 'alice');
+      expect(response.status).toBe(503);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ error: { code: 'limits_unavailable', message: 'Limits cannot be checked right now; try again shortly.' } });
+      expect(text).not.toMatch(/redis|127\.0\.0\.1|eyJ/i);
+      expect(onError).toHaveBeenCalledOnce();
+      await redis.restart();
+      await whenReady(instance!.client);
+      expect((await post(instance!, 'alice')).status).toBe(201);
+    } finally {
+      await close([instance!]);
+    }
+  });
+
+  it("with onLimitStoreError 'allow', issues tokens while Redis is down, reports it to onError, and counts again once it is back", async () => {
+    const onError = vi.fn();
+    const [instance] = await instances(1, { limits: { tokens: { limit: 1, windowSeconds: 60 } }, onLimitStoreError: 'allow', onError });
+    try {
+      await redis.crash();
+      await whenDisconnected(instance!.client);
+      expect([(await post(instance!, 'alice')).status, (await post(instance!, 'alice')).status]).toEqual([201, 201]);
+      expect(onError).toHaveBeenCalledTimes(2);
+      await redis.restart();
+      await whenReady(instance!.client);
+      expect([(await post(instance!, 'alice')).status, (await post(instance!, 'alice')).status]).toEqual([201, 429]);
+    } finally {
+      await close([instance!]);
+    }
+  });
+
+  it('treats a Redis that stops answering as failed after timeoutMs, instead of hanging the request', async () => {
+    const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError: () => {} });
+    try {
+      expect((await post(instance!, 'alice')).status).toBe(201);
+      redis.freeze();
+      const started = performance.now();
+      const response = await post(instance!, 'alice');
+      const elapsed = performance.now() - started;
+      expect(response.status).toBe(503);
+      expect(elapsed).toBeGreaterThanOrEqual(290);
+      expect(elapsed).toBeLessThan(5_000);
+    } finally {
+      redis.thaw();
+      await close([instance!]);
+    }
+  });
+});
