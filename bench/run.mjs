@@ -19,6 +19,7 @@ import { bundleRow } from './rows/bundle.mjs';
 import { nextjsRow } from './rows/nextjs.mjs';
 import { tokenCacheRow } from './rows/tokenCache.mjs';
 import { tokenHandlerRow } from './rows/tokenHandler.mjs';
+import { tokenLimitsRow } from './rows/tokenLimits.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -66,6 +67,7 @@ results.push(await bundleRow());
 if (args.has('--nextjs')) results.push(nextjsRow());
 else skipped.push('3b. What a Next.js page adds with the provider and components: not run (pass --nextjs: two `next build`s, minutes)');
 results.push(await tokenHandlerRow({ smoke }));
+results.push(await tokenLimitsRow({ smoke }));
 results.push(tokenCacheRow({ smoke }));
 if (withBrowser) {
   const blocker = browserRowBlocker();

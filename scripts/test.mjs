@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
+import { missingRuntimes } from './runtimes.mjs';
 import { REDIS_SERVER, hasRedisServer } from './redis-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,12 +23,18 @@ const stages = [
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
   {
-    name: 'redis (limits on two handler instances sharing a real Redis)',
+    name: 'redis (limits on two handler instances sharing a real Redis; CORS and Retry-After in Chromium)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/redis/vitest.config.ts'],
-    missing: missingRedis,
+    missing: missingForLimits,
   },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
+  {
+    name: 'runtimes (the built /server entry on Node 20 and 24, Bun, Deno, workerd, Edge Runtime)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/runtimes/vitest.config.ts'],
+    missing: missingServerRuntimes,
+  },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
   {
     name: 'storybook (every story and docs page in Chromium, play functions)',
@@ -55,9 +62,16 @@ function missingChromium() {
   return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
 }
 
-/** Debian's redis-server, which the Redis stage starts itself on 127.0.0.1. */
-function missingRedis() {
-  return hasRedisServer() ? null : `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+/** Node 24, Bun, Deno, workerd and Edge Runtime: npm packages installed once per machine, not by `npm ci`. */
+function missingServerRuntimes() {
+  const missing = missingRuntimes();
+  return missing.length === 0 ? null : `runtimes not installed: ${missing.join(', ')} — node scripts/runtimes.mjs install (about 360 MB, into $LKCTR_CACHE)`;
+}
+
+/** Debian's redis-server (the stage starts it itself on 127.0.0.1) and Chromium. */
+function missingForLimits() {
+  if (!hasRedisServer()) return `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+  return missingChromium();
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */

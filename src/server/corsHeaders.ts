@@ -3,8 +3,8 @@ import type { TokenHandlerCorsConfig } from './types.js';
 /**
  * The CORS headers for a response to `request`: none without a config or for an origin that
  * is not allowed; `*` for `origin: '*'` (never with credentials: the config check refuses that);
- * the request's own origin only when it is listed or the function returns `true`. For a
- * preflight also methods, requested headers and max age.
+ * the request's own origin only when it is listed or the function returns `true`. A response
+ * exposes `Retry-After`; a preflight also gets methods, requested headers and max age.
  *
  * @example
  * ```ts
@@ -17,6 +17,8 @@ export function corsHeaders(cors: TokenHandlerCorsConfig | undefined, request: R
   const headers: Record<string, string> = { Vary: 'Origin' };
   headers['Access-Control-Allow-Origin'] = cors.origin === '*' ? '*' : origin;
   if (cors.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
+  // Not CORS-safelisted: without this a cross-origin page cannot read when to retry a 429.
+  if (!preflight) headers['Access-Control-Expose-Headers'] = 'Retry-After';
   if (preflight) {
     headers['Access-Control-Allow-Methods'] = 'POST, OPTIONS';
     const requested = request.headers.get('access-control-request-headers');

@@ -39,6 +39,16 @@ describe('limits: tokens per caller (memory store)', () => {
     expect(text).not.toMatch(/eyJ/);
   });
 
+  it('lets an allowed cross-origin page read Retry-After (not a CORS-safelisted header)', async () => {
+    const handler = createTokenHandler(handlerConfig({ limits: { tokens: { limit: 1, windowSeconds: 60 } }, cors: { origin: ['https://app.example'] } }));
+    const fromApp = () => tokenRequest({}, { headers: { Origin: 'https://app.example' } });
+    await handler(fromApp());
+    const refused = await handler(fromApp());
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(refused.headers.get('access-control-expose-headers')?.split(/,\s*/)).toContain('Retry-After');
+  });
+
   it('counts each caller apart', async () => {
     const handler = createTokenHandler(handlerConfig({ limits }));
     await statuses(handler, 4, () => as('alice'));

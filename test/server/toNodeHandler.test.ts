@@ -146,3 +146,31 @@ describe('toNodeHandler', () => {
     expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_json' });
   });
 });
+
+describe('toNodeHandler: the Request that authorize and the policies get', () => {
+  it('is a Request with the Node request’s method, URL and headers, whose other members work too', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: (request) => {
+          seen.push({
+            isRequest: request instanceof Request,
+            method: request.method,
+            url: request.url,
+            authorization: request.headers.get('authorization'),
+            custom: request.headers.get('x-custom'),
+            cloneUrl: request.clone().url,
+            aborted: request.signal.aborted,
+          });
+          return { identity: 'alice' };
+        },
+      }),
+    );
+    server = await listen(toNodeHandler(handler));
+    const response = await post(JSON.stringify({ room_name: 'r' }), { 'X-Custom': 'yes' });
+    expect(response.status).toBe(201);
+    expect(seen).toEqual([
+      { isRequest: true, method: 'POST', url: `${server.origin}/api/token`, authorization: 'Bearer alice', custom: 'yes', cloneUrl: `${server.origin}/api/token`, aborted: false },
+    ]);
+  });
+});

@@ -9,14 +9,17 @@ export interface BenchWindow {
 export const benchState: BenchWindow['__bench'] = { generatorCalls: 0 };
 (window as unknown as BenchWindow).__bench = benchState;
 
+const query = new URLSearchParams(window.location.search);
 /** The benchmark's LiveKit server (the endpoint beside the page names the e2e suite's). */
-const serverUrl = new URLSearchParams(window.location.search).get('livekit') ?? '';
+const serverUrl = query.get('livekit') ?? '';
+/** The tokens' lifetime in seconds, when the run sets one (`?ttl=`). */
+const ttl = query.get('ttl');
 
 /** The app's generator: 300 ms of its own work (auth, a slow backend), then the token endpoint beside the page. */
 export async function slowGenerator(request: { roomName?: string }): Promise<{ serverUrl: string; participantToken: string }> {
   benchState.generatorCalls += 1;
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const response = await fetch('/api/token', {
+  const response = await fetch(ttl ? `/api/token?ttl=${ttl}` : '/api/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ room_name: request.roomName }),

@@ -16,7 +16,7 @@ import { SESSION_OPTIONS, TOKEN_ROUTE } from '../lib/session';
  * is marked `'use client'`), with the first token minted here and later ones from the route.
  */
 export default async function CallPage() {
-  const user = readDemoSession((await cookies()).get(DEMO_SESSION_COOKIE)?.value);
+  const user = await readDemoSession((await cookies()).get(DEMO_SESSION_COOKIE)?.value);
   const initialToken = await mintInitialToken();
   return (
     <main>

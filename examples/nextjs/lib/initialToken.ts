@@ -2,7 +2,7 @@ import 'server-only';
 import type { CustomTokenSessionProviderProps } from 'livekit-custom-token-react';
 import { headers } from 'next/headers';
 import { SESSION_OPTIONS, TOKEN_ROUTE } from './session';
-import { handleTokenRequest } from './tokenHandler';
+import { tokenHandler } from './tokenHandler';
 
 type InitialToken = NonNullable<CustomTokenSessionProviderProps['initialToken']>;
 
@@ -20,7 +20,7 @@ export async function mintInitialToken(): Promise<InitialToken | undefined> {
     headers: { cookie, 'content-type': 'application/json' },
     body: JSON.stringify({ room_config: { agents: [{ agent_name: SESSION_OPTIONS.agentName }] } }),
   });
-  const response = await handleTokenRequest(request);
+  const response = await tokenHandler(request);
   if (!response.ok) return undefined;
   const { server_url: serverUrl, participant_token: participantToken } = (await response.json()) as Record<string, string>;
   return { options: SESSION_OPTIONS, response: { serverUrl, participantToken } };

@@ -1,26 +1,26 @@
 import 'server-only';
-import { createTokenHandler } from 'livekit-custom-token-react/server';
+import { createTokenHandler, type TokenHandlerConfig } from 'livekit-custom-token-react/server';
 import { DEMO_SESSION_COOKIE, readDemoSession } from './demoSession';
 import { ALLOWED_AGENTS } from './session';
 
-let handler: ((request: Request) => Promise<Response>) | undefined;
+/**
+ * The token endpoint's rules, shared by the Node route, the Edge route and the page's first
+ * token: identity from the signed demo cookie (none → 401), only the allowed agents.
+ */
+export const tokenHandlerConfig: TokenHandlerConfig = {
+  authorize: async (request) => {
+    const name = await readDemoSession(readCookie(request.headers.get('cookie'), DEMO_SESSION_COOKIE));
+    return name ? { identity: name, name } : null;
+  },
+  agents: ALLOWED_AGENTS,
+  onError: (error) => console.error('token route:', error),
+};
 
 /**
- * The token endpoint: identity from the signed demo cookie (none → 401), only the allowed agents,
- * credentials from LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET. Created on first use, so
- * `next build` needs no secrets.
+ * The handler, created when the module loads, as the README shows: credentials (LIVEKIT_URL,
+ * LIVEKIT_API_KEY, LIVEKIT_API_SECRET) are read per request, so `next build` needs none.
  */
-export function handleTokenRequest(request: Request): Promise<Response> {
-  handler ??= createTokenHandler({
-    authorize: (req) => {
-      const name = readDemoSession(readCookie(req.headers.get('cookie'), DEMO_SESSION_COOKIE));
-      return name ? { identity: name, name } : null;
-    },
-    agents: ALLOWED_AGENTS,
-    onError: (error) => console.error('token route:', error),
-  });
-  return handler(request);
-}
+export const tokenHandler = createTokenHandler(tokenHandlerConfig);
 
 function readCookie(header: string | null, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {

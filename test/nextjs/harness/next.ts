@@ -20,10 +20,14 @@ function nextEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
 }
 
-/** `next build [dir]` in `appDir`, its output (stdout and stderr) also written to `logFile`; killed after 10 minutes. */
+/**
+ * `next build [dir]` in `appDir`, its output (stdout and stderr) also written to `logFile`; killed
+ * after 10 minutes. Built as CI builds are, with no LiveKit secret in the environment.
+ */
 export function nextBuild(appDir: string, logFile: string, dir?: string): Promise<NextBuildResult> {
   const started = Date.now();
-  const child = spawn(nextBin(appDir), ['build', ...(dir ? [dir] : [])], { cwd: appDir, env: nextEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const { LIVEKIT_API_KEY: _key, LIVEKIT_API_SECRET: _secret, LIVEKIT_URL: _url, ...env } = nextEnv();
+  const child = spawn(nextBin(appDir), ['build', ...(dir ? [dir] : [])], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   let output = '';
   const onOutput = (chunk: Buffer) => {

@@ -1,3 +1,3 @@
-import { handleTokenRequest } from '../../../lib/tokenHandler';
+import { tokenHandler } from '../../../lib/tokenHandler';
 
-export const POST = handleTokenRequest;
+export const POST = tokenHandler;

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { describe, expect, inject, test } from 'vitest';
+import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_WS_URL } from '../e2e/harness/livekit';
+
+const appUrl = inject('nextAppUrl');
+const exampleDir = inject('exampleDir');
+
+/** Logs in through the example's form route and returns its signed session cookie. */
+async function sessionCookie(name: string): Promise<string> {
+  const response = await fetch(`${appUrl}/api/login`, { method: 'POST', body: new URLSearchParams({ name }), redirect: 'manual' });
+  expect(response.status).toBe(303);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+const post = (route: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${appUrl}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+
+describe('the example’s token routes (built with no LiveKit secret in the environment, served with them)', () => {
+  test.each([
+    ['Node runtime', '/api/livekit-token'],
+    ['Edge runtime', '/api/livekit-token-edge'],
+  ])('%s (%s): a token for the signed-in caller, verified by TokenVerifier; 401 without a session; 400 for a body that is not JSON', async (_runtime, route) => {
+    const cookie = await sessionCookie('edna');
+    const issued = await post(route, JSON.stringify({ room_name: 'next-room', room_config: { agents: [{ agent_name: 'e2e-agent' }] } }), { Cookie: cookie });
+    expect(issued.status).toBe(201);
+    const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
+    expect(server_url).toBe(LIVEKIT_WS_URL);
+    const claims = await new TokenVerifier(LIVEKIT_API_KEY, LIVEKIT_API_SECRET).verify(participant_token);
+    expect(claims).toMatchObject({ sub: 'edna', video: { room: 'next-room', roomJoin: true }, roomConfig: { agents: [{ agentName: 'e2e-agent' }] } });
+
+    const refused = await Promise.all([post(route, '{}'), post(route, '{"room_name":', { Cookie: cookie })]);
+    const codes = await Promise.all(refused.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]));
+    expect(codes).toEqual([
+      [401, 'unauthorized'],
+      [400, 'invalid_json'],
+    ]);
+  });
+
+  test('the Edge route is built as an Edge function', () => {
+    const manifest = JSON.parse(readFileSync(join(exampleDir, '.next/server/middleware-manifest.json'), 'utf8')) as { functions: Record<string, unknown> };
+    expect(Object.keys(manifest.functions)).toContain('/api/livekit-token-edge/route');
+  });
+});

@@ -1,0 +1,19 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimes } from '../../scripts/runtimes.mjs';
+import { expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+
+describe('Bun', () => {
+  let runtime: RuntimeProcess;
+  beforeAll(async () => {
+    runtime = await startRuntime(runtimes.bun, [fixture('bun.ts')]);
+  });
+  afterAll(() => runtime?.stop());
+
+  it('serves tokens from Bun.serve({ fetch }), with credentials from the environment', async () => {
+    await expectServesTokens(over(runtime.ports[0]!));
+  });
+
+  it('signs with node:crypto (the bun condition of #signJwt)', () => {
+    expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
+  });
+});

@@ -1,0 +1,32 @@
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimes } from '../../scripts/runtimes.mjs';
+import { bundle, credentials, expectServesTokens, over } from './harness';
+
+interface EdgeRuntimeModule {
+  EdgeRuntime: new (options: { initialCode: string; extend: (context: object) => object }) => object;
+  runServer(options: { runtime: object; host: string; port: number }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+describe('Vercel Edge (edge-runtime)', () => {
+  let server: { url: string; close(): Promise<void> };
+  let script: string;
+  beforeAll(async () => {
+    // What Next.js and Vercel do for the edge: bundle with the edge-light conditions (and `browser` after it).
+    script = await bundle('edge.js', ['edge-light', 'worker', 'browser'], 'iife');
+    const { EdgeRuntime, runServer } = (await import(pathToFileURL(runtimes.edgeRuntime).href)) as EdgeRuntimeModule;
+    // Vercel's Edge functions see their environment variables as process.env, and nothing else of Node.
+    const runtime = new EdgeRuntime({ initialCode: script, extend: (context) => Object.assign(context, { process: { env: { ...credentials } } }) });
+    server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => server?.close());
+
+  it('serves tokens from a fetch event handler, with credentials from process.env', async () => {
+    await expectServesTokens(over(Number(new URL(server.url).port)));
+  });
+
+  it('bundles the WebCrypto signer and nothing from Node', () => {
+    expect(script).toContain('crypto.subtle.sign');
+    expect(script).not.toContain('node:crypto');
+  });
+});

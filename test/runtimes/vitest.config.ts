@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The `/server` entry in every runtime it claims (`npx vitest run -c test/runtimes/vitest.config.ts`,
+ * after `npm run build` and `node scripts/runtimes.mjs install`): the built package, loaded by
+ * each runtime through package.json's conditions, each runtime started once per file.
+ */
+export default defineConfig({
+  test: {
+    name: 'runtimes',
+    root: new URL('.', import.meta.url).pathname,
+    include: ['**/*.runtimes.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
