@@ -1,8 +1,13 @@
 import { ArgTypes, Description, Primary, Stories, Subtitle, Title } from '@storybook/addon-docs/blocks';
 import type { Decorator, Preview } from '@storybook/react-vite';
 import * as React from 'react';
+import { configure } from 'storybook/test';
 import '../src/styles.css';
 import './preview.css';
+
+// Play functions wait up to 10 s for what a story's scene does (participants joining, tokens
+// minted in the page): on a busy CI machine that takes longer than Testing Library's 1 s default.
+configure({ asyncUtilTimeout: 10_000 });
 
 /** Every story runs in StrictMode, as the package promises to be StrictMode-safe. */
 const withStrictMode: Decorator = (Story) => (

@@ -49,6 +49,12 @@ const stages = [
     missing: missingForEndToEnd,
   },
   {
+    name: 'storybook live (the Playground with the agent: accessibility, two browser contexts, LiveKit server)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/storybook/live.vitest.config.ts'],
+    missing: missingForEndToEnd,
+  },
+  {
     name: 'nextjs (packed package, next build, next start, Chromium, LiveKit server, agent)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/nextjs/vitest.config.ts'],

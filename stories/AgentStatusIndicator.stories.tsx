@@ -15,6 +15,9 @@ import exampleSource from './snippets/AgentStatusExample.tsx?raw';
 const meta = {
   title: 'Components/AgentStatusIndicator',
   component: AgentStatusIndicator,
+  argTypes: {
+    labels: { table: { type: { summary: '{ [state in AgentState]?: string }', detail: 'AgentState: disconnected | connecting | pre-connect-buffering | initializing | idle | listening | thinking | speaking | failed' } } },
+  },
   decorators: [withOfflineSession],
   ...snippet(AgentStatusExample, exampleSource),
 } satisfies Meta<typeof AgentStatusIndicator>;

@@ -19,6 +19,7 @@ import labelsSource from './snippets/ConnectButtonLabels.tsx?raw';
 const meta = {
   title: 'Components/ConnectButton',
   component: ConnectButton,
+  argTypes: { labels: { table: { type: { summary: '{ disconnected?, connecting?, connected?, disconnecting?: string }' } } } },
   decorators: [withOfflineSession],
   loaders: [offlineSession()],
   ...snippet(ConnectButtonExample, exampleSource),

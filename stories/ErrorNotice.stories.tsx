@@ -26,6 +26,10 @@ import exampleSource from './snippets/ErrorNoticeExample.tsx?raw';
 const meta = {
   title: 'Components/ErrorNotice',
   component: ErrorNotice,
+  argTypes: {
+    titles: { table: { type: { summary: '{ [code in CustomTokenErrorCode]?: string }' } } },
+    action: { table: { type: { summary: 'ReactNode | ((error: CustomTokenError) => ReactNode)' } } },
+  },
   decorators: [withOfflineSession],
   ...snippet(ErrorNoticeExample, exampleSource),
 } satisfies Meta<typeof ErrorNotice>;

@@ -27,6 +27,6 @@ export const Playground: Story = {
   play: async ({ canvasElement }) => {
     // On a static host (the storybook test stage) there is no token endpoint; the live test runs it with one.
     const canvas = within(canvasElement);
-    await expect(await canvas.findByRole('heading', { level: 1 })).toBeVisible();
+    await expect(await canvas.findByRole('heading', { level: 1 }, { timeout: 15_000 })).toBeVisible();
   },
 };

@@ -3,6 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { TokenStatusView } from '../src/index';
 import { endpointError, localEndpoint, offlineGenerator, pendingGenerator } from './fixtures/generators';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
+import { cameras } from './fixtures/scenes';
 import { snippet } from './fixtures/snippet';
 import { TokenStatusExample } from './snippets/TokenStatusExample';
 import exampleSource from './snippets/TokenStatusExample.tsx?raw';
@@ -48,6 +49,19 @@ export const AboutToExpire: Story = {
     const first = await remaining();
     await expect(first).toBeLessThanOrEqual(40);
     await waitFor(async () => expect(await remaining()).toBeLessThan(first), { timeout: 3_000 });
+  },
+};
+
+/**
+ * Connected with a token that lives 4 s: LiveKit renews the live session's own token, so the one
+ * in hand runs out — `expired`, with a button to get a new one.
+ */
+export const Expired: Story = {
+  loaders: [offlineSession(() => ({ generator: offlineGenerator({ ttlSeconds: 4 }), connect: true, scene: cameras(1) }))],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await expect(await canvas.findByText('Token expired', undefined, { timeout: 10_000 })).toBeVisible();
+    await expect(canvas.getByRole('button', { name: 'Get a new token' })).toBeVisible();
   },
 };
 

@@ -11,11 +11,14 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
   source?: CustomTokenSource;
   /** The text of the button that fetches again after an error. @defaultValue "Try again" */
   retryLabel?: string;
+  /** The text of the button that fetches a new token once the one in hand expired. @defaultValue "Get a new token" */
+  refreshLabel?: string;
 }
 
 /**
  * The session's token: status, identity, room, the grants it gives and a countdown to expiry;
- * after a failed fetch, the error's message and code and a button that fetches again.
+ * after a failed fetch, the error's message and code and a button that fetches again; once the
+ * token expired (while connected LiveKit renews the session's own), a button to get a new one.
  * The countdown appears only after mount, so server and client render the same HTML.
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
@@ -26,7 +29,7 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * </CustomTokenSessionProvider>
  * ```
  */
-export function TokenStatusView({ source, retryLabel = 'Try again', className, ...rest }: TokenStatusViewProps) {
+export function TokenStatusView({ source, retryLabel = 'Try again', refreshLabel = 'Get a new token', className, ...rest }: TokenStatusViewProps) {
   const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
   return (
@@ -53,9 +56,9 @@ export function TokenStatusView({ source, retryLabel = 'Try again', className, .
           {expiresAt === null || now === null ? '—' : <time dateTime={new Date(expiresAt).toISOString()}>{formatRemaining(expiresAt - now)}</time>}
         </dd>
       </dl>
-      {status === 'error' && (
+      {(status === 'error' || status === 'expired') && (
         <button type="button" className="lk-ctr-token-status-retry" onClick={() => void refresh()}>
-          {retryLabel}
+          {status === 'error' ? retryLabel : refreshLabel}
         </button>
       )}
     </section>

@@ -19,16 +19,20 @@ export function useLocalServerStatus(): [LocalServerStatus, () => void] {
   const [status, setStatus] = React.useState<LocalServerStatus>({ kind: 'checking' });
   const [attempt, setAttempt] = React.useState(0);
   React.useEffect(() => {
-    const controller = new AbortController();
+    // Not aborted on cleanup (a one-shot GET): a stale answer is only ignored.
+    let current = true;
+    const settle = (next: LocalServerStatus) => current && setStatus(next);
     setStatus({ kind: 'checking' });
-    fetch(STATUS_PATH, { signal: controller.signal })
+    fetch(STATUS_PATH)
       .then(async (response) => {
-        if (!response.ok) return setStatus({ kind: 'static-build' });
+        if (!response.ok) return settle({ kind: 'static-build' });
         const { livekit, agentName } = (await response.json()) as { livekit: boolean; agentName: string };
-        setStatus(livekit ? { kind: 'ready', agentName } : { kind: 'livekit-down' });
+        settle(livekit ? { kind: 'ready', agentName } : { kind: 'livekit-down' });
       })
-      .catch(() => controller.signal.aborted || setStatus({ kind: 'static-build' }));
-    return () => controller.abort();
+      .catch(() => settle({ kind: 'static-build' }));
+    return () => {
+      current = false;
+    };
   }, [attempt]);
   return [status, React.useCallback(() => setAttempt((count) => count + 1), [])];
 }

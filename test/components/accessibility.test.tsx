@@ -176,3 +176,29 @@ describe('ErrorNotice actions', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Disconnect' }));
   });
 });
+
+describe('TokenStatusView with an expired token', () => {
+  it('says the token expired and offers to get a new one', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-30T10:00:00Z') });
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator({ identity: 'alice', ttl: 120 }), room, roomName: 'standup', ...quiet },
+      { children: <TokenStatusView /> },
+    );
+    act(() => void session().start());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    const view = screen.getByRole('region', { name: 'Token status' });
+    expect(session().isConnected).toBe(true);
+    expect(view.getAttribute('data-status')).toBe('ready');
+
+    // Connected: LiveKit refreshes the live session's token itself, so this one runs out.
+    await act(() => vi.advanceTimersByTimeAsync(121_000));
+
+    expect(view.getAttribute('data-status')).toBe('expired');
+    expect(within(view).getByRole('status').textContent).toBe('Token expired');
+    expect(view.querySelector('time')?.textContent).toBe('expired');
+    fireEvent.click(within(view).getByRole('button', { name: 'Get a new token' }));
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    expect(view.getAttribute('data-status')).toBe('ready');
+  });
+});

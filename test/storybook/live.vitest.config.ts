@@ -11,7 +11,7 @@ export default defineConfig({
     include: ['**/*.live.test.ts'],
     environment: 'node',
     globalSetup: ['liveGlobalSetup.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
   },

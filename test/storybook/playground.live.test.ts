@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,8 @@ let ada: Page;
 async function openPlayground(url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1100, height: 760 });
-  await page.goto(url);
+  // The app's own elements are awaited below; a page's full `load` (every Storybook chunk) need not be.
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
   return page;
 }
 
@@ -63,5 +65,7 @@ describe('the live Playground', () => {
     await ada.locator('.lk-ctr-camera-tile', { hasText: 'Grace' }).waitFor(VISIBLE);
     expect(await ada.locator('.lk-ctr-camera-tile').count()).toBe(3);
     expect(await grace.locator('.lk-ctr-camera-tile').count()).toBe(3);
+    // A tool, not a check: `STORYBOOK_SCREENSHOTS=<folder>` keeps what Ada sees.
+    if (process.env.STORYBOOK_SCREENSHOTS) await ada.screenshot({ path: join(process.env.STORYBOOK_SCREENSHOTS, 'playground-live-agent.png') });
   });
 });

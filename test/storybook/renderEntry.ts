@@ -44,7 +44,7 @@ const SETTLE_MS = 750;
  * (for a story: rendered and its `play` function done). Reports page errors, console errors,
  * failed plays, Storybook's error display and a render that never finishes.
  */
-export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry, timeoutMs = 20_000): Promise<RenderProblems> {
+export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry, timeoutMs = 40_000): Promise<RenderProblems> {
   const problems: RenderProblems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -58,7 +58,11 @@ export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry
   });
   page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
   await page.addInitScript(watchChannel);
-  await page.goto(`${baseUrl}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${entry.type === 'docs' ? 'docs' : 'story'}`);
+  // Storybook's own events say when the render is done; the page's `load` need not come first.
+  await page.goto(`${baseUrl}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${entry.type === 'docs' ? 'docs' : 'story'}`, {
+    waitUntil: 'domcontentloaded',
+    timeout: timeoutMs,
+  });
 
   const done = entry.type === 'docs' ? 'docsRendered' : 'storyFinished';
   try {

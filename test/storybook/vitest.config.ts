@@ -10,7 +10,7 @@ export default defineConfig({
     root: new URL('.', import.meta.url).pathname,
     include: ['**/*.storybook.test.ts'],
     environment: 'node',
-    testTimeout: 60_000,
+    testTimeout: 90_000,
     maxConcurrency: 3,
     hookTimeout: 60_000,
   },
