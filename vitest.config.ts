@@ -9,7 +9,7 @@ const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@l
 
 const shared = {
   include: ['test/**/*.test.{ts,tsx}'],
-  exclude: ['test/e2e/**', 'test/storybook/**', 'test/nextjs/**', 'test/package/**', 'test/server/**'],
+  exclude: ['test/e2e/**', 'test/**/*.e2e.test.ts', 'test/storybook/**', 'test/nextjs/**', 'test/package/**', 'test/server/**'],
   environment: 'jsdom',
   setupFiles: ['test/setup.ts'],
   restoreMocks: true,

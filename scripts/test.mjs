@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingInteropToolchain } from './interop-endpoints.mjs';
 import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,12 +41,30 @@ const stages = [
     args: ['vitest', 'run', '-c', 'test/nextjs/vitest.config.ts'],
     missing: missingForEndToEnd,
   },
+  {
+    name: 'interop (token endpoints written with the Go and Python SDKs, Chromium, LiveKit server, agent)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/interop/e2e/vitest.config.ts'],
+    missing: () => missingForEndToEnd() ?? missingInteropToolchain(),
+  },
+  {
+    name: 'cluster (two LiveKit nodes sharing one Redis, Chromium, agent)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/cluster/vitest.config.ts'],
+    missing: () => missingForEndToEnd() ?? missingRedis(),
+  },
 ];
 
 /** Debian's Chromium, which `npm ci` cannot install. */
 function missingChromium() {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
+}
+
+/** Debian's Redis, which the cluster's nodes share. */
+function missingRedis() {
+  const redis = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+  return existsSync(redis) ? null : `no redis-server at ${redis} — apt-get install redis-server (or set REDIS_SERVER)`;
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */
