@@ -6,11 +6,12 @@ import { hasServerBinary, serverBinary, startServer, type RunningLiveKitServer }
 import { startAgentWorker } from '../e2e/harness/agentWorker';
 import { startAppServer } from '../e2e/harness/appServer';
 import { CHROMIUM_PATH } from '../e2e/harness/browser';
-import { AGENT_REGISTRATION_TIMEOUT_MS } from '../e2e/harness/realParts';
 import { startNodeTokenEndpoint } from './harness/nodeTokenEndpoint';
 import { startRedis } from './harness/redis';
 
 const logDir = fileURLToPath(new URL('../../test-results/cluster/', import.meta.url));
+/** The worker registers in about 2 s on an idle machine; a shared, loaded one can take a minute. */
+const AGENT_REGISTRATION_TIMEOUT_MS = 90_000;
 const appDir = fileURLToPath(new URL('../e2e/app/', import.meta.url));
 const packageDist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 

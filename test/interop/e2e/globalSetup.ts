@@ -4,9 +4,11 @@ import type { TestProject } from 'vitest/node';
 import { buildInteropEndpoints, startInteropEndpoint } from '../../../scripts/interop-endpoints.mjs';
 import { startAppServer } from '../../e2e/harness/appServer';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_WS_URL } from '../../e2e/harness/livekit';
-import { AGENT_REGISTRATION_TIMEOUT_MS, startRealParts } from '../../e2e/harness/realParts';
+import { startRealParts } from '../../e2e/harness/realParts';
 
 const logDir = fileURLToPath(new URL('../../../test-results/interop/', import.meta.url));
+/** The worker registers in about 2 s on an idle machine; a shared, loaded one can take a minute. */
+const AGENT_REGISTRATION_TIMEOUT_MS = 90_000;
 const appDir = fileURLToPath(new URL('../../e2e/app/', import.meta.url));
 
 declare module 'vitest' {
