@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir } from './livekit-server.mjs';
+import { cacheDir, goCommand } from './livekit-server.mjs';
 
 const interopDir = fileURLToPath(new URL('../test/interop/', import.meta.url));
 const goModule = join(interopDir, 'go');
@@ -25,13 +25,6 @@ function hashOf(files) {
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file));
   return hash.digest('hex').slice(0, 12);
-}
-
-function goCommand() {
-  for (const candidate of ['go', '/usr/local/go/bin/go']) {
-    if (spawnSync(candidate, ['version'], { stdio: 'ignore' }).status === 0) return candidate;
-  }
-  return null;
 }
 
 function pythonCommand() {

@@ -30,6 +30,7 @@ export interface RunningLiveKitServer {
 export declare function cacheDir(): string;
 export declare function serverBinary(): string;
 export declare function hasServerBinary(): boolean;
+export declare function goCommand(): string | null;
 export declare function buildServer(options?: { log?: (message: string) => void }): string;
 export declare function nodeUrls(port?: number): { httpUrl: string; wsUrl: string };
 export declare function startServer(options?: { logFile?: string; timeoutMs?: number; node?: ServerNode }): Promise<RunningLiveKitServer>;

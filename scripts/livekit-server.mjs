@@ -41,7 +41,8 @@ export function hasServerBinary() {
   return stdout.includes(LIVEKIT_SERVER_VERSION);
 }
 
-function goCommand() {
+/** The `go` command on PATH or in Go's default install folder; `null` without Go. */
+export function goCommand() {
   for (const candidate of ['go', '/usr/local/go/bin/go']) {
     if (spawnSync(candidate, ['version'], { stdio: 'ignore' }).status === 0) return candidate;
   }
