@@ -8,10 +8,11 @@
  *   node scripts/livekit-server.mjs path    # print the binary's path
  *
  * The cache folder is `$LKCTR_CACHE` (CI sets it to a machine-level folder), else `<repo>/.cache`.
- * Importable too: `serverBinary`, `buildServer`, `startServer`.
+ * Importable too: `serverBinary`, `buildServer`, `startServer` — which also starts further nodes of
+ * a cluster on other ports, sharing a Redis (`startServer({ node: { port, rtcTcpPort, rtcUdpPort, redisAddress } })`).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +41,8 @@ export function hasServerBinary() {
   return stdout.includes(LIVEKIT_SERVER_VERSION);
 }
 
-function goCommand() {
+/** The `go` command on PATH or in Go's default install folder; `null` without Go. */
+export function goCommand() {
   for (const candidate of ['go', '/usr/local/go/bin/go']) {
     if (spawnSync(candidate, ['version'], { stdio: 'ignore' }).status === 0) return candidate;
   }
@@ -70,9 +72,43 @@ export function buildServer({ log = console.log } = {}) {
   return serverBinary();
 }
 
-async function isHealthy() {
+/**
+ * Where one node of the server listens, and the Redis it shares with the other nodes of a cluster
+ * (LiveKit's multi-node mode). The defaults are `test/e2e/livekit.yaml`'s single node.
+ * @typedef {{ port?: number, rtcTcpPort?: number, rtcUdpPort?: number, redisAddress?: string }} ServerNode
+ */
+const DEFAULT_NODE = { port: 7880, rtcTcpPort: 7881, rtcUdpPort: 7882 };
+
+/** The URLs of the node listening on `port`. */
+export function nodeUrls(port = DEFAULT_NODE.port) {
+  return { httpUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}` };
+}
+
+/**
+ * `test/e2e/livekit.yaml` with the node's ports and, for a cluster, a `redis:` block; written
+ * beside the log so a reader sees exactly what the node ran with. The single default node runs
+ * the file itself.
+ */
+function nodeConfigPath(node, logFile) {
+  const { port, rtcTcpPort, rtcUdpPort, redisAddress } = { ...DEFAULT_NODE, ...node };
+  if (port === DEFAULT_NODE.port && rtcTcpPort === DEFAULT_NODE.rtcTcpPort && rtcUdpPort === DEFAULT_NODE.rtcUdpPort && !redisAddress) return configPath;
+  const replace = (text, pattern, line) => {
+    if (!pattern.test(text)) throw new Error(`test/e2e/livekit.yaml has no line matching ${pattern}`);
+    return text.replace(pattern, line);
+  };
+  let config = readFileSync(configPath, 'utf8');
+  config = replace(config, /^port: \d+$/m, `port: ${port}`);
+  config = replace(config, /^  tcp_port: \d+$/m, `  tcp_port: ${rtcTcpPort}`);
+  config = replace(config, /^  udp_port: \d+$/m, `  udp_port: ${rtcUdpPort}`);
+  if (redisAddress) config += `redis:\n  address: ${redisAddress}\n`;
+  const path = logFile.replace(/\.log$/, '') + '.yaml';
+  writeFileSync(path, config);
+  return path;
+}
+
+async function isHealthy(httpUrl = LIVEKIT_HTTP_URL) {
   try {
-    const response = await fetch(`${LIVEKIT_HTTP_URL}/`, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(`${httpUrl}/`, { signal: AbortSignal.timeout(1_000) });
     return response.status === 200;
   } catch {
     return false;
@@ -93,13 +129,19 @@ function waitForExit(child, ms) {
 /**
  * Starts the server, resolves once `GET /` answers 200. The returned `stop()` sends SIGTERM twice
  * (the first waits for participants to leave), then SIGKILL if it is still running after 5 s.
+ * `node` starts it on other ports, or as one node of a cluster sharing a Redis (default: the single
+ * node of `test/e2e/livekit.yaml` on 7880–7882).
+ *
+ * @param {{ logFile?: string, timeoutMs?: number, node?: ServerNode }} [options]
  */
-export async function startServer({ logFile = join(cacheDir(), 'livekit-server.log'), timeoutMs = 15_000 } = {}) {
+export async function startServer({ logFile = join(cacheDir(), 'livekit-server.log'), timeoutMs = 15_000, node = {} } = {}) {
   if (!hasServerBinary()) throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
-  if (await isHealthy()) throw new Error(`Something already answers on ${LIVEKIT_HTTP_URL}: stop it before the end-to-end tests.`);
+  const { httpUrl, wsUrl } = nodeUrls(node.port);
+  if (await isHealthy(httpUrl)) throw new Error(`Something already answers on ${httpUrl}: stop it before the end-to-end tests.`);
   mkdirSync(dirname(logFile), { recursive: true });
+  const config = nodeConfigPath(node, logFile);
   const out = openSync(logFile, 'w');
-  const child = spawn(serverBinary(), ['--config', configPath], { stdio: ['ignore', out, out] });
+  const child = spawn(serverBinary(), ['--config', config], { stdio: ['ignore', out, out] });
   closeSync(out);
 
   const stop = async () => {
@@ -114,12 +156,12 @@ export async function startServer({ logFile = join(cacheDir(), 'livekit-server.l
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    if (await isHealthy()) return { process: child, logFile, stop };
+    if (await isHealthy(httpUrl)) return { process: child, logFile, stop, httpUrl, wsUrl };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();
   const tail = readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-  throw new Error(`livekit-server did not answer ${LIVEKIT_HTTP_URL}/ within ${timeoutMs} ms (exit ${child.exitCode}). Log ${logFile}:\n${tail}`);
+  throw new Error(`livekit-server did not answer ${httpUrl}/ within ${timeoutMs} ms (exit ${child.exitCode}). Log ${logFile}:\n${tail}`);
 }
 
 async function main(command) {

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingInteropToolchain } from './interop-endpoints.mjs';
 import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
 import { missingRuntimes } from './runtimes.mjs';
 import { REDIS_SERVER, hasRedisServer } from './redis-server.mjs';
@@ -60,6 +61,18 @@ const stages = [
     args: ['vitest', 'run', '-c', 'test/nextjs/vitest.config.ts'],
     missing: missingForEndToEnd,
   },
+  {
+    name: 'interop (token endpoints written with the Go and Python SDKs, Chromium, LiveKit server, agent)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/interop/e2e/vitest.config.ts'],
+    missing: () => missingForEndToEnd() ?? missingInteropToolchain(),
+  },
+  {
+    name: 'cluster (two LiveKit nodes sharing one Redis, Chromium, agent)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/cluster/vitest.config.ts'],
+    missing: () => missingForEndToEnd() ?? missingRedis(),
+  },
 ];
 
 /** Debian's Chromium, which `npm ci` cannot install. */
@@ -74,10 +87,14 @@ function missingServerRuntimes() {
   return missing.length === 0 ? null : `runtimes not installed: ${missing.join(', ')} — node scripts/runtimes.mjs install (about 360 MB, into $LKCTR_CACHE)`;
 }
 
-/** Debian's redis-server (the stage starts it itself on 127.0.0.1) and Chromium. */
+/** Debian's redis-server (the limits and cluster stages start it themselves on 127.0.0.1). */
+function missingRedis() {
+  return hasRedisServer() ? null : `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+}
+
+/** The limits stage: Redis, and Chromium. */
 function missingForLimits() {
-  if (!hasRedisServer()) return `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
-  return missingChromium();
+  return missingRedis() ?? missingChromium();
 }
 
 /** What the end-to-end stage needs that `npm ci` does not install. */

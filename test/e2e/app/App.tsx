@@ -16,9 +16,10 @@ import { publishState, type E2EState } from './state';
 /** The app under test: the package's provider around the app's own generator. */
 export function App({ params }: { params: AppParams }) {
   const generator = useMemo(() => createGenerator(params), [params]);
+  const tokenSource = params.tokenEndpoint === undefined ? { generator } : { tokenEndpoint: params.tokenEndpoint };
   return (
     <CustomTokenSessionProvider
-      generator={generator}
+      {...tokenSource}
       roomName={params.roomName}
       participantIdentity={params.participantIdentity}
       participantName={params.participantName}

@@ -9,6 +9,8 @@ export interface AppParams {
   endpointQuery: string;
   /** `throws`: a generator that always throws. */
   generator: 'endpoint' | 'throws';
+  /** `endpoint=<url>`: the provider's own `tokenEndpoint` calls this standard endpoint instead of the app's generator. */
+  tokenEndpoint?: string;
   agentConnectTimeoutMs?: number;
   /** `freshRoom=1`: every session gets its own room (`freshRoomPerSession`). */
   freshRoomPerSession: boolean;
@@ -30,6 +32,7 @@ export function readParams(search: string): AppParams {
     agentName: optional('agent'),
     endpointQuery: endpointQuery.toString(),
     generator: query.get('generator') === 'throws' ? 'throws' : 'endpoint',
+    tokenEndpoint: optional('endpoint'),
     agentConnectTimeoutMs: timeout === null ? undefined : Number(timeout),
     freshRoomPerSession: query.get('freshRoom') === '1',
   };

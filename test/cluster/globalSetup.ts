@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import type { TestProject } from 'vitest/node';
+import { hasServerBinary, serverBinary, startServer, type RunningLiveKitServer } from '../../scripts/livekit-server.mjs';
+import { startAgentWorker } from '../e2e/harness/agentWorker';
+import { startAppServer } from '../e2e/harness/appServer';
+import { CHROMIUM_PATH } from '../e2e/harness/browser';
+import { startNodeTokenEndpoint } from './harness/nodeTokenEndpoint';
+import { startRedis } from './harness/redis';
+
+const logDir = fileURLToPath(new URL('../../test-results/cluster/', import.meta.url));
+/** The worker registers in about 2 s on an idle machine; a shared, loaded one can take a minute. */
+const AGENT_REGISTRATION_TIMEOUT_MS = 90_000;
+const appDir = fileURLToPath(new URL('../e2e/app/', import.meta.url));
+const packageDist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+/** Node 1 keeps the single-node ports (7880–7882); node 2 listens ten above them. */
+export const NODE_PORTS = [
+  { port: 7880, rtcTcpPort: 7881, rtcUdpPort: 7882 },
+  { port: 7890, rtcTcpPort: 7891, rtcUdpPort: 7892 },
+] as const;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** `ws://` URL of each node, in order. */
+    nodeUrls: string[];
+    /** The token endpoint that sends its clients to each node, in order. */
+    nodeEndpoints: string[];
+  }
+}
+
+/**
+ * Starts the cluster once: Redis, two LiveKit nodes sharing it, the agent worker registered on
+ * node 1 only, the test app, and a token endpoint per node. `POST /__e2e/node2/sigterm` (on the
+ * app server) sends node 2 one SIGTERM, as an orchestrator stopping a node would.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!hasServerBinary()) throw new Error(`No LiveKit server at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install chromium`);
+  if (!existsSync(packageDist)) throw new Error('No package build in dist/: run npm run build');
+  mkdirSync(logDir, { recursive: true });
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+  };
+  try {
+    const redis = await startRedis(`${logDir}redis.log`);
+    cleanups.push(redis.stop);
+    const nodes: RunningLiveKitServer[] = [];
+    for (const [index, ports] of NODE_PORTS.entries()) {
+      const node = await startServer({ logFile: `${logDir}livekit-node${index + 1}.log`, node: { ...ports, redisAddress: redis.address } });
+      cleanups.push(node.stop);
+      nodes.push(node);
+    }
+    const agent = startAgentWorker(`${logDir}agent-worker.log`);
+    cleanups.push(agent.stop);
+    // The app builds while the agent registers.
+    const registered = agent.waitForRegistration(AGENT_REGISTRATION_TIMEOUT_MS);
+    registered.catch(() => {});
+    await build({ configFile: `${appDir}vite.config.ts` });
+    await registered;
+    const app = await startAppServer(`${appDir}dist`, {
+      'node2/sigterm': async () => void nodes[1]!.process.kill('SIGTERM'),
+    });
+    cleanups.push(app.close);
+    const endpoints = [];
+    for (const node of nodes) {
+      const endpoint = await startNodeTokenEndpoint(node.wsUrl, app.url);
+      cleanups.push(endpoint.close);
+      endpoints.push(endpoint.url);
+    }
+    project.provide('appUrl', app.url);
+    project.provide('nodeUrls', nodes.map(({ wsUrl }) => wsUrl));
+    project.provide('nodeEndpoints', endpoints);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}

@@ -1,0 +1,101 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { CustomTokenError } from '../../src/core/errors';
+
+/** A token minted by one of LiveKit's server SDKs (`test/interop/<sdk>/token.json`; README.md says how to re-mint). */
+interface Fixture {
+  sdk: string;
+  version: string;
+  /** Unix seconds at which the minting script ran. */
+  mintedAt: number;
+  token: string;
+}
+
+const SDK_FOLDERS = ['node', 'go', 'python', 'rust', 'java'] as const;
+const fixtures = SDK_FOLDERS.map((folder) => ({
+  folder,
+  ...(JSON.parse(readFileSync(new URL(`./${folder}/token.json`, import.meta.url), 'utf8')) as Fixture),
+}));
+
+/** What every minting script asks for. */
+const REQUESTED = { roomName: 'interop-room', participantIdentity: 'interop-user', participantName: 'Interop User', agentName: 'e2e-agent' };
+/** The lifetime every minting script sets. */
+const TTL_SECONDS = 15 * 60;
+const SERVER_URL = 'ws://127.0.0.1:7880';
+
+function claims(token: string): { exp: number; iat?: number; nbf?: number } {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat?: number; nbf?: number };
+}
+
+/** The token's lifetime as its SDK wrote it; a token without iat/nbf is measured from the recorded mint time. */
+function sdkLifetimeSeconds({ token, mintedAt }: Fixture): number {
+  const { exp, iat, nbf } = claims(token);
+  return exp - (iat ?? nbf ?? mintedAt);
+}
+
+describe.each(fixtures)('a token minted by $sdk $version ($folder)', (fixture) => {
+  afterEach(() => vi.useRealTimers());
+
+  /** The source sees the token at the moment it was minted, so no wall clock decides the test. */
+  function sourceAtMintTime() {
+    vi.useFakeTimers({ now: fixture.mintedAt * 1000 });
+    const generator = vi.fn(async () => ({ serverUrl: SERVER_URL, participantToken: fixture.token }));
+    return { generator, source: createCustomTokenSource(generator) };
+  }
+
+  it('is accepted for the room, identity and agent it was minted for', async () => {
+    const { source } = sourceAtMintTime();
+    const response = await source.fetch(REQUESTED);
+    expect(response).toEqual({ serverUrl: SERVER_URL, participantToken: fixture.token });
+    const { status, token, error } = source.getSnapshot();
+    expect({ status, error }).toEqual({ status: 'ready', error: null });
+    expect(token).toMatchObject({ identity: 'interop-user', name: 'Interop User', room: 'interop-room', agentNames: ['e2e-agent'] });
+    expect(token?.grants.roomJoin).toBe(true);
+  });
+
+  it('lives as long as the SDK made it live', async () => {
+    const { source } = sourceAtMintTime();
+    await source.fetch(REQUESTED);
+    const { token } = source.getSnapshot();
+    const lifetimeSeconds = sdkLifetimeSeconds(fixture);
+    expect(token!.expiresAt! - token!.receivedAt).toBe(lifetimeSeconds * 1000);
+    // Java signs a few seconds after the recorded mint time and writes no iat/nbf; the others are exact.
+    expect(lifetimeSeconds).toBeGreaterThanOrEqual(TTL_SECONDS);
+    expect(lifetimeSeconds).toBeLessThan(TTL_SECONDS + 10);
+  });
+
+  it('is reused until a minute before that lifetime ends, then minted again', async () => {
+    const { source, generator } = sourceAtMintTime();
+    await source.fetch(REQUESTED);
+    const reuseMs = (sdkLifetimeSeconds(fixture) - 60) * 1000;
+    await vi.advanceTimersByTimeAsync(reuseMs - 1);
+    await source.fetch(REQUESTED);
+    expect(generator).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await source.fetch(REQUESTED);
+    expect(generator).toHaveBeenCalledTimes(2);
+  });
+
+  it('is refused with a typed mismatch when another agent was asked for', async () => {
+    const { source } = sourceAtMintTime();
+    const error = await source.fetch({ ...REQUESTED, agentName: 'another-agent' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CustomTokenError);
+    expect(error).toMatchObject({ code: 'mismatch' });
+    expect((error as Error).message).toContain('another-agent');
+  });
+});
+
+describe('the fixtures', () => {
+  it('cover every claim layout the SDKs write: with iat, with only nbf, and with neither', () => {
+    const layouts = Object.fromEntries(fixtures.map((fixture) => [fixture.folder, layout(claims(fixture.token))]));
+    expect(layouts).toEqual({ node: 'nbf', go: 'iat+nbf', python: 'nbf', rust: 'nbf', java: 'neither' });
+  });
+});
+
+function layout({ iat, nbf }: { iat?: number; nbf?: number }): string {
+  if (iat !== undefined && nbf !== undefined) return 'iat+nbf';
+  if (iat !== undefined) return 'iat';
+  return nbf !== undefined ? 'nbf' : 'neither';
+}
