@@ -215,11 +215,11 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       queryFn: async (context) => {
         const attempt = (this.#tokens.peek(key)?.state.fetchFailureCount ?? 0) + 1;
         this.#generatorCalls += 1;
-        this.#emit({ type: 'fetch', request, attempt });
+        if (this.#config.onEvent) this.#emit({ type: 'fetch', request, attempt });
         try {
           const raw = await runGenerator(this.#generator, request, { upstream: context, attempt, timeoutMs: config.timeoutMs });
           const token = validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs });
-          this.#emit({ type: 'success', request, token });
+          if (this.#config.onEvent) this.#emit({ type: 'success', request, token });
           return token;
         } catch (cause) {
           const error = toGeneratorError(cause, context.signal);

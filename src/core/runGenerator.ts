@@ -40,16 +40,22 @@ export async function runGenerator(
     },
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timeoutError = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
-      controller?.abort(timeoutError);
-      reject(timeoutError);
-    }, timeoutMs);
-  });
   try {
-    const call = Promise.resolve().then(() => generator(request, context));
-    return await Promise.race([call, timedOut]);
+    // One promise settled by whichever comes first: the generator or the timeout.
+    return await new Promise<unknown>((resolve, reject) => {
+      timer = setTimeout(() => {
+        timeoutError = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
+        controller?.abort(timeoutError);
+        reject(timeoutError);
+      }, timeoutMs);
+      queueMicrotask(() => {
+        try {
+          Promise.resolve(generator(request, context)).then(resolve, reject);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
   } catch (error) {
     throw toGeneratorError(error, upstream.signal);
   } finally {
