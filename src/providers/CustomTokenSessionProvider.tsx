@@ -74,11 +74,18 @@ const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('Cus
  * (every `@livekit/components-react` hook works inside) plus this package's contexts — session
  * state, actions, camera tracks, agent status and token status — each re-rendering only its own
  * consumers. Connects once under StrictMode, never leaves an unhandled rejection, fails `start()`
- * with a typed error when a dispatched agent never gets ready, and never disconnects a live
- * session for a token refresh or a new generator.
+ * with a typed error when a dispatched agent is not ready `agentConnectTimeoutMs` after that
+ * session's own connection began, and never disconnects a live session for a token refresh or
+ * a new generator.
  *
- * Switching between `tokenSource` and `generator`/`tokenEndpoint` remounts the session (it ends
- * a live one); a new generator or endpoint alone does not.
+ * `end()`, `connect={false}` and unmounting leave nothing behind, at any moment: tracks started
+ * for the session are stopped, a connection in progress is cancelled, and a token that arrives
+ * later is never used to connect.
+ *
+ * Options changed while connected (`roomName`, `participantName`, `camera`, …) leave the live
+ * call untouched; the next `start()` uses them. Switching between `tokenSource` and
+ * `generator`/`tokenEndpoint` remounts the session (it ends a live one); a new generator or
+ * endpoint alone does not. See `docs/session-lifecycle.md`.
  *
  * @example
  * ```tsx

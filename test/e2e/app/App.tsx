@@ -8,13 +8,23 @@ import {
   useSessionState,
   useTokenStatus,
 } from 'livekit-custom-token-react';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { createGenerator, generatorLog } from './generator';
 import type { AppParams } from './params';
 import { publishState, type E2EState } from './state';
 
-/** The app under test: the package's provider around the app's own generator. */
+/** The app under test: the package's provider around the app's own generator, and a way to unmount it. */
 export function App({ params }: { params: AppParams }) {
+  const [mounted, setMounted] = useState(true);
+  return (
+    <>
+      <button data-testid="unmount" onClick={() => setMounted(false)}>Unmount</button>
+      {mounted && <Session params={params} />}
+    </>
+  );
+}
+
+function Session({ params }: { params: AppParams }) {
   const generator = useMemo(() => createGenerator(params), [params]);
   const tokenSource = params.tokenEndpoint === undefined ? { generator } : { tokenEndpoint: params.tokenEndpoint };
   return (

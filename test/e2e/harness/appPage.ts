@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import type { E2EState, E2EWindow, GeneratorCall } from '../app/state';
 import type { E2EBrowser } from './browser';
+import { installMediaProbe, readMediaProbe, type MediaProbe } from './mediaProbe';
 
 export type { E2EState };
 
@@ -14,6 +15,10 @@ export interface AppPage {
   generatorCalls(): Promise<GeneratorCall[]>;
   start(): Promise<void>;
   end(): Promise<void>;
+  /** Unmounts the provider (as leaving the screen would). */
+  unmount(): Promise<void>;
+  /** The page's camera/microphone tracks and peer connections. */
+  media(): Promise<MediaProbe>;
   /** What the `<video>` of `identity`'s subscribed camera shows: its size and frames decoded so far (null: no such element). */
   remoteVideo(identity: string): Promise<{ width: number; height: number; frames: number } | null>;
 }
@@ -29,6 +34,7 @@ export async function openApp(browser: E2EBrowser, params: Record<string, string
   };
   page.on('websocket', (socket) => record(socket.url()));
   page.on('request', (request) => record(request.url()));
+  await page.addInitScript(installMediaProbe);
   await page.goto(`${inject('appUrl')}/?${new URLSearchParams(params)}`);
   await page.waitForFunction(() => (window as E2EWindow).__e2e !== undefined);
   return {
@@ -38,6 +44,8 @@ export async function openApp(browser: E2EBrowser, params: Record<string, string
     generatorCalls: () => page.evaluate(() => (window as E2EWindow).__e2e?.generatorCalls ?? []),
     start: () => page.getByTestId('start').click(),
     end: () => page.getByTestId('end').click(),
+    unmount: () => page.getByTestId('unmount').click(),
+    media: () => readMediaProbe(page),
     remoteVideo: (identity) =>
       page.evaluate((wanted) => {
         const video = [...document.querySelectorAll('video')].find((element) => element.dataset.identity === wanted);

@@ -1,0 +1,115 @@
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openApp, type AppPage } from './harness/appPage';
+import { launchChromium, type E2EBrowser } from './harness/browser';
+import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_HTTP_URL } from './harness/livekit';
+import { heapUsedAfterGc } from './harness/mediaProbe';
+import { AGENT_NAME } from './harness/tokenEndpoint';
+
+let browser: E2EBrowser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+const roomService = new RoomServiceClient(LIVEKIT_HTTP_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
+/** Who the LiveKit server has in `room` (a room that does not exist has nobody). */
+const participantsIn = (room: string) => roomService.listParticipants(room).then((list) => list.map(({ identity }) => identity), () => []);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('leaving and rejoining an agent call quickly', () => {
+  // Each start comes 1–19 s after the one before, so every session starts within the previous
+  // ones' agent timeouts (20 s): LiveKit's shared timer used to fail the new session.
+  const gapsMs = [1_000, 2_000, 1_000, 1_500, 1_000];
+
+  test('five end/start cycles, each reaching listening without an agent failure', { timeout: 150_000 }, async () => {
+    const app = await openApp(browser, { room: 'e2e-rejoin', agent: AGENT_NAME, freshRoom: '1', agentTimeoutMs: '20000' });
+    for (const [cycle, gapMs] of gapsMs.entries()) {
+      await app.start();
+      await expect.poll(app.state, { timeout: 20_000 }).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      await app.end();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
+      expect((await app.state())!.agent.failureReasons, `cycle ${cycle + 1}`).toEqual([]);
+      await sleep(gapMs);
+    }
+    expect(app.sentTokens).toHaveLength(gapsMs.length);
+  });
+});
+
+describe('unmounting while connecting', () => {
+  const delaysMs = [0, 25, 50, 100, 200, 400, 800, 1_200];
+  const tries = 2;
+  /** The promise: this long after unmounting, nothing is left. */
+  const withinMs = 2_000;
+
+  /** Opens the app on its own room, clicks start and unmounts the provider `delayMs` later (timed in the page); resolves at the unmount. */
+  async function unmountAfter(delayMs: number, room: string): Promise<AppPage> {
+    const app = await openApp(browser, { room });
+    await app.page.evaluate(
+      (delay) =>
+        new Promise<void>((resolve) => {
+          const click = (id: string) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!.click();
+          click('start');
+          setTimeout(() => resolve(click('unmount')), delay);
+        }),
+      delayMs,
+    );
+    return app;
+  }
+
+  /** One try: within 2 s of the unmount, no live track and nobody in the room; returns the peer connections left open. */
+  async function tryOnce(delayMs: number, room: string): Promise<number> {
+    const app = await unmountAfter(delayMs, room);
+    const nothingLeft = async () => ({ liveTracks: (await app.media()).liveTracks, participants: await participantsIn(room) });
+    await expect.poll(nothingLeft, { timeout: withinMs, interval: 100 }).toEqual({ liveTracks: 0, participants: [] });
+    const { peerConnections, closedPeerConnections } = await app.media();
+    await app.page.close();
+    return peerConnections - closedPeerConnections;
+  }
+
+  test(`within 2 s of unmounting, no camera captures and nobody of ours is in the room (delays ${delaysMs.join(', ')} ms, ${tries} tries each)`, { timeout: 120_000 }, async () => {
+    const rooms: string[] = [];
+    const openPeerConnections: number[] = [];
+    for (const delayMs of delaysMs) {
+      const attempts = Array.from({ length: tries }, (_, attempt) => `e2e-unmount-${delayMs}-${attempt}-${Date.now()}`);
+      rooms.push(...attempts);
+      openPeerConnections.push(...(await Promise.all(attempts.map((room) => tryOnce(delayMs, room)))));
+    }
+    // A connect the abandoned start made late would show up here.
+    await sleep(withinMs);
+    for (const room of rooms) expect(await participantsIn(room), `late participants in ${room}`).toEqual([]);
+    // livekit-client can leave a peer connection open when `connect()` is interrupted (upstream):
+    // reported, not asserted — the package cannot reach it.
+    console.info(`unmount sweep: peer connections left open per try: ${openPeerConnections.join(' ')}`);
+  });
+});
+
+describe('a long-lived page', () => {
+  const cycles = 20;
+
+  test(`${cycles} connect/end cycles: every peer connection closed, no camera left on, heap flat, one token per cycle`, { timeout: 150_000 }, async () => {
+    const app = await openApp(browser, { room: 'e2e-soak', identity: 'soak' });
+    let heapAtCycle5 = 0;
+    for (let cycle = 1; cycle <= cycles; cycle += 1) {
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected', cameras: [{ identity: 'soak', isLocal: true }], error: null });
+      await app.end();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
+      if (cycle === 5) heapAtCycle5 = await heapUsedAfterGc(app.page);
+    }
+    // Peer connections close a moment after `disconnected` is shown.
+    await expect.poll(async () => (await app.media()).closedPeerConnections).toBe((await app.media()).peerConnections);
+    const media = await app.media();
+    const heapGrowth = (await heapUsedAfterGc(app.page)) - heapAtCycle5;
+    const generatorCalls = (await app.generatorCalls()).length;
+    console.info(`soak: ${media.peerConnections} peer connections created, ${media.closedPeerConnections} closed; heap growth cycle 5 → ${cycles}: ${(heapGrowth / 1024).toFixed(0)} KiB; ${generatorCalls} generator calls`);
+
+    expect(media.peerConnections).toBeGreaterThanOrEqual(cycles);
+    expect(media.liveTracks).toBe(0);
+    expect(media.tracks).toBe(cycles);
+    expect(heapGrowth).toBeLessThan(2 * 1024 * 1024);
+    // One per session, plus the token ready for the session that never came.
+    expect(generatorCalls).toBeGreaterThanOrEqual(cycles);
+    expect(generatorCalls).toBeLessThanOrEqual(cycles + 2);
+  });
+});
