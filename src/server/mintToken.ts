@@ -17,10 +17,10 @@ const TRACK_SOURCE_NAMES: Readonly<Record<number, string>> = { 1: 'camera', 2: '
  * const jwt = await mintToken(plan, { apiKey: 'devkey', apiSecret: 'secret', ttlSeconds: 600 });
  * ```
  */
-export async function mintToken(
+export function mintToken(
   plan: TokenPlan,
   { apiKey, apiSecret, ttlSeconds }: { apiKey: string; apiSecret: string; ttlSeconds: number },
-): Promise<string> {
+): string | Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {};
   if (plan.metadata) claims.metadata = plan.metadata;
