@@ -18,6 +18,7 @@ import { machineMarkdown, resultToMarkdown } from './markdown.mjs';
 import { bundleRow } from './rows/bundle.mjs';
 import { nextjsRow } from './rows/nextjs.mjs';
 import { tokenHandlerRow } from './rows/tokenHandler.mjs';
+import { tokenLimitsRow } from './rows/tokenLimits.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -65,6 +66,7 @@ results.push(await bundleRow());
 if (args.has('--nextjs')) results.push(nextjsRow());
 else skipped.push('3b. What a Next.js page adds with the provider and components: not run (pass --nextjs: two `next build`s, minutes)');
 results.push(await tokenHandlerRow({ smoke }));
+results.push(await tokenLimitsRow({ smoke }));
 if (withBrowser) {
   const blocker = browserRowBlocker();
   if (blocker) skipped.push(`5. start() → connected in Chromium: skipped — ${blocker}`);
@@ -76,7 +78,7 @@ for (const file of readdirSync(out)) results.push(JSON.parse(readFileSync(join(o
 rmSync(out, { recursive: true, force: true });
 results.sort((a, b) => a.id.localeCompare(b.id));
 
-const expected = ['1-generator-calls', '2-renders', '3-bundle', '4-token-handler'];
+const expected = ['1-generator-calls', '2-renders', '3-bundle', '4-token-handler', '4b-token-limits'];
 const missing = expected.filter((id) => !results.some((result) => result.id === id && result.rows.length > 0));
 if (missing.length > 0) throw new Error(`bench: no result for ${missing.join(', ')}`);
 
