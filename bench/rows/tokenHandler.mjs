@@ -1,6 +1,8 @@
 import { Agent, createServer, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
 import { AccessToken } from 'livekit-server-sdk';
+import { hasRedisServer, startRedisServer } from '../../scripts/redis-server.mjs';
 
 const API_KEY = 'devkey';
 const API_SECRET = 'secret';
@@ -20,8 +22,11 @@ function bareListener(req, res) {
   });
 }
 
-/** Ours: `createTokenHandler` (schema validation, policy, limits) behind `toNodeHandler`, from the build. */
-async function oursListener() {
+/** Limits high enough that every request gets its token: what is measured is the cost of counting. */
+const LIMITS = { tokens: { limit: 1e9, windowSeconds: 3600 }, agentDispatches: { limit: 1e9, windowSeconds: 3600 } };
+
+/** Ours: `createTokenHandler` (schema validation, policy, limits when given) behind `toNodeHandler`, from the build. */
+async function oursListener(options = {}) {
   const { createTokenHandler, toNodeHandler } = await import('../../dist/server/index.js');
   const handler = createTokenHandler({
     apiKey: API_KEY,
@@ -29,6 +34,7 @@ async function oursListener() {
     serverUrl: SERVER_URL,
     ttl: 600,
     authorize: () => ({ identity: 'bench-user' }),
+    ...options,
   });
   return toNodeHandler(handler);
 }
@@ -84,41 +90,57 @@ function summarise(runs) {
 
 /**
  * Row 4: tokens per second and p50 / p99 latency through our handler vs a bare `AccessToken.toJwt()`
- * handler, both in a `node:http` server on 127.0.0.1. The sides take turns (rounds) so drift on a
- * shared machine hits both; each side is warmed up first.
+ * handler, both in a `node:http` server on 127.0.0.1, and ours again with per-caller limits counted
+ * in memory and in a real Redis (Debian's redis-server on loopback; that side is left out, with a
+ * note, where it is not installed). The sides take turns (rounds) so drift on a shared machine hits
+ * them all; each side is warmed up first.
  */
 export async function tokenHandlerRow({ smoke }) {
   const requests = smoke ? 40 : 2_000;
   const concurrency = 8;
   const rounds = smoke ? 1 : 4;
+  const redisServer = hasRedisServer() ? await startRedisServer() : undefined;
+  const redis = redisServer && new Redis({ host: '127.0.0.1', port: redisServer.port });
   const sides = [
-    { name: 'baseline: bare AccessToken.toJwt() in node:http', ...(await listen(bareListener)), runs: [] },
-    { name: 'ours: createTokenHandler + toNodeHandler', ...(await listen(await oursListener())), runs: [] },
+    { name: 'baseline: bare AccessToken.toJwt() in node:http', listener: bareListener },
+    { name: 'ours: createTokenHandler + toNodeHandler (no limits)', listener: await oursListener() },
+    { name: 'ours + limits, memory store', listener: await oursListener({ limits: LIMITS }) },
+    ...(redis ? [{ name: 'ours + limits, Redis store (redis-server on loopback)', listener: await oursListener({ limits: LIMITS, limitStore: { redis } }) }] : []),
   ];
+  const running = [];
   try {
-    for (const side of sides) await load(side.port, smoke ? 10 : 200, concurrency);
+    for (const side of sides) running.push({ ...side, ...(await listen(side.listener)), runs: [] });
+    for (const side of running) await load(side.port, smoke ? 10 : 200, concurrency);
     for (let round = 0; round < rounds; round++) {
-      for (const side of sides) side.runs.push(await load(side.port, requests / rounds, concurrency));
+      for (const side of running) side.runs.push(await load(side.port, requests / rounds, concurrency));
     }
   } finally {
-    for (const side of sides) side.server.close();
+    for (const side of running) side.server.close();
+    redis?.disconnect();
+    await redisServer?.stop();
   }
-  const [bare, ours] = sides.map((side) => summarise(side.runs));
+  const [bare, ours, ...limited] = running.map((side) => ({ name: side.name, ...summarise(side.runs) }));
   const fmt = (value, digits) => value.toFixed(digits);
+  const ratio = (name, side, base) => [
+    name,
+    `${fmt(base.tokensPerSecond / side.tokensPerSecond, 2)}×`,
+    `${fmt(side.p50 / base.p50, 2)}×`,
+    `${fmt(side.p99 / base.p99, 2)}×`,
+  ];
   return {
     id: '4-token-handler',
     title: `4. Token handler over loopback HTTP (${requests} requests per side, concurrency ${concurrency})`,
     baseline: 'a bare `AccessToken.toJwt()` handler in the same kind of `node:http` server',
     columns: ['handler', 'tokens / s', 'p50 ms', 'p99 ms'],
     rows: [
-      ...sides.map((side, index) => {
-        const s = index === 0 ? bare : ours;
-        return [side.name, fmt(s.tokensPerSecond, 0), fmt(s.p50, 2), fmt(s.p99, 2)];
-      }),
-      ['overhead: ours ÷ baseline (time per token, p50, p99)', `${fmt(bare.tokensPerSecond / ours.tokensPerSecond, 2)}×`, `${fmt(ours.p50 / bare.p50, 2)}×`, `${fmt(ours.p99 / bare.p99, 2)}×`],
+      ...[bare, ours, ...limited].map((s) => [s.name, fmt(s.tokensPerSecond, 0), fmt(s.p50, 2), fmt(s.p99, 2)]),
+      ratio('overhead: ours ÷ baseline (time per token, p50, p99)', ours, bare),
+      ...limited.map((side) => ratio(`limits cost: ${side.name.replace('ours + limits, ', '')} ÷ no limits`, side, ours)),
     ],
     notes: [
       'Same process for client and server, same keep-alive agent, same JSON body; every response checked for 201 and a token. Sides alternate in rounds after a warm-up.',
+      'Limits sides: tokens and agent dispatches per caller per hour, set high enough that every request is issued; one caller, so every request counts against the same key.',
+      ...(redis ? [] : ['Redis side not measured: no redis-server on PATH (apt-get install redis-server).']),
     ],
   };
 }
