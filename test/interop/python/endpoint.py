@@ -48,6 +48,9 @@ def mint(request: dict) -> str:
 
 
 class TokenEndpoint(BaseHTTPRequestHandler):
+    # Seconds a connection may sit idle: a client that stops sending mid-request is dropped.
+    timeout = 10
+
     def do_OPTIONS(self) -> None:
         self.send_response(204)
         self.send_cors_headers()

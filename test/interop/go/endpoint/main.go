@@ -41,7 +41,12 @@ func main() {
 	fmt.Printf("listening on http://%s\n", listener.Addr())
 
 	handler := tokenHandler(serverURL, apiKey, apiSecret)
-	server := &http.Server{Handler: withCORS(os.Getenv("ALLOWED_ORIGIN"), handler), ReadHeaderTimeout: 5 * time.Second}
+	server := &http.Server{
+		Handler:           withCORS(os.Getenv("ALLOWED_ORIGIN"), handler),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+	}
 	log.Fatal(server.Serve(listener))
 }
 
