@@ -1,14 +1,14 @@
 import { QueryClient, focusManager, isCancelledError, onlineManager, type FetchQueryOptions, type Query } from '@tanstack/query-core';
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
 import type { CustomTokenSourceConfig } from './CustomTokenSourceConfig.js';
-import { CustomTokenError, isCustomTokenError } from './errors.js';
+import { CustomTokenError } from './errors.js';
 import { isTokenReusable } from './isTokenReusable.js';
 import { normalizeOptions, requestKey } from './normalizeOptions.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
-import { retryDelayMs } from './retryDelayMs.js';
-import { runGenerator, toGeneratorError } from './runGenerator.js';
+import { toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
+import { tokenQueryOptions } from './tokenQueryOptions.js';
 import { toTokenSnapshot } from './toTokenSnapshot.js';
 import type { TokenDetails, TokenFetchOptions, TokenGenerator, TokenRequest, TokenSnapshot, TokenSourceEvent } from './types.js';
 import { validateTokenResponse } from './validateTokenResponse.js';
@@ -207,43 +207,16 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   }
 
   #queryOptions(request: TokenRequest): FetchQueryOptions<TokenDetails, CustomTokenError> {
-    const config = this.#config;
     const key = requestKey(request);
-    return {
+    return tokenQueryOptions({
       queryKey: [QUERY_KEY_ROOT, this.#scope, key],
-      // `context.signal` is read only on the paths that need it (see runGenerator).
-      queryFn: async (context) => {
-        const attempt = (this.#tokens.peek(key)?.state.fetchFailureCount ?? 0) + 1;
-        this.#generatorCalls += 1;
-        if (this.#config.onEvent) this.#emit({ type: 'fetch', request, attempt });
-        try {
-          const raw = await runGenerator(this.#generator, request, { upstream: context, attempt, timeoutMs: config.timeoutMs });
-          const token = validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs });
-          if (this.#config.onEvent) this.#emit({ type: 'success', request, token });
-          return token;
-        } catch (cause) {
-          const error = toGeneratorError(cause, context.signal);
-          const willRetry = error.retryable && attempt <= config.retries && !context.signal.aborted;
-          this.#emit({ type: 'error', request, error, willRetry });
-          throw error;
-        }
-      },
-      retry: (failureCount, error) => isCustomTokenError(error) && error.retryable && failureCount < config.retries,
-      retryDelay: (failureCount, error) =>
-        Math.max(
-          retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs),
-          Math.min(error.retryAfterMs ?? 0, config.maxRetryDelayMs),
-        ),
-      // For the app's devtools: fresh until the token's own `staleAt` (the source decides reuse itself).
-      staleTime: (query) => {
-        const token = query.state.data;
-        return token?.staleAt == null ? 0 : Math.max(token.staleAt - query.state.dataUpdatedAt, 0);
-      },
-      // The source removes what it no longer needs itself (see TokenCache.trim).
-      gcTime: Infinity,
-      networkMode: 'always',
-      structuralSharing: false,
-    };
+      request,
+      generator: this.#generator,
+      config: this.#config,
+      failures: () => this.#tokens.peek(key)?.state.fetchFailureCount ?? 0,
+      onCall: () => void (this.#generatorCalls += 1),
+      emit: this.#config.onEvent && ((event) => this.#emit(event)),
+    });
   }
 
   #seed({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): void {

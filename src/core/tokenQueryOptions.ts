@@ -1,0 +1,65 @@
+import type { FetchQueryOptions } from '@tanstack/query-core';
+import { isCustomTokenError, type CustomTokenError } from './errors.js';
+import type { ResolvedConfig } from './resolveConfig.js';
+import { retryDelayMs } from './retryDelayMs.js';
+import { runGenerator, toGeneratorError } from './runGenerator.js';
+import type { TokenDetails, TokenGenerator, TokenRequest, TokenSourceEvent } from './types.js';
+import { validateTokenResponse } from './validateTokenResponse.js';
+
+/** What one option set's query needs from its source. */
+export interface TokenQueryContext {
+  queryKey: readonly [string, string, string];
+  request: TokenRequest;
+  generator: TokenGenerator;
+  /** The source's settings when the fetch starts. */
+  config: ResolvedConfig;
+  /** Failed attempts of the fetch running now (TanStack's `fetchFailureCount`). */
+  failures: () => number;
+  /** Called once per generator call (for `generatorCalls`). */
+  onCall: () => void;
+  /** Telemetry; `undefined` when nobody listens, so no event is built. */
+  emit: ((event: TokenSourceEvent) => void) | undefined;
+}
+
+/**
+ * The TanStack Query options of one option set's token: the query function (generator with
+ * timeout, then validation), retries of what is retryable with jittered backoff that waits out a
+ * `Retry-After` (up to `maxRetryDelayMs`), and — for the app's devtools — a `staleTime` that ends
+ * at the token's own `staleAt`. The source decides reuse and removal itself (`gcTime: Infinity`).
+ */
+export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions<TokenDetails, CustomTokenError> {
+  const { queryKey, request, generator, config, failures, onCall, emit } = context;
+  return {
+    queryKey,
+    // `upstream.signal` is read only on the paths that need it (see runGenerator).
+    queryFn: async (upstream) => {
+      const attempt = failures() + 1;
+      onCall();
+      emit?.({ type: 'fetch', request, attempt });
+      try {
+        const raw = await runGenerator(generator, request, { upstream, attempt, timeoutMs: config.timeoutMs });
+        const token = validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs });
+        emit?.({ type: 'success', request, token });
+        return token;
+      } catch (cause) {
+        const error = toGeneratorError(cause, upstream.signal);
+        const willRetry = error.retryable && attempt <= config.retries && !upstream.signal.aborted;
+        emit?.({ type: 'error', request, error, willRetry });
+        throw error;
+      }
+    },
+    retry: (failureCount, error) => isCustomTokenError(error) && error.retryable && failureCount < config.retries,
+    retryDelay: (failureCount, error) =>
+      Math.max(
+        retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs),
+        Math.min(error.retryAfterMs ?? 0, config.maxRetryDelayMs),
+      ),
+    staleTime: (query) => {
+      const token = query.state.data;
+      return token?.staleAt == null ? 0 : Math.max(token.staleAt - query.state.dataUpdatedAt, 0);
+    },
+    gcTime: Infinity,
+    networkMode: 'always',
+    structuralSharing: false,
+  };
+}
