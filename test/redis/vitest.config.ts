@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,6 +8,8 @@ import { defineConfig } from 'vitest/config';
  * neither; `npm test` runs it as its own stage.
  */
 export default defineConfig({
+  // The server entry's per-runtime signer (package.json `imports` point at dist/): Node's, from source.
+  resolve: { alias: [{ find: /^#signJwt$/, replacement: fileURLToPath(new URL('../../src/server/platform/signJwt.node.ts', import.meta.url)) }] },
   test: {
     name: 'redis',
     root: new URL('.', import.meta.url).pathname,
