@@ -6,6 +6,7 @@ import {
   onlineManager,
   type FetchQueryOptions,
   type Query,
+  type QueryKey,
 } from '@tanstack/query-core';
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
 import { CustomTokenError, isCustomTokenError } from './errors.js';
@@ -267,7 +268,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     if (this.#teardown) return;
     const unsubscribes = [
       this.#client.getQueryCache().subscribe((event) => {
-        if (event.query.queryKey[2] !== this.#current?.queryKey[2] || event.query.queryKey[1] !== this.#scope) return;
+        const [, scope, key] = event.query.queryKey as QueryKey;
+        if (key !== this.#current?.queryKey[2] || scope !== this.#scope) return;
         this.#scheduleRefresh();
         this.#notify();
       }),

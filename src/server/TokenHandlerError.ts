@@ -66,7 +66,7 @@ const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
 export class TokenHandlerError extends Error {
   override readonly name = 'TokenHandlerError';
   readonly code: TokenHandlerErrorCode;
-  /** The HTTP status sent for {@link code}. */
+  /** The HTTP status sent for {@link TokenHandlerError.code}. */
   readonly status: number;
 
   constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown }) {

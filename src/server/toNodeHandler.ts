@@ -15,6 +15,8 @@ export interface NodeRequestLike {
   headers: Record<string, string | string[] | undefined>;
   /** Set by a body parser (`express.json()`) that already read the stream. */
   body?: unknown;
+  // As Node's own `IncomingMessage.on` declares it, so that an `IncomingMessage` (Buffer or string chunks) fits this interface.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   on(event: 'data' | 'end' | 'error', listener: (chunk?: any) => void): unknown;
   pause(): unknown;
   resume(): unknown;
@@ -113,7 +115,7 @@ function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Re
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(toUrl(req), { method, headers, ...(hasBody && { body: stream, duplex: 'half' }) } as RequestInit);
+  return new Request(toUrl(req), { method, headers, ...(hasBody && { body: stream, duplex: 'half' }) });
 }
 
 function toUrl(req: NodeRequestLike): string {

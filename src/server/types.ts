@@ -56,7 +56,7 @@ export interface AuthorizedParticipant {
    */
   grants?: Omit<VideoGrant, 'room' | 'roomJoin'>;
   /**
-   * Whether a requested `participant_identity` replaces {@link identity}. When `false`, asking
+   * Whether a requested `participant_identity` replaces {@link AuthorizedParticipant.identity}. When `false`, asking
    * for any other identity is refused with 403 `identity_not_allowed`.
    * @defaultValue false
    */
@@ -109,7 +109,7 @@ export type AgentPolicy =
  */
 export interface TokenHandlerCorsConfig {
   /** Allowed origins: `'*'`, one origin, a list, or a function. */
-  origin: '*' | string | readonly string[] | ((origin: string) => boolean);
+  origin: string | readonly string[] | ((origin: string) => boolean);
   /** Sends `Access-Control-Allow-Credentials: true` (not with `'*'`). @defaultValue false */
   credentials?: boolean;
   /** How long a browser may cache a preflight. @defaultValue 600 */

@@ -50,8 +50,12 @@ function JoinForm({ agentName, onJoin }: { agentName: string; onJoin: (choice: J
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const agent = String(form.get('agent'));
-    onJoin({ roomName: String(form.get('room')), participantName: String(form.get('name')), agentName: agent === '' ? undefined : agent });
+    const field = (name: string) => {
+      const value = form.get(name);
+      return typeof value === 'string' ? value : '';
+    };
+    const agent = field('agent');
+    onJoin({ roomName: field('room'), participantName: field('name'), agentName: agent === '' ? undefined : agent });
   };
   return (
     <form className="story-join" onSubmit={onSubmit}>

@@ -17,12 +17,15 @@ export function useLocalServerStatus(): [LocalServerStatus, () => void] {
   React.useEffect(() => {
     if (!import.meta.env.DEV) return;
     const controller = new AbortController();
-    setStatus({ kind: 'checking' });
     fetch('/api/livekit-status', { signal: controller.signal })
       .then((response) => response.json() as Promise<{ livekit: boolean; agentName: string }>)
       .then(({ livekit, agentName }) => setStatus(livekit ? { kind: 'ready', agentName } : { kind: 'livekit-down' }))
       .catch(() => controller.signal.aborted || setStatus({ kind: 'livekit-down' }));
     return () => controller.abort();
   }, [attempt]);
-  return [status, React.useCallback(() => setAttempt((count) => count + 1), [])];
+  const recheck = React.useCallback(() => {
+    setStatus({ kind: 'checking' });
+    setAttempt((count) => count + 1);
+  }, []);
+  return [status, recheck];
 }
