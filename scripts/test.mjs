@@ -17,9 +17,17 @@ const only = process.argv.slice(2);
 const stages = [
   { name: 'react18 test deps', command: 'npm', args: ['ci', '--prefix', 'test/react18', '--no-audit', '--no-fund'] },
   { name: 'typecheck', command: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
+  { name: 'lint (ESLint, type-aware, React hooks and Compiler rules; 0 warnings)', command: 'npm', args: ['run', 'lint'] },
+  { name: 'format (Prettier; npm run format rewrites)', command: 'npm', args: ['run', 'format:check'] },
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
+  { name: 'API report (etc/*.api.md; npm run api updates it)', command: 'node', args: ['scripts/api-report.mjs'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+  {
+    name: 'install from git (prepare builds dist/, both entries import)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/install/vitest.config.ts'],
+  },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
   {
