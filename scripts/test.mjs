@@ -22,6 +22,7 @@ const stages = [
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'API report (etc/*.api.md; npm run api updates it)', command: 'node', args: ['scripts/api-report.mjs'] },
+  { name: 'docs samples (every ts/tsx block of README.md and docs/*.md, against the packed package)', command: 'node', args: ['scripts/check-doc-samples.mjs'] },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
   {
     name: 'install from git (prepare builds dist/, both entries import)',
