@@ -4,10 +4,10 @@
  * (CI=true) and is skipped loudly elsewhere, with how to get it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIVEKIT_SERVER_VERSION, hasServerBinary, serverBinary } from './livekit-server.mjs';
+import { buildServer, hasServerBinary } from './livekit-server.mjs';
+import { findChromium, missingChromium } from './prerequisites.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -51,18 +51,21 @@ const stages = [
   },
 ];
 
-/** Debian's Chromium, which `npm ci` cannot install. */
-function missingChromium() {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  return existsSync(chromium) ? null : `no Chromium at ${chromium} — apt-get install chromium (or set CHROMIUM_PATH)`;
-}
+// Chromium wherever it is installed (scripts/prerequisites.mjs): the stages read CHROMIUM_PATH.
+const chromium = findChromium();
+if (chromium) process.env.CHROMIUM_PATH = chromium;
 
-/** What the end-to-end stage needs that `npm ci` does not install. */
+/** What the end-to-end stages need that `npm ci` does not install; the LiveKit server is built here on first use (needs Go). */
 function missingForEndToEnd() {
-  const chromium = missingChromium();
-  if (chromium) return chromium;
-  if (!hasServerBinary()) return `no LiveKit server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()} — node scripts/livekit-server.mjs build (needs Go)`;
-  return null;
+  const noChromium = missingChromium();
+  if (noChromium) return noChromium;
+  if (hasServerBinary()) return null;
+  try {
+    buildServer();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 const results = [];
