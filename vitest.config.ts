@@ -12,7 +12,7 @@ const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@l
 
 const shared = {
   include: ['test/**/*.test.{ts,tsx}'],
-  exclude: ['test/e2e/**', 'test/**/*.e2e.test.ts', 'test/storybook/**', 'test/nextjs/**', 'test/package/**', 'test/server/**', 'test/redis/**', 'test/runtimes/**'],
+  exclude: ['test/e2e/**', 'test/**/*.e2e.test.ts', 'test/storybook/**', 'test/nextjs/**', 'test/package/**', 'test/server/**', 'test/redis/**', 'test/runtimes/**', 'test/install/**'],
   environment: 'jsdom',
   setupFiles: ['test/setup.ts'],
   restoreMocks: true,

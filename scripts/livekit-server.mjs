@@ -4,16 +4,19 @@
  * and run on loopback with `test/e2e/livekit.yaml`.
  *
  *   node scripts/livekit-server.mjs build   # go install, skipped when the binary is there
- *   node scripts/livekit-server.mjs start   # run in the foreground until Ctrl+C
+ *   node scripts/livekit-server.mjs start   # run in the foreground until Ctrl+C (builds it first if needed)
  *   node scripts/livekit-server.mjs path    # print the binary's path
  *
- * The cache folder is `$LKCTR_CACHE` (CI sets it to a machine-level folder), else `<repo>/.cache`.
- * Importable too: `serverBinary`, `buildServer`, `startServer` — which also starts further nodes of
- * a cluster on other ports, sharing a Redis (`startServer({ node: { port, rtcTcpPort, rtcUdpPort, redisAddress } })`).
+ * The binary is, in this order: a `livekit-server` on `PATH` of the pinned minor version (Homebrew's,
+ * say), the one in the cache folder — `$LKCTR_CACHE` (CI sets it to a machine-level folder), else
+ * `<repo>/.cache` — or, when neither is there, built into the cache with Go (`npm test` and
+ * `npm start` do that on first use). Importable too: `serverBinary`, `buildServer`, `startServer` — which
+ * also starts further nodes of a cluster on other ports, sharing a Redis
+ * (`startServer({ node: { port, rtcTcpPort, rtcUdpPort, redisAddress } })`).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const LIVEKIT_SERVER_VERSION = '1.13.5';
@@ -30,43 +33,82 @@ export function cacheDir() {
   return process.env.LKCTR_CACHE || join(root, '.cache');
 }
 
+/** The binary to run: a compatible `livekit-server` on `PATH`, else the cache's (which may not be built yet). */
 export function serverBinary() {
+  return findServerOnPath() ?? cachedBinary();
+}
+
+function cachedBinary() {
   return join(cacheDir(), 'bin', 'server');
 }
 
-/** `true` when the cached binary exists and reports the pinned version. */
-export function hasServerBinary() {
-  if (!existsSync(serverBinary())) return false;
-  const { stdout = '' } = spawnSync(serverBinary(), ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  return stdout.includes(LIVEKIT_SERVER_VERSION);
+/** The version a binary reports (`livekit-server version 1.13.5`), or `null`. */
+function versionOf(path) {
+  const { stdout = '' } = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  return /version (\d+\.\d+\.\d+)/.exec(stdout ?? '')?.[1] ?? null;
 }
 
-/** The `go` command on PATH or in Go's default install folder; `null` without Go. */
+/** Same major and minor as the pinned version, and at least its patch: the config and the tests' expectations hold. */
+function isCompatible(version) {
+  if (!version) return false;
+  const [major, minor, patch] = version.split('.').map(Number);
+  const [pinnedMajor, pinnedMinor, pinnedPatch] = LIVEKIT_SERVER_VERSION.split('.').map(Number);
+  return major === pinnedMajor && minor === pinnedMinor && patch >= pinnedPatch;
+}
+
+let pathServer;
+/** A `livekit-server` on `PATH` at a compatible version (looked up once), or `null`. */
+export function findServerOnPath() {
+  if (pathServer !== undefined) return pathServer;
+  pathServer = null;
+  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = folder && join(folder, 'livekit-server');
+    if (candidate && existsSync(candidate) && isCompatible(versionOf(candidate))) return (pathServer = candidate);
+  }
+  return pathServer;
+}
+
+/** `true` when a compatible binary is on `PATH` or in the cache. */
+export function hasServerBinary() {
+  return findServerOnPath() !== null || (existsSync(cachedBinary()) && versionOf(cachedBinary()) === LIVEKIT_SERVER_VERSION);
+}
+
+/** The `go` command, or `null` without Go. */
 export function goCommand() {
-  for (const candidate of ['go', '/usr/local/go/bin/go']) {
+  for (const candidate of ['go', '/usr/local/go/bin/go', join(process.env.HOME ?? '', 'go', 'bin', 'go'), '/opt/homebrew/bin/go']) {
     if (spawnSync(candidate, ['version'], { stdio: 'ignore' }).status === 0) return candidate;
   }
   return null;
 }
 
+/** What to do when there is neither a binary nor Go. */
+export const HOW_TO_GET_THE_SERVER =
+  `Install Go 1.23 or later (apt-get install golang-go, brew install go) and run npm test / npm start again — ` +
+  `they build livekit-server ${LIVEKIT_SERVER_VERSION} once (about 2 minutes) — or put livekit-server ` +
+  `${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '.x')} on PATH (brew install livekit).`;
+
 /** Builds the server with `go install` unless the pinned binary is cached. Throws with the command on failure. */
 export function buildServer({ log = console.log } = {}) {
   if (hasServerBinary()) {
-    log(`livekit-server ${LIVEKIT_SERVER_VERSION}: cached at ${serverBinary()}`);
+    log(`livekit-server ${LIVEKIT_SERVER_VERSION}: ${serverBinary()}`);
     return serverBinary();
   }
   const go = goCommand();
   const command = `CGO_ENABLED=0 GOBIN=${join(cacheDir(), 'bin')} go install -trimpath ${module}`;
-  if (!go) throw new Error(`Go is not installed; cannot run: ${command}`);
+  if (!go) throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION} and no Go to build it. ${HOW_TO_GET_THE_SERVER}`);
   mkdirSync(join(cacheDir(), 'bin'), { recursive: true });
-  log(`livekit-server ${LIVEKIT_SERVER_VERSION}: building — ${command}`);
+  const logFile = join(cacheDir(), 'livekit-server-build.log');
+  log(`livekit-server ${LIVEKIT_SERVER_VERSION}: building it once for this machine with Go (about 2 minutes; log ${logFile})`);
   const started = Date.now();
+  const out = openSync(logFile, 'w');
   const { status, error } = spawnSync(go, ['install', '-trimpath', module], {
-    stdio: 'inherit',
+    stdio: ['ignore', out, out],
     env: { ...process.env, CGO_ENABLED: '0', GOBIN: join(cacheDir(), 'bin') },
   });
+  closeSync(out);
   if (status !== 0 || !hasServerBinary()) {
-    throw new Error(`livekit-server build failed (exit ${status}${error ? `, ${error.message}` : ''}): ${command}`);
+    const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+    throw new Error(`livekit-server build failed (exit ${status}${error ? `, ${error.message}` : ''}): ${command}\n${tail}`);
   }
   log(`livekit-server ${LIVEKIT_SERVER_VERSION}: built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return serverBinary();
@@ -168,6 +210,7 @@ async function main(command) {
   if (command === 'build') return void buildServer();
   if (command === 'path') return void console.log(serverBinary());
   if (command === 'start') {
+    if (!hasServerBinary()) buildServer();
     const server = await startServer({ logFile: join(cacheDir(), 'livekit-server.log') });
     console.log(`livekit-server on ${LIVEKIT_WS_URL} (keys ${LIVEKIT_API_KEY}: ${LIVEKIT_API_SECRET}), log ${server.logFile}; Ctrl+C stops it`);
     const onSignal = () => void server.stop().then(() => process.exit(0));

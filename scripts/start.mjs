@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the local LiveKit server and the test agent worker (where they are built), then
+ * `npm start`: the local LiveKit server (found, or built once with Go) and the test agent worker, then
  * Storybook's dev server on 127.0.0.1:6006 with the package's token endpoint mounted on it.
  * Prints the URLs; Ctrl+C stops everything it started.
  */
@@ -14,6 +14,7 @@ import {
   LIVEKIT_HTTP_URL,
   LIVEKIT_SERVER_VERSION,
   LIVEKIT_WS_URL,
+  buildServer,
   cacheDir,
   hasServerBinary,
   startServer,
@@ -40,9 +41,13 @@ async function startLiveKit() {
     return true;
   }
   if (!hasServerBinary()) {
-    console.log(`• LiveKit server ${LIVEKIT_SERVER_VERSION}: not built — the live stories will say so. To build it (needs Go, ~2 min):`);
-    console.log('    node scripts/livekit-server.mjs build   # then npm start again');
-    return false;
+    try {
+      buildServer({ log: (line) => console.log(`• ${line}`) });
+    } catch (error) {
+      console.log(`• LiveKit server ${LIVEKIT_SERVER_VERSION}: not available — the live stories will say so.`);
+      console.log(`  ${error instanceof Error ? error.message : error}`);
+      return false;
+    }
   }
   const server = await startServer();
   stops.push(() => server.stop());

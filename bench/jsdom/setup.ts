@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 
 // jsdom's own Uint8Array fails jose's `instanceof` check when livekit-server-sdk signs tokens;
 // one realm, as in a browser (the same fix as the unit tests' setup).
-const NodeUint8Array = Object.getPrototypeOf(new TextEncoder().encode('')).constructor as typeof Uint8Array;
+const NodeUint8Array = (Object.getPrototypeOf(new TextEncoder().encode('')) as { constructor: typeof Uint8Array }).constructor;
 Object.assign(globalThis, { TextEncoder, TextDecoder, Uint8Array: NodeUint8Array });
 
 // Rooms here never reach a server: keep livekit-client's and useSession's warnings out of the table.

@@ -70,12 +70,16 @@ function LiveKitTokenReader({ source, options }: { source: TokenSourceConfigurab
   const [, setIdentity] = React.useState<string>();
   React.useEffect(() => {
     void source.fetch(options).then(({ participantToken }) => setIdentity(decodeTokenPayload(participantToken).sub));
-  }, [source]); // once per mount, as a reader of "the current token" would
+    // Once per mount, as a reader of "the current token" would.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [source]);
   return null;
 }
 
 /** The baseline: `TokenSource.custom` in `useMemo` (as LiveKit's docs show) + `useSession` + `SessionProvider`. */
 function LiveKitMemo({ generator, options, room, readers, onHandle }: SubjectProps) {
+  // The baseline as LiveKit's docs write it: one source per mount, whatever generator comes later.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const source = React.useMemo(() => TokenSource.custom((fetchOptions) => generator(fetchOptions)), []);
   const fetchOptions = options();
   const session = useSession(source, { ...fetchOptions, room });

@@ -74,6 +74,8 @@ function describeCode({ code, status, reason }: CustomTokenError): string {
 function useNow(ticking: boolean): number | null {
   const [now, setNow] = React.useState<number | null>(null);
   React.useEffect(() => {
+    // The clock is read after mount on purpose: the server's HTML and the first client render then match (no hydration mismatch).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setNow(Date.now());
     if (!ticking) return;
     const timer = setInterval(() => setNow(Date.now()), 1_000);

@@ -21,9 +21,24 @@ export interface AgentStatus {
   readonly microphoneTrack: TrackReference | undefined;
 }
 
+const agentStatus = createSessionContext<AgentStatus>('AgentStatusContext');
+
 /** The session's agent status, provided by `CustomTokenSessionProvider`. */
-export const {
-  Context: AgentStatusContext,
-  useMaybe: useMaybeAgentStatusContext,
-  useRequired: useAgentStatusContext,
-} = createSessionContext<AgentStatus>('AgentStatusContext');
+export const AgentStatusContext = agentStatus.Context;
+
+/**
+ * Reads the agent status where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
+ * where `useAgentStatus` throws.
+ *
+ * @example
+ * ```tsx
+ * function Badge() {
+ *   const agent = useMaybeAgentStatusContext();
+ *   return agent ? <span>{agent.state}</span> : null;
+ * }
+ * ```
+ */
+export const useMaybeAgentStatusContext = agentStatus.useMaybe;
+
+/** Reads the agent status; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
+export const useAgentStatusContext = agentStatus.useRequired;

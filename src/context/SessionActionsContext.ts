@@ -10,9 +10,24 @@ export interface SessionActions {
   readonly restart: () => Promise<void>;
 }
 
+const sessionActions = createSessionContext<SessionActions>('SessionActionsContext');
+
 /** The session's actions, provided by `CustomTokenSessionProvider`, apart from its state. */
-export const {
-  Context: SessionActionsContext,
-  useMaybe: useMaybeSessionActionsContext,
-  useRequired: useSessionActionsContext,
-} = createSessionContext<SessionActions>('SessionActionsContext');
+export const SessionActionsContext = sessionActions.Context;
+
+/**
+ * Reads the session actions where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
+ * where `useSessionActions` throws.
+ *
+ * @example
+ * ```tsx
+ * function Badge() {
+ *   const actions = useMaybeSessionActionsContext();
+ *   return <button disabled={!actions} onClick={() => void actions?.start()}>Join</button>;
+ * }
+ * ```
+ */
+export const useMaybeSessionActionsContext = sessionActions.useMaybe;
+
+/** Reads the session actions; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
+export const useSessionActionsContext = sessionActions.useRequired;

@@ -19,9 +19,24 @@ export interface SessionState {
   readonly error: CustomTokenError | null;
 }
 
+const sessionState = createSessionContext<SessionState>('SessionStateContext');
+
 /** The session's state, provided by `CustomTokenSessionProvider`. */
-export const {
-  Context: SessionStateContext,
-  useMaybe: useMaybeSessionStateContext,
-  useRequired: useSessionStateContext,
-} = createSessionContext<SessionState>('SessionStateContext');
+export const SessionStateContext = sessionState.Context;
+
+/**
+ * Reads the session state where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
+ * where `useSessionState` throws.
+ *
+ * @example
+ * ```tsx
+ * function Badge() {
+ *   const session = useMaybeSessionStateContext();
+ *   return <span>{session?.connectionState ?? 'no session'}</span>;
+ * }
+ * ```
+ */
+export const useMaybeSessionStateContext = sessionState.useMaybe;
+
+/** Reads the session state; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
+export const useSessionStateContext = sessionState.useRequired;

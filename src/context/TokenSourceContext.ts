@@ -1,9 +1,24 @@
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { createSessionContext } from './createSessionContext.js';
 
+const tokenSource = createSessionContext<CustomTokenSource>('TokenSourceContext');
+
 /** The session's token source, provided by `CustomTokenSessionProvider`. */
-export const {
-  Context: TokenSourceContext,
-  useMaybe: useMaybeTokenSourceContext,
-  useRequired: useTokenSourceContext,
-} = createSessionContext<CustomTokenSource>('TokenSourceContext');
+export const TokenSourceContext = tokenSource.Context;
+
+/**
+ * Reads the session's token source where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
+ * where `useTokenStatus` throws.
+ *
+ * @example
+ * ```tsx
+ * function Badge() {
+ *   const source = useMaybeTokenSourceContext();
+ *   return <button disabled={!source} onClick={() => void source?.refresh()}>New token</button>;
+ * }
+ * ```
+ */
+export const useMaybeTokenSourceContext = tokenSource.useMaybe;
+
+/** Reads the session's token source; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
+export const useTokenSourceContext = tokenSource.useRequired;

@@ -35,7 +35,9 @@ export type CustomTokenErrorCode =
    */
   | 'disconnected';
 
+/** What {@link CustomTokenError} carries besides its code and message. */
 export interface CustomTokenErrorOptions {
+  /** What failed underneath: the generator's error, LiveKit's `ConnectionError`, a `Response`'s body error, … */
   cause?: unknown;
   /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator). */
   status?: number;

@@ -36,10 +36,10 @@ export function normalizeOptions(options: TokenFetchOptions | undefined): TokenR
   const attributes = normalizeAttributes(source.participantAttributes);
   if (attributes) request.participantAttributes = attributes;
 
-  const roomConfig = packageRoomConfig(request as TokenRequest);
+  const roomConfig = packageRoomConfig(request);
   if (roomConfig) request.roomConfig = roomConfig;
 
-  return deepFreeze(request) as TokenRequest;
+  return deepFreeze(request);
 }
 
 /** A stable string for a normalised request: equal options, equal keys. */
@@ -76,13 +76,16 @@ function packageRoomConfig(request: TokenRequest): RoomConfigurationObject | und
   if (agentName !== undefined) agent.agentName = agentName;
   if (agentMetadata !== undefined) agent.metadata = agentMetadata;
   if (deployment !== undefined) agent.deployment = deployment;
-  return { agents: [agent] } as RoomConfigurationObject;
+  return { agents: [agent] };
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'function') return 'a function'; // not its source text
+  if (typeof value === 'symbol') return value.toString();
+  return `${typeof value} ${value as number | boolean | bigint | undefined}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -26,7 +26,7 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
   const { serverUrl, participantToken } = readResponse(raw);
   checkServerUrl(serverUrl);
   const payload = decodeToken(participantToken);
-  const grants: TokenGrants = isObject(payload.video) ? (payload.video as TokenGrants) : {};
+  const grants: TokenGrants = isObject(payload.video) ? payload.video : {};
   if (grants.roomJoin !== true) {
     invalid('The token has no `video.roomJoin` grant, so LiveKit would refuse it. Mint it with `roomJoin: true`.');
   }

@@ -51,6 +51,8 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   const generatorRef = useLatest(generator);
   const optionsRef = useLatest(options);
   const [source] = React.useState(
+    // The refs are read when the source calls the generator or reports an event, never while this initialiser runs.
+    // eslint-disable-next-line react-hooks/refs
     () =>
       new CustomTokenSource((request, context) => generatorRef.current(request, context), {
         ...options,

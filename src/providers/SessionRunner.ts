@@ -103,7 +103,8 @@ export class SessionRunner {
       await handlers.start(controller.signal);
       this.#finish(controller, null);
     } catch (cause) {
-      const { aborted, reason } = controller.signal;
+      const { aborted } = controller.signal;
+      const reason: unknown = controller.signal.reason;
       if (aborted && !isCustomTokenError(reason)) this.#finish(controller, null);
       else this.#finish(controller, aborted ? (reason as CustomTokenError) : handlers.toError(cause));
     }

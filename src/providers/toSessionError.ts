@@ -10,7 +10,7 @@ import { CustomTokenError, isCustomTokenError } from '../core/errors.js';
 export function toSessionError(cause: unknown): CustomTokenError {
   if (isCustomTokenError(cause)) return cause;
   if (cause instanceof ConnectionError) {
-    const reason = ConnectionErrorReason[cause.reason];
+    const reason = ConnectionErrorReason[cause.reason as ConnectionErrorReason];
     return new CustomTokenError('connection_failed', `LiveKit refused the connection (${reason}): ${cause.message}`, {
       cause,
       reason,

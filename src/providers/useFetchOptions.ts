@@ -23,5 +23,5 @@ function areSameAttributes(a: Record<string, string> | undefined, b: Record<stri
 }
 
 function dropUndefined(options: TokenFetchOptions): TokenFetchOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TokenFetchOptions;
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

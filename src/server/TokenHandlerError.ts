@@ -78,7 +78,7 @@ const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
 export class TokenHandlerError extends Error {
   override readonly name = 'TokenHandlerError';
   readonly code: TokenHandlerErrorCode;
-  /** The HTTP status sent for {@link code}. */
+  /** The HTTP status sent for {@link TokenHandlerError.code}. */
   readonly status: number;
   /** Sent as the `Retry-After` header (whole seconds) when set. @defaultValue undefined */
   readonly retryAfterSeconds?: number;

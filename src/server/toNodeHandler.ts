@@ -18,6 +18,8 @@ export interface NodeRequestLike {
   headers: Record<string, string | string[] | undefined>;
   /** Set by a body parser (`express.json()`) that already read the stream. */
   body?: unknown;
+  // As Node's own `IncomingMessage.on` declares it, so that an `IncomingMessage` (Buffer or string chunks) fits this interface.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   on(event: 'data' | 'end' | 'error', listener: (chunk?: any) => void): unknown;
   pause(): unknown;
   resume(): unknown;

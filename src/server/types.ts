@@ -57,7 +57,7 @@ export interface AuthorizedParticipant {
    */
   grants?: Omit<VideoGrant, 'room' | 'roomJoin'>;
   /**
-   * Whether a requested `participant_identity` replaces {@link identity}. When `false`, asking
+   * Whether a requested `participant_identity` replaces {@link AuthorizedParticipant.identity}. When `false`, asking
    * for any other identity is refused with 403 `identity_not_allowed`.
    * @defaultValue false
    */

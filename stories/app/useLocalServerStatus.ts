@@ -34,5 +34,9 @@ export function useLocalServerStatus(): [LocalServerStatus, () => void] {
       current = false;
     };
   }, [attempt]);
-  return [status, React.useCallback(() => setAttempt((count) => count + 1), [])];
+  const recheck = React.useCallback(() => {
+    setStatus({ kind: 'checking' });
+    setAttempt((count) => count + 1);
+  }, []);
+  return [status, recheck];
 }

@@ -14,7 +14,7 @@ describe('CustomTokenSessionProvider when LiveKit ends a live session', () => {
     const { room } = roomWithoutServer();
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });
     await settle(() => session().start());
-    serverDisconnects(room, DisconnectReason.DUPLICATE_IDENTITY);
+    await serverDisconnects(room, DisconnectReason.DUPLICATE_IDENTITY);
     await waitFor(() => expect(session().isConnected).toBe(false));
     expect(session().error).toMatchObject({
       code: 'disconnected',
@@ -28,7 +28,7 @@ describe('CustomTokenSessionProvider when LiveKit ends a live session', () => {
     const { room } = roomWithoutServer();
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });
     await settle(() => session().start());
-    serverDisconnects(room, DisconnectReason.SERVER_SHUTDOWN);
+    await serverDisconnects(room, DisconnectReason.SERVER_SHUTDOWN);
     await waitFor(() => expect(session().error).toMatchObject({ code: 'disconnected', reason: 'SERVER_SHUTDOWN', retryable: true }));
     await settle(() => session().start());
     expect(session()).toMatchObject({ isConnected: true, error: null });

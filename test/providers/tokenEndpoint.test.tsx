@@ -29,6 +29,8 @@ beforeEach(async () => {
 afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function TokenProbe({ into }: { into: { current: UseTokenStatusReturn | null } }) {
+  // A probe: hands each render's status to the test.
+  // eslint-disable-next-line react-hooks/immutability
   into.current = useTokenStatus();
   return null;
 }

@@ -88,6 +88,6 @@ export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry
 }
 
 function describe(detail: unknown): string {
-  if (detail && typeof detail === 'object' && 'message' in detail) return String((detail as { message: unknown }).message);
+  if (detail && typeof detail === 'object' && 'message' in detail) return String(detail.message);
   return JSON.stringify(detail);
 }

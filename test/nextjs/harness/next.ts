@@ -34,8 +34,8 @@ export function nextBuild(appDir: string, logFile: string, dir?: string): Promis
     output += chunk.toString();
     log.write(chunk);
   };
-  child.stdout!.on('data', onOutput);
-  child.stderr!.on('data', onOutput);
+  child.stdout.on('data', onOutput);
+  child.stderr.on('data', onOutput);
   const timer = setTimeout(() => child.kill('SIGKILL'), NEXT_BUILD_TIMEOUT_MS);
   return new Promise((resolve) => {
     child.once('close', (exitCode) => {

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+/**
+ * Typechecks every ```ts and ```tsx block of README.md and docs/*.md against the packed package,
+ * as an app would compile it: `npm pack` of this checkout (after `npm run build`) is unpacked into
+ * `.cache/doc-samples/node_modules/livekit-custom-token-react`, each block becomes a module, and
+ * `tsc` checks them all with strict settings. Errors point at the Markdown file and line.
+ *
+ * A block whose first line is a path comment (`// app/api/livekit-token/route.ts — …`) is written
+ * at that path, so the samples of one page can import each other as the files of an app do.
+ * Blocks in other languages (sh, text, json) are not TypeScript and are not checked.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const work = join(root, '.cache', 'doc-samples');
+const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+
+/**
+ * Types the samples use from frameworks this repository does not install (the Next.js example
+ * has its own node_modules): their real signatures, nothing more.
+ */
+const FRAMEWORK_TYPES = `declare module 'next/headers' {
+  export function headers(): Promise<Headers>;
+  export function cookies(): Promise<{ get(name: string): { name: string; value: string } | undefined }>;
+}
+`;
+
+if (!existsSync(join(root, 'dist', 'index.d.ts'))) {
+  console.error('✗ dist/ is missing: run npm run build first.');
+  process.exit(1);
+}
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const packed = JSON.parse(
+  execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+)[0];
+const installed = join(work, 'node_modules', packed.name);
+mkdirSync(installed, { recursive: true });
+execFileSync('tar', ['xzf', join(work, packed.filename), '--strip-components=1', '-C', installed]);
+
+/** sample file (relative to `work`) → where its block starts in the docs. */
+const origins = new Map();
+for (const page of pages) {
+  const lines = readFileSync(join(root, page), 'utf8').split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const fence = /^(\s*)```(ts|tsx)\s*$/.exec(lines[index]);
+    if (!fence) continue;
+    const start = index + 1;
+    let end = start;
+    while (end < lines.length && !/^\s*```\s*$/.test(lines[end])) end++;
+    const code = lines.slice(start, end).map((line) => line.slice(fence[1].length));
+    index = end;
+    const named = /^\/\/ ([\w@./[\]-]+\.(?:ts|tsx))(?:\s|$)/.exec(code[0] ?? '');
+    const file = join('samples', basename(page, '.md'), named ? named[1] : `line-${start + 1}.${fence[2]}`);
+    mkdirSync(dirname(join(work, file)), { recursive: true });
+    writeFileSync(join(work, file), `${code.join('\n')}\nexport {};\n`);
+    origins.set(file, { page, line: start + 1 });
+  }
+}
+
+writeFileSync(join(work, 'frameworks.d.ts'), FRAMEWORK_TYPES);
+writeFileSync(
+  join(work, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      jsx: 'react-jsx',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      isolatedModules: true,
+      types: ['node'],
+    },
+    include: ['samples', 'frameworks.d.ts'],
+  }),
+);
+
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const result = spawnSync(process.execPath, [tsc, '-p', join(work, 'tsconfig.json'), '--pretty', 'false'], { cwd: work, encoding: 'utf8' });
+const output = `${result.stdout}${result.stderr}`.trim();
+if (result.status === 0) {
+  console.log(`✓ ${origins.size} TypeScript samples in ${pages.join(', ')} compile against ${packed.filename}`);
+  process.exit(0);
+}
+for (const line of output.split('\n')) {
+  const match = /^(samples\/[^(]+)\((\d+),(\d+)\): (.*)$/.exec(line);
+  const origin = match && origins.get(match[1]);
+  console.error(origin ? `${origin.page}:${origin.line + Number(match[2]) - 1}:${match[3]} ${match[4]}` : line);
+}
+console.error(`✗ samples that do not compile (the files are in ${relative(root, work)}/samples)`);
+process.exit(1);
