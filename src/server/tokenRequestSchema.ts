@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TokenRequestBody } from './types.js';
+import type { RequestedAgent, TokenRequestBody } from './types.js';
 
 /** LiveKit's server limits (room name, identity, name: 256 characters; metadata 512 KiB; attributes 64 KiB). */
 const MAX_NAME_CHARS = 256;
