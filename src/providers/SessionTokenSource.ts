@@ -2,8 +2,12 @@ import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import type { TokenFetchOptions } from '../core/types.js';
 
-/** A promise that never settles: LiveKit's pre-warm waits on it, and so does nothing (and logs nothing). */
-const NEVER = new Promise<never>(() => {});
+/**
+ * A promise that never settles: LiveKit's pre-warm waits on it, and so does nothing (and logs
+ * nothing). A new one each time: a shared one would keep every waiting pre-warm (and its room)
+ * reachable forever; this one is collected with the provider.
+ */
+const never = () => new Promise<never>(() => {});
 
 /**
  * The token source `CustomTokenSessionProvider` hands to `useSession`, whose own calls are two:
@@ -31,10 +35,10 @@ export class SessionTokenSource extends TokenSourceConfigurable {
 
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
     if (force === true) return this.prepareNextSession(options);
-    if (!this.#prefetch()) return NEVER;
+    if (!this.#prefetch()) return never();
     return this.#source()
       .fetch(options)
-      .catch(() => NEVER);
+      .catch(never);
   }
 
   /** The token a session starts with. Rejects with a `CustomTokenError`. */
