@@ -78,7 +78,7 @@ for (const file of readdirSync(out)) results.push(JSON.parse(readFileSync(join(o
 rmSync(out, { recursive: true, force: true });
 results.sort((a, b) => a.id.localeCompare(b.id));
 
-const expected = ['1-generator-calls', '2-renders', '3-bundle', '4-token-handler'];
+const expected = ['1-generator-calls', '2-renders', '3-bundle', '4-token-handler', '4b-token-limits'];
 const missing = expected.filter((id) => !results.some((result) => result.id === id && result.rows.length > 0));
 if (missing.length > 0) throw new Error(`bench: no result for ${missing.join(', ')}`);
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
       authorize: (request) => (request.headers.get('cookie')?.includes('session=alice') ? { identity: 'alice' } : null),
       cors: { origin: [app.origin], credentials: true },
       limits: { tokens: { limit: 1, windowSeconds: 60 } },
-      limitStore: { redis: await redis.client(), keyPrefix: `cors:${randomUUID()}` },
+      limitStore: { redis: await redis.client(), keyPrefix: `cors:${randomUUID()}`, timeoutMs: 10_000 },
     }),
   );
   endpoint = await listen(toNodeHandler(handler));

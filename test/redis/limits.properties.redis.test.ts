@@ -42,7 +42,7 @@ describe('limits on Redis: property', () => {
           createTokenHandler(
             handlerConfig({
               limits: { tokens: TOKENS, agentDispatches: DISPATCHES },
-              limitStore: { redis: client, keyPrefix },
+              limitStore: { redis: client, keyPrefix, timeoutMs: 10_000 }, // generous: a loaded machine delays replies
               agents: AGENTS,
               maxAgentsPerToken: 2,
               onError: () => {},

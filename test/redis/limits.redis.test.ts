@@ -21,13 +21,16 @@ interface Instance {
   server: Listening;
 }
 
-/** `count` instances sharing the test's Redis under a fresh key prefix. */
-async function instances(count: number, options: Partial<TokenHandlerConfig> = {}): Promise<Instance[]> {
+/**
+ * `count` instances sharing the test's Redis under a fresh key prefix. The store's timeout is long
+ * (a loaded test machine delays Redis replies behind token signing) unless a test sets its own.
+ */
+async function instances(count: number, options: Partial<TokenHandlerConfig> = {}, timeoutMs = 10_000): Promise<Instance[]> {
   const keyPrefix = `test:${randomUUID()}`;
   return Promise.all(
     Array.from({ length: count }, async () => {
       const client = await redis.client();
-      const handler = createTokenHandler(handlerConfig({ limitStore: { redis: client, keyPrefix, timeoutMs: 300 }, ...options }));
+      const handler = createTokenHandler(handlerConfig({ limitStore: { redis: client, keyPrefix, timeoutMs }, ...options }));
       return { client, server: await listen(toNodeHandler(handler)) };
     }),
   );
@@ -145,7 +148,7 @@ describe('limits on Redis: when Redis fails', () => {
   });
 
   it('treats a Redis that stops answering as failed after timeoutMs, instead of hanging the request', async () => {
-    const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError: () => {} });
+    const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError: () => {} }, 300);
     try {
       expect((await post(instance!, 'alice')).status).toBe(201);
       redis.freeze();
