@@ -85,10 +85,25 @@ async function connectAfterIdle(browser: E2EBrowser, appUrl: string) {
   return samples;
 }
 
+/**
+ * Builds the page as apps ship it: React's production bundle and JSX runtime. Vitest sets
+ * NODE_ENV=test, which Vite and the React plugin would otherwise follow into React's development
+ * build (StrictMode's double effects, two `prepareConnection` calls).
+ */
+async function buildForProduction() {
+  const inherited = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: appConfig });
+  } finally {
+    process.env.NODE_ENV = inherited;
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 it(`measures start() → connected in Chromium against the real LiveKit server, median of ${RUNS}`, async () => {
-  await build({ configFile: appConfig });
+  await buildForProduction();
   const server = await startBenchLiveKitServer(fileURLToPath(new URL('../../node_modules/.cache/bench-livekit-server.log', import.meta.url)));
   const app = await startAppServer(appOut, {});
   const browser = await launchChromium();
