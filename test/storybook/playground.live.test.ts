@@ -64,8 +64,10 @@ describe('the live Playground', () => {
     await grace.locator('.lk-ctr-camera-tile', { hasText: 'Ada' }).waitFor(VISIBLE);
     await grace.locator('.lk-ctr-camera-tile[data-agent]').waitFor(VISIBLE);
     await ada.locator('.lk-ctr-camera-tile', { hasText: 'Grace' }).waitFor(VISIBLE);
-    expect(await ada.locator('.lk-ctr-camera-tile').count()).toBe(3);
-    expect(await grace.locator('.lk-ctr-camera-tile').count()).toBe(3);
+    // Each sees three tiles: themselves (once their camera is published), the other one and the agent.
+    await expect.poll(() => ada.locator('.lk-ctr-camera-tile').count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => grace.locator('.lk-ctr-camera-tile').count(), { timeout: 30_000 }).toBe(3);
+    await grace.locator('.lk-ctr-camera-tile', { hasText: 'Grace (you)' }).waitFor(VISIBLE);
     // A tool, not a check: `STORYBOOK_SCREENSHOTS=<folder>` keeps what Ada sees.
     if (process.env.STORYBOOK_SCREENSHOTS) await ada.screenshot({ path: join(process.env.STORYBOOK_SCREENSHOTS, 'playground-live-agent.png') });
   });
