@@ -74,7 +74,8 @@ describe('the static Storybook', () => {
       const page = await browser.newPage();
       try {
         expect(await renderEntry(page, server.url, entry)).toEqual([]);
-        const showCode = page.getByRole('button', { name: 'Show code' });
+        expect(await page.locator('.docblock-code-toggle--disabled').count(), 'stories without code').toBe(0);
+        const showCode = page.locator('.docblock-code-toggle:not(.docblock-code-toggle--expanded)');
         const stories = await showCode.count();
         expect(stories).toBeGreaterThan(0);
         for (let index = 0; index < stories; index++) await showCode.nth(0).click();
