@@ -63,7 +63,7 @@ const preview: Preview = {
   parameters: {
     layout: 'padded',
     controls: { disable: true },
-    docs: { page: DocsPage, source: { type: 'code' } },
+    docs: { page: DocsPage },
     options: { storySort: { order: ['Introduction', 'Playground', 'Components', 'Examples'] } },
   },
 };

@@ -55,7 +55,7 @@ export const Speaking: Story = { loaders: [withAgent(agent('speaking'))], play: 
 export const Failed: Story = {
   loaders: [withAgent(undefined, 1_500)],
   play: async ({ canvasElement }) => {
-    const label = await within(canvasElement).findByText('The agent could not join', undefined, { timeout: 5_000 });
+    const label = await within(canvasElement).findByText('The agent could not join', undefined, { timeout: 15_000 });
     await expect(label.closest('[role="status"]')).toHaveTextContent('Agent did not join the room.');
   },
 };

@@ -55,7 +55,7 @@ export const WithAgent: Story = {
     })),
   ],
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(2), { timeout: 5_000 });
+    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(2), { timeout: 15_000 });
     await expect(within(canvasElement).getAllByRole('listitem')[0]).toHaveAttribute('data-emphasized');
   },
 };

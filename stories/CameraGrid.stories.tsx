@@ -26,7 +26,7 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 const tiles = (count: number): Story['play'] => async ({ canvasElement }) => {
-  await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(count), { timeout: 5_000 });
+  await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(count), { timeout: 15_000 });
 };
 
 /** You and three others: two by two. */

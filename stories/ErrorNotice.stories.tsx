@@ -44,7 +44,7 @@ type Story = StoryObj<typeof meta>;
 const failing = (setup: () => OfflineSessionSetup, code: string, { retry = true } = {}): Story => ({
   loaders: [offlineSession(() => ({ retries: 0, connect: true, ...setup() }))],
   play: async ({ canvasElement }) => {
-    const alert = await within(canvasElement).findByRole('alert', undefined, { timeout: 8_000 });
+    const alert = await within(canvasElement).findByRole('alert', undefined, { timeout: 15_000 });
     await expect(alert).toHaveAttribute('data-code', code);
     const notice = within(alert);
     if (retry) {
@@ -108,7 +108,7 @@ export const DisconnectedDuplicateIdentity: Story = {
     // livekit-client's own (private) handling of a server-side disconnect, as a `leave` signal runs it.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-call
     room['handleDisconnect'](true, DisconnectReason.DUPLICATE_IDENTITY);
-    const alert = await canvas.findByRole('alert', undefined, { timeout: 5_000 });
+    const alert = await canvas.findByRole('alert', undefined, { timeout: 15_000 });
     await expect(alert).toHaveAttribute('data-code', 'disconnected');
     await expect(alert).toHaveTextContent('another tab');
   },
@@ -130,7 +130,7 @@ export const RetrySucceeds: Story = {
   play: async ({ canvasElement, loaded, step }) => {
     const canvas = within(canvasElement);
     await step('the endpoint is down: an alert with what happened', async () => {
-      const alert = await canvas.findByRole('alert', undefined, { timeout: 5_000 });
+      const alert = await canvas.findByRole('alert', undefined, { timeout: 15_000 });
       await expect(alert).toHaveTextContent('Could not get access to the call');
       await expect(alert).toHaveTextContent('HTTP 503');
     });

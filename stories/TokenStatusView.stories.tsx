@@ -48,7 +48,7 @@ export const AboutToExpire: Story = {
     const remaining = async () => secondsOf(await canvas.findByText(/^in \d+:\d\d$/));
     const first = await remaining();
     await expect(first).toBeLessThanOrEqual(40);
-    await waitFor(async () => expect(await remaining()).toBeLessThan(first), { timeout: 3_000 });
+    await waitFor(async () => expect(await remaining()).toBeLessThan(first), { timeout: 10_000 });
   },
 };
 

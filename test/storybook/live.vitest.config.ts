@@ -11,8 +11,8 @@ export default defineConfig({
     include: ['**/*.live.test.ts'],
     environment: 'node',
     globalSetup: ['liveGlobalSetup.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
     teardownTimeout: 30_000,
   },
 });

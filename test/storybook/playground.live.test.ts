@@ -15,7 +15,7 @@ import { serveFolder } from './staticServer';
  * follows her invite link from a second browser context.
  */
 const staticDir = fileURLToPath(new URL('../../storybook-static/', import.meta.url));
-const VISIBLE = { state: 'visible', timeout: 30_000 } as const;
+const VISIBLE = { state: 'visible', timeout: 60_000 } as const;
 
 let browser: E2EBrowser;
 let server: Awaited<ReturnType<typeof serveFolder>>;
@@ -24,8 +24,9 @@ let ada: Page;
 async function openPlayground(url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1100, height: 760 });
-  // The app's own elements are awaited below; a page's full `load` (every Storybook chunk) need not be.
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  page.setDefaultTimeout(60_000);
+  // The app's own elements are awaited below: Storybook's preview bundle may take long to run on a busy machine.
+  await page.goto(url, { waitUntil: 'commit' });
   return page;
 }
 
@@ -63,8 +64,10 @@ describe('the live Playground', () => {
     await grace.locator('.lk-ctr-camera-tile', { hasText: 'Ada' }).waitFor(VISIBLE);
     await grace.locator('.lk-ctr-camera-tile[data-agent]').waitFor(VISIBLE);
     await ada.locator('.lk-ctr-camera-tile', { hasText: 'Grace' }).waitFor(VISIBLE);
-    expect(await ada.locator('.lk-ctr-camera-tile').count()).toBe(3);
-    expect(await grace.locator('.lk-ctr-camera-tile').count()).toBe(3);
+    // Each sees three tiles: themselves (once their camera is published), the other one and the agent.
+    await expect.poll(() => ada.locator('.lk-ctr-camera-tile').count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => grace.locator('.lk-ctr-camera-tile').count(), { timeout: 30_000 }).toBe(3);
+    await grace.locator('.lk-ctr-camera-tile', { hasText: 'Grace (you)' }).waitFor(VISIBLE);
     // A tool, not a check: `STORYBOOK_SCREENSHOTS=<folder>` keeps what Ada sees.
     if (process.env.STORYBOOK_SCREENSHOTS) await ada.screenshot({ path: join(process.env.STORYBOOK_SCREENSHOTS, 'playground-live-agent.png') });
   });

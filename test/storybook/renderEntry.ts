@@ -51,12 +51,15 @@ export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry
     // Failed loads are reported below with their URL; Chromium's own favicon request is not one of ours.
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console error: ${message.text()}`);
   });
+  // The Playground asks the server it runs on whether LiveKit is up; a static host answers 404 (or
+  // the probe is cut short by the page), which the story handles by saying how to run it.
+  const isStatusProbe = (url: string) => new URL(url).pathname === '/api/livekit-status';
   page.on('response', (response) => {
-    // The Playground asks the server it runs on for the live endpoints; a static host answers 404, as it should.
-    const isStatusProbe = new URL(response.url()).pathname === '/api/livekit-status' && response.status() === 404;
-    if (response.status() >= 400 && !isStatusProbe) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    if (response.status() >= 400 && !isStatusProbe(response.url())) problems.push(`HTTP ${response.status()} for ${response.url()}`);
   });
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) => {
+    if (!isStatusProbe(request.url())) problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
   await page.addInitScript(watchChannel);
   // Storybook's own events say when the render is done; the page's `load` need not come first.
   await page.goto(`${baseUrl}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${entry.type === 'docs' ? 'docs' : 'story'}`, {

@@ -74,12 +74,12 @@ describe('the static Storybook', () => {
       const page = await browser.newPage();
       try {
         expect(await renderEntry(page, server.url, entry)).toEqual([]);
-        const showCode = page.getByRole('button', { name: 'Show code' });
-        const stories = await showCode.count();
-        expect(stories).toBeGreaterThan(0);
-        for (let index = 0; index < stories; index++) await showCode.nth(0).click();
-        const snippets = await page.locator('.docs-story pre').allInnerTexts();
-        expect(snippets).toHaveLength(stories);
+        expect(await page.locator('.docblock-code-toggle--disabled').count(), 'stories without code').toBe(0);
+        const showCode = page.locator('.docblock-code-toggle:not(.docblock-code-toggle--expanded)');
+        const panels = await showCode.evaluateAll((toggles) => toggles.map((toggle) => toggle.getAttribute('aria-controls')));
+        expect(panels.length).toBeGreaterThan(0);
+        for (let index = 0; index < panels.length; index++) await showCode.nth(0).click();
+        const snippets = await Promise.all(panels.map((id) => page.locator(`[id="${id}"]`).innerText()));
         for (const snippet of snippets) {
           expect(snippet).toMatch(/from 'livekit-custom-token-react';/);
           expect(snippet).toMatch(/<CustomTokenSessionProvider\b|createCustomTokenSource\(/);
