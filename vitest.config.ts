@@ -2,17 +2,32 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const react18 = fileURLToPath(new URL('./test/react18/node_modules', import.meta.url));
-const testingLibraryEsm = fileURLToPath(new URL('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js', import.meta.url));
+const testingLibraryEsm = fileURLToPath(
+  new URL('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js', import.meta.url),
+);
 
 /** The server entry's per-runtime module (package.json `imports`, which point at `dist/`): Node's, from source. */
-const signJwtFromSource = { find: /^#signJwt$/, replacement: fileURLToPath(new URL('./src/server/platform/signJwt.node.ts', import.meta.url)) };
+const signJwtFromSource = {
+  find: /^#signJwt$/,
+  replacement: fileURLToPath(new URL('./src/server/platform/signJwt.node.ts', import.meta.url)),
+};
 
 /** Packages that import React: inlined in the React 18 run so the alias reaches them too. */
 const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@livekit\/components-react/];
 
 const shared = {
   include: ['test/**/*.test.{ts,tsx}'],
-  exclude: ['test/e2e/**', 'test/**/*.e2e.test.ts', 'test/storybook/**', 'test/nextjs/**', 'test/package/**', 'test/server/**', 'test/redis/**', 'test/runtimes/**', 'test/install/**'],
+  exclude: [
+    'test/e2e/**',
+    'test/**/*.e2e.test.ts',
+    'test/storybook/**',
+    'test/nextjs/**',
+    'test/package/**',
+    'test/server/**',
+    'test/redis/**',
+    'test/runtimes/**',
+    'test/install/**',
+  ],
   environment: 'jsdom',
   setupFiles: ['test/setup.ts'],
   restoreMocks: true,

@@ -44,7 +44,10 @@ const config: StorybookConfig = {
         alias: [{ find: /^#signJwt$/, replacement: src('server/platform/signJwt.node.ts') }],
       },
       // Only the package's sources and the stories matter here; the rest of the repository is not watched.
-      server: { host: '127.0.0.1', watch: { ignored: ['**/examples/**', '**/test/**', '**/bench/**', '**/dist/**', '**/.cache/**', '**/storybook-static/**'] } },
+      server: {
+        host: '127.0.0.1',
+        watch: { ignored: ['**/examples/**', '**/test/**', '**/bench/**', '**/dist/**', '**/.cache/**', '**/storybook-static/**'] },
+      },
       plugins: [packageFromSource(), tokenEndpointPlugin()],
     });
   },

@@ -33,7 +33,8 @@ const readableArgTypes: ArgTypesEnhancer = ({ argTypes }) =>
         description = match[1];
         table.defaultValue = { summary: match[2]!.trim().replace(/^`([^`]*)`$/, '$1') };
       }
-      if (table.type?.summary) table.type = { ...table.type, summary: table.type.summary.replace(/\bReact\.?React(\w+)/g, '$1').replace(/\bReact\.(\w+)/g, '$1') };
+      if (table.type?.summary)
+        table.type = { ...table.type, summary: table.type.summary.replace(/\bReact\.?React(\w+)/g, '$1').replace(/\bReact\.(\w+)/g, '$1') };
       return [name, { ...argType, description, table }];
     }),
   );

@@ -12,7 +12,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'jsdom', include: ['bench/jsdom/**/*.bench.tsx'], environment: 'jsdom', setupFiles: ['bench/jsdom/setup.ts'], testTimeout: 120_000 },
+        test: {
+          name: 'jsdom',
+          include: ['bench/jsdom/**/*.bench.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['bench/jsdom/setup.ts'],
+          testTimeout: 120_000,
+        },
       },
       { extends: true, test: { name: 'browser', include: ['bench/browser/**/*.bench.ts'], environment: 'node', testTimeout: 300_000 } },
     ],

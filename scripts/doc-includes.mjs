@@ -61,7 +61,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(changed.length ? `updated ${changed.join(', ')}` : 'every include is up to date');
   } else {
     const stale = staleIncludes();
-    for (const { doc, paths } of stale) console.error(`${doc}: a block differs from ${paths.join(', ')} — node scripts/doc-includes.mjs write`);
+    for (const { doc, paths } of stale)
+      console.error(`${doc}: a block differs from ${paths.join(', ')} — node scripts/doc-includes.mjs write`);
     process.exit(stale.length ? 1 : 0);
   }
 }

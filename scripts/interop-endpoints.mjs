@@ -50,7 +50,8 @@ const COMPLETE = '.lkctr-complete';
 /** What the interop stage needs that `npm ci` does not install (`null`: nothing missing). */
 export function missingInteropToolchain() {
   if (!existsSync(goEndpointBinary()) && !goCommand()) return 'no Go toolchain to build the Go token endpoint — install Go (golang-go)';
-  if (!existsSync(join(pythonVenv(), COMPLETE)) && !pythonCommand()) return 'no python3 with venv to run the Python token endpoint — apt-get install python3-venv';
+  if (!existsSync(join(pythonVenv(), COMPLETE)) && !pythonCommand())
+    return 'no python3 with venv to run the Python token endpoint — apt-get install python3-venv';
   return null;
 }
 
@@ -95,10 +96,16 @@ export function buildInteropEndpoints({ log = console.log } = {}) {
  * @param {{ livekitUrl: string, apiKey: string, apiSecret: string, allowedOrigin: string, logFile: string, timeoutMs?: number }} options
  */
 export function startInteropEndpoint(language, { livekitUrl, apiKey, apiSecret, allowedOrigin, logFile, timeoutMs = 60_000 }) {
-  const [command, args] =
-    language === 'go' ? [goEndpointBinary(), []] : [venvPython(pythonVenv()), ['-u', join(pythonDir, 'endpoint.py')]];
+  const [command, args] = language === 'go' ? [goEndpointBinary(), []] : [venvPython(pythonVenv()), ['-u', join(pythonDir, 'endpoint.py')]];
   const child = spawn(command, args, {
-    env: { ...process.env, LIVEKIT_URL: livekitUrl, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret, ALLOWED_ORIGIN: allowedOrigin, PORT: '0' },
+    env: {
+      ...process.env,
+      LIVEKIT_URL: livekitUrl,
+      LIVEKIT_API_KEY: apiKey,
+      LIVEKIT_API_SECRET: apiSecret,
+      ALLOWED_ORIGIN: allowedOrigin,
+      PORT: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);
@@ -111,14 +118,21 @@ export function startInteropEndpoint(language, { livekitUrl, apiKey, apiSecret, 
     await exited;
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void stop().then(() => reject(new Error(`The ${language} token endpoint did not listen within ${timeoutMs} ms; log: ${logFile}`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        void stop().then(() => reject(new Error(`The ${language} token endpoint did not listen within ${timeoutMs} ms; log: ${logFile}`))),
+      timeoutMs,
+    );
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
       if (url) (clearTimeout(timer), resolve({ url, stop }));
     });
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`The ${language} token endpoint exited (${code}); log: ${logFile}`))));
+    child.once(
+      'exit',
+      (code) => (clearTimeout(timer), reject(new Error(`The ${language} token endpoint exited (${code}); log: ${logFile}`))),
+    );
   });
 }
 

@@ -133,7 +133,8 @@ export function nodeUrls(port = DEFAULT_NODE.port) {
  */
 function nodeConfigPath(node, logFile) {
   const { port, rtcTcpPort, rtcUdpPort, redisAddress } = { ...DEFAULT_NODE, ...node };
-  if (port === DEFAULT_NODE.port && rtcTcpPort === DEFAULT_NODE.rtcTcpPort && rtcUdpPort === DEFAULT_NODE.rtcUdpPort && !redisAddress) return configPath;
+  if (port === DEFAULT_NODE.port && rtcTcpPort === DEFAULT_NODE.rtcTcpPort && rtcUdpPort === DEFAULT_NODE.rtcUdpPort && !redisAddress)
+    return configPath;
   const replace = (text, pattern, line) => {
     if (!pattern.test(text)) throw new Error(`test/e2e/livekit.yaml has no line matching ${pattern}`);
     return text.replace(pattern, line);
@@ -177,7 +178,8 @@ function waitForExit(child, ms) {
  * @param {{ logFile?: string, timeoutMs?: number, node?: ServerNode }} [options]
  */
 export async function startServer({ logFile = join(cacheDir(), 'livekit-server.log'), timeoutMs = 15_000, node = {} } = {}) {
-  if (!hasServerBinary()) throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
+  if (!hasServerBinary())
+    throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
   const { httpUrl, wsUrl } = nodeUrls(node.port);
   if (await isHealthy(httpUrl)) throw new Error(`Something already answers on ${httpUrl}: stop it before the end-to-end tests.`);
   mkdirSync(dirname(logFile), { recursive: true });
@@ -212,7 +214,9 @@ async function main(command) {
   if (command === 'start') {
     if (!hasServerBinary()) buildServer();
     const server = await startServer({ logFile: join(cacheDir(), 'livekit-server.log') });
-    console.log(`livekit-server on ${LIVEKIT_WS_URL} (keys ${LIVEKIT_API_KEY}: ${LIVEKIT_API_SECRET}), log ${server.logFile}; Ctrl+C stops it`);
+    console.log(
+      `livekit-server on ${LIVEKIT_WS_URL} (keys ${LIVEKIT_API_KEY}: ${LIVEKIT_API_SECRET}), log ${server.logFile}; Ctrl+C stops it`,
+    );
     const onSignal = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

@@ -55,7 +55,9 @@ export function findRedisServer() {
 
 /** `null` when `redis-server` is there, else what to install. */
 export function missingRedisServer() {
-  return findRedisServer() ? null : 'no redis-server on PATH — apt-get install redis-server (or brew install redis), or set REDIS_SERVER_PATH';
+  return findRedisServer()
+    ? null
+    : 'no redis-server on PATH — apt-get install redis-server (or brew install redis), or set REDIS_SERVER_PATH';
 }
 
 function describeLiveKitServer() {

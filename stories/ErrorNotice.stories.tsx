@@ -59,7 +59,9 @@ const failing = (setup: () => OfflineSessionSetup, code: string, { retry = true 
 const answering = (answer: EndpointAnswer) => () => ({ generator: localEndpoint(() => answer) });
 
 /** The endpoint refused the user: retrying cannot help, signing in can. */
-export const Http401Unauthorized = failing(answering(endpointError(401, 'unauthorized', 'Sign in to join the call.')), 'http', { retry: false });
+export const Http401Unauthorized = failing(answering(endpointError(401, 'unauthorized', 'Sign in to join the call.')), 'http', {
+  retry: false,
+});
 
 export const Http403Forbidden = failing(answering(endpointError(403, 'room_not_allowed', 'You may not join the room "standup".')), 'http', {
   retry: false,
@@ -123,7 +125,9 @@ export const RetrySucceeds: Story = {
   loaders: [
     async () => {
       const endpoint = { down: true };
-      const generator = localEndpoint(() => (endpoint.down ? endpointError(503, 'unavailable', 'The token service is restarting.') : undefined));
+      const generator = localEndpoint(() =>
+        endpoint.down ? endpointError(503, 'unavailable', 'The token service is restarting.') : undefined,
+      );
       return { endpoint, ...(await offlineSession(() => ({ generator, retries: 0, connect: true }))()) };
     },
   ],

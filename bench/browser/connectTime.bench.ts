@@ -75,7 +75,10 @@ async function clickAndConnect(page: Page) {
 async function connectAfterIdle(browser: E2EBrowser, appUrl: string) {
   const pages = new Map<Variant, Page[]>();
   for (const variant of idleVariants) {
-    pages.set(variant, await Promise.all(Array.from({ length: IDLE_RUNS }, (_, run) => openRun(browser, appUrl, variant, `idle-${run}`, IDLE_TTL_SECONDS))));
+    pages.set(
+      variant,
+      await Promise.all(Array.from({ length: IDLE_RUNS }, (_, run) => openRun(browser, appUrl, variant, `idle-${run}`, IDLE_TTL_SECONDS))),
+    );
   }
   await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
   const samples = new Map(idleVariants.map((variant) => [variant, [] as Awaited<ReturnType<typeof clickAndConnect>>[]]));
@@ -104,11 +107,18 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 it(`measures start() → connected in Chromium against the real LiveKit server, median of ${RUNS}`, async () => {
   await buildForProduction();
-  const server = await startBenchLiveKitServer(fileURLToPath(new URL('../../node_modules/.cache/bench-livekit-server.log', import.meta.url)));
+  const server = await startBenchLiveKitServer(
+    fileURLToPath(new URL('../../node_modules/.cache/bench-livekit-server.log', import.meta.url)),
+  );
   const app = await startAppServer(appOut, {});
   const browser = await launchChromium();
   try {
-    const samples = new Map([...variants, ...idleVariants].map((variant) => [variant, [] as { connectMs: number; roomConnectMs: number; generatorCalls: number }[]]));
+    const samples = new Map(
+      [...variants, ...idleVariants].map((variant) => [
+        variant,
+        [] as { connectMs: number; roomConnectMs: number; generatorCalls: number }[],
+      ]),
+    );
     // One discarded warm-up connect per variant (the first connects to a fresh server are slower),
     // then variants take turns run by run, so drift on a shared machine falls on all of them.
     for (const variant of variants) await connectOnce(browser, app.url, variant, -1);
@@ -119,24 +129,45 @@ it(`measures start() → connected in Chromium against the real LiveKit server, 
       }
     }
     for (const [variant, runs] of await connectAfterIdle(browser, app.url)) {
-      samples.set(variant, runs.map(({ connectMs, roomConnectMs, generatorCalls }) => ({ connectMs: connectMs!, roomConnectMs: roomConnectMs!, generatorCalls })));
+      samples.set(
+        variant,
+        runs.map(({ connectMs, roomConnectMs, generatorCalls }) => ({
+          connectMs: connectMs!,
+          roomConnectMs: roomConnectMs!,
+          generatorCalls,
+        })),
+      );
     }
     const measured = [...variants, ...idleVariants];
     const medians = measured.map((variant) => {
       const runs = samples.get(variant)!;
-      return { ms: median(runs.map((r) => r.connectMs)), roomConnectMs: median(runs.map((r) => r.roomConnectMs)), calls: median(runs.map((r) => r.generatorCalls)) };
+      return {
+        ms: median(runs.map((r) => r.connectMs)),
+        roomConnectMs: median(runs.map((r) => r.roomConnectMs)),
+        calls: median(runs.map((r) => r.generatorCalls)),
+      };
     });
     const rows = measured.map((variant, index) => {
       const baselineIndex = variant.mode === 'ours' ? index + 1 : index;
       const ratio = variant.mode === 'ours' ? `${(medians[baselineIndex]!.ms / medians[index]!.ms).toFixed(2)}×` : 'baseline';
-      const runs = samples.get(variant)!.map((r) => r.connectMs.toFixed(0)).join(' / ');
+      const runs = samples
+        .get(variant)!
+        .map((r) => r.connectMs.toFixed(0))
+        .join(' / ');
       return [variant.name, medians[index]!.ms.toFixed(0), medians[index]!.roomConnectMs.toFixed(1), runs, medians[index]!.calls, ratio];
     });
     writeResult({
       id: '5-connect-time',
       title: `5. start() → connected in Chromium, production React build, real LiveKit server, generator taking 300 ms (median of ${RUNS}; idle rows ${IDLE_RUNS})`,
       baseline: 'LiveKit: useMemo(TokenSource.custom) + useSession, same generator, same page build',
-      columns: ['variant', 'median ms', 'of which before Room.connect (median ms)', 'runs ms', 'generator calls, mount to connected (median)', 'baseline ÷ ours (median ms)'],
+      columns: [
+        'variant',
+        'median ms',
+        'of which before Room.connect (median ms)',
+        'runs ms',
+        'generator calls, mount to connected (median)',
+        'baseline ÷ ours (median ms)',
+      ],
       rows,
       notes: [
         'The page is a production build (React’s production bundle, as apps ship it): StrictMode’s double effects and development checks are off on both sides.',

@@ -41,15 +41,20 @@ export async function startBenchLiveKitServer(logFile: string): Promise<{ stop: 
   const child = spawn(serverBinary(), ['--config-body', config], { stdio: ['ignore', out, out] });
   closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const waitExit = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+  const waitExit = (ms: number) =>
+    Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
   const stop = async () => {
-    for (const [signal, ms] of [['SIGTERM', 1_000], ['SIGTERM', 5_000], ['SIGKILL', 5_000]] as const) {
+    for (const [signal, ms] of [
+      ['SIGTERM', 1_000],
+      ['SIGTERM', 5_000],
+      ['SIGKILL', 5_000],
+    ] as const) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
       if (await waitExit(ms)) return;
     }
   };
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline && child.exitCode === null; ) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline && child.exitCode === null;) {
     if (await healthy()) return { stop };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

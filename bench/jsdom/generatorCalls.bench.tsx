@@ -101,7 +101,11 @@ function countingGenerator(serverClockAheadMs = 0) {
   const counter = { calls: 0 };
   const generator: BenchGenerator = async (request) => {
     counter.calls += 1;
-    const participantToken = await mintOnServerClock(serverClockAheadMs, request.roomName ?? 'room-a', request.participantIdentity ?? 'alice');
+    const participantToken = await mintOnServerClock(
+      serverClockAheadMs,
+      request.roomName ?? 'room-a',
+      request.participantIdentity ?? 'alice',
+    );
     return { serverUrl: CLOSED_SERVER_URL, participantToken };
   };
   return { counter, generator };
@@ -121,7 +125,15 @@ async function generatorCalls(subject: Subject, scenario: Scenario): Promise<num
   const { room } = roomWithoutServer();
   const handle: { current?: SessionHandle } = {};
   const tree = (options: () => TokenFetchOptions) => {
-    const element = <subject.Component generator={generator} options={options} room={room} readers={scenario.readers ?? 0} onHandle={(h) => (handle.current = h)} />;
+    const element = (
+      <subject.Component
+        generator={generator}
+        options={options}
+        room={room}
+        readers={scenario.readers ?? 0}
+        onHandle={(h) => (handle.current = h)}
+      />
+    );
     return scenario.strict ? <React.StrictMode>{element}</React.StrictMode> : element;
   };
   const calls = () => counter.calls;
@@ -159,7 +171,7 @@ it('counts generator calls per scenario, ours beside TokenSource.custom in useMe
     rows,
     notes: [
       'Real `Room` whose `connect` skips only the network (as in the unit tests); tokens minted by livekit-server-sdk; server URL on a closed loopback port.',
-      '`end()` forces a fetch in LiveKit\'s `useSession` (for the next session) in every column.',
+      "`end()` forces a fetch in LiveKit's `useSession` (for the next session) in every column.",
     ],
   });
 });

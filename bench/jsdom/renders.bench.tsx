@@ -34,7 +34,10 @@ const eventKinds: { name: string; emit: (cast: Cast, i: number) => void }[] = [
     },
   },
   { name: 'participant attribute changed', emit: ({ room, bob }, i) => setAttributes(room, bob, { note: String(i) }) },
-  { name: 'agent state changed', emit: ({ room, agent }, i) => setAttributes(room, agent, { 'lk.agent.state': i % 2 === 0 ? 'thinking' : 'listening' }) },
+  {
+    name: 'agent state changed',
+    emit: ({ room, agent }, i) => setAttributes(room, agent, { 'lk.agent.state': i % 2 === 0 ? 'thinking' : 'listening' }),
+  },
   {
     name: 'active speaker changed',
     emit: ({ room, bob }, i) => {
@@ -88,7 +91,10 @@ function OursSession({ room, onStart, children }: SessionProps) {
 
 function LiveKitSession({ room, onStart, children }: SessionProps) {
   const generator = React.useMemo(() => tokenGenerator(), []);
-  const source = React.useMemo(() => TokenSource.custom((options) => generator(options, { signal: new AbortController().signal, attempt: 1 })), [generator]);
+  const source = React.useMemo(
+    () => TokenSource.custom((options) => generator(options, { signal: new AbortController().signal, attempt: 1 })),
+    [generator],
+  );
   const session = useSession(source, { roomName: 'standup', room });
   onStart(() => session.start({ tracks: {} }));
   return <SessionProvider session={session}>{children}</SessionProvider>;
@@ -100,7 +106,9 @@ async function rendersPerEvent(Session: typeof OursSession, consumers: Consumers
   let start!: () => Promise<void>;
   const { unmount } = render(
     <Session room={room} onStart={(s) => (start = s)}>
-      {consumers.map(({ name, Consumer }) => <Consumer key={name} />)}
+      {consumers.map(({ name, Consumer }) => (
+        <Consumer key={name} />
+      ))}
     </Session>,
   );
   await settle(() => start());

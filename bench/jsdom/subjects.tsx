@@ -46,7 +46,13 @@ function OursHook({ generator, options, room, readers, onHandle }: SubjectProps)
   const source = useCustomTokenSource((request) => generator(request));
   const session = useSession(source, { ...options(), room });
   onHandle({ start: () => session.start({ tracks: {} }), end: session.end });
-  return <>{times(readers, (index) => <OursTokenReader key={index} source={source} />)}</>;
+  return (
+    <>
+      {times(readers, (index) => (
+        <OursTokenReader key={index} source={source} />
+      ))}
+    </>
+  );
 }
 
 function ProviderActions({ onHandle }: Pick<SubjectProps, 'onHandle'>) {
@@ -60,7 +66,9 @@ function OursProvider({ generator, options, room, readers, onHandle }: SubjectPr
   return (
     <CustomTokenSessionProvider generator={(request) => generator(request)} {...options()} room={room} microphone={false}>
       <ProviderActions onHandle={onHandle} />
-      {times(readers, (index) => <OursTokenReader key={index} />)}
+      {times(readers, (index) => (
+        <OursTokenReader key={index} />
+      ))}
     </CustomTokenSessionProvider>
   );
 }
@@ -86,7 +94,9 @@ function LiveKitMemo({ generator, options, room, readers, onHandle }: SubjectPro
   onHandle({ start: () => session.start({ tracks: {} }), end: session.end });
   return (
     <SessionProvider session={session}>
-      {times(readers, (index) => <LiveKitTokenReader key={index} source={source} options={fetchOptions} />)}
+      {times(readers, (index) => (
+        <LiveKitTokenReader key={index} source={source} options={fetchOptions} />
+      ))}
     </SessionProvider>
   );
 }

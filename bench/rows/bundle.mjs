@@ -6,7 +6,17 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Peers of this package and of LiveKit's packages: an app ships them once, whoever imports them. */
-const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'livekit-client', '@livekit/components-react', '@tanstack/react-query', '@tanstack/query-core', 'tslib', '@livekit/krisp-noise-filter'];
+const PEERS = [
+  'react',
+  'react-dom',
+  'react/jsx-runtime',
+  'livekit-client',
+  '@livekit/components-react',
+  '@tanstack/react-query',
+  '@tanstack/query-core',
+  'tslib',
+  '@livekit/krisp-noise-filter',
+];
 
 /** Minified and gzipped bytes of `contents` bundled for the browser, with `external` left out. */
 async function minGzip(contents, external) {
@@ -37,14 +47,22 @@ export async function bundleRow() {
   if (!existsSync(entry)) throw new Error('No dist/index.js: run npm run build first');
   const subjects = [
     { name: 'ours: whole client entry (`export *`)', contents: `export * from ${JSON.stringify(entry)};`, external: PEERS },
-    { name: 'ours: `useCustomTokenSource` only (tree-shaken)', contents: `export { useCustomTokenSource } from ${JSON.stringify(entry)};`, external: PEERS },
+    {
+      name: 'ours: `useCustomTokenSource` only (tree-shaken)',
+      contents: `export { useCustomTokenSource } from ${JSON.stringify(entry)};`,
+      external: PEERS,
+    },
     {
       name: 'ours: provider + the five components',
       contents: `export { CustomTokenSessionProvider, ConnectButton, CameraGrid, AgentStatusIndicator, TokenStatusView, ErrorNotice } from ${JSON.stringify(entry)};`,
       external: PEERS,
     },
     { name: 'baseline: livekit-client', contents: `export * from 'livekit-client';`, external: [] },
-    { name: 'baseline: @livekit/components-react (its peers external)', contents: `export * from '@livekit/components-react';`, external: PEERS.filter((p) => p !== '@livekit/components-react') },
+    {
+      name: 'baseline: @livekit/components-react (its peers external)',
+      contents: `export * from '@livekit/components-react';`,
+      external: PEERS.filter((p) => p !== '@livekit/components-react'),
+    },
   ];
   const sizes = [];
   for (const subject of subjects) sizes.push({ ...subject, ...(await minGzip(subject.contents, subject.external)) });

@@ -31,7 +31,8 @@ const sides = [
   },
   {
     name: 'ours: createCustomTokenSource (its own QueryClient)',
-    create: (tokens) => createCustomTokenSource(async ({ roomName }) => ({ serverUrl: SERVER_URL, participantToken: tokens.get(roomName) })),
+    create: (tokens) =>
+      createCustomTokenSource(async ({ roomName }) => ({ serverUrl: SERVER_URL, participantToken: tokens.get(roomName) })),
   },
   {
     name: "ours, in an app's QueryClient holding 1 000 queries of its own",
@@ -43,7 +44,8 @@ const sides = [
 
 async function appClient() {
   const queryClient = new QueryClient();
-  for (let i = 0; i < 1_000; i++) await queryClient.prefetchQuery({ queryKey: ['todos', i], queryFn: () => ({ id: i, title: `todo ${i}` }) });
+  for (let i = 0; i < 1_000; i++)
+    await queryClient.prefetchQuery({ queryKey: ['todos', i], queryFn: () => ({ id: i, title: `todo ${i}` }) });
   return queryClient;
 }
 

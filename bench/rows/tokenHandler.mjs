@@ -12,11 +12,14 @@ const SIDES = { bare: 'baseline: bare `AccessToken.toJwt()`', ours: 'ours: `crea
 function post(port, agent) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = request({ host: '127.0.0.1', port, path: '/api/token', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(), ms: performance.now() - started }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/api/token', method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(), ms: performance.now() - started }));
+      },
+    );
     req.on('error', reject);
     req.end(BODY);
   });
@@ -128,14 +131,35 @@ async function measure(node, { smoke }) {
  */
 export async function tokenHandlerRow({ smoke }) {
   const nodes = [[`Node ${process.versions.node}`, process.execPath]];
-  if (existsSync(runtimes.node24)) nodes.push([`Node ${spawnSync(runtimes.node24, ['--version'], { encoding: 'utf8' }).stdout.trim().slice(1)}`, runtimes.node24]);
+  if (existsSync(runtimes.node24))
+    nodes.push([`Node ${spawnSync(runtimes.node24, ['--version'], { encoding: 'utf8' }).stdout.trim().slice(1)}`, runtimes.node24]);
   const rows = [];
   const notes = [];
   for (const [label, node] of nodes) {
     const { bare, ours } = await measure(node, { smoke });
     rows.push(
-      [label, SIDES.bare, fmt(bare.tokensPerSecond), fmt(bare.p50, 2), fmt(bare.p99, 2), fmt(bare.serverCpu), fmt(bare.fetchCpu), fmt(bare.coldMs), fmt(bare.coldCpuMs)],
-      [label, `${SIDES.ours} + \`toNodeHandler\` / Fetch handler`, fmt(ours.tokensPerSecond), fmt(ours.p50, 2), fmt(ours.p99, 2), fmt(ours.serverCpu), fmt(ours.fetchCpu), fmt(ours.coldMs), fmt(ours.coldCpuMs)],
+      [
+        label,
+        SIDES.bare,
+        fmt(bare.tokensPerSecond),
+        fmt(bare.p50, 2),
+        fmt(bare.p99, 2),
+        fmt(bare.serverCpu),
+        fmt(bare.fetchCpu),
+        fmt(bare.coldMs),
+        fmt(bare.coldCpuMs),
+      ],
+      [
+        label,
+        `${SIDES.ours} + \`toNodeHandler\` / Fetch handler`,
+        fmt(ours.tokensPerSecond),
+        fmt(ours.p50, 2),
+        fmt(ours.p99, 2),
+        fmt(ours.serverCpu),
+        fmt(ours.fetchCpu),
+        fmt(ours.coldMs),
+        fmt(ours.coldCpuMs),
+      ],
       [
         label,
         '**ours ÷ baseline** (targets: tokens/s ≥ 1.2×, Fetch CPU ≤ 1.5×, cold start ≤ 1.2×)',
@@ -148,14 +172,26 @@ export async function tokenHandlerRow({ smoke }) {
         `**${fmt(ours.coldCpuMs / bare.coldCpuMs, 2)}×**`,
       ],
     );
-    notes.push(`${label} cold start runs (ms) — baseline: ${bare.coldRuns.map((ms) => fmt(ms)).join(' / ')}; ours: ${ours.coldRuns.map((ms) => fmt(ms)).join(' / ')}.`);
+    notes.push(
+      `${label} cold start runs (ms) — baseline: ${bare.coldRuns.map((ms) => fmt(ms)).join(' / ')}; ours: ${ours.coldRuns.map((ms) => fmt(ms)).join(' / ')}.`,
+    );
   }
   if (nodes.length === 1) notes.push('Node 24 not measured: not installed here (node scripts/runtimes.mjs install).');
   return {
     id: '4-token-handler',
     title: `4. Token endpoint on Node: throughput, CPU per request, cold start (${smoke ? 40 : 2_000} HTTP requests per side, concurrency 8)`,
     baseline: 'a bare `AccessToken.toJwt()` handler (livekit-server-sdk) in the same kind of server, on the same Node',
-    columns: ['Node', 'handler', 'tokens / s (HTTP)', 'p50 ms', 'p99 ms', 'server CPU µs / token (HTTP)', 'Fetch handler CPU µs / request', 'cold start ms (import + first response)', 'cold start CPU ms'],
+    columns: [
+      'Node',
+      'handler',
+      'tokens / s (HTTP)',
+      'p50 ms',
+      'p99 ms',
+      'server CPU µs / token (HTTP)',
+      'Fetch handler CPU µs / request',
+      'cold start ms (import + first response)',
+      'cold start CPU ms',
+    ],
     rows,
     notes: [
       'HTTP: each side’s `node:http` server runs in its own process on the Node under test; the load generator (keep-alive, same JSON body, every response checked for 201 and a token) is the bench process. Sides alternate in 4 rounds after a warm-up; server CPU is that process’s user + system time per token.',

@@ -40,7 +40,11 @@ async function load(handler, count, concurrency, redis) {
       next += 1;
       const sent = performance.now();
       const response = await handler(
-        new Request('http://127.0.0.1/api/token', { method: 'POST', headers: { 'content-type': 'application/json', 'x-caller': caller }, body: BODY }),
+        new Request('http://127.0.0.1/api/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-caller': caller },
+          body: BODY,
+        }),
       );
       if (response.status !== 201) throw new Error(`token handler answered ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
@@ -85,7 +89,16 @@ export async function tokenLimitsRow({ smoke }) {
     const sides = [
       { name: 'limits off', handler: await handlerWith({}), runs: [] },
       { name: 'limits on, memory store', handler: await handlerWith({ limits: LIMITS }), runs: [] },
-      ...(redis ? [{ name: 'limits on, Redis store (redis-server on loopback)', handler: await handlerWith({ limits: LIMITS, limitStore: { redis } }), redis, runs: [] }] : []),
+      ...(redis
+        ? [
+            {
+              name: 'limits on, Redis store (redis-server on loopback)',
+              handler: await handlerWith({ limits: LIMITS, limitStore: { redis } }),
+              redis,
+              runs: [],
+            },
+          ]
+        : []),
     ];
     for (const side of sides) await load(side.handler, smoke ? 10 : 300, concurrency, side.redis);
     for (let round = 0; round < rounds; round++) {
@@ -93,7 +106,8 @@ export async function tokenLimitsRow({ smoke }) {
     }
     const [off, ...on] = sides.map((side) => ({ name: side.name, redis: Boolean(side.redis), ...summarise(side.runs) }));
     const fmt = (value, digits) => value.toFixed(digits);
-    const cpu = (side) => (side.redis ? `${fmt(side.cpuPerToken, 0)} + ${fmt(side.redisCpuPerToken, 0)} in Redis` : fmt(side.cpuPerToken, 0));
+    const cpu = (side) =>
+      side.redis ? `${fmt(side.cpuPerToken, 0)} + ${fmt(side.redisCpuPerToken, 0)} in Redis` : fmt(side.cpuPerToken, 0);
     return {
       id: '4b-token-limits',
       title: `4b. Per-caller limits: cost per token (Fetch handler in process, ${requests} requests per side, concurrency ${concurrency})`,

@@ -31,7 +31,16 @@ export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTML
  * </CustomTokenSessionProvider>
  * ```
  */
-export function CameraGrid({ onlySubscribed, placeholders, label = 'Cameras', empty, emphasizeAgent = false, className, style, ...rest }: CameraGridProps) {
+export function CameraGrid({
+  onlySubscribed,
+  placeholders,
+  label = 'Cameras',
+  empty,
+  emphasizeAgent = false,
+  className,
+  style,
+  ...rest
+}: CameraGridProps) {
   const tracks = useCameraTracks({ onlySubscribed, placeholders });
   const ordered = React.useMemo(() => (emphasizeAgent ? agentFirst(tracks) : tracks), [tracks, emphasizeAgent]);
   if (ordered.length === 0) return <>{empty}</>;

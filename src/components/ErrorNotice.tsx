@@ -72,8 +72,10 @@ function Notice({ error, titles, retryLabel, action, className, ...rest }: Notic
         <button type="button" className="lk-ctr-error-notice-retry" aria-disabled={isStarting} onClick={isStarting ? undefined : restart}>
           {retryLabel}
         </button>
+      ) : typeof action === 'function' ? (
+        action(error)
       ) : (
-        typeof action === 'function' ? action(error) : action
+        action
       )}
     </div>
   );

@@ -29,7 +29,13 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * </CustomTokenSessionProvider>
  * ```
  */
-export function TokenStatusView({ source, retryLabel = 'Try again', refreshLabel = 'Get a new token', className, ...rest }: TokenStatusViewProps) {
+export function TokenStatusView({
+  source,
+  retryLabel = 'Try again',
+  refreshLabel = 'Get a new token',
+  className,
+  ...rest
+}: TokenStatusViewProps) {
   const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
   return (
@@ -53,7 +59,11 @@ export function TokenStatusView({ source, retryLabel = 'Try again', refreshLabel
         <dd>{grantNames(grants).join(', ') || '—'}</dd>
         <dt>Expires</dt>
         <dd>
-          {expiresAt === null || now === null ? '—' : <time dateTime={new Date(expiresAt).toISOString()}>{formatRemaining(expiresAt - now)}</time>}
+          {expiresAt === null || now === null ? (
+            '—'
+          ) : (
+            <time dateTime={new Date(expiresAt).toISOString()}>{formatRemaining(expiresAt - now)}</time>
+          )}
         </dd>
       </dl>
       {(status === 'error' || status === 'expired') && (

@@ -1,6 +1,7 @@
 import * as React from 'react';
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * When the element goes away with the focus inside it, moves the focus where the user was before
@@ -13,7 +14,8 @@ export function useReturnFocus(ref: React.RefObject<HTMLElement | null>): void {
     const before = document.activeElement;
     return () => {
       if (!node?.contains(document.activeElement)) return;
-      const back = before instanceof HTMLElement && before !== document.body && before.isConnected && !node.contains(before) ? before : null;
+      const back =
+        before instanceof HTMLElement && before !== document.body && before.isConnected && !node.contains(before) ? before : null;
       (back ?? nextFocusable(node))?.focus();
     };
   }, [ref]);

@@ -76,10 +76,13 @@ export class RefreshScheduler {
     const expiresAt = state.data?.expiresAt;
     const wakeAt = Math.min(dueAt, expiresAt != null && expiresAt > now ? expiresAt : Infinity);
     if (wakeAt === Infinity) return;
-    this.#timer = setTimeout(() => {
-      this.#target.notify();
-      this.reschedule();
-    }, Math.min(wakeAt - now, MAX_TIMER_MS));
+    this.#timer = setTimeout(
+      () => {
+        this.#target.notify();
+        this.reschedule();
+      },
+      Math.min(wakeAt - now, MAX_TIMER_MS),
+    );
   }
 
   /** The tab became visible or the network came back: fetch now if a token is due or the last fetch failed. */

@@ -34,8 +34,7 @@ export class TokenCache {
 
   /** The query for `key`, built when missing (or removed from the client since), now the most recently used. */
   use(key: string, options: FetchQueryOptions<TokenDetails, CustomTokenError>): TokenQuery {
-    const query =
-      this.peek(key) ?? this.#client.getQueryCache().build(this.#client, this.#client.defaultQueryOptions(options));
+    const query = this.peek(key) ?? this.#client.getQueryCache().build(this.#client, this.#client.defaultQueryOptions(options));
     this.#entries.delete(key);
     this.#entries.set(key, query);
     return query;

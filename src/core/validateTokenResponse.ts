@@ -91,7 +91,10 @@ function decodeToken(participantToken: string): ReturnType<typeof decodeTokenPay
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     if (isJwtFormatError(cause)) {
-      return invalid(`\`participantToken\` is not a JWT (${detail}). Return the token string itself, not an object or a "Bearer …" header.`, cause);
+      return invalid(
+        `\`participantToken\` is not a JWT (${detail}). Return the token string itself, not an object or a "Bearer …" header.`,
+        cause,
+      );
     }
     return invalid(
       `\`participantToken\` decodes as a JWT, but its \`roomConfig\` claim does not: ${detail}. Mint \`roomConfig\` with LiveKit's \`RoomConfiguration\`, and use a livekit-client that knows its fields.`,
@@ -111,7 +114,9 @@ function checkMatchesRequest(
   token: { room: string | undefined; identity: string | undefined; agentNames: string[] },
 ): void {
   if (request.roomName !== undefined && token.room !== request.roomName) {
-    mismatch(`The token is for room "${token.room ?? '(none)'}" but room "${request.roomName}" was asked for. Mint it with the requested \`roomName\`.`);
+    mismatch(
+      `The token is for room "${token.room ?? '(none)'}" but room "${request.roomName}" was asked for. Mint it with the requested \`roomName\`.`,
+    );
   }
   if (request.participantIdentity !== undefined && token.identity !== request.participantIdentity) {
     mismatch(

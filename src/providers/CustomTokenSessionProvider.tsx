@@ -67,7 +67,8 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
 /** LiveKit's agent timeout, effectively off: its timer can fire for an earlier session, so `startSession` keeps each session's own. */
 const LIVEKIT_AGENT_TIMEOUT_OFF_MS = 2_147_483_647;
 
-const missingGenerator: TokenGenerator = () => Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint.'));
+const missingGenerator: TokenGenerator = () =>
+  Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint.'));
 
 /**
  * Runs a LiveKit session on the app's own tokens: LiveKit's `useSession` and `SessionProvider`
@@ -105,7 +106,10 @@ export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProp
 function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
   const { generator, tokenEndpoint } = props;
   const { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent } = props;
-  const endpointGenerator = React.useMemo(() => (tokenEndpoint === undefined ? undefined : createEndpointGenerator(tokenEndpoint)), [tokenEndpoint]);
+  const endpointGenerator = React.useMemo(
+    () => (tokenEndpoint === undefined ? undefined : createEndpointGenerator(tokenEndpoint)),
+    [tokenEndpoint],
+  );
   const source = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, {
     queryClient,
     scope,
@@ -129,7 +133,11 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
 
   const fetchOptions = useFetchOptions(props);
   const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
-  const session = useSession(sessionSource, { ...options, agentConnectTimeoutMilliseconds: LIVEKIT_AGENT_TIMEOUT_OFF_MS, ...(room ? { room } : {}) });
+  const session = useSession(sessionSource, {
+    ...options,
+    agentConnectTimeoutMilliseconds: LIVEKIT_AGENT_TIMEOUT_OFF_MS,
+    ...(room ? { room } : {}),
+  });
   const liveAgent = useAgent(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
   const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {

@@ -36,9 +36,7 @@ export class SessionTokenSource extends TokenSourceConfigurable {
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
     if (force === true) return this.prepareNextSession(options);
     if (!this.#prefetch()) return never();
-    return this.#source()
-      .fetch(options)
-      .catch(never);
+    return this.#source().fetch(options).catch(never);
   }
 
   /** The token a session starts with. Rejects with a `CustomTokenError`. */

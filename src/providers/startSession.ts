@@ -60,7 +60,10 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     await room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions);
     await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
     // A permission prompt nobody answers must not hold up `end()`: every wait gives way to the abort.
-    await whileNotAborted(tracks.created.then((created) => publish(room, created)), attempt.signal);
+    await whileNotAborted(
+      tracks.created.then((created) => publish(room, created)),
+      attempt.signal,
+    );
     if (dispatchesAgent(participantToken)) await waitForAgent(input.waitUntilAgentReady, room, attempt.signal, agentDeadline - Date.now());
   } catch (error) {
     tracks.stop();
@@ -101,7 +104,8 @@ function createTracks(room: Room, options: TracksOptions = {}): StartedTracks {
         },
       ),
     );
-  if (options.microphone?.enabled) request('audioinput', () => participant.createTracks({ audio: true }), options.microphone.publishOptions);
+  if (options.microphone?.enabled)
+    request('audioinput', () => participant.createTracks({ audio: true }), options.microphone.publishOptions);
   if (options.camera?.enabled) request('videoinput', () => participant.createTracks({ video: true }), options.camera.publishOptions);
   if (options.screenShare?.enabled) request('videoinput', () => participant.createScreenTracks(), options.screenShare.publishOptions);
 
@@ -123,7 +127,8 @@ async function publish(room: Room, tracks: readonly CreatedTrack[]): Promise<voi
   await Promise.all(
     tracks.map(({ track, publishOptions }) => {
       const options = { ...room.options.publishDefaults, ...publishOptions };
-      if (track.kind === Track.Kind.Audio && track.source === Track.Source.Microphone && options.preConnectBuffer) track.startPreConnectBuffer();
+      if (track.kind === Track.Kind.Audio && track.source === Track.Source.Microphone && options.preConnectBuffer)
+        track.startPreConnectBuffer();
       return participant.publishTrack(track, publishOptions);
     }),
   );
@@ -134,7 +139,12 @@ function dispatchesAgent(participantToken: string): boolean {
 }
 
 /** Waits for the agent until `remainingMs` run out, then fails with `agent_failed` and LiveKit's words for what went wrong. */
-async function waitForAgent(waitUntilReady: StartSessionInput['waitUntilAgentReady'], room: Room, abandoned: AbortSignal, remainingMs: number): Promise<void> {
+async function waitForAgent(
+  waitUntilReady: StartSessionInput['waitUntilAgentReady'],
+  room: Room,
+  abandoned: AbortSignal,
+  remainingMs: number,
+): Promise<void> {
   const deadline = new AbortController();
   const signal = AbortSignal.any([abandoned, deadline.signal]);
   const timer = setTimeout(() => deadline.abort(agentTimeoutError(room)), Math.max(remainingMs, 0));

@@ -38,7 +38,15 @@ export function toDisconnectError(reason: DisconnectReason | undefined): CustomT
 }
 
 /** The DOMException names `getUserMedia` / `getDisplayMedia` reject with, as LiveKit names them. */
-const MEDIA_ERROR_NAMES = new Set(['NotAllowedError', 'PermissionDeniedError', 'NotFoundError', 'DevicesNotFoundError', 'NotReadableError', 'TrackStartError', 'OverconstrainedError']);
+const MEDIA_ERROR_NAMES = new Set([
+  'NotAllowedError',
+  'PermissionDeniedError',
+  'NotFoundError',
+  'DevicesNotFoundError',
+  'NotReadableError',
+  'TrackStartError',
+  'OverconstrainedError',
+]);
 
 function toMediaFailure(cause: unknown): CustomTokenError | null {
   // A DOMException, which is not an `Error` in every realm: judge it by its name.
@@ -51,9 +59,13 @@ function toMediaFailure(cause: unknown): CustomTokenError | null {
       : reason === MediaDeviceFailure.DeviceInUse
         ? ' Another application may be using it.'
         : '';
-  return new CustomTokenError('media_failed', `Could not start the camera, microphone or screen share (${reason}): ${String(message)}.${advice}`, {
-    cause,
-    reason,
-    retryable: reason !== MediaDeviceFailure.PermissionDenied,
-  });
+  return new CustomTokenError(
+    'media_failed',
+    `Could not start the camera, microphone or screen share (${reason}): ${String(message)}.${advice}`,
+    {
+      cause,
+      reason,
+      retryable: reason !== MediaDeviceFailure.PermissionDenied,
+    },
+  );
 }

@@ -11,7 +11,16 @@ export function useFetchOptions(props: TokenFetchOptions): TokenFetchOptions {
   const participantAttributes = useEqualValue(props.participantAttributes, areSameAttributes);
   return React.useMemo(
     () =>
-      dropUndefined({ roomName, participantName, participantIdentity, participantMetadata, participantAttributes, agentName, agentMetadata, deployment }),
+      dropUndefined({
+        roomName,
+        participantName,
+        participantIdentity,
+        participantMetadata,
+        participantAttributes,
+        agentName,
+        agentMetadata,
+        deployment,
+      }),
     [roomName, participantName, participantIdentity, participantMetadata, participantAttributes, agentName, agentMetadata, deployment],
   );
 }

@@ -60,7 +60,8 @@ export function useSessionLifecycle(
   const reportedReasons = React.useRef<readonly string[] | null>(null);
   const { state: agentState, failureReasons } = agent;
   React.useEffect(() => {
-    if (agentState !== 'failed' || !failureReasons || reportedReasons.current === failureReasons || !latest.current.config.expectsAgent()) return;
+    if (agentState !== 'failed' || !failureReasons || reportedReasons.current === failureReasons || !latest.current.config.expectsAgent())
+      return;
     reportedReasons.current = failureReasons;
     const message = `The agent did not become ready: ${failureReasons.join(' ')}`;
     runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));

@@ -20,7 +20,10 @@ interface Kept<T> {
 }
 
 function sameSnapshots<T>(a: Kept<T>, b: Kept<T>): boolean {
-  return a.snapshots.length === b.snapshots.length && a.snapshots.every((snapshot, index) => snapshot.every((part, at) => part === b.snapshots[index]![at]));
+  return (
+    a.snapshots.length === b.snapshots.length &&
+    a.snapshots.every((snapshot, index) => snapshot.every((part, at) => part === b.snapshots[index]![at]))
+  );
 }
 
 /**

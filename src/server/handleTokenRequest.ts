@@ -85,16 +85,25 @@ export async function handleTokenRequest(input: TokenRequestInput, config: Resol
     return await issueToken(input, config, cors);
   } catch (error) {
     if (!(error instanceof TokenHandlerError) || error.cause !== undefined) report(config, error, input);
-    return errorReply(error instanceof TokenHandlerError ? error : new TokenHandlerError('internal_error', 'The token could not be issued.'), cors);
+    return errorReply(
+      error instanceof TokenHandlerError ? error : new TokenHandlerError('internal_error', 'The token could not be issued.'),
+      cors,
+    );
   }
 }
 
-async function issueToken(input: TokenRequestInput, config: ResolvedTokenHandlerConfig, cors: Record<string, string>): Promise<TokenHandlerReply> {
+async function issueToken(
+  input: TokenRequestInput,
+  config: ResolvedTokenHandlerConfig,
+  cors: Record<string, string>,
+): Promise<TokenHandlerReply> {
   if (!isJson(input.header('content-type'))) {
     throw new TokenHandlerError('unsupported_media_type', 'Send the token request as JSON (Content-Type: application/json).');
   }
   if (Number(input.header('content-length') ?? 0) > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
-  const parsed = tokenRequestSchema.safeParse(parseJsonBody(await readBodyWithin(input.readBody(config.maxBodyBytes), config.bodyTimeoutMs)));
+  const parsed = tokenRequestSchema.safeParse(
+    parseJsonBody(await readBodyWithin(input.readBody(config.maxBodyBytes), config.bodyTimeoutMs)),
+  );
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
     throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);

@@ -41,8 +41,16 @@ function createPrototype(): object {
     if (key in own || key === 'constructor') continue;
     own[key] =
       typeof descriptor.value === 'function'
-        ? { value: function (this: LazyRequest, ...args: unknown[]) { return (fetchRequest(this) as any)[key](...args); } }
-        : { get(this: LazyRequest) { return (fetchRequest(this) as any)[key]; } };
+        ? {
+            value: function (this: LazyRequest, ...args: unknown[]) {
+              return (fetchRequest(this) as any)[key](...args);
+            },
+          }
+        : {
+            get(this: LazyRequest) {
+              return (fetchRequest(this) as any)[key];
+            },
+          };
   }
   return Object.create(Request.prototype, own);
 }
@@ -71,5 +79,8 @@ function nodeHeaders(this: LazyRequest): Headers {
 }
 
 function fetchRequest(request: LazyRequest): Request {
-  return (request[FETCH_REQUEST] ??= new Request(nodeUrl.call(request), { method: nodeMethod.call(request), headers: nodeHeaders.call(request) }));
+  return (request[FETCH_REQUEST] ??= new Request(nodeUrl.call(request), {
+    method: nodeMethod.call(request),
+    headers: nodeHeaders.call(request),
+  }));
 }

@@ -26,7 +26,14 @@ export function mintToken(
   if (plan.metadata) claims.metadata = plan.metadata;
   if (plan.attributes) claims.attributes = plan.attributes;
   if (plan.name) claims.name = plan.name;
-  const video: Record<string, unknown> = { canPublish: true, canSubscribe: true, canPublishData: true, ...plan.grants, room: plan.roomName, roomJoin: true };
+  const video: Record<string, unknown> = {
+    canPublish: true,
+    canSubscribe: true,
+    canPublishData: true,
+    ...plan.grants,
+    room: plan.roomName,
+    roomJoin: true,
+  };
   if (Array.isArray(video.canPublishSources)) video.canPublishSources = video.canPublishSources.map(trackSourceName);
   claims.video = video;
   if (plan.agents.length > 0) claims.roomConfig = roomConfiguration(plan.agents);

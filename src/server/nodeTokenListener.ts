@@ -57,7 +57,10 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
       reject(bodyTooLarge(maxBytes));
     });
     req.on('end', () => body.abandoned || resolve(chunks.length === 1 ? chunks[0]! : concat(chunks, total)));
-    req.on('error', () => body.abandoned || reject(new TokenHandlerError('invalid_json', 'The request body could not be read to its end.')));
+    req.on(
+      'error',
+      () => body.abandoned || reject(new TokenHandlerError('invalid_json', 'The request body could not be read to its end.')),
+    );
     req.resume();
   });
 }

@@ -75,13 +75,17 @@ export async function planToken(
     (key) => key.toLowerCase().startsWith(RESERVED_ATTRIBUTE_PREFIX) && !Object.hasOwn(participant.attributes ?? {}, key),
   );
   if (reserved !== undefined) {
-    throw new TokenHandlerError('attribute_not_allowed', `The attribute "${reserved.length > 64 ? `${reserved.slice(0, 64)}…` : reserved}" is reserved for LiveKit (lk. prefix); only the server may set it.`);
+    throw new TokenHandlerError(
+      'attribute_not_allowed',
+      `The attribute "${reserved.length > 64 ? `${reserved.slice(0, 64)}…` : reserved}" is reserved for LiveKit (lk. prefix); only the server may set it.`,
+    );
   }
   const plan: TokenPlan = {
     identity: (participant.allowRequestedIdentity && requested) || participant.identity,
     name: participant.name ?? body.participantName,
     metadata: participant.metadata ?? body.participantMetadata,
-    attributes: body.participantAttributes || participant.attributes ? { ...body.participantAttributes, ...participant.attributes } : undefined,
+    attributes:
+      body.participantAttributes || participant.attributes ? { ...body.participantAttributes, ...participant.attributes } : undefined,
     grants: participant.grants ?? {},
     roomName: body.roomName ?? `room-${crypto.randomUUID()}`,
     agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),

@@ -42,7 +42,9 @@ function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | 
   const variable = VARIABLES[option];
   const value = typeof env?.[variable] === 'string' ? env[variable] : processEnvironment(variable);
   if (value === undefined) {
-    throw new Error(`createTokenHandler: no LiveKit ${option} — pass \`${option}\` or set the ${variable} environment variable (or env binding).`);
+    throw new Error(
+      `createTokenHandler: no LiveKit ${option} — pass \`${option}\` or set the ${variable} environment variable (or env binding).`,
+    );
   }
   const problem = credentialProblem(option, value);
   if (problem) throw new Error(`createTokenHandler: ${variable} is malformed — ${problem.replace(`\`${option}\``, 'it')}`);

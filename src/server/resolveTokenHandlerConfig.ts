@@ -82,12 +82,14 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
 function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfig): void {
   const list = Array.isArray(origin) ? (origin as unknown[]) : undefined;
   if (typeof origin !== 'string' && typeof origin !== 'function' && !list?.every((item) => typeof item === 'string')) {
-    throw new TypeError(`createTokenHandler: \`cors.origin\` must be '*', an origin, a list of origins or a function, got ${shown(origin)}.`);
+    throw new TypeError(
+      `createTokenHandler: \`cors.origin\` must be '*', an origin, a list of origins or a function, got ${shown(origin)}.`,
+    );
   }
   if (credentials && (origin === '*' || list?.includes('*'))) {
     throw new TypeError(
       "createTokenHandler: `cors: { origin: '*', credentials: true }` would let any website read a signed-in visitor's token " +
-        "(the browser sends their cookies and hands the answer to the calling page). List the sites that may call the endpoint — " +
+        '(the browser sends their cookies and hands the answer to the calling page). List the sites that may call the endpoint — ' +
         "`cors: { origin: ['https://app.example'], credentials: true }` — or drop `credentials` for an endpoint that needs no cookies.",
     );
   }
@@ -112,7 +114,8 @@ function checkOnLimitStoreError(mode: string): 'allow' | 'deny' {
 }
 
 function positiveInteger(value: number, option: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`createTokenHandler: \`${option}\` must be a positive integer, got ${shown(value)}.`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new TypeError(`createTokenHandler: \`${option}\` must be a positive integer, got ${shown(value)}.`);
   return value;
 }
 

@@ -32,10 +32,7 @@ const acceptCamelCase = (aliases: Record<string, string>) => (value: unknown) =>
   return copy;
 };
 
-const agent = z.preprocess(
-  acceptCamelCase({ agentName: 'agent_name' }),
-  z.object({ agent_name: name, metadata, deployment: name }),
-);
+const agent = z.preprocess(acceptCamelCase({ agentName: 'agent_name' }), z.object({ agent_name: name, metadata, deployment: name }));
 
 const roomConfig = z.object({ agents: z.array(agent).nullish() }).nullish();
 
@@ -73,22 +70,21 @@ export const tokenRequestSchema = z
       room_config: roomConfig,
     }),
   )
-  .transform(
-    (raw): TokenRequestBody => ({
-      ...compact({
-        roomName: raw.room_name,
-        participantName: raw.participant_name,
-        participantIdentity: raw.participant_identity,
-        participantMetadata: raw.participant_metadata,
-        participantAttributes: raw.participant_attributes,
-      }),
-      agents: distinct(
-        (raw.room_config?.agents ?? []).map(
-          (entry) => ({ ...compact({ metadata: entry.metadata, deployment: entry.deployment }), agentName: entry.agent_name ?? '' }) as RequestedAgent,
-        ),
-      ),
+  .transform((raw): TokenRequestBody => ({
+    ...compact({
+      roomName: raw.room_name,
+      participantName: raw.participant_name,
+      participantIdentity: raw.participant_identity,
+      participantMetadata: raw.participant_metadata,
+      participantAttributes: raw.participant_attributes,
     }),
-  );
+    agents: distinct(
+      (raw.room_config?.agents ?? []).map(
+        (entry) =>
+          ({ ...compact({ metadata: entry.metadata, deployment: entry.deployment }), agentName: entry.agent_name ?? '' }) as RequestedAgent,
+      ),
+    ),
+  }));
 
 /** Collapses repeated dispatches (same agent, metadata and deployment): LiveKit starts one job per entry. */
 function distinct(agents: RequestedAgent[]): RequestedAgent[] {

@@ -96,9 +96,7 @@ export type RoomPolicy = readonly string[] | ((roomName: string, context: TokenP
  * const agents: AgentPolicy = async (agent, { participant }) => (await plans.of(participant.identity)).agents.includes(agent.agentName);
  * ```
  */
-export type AgentPolicy =
-  | readonly string[]
-  | ((agent: RequestedAgent, context: TokenPolicyContext) => boolean | Promise<boolean>);
+export type AgentPolicy = readonly string[] | ((agent: RequestedAgent, context: TokenPolicyContext) => boolean | Promise<boolean>);
 
 /**
  * Cross-origin access to the token endpoint.
@@ -144,7 +142,10 @@ export interface TokenHandlerConfig {
    * Return `null`/`undefined` or throw to refuse with 401; throw a `TokenHandlerError` for
    * another status (`'forbidden'` → 403).
    */
-  authorize: (request: Request, body: TokenRequestBody) => AuthorizedParticipant | null | undefined | Promise<AuthorizedParticipant | null | undefined>;
+  authorize: (
+    request: Request,
+    body: TokenRequestBody,
+  ) => AuthorizedParticipant | null | undefined | Promise<AuthorizedParticipant | null | undefined>;
   /**
    * The LiveKit API key. Read per request when left out, so a build without secrets succeeds.
    * @defaultValue `LIVEKIT_API_KEY` from the request's env bindings, else `process.env`

@@ -11,14 +11,20 @@ export function StartTheServer({ status, onRetry }: { status: LocalServerStatus;
   }
   return (
     <main className="story-notice" aria-labelledby="start-title">
-      <h1 id="start-title">{status.kind === 'static-build' ? 'This story needs the dev server' : 'The local LiveKit server is not running'}</h1>
+      <h1 id="start-title">
+        {status.kind === 'static-build' ? 'This story needs the dev server' : 'The local LiveKit server is not running'}
+      </h1>
       <p>
         {status.kind === 'static-build'
           ? 'This Storybook has no token endpoint. Run it from a clone of the package:'
           : 'Nothing answers on http://127.0.0.1:7880. Build the server once (needs Go), then start everything:'}
       </p>
       <pre>
-        <code>{'# once (needs Go): build the LiveKit server\nnode scripts/livekit-server.mjs build\n# LiveKit server, agent worker and Storybook\nnpm start'}</code>
+        <code>
+          {
+            '# once (needs Go): build the LiveKit server\nnode scripts/livekit-server.mjs build\n# LiveKit server, agent worker and Storybook\nnpm start'
+          }
+        </code>
       </pre>
       {status.kind === 'livekit-down' && (
         <button type="button" className="story-button" onClick={onRetry}>

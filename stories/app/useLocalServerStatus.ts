@@ -2,10 +2,7 @@ import * as React from 'react';
 
 /** Whether the live stories can run: the token endpoint beside Storybook and the local LiveKit server. */
 export type LocalServerStatus =
-  | { kind: 'checking' }
-  | { kind: 'static-build' }
-  | { kind: 'livekit-down' }
-  | { kind: 'ready'; agentName: string };
+  { kind: 'checking' } | { kind: 'static-build' } | { kind: 'livekit-down' } | { kind: 'ready'; agentName: string };
 
 /** Where the server beside Storybook answers whether LiveKit is up (`.storybook/tokenEndpointPlugin.ts`). */
 export const STATUS_PATH = '/api/livekit-status';

@@ -7,7 +7,13 @@ import 'livekit-custom-token-react/styles.css';
  */
 export function AgentStatusExample() {
   return (
-    <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="support" participantName="Hedy" agentName="helper" freshRoomPerSession>
+    <CustomTokenSessionProvider
+      tokenEndpoint="/api/livekit-token"
+      roomName="support"
+      participantName="Hedy"
+      agentName="helper"
+      freshRoomPerSession
+    >
       <ConnectButton />
       <AgentStatusIndicator />
     </CustomTokenSessionProvider>

@@ -45,7 +45,10 @@ export function CallPage({ roomName, participantName, agentName, connect, childr
         </header>
         <ErrorNotice />
         <div className="call-main">
-          <CameraGrid emphasizeAgent empty={<p className="call-empty">Connect to join the call — your camera and everyone else's appear here.</p>} />
+          <CameraGrid
+            emphasizeAgent
+            empty={<p className="call-empty">Connect to join the call — your camera and everyone else's appear here.</p>}
+          />
           <TokenStatusView />
         </div>
       </section>

@@ -5,7 +5,9 @@ import 'livekit-custom-token-react/styles.css';
 export function ConnectButtonLabels() {
   return (
     <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup" participantName="Hedy">
-      <ConnectButton labels={{ disconnected: 'Join call', connecting: 'Cancel joining', connected: 'Leave call', disconnecting: 'Leaving…' }} />
+      <ConnectButton
+        labels={{ disconnected: 'Join call', connecting: 'Cancel joining', connected: 'Leave call', disconnecting: 'Leaving…' }}
+      />
     </CustomTokenSessionProvider>
   );
 }

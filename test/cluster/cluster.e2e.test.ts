@@ -69,7 +69,12 @@ describe('two LiveKit nodes sharing one Redis', () => {
   });
 
   test('the agent worker registered on node 1 is dispatched for a room joined through node 2, and reaches listening', async () => {
-    const carol = await openThroughNode(2, { identity: 'carol', agent: AGENT_NAME, freshRoom: '1', agentTimeoutMs: String(AGENT_TIMEOUT_MS) });
+    const carol = await openThroughNode(2, {
+      identity: 'carol',
+      agent: AGENT_NAME,
+      freshRoom: '1',
+      agentTimeoutMs: String(AGENT_TIMEOUT_MS),
+    });
     await carol.start();
 
     await expect.poll(carol.state, { timeout: AGENT_TIMEOUT_MS + 5_000 }).toMatchObject({
@@ -83,25 +88,29 @@ describe('two LiveKit nodes sharing one Redis', () => {
   });
 
   // Runs last: it leaves node 2 draining (the global teardown stops it).
-  test('node 2 stopped mid-call (one SIGTERM): its client loses signalling, retries for about 45 s, then is disconnected with reason UNKNOWN_REASON; the client on node 1 stays connected', { timeout: 150_000 }, async () => {
-    const room = `cluster-stop-${randomUUID().slice(0, 8)}`;
-    const { alice, bob } = await pairAcrossNodes(room);
-    await expectCameraPlaying(alice, 'bob');
-    const seenBefore = (await bob.state())!.connectionStates.length;
-    const aliceSeenBefore = (await alice.state())!.connectionStates.length;
+  test(
+    'node 2 stopped mid-call (one SIGTERM): its client loses signalling, retries for about 45 s, then is disconnected with reason UNKNOWN_REASON; the client on node 1 stays connected',
+    { timeout: 150_000 },
+    async () => {
+      const room = `cluster-stop-${randomUUID().slice(0, 8)}`;
+      const { alice, bob } = await pairAcrossNodes(room);
+      await expectCameraPlaying(alice, 'bob');
+      const seenBefore = (await bob.state())!.connectionStates.length;
+      const aliceSeenBefore = (await alice.state())!.connectionStates.length;
 
-    const response = await fetch(`${inject('appUrl')}/__e2e/node2/sigterm`, { method: 'POST' });
-    expect(response.status).toBe(204);
-    // A draining node closes its signal listener but keeps its rooms running: the socket is gone, and livekit-client says so.
-    await expect.poll(async () => (await bob.state())?.connectionState, { timeout: 30_000 }).toBe('signalReconnecting');
-    // It retries the same URL on its default policy (10 attempts, about 45 s) and gives up: a typed, final state.
-    await expect.poll(bob.state, { timeout: 90_000, interval: 500 }).toMatchObject({
-      connectionState: 'disconnected',
-      error: { code: 'disconnected', reason: 'UNKNOWN_REASON' },
-    });
-    expect((await bob.state())!.connectionStates.slice(seenBefore)).toEqual(['signalReconnecting', 'disconnected']);
-    // Node 1 is unaffected: its client never left connected.
-    expect(await alice.state()).toMatchObject({ connectionState: 'connected', error: null });
-    expect((await alice.state())!.connectionStates.slice(aliceSeenBefore)).toEqual([]);
-  });
+      const response = await fetch(`${inject('appUrl')}/__e2e/node2/sigterm`, { method: 'POST' });
+      expect(response.status).toBe(204);
+      // A draining node closes its signal listener but keeps its rooms running: the socket is gone, and livekit-client says so.
+      await expect.poll(async () => (await bob.state())?.connectionState, { timeout: 30_000 }).toBe('signalReconnecting');
+      // It retries the same URL on its default policy (10 attempts, about 45 s) and gives up: a typed, final state.
+      await expect.poll(bob.state, { timeout: 90_000, interval: 500 }).toMatchObject({
+        connectionState: 'disconnected',
+        error: { code: 'disconnected', reason: 'UNKNOWN_REASON' },
+      });
+      expect((await bob.state())!.connectionStates.slice(seenBefore)).toEqual(['signalReconnecting', 'disconnected']);
+      // Node 1 is unaffected: its client never left connected.
+      expect(await alice.state()).toMatchObject({ connectionState: 'connected', error: null });
+      expect((await alice.state())!.connectionStates.slice(aliceSeenBefore)).toEqual([]);
+    },
+  );
 });

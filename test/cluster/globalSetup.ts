@@ -72,7 +72,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       endpoints.push(endpoint.url);
     }
     project.provide('appUrl', app.url);
-    project.provide('nodeUrls', nodes.map(({ wsUrl }) => wsUrl));
+    project.provide(
+      'nodeUrls',
+      nodes.map(({ wsUrl }) => wsUrl),
+    );
     project.provide('nodeEndpoints', endpoints);
   } catch (error) {
     await teardown();

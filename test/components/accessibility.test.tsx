@@ -97,7 +97,10 @@ describe('CameraGrid layout', () => {
 
   it('puts the agent first and marks its tile when asked to emphasise it', async () => {
     const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid emphasizeAgent /> });
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <CameraGrid emphasizeAgent /> },
+    );
     await settle(() => session().start());
     joinRemote(room, 'bob', { name: 'Bob' });
     publishCamera(room, joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, name: 'Helper' }));
@@ -114,7 +117,10 @@ describe('TokenStatusView in error', () => {
   it('shows the message, the code and a retry that fetches again', async () => {
     const generator = tokenGenerator({ identity: 'alice' });
     generator.mockRejectedValueOnce(Object.assign(new Error('Sign in first.'), { status: 401 }));
-    renderSession({ generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet }, { children: <TokenStatusView /> });
+    renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      { children: <TokenStatusView /> },
+    );
 
     const view = screen.getByRole('region', { name: 'Token status' });
     await waitFor(() => expect(view.getAttribute('data-status')).toBe('error'));

@@ -29,7 +29,10 @@ describe('ConnectButton', () => {
   });
 
   it('uses the labels it is given', () => {
-    renderSession({ generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet }, { children: <ConnectButton labels={{ disconnected: 'Join call' }} /> });
+    renderSession(
+      { generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet },
+      { children: <ConnectButton labels={{ disconnected: 'Join call' }} /> },
+    );
     expect(screen.getByRole('button', { name: 'Join call' })).toBeTruthy();
   });
 });
@@ -37,7 +40,10 @@ describe('ConnectButton', () => {
 describe('AgentStatusIndicator', () => {
   it('announces the agent state in a polite live region', async () => {
     const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <AgentStatusIndicator /> });
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <AgentStatusIndicator /> },
+    );
     const status = screen.getByRole('status');
     expect(status.getAttribute('aria-live')).toBe('polite');
     expect(status.textContent).toBe('');
@@ -72,7 +78,10 @@ describe('AgentStatusIndicator', () => {
 
 describe('CameraGrid', () => {
   it('shows its empty content while disconnected', () => {
-    renderSession({ generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet }, { children: <CameraGrid empty={<p>No cameras</p>} /> });
+    renderSession(
+      { generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet },
+      { children: <CameraGrid empty={<p>No cameras</p>} /> },
+    );
     expect(screen.getByText('No cameras')).toBeTruthy();
     expect(screen.queryByRole('list')).toBeNull();
   });
@@ -95,7 +104,10 @@ describe('CameraGrid', () => {
 
   it("includes an agent's camera", async () => {
     const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid placeholders={false} /> });
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <CameraGrid placeholders={false} /> },
+    );
     await settle(() => session().start());
     const avatar = joinRemote(room, 'avatar', { kind: ParticipantKind.AGENT, name: 'Avatar' });
     publishCamera(room, avatar);
@@ -150,7 +162,10 @@ describe('TokenStatusView', () => {
 
 describe('ErrorNotice', () => {
   it('renders nothing without an error', () => {
-    const { container } = renderSession({ generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet }, { children: <ErrorNotice /> });
+    const { container } = renderSession(
+      { generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet },
+      { children: <ErrorNotice /> },
+    );
     expect(container.querySelector('.lk-ctr-error-notice')).toBeNull();
   });
 

@@ -53,13 +53,21 @@ describe('CustomTokenSource cache bound', () => {
 
   it('drops the expired tokens of other options at the next fetch', async () => {
     const queryClient = new QueryClient();
-    const source = createCustomTokenSource(mintingGenerator(() => ({ ttl: 20 })), { queryClient });
+    const source = createCustomTokenSource(
+      mintingGenerator(() => ({ ttl: 20 })),
+      { queryClient },
+    );
     await source.fetch({ roomName: 'A' });
     await source.fetch({ roomName: 'B' });
     await vi.advanceTimersByTimeAsync(25_000);
     await source.fetch({ roomName: 'C' });
     expect(queryClient.getQueryData(['livekit-custom-token'])).toBeUndefined();
-    expect(queryClient.getQueryCache().findAll(ours).map((query) => query.queryKey[2])).toEqual(['{"roomName":"C"}']);
+    expect(
+      queryClient
+        .getQueryCache()
+        .findAll(ours)
+        .map((query) => query.queryKey[2]),
+    ).toEqual(['{"roomName":"C"}']);
   });
 
   it('shares the bound between sources of one scope', async () => {
@@ -114,7 +122,10 @@ describe('CustomTokenSource cache bound', () => {
     const queryClient = new QueryClient();
     const source = createCustomTokenSource(mintingGenerator(), { queryClient });
     for (const roomName of ['A', 'B', 'C', 'D']) await source.fetch({ roomName });
-    const others = queryClient.getQueryCache().findAll(ours).filter((query) => query.queryKey[2] !== '{"roomName":"D"}');
+    const others = queryClient
+      .getQueryCache()
+      .findAll(ours)
+      .filter((query) => query.queryKey[2] !== '{"roomName":"D"}');
     const reads = watchReads(others);
     for (let i = 0; i < 100; i++) source.getSnapshot();
     expect(reads()).toBe(0);
@@ -123,7 +134,10 @@ describe('CustomTokenSource cache bound', () => {
   it("leaves the app's own queries alone: a fetch of the app in flight is not cancelled", async () => {
     const queryClient = new QueryClient();
     let resolveTodos!: (value: string[]) => void;
-    const todos = queryClient.fetchQuery({ queryKey: ['livekit-custom-token-app'], queryFn: () => new Promise<string[]>((resolve) => (resolveTodos = resolve)) });
+    const todos = queryClient.fetchQuery({
+      queryKey: ['livekit-custom-token-app'],
+      queryFn: () => new Promise<string[]>((resolve) => (resolveTodos = resolve)),
+    });
     const source = createCustomTokenSource(mintingGenerator(), { queryClient });
     for (const roomName of ['A', 'B', 'C']) await source.fetch({ roomName });
     source.cancel();

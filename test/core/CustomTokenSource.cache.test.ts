@@ -115,7 +115,7 @@ describe('CustomTokenSource cache', () => {
     expect(generator).not.toHaveBeenCalled();
   });
 
-  it("packages agent options as a RoomConfiguration-shaped roomConfig for the generator", async () => {
+  it('packages agent options as a RoomConfiguration-shaped roomConfig for the generator', async () => {
     const generator = mintingGenerator();
     const source = createCustomTokenSource(generator);
     await source.fetch({ roomName: 'A', agentName: 'helper', agentMetadata: '{"tone":"warm"}' });

@@ -4,7 +4,11 @@ import { CustomTokenError } from '../../src/core/errors';
 import type { TokenSourceEvent } from '../../src/core/types';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 
-const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('CustomTokenSource timeouts, aborts and retries', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -17,7 +21,9 @@ describe('CustomTokenSource timeouts, aborts and retries', () => {
     await vi.advanceTimersByTimeAsync(9_999);
     expect(calls[0]!.signal.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await result).toEqual({ error: expect.objectContaining({ code: 'timeout', message: 'The token generator did not settle within 10000 ms.' }) });
+    expect(await result).toEqual({
+      error: expect.objectContaining({ code: 'timeout', message: 'The token generator did not settle within 10000 ms.' }),
+    });
     expect(calls[0]!.signal.aborted).toBe(true);
   });
 

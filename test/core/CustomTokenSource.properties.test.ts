@@ -61,7 +61,10 @@ describe('CustomTokenSource under random sequences of fetch, forced fetch, abort
         failing = false;
         // Forced fetches wait for the next token of their options: make sure each option set gets one.
         for (const roomName of rooms) {
-          const next = source.fetch({ roomName }).then(() => 'ok', (error: unknown) => error);
+          const next = source.fetch({ roomName }).then(
+            () => 'ok',
+            (error: unknown) => error,
+          );
           await vi.advanceTimersByTimeAsync(60_000);
           expect(await next).toBe('ok');
         }

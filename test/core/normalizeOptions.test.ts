@@ -23,7 +23,9 @@ describe('invalid fetch options are described, not printed', () => {
   });
 
   it('names objects, arrays and primitives as before', async () => {
-    expect(await invalidOptionsMessage({ roomName: { name: 'standup' } })).toBe('Token fetch option `roomName` must be a string, got an object.');
+    expect(await invalidOptionsMessage({ roomName: { name: 'standup' } })).toBe(
+      'Token fetch option `roomName` must be a string, got an object.',
+    );
     expect(await invalidOptionsMessage({ roomName: ['standup'] })).toBe('Token fetch option `roomName` must be a string, got an array.');
     expect(await invalidOptionsMessage({ participantAttributes: { team: 7 } })).toBe(
       'Token fetch option `participantAttributes.team` must be a string, got number 7.',

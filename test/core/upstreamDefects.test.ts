@@ -35,7 +35,7 @@ describe('fact 1: a failed fetch poisons the cache', () => {
     expect(await roomAnsweredForB(implementations[0]![1])).toBe('A');
   });
 
-  it("ours answers room B with a token for room B after B failed once", async () => {
+  it('ours answers room B with a token for room B after B failed once', async () => {
     expect(await roomAnsweredForB(implementations[1]![1])).toBe('B');
   });
 });
@@ -100,7 +100,10 @@ describe('fact 3: options are compared by reference', () => {
   const withUnknownKey = { roomName: 'A', pageTheme: 'dark' } as TokenSourceFetchOptions;
 
   it("LiveKit's source throws on an unknown option key", async () => {
-    const source = implementations[0]![1](async (options) => ({ serverUrl: SERVER_URL, participantToken: await mintToken({ room: options.roomName }) }));
+    const source = implementations[0]![1](async (options) => ({
+      serverUrl: SERVER_URL,
+      participantToken: await mintToken({ room: options.roomName }),
+    }));
     await source.fetch(withUnknownKey);
     await expect(source.fetch(withUnknownKey)).rejects.toThrow('Options key pageTheme not being checked for equality!');
   });

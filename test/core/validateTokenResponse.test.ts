@@ -5,7 +5,10 @@ import { validateTokenResponse } from '../../src/core/validateTokenResponse';
 import { API_SECRET, mintToken, SERVER_URL } from '../helpers/tokens';
 
 const at = { receivedAt: Date.UTC(2026, 10, 28), refreshMarginMs: 60_000 };
-const validate = (raw: unknown, options = {}) => () => validateTokenResponse(raw, normalizeOptions(options), at);
+const validate =
+  (raw: unknown, options = {}) =>
+  () =>
+    validateTokenResponse(raw, normalizeOptions(options), at);
 
 describe('validateTokenResponse', () => {
   afterEach(() => {
@@ -17,7 +20,9 @@ describe('validateTokenResponse', () => {
     // a second boundary between the two reads from shortening the lifetime to 599 s.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 28, 12) });
     const participantToken = await mintToken({ identity: 'ada', name: 'Ada', room: 'A', agentName: 'helper' });
-    expect(validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({ roomName: 'A', agentName: 'helper' }), at)).toMatchObject({
+    expect(
+      validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({ roomName: 'A', agentName: 'helper' }), at),
+    ).toMatchObject({
       identity: 'ada',
       name: 'Ada',
       room: 'A',
@@ -47,19 +52,26 @@ describe('validateTokenResponse', () => {
 
   it('rejects a token without the roomJoin grant', async () => {
     const participantToken = await mintToken({ grant: { roomJoin: false } });
-    expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining('roomJoin') }));
+    expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(
+      expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining('roomJoin') }),
+    );
   });
 
   it('rejects a token for another room than the one asked for', async () => {
     const participantToken = await mintToken({ room: 'B' });
     expect(validate({ serverUrl: SERVER_URL, participantToken }, { roomName: 'A' })).toThrow(
-      expect.objectContaining({ code: 'mismatch', message: 'The token is for room "B" but room "A" was asked for. Mint it with the requested `roomName`.' }),
+      expect.objectContaining({
+        code: 'mismatch',
+        message: 'The token is for room "B" but room "A" was asked for. Mint it with the requested `roomName`.',
+      }),
     );
   });
 
   it('rejects a token for another identity than the one asked for', async () => {
     const participantToken = await mintToken({ identity: 'mallory' });
-    expect(validate({ serverUrl: SERVER_URL, participantToken }, { participantIdentity: 'ada' })).toThrow(expect.objectContaining({ code: 'mismatch' }));
+    expect(validate({ serverUrl: SERVER_URL, participantToken }, { participantIdentity: 'ada' })).toThrow(
+      expect.objectContaining({ code: 'mismatch' }),
+    );
   });
 
   it('rejects a token that does not dispatch the agent asked for', async () => {
@@ -103,7 +115,10 @@ describe('validateTokenResponse', () => {
     delete claims.iat;
     const participantToken = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(API_SECRET));
     const receivedAt = claims.exp! * 1000 - 300_000;
-    const token = validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({}), { receivedAt, refreshMarginMs: 60_000 });
+    const token = validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({}), {
+      receivedAt,
+      refreshMarginMs: 60_000,
+    });
     expect(token.expiresAt).toBe(claims.exp! * 1000);
   });
 
@@ -112,7 +127,10 @@ describe('validateTokenResponse', () => {
     ['three segments whose payload is not base64url JSON', 'a.b.c'],
   ])('says a participantToken that is %s is not a JWT', (_, participantToken) => {
     expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(
-      expect.objectContaining({ code: 'invalid_response', message: expect.stringMatching(/^`participantToken` is not a JWT \(.+\)\. Return the token string itself/) }),
+      expect.objectContaining({
+        code: 'invalid_response',
+        message: expect.stringMatching(/^`participantToken` is not a JWT \(.+\)\. Return the token string itself/),
+      }),
     );
   });
 
@@ -124,7 +142,9 @@ describe('validateTokenResponse', () => {
     expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(
       expect.objectContaining({
         code: 'invalid_response',
-        message: expect.stringContaining('`participantToken` decodes as a JWT, but its `roomConfig` claim does not: cannot decode field livekit.RoomConfiguration.tags from JSON'),
+        message: expect.stringContaining(
+          '`participantToken` decodes as a JWT, but its `roomConfig` claim does not: cannot decode field livekit.RoomConfiguration.tags from JSON',
+        ),
       }),
     );
   });

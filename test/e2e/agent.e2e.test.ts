@@ -28,14 +28,20 @@ const agentParams = { agent: AGENT_NAME, freshRoom: '1', agentTimeoutMs: String(
 const untilAgentReady = { timeout: AGENT_TIMEOUT_MS + 5_000 };
 
 describe('an agent dispatched by the token', () => {
-  test('joins, reaches listening in useAgentStatus, and its camera is subscribed in useCameraTracks and plays', { timeout: 90_000 }, async () => {
-    const app = await openApp(browser, { room: 'e2e-agent', ...agentParams });
-    await app.start();
+  test(
+    'joins, reaches listening in useAgentStatus, and its camera is subscribed in useCameraTracks and plays',
+    { timeout: 90_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-agent', ...agentParams });
+      await app.start();
 
-    await expect.poll(app.state, untilAgentReady).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
-    await expectAgentCameraPlaying(app);
-    expect(claims(app.sentTokens[0]!.token).roomConfig.agents[0].agentName).toBe(AGENT_NAME);
-  });
+      await expect
+        .poll(app.state, untilAgentReady)
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      await expectAgentCameraPlaying(app);
+      expect(claims(app.sentTokens[0]!.token).roomConfig.agents[0].agentName).toBe(AGENT_NAME);
+    },
+  );
 
   test('end() then start() uses a fresh token and room, and the agent is dispatched again', { timeout: 150_000 }, async () => {
     const app = await openApp(browser, { room: 'e2e-agent-again', ...agentParams });
@@ -47,7 +53,9 @@ describe('an agent dispatched by the token', () => {
     await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
     await app.start();
 
-    await expect.poll(app.state, untilAgentReady).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+    await expect
+      .poll(app.state, untilAgentReady)
+      .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
     await expectAgentCameraPlaying(app);
     const [first, second] = app.sentTokens.map(({ token }) => claims(token));
     expect(app.sentTokens).toHaveLength(2);

@@ -34,7 +34,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.kill('SIGKILL');
-        await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error('livekit-server outlived SIGKILL by 5 s')), 5_000))]);
+        await Promise.race([
+          exited,
+          new Promise((_, reject) => setTimeout(() => reject(new Error('livekit-server outlived SIGKILL by 5 s')), 5_000)),
+        ]);
       },
       'livekit/start': async () => {
         if (server.process.exitCode === null && server.process.signalCode === null) return;

@@ -14,7 +14,11 @@ afterAll(() => browser?.close());
 
 const roomService = new RoomServiceClient(LIVEKIT_HTTP_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
 /** Who the LiveKit server has in `room` (a room that does not exist has nobody). */
-const participantsIn = (room: string) => roomService.listParticipants(room).then((list) => list.map(({ identity }) => identity), () => []);
+const participantsIn = (room: string) =>
+  roomService.listParticipants(room).then(
+    (list) => list.map(({ identity }) => identity),
+    () => [],
+  );
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('leaving and rejoining an agent call quickly', () => {
@@ -26,7 +30,9 @@ describe('leaving and rejoining an agent call quickly', () => {
     const app = await openApp(browser, { room: 'e2e-rejoin', agent: AGENT_NAME, freshRoom: '1', agentTimeoutMs: '20000' });
     for (const [cycle, gapMs] of gapsMs.entries()) {
       await app.start();
-      await expect.poll(app.state, { timeout: 20_000 }).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      await expect
+        .poll(app.state, { timeout: 20_000 })
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
       await app.end();
       await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
       expect((await app.state())!.agent.failureReasons, `cycle ${cycle + 1}`).toEqual([]);
@@ -67,49 +73,61 @@ describe('unmounting while connecting', () => {
     return peerConnections - closedPeerConnections;
   }
 
-  test(`within 2 s of unmounting, no camera captures and nobody of ours is in the room (delays ${delaysMs.join(', ')} ms, ${tries} tries each)`, { timeout: 120_000 }, async () => {
-    const rooms: string[] = [];
-    const openPeerConnections: number[] = [];
-    for (const delayMs of delaysMs) {
-      const attempts = Array.from({ length: tries }, (_, attempt) => `e2e-unmount-${delayMs}-${attempt}-${Date.now()}`);
-      rooms.push(...attempts);
-      openPeerConnections.push(...(await Promise.all(attempts.map((room) => tryOnce(delayMs, room)))));
-    }
-    // A connect the abandoned start made late would show up here.
-    await sleep(withinMs);
-    for (const room of rooms) expect(await participantsIn(room), `late participants in ${room}`).toEqual([]);
-    // livekit-client can leave a peer connection open when `connect()` is interrupted (upstream):
-    // reported, not asserted — the package cannot reach it.
-    console.info(`unmount sweep: peer connections left open per try: ${openPeerConnections.join(' ')}`);
-  });
+  test(
+    `within 2 s of unmounting, no camera captures and nobody of ours is in the room (delays ${delaysMs.join(', ')} ms, ${tries} tries each)`,
+    { timeout: 120_000 },
+    async () => {
+      const rooms: string[] = [];
+      const openPeerConnections: number[] = [];
+      for (const delayMs of delaysMs) {
+        const attempts = Array.from({ length: tries }, (_, attempt) => `e2e-unmount-${delayMs}-${attempt}-${Date.now()}`);
+        rooms.push(...attempts);
+        openPeerConnections.push(...(await Promise.all(attempts.map((room) => tryOnce(delayMs, room)))));
+      }
+      // A connect the abandoned start made late would show up here.
+      await sleep(withinMs);
+      for (const room of rooms) expect(await participantsIn(room), `late participants in ${room}`).toEqual([]);
+      // livekit-client can leave a peer connection open when `connect()` is interrupted (upstream):
+      // reported, not asserted — the package cannot reach it.
+      console.info(`unmount sweep: peer connections left open per try: ${openPeerConnections.join(' ')}`);
+    },
+  );
 });
 
 describe('a long-lived page', () => {
   const cycles = 20;
 
-  test(`${cycles} connect/end cycles: every peer connection closed, no camera left on, heap flat, one token per cycle`, { timeout: 150_000 }, async () => {
-    const app = await openApp(browser, { room: 'e2e-soak', identity: 'soak' });
-    let heapAtCycle5 = 0;
-    for (let cycle = 1; cycle <= cycles; cycle += 1) {
-      await app.start();
-      await expect.poll(app.state).toMatchObject({ connectionState: 'connected', cameras: [{ identity: 'soak', isLocal: true }], error: null });
-      await app.end();
-      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
-      if (cycle === 5) heapAtCycle5 = await heapUsedAfterGc(app.page);
-    }
-    // Peer connections close a moment after `disconnected` is shown.
-    await expect.poll(async () => (await app.media()).closedPeerConnections).toBe((await app.media()).peerConnections);
-    const media = await app.media();
-    const heapGrowth = (await heapUsedAfterGc(app.page)) - heapAtCycle5;
-    const generatorCalls = (await app.generatorCalls()).length;
-    console.info(`soak: ${media.peerConnections} peer connections created, ${media.closedPeerConnections} closed; heap growth cycle 5 → ${cycles}: ${(heapGrowth / 1024).toFixed(0)} KiB; ${generatorCalls} generator calls`);
+  test(
+    `${cycles} connect/end cycles: every peer connection closed, no camera left on, heap flat, one token per cycle`,
+    { timeout: 150_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-soak', identity: 'soak' });
+      let heapAtCycle5 = 0;
+      for (let cycle = 1; cycle <= cycles; cycle += 1) {
+        await app.start();
+        await expect
+          .poll(app.state)
+          .toMatchObject({ connectionState: 'connected', cameras: [{ identity: 'soak', isLocal: true }], error: null });
+        await app.end();
+        await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
+        if (cycle === 5) heapAtCycle5 = await heapUsedAfterGc(app.page);
+      }
+      // Peer connections close a moment after `disconnected` is shown.
+      await expect.poll(async () => (await app.media()).closedPeerConnections).toBe((await app.media()).peerConnections);
+      const media = await app.media();
+      const heapGrowth = (await heapUsedAfterGc(app.page)) - heapAtCycle5;
+      const generatorCalls = (await app.generatorCalls()).length;
+      console.info(
+        `soak: ${media.peerConnections} peer connections created, ${media.closedPeerConnections} closed; heap growth cycle 5 → ${cycles}: ${(heapGrowth / 1024).toFixed(0)} KiB; ${generatorCalls} generator calls`,
+      );
 
-    expect(media.peerConnections).toBeGreaterThanOrEqual(cycles);
-    expect(media.liveTracks).toBe(0);
-    expect(media.tracks).toBe(cycles);
-    expect(heapGrowth).toBeLessThan(2 * 1024 * 1024);
-    // One per session, plus the token ready for the session that never came.
-    expect(generatorCalls).toBeGreaterThanOrEqual(cycles);
-    expect(generatorCalls).toBeLessThanOrEqual(cycles + 2);
-  });
+      expect(media.peerConnections).toBeGreaterThanOrEqual(cycles);
+      expect(media.liveTracks).toBe(0);
+      expect(media.tracks).toBe(cycles);
+      expect(heapGrowth).toBeLessThan(2 * 1024 * 1024);
+      // One per session, plus the token ready for the session that never came.
+      expect(generatorCalls).toBeGreaterThanOrEqual(cycles);
+      expect(generatorCalls).toBeLessThanOrEqual(cycles + 2);
+    },
+  );
 });

@@ -22,48 +22,62 @@ describe('the LiveKit server going away', () => {
     });
   });
 
-  test('a graceful server shutdown mid-session ends it with a typed disconnected error, and after the restart a new start() connects', { timeout: 120_000 }, async () => {
-    const app = await openApp(browser, { room: 'e2e-restart', identity: 'dave' });
-    await app.start();
-    await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+  test(
+    'a graceful server shutdown mid-session ends it with a typed disconnected error, and after the restart a new start() connects',
+    { timeout: 120_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-restart', identity: 'dave' });
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
 
-    await harness('livekit/stop');
-    // A stopping server sends its participants away: the session is over, and says why.
-    await expect
-      .poll(app.state, { timeout: 30_000 })
-      .toMatchObject({ connectionState: 'disconnected', error: { code: 'disconnected', reason: 'SERVER_SHUTDOWN' } });
-    await harness('livekit/start');
+      await harness('livekit/stop');
+      // A stopping server sends its participants away: the session is over, and says why.
+      await expect
+        .poll(app.state, { timeout: 30_000 })
+        .toMatchObject({ connectionState: 'disconnected', error: { code: 'disconnected', reason: 'SERVER_SHUTDOWN' } });
+      await harness('livekit/start');
 
-    await app.start();
-    await expect.poll(app.state, { timeout: 30_000 }).toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'dave', isLocal: true }] });
-  });
+      await app.start();
+      await expect
+        .poll(app.state, { timeout: 30_000 })
+        .toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'dave', isLocal: true }] });
+    },
+  );
 
-  test('a crash mid-session (SIGKILL, restart on the same ports) shows signalReconnecting then reconnecting, never disconnected, the session rejoins by itself, and end() then start() connects with a fresh token', { timeout: 150_000 }, async () => {
-    const app = await openApp(browser, { room: 'e2e-crash', identity: 'erin' });
-    await app.start();
-    await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
-    const seenBefore = (await app.state())!.connectionStates.length;
+  test(
+    'a crash mid-session (SIGKILL, restart on the same ports) shows signalReconnecting then reconnecting, never disconnected, the session rejoins by itself, and end() then start() connects with a fresh token',
+    { timeout: 150_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-crash', identity: 'erin' });
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+      const seenBefore = (await app.state())!.connectionStates.length;
 
-    await harness('livekit/kill');
-    // No goodbye from a dead server: livekit-client loses the signal socket first and says so at once.
-    await expect.poll(async () => (await app.state())?.connectionState, { timeout: 5_000 }).toBe('signalReconnecting');
-    await harness('livekit/start');
+      await harness('livekit/kill');
+      // No goodbye from a dead server: livekit-client loses the signal socket first and says so at once.
+      await expect.poll(async () => (await app.state())?.connectionState, { timeout: 5_000 }).toBe('signalReconnecting');
+      await harness('livekit/start');
 
-    // Resuming fails against the new process (it never knew the session); the full reconnect that
-    // follows rejoins the room — by then a new room of the same name — with the token in hand.
-    await expect.poll(app.state, { timeout: 60_000 }).toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'erin', isLocal: true }] });
-    const duringOutage = (await app.state())!.connectionStates.slice(seenBefore);
-    expect(duringOutage[0]).toBe('signalReconnecting');
-    expect(duringOutage).toContain('reconnecting');
-    expect(duringOutage.at(-1)).toBe('connected');
-    expect(duringOutage).not.toContain('disconnected');
+      // Resuming fails against the new process (it never knew the session); the full reconnect that
+      // follows rejoins the room — by then a new room of the same name — with the token in hand.
+      await expect
+        .poll(app.state, { timeout: 60_000 })
+        .toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'erin', isLocal: true }] });
+      const duringOutage = (await app.state())!.connectionStates.slice(seenBefore);
+      expect(duringOutage[0]).toBe('signalReconnecting');
+      expect(duringOutage).toContain('reconnecting');
+      expect(duringOutage.at(-1)).toBe('connected');
+      expect(duringOutage).not.toContain('disconnected');
 
-    await app.end();
-    await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
-    const tokensBefore = app.sentTokens.length;
-    await app.start();
-    await expect.poll(app.state).toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'erin', isLocal: true }] });
-    expect(app.sentTokens.length).toBeGreaterThan(tokensBefore);
-    expect(app.sentTokens.at(-1)!.token).not.toBe(app.sentTokens[0]!.token);
-  });
+      await app.end();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
+      const tokensBefore = app.sentTokens.length;
+      await app.start();
+      await expect
+        .poll(app.state)
+        .toMatchObject({ connectionState: 'connected', error: null, cameras: [{ identity: 'erin', isLocal: true }] });
+      expect(app.sentTokens.length).toBeGreaterThan(tokensBefore);
+      expect(app.sentTokens.at(-1)!.token).not.toBe(app.sentTokens[0]!.token);
+    },
+  );
 });

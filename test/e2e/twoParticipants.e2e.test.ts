@@ -15,11 +15,21 @@ describe('two browser contexts in one room', () => {
     await Promise.all([alice.start(), bob.start()]);
 
     const cameras = async (app: typeof alice) => (await app.state())?.cameras.map(({ identity, isLocal }) => ({ identity, isLocal }));
-    await expect.poll(() => cameras(alice)).toEqual(
-      expect.arrayContaining([{ identity: 'alice', isLocal: true }, { identity: 'bob', isLocal: false }]),
-    );
-    await expect.poll(() => cameras(bob)).toEqual(
-      expect.arrayContaining([{ identity: 'bob', isLocal: true }, { identity: 'alice', isLocal: false }]),
-    );
+    await expect
+      .poll(() => cameras(alice))
+      .toEqual(
+        expect.arrayContaining([
+          { identity: 'alice', isLocal: true },
+          { identity: 'bob', isLocal: false },
+        ]),
+      );
+    await expect
+      .poll(() => cameras(bob))
+      .toEqual(
+        expect.arrayContaining([
+          { identity: 'bob', isLocal: true },
+          { identity: 'alice', isLocal: false },
+        ]),
+      );
   });
 });

@@ -20,7 +20,12 @@ export function mintingGenerator(extra: (request: TokenRequest) => MintOptions =
 
 /** A generator whose calls stay pending until the test settles them. */
 export function controlledGenerator() {
-  const calls: { request: TokenRequest; signal: AbortSignal; resolve: (options?: MintOptions) => Promise<void>; reject: (error: unknown) => void }[] = [];
+  const calls: {
+    request: TokenRequest;
+    signal: AbortSignal;
+    resolve: (options?: MintOptions) => Promise<void>;
+    reject: (error: unknown) => void;
+  }[] = [];
   const generator = vi.fn<TokenGenerator>(
     (request, { signal }) =>
       new Promise((resolvePromise, rejectPromise) => {
@@ -30,7 +35,11 @@ export function controlledGenerator() {
           resolve: async (options = {}) =>
             resolvePromise({
               serverUrl: SERVER_URL,
-              participantToken: await mintToken({ room: request.roomName ?? 'room-a', identity: request.participantIdentity ?? 'alice', ...options }),
+              participantToken: await mintToken({
+                room: request.roomName ?? 'room-a',
+                identity: request.participantIdentity ?? 'alice',
+                ...options,
+              }),
             }),
           reject: rejectPromise,
         });

@@ -21,7 +21,11 @@ export function fakeMediaDevices() {
           const kinds = (['audio', 'video'] as const).filter((kind) => constraints[kind]);
           const created = kinds.map(standInTrack);
           tracks.push(...created);
-          resolve({ getTracks: () => created, getAudioTracks: () => created.filter((t) => t.kind === 'audio'), getVideoTracks: () => created.filter((t) => t.kind === 'video') } as unknown as MediaStream);
+          resolve({
+            getTracks: () => created,
+            getAudioTracks: () => created.filter((t) => t.kind === 'audio'),
+            getVideoTracks: () => created.filter((t) => t.kind === 'video'),
+          } as unknown as MediaStream);
         });
       }),
   );

@@ -68,7 +68,12 @@ export function joinRemote(
  */
 export function publishCamera(room: Room, participant: RemoteParticipant, { autoSubscribe = false } = {}) {
   return announced(() => {
-    const info = new TrackInfo({ sid: `TR_${participant.identity}_camera`, name: 'camera', type: TrackType.VIDEO, source: TrackSource.CAMERA });
+    const info = new TrackInfo({
+      sid: `TR_${participant.identity}_camera`,
+      name: 'camera',
+      type: TrackType.VIDEO,
+      source: TrackSource.CAMERA,
+    });
     const publication = new RemoteTrackPublication(Track.Kind.Video, info, autoSubscribe);
     participant['addTrackPublication'](publication);
     participant.emit(ParticipantEvent.TrackPublished, publication);

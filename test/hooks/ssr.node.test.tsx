@@ -7,9 +7,12 @@ import type { TokenResponse } from '../../src/core/types';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 
 function TokenBadge({ initial }: { initial?: TokenResponse }) {
-  const source = useCustomTokenSource(async () => {
-    throw new Error('the server render must not call the generator');
-  }, initial ? { initialToken: { options: { roomName: 'A' }, response: initial } } : {});
+  const source = useCustomTokenSource(
+    async () => {
+      throw new Error('the server render must not call the generator');
+    },
+    initial ? { initialToken: { options: { roomName: 'A' }, response: initial } } : {},
+  );
   const { status, identity, room } = useTokenStatus(source);
   return <output data-status={status}>{identity ? `${identity}@${room}` : 'no token'}</output>;
 }

@@ -15,7 +15,15 @@ setLogLevel('silent');
 const SECOND = 1_000;
 type Session = ReturnType<typeof useCustomTokenSession>;
 
-function Page({ generator, room, onSession }: { generator: TokenGenerator; room: Room; onSession: (session: Session, source: CustomTokenSource) => void }) {
+function Page({
+  generator,
+  room,
+  onSession,
+}: {
+  generator: TokenGenerator;
+  room: Room;
+  onSession: (session: Session, source: CustomTokenSource) => void;
+}) {
   const source = useCustomTokenSource(generator);
   const session = useCustomTokenSession(source, { roomName: 'A', room });
   onSession(session, source);

@@ -26,9 +26,12 @@ describe('useCustomTokenSource', () => {
   });
 
   it('returns the same source across renders for an inline generator and inline options', () => {
-    const { result, rerender } = renderHook(() => useCustomTokenSource(async () => ({ serverUrl: SERVER_URL, participantToken: '' }), { timeoutMs: 5_000 }), {
-      wrapper: React.StrictMode,
-    });
+    const { result, rerender } = renderHook(
+      () => useCustomTokenSource(async () => ({ serverUrl: SERVER_URL, participantToken: '' }), { timeoutMs: 5_000 }),
+      {
+        wrapper: React.StrictMode,
+      },
+    );
     const first = result.current;
     rerender();
     rerender();
@@ -106,13 +109,16 @@ describe("with LiveKit's real useSession", () => {
     await vi.waitFor(() => expect(generator).toHaveBeenCalledTimes(2));
   });
 
-  it("pins fact 4: an inline TokenSource.custom gives useSession a new session every render", async () => {
+  it('pins fact 4: an inline TokenSource.custom gives useSession a new session every render', async () => {
     const generator = closedServerGenerator();
     const sessions = new Set<unknown>();
     let renders = 0;
     function UpstreamPage() {
       renders += 1;
-      const session = useSession(TokenSource.custom((options) => generator(options, { signal: new AbortController().signal, attempt: 1 })), { roomName: 'A' });
+      const session = useSession(
+        TokenSource.custom((options) => generator(options, { signal: new AbortController().signal, attempt: 1 })),
+        { roomName: 'A' },
+      );
       sessions.add(session);
       return null;
     }

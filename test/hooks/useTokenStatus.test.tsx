@@ -22,7 +22,13 @@ describe('useTokenStatus', () => {
       await calls[0]!.resolve({ identity: 'ada' });
       await fetched;
     });
-    expect(result.current).toMatchObject({ status: 'ready', identity: 'ada', room: 'A', grants: expect.objectContaining({ roomJoin: true }), error: null });
+    expect(result.current).toMatchObject({
+      status: 'ready',
+      identity: 'ada',
+      room: 'A',
+      grants: expect.objectContaining({ roomJoin: true }),
+      error: null,
+    });
   });
 
   it('shows the typed error of a failed fetch', async () => {

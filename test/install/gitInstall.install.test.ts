@@ -22,7 +22,10 @@ describe('installing the package from git into a new app', () => {
   beforeAll(() => {
     app = mkdtempSync(join(tmpdir(), 'lkctr-git-install-'));
     const peers = Object.fromEntries(Object.keys(manifest.peerDependencies).map((name) => [name, installedVersion(name)]));
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module', dependencies: peers }, null, 2));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'scratch-app', private: true, type: 'module', dependencies: peers }, null, 2),
+    );
     // --prefer-offline: the peers and the package's dev dependencies come from the npm cache `npm ci` filled.
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `git+${pathToFileURL(root).href}`], {
       cwd: app,

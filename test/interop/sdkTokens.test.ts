@@ -20,7 +20,12 @@ const fixtures = SDK_FOLDERS.map((folder) => ({
 }));
 
 /** What every minting script asks for. */
-const REQUESTED = { roomName: 'interop-room', participantIdentity: 'interop-user', participantName: 'Interop User', agentName: 'e2e-agent' };
+const REQUESTED = {
+  roomName: 'interop-room',
+  participantIdentity: 'interop-user',
+  participantName: 'Interop User',
+  agentName: 'e2e-agent',
+};
 /** The lifetime every minting script sets. */
 const TTL_SECONDS = 15 * 60;
 const SERVER_URL = 'ws://127.0.0.1:7880';

@@ -31,7 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     registered.catch(() => {}); // awaited after the build; until then a failure must not go unhandled
 
     const build = await nextBuild(exampleDir, `${logDir}next-build.log`);
-    if (build.exitCode !== 0) throw new Error(`next build of examples/nextjs failed (exit ${build.exitCode}):\n${build.output.slice(-4_000)}`);
+    if (build.exitCode !== 0)
+      throw new Error(`next build of examples/nextjs failed (exit ${build.exitCode}):\n${build.output.slice(-4_000)}`);
     console.log(`next build of examples/nextjs: ${build.seconds.toFixed(0)} s`);
     await registered;
 

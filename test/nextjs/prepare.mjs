@@ -85,9 +85,12 @@ function installTarball() {
   mkdirSync(target, { recursive: true });
   run('tar', ['xzf', tarball, '--strip-components=1', '-C', target], root);
   const wanted = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies ?? {};
-  const locked = JSON.parse(readFileSync(join(exampleDir, 'package-lock.json'), 'utf8')).packages[`node_modules/${PACKAGE}`].dependencies ?? {};
+  const locked =
+    JSON.parse(readFileSync(join(exampleDir, 'package-lock.json'), 'utf8')).packages[`node_modules/${PACKAGE}`].dependencies ?? {};
   if (JSON.stringify(wanted) !== JSON.stringify(locked)) {
-    throw new Error(`The package's dependencies changed: run (cd examples/nextjs && npm install ./vendor/${PACKAGE}.tgz) and commit its package-lock.json, minus the "integrity" line npm writes for the tarball.`);
+    throw new Error(
+      `The package's dependencies changed: run (cd examples/nextjs && npm install ./vendor/${PACKAGE}.tgz) and commit its package-lock.json, minus the "integrity" line npm writes for the tarball.`,
+    );
   }
 }
 

@@ -21,25 +21,38 @@ describe('the example’s token routes (built with no LiveKit secret in the envi
   test.each([
     ['Node runtime', '/api/livekit-token'],
     ['Edge runtime', '/api/livekit-token-edge'],
-  ])('%s (%s): a token for the signed-in caller, verified by TokenVerifier; 401 without a session; 400 for a body that is not JSON', async (_runtime, route) => {
-    const cookie = await sessionCookie('edna');
-    const issued = await post(route, JSON.stringify({ room_name: 'next-room', room_config: { agents: [{ agent_name: 'e2e-agent' }] } }), { Cookie: cookie });
-    expect(issued.status).toBe(201);
-    const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
-    expect(server_url).toBe(LIVEKIT_WS_URL);
-    const claims = await new TokenVerifier(LIVEKIT_API_KEY, LIVEKIT_API_SECRET).verify(participant_token);
-    expect(claims).toMatchObject({ sub: 'edna', video: { room: 'next-room', roomJoin: true }, roomConfig: { agents: [{ agentName: 'e2e-agent' }] } });
+  ])(
+    '%s (%s): a token for the signed-in caller, verified by TokenVerifier; 401 without a session; 400 for a body that is not JSON',
+    async (_runtime, route) => {
+      const cookie = await sessionCookie('edna');
+      const issued = await post(route, JSON.stringify({ room_name: 'next-room', room_config: { agents: [{ agent_name: 'e2e-agent' }] } }), {
+        Cookie: cookie,
+      });
+      expect(issued.status).toBe(201);
+      const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
+      expect(server_url).toBe(LIVEKIT_WS_URL);
+      const claims = await new TokenVerifier(LIVEKIT_API_KEY, LIVEKIT_API_SECRET).verify(participant_token);
+      expect(claims).toMatchObject({
+        sub: 'edna',
+        video: { room: 'next-room', roomJoin: true },
+        roomConfig: { agents: [{ agentName: 'e2e-agent' }] },
+      });
 
-    const refused = await Promise.all([post(route, '{}'), post(route, '{"room_name":', { Cookie: cookie })]);
-    const codes = await Promise.all(refused.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]));
-    expect(codes).toEqual([
-      [401, 'unauthorized'],
-      [400, 'invalid_json'],
-    ]);
-  });
+      const refused = await Promise.all([post(route, '{}'), post(route, '{"room_name":', { Cookie: cookie })]);
+      const codes = await Promise.all(
+        refused.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]),
+      );
+      expect(codes).toEqual([
+        [401, 'unauthorized'],
+        [400, 'invalid_json'],
+      ]);
+    },
+  );
 
   test('the Edge route is built as an Edge function', () => {
-    const manifest = JSON.parse(readFileSync(join(exampleDir, '.next/server/middleware-manifest.json'), 'utf8')) as { functions: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(exampleDir, '.next/server/middleware-manifest.json'), 'utf8')) as {
+      functions: Record<string, unknown>;
+    };
     expect(Object.keys(manifest.functions)).toContain('/api/livekit-token-edge/route');
   });
 });

@@ -38,7 +38,11 @@ function graphOf(entry: string): Graph {
 /** Code only: block comments (TSDoc may name server APIs) and whole-line comments removed. */
 const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 beforeAll(() => {
   if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'server/index.js'))) {
@@ -56,7 +60,15 @@ describe('the client bundle (dist/index.js and its chunks)', () => {
 
   it('contains no server code and nothing that handles the API secret', () => {
     const code = withoutComments(graphOf('index.js').code);
-    for (const serverOnly of ['createTokenHandler', 'toNodeHandler', 'TokenHandlerError', 'AccessToken', 'apiSecret', 'LIVEKIT_API_SECRET', 'src/server/']) {
+    for (const serverOnly of [
+      'createTokenHandler',
+      'toNodeHandler',
+      'TokenHandlerError',
+      'AccessToken',
+      'apiSecret',
+      'LIVEKIT_API_SECRET',
+      'src/server/',
+    ]) {
       expect(code, `client bundle mentions ${serverOnly}`).not.toContain(serverOnly);
     }
   });

@@ -44,7 +44,9 @@ describe('the published tarball (npm pack --dry-run)', () => {
   });
 
   it('holds no tests, stories, fixtures, examples or scripts', () => {
-    const offending = files.filter((file) => /(^|\/)(test|tests|__tests__|stories|fixtures|examples|scripts|bench)\/|\.(test|spec|stories)\.[cm]?[jt]sx?$/.test(file));
+    const offending = files.filter((file) =>
+      /(^|\/)(test|tests|__tests__|stories|fixtures|examples|scripts|bench)\/|\.(test|spec|stories)\.[cm]?[jt]sx?$/.test(file),
+    );
     expect(offending).toEqual([]);
   });
 

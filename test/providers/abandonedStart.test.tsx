@@ -100,7 +100,9 @@ function permutations<T>(items: readonly T[]): T[][] {
 }
 
 // Four events, every order (24), and both ways of leaving: few enough to try them all.
-const orders = permutations(STEPS).flatMap((steps) => (['end()', 'unmount'] as const).map((leave) => ({ steps, leave, name: `${steps.join(', ')} (${leave})` })));
+const orders = permutations(STEPS).flatMap((steps) =>
+  (['end()', 'unmount'] as const).map((leave) => ({ steps, leave, name: `${steps.join(', ')} (${leave})` })),
+);
 
 describe('CustomTokenSessionProvider leaves nothing behind, in every order of events', () => {
   for (const { steps, leave, name } of orders) {

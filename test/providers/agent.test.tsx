@@ -12,9 +12,11 @@ afterEach(() => {
 async function startOnFakeTimers(session: () => { start: () => Promise<void> }) {
   let settled = false;
   act(() => {
-    void session().start().then(() => {
-      settled = true;
-    });
+    void session()
+      .start()
+      .then(() => {
+        settled = true;
+      });
   });
   await act(() => vi.advanceTimersByTimeAsync(50));
   return () => settled;
@@ -24,7 +26,14 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
   it('settles start() with agent_failed after the agent connect timeout when no agent joins', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 5_000, microphone: false });
+    const { session } = renderSession({
+      generator: tokenGenerator(),
+      room,
+      roomName: 'support',
+      agentName: 'helper',
+      agentConnectTimeoutMs: 5_000,
+      microphone: false,
+    });
     const settled = await startOnFakeTimers(session);
     expect(session()).toMatchObject({ isConnected: true, isStarting: true });
 
@@ -99,7 +108,14 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
   it('does not fail a session started again within the timeout when the previous session’s deadline passes', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 20_000, microphone: false });
+    const { session } = renderSession({
+      generator: tokenGenerator(),
+      room,
+      roomName: 'support',
+      agentName: 'helper',
+      agentConnectTimeoutMs: 20_000,
+      microphone: false,
+    });
     await endAfterAListeningAgent(session, room);
 
     const settled = await startOnFakeTimers(session);
@@ -115,7 +131,14 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
   it('fails a session started again within the timeout at its own deadline, not earlier', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 20_000, microphone: false });
+    const { session } = renderSession({
+      generator: tokenGenerator(),
+      room,
+      roomName: 'support',
+      agentName: 'helper',
+      agentConnectTimeoutMs: 20_000,
+      microphone: false,
+    });
     await endAfterAListeningAgent(session, room);
 
     const settled = await startOnFakeTimers(session);

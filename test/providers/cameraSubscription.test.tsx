@@ -17,9 +17,14 @@ function cameraProbe() {
     const subscribedOnly = useCameraTracks({ onlySubscribed: true, placeholders: false });
     const { cameraTrack } = useAgentStatus();
     const remote = ({ participant }: { participant: { isLocal: boolean } }) => !participant.isLocal;
-    seen.all = all.filter(remote).map(({ participant, publication }) => ({ identity: participant.identity, subscribed: publication?.isSubscribed ?? false }));
+    seen.all = all
+      .filter(remote)
+      .map(({ participant, publication }) => ({ identity: participant.identity, subscribed: publication?.isSubscribed ?? false }));
     seen.subscribedOnly = subscribedOnly.filter(remote).map(({ participant }) => participant.identity);
-    seen.agentCamera = cameraTrack && { identity: cameraTrack.participant.identity, subscribed: cameraTrack.publication?.isSubscribed ?? false };
+    seen.agentCamera = cameraTrack && {
+      identity: cameraTrack.participant.identity,
+      subscribed: cameraTrack.publication?.isSubscribed ?? false,
+    };
     return null;
   }
   return { Probe, seen };

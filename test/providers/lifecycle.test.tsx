@@ -57,7 +57,14 @@ describe('CustomTokenSessionProvider lifecycle', () => {
     const generator = tokenGenerator();
     generator.mockRejectedValue(Object.assign(new Error('forbidden'), { status: 403 }));
     const errors: CustomTokenError[] = [];
-    const { session } = renderSession({ generator, room, roomName: 'standup', retries: 0, onError: (error) => errors.push(error), ...quiet });
+    const { session } = renderSession({
+      generator,
+      room,
+      roomName: 'standup',
+      retries: 0,
+      onError: (error) => errors.push(error),
+      ...quiet,
+    });
     await settle(() => session().start());
     expect(session().error).toBeInstanceOf(CustomTokenError);
     expect(session().error?.message).toMatch(/forbidden/);

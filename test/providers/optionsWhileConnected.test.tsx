@@ -17,7 +17,15 @@ describe('CustomTokenSessionProvider when options change while connected', () =>
   it('leaves the live call untouched, and the next start() uses the new room, name and camera', async () => {
     const { room, connect } = roomWithoutServer();
     const generator = tokenGenerator();
-    const before = { generator, room, roomName: 'standup', participantIdentity: 'ada', participantName: 'Ada', camera: false, microphone: false } as const;
+    const before = {
+      generator,
+      room,
+      roomName: 'standup',
+      participantIdentity: 'ada',
+      participantName: 'Ada',
+      camera: false,
+      microphone: false,
+    } as const;
     const { session, rerenderWith } = renderSession(before);
     await settle(() => session().start());
     const callsWhileConnected = generator.mock.calls.length;

@@ -26,7 +26,10 @@ describe('CustomTokenSessionProvider prefetch', () => {
       status = useTokenStatus().status;
       return null;
     }
-    const { session } = renderSession({ generator, room: roomWithoutServer().room, roomName: 'standup', prefetch: false, ...quiet }, { children: <Status /> });
+    const { session } = renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', prefetch: false, ...quiet },
+      { children: <Status /> },
+    );
     await idle();
     expect(generator).not.toHaveBeenCalled();
     expect(status).toBe('idle');

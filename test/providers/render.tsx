@@ -10,7 +10,10 @@ import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 setLogLevel('silent');
 
 /** Renders the provider (in StrictMode unless told) with a probe exposing the latest session state. */
-export function renderSession(props: CustomTokenSessionProviderProps, { strict = true, children }: { strict?: boolean; children?: React.ReactNode } = {}) {
+export function renderSession(
+  props: CustomTokenSessionProviderProps,
+  { strict = true, children }: { strict?: boolean; children?: React.ReactNode } = {},
+) {
   const latest: { current: UseSessionStateReturn | null } = { current: null };
   function Probe() {
     latest.current = useSessionState();

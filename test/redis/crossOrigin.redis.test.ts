@@ -42,9 +42,19 @@ async function twoRequestsFrom(origin: string) {
   return tab.evaluate(async (url) => {
     const send = async () => {
       try {
-        const response = await fetch(url, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const response = await fetch(url, {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
         const body = (await response.json()) as { participant_token?: string; error?: { code: string } };
-        return { status: response.status, retryAfter: response.headers.get('retry-after'), token: Boolean(body.participant_token), code: body.error?.code };
+        return {
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          token: Boolean(body.participant_token),
+          code: body.error?.code,
+        };
       } catch (error) {
         return { blocked: String(error) };
       }

@@ -47,7 +47,8 @@ const post = (instance: Instance, identity: string, body: unknown = {}) =>
     body: JSON.stringify(body),
   });
 
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {});
+const tally = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {});
 
 describe('limits on Redis: two instances, one Redis', () => {
   it('50 concurrent requests of one caller split across both → exactly 10 tokens and 40 × 429 with Retry-After; another caller unaffected', async () => {
@@ -120,7 +121,9 @@ describe('limits on Redis: when Redis fails', () => {
       const response = await post(instance!, 'alice');
       expect(response.status).toBe(503);
       const text = await response.text();
-      expect(JSON.parse(text)).toEqual({ error: { code: 'limits_unavailable', message: 'Limits cannot be checked right now; try again shortly.' } });
+      expect(JSON.parse(text)).toEqual({
+        error: { code: 'limits_unavailable', message: 'Limits cannot be checked right now; try again shortly.' },
+      });
       expect(text).not.toMatch(/redis|127\.0\.0\.1|eyJ/i);
       expect(onError).toHaveBeenCalledOnce();
       await redis.restart();

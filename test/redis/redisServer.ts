@@ -13,7 +13,13 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     ...server,
     async client() {
-      const redis = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+      const redis = new Redis({
+        host: '127.0.0.1',
+        port: server.port,
+        lazyConnect: true,
+        retryStrategy: () => 50,
+        maxRetriesPerRequest: 1,
+      });
       redis.on('error', () => {}); // reconnects are the point of some tests
       clients.push(redis);
       await redis.connect();
@@ -28,10 +34,14 @@ export async function startRedisServer(): Promise<RedisServer> {
 
 /** Waits until every client is connected again (after `restart()`). */
 export async function whenReady(...clients: Redis[]): Promise<void> {
-  await Promise.all(clients.map((redis) => (redis.status === 'ready' ? undefined : new Promise((resolve) => redis.once('ready', resolve)))));
+  await Promise.all(
+    clients.map((redis) => (redis.status === 'ready' ? undefined : new Promise((resolve) => redis.once('ready', resolve)))),
+  );
 }
 
 /** Waits until every client has seen its connection drop (after `crash()`). */
 export async function whenDisconnected(...clients: Redis[]): Promise<void> {
-  await Promise.all(clients.map((redis) => (redis.status !== 'ready' ? undefined : new Promise((resolve) => redis.once('close', resolve)))));
+  await Promise.all(
+    clients.map((redis) => (redis.status !== 'ready' ? undefined : new Promise((resolve) => redis.once('close', resolve)))),
+  );
 }

@@ -9,7 +9,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   // The server entry's per-runtime signer (package.json `imports` point at dist/): Node's, from source.
-  resolve: { alias: [{ find: /^#signJwt$/, replacement: fileURLToPath(new URL('../../src/server/platform/signJwt.node.ts', import.meta.url)) }] },
+  resolve: {
+    alias: [{ find: /^#signJwt$/, replacement: fileURLToPath(new URL('../../src/server/platform/signJwt.node.ts', import.meta.url)) }],
+  },
   test: {
     name: 'redis',
     root: new URL('.', import.meta.url).pathname,

@@ -6,7 +6,12 @@ describe('Deno', () => {
   let runtime: RuntimeProcess;
   beforeAll(async () => {
     // Only loopback, the LiveKit variables and the files it loads: what a deployment would grant.
-    const permissions = ['--allow-net=127.0.0.1', '--allow-env=LIVEKIT_API_KEY,LIVEKIT_API_SECRET,LIVEKIT_URL', '--allow-read', '--no-prompt'];
+    const permissions = [
+      '--allow-net=127.0.0.1',
+      '--allow-env=LIVEKIT_API_KEY,LIVEKIT_API_SECRET,LIVEKIT_URL',
+      '--allow-read',
+      '--no-prompt',
+    ];
     runtime = await startRuntime(runtimes.deno, ['run', ...permissions, fixture('deno.ts')]);
   });
   afterAll(() => runtime?.stop());

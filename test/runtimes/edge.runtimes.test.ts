@@ -16,7 +16,10 @@ describe('Vercel Edge (edge-runtime)', () => {
     script = await bundle('edge.js', ['edge-light', 'worker', 'browser'], 'iife');
     const { EdgeRuntime, runServer } = (await import(pathToFileURL(runtimes.edgeRuntime).href)) as EdgeRuntimeModule;
     // Vercel's Edge functions see their environment variables as process.env, and nothing else of Node.
-    const runtime = new EdgeRuntime({ initialCode: script, extend: (context) => Object.assign(context, { process: { env: { ...credentials } } }) });
+    const runtime = new EdgeRuntime({
+      initialCode: script,
+      extend: (context) => Object.assign(context, { process: { env: { ...credentials } } }),
+    });
     server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
   });
   afterAll(() => server?.close());

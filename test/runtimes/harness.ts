@@ -8,7 +8,11 @@ export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 /** The credentials each runtime is given (through its environment or its env bindings). */
-export const credentials = { LIVEKIT_API_KEY: 'runtime-key', LIVEKIT_API_SECRET: 'runtime-secret-5b0d', LIVEKIT_URL: 'wss://runtime.example' };
+export const credentials = {
+  LIVEKIT_API_KEY: 'runtime-key',
+  LIVEKIT_API_SECRET: 'runtime-secret-5b0d',
+  LIVEKIT_URL: 'wss://runtime.example',
+};
 
 /** Sends a request to the handler under test, however the runtime is reached. */
 export type Send = (path: string, init?: RequestInit) => Promise<Response>;
@@ -22,7 +26,11 @@ export interface RuntimeProcess {
 
 /** Starts a runtime on a fixture and waits for its `listening on <port>[ and <port>] with <signer>` line. */
 export async function startRuntime(command: string, args: string[], env: Record<string, string> = credentials): Promise<RuntimeProcess> {
-  const child = spawn(command, args, { cwd: repositoryRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const listening = await new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -50,11 +58,24 @@ export async function startRuntime(command: string, args: string[], env: Record<
 }
 
 /** Sends to `http://127.0.0.1:<port>`. */
-export const over = (port: number): Send => (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init);
+export const over =
+  (port: number): Send =>
+  (path, init) =>
+    fetch(`http://127.0.0.1:${port}${path}`, init);
 
 /** Bundles a fixture as a deployment tool would, with the runtime's export conditions; the repo's tsconfig paths are not used. */
 export async function bundle(entry: string, conditions: string[], format: 'esm' | 'iife'): Promise<string> {
-  const result = await build({ entryPoints: [fixture(entry)], bundle: true, format, platform: 'neutral', conditions, mainFields: ['browser', 'module', 'main'], write: false, tsconfigRaw: {}, logLevel: 'error' });
+  const result = await build({
+    entryPoints: [fixture(entry)],
+    bundle: true,
+    format,
+    platform: 'neutral',
+    conditions,
+    mainFields: ['browser', 'module', 'main'],
+    write: false,
+    tsconfigRaw: {},
+    logLevel: 'error',
+  });
   return result.outputFiles[0]!.text;
 }
 
@@ -76,7 +97,12 @@ export async function expectServesTokens(send: Send): Promise<void> {
   const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
   expect(server_url).toBe(credentials.LIVEKIT_URL);
   const claims = await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(participant_token);
-  expect(claims).toMatchObject({ iss: credentials.LIVEKIT_API_KEY, sub: 'alice', name: 'Alice', video: { room: 'standup', roomJoin: true } });
+  expect(claims).toMatchObject({
+    iss: credentials.LIVEKIT_API_KEY,
+    sub: 'alice',
+    name: 'Alice',
+    video: { room: 'standup', roomJoin: true },
+  });
   expect(claims.exp! - claims.nbf!).toBe(600);
 
   const refusals = await Promise.all([
@@ -84,7 +110,9 @@ export async function expectServesTokens(send: Send): Promise<void> {
     send('/api/token', json('{"room_name":', { Authorization: 'Bearer alice' })),
     send('/api/token', json({ room_name: 'board-meeting' }, { Authorization: 'Bearer alice' })),
   ]);
-  const codes = await Promise.all(refusals.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]));
+  const codes = await Promise.all(
+    refusals.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]),
+  );
   expect(codes).toEqual([
     [401, 'unauthorized'],
     [400, 'invalid_json'],

@@ -44,7 +44,11 @@ const context = (overrides: Partial<TokenGeneratorContext> = {}): TokenGenerator
   ...overrides,
 });
 
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('resolved'), (error: unknown) => error as CustomTokenError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable('resolved'),
+    (error: unknown) => error as CustomTokenError,
+  );
 
 describe('createEndpointGenerator', () => {
   it('POSTs the request as LiveKit’s snake_case TokenSourceRequest with room_config', async () => {
@@ -73,12 +77,18 @@ describe('createEndpointGenerator', () => {
 
   it('returns { serverUrl, participantToken } from a snake_case 201 body', async () => {
     const { url } = await endpoint();
-    expect(await createEndpointGenerator(url)(normalizeOptions({}), context())).toEqual({ serverUrl: 'wss://lk.example', participantToken: 'jwt' });
+    expect(await createEndpointGenerator(url)(normalizeOptions({}), context())).toEqual({
+      serverUrl: 'wss://lk.example',
+      participantToken: 'jwt',
+    });
   });
 
   it('accepts a camelCase 200 body', async () => {
     const { url } = await endpoint({ status: 200, body: JSON.stringify({ serverUrl: 'wss://b.example', participantToken: 't' }) });
-    expect(await createEndpointGenerator(url)(normalizeOptions({}), context())).toEqual({ serverUrl: 'wss://b.example', participantToken: 't' });
+    expect(await createEndpointGenerator(url)(normalizeOptions({}), context())).toEqual({
+      serverUrl: 'wss://b.example',
+      participantToken: 't',
+    });
   });
 
   it('calls a headers function on every attempt with the request and context', async () => {
@@ -135,7 +145,11 @@ describe('createEndpointGenerator', () => {
   });
 
   it.each([429, 503])('reads Retry-After in seconds off an HTTP %i into retryAfterMs', async (status) => {
-    const { url } = await endpoint({ status, headers: { 'Retry-After': '3' }, body: JSON.stringify({ error: { code: 'rate_limited', message: 'Slow down.' } }) });
+    const { url } = await endpoint({
+      status,
+      headers: { 'Retry-After': '3' },
+      body: JSON.stringify({ error: { code: 'rate_limited', message: 'Slow down.' } }),
+    });
     const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
     expect(error).toMatchObject({ code: 'http', status, retryAfterMs: 3_000, retryable: true, serverCode: 'rate_limited' });
     expect(error.message).toContain('retry after 3 s');
@@ -168,7 +182,9 @@ describe('a token source on createEndpointGenerator, told to wait by Retry-After
           return;
         }
         const participantToken = await mintToken({ room: 'A' });
-        res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server_url: 'ws://127.0.0.1:7880', participant_token: participantToken }));
+        res
+          .writeHead(201, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ server_url: 'ws://127.0.0.1:7880', participant_token: participantToken }));
       });
     });
     return { url: `${server.origin}/api/token`, arrivals };

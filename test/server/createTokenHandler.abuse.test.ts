@@ -25,7 +25,9 @@ describe('createTokenHandler: agent dispatch amplification', () => {
 
   it('refuses two different agents in one token with 400 invalid_body naming room_config.agents (maxAgentsPerToken defaults to 1)', async () => {
     const handler = createTokenHandler(handlerConfig({ agents: () => true }));
-    const { status, body } = await readResponse(await handler(tokenRequest(agentsBody({ agent_name: 'notes' }, { agent_name: 'support-agent' }))));
+    const { status, body } = await readResponse(
+      await handler(tokenRequest(agentsBody({ agent_name: 'notes' }, { agent_name: 'support-agent' }))),
+    );
     expect([status, body.error?.code]).toEqual([400, 'invalid_body']);
     expect(body.error?.message).toContain('room_config.agents');
     expect(body.error?.message).toContain('maxAgentsPerToken');
@@ -34,7 +36,9 @@ describe('createTokenHandler: agent dispatch amplification', () => {
 
   it('counts one agent with two different metadata as two dispatches', async () => {
     const handler = createTokenHandler(handlerConfig({ agents: ['support-agent'] }));
-    const response = await handler(tokenRequest(agentsBody({ agent_name: 'support-agent', metadata: 'a' }, { agent_name: 'support-agent', metadata: 'b' })));
+    const response = await handler(
+      tokenRequest(agentsBody({ agent_name: 'support-agent', metadata: 'a' }, { agent_name: 'support-agent', metadata: 'b' })),
+    );
     expect(response.status).toBe(400);
   });
 
@@ -136,21 +140,29 @@ describe('createTokenHandler: reserved lk. attributes', () => {
   it('refuses participant_attributes under the lk. prefix with 403 attribute_not_allowed, naming the key', async () => {
     const handler = createTokenHandler(handlerConfig());
     for (const key of ['lk.agent.state', 'LK.Agent.State', 'lk.']) {
-      const { status, body } = await readResponse(await handler(tokenRequest({ participant_attributes: { team: 'blue', [key]: 'speaking' } })));
+      const { status, body } = await readResponse(
+        await handler(tokenRequest({ participant_attributes: { team: 'blue', [key]: 'speaking' } })),
+      );
       expect([status, body.error?.code]).toEqual([403, 'attribute_not_allowed']);
       expect(body.error?.message).toContain(key);
     }
   });
 
   it('accepts a reserved attribute from the request when authorize returns that key (its value wins)', async () => {
-    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'agent-ui', attributes: { 'lk.agent.state': 'idle' } }) }));
-    const { status, claims } = await readResponse(await handler(tokenRequest({ participant_attributes: { 'lk.agent.state': 'speaking' } })));
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'agent-ui', attributes: { 'lk.agent.state': 'idle' } }) }),
+    );
+    const { status, claims } = await readResponse(
+      await handler(tokenRequest({ participant_attributes: { 'lk.agent.state': 'speaking' } })),
+    );
     expect(status).toBe(201);
     expect(claims?.attributes).toEqual({ 'lk.agent.state': 'idle' });
   });
 
   it('still refuses other reserved keys when authorize returns one', async () => {
-    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'agent-ui', attributes: { 'lk.agent.state': 'idle' } }) }));
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'agent-ui', attributes: { 'lk.agent.state': 'idle' } }) }),
+    );
     const { status } = await readResponse(await handler(tokenRequest({ participant_attributes: { 'lk.publish_on_behalf': 'agent' } })));
     expect(status).toBe(403);
   });

@@ -18,15 +18,28 @@ const handler = createTokenHandler(
 const headerValue = fc.string({ unit: fc.constantFrom(...' !#$%&()*+,-./0123456789:;=?@ABCXYZabcxyz[]_{}~'.split('')), maxLength: 40 });
 
 const anyString = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('', 'lobby', 'stage', 'alice', ALLOWED_AGENT, 'admin-agent'));
-const anyValue = fc.oneof(anyString, fc.integer(), fc.boolean(), fc.constant(null), fc.array(anyString, { maxLength: 3 }), fc.dictionary(anyString, anyString, { maxKeys: 3 }));
+const anyValue = fc.oneof(
+  anyString,
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(anyString, { maxLength: 3 }),
+  fc.dictionary(anyString, anyString, { maxKeys: 3 }),
+);
 
 /** Mostly `valid`, sometimes any value: most bodies pass validation and reach the policies. */
-const mostly = <T,>(valid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: anyValue, weight: 1 });
+const mostly = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: anyValue, weight: 1 });
 
 const agentArb = mostly(
   fc.oneof(
-    fc.record({ agent_name: fc.constantFrom(ALLOWED_AGENT, 'admin-agent', ''), metadata: mostly(fc.string({ maxLength: 20 })) }, { requiredKeys: [] }),
-    fc.record({ agentName: fc.constantFrom(ALLOWED_AGENT, 'admin-agent'), deployment: mostly(fc.string({ maxLength: 10 })) }, { requiredKeys: [] }),
+    fc.record(
+      { agent_name: fc.constantFrom(ALLOWED_AGENT, 'admin-agent', ''), metadata: mostly(fc.string({ maxLength: 20 })) },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      { agentName: fc.constantFrom(ALLOWED_AGENT, 'admin-agent'), deployment: mostly(fc.string({ maxLength: 10 })) },
+      { requiredKeys: [] },
+    ),
   ),
 );
 
@@ -53,8 +66,14 @@ const bodyText = fc.oneof(
 );
 
 const requestArb = fc.record({
-  method: fc.oneof(fc.constantFrom('POST', 'POST', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.stringMatching(/^[A-Z]{1,8}$/)),
-  contentType: fc.oneof(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/ld+json'), headerValue),
+  method: fc.oneof(
+    fc.constantFrom('POST', 'POST', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+    fc.stringMatching(/^[A-Z]{1,8}$/),
+  ),
+  contentType: fc.oneof(
+    fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/ld+json'),
+    headerValue,
+  ),
   authorization: fc.oneof(fc.constantFrom('Bearer alice', 'Bearer bob', ''), headerValue),
   origin: fc.option(fc.constantFrom('https://app.example', 'null'), { nil: undefined }),
   body: bodyText,
@@ -116,7 +135,12 @@ describe('createTokenHandler under arbitrary requests', () => {
 
   it('never issues a token for a room or agent the policy refuses, nor another caller’s identity', async () => {
     const verifier = new TokenVerifier(API_KEY, SECRET);
-    const posts = validRequests.map((input) => ({ ...input, method: 'POST', contentType: 'application/json', authorization: 'Bearer alice' }));
+    const posts = validRequests.map((input) => ({
+      ...input,
+      method: 'POST',
+      contentType: 'application/json',
+      authorization: 'Bearer alice',
+    }));
     await fc.assert(
       fc.asyncProperty(posts, async (input) => {
         const { status, json } = await send(input);

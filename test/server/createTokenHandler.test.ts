@@ -57,7 +57,9 @@ describe('createTokenHandler: issuing tokens', () => {
       handlerConfig({ authorize: () => ({ identity: 'u1', name: 'Real Name', metadata: 'server', attributes: { role: 'member' } }) }),
     );
     const { claims } = await readResponse(
-      await handler(tokenRequest({ participant_name: 'Fake', participant_metadata: 'client', participant_attributes: { role: 'admin', x: 'y' } })),
+      await handler(
+        tokenRequest({ participant_name: 'Fake', participant_metadata: 'client', participant_attributes: { role: 'admin', x: 'y' } }),
+      ),
     );
     expect(claims).toMatchObject({ sub: 'u1', name: 'Real Name', metadata: 'server', attributes: { role: 'member', x: 'y' } });
   });
@@ -80,7 +82,9 @@ describe('createTokenHandler: identity', () => {
   });
 
   it('accepts a requested identity equal to the caller’s', async () => {
-    const { status, claims } = await readResponse(await createTokenHandler(handlerConfig())(tokenRequest({ participant_identity: 'alice' })));
+    const { status, claims } = await readResponse(
+      await createTokenHandler(handlerConfig())(tokenRequest({ participant_identity: 'alice' })),
+    );
     expect(status).toBe(201);
     expect(claims?.sub).toBe('alice');
   });
@@ -131,7 +135,11 @@ describe('createTokenHandler: agent policy', () => {
       await handler(
         tokenRequest({
           room_name: 'support',
-          room_config: { max_participants: 1000, egress: { room: {} }, agents: [{ agent_name: 'support-agent', metadata: 'm', deployment: 'prod' }] },
+          room_config: {
+            max_participants: 1000,
+            egress: { room: {} },
+            agents: [{ agent_name: 'support-agent', metadata: 'm', deployment: 'prod' }],
+          },
         }),
       ),
     );
@@ -172,7 +180,9 @@ describe('createTokenHandler: agent policy', () => {
 
 describe('createTokenHandler: authorization', () => {
   it('answers 401 unauthorized when authorize returns null', async () => {
-    const { status, body } = await readResponse(await createTokenHandler(handlerConfig())(tokenRequest({}, { headers: { Authorization: '' } })));
+    const { status, body } = await readResponse(
+      await createTokenHandler(handlerConfig())(tokenRequest({}, { headers: { Authorization: '' } })),
+    );
     expect(status).toBe(401);
     expect(body.error?.code).toBe('unauthorized');
   });

@@ -22,19 +22,22 @@ describe('credentials: a build without secrets', () => {
     expect(() => createTokenHandler({ authorize })).not.toThrow();
   });
 
-  it.each(VARIABLES)('answers 500 internal_error with no token when %s is missing at the request, naming it to onError', async (variable) => {
-    vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
-    vi.stubEnv('LIVEKIT_API_SECRET', API_SECRET);
-    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
-    vi.stubEnv(variable, undefined);
-    const onError = vi.fn();
-    const handler = createTokenHandler({ authorize, onError });
-    const { status, body } = await readResponse(await handler(tokenRequest({})));
-    expect(status).toBe(500);
-    expect(body).toEqual({ error: { code: 'internal_error', message: 'The token could not be issued.' } });
-    expect(onError).toHaveBeenCalledTimes(1);
-    expect(String(onError.mock.calls[0]![0])).toContain(variable);
-  });
+  it.each(VARIABLES)(
+    'answers 500 internal_error with no token when %s is missing at the request, naming it to onError',
+    async (variable) => {
+      vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
+      vi.stubEnv('LIVEKIT_API_SECRET', API_SECRET);
+      vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+      vi.stubEnv(variable, undefined);
+      const onError = vi.fn();
+      const handler = createTokenHandler({ authorize, onError });
+      const { status, body } = await readResponse(await handler(tokenRequest({})));
+      expect(status).toBe(500);
+      expect(body).toEqual({ error: { code: 'internal_error', message: 'The token could not be issued.' } });
+      expect(onError).toHaveBeenCalledTimes(1);
+      expect(String(onError.mock.calls[0]![0])).toContain(variable);
+    },
+  );
 
   it('names a malformed LIVEKIT_URL without repeating the secret', async () => {
     vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
@@ -78,7 +81,11 @@ describe('credentials: per-request env bindings (Cloudflare Workers)', () => {
     vi.stubEnv('LIVEKIT_API_SECRET', 'process-secret');
     vi.stubEnv('LIVEKIT_URL', 'wss://process.example');
     const handler = createTokenHandler({ authorize, serverUrl: 'wss://option.example' });
-    const response = await handler(tokenRequest({}), { LIVEKIT_API_KEY: 'worker-key', LIVEKIT_API_SECRET: 'worker-secret', OTHER: { kv: true } });
+    const response = await handler(tokenRequest({}), {
+      LIVEKIT_API_KEY: 'worker-key',
+      LIVEKIT_API_SECRET: 'worker-secret',
+      OTHER: { kv: true },
+    });
     const { server_url, participant_token } = (await response.json()) as { server_url: string; participant_token: string };
     expect(server_url).toBe('wss://option.example');
     expect(await new TokenVerifier('worker-key', 'worker-secret').verify(participant_token)).toMatchObject({ iss: 'worker-key' });
@@ -88,7 +95,9 @@ describe('credentials: per-request env bindings (Cloudflare Workers)', () => {
     vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
     vi.stubEnv('LIVEKIT_API_SECRET', API_SECRET);
     vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
-    const { status, claims } = await readResponse(await createTokenHandler({ authorize })(tokenRequest({}), { params: Promise.resolve({}) }));
+    const { status, claims } = await readResponse(
+      await createTokenHandler({ authorize })(tokenRequest({}), { params: Promise.resolve({}) }),
+    );
     expect(status).toBe(201);
     expect(claims?.iss).toBe('devkey');
   });
@@ -97,7 +106,12 @@ describe('credentials: per-request env bindings (Cloudflare Workers)', () => {
 describe('configuration: ttl', () => {
   it('reads ttl as livekit-server-sdk does, and refuses one that is not a duration from 1 s to 24 h at creation', async () => {
     const config = { authorize, apiKey: 'devkey', apiSecret: API_SECRET, serverUrl: 'wss://x.example' };
-    for (const [ttl, seconds] of [[90, 90], ['10m', 600], ['1.5h', 5400], ['1 day', 86_400]] as const) {
+    for (const [ttl, seconds] of [
+      [90, 90],
+      ['10m', 600],
+      ['1.5h', 5400],
+      ['1 day', 86_400],
+    ] as const) {
       const { claims } = await readResponse(await createTokenHandler({ ...config, ttl })(tokenRequest({})));
       expect(claims!.exp! - claims!.nbf!).toBe(seconds);
     }

@@ -36,7 +36,8 @@ class Window {
 /** The limits' specification, one request at a time: what status each request should get. */
 function expectedStatus(model: Map<string, { tokens: Window; dispatches: Window }>, { identity, agents }: Step, now: number): 201 | 429 {
   let windows = model.get(identity);
-  if (!windows) model.set(identity, (windows = { tokens: new Window(TOKENS.windowSeconds), dispatches: new Window(DISPATCHES.windowSeconds) }));
+  if (!windows)
+    model.set(identity, (windows = { tokens: new Window(TOKENS.windowSeconds), dispatches: new Window(DISPATCHES.windowSeconds) }));
   const tokens = windows.tokens.add(1, now);
   if (tokens.count > TOKENS.limit) {
     windows.tokens.giveBack(1, tokens.msLeft);
@@ -64,7 +65,12 @@ describe('limits (memory store): property', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
         const handler = createTokenHandler(
-          handlerConfig({ limits: { tokens: TOKENS, agentDispatches: DISPATCHES }, agents: AGENTS, maxAgentsPerToken: 2, onError: () => {} }),
+          handlerConfig({
+            limits: { tokens: TOKENS, agentDispatches: DISPATCHES },
+            agents: AGENTS,
+            maxAgentsPerToken: 2,
+            onError: () => {},
+          }),
         );
         const model = new Map<string, { tokens: Window; dispatches: Window }>();
         for (const current of steps) {

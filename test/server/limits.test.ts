@@ -40,7 +40,9 @@ describe('limits: tokens per caller (memory store)', () => {
   });
 
   it('lets an allowed cross-origin page read Retry-After (not a CORS-safelisted header)', async () => {
-    const handler = createTokenHandler(handlerConfig({ limits: { tokens: { limit: 1, windowSeconds: 60 } }, cors: { origin: ['https://app.example'] } }));
+    const handler = createTokenHandler(
+      handlerConfig({ limits: { tokens: { limit: 1, windowSeconds: 60 } }, cors: { origin: ['https://app.example'] } }),
+    );
     const fromApp = () => tokenRequest({}, { headers: { Origin: 'https://app.example' } });
     await handler(fromApp());
     const refused = await handler(fromApp());
@@ -106,7 +108,11 @@ describe('limits: agent dispatches per caller (memory store)', () => {
 
   it('counts every agent of a token, and gives back what a refused token counted', async () => {
     const handler = createTokenHandler(
-      handlerConfig({ limits: { agentDispatches: { limit: 3, windowSeconds: 3600 } }, agents: ['notes', 'support-agent'], maxAgentsPerToken: 2 }),
+      handlerConfig({
+        limits: { agentDispatches: { limit: 3, windowSeconds: 3600 } },
+        agents: ['notes', 'support-agent'],
+        maxAgentsPerToken: 2,
+      }),
     );
     const two = { room_config: { agents: [{ agent_name: 'notes' }, { agent_name: 'support-agent' }] } };
     expect((await handler(as('alice', two))).status).toBe(201); // 2 of 3
@@ -117,7 +123,10 @@ describe('limits: agent dispatches per caller (memory store)', () => {
 
   it('gives back the token a request counted when its agents are over the limit', async () => {
     const handler = createTokenHandler(
-      handlerConfig({ limits: { tokens: { limit: 2, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 3600 } }, agents: ['support-agent'] }),
+      handlerConfig({
+        limits: { tokens: { limit: 2, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 3600 } },
+        agents: ['support-agent'],
+      }),
     );
     expect(await statuses(handler, 3, () => as('alice', withAgent))).toEqual([201, 429, 429]);
     expect((await handler(as('alice'))).status).toBe(201); // second token of 2
@@ -145,7 +154,9 @@ describe('limits: chosen per caller', () => {
   });
 
   it('sets no limit for a caller the function returns null for', async () => {
-    const handler = createTokenHandler(handlerConfig({ limits: (participant) => (participant.identity === 'admin' ? null : { tokens: { limit: 1, windowSeconds: 60 } }) }));
+    const handler = createTokenHandler(
+      handlerConfig({ limits: (participant) => (participant.identity === 'admin' ? null : { tokens: { limit: 1, windowSeconds: 60 } }) }),
+    );
     expect(await statuses(handler, 5, () => as('admin'))).toEqual([201, 201, 201, 201, 201]);
   });
 
@@ -173,6 +184,8 @@ describe('limits: configuration', () => {
     ['a store that is not memory or Redis', { limitStore: 'redis' }, /limitStore/],
     ['an onLimitStoreError that is not allow or deny', { onLimitStoreError: 'ignore' }, /onLimitStoreError/],
   ])('throws at creation for %s', (_, options, message) => {
-    expect(() => createTokenHandler(handlerConfig({ limits: { tokens: { limit: 1, windowSeconds: 1 } }, ...(options as object) }))).toThrow(message);
+    expect(() => createTokenHandler(handlerConfig({ limits: { tokens: { limit: 1, windowSeconds: 1 } }, ...(options as object) }))).toThrow(
+      message,
+    );
   });
 });

@@ -9,7 +9,7 @@ import type { TokenPlan } from '../../src/server/planToken';
 afterEach(() => vi.useRealTimers());
 
 const text = fc.string({ unit: 'binary', maxLength: 40 });
-const maybe = <T,>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 
 const grants = fc.record(
   {
@@ -37,8 +37,21 @@ const plan: fc.Arbitrary<TokenPlan> = fc.record({
 
 /** What the SDK mints for the same plan: the code a user would write with `AccessToken`. */
 async function sdkToken(p: TokenPlan, apiKey: string, apiSecret: string, ttl: number): Promise<string> {
-  const token = new AccessToken(apiKey, apiSecret, { identity: p.identity, name: p.name, metadata: p.metadata, attributes: p.attributes, ttl });
-  token.addGrant({ canPublish: true, canSubscribe: true, canPublishData: true, ...(p.grants as VideoGrant), room: p.roomName, roomJoin: true });
+  const token = new AccessToken(apiKey, apiSecret, {
+    identity: p.identity,
+    name: p.name,
+    metadata: p.metadata,
+    attributes: p.attributes,
+    ttl,
+  });
+  token.addGrant({
+    canPublish: true,
+    canSubscribe: true,
+    canPublishData: true,
+    ...(p.grants as VideoGrant),
+    room: p.roomName,
+    roomJoin: true,
+  });
   if (p.agents.length > 0) token.roomConfig = new RoomConfiguration({ agents: p.agents.map((agent) => new RoomAgentDispatch(agent)) });
   return token.toJwt();
 }

@@ -43,7 +43,12 @@ describe('round trip: createEndpointGenerator → token source → createTokenHa
     });
     const claims = await verifyToken(participantToken);
     expect(serverUrl).toBe(SERVER_URL);
-    expect(claims).toMatchObject({ sub: 'user-42', name: 'Ada', attributes: { plan: 'pro', locale: 'en' }, video: { room: 'support-1', roomJoin: true } });
+    expect(claims).toMatchObject({
+      sub: 'user-42',
+      name: 'Ada',
+      attributes: { plan: 'pro', locale: 'en' },
+      video: { room: 'support-1', roomJoin: true },
+    });
     expect(claims.roomConfig?.agents?.map(({ agentName, metadata }) => ({ agentName, metadata }))).toEqual([
       { agentName: 'support-agent', metadata: '{"topic":"billing"}' },
     ]);
@@ -102,7 +107,11 @@ describe('LiveKit’s own TokenSource.endpoint against createTokenHandler', () =
   it('accepts the handler’s 201 response, agent dispatch included', async () => {
     const url = await serve({ agents: ['support-agent'] });
     const source = TokenSource.endpoint(url, { headers: { Authorization: 'Bearer alice' } });
-    const { serverUrl, participantToken } = await source.fetch({ roomName: 'lk-room', participantName: 'Alice', agentName: 'support-agent' });
+    const { serverUrl, participantToken } = await source.fetch({
+      roomName: 'lk-room',
+      participantName: 'Alice',
+      agentName: 'support-agent',
+    });
     const claims = await verifyToken(participantToken);
     expect(serverUrl).toBe(SERVER_URL);
     expect(claims).toMatchObject({ sub: 'alice', name: 'Alice', video: { room: 'lk-room' } });

@@ -170,7 +170,15 @@ describe('toNodeHandler: the Request that authorize and the policies get', () =>
     const response = await post(JSON.stringify({ room_name: 'r' }), { 'X-Custom': 'yes' });
     expect(response.status).toBe(201);
     expect(seen).toEqual([
-      { isRequest: true, method: 'POST', url: `${server.origin}/api/token`, authorization: 'Bearer alice', custom: 'yes', cloneUrl: `${server.origin}/api/token`, aborted: false },
+      {
+        isRequest: true,
+        method: 'POST',
+        url: `${server.origin}/api/token`,
+        authorization: 'Bearer alice',
+        custom: 'yes',
+        cloneUrl: `${server.origin}/api/token`,
+        aborted: false,
+      },
     ]);
   });
 });

@@ -69,6 +69,7 @@ describe('the live Playground', () => {
     await expect.poll(() => grace.locator('.lk-ctr-camera-tile').count(), { timeout: 30_000 }).toBe(3);
     await grace.locator('.lk-ctr-camera-tile', { hasText: 'Grace (you)' }).waitFor(VISIBLE);
     // A tool, not a check: `STORYBOOK_SCREENSHOTS=<folder>` keeps what Ada sees.
-    if (process.env.STORYBOOK_SCREENSHOTS) await ada.screenshot({ path: join(process.env.STORYBOOK_SCREENSHOTS, 'playground-live-agent.png') });
+    if (process.env.STORYBOOK_SCREENSHOTS)
+      await ada.screenshot({ path: join(process.env.STORYBOOK_SCREENSHOTS, 'playground-live-agent.png') });
   });
 });

@@ -30,7 +30,15 @@ function watchChannel() {
     get: () => channel,
     set(value) {
       channel = value;
-      for (const event of ['storyFinished', 'docsRendered', 'playFunctionThrewException', 'storyThrewException', 'storyErrored', 'storyMissing', 'unhandledErrorsWhilePlaying']) {
+      for (const event of [
+        'storyFinished',
+        'docsRendered',
+        'playFunctionThrewException',
+        'storyThrewException',
+        'storyErrored',
+        'storyMissing',
+        'unhandledErrorsWhilePlaying',
+      ]) {
         value.on(event, (detail: unknown) => outcomes.push({ event, detail }));
       }
     },
@@ -49,7 +57,8 @@ export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // Failed loads are reported below with their URL; Chromium's own favicon request is not one of ours.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console error: ${message.text()}`);
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(`console error: ${message.text()}`);
   });
   // The Playground asks the server it runs on whether LiveKit is up; a static host answers 404 (or
   // the probe is cut short by the page), which the story handles by saying how to run it.
@@ -70,7 +79,8 @@ export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry
   const done = entry.type === 'docs' ? 'docsRendered' : 'storyFinished';
   try {
     await page.waitForFunction(
-      (event) => (window as unknown as { __renderOutcomes?: ChannelOutcome[] }).__renderOutcomes?.some((outcome) => outcome.event === event),
+      (event) =>
+        (window as unknown as { __renderOutcomes?: ChannelOutcome[] }).__renderOutcomes?.some((outcome) => outcome.event === event),
       done,
       { timeout: timeoutMs, polling: 100 },
     );
@@ -81,11 +91,17 @@ export async function renderEntry(page: Page, baseUrl: string, entry: IndexEntry
 
   const outcomes = await page.evaluate(() => (window as unknown as { __renderOutcomes?: ChannelOutcome[] }).__renderOutcomes ?? []);
   for (const { event, detail } of outcomes) {
-    if (event === 'storyFinished' && (detail as { status?: string }).status !== 'success') problems.push(`story finished with status ${JSON.stringify((detail as { status?: string }).status)}`);
+    if (event === 'storyFinished' && (detail as { status?: string }).status !== 'success')
+      problems.push(`story finished with status ${JSON.stringify((detail as { status?: string }).status)}`);
     if (event !== 'storyFinished' && event !== 'docsRendered') problems.push(`${event}: ${describe(detail)}`);
   }
   if (await page.evaluate(() => document.body.classList.contains('sb-show-errordisplay'))) {
-    problems.push(`Storybook error display: ${await page.locator('#error-message').innerText().catch(() => '?')}`);
+    problems.push(
+      `Storybook error display: ${await page
+        .locator('#error-message')
+        .innerText()
+        .catch(() => '?')}`,
+    );
   }
   return problems;
 }

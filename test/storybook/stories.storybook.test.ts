@@ -68,47 +68,45 @@ describe('the static Storybook', () => {
     },
   );
 
-  it.concurrent.each(entries.filter((entry) => entry.type === 'docs' && entry.title !== 'Introduction').map((entry) => [entry.title, entry] as const))(
-    "%s docs: every story's code is a complete snippet — the provider and the package's imports",
-    async (_label, entry) => {
-      const page = await browser.newPage();
-      try {
-        expect(await renderEntry(page, server.url, entry)).toEqual([]);
-        expect(await page.locator('.docblock-code-toggle--disabled').count(), 'stories without code').toBe(0);
-        const showCode = page.locator('.docblock-code-toggle:not(.docblock-code-toggle--expanded)');
-        const panels = await showCode.evaluateAll((toggles) => toggles.map((toggle) => toggle.getAttribute('aria-controls')));
-        expect(panels.length).toBeGreaterThan(0);
-        for (let index = 0; index < panels.length; index++) await showCode.nth(0).click();
-        const snippets = await Promise.all(panels.map((id) => page.locator(`[id="${id}"]`).innerText()));
-        for (const snippet of snippets) {
-          expect(snippet).toMatch(/from 'livekit-custom-token-react';/);
-          expect(snippet).toMatch(/<CustomTokenSessionProvider\b|createCustomTokenSource\(/);
-          expect(snippet).not.toMatch(/\.\.\/|CallScreen|stories\//);
-        }
-      } finally {
-        await page.context().close();
+  it.concurrent.each(
+    entries.filter((entry) => entry.type === 'docs' && entry.title !== 'Introduction').map((entry) => [entry.title, entry] as const),
+  )("%s docs: every story's code is a complete snippet — the provider and the package's imports", async (_label, entry) => {
+    const page = await browser.newPage();
+    try {
+      expect(await renderEntry(page, server.url, entry)).toEqual([]);
+      expect(await page.locator('.docblock-code-toggle--disabled').count(), 'stories without code').toBe(0);
+      const showCode = page.locator('.docblock-code-toggle:not(.docblock-code-toggle--expanded)');
+      const panels = await showCode.evaluateAll((toggles) => toggles.map((toggle) => toggle.getAttribute('aria-controls')));
+      expect(panels.length).toBeGreaterThan(0);
+      for (let index = 0; index < panels.length; index++) await showCode.nth(0).click();
+      const snippets = await Promise.all(panels.map((id) => page.locator(`[id="${id}"]`).innerText()));
+      for (const snippet of snippets) {
+        expect(snippet).toMatch(/from 'livekit-custom-token-react';/);
+        expect(snippet).toMatch(/<CustomTokenSessionProvider\b|createCustomTokenSource\(/);
+        expect(snippet).not.toMatch(/\.\.\/|CallScreen|stories\//);
       }
-    },
-  );
+    } finally {
+      await page.context().close();
+    }
+  });
 
-  it.concurrent.each(entries.filter((entry) => entry.type === 'docs' && entry.title.startsWith('Components/')).map((entry) => [entry.title, entry] as const))(
-    '%s docs: a props table a reader can read — no controls, no docgen artefacts, a working first preview',
-    async (_label, entry) => {
-      const page = await browser.newPage();
-      try {
-        expect(await renderEntry(page, server.url, entry)).toEqual([]);
-        const table = page.locator('table.docblock-argstable').first();
-        const text = await table.innerText();
-        expect(text).not.toMatch(/ReactReactNode|Partial|`|@defaultValue|\$\$typeof|_owner/);
-        expect(await table.locator('thead').innerText()).not.toMatch(/Control/);
-        // The first preview shows the component doing its job: something visible in it.
-        const primary = page.locator('.docs-story').first();
-        expect((await primary.innerText()).trim()).not.toBe('');
-      } finally {
-        await page.context().close();
-      }
-    },
-  );
+  it.concurrent.each(
+    entries.filter((entry) => entry.type === 'docs' && entry.title.startsWith('Components/')).map((entry) => [entry.title, entry] as const),
+  )('%s docs: a props table a reader can read — no controls, no docgen artefacts, a working first preview', async (_label, entry) => {
+    const page = await browser.newPage();
+    try {
+      expect(await renderEntry(page, server.url, entry)).toEqual([]);
+      const table = page.locator('table.docblock-argstable').first();
+      const text = await table.innerText();
+      expect(text).not.toMatch(/ReactReactNode|Partial|`|@defaultValue|\$\$typeof|_owner/);
+      expect(await table.locator('thead').innerText()).not.toMatch(/Control/);
+      // The first preview shows the component doing its job: something visible in it.
+      const primary = page.locator('.docs-story').first();
+      expect((await primary.innerText()).trim()).not.toBe('');
+    } finally {
+      await page.context().close();
+    }
+  });
 });
 
 /** Where `STORYBOOK_SCREENSHOTS=<folder> npx vitest run -c test/storybook/vitest.config.ts -t screenshot` puts its PNGs. */

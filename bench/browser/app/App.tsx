@@ -14,7 +14,8 @@ interface AppProps {
 /** Times `start()` (the click) to the first render that sees the session connected. */
 function useConnectTimer(isConnected: boolean) {
   useEffect(() => {
-    if (isConnected && benchState.startedAt !== undefined && benchState.connectMs === undefined) benchState.connectMs = performance.now() - benchState.startedAt;
+    if (isConnected && benchState.startedAt !== undefined && benchState.connectMs === undefined)
+      benchState.connectMs = performance.now() - benchState.startedAt;
   }, [isConnected]);
   return () => (benchState.startedAt = performance.now());
 }
@@ -25,7 +26,8 @@ function useTimedRoom(): Room {
     const timed = new Room();
     const connect = timed.connect.bind(timed);
     timed.connect = (...args) => {
-      if (benchState.startedAt !== undefined && benchState.roomConnectMs === undefined) benchState.roomConnectMs = performance.now() - benchState.startedAt;
+      if (benchState.startedAt !== undefined && benchState.roomConnectMs === undefined)
+        benchState.roomConnectMs = performance.now() - benchState.startedAt;
       return connect(...args);
     };
     return timed;
@@ -37,13 +39,23 @@ function OursControls() {
   const { start } = useSessionActions();
   const { isConnected } = useSessionState();
   const markStart = useConnectTimer(isConnected);
-  return <button data-testid="start" onClick={() => (markStart(), void start())}>Start</button>;
+  return (
+    <button data-testid="start" onClick={() => (markStart(), void start())}>
+      Start
+    </button>
+  );
 }
 
 function Ours({ roomName, inlineAttributes }: Omit<AppProps, 'mode'>) {
   const room = useTimedRoom();
   return (
-    <CustomTokenSessionProvider room={room} generator={slowGenerator} roomName={roomName} participantAttributes={inlineAttributes ? { role: 'viewer' } : undefined} microphone={false}>
+    <CustomTokenSessionProvider
+      room={room}
+      generator={slowGenerator}
+      roomName={roomName}
+      participantAttributes={inlineAttributes ? { role: 'viewer' } : undefined}
+      microphone={false}
+    >
       <OursControls />
     </CustomTokenSessionProvider>
   );
@@ -55,7 +67,11 @@ function LiveKit({ roomName, inlineAttributes }: Omit<AppProps, 'mode'>) {
   const room = useTimedRoom();
   const session = useSession(source, inlineAttributes ? { room, roomName, participantAttributes: { role: 'viewer' } } : { room, roomName });
   const markStart = useConnectTimer(session.isConnected);
-  return <button data-testid="start" onClick={() => (markStart(), void session.start({ tracks: {} }).catch(() => undefined))}>Start</button>;
+  return (
+    <button data-testid="start" onClick={() => (markStart(), void session.start({ tracks: {} }).catch(() => undefined))}>
+      Start
+    </button>
+  );
 }
 
 /** The benchmark clicks "ready" before "start": the page re-renders once in between, as any app does. */
@@ -63,7 +79,9 @@ export function App({ mode, ...props }: AppProps) {
   const [ready, setReady] = useState(false);
   return (
     <>
-      <button data-testid="ready" onClick={() => setReady(true)}>{ready ? 'Ready' : 'Get ready'}</button>
+      <button data-testid="ready" onClick={() => setReady(true)}>
+        {ready ? 'Ready' : 'Get ready'}
+      </button>
       {mode === 'ours' ? <Ours {...props} /> : <LiveKit {...props} />}
     </>
   );

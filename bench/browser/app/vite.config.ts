@@ -14,5 +14,9 @@ export default defineConfig({
   plugins: [react()],
   resolve: { alias: [{ find: /^livekit-custom-token-react$/, replacement: packageDist }] },
   logLevel: 'warn',
-  build: { outDir: fileURLToPath(new URL('../../../node_modules/.cache/bench-connect-app', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: fileURLToPath(new URL('../../../node_modules/.cache/bench-connect-app', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
 });

@@ -20,7 +20,10 @@ export async function loadBare() {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', async () => {
-        const json = JSON.stringify({ server_url: SERVER_URL, participant_token: await mint(JSON.parse(Buffer.concat(chunks).toString())) });
+        const json = JSON.stringify({
+          server_url: SERVER_URL,
+          participant_token: await mint(JSON.parse(Buffer.concat(chunks).toString())),
+        });
         res.writeHead(201, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(json);
       });
     },
@@ -34,7 +37,13 @@ export async function loadBare() {
 /** Ours: `createTokenHandler` (schema, authorize, policies, limits checks) — as `toNodeHandler` and as the Fetch handler. */
 export async function loadOurs() {
   const { createTokenHandler, toNodeHandler } = await import('livekit-custom-token-react/server');
-  const handler = createTokenHandler({ apiKey: API_KEY, apiSecret: API_SECRET, serverUrl: SERVER_URL, ttl: 600, authorize: () => ({ identity: 'bench-user' }) });
+  const handler = createTokenHandler({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    serverUrl: SERVER_URL,
+    ttl: 600,
+    authorize: () => ({ identity: 'bench-user' }),
+  });
   return { listener: toNodeHandler(handler), fetch: handler };
 }
 

@@ -22,7 +22,9 @@ export default async function CallPage() {
     <main>
       <header>
         <h1>Call with {SESSION_OPTIONS.agentName}</h1>
-        <p>{user ? `Signed in as ${user}.` : 'Not signed in.'} <a href="/login">{user ? 'Switch user' : 'Log in'}</a></p>
+        <p>
+          {user ? `Signed in as ${user}.` : 'Not signed in.'} <a href="/login">{user ? 'Switch user' : 'Log in'}</a>
+        </p>
       </header>
       <CustomTokenSessionProvider tokenEndpoint={TOKEN_ROUTE} initialToken={initialToken} {...SESSION_OPTIONS} camera>
         <ConnectButton />

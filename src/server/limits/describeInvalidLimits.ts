@@ -9,14 +9,16 @@
  * ```
  */
 export function describeInvalidLimits(limits: unknown): string | undefined {
-  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) return `must be an object such as { tokens: { limit: 10, windowSeconds: 60 } }, got ${shown(limits)}`;
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits))
+    return `must be an object such as { tokens: { limit: 10, windowSeconds: 60 } }, got ${shown(limits)}`;
   for (const [name, rule] of Object.entries(limits)) {
     if (name !== 'tokens' && name !== 'agentDispatches') return `has an unknown key \`${name}\` (known: tokens, agentDispatches)`;
     if (rule === undefined) continue;
     if (typeof rule !== 'object' || rule === null) return `\`${name}\` must be { limit, windowSeconds }, got ${shown(rule)}`;
     const { limit, windowSeconds } = rule as Record<string, unknown>;
     if (!isPositiveInteger(limit)) return `\`${name}.limit\` must be a positive integer, got ${shown(limit)}`;
-    if (!isPositiveInteger(windowSeconds)) return `\`${name}.windowSeconds\` must be a positive integer (whole seconds), got ${shown(windowSeconds)}`;
+    if (!isPositiveInteger(windowSeconds))
+      return `\`${name}.windowSeconds\` must be a positive integer (whole seconds), got ${shown(windowSeconds)}`;
   }
   return undefined;
 }

@@ -51,7 +51,10 @@ export interface TokenLimits {
  */
 export type TokenLimitsPolicy =
   | TokenLimits
-  | ((participant: AuthorizedParticipant, context: TokenPolicyContext) => TokenLimits | null | undefined | Promise<TokenLimits | null | undefined>);
+  | ((
+      participant: AuthorizedParticipant,
+      context: TokenPolicyContext,
+    ) => TokenLimits | null | undefined | Promise<TokenLimits | null | undefined>);
 
 /**
  * The part of an `ioredis` client the limits use (an `ioredis` `Redis` fits).

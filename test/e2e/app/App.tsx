@@ -18,7 +18,9 @@ export function App({ params }: { params: AppParams }) {
   const [mounted, setMounted] = useState(true);
   return (
     <>
-      <button data-testid="unmount" onClick={() => setMounted(false)}>Unmount</button>
+      <button data-testid="unmount" onClick={() => setMounted(false)}>
+        Unmount
+      </button>
       {mounted && <Session params={params} />}
     </>
   );
@@ -52,8 +54,12 @@ function Controls() {
   const { start, end } = useSessionActions();
   return (
     <>
-      <button data-testid="start" onClick={() => void start()}>Start</button>
-      <button data-testid="end" onClick={() => void end()}>End</button>
+      <button data-testid="start" onClick={() => void start()}>
+        Start
+      </button>
+      <button data-testid="end" onClick={() => void end()}>
+        End
+      </button>
     </>
   );
 }

@@ -35,7 +35,10 @@ export function startAgentWorker(logFile: string): AgentWorker {
     waitForRegistration(timeoutMs) {
       const seen = registrations;
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`The agent worker did not register within ${timeoutMs} ms; log: ${logFile}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`The agent worker did not register within ${timeoutMs} ms; log: ${logFile}`)),
+          timeoutMs,
+        );
         const check = () => (registrations > seen ? (clearTimeout(timer), resolve()) : waiters.push(check));
         waiters.push(check);
         child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`The agent worker exited (${code}); log: ${logFile}`))));

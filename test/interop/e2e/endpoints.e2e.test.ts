@@ -47,26 +47,30 @@ describe.each(endpoints)('the standard token endpoint written with LiveKit’s $
     expect(agentNames(body.participant_token)).toEqual([AGENT_NAME]);
   });
 
-  test('behind the provider’s tokenEndpoint in Chromium: connected as the identity asked for, and e2e-agent dispatched to listening', { timeout: 90_000 }, async () => {
-    const id = randomUUID().slice(0, 8);
-    const app = await openApp(browser, {
-      endpoint: url(),
-      room: `interop-${id}`,
-      identity: `user-${id}`,
-      name: 'Interop User',
-      agent: AGENT_NAME,
-      agentTimeoutMs: String(AGENT_TIMEOUT_MS),
-    });
-    await app.start();
+  test(
+    'behind the provider’s tokenEndpoint in Chromium: connected as the identity asked for, and e2e-agent dispatched to listening',
+    { timeout: 90_000 },
+    async () => {
+      const id = randomUUID().slice(0, 8);
+      const app = await openApp(browser, {
+        endpoint: url(),
+        room: `interop-${id}`,
+        identity: `user-${id}`,
+        name: 'Interop User',
+        agent: AGENT_NAME,
+        agentTimeoutMs: String(AGENT_TIMEOUT_MS),
+      });
+      await app.start();
 
-    await expect.poll(app.state, { timeout: AGENT_TIMEOUT_MS + 5_000 }).toMatchObject({
-      connectionState: 'connected',
-      token: { status: 'ready', identity: `user-${id}`, room: `interop-${id}` },
-      agent: { state: 'listening' },
-      error: null,
-    });
-    const sent = app.sentTokens[0]!.token;
-    expect(claims(sent)).toMatchObject({ sub: `user-${id}`, name: 'Interop User', video: { room: `interop-${id}` } });
-    expect(agentNames(sent)).toEqual([AGENT_NAME]);
-  });
+      await expect.poll(app.state, { timeout: AGENT_TIMEOUT_MS + 5_000 }).toMatchObject({
+        connectionState: 'connected',
+        token: { status: 'ready', identity: `user-${id}`, room: `interop-${id}` },
+        agent: { state: 'listening' },
+        error: null,
+      });
+      const sent = app.sentTokens[0]!.token;
+      expect(claims(sent)).toMatchObject({ sub: `user-${id}`, name: 'Interop User', video: { room: `interop-${id}` } });
+      expect(agentNames(sent)).toEqual([AGENT_NAME]);
+    },
+  );
 });

@@ -81,10 +81,15 @@ export async function nextStart(appDir: string, logFile: string, env: Record<str
   };
   const deadline = Date.now() + NEXT_START_TIMEOUT_MS;
   while (Date.now() < deadline && child.exitCode === null) {
-    const ok = await fetch(`${url}/login`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/login`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, stop };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
-  throw new Error(`next start did not answer ${url}/login within ${NEXT_START_TIMEOUT_MS} ms; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2_000)}`);
+  throw new Error(
+    `next start did not answer ${url}/login within ${NEXT_START_TIMEOUT_MS} ms; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2_000)}`,
+  );
 }

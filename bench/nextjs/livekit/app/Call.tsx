@@ -12,7 +12,9 @@ function Screen() {
     <>
       <button onClick={() => void (session.isConnected ? session.end() : session.start())}>{session.isConnected ? 'Leave' : 'Join'}</button>
       <p role="status">{agent.state}</p>
-      {cameras.map((camera) => <VideoTrack key={camera.publication?.trackSid ?? camera.participant.identity} trackRef={camera} />)}
+      {cameras.map((camera) => (
+        <VideoTrack key={camera.publication?.trackSid ?? camera.participant.identity} trackRef={camera} />
+      ))}
     </>
   );
 }
