@@ -1,4 +1,4 @@
-import { decodeTokenPayload } from 'livekit-client';
+import { decodeTokenClaims, type TokenClaims } from './decodeTokenClaims.js';
 import { CustomTokenError } from './errors.js';
 import type { TokenDetails, TokenGrants, TokenRequest } from './types.js';
 
@@ -24,11 +24,11 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
   const { serverUrl, participantToken } = readResponse(raw);
   checkServerUrl(serverUrl);
   const payload = decodeToken(participantToken);
-  const grants: TokenGrants = isObject(payload.video) ? (payload.video as TokenGrants) : {};
+  const grants: TokenGrants = payload.video;
   if (grants.roomJoin !== true) {
     invalid('The token has no `video.roomJoin` grant, so LiveKit would refuse it. Mint it with `roomJoin: true`.');
   }
-  const agentNames = (payload.roomConfig?.agents ?? []).map((agent) => agent.agentName ?? '');
+  const { agentNames } = payload;
   checkMatchesRequest(request, { room: grants.room, identity: payload.sub, agentNames });
 
   const { expiresAt, staleAt } = measureLifetime(payload, options);
@@ -36,7 +36,7 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
     serverUrl,
     participantToken,
     identity: payload.sub,
-    name: typeof payload.name === 'string' ? payload.name : undefined,
+    name: payload.name,
     room: grants.room,
     grants,
     agentNames,
@@ -73,9 +73,9 @@ function checkServerUrl(serverUrl: string): void {
   }
 }
 
-function decodeToken(participantToken: string): ReturnType<typeof decodeTokenPayload> {
+function decodeToken(participantToken: string): TokenClaims {
   try {
-    return decodeTokenPayload(participantToken);
+    return decodeTokenClaims(participantToken);
   } catch (cause) {
     return invalid('`participantToken` is not a decodable JWT. Return the token string itself, not an object or a "Bearer …" header.', cause);
   }
