@@ -9,16 +9,14 @@ const receivedAt = Date.UTC(2026, 10, 28, 12);
 const at = { receivedAt, refreshMarginMs: 60_000 };
 const nowSeconds = Math.floor(receivedAt / 1000);
 
-/** A token with exactly `claims` (plus `iss`, `nbf`, `exp`), as another LiveKit server SDK would sign it. */
+/** A token with `claims` over a valid 10-minute one for `ada` in room A, as another LiveKit server SDK would sign it. */
 function signClaims(claims: Record<string, unknown>) {
-  return new SignJWT({ video: { room: 'A', roomJoin: true }, ...claims })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(API_KEY)
-    .setSubject('ada')
-    .setNotBefore(nowSeconds)
-    .setExpirationTime(nowSeconds + 600)
-    .sign(new TextEncoder().encode(API_SECRET));
+  const payload = { iss: API_KEY, sub: 'ada', nbf: nowSeconds, exp: nowSeconds + 600, video: { room: 'A', roomJoin: true }, ...claims };
+  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(API_SECRET));
 }
+
+const validateClaims = async (claims: Record<string, unknown>, request = normalizeOptions({ roomName: 'A' })) =>
+  validateTokenResponse({ serverUrl: SERVER_URL, participantToken: await signClaims(claims) }, request, at);
 
 const agentRequest = normalizeOptions({ roomName: 'A', agentName: 'helper' });
 
@@ -54,6 +52,31 @@ describe('validateTokenResponse reads the token of any LiveKit server SDK, whate
     expect(() => validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, agentRequest, at)).toThrow(
       expect.objectContaining({ code: 'mismatch', message: expect.stringContaining('Agent "helper" was asked for') }),
     );
+  });
+
+  it('reads an agent entry that is not an object as an unnamed agent', async () => {
+    expect((await validateClaims({ roomConfig: { agents: [null, 'helper', { agentName: 'helper' }] } })).agentNames).toEqual(['', '', 'helper']);
+  });
+
+  it('reads identity, name and times only from claims of their JSON type', async () => {
+    const details = await validateClaims({ sub: 7, name: ['Ada'], iat: String(nowSeconds - 3600) });
+    // `iat` is not a number, so the lifetime is `exp - nbf`: 10 minutes from receipt.
+    expect(details).toMatchObject({ identity: undefined, name: undefined, expiresAt: receivedAt + 600_000 });
+    await expect(validateClaims({ sub: 7 }, normalizeOptions({ roomName: 'A', participantIdentity: 'ada' }))).rejects.toMatchObject({
+      code: 'mismatch',
+      message: expect.stringContaining('The token is for identity "(none)"'),
+    });
+  });
+
+  it('never caches a token whose exp is not a number', async () => {
+    expect(await validateClaims({ exp: String(nowSeconds + 600) })).toMatchObject({ expiresAt: null, staleAt: null });
+  });
+
+  it('treats a video claim that is not an object as no grant', async () => {
+    await expect(validateClaims({ video: [{ room: 'A', roomJoin: true }] })).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: expect.stringContaining('no `video.roomJoin` grant'),
+    });
   });
 
   it('ignores claims of the wrong type instead of trusting them', async () => {
