@@ -10,8 +10,6 @@ const external = [
   /^@tanstack\//,
   /^livekit-server-sdk($|\/)/,
   /^zod($|\/)/,
-  // A dependency the app already ships inside livekit-client: the app's bundler includes it once.
-  /^jose($|\/)/,
   /^server-only$/,
   /^node:/,
 ];

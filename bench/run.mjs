@@ -3,8 +3,8 @@
  * `npm run bench`: the package side by side with what users would use instead, every number
  * measured in this run. Prints the table and writes `bench/RESULTS.md` with the machine.
  *
- *   npm run bench               # build, then rows 1–5 (row 5 needs Chromium and the LiveKit server)
- *   npm run bench -- --smoke    # a tiny input on the existing build, rows 1–4; writes no RESULTS.md
+ *   npm run bench               # build, then rows 1–6 (row 5 needs Chromium and the LiveKit server)
+ *   npm run bench -- --smoke    # a tiny input on the existing build, rows 1–4 and 6; writes no RESULTS.md
  *   npm run bench -- --no-browser  # skip row 5
  *   npm run bench -- --nextjs   # also row 3b: two `next build`s of a page with and without the package (minutes)
  */
@@ -17,6 +17,7 @@ import { hasServerBinary, serverBinary } from '../scripts/livekit-server.mjs';
 import { machineMarkdown, resultToMarkdown } from './markdown.mjs';
 import { bundleRow } from './rows/bundle.mjs';
 import { nextjsRow } from './rows/nextjs.mjs';
+import { tokenCacheRow } from './rows/tokenCache.mjs';
 import { tokenHandlerRow } from './rows/tokenHandler.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -65,6 +66,7 @@ results.push(await bundleRow());
 if (args.has('--nextjs')) results.push(nextjsRow());
 else skipped.push('3b. What a Next.js page adds with the provider and components: not run (pass --nextjs: two `next build`s, minutes)');
 results.push(await tokenHandlerRow({ smoke }));
+results.push(tokenCacheRow({ smoke }));
 if (withBrowser) {
   const blocker = browserRowBlocker();
   if (blocker) skipped.push(`5. start() → connected in Chromium: skipped — ${blocker}`);
@@ -76,7 +78,7 @@ for (const file of readdirSync(out)) results.push(JSON.parse(readFileSync(join(o
 rmSync(out, { recursive: true, force: true });
 results.sort((a, b) => a.id.localeCompare(b.id));
 
-const expected = ['1-generator-calls', '2-renders', '3-bundle', '4-token-handler'];
+const expected = ['1-generator-calls', '2-renders', '3-bundle', '4-token-handler', '6-token-cache'];
 const missing = expected.filter((id) => !results.some((result) => result.id === id && result.rows.length > 0));
 if (missing.length > 0) throw new Error(`bench: no result for ${missing.join(', ')}`);
 

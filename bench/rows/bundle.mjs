@@ -5,11 +5,8 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * Peers of this package and of LiveKit's packages, and `jose` (a dependency of livekit-client):
- * an app ships them once, whoever imports them.
- */
-const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'livekit-client', '@livekit/components-react', '@tanstack/react-query', '@tanstack/query-core', 'tslib', '@livekit/krisp-noise-filter', 'jose'];
+/** Peers of this package and of LiveKit's packages: an app ships them once, whoever imports them. */
+const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'livekit-client', '@livekit/components-react', '@tanstack/react-query', '@tanstack/query-core', 'tslib', '@livekit/krisp-noise-filter'];
 const TANSTACK = ['@tanstack/react-query', '@tanstack/query-core'];
 
 /** Minified and gzipped bytes of `contents` bundled for the browser, with `external` left out. */

@@ -1,87 +1,58 @@
-import {
-  QueryClient,
-  focusManager,
-  hashKey,
-  isCancelledError,
-  onlineManager,
-  type FetchQueryOptions,
-  type Query,
-} from '@tanstack/query-core';
+import { QueryClient, focusManager, isCancelledError, onlineManager, type FetchQueryOptions, type Query } from '@tanstack/query-core';
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
+import type { CustomTokenSourceConfig } from './CustomTokenSourceConfig.js';
 import { CustomTokenError, isCustomTokenError } from './errors.js';
+import { isTokenReusable } from './isTokenReusable.js';
 import { normalizeOptions, requestKey } from './normalizeOptions.js';
+import { RefreshScheduler } from './RefreshScheduler.js';
+import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { retryDelayMs } from './retryDelayMs.js';
 import { runGenerator, toGeneratorError } from './runGenerator.js';
-import type {
-  TokenDetails,
-  TokenFetchOptions,
-  TokenGenerator,
-  TokenRequest,
-  TokenResponse,
-  TokenSnapshot,
-  TokenSourceEvent,
-} from './types.js';
+import { TokenCache } from './TokenCache.js';
+import { toTokenSnapshot } from './toTokenSnapshot.js';
+import type { TokenDetails, TokenFetchOptions, TokenGenerator, TokenRequest, TokenSnapshot, TokenSourceEvent } from './types.js';
 import { validateTokenResponse } from './validateTokenResponse.js';
 
-/** Options of {@link createCustomTokenSource} and `useCustomTokenSource`. */
-export interface CustomTokenSourceConfig {
-  /**
-   * The cache engine. Pass the app's client to see tokens in its devtools; tokens live under
-   * `['livekit-custom-token', scope, request]`.
-   * @defaultValue a private `QueryClient`
-   */
-  queryClient?: QueryClient;
-  /**
-   * Names this source's part of the cache. Sources with the same scope and client share tokens.
-   * @defaultValue a unique id per source
-   */
-  scope?: string;
-  /** @defaultValue 10_000 — per generator call */
-  timeoutMs?: number;
-  /** How long before expiry a token is refreshed instead of reused; capped at half its lifetime. @defaultValue 60_000 */
-  refreshMarginMs?: number;
-  /** Retries after a retryable failure (network, timeout, 5xx, 429). @defaultValue 2 */
-  retries?: number;
-  /** First retry delay; doubles per retry, with jitter. @defaultValue 500 */
-  retryDelayMs?: number;
-  /** Upper bound of a retry delay. @defaultValue 8_000 */
-  maxRetryDelayMs?: number;
-  /** A token already in hand (minted during server rendering, say), used for the first fetch of `options`. */
-  initialToken?: { options?: TokenFetchOptions; response: TokenResponse };
-  /** Telemetry: called for every fetch, success, cache hit and error. */
-  onEvent?: (event: TokenSourceEvent) => void;
-}
+export type { CustomTokenSourceConfig } from './CustomTokenSourceConfig.js';
 
-type ResolvedConfig = Required<Omit<CustomTokenSourceConfig, 'queryClient' | 'scope' | 'initialToken' | 'onEvent'>> &
-  Pick<CustomTokenSourceConfig, 'onEvent'>;
+type TokenQuery = Query<TokenDetails, CustomTokenError>;
 
-interface CurrentRequest {
+/** The options the source was last asked for, and the query holding their token. */
+interface Current {
   request: TokenRequest;
-  queryKey: readonly unknown[];
+  key: string;
+  query: TokenQuery;
 }
 
 const QUERY_KEY_ROOT = 'livekit-custom-token';
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const noop = () => {};
 let sourceCount = 0;
 
 /**
  * A LiveKit `TokenSourceConfigurable` around an app's own token generator, with a keyed,
- * skew-proof cache, de-duplication, timeout, retries, validation and an observable status.
- * Create it with {@link createCustomTokenSource} or `useCustomTokenSource`.
+ * bounded, skew-proof cache, de-duplication, timeout, retries, validation, refresh-ahead and an
+ * observable status. Create it with {@link createCustomTokenSource} or `useCustomTokenSource`.
+ *
+ * The cache engine is TanStack Query (the app's `QueryClient` when given, so tokens show in its
+ * devtools); the source keeps direct references to its own queries, so `fetch` and
+ * `getSnapshot` cost the same however many tokens it has seen and however many queries the app
+ * keeps in the same client.
  */
 export class CustomTokenSource extends TokenSourceConfigurable {
   readonly #client: QueryClient;
   readonly #scope: string;
+  readonly #tokens: TokenCache;
+  /** Tokens in a shared client under a scope nobody else can name: removed when the last subscriber leaves. */
+  readonly #dropOnDeactivate: boolean;
   readonly #generator: TokenGenerator;
+  readonly #scheduler: RefreshScheduler;
   #config: ResolvedConfig;
-  #current: CurrentRequest | null = null;
+  #current: Current | null = null;
   #snapshot: TokenSnapshot;
   readonly #serverSnapshot: TokenSnapshot;
   readonly #listeners = new Set<() => void>();
   #generatorCalls = 0;
   #connected = false;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #deactivateTimer: ReturnType<typeof setTimeout> | undefined;
   #teardown: (() => void) | null = null;
 
@@ -93,7 +64,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#generator = generator;
     this.#client = config.queryClient ?? new QueryClient();
     this.#scope = config.scope ?? `source-${++sourceCount}`;
+    this.#tokens = TokenCache.of(this.#client, this.#scope);
+    this.#dropOnDeactivate = config.queryClient !== undefined && config.scope === undefined;
     this.#config = resolveConfig(config);
+    this.#scheduler = new RefreshScheduler({
+      state: () => this.#currentQuery()?.state,
+      refresh: () => void this.fetch(this.#current!.request).catch(noop),
+      notify: () => this.#notify(),
+      maxRetryDelayMs: () => this.#config.maxRetryDelayMs,
+    });
     if (config.initialToken) this.#seed(config.initialToken);
     this.#snapshot = this.#readSnapshot();
     this.#serverSnapshot = this.#snapshot;
@@ -123,9 +102,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     return this.fetch(this.#current.request, true).then(noop, noop);
   };
 
-  /** Aborts every fetch of this source that is in flight. */
+  /** Aborts the fetch of this source that is in flight, if any. */
   cancel = (): void => {
-    void this.#client.cancelQueries({ queryKey: [QUERY_KEY_ROOT, this.#scope] });
+    void this.#currentQuery()?.cancel({ revert: true });
   };
 
   /**
@@ -136,12 +115,13 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   setConnected(connected: boolean): void {
     if (this.#connected === connected) return;
     this.#connected = connected;
-    this.#scheduleRefresh();
+    this.#scheduler.setConnected(connected);
   }
 
-  /** Updates timeouts, retries, margin and `onEvent` of a live source. */
+  /** Updates the cache size, timeouts, retries, margin and `onEvent` of a live source. */
   configure(config: Omit<CustomTokenSourceConfig, 'queryClient' | 'scope' | 'initialToken'>): void {
     this.#config = resolveConfig(config);
+    this.#scheduler.reschedule();
   }
 
   /** Subscribes to snapshot changes (the `useSyncExternalStore` contract). */
@@ -165,15 +145,16 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   async #fetch(options: TokenFetchOptions, force: boolean): Promise<TokenSourceResponseObject> {
     const request = normalizeOptions(options);
-    const query = this.#makeCurrent(request);
+    const queryOptions = this.#queryOptions(request);
+    const query = this.#makeCurrent(request, queryOptions);
     if (force) query.invalidate();
     const cached = query.state.data;
-    if (cached && !query.isStaleByTime(staleTimeOf(cached))) {
+    if (cached && isTokenReusable(query.state, Date.now())) {
       this.#emit({ type: 'cache-hit', request, token: cached });
       return toResponse(cached);
     }
     try {
-      return toResponse(await query.fetch(this.#queryOptions(request)));
+      return toResponse(await query.fetch(queryOptions));
     } catch (error) {
       throw isCancelledError(error)
         ? new CustomTokenError('aborted', 'The token fetch was aborted (newer options, unmount or cancel()).', { cause: error })
@@ -186,68 +167,79 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * for options that are not valid, never does).
    */
   #lastOrNextToken(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
-    let queryKey: readonly unknown[];
+    let request: TokenRequest;
     try {
-      queryKey = this.#queryKey(normalizeOptions(options));
+      request = normalizeOptions(options);
     } catch {
       return new Promise(noop);
     }
-    const cache = this.#client.getQueryCache();
-    const last = cache.find<TokenDetails>({ queryKey, exact: true })?.state.data;
+    const last = this.#tokens.peek(requestKey(request))?.state.data;
     if (last && (last.expiresAt === null || last.expiresAt > Date.now())) return Promise.resolve(toResponse(last));
+    const queryHash = this.#client.defaultQueryOptions(this.#queryOptions(request)).queryHash;
     return new Promise((resolve) => {
-      const unsubscribe = cache.subscribe((event) => {
-        if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryHash !== hashKey(queryKey)) return;
+      const unsubscribe = this.#client.getQueryCache().subscribe((event) => {
+        if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryHash !== queryHash) return;
         unsubscribe();
         resolve(toResponse(event.query.state.data as TokenDetails));
       });
     });
   }
 
-  /** Where the token for `request` lives in the cache: `['livekit-custom-token', scope, key]`. */
-  #queryKey(request: TokenRequest): readonly [string, string, string] {
-    return [QUERY_KEY_ROOT, this.#scope, requestKey(request)];
-  }
-
-  /** Makes `request` the current one, aborting fetches for any other options. */
-  #makeCurrent(request: TokenRequest): Query<TokenDetails, CustomTokenError> {
-    const queryKey = this.#queryKey(request);
-    const isNew = this.#current?.queryKey[2] !== queryKey[2];
-    if (isNew) {
-      this.#current = { request, queryKey };
-      void this.#client.cancelQueries({
-        queryKey: [QUERY_KEY_ROOT, this.#scope],
-        predicate: (query) => query.queryKey[2] !== queryKey[2],
-      });
-      this.#notify();
+  /**
+   * Makes `request` the current one: its query is used and pinned, a fetch still running for the
+   * previous options is aborted, and the cache is trimmed to its bound.
+   */
+  #makeCurrent(request: TokenRequest, queryOptions = this.#queryOptions(request)): TokenQuery {
+    const key = queryOptions.queryKey[2] as string;
+    const previous = this.#current;
+    const query = this.#tokens.use(key, queryOptions);
+    if (previous?.key === key && previous.query === query) return query;
+    this.#current = { request, key, query };
+    this.#tokens.pin(key, 1);
+    if (previous) {
+      this.#tokens.pin(previous.key, -1);
+      if (previous.key !== key && !this.#tokens.isPinned(previous.key)) void previous.query.cancel({ revert: true });
     }
-    return this.#client.getQueryCache().build(this.#client, this.#client.defaultQueryOptions(this.#queryOptions(request)));
+    this.#tokens.trim(this.#config.cacheSize, Date.now());
+    this.#notify();
+    this.#scheduler.reschedule();
+    return query;
   }
 
   #queryOptions(request: TokenRequest): FetchQueryOptions<TokenDetails, CustomTokenError> {
     const config = this.#config;
-    const queryKey = this.#queryKey(request);
+    const key = requestKey(request);
     return {
-      queryKey,
-      queryFn: async ({ signal }) => {
-        const attempt = (this.#client.getQueryCache().find({ queryKey, exact: true })?.state.fetchFailureCount ?? 0) + 1;
+      queryKey: [QUERY_KEY_ROOT, this.#scope, key],
+      // `context.signal` is read only on the paths that need it (see runGenerator).
+      queryFn: async (context) => {
+        const attempt = (this.#tokens.peek(key)?.state.fetchFailureCount ?? 0) + 1;
         this.#generatorCalls += 1;
         this.#emit({ type: 'fetch', request, attempt });
         try {
-          const raw = await runGenerator(this.#generator, request, { signal, attempt, timeoutMs: config.timeoutMs });
+          const raw = await runGenerator(this.#generator, request, { upstream: context, attempt, timeoutMs: config.timeoutMs });
           const token = validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs });
           this.#emit({ type: 'success', request, token });
           return token;
         } catch (cause) {
-          const error = toGeneratorError(cause, signal);
-          const willRetry = error.retryable && attempt <= config.retries && !signal.aborted;
+          const error = toGeneratorError(cause, context.signal);
+          const willRetry = error.retryable && attempt <= config.retries && !context.signal.aborted;
           this.#emit({ type: 'error', request, error, willRetry });
           throw error;
         }
       },
       retry: (failureCount, error) => isCustomTokenError(error) && error.retryable && failureCount < config.retries,
-      retryDelay: (failureCount) => retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs),
-      staleTime: (query) => staleTimeOf(query.state.data),
+      retryDelay: (failureCount, error) =>
+        Math.max(
+          retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs),
+          Math.min(error.retryAfterMs ?? 0, config.maxRetryDelayMs),
+        ),
+      // For the app's devtools: fresh until the token's own `staleAt` (the source decides reuse itself).
+      staleTime: (query) => {
+        const token = query.state.data;
+        return token?.staleAt == null ? 0 : Math.max(token.staleAt - query.state.dataUpdatedAt, 0);
+      },
+      // The source removes what it no longer needs itself (see TokenCache.trim).
       gcTime: Infinity,
       networkMode: 'always',
       structuralSharing: false,
@@ -267,15 +259,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     if (this.#teardown) return;
     const unsubscribes = [
       this.#client.getQueryCache().subscribe((event) => {
-        if (event.query.queryKey[2] !== this.#current?.queryKey[2] || event.query.queryKey[1] !== this.#scope) return;
-        this.#scheduleRefresh();
+        if (event.query !== this.#current?.query) return;
+        this.#scheduler.reschedule();
         this.#notify();
       }),
-      focusManager.subscribe((focused) => focused && this.#refreshIfStale()),
-      onlineManager.subscribe((online) => online && this.#refreshIfStale()),
+      focusManager.subscribe((focused) => focused && this.#scheduler.wake()),
+      onlineManager.subscribe((online) => online && this.#scheduler.wake()),
     ];
     this.#teardown = () => unsubscribes.forEach((unsubscribe) => unsubscribe());
-    this.#scheduleRefresh();
+    this.#scheduler.start();
   }
 
   /** After the last subscriber leaves: waits a tick (a StrictMode remount comes back at once), then stops and aborts. */
@@ -285,46 +277,29 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       if (this.#listeners.size > 0) return;
       this.#teardown?.();
       this.#teardown = null;
-      clearTimeout(this.#refreshTimer);
+      this.#scheduler.stop();
       this.cancel();
+      if (this.#dropOnDeactivate) this.#release();
     }, 0);
   }
 
-  #scheduleRefresh(): void {
-    clearTimeout(this.#refreshTimer);
-    const query = this.#currentQuery();
-    const staleAt = query?.state.data?.staleAt;
-    const idle = this.#listeners.size > 0 && !this.#connected && query?.state.fetchStatus === 'idle';
-    if (!idle || staleAt == null || query?.state.status === 'error') return;
-    this.#refreshTimer = setTimeout(() => this.#refreshIfStale(), Math.min(Math.max(staleAt - Date.now(), 0), MAX_TIMER_MS));
+  /** Removes this source's tokens from a shared client: no other source can name its scope. */
+  #release(): void {
+    if (this.#current) this.#tokens.pin(this.#current.key, -1);
+    this.#current = null;
+    this.#tokens.clear();
   }
 
-  #refreshIfStale(): void {
-    const query = this.#currentQuery();
-    if (!this.#current || this.#connected || !query || query.state.fetchStatus !== 'idle') return;
-    if (query.isStaleByTime(staleTimeOf(query.state.data))) void this.fetch(this.#current.request);
-  }
-
-  #currentQuery(): Query<TokenDetails, CustomTokenError> | undefined {
-    if (!this.#current) return undefined;
-    return this.#client.getQueryCache().find({ queryKey: this.#current.queryKey, exact: true });
+  /** The current options' query, while it is still in the client (the app may have cleared it). */
+  #currentQuery(): TokenQuery | undefined {
+    const current = this.#current;
+    if (!current) return undefined;
+    if (this.#client.getQueryCache().get<TokenDetails, CustomTokenError>(current.query.queryHash) !== current.query) return undefined;
+    return current.query;
   }
 
   #readSnapshot(): TokenSnapshot {
-    const state = this.#currentQuery()?.state;
-    const token = state?.data ?? null;
-    const error = state?.status === 'error' && state.error ? toGeneratorError(state.error) : null;
-    const status = state?.fetchStatus === 'fetching' ? 'fetching' : error ? 'error' : token ? 'ready' : 'idle';
-    return {
-      status,
-      token,
-      expiresAt: token?.expiresAt ?? null,
-      identity: token?.identity,
-      room: token?.room,
-      grants: token?.grants,
-      error,
-      generatorCalls: this.#generatorCalls,
-    };
+    return toTokenSnapshot(this.#currentQuery()?.state, Date.now(), this.#generatorCalls);
   }
 
   #notify(): void {
@@ -338,23 +313,6 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       // Telemetry must never break token fetching.
     }
   }
-}
-
-function resolveConfig(config: CustomTokenSourceConfig): ResolvedConfig {
-  return {
-    timeoutMs: config.timeoutMs ?? 10_000,
-    refreshMarginMs: config.refreshMarginMs ?? 60_000,
-    retries: config.retries ?? 2,
-    retryDelayMs: config.retryDelayMs ?? 500,
-    maxRetryDelayMs: config.maxRetryDelayMs ?? 8_000,
-    onEvent: config.onEvent,
-  };
-}
-
-/** How long after its arrival a token is reused: until `staleAt`; a token without `exp`, never. */
-function staleTimeOf(token: TokenDetails | undefined): number {
-  if (!token || token.staleAt === null) return 0;
-  return Math.max(token.staleAt - token.receivedAt, 0);
 }
 
 function toResponse(token: TokenDetails): TokenSourceResponseObject {

@@ -7,12 +7,18 @@ import type { TokenGenerator } from './types.js';
  *
  * @example
  * ```ts
+ * import type { Room } from 'livekit-client';
+ * import { createCustomTokenSource } from 'livekit-custom-token-react';
+ *
  * const source = createCustomTokenSource(async (request, { signal }) => {
  *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
  *   return res.json(); // { serverUrl, participantToken }
  * });
- * const { serverUrl, participantToken } = await source.fetch({ roomName: 'standup' });
- * await room.connect(serverUrl, participantToken);
+ *
+ * export async function join(room: Room) {
+ *   const { serverUrl, participantToken } = await source.fetch({ roomName: 'standup' });
+ *   await room.connect(serverUrl, participantToken);
+ * }
  * ```
  */
 export function createCustomTokenSource(generator: TokenGenerator, config?: CustomTokenSourceConfig): CustomTokenSource {

@@ -6,7 +6,13 @@ import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse
  *
  * @example
  * ```ts
- * const options: EndpointGeneratorOptions = { headers: () => ({ Authorization: `Bearer ${session.token}` }), credentials: 'include' };
+ * import { createEndpointGenerator, type EndpointGeneratorOptions } from 'livekit-custom-token-react';
+ *
+ * const options: EndpointGeneratorOptions = {
+ *   headers: () => ({ Authorization: `Bearer ${sessionStorage.getItem('id-token') ?? ''}` }),
+ *   credentials: 'include',
+ * };
+ * export const generator = createEndpointGenerator('https://auth.example.com/api/token', options);
  * ```
  */
 export interface EndpointGeneratorOptions {
@@ -26,16 +32,22 @@ export interface EndpointGeneratorOptions {
  * A token generator for LiveKit's standard token endpoint (such as `createTokenHandler` from
  * `livekit-custom-token-react/server`): it POSTs the request in snake_case, the packaged agent
  * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too).
- * A non-2xx answer rejects with a `CustomTokenError` of code `http` carrying `status` and the
- * server's error `code` as `serverCode`, so the token source retries 5xx and 429 and stops at
- * once on 4xx. Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
+ * A non-2xx answer rejects with a `CustomTokenError` of code `http` carrying `status`, the
+ * server's error `code` as `serverCode` and its `Retry-After` as `retryAfterMs`, so the token
+ * source retries 5xx and 429 (waiting at least `Retry-After`, up to `maxRetryDelayMs`) and stops
+ * at once on 4xx. Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
  *
  * @example
  * ```ts
+ * import { createCustomTokenSource, createEndpointGenerator } from 'livekit-custom-token-react';
+ *
+ * // The app's sign-in state: a short-lived ID token, renewed elsewhere.
+ * const readIdToken = async () => sessionStorage.getItem('id-token') ?? '';
+ *
  * const generator = createEndpointGenerator('/api/token', {
- *   headers: async () => ({ Authorization: `Bearer ${await auth.getIdToken()}` }),
+ *   headers: async () => ({ Authorization: `Bearer ${await readIdToken()}` }),
  * });
- * const source = createCustomTokenSource(generator);
+ * export const source = createCustomTokenSource(generator);
  * ```
  */
 export function createEndpointGenerator(url: string | URL, options: EndpointGeneratorOptions = {}): TokenGenerator {
@@ -91,10 +103,21 @@ function httpError(url: string | URL, response: Response, payload: unknown): Cus
   const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const serverCode = typeof error?.code === 'string' ? error.code : undefined;
   const detail = typeof error?.message === 'string' ? `: ${error.message}` : response.statusText ? ` ${response.statusText}` : '';
-  return new CustomTokenError('http', `The token endpoint ${String(url)} answered HTTP ${response.status}${detail}`, {
+  const retryAfterMs = readRetryAfter(response.headers.get('Retry-After'));
+  const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
+  return new CustomTokenError('http', `The token endpoint ${String(url)} answered HTTP ${response.status}${detail}${wait}`, {
     status: response.status,
     serverCode,
+    retryAfterMs,
   });
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date, in milliseconds from now; `undefined` when absent or unreadable. */
+function readRetryAfter(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
 }
 
 function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {

@@ -41,6 +41,8 @@ export interface CustomTokenErrorOptions {
   status?: number;
   /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
   serverCode?: string;
+  /** How long the server asked to wait before trying again (its `Retry-After`), in milliseconds. */
+  retryAfterMs?: number;
   /** Whether retrying the same request may succeed. Defaults by code. */
   retryable?: boolean;
   /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for `disconnected`; its `MediaDeviceFailure` for `media_failed`. */
@@ -57,10 +59,17 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeou
  *
  * @example
  * ```ts
- * try {
- *   await source.fetch({ roomName: 'standup' });
- * } catch (error) {
- *   if (isCustomTokenError(error) && error.code === 'http' && error.status === 401) signIn();
+ * import { createCustomTokenSource, createEndpointGenerator, isCustomTokenError } from 'livekit-custom-token-react';
+ *
+ * const source = createCustomTokenSource(createEndpointGenerator('/api/token'));
+ *
+ * export async function tokenFor(roomName: string) {
+ *   try {
+ *     return await source.fetch({ roomName });
+ *   } catch (error) {
+ *     if (isCustomTokenError(error) && error.code === 'http' && error.status === 401) window.location.assign('/sign-in');
+ *     throw error;
+ *   }
  * }
  * ```
  */
@@ -69,6 +78,12 @@ export class CustomTokenError extends Error {
   readonly code: CustomTokenErrorCode;
   readonly status: number | undefined;
   readonly serverCode: string | undefined;
+  /**
+   * How long the server asked to wait before trying again (`Retry-After` on a 429 or 503), in
+   * milliseconds. The token source waits at least this long before its next retry (up to
+   * `maxRetryDelayMs`) and before its next refresh round.
+   */
+  readonly retryAfterMs: number | undefined;
   readonly retryable: boolean;
   readonly reason: string | undefined;
   readonly failureReasons: readonly string[];
@@ -78,6 +93,7 @@ export class CustomTokenError extends Error {
     this.code = code;
     this.status = options.status;
     this.serverCode = options.serverCode;
+    this.retryAfterMs = options.retryAfterMs;
     this.reason = options.reason;
     this.failureReasons = options.failureReasons ?? [];
     this.retryable = options.retryable ?? (RETRYABLE_BY_DEFAULT.has(code) || isRetryableStatus(options.status));

@@ -2,8 +2,11 @@ import { CustomTokenError, isCustomTokenError } from './errors.js';
 import type { TokenGenerator, TokenRequest } from './types.js';
 
 export interface RunGeneratorOptions {
-  /** Aborted by the cache engine when the fetch is cancelled. */
-  signal: AbortSignal;
+  /**
+   * The cache engine's fetch context, whose `signal` is aborted when the fetch is cancelled. Read
+   * only when needed: making that signal costs about as much as the rest of a cached lookup.
+   */
+  upstream: { readonly signal: AbortSignal };
   attempt: number;
   timeoutMs: number;
 }
@@ -11,31 +14,47 @@ export interface RunGeneratorOptions {
 /**
  * Calls the generator once with its own `AbortSignal`, and settles within `timeoutMs` even when
  * the generator ignores the signal. Every failure comes out as a {@link CustomTokenError}.
+ *
+ * The generator's signal is made when it first reads `context.signal` (an `AbortController`, its
+ * listener and the engine's own signal cost as much as the rest of a fetch): aborted with the
+ * engine's signal and on timeout.
  */
 export async function runGenerator(
   generator: TokenGenerator,
   request: TokenRequest,
-  { signal, attempt, timeoutMs }: RunGeneratorOptions,
+  { upstream, attempt, timeoutMs }: RunGeneratorOptions,
 ): Promise<unknown> {
-  const controller = new AbortController();
-  const abort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', abort, { once: true });
+  let controller: AbortController | undefined;
+  let timeoutError: CustomTokenError | undefined;
+  const abort = () => controller!.abort(upstream.signal.reason);
+  const context = {
+    attempt,
+    get signal(): AbortSignal {
+      if (!controller) {
+        controller = new AbortController();
+        if (timeoutError) controller.abort(timeoutError);
+        else if (upstream.signal.aborted) controller.abort(upstream.signal.reason);
+        else upstream.signal.addEventListener('abort', abort, { once: true });
+      }
+      return controller.signal;
+    },
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
-      controller.abort(error);
-      reject(error);
+      timeoutError = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
+      controller?.abort(timeoutError);
+      reject(timeoutError);
     }, timeoutMs);
   });
   try {
-    const call = Promise.resolve().then(() => generator(request, { signal: controller.signal, attempt }));
+    const call = Promise.resolve().then(() => generator(request, context));
     return await Promise.race([call, timedOut]);
   } catch (error) {
-    throw toGeneratorError(error, signal);
+    throw toGeneratorError(error, upstream.signal);
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', abort);
+    if (controller) upstream.signal.removeEventListener('abort', abort);
   }
 }
 

@@ -33,7 +33,9 @@ export interface TokenResponse {
  *
  * @example
  * ```ts
- * const generator: TokenGenerator = async (request, { signal }) => {
+ * import type { TokenGenerator } from 'livekit-custom-token-react';
+ *
+ * export const generator: TokenGenerator = async (request, { signal }) => {
  *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
  *   return res.json();
  * };
@@ -74,14 +76,27 @@ export interface TokenDetails {
   readonly staleAt: number | null;
 }
 
-/** `idle` before the first fetch, then `fetching`, `ready` or `error`. */
-export type TokenStatusKind = 'idle' | 'fetching' | 'ready' | 'error';
+/**
+ * Where the token for the current options stands. A token past its `expiresAt` is never `ready`.
+ *
+ * - `idle`: nothing fetched for these options yet.
+ * - `fetching`: a generator call is in flight; `token` keeps the previous one, if any.
+ * - `ready`: a token is in hand and has not expired.
+ * - `expired`: the token in hand is past `expiresAt` and no fetch is running. While a source is
+ *   subscribed and disconnected it refreshes ahead of expiry, so this shows only while a session
+ *   is connected (LiveKit refreshes the live session's token itself) or when nobody subscribes;
+ *   the next `fetch` or `start()` gets a new token.
+ * - `error`: the last fetch failed; `error` says why and `token` keeps the last valid one (compare
+ *   `expiresAt` with the clock before showing it as usable).
+ */
+export type TokenStatusKind = 'idle' | 'fetching' | 'ready' | 'expired' | 'error';
 
 /** The observable state of a token source for its current options. Immutable; compare by reference. */
 export interface TokenSnapshot {
   readonly status: TokenStatusKind;
-  /** The latest valid token for the current options, kept while a refresh runs or fails. */
+  /** The latest token for the current options, kept while a refresh runs or fails, and after it expires. */
   readonly token: TokenDetails | null;
+  /** Local time `token` expires; `null` without a token or for a token without `exp`. */
   readonly expiresAt: number | null;
   readonly identity: string | undefined;
   readonly room: string | undefined;

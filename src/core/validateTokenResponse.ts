@@ -1,4 +1,4 @@
-import { decodeTokenClaims, type TokenClaims } from './decodeTokenClaims.js';
+import { decodeTokenPayload } from 'livekit-client';
 import { CustomTokenError } from './errors.js';
 import type { TokenDetails, TokenGrants, TokenRequest } from './types.js';
 
@@ -16,7 +16,9 @@ export interface ValidateOptions {
  * a lifetime left, a `roomJoin` grant, and the room, identity and agent the request asked for.
  *
  * Expiry is measured on the local clock from `receivedAt` with the token's own lifetime
- * (`exp - (iat ?? nbf)`), so a client clock hours off the server's still caches correctly.
+ * (`exp - (iat ?? nbf)`), so a client clock hours off the server's still caches correctly. A
+ * token with neither `iat` nor `nbf` (some server SDKs mint these) falls back to reading `exp`
+ * on the local clock.
  *
  * @throws {CustomTokenError} `invalid_response`, `expired` or `mismatch`, naming the field and the fix.
  */
@@ -24,11 +26,11 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
   const { serverUrl, participantToken } = readResponse(raw);
   checkServerUrl(serverUrl);
   const payload = decodeToken(participantToken);
-  const grants: TokenGrants = payload.video;
+  const grants: TokenGrants = isObject(payload.video) ? (payload.video as TokenGrants) : {};
   if (grants.roomJoin !== true) {
     invalid('The token has no `video.roomJoin` grant, so LiveKit would refuse it. Mint it with `roomJoin: true`.');
   }
-  const { agentNames } = payload;
+  const agentNames = (payload.roomConfig?.agents ?? []).map((agent) => agent.agentName ?? '');
   checkMatchesRequest(request, { room: grants.room, identity: payload.sub, agentNames });
 
   const { expiresAt, staleAt } = measureLifetime(payload, options);
@@ -36,7 +38,7 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
     serverUrl,
     participantToken,
     identity: payload.sub,
-    name: payload.name,
+    name: typeof payload.name === 'string' ? payload.name : undefined,
     room: grants.room,
     grants,
     agentNames,
@@ -61,7 +63,11 @@ function readResponse(raw: unknown): { serverUrl: string; participantToken: stri
   return { serverUrl, participantToken };
 }
 
+/** The last `serverUrl` that passed: apps use one server, so the URL is parsed once, not per token. */
+let checkedServerUrl: string | undefined;
+
 function checkServerUrl(serverUrl: string): void {
+  if (serverUrl === checkedServerUrl) return;
   let protocol: string;
   try {
     protocol = new URL(serverUrl).protocol;
@@ -71,14 +77,33 @@ function checkServerUrl(serverUrl: string): void {
   if (!SERVER_URL_SCHEMES.has(protocol)) {
     invalid(`\`serverUrl\` "${serverUrl}" must use wss:, ws:, https: or http:, not ${protocol}`);
   }
+  checkedServerUrl = serverUrl;
 }
 
-function decodeToken(participantToken: string): TokenClaims {
+/**
+ * Decodes the payload (livekit-client's own reader), telling apart a string that is not a JWT
+ * from a JWT one of whose claims livekit-client cannot read (a `roomConfig` field it does not
+ * know, from a newer server SDK, say).
+ */
+function decodeToken(participantToken: string): ReturnType<typeof decodeTokenPayload> {
   try {
-    return decodeTokenClaims(participantToken);
+    return decodeTokenPayload(participantToken);
   } catch (cause) {
-    return invalid('`participantToken` is not a decodable JWT. Return the token string itself, not an object or a "Bearer …" header.', cause);
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    if (isJwtFormatError(cause)) {
+      return invalid(`\`participantToken\` is not a JWT (${detail}). Return the token string itself, not an object or a "Bearer …" header.`, cause);
+    }
+    return invalid(
+      `\`participantToken\` decodes as a JWT, but its \`roomConfig\` claim does not: ${detail}. Mint \`roomConfig\` with LiveKit's \`RoomConfiguration\`, and use a livekit-client that knows its fields.`,
+      cause,
+    );
   }
+}
+
+/** livekit-client decodes with `jose`, whose format errors carry a code like `ERR_JWT_INVALID`. */
+function isJwtFormatError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_JW');
 }
 
 function checkMatchesRequest(
@@ -100,6 +125,11 @@ function checkMatchesRequest(
   }
 }
 
+/**
+ * The token's lifetime on the local clock: `exp - (iat ?? nbf)` from `receivedAt`. A token with
+ * neither `iat` nor `nbf` gives no lifetime, so its `exp` is read on the local clock instead —
+ * the one case where a device clock ahead of the server's makes a token look expired.
+ */
 function measureLifetime(
   payload: { exp?: number; iat?: number; nbf?: number },
   { receivedAt, refreshMarginMs }: ValidateOptions,
@@ -108,10 +138,20 @@ function measureLifetime(
   const issuedAt = payload.iat ?? payload.nbf;
   const lifetimeMs = typeof issuedAt === 'number' ? (payload.exp - issuedAt) * 1000 : payload.exp * 1000 - receivedAt;
   if (!(lifetimeMs > 0)) {
-    throw new CustomTokenError('expired', 'The token has already expired: its `exp` is not after its `iat`/`nbf`. Mint a new token on every call.');
+    throw new CustomTokenError(
+      'expired',
+      typeof issuedAt === 'number'
+        ? 'The token has already expired: its `exp` is not after its `iat`/`nbf`. Mint a new token on every call.'
+        : `The token has no issue time (neither \`iat\` nor \`nbf\`), so its freshness was measured on this device's clock, which puts its \`exp\` ${formatAgo(-lifetimeMs)} in the past. Either the token expired, or this device's clock is ahead of the server's: mint tokens with \`nbf\` or \`iat\` (livekit-server-sdk does) so freshness does not depend on the device clock.`,
+    );
   }
   const expiresAt = receivedAt + lifetimeMs;
   return { expiresAt, staleAt: expiresAt - Math.min(refreshMarginMs, lifetimeMs / 2) };
+}
+
+function formatAgo(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

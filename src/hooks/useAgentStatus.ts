@@ -8,7 +8,10 @@ import { useAgentStatusContext, type AgentStatus } from '../context/AgentStatusC
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
- * function AgentBadge() {
+ * import { useAgentStatus } from 'livekit-custom-token-react';
+ *
+ * // Inside <CustomTokenSessionProvider agentName="…">:
+ * export function AgentBadge() {
  *   const { state, failureReasons } = useAgentStatus();
  *   return <span title={failureReasons.join(' ')}>{state}</span>;
  * }

@@ -19,7 +19,11 @@ export interface UseCameraTracksOptions {
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
- * function Cameras() {
+ * import { isTrackReference, VideoTrack } from '@livekit/components-react';
+ * import { useCameraTracks } from 'livekit-custom-token-react';
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function Cameras() {
  *   const tracks = useCameraTracks({ onlySubscribed: true });
  *   return tracks.map((track) =>
  *     isTrackReference(track) ? <VideoTrack key={track.participant.identity} trackRef={track} /> : null,

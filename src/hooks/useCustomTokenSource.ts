@@ -10,29 +10,39 @@ export type UseCustomTokenSourceOptions = CustomTokenSourceConfig;
 const noop = () => {};
 
 /**
- * A LiveKit token source around the app's own generator, stable for the component's life, to
- * hand to `useSession`. The generator may be an inline function: the latest one is called.
- * Tokens are cached by the value of the fetch options, so inline option objects are fine.
- * The app's `QueryClient` is used when one is in context (tokens show in its devtools).
- * Fetches in flight are aborted when the component unmounts.
+ * A LiveKit token source around the app's own generator, stable for the component's life. The
+ * generator may be an inline function: the latest one is called. Tokens are cached by the value
+ * of the fetch options, so inline option objects are fine. The app's `QueryClient` is used when
+ * one is in context (tokens show in its devtools). Fetches in flight are aborted when the
+ * component unmounts.
+ *
+ * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
+ * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, call
+ * `source.setConnected(session.isConnected)` in an effect yourself.
  *
  * `queryClient`, `scope` and `initialToken` are read once; the other options may change.
  *
  * @example
  * ```tsx
- * function Call({ roomName }: { roomName: string }) {
- *   const auth = useAuth();
+ * import { SessionProvider } from '@livekit/components-react';
+ * import { useCustomTokenSession, useCustomTokenSource } from 'livekit-custom-token-react';
+ *
+ * export function Call({ roomName, authToken }: { roomName: string; authToken: string }) {
  *   const source = useCustomTokenSource(async (request, { signal }) => {
  *     const res = await fetch('/api/token', {
  *       method: 'POST',
- *       headers: { authorization: `Bearer ${auth.token}` },
+ *       headers: { authorization: `Bearer ${authToken}`, 'content-type': 'application/json' },
  *       body: JSON.stringify(request),
  *       signal,
  *     });
  *     return res.json();
  *   });
- *   const session = useSession(source, { roomName });
- *   return <SessionProvider session={session}>…</SessionProvider>;
+ *   const session = useCustomTokenSession(source, { roomName });
+ *   return (
+ *     <SessionProvider session={session}>
+ *       <button onClick={() => void session.start()}>Join</button>
+ *     </SessionProvider>
+ *   );
  * }
  * ```
  */

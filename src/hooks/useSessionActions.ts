@@ -7,9 +7,12 @@ import { useSessionActionsContext, type SessionActions } from '../context/Sessio
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
- * function LeaveButton() {
+ * import { useSessionActions } from 'livekit-custom-token-react';
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function LeaveButton() {
  *   const { end } = useSessionActions();
- *   return <button onClick={end}>Leave</button>;
+ *   return <button onClick={() => void end()}>Leave</button>;
  * }
  * ```
  */

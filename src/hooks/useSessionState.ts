@@ -13,7 +13,10 @@ export interface UseSessionStateReturn extends SessionState, SessionActions {}
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
- * function CallStatus() {
+ * import { useSessionState } from 'livekit-custom-token-react';
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function CallStatus() {
  *   const { isConnected, isStarting, error, start } = useSessionState();
  *   if (error) return <p role="alert">{error.code}: {error.message}</p>;
  *   return isConnected ? <p>Live</p> : <button onClick={start} disabled={isStarting}>Join</button>;

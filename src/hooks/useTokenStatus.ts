@@ -10,15 +10,20 @@ export interface UseTokenStatusReturn extends TokenSnapshot {
 }
 
 /**
- * The token status of a source: `status`, `expiresAt`, `identity`, `room`, `grants`, `error`.
+ * The token status of a source: `status` (`idle`, `fetching`, `ready`, `expired` or `error`; a
+ * token past its `expiresAt` is never `ready`), `expiresAt`, `identity`, `room`, `grants`, `error`.
  * Reads the session's source inside `<CustomTokenSessionProvider>`, or the one passed in.
  * Re-renders only when the snapshot changes; server-rendering safe.
  *
  * @example
  * ```tsx
- * function TokenBadge() {
+ * import { useTokenStatus } from 'livekit-custom-token-react';
+ *
+ * // Inside <CustomTokenSessionProvider>, or pass the source: useTokenStatus(source).
+ * export function TokenBadge() {
  *   const { status, identity, expiresAt } = useTokenStatus();
- *   return <span>{status === 'ready' ? `${identity} until ${new Date(expiresAt!).toLocaleTimeString()}` : status}</span>;
+ *   if (status === 'ready' && expiresAt !== null) return <span>{`${identity} until ${new Date(expiresAt).toLocaleTimeString()}`}</span>;
+ *   return <span>{status}</span>;
  * }
  * ```
  */

@@ -20,12 +20,13 @@ const validateClaims = async (claims: Record<string, unknown>, request = normali
 
 const agentRequest = normalizeOptions({ roomName: 'A', agentName: 'helper' });
 
-describe('validateTokenResponse reads the token of any LiveKit server SDK, whatever livekit-client the app has', () => {
+describe('validateTokenResponse reads the token of any LiveKit server SDK, on every livekit-client the peer range allows', () => {
   it('runs on the livekit-client under test', () => {
     expect(livekitClientVersion).toBe(process.env.EXPECTED_LIVEKIT_CLIENT ?? livekitClientVersion);
   });
 
-  it("accepts livekit-server-sdk's agent dispatch, whose roomConfig carries fields older livekit-clients refuse", async () => {
+  // livekit-client 2.17 refused livekit-server-sdk 2.19's `restartPolicy`; 2.18.3 and later ignore unknown fields.
+  it("accepts livekit-server-sdk's agent dispatch, whose roomConfig carries fields livekit-client before 2.18.3 refuses", async () => {
     const participantToken = await mintToken({ room: 'A', agentName: 'helper' });
     expect(validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, agentRequest, at).agentNames).toEqual(['helper']);
   });
@@ -54,20 +55,6 @@ describe('validateTokenResponse reads the token of any LiveKit server SDK, whate
     );
   });
 
-  it('reads an agent entry that is not an object as an unnamed agent', async () => {
-    expect((await validateClaims({ roomConfig: { agents: [null, 'helper', { agentName: 'helper' }] } })).agentNames).toEqual(['', '', 'helper']);
-  });
-
-  it('reads identity, name and times only from claims of their JSON type', async () => {
-    const details = await validateClaims({ sub: 7, name: ['Ada'], iat: String(nowSeconds - 3600) });
-    // `iat` is not a number, so the lifetime is `exp - nbf`: 10 minutes from receipt.
-    expect(details).toMatchObject({ identity: undefined, name: undefined, expiresAt: receivedAt + 600_000 });
-    await expect(validateClaims({ sub: 7 }, normalizeOptions({ roomName: 'A', participantIdentity: 'ada' }))).rejects.toMatchObject({
-      code: 'mismatch',
-      message: expect.stringContaining('The token is for identity "(none)"'),
-    });
-  });
-
   it('never caches a token whose exp is not a number', async () => {
     expect(await validateClaims({ exp: String(nowSeconds + 600) })).toMatchObject({ expiresAt: null, staleAt: null });
   });
@@ -76,14 +63,6 @@ describe('validateTokenResponse reads the token of any LiveKit server SDK, whate
     await expect(validateClaims({ video: [{ room: 'A', roomJoin: true }] })).rejects.toMatchObject({
       code: 'invalid_response',
       message: expect.stringContaining('no `video.roomJoin` grant'),
-    });
-  });
-
-  it('ignores claims of the wrong type instead of trusting them', async () => {
-    const participantToken = await signClaims({ name: 42, roomConfig: { agents: 'helper' } });
-    expect(validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({ roomName: 'A' }), at)).toMatchObject({
-      name: undefined,
-      agentNames: [],
     });
   });
 });

@@ -40,7 +40,7 @@ describe('validateTokenResponse', () => {
     [{ serverUrl: SERVER_URL }, 'The generator response has no `participantToken` string'],
     [{ serverUrl: 'my-app.livekit.cloud', participantToken: 'x' }, '`serverUrl` "my-app.livekit.cloud" is not a URL.'],
     [{ serverUrl: 'ftp://127.0.0.1', participantToken: 'x' }, 'must use wss:, ws:, https: or http:, not ftp:'],
-    [{ serverUrl: SERVER_URL, participantToken: 'Bearer abc' }, '`participantToken` is not a decodable JWT.'],
+    [{ serverUrl: SERVER_URL, participantToken: 'Bearer abc' }, '`participantToken` is not a JWT ('],
   ])('rejects %j with a message naming the field and the fix', (raw, message) => {
     expect(validate(raw)).toThrow(expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining(message) }));
   });
@@ -75,5 +75,57 @@ describe('validateTokenResponse', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(API_SECRET));
     expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(expect.objectContaining({ code: 'expired' }));
+  });
+
+  it('says a token without iat or nbf was measured on the local clock when that clock finds it expired', async () => {
+    const claims = decodeJwt(await mintToken());
+    delete claims.nbf;
+    delete claims.iat;
+    const participantToken = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(API_SECRET));
+    // The device clock runs an hour ahead of the server that minted the 10-minute token.
+    const receivedAt = (claims.exp! + 3600) * 1000;
+    const error = (() => {
+      try {
+        validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({}), { receivedAt, refreshMarginMs: 60_000 });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error).toMatchObject({ code: 'expired' });
+    expect(error?.message).toContain('has no issue time (neither `iat` nor `nbf`)');
+    expect(error?.message).toContain("this device's clock");
+    expect(error?.message).not.toContain('is not after its');
+  });
+
+  it('measures a token without iat or nbf on the local clock from its exp', async () => {
+    const claims = decodeJwt(await mintToken());
+    delete claims.nbf;
+    delete claims.iat;
+    const participantToken = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(API_SECRET));
+    const receivedAt = claims.exp! * 1000 - 300_000;
+    const token = validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({}), { receivedAt, refreshMarginMs: 60_000 });
+    expect(token.expiresAt).toBe(claims.exp! * 1000);
+  });
+
+  it.each([
+    ['a string with no dots', 'abc'],
+    ['three segments whose payload is not base64url JSON', 'a.b.c'],
+  ])('says a participantToken that is %s is not a JWT', (_, participantToken) => {
+    expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(
+      expect.objectContaining({ code: 'invalid_response', message: expect.stringMatching(/^`participantToken` is not a JWT \(.+\)\. Return the token string itself/) }),
+    );
+  });
+
+  it('says which claim does not decode when the JWT itself does', async () => {
+    const claims = decodeJwt(await mintToken());
+    const participantToken = await new SignJWT({ ...claims, roomConfig: { tags: 5 } })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(API_SECRET));
+    expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(
+      expect.objectContaining({
+        code: 'invalid_response',
+        message: expect.stringContaining('`participantToken` decodes as a JWT, but its `roomConfig` claim does not: cannot decode field livekit.RoomConfiguration.tags from JSON'),
+      }),
+    );
   });
 });

@@ -1,10 +1,12 @@
 // @vitest-environment node
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
 import { CustomTokenError } from '../../src/core/errors';
 import { normalizeOptions } from '../../src/core/normalizeOptions';
 import type { TokenGeneratorContext } from '../../src/core/types';
+import { mintToken } from '../helpers/tokens';
 import { listen, type Listening } from './listen';
 
 interface Recorded {
@@ -20,7 +22,7 @@ afterEach(async () => {
 });
 
 /** A real endpoint on 127.0.0.1 that records each request and answers with `reply`. */
-async function endpoint(reply: { status?: number; body?: string } = {}) {
+async function endpoint(reply: { status?: number; body?: string; headers?: Record<string, string> } = {}) {
   const requests: Recorded[] = [];
   server = await listen((req, res) => {
     let text = '';
@@ -29,6 +31,7 @@ async function endpoint(reply: { status?: number; body?: string } = {}) {
       requests.push({ method: req.method, headers: req.headers, body: text ? JSON.parse(text) : undefined });
       res.statusCode = reply.status ?? 201;
       res.setHeader('Content-Type', 'application/json');
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.end(reply.body ?? JSON.stringify({ server_url: 'wss://lk.example', participant_token: 'jwt' }));
     });
   });
@@ -129,5 +132,68 @@ describe('createEndpointGenerator', () => {
     const { url } = await endpoint({ status: 200, body: '<html>login</html>' });
     const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
     expect(error).toMatchObject({ code: 'invalid_response' });
+  });
+
+  it.each([429, 503])('reads Retry-After in seconds off an HTTP %i into retryAfterMs', async (status) => {
+    const { url } = await endpoint({ status, headers: { 'Retry-After': '3' }, body: JSON.stringify({ error: { code: 'rate_limited', message: 'Slow down.' } }) });
+    const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
+    expect(error).toMatchObject({ code: 'http', status, retryAfterMs: 3_000, retryable: true, serverCode: 'rate_limited' });
+    expect(error.message).toContain('retry after 3 s');
+  });
+
+  it('reads Retry-After as an HTTP date', async () => {
+    const { url } = await endpoint({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 10_000).toUTCString() } });
+    const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
+    expect(error.retryAfterMs).toBeGreaterThan(8_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('ignores a Retry-After that is neither seconds nor a date', async () => {
+    const { url } = await endpoint({ status: 429, headers: { 'Retry-After': 'soon' } });
+    const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
+    expect(error).toMatchObject({ status: 429, retryAfterMs: undefined });
+  });
+});
+
+describe('a token source on createEndpointGenerator, told to wait by Retry-After', () => {
+  /** 429 with `Retry-After` for the first `refusals` requests, then a real token; records when each request came. */
+  async function rateLimitedEndpoint(refusals: number, retryAfter: string) {
+    const arrivals: number[] = [];
+    server = await listen((req, res) => {
+      req.resume();
+      req.on('end', async () => {
+        arrivals.push(performance.now());
+        if (arrivals.length <= refusals) {
+          res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': retryAfter }).end('{"error":{"code":"rate_limited"}}');
+          return;
+        }
+        const participantToken = await mintToken({ room: 'A' });
+        res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server_url: 'ws://127.0.0.1:7880', participant_token: participantToken }));
+      });
+    });
+    return { url: `${server.origin}/api/token`, arrivals };
+  }
+
+  it('waits at least Retry-After before retrying, however short its own backoff', async () => {
+    const { url, arrivals } = await rateLimitedEndpoint(1, '1');
+    const source = createCustomTokenSource(createEndpointGenerator(url), { retryDelayMs: 10 });
+    await source.fetch({ roomName: 'A' });
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1_000 - 5);
+  });
+
+  it('waits no longer than maxRetryDelayMs when Retry-After asks for more', async () => {
+    const { url, arrivals } = await rateLimitedEndpoint(1, '3600');
+    const source = createCustomTokenSource(createEndpointGenerator(url), { retryDelayMs: 10, maxRetryDelayMs: 300 });
+    await source.fetch({ roomName: 'A' });
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(300 - 5);
+  });
+
+  it('rejects with the typed error carrying status and retryAfterMs once retries run out', async () => {
+    const { url } = await rateLimitedEndpoint(10, '1');
+    const source = createCustomTokenSource(createEndpointGenerator(url), { retries: 0 });
+    await expect(source.fetch({ roomName: 'A' })).rejects.toMatchObject({ code: 'http', status: 429, retryAfterMs: 1_000 });
+    expect(source.getSnapshot().error).toMatchObject({ status: 429, retryAfterMs: 1_000 });
   });
 });

@@ -46,7 +46,7 @@ describe('public types', () => {
       | 'agent_failed'
       | 'disconnected'
     >();
-    expectTypeOf<TokenSnapshot['status']>().toEqualTypeOf<'idle' | 'fetching' | 'ready' | 'error'>();
+    expectTypeOf<TokenSnapshot['status']>().toEqualTypeOf<'idle' | 'fetching' | 'ready' | 'expired' | 'error'>();
     expectTypeOf(useTokenStatus).returns.toMatchTypeOf<TokenSnapshot & { refresh: () => Promise<void> }>();
   });
 

@@ -1,0 +1,39 @@
+import type { QueryClient } from '@tanstack/query-core';
+import type { TokenFetchOptions, TokenResponse, TokenSourceEvent } from './types.js';
+
+/** Options of `createCustomTokenSource` and `useCustomTokenSource`. */
+export interface CustomTokenSourceConfig {
+  /**
+   * The cache engine. Pass the app's client to see tokens in its devtools; tokens live under
+   * `['livekit-custom-token', scope, request]`.
+   * @defaultValue a private `QueryClient`
+   */
+  queryClient?: QueryClient;
+  /**
+   * Names this source's part of the cache. Sources with the same scope and client share tokens
+   * (and the `cacheSize` bound). Without a scope, a source's tokens in a shared `queryClient` are
+   * removed when its last subscriber leaves (its component unmounts): nothing else can read them.
+   * @defaultValue a unique id per source
+   */
+  scope?: string;
+  /**
+   * How many tokens (one per option set) are kept: the most recently used. Expired tokens of
+   * other options are dropped at the next fetch whatever the count.
+   * @defaultValue 8
+   */
+  cacheSize?: number;
+  /** @defaultValue 10_000 — per generator call */
+  timeoutMs?: number;
+  /** How long before expiry a token is refreshed instead of reused; capped at half its lifetime. @defaultValue 60_000 */
+  refreshMarginMs?: number;
+  /** Retries after a retryable failure (network, timeout, 5xx, 429). @defaultValue 2 */
+  retries?: number;
+  /** First retry delay; doubles per retry, with jitter. A `Retry-After` from the server is waited out (up to `maxRetryDelayMs`). @defaultValue 500 */
+  retryDelayMs?: number;
+  /** Upper bound of a retry delay, `Retry-After` included. @defaultValue 8_000 */
+  maxRetryDelayMs?: number;
+  /** A token already in hand (minted during server rendering, say), used for the first fetch of `options`. */
+  initialToken?: { options?: TokenFetchOptions; response: TokenResponse };
+  /** Telemetry: called for every fetch, success, cache hit and error. */
+  onEvent?: (event: TokenSourceEvent) => void;
+}

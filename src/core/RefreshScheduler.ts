@@ -1,0 +1,111 @@
+import type { QueryState } from '@tanstack/query-core';
+import type { CustomTokenError } from './errors.js';
+import { isTokenReusable } from './isTokenReusable.js';
+import { retryDelayMs } from './retryDelayMs.js';
+import type { TokenDetails } from './types.js';
+
+/** What the scheduler keeps fresh: the token of a source's current options. */
+export interface RefreshTarget {
+  /** The state of the current options' token; `undefined` before the first fetch. */
+  state(): QueryState<TokenDetails, CustomTokenError> | undefined;
+  /** Fetches a token for the current options (a normal fetch: a fresh token is reused). */
+  refresh(): void;
+  /** Something time-based changed in the snapshot (the token just expired). */
+  notify(): void;
+  /** The upper bound of one retry delay, the first step of the back-off between failed rounds. */
+  maxRetryDelayMs(): number;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Failed rounds back off up to this far apart. */
+const MAX_ROUND_DELAY_MS = 5 * 60_000;
+
+/**
+ * Refresh-ahead: while running (someone subscribes) and disconnected, a token for the current
+ * options is always either in hand and fresh, being fetched, or due at a timer. Every decision
+ * reads the token's own `staleAt` / `expiresAt` on the clock they were measured on, and every
+ * wake-up decides again, so the schedule cannot stop while there is something to do.
+ *
+ * After a failure whose retries ran out it tries again in rounds, backing off from
+ * `maxRetryDelayMs` to five minutes apart (at least the server's `Retry-After`); a failure that
+ * retrying cannot fix waits for the tab to become visible, the network to return, or new options.
+ * While connected it fetches nothing (LiveKit refreshes a live session's token itself) but still
+ * tells subscribers when the token in hand expires.
+ */
+export class RefreshScheduler {
+  readonly #target: RefreshTarget;
+  #running = false;
+  #connected = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Failed rounds in a row, and when the next one starts. */
+  #failedRounds = 0;
+  #lastErrorAt = 0;
+  #nextRoundAt = 0;
+
+  constructor(target: RefreshTarget) {
+    this.#target = target;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.reschedule();
+  }
+
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#timer);
+  }
+
+  setConnected(connected: boolean): void {
+    this.#connected = connected;
+    this.reschedule();
+  }
+
+  /** Decides again: fetch now, or sleep until the next moment something is due. Call on every change of the token's state. */
+  reschedule(): void {
+    clearTimeout(this.#timer);
+    const state = this.#target.state();
+    if (!this.#running || !state || state.fetchStatus !== 'idle') return;
+    const now = Date.now();
+    this.#countRounds(state);
+    const dueAt = this.#connected ? Infinity : this.#refreshDueAt(state, now);
+    if (dueAt <= now) {
+      this.#target.refresh();
+      return;
+    }
+    const expiresAt = state.data?.expiresAt;
+    const wakeAt = Math.min(dueAt, expiresAt != null && expiresAt > now ? expiresAt : Infinity);
+    if (wakeAt === Infinity) return;
+    this.#timer = setTimeout(() => {
+      this.#target.notify();
+      this.reschedule();
+    }, Math.min(wakeAt - now, MAX_TIMER_MS));
+  }
+
+  /** The tab became visible or the network came back: fetch now if a token is due or the last fetch failed. */
+  wake(): void {
+    const state = this.#target.state();
+    if (!this.#running || this.#connected || !state || state.fetchStatus !== 'idle') return;
+    if (state.status === 'error' || !isTokenReusable(state, Date.now())) this.#target.refresh();
+  }
+
+  /** When the next fetch is due: the token's `staleAt`, the next round after a retryable failure, or never. */
+  #refreshDueAt(state: QueryState<TokenDetails, CustomTokenError>, now: number): number {
+    if (state.status === 'error') return state.error?.retryable ? this.#nextRoundAt : Infinity;
+    const staleAt = state.data?.staleAt;
+    if (staleAt == null) return Infinity;
+    return isTokenReusable(state, now) ? staleAt : now;
+  }
+
+  #countRounds(state: QueryState<TokenDetails, CustomTokenError>): void {
+    if (state.status === 'success') {
+      this.#failedRounds = 0;
+      return;
+    }
+    if (state.status !== 'error' || state.errorUpdatedAt === this.#lastErrorAt) return;
+    this.#lastErrorAt = state.errorUpdatedAt;
+    const backOff = retryDelayMs(this.#failedRounds, this.#target.maxRetryDelayMs(), MAX_ROUND_DELAY_MS);
+    this.#failedRounds += 1;
+    this.#nextRoundAt = state.errorUpdatedAt + Math.max(backOff, state.error?.retryAfterMs ?? 0);
+  }
+}

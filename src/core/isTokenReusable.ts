@@ -1,0 +1,13 @@
+import type { QueryState } from '@tanstack/query-core';
+import type { CustomTokenError } from './errors.js';
+import type { TokenDetails } from './types.js';
+
+/**
+ * Whether the cached token may be handed out again at `now`, on the local clock the token was
+ * measured on: until its `staleAt`, unless a forced or failed fetch replaced it since. A token
+ * without `exp` is never reused.
+ */
+export function isTokenReusable(state: QueryState<TokenDetails, CustomTokenError>, now: number): boolean {
+  const token = state.data;
+  return token !== undefined && !state.isInvalidated && token.staleAt !== null && now < token.staleAt;
+}

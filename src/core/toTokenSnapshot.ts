@@ -1,0 +1,39 @@
+import type { QueryState } from '@tanstack/query-core';
+import type { CustomTokenError } from './errors.js';
+import { toGeneratorError } from './runGenerator.js';
+import type { TokenDetails, TokenSnapshot, TokenStatusKind } from './types.js';
+
+/**
+ * The observable status for the current options at `now`: a fetch in flight first, then the last
+ * failure, then the token in hand — `expired` once past its `expiresAt`, never `ready`.
+ */
+export function toTokenSnapshot(
+  state: QueryState<TokenDetails, CustomTokenError> | undefined,
+  now: number,
+  generatorCalls: number,
+): TokenSnapshot {
+  const token = state?.data ?? null;
+  const error = state?.status === 'error' && state.error ? toGeneratorError(state.error) : null;
+  return {
+    status: statusOf(state, token, error, now),
+    token,
+    expiresAt: token?.expiresAt ?? null,
+    identity: token?.identity,
+    room: token?.room,
+    grants: token?.grants,
+    error,
+    generatorCalls,
+  };
+}
+
+function statusOf(
+  state: QueryState<TokenDetails, CustomTokenError> | undefined,
+  token: TokenDetails | null,
+  error: CustomTokenError | null,
+  now: number,
+): TokenStatusKind {
+  if (state?.fetchStatus === 'fetching') return 'fetching';
+  if (error) return 'error';
+  if (!token) return 'idle';
+  return token.expiresAt !== null && token.expiresAt <= now ? 'expired' : 'ready';
+}

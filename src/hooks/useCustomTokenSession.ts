@@ -1,0 +1,62 @@
+import { useSession, type UseSessionReturn } from '@livekit/components-react';
+import type { TokenSourceConfigurable } from 'livekit-client';
+import * as React from 'react';
+import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+
+/**
+ * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
+ * source — the fetch options (`roomName`, `participantName`, `agentName`, …) and `room`,
+ * `agentConnectTimeoutMilliseconds`.
+ */
+export type UseCustomTokenSessionOptions = ConfigurableSessionOptions<typeof useSession>;
+
+/** The options of `useSession`'s first overload (a configurable source), which LiveKit does not export by name. */
+type ConfigurableSessionOptions<F> = F extends {
+  (source: TokenSourceConfigurable, options?: infer Options): unknown;
+  (source: never, options?: never): unknown;
+}
+  ? NonNullable<Options>
+  : never;
+
+/**
+ * LiveKit's `useSession` on a {@link CustomTokenSource}, with the source told whether the session
+ * is connected — the hooks-path way to use the package, where the wiring cannot be forgotten.
+ * While the component is mounted and the session is not connected, the source keeps a fresh
+ * token ready ahead of expiry; while connected it fetches nothing (LiveKit refreshes the live
+ * session's token itself). Returns `useSession`'s own session, for `SessionProvider` and every
+ * `@livekit/components-react` hook.
+ *
+ * Options changed while connected apply to the next `start()`; the live call is untouched.
+ *
+ * @example
+ * ```tsx
+ * import { SessionProvider } from '@livekit/components-react';
+ * import { createEndpointGenerator, useCustomTokenSession, useCustomTokenSource, useTokenStatus } from 'livekit-custom-token-react';
+ *
+ * const generator = createEndpointGenerator('/api/token');
+ *
+ * export function Call({ roomName }: { roomName: string }) {
+ *   const source = useCustomTokenSource(generator);
+ *   const session = useCustomTokenSession(source, { roomName });
+ *   const { status } = useTokenStatus(source);
+ *   return (
+ *     <SessionProvider session={session}>
+ *       <p>Token {status}</p>
+ *       <button onClick={() => void (session.isConnected ? session.end() : session.start())}>
+ *         {session.isConnected ? 'Leave' : 'Join'}
+ *       </button>
+ *     </SessionProvider>
+ *   );
+ * }
+ * ```
+ */
+export function useCustomTokenSession(source: CustomTokenSource, options: UseCustomTokenSessionOptions = {}): UseSessionReturn {
+  const session = useSession(source, options);
+  const { isConnected } = session;
+  // Holding a subscription keeps refresh-ahead running while mounted.
+  React.useEffect(() => source.subscribe(noop), [source]);
+  React.useEffect(() => source.setConnected(isConnected), [source, isConnected]);
+  return session;
+}
+
+function noop() {}

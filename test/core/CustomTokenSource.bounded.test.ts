@@ -1,0 +1,144 @@
+import { QueryClient, type Query } from '@tanstack/query-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { controlledGenerator, mintingGenerator } from '../helpers/generators';
+
+const ours = { queryKey: ['livekit-custom-token'] };
+
+/** Counts every read of the keys of `queries`: a scan over the cache reads each one. */
+function watchReads(queries: Query[]) {
+  let reads = 0;
+  for (const query of queries) {
+    const { queryKey, queryHash } = query;
+    Object.defineProperty(query, 'queryKey', { get: () => (reads++, queryKey), configurable: true });
+    Object.defineProperty(query, 'queryHash', { get: () => (reads++, queryHash), configurable: true });
+  }
+  return () => reads;
+}
+
+/** An app that keeps `count` queries of its own in the client it shares with the token source. */
+async function appWithQueries(count: number) {
+  const queryClient = new QueryClient();
+  for (let i = 0; i < count; i++) await queryClient.prefetchQuery({ queryKey: ['todos', i], queryFn: () => ({ id: i }) });
+  return { queryClient, appQueries: queryClient.getQueryCache().findAll({ queryKey: ['todos'] }) };
+}
+
+describe('CustomTokenSource cache bound', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps at most 8 tokens per source after 1000 fetches of distinct rooms', async () => {
+    const queryClient = new QueryClient();
+    const source = createCustomTokenSource(mintingGenerator(), { queryClient });
+    for (let i = 0; i < 1000; i++) await source.fetch({ roomName: `room-${i}` });
+    expect(queryClient.getQueryCache().findAll(ours).length).toBeLessThanOrEqual(8);
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'room-999' });
+  }, 30_000);
+
+  it('keeps the most recently used tokens, so toggling between a few rooms still mints each once', async () => {
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator);
+    for (let round = 0; round < 3; round++) for (const roomName of ['A', 'B', 'C', 'D']) await source.fetch({ roomName });
+    expect(generator).toHaveBeenCalledTimes(4);
+  });
+
+  it('honours a smaller cacheSize', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const source = createCustomTokenSource(generator, { queryClient, cacheSize: 1 });
+    for (const roomName of ['A', 'B', 'A']) await source.fetch({ roomName });
+    expect(generator).toHaveBeenCalledTimes(3);
+    expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(1);
+  });
+
+  it('drops the expired tokens of other options at the next fetch', async () => {
+    const queryClient = new QueryClient();
+    const source = createCustomTokenSource(mintingGenerator(() => ({ ttl: 20 })), { queryClient });
+    await source.fetch({ roomName: 'A' });
+    await source.fetch({ roomName: 'B' });
+    await vi.advanceTimersByTimeAsync(25_000);
+    await source.fetch({ roomName: 'C' });
+    expect(queryClient.getQueryData(['livekit-custom-token'])).toBeUndefined();
+    expect(queryClient.getQueryCache().findAll(ours).map((query) => query.queryKey[2])).toEqual(['{"roomName":"C"}']);
+  });
+
+  it('shares the bound between sources of one scope', async () => {
+    const queryClient = new QueryClient();
+    const first = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'call' });
+    const second = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'call' });
+    for (let i = 0; i < 20; i++) await (i % 2 ? first : second).fetch({ roomName: `room-${i}` });
+    expect(queryClient.getQueryCache().findAll(ours).length).toBeLessThanOrEqual(8);
+  });
+
+  it('never drops the token another source of the scope holds for its current options', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const first = createCustomTokenSource(generator, { queryClient, scope: 'call', cacheSize: 1 });
+    const second = createCustomTokenSource(generator, { queryClient, scope: 'call', cacheSize: 1 });
+    await first.fetch({ roomName: 'A' });
+    for (const roomName of ['B', 'C', 'D']) await second.fetch({ roomName });
+    expect(first.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    await first.fetch({ roomName: 'A' });
+    expect(generator).toHaveBeenCalledTimes(4);
+  });
+
+  it('fetches again a token another source of the scope dropped', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const first = createCustomTokenSource(generator, { queryClient, scope: 'call', cacheSize: 1 });
+    const second = createCustomTokenSource(generator, { queryClient, scope: 'call', cacheSize: 1 });
+    await first.fetch({ roomName: 'A' });
+    await first.fetch({ roomName: 'B' });
+    await second.fetch({ roomName: 'C' });
+    await expect(first.fetch({ roomName: 'A' })).resolves.toMatchObject({ participantToken: expect.any(String) });
+    expect(first.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    expect(generator).toHaveBeenCalledTimes(4);
+  });
+
+  it("never reads the app's own queries in a shared QueryClient: fetch, getSnapshot and cancel", async () => {
+    const { queryClient, appQueries } = await appWithQueries(200);
+    const source = createCustomTokenSource(mintingGenerator(), { queryClient });
+    const unsubscribe = source.subscribe(() => {});
+    const reads = watchReads(appQueries);
+    for (let i = 0; i < 20; i++) {
+      await source.fetch({ roomName: `room-${i}` });
+      source.getSnapshot();
+    }
+    await source.fetch({ roomName: 'room-0' }, true);
+    source.cancel();
+    expect(reads()).toBe(0);
+    unsubscribe();
+  });
+
+  it('never reads its own other tokens for getSnapshot', async () => {
+    const queryClient = new QueryClient();
+    const source = createCustomTokenSource(mintingGenerator(), { queryClient });
+    for (const roomName of ['A', 'B', 'C', 'D']) await source.fetch({ roomName });
+    const others = queryClient.getQueryCache().findAll(ours).filter((query) => query.queryKey[2] !== '{"roomName":"D"}');
+    const reads = watchReads(others);
+    for (let i = 0; i < 100; i++) source.getSnapshot();
+    expect(reads()).toBe(0);
+  });
+
+  it("leaves the app's own queries alone: a fetch of the app in flight is not cancelled", async () => {
+    const queryClient = new QueryClient();
+    let resolveTodos!: (value: string[]) => void;
+    const todos = queryClient.fetchQuery({ queryKey: ['livekit-custom-token-app'], queryFn: () => new Promise<string[]>((resolve) => (resolveTodos = resolve)) });
+    const source = createCustomTokenSource(mintingGenerator(), { queryClient });
+    for (const roomName of ['A', 'B', 'C']) await source.fetch({ roomName });
+    source.cancel();
+    resolveTodos(['milk']);
+    await expect(todos).resolves.toEqual(['milk']);
+  });
+
+  it('aborts the fetch for earlier options when newer options are fetched', async () => {
+    const { generator, calls } = controlledGenerator();
+    const source = createCustomTokenSource(generator);
+    const first = source.fetch({ roomName: 'A' }).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(0);
+    void source.fetch({ roomName: 'B' }).catch(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls[0]!.signal.aborted).toBe(true);
+    expect(await first).toMatchObject({ code: 'aborted' });
+  });
+});

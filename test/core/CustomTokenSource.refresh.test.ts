@@ -1,0 +1,187 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { CustomTokenError } from '../../src/core/errors';
+import type { TokenGenerator } from '../../src/core/types';
+import { mintingGenerator } from '../helpers/generators';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
+
+const SECOND = 1_000;
+
+/** Time passing while the app's own code runs (a telemetry callback, a busy main thread). */
+function busyFor(ms: number) {
+  vi.setSystemTime(Date.now() + ms);
+}
+
+describe('CustomTokenSource refresh-ahead', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps refreshing when a few milliseconds pass between a token arriving and being stored', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const source = createCustomTokenSource(generator, {
+      onEvent: (event) => event.type === 'success' && busyFor(3),
+    });
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    // A 20 s token is refreshed 10 s before it expires: at +10, +20, …, +60 s.
+    expect(generator.mock.calls.length).toBeGreaterThanOrEqual(6);
+    expect(source.getSnapshot().status).toBe('ready');
+    unsubscribe();
+  });
+
+  it('tries again later after a retryable failure outlasts its retries, instead of stopping', async () => {
+    let down = false;
+    const working = mintingGenerator(() => ({ ttl: 60 }));
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      if (down) throw new CustomTokenError('http', 'token service unavailable', { status: 503 });
+      return working(request, context);
+    });
+    const source = createCustomTokenSource(generator, { retries: 1, retryDelayMs: 100, maxRetryDelayMs: 1_000 });
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    down = true;
+    await vi.advanceTimersByTimeAsync(40 * SECOND);
+    expect(source.getSnapshot().status).toBe('error');
+    down = false;
+    await vi.advanceTimersByTimeAsync(30 * SECOND);
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', error: null });
+    expect(source.getSnapshot().expiresAt).toBeGreaterThan(Date.now());
+    unsubscribe();
+  });
+
+  it('spaces those later tries out: no storm while the service stays down', async () => {
+    const working = mintingGenerator(() => ({ ttl: 60 }));
+    let down = false;
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      if (down) throw new CustomTokenError('http', 'token service unavailable', { status: 503 });
+      return working(request, context);
+    });
+    const source = createCustomTokenSource(generator, { retries: 1, retryDelayMs: 100, maxRetryDelayMs: 1_000 });
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    down = true;
+    await vi.advanceTimersByTimeAsync(60 * 60 * SECOND);
+    // An hour down: rounds back off up to five minutes apart, so a few dozen calls, not thousands.
+    expect(generator.mock.calls.length).toBeLessThan(60);
+    unsubscribe();
+  });
+
+  it('stops after a failure that retrying cannot fix, until the options, the tab or the network change', async () => {
+    const working = mintingGenerator(() => ({ ttl: 60 }));
+    let refused = false;
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      if (refused) throw new CustomTokenError('http', 'signed out', { status: 401 });
+      return working(request, context);
+    });
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    refused = true;
+    await vi.advanceTimersByTimeAsync(60 * 60 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(2);
+    unsubscribe();
+  });
+
+  it("reports 'expired', never 'ready', once the token in hand passes expiresAt, and tells subscribers", async () => {
+    const source = createCustomTokenSource(mintingGenerator(() => ({ ttl: 20 })));
+    const listener = vi.fn();
+    const unsubscribe = source.subscribe(listener);
+    await source.fetch({ roomName: 'A' });
+    source.setConnected(true);
+    await vi.advanceTimersByTimeAsync(20 * SECOND - 1);
+    expect(source.getSnapshot().status).toBe('ready');
+    listener.mockClear();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(listener).toHaveBeenCalled();
+    expect(source.getSnapshot()).toMatchObject({ status: 'expired', expiresAt: Date.now() });
+    unsubscribe();
+  });
+
+  it("reports 'expired' without subscribers too, and a fetch replaces the token", async () => {
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const source = createCustomTokenSource(generator);
+    await source.fetch({ roomName: 'A' });
+    await vi.advanceTimersByTimeAsync(25 * SECOND);
+    expect(source.getSnapshot().status).toBe('expired');
+    await source.fetch({ roomName: 'A' });
+    expect(source.getSnapshot().status).toBe('ready');
+    expect(generator).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps a token without exp ready, and does not refresh it on a loop', async () => {
+    const generator = vi.fn<TokenGenerator>(async () => ({ serverUrl: SERVER_URL, participantToken: await tokenWithoutExp() }));
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(source.getSnapshot().status).toBe('ready');
+    unsubscribe();
+  });
+});
+
+describe('CustomTokenSource refresh-ahead, for any lifetimes, margins and delays', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  const idleSource = fc.record({
+    ttlSeconds: fc.integer({ min: 6, max: 15 * 60 }),
+    marginMs: fc.integer({ min: 1_000, max: 5 * 60_000 }),
+    latencyMs: fc.integer({ min: 0, max: 500 }),
+    busyMs: fc.integer({ min: 0, max: 20 }),
+  });
+
+  it('holds a fresh token after every refresh window and calls the generator about once per lifetime', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(idleSource, { minLength: 1, maxLength: 4 }), async (specs) => {
+        const sources = specs.map(({ ttlSeconds, marginMs, latencyMs, busyMs }) => {
+          const generator = vi.fn<TokenGenerator>(async (request) => {
+            await new Promise((resolve) => setTimeout(resolve, latencyMs));
+            return { serverUrl: SERVER_URL, participantToken: await mintToken({ room: request.roomName, ttl: ttlSeconds }) };
+          });
+          const source = createCustomTokenSource(generator, {
+            refreshMarginMs: marginMs,
+            onEvent: (event) => event.type === 'success' && busyFor(busyMs),
+          });
+          const unsubscribe = source.subscribe(() => {});
+          void source.fetch({ roomName: 'A' });
+          // Reused until `refresh` before expiry, then replaced `latency` later.
+          const refreshMs = Math.min(marginMs, (ttlSeconds * SECOND) / 2);
+          return { source, generator, unsubscribe, ttlMs: ttlSeconds * SECOND, refreshMs, latencyMs, busyMs };
+        });
+        const horizon = 3 * Math.max(...sources.map((s) => s.ttlMs));
+        // At least twice per shortest refresh window, at most 300 looks per run.
+        const step = Math.max(Math.min(...sources.map((s) => s.refreshMs)) / 2, horizon / 300);
+        const started = Date.now();
+        await vi.advanceTimersByTimeAsync(500 + 20);
+
+        while (Date.now() - started < horizon) {
+          await vi.advanceTimersByTimeAsync(step);
+          for (const { source } of sources) {
+            const { status, expiresAt } = source.getSnapshot();
+            expect(['ready', 'fetching']).toContain(status);
+            expect(expiresAt).toBeGreaterThan(Date.now());
+          }
+        }
+        const elapsed = Date.now() - started;
+        for (const { generator, unsubscribe, ttlMs, refreshMs, latencyMs, busyMs } of sources) {
+          unsubscribe();
+          const period = ttlMs - refreshMs;
+          const calls = generator.mock.calls.length;
+          expect(calls).toBeLessThanOrEqual(Math.ceil(elapsed / period) + 1);
+          expect(calls).toBeGreaterThanOrEqual(Math.floor(elapsed / (period + latencyMs + busyMs)));
+        }
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+});
+
+async function tokenWithoutExp() {
+  const { decodeJwt, SignJWT } = await import('jose');
+  const claims = decodeJwt(await mintToken({ room: 'A' }));
+  delete claims.exp;
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('secret'));
+}

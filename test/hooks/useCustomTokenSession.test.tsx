@@ -1,0 +1,107 @@
+import { act, render } from '@testing-library/react';
+import { setLogLevel, type Room } from 'livekit-client';
+import * as React from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import type { TokenGenerator } from '../../src/core/types';
+import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
+import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
+import { mintingGenerator } from '../helpers/generators';
+import { roomWithoutServer } from '../helpers/room';
+
+setLogLevel('silent');
+
+const SECOND = 1_000;
+type Session = ReturnType<typeof useCustomTokenSession>;
+
+function Page({ generator, room, onSession }: { generator: TokenGenerator; room: Room; onSession: (session: Session, source: CustomTokenSource) => void }) {
+  const source = useCustomTokenSource(generator);
+  const session = useCustomTokenSession(source, { roomName: 'A', room });
+  onSession(session, source);
+  return null;
+}
+
+/** Renders the page in StrictMode and hands back its latest session and source. */
+function renderPage(generator: TokenGenerator) {
+  const { room } = roomWithoutServer();
+  const latest: { session?: Session; source?: CustomTokenSource } = {};
+  const view = render(
+    <React.StrictMode>
+      <Page generator={generator} room={room} onSession={(session, source) => Object.assign(latest, { session, source })} />
+    </React.StrictMode>,
+  );
+  return { latest, view };
+}
+
+const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+/** Calls an action of the session without awaiting it inside `act` (it waits on fake timers), then lets it run. */
+async function run(action: () => Promise<unknown>) {
+  act(() => void action().catch(() => {}));
+  await advance(50);
+}
+
+describe('useCustomTokenSession', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps a fresh token ready while disconnected, fetches nothing while connected, and resumes after end()', async () => {
+    // 20 s tokens are refreshed 10 s before they expire.
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const { latest } = renderPage(generator);
+    await advance(0);
+    expect(generator).toHaveBeenCalledTimes(1);
+
+    await advance(30 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(4);
+    expect(latest.source!.getSnapshot().status).toBe('ready');
+
+    await run(() => latest.session!.start({ tracks: {} }));
+    expect(latest.session!.isConnected).toBe(true);
+    const callsWhenConnected = generator.mock.calls.length;
+    await advance(60 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(callsWhenConnected);
+    expect(latest.source!.getSnapshot().status).toBe('expired');
+
+    await run(() => latest.session!.end());
+    expect(latest.source!.getSnapshot().status).toBe('ready');
+    const callsAfterEnd = generator.mock.calls.length;
+    await advance(30 * SECOND);
+    expect(generator.mock.calls.length).toBeGreaterThanOrEqual(callsAfterEnd + 2);
+    expect(generator.mock.calls.length).toBeLessThanOrEqual(callsAfterEnd + 3);
+  });
+
+  it('wires a source made outside React too', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const source = createCustomTokenSource(generator);
+    const { room } = roomWithoutServer();
+    let session: Session | undefined;
+    function OutsidePage() {
+      session = useCustomTokenSession(source, { roomName: 'A', room });
+      return null;
+    }
+    render(<OutsidePage />);
+    await advance(0);
+    await run(() => session!.start({ tracks: {} }));
+    const callsWhenConnected = generator.mock.calls.length;
+    await advance(60 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(callsWhenConnected);
+  });
+
+  it('returns the same session object across renders', async () => {
+    const sessions = new Set<Session>();
+    const { room } = roomWithoutServer();
+    const generator = mintingGenerator();
+    function Counter() {
+      const source = useCustomTokenSource(generator);
+      sessions.add(useCustomTokenSession(source, { roomName: 'A', room, participantAttributes: { team: 'blue' } }));
+      return null;
+    }
+    const { rerender } = render(<Counter />);
+    await advance(0);
+    const before = sessions.size;
+    for (let i = 0; i < 3; i++) rerender(<Counter />);
+    expect(sessions.size).toBe(before);
+  });
+});
