@@ -78,4 +78,15 @@ describe('validateTokenResponse at the edges', () => {
     await expect(validate({ nbf: undefined, exp: nowSeconds - 119 })).rejects.toMatchObject({ message: expect.stringContaining('119 s in the past') });
     await expect(validate({ nbf: undefined, exp: nowSeconds - 120 })).rejects.toMatchObject({ message: expect.stringContaining('2 min in the past') });
   });
+
+  it('accepts a token for the identity that was asked for', async () => {
+    expect((await validate({}, { participantIdentity: 'ada' })).identity).toBe('ada');
+  });
+
+  it('says a token whose exp is not after its nbf has expired, naming the claims', async () => {
+    await expect(validate({ exp: nowSeconds })).rejects.toMatchObject({
+      code: 'expired',
+      message: 'The token has already expired: its `exp` is not after its `iat`/`nbf`. Mint a new token on every call.',
+    });
+  });
 });
