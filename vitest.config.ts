@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const react18 = fileURLToPath(new URL('./test/react18/node_modules', import.meta.url));
+const peersOldest = fileURLToPath(new URL('./test/peers-oldest/node_modules', import.meta.url));
 const testingLibraryEsm = fileURLToPath(
   new URL('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js', import.meta.url),
 );
@@ -18,6 +19,7 @@ const reactConsumers = [/@testing-library\/react/, /@tanstack\/react-query/, /@l
 const shared = {
   include: ['test/**/*.test.{ts,tsx}'],
   exclude: [
+    '**/node_modules/**',
     'test/e2e/**',
     'test/**/*.e2e.test.ts',
     'test/storybook/**',
@@ -34,9 +36,11 @@ const shared = {
 } satisfies TestProjectInlineConfiguration['test'];
 
 /**
- * Unit and component tests, run twice: against React 19 (the dev dependency) and React 18
- * (`test/react18`, installed by `npm test`, aliased in). The server entry has no React: its
- * tests run once, in Node.
+ * Unit and component tests, run three times: against React 19 and the newest LiveKit packages
+ * (the dev dependencies), React 18 (`test/react18`, installed by `npm test`, aliased in), and the
+ * oldest `livekit-client` and `@livekit/components-react` the peer ranges allow
+ * (`test/peers-oldest`, aliased in the same way). The server entry has no React: its tests run
+ * once, in Node.
  */
 export default defineConfig({
   test: {
@@ -60,6 +64,18 @@ export default defineConfig({
           env: { EXPECTED_REACT_MAJOR: '18' },
           server: { deps: { inline: reactConsumers } },
         },
+      },
+      {
+        // Both stay external (loaded by Node, not Vite), so components-react's own
+        // `import 'livekit-client'` reaches the same aliased copy and `instanceof` holds.
+        resolve: {
+          alias: [
+            signJwtFromSource,
+            { find: /^livekit-client$/, replacement: `${peersOldest}/livekit-client/dist/livekit-client.esm.mjs` },
+            { find: /^@livekit\/components-react$/, replacement: `${peersOldest}/@livekit/components-react/dist/index.mjs` },
+          ],
+        },
+        test: { ...shared, name: 'peers-oldest', env: { EXPECTED_REACT_MAJOR: '19', EXPECTED_LIVEKIT_CLIENT: '2.20.0' } },
       },
       {
         resolve: { alias: [signJwtFromSource] },

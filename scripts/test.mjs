@@ -16,12 +16,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
 const only = process.argv.slice(2);
 
-/** @type {{ name: string, command: string, args: string[], missing?: () => string | null }[]} */
+/** @type {{ name: string, command: string, args: string[], env?: Record<string, string>, missing?: () => string | null }[]} */
 const stages = [
   { name: 'react18 test deps', command: 'npm', args: ['ci', '--prefix', 'test/react18', '--no-audit', '--no-fund'] },
+  { name: 'oldest peers test deps', command: 'npm', args: ['ci', '--prefix', 'test/peers-oldest', '--no-audit', '--no-fund'] },
   { name: 'typecheck', command: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
   { name: 'lint (ESLint, type-aware, React hooks and Compiler rules; 0 warnings)', command: 'npm', args: ['run', 'lint'] },
   { name: 'format (Prettier; npm run format rewrites)', command: 'npm', args: ['run', 'format:check'] },
+  { name: 'typecheck (src against the oldest LiveKit peers)', command: 'npx', args: ['tsc', '-p', 'test/peers-oldest/tsconfig.json'] },
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'API report (etc/*.api.md; npm run api updates it)', command: 'node', args: ['scripts/api-report.mjs'] },
@@ -30,7 +32,7 @@ const stages = [
     command: 'node',
     args: ['scripts/check-doc-samples.mjs'],
   },
-  { name: 'unit (React 19 and 18)', command: 'npx', args: ['vitest', 'run'] },
+  { name: 'unit (React 19 and 18, oldest LiveKit peers)', command: 'npx', args: ['vitest', 'run'] },
   {
     name: 'redis (limits on two handler instances sharing a real Redis; CORS and Retry-After in Chromium)',
     command: 'npx',
@@ -66,6 +68,13 @@ const stages = [
     name: 'storybook live (the Playground with the agent: accessibility, two browser contexts, LiveKit server)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/storybook/live.vitest.config.ts'],
+    missing: missingForEndToEnd,
+  },
+  {
+    name: 'e2e on the oldest LiveKit peers (connect scenario)',
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/e2e/vitest.config.ts'],
+    env: { E2E_PEERS: 'oldest' },
     missing: missingForEndToEnd,
   },
   {
@@ -137,9 +146,10 @@ for (const stage of stages) {
     results.push({ stage: stage.name, ok: true, skipped: true });
     continue;
   }
-  console.log(`\n▶ ${stage.name}: ${stage.command} ${stage.args.join(' ')}`);
+  const envPrefix = Object.entries(stage.env ?? {}).map(([key, value]) => `${key}=${value} `).join('');
+  console.log(`\n▶ ${stage.name}: ${envPrefix}${stage.command} ${stage.args.join(' ')}`);
   const started = Date.now();
-  const { status } = spawnSync(stage.command, stage.args, { cwd: root, stdio: 'inherit', env: process.env });
+  const { status } = spawnSync(stage.command, stage.args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...stage.env } });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${status === 0 ? '✓' : '✗'} ${stage.name} (${seconds} s)`);
   results.push({ stage: stage.name, ok: status === 0 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,6 +17,7 @@ const PEERS = [
   'tslib',
   '@livekit/krisp-noise-filter',
 ];
+const TANSTACK = ['@tanstack/react-query', '@tanstack/query-core'];
 
 /** Minified and gzipped bytes of `contents` bundled for the browser, with `external` left out. */
 async function minGzip(contents, external) {
@@ -33,7 +34,8 @@ async function minGzip(contents, external) {
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const code = result.outputFiles[0].contents;
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli };
 }
 
 const kB = (bytes) => (bytes / 1024).toFixed(1);
@@ -57,6 +59,11 @@ export async function bundleRow() {
       contents: `export { CustomTokenSessionProvider, ConnectButton, CameraGrid, AgentStatusIndicator, TokenStatusView, ErrorNotice } from ${JSON.stringify(entry)};`,
       external: PEERS,
     },
+    {
+      name: 'ours: whole client entry with the @tanstack/react-query it uses (an app that does not ship it)',
+      contents: `export * from ${JSON.stringify(entry)};`,
+      external: PEERS.filter((p) => !TANSTACK.includes(p)),
+    },
     { name: 'baseline: livekit-client', contents: `export * from 'livekit-client';`, external: [] },
     {
       name: 'baseline: @livekit/components-react (its peers external)',
@@ -67,7 +74,8 @@ export async function bundleRow() {
   const sizes = [];
   for (const subject of subjects) sizes.push({ ...subject, ...(await minGzip(subject.contents, subject.external)) });
   const ours = sizes[0];
-  const liveKit = sizes[3].gzip + sizes[4].gzip;
+  const withQuery = sizes[3];
+  const liveKit = sizes[4].gzip + sizes[5].gzip;
   return {
     id: '3-bundle',
     title: '3. Bundle: client entry minified + gzipped (esbuild, peers external)',
@@ -76,6 +84,7 @@ export async function bundleRow() {
     rows: sizes.map((s) => [s.name, kB(s.min), kB(s.gzip), `${((100 * s.gzip) / liveKit).toFixed(1)} %`]),
     notes: [
       `The whole client entry adds ${((100 * ours.gzip) / liveKit).toFixed(1)} % to the gzipped LiveKit SDK code an app already ships (peers never bundled; size-limit budget in package.json).`,
+      `An app that does not already ship @tanstack/react-query pays ${kB(withQuery.gzip - ours.gzip)} kB gzip (${kB(withQuery.brotli - ours.brotli)} kB brotli) more for the parts of it the package uses.`,
     ],
   };
 }

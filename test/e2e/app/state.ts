@@ -23,6 +23,8 @@ export interface GeneratorCall {
 
 export interface E2EWindow {
   __e2e?: { state: E2EState; generatorCalls: GeneratorCall[] };
+  /** The `livekit-client` version bundled into the app (the newest, or the oldest with `E2E_PEERS=oldest`). */
+  __livekitClientVersion?: string;
 }
 
 export function publishState(state: E2EState, generatorCalls: GeneratorCall[]): void {

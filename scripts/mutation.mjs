@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * `npm run mutation [-- stryker options]`: runs Stryker (stryker.config.mjs) over `src/core` and
+ * `src/server`, then writes the score per file and every surviving mutant into MUTATION.md,
+ * between its `mutation-report` markers. Exits non-zero when Stryker does (score under `break`).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const started = Date.now();
+const { status } = spawnSync('npx', ['stryker', 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+
+const report = JSON.parse(readFileSync(`${root}.cache/mutation/mutation.json`, 'utf8'));
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+const rows = [];
+const survivors = [];
+const total = { detected: 0, undetected: 0 };
+for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
+  const undetected = mutants.filter((m) => UNDETECTED.has(m.status));
+  total.detected += detected;
+  total.undetected += undetected.length;
+  rows.push(`| \`${file}\` | ${detected} | ${undetected.length} | ${percent(detected, detected + undetected.length)} |`);
+  for (const m of undetected) {
+    const replacement = String(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
+    survivors.push(`- \`${file}:${m.location.start.line}\` ${m.mutatorName} → \`${replacement.replaceAll('`', "'")}\` (${m.status})`);
+  }
+}
+const score = percent(total.detected, total.detected + total.undetected);
+
+const section = [
+  '<!-- mutation-report:start (written by npm run mutation) -->',
+  `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${minutes} min wall clock, on ${Object.keys(report.files).length} files.`,
+  `**Mutation score: ${score}** (${total.detected} detected of ${total.detected + total.undetected}; killed or timed out).`,
+  '',
+  '| file | detected | survived | score |',
+  '| --- | ---: | ---: | ---: |',
+  ...rows,
+  '',
+  survivors.length ? 'Survivors (each is listed under “Equivalent mutants” below with its reason, or is a test still to write):' : 'No survivors.',
+  '',
+  ...survivors,
+  '<!-- mutation-report:end -->',
+].join('\n');
+
+const path = `${root}MUTATION.md`;
+const doc = readFileSync(path, 'utf8');
+writeFileSync(path, doc.replace(/<!-- mutation-report:start[\s\S]*<!-- mutation-report:end -->/, section));
+console.log(`\nMutation score ${score}: written to MUTATION.md`);
+process.exit(status ?? 1);
+
+function percent(part, whole) {
+  return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`;
+}

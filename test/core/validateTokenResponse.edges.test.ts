@@ -1,0 +1,92 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { normalizeOptions } from '../../src/core/normalizeOptions';
+import { validateTokenResponse } from '../../src/core/validateTokenResponse';
+import { API_KEY, API_SECRET, SERVER_URL } from '../helpers/tokens';
+
+const receivedAt = Date.UTC(2026, 10, 28, 12);
+const nowSeconds = receivedAt / 1000;
+
+/** A token for `ada` in room A, valid 10 minutes, with `claims` laid over it (`undefined` removes a claim). */
+async function token(claims: Record<string, unknown> = {}) {
+  const payload = Object.fromEntries(
+    Object.entries({ iss: API_KEY, sub: 'ada', nbf: nowSeconds, exp: nowSeconds + 600, video: { room: 'A', roomJoin: true }, ...claims }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(API_SECRET));
+}
+
+const validate = async (claims: Record<string, unknown>, options: Parameters<typeof normalizeOptions>[0] = {}, refreshMarginMs = 60_000) =>
+  validateTokenResponse({ serverUrl: SERVER_URL, participantToken: await token(claims) }, normalizeOptions(options), { receivedAt, refreshMarginMs });
+
+describe('validateTokenResponse at the edges', () => {
+  it.each([
+    [{ serverUrl: '', participantToken: 'x' }, 'The generator response has no `serverUrl` string'],
+    [{ serverUrl: SERVER_URL, participantToken: '' }, 'The generator response has no `participantToken` string'],
+  ])('calls an empty string in %j missing, not malformed', (raw, message) => {
+    expect(() => validateTokenResponse(raw, normalizeOptions({}), { receivedAt, refreshMarginMs: 60_000 })).toThrow(
+      expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining(message) }),
+    );
+  });
+
+  it('keeps the decoding error as the cause of a token that is not a JWT', () => {
+    let thrown: unknown;
+    try {
+      validateTokenResponse({ serverUrl: SERVER_URL, participantToken: 'abc' }, normalizeOptions({}), { receivedAt, refreshMarginMs: 60_000 });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'invalid_response', cause: expect.objectContaining({ code: 'ERR_JWT_INVALID' }) });
+  });
+
+  it('reads a token that dispatches no agent as dispatching none', async () => {
+    expect((await validate({})).agentNames).toEqual([]);
+  });
+
+  it('leaves out a name that is not a string', async () => {
+    expect((await validate({ name: 42 })).name).toBeUndefined();
+  });
+
+  it('names "(none)" when the token has no room or no identity and one was asked for', async () => {
+    await expect(validate({ video: { roomJoin: true } }, { roomName: 'A' })).rejects.toMatchObject({
+      code: 'mismatch',
+      message: expect.stringContaining('The token is for room "(none)" but room "A" was asked for'),
+    });
+    await expect(validate({ sub: undefined }, { participantIdentity: 'ada' })).rejects.toMatchObject({
+      code: 'mismatch',
+      message: expect.stringContaining('The token is for identity "(none)" but "ada" was asked for'),
+    });
+  });
+
+  it('caps the refresh margin at half the lifetime', async () => {
+    const details = await validate({ exp: nowSeconds + 60 }, {}, 60_000);
+    expect(details).toMatchObject({ expiresAt: receivedAt + 60_000, staleAt: receivedAt + 30_000 });
+  });
+
+  it.each([
+    [30, '30 s in the past'],
+    [600, '10 min in the past'],
+  ])('says how far in the past the exp of a token without iat or nbf is (%i s)', async (secondsAgo, words) => {
+    await expect(validate({ nbf: undefined, exp: nowSeconds - secondsAgo })).rejects.toMatchObject({
+      code: 'expired',
+      message: expect.stringContaining(`puts its \`exp\` ${words}.`),
+    });
+  });
+
+  it('switches from seconds to minutes at two minutes', async () => {
+    await expect(validate({ nbf: undefined, exp: nowSeconds - 119 })).rejects.toMatchObject({ message: expect.stringContaining('119 s in the past') });
+    await expect(validate({ nbf: undefined, exp: nowSeconds - 120 })).rejects.toMatchObject({ message: expect.stringContaining('2 min in the past') });
+  });
+
+  it('accepts a token for the identity that was asked for', async () => {
+    expect((await validate({}, { participantIdentity: 'ada' })).identity).toBe('ada');
+  });
+
+  it('says a token whose exp is not after its nbf has expired, naming the claims', async () => {
+    await expect(validate({ exp: nowSeconds })).rejects.toMatchObject({
+      code: 'expired',
+      message: 'The token has already expired: its `exp` is not after its `iat`/`nbf`. Mint a new token on every call.',
+    });
+  });
+});

@@ -1,0 +1,22 @@
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+
+/**
+ * The part of `test/setup.ts` the core and server suites need, without the DOM and React pieces
+ * whose imports would be paid again on every mutant: a test fails on an unhandled promise
+ * rejection, so a mutant that leaks one is killed.
+ */
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeEach(() => {
+  unhandled.length = 0;
+  process.on('unhandledRejection', onUnhandled);
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off('unhandledRejection', onUnhandled);
+  expect(unhandled, 'unhandled promise rejections').toEqual([]);
+});
