@@ -63,11 +63,7 @@ const preview: Preview = {
   parameters: {
     layout: 'padded',
     controls: { disable: true },
-    docs: {
-      page: DocsPage,
-      // A story's code is the snippet it renders (see stories/fixtures/snippet.tsx), never its CSF object.
-      source: { transform: (code: string, { parameters }: { parameters: { snippetSource?: string } }) => parameters.snippetSource ?? code },
-    },
+    docs: { page: DocsPage },
     options: { storySort: { order: ['Introduction', 'Playground', 'Components', 'Examples'] } },
   },
 };
