@@ -3,7 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { AgentStatusIndicator } from '../src/index';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { agent } from './fixtures/scenes';
-import { snippet } from './fixtures/snippet';
+import { shownCode, snippet } from './fixtures/snippet';
 import { AgentStatusExample } from './snippets/AgentStatusExample';
 import exampleSource from './snippets/AgentStatusExample.tsx?raw';
 
@@ -45,27 +45,46 @@ const expectState =
 
 /** A conversation: listening, thinking, speaking, every 2.5 s. */
 export const Conversation: Story = {
+  ...shownCode(exampleSource),
   loaders: [withAgent(agent('listening', { cycle: ['listening', 'thinking', 'speaking'] }))],
   play: expectState('listening', 'Agent is listening'),
 };
 
 /** Connected, the agent has not joined yet. */
-export const WaitingForTheAgent: Story = { loaders: [withAgent()], play: expectState('connecting', 'Waiting for the agent…') };
+export const WaitingForTheAgent: Story = {
+  ...shownCode(exampleSource),
+  loaders: [withAgent()],
+  play: expectState('connecting', 'Waiting for the agent…'),
+};
 
 /** The agent joined and is loading. */
 export const Initializing: Story = {
+  ...shownCode(exampleSource),
   loaders: [withAgent(agent('initializing'))],
   play: expectState('initializing', 'The agent is getting ready…'),
 };
 
-export const Listening: Story = { loaders: [withAgent(agent('listening'))], play: expectState('listening', 'Agent is listening') };
+export const Listening: Story = {
+  ...shownCode(exampleSource),
+  loaders: [withAgent(agent('listening'))],
+  play: expectState('listening', 'Agent is listening'),
+};
 
-export const Thinking: Story = { loaders: [withAgent(agent('thinking'))], play: expectState('thinking', 'Agent is thinking…') };
+export const Thinking: Story = {
+  ...shownCode(exampleSource),
+  loaders: [withAgent(agent('thinking'))],
+  play: expectState('thinking', 'Agent is thinking…'),
+};
 
-export const Speaking: Story = { loaders: [withAgent(agent('speaking'))], play: expectState('speaking', 'Agent is speaking') };
+export const Speaking: Story = {
+  ...shownCode(exampleSource),
+  loaders: [withAgent(agent('speaking'))],
+  play: expectState('speaking', 'Agent is speaking'),
+};
 
 /** The agent never joined within `agentConnectTimeoutMs` (here 1.5 s): `failed`, with LiveKit's reason. */
 export const Failed: Story = {
+  ...shownCode(exampleSource),
   loaders: [withAgent(undefined, 1_500)],
   play: async ({ canvasElement }) => {
     const label = await within(canvasElement).findByText('The agent could not join', undefined, { timeout: 15_000 });
@@ -78,6 +97,7 @@ export const Failed: Story = {
  * waiting; after Disconnect it is empty again — never "No agent" for an agent on its way.
  */
 export const BeforeAndAfter: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ agentConnectTimeoutMs: 600_000, scene: agent('listening') }))],
   play: async ({ canvasElement, step }) => {
     const canvas = within(canvasElement);

@@ -3,7 +3,7 @@ import { expect, waitFor, within } from 'storybook/test';
 import { CameraGrid } from '../src/index';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { agent, cameraOff, cameras, together } from './fixtures/scenes';
-import { snippet } from './fixtures/snippet';
+import { shownCode, snippet } from './fixtures/snippet';
 import { CameraGridExample } from './snippets/CameraGridExample';
 import exampleSource from './snippets/CameraGridExample.tsx?raw';
 import { CameraGridWithAgent } from './snippets/CameraGridWithAgent';
@@ -32,10 +32,15 @@ const tiles =
   };
 
 /** You and three others: two by two. */
-export const FourCameras: Story = { loaders: [offlineSession(() => ({ connect: true, scene: cameras(4) }))], play: tiles(4) };
+export const FourCameras: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ connect: true, scene: cameras(4) }))],
+  play: tiles(4),
+};
 
 /** Just you, across the width. */
 export const OneCamera: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ connect: true, scene: cameras(1) }))],
   play: async (context) => {
     await tiles(1)!(context);
@@ -44,10 +49,18 @@ export const OneCamera: Story = {
 };
 
 /** A call between two: side by side. */
-export const TwoCameras: Story = { loaders: [offlineSession(() => ({ connect: true, scene: cameras(2) }))], play: tiles(2) };
+export const TwoCameras: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ connect: true, scene: cameras(2) }))],
+  play: tiles(2),
+};
 
 /** A full stand-up: twelve cameras, four by three. */
-export const TwelveCameras: Story = { loaders: [offlineSession(() => ({ connect: true, scene: cameras(12) }))], play: tiles(12) };
+export const TwelveCameras: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ connect: true, scene: cameras(12) }))],
+  play: tiles(12),
+};
 
 /**
  * An agent with an avatar camera, emphasised (`emphasizeAgent`): its tile first, across the grid,
@@ -55,6 +68,7 @@ export const TwelveCameras: Story = { loaders: [offlineSession(() => ({ connect:
  * gets a placeholder tile.
  */
 export const WithAgent: Story = {
+  ...shownCode(exampleSource),
   ...snippet(CameraGridWithAgent, withAgentSource),
   loaders: [
     offlineSession(() => ({
@@ -75,6 +89,7 @@ export const WithAgent: Story = {
 
 /** Not connected: the `empty` content. */
 export const Disconnected: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession()],
   play: async ({ canvasElement }) => {
     await expect(within(canvasElement).getByText(/Nobody has a camera on yet/)).toBeVisible();

@@ -5,7 +5,7 @@ import { ConnectButton } from '../src/index';
 import { pendingGenerator } from './fixtures/generators';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { cameras } from './fixtures/scenes';
-import { snippet } from './fixtures/snippet';
+import { shownCode, snippet } from './fixtures/snippet';
 import { ConnectButtonExample } from './snippets/ConnectButtonExample';
 import exampleSource from './snippets/ConnectButtonExample.tsx?raw';
 import { ConnectButtonLabels } from './snippets/ConnectButtonLabels';
@@ -30,6 +30,7 @@ type Story = StoryObj<typeof meta>;
 
 /** Click to connect, click to disconnect — the interaction test of the connect control. */
 export const ConnectAndDisconnect: Story = {
+  ...shownCode(exampleSource),
   play: async ({ canvasElement, step }) => {
     const canvas = within(canvasElement);
     await step('connect', async () => {
@@ -47,6 +48,7 @@ export const ConnectAndDisconnect: Story = {
 
 /** `start()` is waiting for a token that has not come yet: the button is busy and says a click cancels. */
 export const FetchingToken: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ generator: pendingGenerator, timeoutMs: 600_000, connect: true }))],
   play: async ({ canvasElement }) => {
     const button = await within(canvasElement).findByRole('button', { name: 'Cancel connecting' });
@@ -57,6 +59,7 @@ export const FetchingToken: Story = {
 
 /** The token is in hand; LiveKit is still connecting. A click (or Enter) cancels — the keyboard test of cancelling. */
 export const Connecting: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ outcome: 'hang' }))],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
@@ -73,6 +76,7 @@ export const Connecting: Story = {
 
 /** Connected: the button disconnects. */
 export const Connected: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ connect: true, scene: cameras(1) }))],
   play: async ({ canvasElement }) => {
     await expect(await within(canvasElement).findByRole('button', { name: 'Disconnect' })).toHaveAttribute('data-state', 'connected');
@@ -81,6 +85,7 @@ export const Connected: Story = {
 
 /** LiveKit refused the token: back to `Connect`, the error is in the session state (see ErrorNotice). */
 export const ConnectionRefused: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ outcome: ConnectionError.notAllowed('invalid token', 401), connect: true }))],
   play: async ({ canvasElement }) => {
     await expect(await within(canvasElement).findByRole('button', { name: 'Connect' })).toHaveAttribute('data-state', 'disconnected');
@@ -89,6 +94,7 @@ export const ConnectionRefused: Story = {
 
 /** Labels are the app's to choose. */
 export const CustomLabels: Story = {
+  ...shownCode(exampleSource),
   ...snippet(ConnectButtonLabels, labelsSource),
   play: async ({ canvasElement }) => {
     await expect(await within(canvasElement).findByRole('button', { name: 'Join call' })).toBeVisible();

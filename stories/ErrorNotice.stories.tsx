@@ -12,7 +12,7 @@ import {
   type EndpointAnswer,
 } from './fixtures/generators';
 import { offlineSession, withOfflineSession, type OfflineSession, type OfflineSessionSetup } from './fixtures/offlineSession';
-import { snippet } from './fixtures/snippet';
+import { shownCode, snippet } from './fixtures/snippet';
 import { ErrorNoticeExample } from './snippets/ErrorNoticeExample';
 import exampleSource from './snippets/ErrorNoticeExample.tsx?raw';
 
@@ -42,6 +42,7 @@ type Story = StoryObj<typeof meta>;
  * at once. The notice offers "Try again" where `retry` — else the app's "Sign in".
  */
 const failing = (setup: () => OfflineSessionSetup, code: string, { retry = true } = {}): Story => ({
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ retries: 0, connect: true, ...setup() }))],
   play: async ({ canvasElement }) => {
     const alert = await within(canvasElement).findByRole('alert', undefined, { timeout: 15_000 });
@@ -102,6 +103,7 @@ export const AgentFailed = failing(() => ({ agentName: 'helper', agentConnectTim
  * (LiveKit's own disconnect handling runs, as on the server's `leave`).
  */
 export const DisconnectedDuplicateIdentity: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ connect: true }))],
   play: async ({ canvasElement, loaded }) => {
     const canvas = within(canvasElement);
@@ -122,6 +124,7 @@ export const DisconnectedDuplicateIdentity: Story = {
  * focus moves on to the connect control instead of falling back to the page.
  */
 export const RetrySucceeds: Story = {
+  ...shownCode(exampleSource),
   loaders: [
     async () => {
       const endpoint = { down: true };
@@ -151,4 +154,7 @@ export const RetrySucceeds: Story = {
 };
 
 /** Without an error it renders nothing. */
-export const NoError: Story = { loaders: [offlineSession()] };
+export const NoError: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession()],
+};

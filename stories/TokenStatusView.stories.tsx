@@ -4,7 +4,7 @@ import { TokenStatusView } from '../src/index';
 import { endpointError, localEndpoint, offlineGenerator, pendingGenerator } from './fixtures/generators';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { cameras } from './fixtures/scenes';
-import { snippet } from './fixtures/snippet';
+import { shownCode, snippet } from './fixtures/snippet';
 import { TokenStatusExample } from './snippets/TokenStatusExample';
 import exampleSource from './snippets/TokenStatusExample.tsx?raw';
 import { TokenStatusOfSource } from './snippets/TokenStatusOfSource';
@@ -27,6 +27,7 @@ type Story = StoryObj<typeof meta>;
 
 /** Fetched on mount (LiveKit pre-warms the connection), ten minutes to go. */
 export const Ready: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession()],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
@@ -42,6 +43,7 @@ export const Ready: Story = {
  * reaching zero. The `play` function checks that the countdown moves.
  */
 export const AboutToExpire: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ generator: offlineGenerator({ ttlSeconds: 40 }) }))],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
@@ -57,6 +59,7 @@ export const AboutToExpire: Story = {
  * in hand runs out — `expired`, with a button to get a new one.
  */
 export const Expired: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ generator: offlineGenerator({ ttlSeconds: 4 }), connect: true, scene: cameras(1) }))],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
@@ -67,6 +70,7 @@ export const Expired: Story = {
 
 /** The generator has not answered yet. */
 export const Fetching: Story = {
+  ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ generator: pendingGenerator, timeoutMs: 600_000 }))],
   play: async ({ canvasElement }) => {
     await expect(await within(canvasElement).findByText('Token fetching')).toBeVisible();
@@ -78,6 +82,7 @@ export const Fetching: Story = {
  * again" fetches a new token — the interaction test of the retry.
  */
 export const Failed: Story = {
+  ...shownCode(exampleSource),
   loaders: [
     async () => {
       const endpoint = { refusing: true };
@@ -103,6 +108,7 @@ export const Failed: Story = {
 
 /** A token source nobody has asked for a token yet (passed as `source`, outside any session). */
 export const Idle: Story = {
+  ...shownCode(exampleSource),
   ...snippet(TokenStatusOfSource, ofSourceSource),
   play: async ({ canvasElement }) => {
     await expect(within(canvasElement).getByRole('status')).toHaveTextContent('Token idle');
