@@ -50,7 +50,10 @@ export function writeIncludes() {
   for (const doc of docs()) {
     const text = readFileSync(doc, 'utf8');
     const next = withIncludes(text);
-    if (next !== text) (writeFileSync(doc, next), changed.push(doc.slice(root.length + 1)));
+    if (next !== text) {
+      writeFileSync(doc, next);
+      changed.push(doc.slice(root.length + 1));
+    }
   }
   return changed;
 }

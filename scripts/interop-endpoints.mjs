@@ -127,7 +127,10 @@ export function startInteropEndpoint(language, { livekitUrl, apiKey, apiSecret, 
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      if (url) (clearTimeout(timer), resolve({ url, stop }));
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, stop });
+      }
     });
     child.once(
       'exit',

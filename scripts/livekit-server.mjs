@@ -141,8 +141,8 @@ function nodeConfigPath(node, logFile) {
   };
   let config = readFileSync(configPath, 'utf8');
   config = replace(config, /^port: \d+$/m, `port: ${port}`);
-  config = replace(config, /^  tcp_port: \d+$/m, `  tcp_port: ${rtcTcpPort}`);
-  config = replace(config, /^  udp_port: \d+$/m, `  udp_port: ${rtcUdpPort}`);
+  config = replace(config, /^ {2}tcp_port: \d+$/m, `  tcp_port: ${rtcTcpPort}`);
+  config = replace(config, /^ {2}udp_port: \d+$/m, `  udp_port: ${rtcUdpPort}`);
   if (redisAddress) config += `redis:\n  address: ${redisAddress}\n`;
   const path = logFile.replace(/\.log$/, '') + '.yaml';
   writeFileSync(path, config);

@@ -1,6 +1,5 @@
 import { VideoTrack, isTrackReference, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
 import type { Participant } from 'livekit-client';
-import * as React from 'react';
 
 /** Props of {@link CameraTile}. */
 export interface CameraTileProps {

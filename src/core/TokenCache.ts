@@ -16,7 +16,7 @@ export class TokenCache {
   /** The cache of `scope` in `client`, shared by every source of that scope. */
   static of(client: QueryClient, scope: string): TokenCache {
     let scopes = caches.get(client);
-    if (!scopes) caches.set(client, (scopes = new Map()));
+    if (!scopes) caches.set(client, (scopes = new Map<string, TokenCache>()));
     let cache = scopes.get(scope);
     if (!cache) scopes.set(scope, (cache = new TokenCache(client)));
     return cache;

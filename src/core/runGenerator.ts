@@ -52,6 +52,7 @@ export async function runGenerator(
         try {
           Promise.resolve(generator(request, context)).then(resolve, reject);
         } catch (error) {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a generator may throw anything; toGeneratorError below makes it a CustomTokenError
           reject(error);
         }
       });

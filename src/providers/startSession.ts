@@ -21,7 +21,7 @@ export interface StartSessionInput {
   /** Resolves once the app sees the room connected (LiveKit's `useSession().waitUntilConnected`). */
   waitUntilConnected(signal: AbortSignal): Promise<void>;
   /** Resolves once the agent is ready for input (LiveKit's `useAgent().waitUntilConnected`). */
-  waitUntilAgentReady(signal: AbortSignal): Promise<void>;
+  waitUntilAgentReady: (signal: AbortSignal) => Promise<void>;
   /** How long a dispatched agent may take to become ready, counted from this start's `Room.connect`. */
   agentConnectTimeoutMs: number;
   /** Abandons the start: whatever it began is undone, and it never connects later. */

@@ -42,17 +42,18 @@ function createPrototype(): object {
     own[key] =
       typeof descriptor.value === 'function'
         ? {
-            value: function (this: LazyRequest, ...args: unknown[]) {
-              return (fetchRequest(this) as any)[key](...args);
+            value: function (this: LazyRequest, ...args: unknown[]): unknown {
+              const request = fetchRequest(this);
+              return (request[key as keyof Request] as (this: Request, ...args: unknown[]) => unknown).apply(request, args);
             },
           }
         : {
             get(this: LazyRequest) {
-              return (fetchRequest(this) as any)[key];
+              return (fetchRequest(this) as unknown as Record<string, unknown>)[key];
             },
           };
   }
-  return Object.create(Request.prototype, own);
+  return Object.create(Request.prototype, own) as object;
 }
 
 function nodeMethod(this: LazyRequest): string {

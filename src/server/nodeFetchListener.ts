@@ -81,7 +81,7 @@ function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Re
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(toUrl(req), { method, headers, ...(hasBody && { body: stream, duplex: 'half' }) } as RequestInit);
+  return new Request(toUrl(req), { method, headers, ...(hasBody && { body: stream, duplex: 'half' }) });
 }
 
 function toUrl(req: NodeRequestLike): string {

@@ -48,7 +48,7 @@ function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | 
   }
   const problem = credentialProblem(option, value);
   if (problem) throw new Error(`createTokenHandler: ${variable} is malformed — ${problem.replace(`\`${option}\``, 'it')}`);
-  return value as string;
+  return value;
 }
 
 /** `process.env[name]` where there is one (Node, Bun, Deno with --allow-env, Vercel Edge); `undefined` elsewhere. */

@@ -79,10 +79,10 @@ export const tokenRequestSchema = z
       participantAttributes: raw.participant_attributes,
     }),
     agents: distinct(
-      (raw.room_config?.agents ?? []).map(
-        (entry) =>
-          ({ ...compact({ metadata: entry.metadata, deployment: entry.deployment }), agentName: entry.agent_name ?? '' }) as RequestedAgent,
-      ),
+      (raw.room_config?.agents ?? []).map((entry) => ({
+        ...compact({ metadata: entry.metadata, deployment: entry.deployment }),
+        agentName: entry.agent_name ?? '',
+      })),
     ),
   }));
 

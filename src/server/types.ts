@@ -112,6 +112,7 @@ export interface TokenHandlerCorsConfig {
    * exact origins, or a function that returns `true` for an allowed origin. Only an allowed
    * origin is ever echoed back.
    */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the '*' literal documents the wildcard in the public type (editor hints, API report)
   origin: '*' | string | readonly string[] | ((origin: string) => boolean);
   /**
    * Sends `Access-Control-Allow-Credentials: true`, so browsers send cookies cross-origin. Not

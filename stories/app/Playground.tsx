@@ -57,8 +57,10 @@ function JoinForm({ agentName, invitedTo, onJoin }: JoinFormProps) {
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const agent = String(form.get('agent') ?? '');
-    onJoin({ roomName: String(form.get('room')), participantName: String(form.get('name')), agentName: agent === '' ? undefined : agent });
+    // Text inputs only: each entry is a string (`null` where the field is missing).
+    const text = (name: string) => form.get(name) as string | null;
+    const agent = text('agent') ?? '';
+    onJoin({ roomName: String(text('room')), participantName: String(text('name')), agentName: agent === '' ? undefined : agent });
   };
   return (
     <main className="story-join-page">

@@ -19,7 +19,7 @@ export function useLocalServerStatus(): [LocalServerStatus, () => void] {
     // Not aborted on cleanup (a one-shot GET): a stale answer is only ignored.
     let current = true;
     const settle = (next: LocalServerStatus) => current && setStatus(next);
-    setStatus({ kind: 'checking' });
+    // Already 'checking': the initial state, and `recheck` sets it before asking again.
     fetch(STATUS_PATH)
       .then(async (response) => {
         if (!response.ok) return settle({ kind: 'static-build' });

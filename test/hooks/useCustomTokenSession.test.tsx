@@ -84,14 +84,14 @@ describe('useCustomTokenSession', () => {
     const generator = mintingGenerator(() => ({ ttl: 20 }));
     const source = createCustomTokenSource(generator);
     const { room } = roomWithoutServer();
-    let session: Session | undefined;
-    function OutsidePage() {
-      session = useCustomTokenSession(source, { roomName: 'A', room });
+    const sessions: Session[] = [];
+    function OutsidePage({ onRender }: { onRender: (session: Session) => void }) {
+      onRender(useCustomTokenSession(source, { roomName: 'A', room }));
       return null;
     }
-    render(<OutsidePage />);
+    render(<OutsidePage onRender={(session) => sessions.push(session)} />);
     await advance(0);
-    await run(() => session!.start({ tracks: {} }));
+    await run(() => sessions[sessions.length - 1]!.start({ tracks: {} }));
     const callsWhenConnected = generator.mock.calls.length;
     await advance(60 * SECOND);
     expect(generator).toHaveBeenCalledTimes(callsWhenConnected);

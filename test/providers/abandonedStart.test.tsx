@@ -38,7 +38,9 @@ function renderConnectingSession() {
       await waitFor(() => expect(calls.length, 'generator calls').toBeGreaterThan(0));
       await act(async () => void (await Promise.all(calls.map((call) => call.resolve()))));
     },
-    finishConnecting: () => act(() => finishConnecting()),
+    finishConnecting: async () => {
+      act(() => finishConnecting());
+    },
   };
 }
 

@@ -35,13 +35,13 @@ export async function startRedisServer(): Promise<RedisServer> {
 /** Waits until every client is connected again (after `restart()`). */
 export async function whenReady(...clients: Redis[]): Promise<void> {
   await Promise.all(
-    clients.map((redis) => (redis.status === 'ready' ? undefined : new Promise((resolve) => redis.once('ready', resolve)))),
+    clients.map((redis) => (redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', resolve)))),
   );
 }
 
 /** Waits until every client has seen its connection drop (after `crash()`). */
 export async function whenDisconnected(...clients: Redis[]): Promise<void> {
   await Promise.all(
-    clients.map((redis) => (redis.status !== 'ready' ? undefined : new Promise((resolve) => redis.once('close', resolve)))),
+    clients.map((redis) => (redis.status !== 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('close', resolve)))),
   );
 }
