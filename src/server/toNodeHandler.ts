@@ -48,7 +48,7 @@ export interface NodeResponseLike {
  * it arrives, so the size limit holds without trusting `Content-Length`; a body a parser already
  * read (`req.body`) is used as JSON.
  *
- * @throws {Error} naming a missing or malformed LiveKit variable.
+ * @throws An `Error` naming a missing or malformed LiveKit variable.
  * @example
  * ```ts
  * import { createServer } from 'node:http';
