@@ -49,7 +49,9 @@ describe('validateTokenResponse reads the token of any LiveKit server SDK, on ev
 
   it('reads an agent dispatched without a name as the empty name, which matches no requested agent', async () => {
     const participantToken = await signClaims({ roomConfig: { agents: [{}] } });
-    expect(validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({ roomName: 'A' }), at).agentNames).toEqual(['']);
+    expect(validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({ roomName: 'A' }), at).agentNames).toEqual([
+      '',
+    ]);
     expect(() => validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, agentRequest, at)).toThrow(
       expect.objectContaining({ code: 'mismatch', message: expect.stringContaining('Agent "helper" was asked for') }),
     );

@@ -10,15 +10,23 @@ const nowSeconds = receivedAt / 1000;
 /** A token for `ada` in room A, valid 10 minutes, with `claims` laid over it (`undefined` removes a claim). */
 async function token(claims: Record<string, unknown> = {}) {
   const payload = Object.fromEntries(
-    Object.entries({ iss: API_KEY, sub: 'ada', nbf: nowSeconds, exp: nowSeconds + 600, video: { room: 'A', roomJoin: true }, ...claims }).filter(
-      ([, value]) => value !== undefined,
-    ),
+    Object.entries({
+      iss: API_KEY,
+      sub: 'ada',
+      nbf: nowSeconds,
+      exp: nowSeconds + 600,
+      video: { room: 'A', roomJoin: true },
+      ...claims,
+    }).filter(([, value]) => value !== undefined),
   );
   return new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(API_SECRET));
 }
 
 const validate = async (claims: Record<string, unknown>, options: Parameters<typeof normalizeOptions>[0] = {}, refreshMarginMs = 60_000) =>
-  validateTokenResponse({ serverUrl: SERVER_URL, participantToken: await token(claims) }, normalizeOptions(options), { receivedAt, refreshMarginMs });
+  validateTokenResponse({ serverUrl: SERVER_URL, participantToken: await token(claims) }, normalizeOptions(options), {
+    receivedAt,
+    refreshMarginMs,
+  });
 
 describe('validateTokenResponse at the edges', () => {
   it.each([
@@ -33,7 +41,10 @@ describe('validateTokenResponse at the edges', () => {
   it('keeps the decoding error as the cause of a token that is not a JWT', () => {
     let thrown: unknown;
     try {
-      validateTokenResponse({ serverUrl: SERVER_URL, participantToken: 'abc' }, normalizeOptions({}), { receivedAt, refreshMarginMs: 60_000 });
+      validateTokenResponse({ serverUrl: SERVER_URL, participantToken: 'abc' }, normalizeOptions({}), {
+        receivedAt,
+        refreshMarginMs: 60_000,
+      });
     } catch (error) {
       thrown = error;
     }
@@ -75,8 +86,12 @@ describe('validateTokenResponse at the edges', () => {
   });
 
   it('switches from seconds to minutes at two minutes', async () => {
-    await expect(validate({ nbf: undefined, exp: nowSeconds - 119 })).rejects.toMatchObject({ message: expect.stringContaining('119 s in the past') });
-    await expect(validate({ nbf: undefined, exp: nowSeconds - 120 })).rejects.toMatchObject({ message: expect.stringContaining('2 min in the past') });
+    await expect(validate({ nbf: undefined, exp: nowSeconds - 119 })).rejects.toMatchObject({
+      message: expect.stringContaining('119 s in the past'),
+    });
+    await expect(validate({ nbf: undefined, exp: nowSeconds - 120 })).rejects.toMatchObject({
+      message: expect.stringContaining('2 min in the past'),
+    });
   });
 
   it('accepts a token for the identity that was asked for', async () => {
