@@ -110,7 +110,8 @@ export const BeforeAndAfter: Story = {
       await waitFor(() => expect(status).toHaveTextContent('Agent is listening'));
     });
     await step('disconnect: nothing', async () => {
-      await userEvent.click(canvas.getByRole('button', { name: 'Disconnect' }));
+      // start() settles just after the agent's state reaches the indicator: wait for the button to say so.
+      await userEvent.click(await canvas.findByRole('button', { name: 'Disconnect' }));
       await waitFor(() => expect(status).toHaveTextContent(/^$/));
     });
   },
