@@ -23,7 +23,18 @@ export default {
   jsonReporter: { fileName: '.cache/mutation/mutation.json' },
   tempDirName: '.cache/stryker-tmp',
   // The sandbox needs only the code and its tests (node_modules is linked, not copied).
-  ignorePatterns: ['/*', '!/src', '!/test', '!/package.json', '!/tsconfig.json', '/test/react18', '/test/peers-oldest', '/test/nextjs', '/test/storybook', '/test/e2e'],
+  ignorePatterns: [
+    '/*',
+    '!/src',
+    '!/test',
+    '!/package.json',
+    '!/tsconfig.json',
+    '/test/react18',
+    '/test/peers-oldest',
+    '/test/nextjs',
+    '/test/storybook',
+    '/test/e2e',
+  ],
   cleanTempDir: 'always',
   // A mutant that hangs is cut off after this much more than its tests' normal time; generous,
   // since a worker restarted after a spurious timeout costs more than the wait.

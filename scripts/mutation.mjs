@@ -27,7 +27,9 @@ for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) =
   total.undetected += undetected.length;
   rows.push(`| \`${file}\` | ${detected} | ${undetected.length} | ${percent(detected, detected + undetected.length)} |`);
   for (const m of undetected) {
-    const replacement = String(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
+    const replacement = String(m.replacement ?? '')
+      .replace(/\s+/g, ' ')
+      .slice(0, 80);
     survivors.push(`- \`${file}:${m.location.start.line}\` ${m.mutatorName} → \`${replacement.replaceAll('`', "'")}\` (${m.status})`);
   }
 }
@@ -42,7 +44,9 @@ const section = [
   '| --- | ---: | ---: | ---: |',
   ...rows,
   '',
-  survivors.length ? 'Survivors (each is listed under “Equivalent mutants” below with its reason, or is a test still to write):' : 'No survivors.',
+  survivors.length
+    ? 'Survivors (each is listed under “Equivalent mutants” below with its reason, or is a test still to write):'
+    : 'No survivors.',
   '',
   ...survivors,
   '<!-- mutation-report:end -->',

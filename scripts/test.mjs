@@ -146,7 +146,9 @@ for (const stage of stages) {
     results.push({ stage: stage.name, ok: true, skipped: true });
     continue;
   }
-  const envPrefix = Object.entries(stage.env ?? {}).map(([key, value]) => `${key}=${value} `).join('');
+  const envPrefix = Object.entries(stage.env ?? {})
+    .map(([key, value]) => `${key}=${value} `)
+    .join('');
   console.log(`\n▶ ${stage.name}: ${envPrefix}${stage.command} ${stage.args.join(' ')}`);
   const started = Date.now();
   const { status } = spawnSync(stage.command, stage.args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...stage.env } });

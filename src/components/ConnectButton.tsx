@@ -9,7 +9,7 @@ export type ConnectButtonState = 'disconnected' | 'connecting' | 'connected' | '
 export interface ConnectButtonProps extends Omit<React.ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'children'> {
   /**
    * Text per state. While connecting the button cancels, so its text says so.
-   * @defaultValue { disconnected: 'Connect', connecting: 'Cancel connecting', connected: 'Disconnect', disconnecting: 'Disconnecting…' }
+   * @defaultValue 'Connect', 'Cancel connecting', 'Disconnect', 'Disconnecting…' (disconnected, connecting, connected, disconnecting)
    */
   labels?: Partial<Record<ConnectButtonState, string>>;
 }
