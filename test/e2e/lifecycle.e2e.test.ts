@@ -22,17 +22,24 @@ const participantsIn = (room: string) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('leaving and rejoining an agent call quickly', () => {
-  // Each start comes 1–19 s after the one before, so every session starts within the previous
-  // ones' agent timeouts (20 s): LiveKit's shared timer used to fail the new session.
-  const gapsMs = [1_000, 2_000, 1_000, 1_500, 1_000];
+  // Each start comes 1–15 s after the end before it, so every session starts within an earlier
+  // one's agent timeout (20 s): LiveKit's shared timer used to fail the new session 0.3–1.7 s in.
+  // Each call is held for a while, so a stale timeout would land inside a live session.
+  const gapsMs = [1_000, 3_000, 8_000, 15_000, 1_000];
+  const holdMs = 3_000;
 
-  test('five end/start cycles, each reaching listening without an agent failure', { timeout: 150_000 }, async () => {
+  test('five end/start cycles, each reaching listening and staying there without an agent failure', { timeout: 200_000 }, async () => {
     const app = await openApp(browser, { room: 'e2e-rejoin', agent: AGENT_NAME, freshRoom: '1', agentTimeoutMs: '20000' });
     for (const [cycle, gapMs] of gapsMs.entries()) {
       await app.start();
       await expect
         .poll(app.state, { timeout: 20_000 })
         .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      await sleep(holdMs);
+      expect(await app.state(), `cycle ${cycle + 1}, ${holdMs} ms into the call`).toMatchObject({
+        connectionState: 'connected',
+        error: null,
+      });
       await app.end();
       await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
       expect((await app.state())!.agent.failureReasons, `cycle ${cycle + 1}`).toEqual([]);
