@@ -7,7 +7,7 @@ import { startAgentWorker } from '../e2e/harness/agentWorker';
 import { startAppServer } from '../e2e/harness/appServer';
 import { CHROMIUM_PATH } from '../e2e/harness/browser';
 import { startNodeTokenEndpoint } from './harness/nodeTokenEndpoint';
-import { startRedis } from './harness/redis';
+import { startRedisServer } from '../../scripts/redis-server.mjs';
 
 const logDir = fileURLToPath(new URL('../../test-results/cluster/', import.meta.url));
 /** The worker registers in about 2 s on an idle machine; a shared, loaded one can take a minute. */
@@ -46,11 +46,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
   };
   try {
-    const redis = await startRedis(`${logDir}redis.log`);
+    const redis = await startRedisServer();
     cleanups.push(redis.stop);
     const nodes: RunningLiveKitServer[] = [];
     for (const [index, ports] of NODE_PORTS.entries()) {
-      const node = await startServer({ logFile: `${logDir}livekit-node${index + 1}.log`, node: { ...ports, redisAddress: redis.address } });
+      const node = await startServer({
+        logFile: `${logDir}livekit-node${index + 1}.log`,
+        node: { ...ports, redisAddress: `127.0.0.1:${redis.port}` },
+      });
       cleanups.push(node.stop);
       nodes.push(node);
     }
