@@ -31,10 +31,13 @@ async function openThroughNode(node: 1 | 2, params: Record<string, string>): Pro
 
 const portOf = (node: 1 | 2) => new URL(inject('nodeUrls')[node - 1]!).port;
 
-/** The participants node `node` lists in `room`, through its own HTTP API. */
+/** Node `node`'s room service, through its own HTTP API. */
+const roomService = (node: 1 | 2) =>
+  new RoomServiceClient(inject('nodeUrls')[node - 1]!.replace('ws:', 'http:'), LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
+
+/** The participants node `node` lists in `room`. */
 async function participantsOn(node: 1 | 2, room: string): Promise<string[]> {
-  const client = new RoomServiceClient(inject('nodeUrls')[node - 1]!.replace('ws:', 'http:'), LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
-  const participants = await client.listParticipants(room);
+  const participants = await roomService(node).listParticipants(room);
   return participants.map(({ identity }) => identity).sort();
 }
 
@@ -87,30 +90,51 @@ describe('two LiveKit nodes sharing one Redis', () => {
     await expectCameraPlaying(carol, agent.identity!);
   });
 
-  // Runs last: it leaves node 2 draining (the global teardown stops it).
+  // Runs last: it stops node 2 (the global teardown only reaps it). LiveKit hosts each room on one node and relays,
+  // over Redis, the signalling of participants connected through another; a stopping node drains — it keeps serving
+  // until no participant is left in the rooms it hosts — and only then closes. So the test pins one room on each
+  // node, and checks both phases.
   test(
-    'node 2 stopped mid-call (one SIGTERM): its client loses signalling, retries for about 45 s, then is disconnected with reason UNKNOWN_REASON; the client on node 1 stays connected',
-    { timeout: 150_000 },
+    'node 2 stopped mid-call (one SIGTERM): calls go on while it drains; once its own rooms are empty it closes, and a client relayed through it retries for about 45 s, then is disconnected with reason UNKNOWN_REASON; clients on node 1 stay connected',
+    { timeout: 180_000 },
     async () => {
-      const room = `cluster-stop-${randomUUID().slice(0, 8)}`;
-      const { alice, bob } = await pairAcrossNodes(room);
-      await expectCameraPlaying(alice, 'bob');
-      const seenBefore = (await bob.state())!.connectionStates.length;
-      const aliceSeenBefore = (await alice.state())!.connectionStates.length;
+      const [onNode1, onNode2] = [1, 2].map((node) => `cluster-stop-on${node}-${randomUUID().slice(0, 8)}`) as [string, string];
+      for (const [index, room] of [onNode1, onNode2].entries())
+        await roomService(1).createRoom({ name: room, nodeId: inject('nodeIds')[index] });
+      const relayed = await pairAcrossNodes(onNode1); // bob's signalling relayed through node 2 to node 1
+      const hosted = await pairAcrossNodes(onNode2); // the room itself on node 2
+      const everyone = [relayed.alice, relayed.bob, hosted.alice, hosted.bob];
+      const before = await Promise.all(everyone.map(async (app) => (await app.state())!.connectionStates.length));
+      const statesSince = async (app: AppPage) => (await app.state())!.connectionStates.slice(before[everyone.indexOf(app)]);
 
       const response = await fetch(`${inject('appUrl')}/__e2e/node2/sigterm`, { method: 'POST' });
       expect(response.status).toBe(204);
-      // A draining node closes its signal listener but keeps its rooms running: the socket is gone, and livekit-client says so.
-      await expect.poll(async () => (await bob.state())?.connectionState, { timeout: 30_000 }).toBe('signalReconnecting');
-      // It retries the same URL on its default policy (10 attempts, about 45 s) and gives up: a typed, final state.
-      await expect.poll(bob.state, { timeout: 90_000, interval: 500 }).toMatchObject({
+
+      // Draining: every call goes on, through node 2 or hosted on it.
+      await new Promise((resolve) => setTimeout(resolve, 6_000)); // past the node's first 5 s check of its participants
+      for (const [app, peer] of [
+        [relayed.alice, 'bob'],
+        [relayed.bob, 'alice'],
+        [hosted.alice, 'bob'],
+        [hosted.bob, 'alice'],
+      ] as const) {
+        expect(await app.state()).toMatchObject({ connectionState: 'connected', error: null });
+        await expectCameraPlaying(app, peer);
+      }
+
+      // The room on node 2 empties (its call ends), so node 2 closes — and with it the relay of bob's signalling.
+      await Promise.all([hosted.alice.end(), hosted.bob.end()]);
+      // livekit-client says so at once (the node waits out any room of the earlier tests it hosts: up to 20 s of departure grace),
+      await expect.poll(async () => (await relayed.bob.state())?.connectionState, { timeout: 45_000 }).toBe('signalReconnecting');
+      // retries the same URL on its default policy (10 attempts, about 45 s) and gives up: a typed, final state.
+      await expect.poll(relayed.bob.state, { timeout: 90_000, interval: 500 }).toMatchObject({
         connectionState: 'disconnected',
         error: { code: 'disconnected', reason: 'UNKNOWN_REASON' },
       });
-      expect((await bob.state())!.connectionStates.slice(seenBefore)).toEqual(['signalReconnecting', 'disconnected']);
+      expect(await statesSince(relayed.bob)).toEqual(['signalReconnecting', 'disconnected']);
       // Node 1 is unaffected: its client never left connected.
-      expect(await alice.state()).toMatchObject({ connectionState: 'connected', error: null });
-      expect((await alice.state())!.connectionStates.slice(aliceSeenBefore)).toEqual([]);
+      expect(await relayed.alice.state()).toMatchObject({ connectionState: 'connected', error: null });
+      expect(await statesSince(relayed.alice)).toEqual([]);
     },
   );
 });

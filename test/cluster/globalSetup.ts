@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
@@ -27,7 +27,16 @@ declare module 'vitest' {
     nodeUrls: string[];
     /** The token endpoint that sends its clients to each node, in order. */
     nodeEndpoints: string[];
+    /** Each node's LiveKit node ID (`ND_…`), in order: a room can be created on a chosen node. */
+    nodeIds: string[];
   }
+}
+
+/** A node's ID, from the line livekit-server logs when it starts (the ID is random per start). */
+function nodeIdFrom(logFile: string): string {
+  const id = /"nodeID": "(ND_\w+)"/.exec(readFileSync(logFile, 'utf8'))?.[1];
+  if (!id) throw new Error(`No node ID in ${logFile}`);
+  return id;
 }
 
 /**
@@ -80,6 +89,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       nodes.map(({ wsUrl }) => wsUrl),
     );
     project.provide('nodeEndpoints', endpoints);
+    project.provide(
+      'nodeIds',
+      nodes.map(({ logFile }) => nodeIdFrom(logFile)),
+    );
   } catch (error) {
     await teardown();
     throw error;
