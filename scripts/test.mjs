@@ -3,7 +3,8 @@
  * `npm test`: every test, in stages. A stage whose prerequisite is missing fails the run in CI
  * (CI=true) and is skipped loudly elsewhere, with how to get it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingInteropToolchain } from './interop-endpoints.mjs';
@@ -132,6 +133,39 @@ function missingForEndToEnd() {
   }
 }
 
+/** Runs a stage with its output passed through as it comes, and kept for the failure digest. */
+function run(stage) {
+  const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
+  const child = spawn(stage.command, stage.args, {
+    cwd: root,
+    stdio: ['inherit', 'pipe', 'pipe'],
+    env: { ...process.env, ...color, ...stage.env },
+  });
+  let output = '';
+  for (const [from, to] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
+    from.on('data', (chunk) => {
+      to.write(chunk);
+      output += chunk;
+    });
+  }
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
+}
+
+/**
+ * The lines of a failed stage's output that say why — failing tests, assertion and other errors —
+ * so the end of the log (all a CI summary may show) names the cause, not only the stage.
+ */
+function whyItFailed(output) {
+  const lines = stripVTControlCharacters(output)
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => /\bFAIL\b|Error\b|error TS\d|Expected|Received|✗|×|Timed out|timed out/.test(line));
+  return [...new Set(lines)].slice(0, 30);
+}
+
 const results = [];
 for (const stage of stages) {
   if (only.length > 0 && !only.some((name) => stage.name.includes(name))) continue;
@@ -151,10 +185,10 @@ for (const stage of stages) {
     .join('');
   console.log(`\n▶ ${stage.name}: ${envPrefix}${stage.command} ${stage.args.join(' ')}`);
   const started = Date.now();
-  const { status } = spawnSync(stage.command, stage.args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...stage.env } });
+  const { status, output } = await run(stage);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${status === 0 ? '✓' : '✗'} ${stage.name} (${seconds} s)`);
-  results.push({ stage: stage.name, ok: status === 0 });
+  results.push({ stage: stage.name, ok: status === 0, why: status === 0 ? [] : whyItFailed(output) });
 }
 
 console.log('\nSummary');
@@ -163,4 +197,8 @@ const passed = results.filter((r) => r.ok && !r.skipped).length;
 const failed = results.filter((r) => !r.ok).length;
 const skipped = results.filter((r) => r.skipped).length;
 console.log(`stages: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+for (const { stage, why } of results.filter((r) => r.why?.length > 0)) {
+  console.log(`\nWhy "${stage}" failed (from its output above):`);
+  for (const line of why) console.log(`  ${line.slice(0, 300)}`);
+}
 process.exit(failed > 0 ? 1 : 0);
