@@ -39,11 +39,14 @@ describe('CustomTokenSource refresh-ahead', () => {
       return working(request, context);
     });
     const source = createCustomTokenSource(generator, { retries: 1, retryDelayMs: 100, maxRetryDelayMs: 1_000 });
-    const unsubscribe = source.subscribe(() => {});
+    const statuses = new Set<string>();
+    const unsubscribe = source.subscribe(() => statuses.add(source.getSnapshot().status));
     await source.fetch({ roomName: 'A' });
     down = true;
     await vi.advanceTimersByTimeAsync(40 * SECOND);
-    expect(source.getSnapshot().status).toBe('error');
+    // The refresh's retries ran out (its rounds go on with jittered back-off, so at any given
+    // instant one may be in flight: the test reads what the subscribers were shown, not one moment).
+    expect(statuses).toContain('error');
     down = false;
     await vi.advanceTimersByTimeAsync(30 * SECOND);
     expect(source.getSnapshot()).toMatchObject({ status: 'ready', error: null });
