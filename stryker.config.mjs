@@ -36,9 +36,10 @@ export default {
     '/test/e2e',
   ],
   cleanTempDir: 'always',
-  // A mutant that hangs is cut off after this much more than its tests' normal time; generous,
-  // since a worker restarted after a spurious timeout costs more than the wait.
-  timeoutMS: 30_000,
+  // A mutant that hangs is cut off after this much more than its tests' normal time. Most hangs
+  // end sooner, as a vitest test timeout (10 s, test/mutation/vitest.config.ts), without a worker
+  // restart; this catches the rest (synchronous loops, tests with their own longer timeouts).
+  timeoutMS: 10_000,
   // Mutants of module-level code (constants, schemas) would rerun every test each; they are
   // listed as ignored in the report rather than tested.
   ignoreStatic: true,
