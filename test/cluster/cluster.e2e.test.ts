@@ -105,7 +105,8 @@ describe('two LiveKit nodes sharing one Redis', () => {
       const hosted = await pairAcrossNodes(onNode2); // the room itself on node 2
       const everyone = [relayed.alice, relayed.bob, hosted.alice, hosted.bob];
       const before = await Promise.all(everyone.map(async (app) => (await app.state())!.connectionStates.length));
-      const statesSince = async (app: AppPage) => (await app.state())!.connectionStates.slice(before[everyone.indexOf(app)]);
+      const statesSince = async (app: (typeof everyone)[number]) =>
+        (await app.state())!.connectionStates.slice(before[everyone.indexOf(app)]);
 
       const response = await fetch(`${inject('appUrl')}/__e2e/node2/sigterm`, { method: 'POST' });
       expect(response.status).toBe(204);
