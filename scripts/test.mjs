@@ -151,7 +151,10 @@ function run(stage) {
       output += chunk;
     });
   }
-  return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
+  return new Promise((resolve) => {
+    child.on('error', (error) => resolve({ status: 1, output: `${output}\nError: could not run ${stage.command}: ${error.message}` }));
+    child.on('close', (status) => resolve({ status, output }));
+  });
 }
 
 /**
