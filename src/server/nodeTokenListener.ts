@@ -1,3 +1,4 @@
+import { concatBytes } from './concatBytes.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { handleTokenRequest, type TokenHandlerReply } from './handleTokenRequest.js';
 import { lazyRequest } from './lazyRequest.js';
@@ -56,23 +57,13 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
       body.abandoned = true; // the rest is discarded as it arrives; the connection closes after the reply
       reject(bodyTooLarge(maxBytes));
     });
-    req.on('end', () => body.abandoned || resolve(chunks.length === 1 ? chunks[0]! : concat(chunks, total)));
+    req.on('end', () => body.abandoned || resolve(concatBytes(chunks, total)));
     req.on(
       'error',
       () => body.abandoned || reject(new TokenHandlerError('invalid_json', 'The request body could not be read to its end.')),
     );
     req.resume();
   });
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function writeReply(res: NodeResponseLike, reply: TokenHandlerReply, abandoned: boolean): void {

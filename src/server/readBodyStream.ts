@@ -1,3 +1,4 @@
+import { concatBytes } from './concatBytes.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 
@@ -27,16 +28,5 @@ export async function readBodyStream(reader: ReadableStreamDefaultReader<Uint8Ar
     }
     chunks.push(value);
   }
-  return concat(chunks, total);
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, total);
 }
