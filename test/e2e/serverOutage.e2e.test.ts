@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { harness, openApp } from './harness/appPage';
+import { harness, openApp, type E2EState } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 
 let browser: E2EBrowser;
@@ -31,10 +31,30 @@ describe('the LiveKit server going away', () => {
       await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
 
       await harness('livekit/stop');
-      // A stopping server sends its participants away: the session is over, and says why.
+      // A stopping server sends its participants away: the session is over, and says why. The
+      // server queues that goodbye and then closes its sockets without waiting for it to be written
+      // (livekit-server's RoomManager.Stop), so on a busy machine it is sometimes lost; the page then
+      // sees what a crash looks like, and the session must not report an error while livekit-client
+      // is still reconnecting. Both outcomes are checked; which one happened is printed.
+      let seen: E2EState | null = null;
       await expect
-        .poll(app.state, { timeout: 30_000 })
-        .toMatchObject({ connectionState: 'disconnected', error: { code: 'disconnected', reason: 'SERVER_SHUTDOWN' } });
+        .poll(
+          async () => {
+            seen = await app.state();
+            return seen?.error?.reason === 'SERVER_SHUTDOWN' || seen?.connectionState === 'signalReconnecting';
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
+      const afterStop = seen as E2EState | null;
+      if (afterStop?.error?.reason === 'SERVER_SHUTDOWN') {
+        expect(afterStop).toMatchObject({ connectionState: 'disconnected', error: { code: 'disconnected' } });
+      } else {
+        console.info('livekit-server closed the socket before its leave message was written (upstream race): ending the session');
+        expect(afterStop?.error).toBeNull();
+        await app.end();
+        await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
+      }
       await harness('livekit/start');
 
       await app.start();
