@@ -34,7 +34,7 @@ export async function runGenerator(
         controller = new AbortController();
         if (timeoutError) controller.abort(timeoutError);
         else if (upstream.signal.aborted) controller.abort(upstream.signal.reason);
-        else upstream.signal.addEventListener('abort', abort, { once: true });
+        else upstream.signal.addEventListener('abort', abort);
       }
       return controller.signal;
     },
