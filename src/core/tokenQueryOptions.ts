@@ -23,9 +23,10 @@ export interface TokenQueryContext {
 
 /**
  * The TanStack Query options of one option set's token: the query function (generator with
- * timeout, then validation), retries of what is retryable with jittered backoff that waits out a
- * `Retry-After` (up to `maxRetryDelayMs`), and — for the app's devtools — a `staleTime` that ends
- * at the token's own `staleAt`. The source decides reuse and removal itself (`gcTime: Infinity`).
+ * timeout, then validation), and retries of what is retryable with jittered backoff that waits out
+ * a `Retry-After` (up to `maxRetryDelayMs`). The source decides reuse and removal itself
+ * (`gcTime: Infinity`; no `staleTime`: the source calls `query.fetch` itself and the engine reads a
+ * query's own `staleTime` nowhere, only its observers' and `fetchQuery`'s).
  */
 export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions<TokenDetails, CustomTokenError> {
   const { queryKey, request, generator, config, failures, onCall, emit } = context;
@@ -54,12 +55,9 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
         retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs),
         Math.min(error.retryAfterMs ?? 0, config.maxRetryDelayMs),
       ),
-    staleTime: (query) => {
-      const token = query.state.data;
-      return token?.staleAt == null ? 0 : Math.max(token.staleAt - query.state.dataUpdatedAt, 0);
-    },
     gcTime: Infinity,
     networkMode: 'always',
+    // Stryker disable next-line BooleanLiteral: sharing would only keep deep-equal parts of the previous token (plain immutable values) by reference, after a deep compare that `false` skips
     structuralSharing: false,
   };
 }

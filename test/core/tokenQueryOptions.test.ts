@@ -1,0 +1,90 @@
+import { onlineManager } from '@tanstack/query-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { CustomTokenError } from '../../src/core/errors';
+import type { TokenGenerator, TokenSourceEvent } from '../../src/core/types';
+import { controlledGenerator, mintingGenerator } from '../helpers/generators';
+
+type ErrorEvent = Extract<TokenSourceEvent, { type: 'error' }>;
+
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+
+/** A source whose `onEvent` calls are collected. */
+function observedSource(generator: TokenGenerator, config: Parameters<typeof createCustomTokenSource>[1] = {}) {
+  const events: TokenSourceEvent[] = [];
+  const source = createCustomTokenSource(generator, { ...config, onEvent: (event) => events.push(event) });
+  const errors = () => events.filter((event): event is ErrorEvent => event.type === 'error');
+  return { source, events, errors };
+}
+
+describe('the token query: telemetry of failed attempts', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('reports willRetry true for each failed attempt while retries remain, and false for the last', async () => {
+    const generator = vi.fn<TokenGenerator>(async () => {
+      throw Object.assign(new Error('token service unavailable'), { status: 503 });
+    });
+    const { source, events, errors } = observedSource(generator, { retries: 2, retryDelayMs: 10, maxRetryDelayMs: 10 });
+    const result = settle(source.fetch({ roomName: 'A' }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await result).toEqual({ error: expect.objectContaining({ code: 'http', status: 503 }) });
+    expect(events.filter((event) => event.type === 'fetch').map((event) => event.attempt)).toEqual([1, 2, 3]);
+    expect(errors().map((event) => event.willRetry)).toEqual([true, true, false]);
+    expect(errors()[0]).toMatchObject({ request: { roomName: 'A' }, error: { code: 'http', status: 503 } });
+  });
+
+  it('reports willRetry false for a failure that retrying cannot fix', async () => {
+    const generator = vi.fn<TokenGenerator>(async () => {
+      throw Object.assign(new Error('signed out'), { status: 401 });
+    });
+    const { source, errors } = observedSource(generator, { retries: 2, retryDelayMs: 10 });
+    const result = settle(source.fetch({ roomName: 'A' }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await result).toEqual({ error: expect.objectContaining({ code: 'http', status: 401 }) });
+    expect(errors().map((event) => event.willRetry)).toEqual([false]);
+    expect(generator).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports willRetry false for a retryable failure that lands after the fetch was aborted, and does not retry it', async () => {
+    const { generator, calls } = controlledGenerator();
+    const { source, errors } = observedSource(generator, { retries: 2, retryDelayMs: 10 });
+    const result = settle(source.fetch({ roomName: 'A' }));
+    await vi.advanceTimersByTimeAsync(0);
+    source.cancel();
+    expect(await result).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+    // The generator ignored its signal and fails late, with an error that would otherwise be retried.
+    calls[0]!.reject(new CustomTokenError('http', 'token service unavailable', { status: 503 }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(errors()).toEqual([expect.objectContaining({ willRetry: false, error: expect.objectContaining({ status: 503 }) })]);
+    expect(generator).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the token query: network mode', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    onlineManager.setOnline(true);
+    vi.useRealTimers();
+  });
+
+  it('fetches and retries while the browser reports being offline: the generator, not the engine, decides what the network allows', async () => {
+    onlineManager.setOnline(false);
+    const working = mintingGenerator();
+    let failures = 1;
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      if (failures-- > 0) throw new TypeError('Failed to fetch');
+      return working(request, context);
+    });
+    const source = createCustomTokenSource(generator, { retryDelayMs: 10, maxRetryDelayMs: 10 });
+    let settled: unknown;
+    void settle(source.fetch({ roomName: 'A' })).then((outcome) => (settled = outcome));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(settled).toEqual({ value: expect.objectContaining({ participantToken: expect.any(String) }) });
+  });
+});
