@@ -92,9 +92,12 @@ export class RefreshScheduler {
     if (state.status === 'error' || !isTokenReusable(state, Date.now())) this.#target.refresh();
   }
 
-  /** When the next fetch is due: the token's `staleAt`, the next round after a retryable failure, or never. */
+  /**
+   * When the next fetch is due: the token's `staleAt`, the next round after a retryable failure, or
+   * never. (The engine sets `state.error` whenever `status` is `'error'`.)
+   */
   #refreshDueAt(state: QueryState<TokenDetails, CustomTokenError>, now: number): number {
-    if (state.status === 'error') return state.error?.retryable ? this.#nextRoundAt : Infinity;
+    if (state.status === 'error') return state.error!.retryable ? this.#nextRoundAt : Infinity;
     const staleAt = state.data?.staleAt;
     if (staleAt == null) return Infinity;
     return isTokenReusable(state, now) ? staleAt : now;
@@ -109,6 +112,6 @@ export class RefreshScheduler {
     this.#lastErrorAt = state.errorUpdatedAt;
     const backOff = retryDelayMs(this.#failedRounds, this.#target.maxRetryDelayMs(), MAX_ROUND_DELAY_MS);
     this.#failedRounds += 1;
-    this.#nextRoundAt = state.errorUpdatedAt + Math.max(backOff, state.error?.retryAfterMs ?? 0);
+    this.#nextRoundAt = state.errorUpdatedAt + Math.max(backOff, state.error!.retryAfterMs ?? 0);
   }
 }
