@@ -44,7 +44,7 @@ export class TokenCache {
   peek(key: string): TokenQuery | undefined {
     const query = this.#entries.get(key);
     if (query && this.#client.getQueryCache().get<TokenDetails, CustomTokenError>(query.queryHash) === query) return query;
-    if (query) this.#entries.delete(key);
+    this.#entries.delete(key);
     return undefined;
   }
 
