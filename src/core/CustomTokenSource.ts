@@ -63,6 +63,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     }
     this.#generator = generator;
     this.#client = config.queryClient ?? new QueryClient();
+    // Stryker disable next-line UpdateOperator: counting down names every source as uniquely as counting up
     this.#scope = config.scope ?? `source-${++sourceCount}`;
     this.#tokens = TokenCache.of(this.#client, this.#scope);
     this.#dropOnDeactivate = config.queryClient !== undefined && config.scope === undefined;
@@ -113,6 +114,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * subscriber) a fresh token is kept ready.
    */
   setConnected(connected: boolean): void {
+    // Stryker disable next-line ConditionalExpression: only skips a reschedule, which would decide the same again
     if (this.#connected === connected) return;
     this.#connected = connected;
     this.#scheduler.setConnected(connected);
@@ -127,7 +129,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   /** Subscribes to snapshot changes (the `useSyncExternalStore` contract). */
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
-    if (this.#listeners.size === 1) this.#activate();
+    this.#activate();
     return () => {
       if (this.#listeners.delete(listener) && this.#listeners.size === 0) this.#deactivateSoon();
     };
@@ -153,13 +155,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       this.#emit({ type: 'cache-hit', request, token: cached });
       return toResponse(cached);
     }
+    let token: TokenDetails;
     try {
-      return toResponse(await query.fetch(queryOptions));
+      token = await query.fetch(queryOptions);
     } catch (error) {
-      throw isCancelledError(error)
-        ? new CustomTokenError('aborted', 'The token fetch was aborted (newer options, unmount or cancel()).', { cause: error })
-        : toGeneratorError(error);
+      throw isCancelledError(error) ? aborted(error) : toGeneratorError(error);
     }
+    // A fetch cancelled with `revert` resolves with the token it was replacing (stale, maybe expired): still an abort.
+    if (token === cached) throw aborted();
+    return toResponse(token);
   }
 
   /**
@@ -198,7 +202,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#tokens.pin(key, 1);
     if (previous) {
       this.#tokens.pin(previous.key, -1);
-      if (previous.key !== key && !this.#tokens.isPinned(previous.key)) void previous.query.cancel({ revert: true });
+      // Only a fetch for options no source holds any more is aborted (the same key stays pinned by the pin above).
+      if (!this.#tokens.isPinned(previous.key)) void previous.query.cancel({ revert: true });
     }
     this.#tokens.trim(this.#config.cacheSize, Date.now());
     this.#notify();
@@ -213,7 +218,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       request,
       generator: this.#generator,
       config: this.#config,
-      failures: () => this.#tokens.peek(key)?.state.fetchFailureCount ?? 0,
+      // The query function runs only for a query in the client: use() put it there, and removing it ends its retries.
+      failures: () => this.#tokens.peek(key)!.state.fetchFailureCount,
       onCall: () => void (this.#generatorCalls += 1),
       emit: this.#config.onEvent && ((event) => this.#emit(event)),
     });
@@ -224,7 +230,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     const receivedAt = Date.now();
     const token = validateTokenResponse(response, request, { receivedAt, refreshMarginMs: this.#config.refreshMarginMs });
     const query = this.#makeCurrent(request);
-    this.#client.setQueryData(query.queryKey, token, { updatedAt: receivedAt });
+    this.#client.setQueryData(query.queryKey, token);
   }
 
   #activate(): void {
@@ -246,9 +252,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   /** After the last subscriber leaves: waits a tick (a StrictMode remount comes back at once), then stops and aborts. */
   #deactivateSoon(): void {
     clearTimeout(this.#deactivateTimer);
+    // A subscriber arriving before it fires clears this timer (#activate).
     this.#deactivateTimer = setTimeout(() => {
-      if (this.#listeners.size > 0) return;
-      this.#teardown?.();
+      this.#teardown!();
       this.#teardown = null;
       this.#scheduler.stop();
       this.cancel();
@@ -281,11 +287,16 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   #emit(event: TokenSourceEvent): void {
     try {
+      // Stryker disable next-line OptionalChaining: without onEvent the call would throw into the catch below, unseen
       this.#config.onEvent?.(event);
     } catch {
       // Telemetry must never break token fetching.
     }
   }
+}
+
+function aborted(cause?: unknown): CustomTokenError {
+  return new CustomTokenError('aborted', 'The token fetch was aborted (newer options, unmount or cancel()).', { cause });
 }
 
 function toResponse(token: TokenDetails): TokenSourceResponseObject {

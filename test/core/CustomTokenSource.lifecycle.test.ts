@@ -1,0 +1,400 @@
+import { focusManager, isCancelledError, onlineManager, QueryClient } from '@tanstack/query-core';
+import { decodeJwt, SignJWT } from 'jose';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { CustomTokenError } from '../../src/core/errors';
+import type { TokenGenerator, TokenRequest } from '../../src/core/types';
+import { controlledGenerator, mintingGenerator } from '../helpers/generators';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const ours = { queryKey: ['livekit-custom-token'] };
+
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+
+/** Settles `promise` in the background; `outcome()` is `undefined` while it is pending. */
+function watch<T>(promise: Promise<T>) {
+  let outcome: { value: T } | { error: unknown } | undefined;
+  void settle(promise).then((settled) => (outcome = settled));
+  return () => outcome;
+}
+
+/** A generator of real tokens (10 minutes for the room asked for, by default) that throws while `state.failing` is set. */
+function switchableGenerator(
+  participantToken: (request: TokenRequest) => Promise<string> = (request) => mintToken({ room: request.roomName }),
+) {
+  const state = { failing: false };
+  const generator = vi.fn<TokenGenerator>(async (request) => {
+    if (state.failing) throw new Error('token service down');
+    return { serverUrl: SERVER_URL, participantToken: await participantToken(request) };
+  });
+  return { generator, state };
+}
+
+async function tokenWithoutExp() {
+  const claims = decodeJwt(await mintToken({ room: 'A' }));
+  delete claims.exp;
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('secret'));
+}
+
+describe('CustomTokenSource lifecycle', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  describe('creation and snapshots', () => {
+    it('throws a TypeError naming what it got when the generator is not a function', () => {
+      expect(() => createCustomTokenSource('/api/token' as unknown as TokenGenerator)).toThrow(TypeError);
+      expect(() => createCustomTokenSource('/api/token' as unknown as TokenGenerator)).toThrow(/generator must be a function, got string/);
+    });
+
+    it('returns the same snapshot object until something changes, and a new one when it does', async () => {
+      const source = createCustomTokenSource(mintingGenerator());
+      const idle = source.getSnapshot();
+      expect(source.getSnapshot()).toBe(idle);
+      await source.fetch({ roomName: 'A' });
+      const ready = source.getSnapshot();
+      expect(ready).not.toBe(idle);
+      expect(ready.status).toBe('ready');
+      expect(source.getSnapshot()).toBe(ready);
+    });
+
+    it('keeps the snapshot it was created with for server rendering, however the source changes since', async () => {
+      const source = createCustomTokenSource(mintingGenerator());
+      const atCreation = source.getSnapshot();
+      await source.fetch({ roomName: 'A' });
+      expect(source.getServerSnapshot()).toBe(atCreation);
+      expect(source.getServerSnapshot()).toMatchObject({ status: 'idle', token: null });
+    });
+  });
+
+  describe('scopes and the QueryClient', () => {
+    it('never shares tokens between two sources without a scope, even in one QueryClient', async () => {
+      const queryClient = new QueryClient();
+      const first = mintingGenerator();
+      const second = mintingGenerator();
+      await createCustomTokenSource(first, { queryClient }).fetch({ roomName: 'A' });
+      await createCustomTokenSource(second, { queryClient }).fetch({ roomName: 'A' });
+      expect(first).toHaveBeenCalledTimes(1);
+      expect(second).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps its tokens after its last subscriber leaves when it has its own QueryClient', async () => {
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator);
+      await source.fetch({ roomName: 'A' });
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+      await source.fetch({ roomName: 'A' });
+      expect(generator).toHaveBeenCalledTimes(1);
+    });
+
+    it("removes all its tokens, the current one included, from the app's QueryClient when its last subscriber leaves", async () => {
+      const queryClient = new QueryClient();
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator, { queryClient });
+      const unsubscribe = source.subscribe(() => {});
+      for (const roomName of ['A', 'B']) await source.fetch({ roomName });
+      unsubscribe();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(queryClient.getQueryCache().findAll(ours)).toEqual([]);
+      expect(source.getSnapshot()).toMatchObject({ status: 'idle', token: null });
+    });
+
+    it("keeps the tokens of a named scope in the app's QueryClient after its last subscriber leaves: other sources may use them", async () => {
+      const queryClient = new QueryClient();
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      await source.fetch({ roomName: 'A' });
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(1);
+      await createCustomTokenSource(generator, { queryClient, scope: 'call' }).fetch({ roomName: 'A' });
+      expect(generator).toHaveBeenCalledTimes(1);
+    });
+
+    it("lets a source that never fetched subscribe to the app's QueryClient and leave", async () => {
+      const queryClient = new QueryClient();
+      const source = createCustomTokenSource(mintingGenerator(), { queryClient });
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(source.getSnapshot().status).toBe('idle');
+    });
+
+    it('reports idle once the app removes its tokens from the QueryClient, then fetches and reports a new one', async () => {
+      const queryClient = new QueryClient();
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      await source.fetch({ roomName: 'A' });
+      queryClient.removeQueries(ours);
+      expect(source.getSnapshot()).toMatchObject({ status: 'idle', token: null });
+      await source.fetch({ roomName: 'A' });
+      expect(generator).toHaveBeenCalledTimes(2);
+      expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    });
+  });
+
+  describe('subscribers', () => {
+    it("leaves no listener in the app's QueryClient once its last subscriber has left, also after a StrictMode-style resubscribe", async () => {
+      const queryClient = new QueryClient();
+      const source = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'call' });
+      source.subscribe(() => {})();
+      const unsubscribe = source.subscribe(() => {});
+      expect(queryClient.getQueryCache().hasListeners()).toBe(true);
+      unsubscribe();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(queryClient.getQueryCache().hasListeners()).toBe(false);
+    });
+
+    it('does not abort a fetch in flight when an unsubscribe is called a second time', async () => {
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator);
+      const unsubscribe = source.subscribe(() => {});
+      unsubscribe();
+      await vi.advanceTimersByTimeAsync(0);
+      const result = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      unsubscribe();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls[0]!.signal.aborted).toBe(false);
+      await calls[0]!.resolve();
+      expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+    });
+
+    it("does not call its subscribers when the app's own queries in the shared QueryClient change", async () => {
+      const queryClient = new QueryClient();
+      const source = createCustomTokenSource(mintingGenerator(), { queryClient });
+      const listener = vi.fn();
+      const unsubscribe = source.subscribe(listener);
+      await source.fetch({ roomName: 'A' });
+      expect(listener).toHaveBeenCalled();
+      listener.mockClear();
+      queryClient.setQueryData(['todos'], ['milk']);
+      expect(listener).not.toHaveBeenCalled();
+      unsubscribe();
+    });
+  });
+
+  describe('the tab and the network coming back', () => {
+    afterEach(() => {
+      focusManager.setFocused(undefined);
+      onlineManager.setOnline(true);
+    });
+
+    /** A subscribed source whose refresh-ahead failed with an error retrying cannot fix: it waits for the tab or the network. */
+    async function afterFailedRefresh() {
+      const { generator, state } = switchableGenerator();
+      const source = createCustomTokenSource(generator, { retries: 0 });
+      const unsubscribe = source.subscribe(() => {});
+      await source.fetch({ roomName: 'A' });
+      state.failing = true;
+      await vi.advanceTimersByTimeAsync(10 * MINUTE);
+      expect(generator).toHaveBeenCalledTimes(2);
+      expect(source.getSnapshot().status).toBe('error');
+      state.failing = false;
+      return { generator, source, unsubscribe };
+    }
+
+    it('fetches again when the tab regains focus, not when it loses it', async () => {
+      const { generator, source, unsubscribe } = await afterFailedRefresh();
+      focusManager.setFocused(false);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(generator).toHaveBeenCalledTimes(2);
+      focusManager.setFocused(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(generator).toHaveBeenCalledTimes(3);
+      expect(source.getSnapshot().status).toBe('ready');
+      unsubscribe();
+    });
+
+    it('does not fetch when the device goes offline, only when it comes back', async () => {
+      const { generator, unsubscribe } = await afterFailedRefresh();
+      onlineManager.setOnline(false);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(generator).toHaveBeenCalledTimes(2);
+      onlineManager.setOnline(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(generator).toHaveBeenCalledTimes(3);
+      unsubscribe();
+    });
+  });
+
+  describe('aborts', () => {
+    it('puts the snapshot back as it was when cancel() aborts a refresh: the token in hand, no error', async () => {
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator);
+      const first = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[0]!.resolve();
+      const token = await first;
+      const forced = watch(source.fetch({ roomName: 'A' }, true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(source.getSnapshot().status).toBe('fetching');
+      source.cancel();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls[1]!.signal.aborted).toBe(true);
+      expect(source.getSnapshot()).toMatchObject({ status: 'ready', error: null, token: { participantToken: token.participantToken } });
+      expect(forced()).toEqual({ value: token });
+    });
+
+    it('rejects a fetch cancelled while an expired token is in hand with aborted, instead of resolving with the expired token', async () => {
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator);
+      const first = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[0]!.resolve({ ttl: 20 });
+      await first;
+      await vi.advanceTimersByTimeAsync(25 * SECOND);
+      const second = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      source.cancel();
+      expect(await second).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+      expect(source.getSnapshot().status).toBe('expired');
+    });
+
+    it('rejects the fetch of earlier options with aborted when newer options are fetched, saying so and keeping the cancellation as cause', async () => {
+      const { generator } = controlledGenerator();
+      const source = createCustomTokenSource(generator);
+      const first = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      void source.fetch({ roomName: 'B' }).catch(() => {});
+      const { error } = (await first) as { error: CustomTokenError };
+      expect(error).toBeInstanceOf(CustomTokenError);
+      expect(error.code).toBe('aborted');
+      expect(error.message).toMatch(/aborted/);
+      expect(isCancelledError(error.cause)).toBe(true);
+    });
+
+    it('does not abort the fetch another source of the scope is waiting on when one source moves to other options', async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const first = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const second = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const waiting = settle(first.fetch({ roomName: 'A' }));
+      void second.fetch({ roomName: 'A' }).catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      void second.fetch({ roomName: 'B' }).catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls[0]!.signal.aborted).toBe(false);
+      await calls[0]!.resolve();
+      expect(await waiting).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+    });
+
+    it("leaves the token of the earlier options as it was in the app's QueryClient when newer options abort its refresh", async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const first = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[0]!.resolve({ ttl: 20 });
+      await first;
+      await vi.advanceTimersByTimeAsync(15 * SECOND);
+      void source.fetch({ roomName: 'A' }).catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      void source.fetch({ roomName: 'B' }).catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls[1]!.signal.aborted).toBe(true);
+      expect(queryClient.getQueryState(['livekit-custom-token', 'call', '{"roomName":"A"}'])).toMatchObject({
+        status: 'success',
+        fetchStatus: 'idle',
+        error: null,
+      });
+    });
+  });
+
+  describe('refresh and configure', () => {
+    it('refresh() before any fetch resolves without calling the generator', async () => {
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator);
+      await expect(source.refresh()).resolves.toBeUndefined();
+      expect(generator).not.toHaveBeenCalled();
+    });
+
+    it('refresh() fetches a new token for the current options even while the one in hand is fresh', async () => {
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator);
+      await source.fetch({ roomName: 'B' });
+      await source.refresh();
+      expect(generator).toHaveBeenCalledTimes(2);
+      expect(generator.mock.calls[1]![0]).toEqual({ roomName: 'B' });
+    });
+
+    it('refresh() resolves when the generator fails; the failure lands in the snapshot', async () => {
+      const { generator, state } = switchableGenerator();
+      const source = createCustomTokenSource(generator);
+      await source.fetch({ roomName: 'A' });
+      state.failing = true;
+      await expect(source.refresh()).resolves.toBeUndefined();
+      expect(source.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'generator_failed' } });
+    });
+
+    it('configure() changes the settings of a live source: the next fetch times out after the new timeoutMs', async () => {
+      const { generator } = controlledGenerator();
+      const source = createCustomTokenSource(generator);
+      source.configure({ timeoutMs: 50, retries: 0 });
+      const result = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await result).toEqual({ error: expect.objectContaining({ code: 'timeout', message: expect.stringMatching(/50 ms/) }) });
+    });
+  });
+
+  describe('a forced fetch that fails', () => {
+    it('waits for the next token rather than resolve with one that expires at that very millisecond', async () => {
+      const { generator, state } = switchableGenerator((request) => mintToken({ room: request.roomName, ttl: 20 }));
+      const source = createCustomTokenSource(generator);
+      await source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(20 * SECOND);
+      expect(source.getSnapshot().status).toBe('expired');
+      state.failing = true;
+      const forced = watch(source.fetch({ roomName: 'A' }, true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(source.getSnapshot().status).toBe('error');
+      expect(forced()).toBeUndefined();
+      state.failing = false;
+      const next = await source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(forced()).toEqual({ value: next });
+    });
+
+    it('resolves with a token without exp in hand: it never expires', async () => {
+      const { generator, state } = switchableGenerator(tokenWithoutExp);
+      const source = createCustomTokenSource(generator);
+      const first = await source.fetch({ roomName: 'A' });
+      state.failing = true;
+      await expect(source.fetch({ roomName: 'A' }, true)).resolves.toEqual(first);
+    });
+
+    it('waits for the next token when the app removed the query while it was in flight', async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const forced = watch(source.fetch({ roomName: 'A' }, true));
+      await vi.advanceTimersByTimeAsync(0);
+      queryClient.removeQueries(ours);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(forced()).toBeUndefined();
+      const next = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[1]!.resolve();
+      const token = await next;
+      await vi.advanceTimersByTimeAsync(0);
+      expect(forced()).toEqual({ value: token });
+    });
+
+    it("stays pending for options that are not valid, leaving no listener in the app's QueryClient", async () => {
+      const queryClient = new QueryClient();
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const forced = watch(source.fetch({ roomName: 42 as unknown as string }, true));
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(forced()).toBeUndefined();
+      expect(generator).not.toHaveBeenCalled();
+      expect(queryClient.getQueryCache().hasListeners()).toBe(false);
+    });
+  });
+});
