@@ -23,10 +23,13 @@ export function describeInvalidLimits(limits: unknown): string | undefined {
   return undefined;
 }
 
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+function isPositiveInteger(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) > 0;
 }
 
 function shown(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return `"${value}"`;
+  // Stryker disable next-line ConditionalExpression: JSON.stringify(null) and String(null) are both 'null'; the check only narrows the type
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
 }

@@ -21,7 +21,7 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
   const options = { points: Number.MAX_SAFE_INTEGER, duration: windowSeconds };
   if (store === 'memory') {
     const { default: RateLimiterMemory } = await import('rate-limiter-flexible/lib/RateLimiterMemory.js');
-    return new RateLimiterMemory({ ...options, keyPrefix: `${name}:${windowSeconds}s` });
+    return new RateLimiterMemory(options); // its own storage: no key prefix needed
   }
   const [{ default: RateLimiterRedis }, { default: RLWrapperTimeouts }] = await Promise.all([
     import('rate-limiter-flexible/lib/RateLimiterRedis.js'),

@@ -1,0 +1,149 @@
+// @vitest-environment node
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTokenHandler } from '../../../src/server';
+import { handlerConfig, tokenRequest } from '../handlerConfig';
+import { readResponse } from '../verify';
+
+const as = (identity: string, body: unknown = {}) => tokenRequest(body, { headers: { Authorization: `Bearer ${identity}` } });
+const withAgent = { room_config: { agents: [{ agent_name: 'support-agent' }] } };
+
+let client: Redis | undefined;
+let silent: { server: Server; sockets: Socket[] } | undefined;
+afterEach(async () => {
+  vi.useRealTimers();
+  client?.disconnect();
+  client = undefined;
+  for (const socket of silent?.sockets ?? []) socket.destroy();
+  await new Promise((resolve) => (silent ? silent.server.close(resolve) : resolve(undefined)));
+  silent = undefined;
+});
+
+/** An ioredis client that was never connected, as one is while Redis is down: every limit check fails. */
+function downRedis(): Redis {
+  client = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true });
+  client.on('error', () => {});
+  return client;
+}
+
+/** A Redis that accepts connections and never answers; records the commands it was sent. */
+async function hungRedis(): Promise<{ client: Redis; received: () => string }> {
+  let received = '';
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('data', (data) => (received += data.toString('latin1')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  silent = { server, sockets };
+  client = new Redis({
+    host: '127.0.0.1',
+    port: (server.address() as AddressInfo).port,
+    lazyConnect: true,
+    enableReadyCheck: false,
+    protocol: 2,
+    disableClientInfo: true,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  return { client, received: () => received };
+}
+
+describe('limits: when the limit store fails', () => {
+  it("answers 503 limits_unavailable by default ('deny'), reporting the store’s failure and the request to onError", async () => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({ limits: { tokens: { limit: 5, windowSeconds: 60 } }, limitStore: { redis: downRedis() }, onError }),
+    );
+    const request = as('alice');
+    const { status, body } = await readResponse(await handler(request));
+    expect(status).toBe(503);
+    expect(body.error).toEqual({ code: 'limits_unavailable', message: expect.stringMatching(/Limits cannot be checked right now/) });
+    expect(onError).toHaveBeenCalledOnce();
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringMatching(/not ready/) }), request);
+  });
+
+  it("issues the token with onLimitStoreError 'allow', still reporting the failure to onError", async () => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({
+        limits: { tokens: { limit: 5, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 60 } },
+        agents: ['support-agent'],
+        limitStore: { redis: downRedis() },
+        onLimitStoreError: 'allow',
+        onError,
+      }),
+    );
+    const { status, claims } = await readResponse(await handler(as('alice', withAgent)));
+    expect(status).toBe(201);
+    expect(claims?.sub).toBe('alice');
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringMatching(/not ready/) }), expect.any(Request));
+  });
+
+  it('counts tokens and agent dispatches in Redis under keys named for what they count, their window and the caller', async () => {
+    const { client, received } = await hungRedis();
+    const limitStore = { redis: client, timeoutMs: 60_000 };
+    const tokens = createTokenHandler(
+      handlerConfig({ limits: { tokens: { limit: 5, windowSeconds: 60 } }, limitStore, onError: () => {} }),
+    );
+    const dispatches = createTokenHandler(
+      handlerConfig({
+        limits: { agentDispatches: { limit: 5, windowSeconds: 3600 } },
+        agents: ['support-agent'],
+        limitStore,
+        onError: () => {},
+      }),
+    );
+    // Both stay pending (Redis never answers) until the client disconnects after the test.
+    void tokens(as('alice'));
+    void dispatches(as('bob', withAgent));
+    await vi.waitFor(() => {
+      expect(received()).toContain('lkctr:tokens:60s:alice');
+      expect(received()).toContain('lkctr:agentDispatches:3600s:bob');
+    });
+  });
+});
+
+describe('limits: agent dispatch windows', () => {
+  it('opens a caller’s dispatch window at its first dispatch, not at a token without agents', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const handler = createTokenHandler(
+      handlerConfig({ limits: { agentDispatches: { limit: 1, windowSeconds: 3600 } }, agents: ['support-agent'] }),
+    );
+    expect((await handler(as('alice'))).status).toBe(201); // t = 0: no agent, no dispatch counted
+    await vi.advanceTimersByTimeAsync(1_800_000);
+    expect((await handler(as('alice', withAgent))).status).toBe(201); // t = 30 min: the window opens, 1 of 1
+    await vi.advanceTimersByTimeAsync(1_800_000);
+    // t = 60 min: the window opened at 30 min is still open.
+    const refused = await handler(as('alice', withAgent));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1800');
+  });
+});
+
+describe('limits: giving back what a refused request counted', () => {
+  const limits = { tokens: { limit: 2, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 3600 } };
+
+  /** t = 0: one token with an agent (tokens 1 of 2, dispatches 1 of 1); then, `at` ms in, one more that its agent makes over. */
+  async function refusedAt(at: number) {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const handler = createTokenHandler(handlerConfig({ limits, agents: ['support-agent'] }));
+    expect((await handler(as('alice', withAgent))).status).toBe(201);
+    await vi.advanceTimersByTimeAsync(at);
+    expect((await handler(as('alice', withAgent))).status).toBe(429);
+    return handler;
+  }
+
+  it('gives back the token of a request refused for its agents, more than a second before the token window ends', async () => {
+    const handler = await refusedAt(58_999);
+    expect((await handler(as('alice'))).status).toBe(201); // tokens 2 of 2
+  });
+
+  it('keeps counting it in the window’s last second, so a late refund cannot open the next window below zero', async () => {
+    const handler = await refusedAt(59_000);
+    expect((await handler(as('alice'))).status).toBe(429); // tokens 3 of 2: the refused one still counts
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await handler(as('alice'))).status).toBe(201); // a new window, from zero
+  });
+});
