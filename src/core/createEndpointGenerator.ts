@@ -69,9 +69,9 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
   };
 }
 
-/** LiveKit's `TokenSourceRequest` in its JSON (snake_case) form. */
+/** LiveKit's `TokenSourceRequest` in its JSON (snake_case) form; JSON.stringify leaves out the options not given. */
 function toEndpointBody(request: TokenRequest): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+  return {
     room_name: request.roomName,
     participant_name: request.participantName,
     participant_identity: request.participantIdentity,
@@ -79,7 +79,6 @@ function toEndpointBody(request: TokenRequest): Record<string, unknown> {
     participant_attributes: request.participantAttributes,
     room_config: request.roomConfig && snakeCaseKeys(request.roomConfig),
   };
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }
 
 /** Protobuf JSON field names of a `RoomConfiguration` (`agentName` → `agent_name`), recursively. */
@@ -91,12 +90,12 @@ function snakeCaseKeys(value: unknown): unknown {
   );
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    return JSON.parse(await response.text());
-  } catch {
-    return undefined;
-  }
+/** The body as JSON, or `undefined` when it is not JSON (or failed to arrive). */
+function readJson(response: Response): Promise<unknown> {
+  return response
+    .text()
+    .then((text) => JSON.parse(text) as unknown)
+    .catch(() => undefined);
 }
 
 function httpError(url: string | URL, response: Response, payload: unknown): CustomTokenError {
@@ -112,10 +111,14 @@ function httpError(url: string | URL, response: Response, payload: unknown): Cus
   });
 }
 
-/** `Retry-After` as delay-seconds or an HTTP date, in milliseconds from now; `undefined` when absent or unreadable. */
+/**
+ * `Retry-After` as delay-seconds or an HTTP date, in milliseconds from now; `undefined` when absent
+ * or unreadable. `Headers.get` has already trimmed it.
+ */
 function readRetryAfter(header: string | null): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  // Stryker disable next-line ConditionalExpression: Date.parse('null') is NaN, so a missing header gives undefined either way
+  if (header === null) return undefined;
+  if (/^\d+$/.test(header)) return Number(header) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
 }

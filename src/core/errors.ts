@@ -109,5 +109,5 @@ export function isCustomTokenError(value: unknown): value is CustomTokenError {
 
 /** 5xx and 429 are worth retrying; every other status is final. */
 export function isRetryableStatus(status: number | undefined): boolean {
-  return status !== undefined && (status >= 500 || status === 429);
+  return (status ?? 0) >= 500 || status === 429;
 }

@@ -65,7 +65,7 @@ function normalizeAttributes(value: unknown): Record<string, string> | undefined
     }
   }
   if (entries.length === 0) return undefined;
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  entries.sort(([a], [b]) => (a < b ? -1 : 1)); // an object's keys are never equal
   return Object.fromEntries(entries) as Record<string, string>;
 }
 

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normalizeOptions, requestKey } from '../../src/core/normalizeOptions.js';
 import { createCustomTokenSource, type TokenFetchOptions } from '../../src/index.js';
 import { mintingGenerator } from '../helpers/generators.js';
 
@@ -30,5 +32,76 @@ describe('invalid fetch options are described, not printed', () => {
     expect(await invalidOptionsMessage({ participantAttributes: { team: 7 } })).toBe(
       'Token fetch option `participantAttributes.team` must be a string, got number 7.',
     );
+  });
+});
+
+describe('normalizeOptions: the request a generator receives', () => {
+  it('keeps the known string options and nothing else, with no key for an option left out', () => {
+    const request = normalizeOptions({ roomName: 'standup', participantName: 'Ada', extra: 'ignored' } as TokenFetchOptions);
+    expect(request).toStrictEqual({ roomName: 'standup', participantName: 'Ada' });
+  });
+
+  it('treats an option set to undefined or null as not given', () => {
+    expect(
+      normalizeOptions({ roomName: undefined, participantIdentity: null, participantAttributes: null } as unknown as TokenFetchOptions),
+    ).toStrictEqual({});
+    expect(normalizeOptions(undefined)).toStrictEqual({});
+  });
+
+  it('drops an empty attribute map and sorts attributes by name', () => {
+    expect(normalizeOptions({ participantAttributes: {} })).toStrictEqual({});
+    expect(Object.keys(normalizeOptions({ participantAttributes: { b: '2', c: '3', a: '1' } }).participantAttributes ?? {})).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+  });
+
+  it('gives options that mean the same thing the same requestKey, whatever their attribute order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.string(), { minKeys: 1 }), fc.boolean(), (attributes, withRoom) => {
+        const reversed = Object.fromEntries(Object.entries(attributes).reverse());
+        const room = withRoom ? { roomName: 'standup', participantName: undefined } : {};
+        expect(requestKey(normalizeOptions({ ...room, participantAttributes: reversed }))).toBe(
+          requestKey(normalizeOptions({ participantAttributes: attributes, ...(withRoom ? { roomName: 'standup' } : {}) })),
+        );
+      }),
+    );
+  });
+
+  it.each([
+    ['a string', 'team=blue', 'string team=blue'],
+    ['an array', [['team', 'blue']], 'an array'],
+  ])('refuses participantAttributes given as %s', async (_, participantAttributes, described) => {
+    expect(await invalidOptionsMessage({ participantAttributes })).toBe(
+      `Token fetch option \`participantAttributes\` must be an object of strings, got ${described}.`,
+    );
+  });
+
+  it('names a null attribute value as null', async () => {
+    expect(await invalidOptionsMessage({ participantAttributes: { team: null } })).toBe(
+      'Token fetch option `participantAttributes.team` must be a string, got null.',
+    );
+  });
+
+  it.each([
+    [{ agentName: 'helper' }, { agentName: 'helper' }],
+    [{ agentMetadata: '{"lang":"en"}' }, { metadata: '{"lang":"en"}' }],
+    [{ deployment: 'staging' }, { deployment: 'staging' }],
+    [
+      { agentName: 'helper', agentMetadata: '{}', deployment: 'staging' },
+      { agentName: 'helper', metadata: '{}', deployment: 'staging' },
+    ],
+  ])('packages the agent options %j as roomConfig with exactly %j', (options, agent) => {
+    expect(normalizeOptions(options).roomConfig).toStrictEqual({ agents: [agent] });
+  });
+
+  it('freezes the request all the way down, so a generator cannot change a cached request', () => {
+    const request = normalizeOptions({ roomName: 'r', participantAttributes: { a: '1' }, agentName: 'helper' });
+    expect(Object.isFrozen(request)).toBe(true);
+    expect(Object.isFrozen(request.participantAttributes)).toBe(true);
+    expect(Object.isFrozen(request.roomConfig)).toBe(true);
+    expect(Object.isFrozen(request.roomConfig?.agents)).toBe(true);
+    expect(Object.isFrozen(request.roomConfig?.agents?.[0])).toBe(true);
   });
 });

@@ -1,11 +1,11 @@
 // @vitest-environment node
 import type { IncomingHttpHeaders } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
 import { CustomTokenError } from '../../src/core/errors';
 import { normalizeOptions } from '../../src/core/normalizeOptions';
-import type { TokenGeneratorContext } from '../../src/core/types';
+import type { TokenGeneratorContext, TokenRequest } from '../../src/core/types';
 import { mintToken } from '../helpers/tokens';
 import { listen, type Listening } from './listen';
 
@@ -169,47 +169,144 @@ describe('createEndpointGenerator', () => {
   });
 });
 
+describe('createEndpointGenerator: what it hands its fetch, and reads back', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** The generator's `fetch` option, answering `response` and recording each call's init. */
+  function standIn(response: () => Response = () => Response.json({ server_url: 'wss://lk.example', participant_token: 'jwt' })) {
+    const calls: RequestInit[] = [];
+    const endpointFetch: typeof fetch = async (_input, init) => {
+      calls.push(init ?? {});
+      return response();
+    };
+    return { endpointFetch, calls };
+  }
+
+  const generate = (endpointFetch: typeof fetch, options: { credentials?: RequestCredentials } = {}) =>
+    createEndpointGenerator('https://auth.example/api/token', { fetch: endpointFetch, ...options })(normalizeOptions({}), context());
+
+  it('sends the credentials it is given', async () => {
+    const { endpointFetch, calls } = standIn();
+    await generate(endpointFetch, { credentials: 'include' });
+    expect(calls[0]?.credentials).toBe('include');
+  });
+
+  it('sets no credentials of its own when none is given, so a wrapped fetch’s own default stands', async () => {
+    const { endpointFetch, calls } = standIn();
+    await generate(endpointFetch);
+    expect(calls[0]).not.toHaveProperty('credentials');
+  });
+
+  it('keeps a null in a hand-built roomConfig (protobuf JSON for a field not set) as null', async () => {
+    const { url, requests } = await endpoint();
+    const request = { roomConfig: { agents: [{ agentName: 'helper', metadata: null }] } } as unknown as TokenRequest;
+    await createEndpointGenerator(url)(request, context());
+    expect(requests[0]?.body).toEqual({ room_config: { agents: [{ agent_name: 'helper', metadata: null }] } });
+  });
+
+  it('names the status and its text when the error body says nothing', async () => {
+    const { endpointFetch } = standIn(() => new Response('upstream broke', { status: 502, statusText: 'Bad Gateway' }));
+    const error = await failure(generate(endpointFetch));
+    expect(error.message).toBe('The token endpoint https://auth.example/api/token answered HTTP 502 Bad Gateway');
+  });
+
+  it('names only the status when there is no status text either', async () => {
+    const { endpointFetch } = standIn(() => new Response(null, { status: 500 }));
+    expect((await failure(generate(endpointFetch))).message).toMatch(/answered HTTP 500$/);
+  });
+
+  it('prefers the server’s own error message to the status text', async () => {
+    const { endpointFetch } = standIn(() =>
+      Response.json({ error: { message: 'Sign in again.' } }, { status: 401, statusText: 'Unauthorized' }),
+    );
+    const error = await failure(generate(endpointFetch));
+    expect(error.message).toMatch(/answered HTTP 401: Sign in again\.$/);
+    expect(error).toMatchObject({ status: 401, serverCode: undefined });
+  });
+
+  it.each([
+    ['10', 10_000],
+    ['0', 0],
+    ['x3', undefined],
+    ['3x', undefined],
+  ])('reads Retry-After %j as %s ms', async (header, retryAfterMs) => {
+    const { endpointFetch } = standIn(() => new Response(null, { status: 503, headers: { 'Retry-After': header } }));
+    expect((await failure(generate(endpointFetch))).retryAfterMs).toBe(retryAfterMs);
+  });
+
+  it('reads a Retry-After date as the time left until it, and a past date as no wait', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-28T12:00:00Z') });
+    const at = (date: string) => standIn(() => new Response(null, { status: 503, headers: { 'Retry-After': date } })).endpointFetch;
+    const future = await failure(generate(at('Sat, 28 Nov 2026 12:00:10 GMT')));
+    expect(future.retryAfterMs).toBe(10_000);
+    expect(future.message).toMatch(/\(retry after 10 s\)$/);
+    expect((await failure(generate(at('Sat, 28 Nov 2026 11:59:00 GMT')))).retryAfterMs).toBe(0);
+  });
+
+  it.each([
+    ['a server_url without a token', { server_url: 'wss://lk.example' }],
+    ['a token without a server_url', { participant_token: 'jwt' }],
+    ['a server_url that is not a string', { server_url: 7, participant_token: 'jwt' }],
+  ])('rejects a 2xx answer with %s as invalid_response, naming the endpoint and the shape it wants', async (_, body) => {
+    const { endpointFetch } = standIn(() => Response.json(body));
+    const error = await failure(generate(endpointFetch));
+    expect(error).toMatchObject({ code: 'invalid_response' });
+    expect(error.message).toContain('https://auth.example/api/token');
+    expect(error.message).toContain('{ server_url, participant_token }');
+  });
+});
+
 describe('a token source on createEndpointGenerator, told to wait by Retry-After', () => {
-  /** 429 with `Retry-After` for the first `refusals` requests, then a real token; records when each request came. */
-  async function rateLimitedEndpoint(refusals: number, retryAfter: string) {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  /**
+   * The endpoint as the generator's `fetch` sees it: 429 with `Retry-After` for the first `refusals`
+   * requests, then a real token; records the (fake) time each request came.
+   */
+  async function rateLimitedFetch(refusals: number, retryAfter: string) {
     const arrivals: number[] = [];
-    server = await listen((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        arrivals.push(performance.now());
-        if (arrivals.length <= refusals) {
-          res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': retryAfter }).end('{"error":{"code":"rate_limited"}}');
-          return;
-        }
-        void mintToken({ room: 'A' }).then((participantToken) =>
-          res
-            .writeHead(201, { 'Content-Type': 'application/json' })
-            .end(JSON.stringify({ server_url: 'ws://127.0.0.1:7880', participant_token: participantToken })),
-        );
-      });
-    });
-    return { url: `${server.origin}/api/token`, arrivals };
+    const participantToken = await mintToken({ room: 'A' });
+    const endpointFetch: typeof fetch = async () => {
+      arrivals.push(Date.now());
+      if (arrivals.length <= refusals) {
+        return new Response('{"error":{"code":"rate_limited"}}', {
+          status: 429,
+          headers: { 'Content-Type': 'application/json', 'Retry-After': retryAfter },
+        });
+      }
+      return Response.json({ server_url: 'ws://127.0.0.1:7880', participant_token: participantToken }, { status: 201 });
+    };
+    return { generator: createEndpointGenerator('https://app.example/api/token', { fetch: endpointFetch }), arrivals };
   }
 
   it('waits at least Retry-After before retrying, however short its own backoff', async () => {
-    const { url, arrivals } = await rateLimitedEndpoint(1, '1');
-    const source = createCustomTokenSource(createEndpointGenerator(url), { retryDelayMs: 10 });
-    await source.fetch({ roomName: 'A' });
+    const { generator, arrivals } = await rateLimitedFetch(1, '1');
+    const source = createCustomTokenSource(generator, { retryDelayMs: 10 });
+    const fetched = source.fetch({ roomName: 'A' });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(arrivals).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await fetched;
     expect(arrivals).toHaveLength(2);
-    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1_000 - 5);
+    expect(arrivals[1]! - arrivals[0]!).toBe(1_000);
   });
 
   it('waits no longer than maxRetryDelayMs when Retry-After asks for more', async () => {
-    const { url, arrivals } = await rateLimitedEndpoint(1, '3600');
-    const source = createCustomTokenSource(createEndpointGenerator(url), { retryDelayMs: 10, maxRetryDelayMs: 300 });
-    await source.fetch({ roomName: 'A' });
+    const { generator, arrivals } = await rateLimitedFetch(1, '3600');
+    const source = createCustomTokenSource(generator, { retryDelayMs: 10, maxRetryDelayMs: 300 });
+    const fetched = source.fetch({ roomName: 'A' });
+    await vi.advanceTimersByTimeAsync(299);
+    expect(arrivals).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await fetched;
     expect(arrivals).toHaveLength(2);
-    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(300 - 5);
+    expect(arrivals[1]! - arrivals[0]!).toBe(300);
   });
 
   it('rejects with the typed error carrying status and retryAfterMs once retries run out', async () => {
-    const { url } = await rateLimitedEndpoint(10, '1');
-    const source = createCustomTokenSource(createEndpointGenerator(url), { retries: 0 });
+    const { generator } = await rateLimitedFetch(10, '1');
+    const source = createCustomTokenSource(generator, { retries: 0 });
     await expect(source.fetch({ roomName: 'A' })).rejects.toMatchObject({ code: 'http', status: 429, retryAfterMs: 1_000 });
     expect(source.getSnapshot().error).toMatchObject({ status: 429, retryAfterMs: 1_000 });
   });
