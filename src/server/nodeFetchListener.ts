@@ -24,15 +24,20 @@ export function nodeFetchListener(handler: (request: Request) => Promise<Respons
       void send(res, replyResponse(errorReply(new TokenHandlerError('method_not_allowed', 'Use POST.'), { Allow: 'POST' })), body);
       return;
     }
-    handler(request).then(
+    // A handler that throws rather than rejects (one not `async`) is answered 500 too, not left to crash the server.
+    new Promise<Response>((resolve) => resolve(handler(request))).then(
       (response) => send(res, response, body),
-      () => send(res, replyResponse(errorReply(new TokenHandlerError('internal_error', 'The token could not be issued.'))), body),
+      () => send(res, internalError(), body),
     );
   };
 }
 
 function replyResponse(reply: ReturnType<typeof errorReply>): Response {
   return new Response(reply.body, reply);
+}
+
+function internalError(): Response {
+  return replyResponse(errorReply(new TokenHandlerError('internal_error', 'The token could not be issued.')));
 }
 
 interface NodeBody {
@@ -53,6 +58,7 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
     });
     return { stream, abandoned: false };
   }
+  // Stryker disable next-line ObjectLiteral: an absent `abandoned` reads as false, as the false it starts as does (and `stream` is set below)
   const body: NodeBody = { abandoned: false, stream: null as unknown as ReadableStream<Uint8Array> };
   body.stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -60,6 +66,7 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
       req.on('data', (chunk: Uint8Array | string) => {
         if (body.abandoned) return;
         controller.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+        // Stryker disable next-line LogicalOperator: desiredSize is never below 0 here (reading pauses at 0), nor null (that is an errored stream, and enqueue has thrown)
         if ((controller.desiredSize ?? 1) <= 0) req.pause();
       });
       req.on('end', () => body.abandoned || controller.close());
@@ -77,6 +84,7 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
 function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith(':')) continue; // HTTP/2 pseudo-headers, which Headers refuses
     for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
   }
   const method = req.method ?? 'GET';
@@ -86,20 +94,27 @@ function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Re
 
 function toUrl(req: NodeRequestLike): string {
   try {
-    return new URL(req.url ?? '/', `http://${String(req.headers.host ?? 'localhost')}`).href;
+    const base = `http://${String(req.headers.host ?? 'localhost')}`;
+    // Stryker disable next-line StringLiteral: the base has no path, so a missing URL read as "" resolves to the same "/"
+    return new URL(req.url ?? '/', base).href;
   } catch {
     return 'http://localhost/';
   }
 }
 
 async function send(res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
+  const bytes = await response.arrayBuffer().then(
+    (buffer) => new Uint8Array(buffer),
+    () => undefined,
+  );
+  // Its body broke (a failing stream) before any of it was sent: answered as a failing handler is.
+  if (!bytes) return send(res, internalError(), body);
   try {
-    const bytes = new Uint8Array(await response.arrayBuffer());
     res.statusCode = response.status;
     response.headers.forEach((value, name) => res.setHeader(name, value));
     if (body.abandoned) res.setHeader('Connection', 'close');
     res.end(bytes);
   } catch {
-    res.end(); // the client went away mid-response; nothing left to tell it
+    // `res` was answered already (by a middleware before this one): nothing left to tell the client.
   }
 }
