@@ -1,0 +1,150 @@
+// @vitest-environment node
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TokenHandlerConfig } from '../../src/server';
+import { nodeTokenListener } from '../../src/server/nodeTokenListener';
+import { resolveTokenHandlerConfig } from '../../src/server/resolveTokenHandlerConfig';
+import { handlerConfig } from './handlerConfig';
+import { listen, type Listening } from './listen';
+import { verifyToken } from './verify';
+
+let server: Listening | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Serves the token pipeline straight from node:http; `before` may change the request first (as a middleware would). */
+const serve = async (config: Partial<TokenHandlerConfig> = {}, before?: (req: IncomingMessage, res: ServerResponse) => void) => {
+  const listener = nodeTokenListener(resolveTokenHandlerConfig(handlerConfig(config)));
+  server = await listen((req, res) => {
+    before?.(req, res);
+    listener(req, res);
+  });
+  return server;
+};
+
+interface Reply {
+  status: number | undefined;
+  headers: IncomingHttpHeaders;
+  body: { participant_token?: string; error?: { code: string; message: string } };
+}
+
+const tokenHeaders = { 'Content-Type': 'application/json', Authorization: 'Bearer alice' };
+
+/** A token request with node:http: `body` as one string, or as pieces written one after the other. */
+function post(body: string | Buffer | (string | Buffer)[], headers: Record<string, string> = tokenHeaders) {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = httpRequest(`${server!.origin}/api/token`, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString()) as Reply['body'] }),
+      );
+    });
+    req.on('error', reject);
+    for (const piece of Array.isArray(body) ? body : [body]) req.write(piece);
+    req.end();
+  });
+}
+
+/** `{"room_name":"r"}` padded with spaces (still the same JSON) to exactly `length` bytes. */
+const bodyOf = (length: number) => '{"room_name":"r"}'.padEnd(length, ' ');
+
+describe('nodeTokenListener: the body, read from the stream', () => {
+  it('issues a token for a body of exactly maxBodyBytes, sent without Content-Length', async () => {
+    await serve({ maxBodyBytes: 64 });
+    const body = bodyOf(64);
+    const reply = await post([body.slice(0, 32), body.slice(32)], { ...tokenHeaders, 'Transfer-Encoding': 'chunked' });
+    expect(reply.status).toBe(201);
+  });
+
+  it('issues a token for a body of exactly maxBodyBytes', async () => {
+    await serve({ maxBodyBytes: 64 });
+    const reply = await post(bodyOf(64));
+    expect(reply.status).toBe(201);
+    expect(await verifyToken(reply.body.participant_token!)).toMatchObject({ sub: 'alice', video: { room: 'r' } });
+  });
+
+  it('refuses a body one byte over maxBodyBytes, sent without Content-Length, with 400 body_too_large and closes the connection', async () => {
+    await serve({ maxBodyBytes: 64 });
+    const reply = await post(bodyOf(65), { ...tokenHeaders, 'Transfer-Encoding': 'chunked' });
+    expect([reply.status, reply.body.error?.code]).toEqual([400, 'body_too_large']);
+    expect(reply.headers.connection).toBe('close');
+  });
+
+  it('keeps the connection alive after a reply to a body read to its end', async () => {
+    await serve();
+    const reply = await post(bodyOf(20));
+    expect(reply.status).toBe(201);
+    expect(reply.headers.connection).toBe('keep-alive');
+  });
+
+  it('reads a body that arrives as strings (a middleware called req.setEncoding) as its UTF-8', async () => {
+    await serve({}, (req) => req.setEncoding('utf8'));
+    const reply = await post(JSON.stringify({ room_name: 'café ☕' }));
+    expect(reply.status).toBe(201);
+    expect(await verifyToken(reply.body.participant_token!)).toMatchObject({ video: { room: 'café ☕' } });
+  });
+
+  it('refuses a body that is not UTF-8 with 400 invalid_json, rather than reading it with replacement characters', async () => {
+    await serve();
+    const reply = await post(Buffer.concat([Buffer.from('{"room_name":"'), Buffer.of(0xff), Buffer.from('"}')]));
+    expect([reply.status, reply.body.error?.code]).toEqual([400, 'invalid_json']);
+    expect(reply.body.error?.message).toMatch(/UTF-8/);
+  });
+
+  it('answers 400 invalid_json (the body could not be read to its end) when the client goes away mid-body, without waiting for bodyTimeoutMs', async () => {
+    // The client is gone: what the listener answered is seen where it writes it, on the response.
+    let answered!: (reply: { status: number; body: string }) => void;
+    const reply = new Promise<{ status: number; body: string }>((resolve) => (answered = resolve));
+    await serve({ bodyTimeoutMs: 60_000 }, (_, res) => {
+      const end = res.end.bind(res);
+      res.end = ((...args: Parameters<typeof res.end>) => {
+        answered({ status: res.statusCode, body: String(args[0]) });
+        return end(...args);
+      }) as typeof res.end;
+    });
+    const socket = connect(Number(new URL(server!.origin).port), '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write(
+      'POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer alice\r\n' +
+        'Content-Length: 100\r\n\r\n{"room_name":',
+      () => setTimeout(() => socket.destroy(), 10),
+    );
+    const { status, body } = await reply;
+    expect(status).toBe(400);
+    expect(JSON.parse(body)).toEqual({ error: { code: 'invalid_json', message: expect.stringMatching(/could not be read to its end/) } });
+  });
+});
+
+describe('nodeTokenListener: a body a parser already read (req.body)', () => {
+  const parsed = (body: unknown) => (req: IncomingMessage) => Object.assign(req, { body });
+
+  it('issues a token for a parsed body of exactly maxBodyBytes as JSON', async () => {
+    await serve({ maxBodyBytes: 64 }, parsed(bodyOf(64)));
+    expect((await post('ignored')).status).toBe(201);
+  });
+
+  it('refuses a parsed body one byte over maxBodyBytes with 400 body_too_large', async () => {
+    await serve({ maxBodyBytes: 64 }, parsed(bodyOf(65)));
+    const reply = await post('{}');
+    expect([reply.status, reply.body.error?.code]).toEqual([400, 'body_too_large']);
+  });
+
+  it('refuses a parsed body JSON cannot hold with 400 invalid_json naming req.body', async () => {
+    await serve({}, parsed({ room_name: 'r', count: 10n }));
+    const reply = await post('{}');
+    expect([reply.status, reply.body.error?.code]).toEqual([400, 'invalid_json']);
+    expect(reply.body.error?.message).toMatch(/req\.body/);
+  });
+});
+
+describe('nodeTokenListener: the request the pipeline reads', () => {
+  it('reads a header given as several values as Fetch’s Headers would: joined with ", "', async () => {
+    // A Content-Length of ["100", "0"] reads "100, 0": no number, so no declared length to refuse (and not 1000, which would be).
+    await serve({ maxBodyBytes: 64 }, (req) => Object.assign(req.headers, { 'content-length': ['100', '0'] }));
+    expect((await post(bodyOf(20))).status).toBe(201);
+  });
+});
