@@ -44,6 +44,16 @@ const context = (overrides: Partial<TokenGeneratorContext> = {}): TokenGenerator
   ...overrides,
 });
 
+/** How `promise` settled, read without awaiting it (so a test on fake timers cannot hang on it). */
+function settled<T>(promise: Promise<T>) {
+  const state: { result?: { value: T } | { error: unknown } } = {};
+  promise.then(
+    (value) => (state.result = { value }),
+    (error: unknown) => (state.result = { error }),
+  );
+  return state;
+}
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => expect.unreachable('resolved'),
@@ -283,25 +293,25 @@ describe('a token source on createEndpointGenerator, told to wait by Retry-After
   it('waits at least Retry-After before retrying, however short its own backoff', async () => {
     const { generator, arrivals } = await rateLimitedFetch(1, '1');
     const source = createCustomTokenSource(generator, { retryDelayMs: 10 });
-    const fetched = source.fetch({ roomName: 'A' });
+    const fetched = settled(source.fetch({ roomName: 'A' }));
     await vi.advanceTimersByTimeAsync(999);
     expect(arrivals).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    await fetched;
     expect(arrivals).toHaveLength(2);
     expect(arrivals[1]! - arrivals[0]!).toBe(1_000);
+    expect(fetched.result).toEqual({ value: expect.objectContaining({ serverUrl: 'ws://127.0.0.1:7880' }) });
   });
 
   it('waits no longer than maxRetryDelayMs when Retry-After asks for more', async () => {
     const { generator, arrivals } = await rateLimitedFetch(1, '3600');
     const source = createCustomTokenSource(generator, { retryDelayMs: 10, maxRetryDelayMs: 300 });
-    const fetched = source.fetch({ roomName: 'A' });
+    const fetched = settled(source.fetch({ roomName: 'A' }));
     await vi.advanceTimersByTimeAsync(299);
     expect(arrivals).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    await fetched;
     expect(arrivals).toHaveLength(2);
     expect(arrivals[1]! - arrivals[0]!).toBe(300);
+    expect(fetched.result).toEqual({ value: expect.objectContaining({ serverUrl: 'ws://127.0.0.1:7880' }) });
   });
 
   it('rejects with the typed error carrying status and retryAfterMs once retries run out', async () => {
