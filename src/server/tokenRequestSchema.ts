@@ -27,7 +27,7 @@ const acceptCamelCase = (aliases: Record<string, string>) => (value: unknown) =>
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const copy: Record<string, unknown> = { ...value };
   for (const [camel, snake] of Object.entries(aliases)) {
-    if (copy[snake] === undefined && copy[camel] !== undefined) copy[snake] = copy[camel];
+    if (copy[snake] === undefined) copy[snake] = copy[camel];
   }
   return copy;
 };
@@ -86,11 +86,14 @@ export const tokenRequestSchema = z
     ),
   }));
 
-/** Collapses repeated dispatches (same agent, metadata and deployment): LiveKit starts one job per entry. */
+/**
+ * Collapses repeated dispatches (same agent, metadata and deployment): LiveKit starts one job per entry.
+ * An unset metadata or deployment is absent here (never `''`), and JSON writes it as `null`.
+ */
 function distinct(agents: RequestedAgent[]): RequestedAgent[] {
   const seen = new Set<string>();
   return agents.filter(({ agentName, metadata, deployment }) => {
-    const key = JSON.stringify([agentName, metadata ?? '', deployment ?? '']);
+    const key = JSON.stringify([agentName, metadata, deployment]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
