@@ -1,7 +1,7 @@
 import type { TokenHandlerCorsConfig } from './types.js';
 
 /**
- * The CORS headers for a response to `request`: none without a config or for an origin that
+ * The CORS headers for a response to `request`: none without an `Origin` or for an origin that
  * is not allowed; `*` for `origin: '*'` (never with credentials: the config check refuses that);
  * the request's own origin only when it is listed or the function returns `true`. A response
  * exposes `Retry-After`; a preflight also gets methods, requested headers and max age.
@@ -11,9 +11,9 @@ import type { TokenHandlerCorsConfig } from './types.js';
  * const headers = corsHeaders({ origin: ['https://app.example'] }, request, true);
  * ```
  */
-export function corsHeaders(cors: TokenHandlerCorsConfig | undefined, request: Request, preflight: boolean): Record<string, string> {
+export function corsHeaders(cors: TokenHandlerCorsConfig, request: Request, preflight: boolean): Record<string, string> {
   const origin = request.headers.get('origin');
-  if (!cors || !origin || !isAllowed(cors.origin, origin)) return {};
+  if (!origin || !isAllowed(cors.origin, origin)) return {};
   const headers: Record<string, string> = { Vary: 'Origin' };
   headers['Access-Control-Allow-Origin'] = cors.origin === '*' ? '*' : origin;
   if (cors.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
