@@ -53,10 +53,11 @@ function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | 
 
 /** `process.env[name]` where there is one (Node, Bun, Deno with --allow-env, Vercel Edge); `undefined` elsewhere. */
 function processEnvironment(name: string): string | undefined {
+  let value: string | undefined;
   try {
-    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
-    return value === '' ? undefined : value;
+    value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
   } catch {
-    return undefined; // Deno without --allow-env throws on read
+    // Deno without --allow-env throws on read: no value.
   }
+  return value === '' ? undefined : value;
 }

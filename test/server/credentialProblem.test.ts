@@ -1,0 +1,44 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { credentialProblem } from '../../src/server/credentialProblem';
+
+describe('credentialProblem', () => {
+  it('finds nothing wrong with a non-empty key and secret', () => {
+    expect(credentialProblem('apiKey', 'devkey')).toBeUndefined();
+    expect(credentialProblem('apiSecret', ' secret with spaces ')).toBeUndefined();
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['only whitespace', ' \t\n'],
+    ['a number', 42],
+    ['null', null],
+    ['an object', { key: 'devkey' }],
+  ])('refuses %s, naming the option', (_, value) => {
+    expect(credentialProblem('apiKey', value)).toBe('`apiKey` must be a non-empty string.');
+    expect(credentialProblem('apiSecret', value)).toBe('`apiSecret` must be a non-empty string.');
+    expect(credentialProblem('serverUrl', value)).toBe('`serverUrl` must be a non-empty string.');
+  });
+
+  it.each(['wss://project.livekit.cloud', 'ws://127.0.0.1:7880', 'https://project.livekit.cloud', 'http://localhost:7880'])(
+    'accepts the server URL %s',
+    (url) => {
+      expect(credentialProblem('serverUrl', url)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['without a scheme', 'localhost:7880'],
+    ['with another scheme', 'ftp://livekit.example'],
+    ['without a host', 'wss:///rtc'],
+    ['pasted with its variable name', 'LIVEKIT_URL=wss://project.livekit.cloud'],
+    ['with a space before it', ' wss://project.livekit.cloud'],
+  ])('refuses a server URL %s, showing it and the schemes allowed', (_, url) => {
+    expect(credentialProblem('serverUrl', url)).toBe(`\`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got "${url}".`);
+  });
+
+  it('does not read a key or secret as a URL', () => {
+    expect(credentialProblem('apiKey', 'localhost:7880')).toBeUndefined();
+    expect(credentialProblem('apiSecret', 'not-a-url')).toBeUndefined();
+  });
+});
