@@ -101,7 +101,7 @@ function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfi
 
 function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {
   if (store === 'memory') return store;
-  if (typeof store?.redis?.defineCommand !== 'function') {
+  if (typeof store.redis?.defineCommand !== 'function') {
     throw new TypeError("createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)).");
   }
   if (store.timeoutMs !== undefined) positiveInteger(store.timeoutMs, 'limitStore.timeoutMs');
