@@ -49,7 +49,7 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
 export async function planToken(
   request: Request,
   body: TokenRequestBody,
-  { authorize, rooms, agents = [], maxAgentsPerToken = 1, limiter }: TokenPlanPolicy,
+  { authorize, rooms, agents, maxAgentsPerToken = 1, limiter }: TokenPlanPolicy,
 ): Promise<TokenPlan> {
   if (body.agents.length > maxAgentsPerToken) {
     throw new TokenHandlerError(
@@ -67,7 +67,8 @@ export async function planToken(
     throw new TokenHandlerError('room_not_allowed', 'This caller may not join the requested room.');
   }
   for (const agent of body.agents) {
-    if (!(await allows(agents, agent.agentName, agent, context))) {
+    // No agent policy allows no agent.
+    if (agents === undefined || !(await allows(agents, agent.agentName, agent, context))) {
       throw new TokenHandlerError('agent_not_allowed', 'This caller may not dispatch the requested agent.');
     }
   }
