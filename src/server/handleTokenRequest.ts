@@ -152,7 +152,8 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
 }
 
 function isJson(contentType: string | null): boolean {
-  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (contentType === null) return false;
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
 }
 

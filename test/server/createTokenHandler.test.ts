@@ -336,6 +336,23 @@ describe('createTokenHandler: malformed requests', () => {
   it('reads an empty body as an empty request', async () => {
     expect((await handler(tokenRequest(''))).status).toBe(201);
   });
+
+  it('reads a POST without any body as an empty request', async () => {
+    const request = new Request('http://127.0.0.1/api/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+    });
+    expect(request.body).toBeNull();
+    expect((await handler(request)).status).toBe(201);
+  });
+
+  it('answers a POST without Content-Type or body with 415', async () => {
+    const response = await handler(
+      new Request('http://127.0.0.1/api/token', { method: 'POST', headers: { Authorization: 'Bearer alice' } }),
+    );
+    expect(response.status).toBe(415);
+    expect((await response.json()).error.code).toBe('unsupported_media_type');
+  });
 });
 
 describe('createTokenHandler: CORS', () => {
