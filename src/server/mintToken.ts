@@ -24,6 +24,7 @@ export function mintToken(
   const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {};
   if (plan.metadata) claims.metadata = plan.metadata;
+  // Stryker disable next-line ConditionalExpression: JSON.stringify leaves out an undefined attributes, as this does
   if (plan.attributes) claims.attributes = plan.attributes;
   if (plan.name) claims.name = plan.name;
   const video: Record<string, unknown> = {
@@ -65,7 +66,7 @@ function roomConfiguration(agents: TokenPlan['agents']): Record<string, unknown>
     maxPlayoutDelay: 0,
     syncStreams: false,
     agents: agents.map(({ agentName, metadata, deployment }) => ({
-      agentName: agentName ?? '',
+      agentName,
       metadata: metadata ?? '',
       restartPolicy: 'JRP_ON_FAILURE',
       deployment: deployment ?? '',
