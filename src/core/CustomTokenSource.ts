@@ -52,7 +52,6 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   readonly #serverSnapshot: TokenSnapshot;
   readonly #listeners = new Set<() => void>();
   #generatorCalls = 0;
-  #connected = false;
   #deactivateTimer: ReturnType<typeof setTimeout> | undefined;
   #teardown: (() => void) | null = null;
 
@@ -114,9 +113,6 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * subscriber) a fresh token is kept ready.
    */
   setConnected(connected: boolean): void {
-    // Stryker disable next-line ConditionalExpression: only skips a reschedule, which would decide the same again
-    if (this.#connected === connected) return;
-    this.#connected = connected;
     this.#scheduler.setConnected(connected);
   }
 

@@ -73,8 +73,8 @@ export class RefreshScheduler {
       this.#target.refresh();
       return;
     }
-    const expiresAt = state.data?.expiresAt;
-    const wakeAt = Math.min(dueAt, expiresAt != null && expiresAt > now ? expiresAt : Infinity);
+    const expiresAt = state.data?.expiresAt ?? Infinity;
+    const wakeAt = Math.min(dueAt, expiresAt > now ? expiresAt : Infinity);
     if (wakeAt === Infinity) return;
     this.#timer = setTimeout(
       () => {

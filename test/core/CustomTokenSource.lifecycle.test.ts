@@ -44,7 +44,11 @@ async function tokenWithoutExp() {
 
 describe('CustomTokenSource lifecycle', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
-  afterEach(() => vi.useRealTimers());
+  afterEach(async () => {
+    // Lets the sources whose last subscriber just left deactivate, so none stays subscribed to focus and network events.
+    await vi.advanceTimersByTimeAsync(0);
+    vi.useRealTimers();
+  });
 
   describe('creation and snapshots', () => {
     it('throws a TypeError naming what it got when the generator is not a function', () => {
@@ -149,6 +153,34 @@ describe('CustomTokenSource lifecycle', () => {
       unsubscribe();
       await vi.advanceTimersByTimeAsync(0);
       expect(queryClient.getQueryCache().hasListeners()).toBe(false);
+    });
+
+    it('keeps serving the other subscribers when one of several leaves: a fetch in flight is not aborted', async () => {
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator);
+      const leaving = source.subscribe(() => {});
+      const staying = source.subscribe(() => {});
+      const result = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      leaving();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls[0]!.signal.aborted).toBe(false);
+      await calls[0]!.resolve();
+      expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+      staying();
+    });
+
+    it('fetches a token for other options after the earlier options failed, while subscribed', async () => {
+      const generator = vi.fn<TokenGenerator>(async (request) => {
+        if (request.roomName === 'A') throw Object.assign(new Error('not a member'), { status: 403 });
+        return { serverUrl: SERVER_URL, participantToken: await mintToken({ room: request.roomName }) };
+      });
+      const source = createCustomTokenSource(generator);
+      const unsubscribe = source.subscribe(() => {});
+      await expect(source.fetch({ roomName: 'A' })).rejects.toMatchObject({ code: 'http', status: 403 });
+      await expect(source.fetch({ roomName: 'B' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+      expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'B', error: null });
+      unsubscribe();
     });
 
     it('does not abort a fetch in flight when an unsubscribe is called a second time', async () => {
