@@ -9,7 +9,11 @@ const MINUTE = 60_000;
 
 describe('CustomTokenSource freshness and refresh-ahead', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
-  afterEach(() => vi.useRealTimers());
+  afterEach(async () => {
+    // Lets the sources whose last subscriber just left deactivate: none stays subscribed, refreshing on a later test's clock.
+    await vi.advanceTimersByTimeAsync(0);
+    vi.useRealTimers();
+  });
 
   it('reuses a 10-minute token until 60 s before it expires, then mints a new one', async () => {
     const generator = mintingGenerator();

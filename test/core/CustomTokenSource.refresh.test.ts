@@ -22,7 +22,11 @@ function busyFor(ms: number) {
 
 describe('CustomTokenSource refresh-ahead', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
-  afterEach(() => vi.useRealTimers());
+  afterEach(async () => {
+    // Lets the sources whose last subscriber just left deactivate: none stays subscribed, refreshing on a later test's clock.
+    await vi.advanceTimersByTimeAsync(0);
+    vi.useRealTimers();
+  });
 
   it('keeps refreshing when a few milliseconds pass between a token arriving and being stored', async () => {
     const generator = mintingGenerator(() => ({ ttl: 20 }));
@@ -160,7 +164,11 @@ describe('CustomTokenSource refresh-ahead', () => {
 
 describe('CustomTokenSource refresh-ahead, for any lifetimes, margins and delays', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
-  afterEach(() => vi.useRealTimers());
+  afterEach(async () => {
+    // Lets the sources whose last subscriber just left deactivate: none stays subscribed, refreshing on a later test's clock.
+    await vi.advanceTimersByTimeAsync(0);
+    vi.useRealTimers();
+  });
 
   const idleSource = fc.record({
     ttlSeconds: fc.integer({ min: 6, max: 15 * 60 }),
