@@ -55,6 +55,7 @@ function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | 
 function processEnvironment(name: string): string | undefined {
   let value: string | undefined;
   try {
+    // Stryker disable next-line OptionalChaining: without them, reading a missing process or env throws, and the catch gives no value too
     value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
   } catch {
     // Deno without --allow-env throws on read: no value.

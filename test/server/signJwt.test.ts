@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { TokenVerifier } from 'livekit-server-sdk';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signJwt as signWithNode } from '../../src/server/platform/signJwt.node';
 import { signJwt as signWithWebCrypto } from '../../src/server/platform/signJwt.web';
 
@@ -50,5 +50,17 @@ describe('signJwt: both runtimes', () => {
     for (const json of [payload({}), payload({ name: 'x' }), payload({ metadata: 'm'.repeat(0x8000) }), '{}', '{"a":"?>~"}']) {
       expect(await signWithWebCrypto(json, 'secret')).toBe(signWithNode(json, 'secret'));
     }
+  });
+});
+
+describe('signJwt (WebCrypto): the key of the last secret', () => {
+  it('is imported once while the secret stays the same, and again when it changes', async () => {
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    await signWithWebCrypto(payload({}), 'steady-secret');
+    await signWithWebCrypto(payload({ name: 'b' }), 'steady-secret');
+    await signWithWebCrypto(payload({ name: 'c' }), 'steady-secret');
+    expect(importKey).toHaveBeenCalledTimes(1);
+    await signWithWebCrypto(payload({}), 'next-secret');
+    expect(importKey).toHaveBeenCalledTimes(2);
   });
 });
