@@ -9,5 +9,11 @@ import type { TokenDetails } from './types.js';
  */
 export function isTokenReusable(state: QueryState<TokenDetails, CustomTokenError>, now: number): boolean {
   const token = state.data;
-  return token !== undefined && !state.isInvalidated && token.staleAt !== null && now < token.staleAt;
+  return (
+    token !== undefined &&
+    !state.isInvalidated &&
+    // Stryker disable next-line ConditionalExpression: without it `now < null` compares with 0, and `now` (Date.now()) is never negative
+    token.staleAt !== null &&
+    now < token.staleAt
+  );
 }

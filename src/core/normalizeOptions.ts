@@ -65,8 +65,10 @@ function normalizeAttributes(value: unknown): Record<string, string> | undefined
     }
   }
   if (entries.length === 0) return undefined;
-  entries.sort(([a], [b]) => (a < b ? -1 : 1)); // an object's keys are never equal
-  return Object.fromEntries(entries) as Record<string, string>;
+  // By name, in the default sort's UTF-16 code-unit order, so equal maps give equal request keys.
+  const names = entries.map(([name]) => name).sort();
+  const attributes = Object.fromEntries(entries) as Record<string, string>;
+  return Object.fromEntries(names.map((name) => [name, attributes[name]])) as Record<string, string>;
 }
 
 function packageRoomConfig(request: TokenRequest): RoomConfigurationObject | undefined {

@@ -257,6 +257,7 @@ describe('createEndpointGenerator: what it hands its fetch, and reads back', () 
     ['a server_url without a token', { server_url: 'wss://lk.example' }],
     ['a token without a server_url', { participant_token: 'jwt' }],
     ['a server_url that is not a string', { server_url: 7, participant_token: 'jwt' }],
+    ['JSON null', null],
   ])('rejects a 2xx answer with %s as invalid_response, naming the endpoint and the shape it wants', async (_, body) => {
     const { endpointFetch } = standIn(() => Response.json(body));
     const error = await failure(generate(endpointFetch));

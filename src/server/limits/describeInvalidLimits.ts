@@ -29,7 +29,11 @@ function isPositiveInteger(value: unknown): boolean {
 
 function shown(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
-  // Stryker disable next-line ConditionalExpression: JSON.stringify(null) and String(null) are both 'null'; the check only narrows the type
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (
+    typeof value === 'object' &&
+    // Stryker disable next-line ConditionalExpression: JSON.stringify(null) and String(null) are both 'null'; this only narrows the type
+    value !== null
+  )
+    return JSON.stringify(value);
   return String(value);
 }
