@@ -63,7 +63,8 @@ function nodeMethod(this: LazyRequest): string {
 function nodeUrl(this: LazyRequest): string {
   const req = this[NODE_REQUEST];
   try {
-    const base = `http://${String(req.headers.host ?? 'localhost')}`;
+    // HTTP/2 names the host in its :authority pseudo-header (Host is optional there).
+    const base = `http://${String(req.headers.host ?? req.headers[':authority'] ?? 'localhost')}`;
     // Stryker disable next-line StringLiteral: the base has no path, so a missing URL read as "" resolves to the same "/"
     return new URL(req.url ?? '/', base).href;
   } catch {

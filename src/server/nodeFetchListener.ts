@@ -94,7 +94,8 @@ function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Re
 
 function toUrl(req: NodeRequestLike): string {
   try {
-    const base = `http://${String(req.headers.host ?? 'localhost')}`;
+    // HTTP/2 names the host in its :authority pseudo-header (Host is optional there).
+    const base = `http://${String(req.headers.host ?? req.headers[':authority'] ?? 'localhost')}`;
     // Stryker disable next-line StringLiteral: the base has no path, so a missing URL read as "" resolves to the same "/"
     return new URL(req.url ?? '/', base).href;
   } catch {

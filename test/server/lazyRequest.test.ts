@@ -40,6 +40,11 @@ describe('lazyRequest: what it reads from the Node request', () => {
     expect((await lazyRequest(nodeRequest({ method: 'GET', headers: { host: 'example.test' } }))).url).toBe('http://example.test/');
   });
 
+  it('takes the host of an HTTP/2 request, which may have no Host, from :authority', async () => {
+    const request = await lazyRequest(nodeRequest({ method: 'POST', url: '/api/token', headers: { ':authority': 'example.test:8443' } }));
+    expect(request.url).toBe('http://example.test:8443/api/token');
+  });
+
   it('takes a request whose Host makes no URL to be for http://localhost/', async () => {
     expect((await lazyRequest(post({ host: 'not a host' }))).url).toBe('http://localhost/');
   });

@@ -154,7 +154,7 @@ describe('nodeFetchListener: the Request the handler gets', () => {
     expect(Object.keys((JSON.parse(reply.body) as { headers: object }).headers)).not.toContain('x-unset');
   });
 
-  it('serves HTTP/2 (node:http2’s compatibility API), leaving out its pseudo-headers (:method, :path, …)', async () => {
+  it('serves HTTP/2 (node:http2’s compatibility API): the URL from :authority, its pseudo-headers (:method, :path, …) left out', async () => {
     const h2 = createHttp2Server(toNodeHandler(echo));
     await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
     const client = http2Connect(`http://127.0.0.1:${(h2.address() as AddressInfo).port}`);
@@ -170,8 +170,9 @@ describe('nodeFetchListener: the Request the handler gets', () => {
         stream.end('{}');
       });
       expect(reply.status).toBe(200);
-      const seen = JSON.parse(reply.body) as { method: string; headers: Record<string, string>; body: string };
+      const seen = JSON.parse(reply.body) as { method: string; url: string; headers: Record<string, string>; body: string };
       expect([seen.method, seen.headers['x-custom'], seen.body]).toEqual(['POST', 'yes', '{}']);
+      expect(seen.url).toBe(`http://127.0.0.1:${(h2.address() as AddressInfo).port}/api/token`);
       expect(Object.keys(seen.headers).filter((name) => name.startsWith(':'))).toEqual([]);
     } finally {
       client.close();
