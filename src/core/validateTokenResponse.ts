@@ -109,8 +109,11 @@ function decodeToken(participantToken: string): ReturnType<typeof decodeTokenPay
 function isJwtFormatError(error: unknown): boolean {
   // Stryker disable next-line OptionalChaining: decodeTokenPayload throws only Error objects, never null or undefined
   const code = (error as { code?: unknown } | null)?.code;
-  // Stryker disable next-line StringLiteral: its errors carry jose's ERR_JW… code or no string code at all (protobuf's), so startsWith('') answers the same
-  return typeof code === 'string' && code.startsWith('ERR_JW');
+  return (
+    typeof code === 'string' &&
+    // Stryker disable next-line StringLiteral: its errors carry jose's ERR_JW… code or no string code at all (protobuf's), so startsWith('') answers the same
+    code.startsWith('ERR_JW')
+  );
 }
 
 function checkMatchesRequest(
