@@ -35,7 +35,7 @@ export interface NodeRequestLike {
  */
 export interface NodeResponseLike {
   statusCode: number;
-  setHeader(name: string, value: string): unknown;
+  setHeader(name: string, value: string | string[]): unknown;
   end(chunk?: string | Uint8Array): unknown;
 }
 

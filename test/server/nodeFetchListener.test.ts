@@ -80,6 +80,18 @@ describe('nodeFetchListener: the response', () => {
     expect(reply.body).toBe('short and stout');
   });
 
+  it('writes every Set-Cookie of the response, each as its own header line', async () => {
+    await serve(async () => {
+      const headers = new Headers({ 'Content-Type': 'text/plain' });
+      headers.append('Set-Cookie', 'a=1; Path=/');
+      headers.append('Set-Cookie', 'b=2; Path=/; HttpOnly');
+      return new Response('ok', { headers });
+    });
+    const reply = await send('/');
+    expect(reply.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/; HttpOnly']);
+    expect(reply.headers['content-type']).toBe('text/plain');
+  });
+
   it('keeps the connection open after a request whose body was read to its end', async () => {
     await serve(echo);
     const reply = await send('/', { body: '{}' });
