@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeOptions, requestKey } from '../../src/core/normalizeOptions.js';
-import { createCustomTokenSource, type TokenFetchOptions } from '../../src/index.js';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource.js';
+import type { TokenFetchOptions } from '../../src/core/types.js';
 import { mintingGenerator } from '../helpers/generators.js';
 
 /** What an app sees when it passes a fetch option of the wrong type (an easy slip from plain JavaScript). */
