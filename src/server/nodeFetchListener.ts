@@ -112,10 +112,10 @@ async function send(res: NodeResponseLike, response: Response, body: NodeBody): 
   if (!bytes) return send(res, internalError(), body);
   try {
     res.statusCode = response.status;
+    response.headers.forEach((value, name) => res.setHeader(name, value));
     // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own line.
-    response.headers.forEach((value, name) => name !== 'set-cookie' && res.setHeader(name, value));
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
+    // Stryker disable next-line ConditionalExpression: setting Set-Cookie to no cookies at all ([]) writes no header line
+    if (response.headers.has('set-cookie')) res.setHeader('Set-Cookie', response.headers.getSetCookie());
     if (body.abandoned) res.setHeader('Connection', 'close');
     res.end(bytes);
   } catch {
