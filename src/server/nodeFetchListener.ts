@@ -113,9 +113,9 @@ async function send(res: NodeResponseLike, response: Response, body: NodeBody): 
   try {
     res.statusCode = response.status;
     response.headers.forEach((value, name) => res.setHeader(name, value));
-    // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own line.
-    // Stryker disable next-line ConditionalExpression: setting Set-Cookie to no cookies at all ([]) writes no header line
-    if (response.headers.has('set-cookie')) res.setHeader('Set-Cookie', response.headers.getSetCookie());
+    // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own
+    // line (none at all, [], writes no line).
+    res.setHeader('Set-Cookie', response.headers.getSetCookie());
     if (body.abandoned) res.setHeader('Connection', 'close');
     res.end(bytes);
   } catch {
