@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomTokenError } from '../../src/core/errors';
 import { RefreshScheduler } from '../../src/core/RefreshScheduler';
 import type { TokenDetails } from '../../src/core/types';
+import { tokenDetails } from '../helpers/queryState';
 
 type TokenState = QueryState<TokenDetails, CustomTokenError>;
 
@@ -14,18 +15,11 @@ const MAX_RETRY_DELAY_MS = 1_000;
 /** A token received now that lives `lifetimeMs` and is refreshed `marginMs` before it expires (`null`: no `exp`). */
 function token(lifetimeMs: number | null, marginMs = 10 * SECOND): TokenDetails {
   const receivedAt = Date.now();
-  return {
-    serverUrl: 'ws://127.0.0.1:7880',
-    participantToken: 'jwt',
-    identity: 'alice',
-    name: undefined,
-    room: 'A',
-    grants: { room: 'A', roomJoin: true },
-    agentNames: [],
+  return tokenDetails({
     receivedAt,
     expiresAt: lifetimeMs === null ? null : receivedAt + lifetimeMs,
     staleAt: lifetimeMs === null ? null : receivedAt + lifetimeMs - marginMs,
-  };
+  });
 }
 
 /** The query state of a token in hand, no fetch running. */

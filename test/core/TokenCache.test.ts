@@ -2,24 +2,18 @@ import { QueryClient } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenCache } from '../../src/core/TokenCache';
 import type { TokenDetails } from '../../src/core/types';
+import { tokenDetails } from '../helpers/queryState';
 
 const MINUTE = 60_000;
 
 /** A token received now that expires in `lifetimeMs` (`null`: a token without `exp`). */
 function token(lifetimeMs: number | null): TokenDetails {
   const receivedAt = Date.now();
-  return {
-    serverUrl: 'ws://127.0.0.1:7880',
-    participantToken: 'jwt',
-    identity: 'alice',
-    name: undefined,
-    room: 'A',
-    grants: { room: 'A', roomJoin: true },
-    agentNames: [],
+  return tokenDetails({
     receivedAt,
     expiresAt: lifetimeMs === null ? null : receivedAt + lifetimeMs,
     staleAt: lifetimeMs === null ? null : receivedAt + lifetimeMs / 2,
-  };
+  });
 }
 
 /** A cache over a real QueryClient, with helpers to put a token (or a pending fetch) under a key. */

@@ -5,8 +5,11 @@ import type { TokenDetails } from '../../src/core/types';
 export const NOW = Date.UTC(2026, 10, 28, 12);
 const KEY = ['token', 'source', '{"roomName":"A"}'];
 
-/** Token details for room A as validateTokenResponse reads them, with the given staleAt and expiresAt (a minute later by default). */
-export const tokenDetails = (times: { staleAt: number | null; expiresAt?: number | null }): TokenDetails => ({
+/**
+ * Token details for room A as validateTokenResponse reads them, with the given staleAt and
+ * expiresAt (a minute after staleAt by default), received at `receivedAt` (a minute before NOW by default).
+ */
+export const tokenDetails = (times: { staleAt: number | null; expiresAt?: number | null; receivedAt?: number }): TokenDetails => ({
   serverUrl: 'wss://lk.example',
   participantToken: 'jwt',
   identity: 'alice',
@@ -14,7 +17,7 @@ export const tokenDetails = (times: { staleAt: number | null; expiresAt?: number
   room: 'A',
   grants: { room: 'A', roomJoin: true },
   agentNames: [],
-  receivedAt: NOW - 60_000,
+  receivedAt: times.receivedAt ?? NOW - 60_000,
   expiresAt: times.expiresAt === undefined ? (times.staleAt === null ? null : times.staleAt + 60_000) : times.expiresAt,
   staleAt: times.staleAt,
 });

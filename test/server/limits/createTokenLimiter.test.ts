@@ -1,54 +1,17 @@
 // @vitest-environment node
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler } from '../../../src/server';
 import { handlerConfig, tokenRequest } from '../handlerConfig';
 import { readResponse } from '../verify';
+import { closeRedisStandIns, downRedis, hungRedis } from './redisStandIns';
 
 const as = (identity: string, body: unknown = {}) => tokenRequest(body, { headers: { Authorization: `Bearer ${identity}` } });
 const withAgent = { room_config: { agents: [{ agent_name: 'support-agent' }] } };
 
-let client: Redis | undefined;
-let silent: { server: Server; sockets: Socket[] } | undefined;
 afterEach(async () => {
   vi.useRealTimers();
-  client?.disconnect();
-  client = undefined;
-  for (const socket of silent?.sockets ?? []) socket.destroy();
-  await new Promise((resolve) => (silent ? silent.server.close(resolve) : resolve(undefined)));
-  silent = undefined;
+  await closeRedisStandIns();
 });
-
-/** An ioredis client that was never connected, as one is while Redis is down: every limit check fails. */
-function downRedis(): Redis {
-  client = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true });
-  client.on('error', () => {});
-  return client;
-}
-
-/** A Redis that accepts connections and never answers; records the commands it was sent. */
-async function hungRedis(): Promise<{ client: Redis; received: () => string }> {
-  let received = '';
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('data', (data) => (received += data.toString('latin1')));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  silent = { server, sockets };
-  client = new Redis({
-    host: '127.0.0.1',
-    port: (server.address() as AddressInfo).port,
-    lazyConnect: true,
-    enableReadyCheck: false,
-    protocol: 2,
-    disableClientInfo: true,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  return { client, received: () => received };
-}
 
 describe('limits: when the limit store fails', () => {
   it("answers 503 limits_unavailable by default ('deny'), reporting the store’s failure and the request to onError", async () => {

@@ -1,9 +1,7 @@
 // @vitest-environment node
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLimitCounter } from '../../../src/server/limits/openLimitCounter';
+import { closeRedisStandIns, downRedis, hungRedis } from './redisStandIns';
 
 const settled = <T>(promise: Promise<T>) => {
   const state: { result?: { value: T } | { error: unknown } } = {};
@@ -38,51 +36,14 @@ describe('openLimitCounter: memory', () => {
 });
 
 describe('openLimitCounter: Redis', () => {
-  let client: Redis | undefined;
-  let silent: { server: Server; sockets: Socket[] } | undefined;
   afterEach(async () => {
     vi.useRealTimers();
-    client?.disconnect();
-    client = undefined;
-    for (const socket of silent?.sockets ?? []) socket.destroy();
-    await new Promise((resolve) => (silent ? silent.server.close(resolve) : resolve(undefined)));
-    silent = undefined;
+    await closeRedisStandIns();
   });
-
-  /** An ioredis client that was never connected, as one is while Redis is down (commands would queue). */
-  function notConnected(): Redis {
-    client = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true });
-    client.on('error', () => {});
-    return client;
-  }
-
-  /** A Redis that accepts connections and never answers (hung, or behind a dead network path); records what it was sent. */
-  async function hungRedis(): Promise<{ client: Redis; received: () => string }> {
-    let received = '';
-    const sockets: Socket[] = [];
-    const server = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('data', (data) => (received += data.toString('latin1')));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    silent = { server, sockets };
-    // No handshake and no ready check: the client counts as ready once connected, as one does before Redis hangs.
-    client = new Redis({
-      host: '127.0.0.1',
-      port: (server.address() as AddressInfo).port,
-      lazyConnect: true,
-      enableReadyCheck: false,
-      protocol: 2,
-      disableClientInfo: true,
-    });
-    client.on('error', () => {});
-    await client.connect();
-    return { client, received: () => received };
-  }
 
   it('fails at once, without waiting for timeoutMs, while the client is not connected', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const counter = await openLimitCounter({ redis: notConnected(), timeoutMs: 60_000 }, 'tokens', 60);
+    const counter = await openLimitCounter({ redis: downRedis(), timeoutMs: 60_000 }, 'tokens', 60);
     const consumed = settled(counter.consume('alice', 1));
     await vi.advanceTimersByTimeAsync(0);
     expect(consumed.result).toEqual({ error: expect.objectContaining({ message: expect.stringMatching(/not ready/) }) });
