@@ -17,6 +17,8 @@ const report = JSON.parse(readFileSync(`${root}.cache/mutation/mutation.json`, '
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
+// Incremental unless --force: only mutants whose code or covering tests changed were run again.
+const kind = process.argv.includes('--force') ? 'every mutant run' : 'incremental: only what changed since the last run';
 const rows = [];
 const survivors = [];
 const equivalents = [];
@@ -43,7 +45,7 @@ const score = percent(total.detected, total.detected + total.undetected);
 
 const section = [
   '<!-- mutation-report:start (written by npm run mutation) -->',
-  `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${minutes} min wall clock, on ${Object.keys(report.files).length} files.`,
+  `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${minutes} min wall clock (${kind}), on ${Object.keys(report.files).length} files.`,
   `**Mutation score: ${score}** (${total.detected} detected of ${total.detected + total.undetected}; killed or timed out). ` +
     `Not scored: ${total.equivalent} equivalent mutants, each with its reason below, and ${total.static} mutants of module-level code (\`ignoreStatic\`).`,
   '',
