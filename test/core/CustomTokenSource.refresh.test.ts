@@ -220,13 +220,24 @@ describe('CustomTokenSource refresh-ahead, for any lifetimes, margins and delays
           const period = ttlMs - refreshMs;
           const calls = generator.mock.calls.length;
           expect(calls).toBeLessThanOrEqual(Math.ceil(elapsed / period) + 1);
-          expect(calls).toBeGreaterThanOrEqual(Math.floor(elapsed / (period + latencyMs + busyMs)));
+          // Less one step: a refresh whose chain includes real (not fake) async work is seen by the fake
+          // clock up to a step late (seed -236742099 under load: 188 calls where 189 were counted
+          // without it). A schedule that stops loses far more, and fails the freshness checks above.
+          expect(calls).toBeGreaterThanOrEqual(Math.floor((elapsed - step) / (period + latencyMs + busyMs)));
         }
       }),
       {
         numRuns: REFRESH_PROPERTY_RUNS,
         // Failed in an integration run when the generator signed its token on the fake clock.
-        examples: [[[{ ttlSeconds: 72, marginMs: 1_000, latencyMs: 361, busyMs: 0 }]]],
+        examples: [
+          [[{ ttlSeconds: 72, marginMs: 1_000, latencyMs: 361, busyMs: 0 }]],
+          [
+            [
+              { ttlSeconds: 6, marginMs: 1_000, latencyMs: 0, busyMs: 0 },
+              { ttlSeconds: 313, marginMs: 1_000, latencyMs: 0, busyMs: 0 },
+            ],
+          ],
+        ],
       },
     );
   }, 120_000);
