@@ -1,4 +1,4 @@
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -20,4 +20,38 @@ export async function listen(listener: RequestListener): Promise<Listening> {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * POSTs an endless chunked JSON body to `url` — written until the server answers (64 MiB at most,
+ * as a safety net) — and returns the answer with how many body bytes were written by then.
+ */
+export async function postEndlessBody(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ response: IncomingMessage; body: string; written: number }> {
+  const chunk = 'x'.repeat(1024);
+  const limit = 64 * 1024 * 1024;
+  let written = 0;
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'Transfer-Encoding': 'chunked' } });
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      resolve(res);
+    });
+    req.on('error', (error) => (answered ? undefined : reject(error)));
+    req.write('{"participant_metadata":"');
+    const pump = () => {
+      while (!answered && written < limit && req.write(chunk)) written += chunk.length;
+      if (!answered && written < limit) req.once('drain', pump);
+    };
+    pump();
+  });
+  const body = await new Promise<string>((resolve) => {
+    let text = '';
+    response.on('data', (data: Buffer) => (text += data.toString()));
+    response.on('end', () => resolve(text));
+  });
+  return { response, body, written };
 }

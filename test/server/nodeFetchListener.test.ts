@@ -10,7 +10,7 @@ import { nodeFetchListener } from '../../src/server/nodeFetchListener';
 import { TokenHandlerError } from '../../src/server/TokenHandlerError';
 import type { NodeRequestLike, NodeResponseLike } from '../../src/server/toNodeHandler';
 import { handlerConfig } from './handlerConfig';
-import { listen, type Listening } from './listen';
+import { listen, postEndlessBody, type Listening } from './listen';
 
 let server: Listening | undefined;
 afterEach(async () => {
@@ -282,26 +282,7 @@ describe('nodeFetchListener: a body over the limit (createTokenHandler behind a 
 
   it('answers 400 body_too_large and closes the connection when a chunked body crosses maxBodyBytes, reading no further', async () => {
     await serve(wrapped(16 * 1024));
-    const chunk = 'x'.repeat(1024);
-    let written = 0;
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(`${server!.origin}/api/token`, { method: 'POST', headers });
-      let answered = false;
-      req.on('response', (res) => ((answered = true), resolve(res)));
-      req.on('error', (error) => (answered ? undefined : reject(error)));
-      req.write('{"participant_metadata":"');
-      const pump = () => {
-        // An endless body: written until the server answers (bounded at 64 MiB as a safety net).
-        while (!answered && written < 64 * 1024 * 1024 && req.write(chunk)) written += chunk.length;
-        if (!answered && written < 64 * 1024 * 1024) req.once('drain', pump);
-      };
-      pump();
-    });
-    const body = await new Promise<string>((resolve) => {
-      let text = '';
-      response.on('data', (data: Buffer) => (text += data.toString()));
-      response.on('end', () => resolve(text));
-    });
+    const { response, body, written } = await postEndlessBody(`${server!.origin}/api/token`, headers);
     expect(response.statusCode).toBe(400);
     expect(response.headers.connection).toBe('close');
     expect((JSON.parse(body) as { error: { code: string } }).error.code).toBe('body_too_large');

@@ -1,10 +1,10 @@
 // @vitest-environment node
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenHandler, toNodeHandler } from '../../src/server';
 import { handlerConfig } from './handlerConfig';
-import { listen, type Listening } from './listen';
+import { listen, postEndlessBody, type Listening } from './listen';
 import { verifyToken } from './verify';
 
 let server: Listening | undefined;
@@ -54,31 +54,9 @@ describe('toNodeHandler', () => {
 
   it('stops reading a chunked body without Content-Length once it crosses maxBodyBytes', async () => {
     server = await listen(toNodeHandler(createTokenHandler(handlerConfig({ maxBodyBytes: 16 * 1024 }))));
-    const chunk = 'x'.repeat(1024);
-    let written = 0;
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(`${server!.origin}/api/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice', 'Transfer-Encoding': 'chunked' },
-      });
-      let answered = false;
-      req.on('response', (res) => {
-        answered = true;
-        resolve(res);
-      });
-      req.on('error', (error) => (answered ? undefined : reject(error)));
-      req.write('{"participant_metadata":"');
-      const pump = () => {
-        // Endless body: keeps writing until the server answers (bounded at 64 MiB as a safety net).
-        while (!answered && written < 64 * 1024 * 1024 && req.write(chunk)) written += chunk.length;
-        if (!answered && written < 64 * 1024 * 1024) req.once('drain', pump);
-      };
-      pump();
-    });
-    const body = await new Promise<string>((resolve) => {
-      let text = '';
-      response.on('data', (data: Buffer) => (text += data.toString()));
-      response.on('end', () => resolve(text));
+    const { response, body, written } = await postEndlessBody(`${server.origin}/api/token`, {
+      'Content-Type': 'application/json',
+      Authorization: 'Bearer alice',
     });
     expect(response.headers['content-length']).toBeDefined();
     expect(response.statusCode).toBe(400);

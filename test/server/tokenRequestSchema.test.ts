@@ -19,6 +19,15 @@ function issues(body: unknown): string[] {
 }
 
 describe('tokenRequestSchema: field names', () => {
+  const standupRequest = {
+    roomName: 'standup',
+    participantName: 'Alice',
+    participantIdentity: 'alice',
+    participantMetadata: '{"a":1}',
+    participantAttributes: { team: 'blue' },
+    agents: [{ agentName: 'notes', metadata: 'm', deployment: 'prod' }],
+  };
+
   it('reads LiveKit’s snake_case body into a camelCase request', () => {
     expect(
       parse({
@@ -29,14 +38,7 @@ describe('tokenRequestSchema: field names', () => {
         participant_attributes: { team: 'blue' },
         room_config: { agents: [{ agent_name: 'notes', metadata: 'm', deployment: 'prod' }] },
       }),
-    ).toStrictEqual({
-      roomName: 'standup',
-      participantName: 'Alice',
-      participantIdentity: 'alice',
-      participantMetadata: '{"a":1}',
-      participantAttributes: { team: 'blue' },
-      agents: [{ agentName: 'notes', metadata: 'm', deployment: 'prod' }],
-    });
+    ).toStrictEqual(standupRequest);
   });
 
   it('reads the same body written in camelCase', () => {
@@ -49,14 +51,7 @@ describe('tokenRequestSchema: field names', () => {
         participantAttributes: { team: 'blue' },
         roomConfig: { agents: [{ agentName: 'notes', metadata: 'm', deployment: 'prod' }] },
       }),
-    ).toStrictEqual({
-      roomName: 'standup',
-      participantName: 'Alice',
-      participantIdentity: 'alice',
-      participantMetadata: '{"a":1}',
-      participantAttributes: { team: 'blue' },
-      agents: [{ agentName: 'notes', metadata: 'm', deployment: 'prod' }],
-    });
+    ).toStrictEqual(standupRequest);
   });
 
   it('prefers the snake_case key when a body has both spellings', () => {
