@@ -2,6 +2,7 @@ import type { QueryState } from '@tanstack/query-core';
 import type { CustomTokenError } from './errors.js';
 import { isTokenReusable } from './isTokenReusable.js';
 import { retryDelayMs } from './retryDelayMs.js';
+import { timerDelay } from './timerDelay.js';
 import type { TokenDetails } from './types.js';
 
 /** What the scheduler keeps fresh: the token of a source's current options. */
@@ -16,7 +17,6 @@ export interface RefreshTarget {
   maxRetryDelayMs(): number;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Failed rounds back off up to this far apart. */
 const MAX_ROUND_DELAY_MS = 5 * 60_000;
 
@@ -81,7 +81,7 @@ export class RefreshScheduler {
         this.#target.notify();
         this.reschedule();
       },
-      Math.min(wakeAt - now, MAX_TIMER_MS),
+      timerDelay(wakeAt - now),
     );
   }
 

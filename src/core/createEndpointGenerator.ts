@@ -111,15 +111,19 @@ function httpError(url: string | URL, response: Response, payload: unknown): Cus
   });
 }
 
+/** Every HTTP-date form (IMF-fixdate, RFC 850, asctime) starts with the day's name. */
+const HTTP_DATE_START = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)/;
+
 /**
  * `Retry-After` as delay-seconds or an HTTP date, in milliseconds from now; `undefined` when absent
- * or unreadable. `Headers.get` has already trimmed it.
+ * or neither (`Date.parse` alone would read "-5" or "1.5" as dates long past, that is, as no wait).
+ * `Headers.get` has already trimmed it.
  */
 function readRetryAfter(header: string | null): number | undefined {
-  // Stryker disable next-line ConditionalExpression: Date.parse('null') is NaN, so a missing header gives undefined either way
+  // Stryker disable next-line ConditionalExpression: a missing header fails both tests below, so it gives undefined either way
   if (header === null) return undefined;
   if (/^\d+$/.test(header)) return Number(header) * 1000;
-  const at = Date.parse(header);
+  const at = HTTP_DATE_START.test(header) ? Date.parse(header) : NaN;
   return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
 }
 

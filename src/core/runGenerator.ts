@@ -1,4 +1,5 @@
 import { CustomTokenError, isCustomTokenError } from './errors.js';
+import { timerDelay } from './timerDelay.js';
 import type { TokenGenerator, TokenRequest } from './types.js';
 
 export interface RunGeneratorOptions {
@@ -47,7 +48,7 @@ export async function runGenerator(
         timeoutError = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
         controller?.abort(timeoutError);
         reject(timeoutError);
-      }, timeoutMs);
+      }, timerDelay(timeoutMs));
       queueMicrotask(() => {
         try {
           Promise.resolve(generator(request, context)).then(resolve, reject);

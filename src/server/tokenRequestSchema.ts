@@ -22,12 +22,15 @@ const attributes = z
   )
   .nullish();
 
-/** Copies camelCase keys to their snake_case names when the snake_case key is absent. */
+/** Whether a value means "not set", as in protobuf JSON: absent, `null` or `''`. */
+const isUnset = (value: unknown) => value === undefined || value === null || value === '';
+
+/** Copies camelCase keys to their snake_case names when the snake_case key is not set. */
 const acceptCamelCase = (aliases: Record<string, string>) => (value: unknown) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const copy: Record<string, unknown> = { ...value };
   for (const [camel, snake] of Object.entries(aliases)) {
-    if (copy[snake] === undefined) copy[snake] = copy[camel];
+    if (isUnset(copy[snake])) copy[snake] = copy[camel];
   }
   return copy;
 };
@@ -36,9 +39,8 @@ const agent = z.preprocess(acceptCamelCase({ agentName: 'agent_name' }), z.objec
 
 const roomConfig = z.object({ agents: z.array(agent).nullish() }).nullish();
 
-/** Drops `undefined`, `null` and `''` values: an empty string means "not set", as in protobuf JSON. */
-const compact = (record: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null && value !== ''));
+/** Drops the values that mean "not set". */
+const compact = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, value]) => !isUnset(value)));
 
 /**
  * LiveKit's standard token endpoint body (`TokenSourceRequest`), snake_case or camelCase,

@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/query-core';
+import { dehydrate, hydrate, QueryClient } from '@tanstack/query-core';
 import { TokenSourceConfigurable } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
@@ -8,6 +8,21 @@ import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 describe('CustomTokenSource cache', () => {
   it("is an instance of livekit-client's TokenSourceConfigurable, so useSession passes it options", () => {
     expect(createCustomTokenSource(mintingGenerator())).toBeInstanceOf(TokenSourceConfigurable);
+  });
+
+  it("keeps its tokens where the app's client finds them by the documented key, and where hydration puts them", async () => {
+    const generator = mintingGenerator();
+    const queryClient = new QueryClient();
+    const token = await createCustomTokenSource(generator, { queryClient, scope: 'call' }).fetch({ roomName: 'A' });
+    const key = ['livekit-custom-token', 'call', JSON.stringify({ roomName: 'A' })];
+    expect(queryClient.getQueryData(key)).toMatchObject(token);
+
+    const hydrated = new QueryClient();
+    hydrate(hydrated, dehydrate(queryClient));
+    await expect(createCustomTokenSource(generator, { queryClient: hydrated, scope: 'call' }).fetch({ roomName: 'A' })).resolves.toEqual(
+      token,
+    );
+    expect(generator).toHaveBeenCalledTimes(1);
   });
 
   it('reuses a fresh token for the same options', async () => {

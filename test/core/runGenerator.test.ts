@@ -61,6 +61,16 @@ describe('runGenerator', () => {
     expect(error.message).toMatch(/100 ms/);
   });
 
+  it.each([2 ** 31, Infinity])(
+    'waits out a generator for a timeoutMs of %s, beyond what timers hold, instead of timing it out at once',
+    async (timeoutMs) => {
+      // Real timers: Node and browsers fire a longer setTimeout after 1 ms.
+      vi.useRealTimers();
+      const generator = vi.fn<TokenGenerator>(() => new Promise((resolve) => setTimeout(() => resolve(response), 30)));
+      await expect(runGenerator(generator, request, { ...engine(), attempt: 1, timeoutMs })).resolves.toBe(response);
+    },
+  );
+
   it('hands the generator one signal however often it reads it, and aborts that signal on timeout', async () => {
     const { generator, contexts } = hangingGenerator();
     const result = settle(runGenerator(generator, request, { ...engine(), attempt: 1, timeoutMs: 100 }));

@@ -65,6 +65,23 @@ describe('the token query: telemetry of failed attempts', () => {
   });
 });
 
+describe('the token query: waits longer than timers hold', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('waits out a Retry-After of 30 days under maxRetryDelayMs: Infinity, instead of retrying 1 ms later', async () => {
+    const generator = vi.fn<TokenGenerator>(async () => {
+      throw new CustomTokenError('http', 'come back next month', { status: 503, retryAfterMs: 30 * 24 * 3_600_000 });
+    });
+    const { source } = observedSource(generator, { retries: 1, maxRetryDelayMs: Infinity });
+    void settle(source.fetch({ roomName: 'A' }));
+    // Timers fire a delay beyond 2^31 - 1 ms at once (fake timers do the same).
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(generator).toHaveBeenCalledTimes(1);
+    source.cancel();
+  });
+});
+
 describe('the token query: network mode', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => {

@@ -239,6 +239,12 @@ describe('createEndpointGenerator: what it hands its fetch, and reads back', () 
     ['0', 0],
     ['x3', undefined],
     ['3x', undefined],
+    ['2026', 2_026_000],
+    // Neither delay-seconds (digits only) nor an HTTP date, though `Date.parse` reads each as some date.
+    ['-5', undefined],
+    ['1.5', undefined],
+    ['12/1/2026', undefined],
+    ['2026-12-01T12:00:00Z', undefined],
   ])('reads Retry-After %j as %s ms', async (header, retryAfterMs) => {
     const { endpointFetch } = standIn(() => new Response(null, { status: 503, headers: { 'Retry-After': header } }));
     expect((await failure(generate(endpointFetch))).retryAfterMs).toBe(retryAfterMs);
@@ -251,6 +257,8 @@ describe('createEndpointGenerator: what it hands its fetch, and reads back', () 
     expect(future.retryAfterMs).toBe(10_000);
     expect(future.message).toMatch(/\(retry after 10 s\)$/);
     expect((await failure(generate(at('Sat, 28 Nov 2026 11:59:00 GMT')))).retryAfterMs).toBe(0);
+    // The obsolete RFC 850 form, which recipients must still read.
+    expect((await failure(generate(at('Saturday, 28-Nov-26 12:00:10 GMT')))).retryAfterMs).toBe(10_000);
   });
 
   it.each([

@@ -65,6 +65,17 @@ describe('tokenRequestSchema: field names', () => {
     expect(parsed).toStrictEqual({ roomName: 'snake-room', participantName: 'Snake', agents: [{ agentName: 'snake-agent' }] });
   });
 
+  it('reads the camelCase key when the snake_case one is there but not set (null or empty, as protobuf JSON writes it)', () => {
+    const parsed = parse({
+      room_name: null,
+      roomName: 'camel-room',
+      participant_name: '',
+      participantName: 'Camel',
+      room_config: { agents: [{ agent_name: null, agentName: 'camel-agent' }] },
+    });
+    expect(parsed).toStrictEqual({ roomName: 'camel-room', participantName: 'Camel', agents: [{ agentName: 'camel-agent' }] });
+  });
+
   it('drops unknown keys, and every room_config field but agents', () => {
     expect(
       parse({ room_name: 'r', role: 'admin', room_config: { max_participants: 1000, egress: { room: {} }, agents: [] } }),

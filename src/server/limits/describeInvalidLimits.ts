@@ -29,11 +29,18 @@ function isPositiveInteger(value: unknown): boolean {
 
 function shown(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'bigint') return `${value}n`;
   if (
     typeof value === 'object' &&
     // Stryker disable next-line ConditionalExpression: JSON.stringify(null) and String(null) are both 'null'; this only narrows the type
     value !== null
-  )
-    return JSON.stringify(value);
+  ) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      // A cycle, or a BigInt inside.
+      return 'an object JSON cannot show';
+    }
+  }
   return String(value);
 }

@@ -35,6 +35,17 @@ describe('describeInvalidLimits', () => {
     expect(problem).toContain(shown);
   });
 
+  it('describes an object JSON cannot show (a cycle, a BigInt inside) instead of throwing while describing it', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(describeInvalidLimits({ tokens: { limit: circular, windowSeconds: 60 } })).toBe(
+      '`tokens.limit` must be a positive integer, got an object JSON cannot show',
+    );
+    expect(describeInvalidLimits({ tokens: { limit: [1n], windowSeconds: 60 } })).toBe(
+      '`tokens.limit` must be a positive integer, got an object JSON cannot show',
+    );
+  });
+
   it('names an unknown key and the known ones', () => {
     expect(describeInvalidLimits({ tokens: { limit: 1, windowSeconds: 1 }, agentDispatch: { limit: 1, windowSeconds: 1 } })).toBe(
       'has an unknown key `agentDispatch` (known: tokens, agentDispatches)',
@@ -57,7 +68,8 @@ describe('describeInvalidLimits', () => {
     ['past the safe integers', 2 ** 53, String(2 ** 53)],
     ['not a number at all', { per: 'minute' }, '{"per":"minute"}'],
     ['missing', undefined, 'undefined'],
-    ['a bigint', 10n, '10'],
+    // With its `n`: "got 10" would read as a valid limit.
+    ['a bigint', 10n, '10n'],
     ['a symbol', Symbol('ten'), 'Symbol(ten)'],
   ])('refuses a limit that is %s, showing it', (_, limit, shown) => {
     expect(describeInvalidLimits({ tokens: { limit, windowSeconds: 60 } })).toBe(
