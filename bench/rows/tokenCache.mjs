@@ -57,7 +57,7 @@ export function tokenCacheRow({ smoke }) {
     `Median of ${rounds} round(s); the sides take turns after two warm-up passes. Tokens are minted before timing; the generator only looks them up.`,
     'Heap growth: `heapUsed` after a full GC, before the source is made and after its last fetch, the source still alive. Ours keeps at most `cacheSize` (8) tokens and drops expired ones; LiveKit keeps one.',
     "The third side shares an app's `QueryClient` that holds 1 000 queries of its own: the cost per fetch does not depend on them.",
-    "Where the time goes: every fetch here is a miss, and a miss runs TanStack Query's `Query.fetch` (the cache engine the design brief fixes), which alone costs 13 µs on Node 20 (an `AbortController` is 3 µs of it) and 10 µs on Node 24, measured apart from this table. LiveKit's whole fetch is 11–13 µs; decoding the JWT, which both sides do, is 3.5 µs.",
+    "Where the time goes: every fetch here is a miss, and a miss runs TanStack Query's `Query.fetch`: the cache engine the design brief fixes. The reference side is that engine alone plus the JWT decode both real sides do. It is the floor for ours: its ratio to LiveKit is the lowest any source built on TanStack Query can reach on that Node. On Node 20 `new AbortController()` alone (one per `Query.fetch`) measured 3.3 µs, against 0.2 µs on Node 24.",
   ];
   if (nodes.length === 1) notes.push('Node 24 not measured: not installed here (node scripts/runtimes.mjs install).');
   return {

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { QueryClient } from '@tanstack/query-core';
-import { TokenSource } from 'livekit-client';
+import { decodeTokenPayload, TokenSource } from 'livekit-client';
 import { AccessToken } from 'livekit-server-sdk';
 import { createCustomTokenSource } from '../../dist/index.js';
 
@@ -40,7 +40,40 @@ const sides = [
       createCustomTokenSource(async ({ roomName }) => ({ serverUrl: SERVER_URL, participantToken: tokens.get(roomName) }), { queryClient }),
     appClient: true,
   },
+  {
+    name: 'reference: TanStack Query alone (per room: build, `Query.fetch` with a JWT decode, remove the previous; no code of ours)',
+    create: (tokens) => tanstackAlone(tokens),
+  },
 ];
+
+/**
+ * The floor for any source whose cache engine is TanStack Query: what the engine itself costs
+ * per missed room, with the one piece of token work both real sides do (decoding the JWT).
+ */
+function tanstackAlone(tokens) {
+  const client = new QueryClient();
+  const cache = client.getQueryCache();
+  let previous;
+  return {
+    async fetch({ roomName }) {
+      const options = client.defaultQueryOptions({
+        queryKey: ['bench', roomName],
+        queryFn: async () => {
+          const response = { serverUrl: SERVER_URL, participantToken: tokens.get(roomName) };
+          decodeTokenPayload(response.participantToken);
+          return response;
+        },
+        gcTime: Infinity,
+        retry: 0,
+      });
+      const query = cache.build(client, options);
+      const response = await query.fetch(options);
+      if (previous) cache.remove(previous);
+      previous = query;
+      return response;
+    },
+  };
+}
 
 async function appClient() {
   const queryClient = new QueryClient();

@@ -199,7 +199,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     if (previous) {
       this.#tokens.pin(previous.key, -1);
       // Only a fetch for options no source holds any more is aborted (the same key stays pinned by the pin above).
-      if (!this.#tokens.isPinned(previous.key) && previous.query.state.fetchStatus !== 'idle') void previous.query.cancel({ revert: true });
+      if (!this.#tokens.isPinned(previous.key)) void previous.query.cancel({ revert: true });
     }
     this.#tokens.trim(this.#config.cacheSize, Date.now());
     this.#notify();

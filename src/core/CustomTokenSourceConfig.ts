@@ -22,7 +22,11 @@ export interface CustomTokenSourceConfig {
    * @defaultValue 8
    */
   cacheSize?: number;
-  /** @defaultValue 10_000 — per generator call */
+  /**
+   * How long one generator call may take. `Infinity` (or anything past the ~24.8 days a timer
+   * holds) waits as long as a timer can.
+   * @defaultValue 10_000 — per generator call
+   */
   timeoutMs?: number;
   /** How long before expiry a token is refreshed instead of reused; capped at half its lifetime. @defaultValue 60_000 */
   refreshMarginMs?: number;
@@ -30,7 +34,7 @@ export interface CustomTokenSourceConfig {
   retries?: number;
   /** First retry delay; doubles per retry, with jitter. A `Retry-After` from the server is waited out (up to `maxRetryDelayMs`). @defaultValue 500 */
   retryDelayMs?: number;
-  /** Upper bound of a retry delay, `Retry-After` included. @defaultValue 8_000 */
+  /** Upper bound of a retry delay, `Retry-After` included (`Infinity`: as long as a timer holds, ~24.8 days). @defaultValue 8_000 */
   maxRetryDelayMs?: number;
   /** A token already in hand (minted during server rendering, say), used for the first fetch of `options`. */
   initialToken?: { options?: TokenFetchOptions; response: TokenResponse };
