@@ -34,7 +34,7 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
   return {
     queryKey,
     // TanStack's default hash of a key of strings (`hashKey` only sorts object keys, and there are none),
-    // without its replacer call per part: hashing is a tenth of a cache miss otherwise.
+    // without its replacer call per part: a cache miss measured 5–10 % cheaper.
     queryHash: JSON.stringify(queryKey),
     // `upstream.signal` is read only on the paths that need it (see runGenerator).
     queryFn: async (upstream) => {

@@ -67,10 +67,9 @@ describe('limits on Redis: two instances, one Redis', () => {
         expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
         expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
       }
-      // Both instances issued some of the ten: the count is shared, not per instance.
-      const issued = alice.flatMap((response, i) => (response.status === 201 ? [{ response, instance: i % 2 }] : []));
-      expect(new Set(issued.map(({ instance }) => instance)).size).toBe(2);
-      for (const { response } of issued) {
+      // Ten in all from 25 requests per instance: counted per instance, each would have issued ten (20).
+      // Which instance issued them is up to the race (under load one may reach Redis first every time).
+      for (const response of alice.filter(({ status }) => status === 201)) {
         const { participant_token } = (await response.json()) as { participant_token: string };
         expect((await verifyToken(participant_token)).sub).toBe('alice');
       }
