@@ -69,7 +69,7 @@ describe('the token query: waits longer than timers hold', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('waits out a Retry-After of 30 days under maxRetryDelayMs: Infinity, instead of retrying 1 ms later', async () => {
+  it('waits as long as a timer holds for a Retry-After of 30 days under maxRetryDelayMs: Infinity, instead of retrying 1 ms later', async () => {
     const generator = vi.fn<TokenGenerator>(async () => {
       throw new CustomTokenError('http', 'come back next month', { status: 503, retryAfterMs: 30 * 24 * 3_600_000 });
     });
