@@ -114,6 +114,13 @@ function httpError(url: string | URL, response: Response, payload: unknown): Cus
 /** Every HTTP-date form (IMF-fixdate, RFC 850, asctime) starts with the day's name. */
 const HTTP_DATE_START = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)/;
 
+/** An HTTP date is GMT; the asctime form does not say so, and `Date.parse` would read it in local time. */
+function parseHttpDate(date: string): number {
+  // Stryker disable next-line ConditionalExpression,MethodExpression,StringLiteral: only a time zone other than UTC tells these apart, and a worker thread (Stryker's) cannot set one; under npm test's forked workers the asctime test fails for each
+  const gmt = date.endsWith('GMT') ? date : `${date} GMT`;
+  return Date.parse(gmt);
+}
+
 /**
  * `Retry-After` as delay-seconds or an HTTP date, in milliseconds from now; `undefined` when absent
  * or neither (`Date.parse` alone would read "-5" or "1.5" as dates long past, that is, as no wait).
@@ -123,7 +130,7 @@ function readRetryAfter(header: string | null): number | undefined {
   // Stryker disable next-line ConditionalExpression: a missing header fails both tests below, so it gives undefined either way
   if (header === null) return undefined;
   if (/^\d+$/.test(header)) return Number(header) * 1000;
-  const at = HTTP_DATE_START.test(header) ? Date.parse(header) : NaN;
+  const at = HTTP_DATE_START.test(header) ? parseHttpDate(header) : NaN;
   return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
 }
 

@@ -261,6 +261,20 @@ describe('createEndpointGenerator: what it hands its fetch, and reads back', () 
     expect((await failure(generate(at('Saturday, 28-Nov-26 12:00:10 GMT')))).retryAfterMs).toBe(10_000);
   });
 
+  it('reads the obsolete asctime form of a Retry-After date as GMT, whatever the time zone here', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-28T12:00:00Z') });
+    const zone = process.env.TZ;
+    // Date.parse reads a date without a zone in local time: five hours off in New York.
+    process.env.TZ = 'America/New_York';
+    try {
+      const asctime = standIn(() => new Response(null, { status: 503, headers: { 'Retry-After': 'Sat Nov 28 12:00:10 2026' } }));
+      expect((await failure(generate(asctime.endpointFetch))).retryAfterMs).toBe(10_000);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it.each([
     ['a server_url without a token', { server_url: 'wss://lk.example' }],
     ['a token without a server_url', { participant_token: 'jwt' }],
