@@ -11,23 +11,15 @@ describe('CustomTokenError', () => {
   });
 
   it('carries status, serverCode, retryAfterMs, reason, failureReasons and cause as given', () => {
-    const cause = new TypeError('Failed to fetch');
-    const error = new CustomTokenError('agent_failed', 'The agent left.', {
-      cause,
+    const options = {
+      cause: new TypeError('Failed to fetch'),
       status: 503,
       serverCode: 'limits_unavailable',
       retryAfterMs: 2_000,
       reason: 'ParticipantLeft',
       failureReasons: ['timeout waiting for agent'],
-    });
-    expect(error).toMatchObject({
-      cause,
-      status: 503,
-      serverCode: 'limits_unavailable',
-      retryAfterMs: 2_000,
-      reason: 'ParticipantLeft',
-      failureReasons: ['timeout waiting for agent'],
-    });
+    };
+    expect(new CustomTokenError('agent_failed', 'The agent left.', options)).toMatchObject(options);
   });
 
   it('has no failure reasons and no cause of its own when none are given', () => {
