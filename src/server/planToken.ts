@@ -91,7 +91,7 @@ export async function planToken(
     roomName: body.roomName ?? `room-${crypto.randomUUID()}`,
     agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),
   };
-  await limiter?.(plan, context);
+  if (limiter) await limiter(plan, context);
   return plan;
 }
 

@@ -36,6 +36,7 @@ export interface NodeRequestLike {
 export interface NodeResponseLike {
   statusCode: number;
   setHeader(name: string, value: string | string[]): unknown;
+  writeHead(statusCode: number, headers: Record<string, string>): unknown;
   end(chunk?: string | Uint8Array): unknown;
 }
 

@@ -25,14 +25,23 @@ const attributes = z
 /** Whether a value means "not set", as in protobuf JSON: absent, `null` or `''`. */
 const isUnset = (value: unknown) => value === undefined || value === null || value === '';
 
-/** Copies camelCase keys to their snake_case names when the snake_case key is not set. */
-const acceptCamelCase = (aliases: Record<string, string>) => (value: unknown) => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const copy: Record<string, unknown> = { ...value };
-  for (const [camel, snake] of Object.entries(aliases)) {
-    if (isUnset(copy[snake])) copy[snake] = copy[camel];
-  }
-  return copy;
+/**
+ * Copies camelCase keys to their snake_case names when the snake_case key is not set. The body is
+ * copied only when a key changes: the standard (snake_case) body passes as it is, which keeps a
+ * request several µs cheaper than copying it and adding keys by name.
+ */
+const acceptCamelCase = (aliases: Record<string, string>) => {
+  const pairs = Object.entries(aliases);
+  return (value: unknown) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const body = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    for (const [camel, snake] of pairs) {
+      // Stryker disable next-line ConditionalExpression: copying when the value would not change gives the same body (only slower)
+      if (isUnset(body[snake]) && body[snake] !== body[camel]) (copy ??= { ...body })[snake] = body[camel];
+    }
+    return copy ?? body;
+  };
 };
 
 const agent = z.preprocess(acceptCamelCase({ agentName: 'agent_name' }), z.object({ agent_name: name, metadata, deployment: name }));
@@ -40,7 +49,11 @@ const agent = z.preprocess(acceptCamelCase({ agentName: 'agent_name' }), z.objec
 const roomConfig = z.object({ agents: z.array(agent).nullish() }).nullish();
 
 /** Drops the values that mean "not set". */
-const compact = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, value]) => !isUnset(value)));
+function compact(record: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key in record) if (!isUnset(record[key])) kept[key] = record[key];
+  return kept;
+}
 
 /**
  * LiveKit's standard token endpoint body (`TokenSourceRequest`), snake_case or camelCase,

@@ -55,6 +55,12 @@ describe('handleTokenRequest: a token', () => {
     expect(await verifyToken(participant_token)).toMatchObject({ sub: 'alice', video: { room: 'standup' } });
   });
 
+  it('writes a server URL with characters JSON escapes (quote, backslash, a line break) so that the reply still parses to it', async () => {
+    const serverUrl = 'wss://lk.example/a"b\\c\u2028d';
+    const reply = await handleTokenRequest(input().input, config({ serverUrl }));
+    expect(json(reply)).toEqual({ server_url: serverUrl, participant_token: expect.any(String) });
+  });
+
   it('reads the body with maxBodyBytes as its limit', async () => {
     const { input: request, reads } = input();
     await handleTokenRequest(request, config({ maxBodyBytes: 2048 }));

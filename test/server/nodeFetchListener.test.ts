@@ -309,6 +309,7 @@ describe('nodeFetchListener: back-pressure', () => {
     const res: NodeResponseLike = {
       statusCode: 200,
       setHeader: () => undefined,
+      writeHead: () => undefined,
       end: (chunk) => ended({ status: res.statusCode, body: chunk === undefined ? '' : Buffer.from(chunk).toString() }),
     };
     return { res, done };

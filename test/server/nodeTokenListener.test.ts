@@ -148,3 +148,37 @@ describe('nodeTokenListener: the request the pipeline reads', () => {
     expect((await post(bodyOf(20))).status).toBe(201);
   });
 });
+
+describe('nodeTokenListener: the reply', () => {
+  it('declares its length (no chunked encoding), its JSON type and no-store', async () => {
+    await serve();
+    const reply = await post('{"room_name":"r"}');
+    expect(reply.status).toBe(201);
+    expect(reply.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+    expect(reply.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(reply.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(reply.body)));
+  });
+
+  it('keeps a header a middleware set before it (Express’ X-Powered-By) and replaces one it writes itself', async () => {
+    await serve({}, (_req, res) => {
+      res.setHeader('X-Powered-By', 'Express');
+      res.setHeader('Content-Type', 'text/html');
+    });
+    const reply = await post('{"room_name":"r"}');
+    expect(reply.headers).toMatchObject({ 'x-powered-by': 'Express', 'content-type': 'application/json' });
+    expect(reply.body.participant_token).toEqual(expect.any(String));
+  });
+
+  it('answers a CORS preflight with 204 and no Content-Length (RFC 9110 forbids it there)', async () => {
+    await serve({ cors: { origin: ['https://app.example'] } });
+    const reply = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${server!.origin}/api/token`, { method: 'OPTIONS', headers: { Origin: 'https://app.example' } }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    reply.resume();
+    expect(reply.statusCode).toBe(204);
+    expect(reply.headers['content-length']).toBeUndefined();
+    expect(reply.headers['access-control-allow-origin']).toBe('https://app.example');
+  });
+});
