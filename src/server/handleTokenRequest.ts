@@ -164,8 +164,6 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
 
 function isJson(contentType: string | null): boolean {
   if (contentType === null) return false;
-  // Stryker disable next-line ConditionalExpression: a fast path only — the general check below accepts the same value
-  if (contentType === 'application/json') return true; // what nearly every client sends: no parsing
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
 }
