@@ -9,7 +9,7 @@ import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
 
 /**
  * Serves `createTokenHandler`'s pipeline straight from Node's request and response: the body
- * is read from the stream with the size limit, the reply written with `setHeader`/`end`, and
+ * is read from the stream with the size limit, the reply written with one `writeHead` and `end`, and
  * no Fetch `Request` or `Response` is built (the `Request` that `authorize` gets is a
  * {@link lazyRequest}). That is what keeps the Node handler, with all its checks, at the cost of a bare one.
  *
