@@ -70,7 +70,7 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
  */
 function writeReply(res: NodeResponseLike, reply: TokenHandlerReply, abandoned: boolean): void {
   try {
-    const headers: Record<string, string> = { ...reply.headers };
+    const { headers } = reply; // built for this request alone
     if (reply.body !== null) headers['Content-Length'] = String(Buffer.byteLength(reply.body));
     if (abandoned) headers.Connection = 'close';
     res.writeHead(reply.status, headers);

@@ -94,12 +94,14 @@ export const tokenRequestSchema = z
       participantMetadata: raw.participant_metadata,
       participantAttributes: raw.participant_attributes,
     }),
-    agents: distinct(
-      (raw.room_config?.agents ?? []).map((entry) => ({
-        ...compact({ metadata: entry.metadata, deployment: entry.deployment }),
-        agentName: entry.agent_name ?? '',
-      })),
-    ),
+    agents: raw.room_config?.agents
+      ? distinct(
+          raw.room_config.agents.map((entry) => ({
+            ...compact({ metadata: entry.metadata, deployment: entry.deployment }),
+            agentName: entry.agent_name ?? '',
+          })),
+        )
+      : [],
   }));
 
 /**
