@@ -105,13 +105,15 @@ async function measure(side, tokens, prefix, n = count) {
   return { totalMs, heapGrowth: heapAfter - heapBefore, firstUs: (firstSliceMs / slice) * 1000, lastUs: (lastSliceMs / slice) * 1000 };
 }
 
-// A warm-up pass per side on rooms of their own, then rounds in turn on fresh rooms.
+// A warm-up pass per side on rooms of their own, then rounds on fresh rooms, every side once per round.
 const warmTokens = await mintAll('warm', Math.min(count, 2_000));
 for (let pass = 0; pass < 2; pass++) for (const side of sides) await measure(side, warmTokens, 'warm', Math.min(count, 2_000));
 const runs = sides.map(() => []);
 for (let round = 0; round < rounds; round++) {
   const prefix = `r${round}`;
   const tokens = await mintAll(prefix, count);
-  for (const [index, side] of sides.entries()) runs[index].push(await measure(side, tokens, prefix));
+  // The order flips every round, so that no side always runs right after the same one.
+  const order = [...sides.keys()];
+  for (const index of round % 2 === 0 ? order : order.reverse()) runs[index][round] = await measure(sides[index], tokens, prefix);
 }
 console.log(JSON.stringify(sides.map((side, index) => ({ name: side.name, runs: runs[index] }))));
