@@ -27,6 +27,9 @@ type ConfigurableSessionOptions<F> = F extends {
  * `@livekit/components-react` hook.
  *
  * Options changed while connected apply to the next `start()`; the live call is untouched.
+ * `start()` and `end()` are LiveKit's own: the session-lifecycle guarantees (nothing left
+ * capturing or in the room after leaving, an agent judged by its own session's timeout) are
+ * `CustomTokenSessionProvider`'s, which replaces that `start()`.
  *
  * @example
  * ```tsx
