@@ -1,5 +1,6 @@
 import { errorReply } from './handleTokenRequest.js';
 import { parsedBodyBytes } from './parsedBodyBytes.js';
+import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
 
@@ -21,13 +22,13 @@ export function nodeFetchListener(handler: (request: Request) => Promise<Respons
       request = toRequest(req, body.stream);
     } catch {
       // Fetch refuses some methods outright (TRACE, TRACK); they are not ours to handle either.
-      void send(res, replyResponse(errorReply(new TokenHandlerError('method_not_allowed', 'Use POST.'), { Allow: 'POST' })), body);
+      void send(req, res, replyResponse(errorReply(new TokenHandlerError('method_not_allowed', 'Use POST.'), { Allow: 'POST' })), body);
       return;
     }
     // A handler that throws rather than rejects (one not `async`) is answered 500 too, not left to crash the server.
     new Promise<Response>((resolve) => resolve(handler(request))).then(
-      (response) => send(res, response, body),
-      () => send(res, internalError(), body),
+      (response) => send(req, res, response, body),
+      () => send(req, res, internalError(), body),
     );
   };
 }
@@ -103,20 +104,20 @@ function toUrl(req: NodeRequestLike): string {
   }
 }
 
-async function send(res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
+async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
   const bytes = await response.arrayBuffer().then(
     (buffer) => new Uint8Array(buffer),
     () => undefined,
   );
   // Its body broke (a failing stream) before any of it was sent: answered as a failing handler is.
-  if (!bytes) return send(res, internalError(), body);
+  if (!bytes) return send(req, res, internalError(), body);
   try {
     res.statusCode = response.status;
     response.headers.forEach((value, name) => res.setHeader(name, value));
     // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own
     // line (none at all, [], writes no line).
     res.setHeader('Set-Cookie', response.headers.getSetCookie());
-    if (body.abandoned) res.setHeader('Connection', 'close');
+    if (shouldCloseConnection(req, body.abandoned)) res.setHeader('Connection', 'close');
     res.end(bytes);
   } catch {
     // `res` was answered already (by a middleware before this one): nothing left to tell the client.

@@ -4,6 +4,7 @@ import { handleTokenRequest, type TokenHandlerReply } from './handleTokenRequest
 import { lazyRequest } from './lazyRequest.js';
 import { parsedBodyBytes } from './parsedBodyBytes.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
+import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
 
@@ -32,7 +33,7 @@ export function nodeTokenListener(config: ResolvedTokenHandlerConfig): (req: Nod
         request: () => (request ??= lazyRequest(req)),
       },
       config,
-    ).then((reply) => writeReply(res, reply, body.abandoned));
+    ).then((reply) => writeReply(res, reply, shouldCloseConnection(req, body.abandoned)));
   };
 }
 
@@ -54,7 +55,7 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
       const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
       total += bytes.byteLength;
       if (total <= maxBytes) return void chunks.push(bytes);
-      body.abandoned = true; // the rest is discarded as it arrives; the connection closes after the reply
+      body.abandoned = true; // the rest is discarded as it arrives; the connection closes after the reply (shouldCloseConnection)
       reject(bodyTooLarge(maxBytes));
     });
     // After a refusal or the deadline (body.abandoned) the promise is settled or no longer awaited: what still arrives changes nothing.
@@ -68,11 +69,11 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
  * One `writeHead` with every header, the length included (so no chunked encoding): cheaper per
  * reply than a `setHeader` each, and headers set before (Express' `X-Powered-By`) are kept.
  */
-function writeReply(res: NodeResponseLike, reply: TokenHandlerReply, abandoned: boolean): void {
+function writeReply(res: NodeResponseLike, reply: TokenHandlerReply, close: boolean): void {
   try {
     const { headers } = reply; // built for this request alone
     if (reply.body !== null) headers['Content-Length'] = String(Buffer.byteLength(reply.body));
-    if (abandoned) headers.Connection = 'close';
+    if (close) headers.Connection = 'close';
     res.writeHead(reply.status, headers);
     res.end(reply.body ?? undefined);
   } catch {

@@ -1,3 +1,4 @@
+import { isWithinUtf8Bytes } from './isWithinUtf8Bytes.js';
 import type { TokenLimiter } from './limits/createTokenLimiter.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types.js';
@@ -20,7 +21,8 @@ export interface TokenPlan {
   agents: readonly RequestedAgent[];
 }
 
-const MAX_IDENTITY_CHARS = 256;
+/** LiveKit's limit on an identity, in UTF-8 bytes. */
+const MAX_IDENTITY_BYTES = 256;
 
 /** What {@link planToken} reads from the resolved handler config. */
 export interface TokenPlanPolicy extends Pick<TokenHandlerConfig, 'authorize' | 'rooms' | 'agents'> {
@@ -34,7 +36,7 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
 
 /**
  * Decides what the caller's token carries and whether it may have it now: who it is (from
- * `authorize`), which room (requested and allowed, or a fresh one), which agents (requested and
+ * `authorize`), which room (requested, or a fresh one, and allowed), which agents (requested and
  * allowed — never more, at most `maxAgentsPerToken`), which attributes (none under LiveKit's
  * reserved `lk.` prefix unless `authorize` set that key), and last the caller's limits.
  *
@@ -63,8 +65,15 @@ export async function planToken(
   if (requested !== undefined && requested !== participant.identity && !participant.allowRequestedIdentity) {
     throw new TokenHandlerError('identity_not_allowed', 'This caller may not choose its participant identity.');
   }
-  if (body.roomName !== undefined && rooms !== undefined && !(await allows(rooms, body.roomName, body.roomName, context))) {
-    throw new TokenHandlerError('room_not_allowed', 'This caller may not join the requested room.');
+  // A request without a room gets a fresh one, which the policy is asked about like any other.
+  const roomName = body.roomName ?? `room-${crypto.randomUUID()}`;
+  if (rooms !== undefined && !(await allows(rooms, roomName, roomName, context))) {
+    throw new TokenHandlerError(
+      'room_not_allowed',
+      body.roomName === undefined
+        ? 'This caller may not join a fresh room: name the room (room_name).'
+        : 'This caller may not join the requested room.',
+    );
   }
   for (const agent of body.agents) {
     // No agent policy allows no agent.
@@ -88,7 +97,7 @@ export async function planToken(
     attributes:
       body.participantAttributes || participant.attributes ? { ...body.participantAttributes, ...participant.attributes } : undefined,
     grants: participant.grants ?? {},
-    roomName: body.roomName ?? `room-${crypto.randomUUID()}`,
+    roomName,
     agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),
   };
   if (limiter) await limiter(plan, context);
@@ -109,9 +118,9 @@ async function authorizeCaller(
   }
   if (!participant) throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.');
   const { identity } = participant;
-  if (typeof identity !== 'string' || identity === '' || identity.length > MAX_IDENTITY_CHARS) {
+  if (typeof identity !== 'string' || identity === '' || !isWithinUtf8Bytes(identity, MAX_IDENTITY_BYTES)) {
     // A programming error in `authorize`, not the caller's fault: a plain Error becomes a 500.
-    throw new Error(`authorize() must return a non-empty identity of at most ${MAX_IDENTITY_CHARS} characters.`);
+    throw new Error(`authorize() must return a non-empty identity of at most ${MAX_IDENTITY_BYTES} bytes of UTF-8.`);
   }
   return participant;
 }

@@ -24,7 +24,8 @@ export type ResolvedTokenHandlerConfig = Required<
 
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
- * `authorize`, an empty or malformed credential passed in, a bad `ttl` or `maxBodyBytes`.
+ * `authorize`, an empty or malformed credential passed in, a bad `ttl` or `maxBodyBytes`, a
+ * `rooms` or `agents` policy that is neither a list of names nor a function.
  * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
  * first request, from the request's env bindings or the process environment. No message repeats
  * the secret.
@@ -52,7 +53,12 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
   if (!Number.isSafeInteger(maxAgentsPerToken) || maxAgentsPerToken < 0) {
     throw new TypeError(`createTokenHandler: \`maxAgentsPerToken\` must be an integer of 0 or more, got ${shown(maxAgentsPerToken)}.`);
   }
+  checkPolicy(config.rooms, 'rooms', 'room', 'standup');
+  checkPolicy(config.agents, 'agents', 'agent', 'support-agent');
   if (config.cors !== undefined) checkCors(config.cors);
+  if (config.onError !== undefined && typeof config.onError !== 'function') {
+    throw new TypeError(`createTokenHandler: \`onError\` must be a function (error, request) => void, got ${shown(config.onError)}.`);
+  }
   const onError = config.onError ?? logError;
   return {
     authorize: config.authorize,
@@ -78,7 +84,23 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
   };
 }
 
-/** `origin: '*'` with credentials would hand any website a signed-in visitor's token: refused, with what to write instead. */
+/**
+ * A policy is a list of names or a function. Anything else — a single name (`'standup'`), whose
+ * `includes` would match any part of it, or an object — would allow what the app meant to refuse.
+ */
+function checkPolicy(policy: unknown, option: 'rooms' | 'agents', thing: string, example: string): void {
+  if (policy === undefined || typeof policy === 'function') return;
+  if (Array.isArray(policy) && policy.every((name) => typeof name === 'string')) return;
+  throw new TypeError(
+    `createTokenHandler: \`${option}\` must be a list of ${thing} names (['${example}']) or a function (${thing}, context) => boolean, got ${shown(policy)}.`,
+  );
+}
+
+/**
+ * `origin: '*'` with credentials would hand any website a signed-in visitor's token, and so would
+ * `'null'`: the origin that sandboxed iframes and `data:` pages on any site send. Both are refused,
+ * with what to write instead.
+ */
 function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfig): void {
   const list = Array.isArray(origin) ? (origin as unknown[]) : undefined;
   if (typeof origin !== 'string' && typeof origin !== 'function' && !list?.every((item) => typeof item === 'string')) {
@@ -91,6 +113,12 @@ function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfi
       "createTokenHandler: `cors: { origin: '*', credentials: true }` would let any website read a signed-in visitor's token " +
         '(the browser sends their cookies and hands the answer to the calling page). List the sites that may call the endpoint — ' +
         "`cors: { origin: ['https://app.example'], credentials: true }` — or drop `credentials` for an endpoint that needs no cookies.",
+    );
+  }
+  if (credentials && (origin === 'null' || list?.includes('null'))) {
+    throw new TypeError(
+      "createTokenHandler: `cors.origin` 'null' with credentials would let any website read a signed-in visitor's token: sandboxed " +
+        'iframes and data: pages anywhere send `Origin: null`. List the sites that may call the endpoint by their real origins.',
     );
   }
   if (list?.includes('*')) throw new TypeError("createTokenHandler: `cors.origin` lists '*': write `origin: '*'` to allow every origin.");
@@ -120,7 +148,9 @@ function positiveInteger(value: number, option: string): number {
 }
 
 function shown(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : String(value);
+  if (typeof value === 'string') return `"${value}"`;
+  if (Array.isArray(value)) return `a list holding ${value.map((item) => shown(item)).join(', ') || 'nothing'}`;
+  return typeof value === 'object' && value !== null ? 'an object' : String(value);
 }
 
 /** The default `onError`: one line on the server's console, so an internal failure is never silent. */

@@ -18,6 +18,10 @@ export interface NodeRequestLike {
   headers: Record<string, string | string[] | undefined>;
   /** Set by a body parser (`express.json()`) that already read the stream. */
   body?: unknown;
+  /** Node's `IncomingMessage.complete`: `false` while the body has not been read to its end. */
+  complete?: boolean;
+  /** `2` for `node:http2`'s compatibility API, which has no `Connection` header. */
+  httpVersionMajor?: number;
   // As Node's own `IncomingMessage.on` declares it, so that an `IncomingMessage` (Buffer or string chunks) fits this interface.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   on(event: 'data' | 'end' | 'error', listener: (chunk?: any) => void): unknown;

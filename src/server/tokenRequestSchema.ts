@@ -1,18 +1,22 @@
 import { z } from 'zod';
+import { isWithinUtf8Bytes } from './isWithinUtf8Bytes.js';
 import type { RequestedAgent, TokenRequestBody } from './types.js';
 
-/** LiveKit's server limits (room name, identity, name: 256 characters; metadata 512 KiB; attributes 64 KiB). */
-const MAX_NAME_CHARS = 256;
+/** LiveKit's server limits, in UTF-8 bytes as it counts them: room name, identity and name 256; metadata 512 KiB; attributes 64 KiB. */
+const MAX_NAME_BYTES = 256;
 const MAX_METADATA_BYTES = 512 * 1024;
 const MAX_ATTRIBUTES_BYTES = 64 * 1024;
 
 const utf8 = new TextEncoder();
 const byteLength = (text: string) => utf8.encode(text).length;
 
-const name = z.string().max(MAX_NAME_CHARS, `must be at most ${MAX_NAME_CHARS} characters`).nullish();
+const name = z
+  .string()
+  .refine((text) => isWithinUtf8Bytes(text, MAX_NAME_BYTES), `must be at most ${MAX_NAME_BYTES} bytes of UTF-8`)
+  .nullish();
 const metadata = z
   .string()
-  .refine((text) => byteLength(text) <= MAX_METADATA_BYTES, `must be at most ${MAX_METADATA_BYTES} bytes`)
+  .refine((text) => isWithinUtf8Bytes(text, MAX_METADATA_BYTES), `must be at most ${MAX_METADATA_BYTES} bytes`)
   .nullish();
 const attributes = z
   .record(z.string(), z.string())

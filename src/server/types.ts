@@ -43,7 +43,7 @@ export interface TokenRequestBody {
  * ```
  */
 export interface AuthorizedParticipant {
-  /** The token's identity (`sub`). Non-empty, at most 256 characters. */
+  /** The token's identity (`sub`). Non-empty, at most 256 bytes of UTF-8 (LiveKit's limit). */
   identity: string;
   /** Display name. @defaultValue the requested `participant_name` */
   name?: string;
@@ -69,7 +69,8 @@ export interface AuthorizedParticipant {
  *
  * @example
  * ```ts
- * const rooms: RoomPolicy = (room, { participant }: TokenPolicyContext) => room.startsWith(`${participant.identity}-`);
+ * // Whole names: a prefix test (`desk-${identity}-`) would let "al" into the desk of "al-ice".
+ * const rooms: RoomPolicy = (room, { participant }: TokenPolicyContext) => room === `desk-${participant.identity}`;
  * ```
  */
 export interface TokenPolicyContext {
@@ -79,7 +80,8 @@ export interface TokenPolicyContext {
 }
 
 /**
- * Which rooms a caller may ask for: an allow-list, or a function returning `true` to allow.
+ * Which rooms a caller may join: an allow-list, or a function returning `true` to allow. A request
+ * without a room gets a fresh `room-<uuid>`, which the policy rules on like any other.
  *
  * @example
  * ```ts
@@ -157,8 +159,9 @@ export interface TokenHandlerConfig {
   /** The LiveKit server URL sent back as `server_url`. @defaultValue `LIVEKIT_URL` from the request's env bindings, else `process.env` */
   serverUrl?: string;
   /**
-   * Rooms a caller may ask for by name. A request without `room_name` gets a fresh
-   * server-chosen room (`room-<uuid>`), which agent dispatch needs, and is not checked.
+   * Rooms a caller may join. A request without `room_name` gets a fresh server-chosen room
+   * (`room-<uuid>`), and the policy is asked about it like any other: a list refuses it, a
+   * function sees its name (allow it with `/^room-[0-9a-f-]{36}$/.test(room)`).
    * @defaultValue every room
    */
   rooms?: RoomPolicy;

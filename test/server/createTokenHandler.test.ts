@@ -313,6 +313,11 @@ describe('createTokenHandler: malformed requests', () => {
     ['a room name over 256 characters', { room_name: 'r'.repeat(257) }],
     ['an identity over 256 characters', { participant_identity: 'i'.repeat(257) }],
     ['a name over 256 characters', { participant_name: 'n'.repeat(257) }],
+    // LiveKit counts UTF-8 bytes (Go's len), not characters.
+    ['a room name of 129 two-byte characters (258 bytes)', { room_name: 'é'.repeat(129) }],
+    ['an identity of 65 four-byte characters (260 bytes)', { participant_identity: '😀'.repeat(65) }],
+    ['a name of 86 three-byte characters (258 bytes)', { participant_name: '€'.repeat(86) }],
+    ['an agent name of 129 two-byte characters (258 bytes)', { room_config: { agents: [{ agent_name: 'é'.repeat(129) }] } }],
     ['metadata over 512 KiB', { participant_metadata: 'm'.repeat(512 * 1024 + 1) }],
     ['attributes over 64 KiB', { participant_attributes: { big: 'a'.repeat(64 * 1024) } }],
   ])('answers 400 invalid_body for %s (LiveKit’s limits)', async (_, input) => {
@@ -325,6 +330,18 @@ describe('createTokenHandler: malformed requests', () => {
       tokenRequest({ room_name: 'r'.repeat(256), participant_identity: 'i'.repeat(256), participant_name: 'n'.repeat(256) }),
     );
     expect(response.status).toBe(201);
+  });
+
+  it('accepts names of exactly 256 bytes of UTF-8', async () => {
+    const response = await createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'x', allowRequestedIdentity: true }) }))(
+      tokenRequest({ room_name: 'é'.repeat(128), participant_identity: '😀'.repeat(64), participant_name: `${'€'.repeat(85)}n` }),
+    );
+    expect(response.status).toBe(201);
+  });
+
+  it('says a name over the limit is counted in bytes', async () => {
+    const { body } = await readResponse(await handler(tokenRequest({ room_name: 'é'.repeat(129) })));
+    expect(body.error?.message).toContain('room_name: must be at most 256 bytes of UTF-8');
   });
 
   it('answers 400 body_too_large for a body over maxBodyBytes', async () => {

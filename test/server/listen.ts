@@ -1,5 +1,5 @@
 import { createServer, request, type IncomingMessage, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 
 export interface Listening {
   /** `http://127.0.0.1:<port>` */
@@ -54,4 +54,36 @@ export async function postEndlessBody(
     response.on('end', () => resolve(text));
   });
   return { response, body, written };
+}
+
+/**
+ * Sends a request's head over a raw socket with only `bodyStart` of the body it declares, and
+ * resolves with what the server wrote back once it closes the connection — or, when it is still
+ * open `waitMs` after the reply began, with `closed: false`.
+ */
+export async function sendHeadOnly(
+  origin: string,
+  head: string,
+  bodyStart = '',
+  waitMs = 2_000,
+): Promise<{ reply: string; closed: boolean }> {
+  const { port } = new URL(origin);
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.on('error', () => {});
+  let reply = '';
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    socket.on('data', (data: Buffer) => {
+      reply += data.toString();
+      timer ??= setTimeout(() => {
+        socket.destroy();
+        resolve({ reply, closed: false });
+      }, waitMs);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ reply, closed: true });
+    });
+    socket.write(`${head}\r\n\r\n${bodyStart}`);
+  });
 }

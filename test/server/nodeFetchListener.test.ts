@@ -10,7 +10,7 @@ import { nodeFetchListener } from '../../src/server/nodeFetchListener';
 import { TokenHandlerError } from '../../src/server/TokenHandlerError';
 import type { NodeRequestLike, NodeResponseLike } from '../../src/server/toNodeHandler';
 import { handlerConfig } from './handlerConfig';
-import { listen, postEndlessBody, type Listening } from './listen';
+import { listen, postEndlessBody, sendHeadOnly, type Listening } from './listen';
 
 let server: Listening | undefined;
 afterEach(async () => {
@@ -235,7 +235,12 @@ describe('nodeFetchListener: the Request the handler gets', () => {
   });
 
   it('gives the body a parser already read (req.body) as JSON', async () => {
-    await serve(echo, (req) => Object.assign(req, { body: { room_name: 'parsed' } }));
+    const listener = toNodeHandler(echo);
+    // As express.json() does: the stream read to its end, then its result in req.body.
+    server = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => listener(Object.assign(req, { body: { room_name: 'parsed' } }), res));
+    });
     const reply = await send('/', { body: 'ignored' });
     expect((JSON.parse(reply.body) as { body: string }).body).toBe('{"room_name":"parsed"}');
     expect(reply.headers.connection).toBe('keep-alive');
@@ -287,6 +292,47 @@ describe('nodeFetchListener: a body over the limit (createTokenHandler behind a 
     expect(response.headers.connection).toBe('close');
     expect((JSON.parse(body) as { error: { code: string } }).error.code).toBe('body_too_large');
     expect(written).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it.each([
+    ['a declared Content-Length over maxBodyBytes (400)', 'application/json', '1000000000', /^HTTP\/1\.1 400 /],
+    ['a body that is not JSON (415)', 'text/plain', '100', /^HTTP\/1\.1 415 /],
+  ])('closes the connection after refusing %s before reading the body, rather than reading the rest', async (_, type, length, status) => {
+    await serve(wrapped(1024));
+    const head = `POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nAuthorization: Bearer alice\r\nContent-Length: ${length}`;
+    const { reply, closed } = await sendHeadOnly(server!.origin, head, '{"room_name":');
+    expect(reply).toMatch(status);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+    expect(closed).toBe(true);
+  });
+
+  it('refuses an HTTP/2 body over the limit without a Connection header (HTTP/2 has none, and Node warns about one)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const h2 = createHttp2Server(toNodeHandler(wrapped(100)));
+    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+    const client = http2Connect(`http://127.0.0.1:${(h2.address() as AddressInfo).port}`);
+    try {
+      const status = await new Promise<unknown>((resolve, reject) => {
+        const stream = client.request({
+          ':method': 'POST',
+          ':path': '/api/token',
+          'content-type': 'application/json',
+          authorization: 'Bearer alice',
+        });
+        stream.on('response', (headers) => resolve(headers[':status']));
+        stream.on('error', reject);
+        stream.end('x'.repeat(5_000));
+      });
+      expect(status).toBe(400);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      client.destroy(); // the rest of the body is still unsent: a graceful close would wait for it
+      await new Promise((resolve) => h2.close(resolve));
+    }
   });
 
   it('answers 400 body_too_large for a finite chunked body over the limit that finishes arriving after the refusal', async () => {

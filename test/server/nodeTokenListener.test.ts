@@ -6,7 +6,7 @@ import type { TokenHandlerConfig } from '../../src/server';
 import { nodeTokenListener } from '../../src/server/nodeTokenListener';
 import { resolveTokenHandlerConfig } from '../../src/server/resolveTokenHandlerConfig';
 import { handlerConfig } from './handlerConfig';
-import { listen, type Listening } from './listen';
+import { listen, sendHeadOnly, type Listening } from './listen';
 import { verifyToken } from './verify';
 
 let server: Listening | undefined;
@@ -72,6 +72,18 @@ describe('nodeTokenListener: the body, read from the stream', () => {
     const reply = await post(bodyOf(65), { ...tokenHeaders, 'Transfer-Encoding': 'chunked' });
     expect([reply.status, reply.body.error?.code]).toEqual([400, 'body_too_large']);
     expect(reply.headers.connection).toBe('close');
+  });
+
+  it.each([
+    ['a declared Content-Length over maxBodyBytes (400)', 'application/json', '1000000000', /^HTTP\/1\.1 400 /],
+    ['a body that is not JSON (415)', 'text/plain', '100', /^HTTP\/1\.1 415 /],
+  ])('closes the connection after refusing %s before reading the body, rather than reading the rest', async (_, type, length, status) => {
+    await serve({ maxBodyBytes: 64 });
+    const head = `POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nAuthorization: Bearer alice\r\nContent-Length: ${length}`;
+    const { reply, closed } = await sendHeadOnly(server!.origin, head, '{"room_name":');
+    expect(reply).toMatch(status);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+    expect(closed).toBe(true);
   });
 
   it('keeps the connection alive after a reply to a body read to its end', async () => {

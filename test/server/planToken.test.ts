@@ -66,14 +66,19 @@ describe('planToken: who the caller is', () => {
     ['an identity that is not a string', 42],
     ['no identity', undefined],
     ['an identity over 256 characters', 'i'.repeat(257)],
+    ['an identity of 129 two-byte characters (258 bytes, over LiveKit’s limit)', 'é'.repeat(129)],
   ])('fails with a plain Error (a 500, not the caller’s fault) when authorize returns %s', async (_, identity) => {
     const error = await refusal(planToken(request, body(), { authorize: as({ identity } as never) }));
     expect(error).not.toBeInstanceOf(TokenHandlerError);
-    expect(error.message).toBe('authorize() must return a non-empty identity of at most 256 characters.');
+    expect(error.message).toBe('authorize() must return a non-empty identity of at most 256 bytes of UTF-8.');
   });
 
   it('accepts an identity of 256 characters', async () => {
     expect((await planToken(request, body(), { authorize: as({ identity: 'i'.repeat(256) }) })).identity).toBe('i'.repeat(256));
+  });
+
+  it('accepts an identity of exactly 256 bytes of UTF-8', async () => {
+    expect((await planToken(request, body(), { authorize: as({ identity: '😀'.repeat(64) }) })).identity).toBe('😀'.repeat(64));
   });
 });
 
@@ -102,14 +107,30 @@ describe('planToken: rooms', () => {
     expect((await planToken(request, body({ roomName: 'standup' }), { authorize: alice })).roomName).toBe('standup');
   });
 
-  it('plans a fresh room-<uuid> when none is requested, without asking the room policy', async () => {
-    const rooms = vi.fn(() => false);
-    const first = await planToken(request, body(), { authorize: alice, rooms });
-    const second = await planToken(request, body(), { authorize: alice, rooms: ['lobby'] });
+  it('plans a fresh room-<uuid> when none is requested', async () => {
+    const first = await planToken(request, body(), { authorize: alice });
+    const second = await planToken(request, body(), { authorize: alice });
     expect(first.roomName).toMatch(/^room-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(second.roomName).toMatch(/^room-/);
     expect(second.roomName).not.toBe(first.roomName);
-    expect(rooms).not.toHaveBeenCalled();
+  });
+
+  it('asks the room policy about the fresh room too: a list refuses it, saying to name the room', async () => {
+    await expectRefusal(
+      planToken(request, body({ agents: [{ agentName: 'support-agent' }] }), {
+        authorize: alice,
+        rooms: ['lobby'],
+        agents: ['support-agent'],
+      }),
+      'room_not_allowed',
+      'This caller may not join a fresh room: name the room (room_name).',
+    );
+  });
+
+  it('gives a room policy function the fresh room’s name, which it may allow', async () => {
+    const rooms = vi.fn((room: string) => /^room-[0-9a-f-]{36}$/.test(room));
+    const plan = await planToken(request, body(), { authorize: alice, rooms });
+    expect(rooms).toHaveBeenCalledWith(plan.roomName, expect.objectContaining({ participant: { identity: 'alice' } }));
   });
 
   it('refuses a room outside the allow-list with room_not_allowed', async () => {

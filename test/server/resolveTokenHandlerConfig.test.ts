@@ -118,6 +118,36 @@ describe('resolveTokenHandlerConfig: numbers', () => {
   });
 });
 
+describe('resolveTokenHandlerConfig: rooms and agents policies', () => {
+  it.each([
+    ['absent', undefined],
+    ['a list of names', ['standup']],
+    ['an empty list', []],
+    ['a function', () => true],
+  ])('accepts a policy that is %s', (_, policy) => {
+    expect(() => resolve({ rooms: policy, agents: policy })).not.toThrow();
+  });
+
+  it.each([
+    ['rooms', 'a single name (whose includes() would match any part of it)', 'standup', `got "standup"`],
+    ['agents', 'a single name', 'support-agent', `got "support-agent"`],
+    ['rooms', 'an object', { standup: true }, 'got an object'],
+    ['agents', 'a list holding a number', ['support-agent', 7], 'got a list holding "support-agent", 7'],
+    ['rooms', 'true', true, 'got true'],
+  ])('throws a TypeError for %s given %s, showing it and what to write', (option, _, policy, shown) => {
+    const create = () => resolve({ [option]: policy as never });
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow(`createTokenHandler: \`${option}\` must be a list of `);
+    expect(create).toThrow(`, ${shown}.`);
+  });
+
+  it('throws a TypeError for an onError that is not a function', () => {
+    expect(() => resolve({ onError: 'log' as never })).toThrow(
+      'createTokenHandler: `onError` must be a function (error, request) => void, got "log".',
+    );
+  });
+});
+
 describe('resolveTokenHandlerConfig: cors', () => {
   it.each([
     ['*', '*'],
@@ -130,7 +160,7 @@ describe('resolveTokenHandlerConfig: cors', () => {
 
   it.each([
     ['a number', 42, 'got 42'],
-    ['a list holding a number', ['https://app.example', 42], 'got https://app.example,42'],
+    ['a list holding a number', ['https://app.example', 42], 'got a list holding "https://app.example", 42'],
     ['missing', undefined, 'got undefined'],
   ])('throws a TypeError for an origin that is %s, showing it', (_, origin, shown) => {
     expect(() => resolve({ cors: { origin: origin as never } })).toThrow(TypeError);
@@ -148,6 +178,19 @@ describe('resolveTokenHandlerConfig: cors', () => {
     expect(create).toThrow(/would let any website read a signed-in visitor's token/);
     expect(create).toThrow(/List the sites that may call the endpoint/);
     expect(create).toThrow(/or drop `credentials` for an endpoint that needs no cookies/);
+  });
+
+  it.each([
+    ["origin 'null'", 'null'],
+    ["a list holding 'null'", ['https://app.example', 'null']],
+  ])('refuses credentials with %s (what sandboxed iframes on any site send), saying why', (_, origin) => {
+    const create = () => resolve({ cors: { origin, credentials: true } });
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow(/'null' with credentials would let any website read a signed-in visitor's token/);
+  });
+
+  it("accepts origin 'null' without credentials", () => {
+    expect(() => resolve({ cors: { origin: 'null' } })).not.toThrow();
   });
 
   it("refuses a list holding '*' without credentials, saying to write origin: '*'", () => {

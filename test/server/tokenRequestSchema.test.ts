@@ -164,13 +164,19 @@ describe('tokenRequestSchema: LiveKit’s limits', () => {
     ['room_config.agents.0.deployment', (value: string) => ({ room_config: { agents: [{ agent_name: 'a', deployment: value }] } })],
   ] as const;
 
-  it.each(names)('accepts a %s of 256 characters, counted as characters, not bytes', (_, body) => {
+  it.each(names)('accepts a %s of 256 bytes of UTF-8', (_, body) => {
     expect(() => parse(body('r'.repeat(256)))).not.toThrow();
-    expect(() => parse(body('é'.repeat(256)))).not.toThrow();
+    expect(() => parse(body('é'.repeat(128)))).not.toThrow();
+    expect(() => parse(body('😀'.repeat(64)))).not.toThrow();
   });
 
-  it.each(names)('refuses a %s of 257 characters, saying the limit', (path, body) => {
-    expect(issues(body('r'.repeat(257)))).toEqual([`${path}: must be at most 256 characters`]);
+  it.each(names)('refuses a %s of 257 bytes, saying the limit', (path, body) => {
+    expect(issues(body('r'.repeat(257)))).toEqual([`${path}: must be at most 256 bytes of UTF-8`]);
+  });
+
+  it.each(names)('counts a %s in UTF-8 bytes as LiveKit does (Go’s len), not characters', (path, body) => {
+    expect(issues(body('é'.repeat(129)))).toEqual([`${path}: must be at most 256 bytes of UTF-8`]);
+    expect(issues(body('€'.repeat(86)))).toEqual([`${path}: must be at most 256 bytes of UTF-8`]);
   });
 
   const metadata = [

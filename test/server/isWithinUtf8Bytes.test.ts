@@ -1,0 +1,28 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isWithinUtf8Bytes } from '../../src/server/isWithinUtf8Bytes';
+
+describe('isWithinUtf8Bytes', () => {
+  it.each([
+    ['', 0, true],
+    ['a', 0, false],
+    ['r'.repeat(256), 256, true],
+    ['r'.repeat(257), 256, false],
+    ['é'.repeat(128), 256, true],
+    ['é'.repeat(129), 256, false],
+    ['€'.repeat(85), 256, true],
+    ['€'.repeat(86), 256, false],
+    ['😀'.repeat(64), 256, true],
+    ['😀'.repeat(65), 256, false],
+  ])('measures %j against %d bytes as %s', (text, maxBytes, expected) => {
+    expect(isWithinUtf8Bytes(text, maxBytes)).toBe(expected);
+  });
+
+  it('agrees with the UTF-8 encoding for any string and limit', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), fc.nat(400), (text, maxBytes) => {
+        expect(isWithinUtf8Bytes(text, maxBytes)).toBe(new TextEncoder().encode(text).length <= maxBytes);
+      }),
+    );
+  });
+});
