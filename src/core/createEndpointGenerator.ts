@@ -32,7 +32,7 @@ export interface EndpointGeneratorOptions {
  * A token generator for LiveKit's standard token endpoint (such as `createTokenHandler` from
  * `livekit-custom-token-react/server`): it POSTs the request in snake_case, the packaged agent
  * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too).
- * A non-2xx answer rejects with a `CustomTokenError` of code `http` carrying `status`, the
+ * Any status but 200 or 201 rejects with a `CustomTokenError` of code `http` carrying `status`, the
  * server's error `code` as `serverCode` and its `Retry-After` as `retryAfterMs`, so the token
  * source retries 5xx and 429 (waiting at least `Retry-After`, up to `maxRetryDelayMs`) and stops
  * at once on 4xx. Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
@@ -63,9 +63,9 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
       signal: context.signal,
       ...(options.credentials && { credentials: options.credentials }),
     });
-    const payload = await readJson(response);
-    if (!response.ok) throw httpError(url, response, payload);
-    return toTokenResponse(url, payload);
+    if (response.status !== 200 && response.status !== 201) throw httpError(url, response, await readErrorBody(response));
+    // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
+    return toTokenResponse(url, parseJson(await response.text()));
   };
 }
 
@@ -90,12 +90,18 @@ function snakeCaseKeys(value: unknown): unknown {
   );
 }
 
-/** The body as JSON, or `undefined` when it is not JSON (or failed to arrive). */
-function readJson(response: Response): Promise<unknown> {
-  return response
-    .text()
-    .then((text) => JSON.parse(text) as unknown)
-    .catch(() => undefined);
+/** The text as JSON, or `undefined` when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error answer's body as JSON, or `undefined` when it is not JSON or does not arrive: the status says enough. */
+function readErrorBody(response: Response): Promise<unknown> {
+  return response.text().then(parseJson, () => undefined);
 }
 
 function httpError(url: string | URL, response: Response, payload: unknown): CustomTokenError {

@@ -148,6 +148,41 @@ describe('createEndpointGenerator', () => {
     expect(error).toMatchObject({ code: 'http', status, serverCode: undefined, retryable: true });
   });
 
+  it.each([202, 204])('rejects HTTP %i (neither 200 nor 201) with an http error carrying the status, not retried', async (status) => {
+    const { url } = await endpoint({ status, body: status === 204 ? '' : JSON.stringify({ queued: true }) });
+    const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
+    expect(error).toMatchObject({ code: 'http', status, retryable: false });
+  });
+
+  it('rejects a 201 whose body the connection drops half-way as fetch’s network failure (a TypeError), not invalid_response', async () => {
+    server = await listen((req, res) => {
+      req.resume();
+      res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': '500' });
+      res.write('{"server_url":"wss://lk.example","participant_token":"');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const error: unknown = await createEndpointGenerator(`${server.origin}/api/token`)(normalizeOptions({}), context()).catch(
+      (rejection: unknown) => rejection,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
+  it('gets a token through the source when the first 201’s body is cut off and the retry is whole', async () => {
+    let calls = 0;
+    server = await listen((req, res) => {
+      req.resume();
+      calls += 1;
+      res.writeHead(201, { 'Content-Type': 'application/json', ...(calls === 1 && { 'Content-Length': '500' }) });
+      if (calls > 1) return void res.end(JSON.stringify({ server_url: 'wss://lk.example', participant_token: token }));
+      res.write('{"server_url":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const token = await mintToken({ room: 'standup' });
+    const source = createCustomTokenSource(createEndpointGenerator(`${server.origin}/api/token`), { retryDelayMs: 1, maxRetryDelayMs: 1 });
+    await expect(source.fetch({ roomName: 'standup' })).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken: token });
+    expect(calls).toBe(2);
+  });
+
   it('rejects a 2xx answer without a token as invalid_response', async () => {
     const { url } = await endpoint({ status: 200, body: '<html>login</html>' });
     const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
