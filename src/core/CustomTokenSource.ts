@@ -48,6 +48,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   readonly #scheduler: RefreshScheduler;
   #config: ResolvedConfig;
   #current: Current | null = null;
+  /** The key this source holds in its scope's cache (its current options, from a fetch until it deactivates). */
+  #heldKey: string | null = null;
+  /** The next token for the current options, awaited by forced fetches that failed: one cache listener in all. */
+  #nextToken: { key: string; promise: Promise<TokenSourceResponseObject>; stop: () => void } | null = null;
   #snapshot: TokenSnapshot;
   readonly #serverSnapshot: TokenSnapshot;
   readonly #listeners = new Set<() => void>();
@@ -87,7 +91,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * `force` always asks the generator and never rejects: `useSession` fires forced fetches
    * on `end()` and after a disconnect without awaiting them. If the generator fails, the
    * failure lands in the snapshot and `onEvent`, and the promise resolves with the last token
-   * for `options` that has not expired, or else with the next one fetched for them.
+   * for `options` that has not expired, or else with the next one fetched for them — unless the
+   * source moves to other options or its last subscriber leaves first: then it stays pending.
    */
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
     if (force === true) return this.#fetch(options, true).catch(() => this.#lastOrNextToken(options));
@@ -116,9 +121,12 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#scheduler.setConnected(connected);
   }
 
-  /** Updates the cache size, timeouts, retries, margin and `onEvent` of a live source. */
+  /**
+   * Updates the cache size, timeouts, retries, margin and `onEvent` of a live source. An option
+   * left out keeps its value; one given as `undefined` goes back to its default.
+   */
   configure(config: Omit<CustomTokenSourceConfig, 'queryClient' | 'scope' | 'initialToken'>): void {
-    this.#config = resolveConfig(config);
+    this.#config = resolveConfig({ ...this.#config, ...config });
     this.#scheduler.reschedule();
   }
 
@@ -152,10 +160,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       return toResponse(cached);
     }
     let token: TokenDetails;
+    // The engine pauses a retry while the tab is hidden and resumes it only through a mounted
+    // client's focus and network listeners: mounted (reference-counted) while the fetch runs.
+    this.#client.mount();
     try {
       token = await query.fetch(queryOptions);
     } catch (error) {
       throw isCancelledError(error) ? aborted(error) : toGeneratorError(error);
+    } finally {
+      this.#client.unmount();
     }
     // A fetch cancelled with `revert` resolves with the token it was replacing (stale, maybe expired): still an abort.
     if (token === cached) throw aborted();
@@ -163,8 +176,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   }
 
   /**
-   * The unexpired token cached for `options`, or a promise of the next one that arrives (which,
-   * for options that are not valid, never does).
+   * The unexpired token cached for `options`, or a promise of the next one that arrives before the
+   * source moves to other options or its last subscriber leaves (else, and for options that are
+   * not valid, it stays pending).
    */
   #lastOrNextToken(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
     let request: TokenRequest;
@@ -173,34 +187,44 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     } catch {
       return new Promise(noop);
     }
-    const last = this.#tokens.peek(requestKey(request))?.state.data;
+    const key = requestKey(request);
+    const last = this.#tokens.peek(key)?.state.data;
     if (last && (last.expiresAt === null || last.expiresAt > Date.now())) return Promise.resolve(toResponse(last));
-    const queryHash = this.#client.defaultQueryOptions(this.#queryOptions(request)).queryHash;
-    return new Promise((resolve) => {
-      const unsubscribe = this.#client.getQueryCache().subscribe((event) => {
-        if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryHash !== queryHash) return;
-        unsubscribe();
-        resolve(toResponse(event.query.state.data as TokenDetails));
+    const current = this.#current;
+    if (current?.key !== key) return new Promise(noop);
+    if (this.#nextToken?.key !== key) {
+      let stop = noop;
+      const promise = new Promise<TokenSourceResponseObject>((resolve) => {
+        stop = this.#client.getQueryCache().subscribe((event) => {
+          if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryHash !== current.query.queryHash) return;
+          this.#stopWaiting();
+          resolve(toResponse(event.query.state.data as TokenDetails));
+        });
       });
-    });
+      this.#nextToken = { key, promise, stop };
+    }
+    return this.#nextToken.promise;
+  }
+
+  /** Stops listening for the next token: the forced fetches waiting for it stay pending. */
+  #stopWaiting(): void {
+    this.#nextToken?.stop();
+    this.#nextToken = null;
   }
 
   /**
-   * Makes `request` the current one: its query is used and pinned, a fetch still running for the
-   * previous options is aborted, and the cache is trimmed to its bound.
+   * Makes `request` the current one: its query is used and held, a fetch still running for the
+   * previous options is aborted if no source holds them, and the cache is trimmed to its bound.
    */
   #makeCurrent(request: TokenRequest, queryOptions = this.#queryOptions(request)): TokenQuery {
     const key = queryOptions.queryKey[2] as string;
     const previous = this.#current;
     const query = this.#tokens.use(key, queryOptions);
+    this.#hold(key);
+    if (this.#nextToken?.key !== key) this.#stopWaiting();
     if (previous?.key === key && previous.query === query) return query;
     this.#current = { request, key, query };
-    this.#tokens.pin(key, 1);
-    if (previous) {
-      this.#tokens.pin(previous.key, -1);
-      // Only a fetch for options no source holds any more is aborted (the same key stays pinned by the pin above).
-      if (!this.#tokens.isPinned(previous.key)) void previous.query.cancel({ revert: true });
-    }
+    if (previous) this.#abortUnheld(previous);
     this.#tokens.trim(this.#config.cacheSize, Date.now());
     this.#notify();
     this.#scheduler.reschedule();
@@ -232,6 +256,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #activate(): void {
     clearTimeout(this.#deactivateTimer);
     if (this.#teardown) return;
+    if (this.#current) this.#hold(this.#current.key);
     const unsubscribes = [
       this.#client.getQueryCache().subscribe((event) => {
         if (event.query !== this.#current?.query) return;
@@ -245,7 +270,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#scheduler.start();
   }
 
-  /** After the last subscriber leaves: waits a tick (a StrictMode remount comes back at once), then stops and aborts. */
+  /**
+   * After the last subscriber leaves: waits a tick (a StrictMode remount comes back at once), then
+   * stops, lets go of its options and aborts their fetch unless another source of the scope holds them.
+   */
   #deactivateSoon(): void {
     clearTimeout(this.#deactivateTimer);
     // A subscriber arriving before it fires clears this timer (#activate).
@@ -253,14 +281,32 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       this.#teardown!();
       this.#teardown = null;
       this.#scheduler.stop();
-      this.cancel();
+      this.#hold(null);
+      this.#stopWaiting();
+      if (this.#current) this.#abortUnheld(this.#current);
       if (this.#dropOnDeactivate) this.#release();
     }, 0);
   }
 
+  /**
+   * Holds `key` (or nothing) in the scope's cache: a held token is never dropped, and its fetch is
+   * never aborted by another source of the scope. A source holds its current options from its
+   * fetch until its last subscriber leaves, and again from its next subscribe or fetch.
+   */
+  #hold(key: string | null): void {
+    if (this.#heldKey === key) return;
+    if (key !== null) this.#tokens.pin(key, 1);
+    if (this.#heldKey !== null) this.#tokens.pin(this.#heldKey, -1);
+    this.#heldKey = key;
+  }
+
+  /** Aborts the fetch for options that no source holds any more. */
+  #abortUnheld({ key, query }: Current): void {
+    if (!this.#tokens.isPinned(key)) void query.cancel({ revert: true });
+  }
+
   /** Removes this source's tokens from a shared client: no other source can name its scope. */
   #release(): void {
-    if (this.#current) this.#tokens.pin(this.#current.key, -1);
     this.#current = null;
     this.#tokens.clear();
   }

@@ -85,11 +85,16 @@ export class RefreshScheduler {
     );
   }
 
-  /** The tab became visible or the network came back: fetch now if a token is due or the last fetch failed. */
+  /**
+   * The tab became visible or the network came back: fetch now if a token is due, or if the last
+   * fetch failed and the server's `Retry-After` has passed (without waiting for the next round).
+   */
   wake(): void {
     const state = this.#target.state();
     if (!this.#running || this.#connected || !state || state.fetchStatus !== 'idle') return;
-    if (state.status === 'error' || !isTokenReusable(state, Date.now())) this.#target.refresh();
+    const now = Date.now();
+    const dueAt = state.status === 'error' ? state.errorUpdatedAt + (state.error!.retryAfterMs ?? 0) : this.#refreshDueAt(state, now);
+    if (dueAt <= now) this.#target.refresh();
   }
 
   /**

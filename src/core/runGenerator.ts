@@ -1,3 +1,4 @@
+import { isCancelledError } from '@tanstack/query-core';
 import { CustomTokenError, isCustomTokenError } from './errors.js';
 import { timerDelay } from './timerDelay.js';
 import type { TokenGenerator, TokenRequest } from './types.js';
@@ -5,7 +6,7 @@ import type { TokenGenerator, TokenRequest } from './types.js';
 export interface RunGeneratorOptions {
   /**
    * The cache engine's fetch context, whose `signal` is aborted when the fetch is cancelled. Read
-   * only when needed: making that signal costs about as much as the rest of a cached lookup.
+   * only when needed (on failure, once the generator answered, or when the generator reads its own).
    */
   upstream: { readonly signal: AbortSignal };
   attempt: number;
@@ -14,7 +15,8 @@ export interface RunGeneratorOptions {
 
 /**
  * Calls the generator once with its own `AbortSignal`, and settles within `timeoutMs` even when
- * the generator ignores the signal. Every failure comes out as a {@link CustomTokenError}.
+ * the generator ignores the signal; an answer that comes after the abort is an abort too. Every
+ * failure comes out as a {@link CustomTokenError}.
  *
  * The generator's signal is made when it first reads `context.signal` (an `AbortController`, its
  * listener and the engine's own signal cost as much as the rest of a fetch): aborted with the
@@ -43,7 +45,7 @@ export async function runGenerator(
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // One promise settled by whichever comes first: the generator or the timeout.
-    return await new Promise<unknown>((resolve, reject) => {
+    const answer = await new Promise<unknown>((resolve, reject) => {
       timer = setTimeout(() => {
         timeoutError = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
         controller?.abort(timeoutError);
@@ -58,6 +60,9 @@ export async function runGenerator(
         }
       });
     });
+    // A generator that ignores the abort may still answer: too late, the fetch was aborted.
+    upstream.signal.throwIfAborted();
+    return answer;
   } catch (error) {
     throw toGeneratorError(error, upstream.signal);
   } finally {
@@ -66,10 +71,13 @@ export async function runGenerator(
   }
 }
 
-/** Classifies what a generator threw: our own errors pass through; HTTP statuses and network failures are read off. */
+/**
+ * Classifies what a generator threw: our own errors pass through; an aborted signal or the cache
+ * engine's cancellation is an abort; HTTP statuses and network failures are read off.
+ */
 export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTokenError {
   if (isCustomTokenError(error)) return error;
-  if (signal?.aborted) {
+  if (signal?.aborted || isCancelledError(error)) {
     return new CustomTokenError('aborted', 'The token fetch was aborted.', { cause: error });
   }
   const status = readStatus(error);

@@ -61,9 +61,10 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
       }),
   );
 
-  const { timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs } = options;
+  const { cacheSize, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs } = options;
   React.useEffect(() => {
     source.configure({
+      cacheSize,
       timeoutMs,
       refreshMarginMs,
       retries,
@@ -71,7 +72,7 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
       maxRetryDelayMs,
       onEvent: (event) => optionsRef.current.onEvent?.(event),
     });
-  }, [source, optionsRef, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs]);
+  }, [source, optionsRef, cacheSize, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs]);
 
   // Holding a subscription keeps the source alive; the last one leaving aborts what is in flight.
   React.useEffect(() => source.subscribe(noop), [source]);

@@ -90,6 +90,43 @@ describe('CustomTokenSource cache bound', () => {
     expect(generator).toHaveBeenCalledTimes(4);
   });
 
+  it('keeps the bound of a scope whose sources come and go: one whose last subscriber left holds no token', async () => {
+    const queryClient = new QueryClient();
+    for (let i = 0; i < 30; i++) {
+      const source = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'desk' });
+      const unsubscribe = source.subscribe(() => {});
+      await source.fetch({ roomName: `room-${i}` });
+      unsubscribe();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    const last = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'desk' });
+    await last.fetch({ roomName: 'last' });
+    expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(8);
+    await vi.advanceTimersByTimeAsync(11 * 60_000);
+    await last.fetch({ roomName: 'later' });
+    expect(
+      queryClient
+        .getQueryCache()
+        .findAll(ours)
+        .map((query) => query.queryKey[2]),
+    ).toEqual(['{"roomName":"later"}']);
+  });
+
+  it('holds its token again once a source of the scope is subscribed again', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const first = createCustomTokenSource(generator, { queryClient, scope: 'call', cacheSize: 1 });
+    const second = createCustomTokenSource(generator, { queryClient, scope: 'call', cacheSize: 1 });
+    const leave = first.subscribe(() => {});
+    await first.fetch({ roomName: 'A' });
+    leave();
+    await vi.advanceTimersByTimeAsync(0);
+    const unsubscribe = first.subscribe(() => {});
+    for (const roomName of ['B', 'C']) await second.fetch({ roomName });
+    expect(first.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    unsubscribe();
+  });
+
   it('fetches again a token another source of the scope dropped', async () => {
     const queryClient = new QueryClient();
     const generator = mintingGenerator();

@@ -3,7 +3,7 @@ import { decodeJwt, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
-import type { TokenGenerator, TokenRequest } from '../../src/core/types';
+import type { TokenGenerator, TokenRequest, TokenSourceEvent } from '../../src/core/types';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 
@@ -254,9 +254,76 @@ describe('CustomTokenSource lifecycle', () => {
       expect(generator).toHaveBeenCalledTimes(3);
       unsubscribe();
     });
+
+    /** A generator of real tokens (`ttl` seconds long) whose calls numbered in `busy` answer 503. */
+    function busyOn(busy: number[], ttl = 600) {
+      let calls = 0;
+      return vi.fn<TokenGenerator>(async (request) => {
+        if (busy.includes(++calls)) throw new CustomTokenError('http', 'busy', { status: 503 });
+        return { serverUrl: SERVER_URL, participantToken: await mintToken({ room: request.roomName, ttl }) };
+      });
+    }
+
+    it('resumes a retry that fell on a hidden tab once the tab is visible again, and reads fetching meanwhile', async () => {
+      const generator = busyOn([1]);
+      const source = createCustomTokenSource(generator, { retryDelayMs: 100, maxRetryDelayMs: 100 });
+      focusManager.setFocused(false);
+      const outcome = watch(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(MINUTE);
+      expect(generator).toHaveBeenCalledTimes(1);
+      expect(source.getSnapshot().status).toBe('fetching');
+      focusManager.setFocused(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(generator).toHaveBeenCalledTimes(2);
+      expect(outcome()).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+      expect(source.getSnapshot().status).toBe('ready');
+    });
+
+    it('resumes a refresh-ahead retry that fell on a hidden tab once the tab is visible again', async () => {
+      const generator = busyOn([2], 60);
+      const source = createCustomTokenSource(generator, { retryDelayMs: 100, maxRetryDelayMs: 100 });
+      const unsubscribe = source.subscribe(() => {});
+      await source.fetch({ roomName: 'A' });
+      focusManager.setFocused(false);
+      await vi.advanceTimersByTimeAsync(MINUTE + SECOND);
+      expect(generator).toHaveBeenCalledTimes(2);
+      expect(source.getSnapshot().status).toBe('fetching');
+      focusManager.setFocused(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(generator).toHaveBeenCalledTimes(3);
+      expect(source.getSnapshot().status).toBe('ready');
+      unsubscribe();
+    });
   });
 
   describe('aborts', () => {
+    it('reports no success to onEvent for a token that arrives after cancel() from a generator that ignores the abort', async () => {
+      const { generator, calls } = controlledGenerator();
+      const events: TokenSourceEvent[] = [];
+      const source = createCustomTokenSource(generator, { onEvent: (event) => events.push(event) });
+      const result = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      source.cancel();
+      await calls[0]!.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await result).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+      expect(events.map((event) => event.type)).not.toContain('success');
+      expect(source.getSnapshot()).toMatchObject({ status: 'idle', token: null });
+    });
+
+    it("reads the app's cancelQueries without revert as an abort, with one snapshot object until something changes", async () => {
+      const queryClient = new QueryClient();
+      const { generator } = controlledGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const result = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      await queryClient.cancelQueries(undefined, { revert: false });
+      expect(await result).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+      const snapshot = source.getSnapshot();
+      expect(snapshot).toMatchObject({ status: 'error', error: { code: 'aborted' } });
+      expect(source.getSnapshot()).toBe(snapshot);
+    });
+
     it('puts the snapshot back as it was when cancel() aborts a refresh: the token in hand, no error', async () => {
       const { generator, calls } = controlledGenerator();
       const source = createCustomTokenSource(generator);
@@ -317,6 +384,24 @@ describe('CustomTokenSource lifecycle', () => {
       expect(await waiting).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
     });
 
+    it('does not abort the fetch another source of the scope is waiting on when the last subscriber of one source leaves', async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const staying = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const leaving = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const unsubscribeStaying = staying.subscribe(() => {});
+      const unsubscribeLeaving = leaving.subscribe(() => {});
+      const waiting = settle(staying.fetch({ roomName: 'A' }));
+      void leaving.fetch({ roomName: 'A' }).catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      unsubscribeLeaving();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls[0]!.signal.aborted).toBe(false);
+      await calls[0]!.resolve();
+      expect(await waiting).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+      unsubscribeStaying();
+    });
+
     it("leaves the token of the earlier options as it was in the app's QueryClient when newer options abort its refresh", async () => {
       const queryClient = new QueryClient();
       const { generator, calls } = controlledGenerator();
@@ -373,6 +458,17 @@ describe('CustomTokenSource lifecycle', () => {
       await vi.advanceTimersByTimeAsync(50);
       expect(await result).toEqual({ error: expect.objectContaining({ code: 'timeout', message: expect.stringMatching(/50 ms/) }) });
     });
+
+    it('configure() keeps the settings it is not given, and puts one given as undefined back to its default', async () => {
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator, { cacheSize: 1, timeoutMs: 50 });
+      source.configure({ retries: 0 });
+      for (const roomName of ['A', 'B', 'A']) await source.fetch({ roomName });
+      expect(generator).toHaveBeenCalledTimes(3);
+      source.configure({ cacheSize: undefined });
+      for (const roomName of ['B', 'A']) await source.fetch({ roomName });
+      expect(generator).toHaveBeenCalledTimes(4);
+    });
   });
 
   describe('a forced fetch that fails', () => {
@@ -416,6 +512,32 @@ describe('CustomTokenSource lifecycle', () => {
       const token = await next;
       await vi.advanceTimersByTimeAsync(0);
       expect(forced()).toEqual({ value: token });
+    });
+
+    it("leaves no listener in the app's QueryClient once the source moves to other options, however many failed", async () => {
+      const queryClient = new QueryClient();
+      const { generator, state } = switchableGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      state.failing = true;
+      const forced = Array.from({ length: 100 }, () => watch(source.fetch({ roomName: 'A' }, true)));
+      await vi.advanceTimersByTimeAsync(0);
+      state.failing = false;
+      await source.fetch({ roomName: 'B' });
+      expect(queryClient.getQueryCache().hasListeners()).toBe(false);
+      expect(forced.every((outcome) => outcome() === undefined)).toBe(true);
+    });
+
+    it("leaves no listener in the app's QueryClient once its last subscriber has left", async () => {
+      const queryClient = new QueryClient();
+      const { generator, state } = switchableGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const unsubscribe = source.subscribe(() => {});
+      state.failing = true;
+      void source.fetch({ roomName: 'A' }, true);
+      await vi.advanceTimersByTimeAsync(0);
+      unsubscribe();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(queryClient.getQueryCache().hasListeners()).toBe(false);
     });
 
     it("stays pending for options that are not valid, leaving no listener in the app's QueryClient", async () => {

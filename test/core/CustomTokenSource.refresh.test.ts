@@ -1,3 +1,4 @@
+import { focusManager } from '@tanstack/query-core';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
@@ -159,6 +160,50 @@ describe('CustomTokenSource refresh-ahead', () => {
     expect(generator).toHaveBeenCalledTimes(1);
     expect(source.getSnapshot().status).toBe('ready');
     unsubscribe();
+  });
+
+  describe('when the tab becomes visible again', () => {
+    afterEach(() => focusManager.setFocused(undefined));
+
+    async function switchTabs(times: number) {
+      for (let i = 0; i < times; i++) {
+        focusManager.setFocused(false);
+        focusManager.setFocused(true);
+        await vi.advanceTimersByTimeAsync(5 * SECOND);
+      }
+    }
+
+    it('waits out the Retry-After of the last 429 rather than fetch at once', async () => {
+      const working = mintingGenerator(() => ({ ttl: 60 }));
+      let limited = false;
+      const generator = vi.fn<TokenGenerator>(async (request, context) => {
+        if (limited) throw new CustomTokenError('http', 'rate limited', { status: 429, retryAfterMs: 10 * 60 * SECOND });
+        return working(request, context);
+      });
+      const source = createCustomTokenSource(generator, { retries: 0 });
+      const unsubscribe = source.subscribe(() => {});
+      await source.fetch({ roomName: 'A' });
+      limited = true;
+      await vi.advanceTimersByTimeAsync(40 * SECOND);
+      expect(generator).toHaveBeenCalledTimes(2);
+      await switchTabs(3);
+      expect(generator).toHaveBeenCalledTimes(2);
+      limited = false;
+      await vi.advanceTimersByTimeAsync(10 * 60 * SECOND);
+      expect(generator).toHaveBeenCalledTimes(3);
+      expect(source.getSnapshot().status).toBe('ready');
+      unsubscribe();
+    });
+
+    it('does not refetch a token without exp: it does not expire', async () => {
+      const generator = vi.fn<TokenGenerator>(async () => ({ serverUrl: SERVER_URL, participantToken: await tokenWithoutExp() }));
+      const source = createCustomTokenSource(generator);
+      const unsubscribe = source.subscribe(() => {});
+      await source.fetch({ roomName: 'A' });
+      await switchTabs(3);
+      expect(generator).toHaveBeenCalledTimes(1);
+      unsubscribe();
+    });
   });
 });
 

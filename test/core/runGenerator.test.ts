@@ -134,7 +134,18 @@ describe('runGenerator', () => {
     expect(signal!.aborted).toBe(false);
   });
 
-  it("never reads the engine's signal when the generator succeeds without reading its own (making it costs a lookup)", async () => {
+  it('reports an answer that comes after the engine cancelled as aborted: a generator may ignore its signal', async () => {
+    const { upstream, abort } = engine();
+    let answer!: (response: TokenResponse) => void;
+    const generator = vi.fn<TokenGenerator>(() => new Promise((resolve) => (answer = resolve)));
+    const result = settle(runGenerator(generator, request, { upstream, attempt: 1, timeoutMs: 1_000 }));
+    await vi.advanceTimersByTimeAsync(0);
+    abort();
+    answer(response);
+    expect(await result).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+  });
+
+  it("reads the engine's signal only once the generator answered, when it succeeds without reading its own", async () => {
     const { upstream } = engine();
     let reads = 0;
     const counted = {
@@ -146,7 +157,7 @@ describe('runGenerator', () => {
     const generator = vi.fn<TokenGenerator>(async () => response);
     await expect(runGenerator(generator, request, { upstream: counted, attempt: 1, timeoutMs: 100 })).resolves.toBe(response);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(reads).toBe(0);
+    expect(reads).toBe(1);
   });
 });
 

@@ -57,6 +57,19 @@ describe('useCustomTokenSource', () => {
     expect(queryClient.getQueriesData({ queryKey: ['livekit-custom-token'] })).toHaveLength(1);
   });
 
+  it('keeps at most cacheSize tokens, and follows a cacheSize that changes', async () => {
+    const generator = mintingGenerator();
+    const { result, rerender } = renderHook(({ cacheSize }) => useCustomTokenSource(generator, { cacheSize }), {
+      initialProps: { cacheSize: 1 },
+      wrapper: React.StrictMode,
+    });
+    for (const roomName of ['A', 'B', 'A']) await act(() => result.current.fetch({ roomName }));
+    expect(generator).toHaveBeenCalledTimes(3);
+    rerender({ cacheSize: 2 });
+    for (const roomName of ['B', 'A']) await act(() => result.current.fetch({ roomName }));
+    expect(generator).toHaveBeenCalledTimes(4);
+  });
+
   it('aborts the fetch in flight when the component unmounts', async () => {
     const { generator, calls } = controlledGenerator();
     const { result, unmount } = renderHook(() => useCustomTokenSource(generator), { wrapper: React.StrictMode });
