@@ -245,12 +245,22 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     });
   }
 
+  /**
+   * Caches a token already in hand. One that fails its checks (expired by this device's clock,
+   * for other options, not a token) is dropped and reported to `onEvent`, and the first fetch
+   * asks the generator: a page rendered with a bad token still renders.
+   */
   #seed({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): void {
-    const request = normalizeOptions(options);
-    const receivedAt = Date.now();
-    const token = validateTokenResponse(response, request, { receivedAt, refreshMarginMs: this.#config.refreshMarginMs });
-    const query = this.#makeCurrent(request);
-    this.#client.setQueryData(query.queryKey, token);
+    let request: TokenRequest = {};
+    try {
+      request = normalizeOptions(options);
+      const receivedAt = Date.now();
+      const token = validateTokenResponse(response, request, { receivedAt, refreshMarginMs: this.#config.refreshMarginMs });
+      const query = this.#makeCurrent(request);
+      this.#client.setQueryData(query.queryKey, token);
+    } catch (cause) {
+      this.#emit({ type: 'error', request, error: toGeneratorError(cause), willRetry: false });
+    }
   }
 
   #activate(): void {

@@ -36,7 +36,12 @@ export interface CustomTokenSourceConfig {
   retryDelayMs?: number;
   /** Upper bound of a retry delay, `Retry-After` included (`Infinity`: as long as a timer holds, ~24.8 days). @defaultValue 8_000 */
   maxRetryDelayMs?: number;
-  /** A token already in hand (minted during server rendering, say), used for the first fetch of `options`. */
+  /**
+   * A token already in hand (minted during server rendering, say), used for the first fetch of
+   * `options`. It is checked as a fetched token is; one that fails (expired by this device's
+   * clock, for other options) is dropped and reported to `onEvent`, and the first fetch asks the
+   * generator.
+   */
   initialToken?: { options?: TokenFetchOptions; response: TokenResponse };
   /** Telemetry: called for every fetch, success, cache hit and error. */
   onEvent?: (event: TokenSourceEvent) => void;

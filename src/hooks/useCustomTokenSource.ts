@@ -51,7 +51,8 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   const generatorRef = useLatest(generator);
   const optionsRef = useLatest(options);
   const [source] = React.useState(
-    // The refs are read when the source calls the generator or reports an event, never while this initialiser runs.
+    // The refs are read when the source calls the generator or reports an event — during this initialiser only to
+    // report an initialToken that fails its checks, with this first render's options.
     // eslint-disable-next-line react-hooks/refs
     () =>
       new CustomTokenSource((request, context) => generatorRef.current(request, context), {

@@ -1,9 +1,13 @@
 import { dehydrate, hydrate, QueryClient } from '@tanstack/query-core';
-import { TokenSourceConfigurable } from 'livekit-client';
-import { describe, expect, it } from 'vitest';
+import { decodeTokenPayload, TokenSourceConfigurable } from 'livekit-client';
+import { describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
+import type { TokenSourceEvent } from '../../src/core/types';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
+
+const mintResponse = async (room: string) => ({ serverUrl: SERVER_URL, participantToken: await mintToken({ room }) });
 
 describe('CustomTokenSource cache', () => {
   it("is an instance of livekit-client's TokenSourceConfigurable, so useSession passes it options", () => {
@@ -159,5 +163,34 @@ describe('CustomTokenSource cache', () => {
     expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
     await expect(source.fetch({ roomName: 'A' })).resolves.toEqual(initial);
     expect(generator).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [
+      'for another room than its options (mismatch)',
+      async () => ({ options: { roomName: 'A' }, response: await mintResponse('B') }),
+      'mismatch',
+    ],
+    [
+      'that is not a token (invalid_response)',
+      () => ({ options: { roomName: 'A' }, response: { serverUrl: 'wss://lk.example', participantToken: 'x' } }),
+      'invalid_response',
+    ],
+    [
+      'with options that are not valid (invalid_options)',
+      async () => ({ options: { roomName: 7 as never }, response: await mintResponse('A') }),
+      'invalid_options',
+    ],
+  ])('drops an initial token %s, reports it to onEvent and fetches the first token instead of throwing', async (_, initialToken, code) => {
+    const generator = mintingGenerator();
+    const onEvent = vi.fn<(event: TokenSourceEvent) => void>();
+    const source = createCustomTokenSource(generator, { initialToken: await initialToken(), onEvent });
+    expect(onEvent).toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'error', error: expect.objectContaining({ code }), willRetry: false }),
+    );
+    expect(source.getSnapshot()).toMatchObject({ status: 'idle', token: null });
+    const { participantToken } = await source.fetch({ roomName: 'A' });
+    expect(decodeTokenPayload(participantToken).video?.room).toBe('A');
+    expect(generator).toHaveBeenCalledTimes(1);
   });
 });
