@@ -149,6 +149,37 @@ describe('limits on Redis: when Redis fails', () => {
     }
   });
 
+  it.each([
+    ['deny', 503],
+    ['allow', 201],
+  ] as const)(
+    "with onLimitStoreError '%s', counts nothing for requests answered (%i) while Redis hung, once it answers again",
+    async (onLimitStoreError, whileHung) => {
+      const [instance] = await instances(
+        1,
+        { limits: { tokens: { limit: 3, windowSeconds: 60 } }, onLimitStoreError, onError: () => {} },
+        300,
+      );
+      try {
+        expect((await post(instance!, 'alice')).status).toBe(201); // 1 of 3
+        redis.freeze();
+        try {
+          expect([(await post(instance!, 'alice')).status, (await post(instance!, 'alice')).status]).toEqual([whileHung, whileHung]);
+        } finally {
+          redis.thaw();
+        }
+        // Redis answers in order: the counts it held, and their refunds, have run before this ping's answer.
+        await instance!.client.ping();
+        await instance!.client.ping();
+        const after = [];
+        for (let i = 0; i < 3; i++) after.push((await post(instance!, 'alice')).status);
+        expect(after).toEqual([201, 201, 429]);
+      } finally {
+        await close([instance!]);
+      }
+    },
+  );
+
   it('treats a Redis that stops answering as failed after timeoutMs, instead of hanging the request', async () => {
     const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError: () => {} }, 300);
     try {

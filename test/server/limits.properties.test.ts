@@ -22,14 +22,14 @@ class Window {
   private closesAt = -Infinity;
   constructor(private readonly windowSeconds: number) {}
   /** Counts `points` at `now` (ms); returns the count, opening a new window when the last one closed. */
-  add(points: number, now: number): { count: number; msLeft: number } {
+  add(points: number, now: number): { count: number } {
     if (now >= this.closesAt) [this.count, this.closesAt] = [0, now + this.windowSeconds * 1000];
     this.count += points;
-    return { count: this.count, msLeft: this.closesAt - now };
+    return { count: this.count };
   }
-  /** Takes back what a refused request counted, except within the last second of the window. */
-  giveBack(points: number, msLeft: number): void {
-    if (msLeft > 1000) this.count -= points;
+  /** Takes back what a refused request counted: at once, so from the window it was counted in. */
+  giveBack(points: number): void {
+    this.count -= points;
   }
 }
 
@@ -40,14 +40,14 @@ function expectedStatus(model: Map<string, { tokens: Window; dispatches: Window 
     model.set(identity, (windows = { tokens: new Window(TOKENS.windowSeconds), dispatches: new Window(DISPATCHES.windowSeconds) }));
   const tokens = windows.tokens.add(1, now);
   if (tokens.count > TOKENS.limit) {
-    windows.tokens.giveBack(1, tokens.msLeft);
+    windows.tokens.giveBack(1);
     return 429;
   }
   if (agents === 0) return 201;
   const dispatches = windows.dispatches.add(agents, now);
   if (dispatches.count > DISPATCHES.limit) {
-    windows.dispatches.giveBack(agents, dispatches.msLeft);
-    windows.tokens.giveBack(1, tokens.msLeft);
+    windows.dispatches.giveBack(agents);
+    windows.tokens.giveBack(1);
     return 429;
   }
   return 201;

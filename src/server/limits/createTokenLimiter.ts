@@ -1,9 +1,8 @@
-import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { TokenPlan } from '../planToken.js';
 import { TokenHandlerError } from '../TokenHandlerError.js';
 import type { TokenPolicyContext } from '../types.js';
 import { describeInvalidLimits } from './describeInvalidLimits.js';
-import { openLimitCounter, type LimitCounter } from './openLimitCounter.js';
+import { openLimitCounter, type Counted, type LimitCounter } from './openLimitCounter.js';
 import type { TokenLimits, TokenLimitsPolicy, TokenLimitStore, TokenRateLimit } from './types.js';
 
 /**
@@ -26,9 +25,6 @@ interface Charge {
   points: number;
   rule: TokenRateLimit;
 }
-
-/** Refunds are skipped this close to a window's end, so a late one cannot open the next window below zero. */
-const REFUND_MARGIN_MS = 1_000;
 
 /**
  * The limiter behind the `limits` option: tokens and agent dispatches per caller (the identity
@@ -61,7 +57,7 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
     const rules = await limitsFor(limits, context);
     if (!rules) return;
     const identity = context.participant.identity;
-    const charged: { charge: Charge; result: RateLimiterRes }[] = [];
+    const charged: { charge: Charge; result: Counted }[] = [];
     try {
       for (const charge of await chargesFor(rules, plan, counter)) {
         const result = await charge.counter.consume(identity, charge.points);
@@ -104,16 +100,12 @@ async function chargesFor(
   return charges;
 }
 
-/** Gives back what a refused request counted, best effort: a failed refund only makes the limit stricter. */
-async function refund(identity: string, charged: readonly { charge: Charge; result: RateLimiterRes }[]): Promise<void> {
-  await Promise.all(
-    charged
-      .filter(({ result }) => result.msBeforeNext > REFUND_MARGIN_MS)
-      .map(({ charge }) => charge.counter.reward(identity, charge.points).catch(() => undefined)),
-  );
+/** Gives back what a refused request counted, to the windows it was counted in (see `LimitCounter.refund`). */
+async function refund(identity: string, charged: readonly { charge: Charge; result: Counted }[]): Promise<void> {
+  await Promise.all(charged.map(({ charge, result }) => charge.counter.refund(identity, charge.points, result)));
 }
 
-function rateLimited({ what, rule }: Charge, result: RateLimiterRes): TokenHandlerError {
+function rateLimited({ what, rule }: Charge, result: Counted): TokenHandlerError {
   const retryAfterSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
   return new TokenHandlerError(
     'rate_limited',

@@ -1,8 +1,47 @@
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { TokenLimitStore } from './types.js';
+import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RedisClientLike, TokenLimitStore } from './types.js';
 
-/** The counter the limits need: add points for a key (`consume`), take them back (`reward`). */
-export type LimitCounter = Pick<RateLimiterAbstract, 'consume' | 'reward'>;
+/** A count's answer: the points in the window so far, the time it has left, and when it was answered. */
+export interface Counted {
+  consumedPoints: number;
+  msBeforeNext: number;
+  /** `Date.now()` when the count was answered. */
+  countedAt: number;
+}
+
+/** The counter the limits need: count points for a caller, and take back points a refused request counted. */
+export interface LimitCounter {
+  /** Adds `points` for `key` in its window (opened by the window's first count). */
+  consume(key: string, points: number): Promise<Counted>;
+  /**
+   * Takes back `points` counted with the answer `counted`, from that window only: once it has
+   * ended, nothing (given back later, they would open the next window below zero, or lower the
+   * count of a window opened since). Best effort: never rejects, and a refund that fails only
+   * makes the limit stricter.
+   */
+  refund(key: string, points: number, counted: Counted): Promise<void>;
+}
+
+/**
+ * Gives points back only while the key is the window they were counted in: it exists, and has no
+ * more time left than ARGV[2] (see {@link refundBound}).
+ */
+const REFUND_SCRIPT = `local left = redis.call('pttl', KEYS[1])
+if left > 0 and left <= tonumber(ARGV[2]) then return redis.call('decrby', KEYS[1], ARGV[1]) end
+return false`;
+
+/**
+ * The most time a window may have left and still be the one `counted` was counted in: the time it
+ * had then, less the time since, plus half a window for clocks and delays. A window opened since
+ * has a whole window more than that.
+ */
+function refundBound(counted: Counted, windowMs: number): number {
+  return counted.msBeforeNext - (Date.now() - counted.countedAt) + windowMs / 2;
+}
+
+function toCounted({ consumedPoints, msBeforeNext }: RateLimiterRes): Counted {
+  return { consumedPoints, msBeforeNext, countedAt: Date.now() };
+}
 
 /**
  * One rate-limiter-flexible counter per caller for a window length: in this process's memory, or
@@ -11,22 +50,23 @@ export type LimitCounter = Pick<RateLimiterAbstract, 'consume' | 'reward'>;
  * count with the caller's own limit, so callers on different plans share one counter per window.
  * The library is loaded on first use, so a handler without limits never loads it.
  *
+ * A count that times out is not lost to Redis: it runs when Redis answers again. Since the request
+ * was answered without it (503, or a token issued uncounted), it is refunded as soon as it lands.
+ *
  * @example
  * ```ts
  * const counter = await openLimitCounter('memory', 'tokens', 60);
- * const { consumedPoints, msBeforeNext } = await counter.consume('alice', 1);
+ * const counted = await counter.consume('alice', 1);
+ * await counter.refund('alice', 1, counted);
  * ```
  */
 export async function openLimitCounter(store: TokenLimitStore, name: string, windowSeconds: number): Promise<LimitCounter> {
   const options = { points: Number.MAX_SAFE_INTEGER, duration: windowSeconds };
   if (store === 'memory') {
     const { default: RateLimiterMemory } = await import('rate-limiter-flexible/lib/RateLimiterMemory.js');
-    return new RateLimiterMemory(options); // its own storage: no key prefix needed
+    return memoryCounter(new RateLimiterMemory(options), windowSeconds * 1000); // its own storage: no key prefix needed
   }
-  const [{ default: RateLimiterRedis }, { default: RLWrapperTimeouts }] = await Promise.all([
-    import('rate-limiter-flexible/lib/RateLimiterRedis.js'),
-    import('rate-limiter-flexible/lib/RLWrapperTimeouts.js'),
-  ]);
+  const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis.js');
   const limiter = new RateLimiterRedis({
     ...options,
     storeClient: store.redis,
@@ -34,5 +74,58 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
     // A disconnected ioredis queues commands until it reconnects: fail at once instead.
     rejectIfRedisNotReady: true,
   });
-  return new RLWrapperTimeouts({ limiter, timeoutMs: store.timeoutMs ?? 500 });
+  return redisCounter(limiter, store.redis, store.timeoutMs ?? 500, windowSeconds * 1000);
+}
+
+function memoryCounter(limiter: RateLimiterMemory, windowMs: number): LimitCounter {
+  return {
+    consume: (key, points) => limiter.consume(key, points).then(toCounted),
+    async refund(key, points, counted) {
+      const window = await limiter.get(key);
+      if (window && window.msBeforeNext <= refundBound(counted, windowMs)) await limiter.reward(key, points);
+    },
+  };
+}
+
+type RefundingClient = RedisClientLike & { lkctrRefund(key: string, points: number, msLeft: number): Promise<unknown> };
+
+function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeoutMs: number, windowMs: number): LimitCounter {
+  const client = redis as RefundingClient;
+  client.defineCommand('lkctrRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
+  const counter: LimitCounter = {
+    consume(key, points) {
+      const counting = limiter.consume(key, points).then(toCounted);
+      return withTimeout(counting, timeoutMs, () => {
+        // Answered without this count: give it back once Redis has made it.
+        counting.then((counted) => counter.refund(key, points, counted)).catch(() => undefined);
+      });
+    },
+    async refund(key, points, counted) {
+      // Like the counts, a refund is not queued behind a connection that is down.
+      if (client.status !== undefined && client.status !== 'ready') return;
+      const refunding = client.lkctrRefund(limiter.getKey(key), points, refundBound(counted, windowMs));
+      await withTimeout(refunding, timeoutMs, () => undefined).catch(() => undefined);
+    },
+  };
+  return counter;
+}
+
+/** `work`, or a rejection after `timeoutMs` (then `onTimeout` runs; `work` itself carries on). */
+function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      reject(new Error(`The limit store timed out: no answer within ${timeoutMs} ms.`));
+    }, timeoutMs);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * The three rate-limiter-flexible modules the handler loads, by their own paths: the package's
+ * The two rate-limiter-flexible modules the handler loads, by their own paths: the package's
  * index also loads its cluster, database and cloud backends (and `node:cluster`), which edge
  * runtimes do not have. Types come from the package's own declarations.
  */
@@ -11,9 +11,4 @@ declare module 'rate-limiter-flexible/lib/RateLimiterMemory.js' {
 declare module 'rate-limiter-flexible/lib/RateLimiterRedis.js' {
   import { RateLimiterRedis } from 'rate-limiter-flexible';
   export default RateLimiterRedis;
-}
-
-declare module 'rate-limiter-flexible/lib/RLWrapperTimeouts.js' {
-  import { RLWrapperTimeouts } from 'rate-limiter-flexible';
-  export default RLWrapperTimeouts;
 }

@@ -67,6 +67,8 @@ export type TokenLimitsPolicy =
  */
 export interface RedisClientLike {
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): unknown;
+  /** ioredis's connection state: commands are sent only while it is `'ready'`, never queued behind a connection that is down. */
+  readonly status?: string;
 }
 
 /**

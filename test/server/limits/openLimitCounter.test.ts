@@ -22,10 +22,38 @@ describe('openLimitCounter: memory', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     expect(await counter.consume('alice', 2)).toMatchObject({ consumedPoints: 3, msBeforeNext: 40_000 });
     expect(await counter.consume('bob', 1)).toMatchObject({ consumedPoints: 1, msBeforeNext: 60_000 });
-    await counter.reward('alice', 2);
-    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+    await counter.refund('alice', 2, await counter.consume('alice', 2));
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 4 });
     await vi.advanceTimersByTimeAsync(40_000);
     expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 1, msBeforeNext: 60_000 });
+  });
+
+  it('refunds points to the window they were counted in', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const counter = await openLimitCounter('memory', 'tokens', 60);
+    const counted = await counter.consume('alice', 3);
+    await vi.advanceTimersByTimeAsync(59_000);
+    await counter.refund('alice', 2, counted);
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+  });
+
+  it('refunds nothing once that window has ended: the next window does not open below zero', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const counter = await openLimitCounter('memory', 'tokens', 60);
+    const counted = await counter.consume('alice', 1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await counter.refund('alice', 1, counted);
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 1 });
+  });
+
+  it('refunds nothing into a window opened since the points were counted', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const counter = await openLimitCounter('memory', 'tokens', 60);
+    const counted = await counter.consume('alice', 1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await counter.consume('alice', 1); // the next window's first count
+    await counter.refund('alice', 1, counted);
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
   });
 
   it('never refuses by itself: the caller compares the count with its own limit', async () => {

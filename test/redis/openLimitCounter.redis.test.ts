@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLimitCounter } from '../../src/server/limits/openLimitCounter';
+import { startRedisServer, type RedisServer } from './redisServer';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A counter of a 1 s window under a fresh prefix, on its own client (as one instance of the endpoint holds). */
+async function counter(timeoutMs = 10_000, keyPrefix = `test:${randomUUID()}`) {
+  const client = await redis.client();
+  return { client, counter: await openLimitCounter({ redis: client, keyPrefix, timeoutMs }, 'tokens', 1) };
+}
+
+describe('openLimitCounter on Redis: refunds', () => {
+  it('refunds points to the window they were counted in', async () => {
+    const { counter: tokens } = await counter();
+    const counted = await tokens.consume('alice', 3);
+    await tokens.refund('alice', 2, counted);
+    expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+  });
+
+  it('refunds nothing once that window has ended: a late refund does not open the next window below zero', async () => {
+    const { counter: tokens } = await counter();
+    const counted = await tokens.consume('alice', 1);
+    await sleep(1_100);
+    await tokens.refund('alice', 1, counted);
+    expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 1 });
+  });
+
+  it('refunds nothing into a window another instance opened since the points were counted', async () => {
+    const keyPrefix = `test:${randomUUID()}`;
+    const { counter: slow } = await counter(10_000, keyPrefix);
+    const { counter: fast } = await counter(10_000, keyPrefix);
+    const counted = await slow.consume('alice', 1);
+    await sleep(1_100);
+    expect(await fast.consume('alice', 1)).toMatchObject({ consumedPoints: 1 }); // the next window, from another instance
+    await slow.refund('alice', 1, counted);
+    expect(await fast.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+  });
+
+  it('gives back a count that timed out once Redis makes it: the request was answered without it', async () => {
+    const { client, counter: tokens } = await counter(200);
+    expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 1 });
+    redis.freeze();
+    try {
+      await expect(tokens.consume('alice', 1)).rejects.toThrow(/timed out/);
+    } finally {
+      redis.thaw();
+    }
+    await client.ping(); // Redis answers in order: the late count and its refund have run
+    await client.ping();
+    expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+  });
+});
