@@ -81,7 +81,9 @@ const missingGenerator: TokenGenerator = () =>
  *
  * `end()`, `connect={false}` and unmounting leave nothing behind, at any moment: tracks started
  * for the session are stopped, a connection in progress is cancelled, and a token that arrives
- * later is never used to connect.
+ * later is never used to connect. `start()` and `end()` may come in any order, as fast as a user
+ * clicks: the session follows the last call. A session the server ends before its `start()`
+ * finished fails that start with `disconnected`, at once, and leaves nothing behind either.
  *
  * Options changed while connected (`roomName`, `participantName`, `camera`, …) leave the live
  * call untouched; the next `start()` uses them. Switching between `tokenSource` and

@@ -22,48 +22,48 @@ export interface SessionRunnerHandlers {
   onError?(error: CustomTokenError): void;
 }
 
-interface PendingStart {
+/** A queued `start()` (with the controller that abandons it) or `end()` (without). */
+interface Operation {
   readonly promise: Promise<void>;
-  readonly controller: AbortController;
+  readonly controller: AbortController | null;
 }
 
 /**
- * Serialises a session's connects and disconnects, outside React: `start()` while starting
- * returns the same promise, `end()` aborts a start in flight and runs after it, and neither
- * ever rejects — a failure becomes the snapshot's `error` and `onError`.
+ * Serialises a session's connects and disconnects, outside React, so that the last call wins:
+ * `start()` while starting returns the same promise, `end()` abandons any start in flight and
+ * runs after it, a `start()` after an `end()` runs after that, and neither ever rejects — a
+ * failure becomes the snapshot's `error` and `onError`.
  */
 export class SessionRunner {
   readonly #handlers: () => SessionRunnerHandlers;
   readonly #listeners = new Set<() => void>();
   #snapshot: SessionRunnerSnapshot = { phase: 'idle', error: null };
   #tail: Promise<void> = Promise.resolve();
-  #starting: PendingStart | null = null;
-  #ending: Promise<void> | null = null;
+  /** The last operation asked for, until it settles: what a new call joins or queues behind. */
+  #last: Operation | null = null;
+  /** The newest start, until it settles: the only one that may still be live, since every `end()` aborts it. */
+  #starting: AbortController | null = null;
   #attached = 0;
 
   constructor(handlers: () => SessionRunnerHandlers) {
     this.#handlers = handlers;
   }
 
-  /** Connects, once: a call while connecting returns the pending promise. Never rejects. */
+  /** Connects, once: a call while a start is pending (and not abandoned) returns its promise. Never rejects. */
   start = (): Promise<void> => {
-    if (this.#starting) return this.#starting.promise;
+    const last = this.#last;
+    if (last?.controller && !last.controller.signal.aborted) return last.promise;
     this.#update({ phase: 'starting', error: null });
     const controller = new AbortController();
-    const promise = this.#tail.then(() => this.#runStart(controller));
-    this.#starting = { promise, controller };
-    this.#tail = promise;
-    return promise;
+    this.#starting = controller;
+    return this.#enqueue(controller, () => this.#runStart(controller));
   };
 
-  /** Disconnects after aborting any start in flight. Never rejects. */
+  /** Disconnects after aborting any start in flight; a call while an end is the last one asked for returns its promise. Never rejects. */
   end = (): Promise<void> => {
-    if (this.#ending) return this.#ending;
-    this.#starting?.controller.abort();
-    const promise = this.#tail.then(() => this.#runEnd());
-    this.#ending = promise;
-    this.#tail = promise;
-    return promise;
+    this.#starting?.abort();
+    if (this.#last && !this.#last.controller) return this.#last.promise;
+    return this.#enqueue(null, () => this.#runEnd());
   };
 
   /** Ends the session (if any) and starts a new one. Never rejects. */
@@ -74,7 +74,7 @@ export class SessionRunner {
 
   /** Records a failure found outside `start()`; a start in flight is aborted with it. */
   fail(error: CustomTokenError): void {
-    if (this.#starting) this.#starting.controller.abort(error);
+    if (this.#starting) this.#starting.abort(error);
     else this.#update({ error });
   }
 
@@ -84,7 +84,7 @@ export class SessionRunner {
     return () => {
       this.#attached -= 1;
       queueMicrotask(() => {
-        if (this.#attached === 0) this.#starting?.controller.abort();
+        if (this.#attached === 0) this.#starting?.abort();
       });
     };
   }
@@ -96,37 +96,47 @@ export class SessionRunner {
 
   getSnapshot = (): SessionRunnerSnapshot => this.#snapshot;
 
-  async #runStart(controller: AbortController): Promise<void> {
+  /** Runs `run` after everything asked for before; the phase goes back to idle once nothing is asked for after it. */
+  #enqueue(controller: AbortController | null, run: () => Promise<Partial<SessionRunnerSnapshot>>): Promise<void> {
+    const operation: Operation = {
+      controller,
+      promise: this.#tail.then(async () => {
+        const change = await run();
+        if (this.#starting === controller) this.#starting = null;
+        const isLast = this.#last === operation;
+        if (isLast) this.#last = null;
+        this.#update(isLast ? { ...change, phase: 'idle' } : change);
+      }),
+    };
+    this.#last = operation;
+    this.#tail = operation.promise;
+    return operation.promise;
+  }
+
+  async #runStart(controller: AbortController): Promise<Partial<SessionRunnerSnapshot>> {
     const handlers = this.#handlers();
     this.#update({ phase: 'starting', error: null });
     try {
       await handlers.start(controller.signal);
-      this.#finish(controller, null);
+      return { error: null };
     } catch (cause) {
       const { aborted } = controller.signal;
       const reason: unknown = controller.signal.reason;
-      if (aborted && !isCustomTokenError(reason)) this.#finish(controller, null);
-      else this.#finish(controller, aborted ? (reason as CustomTokenError) : handlers.toError(cause));
+      if (!aborted) return { error: handlers.toError(cause) };
+      // Abandoned: not a failure, unless `fail()` gave the reason.
+      return { error: isCustomTokenError(reason) ? reason : null };
     }
   }
 
-  #finish(controller: AbortController, error: CustomTokenError | null): void {
-    if (this.#starting?.controller === controller) this.#starting = null;
-    this.#update({ phase: 'idle', error });
-  }
-
-  async #runEnd(): Promise<void> {
+  async #runEnd(): Promise<Partial<SessionRunnerSnapshot>> {
     const handlers = this.#handlers();
+    if (handlers.isDisconnected()) return {};
+    this.#update({ phase: 'ending' });
     try {
-      if (!handlers.isDisconnected()) {
-        this.#update({ phase: 'ending' });
-        await handlers.end();
-      }
+      await handlers.end();
+      return {};
     } catch (cause) {
-      this.#update({ error: handlers.toError(cause) });
-    } finally {
-      this.#ending = null;
-      this.#update({ phase: this.#starting ? 'starting' : 'idle' });
+      return { error: handlers.toError(cause) };
     }
   }
 

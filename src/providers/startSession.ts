@@ -2,8 +2,10 @@ import type { SessionConnectOptions } from '@livekit/components-react';
 import {
   ConnectionState,
   decodeTokenPayload,
+  DisconnectReason,
   ParticipantEvent,
   ParticipantKind,
+  RoomEvent,
   Track,
   type LocalTrack,
   type Room,
@@ -11,6 +13,7 @@ import {
   type TrackPublishOptions,
 } from 'livekit-client';
 import { CustomTokenError } from '../core/errors.js';
+import { toDisconnectError } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
 export interface StartSessionInput {
@@ -33,7 +36,8 @@ export interface StartSessionInput {
  * publishes the tracks and, when the token dispatches an agent, waits for it to become ready.
  *
  * Unlike `useSession().start()`, which it replaces, it leaves nothing behind when abandoned
- * (`signal`) or failed, whatever the order of events: every track it created is stopped, the
+ * (`signal`), failed or ended by the server before it finished (it then fails with
+ * `disconnected`, at once), whatever the order of events: every track it created is stopped, the
  * room is disconnected, and a token that arrives after the abort is never used to connect. It
  * holds its own tracks for that: LiveKit's `setCameraEnabled` keeps a track created before the
  * connection out of reach, capturing until its 15 s publish timeout. The agent is judged
@@ -44,13 +48,18 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   const { room, signal } = input;
   signal.throwIfAborted();
   if (room.state !== ConnectionState.Disconnected) return;
-  // Abandoned by the caller, or failed at once when a device is refused (no connection for nothing).
+  // Abandoned by the caller, failed at once when a device is refused (no connection for nothing),
+  // or ended by the server once connected.
   const attempt = new AbortController();
   const abandon = () => attempt.abort(signal.reason);
   signal.addEventListener('abort', abandon);
   const tracks = createTracks(room, input.connectOptions.tracks);
   tracks.created.catch((error: unknown) => attempt.abort(error));
   const disconnect = () => void room.disconnect();
+  // A disconnect the app asked for is the caller's abort (or `useSession`'s unmount), not a failure.
+  const serverEnded = (reason?: DisconnectReason) => {
+    if (reason !== DisconnectReason.CLIENT_INITIATED) attempt.abort(toDisconnectError(reason));
+  };
   try {
     const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(), attempt.signal);
     // Checked in the same task as `connect`: an abort before this line means no connection, ever.
@@ -58,6 +67,8 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     attempt.signal.addEventListener('abort', disconnect);
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
     await room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions);
+    // From here, not before: a connect that fails also disconnects, and its own error says more.
+    room.on(RoomEvent.Disconnected, serverEnded);
     await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
     // A permission prompt nobody answers must not hold up `end()`: every wait gives way to the abort.
     await whileNotAborted(
@@ -72,6 +83,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   } finally {
     signal.removeEventListener('abort', abandon);
     attempt.signal.removeEventListener('abort', disconnect);
+    room.off(RoomEvent.Disconnected, serverEnded);
   }
 }
 

@@ -68,18 +68,25 @@ export function useSessionLifecycle(
   }, [runner, latest, agentState, failureReasons]);
 
   // A live session that ends without end() (server gone, removed, same identity elsewhere) is
-  // an error, and the next session gets a token of its own. A connect that fails is start()'s
-  // error, with LiveKit's more precise reason.
+  // an error, and the next session gets a token (and with fresh rooms a room) of its own — also
+  // when it ends before its start() finished, whose error it then is (see `startSession`). A
+  // connect that fails was never live: it is start()'s error, with LiveKit's more precise reason.
   const { room } = session;
   React.useEffect(() => {
-    const onDisconnected = (reason?: DisconnectReason) => {
-      if (reason === DisconnectReason.CLIENT_INITIATED || runner.getSnapshot().phase !== 'idle') return;
-      latest.current.config.prepareNextSession();
-      runner.fail(toDisconnectError(reason));
+    let live = room.state === ConnectionState.Connected;
+    const onConnected = () => {
+      live = true;
     };
-    room.on(RoomEvent.Disconnected, onDisconnected);
+    const onDisconnected = (reason?: DisconnectReason) => {
+      const wasLive = live;
+      live = false;
+      if (!wasLive || reason === DisconnectReason.CLIENT_INITIATED) return;
+      latest.current.config.prepareNextSession();
+      if (runner.getSnapshot().phase === 'idle') runner.fail(toDisconnectError(reason));
+    };
+    room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
     return () => {
-      room.off(RoomEvent.Disconnected, onDisconnected);
+      room.off(RoomEvent.Connected, onConnected).off(RoomEvent.Disconnected, onDisconnected);
     };
   }, [room, runner, latest]);
 

@@ -101,6 +101,55 @@ describe('unmounting while connecting', () => {
   );
 });
 
+describe('end() again while the previous end() is still disconnecting', () => {
+  /** Connected, then `end()`, `start()` `startAfterMs` later and `end()` `endAfterMs` after that (timed in the page). */
+  const tries = [
+    { startAfterMs: 0, endAfterMs: 0 },
+    { startAfterMs: 1, endAfterMs: 5 },
+    { startAfterMs: 3, endAfterMs: 10 },
+    { startAfterMs: 5, endAfterMs: 20 },
+    { startAfterMs: 0, endAfterMs: 15 },
+  ];
+  const withinMs = 2_000;
+
+  test(
+    `within 2 s of the last end(), no camera captures and nobody of ours is in the room (${tries.length} tries)`,
+    { timeout: 120_000 },
+    async () => {
+      for (const [index, { startAfterMs, endAfterMs }] of tries.entries()) {
+        const room = `e2e-end-start-end-${index}-${Date.now()}`;
+        const app = await openApp(browser, { room, identity: 'leaver' });
+        await app.start();
+        // The start has finished: the camera is published (so the first end() has it to unpublish).
+        await expect
+          .poll(app.state)
+          .toMatchObject({ connectionState: 'connected', cameras: [{ identity: 'leaver', isLocal: true }], error: null });
+        await sleep(200);
+        await app.page.evaluate(
+          ([startAfter, endAfter]) =>
+            new Promise<void>((resolve) => {
+              const click = (id: string) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!.click();
+              click('end');
+              setTimeout(() => {
+                click('start');
+                setTimeout(() => resolve(click('end')), endAfter);
+              }, startAfter);
+            }),
+          [startAfterMs, endAfterMs] as const,
+        );
+        const nothingLeft = async () => ({ liveTracks: (await app.media()).liveTracks, participants: await participantsIn(room) });
+        const label = `try ${index + 1}: end, start ${startAfterMs} ms later, end ${endAfterMs} ms after that`;
+        await expect.poll(nothingLeft, { message: label, timeout: withinMs, interval: 100 }).toEqual({ liveTracks: 0, participants: [] });
+        // And it stays so: no start behind the last end() reconnects later.
+        await sleep(withinMs);
+        expect(await nothingLeft(), label).toEqual({ liveTracks: 0, participants: [] });
+        expect(await app.state(), label).toMatchObject({ connectionState: 'disconnected', error: null });
+        await app.page.close();
+      }
+    },
+  );
+});
+
 describe('a long-lived page', () => {
   const cycles = 20;
 

@@ -1,0 +1,167 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CustomTokenError } from '../../src/core/errors';
+import { SessionRunner } from '../../src/providers/SessionRunner';
+
+type Outcome = { readonly kind: 'connects' | 'fails' | 'hangs'; readonly afterMs: number };
+
+const ALREADY_CONNECTED: Outcome = { kind: 'connects', afterMs: 0 };
+
+/**
+ * A session behind the runner, on fake timers: each start ends as its `outcomes` say (in turn,
+ * the last one repeating), an abandoned start takes `unwindMs` to disconnect (as `startSession`
+ * does), a start on a connected session connects at once, and a disconnect takes `endMs`.
+ */
+function fakeSession({
+  outcomes = [{ kind: 'connects', afterMs: 5 }],
+  unwindMs = 3,
+  endMs = 10,
+}: {
+  outcomes?: readonly Outcome[];
+  unwindMs?: number;
+  endMs?: number;
+} = {}) {
+  const state = { connected: false, startsInFlight: 0, startCalls: 0, callsMade: 0, lastStartRanAfterCall: -1, lastOutcome: outcomes[0] };
+  const runner = new SessionRunner(() => ({
+    start: async (signal) => {
+      // As `startSession`: an abandoned start does nothing, and a room already connected is left as it is.
+      signal.throwIfAborted();
+      const outcome = state.connected ? ALREADY_CONNECTED : (outcomes[Math.min(state.startCalls, outcomes.length - 1)] as Outcome);
+      state.startCalls += 1;
+      state.startsInFlight += 1;
+      state.lastStartRanAfterCall = state.callsMade;
+      state.lastOutcome = outcome;
+      return new Promise<void>((resolve, reject) => {
+        const settle = (connected: boolean, settleWith: () => void) => {
+          signal.removeEventListener('abort', abandon);
+          state.connected = connected;
+          settleWith();
+        };
+        // Once it settled, the start is no longer listening: the `end()` behind it disconnects.
+        const abandon = () => {
+          clearTimeout(timer);
+          setTimeout(() => settle(false, () => reject(signal.reason as Error)), unwindMs);
+        };
+        signal.addEventListener('abort', abandon, { once: true });
+        const timer =
+          outcome.kind === 'hangs'
+            ? undefined
+            : setTimeout(
+                () => (outcome.kind === 'connects' ? settle(true, resolve) : settle(false, () => reject(new Error('refused')))),
+                outcome.afterMs,
+              );
+      }).finally(() => {
+        state.startsInFlight -= 1;
+      });
+    },
+    end: () =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          state.connected = false;
+          resolve();
+        }, endMs),
+      ),
+    isDisconnected: () => !state.connected,
+    toError: (cause) => new CustomTokenError('connection_failed', String(cause)),
+  }));
+  /** Calls an action as a user would: not awaited, and it must never reject. */
+  const call = (action: 'start' | 'end') => {
+    state.callsMade += 1;
+    void runner[action]().catch((error: unknown) => expect.fail(`${action}() rejected: ${String(error)}`));
+  };
+  return { runner, state, call };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('SessionRunner, the last call wins', () => {
+  it('ends the session when end() comes while the previous end() is still disconnecting, after a start()', async () => {
+    const { runner, state, call } = fakeSession();
+    call('start');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(state.connected).toBe(true);
+
+    call('end');
+    await vi.advanceTimersByTimeAsync(2);
+    call('start');
+    await vi.advanceTimersByTimeAsync(2);
+    call('end');
+    await vi.advanceTimersByTimeAsync(100);
+
+    expect(state).toMatchObject({ connected: false, startsInFlight: 0 });
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
+  });
+
+  it('connects when start() comes in the same task as the end() that abandoned the previous start', async () => {
+    const { runner, state, call } = fakeSession();
+    call('start');
+    call('end');
+    call('start');
+    await vi.advanceTimersByTimeAsync(100);
+
+    expect(state).toMatchObject({ connected: true, lastStartRanAfterCall: 3 });
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
+  });
+
+  it('connects when start() comes right after an end() that abandons a start still waiting', async () => {
+    const { runner, state, call } = fakeSession({
+      outcomes: [
+        { kind: 'hangs', afterMs: 0 },
+        { kind: 'connects', afterMs: 5 },
+      ],
+    });
+    call('start');
+    await vi.advanceTimersByTimeAsync(300);
+    call('end');
+    call('start');
+    await vi.advanceTimersByTimeAsync(100);
+
+    expect(state.connected).toBe(true);
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
+  });
+
+  it('follows the last call in every order of start() and end(), whatever the starts do', async () => {
+    const outcome = fc.record({
+      kind: fc.constantFrom('connects' as const, 'fails' as const, 'hangs' as const),
+      afterMs: fc.integer({ min: 0, max: 20 }),
+    });
+    const call = fc.record({ action: fc.constantFrom('start' as const, 'end' as const), thenWaitMs: fc.integer({ min: 0, max: 25 }) });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(call, { minLength: 1, maxLength: 8 }),
+        fc.array(outcome, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 10 }),
+        async (calls, outcomes, unwindMs) => {
+          vi.clearAllTimers();
+          const session = fakeSession({ outcomes, unwindMs });
+          for (const { action, thenWaitMs } of calls) {
+            session.call(action);
+            await vi.advanceTimersByTimeAsync(thenWaitMs);
+          }
+          await vi.advanceTimersByTimeAsync(1_000);
+
+          const { state, runner } = session;
+          const lastEnd = calls.map(({ action }) => action).lastIndexOf('end') + 1;
+          if (calls.at(-1)?.action === 'end') {
+            expect(state).toMatchObject({ connected: false, startsInFlight: 0 });
+            expect(runner.getSnapshot().phase).toBe('idle');
+            return;
+          }
+          expect(state.lastStartRanAfterCall, 'a start ran after the last end()').toBeGreaterThanOrEqual(lastEnd);
+          const expected = {
+            connects: { connected: true, phase: 'idle', error: null },
+            fails: { connected: false, phase: 'idle', error: expect.objectContaining({ code: 'connection_failed' }) },
+            hangs: { connected: false, phase: 'starting', error: null },
+          }[state.lastOutcome?.kind ?? 'connects'];
+          expect({ connected: state.connected, ...runner.getSnapshot() }).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
