@@ -23,7 +23,8 @@ const DEFAULT_LABELS: Record<ConnectButtonState, string> = {
 
 /**
  * Connects and disconnects the session. While connecting it is busy (`aria-busy`) and a click
- * cancels — its default text, "Cancel connecting", says so; while disconnecting it is disabled.
+ * cancels — its default text, "Cancel connecting", says so; while disconnecting it is busy and
+ * `aria-disabled` (a click does nothing), but not `disabled`, so it keeps the keyboard focus.
  * Unstyled: class `lk-ctr-connect-button`, `data-state` and `aria-busy` for state.
  *
  * @example
@@ -43,8 +44,10 @@ export function ConnectButton({ labels, className, disabled, ...rest }: ConnectB
       className={classNames('lk-ctr-connect-button', className)}
       data-state={state}
       aria-busy={state === 'connecting' || state === 'disconnecting'}
-      disabled={disabled || state === 'disconnecting'}
-      onClick={state === 'disconnected' ? start : end}
+      // A disabled button drops the keyboard focus to <body>: while disconnecting it only says it is unavailable.
+      aria-disabled={state === 'disconnecting' || undefined}
+      disabled={disabled}
+      onClick={state === 'disconnecting' ? undefined : state === 'disconnected' ? start : end}
     >
       {labels?.[state] ?? DEFAULT_LABELS[state]}
     </button>

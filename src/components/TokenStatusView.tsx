@@ -19,7 +19,9 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * The session's token: status, identity, room, the grants it gives and a countdown to expiry;
  * after a failed fetch, the error's message and code and a button that fetches again; once the
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
- * The countdown appears only after mount, so server and client render the same HTML.
+ * That button goes away while the token is fetched; the keyboard focus it held moves to the
+ * status line, which announces the outcome. The countdown appears only after mount, so server
+ * and client render the same HTML.
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
  * @example
@@ -38,9 +40,10 @@ export function TokenStatusView({
 }: TokenStatusViewProps) {
   const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
+  const statusLine = React.useRef<HTMLParagraphElement>(null);
   return (
     <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
-      <p role="status" aria-live="polite" className="lk-ctr-token-status-state">
+      <p ref={statusLine} tabIndex={-1} role="status" aria-live="polite" className="lk-ctr-token-status-state">
         {`Token ${status}`}
       </p>
       {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
@@ -67,11 +70,36 @@ export function TokenStatusView({
         </dd>
       </dl>
       {(status === 'error' || status === 'expired') && (
-        <button type="button" className="lk-ctr-token-status-retry" onClick={() => void refresh()}>
+        <RetryButton focusOnUnmount={statusLine} onClick={() => void refresh()}>
           {status === 'error' ? retryLabel : refreshLabel}
-        </button>
+        </RetryButton>
       )}
     </section>
+  );
+}
+
+/** The retry button, which goes away as soon as the fetch starts: the keyboard focus it held moves to `focusOnUnmount`, not to `<body>`. */
+function RetryButton({
+  focusOnUnmount,
+  onClick,
+  children,
+}: {
+  focusOnUnmount: React.RefObject<HTMLElement | null>;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
+  const button = React.useRef<HTMLButtonElement>(null);
+  React.useLayoutEffect(() => {
+    const node = button.current;
+    const target = focusOnUnmount.current; // rendered before this button, and outliving it
+    return () => {
+      if (node !== null && node === node.ownerDocument.activeElement) target?.focus();
+    };
+  }, [focusOnUnmount]);
+  return (
+    <button ref={button} type="button" className="lk-ctr-token-status-retry" onClick={onClick}>
+      {children}
+    </button>
   );
 }
 

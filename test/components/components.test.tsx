@@ -28,6 +28,35 @@ describe('ConnectButton', () => {
     expect(room.state).toBe('disconnected');
   });
 
+  it('keeps the keyboard focus while disconnecting: aria-disabled, not disabled, and a click then does nothing', async () => {
+    const { room } = roomWithoutServer();
+    const disconnect = room.disconnect.bind(room);
+    let finishDisconnect!: () => void;
+    // A disconnect that takes a network round trip, long enough to be drawn.
+    room.disconnect = async (stopTracks?: boolean) => {
+      await new Promise<void>((resolve) => (finishDisconnect = resolve));
+      return disconnect(stopTracks);
+    };
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <ConnectButton /> },
+    );
+    await settle(() => session().start());
+    const button = screen.getByRole('button', { name: 'Disconnect' });
+    button.focus();
+
+    fireEvent.click(button);
+    await waitFor(() => expect(button.getAttribute('data-state')).toBe('disconnecting'));
+    expect([button.hasAttribute('disabled'), button.getAttribute('aria-disabled')]).toEqual([false, 'true']);
+    expect(document.activeElement).toBe(button);
+    fireEvent.click(button);
+
+    await act(async () => finishDisconnect());
+    await screen.findByRole('button', { name: 'Connect' });
+    expect(document.activeElement).toBe(button);
+    expect(room.state).toBe('disconnected');
+  });
+
   it('uses the labels it is given', () => {
     renderSession(
       { generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet },
@@ -157,6 +186,24 @@ describe('TokenStatusView', () => {
 
     await act(() => vi.advanceTimersByTimeAsync(61_000));
     expect(view.querySelector('time')?.textContent).toMatch(/^in (8:59|8:58)$/);
+  });
+});
+
+describe('TokenStatusView: the retry button', () => {
+  it('keeps the keyboard focus in the view when "Try again" goes away: on the status line, not <body>', async () => {
+    const generator = tokenGenerator();
+    generator.mockRejectedValueOnce(new Error('token service down'));
+    renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      { children: <TokenStatusView /> },
+    );
+    const retry = await screen.findByRole('button', { name: 'Try again' });
+    retry.focus();
+
+    fireEvent.click(retry);
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Token ready'));
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('status'));
   });
 });
 

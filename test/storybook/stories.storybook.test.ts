@@ -109,6 +109,74 @@ describe('the static Storybook', () => {
   });
 });
 
+describe('the stylesheet in Chromium', () => {
+  /** Opens a story by id and waits for its play function, as renderEntry does. */
+  async function openStory(id: string) {
+    const entry = entries.find((candidate) => candidate.id === id);
+    expect(entry, id).toBeDefined();
+    const page = await browser.newPage();
+    expect(await renderEntry(page, server.url, entry as IndexEntry)).toEqual([]);
+    return page;
+  }
+
+  it('draws the keyboard focus ring of a button at 3:1 or more against the page (WCAG 2.1, 1.4.11)', async () => {
+    const page = await openStory('components-connectbutton--connected');
+    try {
+      await page.keyboard.press('Tab');
+      const colours = await page.evaluate(() => {
+        const button = document.activeElement as HTMLElement;
+        const style = getComputedStyle(button);
+        // The ring is drawn outside the button (outline-offset), over what is behind it.
+        let behind: Element | null = button.parentElement;
+        while (behind && getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)') behind = behind.parentElement;
+        return {
+          className: button.className,
+          ring: style.outlineColor,
+          width: style.outlineStyle === 'none' ? 0 : Number.parseFloat(style.outlineWidth),
+          page: behind ? getComputedStyle(behind).backgroundColor : 'rgb(255, 255, 255)',
+        };
+      });
+      expect(colours.className).toContain('lk-ctr-connect-button');
+      expect(colours.width).toBeGreaterThanOrEqual(2);
+      expect(contrast(colours.ring, colours.page)).toBeGreaterThanOrEqual(3);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("draws an emphasised agent's ring in the accent set on an ancestor, as the theming docs promise", async () => {
+    const page = await openStory('components-cameragrid--with-agent');
+    try {
+      const ring = await page.evaluate(() => {
+        document.getElementById('storybook-root')!.style.setProperty('--lk-ctr-accent', 'rgb(0, 128, 0)');
+        return getComputedStyle(document.querySelector('[data-emphasized]')!).outlineColor;
+      });
+      expect(ring).toBe('rgb(0, 128, 0)');
+    } finally {
+      await page.context().close();
+    }
+  });
+});
+
+/** WCAG's contrast ratio of two CSS colours as Chromium computes them (`rgb(…)`, `rgba(…)` or `color(srgb …)`), the first over the second. */
+function contrast(foreground: string, background: string): number {
+  const channels = (colour: string) => {
+    const numbers = (colour.match(/[\d.]+/g) ?? []).map(Number);
+    const scale = colour.startsWith('color(') ? 1 : 255;
+    const [r = 0, g = 0, b = 0] = numbers.slice(0, 3).map((value) => value / scale);
+    return { rgb: [r, g, b], alpha: numbers[3] ?? 1 };
+  };
+  const back = channels(background).rgb;
+  const front = channels(foreground);
+  const blended = front.rgb.map((value, i) => value * front.alpha + back[i]! * (1 - front.alpha));
+  const luminance = (rgb: number[]) => {
+    const [r, g, b] = rgb.map((value) => (value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(blended), luminance(back)].sort((a, b) => b - a);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
 /** Where `STORYBOOK_SCREENSHOTS=<folder> npx vitest run -c test/storybook/vitest.config.ts -t screenshot` puts its PNGs. */
 const screenshotDir = process.env.STORYBOOK_SCREENSHOTS;
 const KEY_STORIES = [
