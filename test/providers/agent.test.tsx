@@ -2,7 +2,7 @@ import { act } from '@testing-library/react';
 import { ParticipantKind, type Room } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { joinRemote, leaveRemote, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
-import { renderSession } from './render';
+import { clickStart, renderSession } from './render';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -10,16 +10,9 @@ afterEach(() => {
 
 /** Starts the session and lets the token fetch and connect run, on fake timers. */
 async function startOnFakeTimers(session: () => { start: () => Promise<void> }) {
-  let settled = false;
-  act(() => {
-    void session()
-      .start()
-      .then(() => {
-        settled = true;
-      });
-  });
+  const settled = clickStart(session);
   await act(() => vi.advanceTimersByTimeAsync(50));
-  return () => settled;
+  return settled;
 }
 
 describe('CustomTokenSessionProvider with a dispatched agent', () => {

@@ -36,6 +36,19 @@ export function renderSession(
   };
 }
 
+/** Calls `start()` as a button would, without awaiting it; returns whether its promise has settled yet. */
+export function clickStart(session: () => { start: () => Promise<void> }): () => boolean {
+  let settled = false;
+  act(() => {
+    void session()
+      .start()
+      .then(() => {
+        settled = true;
+      });
+  });
+  return () => settled;
+}
+
 /**
  * Calls a session action and waits until its promise settles. (Awaiting it inside `act` would
  * deadlock: `start()` resolves only after React commits the connected state, which `act` holds

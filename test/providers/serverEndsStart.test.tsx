@@ -3,23 +3,10 @@ import { decodeTokenPayload, DisconnectReason, type Room } from 'livekit-client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
-import { renderSession } from './render';
+import { clickStart, renderSession } from './render';
 
 /** LiveKit's own handling of a server-side disconnect (what a `leave` signal, `removeParticipant` or `deleteRoom` runs). */
 const serverDisconnects = (room: Room, reason: DisconnectReason) => act(() => room['handleDisconnect'](true, reason));
-
-/** Calls `start()` as a button would; returns whether its promise has settled. */
-function clickStart(session: () => { start: () => Promise<void> }) {
-  let settled = false;
-  act(() => {
-    void session()
-      .start()
-      .then(() => {
-        settled = true;
-      });
-  });
-  return () => settled;
-}
 
 describe('CustomTokenSessionProvider when the server ends the session while start() is still running', () => {
   let media: ReturnType<typeof fakeMediaDevices>;
