@@ -1,10 +1,12 @@
 import type { TokenHandlerCorsConfig } from './types.js';
 
 /**
- * The CORS headers for a response to `request`: none without an `Origin` or for an origin that
- * is not allowed; `*` for `origin: '*'` (never with credentials: the config check refuses that);
- * the request's own origin only when it is listed or the function returns `true`. A response
- * exposes `Retry-After`; a preflight also gets methods, requested headers and max age.
+ * The CORS headers for a response to `request`: none that allow anything without an `Origin` or
+ * for an origin that is not allowed; `*` for `origin: '*'` (never with credentials: the config
+ * check refuses that); the request's own origin only when it is listed or the function returns
+ * `true`. A response exposes `Retry-After`; a preflight also gets methods, requested headers and
+ * max age. Every answer that depends on the origin (any setting but `'*'`) says `Vary: Origin`,
+ * allowed or not, so a cache never hands one origin's answer to another.
  *
  * @example
  * ```ts
@@ -13,8 +15,8 @@ import type { TokenHandlerCorsConfig } from './types.js';
  */
 export function corsHeaders(cors: TokenHandlerCorsConfig, request: Request, preflight: boolean): Record<string, string> {
   const origin = request.headers.get('origin');
-  if (!origin || !isAllowed(cors.origin, origin)) return {};
-  const headers: Record<string, string> = { Vary: 'Origin' };
+  const headers: Record<string, string> = cors.origin === '*' ? {} : { Vary: 'Origin' };
+  if (!origin || !isAllowed(cors.origin, origin)) return headers;
   headers['Access-Control-Allow-Origin'] = cors.origin === '*' ? '*' : origin;
   if (cors.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
   // Not CORS-safelisted: without this a cross-origin page cannot read when to retry a 429.

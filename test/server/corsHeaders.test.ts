@@ -19,24 +19,33 @@ describe('corsHeaders: which origins get headers', () => {
     });
   });
 
-  it('sends nothing to a request without an Origin header (same-origin or not from a browser), even with origin *', () => {
+  it('sends no CORS header to a request without an Origin header (same-origin or not from a browser)', () => {
     expect(corsHeaders({ origin: '*' }, from(undefined), false)).toEqual({});
     expect(corsHeaders({ origin: '*' }, from(undefined), true)).toEqual({});
-    expect(corsHeaders({ origin: () => true }, from(undefined), false)).toEqual({});
+    expect(corsHeaders({ origin: () => true }, from(undefined), false)).toEqual({ Vary: 'Origin' });
+  });
+
+  it('says Vary: Origin on every answer when the answer depends on the origin (any setting but *), so no cache hands one origin’s answer to another', () => {
+    for (const origin of ['https://app.example', ['https://app.example'], () => false]) {
+      expect(corsHeaders({ origin }, from('https://evil.example'), false)).toEqual({ Vary: 'Origin' });
+      expect(corsHeaders({ origin }, from('https://evil.example', 'content-type'), true)).toEqual({ Vary: 'Origin' });
+      expect(corsHeaders({ origin }, from(undefined), false)).toEqual({ Vary: 'Origin' });
+    }
+    expect(corsHeaders({ origin: '*' }, from('https://anyone.example'), false)).not.toHaveProperty('Vary');
   });
 
   it('allows exactly the one origin configured as a string', () => {
     const cors = { origin: 'https://app.example' };
     expect(corsHeaders(cors, from('https://app.example'), false)['Access-Control-Allow-Origin']).toBe('https://app.example');
     for (const origin of ['https://evil.example', 'https://app.example.evil.example', 'http://app.example', 'null']) {
-      expect(corsHeaders(cors, from(origin), false)).toEqual({});
+      expect(corsHeaders(cors, from(origin), false)).toEqual({ Vary: 'Origin' });
     }
   });
 
   it('allows the origins of a list and no other', () => {
     const cors = { origin: ['https://app.example', 'https://admin.example'] };
     expect(corsHeaders(cors, from('https://admin.example'), false)['Access-Control-Allow-Origin']).toBe('https://admin.example');
-    expect(corsHeaders(cors, from('https://other.example'), false)).toEqual({});
+    expect(corsHeaders(cors, from('https://other.example'), false)).toEqual({ Vary: 'Origin' });
   });
 
   it('answers origin * with a literal *, whatever the origin', () => {
@@ -46,7 +55,7 @@ describe('corsHeaders: which origins get headers', () => {
   it('allows an origin only when the function returns exactly true', () => {
     const origin = (value: string) => (value === 'https://app.example' ? true : (1 as unknown as boolean));
     expect(corsHeaders({ origin }, from('https://app.example'), false)['Access-Control-Allow-Origin']).toBe('https://app.example');
-    expect(corsHeaders({ origin }, from('https://evil.example'), false)).toEqual({});
+    expect(corsHeaders({ origin }, from('https://evil.example'), false)).toEqual({ Vary: 'Origin' });
   });
 
   it('sends Access-Control-Allow-Credentials only when credentials is set', () => {
@@ -77,7 +86,9 @@ describe('corsHeaders: preflights', () => {
     expect(corsHeaders({ origin: '*', maxAgeSeconds: 0 }, from('https://app.example'), true)['Access-Control-Max-Age']).toBe('0');
   });
 
-  it('sends nothing to a preflight from an origin that is not allowed', () => {
-    expect(corsHeaders({ origin: ['https://app.example'] }, from('https://evil.example', 'content-type'), true)).toEqual({});
+  it('allows nothing to a preflight from an origin that is not allowed', () => {
+    expect(corsHeaders({ origin: ['https://app.example'] }, from('https://evil.example', 'content-type'), true)).toEqual({
+      Vary: 'Origin',
+    });
   });
 });
