@@ -57,9 +57,12 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
     const rules = await limitsFor(limits, context);
     if (!rules) return;
     const identity = context.participant.identity;
+    const charges = await chargesFor(rules, plan, counter);
+    const impossible = charges.find(({ points, rule }) => points > rule.limit);
+    if (impossible) throw neverAllowed(impossible);
     const charged: { charge: Charge; result: Counted }[] = [];
     try {
-      for (const charge of await chargesFor(rules, plan, counter)) {
+      for (const charge of charges) {
         const result = await charge.counter.consume(identity, charge.points);
         charged.push({ charge, result });
         if (result.consumedPoints > charge.rule.limit) {
@@ -103,6 +106,14 @@ async function chargesFor(
 /** Gives back what a refused request counted, to the windows it was counted in (see `LimitCounter.refund`). */
 async function refund(identity: string, charged: readonly { charge: Charge; result: Counted }[]): Promise<void> {
   await Promise.all(charged.map(({ charge, result }) => charge.counter.refund(identity, charge.points, result)));
+}
+
+/** More than the caller may have in any window (only agents count more than 1 per token): no wait helps, so not a 429. */
+function neverAllowed({ points, rule }: Charge): TokenHandlerError {
+  return new TokenHandlerError(
+    'invalid_body',
+    `The token request is invalid — room_config.agents: ${points} agent dispatches, more than this caller may have in any window (at most ${rule.limit} every ${rule.windowSeconds} s).`,
+  );
 }
 
 function rateLimited({ what, rule }: Charge, result: Counted): TokenHandlerError {

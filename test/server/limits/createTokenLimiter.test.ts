@@ -68,6 +68,25 @@ describe('limits: when the limit store fails', () => {
   });
 });
 
+describe('limits: a request no window could ever allow', () => {
+  it('answers 400 invalid_body, not a 429 to retry, for more agents than the caller may dispatch in any window, and counts nothing', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({
+        limits: { tokens: { limit: 1, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 3600 } },
+        agents: ['support-agent', 'notes-agent'],
+        maxAgentsPerToken: 2,
+      }),
+    );
+    const twoAgents = { room_config: { agents: [{ agent_name: 'support-agent' }, { agent_name: 'notes-agent' }] } };
+    const { status, body } = await readResponse(await handler(as('alice', twoAgents)));
+    expect([status, body.error?.code]).toEqual([400, 'invalid_body']);
+    expect(body.error?.message).toBe(
+      'The token request is invalid — room_config.agents: 2 agent dispatches, more than this caller may have in any window (at most 1 every 3600 s).',
+    );
+    expect((await handler(as('alice', withAgent))).status).toBe(201); // nothing was counted: tokens 1 of 1, dispatches 1 of 1
+  });
+});
+
 describe('limits: agent dispatch windows', () => {
   it('opens a caller’s dispatch window at its first dispatch, not at a token without agents', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
