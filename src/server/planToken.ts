@@ -1,4 +1,4 @@
-import { isWithinUtf8Bytes } from './isWithinUtf8Bytes.js';
+import { livekitLimits } from './livekitLimits.js';
 import type { TokenLimiter } from './limits/createTokenLimiter.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types.js';
@@ -20,9 +20,6 @@ export interface TokenPlan {
   roomName: string;
   agents: readonly RequestedAgent[];
 }
-
-/** LiveKit's limit on an identity, in UTF-8 bytes. */
-const MAX_IDENTITY_BYTES = 256;
 
 /** What {@link planToken} reads from the resolved handler config. */
 export interface TokenPlanPolicy extends Pick<TokenHandlerConfig, 'authorize' | 'rooms' | 'agents'> {
@@ -90,12 +87,20 @@ export async function planToken(
       `The attribute "${reserved.length > 64 ? `${reserved.slice(0, 64)}…` : reserved}" is reserved for LiveKit (lk. prefix); only the server may set it.`,
     );
   }
+  const attributes =
+    body.participantAttributes && participant.attributes ? { ...body.participantAttributes, ...participant.attributes } : undefined;
+  // Each set fits on its own (the schema, checkAuthorized); together they may not.
+  if (attributes && !livekitLimits.attributesFit(attributes)) {
+    throw new TokenHandlerError(
+      'invalid_body',
+      `The token request is invalid — participant_attributes: with the server's own attributes, must be at most ${livekitLimits.attributesBytes} bytes in total.`,
+    );
+  }
   const plan: TokenPlan = {
     identity: (participant.allowRequestedIdentity && requested) || participant.identity,
     name: participant.name ?? body.participantName,
     metadata: participant.metadata ?? body.participantMetadata,
-    attributes:
-      body.participantAttributes || participant.attributes ? { ...body.participantAttributes, ...participant.attributes } : undefined,
+    attributes: attributes ?? body.participantAttributes ?? participant.attributes,
     grants: participant.grants ?? {},
     roomName,
     agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),
@@ -117,12 +122,23 @@ async function authorizeCaller(
     throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.', { cause: error });
   }
   if (!participant) throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.');
-  const { identity } = participant;
-  if (typeof identity !== 'string' || identity === '' || !isWithinUtf8Bytes(identity, MAX_IDENTITY_BYTES)) {
-    // A programming error in `authorize`, not the caller's fault: a plain Error becomes a 500.
-    throw new Error(`authorize() must return a non-empty identity of at most ${MAX_IDENTITY_BYTES} bytes of UTF-8.`);
-  }
+  checkAuthorized(participant);
   return participant;
+}
+
+/** What `authorize` returned, against LiveKit's limits: past one, a programming error in `authorize`, not the caller's fault (a plain Error becomes a 500). */
+function checkAuthorized({ identity, name, metadata, attributes }: AuthorizedParticipant): void {
+  const { fits, nameBytes, metadataBytes, attributesBytes } = livekitLimits;
+  if (typeof identity !== 'string' || identity === '' || !fits(identity, nameBytes)) {
+    throw new Error(`authorize() must return a non-empty identity of at most ${nameBytes} bytes of UTF-8.`);
+  }
+  if (name !== undefined && !fits(name, nameBytes)) throw new Error(`authorize() returned a name over ${nameBytes} bytes of UTF-8.`);
+  if (metadata !== undefined && !fits(metadata, metadataBytes)) {
+    throw new Error(`authorize() returned metadata over ${metadataBytes} bytes of UTF-8.`);
+  }
+  if (attributes !== undefined && !livekitLimits.attributesFit(attributes)) {
+    throw new Error(`authorize() returned attributes over ${attributesBytes} bytes of UTF-8 in total.`);
+  }
 }
 
 async function allows<T>(

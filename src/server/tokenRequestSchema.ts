@@ -1,29 +1,18 @@
 import { z } from 'zod';
-import { isWithinUtf8Bytes } from './isWithinUtf8Bytes.js';
+import { livekitLimits } from './livekitLimits.js';
 import type { RequestedAgent, TokenRequestBody } from './types.js';
-
-/** LiveKit's server limits, in UTF-8 bytes as it counts them: room name, identity and name 256; metadata 512 KiB; attributes 64 KiB. */
-const MAX_NAME_BYTES = 256;
-const MAX_METADATA_BYTES = 512 * 1024;
-const MAX_ATTRIBUTES_BYTES = 64 * 1024;
-
-const utf8 = new TextEncoder();
-const byteLength = (text: string) => utf8.encode(text).length;
 
 const name = z
   .string()
-  .refine((text) => isWithinUtf8Bytes(text, MAX_NAME_BYTES), `must be at most ${MAX_NAME_BYTES} bytes of UTF-8`)
+  .refine((text) => livekitLimits.fits(text, livekitLimits.nameBytes), `must be at most ${livekitLimits.nameBytes} bytes of UTF-8`)
   .nullish();
 const metadata = z
   .string()
-  .refine((text) => isWithinUtf8Bytes(text, MAX_METADATA_BYTES), `must be at most ${MAX_METADATA_BYTES} bytes`)
+  .refine((text) => livekitLimits.fits(text, livekitLimits.metadataBytes), `must be at most ${livekitLimits.metadataBytes} bytes`)
   .nullish();
 const attributes = z
   .record(z.string(), z.string())
-  .refine(
-    (map) => Object.entries(map).reduce((total, [key, value]) => total + byteLength(key) + byteLength(value), 0) <= MAX_ATTRIBUTES_BYTES,
-    `must be at most ${MAX_ATTRIBUTES_BYTES} bytes in total`,
-  )
+  .refine((map) => livekitLimits.attributesFit(map), `must be at most ${livekitLimits.attributesBytes} bytes in total`)
   .nullish();
 
 /** Whether a value means "not set", as in protobuf JSON: absent, `null` or `''`. */

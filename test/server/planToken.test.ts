@@ -77,6 +77,30 @@ describe('planToken: who the caller is', () => {
     expect((await planToken(request, body(), { authorize: as({ identity: 'i'.repeat(256) }) })).identity).toBe('i'.repeat(256));
   });
 
+  it.each([
+    ['a name over 256 bytes', { name: 'é'.repeat(129) }, 'authorize() returned a name over 256 bytes of UTF-8.'],
+    ['metadata over 512 KiB', { metadata: 'm'.repeat(512 * 1024 + 1) }, 'authorize() returned metadata over 524288 bytes of UTF-8.'],
+    [
+      'attributes over 64 KiB',
+      { attributes: { k: 'v'.repeat(64 * 1024) } },
+      'authorize() returned attributes over 65536 bytes of UTF-8 in total.',
+    ],
+  ])('fails with a plain Error (a 500) when authorize returns %s, which LiveKit would refuse at join', async (_, extra, message) => {
+    const error = await refusal(planToken(request, body(), { authorize: as({ identity: 'alice', ...extra }) }));
+    expect(error).not.toBeInstanceOf(TokenHandlerError);
+    expect(error.message).toBe(message);
+  });
+
+  it('refuses with 400 invalid_body attributes that fit on their own but not beside the ones authorize sets', async () => {
+    await expectRefusal(
+      planToken(request, body({ participantAttributes: { mine: 'x'.repeat(40 * 1024) } }), {
+        authorize: as({ identity: 'alice', attributes: { plan: 'y'.repeat(30 * 1024) } }),
+      }),
+      'invalid_body',
+      "The token request is invalid — participant_attributes: with the server's own attributes, must be at most 65536 bytes in total.",
+    );
+  });
+
   it('accepts an identity of exactly 256 bytes of UTF-8', async () => {
     expect((await planToken(request, body(), { authorize: as({ identity: '😀'.repeat(64) }) })).identity).toBe('😀'.repeat(64));
   });

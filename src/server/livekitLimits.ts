@@ -1,0 +1,34 @@
+const utf8 = new TextEncoder();
+
+/**
+ * What LiveKit's server accepts in a token, in UTF-8 bytes as it counts them (Go's `len`): room
+ * name, identity and name 256; metadata 512 KiB; attributes 64 KiB, keys and values together. A
+ * token past one of them is minted fine and refused when it joins.
+ *
+ * @example
+ * ```ts
+ * livekitLimits.fits('é'.repeat(129), livekitLimits.nameBytes); // false: 258 bytes
+ * ```
+ */
+export const livekitLimits = {
+  nameBytes: 256,
+  metadataBytes: 512 * 1024,
+  attributesBytes: 64 * 1024,
+
+  /**
+   * Whether `text` takes at most `maxBytes` bytes in UTF-8. A UTF-16 code unit is one to three
+   * bytes, so only a string whose length falls between `maxBytes / 3` and `maxBytes` is encoded.
+   */
+  fits: (text: string, maxBytes: number): boolean => {
+    if (text.length > maxBytes) return false;
+    if (text.length * 3 <= maxBytes) return true;
+    return utf8.encode(text).length <= maxBytes;
+  },
+
+  /** Whether `attributes` fit LiveKit's limit, keys and values together. */
+  attributesFit: (attributes: Readonly<Record<string, string>>): boolean => {
+    let total = 0;
+    for (const [key, value] of Object.entries(attributes)) total += utf8.encode(key).length + utf8.encode(value).length;
+    return total <= livekitLimits.attributesBytes;
+  },
+} as const;
