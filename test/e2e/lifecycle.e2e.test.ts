@@ -4,6 +4,8 @@ import { openApp, type AppPage } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_HTTP_URL } from './harness/livekit';
 import { heapUsedAfterGc } from './harness/mediaProbe';
+import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
+import { startSlowSignal } from './harness/slowSignal';
 import { AGENT_NAME } from './harness/tokenEndpoint';
 
 let browser: E2EBrowser;
@@ -78,15 +80,15 @@ describe('unmounting while connecting', () => {
   }
 
   /**
-   * livekit-client's own log line when `disconnect()` lands while `connect()` is still opening its
-   * signal WebSocket. The server may already have joined the participant by then, and the client
-   * closes the socket without a leave: the server keeps that participant — never publishing — until
-   * its departure timeout (about 20 s). Upstream, and out of the package's reach: LiveKit's own
-   * `useSession` disconnects on unmount, at the same moment.
+   * livekit-client's own log line when `disconnect()` aborts a `connect()` still pending. In one
+   * run, 3 of 192 such tries left a participant on the server — never publishing — until its
+   * departure timeout (about 20 s); not seen since, and not pinned down: the two moments where a
+   * leave could be lost are held open and checked below (`leaving at the two moments…`).
+   * LiveKit's own `useSession` aborts the same way on unmount.
    */
-  const HANDSHAKE_ABORTED = 'Abort connection attempt due to user initiated disconnect';
-  /** Rooms where the handshake race above left a participant behind, checked at the end of the sweep. */
-  const handshakeRaces: string[] = [];
+  const CONNECT_ABORTED = 'Abort connection attempt due to user initiated disconnect';
+  /** Rooms where such an aborted connect left a participant behind, checked at the end of the sweep. */
+  const abortedConnectLeftovers: string[] = [];
 
   /** One try: within 2 s of the unmount, no live track and nobody in the room; returns the peer connections left open. */
   async function tryOnce(delayMs: number, room: string): Promise<number> {
@@ -96,11 +98,11 @@ describe('unmounting while connecting', () => {
     try {
       await expect.poll(nothingLeft, { timeout: withinMs, interval: 100 }).toEqual({ liveTracks: 0, participants: [] });
     } catch (error) {
-      // Only the handshake race may leave anyone, and then with nothing live and nothing published.
-      if (!logs.some((line) => line.includes(HANDSHAKE_ABORTED))) throw error;
+      // Only a leave that aborted a pending connect may leave anyone, and then with nothing live and nothing published.
+      if (!logs.some((line) => line.includes(CONNECT_ABORTED))) throw error;
       expect(await nothingLeft()).toMatchObject({ liveTracks: 0 });
       expect(await tracksIn(room)).toEqual([]);
-      handshakeRaces.push(room);
+      abortedConnectLeftovers.push(room);
     }
     const { peerConnections, closedPeerConnections } = await app.media();
     await app.page.close();
@@ -120,19 +122,69 @@ describe('unmounting while connecting', () => {
       }
       // A connect the abandoned start made late would show up here.
       await sleep(withinMs);
-      for (const room of rooms.filter((room) => !handshakeRaces.includes(room))) {
+      for (const room of rooms.filter((room) => !abortedConnectLeftovers.includes(room))) {
         expect(await participantsIn(room), `late participants in ${room}`).toEqual([]);
       }
-      // The handshake race's participant is the server's to drop: gone by its departure timeout, having published nothing.
-      for (const room of handshakeRaces) {
+      // Such a participant is the server's to drop: gone by its departure timeout, having published nothing.
+      for (const room of abortedConnectLeftovers) {
         await expect.poll(() => participantsIn(room), { timeout: 30_000, interval: 500 }).toEqual([]);
       }
-      console.info(`unmount sweep: signal handshakes interrupted with the participant already joined (upstream): ${handshakeRaces.length}`);
+      console.info(
+        `unmount sweep: participants left past 2 s by a leave that aborted a pending connect: ${abortedConnectLeftovers.length}`,
+      );
       // livekit-client can leave a peer connection open when `connect()` is interrupted (upstream):
       // reported, not asserted — the package cannot reach it.
       console.info(`unmount sweep: peer connections left open per try: ${openPeerConnections.join(' ')}`);
     },
   );
+});
+
+describe('leaving at the two moments of a connect where the server has us and the page does not know yet', () => {
+  // The unmount sweep lands on these moments by chance; here each is held open long enough to
+  // leave inside it. First: the server has joined the participant and answered the signal
+  // WebSocket's upgrade, and the page's socket is still opening (a proxy holds the answer back).
+  // Second: the peer connection is up on both ends and livekit-client's `connect()` is still
+  // pending (the page hears of the connection late).
+  const holdMs = 1_000;
+  const withinMs = 2_000;
+  const moments = {
+    'the signal socket still opening': async (room: string) => {
+      const signal = await startSlowSignal(holdMs);
+      const app = await openApp(browser, { room, serverUrl: signal.url });
+      await app.start();
+      await signal.answered();
+      return { app, close: signal.close };
+    },
+    'the peer connection up and connect() pending': async (room: string) => {
+      const app = await openApp(browser, { room }, (page) => page.addInitScript(delayPeerConnected, holdMs));
+      await app.start();
+      await peerConnected(app.page);
+      return { app, close: async () => {} };
+    },
+  };
+  const ways = { unmount: (app: AppPage) => app.unmount(), 'end()': (app: AppPage) => app.end() };
+
+  for (const [moment, reach] of Object.entries(moments)) {
+    for (const [way, leave] of Object.entries(ways)) {
+      test(`${way} with ${moment}: nothing capturing and nobody of ours in the room within 2 s`, { timeout: 60_000 }, async () => {
+        const room = `e2e-leave-mid-connect-${Date.now()}`;
+        const { app, close } = await reach(room);
+        try {
+          expect(await app.state()).toMatchObject({ connectionState: 'connecting' });
+          expect(await participantsIn(room)).toHaveLength(1);
+          await leave(app);
+          const nothingLeft = async () => ({ liveTracks: (await app.media()).liveTracks, participants: await participantsIn(room) });
+          await expect.poll(nothingLeft, { timeout: withinMs, interval: 100 }).toEqual({ liveTracks: 0, participants: [] });
+          // And no connect comes later.
+          await sleep(withinMs);
+          expect(await nothingLeft()).toEqual({ liveTracks: 0, participants: [] });
+        } finally {
+          await app.page.close();
+          await close();
+        }
+      });
+    }
+  }
 });
 
 describe('end() again while the previous end() is still disconnecting', () => {

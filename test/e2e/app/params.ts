@@ -5,7 +5,7 @@ export interface AppParams {
   participantIdentity?: string;
   participantName?: string;
   agentName?: string;
-  /** Query string passed on to the token endpoint: `secret=wrong`, `ttl=5`. */
+  /** Query string passed on to the token endpoint: `secret=wrong`, `ttl=5`, `serverUrl=ws://127.0.0.1:<port>`. */
   endpointQuery: string;
   /** `throws`: a generator that always throws. */
   generator: 'endpoint' | 'throws';
@@ -20,7 +20,7 @@ export function readParams(search: string): AppParams {
   const query = new URLSearchParams(search);
   const optional = (name: string) => query.get(name) ?? undefined;
   const endpointQuery = new URLSearchParams();
-  for (const name of ['secret', 'ttl']) {
+  for (const name of ['secret', 'ttl', 'serverUrl']) {
     const value = query.get(name);
     if (value !== null) endpointQuery.set(name, value);
   }

@@ -23,8 +23,12 @@ export interface AppPage {
   remoteVideo(identity: string): Promise<{ width: number; height: number; frames: number } | null>;
 }
 
-/** Opens the app with `params` as its query string and waits for its first render. */
-export async function openApp(browser: E2EBrowser, params: Record<string, string> = {}): Promise<AppPage> {
+/** Opens the app with `params` as its query string and waits for its first render; `prepare` runs on the page before it loads. */
+export async function openApp(
+  browser: E2EBrowser,
+  params: Record<string, string> = {},
+  prepare?: (page: Page) => Promise<unknown>,
+): Promise<AppPage> {
   const page = await browser.newPage();
   page.setDefaultTimeout(10_000);
   const sentTokens: AppPage['sentTokens'] = [];
@@ -35,6 +39,7 @@ export async function openApp(browser: E2EBrowser, params: Record<string, string
   page.on('websocket', (socket) => record(socket.url()));
   page.on('request', (request) => record(request.url()));
   await page.addInitScript(installMediaProbe);
+  await prepare?.(page);
   await page.goto(`${inject('appUrl')}/?${new URLSearchParams(params)}`);
   await page.waitForFunction(() => (window as E2EWindow).__e2e !== undefined);
   return {

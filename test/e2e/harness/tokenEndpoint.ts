@@ -15,7 +15,8 @@ type NodeHandler = ReturnType<typeof ServerEntry.toNodeHandler>;
 /**
  * The token endpoint mounted beside the test app: the package's `createTokenHandler` on its Node
  * adapter. The query string picks a variant: `secret=wrong` signs with a secret the LiveKit
- * server does not know; `ttl=<seconds>` sets the token lifetime. A request without a room gets a
+ * server does not know; `ttl=<seconds>` sets the token lifetime; `serverUrl=ws://127.0.0.1:<port>`
+ * sends the page to another loopback address (a proxy in front of the server). A request without a room gets a
  * fresh one; the requested identity is honoured, else a fresh one is chosen.
  */
 export async function createTokenEndpoint(): Promise<(url: URL) => NodeHandler> {
@@ -24,12 +25,14 @@ export async function createTokenEndpoint(): Promise<(url: URL) => NodeHandler> 
   return (url) => {
     const secret = url.searchParams.get('secret') === 'wrong' ? 'not-the-server-secret' : LIVEKIT_API_SECRET;
     const ttl = Number(url.searchParams.get('ttl') ?? 600);
-    const key = `${secret}|${ttl}`;
+    const serverUrl = url.searchParams.get('serverUrl') ?? LIVEKIT_WS_URL;
+    if (!serverUrl.startsWith('ws://127.0.0.1:')) throw new Error(`e2e token endpoint: serverUrl must be on loopback, got ${serverUrl}`);
+    const key = `${secret}|${ttl}|${serverUrl}`;
     if (!variants.has(key)) {
       const handler = createTokenHandler({
         apiKey: LIVEKIT_API_KEY,
         apiSecret: secret,
-        serverUrl: LIVEKIT_WS_URL,
+        serverUrl,
         ttl,
         agents: [AGENT_NAME, UNSERVED_AGENT_NAME],
         authorize: () => ({ identity: `user-${randomUUID().slice(0, 8)}`, allowRequestedIdentity: true }),
