@@ -8,9 +8,9 @@ export interface SessionState {
   readonly connectionState: ConnectionState;
   /** Connected, or reconnecting after having been connected. */
   readonly isConnected: boolean;
-  /** `start()` is in flight: fetching a token, connecting, or waiting for a dispatched agent. */
+  /** `start()` is in flight: fetching a token, connecting, or waiting for a dispatched agent. False from the moment an `end()` abandons it. */
   readonly isStarting: boolean;
-  /** `end()` is disconnecting. */
+  /** `end()` is disconnecting, or undoing a start it abandoned. */
   readonly isEnding: boolean;
   /**
    * The last failure, cleared by the next `start()`: token errors as the token source reports

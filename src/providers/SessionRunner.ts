@@ -61,6 +61,8 @@ export class SessionRunner {
 
   /** Disconnects after aborting any start in flight; a call while an end is the last one asked for returns its promise. Never rejects. */
   end = (): Promise<void> => {
+    // The start it abandons unwinds before the end runs: the state says "ending" from now on.
+    if (this.#starting) this.#update({ phase: 'ending' });
     this.#starting?.abort();
     if (this.#last && !this.#last.controller) return this.#last.promise;
     return this.#enqueue(null, () => this.#runEnd());

@@ -141,6 +141,9 @@ describe('SessionRunner, the last call wins', () => {
           const session = fakeSession({ outcomes, unwindMs });
           for (const { action, thenWaitMs } of calls) {
             session.call(action);
+            // The state says what was asked for last, at once: never still "starting" after an end().
+            if (action === 'start') expect(session.runner.getSnapshot().phase).toBe('starting');
+            else expect(session.runner.getSnapshot().phase).not.toBe('starting');
             await vi.advanceTimersByTimeAsync(thenWaitMs);
           }
           await vi.advanceTimersByTimeAsync(1_000);
