@@ -20,7 +20,8 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * after a failed fetch, the error's message and code and a button that fetches again; once the
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
  * That button goes away while the token is fetched; the keyboard focus it held moves to the
- * status line, which announces the outcome. The countdown appears only after mount, so server
+ * status line, which announces the outcome. A refresh ahead of expiry is not announced: the line
+ * keeps saying "Token ready" (`data-status` says `fetching`). The countdown appears only after mount, so server
  * and client render the same HTML.
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
@@ -41,10 +42,12 @@ export function TokenStatusView({
   const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
   const statusLine = React.useRef<HTMLParagraphElement>(null);
+  // A refresh ahead of expiry changes nothing for the user: the live region stays quiet ("ready").
+  const renewing = status === 'fetching' && expiresAt !== null && (now === null || expiresAt > now);
   return (
     <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
       <p ref={statusLine} tabIndex={-1} role="status" aria-live="polite" className="lk-ctr-token-status-state">
-        {`Token ${status}`}
+        {`Token ${renewing ? 'ready' : status}`}
       </p>
       {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
       <dl>

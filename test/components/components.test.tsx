@@ -6,6 +6,7 @@ import { CameraGrid } from '../../src/components/CameraGrid';
 import { ConnectButton } from '../../src/components/ConnectButton';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
+import type { TokenGenerator } from '../../src/core/types';
 import { joinRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
 
@@ -186,6 +187,38 @@ describe('TokenStatusView', () => {
 
     await act(() => vi.advanceTimersByTimeAsync(61_000));
     expect(view.querySelector('time')?.textContent).toMatch(/^in (8:59|8:58)$/);
+  });
+});
+
+describe('TokenStatusView: what its live region announces', () => {
+  it('says nothing about a routine refresh: the status line stays "Token ready" while a fresh token is fetched ahead of expiry', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z') });
+    const mint = tokenGenerator({ ttl: 120 });
+    // Each answer takes 2 s, so that every refresh is on screen for a while.
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      return mint(request, context);
+    });
+    renderSession({ generator, room: roomWithoutServer().room, roomName: 'standup', ...quiet }, { children: <TokenStatusView /> });
+    await act(() => vi.advanceTimersByTimeAsync(2_050));
+    const view = screen.getByRole('region', { name: 'Token status' });
+    const statusLine = within(view).getByRole('status');
+    expect(statusLine.textContent).toBe('Token ready');
+    const announced: string[] = [];
+    const seenStatuses = new Set<string | null>();
+    const observer = new MutationObserver(() => {
+      announced.push(statusLine.textContent ?? '');
+      seenStatuses.add(view.getAttribute('data-status'));
+    });
+    observer.observe(view, { subtree: true, characterData: true, childList: true, attributes: true });
+
+    // Three token lifetimes, one step at a time, so that every refresh in flight is rendered.
+    for (let second = 0; second < 360; second += 1) await act(() => vi.advanceTimersByTimeAsync(1_000));
+    observer.disconnect();
+
+    expect(generator.mock.calls.length).toBeGreaterThanOrEqual(4);
+    expect(seenStatuses).toContain('fetching');
+    expect(announced.filter((text) => text !== 'Token ready')).toEqual([]);
   });
 });
 
