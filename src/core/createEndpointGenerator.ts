@@ -18,7 +18,9 @@ import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse
 export interface EndpointGeneratorOptions {
   /**
    * Extra request headers, or a (possibly async) function returning them, called before every
-   * attempt — so a short-lived auth token is read fresh each time.
+   * attempt — so a short-lived auth token is read fresh each time. Headers `fetch` refuses (a
+   * newline in a value, say) fail at once as `generator_failed`, not retried; what the function
+   * throws counts as the generator's own failure (a `TypeError` from its own `fetch` is retried).
    * @defaultValue none (`Content-Type: application/json` is always sent)
    */
   headers?: HeadersInit | ((request: TokenRequest, context: TokenGeneratorContext) => HeadersInit | Promise<HeadersInit>);
@@ -53,8 +55,7 @@ export interface EndpointGeneratorOptions {
 export function createEndpointGenerator(url: string | URL, options: EndpointGeneratorOptions = {}): TokenGenerator {
   return async (request, context) => {
     const extra = typeof options.headers === 'function' ? await options.headers(request, context) : options.headers;
-    const headers = new Headers(extra);
-    headers.set('Content-Type', 'application/json');
+    const headers = toHeaders(url, extra);
     const doFetch = options.fetch ?? globalThis.fetch;
     const response = await doFetch(url, {
       method: 'POST',
@@ -67,6 +68,29 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
     return toTokenResponse(url, parseJson(await response.text()));
   };
+}
+
+/**
+ * The request's headers. Ones `fetch` refuses (a newline or a character beyond Latin-1 in a
+ * value) fail at once: its `TypeError` would read as a network failure, retried for nothing.
+ */
+function toHeaders(url: string | URL, extra: HeadersInit | undefined): Headers {
+  let headers: Headers;
+  try {
+    headers = new Headers(extra);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new CustomTokenError(
+      'generator_failed',
+      `The headers for the token endpoint ${String(url)} are not valid HTTP headers: ${detail}`,
+      {
+        cause,
+        retryable: false,
+      },
+    );
+  }
+  headers.set('Content-Type', 'application/json');
+  return headers;
 }
 
 /** LiveKit's `TokenSourceRequest` in its JSON (snake_case) form; JSON.stringify leaves out the options not given. */

@@ -119,6 +119,32 @@ describe('createEndpointGenerator', () => {
     expect(requests[0]?.headers['x-app']).toBe('demo');
   });
 
+  it('rejects headers that are not valid HTTP headers at once, naming them, without a request and without a retry', async () => {
+    const { url, requests } = await endpoint();
+    // A token read with a stray newline, and one pasted with a non-Latin-1 character: fetch's Headers refuses both.
+    for (const authorization of ['Bearer abc\ndef', 'Bearer …']) {
+      const headers = vi.fn(() => ({ Authorization: authorization }));
+      const source = createCustomTokenSource(createEndpointGenerator(url, { headers }), { retries: 3, retryDelayMs: 1 });
+      const error = await failure(source.fetch({ roomName: 'r' }));
+      expect(error).toMatchObject({ code: 'generator_failed', retryable: false });
+      expect(error.message).toMatch(/headers .*not valid HTTP headers/);
+      expect(headers).toHaveBeenCalledTimes(1);
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it('retries a headers function that fails as the network does (a TypeError from its own fetch)', async () => {
+    const token = await mintToken({ room: 'r' });
+    const { url, requests } = await endpoint({ body: JSON.stringify({ server_url: 'wss://lk.example', participant_token: token }) });
+    const headers = vi
+      .fn<() => Promise<HeadersInit>>()
+      .mockRejectedValueOnce(new TypeError('Failed to fetch'))
+      .mockResolvedValue({ Authorization: 'Bearer fresh' });
+    const source = createCustomTokenSource(createEndpointGenerator(url, { headers }), { retries: 2, retryDelayMs: 1 });
+    await expect(source.fetch({ roomName: 'r' })).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken: token });
+    expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer fresh']);
+  });
+
   it('uses the fetch it is given', async () => {
     const { url, requests } = await endpoint();
     const ownFetch = vi.fn((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
