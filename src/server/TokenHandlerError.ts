@@ -86,7 +86,26 @@ export class TokenHandlerError extends Error {
   constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.status = STATUS_BY_CODE[code];
+    // A code that is not one (a typo in plain JS) is a bug, answered 500 (see `isRefusal`).
+    this.status = isTokenHandlerErrorCode(code) ? STATUS_BY_CODE[code] : 500;
     if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
+}
+
+/**
+ * Whether `error` is a refusal the handler sends as it is: a `TokenHandlerError` with one of its
+ * codes. Anything else — a `TokenHandlerError` with a code that is not one included — is
+ * unexpected: reported to `onError` and answered 500 `internal_error`.
+ *
+ * @example
+ * ```ts
+ * isRefusal(new TokenHandlerError('forbidden', 'Members only.')); // true
+ * ```
+ */
+export function isRefusal(error: unknown): error is TokenHandlerError {
+  return error instanceof TokenHandlerError && isTokenHandlerErrorCode(error.code);
+}
+
+function isTokenHandlerErrorCode(code: string): code is TokenHandlerErrorCode {
+  return Object.hasOwn(STATUS_BY_CODE, code);
 }

@@ -5,7 +5,7 @@ import { parseJsonBody } from './parseJsonBody.js';
 import { planToken } from './planToken.js';
 import { resolveCredentials } from './resolveCredentials.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
-import { TokenHandlerError } from './TokenHandlerError.js';
+import { isRefusal, TokenHandlerError } from './TokenHandlerError.js';
 import { tokenRequestSchema } from './tokenRequestSchema.js';
 import type { TokenHandlerEnv } from './types.js';
 
@@ -84,11 +84,11 @@ export async function handleTokenRequest(input: TokenRequestInput, config: Resol
     }
     return await issueToken(input, config, cors);
   } catch (error) {
-    if (!(error instanceof TokenHandlerError) || error.cause !== undefined) report(config, error, input);
-    return errorReply(
-      error instanceof TokenHandlerError ? error : new TokenHandlerError('internal_error', 'The token could not be issued.'),
-      cors,
-    );
+    const refusal = isRefusal(error) ? error : undefined;
+    // A refusal with a cause (authorize threw, the limit store failed) is reported with that cause.
+    if (!refusal) report(config, error, input);
+    else if (refusal.cause !== undefined) report(config, refusal.cause, input);
+    return errorReply(refusal ?? new TokenHandlerError('internal_error', 'The token could not be issued.'), cors);
   }
 }
 
@@ -170,7 +170,7 @@ function isJson(contentType: string | null): boolean {
 
 function report(config: ResolvedTokenHandlerConfig, error: unknown, input: TokenRequestInput): void {
   try {
-    config.onError(error instanceof TokenHandlerError ? error.cause : error, input.request());
+    config.onError(error, input.request());
   } catch {
     // Logging must never change the response.
   }

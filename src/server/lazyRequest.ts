@@ -1,3 +1,4 @@
+import { nodeRequestUrl } from './nodeRequestUrl.js';
 import type { NodeRequestLike } from './toNodeHandler.js';
 
 const NODE_REQUEST = Symbol('node request');
@@ -61,15 +62,7 @@ function nodeMethod(this: LazyRequest): string {
 }
 
 function nodeUrl(this: LazyRequest): string {
-  const req = this[NODE_REQUEST];
-  try {
-    // HTTP/2 names the host in its :authority pseudo-header (Host is optional there).
-    const base = `http://${String(req.headers.host ?? req.headers[':authority'] ?? 'localhost')}`;
-    // Stryker disable next-line StringLiteral: the base has no path, so a missing URL read as "" resolves to the same "/"
-    return new URL(req.url ?? '/', base).href;
-  } catch {
-    return 'http://localhost/';
-  }
+  return nodeRequestUrl(this[NODE_REQUEST]);
 }
 
 function nodeHeaders(this: LazyRequest): Headers {

@@ -44,7 +44,15 @@ export function mintToken(
   return signJwt(JSON.stringify(claims), apiSecret);
 }
 
-function trackSourceName(source: unknown): string {
+/**
+ * livekit-server-sdk's name for a `TrackSource` value, or its `TypeError` for anything else.
+ *
+ * @example
+ * ```ts
+ * trackSourceName(TrackSource.CAMERA); // 'camera'
+ * ```
+ */
+export function trackSourceName(source: unknown): string {
   const name = typeof source === 'number' ? TRACK_SOURCE_NAMES[source] : undefined;
   if (name === undefined) throw new TypeError(`Cannot convert TrackSource ${String(source)} to string`);
   return name;

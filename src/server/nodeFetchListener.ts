@@ -1,5 +1,6 @@
 import { errorReply } from './handleTokenRequest.js';
-import { parsedBodyBytes } from './parsedBodyBytes.js';
+import { nodeRequestUrl } from './nodeRequestUrl.js';
+import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
@@ -48,7 +49,7 @@ interface NodeBody {
 }
 
 function readNodeBody(req: NodeRequestLike): NodeBody {
-  if (req.body !== undefined) {
+  if (hasParsedBody(req)) {
     const bytes = parsedBodyBytes(req.body);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -90,18 +91,7 @@ function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Re
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(toUrl(req), { method, headers, ...(hasBody && { body: stream, duplex: 'half' }) });
-}
-
-function toUrl(req: NodeRequestLike): string {
-  try {
-    // HTTP/2 names the host in its :authority pseudo-header (Host is optional there).
-    const base = `http://${String(req.headers.host ?? req.headers[':authority'] ?? 'localhost')}`;
-    // Stryker disable next-line StringLiteral: the base has no path, so a missing URL read as "" resolves to the same "/"
-    return new URL(req.url ?? '/', base).href;
-  } catch {
-    return 'http://localhost/';
-  }
+  return new Request(nodeRequestUrl(req), { method, headers, ...(hasBody && { body: stream, duplex: 'half' }) });
 }
 
 async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {

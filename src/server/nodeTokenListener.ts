@@ -2,7 +2,7 @@ import { concatBytes } from './concatBytes.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { handleTokenRequest, type TokenHandlerReply } from './handleTokenRequest.js';
 import { lazyRequest } from './lazyRequest.js';
-import { parsedBodyBytes } from './parsedBodyBytes.js';
+import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
@@ -42,7 +42,7 @@ function headerValue(value: string | string[] | undefined): string | null {
 }
 
 function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned: boolean }): Promise<Uint8Array> {
-  if (req.body !== undefined) {
+  if (hasParsedBody(req)) {
     // A body parser (express.json()) already read the stream: its result, as JSON, within the same limit.
     const bytes = parsedBodyBytes(req.body);
     if (bytes instanceof TokenHandlerError) return Promise.reject(bytes);
@@ -77,6 +77,13 @@ function writeReply(res: NodeResponseLike, reply: TokenHandlerReply, close: bool
     res.writeHead(reply.status, headers);
     res.end(reply.body ?? undefined);
   } catch {
-    // The client went away mid-response; nothing left to tell it.
+    // A reply Node refuses to write (a header value it cannot send) still ends the exchange;
+    // when the client went away mid-response, this does nothing either.
+    try {
+      res.statusCode = 500;
+      res.end();
+    } catch {
+      // Nothing left to tell anyone.
+    }
   }
 }

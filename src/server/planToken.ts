@@ -1,4 +1,5 @@
 import { livekitLimits } from './livekitLimits.js';
+import { trackSourceName } from './mintToken.js';
 import type { TokenLimiter } from './limits/createTokenLimiter.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types.js';
@@ -127,7 +128,7 @@ async function authorizeCaller(
 }
 
 /** What `authorize` returned, against LiveKit's limits: past one, a programming error in `authorize`, not the caller's fault (a plain Error becomes a 500). */
-function checkAuthorized({ identity, name, metadata, attributes }: AuthorizedParticipant): void {
+function checkAuthorized({ identity, name, metadata, attributes, grants }: AuthorizedParticipant): void {
   const { fits, nameBytes, metadataBytes, attributesBytes } = livekitLimits;
   if (typeof identity !== 'string' || identity === '' || !fits(identity, nameBytes)) {
     throw new Error(`authorize() must return a non-empty identity of at most ${nameBytes} bytes of UTF-8.`);
@@ -138,6 +139,18 @@ function checkAuthorized({ identity, name, metadata, attributes }: AuthorizedPar
   }
   if (attributes !== undefined && !livekitLimits.attributesFit(attributes)) {
     throw new Error(`authorize() returned attributes over ${attributesBytes} bytes of UTF-8 in total.`);
+  }
+  // What the signature would refuse, refused before the limits count the token.
+  const sources: unknown = grants?.canPublishSources;
+  if (sources !== undefined) {
+    try {
+      (sources as unknown[]).forEach(trackSourceName);
+    } catch (error) {
+      throw new Error(
+        `authorize() returned grants.canPublishSources the token cannot carry (use livekit-server-sdk's TrackSource values): ${(error as Error).message}.`,
+        { cause: error },
+      );
+    }
   }
 }
 

@@ -153,7 +153,7 @@ function shown(value: unknown): string {
   return typeof value === 'object' && value !== null ? 'an object' : String(value);
 }
 
-/** The default `onError`: one line on the server's console, so an internal failure is never silent. */
+/** The default `onError`: one `console.error` call (method, path, the error), so an internal failure is never silent. */
 function logError(error: unknown, request: Request): void {
   console.error(`[livekit-custom-token-react/server] ${request.method} ${new URL(request.url).pathname} failed:`, error);
 }

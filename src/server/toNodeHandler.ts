@@ -18,6 +18,8 @@ export interface NodeRequestLike {
   headers: Record<string, string | string[] | undefined>;
   /** Set by a body parser (`express.json()`) that already read the stream. */
   body?: unknown;
+  /** Node's `Readable.readableEnded`: `false` while nobody has read the body to its end (so a `body` beside it was not parsed from it). */
+  readableEnded?: boolean;
   /** Node's `IncomingMessage.complete`: `false` while the body has not been read to its end. */
   complete?: boolean;
   /** `2` for `node:http2`'s compatibility API, which has no `Connection` header. */

@@ -1,8 +1,10 @@
 // @vitest-environment node
+import { TrackSource } from 'livekit-server-sdk';
 import { describe, expect, it, vi } from 'vitest';
-import { createTokenHandler, TokenHandlerError } from '../../src/server';
+import { createTokenHandler, toNodeHandler, TokenHandlerError, type TokenHandlerErrorCode } from '../../src/server';
 import { API_SECRET, SERVER_URL } from '../helpers/tokens';
 import { handlerConfig, tokenRequest } from './handlerConfig';
+import { listen } from './listen';
 import { readResponse } from './verify';
 
 describe('createTokenHandler: issuing tokens', () => {
@@ -208,6 +210,49 @@ describe('createTokenHandler: authorization', () => {
     const { status, body } = await readResponse(await handler(tokenRequest({})));
     expect(status).toBe(403);
     expect(body.error).toEqual({ code: 'forbidden', message: 'Calls are for members.' });
+  });
+
+  it('answers 500 internal_error, reported to onError, for a TokenHandlerError whose code is not one (a typo in plain JS)', async () => {
+    const onError = vi.fn();
+    const typo = new TokenHandlerError('forbiden' as TokenHandlerErrorCode, 'Calls are for members.');
+    const config = handlerConfig({
+      authorize: () => {
+        throw typo;
+      },
+      onError,
+    });
+    const { status, body } = await readResponse(await createTokenHandler(config)(tokenRequest({})));
+    expect([status, body.error?.code]).toEqual([500, 'internal_error']);
+    expect(onError).toHaveBeenCalledExactlyOnceWith(typo, expect.any(Request));
+    // On Node too: an answer, not a connection left open.
+    const server = await listen(toNodeHandler(createTokenHandler(config)));
+    try {
+      const response = await fetch(`${server.origin}/api/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(5_000),
+      });
+      expect([response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([500, 'internal_error']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 500 internal_error, counting nothing against the limits, when authorize grants what no token can carry', async () => {
+    const onError = vi.fn();
+    let sources: unknown[] = ['webcam'];
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: () => ({ identity: 'alice', grants: { canPublishSources: sources as TrackSource[] } }),
+        limits: { tokens: { limit: 1, windowSeconds: 60 } },
+        onError,
+      }),
+    );
+    for (let i = 0; i < 3; i++) expect((await readResponse(await handler(tokenRequest({})))).body.error?.code).toBe('internal_error');
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ message: expect.stringMatching(/canPublishSources.*webcam/) });
+    sources = [TrackSource.CAMERA];
+    expect((await handler(tokenRequest({}))).status).toBe(201);
   });
 
   it('answers 500 internal_error when authorize returns an empty identity', async () => {

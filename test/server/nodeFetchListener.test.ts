@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { once } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { connect as http2Connect, createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
@@ -19,12 +20,9 @@ afterEach(async () => {
 });
 
 /** Serves a Fetch handler (not one from createTokenHandler) through toNodeHandler. */
-const serve = async (handler: (request: Request) => Promise<Response>, before?: (req: IncomingMessage) => void) => {
+const serve = async (handler: (request: Request) => Promise<Response>, before?: (req: IncomingMessage) => unknown) => {
   const listener = toNodeHandler(handler);
-  server = await listen((req, res) => {
-    before?.(req);
-    listener(req, res);
-  });
+  server = await listen((req, res) => void Promise.resolve(before?.(req)).then(() => listener(req, res)));
   return server;
 };
 
@@ -254,7 +252,12 @@ describe('nodeFetchListener: the Request the handler gets', () => {
           (error: unknown) =>
             Response.json({ isTokenHandlerError: error instanceof TokenHandlerError, code: (error as TokenHandlerError).code }),
         ),
-      (req) => Object.assign(req, { body: { count: 10n } }),
+      // A parser that read the stream to its end and made something JSON cannot hold of it.
+      async (req) => {
+        req.resume();
+        await once(req, 'end');
+        Object.assign(req, { body: { count: 10n } });
+      },
     );
     const reply = await send('/', { body: '{}' });
     expect(JSON.parse(reply.body)).toEqual({ isTokenHandlerError: true, code: 'invalid_json' });

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { once } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,12 +17,9 @@ afterEach(async () => {
 });
 
 /** Serves the token pipeline straight from node:http; `before` may change the request first (as a middleware would). */
-const serve = async (config: Partial<TokenHandlerConfig> = {}, before?: (req: IncomingMessage, res: ServerResponse) => void) => {
+const serve = async (config: Partial<TokenHandlerConfig> = {}, before?: (req: IncomingMessage, res: ServerResponse) => unknown) => {
   const listener = nodeTokenListener(resolveTokenHandlerConfig(handlerConfig(config)));
-  server = await listen((req, res) => {
-    before?.(req, res);
-    listener(req, res);
-  });
+  server = await listen((req, res) => void Promise.resolve(before?.(req, res)).then(() => listener(req, res)));
   return server;
 };
 
@@ -132,7 +130,19 @@ describe('nodeTokenListener: the body, read from the stream', () => {
 });
 
 describe('nodeTokenListener: a body a parser already read (req.body)', () => {
-  const parsed = (body: unknown) => (req: IncomingMessage) => Object.assign(req, { body });
+  /** What a body parser does: reads the stream to its end, then leaves its result on req.body. */
+  const parsed = (body: unknown) => async (req: IncomingMessage) => {
+    req.resume();
+    await once(req, 'end');
+    Object.assign(req, { body });
+  };
+
+  it('reads the stream when req.body is set but nobody read the stream (Express 4 express.json() skipping a media type)', async () => {
+    await serve({}, (req) => Object.assign(req, { body: {} }));
+    const reply = await post(JSON.stringify({ room_name: 'from-the-stream' }));
+    expect(reply.status).toBe(201);
+    expect(await verifyToken(reply.body.participant_token!)).toMatchObject({ video: { room: 'from-the-stream' } });
+  });
 
   it('issues a token for a parsed body of exactly maxBodyBytes as JSON', async () => {
     await serve({ maxBodyBytes: 64 }, parsed(bodyOf(64)));

@@ -1,8 +1,22 @@
 // @vitest-environment node
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenHandler, toNodeHandler } from '../../src/server';
+
+type TokenHandler = (request: Request) => Promise<Response>;
+
+/** Sends `text` as it is on a new connection and resolves with everything the server wrote back. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    socket.on('data', (data: Buffer) => (reply += data.toString()));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', reject);
+    socket.write(text);
+  });
+}
 import { handlerConfig } from './handlerConfig';
 import { listen, postEndlessBody, type Listening } from './listen';
 import { verifyToken } from './verify';
@@ -110,19 +124,63 @@ describe('toNodeHandler', () => {
     const handler = toNodeHandler(createTokenHandler(handlerConfig()));
     const thrown: unknown[] = [];
     server = await listen((req, res) => {
-      try {
-        handler(Object.assign(req, { body: { room_name: 'r', count: 10n } }), res);
-      } catch (error) {
-        thrown.push(error);
-        res.statusCode = 599;
-        res.end();
-      }
+      // A parser that read the stream and produced a value JSON cannot hold.
+      req.resume();
+      req.on('end', () => {
+        try {
+          handler(Object.assign(req, { body: { room_name: 'r', count: 10n } }), res);
+        } catch (error) {
+          thrown.push(error);
+          res.statusCode = 599;
+          res.end();
+        }
+      });
     });
     const response = await post('{}');
     expect(thrown).toEqual([]);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_json' });
   });
+});
+
+describe('toNodeHandler: what a framework left on the request', () => {
+  // Express 4's express.json() sets req.body = {} for every request, also one whose media type it
+  // does not parse (application/merge-patch+json, application/vnd.api+json), leaving the stream unread.
+  const express4Json = (handler: ReturnType<typeof toNodeHandler>) => (req: IncomingMessage, res: ServerResponse) =>
+    handler(Object.assign(req, { body: {} }), res);
+
+  for (const [path, wrap] of [
+    ['createTokenHandler', (handler: TokenHandler) => handler],
+    ['another Fetch handler', (handler: TokenHandler) => (request: Request) => handler(request)],
+  ] as const) {
+    it(`reads the stream when req.body is a placeholder a parser left without reading it (${path})`, async () => {
+      server = await listen(express4Json(toNodeHandler(wrap(createTokenHandler(handlerConfig())))));
+      const response = await post(JSON.stringify({ room_name: 'standup', participant_name: 'Alice' }), {
+        'Content-Type': 'application/vnd.api+json',
+      });
+      expect(response.status).toBe(201);
+      const { participant_token } = (await response.json()) as { participant_token: string };
+      expect(await verifyToken(participant_token)).toMatchObject({ name: 'Alice', video: { room: 'standup' } });
+    });
+
+    it(`gives authorize the Host's URL for a request-target that starts with // (${path})`, async () => {
+      const urls: string[] = [];
+      const config = handlerConfig({
+        authorize: (request: Request) => {
+          urls.push(request.url);
+          return { identity: 'alice' };
+        },
+      });
+      server = await listen(toNodeHandler(wrap(createTokenHandler(config))));
+      const { port } = new URL(server.origin);
+      const reply = await rawRequest(
+        Number(port),
+        'POST //evil.example/api/token HTTP/1.1\r\nHost: app.example\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+      );
+      expect(reply).toMatch(/^HTTP\/1\.1 201 /);
+      expect(urls).toEqual(['http://app.example//evil.example/api/token']);
+    });
+  }
 });
 
 describe('toNodeHandler: the Request that authorize and the policies get', () => {
