@@ -58,7 +58,11 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
   const { isConnected } = session;
   // Holding a subscription keeps refresh-ahead running while mounted.
   React.useEffect(() => source.subscribe(noop), [source]);
-  React.useEffect(() => source.setConnected(isConnected), [source, isConnected]);
+  // Leaving (unmount, another source) while connected: the source is no longer in a call, and refreshes ahead again.
+  React.useEffect(() => {
+    source.setConnected(isConnected);
+    return () => source.setConnected(false);
+  }, [source, isConnected]);
   return session;
 }
 

@@ -1,6 +1,7 @@
 import { QueryClientContext } from '@tanstack/react-query';
 import * as React from 'react';
 import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource.js';
+import { CustomTokenError } from '../core/errors.js';
 import type { TokenGenerator } from '../core/types.js';
 import { useLatest } from './useLatest.js';
 
@@ -9,12 +10,15 @@ export type UseCustomTokenSourceOptions = CustomTokenSourceConfig;
 
 const noop = () => {};
 
+const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the component that made this source has unmounted.');
+
 /**
  * A LiveKit token source around the app's own generator, stable for the component's life. The
  * generator may be an inline function: the latest one is called. Tokens are cached by the value
  * of the fetch options, so inline option objects are fine. The app's `QueryClient` is used when
  * one is in context (tokens show in its devtools). Fetches in flight are aborted when the
- * component unmounts.
+ * component unmounts, and from then on the generator is not called any more (a fetch then fails
+ * with `aborted`).
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, call
@@ -50,12 +54,15 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   const contextClient = React.useContext(QueryClientContext);
   const generatorRef = useLatest(generator);
   const optionsRef = useLatest(options);
+  // Once the component has unmounted, the source calls the generator no more: LiveKit's useSession
+  // asks for the next session's token when its unmount disconnect finishes, for a session that never comes.
+  const unmounted = React.useRef(false);
   const [source] = React.useState(
     // The refs are read when the source calls the generator or reports an event — during this initialiser only to
     // report an initialToken that fails its checks, with this first render's options.
     // eslint-disable-next-line react-hooks/refs
     () =>
-      new CustomTokenSource((request, context) => generatorRef.current(request, context), {
+      new CustomTokenSource((request, context) => (unmounted.current ? Promise.reject(gone()) : generatorRef.current(request, context)), {
         ...options,
         queryClient: options.queryClient ?? contextClient,
         onEvent: (event) => optionsRef.current.onEvent?.(event),
@@ -76,6 +83,13 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   }, [source, optionsRef, cacheSize, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs]);
 
   // Holding a subscription keeps the source alive; the last one leaving aborts what is in flight.
-  React.useEffect(() => source.subscribe(noop), [source]);
+  React.useEffect(() => {
+    unmounted.current = false; // back after StrictMode's remount
+    const unsubscribe = source.subscribe(noop);
+    return () => {
+      unmounted.current = true;
+      unsubscribe();
+    };
+  }, [source]);
   return source;
 }

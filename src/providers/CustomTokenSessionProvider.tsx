@@ -154,7 +154,11 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const agent = useAgentStatusValue(liveAgent, error);
 
   const { connectionState, isConnected } = session;
-  React.useEffect(() => source.setConnected(isConnected), [source, isConnected]);
+  // Leaving (unmount, another source) while connected: the source is no longer in a call, and refreshes ahead again.
+  React.useEffect(() => {
+    source.setConnected(isConnected);
+    return () => source.setConnected(false);
+  }, [source, isConnected]);
   React.useEffect(() => {
     if (connect === true) void actions.start();
     else if (connect === false) void actions.end();

@@ -97,6 +97,60 @@ describe('useCustomTokenSession', () => {
     expect(generator).toHaveBeenCalledTimes(callsWhenConnected);
   });
 
+  it('keeps refreshing ahead when the session component leaves while connected (the source is told it is no longer connected)', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const source = createCustomTokenSource(generator);
+    const { room } = roomWithoutServer();
+    const sessions: Session[] = [];
+    function Call() {
+      sessions.push(useCustomTokenSession(source, { roomName: 'A', room }));
+      return null;
+    }
+    function Screen({ inCall }: { inCall: boolean }) {
+      // The page keeps a status display of the source: it stays a subscriber after the call component leaves.
+      React.useEffect(() => source.subscribe(() => {}), []);
+      return inCall ? <Call /> : null;
+    }
+    const view = render(
+      <React.StrictMode>
+        <Screen inCall />
+      </React.StrictMode>,
+    );
+    await advance(0);
+    await run(() => sessions.at(-1)!.start({ tracks: {} }));
+    expect(room.state).toBe('connected');
+    view.rerender(
+      <React.StrictMode>
+        <Screen inCall={false} />
+      </React.StrictMode>,
+    );
+    await advance(50);
+    const callsAfterLeaving = generator.mock.calls.length;
+    await advance(60 * SECOND);
+    expect(generator.mock.calls.length).toBeGreaterThanOrEqual(callsAfterLeaving + 5);
+    expect(source.getSnapshot().status).toBe('ready');
+  });
+
+  it('calls the generator no more once its component unmounted, also for the fetch LiveKit sends when its unmount disconnect finishes', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 600 }));
+    const { latest, view } = renderPage(generator);
+    await advance(0);
+    await run(() => latest.session!.start({ tracks: {} }));
+    expect(latest.session!.isConnected).toBe(true);
+    const room = latest.session!.room;
+    // A real disconnect takes a round trip (a leave, the engine closing): LiveKit's forced fetch comes after it.
+    const disconnect = room.disconnect.bind(room);
+    room.disconnect = async (stopTracks?: boolean) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return disconnect(stopTracks);
+    };
+    const callsBefore = generator.mock.calls.length;
+    view.unmount();
+    await advance(10 * SECOND);
+    expect(room.state).toBe('disconnected');
+    expect(generator).toHaveBeenCalledTimes(callsBefore);
+  });
+
   it('returns the same session object across renders', async () => {
     const sessions = new Set<Session>();
     const { room } = roomWithoutServer();

@@ -1,6 +1,8 @@
 import { act, waitFor } from '@testing-library/react';
+import type { Room } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import type { TokenGenerator } from '../../src/core/types';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
@@ -112,6 +114,37 @@ describe('CustomTokenSessionProvider with a tokenSource', () => {
     await vi.advanceTimersByTimeAsync(300_000);
     expect(generator).toHaveBeenCalledTimes(2);
   });
+});
+
+describe('CustomTokenSessionProvider unmounted while connected', () => {
+  // A real disconnect takes a round trip (a leave, the engine closing); LiveKit's useSession asks
+  // for the next session's token when it finishes — after the provider is gone.
+  const slowDisconnect = (room: Room) => {
+    const disconnect = room.disconnect.bind(room);
+    room.disconnect = async (stopTracks?: boolean) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return disconnect(stopTracks);
+    };
+  };
+
+  for (const [given, props] of [
+    ['its own source', (generator: TokenGenerator) => ({ generator })],
+    ['a given tokenSource', (generator: TokenGenerator) => ({ tokenSource: createCustomTokenSource(generator) })],
+  ] as const) {
+    it(`asks ${given} for no token for a next session that never comes`, async () => {
+      const { room } = roomWithoutServer();
+      const generator = tokenGenerator();
+      const { session, unmount } = renderSession({ ...props(generator), room, roomName: 'standup', ...quiet });
+      await settle(() => session().start());
+      expect(session().isConnected).toBe(true);
+      slowDisconnect(room);
+      const calls = generator.mock.calls.length;
+      unmount();
+      await waitFor(() => expect(room.state).toBe('disconnected'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(generator).toHaveBeenCalledTimes(calls);
+    });
+  }
 });
 
 describe('freshRoomPerSession', () => {
