@@ -255,7 +255,11 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     try {
       request = normalizeOptions(options);
       const receivedAt = Date.now();
-      const token = validateTokenResponse(response, request, { receivedAt, refreshMarginMs: this.#config.refreshMarginMs });
+      const token = validateTokenResponse(response, request, {
+        receivedAt,
+        refreshMarginMs: this.#config.refreshMarginMs,
+        mintedEarlier: true,
+      });
       const query = this.#makeCurrent(request);
       this.#client.setQueryData(query.queryKey, token);
     } catch (cause) {

@@ -38,9 +38,10 @@ export interface CustomTokenSourceConfig {
   maxRetryDelayMs?: number;
   /**
    * A token already in hand (minted during server rendering, say), used for the first fetch of
-   * `options`. It is checked as a fetched token is; one that fails (expired by this device's
-   * clock, for other options) is dropped and reported to `onEvent`, and the first fetch asks the
-   * generator.
+   * `options`. It is checked as a fetched token is, and since it may have waited before it
+   * arrived (a cached or restored page), its `exp` is also read on this device's clock: it is kept
+   * no longer than that. One that fails (expired by this device's clock, for other options) is
+   * dropped and reported to `onEvent`, and the first fetch asks the generator.
    */
   initialToken?: { options?: TokenFetchOptions; response: TokenResponse };
   /** Telemetry: called for every fetch, success, cache hit and error. */

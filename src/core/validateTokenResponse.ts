@@ -9,6 +9,12 @@ export interface ValidateOptions {
   receivedAt: number;
   /** How long before expiry a token stops being reused; capped at half its lifetime. */
   refreshMarginMs: number;
+  /**
+   * The token may have been minted long before it arrived (an `initialToken` from a server render,
+   * a cached or restored page): its `exp` is also read on the local clock, and the earlier expiry wins.
+   * @defaultValue false
+   */
+  mintedEarlier?: boolean;
 }
 
 /**
@@ -140,11 +146,12 @@ function checkMatchesRequest(
 /**
  * The token's lifetime on the local clock: `exp - (iat ?? nbf)` from `receivedAt`. A token with
  * neither `iat` nor `nbf` gives no lifetime, so its `exp` is read on the local clock instead —
- * the one case where a device clock ahead of the server's makes a token look expired.
+ * the one case where a device clock ahead of the server's makes a token look expired (and, with
+ * `mintedEarlier`, a token that may have waited before it arrived).
  */
 function measureLifetime(
   payload: { exp?: number; iat?: number; nbf?: number },
-  { receivedAt, refreshMarginMs }: ValidateOptions,
+  { receivedAt, refreshMarginMs, mintedEarlier = false }: ValidateOptions,
 ): { expiresAt: number | null; staleAt: number | null } {
   if (typeof payload.exp !== 'number') return { expiresAt: null, staleAt: null };
   const issuedAt = payload.iat ?? payload.nbf;
@@ -157,8 +164,14 @@ function measureLifetime(
         : `The token has no issue time (neither \`iat\` nor \`nbf\`), so its freshness was measured on this device's clock, which puts its \`exp\` ${formatAgo(-lifetimeMs)} in the past. Either the token expired, or this device's clock is ahead of the server's: mint tokens with \`nbf\` or \`iat\` (livekit-server-sdk does) so freshness does not depend on the device clock.`,
     );
   }
-  const expiresAt = receivedAt + lifetimeMs;
-  return { expiresAt, staleAt: expiresAt - Math.min(refreshMarginMs, lifetimeMs / 2) };
+  const expiresAt = mintedEarlier ? Math.min(receivedAt + lifetimeMs, payload.exp * 1000) : receivedAt + lifetimeMs;
+  if (!(expiresAt > receivedAt)) {
+    throw new CustomTokenError(
+      'expired',
+      `The token's \`exp\` is ${formatAgo(receivedAt - expiresAt)} in the past on this device's clock: it was minted too long ago (a cached or restored page), or this device's clock is ahead of the server's. A new one is fetched.`,
+    );
+  }
+  return { expiresAt, staleAt: expiresAt - Math.min(refreshMarginMs, (expiresAt - receivedAt) / 2) };
 }
 
 function formatAgo(ms: number): string {

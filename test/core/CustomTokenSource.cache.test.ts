@@ -165,6 +165,20 @@ describe('CustomTokenSource cache', () => {
     expect(generator).not.toHaveBeenCalled();
   });
 
+  it('keeps an initial token minted a while ago only until its exp on this device’s clock, refreshing ahead of that', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') });
+    try {
+      vi.setSystemTime(Date.now() - 8 * 60_000);
+      const response = await mintResponse('A'); // 10 minutes, minted 8 minutes ago: 2 left
+      vi.setSystemTime(Date.now() + 8 * 60_000);
+      const source = createCustomTokenSource(mintingGenerator(), { initialToken: { options: { roomName: 'A' }, response } });
+      const { expiresAt } = source.getSnapshot();
+      expect(expiresAt).toBe(Date.now() + 2 * 60_000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it.each([
     [
       'for another room than its options (mismatch)',
@@ -180,6 +194,16 @@ describe('CustomTokenSource cache', () => {
       'with options that are not valid (invalid_options)',
       async () => ({ options: { roomName: 7 as never }, response: await mintResponse('A') }),
       'invalid_options',
+    ],
+    [
+      'minted an hour before, whose exp is past on this device’s clock (a cached or restored page) (expired)',
+      async () => {
+        vi.useFakeTimers({ now: Date.now() - 60 * 60_000 });
+        const response = await mintResponse('A'); // a 10-minute token
+        vi.useRealTimers();
+        return { options: { roomName: 'A' }, response };
+      },
+      'expired',
     ],
   ])('drops an initial token %s, reports it to onEvent and fetches the first token instead of throwing', async (_, initialToken, code) => {
     const generator = mintingGenerator();
