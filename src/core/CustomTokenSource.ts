@@ -127,6 +127,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    */
   configure(config: Omit<CustomTokenSourceConfig, 'queryClient' | 'scope' | 'initialToken'>): void {
     this.#config = resolveConfig({ ...this.#config, ...config });
+    this.#tokens.trim(this.#config.cacheSize, Date.now());
     this.#scheduler.reschedule();
   }
 
@@ -344,7 +345,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #emit(event: TokenSourceEvent): void {
     try {
       // Stryker disable next-line OptionalChaining: without onEvent the call would throw into the catch below, unseen
-      this.#config.onEvent?.(event);
+      const result: unknown = this.#config.onEvent?.(event);
+      // An async onEvent that rejects: nobody awaits it, and it must not surface as an unhandled rejection.
+      if (result instanceof Promise) result.catch(noop);
     } catch {
       // Telemetry must never break token fetching.
     }

@@ -55,7 +55,8 @@ function normalizeAttributes(value: unknown): Record<string, string> | undefined
       `Token fetch option \`participantAttributes\` must be an object of strings, got ${describe(value)}.`,
     );
   }
-  const entries = Object.entries(value as Record<string, unknown>);
+  // An attribute set to undefined is not given, as an option set to undefined is.
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, attribute]) => attribute !== undefined);
   for (const [name, attribute] of entries) {
     if (typeof attribute !== 'string') {
       throw new CustomTokenError(
@@ -87,7 +88,8 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function'; // not its source text
   if (typeof value === 'symbol') return value.toString();
-  return `${typeof value} ${value as number | boolean | bigint | undefined}`;
+  if (value === undefined) return 'undefined';
+  return `${typeof value} ${value as number | boolean | bigint}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -51,6 +51,16 @@ describe('CustomTokenSource cache bound', () => {
     expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(1);
   });
 
+  it('shrinks to a smaller cacheSize given to configure() at once', async () => {
+    const queryClient = new QueryClient();
+    const source = createCustomTokenSource(mintingGenerator(), { queryClient });
+    for (const roomName of ['A', 'B', 'C', 'D', 'E']) await source.fetch({ roomName });
+    source.configure({ cacheSize: 2 });
+    expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(2);
+    await source.fetch({ roomName: 'E' });
+    expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(2);
+  });
+
   it('drops the expired tokens of other options at the next fetch', async () => {
     const queryClient = new QueryClient();
     const source = createCustomTokenSource(

@@ -116,6 +116,20 @@ describe('CustomTokenSource timeouts, aborts and retries', () => {
     expect(events).toEqual(['fetch', 'success', 'cache-hit']);
   });
 
+  it('survives an async onEvent that rejects, with no unhandled rejection', async () => {
+    const events: TokenSourceEvent['type'][] = [];
+    const source = createCustomTokenSource(mintingGenerator(), {
+      onEvent: async (event) => {
+        events.push(event.type);
+        await Promise.resolve();
+        throw new Error('telemetry is down');
+      },
+    });
+    await source.fetch({ roomName: 'A' });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(events).toEqual(['fetch', 'success']);
+  });
+
   it('keeps the error of a failed fetch in the snapshot until the next success', async () => {
     let failing = true;
     const working = mintingGenerator();

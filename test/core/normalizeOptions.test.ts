@@ -49,6 +49,13 @@ describe('normalizeOptions: the request a generator receives', () => {
     expect(normalizeOptions(undefined)).toStrictEqual({});
   });
 
+  it('drops attributes set to undefined, as options set to undefined are ({ team: props.team } without a team)', () => {
+    expect(normalizeOptions({ participantAttributes: { team: undefined } } as unknown as TokenFetchOptions)).toStrictEqual({});
+    expect(
+      normalizeOptions({ participantAttributes: { team: undefined, desk: '4' } } as unknown as TokenFetchOptions).participantAttributes,
+    ).toStrictEqual({ desk: '4' });
+  });
+
   it('drops an empty attribute map and sorts attributes by name', () => {
     expect(normalizeOptions({ participantAttributes: {} })).toStrictEqual({});
     expect(Object.keys(normalizeOptions({ participantAttributes: { b: '2', c: '3', a: '1' } }).participantAttributes ?? {})).toEqual([
