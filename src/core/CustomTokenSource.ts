@@ -107,8 +107,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     return this.fetch(this.#current.request, true).then(noop, noop);
   };
 
-  /** Aborts the fetch of this source that is in flight, if any. */
+  /** Aborts the fetch of this source that is in flight, if any — unless another source of its scope waits on that call too. */
   cancel = (): void => {
+    const current = this.#current;
+    if (current && this.#tokens.isPinned(current.key, this.#heldKey === current.key ? 1 : 0)) return;
     void this.#currentQuery()?.cancel({ revert: true });
   };
 

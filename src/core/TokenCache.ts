@@ -55,8 +55,9 @@ export class TokenCache {
     else this.#pins.delete(key);
   }
 
-  isPinned(key: string): boolean {
-    return this.#pins.has(key);
+  /** Whether any source holds `key` — besides `held` of them (the asking source's own hold, say). */
+  isPinned(key: string, held: 0 | 1 = 0): boolean {
+    return (this.#pins.get(key) ?? 0) > held;
   }
 
   /**

@@ -122,6 +122,23 @@ describe('CustomTokenSource cache bound', () => {
     ).toEqual(['{"roomName":"later"}']);
   });
 
+  it('leaves running, on cancel(), a call another source of the scope waits on', async () => {
+    const queryClient = new QueryClient();
+    const { generator, calls } = controlledGenerator();
+    const one = createCustomTokenSource(generator, { queryClient, scope: 'desk' });
+    const two = createCustomTokenSource(generator, { queryClient, scope: 'desk' });
+    void one.fetch({ roomName: 'A' }).catch(() => {});
+    const theirs = two.fetch({ roomName: 'A' }).then(
+      () => 'token',
+      (error: { code: string }) => error.code,
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    one.cancel();
+    expect(calls[0]!.signal.aborted).toBe(false);
+    await calls[0]!.resolve();
+    expect(await theirs).toBe('token');
+  });
+
   it('holds its token again once a source of the scope is subscribed again', async () => {
     const queryClient = new QueryClient();
     const generator = mintingGenerator();
