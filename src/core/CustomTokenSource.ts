@@ -156,9 +156,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     const request = normalizeOptions(options);
     const queryOptions = this.#queryOptions(request);
     const query = this.#makeCurrent(request, queryOptions);
-    if (force) query.invalidate();
     const cached = query.state.data;
-    if (cached && isTokenReusable(query.state, Date.now())) {
+    if (!force && cached && isTokenReusable(query.state, Date.now())) {
       this.#emit({ type: 'cache-hit', request, token: cached });
       return toResponse(cached);
     }
@@ -167,7 +166,12 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     // client's focus and network listeners: mounted (reference-counted) while the fetch runs.
     this.#client.mount();
     try {
-      token = await query.fetch(queryOptions);
+      const fetched = query.fetch(queryOptions);
+      // A forced fetch retires the token in hand (fetches meanwhile wait for the new one, and a
+      // failure leaves it retired) — after the engine kept the state to go back to on cancel():
+      // a cancelled refresh leaves the token as it was.
+      if (force) query.invalidate();
+      token = await fetched;
     } catch (error) {
       throw isCancelledError(error) ? aborted(error) : toGeneratorError(error);
     } finally {

@@ -341,6 +341,25 @@ describe('CustomTokenSource lifecycle', () => {
       expect(forced()).toEqual({ value: token });
     });
 
+    it('keeps the fresh token in hand when cancel() aborts a refresh on a subscribed source: no new call follows, the status is ready', async () => {
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator);
+      const unsubscribe = source.subscribe(() => {});
+      const first = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[0]!.resolve();
+      await first;
+      void source.refresh();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toHaveLength(2);
+      source.cancel();
+      await vi.advanceTimersByTimeAsync(SECOND);
+      expect(calls[1]!.signal.aborted).toBe(true);
+      expect(calls).toHaveLength(2);
+      expect(source.getSnapshot().status).toBe('ready');
+      unsubscribe();
+    });
+
     it('rejects a fetch cancelled while an expired token is in hand with aborted, instead of resolving with the expired token', async () => {
       const { generator, calls } = controlledGenerator();
       const source = createCustomTokenSource(generator);
