@@ -58,6 +58,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #generatorCalls = 0;
   #deactivateTimer: ReturnType<typeof setTimeout> | undefined;
   #teardown: (() => void) | null = null;
+  /** Its last subscriber has left (and none came back): what it fetches since is let go of once fetched. */
+  #deactivated = false;
 
   constructor(generator: TokenGenerator, config: CustomTokenSourceConfig = {}) {
     super();
@@ -176,6 +178,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       throw isCancelledError(error) ? aborted(error) : toGeneratorError(error);
     } finally {
       this.#client.unmount();
+      if (this.#deactivated && this.#listeners.size === 0) this.#letGo();
     }
     // A fetch cancelled with `revert` resolves with the token it was replacing (stale, maybe expired): still an abort.
     if (token === cached) throw aborted();
@@ -277,6 +280,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #activate(): void {
     clearTimeout(this.#deactivateTimer);
     if (this.#teardown) return;
+    this.#deactivated = false;
     if (this.#current) this.#hold(this.#current.key);
     const unsubscribes = [
       this.#client.getQueryCache().subscribe((event) => {
@@ -301,18 +305,29 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#deactivateTimer = setTimeout(() => {
       this.#teardown!();
       this.#teardown = null;
+      this.#deactivated = true;
       this.#scheduler.stop();
-      this.#hold(null);
       this.#stopWaiting();
-      if (this.#current) this.#abortUnheld(this.#current);
-      if (this.#dropOnDeactivate) this.#release();
+      this.#letGo();
     }, 0);
+  }
+
+  /**
+   * Lets go of the current options (and, in a shared client without a scope, of every token):
+   * after the last subscriber left, and again after a fetch made since (LiveKit's `useSession`
+   * makes one when the disconnect of its unmount finishes).
+   */
+  #letGo(): void {
+    this.#hold(null);
+    if (this.#current) this.#abortUnheld(this.#current);
+    if (this.#dropOnDeactivate) this.#release();
   }
 
   /**
    * Holds `key` (or nothing) in the scope's cache: a held token is never dropped, and its fetch is
    * never aborted by another source of the scope. A source holds its current options from its
-   * fetch until its last subscriber leaves, and again from its next subscribe or fetch.
+   * fetch until its last subscriber leaves, and again from its next subscribe or fetch — until
+   * that fetch settles, while nobody subscribes again.
    */
   #hold(key: string | null): void {
     if (this.#heldKey === key) return;

@@ -1,3 +1,4 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render } from '@testing-library/react';
 import { setLogLevel, type Room } from 'livekit-client';
 import * as React from 'react';
@@ -149,6 +150,38 @@ describe('useCustomTokenSession', () => {
     await advance(10 * SECOND);
     expect(room.state).toBe('disconnected');
     expect(generator).toHaveBeenCalledTimes(callsBefore);
+  });
+
+  it('leaves nothing in the app’s QueryClient once its component unmounted while connected', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator(() => ({ ttl: 600 }));
+    const { room } = roomWithoutServer();
+    const sessions: Session[] = [];
+    function Call() {
+      const source = useCustomTokenSource(generator);
+      sessions.push(useCustomTokenSession(source, { roomName: 'A', room }));
+      return null;
+    }
+    const view = render(
+      <QueryClientProvider client={queryClient}>
+        <React.StrictMode>
+          <Call />
+        </React.StrictMode>
+      </QueryClientProvider>,
+    );
+    await advance(0);
+    await run(() => sessions.at(-1)!.start({ tracks: {} }));
+    expect(room.state).toBe('connected');
+    // A real disconnect takes a round trip: LiveKit's forced fetch for the next session comes after the unmount.
+    const disconnect = room.disconnect.bind(room);
+    room.disconnect = async (stopTracks?: boolean) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return disconnect(stopTracks);
+    };
+    view.unmount();
+    await advance(10 * SECOND);
+    expect(room.state).toBe('disconnected');
+    expect(queryClient.getQueryCache().findAll({ queryKey: ['livekit-custom-token'] })).toEqual([]);
   });
 
   it('returns the same session object across renders', async () => {
