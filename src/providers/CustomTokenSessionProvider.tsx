@@ -80,8 +80,8 @@ const missingGenerator: TokenGenerator = () =>
  * a new generator.
  *
  * `end()`, `connect={false}` and unmounting leave nothing behind, at any moment: tracks started
- * for the session are stopped, a connection in progress is cancelled, and a token that arrives
- * later is never used to connect. `start()` and `end()` may come in any order, as fast as a user
+ * for the session are stopped at once, a connection in progress is left to finish (up to 3 s)
+ * and then left, and a token that arrives later is never used to connect. `start()` and `end()` may come in any order, as fast as a user
  * clicks: the session follows the last call. A session the server ends before its `start()`
  * finished fails that start with `disconnected`, at once, and leaves nothing behind either.
  *

@@ -37,8 +37,9 @@ export interface StartSessionInput {
  *
  * Unlike `useSession().start()`, which it replaces, it leaves nothing behind when abandoned
  * (`signal`), failed or ended by the server before it finished (it then fails with
- * `disconnected`, at once), whatever the order of events: every track it created is stopped, the
- * room is disconnected, and a token that arrives after the abort is never used to connect. It
+ * `disconnected`, at once), whatever the order of events: every track it created is stopped (at
+ * once when abandoned), the room is disconnected — a connect under way is first left to finish
+ * (see {@link connectUncut}) — and a token that arrives after the abort is never used to connect. It
  * holds its own tracks for that: LiveKit's `setCameraEnabled` keeps a track created before the
  * connection out of reach, capturing until its 15 s publish timeout. The agent is judged
  * against this start's own deadline only (LiveKit's shared agent timer can fire for an earlier
@@ -55,6 +56,8 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   signal.addEventListener('abort', abandon);
   const tracks = createTracks(room, input.connectOptions.tracks);
   tracks.created.catch((error: unknown) => attempt.abort(error));
+  // Leaving turns the devices off at once, whatever the start is waiting on.
+  attempt.signal.addEventListener('abort', tracks.stop, { once: true });
   const disconnect = () => void room.disconnect();
   // A disconnect the app asked for is the caller's abort (or `useSession`'s unmount), not a failure.
   const serverEnded = (reason?: DisconnectReason) => {
@@ -64,9 +67,11 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(), attempt.signal);
     // Checked in the same task as `connect`: an abort before this line means no connection, ever.
     attempt.signal.throwIfAborted();
-    attempt.signal.addEventListener('abort', disconnect);
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
-    await room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions);
+    await connectUncut(room, room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions), attempt.signal);
+    // Abandoned while connecting: the catch leaves the room it connected to, as any connected room is left.
+    attempt.signal.throwIfAborted();
+    attempt.signal.addEventListener('abort', disconnect);
     // From here, not before: a connect that fails also disconnects, and its own error says more.
     room.on(RoomEvent.Disconnected, serverEnded);
     await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
@@ -84,6 +89,31 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     signal.removeEventListener('abort', abandon);
     attempt.signal.removeEventListener('abort', disconnect);
     room.off(RoomEvent.Disconnected, serverEnded);
+  }
+}
+
+/** How long a connect under way is left to finish after its start was abandoned, before it is cut off. */
+const CONNECT_GRACE_MS = 3_000;
+
+/**
+ * Waits for `connecting` — also when the start is abandoned meanwhile, for up to
+ * {@link CONNECT_GRACE_MS}: livekit-client's `disconnect()` cuts a connect off halfway, rejects it
+ * at once and goes on unwinding it beside the next connect on the same room, closing that one's
+ * peer connections ("PC manager is closed") and leaving its participant on the server. A connect
+ * left to finish is then left like any connected room, with a leave. The tracks are already
+ * stopped by then, and nothing is published.
+ */
+async function connectUncut(room: Room, connecting: Promise<void>, signal: AbortSignal): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cutOffLater = () => {
+    timer = setTimeout(() => void room.disconnect(), CONNECT_GRACE_MS);
+  };
+  signal.addEventListener('abort', cutOffLater, { once: true });
+  try {
+    await connecting;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', cutOffLater);
   }
 }
 

@@ -15,11 +15,15 @@ const quiet = { microphone: false } as const;
 describe('ConnectButton while connecting', () => {
   it('is named "Cancel connecting", and a click cancels', async () => {
     const room = new Room();
-    // The token is in hand; LiveKit's connection never completes until cancelled.
+    let connected!: () => void;
+    // The token is in hand; LiveKit's connection completes when the test says (or is cut off by a disconnect).
     vi.spyOn(room, 'connect').mockImplementation(async () => {
       room['setAndEmitConnectionState'](ConnectionState.Connecting);
-      await new Promise((resolve) => room.once(RoomEvent.Disconnected, resolve));
-      throw ConnectionError.cancelled('Client initiated disconnect');
+      const cutOff = new Promise((resolve) => room.once(RoomEvent.Disconnected, resolve)).then(() => {
+        throw ConnectionError.cancelled('Client initiated disconnect');
+      });
+      await Promise.race([new Promise<void>((resolve) => (connected = resolve)), cutOff]);
+      room['setAndEmitConnectionState'](ConnectionState.Connected);
     });
     renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <ConnectButton /> });
 
@@ -29,6 +33,9 @@ describe('ConnectButton while connecting', () => {
     expect((button as HTMLButtonElement).disabled).toBe(false);
 
     fireEvent.click(button);
+    // The connect under way is left to finish, then left (see startSession): the button says so meanwhile.
+    await screen.findByRole('button', { name: 'Disconnecting…' });
+    act(() => connected());
     await screen.findByRole('button', { name: 'Connect' });
     expect(room.state).toBe('disconnected');
   });

@@ -141,11 +141,11 @@ describe('unmounting while connecting', () => {
 
 describe('leaving at the two moments of a connect where the server has us and the page does not know yet', () => {
   // The unmount sweep lands on these moments by chance; here each is held open long enough to
-  // leave inside it. First: the server has joined the participant and answered the signal
+  // leave inside it. (An end() there lets the connect finish, then leaves: within the 2 s too.) First: the server has joined the participant and answered the signal
   // WebSocket's upgrade, and the page's socket is still opening (a proxy holds the answer back).
   // Second: the peer connection is up on both ends and livekit-client's `connect()` is still
   // pending (the page hears of the connection late).
-  const holdMs = 1_000;
+  const holdMs = 600;
   const withinMs = 2_000;
   const moments = {
     'the signal socket still opening': async (room: string) => {
@@ -230,6 +230,50 @@ describe('end() again while the previous end() is still disconnecting', () => {
         await sleep(withinMs);
         expect(await nothingLeft(), label).toEqual({ liveTracks: 0, participants: [] });
         expect(await app.state(), label).toMatchObject({ connectionState: 'disconnected', error: null });
+        await app.page.close();
+      }
+    },
+  );
+});
+
+describe('restart() clicked twice while connected', () => {
+  // A double click on a "move the call" button: the second restart's end() lands while the first
+  // one's start() is connecting. livekit-client, cut off mid-connect, went on unwinding that
+  // connect beside the next one on the same room: "PC manager is closed", the page disconnected,
+  // and the next connect's participant left on the server.
+  const gapsMs = [40, 80, 40, 80, 40, 80];
+
+  test(
+    `ends connected: one participant of ours, publishing, and no error (${gapsMs.length} tries, 40–80 ms apart)`,
+    { timeout: 180_000 },
+    async () => {
+      for (const [index, gapMs] of gapsMs.entries()) {
+        const room = `e2e-restart-twice-${index}-${Date.now()}`;
+        const app = await openApp(browser, { room, identity: 'mover' });
+        await app.start();
+        await expect
+          .poll(app.state)
+          .toMatchObject({ connectionState: 'connected', cameras: [{ identity: 'mover', isLocal: true }], error: null });
+        await app.page.evaluate(
+          (gap) =>
+            new Promise<void>((resolve) => {
+              const click = () => document.querySelector<HTMLButtonElement>('[data-testid="restart"]')!.click();
+              click();
+              setTimeout(() => resolve(click()), gap);
+            }),
+          gapMs,
+        );
+        const label = `try ${index + 1}: restart, restart ${gapMs} ms later`;
+        const settled = async () => ({
+          state: (await app.state())?.connectionState,
+          error: (await app.state())?.error ?? null,
+          liveTracks: (await app.media()).liveTracks,
+          server: (await roomService.listParticipants(room).catch(() => [])).map(({ identity, tracks }) => `${identity}:${tracks.length}`),
+        });
+        const expected = { state: 'connected', error: null, liveTracks: 1, server: ['mover:1'] };
+        await expect.poll(settled, { message: label, timeout: 15_000, interval: 250 }).toEqual(expected);
+        await sleep(2_000);
+        expect(await settled(), label).toEqual(expected);
         await app.page.close();
       }
     },

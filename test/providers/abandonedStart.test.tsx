@@ -78,6 +78,35 @@ describe('CustomTokenSessionProvider when a start is abandoned', () => {
     expect(media.live()).toEqual([]);
   });
 
+  it('lets a connect under way finish when end() comes, then leaves the room it connected to', async () => {
+    const session = renderConnectingSession();
+    await cameraGranted();
+    await session.tokenArrives();
+    await waitFor(() => expect(session.room.state).toBe('connecting'));
+
+    act(() => void session.session().end());
+    await flush();
+    expect(media.live()).toEqual([]);
+    expect(session.session()).toMatchObject({ isStarting: false, isEnding: true });
+    expect(session.room.state).toBe('connecting');
+
+    await session.finishConnecting();
+    await flush();
+    expect(session.room.state).toBe('disconnected');
+    expect(session.session()).toMatchObject({ isStarting: false, isEnding: false, error: null });
+  });
+
+  it('cuts off a connect still not done 3 s after end()', async () => {
+    const session = renderConnectingSession();
+    await session.tokenArrives();
+    await waitFor(() => expect(session.room.state).toBe('connecting'));
+    act(() => void session.session().end());
+    await flush();
+    expect(session.room.state).toBe('connecting');
+    await waitFor(() => expect(session.room.state).toBe('disconnected'), { timeout: 4_000 });
+    await waitFor(() => expect(session.session()).toMatchObject({ isStarting: false, isEnding: false, error: null }));
+  });
+
   it('disconnects and stops the camera when the provider unmounts while connecting', async () => {
     const session = renderConnectingSession();
     await cameraGranted();
@@ -112,24 +141,33 @@ describe('CustomTokenSessionProvider leaves nothing behind, in every order of ev
       const session = renderConnectingSession();
       let left = false;
       let tokenBeforeLeaving = false;
+      let connectCompleted = false;
       for (const step of steps) {
         if (step === 'token arrives') {
           tokenBeforeLeaving = !left;
           await session.tokenArrives({ unmounted: left && leave === 'unmount' });
         } else if (step === 'camera granted') await cameraGranted({ left });
-        else if (step === 'connect completes') await session.finishConnecting();
-        else {
+        else if (step === 'connect completes') {
+          connectCompleted = true;
+          await session.finishConnecting();
+        } else {
           left = true;
           if (leave === 'unmount') session.unmount();
           else act(() => void session.session().end());
         }
         await flush();
-        // At once, whatever is still pending (a permission prompt, say): nothing connected, and `end()` done.
-        if (left) expect(session.room.state).toBe('disconnected');
-        if (left && leave === 'end()') expect(session.session()).toMatchObject({ isStarting: false, isEnding: false, error: null });
+        if (!left) continue;
+        // At once, whatever is still pending (a permission prompt, say): no device capturing, and the start given up.
+        expect(media.live()).toEqual([]);
+        if (leave === 'end()') expect(session.session()).toMatchObject({ isStarting: false, error: null });
+        // A connect under way when end() came is left to finish, then left; anything else is over at once.
+        const connectUnderWay = leave === 'end()' && tokenBeforeLeaving && !connectCompleted;
+        if (!connectUnderWay) expect(session.room.state).toBe('disconnected');
+        if (!connectUnderWay && leave === 'end()') expect(session.session().isEnding).toBe(false);
       }
 
       expect(media.live()).toEqual([]);
+      expect(session.room.state).toBe('disconnected');
       if (!tokenBeforeLeaving) expect(session.connect).not.toHaveBeenCalled();
     });
   }

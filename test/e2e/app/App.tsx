@@ -51,7 +51,7 @@ function Session({ params }: { params: AppParams }) {
 }
 
 function Controls() {
-  const { start, end } = useSessionActions();
+  const { start, end, restart } = useSessionActions();
   return (
     <>
       <button data-testid="start" onClick={() => void start()}>
@@ -59,6 +59,9 @@ function Controls() {
       </button>
       <button data-testid="end" onClick={() => void end()}>
         End
+      </button>
+      <button data-testid="restart" onClick={() => void restart()}>
+        Restart
       </button>
     </>
   );
