@@ -57,7 +57,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   const tracks = createTracks(room, input.connectOptions.tracks);
   tracks.created.catch((error: unknown) => attempt.abort(error));
   // Leaving turns the devices off at once, whatever the start is waiting on.
-  attempt.signal.addEventListener('abort', tracks.stop, { once: true });
+  attempt.signal.addEventListener('abort', () => tracks.stop(), { once: true });
   const disconnect = () => void room.disconnect();
   // A disconnect the app asked for is the caller's abort (or `useSession`'s unmount), not a failure.
   const serverEnded = (reason?: DisconnectReason) => {
