@@ -93,7 +93,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
 }
 
 /** How long a connect under way is left to finish after its start was abandoned, before it is cut off. */
-const CONNECT_GRACE_MS = 3_000;
+const CONNECT_GRACE_MS = 1_500;
 
 /**
  * Waits for `connecting` — also when the start is abandoned meanwhile, for up to
