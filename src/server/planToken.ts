@@ -120,7 +120,9 @@ async function authorizeCaller(
     participant = await authorize(request, body);
   } catch (error) {
     if (error instanceof TokenHandlerError) throw error;
-    throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.', { cause: error });
+    // The cause goes to onError: even nothing thrown is something to log.
+    const cause = error ?? new Error(`authorize() threw ${String(error)}.`);
+    throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.', { cause });
   }
   if (!participant) throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.');
   checkAuthorized(participant);

@@ -199,6 +199,16 @@ describe('createTokenHandler: authorization', () => {
     expect(onError).toHaveBeenCalledWith(failure, expect.any(Request));
   });
 
+  it('reports to onError an authorize that rejects with nothing (undefined), still answering 401', async () => {
+    const onError = vi.fn();
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test
+    const handler = createTokenHandler(handlerConfig({ authorize: () => Promise.reject(undefined), onError }));
+    const { status } = await readResponse(await handler(tokenRequest({})));
+    expect(status).toBe(401);
+    expect(onError).toHaveBeenCalledOnce();
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ message: expect.stringMatching(/authorize\(\) threw undefined/) });
+  });
+
   it('answers with the status of a TokenHandlerError authorize throws', async () => {
     const handler = createTokenHandler(
       handlerConfig({
