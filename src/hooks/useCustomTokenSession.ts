@@ -1,7 +1,7 @@
 import { useSession, type UseSessionReturn } from '@livekit/components-react';
 import type { TokenSourceConfigurable } from 'livekit-client';
-import * as React from 'react';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import { useSourceForSession } from './useSourceForSession.js';
 
 /**
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
@@ -55,15 +55,6 @@ type ConfigurableSessionOptions<F> = F extends {
  */
 export function useCustomTokenSession(source: CustomTokenSource, options: UseCustomTokenSessionOptions = {}): UseSessionReturn {
   const session = useSession(source, options);
-  const { isConnected } = session;
-  // Holding a subscription keeps refresh-ahead running while mounted.
-  React.useEffect(() => source.subscribe(noop), [source]);
-  // Leaving (unmount, another source) while connected: the source is no longer in a call, and refreshes ahead again.
-  React.useEffect(() => {
-    source.setConnected(isConnected);
-    return () => source.setConnected(false);
-  }, [source, isConnected]);
+  useSourceForSession(source, session.isConnected);
   return session;
 }
-
-function noop() {}

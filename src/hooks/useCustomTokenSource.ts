@@ -22,7 +22,8 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, call
- * `source.setConnected(session.isConnected)` in an effect yourself.
+ * `source.setConnected(session.isConnected)` in an effect yourself, and `setConnected(false)` in
+ * its cleanup.
  *
  * `queryClient`, `scope` and `initialToken` are read once; the other options may change.
  *

@@ -10,6 +10,7 @@ import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
 import type { CustomTokenError } from '../core/errors.js';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
 import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource.js';
+import { useSourceForSession } from '../hooks/useSourceForSession.js';
 import { toConnectOptions } from './toConnectOptions.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
@@ -130,9 +131,6 @@ function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
 function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomTokenSource }) {
   const { children, source, microphone, camera, screenShare, roomConnectOptions } = props;
   const { agentConnectTimeoutMs = 20_000, room, onError, connect, freshRoomPerSession = false, prefetch = true } = props;
-  // While mounted the provider is a user of its source, given or own: a token is kept ready ahead of expiry.
-  React.useEffect(() => source.subscribe(() => {}), [source]);
-
   const fetchOptions = useFetchOptions(props);
   const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
   const session = useSession(sessionSource, {
@@ -154,11 +152,8 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const agent = useAgentStatusValue(liveAgent, error);
 
   const { connectionState, isConnected } = session;
-  // Leaving (unmount, another source) while connected: the source is no longer in a call, and refreshes ahead again.
-  React.useEffect(() => {
-    source.setConnected(isConnected);
-    return () => source.setConnected(false);
-  }, [source, isConnected]);
+  // The provider is a user of its source, given or own.
+  useSourceForSession(source, isConnected);
   React.useEffect(() => {
     if (connect === true) void actions.start();
     else if (connect === false) void actions.end();
