@@ -2,7 +2,6 @@ import type { QueryState } from '@tanstack/query-core';
 import type { CustomTokenError } from './errors.js';
 import { isTokenReusable } from './isTokenReusable.js';
 import { retryDelayMs } from './retryDelayMs.js';
-import { timerDelay } from './timerDelay.js';
 import type { TokenDetails } from './types.js';
 
 /** What the scheduler keeps fresh: the token of a source's current options. */
@@ -21,10 +20,19 @@ export interface RefreshTarget {
 const MAX_ROUND_DELAY_MS = 5 * 60_000;
 
 /**
+ * The longest the scheduler sleeps before deciding again. Timers keep their remaining time while
+ * a device sleeps, but the wall clock that `staleAt` and `expiresAt` are read on moves on: a laptop
+ * waking after the token expired hears so, and refreshes, within this long.
+ */
+const MAX_SLEEP_MS = 30_000;
+
+/**
  * Refresh-ahead: while running (someone subscribes) and disconnected, a token for the current
  * options is always either in hand and fresh, being fetched, or due at a timer. Every decision
  * reads the token's own `staleAt` / `expiresAt` on the clock they were measured on, and every
- * wake-up decides again, so the schedule cannot stop while there is something to do.
+ * wake-up decides again, so the schedule cannot stop while there is something to do. It wakes at
+ * least every 30 s while something is due, so a wall clock that jumps (a device waking from sleep)
+ * is noticed soon.
  *
  * After a failure whose retries ran out it tries again in rounds, backing off from
  * `maxRetryDelayMs` to five minutes apart (at least the server's `Retry-After`); a failure that
@@ -81,7 +89,7 @@ export class RefreshScheduler {
         this.#target.notify();
         this.reschedule();
       },
-      timerDelay(wakeAt - now),
+      Math.min(wakeAt - now, MAX_SLEEP_MS),
     );
   }
 
