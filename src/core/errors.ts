@@ -12,7 +12,7 @@ export type CustomTokenErrorCode =
   | 'timeout'
   /** The fetch was aborted: unmount, newer options, or an explicit cancel. */
   | 'aborted'
-  /** A token endpoint answered with a non-2xx HTTP status. */
+  /** A token endpoint answered with an HTTP status other than 200 or 201. */
   | 'http'
   /** The generator returned something that is not a usable token response. */
   | 'invalid_response'

@@ -105,25 +105,34 @@ export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProp
   return props.tokenSource ? <TokenSession {...props} source={props.tokenSource} /> : <OwnTokenSourceSession {...props} />;
 }
 
+/**
+ * Every token source option, by name: the provider passes each one on. A new option fails to
+ * compile here until it is listed (`cacheSize` was once left out, and silently ignored).
+ */
+const SOURCE_OPTIONS = {
+  queryClient: true,
+  scope: true,
+  cacheSize: true,
+  timeoutMs: true,
+  refreshMarginMs: true,
+  retries: true,
+  retryDelayMs: true,
+  maxRetryDelayMs: true,
+  initialToken: true,
+  onEvent: true,
+} as const satisfies Record<keyof UseCustomTokenSourceOptions, true>;
+
 /** The provider without a `tokenSource`: builds its own around `generator` or `tokenEndpoint`. */
 function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
   const { generator, tokenEndpoint } = props;
-  const { queryClient, scope, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs, initialToken, onEvent } = props;
   const endpointGenerator = React.useMemo(
     () => (tokenEndpoint === undefined ? undefined : createEndpointGenerator(tokenEndpoint)),
     [tokenEndpoint],
   );
-  const source = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, {
-    queryClient,
-    scope,
-    timeoutMs,
-    refreshMarginMs,
-    retries,
-    retryDelayMs,
-    maxRetryDelayMs,
-    initialToken,
-    onEvent,
-  });
+  const sourceOptions = Object.fromEntries(
+    Object.keys(SOURCE_OPTIONS).map((name) => [name, props[name as keyof UseCustomTokenSourceOptions]]),
+  ) as UseCustomTokenSourceOptions;
+  const source = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, sourceOptions);
   return <TokenSession {...props} source={source} />;
 }
 

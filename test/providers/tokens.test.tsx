@@ -1,6 +1,9 @@
+import { QueryClient } from '@tanstack/query-core';
 import { act, waitFor } from '@testing-library/react';
 import type { Room } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
+import { useMaybeTokenSourceContext } from '../../src/context/TokenSourceContext';
+import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
@@ -76,6 +79,31 @@ describe('CustomTokenSessionProvider and tokens', () => {
     const afterEnd = generator.mock.calls.length;
     await act(() => vi.advanceTimersByTimeAsync(100_000));
     expect(generator.mock.calls.length).toBeGreaterThan(afterEnd);
+  });
+});
+
+describe('CustomTokenSessionProvider and the token source options', () => {
+  it('passes cacheSize on to the source it builds, and a new value to the live source', async () => {
+    const queryClient = new QueryClient();
+    const source: { current: CustomTokenSource | null } = { current: null };
+    function SourceProbe() {
+      source.current = useMaybeTokenSourceContext();
+      return null;
+    }
+    const props = { generator: tokenGenerator(), queryClient, scope: 'app', prefetch: false, room: roomWithoutServer().room, ...quiet };
+    const { rerenderWith } = renderSession({ ...props, cacheSize: 1 }, { children: <SourceProbe /> });
+    const cachedTokens = () => queryClient.getQueryCache().findAll({ queryKey: ['livekit-custom-token', 'app'] }).length;
+
+    await act(async () => {
+      for (const roomName of ['r1', 'r2', 'r3']) await source.current!.fetch({ roomName });
+    });
+    expect(cachedTokens()).toBe(1);
+
+    rerenderWith({ ...props, cacheSize: 2 });
+    await act(async () => {
+      for (const roomName of ['r4', 'r5', 'r6']) await source.current!.fetch({ roomName });
+    });
+    expect(cachedTokens()).toBe(2);
   });
 });
 
