@@ -1,9 +1,11 @@
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { corsHeaders } from './corsHeaders.js';
+import { isJsonContentType } from './isJsonContentType.js';
 import { mintToken } from './mintToken.js';
 import { parseJsonBody } from './parseJsonBody.js';
 import { planToken } from './planToken.js';
 import { resolveCredentials } from './resolveCredentials.js';
+import { shorten } from './shorten.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import { isRefusal, TokenHandlerError } from './TokenHandlerError.js';
 import { tokenRequestSchema } from './tokenRequestSchema.js';
@@ -97,7 +99,7 @@ async function issueToken(
   config: ResolvedTokenHandlerConfig,
   cors: Record<string, string>,
 ): Promise<TokenHandlerReply> {
-  if (!isJson(input.header('content-type'))) {
+  if (!isJsonContentType(input.header('content-type'))) {
     throw new TokenHandlerError('unsupported_media_type', 'Send the token request as JSON (Content-Type: application/json).');
   }
   if (Number(input.header('content-length') ?? 0) > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
@@ -105,7 +107,10 @@ async function issueToken(
     parseJsonBody(await readBodyWithin(input.readBody(config.maxBodyBytes), config.bodyTimeoutMs)),
   );
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    // Each part of the path shortened: a field name is the client's own text, as long as the body allows.
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.map((part) => shorten(String(part))).join('.') || 'body'}: ${issue.message}`);
     throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);
   }
   const { apiKey, apiSecret, serverUrl } = resolveCredentials(config, input.env);
@@ -162,16 +167,7 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
   };
 }
 
-function isJson(contentType: string | null): boolean {
-  if (contentType === null) return false;
-  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
-  return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
-}
-
+/** Reports to `onError`, which never throws (resolveTokenHandlerConfig made it quiet). */
 function report(config: ResolvedTokenHandlerConfig, error: unknown, input: TokenRequestInput): void {
-  try {
-    config.onError(error, input.request());
-  } catch {
-    // Logging must never change the response.
-  }
+  config.onError(error, input.request());
 }

@@ -1,5 +1,6 @@
 import { livekitLimits } from './livekitLimits.js';
 import { trackSourceName } from './mintToken.js';
+import { shorten } from './shorten.js';
 import type { TokenLimiter } from './limits/createTokenLimiter.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from './types.js';
@@ -85,7 +86,7 @@ export async function planToken(
   if (reserved !== undefined) {
     throw new TokenHandlerError(
       'attribute_not_allowed',
-      `The attribute "${reserved.length > 64 ? `${reserved.slice(0, 64)}…` : reserved}" is reserved for LiveKit (lk. prefix); only the server may set it.`,
+      `The attribute "${shorten(reserved)}" is reserved for LiveKit (lk. prefix); only the server may set it.`,
     );
   }
   const attributes =

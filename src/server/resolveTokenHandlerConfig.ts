@@ -13,11 +13,13 @@ import type { TokenHandlerConfig, TokenHandlerCorsConfig } from './types.js';
  * ```
  */
 export type ResolvedTokenHandlerConfig = Required<
-  Pick<TokenHandlerConfig, 'authorize' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'maxAgentsPerToken' | 'onError'>
+  Pick<TokenHandlerConfig, 'authorize' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'maxAgentsPerToken'>
 > &
   Pick<TokenHandlerConfig, 'apiKey' | 'apiSecret' | 'serverUrl' | 'rooms' | 'agents' | 'cors'> & {
     /** Whole seconds. */
     ttl: number;
+    /** The app's `onError` (or the default), made quiet: it never throws, and a rejection it returns is handled. */
+    onError: (error: unknown, request: Request) => void;
     /** Present when `limits` is set. */
     limiter?: TokenLimiter;
   };
@@ -59,7 +61,7 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
   if (config.onError !== undefined && typeof config.onError !== 'function') {
     throw new TypeError(`createTokenHandler: \`onError\` must be a function (error, request) => void, got ${shown(config.onError)}.`);
   }
-  const onError = config.onError ?? logError;
+  const onError = reportQuietly(config.onError ?? logError);
   return {
     authorize: config.authorize,
     apiKey: config.apiKey,
@@ -151,6 +153,22 @@ function shown(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
   if (Array.isArray(value)) return `a list holding ${value.map((item) => shown(item)).join(', ') || 'nothing'}`;
   return typeof value === 'object' && value !== null ? 'an object' : String(value);
+}
+
+/**
+ * `onError` as the handler and the limiter call it: logging never changes the response. A
+ * logger that throws, or an async one that rejects (a log service that is down), is ignored; the
+ * rejection would otherwise be unhandled, which ends a Node, Bun or Deno process.
+ */
+function reportQuietly(onError: NonNullable<TokenHandlerConfig['onError']>): ResolvedTokenHandlerConfig['onError'] {
+  return (error, request) => {
+    try {
+      const result = onError(error, request);
+      if (result instanceof Promise) result.catch(() => {});
+    } catch {
+      // Logging must never change the response.
+    }
+  };
 }
 
 /** The default `onError`: one `console.error` call (method, path, the error), so an internal failure is never silent. */

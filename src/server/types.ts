@@ -203,10 +203,11 @@ export interface TokenHandlerConfig {
   /**
    * Called with every error thrown while handling a request (by `authorize`, a policy, or the
    * handler itself) — for logging. Clients only ever see a generic message for those. Pass
-   * `() => {}` to keep them out of the console.
+   * `() => {}` to keep them out of the console. It may be async (sending to a log service); if it
+   * throws or rejects, that is ignored: logging never changes the answer.
    * @defaultValue `console.error` with the method and path of the request
    */
-  onError?: (error: unknown, request: Request) => void;
+  onError?: (error: unknown, request: Request) => void | Promise<void>;
 }
 
 /**

@@ -87,8 +87,8 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 
 /**
  * The checks every runtime passes: a token for a signed-in caller, verified with
- * livekit-server-sdk's `TokenVerifier` and the runtime's secret; 401 without a caller; 400 for a
- * body that is not JSON; 403 for a room the policy refuses.
+ * livekit-server-sdk's `TokenVerifier` and the runtime's secret (also with a `Content-Type` sent
+ * twice); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses.
  */
 export async function expectServesTokens(send: Send): Promise<void> {
   const issued = await send('/api/token', json({ room_name: 'standup', participant_name: 'Alice' }, { Authorization: 'Bearer alice' }));
@@ -104,6 +104,18 @@ export async function expectServesTokens(send: Send): Promise<void> {
     video: { room: 'standup', roomJoin: true },
   });
   expect(claims.exp! - claims.nbf!).toBe(600);
+
+  // A Content-Type sent twice, as a Fetch client joins it: read as Fetch extracts a MIME type, alike everywhere.
+  const twice = await send('/api/token', {
+    method: 'POST',
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Content-Type', 'application/json'],
+      ['Authorization', 'Bearer alice'],
+    ],
+    body: JSON.stringify({ room_name: 'standup' }),
+  });
+  expect(twice.status).toBe(201);
 
   const refusals = await Promise.all([
     send('/api/token', json({ room_name: 'standup' })),

@@ -199,6 +199,28 @@ describe('createTokenHandler: authorization', () => {
     expect(onError).toHaveBeenCalledWith(failure, expect.any(Request));
   });
 
+  it('answers 401, and leaves no unhandled rejection, when an async onError rejects (a logger that is down)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Not a vi.fn: a mock awaits the promises it returns, which would handle the rejection.
+      let reports = 0;
+      const onError = () => {
+        reports += 1;
+        return Promise.reject(new Error('logger down'));
+      };
+      const handler = createTokenHandler(handlerConfig({ authorize: () => Promise.reject(new Error('session store down')), onError }));
+      expect((await handler(tokenRequest({}))).status).toBe(401);
+      expect(reports).toBe(1);
+      // Node reports an unhandled rejection after the microtasks of the turn it happened in.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('reports to onError an authorize that rejects with nothing (undefined), still answering 401', async () => {
     const onError = vi.fn();
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test
@@ -336,6 +358,29 @@ describe('createTokenHandler: malformed requests', () => {
     const response = await handler(tokenRequest('{}', { headers: { 'Content-Type': contentType } }));
     expect(response.status).toBe(415);
     expect((await response.json()).error.code).toBe('unsupported_media_type');
+  });
+
+  // Fetch joins a header sent twice with ", " and reads the last valid type (WHATWG Fetch, "extract a MIME type").
+  it.each([
+    [['application/json', 'application/json'], 201],
+    [['text/plain', 'application/json'], 201],
+    [['application/json', 'text/plain'], 415],
+    [['application/json', '*/*'], 201],
+    [['application/json; profile="a,b"'], 201],
+    [['application/json, nonsense'], 201],
+  ])('reads Content-Type %j as Fetch extracts a MIME type: %i', async (values, status) => {
+    const headers = new Headers({ Authorization: 'Bearer alice' });
+    for (const value of values) headers.append('Content-Type', value);
+    const response = await handler(new Request('http://127.0.0.1/api/token', { method: 'POST', headers, body: '{}' }));
+    expect(response.status).toBe(status);
+  });
+
+  it('keeps the error short when the client sends long field names: each shown up to 64 characters', async () => {
+    const long = 'k'.repeat(15_000);
+    const { status, body } = await readResponse(await handler(tokenRequest({ participant_attributes: { [long]: 5 } })));
+    expect([status, body.error?.code]).toEqual([400, 'invalid_body']);
+    expect(body.error?.message).toContain(`participant_attributes.${'k'.repeat(64)}…:`);
+    expect(body.error!.message.length).toBeLessThan(300);
   });
 
   it('accepts application/json with a charset', async () => {

@@ -64,7 +64,10 @@ describe('resolveTokenHandlerConfig: defaults', () => {
 
   it('uses the onError passed', () => {
     const onError = vi.fn();
-    expect(resolve({ onError }).onError).toBe(onError);
+    const request = new Request('https://app.example/token');
+    const failure = new Error('down');
+    resolve({ onError }).onError(failure, request);
+    expect(onError).toHaveBeenCalledExactlyOnceWith(failure, request);
   });
 });
 

@@ -53,6 +53,21 @@ describe('toNodeHandler', () => {
     expect(await response.json()).toEqual({ error: { code: 'method_not_allowed', message: 'Use POST (allowed: POST).' } });
   });
 
+  it('reads a Content-Type sent twice (Node keeps the first line; both are JSON here), as the Fetch runtimes do', async () => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig())));
+    const { port } = new URL(server.origin);
+    const statusFor = async (types: string[]) => {
+      const lines = types.map((type) => `Content-Type: ${type}\r\n`).join('');
+      const reply = await rawRequest(
+        Number(port),
+        `POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer alice\r\n${lines}Content-Length: 2\r\nConnection: close\r\n\r\n{}`,
+      );
+      return Number(reply.split(' ')[1]);
+    };
+    expect(await statusFor(['application/json', 'application/json'])).toBe(201);
+    expect(await statusFor(['application/json', 'application/json; charset=utf-8'])).toBe(201);
+  });
+
   it('answers a method Fetch cannot represent (TRACE) with 405', async () => {
     server = await listen(toNodeHandler(createTokenHandler(handlerConfig())));
     const status = await new Promise<number | undefined>((resolve, reject) => {

@@ -44,6 +44,38 @@ describe('limits: when the limit store fails', () => {
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringMatching(/not ready/) }), expect.any(Request));
   });
 
+  it.each([
+    ['deny', 503],
+    ['allow', 201],
+  ] as const)(
+    "answers the same with onLimitStoreError '%s' when onError itself throws or rejects, and reports once",
+    async (onLimitStoreError, status) => {
+      // Plain functions, not vi.fn: a mock awaits the promises it returns, which would handle the rejection.
+      const loggers = [
+        () => {
+          throw new Error('logger down');
+        },
+        () => Promise.reject(new Error('logger down')),
+      ];
+      for (const logger of loggers) {
+        let reports = 0;
+        const handler = createTokenHandler(
+          handlerConfig({
+            limits: { tokens: { limit: 5, windowSeconds: 60 } },
+            limitStore: { redis: downRedis() },
+            onLimitStoreError,
+            onError: () => {
+              reports += 1;
+              return logger();
+            },
+          }),
+        );
+        expect((await handler(as('alice'))).status).toBe(status);
+        expect(reports).toBe(1);
+      }
+    },
+  );
+
   it('counts tokens and agent dispatches in Redis under keys named for what they count, their window and the caller', async () => {
     const { client, received } = await hungRedis();
     const limitStore = { redis: client, timeoutMs: 60_000 };
