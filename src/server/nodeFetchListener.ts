@@ -1,6 +1,6 @@
 import { errorReply } from './handleTokenRequest.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
-import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
+import { bodyReadBefore, hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
@@ -60,6 +60,8 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
     });
     return { stream, abandoned: false };
   }
+  const consumed = bodyReadBefore(req);
+  if (consumed) return { stream: new ReadableStream({ start: (controller) => controller.error(consumed) }), abandoned: false };
   // Stryker disable next-line ObjectLiteral: an absent `abandoned` reads as false, as the false it starts as does (and `stream` is set below)
   const body: NodeBody = { abandoned: false, stream: null as unknown as ReadableStream<Uint8Array> };
   body.stream = new ReadableStream<Uint8Array>({

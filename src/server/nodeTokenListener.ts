@@ -2,7 +2,7 @@ import { concatBytes } from './concatBytes.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { handleTokenRequest, type TokenHandlerReply } from './handleTokenRequest.js';
 import { lazyRequest } from './lazyRequest.js';
-import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
+import { bodyReadBefore, hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
@@ -48,6 +48,8 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
     if (bytes instanceof TokenHandlerError) return Promise.reject(bytes);
     return bytes.byteLength > maxBytes ? Promise.reject(bodyTooLarge(maxBytes)) : Promise.resolve(bytes);
   }
+  const consumed = bodyReadBefore(req);
+  if (consumed) return Promise.reject(consumed);
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let total = 0;

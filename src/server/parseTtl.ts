@@ -8,9 +8,10 @@ const DURATION = /^(\d+(?:\.\d+)?) ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|ho
 
 /**
  * A token lifetime as whole seconds: a positive finite number of seconds, or a duration string
- * such as `'10m'`, `'90 s'`, `'1.5h'` or `'1 day'` — at least 1 s and at most 24 h. Anything else
- * is a configuration mistake (`Number(process.env.TTL)` with the variable unset is `NaN`, which
- * `livekit-server-sdk` would silently turn into 6 hours), so it throws with the value.
+ * such as `'10m'`, `'90 s'`, `'1.5h'` or `'1 day'` — at least 1 s and at most 24 h, rounded to
+ * whole seconds once within those bounds. Anything else is a configuration mistake
+ * (`Number(process.env.TTL)` with the variable unset is `NaN`, which `livekit-server-sdk` would
+ * silently turn into 6 hours), so it throws with the value.
  *
  * @throws {TypeError} naming the value.
  * @example
@@ -21,14 +22,14 @@ const DURATION = /^(\d+(?:\.\d+)?) ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|ho
  */
 export function parseTtl(ttl: number | string): number {
   const seconds = typeof ttl === 'number' ? ttl : typeof ttl === 'string' ? durationSeconds(ttl.trim()) : Number.NaN;
-  const rounded = Math.round(seconds);
-  if (!Number.isFinite(seconds) || rounded < 1 || rounded > MAX_TTL_SECONDS) {
+  // The bounds hold for the value given, before rounding: 0.5 s is less than 1 s.
+  if (!(seconds >= 1 && seconds <= MAX_TTL_SECONDS)) {
     const shown = typeof ttl === 'string' ? `"${ttl}"` : String(ttl);
     throw new TypeError(
       `createTokenHandler: \`ttl\` must be a number of seconds or a duration such as '10m' or '1h', from 1 s to 24 h; got ${shown}.`,
     );
   }
-  return rounded;
+  return Math.round(seconds);
 }
 
 function durationSeconds(text: string): number {

@@ -15,13 +15,16 @@ describe('parseTtl: numbers of seconds', () => {
 
   it('rounds a fractional number of seconds to the nearest whole second', () => {
     expect(parseTtl(89.6)).toBe(90);
-    expect(parseTtl(0.5)).toBe(1);
+    expect(parseTtl(1.4)).toBe(1);
   });
 
-  it.each([0, 0.4, -1, 86_401, 86_400.5, Number.NaN, Number.POSITIVE_INFINITY])('throws a TypeError naming %s', (ttl) => {
-    expect(() => parseTtl(ttl)).toThrow(TypeError);
-    expect(() => parseTtl(ttl)).toThrow(`got ${String(ttl)}.`);
-  });
+  it.each([0, 0.4, 0.5, 0.999, -1, 86_401, 86_400.5, 86_400.2, Number.NaN, Number.POSITIVE_INFINITY])(
+    'throws a TypeError naming %s, outside 1 s to 24 h before any rounding',
+    (ttl) => {
+      expect(() => parseTtl(ttl)).toThrow(TypeError);
+      expect(() => parseTtl(ttl)).toThrow(`got ${String(ttl)}.`);
+    },
+  );
 
   it('accepts every whole number of seconds from 1 s to 24 h', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 86_400 }), (seconds) => parseTtl(seconds) === seconds));
@@ -72,7 +75,8 @@ describe('parseTtl: duration strings', () => {
   it('accepts the bounds, 1 s and 24 h, and rounds to whole seconds', () => {
     expect(parseTtl('1s')).toBe(1);
     expect(parseTtl('24h')).toBe(86_400);
-    expect(parseTtl('0.5s')).toBe(1);
+    expect(parseTtl('1.5s')).toBe(2);
+    expect(() => parseTtl('0.5s')).toThrow(TypeError);
   });
 
   it.each([

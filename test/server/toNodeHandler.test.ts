@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, toNodeHandler } from '../../src/server';
 
 type TokenHandler = (request: Request) => Promise<Response>;
@@ -176,6 +176,22 @@ describe('toNodeHandler: what a framework left on the request', () => {
       expect(response.status).toBe(201);
       const { participant_token } = (await response.json()) as { participant_token: string };
       expect(await verifyToken(participant_token)).toMatchObject({ name: 'Alice', video: { room: 'standup' } });
+    });
+
+    it(`answers 500 at once, telling onError why, when something before it read the body and left no req.body (${path})`, async () => {
+      const onError = vi.fn();
+      const handler = toNodeHandler(wrap(createTokenHandler(handlerConfig({ onError }))));
+      // A middleware that reads the stream itself (a logger, a raw-body capture) and keeps what it read.
+      server = await listen((req, res) => {
+        req.resume();
+        req.on('end', () => void handler(req, res));
+      });
+      const response = await post(JSON.stringify({ room_name: 'standup' }));
+      expect(response.status).toBe(500);
+      expect(onError).toHaveBeenCalledExactlyOnceWith(
+        expect.objectContaining({ message: expect.stringMatching(/already read to its end before the token handler/) }),
+        expect.any(Request),
+      );
     });
 
     it(`gives authorize the Host's URL for a request-target that starts with // (${path})`, async () => {
