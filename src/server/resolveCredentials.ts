@@ -40,7 +40,9 @@ export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: Tok
 
 function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | undefined): string {
   const variable = VARIABLES[option];
-  const value = typeof env?.[variable] === 'string' ? env[variable] : processEnvironment(variable);
+  const bound = env?.[variable];
+  // An empty binding is unset, as an empty variable is (processEnvironment).
+  const value = typeof bound === 'string' && bound !== '' ? bound : processEnvironment(variable);
   if (value === undefined) {
     throw new Error(
       `createTokenHandler: no LiveKit ${option} — pass \`${option}\` or set the ${variable} environment variable (or env binding).`,

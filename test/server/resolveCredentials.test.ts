@@ -97,6 +97,11 @@ describe('resolveCredentials: missing and malformed credentials', () => {
     );
   });
 
+  it('reads an empty binding as missing, as it reads an empty variable: the process environment is next', () => {
+    stubEnvironment(ENVIRONMENT);
+    expect(resolveCredentials(config(), { ...BINDINGS, LIVEKIT_API_KEY: '' }).apiKey).toBe('process-key');
+  });
+
   it('names a blank binding as malformed', () => {
     expect(() => resolveCredentials(config(), { ...BINDINGS, LIVEKIT_API_SECRET: '   ' })).toThrow(
       /LIVEKIT_API_SECRET is malformed — it must be a non-empty string/,
