@@ -21,7 +21,8 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
  * That button goes away while the token is fetched; the keyboard focus it held moves to the
  * status line, which announces the outcome. A refresh ahead of expiry is not announced: the line
- * keeps saying "Token ready" (`data-status` says `fetching`). The countdown appears only after
+ * keeps saying "Token ready" (`data-status` says `fetching`); a fetch after an error says
+ * "Token fetching", though a token from before the error is still in hand. The countdown appears only after
  * mount, so server and client render the same HTML.
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
@@ -43,7 +44,8 @@ export function TokenStatusView({
   const now = useNow(expiresAt !== null);
   const statusLine = React.useRef<HTMLParagraphElement>(null);
   // A refresh ahead of expiry changes nothing for the user: the live region stays quiet ("ready").
-  const renewing = status === 'fetching' && expiresAt !== null && (now === null || expiresAt > now);
+  // Not a fetch after an error (the error is kept until it succeeds): that one is the outcome awaited.
+  const renewing = status === 'fetching' && error === null && expiresAt !== null && (now === null || expiresAt > now);
   return (
     <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
       <p ref={statusLine} tabIndex={-1} role="status" aria-live="polite" className="lk-ctr-token-status-state">

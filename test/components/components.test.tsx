@@ -7,6 +7,7 @@ import { ConnectButton } from '../../src/components/ConnectButton';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import type { TokenGenerator } from '../../src/core/types';
+import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
 import { joinRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
 
@@ -219,6 +220,49 @@ describe('TokenStatusView: what its live region announces', () => {
     expect(generator.mock.calls.length).toBeGreaterThanOrEqual(4);
     expect(seenStatuses).toContain('fetching');
     expect(announced.filter((text) => text !== 'Token ready')).toEqual([]);
+  });
+});
+
+describe('TokenStatusView: what its live region announces after an error', () => {
+  it('announces the retry as a fetch, never "Token ready", though the token from before the error has not expired', async () => {
+    const mint = tokenGenerator();
+    let next: 'answer' | 'refuse' | 'wait' = 'answer';
+    let answer: () => void = () => {};
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      if (next === 'refuse') throw Object.assign(new Error('Sign in again.'), { status: 401 });
+      if (next === 'wait') await new Promise<void>((resolve) => (answer = resolve));
+      return mint(request, context);
+    });
+    const token: { current: UseTokenStatusReturn | null } = { current: null };
+    function TokenProbe() {
+      token.current = useTokenStatus();
+      return null;
+    }
+    renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      {
+        children: (
+          <>
+            <TokenStatusView />
+            <TokenProbe />
+          </>
+        ),
+      },
+    );
+    const statusLine = within(screen.getByRole('region', { name: 'Token status' })).getByRole('status');
+    await waitFor(() => expect(statusLine.textContent).toBe('Token ready'));
+    next = 'refuse';
+    await act(() => token.current!.refresh());
+    expect(statusLine.textContent).toBe('Token error');
+
+    next = 'wait';
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(token.current!.status).toBe('fetching'));
+    expect(statusLine.textContent).toBe('Token fetching');
+    expect(document.activeElement === statusLine || document.activeElement === document.body).toBe(true);
+
+    act(() => answer());
+    await waitFor(() => expect(statusLine.textContent).toBe('Token ready'));
   });
 });
 
