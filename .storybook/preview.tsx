@@ -23,21 +23,27 @@ type ArgTypesEnhancer = NonNullable<Preview['argTypesEnhancers']>[number];
  * quotes' surrounding backticks), and name types as a reader writes them (`ReactNode`, not the
  * docgen's `ReactReactNode`).
  */
-const readableArgTypes: ArgTypesEnhancer = ({ argTypes }) =>
-  Object.fromEntries(
+const readableArgTypes: ArgTypesEnhancer = ({ argTypes, component }) => {
+  // Storybook's JSDoc parser drops a tag on a line of its own from `description`: read the docgen's own text.
+  const docgen = (component as { __docgenInfo?: { props?: Record<string, { description?: string }> } } | undefined)?.__docgenInfo?.props;
+  return Object.fromEntries(
     Object.entries(argTypes).map(([name, argType]) => {
       const table = { ...argType.table };
       let description = argType.description;
-      const match = description?.match(/^([\s\S]*?)\s*@defaultValue\s+([\s\S]+)$/);
+      const match = (docgen?.[name]?.description ?? description)?.match(/^([\s\S]*?)\s*@defaultValue\s+([\s\S]+)$/);
       if (match) {
         description = match[1];
         table.defaultValue = { summary: match[2]!.trim().replace(/^`([^`]*)`$/, '$1') };
       }
       if (table.type?.summary)
-        table.type = { ...table.type, summary: table.type.summary.replace(/\bReact\.?React(\w+)/g, '$1').replace(/\bReact\.(\w+)/g, '$1') };
+        table.type = {
+          ...table.type,
+          summary: table.type.summary.replace(/\bReact\.?React(\w+)/g, 'React$1').replace(/\bReact\.(\w+)/g, '$1'),
+        };
       return [name, { ...argType, description, table }];
     }),
   );
+};
 
 /**
  * A component's docs page: what it does, a first story showing it at work with the code that

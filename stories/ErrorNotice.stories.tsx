@@ -89,6 +89,32 @@ export const Mismatch = failing(() => ({ generator: offlineGenerator({ room: 'so
 /** The app's own generator threw. */
 export const GeneratorFailed = failing(() => ({ generator: throwingGenerator('Our auth service is down.') }), 'generator_failed');
 
+/** The app passed an option no token can be fetched for (an attribute that is not a string): a fix in the code, not a retry. */
+export const InvalidOptions = failing(
+  // A number where a string belongs, as a form value passed on unconverted does in plain JavaScript.
+  () => ({ participantAttributes: { team: 7 as unknown as string } }),
+  'invalid_options',
+  { retry: false },
+);
+
+/**
+ * The camera could not start: another application holds it (the browser's `NotReadableError`).
+ * Closing that application and trying again helps; a denied permission offers no retry.
+ */
+export const MediaFailed: Story = {
+  ...failing(() => ({ camera: true }), 'media_failed'),
+  beforeEach: () => {
+    const media = navigator.mediaDevices;
+    const own = Object.getOwnPropertyDescriptor(media, 'getUserMedia');
+    media.getUserMedia = () => Promise.reject(new DOMException('Could not start video source', 'NotReadableError'));
+    return () => {
+      // Back to the browser's own (the prototype's) for the next story.
+      if (own) Object.defineProperty(media, 'getUserMedia', own);
+      else delete (media as Partial<MediaDevices>).getUserMedia;
+    };
+  },
+};
+
 /** LiveKit refused the connection (a token signed with the wrong secret looks like this). */
 export const ConnectionRefused = failing(
   () => ({ outcome: ConnectionError.notAllowed('could not establish signal connection: invalid token signature', 401) }),

@@ -22,16 +22,41 @@ const invitedRoom = () => new URLSearchParams(window.location.search).get('room'
 export function Playground() {
   const [status, recheck] = useLocalServerStatus();
   const [choice, setChoice] = React.useState<JoinChoice | null>(null);
-  if (status.kind !== 'ready') return <StartTheServer status={status} onRetry={recheck} />;
-  if (!choice) return <JoinForm agentName={status.agentName} invitedTo={invitedRoom()} onJoin={setChoice} />;
+  const view = status.kind !== 'ready' ? status.kind : choice ? 'call' : 'join';
+  const main = useFocusKeptAcross(view);
   return (
-    <CallPage roomName={choice.roomName} participantName={choice.participantName} agentName={choice.agentName} connect>
-      <InviteLink />
-      <button type="button" className="story-button story-button-quiet" onClick={() => setChoice(null)}>
-        Change room
-      </button>
-    </CallPage>
+    <main ref={main} tabIndex={-1} className="story-page">
+      {status.kind !== 'ready' ? (
+        <StartTheServer status={status} onRetry={recheck} />
+      ) : !choice ? (
+        <JoinForm agentName={status.agentName} invitedTo={invitedRoom()} onJoin={setChoice} />
+      ) : (
+        <CallPage roomName={choice.roomName} participantName={choice.participantName} agentName={choice.agentName} connect>
+          <InviteLink />
+          <button type="button" className="story-button story-button-quiet" onClick={() => setChoice(null)}>
+            Change room
+          </button>
+        </CallPage>
+      )}
+    </main>
   );
+}
+
+/**
+ * When one view gives way to the next (the join form to the call), the control that had the
+ * keyboard focus is gone and the focus would drop to `<body>`: it moves to the page's main
+ * region instead, where the next Tab reaches the new view. Focus elsewhere is left alone.
+ */
+function useFocusKeptAcross(view: string): React.RefObject<HTMLElement | null> {
+  const main = React.useRef<HTMLElement>(null);
+  const shown = React.useRef(view);
+  React.useEffect(() => {
+    if (shown.current === view) return;
+    shown.current = view;
+    const active = document.activeElement;
+    if (active === null || active === document.body) main.current?.focus();
+  }, [view]);
+  return main;
 }
 
 /** A link to this story that joins the session's room as it is — the agent's fresh room included. */
@@ -63,7 +88,7 @@ function JoinForm({ agentName, invitedTo, onJoin }: JoinFormProps) {
     onJoin({ roomName: String(text('room')), participantName: String(text('name')), agentName: agent === '' ? undefined : agent });
   };
   return (
-    <main className="story-join-page">
+    <div className="story-join-page">
       <form className="story-join" onSubmit={onSubmit} aria-labelledby="join-title">
         <h1 id="join-title">{invitedTo ? `Join ${invitedTo}` : 'Join a room on the local LiveKit server'}</h1>
         <label>
@@ -92,6 +117,6 @@ function JoinForm({ agentName, invitedTo, onJoin }: JoinFormProps) {
             : 'Two people in one room: join, then open "Invite a second person" in a second tab. (Without an agent, a second tab joining the same room name works too.)'}
         </p>
       </form>
-    </main>
+    </div>
   );
 }

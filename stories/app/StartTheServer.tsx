@@ -4,13 +4,13 @@ import type { LocalServerStatus } from './useLocalServerStatus';
 export function StartTheServer({ status, onRetry }: { status: LocalServerStatus; onRetry: () => void }) {
   if (status.kind === 'checking') {
     return (
-      <main className="story-notice">
+      <section className="story-notice">
         <p>Looking for the local LiveKit server…</p>
-      </main>
+      </section>
     );
   }
   return (
-    <main className="story-notice" aria-labelledby="start-title">
+    <section className="story-notice" aria-labelledby="start-title">
       <h1 id="start-title">
         {status.kind === 'static-build' ? 'This story needs the dev server' : 'The local LiveKit server is not running'}
       </h1>
@@ -31,6 +31,6 @@ export function StartTheServer({ status, onRetry }: { status: LocalServerStatus;
           Check again
         </button>
       )}
-    </main>
+    </section>
   );
 }

@@ -38,7 +38,7 @@ export function CallPage({ roomName, participantName, agentName, connect, childr
     >
       <section className="call" aria-label="Call">
         <header className="call-header">
-          <h2 className="call-title">{agentName ? `${roomName} · with ${agentName}` : roomName}</h2>
+          <h1 className="call-title">{agentName ? `${roomName} · with ${agentName}` : roomName}</h1>
           {agentName && <AgentStatusIndicator />}
           <ConnectButton />
           {children}

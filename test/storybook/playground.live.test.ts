@@ -34,7 +34,8 @@ beforeAll(async () => {
   server = await serveFolder(staticDir, devRoutes(serverEntry));
   browser = await launchChromium();
   ada = await openPlayground(`${server.url}/iframe.html?id=playground--playground&viewMode=story`);
-  await ada.getByRole('button', { name: 'Join with camera' }).click();
+  // Joined from the keyboard, as a keyboard user does: Enter on the focused button.
+  await ada.getByRole('button', { name: 'Join with camera' }).press('Enter');
   await ada.locator('.lk-ctr-agent-status[data-state="listening"]').waitFor(VISIBLE);
 });
 
@@ -48,6 +49,15 @@ describe('the live Playground', () => {
     await ada.locator('.lk-ctr-camera-tile[data-agent] video').waitFor(VISIBLE);
     expect(await ada.locator('.lk-ctr-camera-tile[data-agent]').innerText()).toBe('Agent');
     expect(await checkAccessibility(ada, { wholePage: true })).toEqual([]);
+  });
+
+  it('keeps the keyboard focus in the page when the join form gives way to the call (on its main region), with one main and a top heading', async () => {
+    expect(await ada.evaluate(() => document.activeElement?.tagName)).toBe('MAIN');
+    expect(await ada.locator('main').count()).toBe(1);
+    expect(await ada.getByRole('heading', { level: 1 }).innerText()).toMatch(/^playground · with /);
+    // Tab from there reaches the call's own controls.
+    await ada.keyboard.press('Tab');
+    expect(await ada.evaluate(() => document.activeElement?.closest('.call') !== null)).toBe(true);
   });
 
   it("brings a second person into the agent's fresh room through the invite link", async () => {

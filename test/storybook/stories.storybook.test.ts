@@ -41,15 +41,69 @@ describe('the static Storybook', () => {
     expect(titles).toContain('Playground');
   });
 
-  it("shows each prop's TSDoc @defaultValue in the docs table's Default column", async () => {
+  it("shows each prop's TSDoc @defaultValue in the docs table's Default column, and its type as a reader writes it", async () => {
     const page = await browser.newPage();
-    try {
-      await page.goto(`${server.url}/iframe.html?id=components-cameragrid--docs&viewMode=docs`);
+    /** The Type and Default cells of the row of `prop` in the props table of `component`'s docs page. */
+    const row = async (component: string, prop: string) => {
+      await page.goto(`${server.url}/iframe.html?id=components-${component}--docs&viewMode=docs`);
       const table = page.locator('table.docblock-argstable').first();
       await table.waitFor({ timeout: 30_000 });
       expect(await table.innerText()).not.toContain('@defaultValue');
-      const cells = table.locator('tbody tr', { hasText: 'Include a placeholder for each participant' }).locator('td');
-      expect(await cells.nth(2).innerText()).toBe('true');
+      const cells = table
+        .locator('tbody tr')
+        .filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${prop}\\b`) }) })
+        .first()
+        .locator('td');
+      return { description: await cells.nth(1).innerText(), defaultValue: await cells.nth(2).innerText() };
+    };
+    try {
+      expect((await row('cameragrid', 'placeholders')).defaultValue).toBe('true');
+      // A @defaultValue on a line of its own, which Storybook's JSDoc parser drops from the description.
+      expect((await row('connectbutton', 'labels')).defaultValue).toMatch(/^'Connect', 'Cancel connecting'/);
+      expect((await row('agentstatusindicator', 'labels')).defaultValue).toMatch(/^English sentences/);
+      expect((await row('errornotice', 'action')).defaultValue).toBe('nothing');
+      expect((await row('cameragrid', 'empty')).description).toContain('ReactNode');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('keeps buttons outlined and the agent dot visible in forced colours (Windows High Contrast)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.emulateMedia({ forcedColors: 'active' });
+      await page.goto(`${server.url}/iframe.html?id=components-connectbutton--connect-and-disconnect&viewMode=story`);
+      const button = page.locator('.lk-ctr-connect-button');
+      await button.waitFor({ timeout: 30_000 });
+      const border = await button.evaluate((node) => {
+        const style = getComputedStyle(node);
+        return { width: style.borderTopWidth, style: style.borderTopStyle, color: style.borderTopColor, canvas: style.backgroundColor };
+      });
+      expect(border).toMatchObject({ width: '1px', style: 'solid' });
+      expect(border.color).not.toBe(border.canvas);
+
+      await page.goto(`${server.url}/iframe.html?id=components-agentstatusindicator--listening&viewMode=story`);
+      const dot = page.locator('.lk-ctr-agent-status-dot');
+      await dot.waitFor({ timeout: 30_000 });
+      const [dotColour, pageColour] = await dot.evaluate((node) => [
+        getComputedStyle(node).backgroundColor,
+        getComputedStyle(node.ownerDocument.body).backgroundColor,
+      ]);
+      expect(dotColour).not.toBe(pageColour);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('reflows the call page at 320 CSS px: nothing wider than the viewport, the title whole (WCAG 1.4.10)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(`${server.url}/iframe.html?id=examples-call-page--with-agent&viewMode=story`);
+      const title = page.locator('.call-title');
+      await title.waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+      expect(await title.evaluate((node) => node.scrollWidth <= node.clientWidth)).toBe(true);
     } finally {
       await page.context().close();
     }
