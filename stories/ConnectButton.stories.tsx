@@ -83,6 +83,26 @@ export const Connected: Story = {
   },
 };
 
+/**
+ * Leaving takes a moment (a leave's round trip; 1.5 s here): the button says so and ignores
+ * clicks (`aria-disabled`, not `disabled`, so it keeps the keyboard focus), then offers to connect.
+ */
+export const Disconnecting: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ connect: true, scene: cameras(1), disconnectDelayMs: 1_500 }))],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const button = await canvas.findByRole('button', { name: 'Disconnect' });
+    button.focus();
+    await userEvent.keyboard('{Enter}');
+    const leaving = await canvas.findByRole('button', { name: 'Disconnecting…' });
+    await expect(leaving).toHaveAttribute('data-state', 'disconnecting');
+    await expect(leaving).toHaveAttribute('aria-disabled', 'true');
+    await expect(leaving).toHaveFocus();
+    await waitFor(() => expect(canvas.getByRole('button', { name: 'Connect' })).toHaveFocus());
+  },
+};
+
 /** LiveKit refused the token: back to `Connect`, the error is in the session state (see ErrorNotice). */
 export const ConnectionRefused: Story = {
   ...shownCode(exampleSource),
