@@ -32,9 +32,9 @@ export interface CustomTokenSourceConfig {
   refreshMarginMs?: number;
   /** Retries after a retryable failure (network, timeout, 5xx, 429). @defaultValue 2 */
   retries?: number;
-  /** First retry delay; doubles per retry, with jitter. A `Retry-After` from the server is waited out (up to `maxRetryDelayMs`). @defaultValue 500 */
+  /** First retry delay; doubles per retry, with jitter. A retry never comes before a `Retry-After` from the server; one longer than `maxRetryDelayMs` is not retried (the error carries it). @defaultValue 500 */
   retryDelayMs?: number;
-  /** Upper bound of a retry delay, `Retry-After` included (`Infinity`: as long as a timer holds, ~24.8 days). @defaultValue 8_000 */
+  /** Upper bound of a retry delay; a `Retry-After` longer than this ends the retries (`Infinity`: as long as a timer holds, ~24.8 days). @defaultValue 8_000 */
   maxRetryDelayMs?: number;
   /**
    * A token already in hand (minted during server rendering, say), used for the first fetch of

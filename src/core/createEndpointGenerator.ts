@@ -36,8 +36,9 @@ export interface EndpointGeneratorOptions {
  * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too).
  * Any status but 200 or 201 rejects with a `CustomTokenError` of code `http` carrying `status`, the
  * server's error `code` as `serverCode` and its `Retry-After` as `retryAfterMs`, so the token
- * source retries 5xx and 429 (waiting at least `Retry-After`, up to `maxRetryDelayMs`) and stops
- * at once on 4xx. Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
+ * source retries 5xx and 429 (never before `Retry-After`; not at all when that is longer than
+ * `maxRetryDelayMs`) and stops at once on 4xx. Timeouts come from the token source
+ * (`timeoutMs`), through the `AbortSignal`.
  *
  * @example
  * ```ts

@@ -48,22 +48,28 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
         return token;
       } catch (cause) {
         const error = toGeneratorError(cause, upstream.signal);
-        const willRetry = error.retryable && attempt <= config.retries && !upstream.signal.aborted;
+        const willRetry = canRetry(error, attempt - 1, config) && !upstream.signal.aborted;
         emit?.({ type: 'error', request, error, willRetry });
         throw error;
       }
     },
-    retry: (failureCount, error) => isCustomTokenError(error) && error.retryable && failureCount < config.retries,
+    retry: (failureCount, error) => isCustomTokenError(error) && canRetry(error, failureCount, config),
+    // Never sooner than a Retry-After: one longer than maxRetryDelayMs is not retried at all (canRetry).
     retryDelay: (failureCount, error) =>
-      timerDelay(
-        Math.max(
-          retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs),
-          Math.min(error.retryAfterMs ?? 0, config.maxRetryDelayMs),
-        ),
-      ),
+      timerDelay(Math.max(retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs), error.retryAfterMs ?? 0)),
     gcTime: Infinity,
     networkMode: 'always',
     // Stryker disable next-line BooleanLiteral: sharing would only keep deep-equal parts of the previous token (plain immutable values) by reference, after a deep compare that `false` skips
     structuralSharing: false,
   };
+}
+
+/**
+ * Whether a failed attempt is tried again, `retried` retries in: a retryable error, retries left,
+ * and a `Retry-After` (if any) no longer than `maxRetryDelayMs`. A longer one ends the fetch at
+ * once, carrying `retryAfterMs`: refresh-ahead's next round waits it out, and nothing calls the
+ * endpoint before the server said it may.
+ */
+function canRetry(error: CustomTokenError, retried: number, config: ResolvedConfig): boolean {
+  return error.retryable && retried < config.retries && (error.retryAfterMs ?? 0) <= config.maxRetryDelayMs;
 }

@@ -65,6 +65,37 @@ describe('the token query: telemetry of failed attempts', () => {
   });
 });
 
+describe('the token query: Retry-After', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('retries after the Retry-After a 429 or 503 asks for when it is within maxRetryDelayMs', async () => {
+    const working = mintingGenerator();
+    const generator = vi
+      .fn<TokenGenerator>(working)
+      .mockRejectedValueOnce(new CustomTokenError('http', 'slow down', { status: 429, retryAfterMs: 3_000 }));
+    const { source } = observedSource(generator, { retries: 2, retryDelayMs: 10, maxRetryDelayMs: 8_000 });
+    const result = settle(source.fetch({ roomName: 'A' }));
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(generator).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: expect.any(String) }) });
+    expect(generator).toHaveBeenCalledTimes(2);
+  });
+
+  it('never calls again before a Retry-After longer than maxRetryDelayMs: it fails at once, carrying retryAfterMs', async () => {
+    const generator = vi.fn<TokenGenerator>(async () => {
+      throw new CustomTokenError('http', 'Too many tokens', { status: 429, retryAfterMs: 60_000 });
+    });
+    const { source, errors } = observedSource(generator, { retries: 3, retryDelayMs: 10, maxRetryDelayMs: 8_000 });
+    const result = settle(source.fetch({ roomName: 'A' }));
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(await result).toEqual({ error: expect.objectContaining({ code: 'http', status: 429, retryAfterMs: 60_000 }) });
+    expect(errors().map((event) => event.willRetry)).toEqual([false]);
+  });
+});
+
 describe('the token query: waits longer than timers hold', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
