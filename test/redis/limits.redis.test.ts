@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
 import { handlerConfig } from '../server/handlerConfig';
@@ -49,6 +50,57 @@ const post = (instance: Instance, identity: string, body: unknown = {}) =>
 
 const tally = (statuses: number[]) =>
   statuses.reduce<Record<number, number>>((acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {});
+
+describe('limits on Redis: a client the app has just made', () => {
+  /** The Fetch handler on `client`, asked for a token as soon as it is made (a serverless cold start). */
+  const handlerOn = (client: Redis, onError: () => void) =>
+    createTokenHandler(
+      handlerConfig({
+        limits: { tokens: { limit: 5, windowSeconds: 60 } },
+        limitStore: { redis: client, keyPrefix: `test:${randomUUID()}` },
+        onError,
+      }),
+    );
+  const ask = (handler: (request: Request) => Promise<Response>) =>
+    handler(
+      new Request('http://127.0.0.1/api/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+        body: '{}',
+      }),
+    );
+
+  it('counts the first request of a cold start, made while the client is still connecting: 201, no outage reported', async () => {
+    // Redis 200 ms away (a new connection's first round trips in a cold start): the request comes before it is ready.
+    const slow = await delayingProxy(redis.port, 200);
+    const client = new Redis({ host: '127.0.0.1', port: slow.port });
+    client.on('error', () => {});
+    try {
+      const onError = vi.fn();
+      const response = ask(handlerOn(client, onError));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(client.status).not.toBe('ready');
+      expect((await response).status).toBe(201);
+      expect(onError).not.toHaveBeenCalled();
+    } finally {
+      client.disconnect();
+      await slow.close();
+    }
+  });
+
+  it('connects a lazyConnect client on first use, as ioredis does on its first command', async () => {
+    const client = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
+    client.on('error', () => {});
+    try {
+      const onError = vi.fn();
+      const handler = handlerOn(client, onError);
+      expect([(await ask(handler)).status, (await ask(handler)).status]).toEqual([201, 201]);
+      expect(onError).not.toHaveBeenCalled();
+    } finally {
+      client.disconnect();
+    }
+  });
+});
 
 describe('limits on Redis: two instances, one Redis', () => {
   it('50 concurrent requests of one caller split across both → exactly 10 tokens and 40 × 429 with Retry-After; another caller unaffected', async () => {
@@ -197,3 +249,26 @@ describe('limits on Redis: when Redis fails', () => {
     }
   });
 });
+
+/** A loopback TCP proxy to `port` that waits `delayMs` before it connects each client through. */
+async function delayingProxy(port: number, delayMs: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    setTimeout(() => {
+      const upstream = connect(port, '127.0.0.1');
+      sockets.add(upstream);
+      client.pipe(upstream).pipe(client);
+      for (const socket of [client, upstream]) socket.on('error', () => [client, upstream].forEach((s) => s.destroy()));
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -94,7 +94,7 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
   client.defineCommand('lkctrRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
   const counter: LimitCounter = {
     consume(key, points) {
-      const counting = limiter.consume(key, points).then(toCounted);
+      const counting = whenConnected(client).then(() => limiter.consume(key, points).then(toCounted));
       return withTimeout(counting, timeoutMs, () => {
         // Answered without this count: give it back once Redis has made it.
         counting.then((counted) => counter.refund(key, points, counted)).catch(() => undefined);
@@ -108,6 +108,24 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
     },
   };
   return counter;
+}
+
+/** ioredis's states of a connection on its way up: opening, or made and not yet ready. */
+const CONNECTING = new Set(['connecting', 'connect']);
+
+/**
+ * Resolves once a client that is still connecting is ready — a client made a moment ago (a cold
+ * start), or one made with `lazyConnect`, which this connects as ioredis's own first command
+ * would. A client that is down (`reconnecting`, `close`, `end`) or ready resolves at once: a
+ * command then fails fast (`rejectIfRedisNotReady`) or is sent. The caller's timeout bounds the wait.
+ */
+function whenConnected(client: RedisClientLike): Promise<void> {
+  if (client.status === 'wait') client.connect?.().catch(() => undefined);
+  if (client.status === undefined || !CONNECTING.has(client.status) || !client.once) return Promise.resolve();
+  return new Promise((resolve) => {
+    // Ready, or the attempt failed (the command then fails fast): either way, decide.
+    for (const event of ['ready', 'close', 'end']) client.once!(event, () => resolve());
+  });
 }
 
 /** `work`, or a rejection after `timeoutMs` (then `onTimeout` runs; `work` itself carries on). */

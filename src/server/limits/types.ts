@@ -69,6 +69,10 @@ export interface RedisClientLike {
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): unknown;
   /** ioredis's connection state: commands are sent only while it is `'ready'`, never queued behind a connection that is down. */
   readonly status?: string;
+  /** Opens a `lazyConnect` client's connection (status `'wait'`), as ioredis's first command would. */
+  connect?(): Promise<unknown>;
+  /** Waits for a client still connecting to be `'ready'` (a cold start). */
+  once?(event: string, listener: () => void): unknown;
 }
 
 /**

@@ -9,10 +9,14 @@ import { Redis } from 'ioredis';
 const clients: Redis[] = [];
 const servers: { server: Server; sockets: Socket[] }[] = [];
 
-/** An ioredis client that was never connected, as one is while Redis is down: every command fails or queues. */
+/**
+ * An ioredis client whose connection is down (status `'end'`): every command fails or queues. (A
+ * `lazyConnect` client that was never used is not down: the limits connect it on first use.)
+ */
 export function downRedis(): Redis {
   const client = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true });
   client.on('error', () => {});
+  client.disconnect();
   clients.push(client);
   return client;
 }
