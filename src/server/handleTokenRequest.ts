@@ -9,7 +9,6 @@ import { shorten } from './shorten.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import { isRefusal, TokenHandlerError } from './TokenHandlerError.js';
 import { tokenRequestSchema } from './tokenRequestSchema.js';
-import type { TokenHandlerEnv } from './types.js';
 
 /**
  * One request as the pipeline reads it, whatever server it came from: the Fetch handler wraps
@@ -32,8 +31,8 @@ export interface TokenRequestInput {
   readBody(maxBytes: number): BodyRead;
   /** The request as a Fetch `Request`, for `authorize`, the policies and `onError`. */
   request(): Request;
-  /** A Worker's env bindings, read for credentials not passed in. */
-  readonly env?: TokenHandlerEnv;
+  /** The handler's second argument: a Worker's env bindings, read for credentials not passed in, or anything else. */
+  readonly env?: unknown;
 }
 
 /**

@@ -30,11 +30,13 @@ const VARIABLES = { apiKey: 'LIVEKIT_API_KEY', apiSecret: 'LIVEKIT_API_SECRET', 
  * export default { fetch: (request: Request, env: TokenHandlerEnv) => handle(request, resolveCredentials(config, env)) };
  * ```
  */
-export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: TokenHandlerEnv): Credentials {
+export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: unknown): Credentials {
+  // Bindings are an object; any other second argument of the handler has none.
+  const bindings = typeof env === 'object' && env !== null ? (env as TokenHandlerEnv) : undefined;
   return {
-    apiKey: config.apiKey ?? fromEnvironment('apiKey', env),
-    apiSecret: config.apiSecret ?? fromEnvironment('apiSecret', env),
-    serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', env),
+    apiKey: config.apiKey ?? fromEnvironment('apiKey', bindings),
+    apiSecret: config.apiSecret ?? fromEnvironment('apiSecret', bindings),
+    serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', bindings),
   };
 }
 

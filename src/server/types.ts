@@ -229,8 +229,10 @@ export interface TokenHandlerEnv {
 
 /**
  * What `createTokenHandler` returns: a Fetch-API handler. The second argument, when it is a
- * Worker's env bindings, can supply the credentials; any other second argument (Next.js' route
- * context, Bun's server, Deno's connection info) is harmless.
+ * Worker's env bindings ({@link TokenHandlerEnv}), can supply the credentials; any other second
+ * argument (Next.js' route context, Bun's server, Deno's connection info) is harmless. It is typed
+ * `unknown` so that the handler fits each runtime's own handler type, whose second parameter is
+ * an interface of its own (Next.js checks a route's exports against it at build time).
  *
  * @example
  * ```tsx
@@ -239,4 +241,4 @@ export interface TokenHandlerEnv {
  * export const POST: TokenHandler = createTokenHandler({ authorize: () => ({ identity: 'kiosk' }) });
  * ```
  */
-export type TokenHandler = (request: Request, env?: TokenHandlerEnv) => Promise<Response>;
+export type TokenHandler = (request: Request, env?: unknown) => Promise<Response>;

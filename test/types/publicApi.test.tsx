@@ -62,9 +62,23 @@ describe('public types', () => {
 
   it('makes a Fetch-API handler and a Node adapter on the server entry', () => {
     expectTypeOf(createTokenHandler).returns.toEqualTypeOf<TokenHandler>();
-    expectTypeOf<TokenHandler>().toEqualTypeOf<(request: Request, env?: TokenHandlerEnv) => Promise<Response>>();
-    // A Worker's env bindings, Next.js' route context and Bun's server all fit the second argument.
-    expectTypeOf<{ params: Promise<{ slug: string }> }>().toExtend<TokenHandlerEnv>();
+    // A Worker's env bindings, Next.js' route context, Bun's server and Deno's connection info all fit
+    // the second argument — declared as interfaces, which have no index signature.
+    interface WorkerEnv {
+      LIVEKIT_API_SECRET: string;
+      TOKENS: { get(key: string): Promise<string | null> };
+    }
+    interface BunServer {
+      upgrade(request: Request): boolean;
+    }
+    interface RouteContext {
+      params: Promise<{ slug: string }>;
+    }
+    expectTypeOf<TokenHandler>().toExtend<
+      (request: Request, env: WorkerEnv, context: { waitUntil(work: Promise<unknown>): void }) => Promise<Response>
+    >();
+    expectTypeOf<TokenHandler>().toExtend<(request: Request, server: BunServer) => Promise<Response>>();
+    expectTypeOf<TokenHandler>().toExtend<(request: Request, context: RouteContext) => Promise<Response>>();
     expectTypeOf<{ LIVEKIT_API_SECRET: string; TOKENS: { get(key: string): Promise<string | null> } }>().toExtend<TokenHandlerEnv>();
     expectTypeOf(toNodeHandler).parameter(0).toEqualTypeOf<(request: Request) => Promise<Response>>();
   });
