@@ -1,4 +1,4 @@
-import { QueryClient, focusManager, isCancelledError, onlineManager, type FetchQueryOptions, type Query } from '@tanstack/query-core';
+import { QueryClient, focusManager, onlineManager, type FetchQueryOptions, type Query } from '@tanstack/query-core';
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
 import type { CustomTokenSourceConfig } from './CustomTokenSourceConfig.js';
 import { CustomTokenError } from './errors.js';
@@ -6,7 +6,7 @@ import { isTokenReusable } from './isTokenReusable.js';
 import { normalizeOptions, requestKey } from './normalizeOptions.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
-import { toGeneratorError } from './runGenerator.js';
+import { isCancellation, toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
 import { tokenQueryOptions } from './tokenQueryOptions.js';
 import { toTokenSnapshot } from './toTokenSnapshot.js';
@@ -175,7 +175,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       if (force) query.invalidate();
       token = await fetched;
     } catch (error) {
-      throw isCancelledError(error) ? aborted(error) : toGeneratorError(error);
+      throw isCancellation(error) ? aborted(error) : toGeneratorError(error);
     } finally {
       this.#client.unmount();
       if (this.#deactivated && this.#listeners.size === 0) this.#letGo();

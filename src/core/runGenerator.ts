@@ -77,7 +77,7 @@ export async function runGenerator(
  */
 export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTokenError {
   if (isCustomTokenError(error)) return error;
-  if (signal?.aborted || isCancelledError(error)) {
+  if (signal?.aborted || isCancellation(error)) {
     return new CustomTokenError('aborted', 'The token fetch was aborted.', { cause: error });
   }
   const status = readStatus(error);
@@ -99,4 +99,14 @@ function readStatus(error: unknown): number | undefined {
   const candidate = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
   const status = candidate.status ?? candidate.statusCode ?? candidate.response?.status;
   return typeof status === 'number' && status >= 100 && status <= 599 ? status : undefined;
+}
+
+/**
+ * TanStack Query's cancellation, made by this package's copy of query-core or by another (an
+ * app whose `@tanstack/react-query` brings its own): `isCancelledError` checks `instanceof` this
+ * copy's class, so another copy's is told by its shape — an `Error` with its own `revert` and
+ * `silent`, set however it was made.
+ */
+export function isCancellation(error: unknown): boolean {
+  return isCancelledError(error) || (error instanceof Error && Object.hasOwn(error, 'revert') && Object.hasOwn(error, 'silent'));
 }

@@ -1,5 +1,6 @@
 // @vitest-environment node
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -117,5 +118,27 @@ describe('the "./server" browser condition (dist/server/browser.js)', () => {
 
   it('throws on import, saying the server entry holds the API secret', async () => {
     await expect(import(pathToFileURL(join(dist, 'server/browser.js')).href)).rejects.toThrow(/must only run on a server/);
+  });
+
+  it('links the named imports of a browser bundle (Vite), so that the bundle throws that note, not the bundler a missing export', async () => {
+    const { build } = await import('vite');
+    const dir = mkdtempSync(join(tmpdir(), 'lkctr-browser-bundle-'));
+    try {
+      const entry = join(dir, 'entry.js');
+      writeFileSync(
+        entry,
+        "import { createTokenHandler, toNodeHandler, TokenHandlerError } from 'livekit-custom-token-react/server';\nexport default [createTokenHandler, toNodeHandler, TokenHandlerError];\n",
+      );
+      await build({
+        root: dir,
+        configFile: false,
+        logLevel: 'silent',
+        resolve: { alias: { 'livekit-custom-token-react/server': join(dist, 'server/browser.js') } },
+        build: { outDir: join(dir, 'out'), lib: { entry, formats: ['es'], fileName: () => 'bundle.js' } },
+      });
+      await expect(import(pathToFileURL(join(dir, 'out/bundle.js')).href)).rejects.toThrow(/must only run on a server/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
