@@ -1,0 +1,63 @@
+// @vitest-environment node
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+
+/** Type-checks a consumer of both entries under `moduleResolution`, the package linked in as installed; returns tsc's output. */
+function typecheckConsumer(moduleResolution: string, module: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lkctr-types-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    // An ES module app (the package is ESM-only; under node16 a CommonJS file cannot import it).
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    symlinkSync(root, join(dir, 'node_modules/livekit-custom-token-react'), 'dir');
+    writeFileSync(
+      join(dir, 'route.ts'),
+      [
+        "import { createTokenHandler, type TokenHandler } from 'livekit-custom-token-react/server';",
+        "import { useCustomTokenSource } from 'livekit-custom-token-react';",
+        "export const POST: TokenHandler = createTokenHandler({ authorize: () => ({ identity: 'kiosk' }) });",
+        'export { useCustomTokenSource };',
+      ].join('\n'),
+    );
+    const compilerOptions = {
+      module,
+      moduleResolution,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      jsx: 'react-jsx',
+      lib: ['dom', 'es2022'],
+      types: [],
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['route.ts'] }));
+    try {
+      return execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    } catch (error) {
+      return (error as { stdout: string }).stdout;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the types of both entries, as a consumer resolves them', () => {
+  it.each([
+    // What Next.js 15 writes into a new app's tsconfig.
+    ['node', 'commonjs'],
+    ['node16', 'node16'],
+    ['bundler', 'esnext'],
+  ])(
+    'resolve under moduleResolution %s',
+    (moduleResolution, module) => {
+      expect(typecheckConsumer(moduleResolution, module)).toBe('');
+    },
+    60_000,
+  );
+});
