@@ -4,6 +4,7 @@ import * as React from 'react';
 import type { SessionActions } from '../context/SessionActionsContext.js';
 import { CustomTokenError } from '../core/errors.js';
 import { useLatest } from '../hooks/useLatest.js';
+import { returnedAgentState } from './returnedAgentState.js';
 import { SessionRunner } from './SessionRunner.js';
 import { startSession } from './startSession.js';
 import { toDisconnectError, toSessionError } from './toSessionError.js';
@@ -29,7 +30,7 @@ interface SessionLifecycleConfig {
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
-  agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'waitUntilConnected'>,
+  agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'attributes' | 'waitUntilConnected'>,
   config: SessionLifecycleConfig,
 ): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null } {
   const latest = useLatest({ session, agent, config });
@@ -57,15 +58,19 @@ export function useSessionLifecycle(
   const error = React.useSyncExternalStore(runner.subscribe, readError, readError);
 
   // LiveKit's agent timeout is not used (see `startSession`): what fails here is an agent leaving.
+  // A full reconnect takes every remote participant away: the agent is judged once the room is
+  // connected again, and one that is back (reporting its state) has not failed.
   const reportedReasons = React.useRef<readonly string[] | null>(null);
   const { state: agentState, failureReasons } = agent;
+  const agentReturned = returnedAgentState(agent) !== null;
+  const roomConnected = session.connectionState === ConnectionState.Connected;
   React.useEffect(() => {
-    if (agentState !== 'failed' || !failureReasons || reportedReasons.current === failureReasons || !latest.current.config.expectsAgent())
-      return;
+    if (agentState !== 'failed' || agentReturned || !roomConnected || !failureReasons || reportedReasons.current === failureReasons) return;
+    if (!latest.current.config.expectsAgent()) return;
     reportedReasons.current = failureReasons;
     const message = `The agent did not become ready: ${failureReasons.join(' ')}`;
     runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));
-  }, [runner, latest, agentState, failureReasons]);
+  }, [runner, latest, agentState, failureReasons, agentReturned, roomConnected]);
 
   // A live session that ends without end() (server gone, removed, same identity elsewhere) is
   // an error, and the next session gets a token (and with fresh rooms a room) of its own — also

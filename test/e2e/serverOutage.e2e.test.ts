@@ -100,4 +100,36 @@ describe('the LiveKit server going away', () => {
       expect(app.sentTokens.at(-1)!.token).not.toBe(app.sentTokens[0]!.token);
     },
   );
+
+  test(
+    'a crash mid-call with an agent: the call and the agent come back by themselves, and the session never reports agent_failed',
+    { timeout: 180_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-crash-agent', agent: 'e2e-agent', freshRoom: '1', agentTimeoutMs: '45000' });
+      await app.start();
+      await expect
+        .poll(app.state, { timeout: 50_000 })
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+
+      await harness('livekit/kill');
+      await expect.poll(async () => (await app.state())?.connectionState, { timeout: 5_000 }).toBe('signalReconnecting');
+      await harness('livekit/start');
+
+      // livekit-client's full reconnect takes every remote participant away, the agent too; the
+      // agent's own connection rejoins the room as well. Every look on the way is recorded.
+      const errorsSeen = new Set<string>();
+      await expect
+        .poll(
+          async () => {
+            const state = await app.state();
+            if (state?.error) errorsSeen.add(`${state.error.code}: ${state.error.message}`);
+            return state;
+          },
+          { timeout: 90_000 },
+        )
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' } });
+      expect([...errorsSeen]).toEqual([]);
+      expect((await app.state())!.error).toBeNull();
+    },
+  );
 });

@@ -1,7 +1,9 @@
 import { act } from '@testing-library/react';
-import { ParticipantKind, type Room } from 'livekit-client';
+import { ConnectionState, ParticipantKind, RoomEvent, type Room } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { joinRemote, leaveRemote, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
+import type { AgentStatus } from '../../src/context/AgentStatusContext';
+import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { clickStart, renderSession } from './render';
 
 afterEach(() => {
@@ -71,6 +73,61 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent left the room unexpectedly.'] });
     expect(session().isConnected).toBe(true);
     expect(room.state).toBe('connected');
+  });
+
+  it('does not fail a session whose agent a full reconnect took away and brought back, and shows the agent state again', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const agentStatus: { current: AgentStatus | null } = { current: null };
+    function AgentProbe() {
+      agentStatus.current = useAgentStatus();
+      return null;
+    }
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false },
+      { children: <AgentProbe /> },
+    );
+    await startOnFakeTimers(session);
+    joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(agentStatus.current?.state).toBe('listening');
+
+    // The LiveKit server restarted: the room reconnects in full, as livekit-client does it —
+    // every remote participant leaves — and rejoins, where the agent is again.
+    act(() => {
+      reconnectInFull(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(session().error).toBeNull();
+    act(() => {
+      joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+      reconnected(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(session()).toMatchObject({ isConnected: true, error: null });
+    expect(agentStatus.current).toMatchObject({ state: 'listening', isConnected: true, failureReasons: [] });
+  });
+
+  it('fails the session when the agent is not back once a full reconnect is done', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false });
+    await startOnFakeTimers(session);
+    joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    act(() => {
+      reconnectInFull(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(session().error).toBeNull();
+    act(() => {
+      reconnected(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent left the room unexpectedly.'] });
   });
 
   it('does not fail a session without an agent when no agent joins', async () => {
@@ -145,3 +202,19 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
     expect(room.state).toBe('disconnected');
   });
 });
+
+/**
+ * The start of livekit-client's full reconnect (the server restarted, or resuming failed): its
+ * own `handleRestarting` — every remote participant leaves, and the room is reconnecting.
+ */
+function reconnectInFull(room: Room) {
+  // livekit-client's own (private) restart handling.
+  room['handleRestarting']();
+}
+
+/** The end of it: connected again, as livekit-client announces it. */
+function reconnected(room: Room) {
+  // livekit-client's own (private) state transition.
+  room['setAndEmitConnectionState'](ConnectionState.Connected);
+  room.emit(RoomEvent.Reconnected);
+}
