@@ -57,7 +57,8 @@ describe('limits on Redis: a client the app has just made', () => {
     createTokenHandler(
       handlerConfig({
         limits: { tokens: { limit: 5, windowSeconds: 60 } },
-        limitStore: { redis: client, keyPrefix: `test:${randomUUID()}` },
+        // Long enough for a loaded machine: the wait for a connecting client is bounded by it.
+        limitStore: { redis: client, keyPrefix: `test:${randomUUID()}`, timeoutMs: 10_000 },
         onError,
       }),
     );
@@ -71,14 +72,14 @@ describe('limits on Redis: a client the app has just made', () => {
     );
 
   it('counts the first request of a cold start, made while the client is still connecting: 201, no outage reported', async () => {
-    // Redis 200 ms away (a new connection's first round trips in a cold start): the request comes before it is ready.
-    const slow = await delayingProxy(redis.port, 200);
+    // Redis a second away (a new connection's first round trips in a cold start): the request comes before it is ready.
+    const slow = await delayingProxy(redis.port, 1_000);
     const client = new Redis({ host: '127.0.0.1', port: slow.port });
     client.on('error', () => {});
     try {
       const onError = vi.fn();
       const response = ask(handlerOn(client, onError));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect(client.status).not.toBe('ready');
       expect((await response).status).toBe(201);
       expect(onError).not.toHaveBeenCalled();
@@ -125,6 +126,25 @@ describe('limits on Redis: two instances, one Redis', () => {
         const { participant_token } = (await response.json()) as { participant_token: string };
         expect((await verifyToken(participant_token)).sub).toBe('alice');
       }
+    } finally {
+      await close([first!, second!]);
+    }
+  });
+
+  it('with both limits, refuses no token-only request while the tokens count is under its limit, though the agent limit refuses many others', async () => {
+    const limits = { tokens: { limit: 20, windowSeconds: 60 }, agentDispatches: { limit: 7, windowSeconds: 60 } };
+    const agents = ['a1', 'a2', 'a3'];
+    const [first, second] = await instances(2, { limits, agents, maxAgentsPerToken: 3 });
+    // A quarter without an agent, the rest dispatching one to three.
+    const agentsOf = (i: number) => agents.slice(0, i % 4);
+    const body = (i: number) => (i % 4 === 0 ? {} : { room_config: { agents: agentsOf(i).map((agent_name) => ({ agent_name })) } });
+    try {
+      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => post(i % 2 === 0 ? first! : second!, 'alice', body(i))));
+      const statuses = burst.map(({ status }) => status);
+      // At most 7 dispatches' tokens and the 10 without an agent: under the tokens limit of 20. A
+      // request the agent limit refuses must hold no token meanwhile, so none of the ten is refused.
+      expect(statuses.filter((_, i) => i % 4 === 0)).toEqual(Array.from({ length: 10 }, () => 201));
+      expect(statuses.reduce((sum, status, i) => sum + (status === 201 ? agentsOf(i).length : 0), 0)).toBeLessThanOrEqual(7);
     } finally {
       await close([first!, second!]);
     }

@@ -89,17 +89,22 @@ async function limitsFor(limits: TokenLimitsPolicy, context: TokenPolicyContext)
   return chosen;
 }
 
+/**
+ * What a request counts, agent dispatches first: a request the agent limit refuses then never
+ * holds a token point, even for the moment before it is given back — a burst of agent requests
+ * the agent limit mostly refuses would otherwise refuse token-only requests under the tokens limit.
+ */
 async function chargesFor(
   { tokens, agentDispatches }: TokenLimits,
   plan: TokenPlan,
   counter: (name: string, windowSeconds: number) => Promise<LimitCounter>,
 ): Promise<Charge[]> {
   const charges: Charge[] = [];
-  if (tokens) charges.push({ what: 'tokens', counter: await counter('tokens', tokens.windowSeconds), points: 1, rule: tokens });
   if (agentDispatches && plan.agents.length > 0) {
     const dispatches = await counter('agentDispatches', agentDispatches.windowSeconds);
     charges.push({ what: 'agent dispatches', counter: dispatches, points: plan.agents.length, rule: agentDispatches });
   }
+  if (tokens) charges.push({ what: 'tokens', counter: await counter('tokens', tokens.windowSeconds), points: 1, rule: tokens });
   return charges;
 }
 
