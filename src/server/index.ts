@@ -1,5 +1,14 @@
 export { createTokenHandler } from './createTokenHandler.js';
-export type { RedisClientLike, RedisLimitStore, TokenLimits, TokenLimitsPolicy, TokenLimitStore, TokenRateLimit } from './limits/types.js';
+export type {
+  IORedisClientLike,
+  NodeRedisClientLike,
+  RedisClientLike,
+  RedisLimitStore,
+  TokenLimits,
+  TokenLimitsPolicy,
+  TokenLimitStore,
+  TokenRateLimit,
+} from './limits/types.js';
 export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './toNodeHandler.js';
 export { TokenHandlerError, type TokenHandlerErrorCode } from './TokenHandlerError.js';
 export type {

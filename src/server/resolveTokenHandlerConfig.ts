@@ -2,6 +2,7 @@ import { credentialProblem } from './credentialProblem.js';
 import { createTokenLimiter, type TokenLimiter } from './limits/createTokenLimiter.js';
 import { parseTtl } from './parseTtl.js';
 import type { TokenHandlerConfig, TokenHandlerCorsConfig } from './types.js';
+import type { IORedisClientLike, NodeRedisClientLike } from './limits/types.js';
 
 /**
  * A {@link TokenHandlerConfig} with its defaults filled in and checked. Credentials stay as
@@ -131,8 +132,11 @@ function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfi
 
 function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {
   if (store === 'memory') return store;
-  if (typeof store.redis?.defineCommand !== 'function') {
-    throw new TypeError("createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)).");
+  const redis = store.redis as Partial<IORedisClientLike & NodeRedisClientLike> | undefined;
+  if (typeof redis?.defineCommand !== 'function' && typeof redis?.isReady !== 'boolean') {
+    throw new TypeError(
+      "createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)) or a connected node-redis client (await createClient({ url }).connect()).",
+    );
   }
   if (store.timeoutMs !== undefined) positiveInteger(store.timeoutMs, 'limitStore.timeoutMs');
   return store;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
 import { handlerConfig } from '../server/handlerConfig';
@@ -99,6 +100,45 @@ describe('limits on Redis: a client the app has just made', () => {
       expect(onError).not.toHaveBeenCalled();
     } finally {
       client.disconnect();
+    }
+  });
+});
+
+describe('limits on Redis: a node-redis client', () => {
+  it('counts on a node-redis (redis package) client as on ioredis: limit tokens, then 429, refunds included', async () => {
+    const client = createClient({ socket: { host: '127.0.0.1', port: redis.port } });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      const keyPrefix = `test:${randomUUID()}`;
+      const handler = createTokenHandler(
+        handlerConfig({
+          limits: { tokens: { limit: 2, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 60 } },
+          agents: ['support-agent'],
+          limitStore: { redis: client, keyPrefix },
+          onError: (error) => {
+            throw error;
+          },
+        }),
+      );
+      const ask = (body: unknown = {}) =>
+        handler(
+          new Request('http://127.0.0.1/api/token', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+            body: JSON.stringify(body),
+          }),
+        );
+      const withAgent = { room_config: { agents: [{ agent_name: 'support-agent' }] } };
+      expect((await ask(withAgent)).status).toBe(201);
+      // Over the agent limit: refused, and its dispatch points given back by the refund script.
+      expect((await ask(withAgent)).status).toBe(429);
+      expect(await client.get(`${keyPrefix}:agentDispatches:60s:alice`)).toBe('1');
+      expect((await ask()).status).toBe(201);
+      expect((await ask()).status).toBe(429);
+      expect(await client.get(`${keyPrefix}:tokens:60s:alice`)).toBe('2');
+    } finally {
+      client.destroy();
     }
   });
 });

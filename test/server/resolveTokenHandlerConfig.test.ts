@@ -238,7 +238,9 @@ describe('resolveTokenHandlerConfig: limits', () => {
   ])('throws a TypeError for a limitStore that is %s, saying what to pass', (_, limitStore) => {
     const create = () => resolve({ limits: tokens, limitStore: limitStore as never });
     expect(create).toThrow(TypeError);
-    expect(create).toThrow("createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)).");
+    expect(create).toThrow(
+      "createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)) or a connected node-redis client (await createClient({ url }).connect()).",
+    );
   });
 
   it.each([0, -5, 1.5])('throws a TypeError for a Redis store’s timeoutMs %s, naming limitStore.timeoutMs', (timeoutMs) => {

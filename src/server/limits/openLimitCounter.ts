@@ -1,5 +1,5 @@
 import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RedisClientLike, TokenLimitStore } from './types.js';
+import type { IORedisClientLike, NodeRedisClientLike, RedisClientLike, TokenLimitStore } from './types.js';
 
 /** A count's answer: the points in the window so far, the time it has left, and when it was answered. */
 export interface Counted {
@@ -70,8 +70,9 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
   const limiter = new RateLimiterRedis({
     ...options,
     storeClient: store.redis,
+    useRedisPackage: isNodeRedis(store.redis),
     keyPrefix: `${store.keyPrefix ?? 'lkctr'}:${name}:${windowSeconds}s`,
-    // A disconnected ioredis queues commands until it reconnects: fail at once instead.
+    // A disconnected client queues commands until it reconnects: fail at once instead.
     rejectIfRedisNotReady: true,
   });
   return redisCounter(limiter, store.redis, store.timeoutMs ?? 500, windowSeconds * 1000);
@@ -87,14 +88,11 @@ function memoryCounter(limiter: RateLimiterMemory, windowMs: number): LimitCount
   };
 }
 
-type RefundingClient = RedisClientLike & { lkctrRefund(key: string, points: number, msLeft: number): Promise<unknown> };
-
 function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeoutMs: number, windowMs: number): LimitCounter {
-  const client = redis as RefundingClient;
-  client.defineCommand('lkctrRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
+  const refundScript = openRefundScript(redis);
   const counter: LimitCounter = {
     consume(key, points) {
-      const counting = whenConnected(client).then(() => limiter.consume(key, points).then(toCounted));
+      const counting = whenConnected(redis).then(() => limiter.consume(key, points).then(toCounted));
       return withTimeout(counting, timeoutMs, () => {
         // Answered without this count: give it back once Redis has made it.
         counting.then((counted) => counter.refund(key, points, counted)).catch(() => undefined);
@@ -102,12 +100,32 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
     },
     async refund(key, points, counted) {
       // Like the counts, a refund is not queued behind a connection that is down.
-      if (client.status !== undefined && client.status !== 'ready') return;
-      const refunding = client.lkctrRefund(limiter.getKey(key), points, refundBound(counted, windowMs));
+      if (!isReady(redis)) return;
+      const refunding = refundScript(limiter.getKey(key), points, refundBound(counted, windowMs));
       await withTimeout(refunding, timeoutMs, () => undefined).catch(() => undefined);
     },
   };
   return counter;
+}
+
+/** node-redis (the `redis` package) rather than ioredis: it says whether it is ready as a boolean. */
+function isNodeRedis(client: RedisClientLike): client is NodeRedisClientLike {
+  return typeof (client as Partial<NodeRedisClientLike>).isReady === 'boolean';
+}
+
+/** Whether commands go out now (a client that does not say is taken as ready). */
+function isReady(client: RedisClientLike): boolean {
+  return isNodeRedis(client) ? client.isReady : client.status === undefined || client.status === 'ready';
+}
+
+/** The refund script, as each client runs Lua: ioredis through a defined command, node-redis through `eval`. */
+function openRefundScript(client: RedisClientLike): (key: string, points: number, msLeft: number) => Promise<unknown> {
+  if (isNodeRedis(client)) {
+    return (key, points, msLeft) => client.eval(REFUND_SCRIPT, { keys: [key], arguments: [String(points), String(msLeft)] });
+  }
+  const refunding = client as IORedisClientLike & { lkctrRefund(key: string, points: number, msLeft: number): Promise<unknown> };
+  refunding.defineCommand('lkctrRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
+  return (key, points, msLeft) => refunding.lkctrRefund(key, points, msLeft);
 }
 
 /** ioredis's states of a connection on its way up: opening, or made and not yet ready. */
@@ -115,11 +133,18 @@ const CONNECTING = new Set(['connecting', 'connect']);
 
 /**
  * Resolves once a client that is still connecting is ready — a client made a moment ago (a cold
- * start), or one made with `lazyConnect`, which this connects as ioredis's own first command
- * would. A client that is down (`reconnecting`, `close`, `end`) or ready resolves at once: a
+ * start), or an ioredis one made with `lazyConnect`, which this connects as ioredis's own first
+ * command would. A client that is down (`reconnecting`, `close`, `end`) or ready resolves at once: a
  * command then fails fast (`rejectIfRedisNotReady`) or is sent. The caller's timeout bounds the wait.
  */
 function whenConnected(client: RedisClientLike): Promise<void> {
+  if (isNodeRedis(client)) {
+    // node-redis: the app connects it; one that is open and not yet ready is still connecting.
+    if (client.isReady || !client.isOpen || !client.once) return Promise.resolve();
+    return new Promise((resolve) => {
+      for (const event of ['ready', 'end', 'error']) client.once!(event, () => resolve());
+    });
+  }
   if (client.status === 'wait') client.connect?.().catch(() => undefined);
   if (client.status === undefined || !CONNECTING.has(client.status) || !client.once) return Promise.resolve();
   return new Promise((resolve) => {

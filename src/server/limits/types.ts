@@ -62,10 +62,10 @@ export type TokenLimitsPolicy =
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
- * const redis: RedisClientLike = new Redis(process.env.REDIS_URL!);
+ * const redis: IORedisClientLike = new Redis(process.env.REDIS_URL!);
  * ```
  */
-export interface RedisClientLike {
+export interface IORedisClientLike {
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): unknown;
   /** ioredis's connection state: commands are sent only while it is `'ready'`, never queued behind a connection that is down. */
   readonly status?: string;
@@ -76,6 +76,37 @@ export interface RedisClientLike {
 }
 
 /**
+ * The part of a node-redis client (the `redis` package, v4 and later) the limits use: the app
+ * connects it (`await client.connect()`), as node-redis wants before any command.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * const redis: NodeRedisClientLike = await createClient({ url: process.env.REDIS_URL }).connect();
+ * ```
+ */
+export interface NodeRedisClientLike {
+  /** Commands are sent only while it is ready, never queued behind a connection that is down. */
+  readonly isReady: boolean;
+  /** Connected or connecting (`connect()` was called, and neither `close()` nor `destroy()`). */
+  readonly isOpen: boolean;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** Waits for a client still connecting to be ready (a cold start). */
+  once?(event: string, listener: () => void): unknown;
+}
+
+/**
+ * A Redis client the limits count with: `ioredis` or node-redis (the `redis` package).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const redis: RedisClientLike = new Redis(process.env.REDIS_URL!);
+ * ```
+ */
+export type RedisClientLike = IORedisClientLike | NodeRedisClientLike;
+
+/**
  * Counters in Redis, shared by every instance of the endpoint that uses the same Redis and prefix.
  *
  * @example
@@ -84,7 +115,10 @@ export interface RedisClientLike {
  * ```
  */
 export interface RedisLimitStore {
-  /** An `ioredis` client. Its connection is the app's: the handler never opens or closes it. */
+  /**
+   * An `ioredis` or node-redis client. Its connection is the app's: the handler never closes it (it
+   * opens only an ioredis `lazyConnect` client's, on first use, as ioredis's own first command would).
+   */
   redis: RedisClientLike;
   /** Prefix of every key the limits write. @defaultValue 'lkctr' */
   keyPrefix?: string;
