@@ -21,9 +21,9 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
  * That button goes away while the token is fetched; the keyboard focus it held moves to the
  * status line, which announces the outcome. A refresh ahead of expiry is not announced: the line
- * keeps saying "Token ready" (`data-status` says `fetching`); a fetch after an error says
- * "Token fetching", though a token from before the error is still in hand. The countdown appears only after
- * mount, so server and client render the same HTML.
+ * keeps saying "Token ready" (`data-status` says `fetching`); a fetch after an error says "Token
+ * fetching", though a token from before the error is still in hand. The countdown appears only
+ * after mount, so server and client render the same HTML.
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
  * @example

@@ -7,8 +7,8 @@ const HEADER_VALUES = /(?:[^,"]|"(?:[^"\\]|\\.)*"?)+/g;
 /**
  * Whether a request's `Content-Type` is JSON (`application/json` or `application/*+json`), read
  * as Fetch extracts a MIME type: a header sent twice arrives joined by `, ` (Bun, Deno and
- * workerd join them; the Node path joins Node's raw lines the same way), and the last valid type
- * wins (`*∕*` is not one). The same request then gets the same answer on every runtime.
+ * workerd join them; Node keeps its first line), and the last valid type wins (`*∕*` is not one).
+ * Two JSON lines are then JSON on every runtime, as on Node.
  *
  * @example
  * ```ts
