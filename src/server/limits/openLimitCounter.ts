@@ -131,26 +131,37 @@ function openRefundScript(client: RedisClientLike): (key: string, points: number
 /** ioredis's states of a connection on its way up: opening, or made and not yet ready. */
 const CONNECTING = new Set(['connecting', 'connect']);
 
+/** The wait for each client still connecting, shared by the requests that arrive meanwhile. */
+const connecting = new WeakMap<RedisClientLike, Promise<void>>();
+
 /**
  * Resolves once a client that is still connecting is ready — a client made a moment ago (a cold
  * start), or an ioredis one made with `lazyConnect`, which this connects as ioredis's own first
  * command would. A client that is down (`reconnecting`, `close`, `end`) or ready resolves at once: a
  * command then fails fast (`rejectIfRedisNotReady`) or is sent. The caller's timeout bounds the wait.
+ * Requests during one connect share one wait, so a cold-start burst adds three listeners, not
+ * three per request.
  */
 function whenConnected(client: RedisClientLike): Promise<void> {
+  let events: string[];
   if (isNodeRedis(client)) {
     // node-redis: the app connects it; one that is open and not yet ready is still connecting.
     if (client.isReady || !client.isOpen || !client.once) return Promise.resolve();
-    return new Promise((resolve) => {
-      for (const event of ['ready', 'end', 'error']) client.once!(event, () => resolve());
-    });
-  }
-  if (client.status === 'wait') client.connect?.().catch(() => undefined);
-  if (client.status === undefined || !CONNECTING.has(client.status) || !client.once) return Promise.resolve();
-  return new Promise((resolve) => {
+    events = ['ready', 'end', 'error'];
+  } else {
+    if (client.status === 'wait') client.connect?.().catch(() => undefined);
+    if (client.status === undefined || !CONNECTING.has(client.status) || !client.once) return Promise.resolve();
     // Ready, or the attempt failed (the command then fails fast): either way, decide.
-    for (const event of ['ready', 'close', 'end']) client.once!(event, () => resolve());
-  });
+    events = ['ready', 'close', 'end'];
+  }
+  let waiting = connecting.get(client);
+  if (!waiting) {
+    waiting = new Promise<void>((resolve) => {
+      for (const event of events) client.once!(event, () => resolve());
+    }).finally(() => connecting.delete(client));
+    connecting.set(client, waiting);
+  }
+  return waiting;
 }
 
 /** `work`, or a rejection after `timeoutMs` (then `onTimeout` runs; `work` itself carries on). */
