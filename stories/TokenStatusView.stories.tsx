@@ -100,7 +100,7 @@ export const Failed: Story = {
     });
     await step('signed in: try again', async () => {
       (loaded.endpoint as { refusing: boolean }).refusing = false;
-      await userEvent.click(canvas.getByRole('button', { name: 'Try again' }));
+      await userEvent.click(canvas.getByRole('button', { name: 'Fetch the token again' }));
       await waitFor(() => expect(view).toHaveAttribute('data-status', 'ready'));
     });
   },

@@ -9,7 +9,11 @@ import { classNames } from './classNames.js';
 export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElement>, 'children'> {
   /** The source to show. @defaultValue the session's, inside CustomTokenSessionProvider */
   source?: CustomTokenSource;
-  /** The text of the button that fetches again after an error. @defaultValue "Try again" */
+  /**
+   * The text of the button that fetches again after an error; not "Try again", which is
+   * `ErrorNotice`'s (starting the session again) on the same screen.
+   * @defaultValue "Fetch the token again"
+   */
   retryLabel?: string;
   /** The text of the button that fetches a new token once the one in hand expired. @defaultValue "Get a new token" */
   refreshLabel?: string;
@@ -19,8 +23,9 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * The session's token: status, identity, room, the grants it gives and a countdown to expiry;
  * after a failed fetch, the error's message and code and a button that fetches again; once the
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
- * That button goes away while the token is fetched; the keyboard focus it held moves to the
- * status line, which announces the outcome. A refresh ahead of expiry is not announced: the line
+ * The status line and, after an error, its message are one polite live region (`role="status"`).
+ * The button goes away while the token is fetched; the keyboard focus it held moves to that
+ * region, which announces the outcome. A refresh ahead of expiry is not announced: the line
  * keeps saying "Token ready" (`data-status` says `fetching`); a fetch after an error says "Token
  * fetching", though a token from before the error is still in hand. The countdown appears only
  * after mount, so server and client render the same HTML.
@@ -35,23 +40,24 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  */
 export function TokenStatusView({
   source,
-  retryLabel = 'Try again',
+  retryLabel = 'Fetch the token again',
   refreshLabel = 'Get a new token',
   className,
   ...rest
 }: TokenStatusViewProps) {
   const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
-  const statusLine = React.useRef<HTMLParagraphElement>(null);
+  const statusLine = React.useRef<HTMLDivElement>(null);
   // A refresh ahead of expiry changes nothing for the user: the live region stays quiet ("ready").
   // Not a fetch after an error (the error is kept until it succeeds): that one is the outcome awaited.
   const renewing = status === 'fetching' && error === null && expiresAt !== null && (now === null || expiresAt > now);
   return (
     <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
-      <p ref={statusLine} tabIndex={-1} role="status" aria-live="polite" className="lk-ctr-token-status-state">
-        {`Token ${renewing ? 'ready' : status}`}
-      </p>
-      {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
+      {/* One live region for the status and, after an error, why: "Token error" alone would send a screen reader user looking. */}
+      <div ref={statusLine} tabIndex={-1} role="status" aria-live="polite" aria-atomic="true" className="lk-ctr-token-status-announce">
+        <p className="lk-ctr-token-status-state">{`Token ${renewing ? 'ready' : status}`}</p>
+        {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
+      </div>
       <dl>
         {status === 'error' && error && (
           <>

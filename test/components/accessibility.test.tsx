@@ -134,10 +134,52 @@ describe('TokenStatusView in error', () => {
     expect(view.textContent).toContain('Sign in first.');
     expect(within(view).getByText('http 401')).toBeTruthy();
 
-    fireEvent.click(within(view).getByRole('button', { name: 'Try again' }));
+    fireEvent.click(within(view).getByRole('button', { name: 'Fetch the token again' }));
 
     await waitFor(() => expect(view.getAttribute('data-status')).toBe('ready'));
     expect(within(view).getByText('alice')).toBeTruthy();
+  });
+
+  it('announces why, not only "Token error": the message is in the live region, which takes the focus back from the retry', async () => {
+    const generator = tokenGenerator();
+    generator.mockRejectedValueOnce(Object.assign(new Error('Sign in first.'), { status: 401 }));
+    generator.mockRejectedValueOnce(Object.assign(new Error('Still signed out.'), { status: 401 }));
+    renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      { children: <TokenStatusView /> },
+    );
+    const view = screen.getByRole('region', { name: 'Token status' });
+    await waitFor(() => expect(view.getAttribute('data-status')).toBe('error'));
+    const liveRegion = within(view).getByRole('status');
+    expect(liveRegion.getAttribute('aria-live')).toBe('polite');
+    expect(liveRegion.textContent).toBe('Token errorThe token generator failed with HTTP 401: Sign in first.');
+
+    const retry = within(view).getByRole('button', { name: 'Fetch the token again' });
+    retry.focus();
+    fireEvent.click(retry);
+    await waitFor(() => expect(liveRegion.textContent).toBe('Token errorThe token generator failed with HTTP 401: Still signed out.'));
+    expect(document.activeElement).toBe(liveRegion);
+  });
+});
+
+describe("ErrorNotice beside TokenStatusView (the README's call screen)", () => {
+  it('gives their two retries different names: one starts the session again, the other fetches the token again', async () => {
+    const generator = tokenGenerator();
+    generator.mockRejectedValueOnce(Object.assign(new Error('unavailable'), { status: 503 }));
+    const { session } = renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      {
+        children: (
+          <>
+            <ErrorNotice />
+            <TokenStatusView />
+          </>
+        ),
+      },
+    );
+    await settle(() => session().start());
+    const names = screen.getAllByRole('button').map((button) => button.textContent);
+    expect(names).toEqual(['Try again', 'Fetch the token again']);
   });
 });
 

@@ -253,10 +253,10 @@ describe('TokenStatusView: what its live region announces after an error', () =>
     await waitFor(() => expect(statusLine.textContent).toBe('Token ready'));
     next = 'refuse';
     await act(() => token.current!.refresh());
-    expect(statusLine.textContent).toBe('Token error');
+    expect(statusLine.textContent).toBe('Token errorThe token generator failed with HTTP 401: Sign in again.');
 
     next = 'wait';
-    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Fetch the token again' }));
     await waitFor(() => expect(token.current!.status).toBe('fetching'));
     expect(statusLine.textContent).toBe('Token fetching');
     expect(document.activeElement === statusLine || document.activeElement === document.body).toBe(true);
@@ -267,19 +267,19 @@ describe('TokenStatusView: what its live region announces after an error', () =>
 });
 
 describe('TokenStatusView: the retry button', () => {
-  it('keeps the keyboard focus in the view when "Try again" goes away: on the status line, not <body>', async () => {
+  it('keeps the keyboard focus in the view when "Fetch the token again" goes away: on the status line, not <body>', async () => {
     const generator = tokenGenerator();
     generator.mockRejectedValueOnce(new Error('token service down'));
     renderSession(
       { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
       { children: <TokenStatusView /> },
     );
-    const retry = await screen.findByRole('button', { name: 'Try again' });
+    const retry = await screen.findByRole('button', { name: 'Fetch the token again' });
     retry.focus();
 
     fireEvent.click(retry);
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Token ready'));
-    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Fetch the token again' })).toBeNull();
     expect(document.activeElement).toBe(screen.getByRole('status'));
   });
 });
