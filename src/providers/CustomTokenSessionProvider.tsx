@@ -158,7 +158,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     expectsAgent: () => fetchOptions.agentName !== undefined || (source.getSnapshot().token?.agentNames.length ?? 0) > 0,
   });
 
-  const agent = useAgentStatusValue(liveAgent, error);
+  const agent = useAgentStatusValue(liveAgent, session.room, error);
 
   const { connectionState, isConnected } = session;
   // The provider is a user of its source, given or own.

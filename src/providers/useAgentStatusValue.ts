@@ -1,4 +1,5 @@
-import type { UseAgentReturn } from '@livekit/components-react';
+import { useParticipantTracks, type TrackReference, type UseAgentReturn } from '@livekit/components-react';
+import { Track, type Participant, type Room } from 'livekit-client';
 import * as React from 'react';
 import type { AgentStatus } from '../context/AgentStatusContext.js';
 import type { CustomTokenError } from '../core/errors.js';
@@ -7,26 +8,59 @@ import { agentStateFlags, returnedAgentState } from './returnedAgentState.js';
 import { useStableTrackReference } from './useStableTrackReferences.js';
 
 const NO_REASONS: readonly string[] = [];
+const AGENT_SOURCES = [Track.Source.Camera, Track.Source.Microphone];
 
 /**
  * The agent slice of LiveKit's `useAgent`, rebuilt only when one of its fields changes. An
  * `agent_failed` session error keeps the state `failed` (with its reasons) after the failed
  * session disconnected, where LiveKit's state falls back to `disconnected`. An agent a full
- * reconnect took away and brought back has its own state again, where LiveKit's stays `failed`.
+ * reconnect took away and brought back has its own state, identity, name and tracks again, where
+ * LiveKit's stay `failed` and empty.
  */
-export function useAgentStatusValue(agent: UseAgentReturn, sessionError: CustomTokenError | null): AgentStatus {
-  const { identity, name } = agent;
+export function useAgentStatusValue(agent: UseAgentReturn, room: Room, sessionError: CustomTokenError | null): AgentStatus {
   const returned = returnedAgentState(agent);
+  const back = useReturnedAgent(agent, room, returned !== null);
+  const { identity, name } = back ?? agent;
   const { isConnected, canListen, isFinished } = returned ? agentStateFlags(returned) : agent;
   const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
   const state = failedSession ? 'failed' : (returned ?? agent.state);
-  const cameraTrack = useStableTrackReference(agent.cameraTrack);
-  const microphoneTrack = useStableTrackReference(agent.microphoneTrack);
+  const cameraTrack = useStableTrackReference((back ?? agent).cameraTrack);
+  const microphoneTrack = useStableTrackReference((back ?? agent).microphoneTrack);
   const reasons = useEqualValue(failedSession?.failureReasons ?? (returned ? null : agent.failureReasons) ?? NO_REASONS, areSameStrings);
   return React.useMemo(
     () => ({ state, failureReasons: reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack }),
     [state, reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack],
   );
+}
+
+/**
+ * What `useAgent` clears while it says `failed`, for an agent that is back: identity and name off
+ * its participant, and — as `useAgent` picks them — its own camera and microphone, else those of
+ * the worker publishing on its behalf (an avatar). `null` unless `isBack`.
+ */
+function useReturnedAgent(
+  agent: UseAgentReturn,
+  room: Room,
+  isBack: boolean,
+): Pick<AgentStatus, 'identity' | 'name' | 'cameraTrack' | 'microphoneTrack'> | null {
+  const { agentParticipant, workerParticipant } = agent.internal;
+  const own = useTracksOf(isBack ? agentParticipant : null, room);
+  const worker = useTracksOf(isBack ? workerParticipant : null, room);
+  if (!isBack || !agentParticipant) return null;
+  const pick = (source: Track.Source) => own.find((track) => track.source === source) ?? worker.find((track) => track.source === source);
+  return {
+    identity: agentParticipant.identity,
+    name: agentParticipant.name,
+    cameraTrack: pick(Track.Source.Camera),
+    microphoneTrack: pick(Track.Source.Microphone),
+  };
+}
+
+/** The camera and microphone of `participant` (none without one), kept up to date. */
+function useTracksOf(participant: Participant | null, room: Room): TrackReference[] {
+  const tracks = useParticipantTracks(AGENT_SOURCES, { room, participantIdentity: participant?.identity });
+  // Without an identity LiveKit's hook reads a participant context instead: not ours.
+  return participant ? tracks.filter((track) => track.participant === participant) : [];
 }
 
 function areSameStrings(a: readonly string[], b: readonly string[]): boolean {

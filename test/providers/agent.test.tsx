@@ -1,7 +1,7 @@
 import { act } from '@testing-library/react';
 import { ConnectionState, ParticipantKind, RoomEvent, type Room } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { joinRemote, leaveRemote, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
+import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import type { AgentStatus } from '../../src/context/AgentStatusContext';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { clickStart, renderSession } from './render';
@@ -107,6 +107,83 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
 
     expect(session()).toMatchObject({ isConnected: true, error: null });
     expect(agentStatus.current).toMatchObject({ state: 'listening', isConnected: true, failureReasons: [] });
+  });
+
+  it("gives a returned agent its identity, name and tracks back (LiveKit's useAgent clears them while it says failed)", async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const agentStatus: { current: AgentStatus | null } = { current: null };
+    function AgentProbe() {
+      agentStatus.current = useAgentStatus();
+      return null;
+    }
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false },
+      { children: <AgentProbe /> },
+    );
+    await startOnFakeTimers(session);
+    const joinAgent = () => {
+      const agent = joinRemote(room, 'agent-1', {
+        kind: ParticipantKind.AGENT,
+        name: 'Helper',
+        attributes: { 'lk.agent.state': 'listening' },
+      });
+      publishCamera(room, agent);
+    };
+    act(joinAgent);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(agentStatus.current).toMatchObject({ identity: 'agent-1', name: 'Helper' });
+    expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('agent-1');
+
+    act(() => {
+      reconnectInFull(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    act(() => {
+      joinAgent();
+      reconnected(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(agentStatus.current).toMatchObject({ state: 'listening', identity: 'agent-1', name: 'Helper' });
+    expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('agent-1');
+    expect(agentStatus.current?.cameraTrack?.source).toBe('camera');
+  });
+
+  it('gives a returned agent the camera of the avatar worker publishing on its behalf, as useAgent does', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const agentStatus: { current: AgentStatus | null } = { current: null };
+    function AgentProbe() {
+      agentStatus.current = useAgentStatus();
+      return null;
+    }
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false },
+      { children: <AgentProbe /> },
+    );
+    await startOnFakeTimers(session);
+    const joinAgentAndAvatar = () => {
+      joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+      const avatar = joinRemote(room, 'avatar-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-1' } });
+      publishCamera(room, avatar);
+    };
+    act(joinAgentAndAvatar);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('avatar-1');
+
+    act(() => {
+      reconnectInFull(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    act(() => {
+      joinAgentAndAvatar();
+      reconnected(room);
+    });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(agentStatus.current).toMatchObject({ state: 'listening', identity: 'agent-1' });
+    expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('avatar-1');
   });
 
   it('fails the session when the agent is not back once a full reconnect is done', async () => {
