@@ -5,22 +5,38 @@ const ESSENCE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+$/;
 const HEADER_VALUES = /(?:[^,"]|"(?:[^"\\]|\\.)*"?)+/g;
 
 /**
- * Whether a request's `Content-Type` is JSON (`application/json` or `application/*+json`), read
- * as Fetch extracts a MIME type: a header sent twice arrives joined by `, ` (Bun, Deno and
- * workerd join them; Node keeps its first line), and the last valid type wins (`*∕*` is not one).
- * Two JSON lines are then JSON on every runtime, as on Node.
+ * Whether a request's `Content-Type` is JSON (`application/json` or `application/*+json`) both
+ * ways a browser reads it:
+ * - as its CORS check does, the whole value one type: `text/plain;,application/json` is
+ *   `text/plain` there, safelisted, so a cross-site page sends it without a preflight — not JSON;
+ * - as Fetch extracts a MIME type: a header sent twice arrives joined by `, ` (Bun, Deno and
+ *   workerd join them; Node keeps its first line), and the last valid type wins (`*∕*` is not
+ *   one). Two JSON lines are then JSON on every runtime, as on Node.
  *
  * @example
  * ```ts
- * isJsonContentType('text/plain, application/json'); // true: the last valid type
+ * isJsonContentType('application/json; charset=utf-8'); // true
+ * isJsonContentType('text/plain;,application/json'); // false: text/plain to the CORS check
  * ```
  */
 export function isJsonContentType(contentType: string | null): boolean {
   if (contentType === null) return false;
+  const whole = essenceOf(contentType);
+  if (whole !== undefined && !isJsonEssence(whole)) return false;
   let essence: string | undefined;
   for (const value of contentType.includes(',') ? (contentType.match(HEADER_VALUES) ?? []) : [contentType]) {
-    const candidate = value.split(';')[0]!.trim().toLowerCase();
-    if (ESSENCE.test(candidate) && candidate !== '*/*') essence = candidate;
+    const candidate = essenceOf(value);
+    if (candidate !== undefined && candidate !== '*/*') essence = candidate;
   }
-  return essence === 'application/json' || /^application\/[^/]+\+json$/.test(essence ?? '');
+  return essence !== undefined && isJsonEssence(essence);
+}
+
+/** The essence of one media type (lower case), `undefined` when it is not one. */
+function essenceOf(mediaType: string): string | undefined {
+  const candidate = mediaType.split(';')[0]!.trim().toLowerCase();
+  return ESSENCE.test(candidate) ? candidate : undefined;
+}
+
+function isJsonEssence(essence: string): boolean {
+  return essence === 'application/json' || /^application\/[^/]+\+json$/.test(essence);
 }

@@ -190,7 +190,7 @@ export interface TokenHandlerConfig {
    * caller; over a limit → 429 `rate_limited` with `Retry-After`. @defaultValue no limits
    */
   limits?: TokenLimitsPolicy;
-  /** Where `limits` count: this process's memory, or Redis shared by every instance. @defaultValue 'memory' */
+  /** Where `limits` count: this handler's memory, or Redis shared by every handler and instance given it. @defaultValue 'memory' */
   limitStore?: TokenLimitStore;
   /**
    * What to do when the limit store fails (Redis down or slower than its `timeoutMs`): `'deny'`

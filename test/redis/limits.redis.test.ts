@@ -80,6 +80,7 @@ describe('limits on Redis: a client the app has just made', () => {
     try {
       const onError = vi.fn();
       const closeListeners = client.listenerCount('close');
+      const listeners = () => ['ready', 'close', 'end'].map((event) => client.listenerCount(event));
       const handler = handlerOn(client, onError);
       const responses = Array.from({ length: 20 }, () => ask(handler));
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -90,6 +91,8 @@ describe('limits on Redis: a client the app has just made', () => {
         Array.from({ length: 20 }, (_, i) => (i < 5 ? 201 : 429)),
       );
       expect(onError).not.toHaveBeenCalled();
+      // The wait is over: none of its listeners stays on the client (a flapping Redis would pile them up).
+      expect(listeners()).toEqual([0, 0, 0]);
     } finally {
       client.disconnect();
       await slow.close();
@@ -111,6 +114,46 @@ describe('limits on Redis: a client the app has just made', () => {
 });
 
 describe('limits on Redis: a node-redis client', () => {
+  it('answers 503 at once while a client that was ready reconnects, without waiting for its next attempt', async () => {
+    const proxy = await delayingProxy(redis.port, 0);
+    // Reconnect attempts 5 s apart: a check that waited for the client's next event would wait that long.
+    const client = createClient({ socket: { host: '127.0.0.1', port: proxy.port, reconnectStrategy: () => 5_000 } });
+    const events: string[] = [];
+    client.on('error', () => events.push('error'));
+    await client.connect();
+    try {
+      const onError = vi.fn();
+      const handler = createTokenHandler(
+        handlerConfig({
+          limits: { tokens: { limit: 5, windowSeconds: 60 } },
+          limitStore: { redis: client, keyPrefix: `test:${randomUUID()}`, timeoutMs: 10_000 },
+          onError,
+        }),
+      );
+      const ask = () =>
+        handler(
+          new Request('http://127.0.0.1/api/token', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+            body: '{}',
+          }),
+        );
+      expect((await ask()).status).toBe(201);
+      await proxy.close();
+      await vi.waitFor(() => expect(client.isReady).toBe(false));
+      events.length = 0;
+
+      const response = await ask();
+
+      expect([response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([503, 'limits_unavailable']);
+      expect(events).toEqual([]);
+      expect(client.isOpen).toBe(true);
+      expect(['ready', 'end', 'error'].map((event) => client.listenerCount(event))).toEqual([0, 0, 1]);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('counts on a node-redis (redis package) client as on ioredis: limit tokens, then 429, refunds included', async () => {
     const client = createClient({ socket: { host: '127.0.0.1', port: redis.port } });
     client.on('error', () => {});

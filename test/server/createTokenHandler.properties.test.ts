@@ -100,7 +100,8 @@ async function send(input: Arbitrary) {
 const validRequests = requestArb.filter(({ method }) => !FORBIDDEN_METHODS.has(method));
 const runs = { numRuns: 400 };
 
-describe('createTokenHandler under arbitrary requests', () => {
+// 400 runs, most minting a token: a few seconds, more on a loaded machine.
+describe('createTokenHandler under arbitrary requests', { timeout: 30_000 }, () => {
   it('never answers 500, and every error is JSON with a code and message', async () => {
     await fc.assert(
       fc.asyncProperty(validRequests, async (input) => {

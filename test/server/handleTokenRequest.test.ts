@@ -130,6 +130,12 @@ describe('handleTokenRequest: media type', () => {
     'multipart/application/x+json',
     'application/a/b+json',
     '',
+    // A browser's CORS check reads the whole value as one type — text/plain, safelisted, so no
+    // preflight — where Fetch's extraction keeps the last of the comma-separated ones (JSON).
+    'text/plain;,application/json',
+    'text/plain; charset=utf-8, application/json',
+    'application/x-www-form-urlencoded;,application/json',
+    'multipart/form-data; boundary=x;,application/json',
   ])('answers Content-Type "%s" with 415, saying to send JSON, without reading the body', async (contentType) => {
     const { input: request, reads } = input({ headers: { 'content-type': contentType } });
     const reply = await handleTokenRequest(request, config());

@@ -134,19 +134,24 @@ const CONNECTING = new Set(['connecting', 'connect']);
 /** The wait for each client still connecting, shared by the requests that arrive meanwhile. */
 const connecting = new WeakMap<RedisClientLike, Promise<void>>();
 
+/** node-redis clients seen ready: one of them not ready now is reconnecting, not starting. */
+const wasReady = new WeakSet<NodeRedisClientLike>();
+
 /**
  * Resolves once a client that is still connecting is ready — a client made a moment ago (a cold
  * start), or an ioredis one made with `lazyConnect`, which this connects as ioredis's own first
- * command would. A client that is down (`reconnecting`, `close`, `end`) or ready resolves at once: a
- * command then fails fast (`rejectIfRedisNotReady`) or is sent. The caller's timeout bounds the wait.
- * Requests during one connect share one wait, so a cold-start burst adds three listeners, not
- * three per request.
+ * command would. A client that is down (ioredis `reconnecting`, `close`, `end`; a node-redis one
+ * seen ready before, or closed) or ready resolves at once: a command then fails fast
+ * (`rejectIfRedisNotReady`) or is sent. The caller's timeout bounds the wait. Requests during one
+ * connect share one wait, whose listeners all come off when it ends: a cold-start burst adds
+ * three listeners for the while, and a flapping Redis none for good.
  */
 function whenConnected(client: RedisClientLike): Promise<void> {
   let events: string[];
   if (isNodeRedis(client)) {
-    // node-redis: the app connects it; one that is open and not yet ready is still connecting.
-    if (client.isReady || !client.isOpen || !client.once) return Promise.resolve();
+    // node-redis: the app connects it; one open and never ready yet is still connecting.
+    if (client.isReady) wasReady.add(client);
+    if (client.isReady || !client.isOpen || wasReady.has(client) || !client.once) return Promise.resolve();
     events = ['ready', 'end', 'error'];
   } else {
     if (client.status === 'wait') client.connect?.().catch(() => undefined);
@@ -157,7 +162,11 @@ function whenConnected(client: RedisClientLike): Promise<void> {
   let waiting = connecting.get(client);
   if (!waiting) {
     waiting = new Promise<void>((resolve) => {
-      for (const event of events) client.once!(event, () => resolve());
+      const done = () => {
+        for (const event of events) client.removeListener?.(event, done);
+        resolve();
+      };
+      for (const event of events) client.once!(event, done);
     }).finally(() => connecting.delete(client));
     connecting.set(client, waiting);
   }

@@ -73,6 +73,8 @@ export interface IORedisClientLike {
   connect?(): Promise<unknown>;
   /** Waits for a client still connecting to be `'ready'` (a cold start). */
   once?(event: string, listener: () => void): unknown;
+  /** Takes the wait's other listeners off once it is over. */
+  removeListener?(event: string, listener: () => void): unknown;
 }
 
 /**
@@ -93,6 +95,8 @@ export interface NodeRedisClientLike {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   /** Waits for a client still connecting to be ready (a cold start). */
   once?(event: string, listener: () => void): unknown;
+  /** Takes the wait's other listeners off once it is over. */
+  removeListener?(event: string, listener: () => void): unknown;
 }
 
 /**
@@ -127,7 +131,7 @@ export interface RedisLimitStore {
 }
 
 /**
- * Where the limits count: `'memory'` (this process only; one instance) or Redis (many instances).
+ * Where the limits count: `'memory'` (this handler's own counts, in this process; one instance) or Redis (every handler and instance given the same Redis and `keyPrefix`).
  *
  * @example
  * ```ts
