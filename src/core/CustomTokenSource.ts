@@ -24,6 +24,12 @@ interface Current {
   query: TokenQuery;
 }
 
+/** A checked `initialToken` and its options. */
+interface Seed {
+  request: TokenRequest;
+  token: TokenDetails;
+}
+
 const QUERY_KEY_ROOT = 'livekit-custom-token';
 const noop = () => {};
 let sourceCount = 0;
@@ -60,6 +66,12 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #teardown: (() => void) | null = null;
   /** Its last subscriber has left (and none came back): what it fetches since is let go of once fetched. */
   #deactivated = false;
+  /**
+   * The `initialToken`, checked, until the source is first used (subscribed to, fetched from,
+   * refreshed or cancelled): a source made in a render that React throws away (StrictMode, a
+   * sibling suspending) then writes nothing into the app's `QueryClient`, and holds nothing in its scope.
+   */
+  #seed: Seed | null = null;
 
   constructor(generator: TokenGenerator, config: CustomTokenSourceConfig = {}) {
     super();
@@ -79,7 +91,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       notify: () => this.#notify(),
       maxRetryDelayMs: () => this.#config.maxRetryDelayMs,
     });
-    if (config.initialToken) this.#seed(config.initialToken);
+    if (config.initialToken) this.#seed = this.#checkSeed(config.initialToken);
     this.#snapshot = this.#readSnapshot();
     this.#serverSnapshot = this.#snapshot;
   }
@@ -97,6 +109,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * source moves to other options or its last subscriber leaves first: then it stays pending.
    */
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
+    this.#plantSeed();
     if (force === true) return this.#fetch(options, true).catch(() => this.#lastOrNextToken(options));
     const result = this.#fetch(options, false);
     result.catch(noop);
@@ -105,12 +118,14 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /** Fetches a new token for the current options now. Never rejects; failures land in the snapshot. */
   refresh = (): Promise<void> => {
+    this.#plantSeed();
     if (!this.#current) return Promise.resolve();
     return this.fetch(this.#current.request, true).then(noop, noop);
   };
 
   /** Aborts the fetch of this source that is in flight, if any — unless another source of its scope waits on that call too. */
   cancel = (): void => {
+    this.#plantSeed();
     const current = this.#current;
     if (current && this.#tokens.isPinned(current.key, this.#heldKey === current.key ? 1 : 0)) return;
     void this.#currentQuery()?.cancel({ revert: true });
@@ -137,6 +152,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /** Subscribes to snapshot changes (the `useSyncExternalStore` contract). */
   subscribe = (listener: () => void): (() => void) => {
+    this.#plantSeed();
     this.#listeners.add(listener);
     this.#activate();
     return () => {
@@ -256,25 +272,33 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   }
 
   /**
-   * Caches a token already in hand. One that fails its checks (expired by this device's clock,
+   * Checks a token already in hand. One that fails its checks (expired by this device's clock,
    * for other options, not a token) is dropped and reported to `onEvent`, and the first fetch
    * asks the generator: a page rendered with a bad token still renders.
    */
-  #seed({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): void {
+  #checkSeed({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): Seed | null {
     let request: TokenRequest = {};
     try {
       request = normalizeOptions(options);
-      const receivedAt = Date.now();
       const token = validateTokenResponse(response, request, {
-        receivedAt,
+        receivedAt: Date.now(),
         refreshMarginMs: this.#config.refreshMarginMs,
         mintedEarlier: true,
       });
-      const query = this.#makeCurrent(request);
-      this.#client.setQueryData(query.queryKey, token);
+      return { request, token };
     } catch (cause) {
       this.#emit({ type: 'error', request, error: toGeneratorError(cause), willRetry: false });
+      return null;
     }
+  }
+
+  /** On first use: the checked `initialToken` becomes the current options' token, unless the cache has one for them already. */
+  #plantSeed(): void {
+    const seed = this.#seed;
+    if (!seed) return;
+    this.#seed = null;
+    const query = this.#makeCurrent(seed.request);
+    if (query.state.data === undefined) this.#client.setQueryData(query.queryKey, seed.token);
   }
 
   #activate(): void {
@@ -356,7 +380,11 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   }
 
   #readSnapshot(): TokenSnapshot {
-    return toTokenSnapshot(this.#currentQuery()?.state, Date.now(), this.#generatorCalls);
+    // Before first use, the seed is the token in hand, as it will be once planted.
+    const state = this.#seed
+      ? ({ data: this.#seed.token, status: 'success', fetchStatus: 'idle', error: null } as const)
+      : this.#currentQuery()?.state;
+    return toTokenSnapshot(state, Date.now(), this.#generatorCalls);
   }
 
   #notify(): void {

@@ -165,6 +165,34 @@ describe('CustomTokenSource cache', () => {
     expect(generator).not.toHaveBeenCalled();
   });
 
+  it('writes an initial token into the client only once the source is used: a source made and dropped (a render React discards) leaves nothing', async () => {
+    const queryClient = new QueryClient();
+    const initial = await mintResponse('A');
+    const dropped = createCustomTokenSource(mintingGenerator(), {
+      queryClient,
+      scope: 'calls',
+      initialToken: { options: { roomName: 'A' }, response: initial },
+    });
+    expect(dropped.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    expect(queryClient.getQueryCache().getAll()).toEqual([]);
+
+    // Another source of the scope, fetching the same options: the dropped one holds nothing, so cancel() aborts it.
+    const { generator, calls } = controlledGenerator();
+    const used = createCustomTokenSource(generator, { queryClient, scope: 'calls' });
+    const unsubscribe = used.subscribe(() => {});
+    const fetching = used.fetch({ roomName: 'A' });
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    used.cancel();
+    await expect(fetching).rejects.toMatchObject({ code: 'aborted' });
+    unsubscribe();
+
+    // Used at last, the seed is the token in hand: no generator call.
+    const seeded = createCustomTokenSource(generator, { queryClient, initialToken: { options: { roomName: 'A' }, response: initial } });
+    seeded.subscribe(() => {});
+    await expect(seeded.fetch({ roomName: 'A' })).resolves.toEqual(initial);
+    expect(calls).toHaveLength(1);
+  });
+
   it('keeps an initial token minted a while ago only until its exp on this device’s clock, refreshing ahead of that', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') });
     try {

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { TokenGenerator } from '../../src/core/types';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
-import { SERVER_URL } from '../helpers/tokens';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
 
 // These rooms never reach a server: keep livekit-client's connection logs out of the output.
 setLogLevel('silent');
@@ -152,5 +152,35 @@ describe("with LiveKit's real useSession", () => {
     const { rerender } = render(<OurPage />);
     for (let i = 0; i < 4; i++) rerender(<OurPage />);
     expect(sessions.size).toBe(1);
+  });
+});
+
+describe('useCustomTokenSource with an initialToken in the app’s QueryClient', () => {
+  it('leaves nothing in the client from the render StrictMode throws away: one token while mounted, none after', async () => {
+    const queryClient = new QueryClient();
+    const initialToken = {
+      options: { roomName: 'A' },
+      response: { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'A' }) },
+    };
+    const generator = mintingGenerator();
+    function Call() {
+      const source = useCustomTokenSource(generator, { initialToken });
+      return <p>{source.getSnapshot().status}</p>;
+    }
+    const view = render(
+      <React.StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <Call />
+        </QueryClientProvider>
+      </React.StrictMode>,
+    );
+    expect(view.container.textContent).toBe('ready');
+    await act(() => new Promise((resolve) => setTimeout(resolve, 10)));
+    expect(queryClient.getQueryCache().getAll()).toHaveLength(1);
+
+    view.unmount();
+    await act(() => new Promise((resolve) => setTimeout(resolve, 10)));
+    expect(queryClient.getQueryCache().getAll()).toEqual([]);
+    expect(generator).not.toHaveBeenCalled();
   });
 });
