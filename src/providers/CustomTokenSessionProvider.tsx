@@ -151,7 +151,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
   const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
-    fetchToken: () => sessionSource.fetchForSession(options),
+    fetchToken: (signal) => sessionSource.fetchForSession(options, signal),
     prepareNextSession: () => void sessionSource.prepareNextSession(options),
     agentConnectTimeoutMs,
     onError,

@@ -8,6 +8,7 @@ import type { TokenFetchOptions } from '../core/types.js';
  * reachable forever; this one is collected with the provider.
  */
 const never = () => new Promise<never>(() => {});
+const noop = () => {};
 
 /**
  * The token source `CustomTokenSessionProvider` hands to `useSession`, whose own calls are two:
@@ -39,9 +40,17 @@ export class SessionTokenSource extends TokenSourceConfigurable {
     return this.#source().fetch(options).catch(never);
   }
 
-  /** The token a session starts with. Rejects with a `CustomTokenError`. */
-  fetchForSession(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
-    return this.#source().fetch(options);
+  /**
+   * The token a session starts with. Rejects with a `CustomTokenError`. Aborted with `signal`
+   * while in flight (the source's `cancel()`: the call is left to any other source of its scope waiting on it).
+   */
+  fetchForSession(options: TokenFetchOptions, signal: AbortSignal): Promise<TokenSourceResponseObject> {
+    const source = this.#source();
+    const fetching = source.fetch(options);
+    const cancel = () => source.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    void fetching.catch(noop).finally(() => signal.removeEventListener('abort', cancel));
+    return fetching;
   }
 
   /** After a session ended: a new token for the next one (never rejects). */

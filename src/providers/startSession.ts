@@ -18,8 +18,12 @@ import { toDisconnectError } from './toSessionError.js';
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
 export interface StartSessionInput {
   room: Room;
-  /** The session's token (the provider's source, asked with the options of this moment). */
-  fetchToken(): Promise<TokenSourceResponseObject>;
+  /**
+   * The session's token (the provider's source, asked with the options of this moment). The fetch
+   * is aborted with `signal` (the start abandoned or failed): the next start asks anew, rather than
+   * waiting out a call that may hang until its timeout.
+   */
+  fetchToken(signal: AbortSignal): Promise<TokenSourceResponseObject>;
   connectOptions: Omit<SessionConnectOptions, 'signal'>;
   /** Resolves once the app sees the room connected (LiveKit's `useSession().waitUntilConnected`). */
   waitUntilConnected(signal: AbortSignal): Promise<void>;
@@ -64,7 +68,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     if (reason !== DisconnectReason.CLIENT_INITIATED) attempt.abort(toDisconnectError(reason));
   };
   try {
-    const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(), attempt.signal);
+    const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(attempt.signal), attempt.signal);
     // Checked in the same task as `connect`: an abort before this line means no connection, ever.
     attempt.signal.throwIfAborted();
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;

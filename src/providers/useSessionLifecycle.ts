@@ -13,7 +13,7 @@ interface SessionLifecycleConfig {
   /** Tracks and room options for a start. */
   connectOptions: Omit<SessionConnectOptions, 'signal'>;
   /** The token a new session connects with. */
-  fetchToken: () => Promise<TokenSourceResponseObject>;
+  fetchToken: (signal: AbortSignal) => Promise<TokenSourceResponseObject>;
   /** After a session ended without `end()`: gets the next session's token (and room) ready. */
   prepareNextSession: () => void;
   agentConnectTimeoutMs: number;

@@ -56,6 +56,23 @@ describe('CustomTokenSessionProvider when a start is abandoned', () => {
     expect(session.session()).toMatchObject({ isStarting: false, isEnding: false, error: null });
   });
 
+  it('aborts the token fetch end() abandons: the next start() asks the generator again instead of waiting out that call', async () => {
+    const { generator, calls } = controlledGenerator();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator, room, roomName: 'standup', microphone: false, prefetch: false });
+    act(() => void session().start());
+    await waitFor(() => expect(calls).toHaveLength(1));
+
+    await act(() => session().end());
+    expect(calls[0]!.signal.aborted).toBe(true);
+
+    act(() => void session().start());
+    await waitFor(() => expect(calls.length).toBeGreaterThan(1));
+    await act(async () => void (await Promise.all(calls.slice(1).map((call) => call.resolve()))));
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(session().error).toBeNull();
+  });
+
   it('never connects when the provider unmounts while the token is being fetched', async () => {
     const session = renderConnectingSession();
     session.unmount();
