@@ -52,7 +52,8 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     connect?: boolean;
     /**
      * Give every session its own room, named `<roomName>-<random>`, and move to a new name when
-     * a session ends. For agent apps: a dispatched agent never rejoins an existing room.
+     * a session ends — also a start that joined its room and did not finish (abandoned, or its
+     * agent never came). For agent apps: a dispatched agent never rejoins an existing room.
      * @defaultValue false
      */
     freshRoomPerSession?: boolean;
@@ -153,6 +154,10 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
     fetchToken: (signal) => sessionSource.fetchForSession(options, signal),
     prepareNextSession: () => void sessionSource.prepareNextSession(options),
+    // The room of a start that did not finish may hold its agent: a fresh room for the next one.
+    leftRoomUnfinished: () => {
+      if (freshRoomPerSession) void sessionSource.prepareNextSession(options);
+    },
     agentConnectTimeoutMs,
     onError,
     expectsAgent: () => fetchOptions.agentName !== undefined || (source.getSnapshot().token?.agentNames.length ?? 0) > 0,

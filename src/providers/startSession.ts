@@ -33,6 +33,12 @@ export interface StartSessionInput {
   agentConnectTimeoutMs: number;
   /** Abandons the start: whatever it began is undone, and it never connects later. */
   signal: AbortSignal;
+  /**
+   * Called when the start leaves a room it began to join without finishing (abandoned or failed),
+   * unless the server ended it: that room may still hold the agent it dispatched (or, if it lives
+   * on, dispatch none to the next join), so with fresh rooms the next start needs another.
+   */
+  leftRoomUnfinished(): void;
 }
 
 /**
@@ -65,13 +71,18 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   const disconnect = () => void room.disconnect();
   // A disconnect the app asked for is the caller's abort (or `useSession`'s unmount), not a failure.
   const serverEnded = (reason?: DisconnectReason) => {
-    if (reason !== DisconnectReason.CLIENT_INITIATED) attempt.abort(toDisconnectError(reason));
+    if (reason === DisconnectReason.CLIENT_INITIATED) return;
+    endedByServer = true;
+    attempt.abort(toDisconnectError(reason));
   };
+  let joining = false;
+  let endedByServer = false;
   try {
     const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(attempt.signal), attempt.signal);
     // Checked in the same task as `connect`: an abort before this line means no connection, ever.
     attempt.signal.throwIfAborted();
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
+    joining = true;
     await connectUncut(room, room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions), attempt.signal);
     // Abandoned while connecting: the catch leaves the room it connected to, as any connected room is left.
     attempt.signal.throwIfAborted();
@@ -88,6 +99,8 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   } catch (error) {
     tracks.stop();
     await room.disconnect();
+    // A live session the server ended gets its next room from the disconnect itself (useSessionLifecycle).
+    if (joining && !endedByServer) input.leftRoomUnfinished();
     throw attempt.signal.aborted ? attempt.signal.reason : error;
   } finally {
     signal.removeEventListener('abort', abandon);

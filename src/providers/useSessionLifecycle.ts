@@ -16,6 +16,8 @@ interface SessionLifecycleConfig {
   fetchToken: (signal: AbortSignal) => Promise<TokenSourceResponseObject>;
   /** After a session ended without `end()`: gets the next session's token (and room) ready. */
   prepareNextSession: () => void;
+  /** After a start left a room it began to join, unfinished (see `startSession`). */
+  leftRoomUnfinished: () => void;
   agentConnectTimeoutMs: number;
   onError: ((error: CustomTokenError) => void) | undefined;
   /** Whether this session waits for an agent, so that an agent leaving fails the session. */
@@ -46,6 +48,7 @@ export function useSessionLifecycle(
             waitUntilAgentReady: latest.current.agent.waitUntilConnected,
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
             signal,
+            leftRoomUnfinished: () => latest.current.config.leftRoomUnfinished(),
           }),
         end: () => latest.current.session.end(),
         isDisconnected: () => latest.current.session.room.state === ConnectionState.Disconnected,

@@ -198,4 +198,35 @@ describe('freshRoomPerSession', () => {
     const nextToken = await generator.mock.results[1]!.value;
     expect(connect).toHaveBeenLastCalledWith(expect.any(String), nextToken.participantToken, undefined);
   });
+
+  it.each([
+    ['end() while the start waits for its agent', async (session: () => { end: () => Promise<void> }) => settle(() => session().end())],
+    ['the agent never coming (agent_failed)', async () => {}],
+  ])('moves to a new room after a start that joined one and never went live: %s', async (_, leave) => {
+    const { room, connect } = roomWithoutServer();
+    const generator = tokenGenerator();
+    const { session } = renderSession({
+      generator,
+      room,
+      roomName: 'support',
+      agentName: 'helper',
+      agentConnectTimeoutMs: 300,
+      freshRoomPerSession: true,
+      prefetch: false,
+      ...quiet,
+    });
+    const starting = session().start();
+    await waitFor(() => expect(connect).toHaveBeenCalledTimes(1));
+    await leave(session);
+    await act(() => starting);
+    expect(room.state).toBe('disconnected');
+
+    act(() => void session().start());
+    await waitFor(() => expect(connect).toHaveBeenCalledTimes(2));
+    const rooms = generator.mock.calls.map(([request]) => request.roomName);
+    // The room the first start joined may hold its agent, or dispatch none: never joined again.
+    expect(new Set(rooms).size).toBe(rooms.length);
+    expect(connect.mock.calls[1]![1]).not.toBe(connect.mock.calls[0]![1]);
+    await settle(() => session().end());
+  });
 });
