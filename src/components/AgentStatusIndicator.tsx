@@ -11,7 +11,7 @@ export interface AgentStatusIndicatorProps extends Omit<React.HTMLAttributes<HTM
    * given here.
    * @defaultValue English sentences, such as "Waiting for the agent…" and "Agent is listening"
    */
-  labels?: Partial<Record<AgentState, string>>;
+  labels?: Partial<Record<AgentState, string>> | undefined;
 }
 
 const DEFAULT_LABELS: Record<AgentState, string> = {

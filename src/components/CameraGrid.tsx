@@ -7,11 +7,11 @@ import { classNames } from './classNames.js';
 /** Props of {@link CameraGrid}. */
 export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTMLAttributes<HTMLUListElement>, 'children'> {
   /** Accessible name of the grid. @defaultValue "Cameras" */
-  label?: string;
+  label?: string | undefined;
   /** Shown when there is no camera to show (e.g. while disconnected). @defaultValue nothing */
-  empty?: React.ReactNode;
+  empty?: React.ReactNode | undefined;
   /** Put the agent's tile first, across the grid's full width, the others below it. @defaultValue false */
-  emphasizeAgent?: boolean;
+  emphasizeAgent?: boolean | undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ export interface ConnectButtonProps extends Omit<React.ButtonHTMLAttributes<HTML
    * Text per state. While connecting the button cancels, so its text says so.
    * @defaultValue 'Connect', 'Cancel connecting', 'Disconnect', 'Disconnecting…' (disconnected, connecting, connected, disconnecting)
    */
-  labels?: Partial<Record<ConnectButtonState, string>>;
+  labels?: Partial<Record<ConnectButtonState, string>> | undefined;
 }
 
 const DEFAULT_LABELS: Record<ConnectButtonState, string> = {

@@ -8,9 +8,9 @@ import { useReturnFocus } from './useReturnFocus.js';
 /** Props of {@link ErrorNotice}. */
 export interface ErrorNoticeProps extends Omit<React.HTMLAttributes<HTMLDivElement>, 'children'> {
   /** Headline per error code. @defaultValue an English headline per code */
-  titles?: Partial<Record<CustomTokenErrorCode, string>>;
+  titles?: Partial<Record<CustomTokenErrorCode, string>> | undefined;
   /** The retry button's text. @defaultValue "Try again" */
-  retryLabel?: string;
+  retryLabel?: string | undefined;
   /**
    * What to offer where retrying cannot help (HTTP 4xx such as 401 and 403, a `mismatch`): a
    * "Sign in" link, say. A function receives the error.

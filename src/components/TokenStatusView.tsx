@@ -8,15 +8,15 @@ import { classNames } from './classNames.js';
 /** Props of {@link TokenStatusView}. */
 export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElement>, 'children'> {
   /** The source to show. @defaultValue the session's, inside CustomTokenSessionProvider */
-  source?: CustomTokenSource;
+  source?: CustomTokenSource | undefined;
   /**
    * The text of the button that fetches again after an error; not "Try again", which is
    * `ErrorNotice`'s (starting the session again) on the same screen.
    * @defaultValue "Fetch the token again"
    */
-  retryLabel?: string;
+  retryLabel?: string | undefined;
   /** The text of the button that fetches a new token once the one in hand expired. @defaultValue "Get a new token" */
-  refreshLabel?: string;
+  refreshLabel?: string | undefined;
 }
 
 /**

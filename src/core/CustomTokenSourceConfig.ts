@@ -8,34 +8,34 @@ export interface CustomTokenSourceConfig {
    * `['livekit-custom-token', scope, request]`.
    * @defaultValue a private `QueryClient`
    */
-  queryClient?: QueryClient;
+  queryClient?: QueryClient | undefined;
   /**
    * Names this source's part of the cache. Sources with the same scope and client share tokens
    * (and the `cacheSize` bound). Without a scope, a source's tokens in a shared `queryClient` are
    * removed when its last subscriber leaves (its component unmounts): nothing else can read them.
    * @defaultValue a unique id per source
    */
-  scope?: string;
+  scope?: string | undefined;
   /**
    * How many tokens (one per option set) are kept: the most recently used. Expired tokens of
    * other options are dropped at the next fetch whatever the count.
    * @defaultValue 8
    */
-  cacheSize?: number;
+  cacheSize?: number | undefined;
   /**
    * How long one generator call may take. `Infinity` (or anything past the ~24.8 days a timer
    * holds) waits as long as a timer can.
    * @defaultValue 10_000 — per generator call
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** How long before expiry a token is refreshed instead of reused; capped at half its lifetime. @defaultValue 60_000 */
-  refreshMarginMs?: number;
+  refreshMarginMs?: number | undefined;
   /** Retries after a retryable failure (network, timeout, 5xx, 429). @defaultValue 2 */
-  retries?: number;
+  retries?: number | undefined;
   /** First retry delay; doubles per retry, with jitter. A retry never comes before a `Retry-After` from the server; one longer than `maxRetryDelayMs` is not retried (the error carries it). @defaultValue 500 */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   /** Upper bound of a retry delay; a `Retry-After` longer than this ends the retries (`Infinity`: as long as a timer holds, ~24.8 days). @defaultValue 8_000 */
-  maxRetryDelayMs?: number;
+  maxRetryDelayMs?: number | undefined;
   /**
    * A token already in hand (minted during server rendering, say), used for the first fetch of
    * `options`. It is checked as a fetched token is, and since it may have waited before it
@@ -43,7 +43,7 @@ export interface CustomTokenSourceConfig {
    * no longer than that. One that fails (expired by this device's clock, for other options) is
    * dropped and reported to `onEvent`, and the first fetch asks the generator.
    */
-  initialToken?: { options?: TokenFetchOptions; response: TokenResponse };
+  initialToken?: { options?: TokenFetchOptions; response: TokenResponse } | undefined;
   /** Telemetry: called for every fetch, success, cache hit and error. */
-  onEvent?: (event: TokenSourceEvent) => void;
+  onEvent?: ((event: TokenSourceEvent) => void) | undefined;
 }

@@ -23,11 +23,11 @@ export interface EndpointGeneratorOptions {
    * throws counts as the generator's own failure (a `TypeError` from its own `fetch` is retried).
    * @defaultValue none (`Content-Type: application/json` is always sent)
    */
-  headers?: HeadersInit | ((request: TokenRequest, context: TokenGeneratorContext) => HeadersInit | Promise<HeadersInit>);
+  headers?: HeadersInit | ((request: TokenRequest, context: TokenGeneratorContext) => HeadersInit | Promise<HeadersInit>) | undefined;
   /** The `fetch` to use (a wrapped one, or one with cookies handled). @defaultValue `globalThis.fetch` */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Sent as the request's `credentials`. @defaultValue the `fetch` default (`'same-origin'`) */
-  credentials?: RequestCredentials;
+  credentials?: RequestCredentials | undefined;
 }
 
 /**

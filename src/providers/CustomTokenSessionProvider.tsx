@@ -33,37 +33,37 @@ export type SessionTokenProps =
 export type CustomTokenSessionProviderProps = SessionTokenProps &
   TokenFetchOptions &
   UseCustomTokenSourceOptions & {
-    children?: React.ReactNode;
+    children?: React.ReactNode | undefined;
     /** Publish the microphone on `start()`; publish options may be given instead of `true`. @defaultValue true (with LiveKit's pre-connect buffer) */
-    microphone?: boolean | TrackPublishOptions;
+    microphone?: boolean | TrackPublishOptions | undefined;
     /** Publish the camera on `start()`. @defaultValue false */
-    camera?: boolean | TrackPublishOptions;
+    camera?: boolean | TrackPublishOptions | undefined;
     /** Share the screen on `start()`. @defaultValue false */
-    screenShare?: boolean | TrackPublishOptions;
+    screenShare?: boolean | TrackPublishOptions | undefined;
     /** Options for `Room.connect`. @defaultValue LiveKit's */
-    roomConnectOptions?: RoomConnectOptions;
+    roomConnectOptions?: RoomConnectOptions | undefined;
     /** How long a dispatched agent may take to become ready before the session fails with `agent_failed`. @defaultValue 20_000 */
-    agentConnectTimeoutMs?: number;
+    agentConnectTimeoutMs?: number | undefined;
     /** The `Room` to use. @defaultValue a new `Room`, or the one of a surrounding LiveKit `RoomContext` */
-    room?: Room;
+    room?: Room | undefined;
     /** Called once per new session error (token, connection or agent failure). */
-    onError?: (error: CustomTokenError) => void;
+    onError?: ((error: CustomTokenError) => void) | undefined;
     /** Declarative connection: `true` starts the session, `false` ends it. @defaultValue undefined — only the actions connect */
-    connect?: boolean;
+    connect?: boolean | undefined;
     /**
      * Give every session its own room, named `<roomName>-<random>`, and move to a new name when
      * a session ends — also a start that joined its room and did not finish (abandoned, or its
      * agent never came). For agent apps: a dispatched agent never rejoins an existing room.
      * @defaultValue false
      */
-    freshRoomPerSession?: boolean;
+    freshRoomPerSession?: boolean | undefined;
     /**
      * Fetch a token when the provider mounts, so that `start()` connects at once (LiveKit's
      * pre-warm). `false`: no token is fetched until `start()` — for pages most visitors only look
      * at, or a signed-out visitor whose every fetch would fail.
      * @defaultValue true
      */
-    prefetch?: boolean;
+    prefetch?: boolean | undefined;
   };
 
 /** LiveKit's agent timeout, effectively off: its timer can fire for an earlier session, so `startSession` keeps each session's own. */

@@ -11,8 +11,8 @@ import type { TokenLimitsPolicy, TokenLimitStore } from './limits/types.js';
  */
 export interface RequestedAgent {
   readonly agentName: string;
-  readonly metadata?: string;
-  readonly deployment?: string;
+  readonly metadata?: string | undefined;
+  readonly deployment?: string | undefined;
 }
 
 /**
@@ -26,11 +26,11 @@ export interface RequestedAgent {
  * ```
  */
 export interface TokenRequestBody {
-  readonly roomName?: string;
-  readonly participantName?: string;
-  readonly participantIdentity?: string;
-  readonly participantMetadata?: string;
-  readonly participantAttributes?: Readonly<Record<string, string>>;
+  readonly roomName?: string | undefined;
+  readonly participantName?: string | undefined;
+  readonly participantIdentity?: string | undefined;
+  readonly participantMetadata?: string | undefined;
+  readonly participantAttributes?: Readonly<Record<string, string>> | undefined;
   readonly agents: readonly RequestedAgent[];
 }
 
@@ -46,22 +46,22 @@ export interface AuthorizedParticipant {
   /** The token's identity (`sub`). Non-empty, at most 256 bytes of UTF-8 (LiveKit's limit). */
   identity: string;
   /** Display name. @defaultValue the requested `participant_name` */
-  name?: string;
+  name?: string | undefined;
   /** @defaultValue the requested `participant_metadata` */
-  metadata?: string;
+  metadata?: string | undefined;
   /** Merged over the requested `participant_attributes`; these keys win. */
-  attributes?: Record<string, string>;
+  attributes?: Record<string, string> | undefined;
   /**
    * Grants on top of the defaults (`roomJoin`, `canPublish`, `canSubscribe`, `canPublishData`);
    * `room` is always the token's room.
    */
-  grants?: Omit<VideoGrant, 'room' | 'roomJoin'>;
+  grants?: Omit<VideoGrant, 'room' | 'roomJoin'> | undefined;
   /**
    * Whether a requested `participant_identity` replaces {@link AuthorizedParticipant.identity}. When `false`, asking
    * for any other identity is refused with 403 `identity_not_allowed`.
    * @defaultValue false
    */
-  allowRequestedIdentity?: boolean;
+  allowRequestedIdentity?: boolean | undefined;
 }
 
 /**
@@ -121,9 +121,9 @@ export interface TokenHandlerCorsConfig {
    * with `origin: '*'`: that would let any website read a signed-in visitor's token, so
    * `createTokenHandler` throws. @defaultValue false
    */
-  credentials?: boolean;
+  credentials?: boolean | undefined;
   /** How long a browser may cache a preflight. @defaultValue 600 */
-  maxAgeSeconds?: number;
+  maxAgeSeconds?: number | undefined;
 }
 
 /**
@@ -153,53 +153,53 @@ export interface TokenHandlerConfig {
    * The LiveKit API key. Read per request when left out, so a build without secrets succeeds.
    * @defaultValue `LIVEKIT_API_KEY` from the request's env bindings, else `process.env`
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env` */
-  apiSecret?: string;
+  apiSecret?: string | undefined;
   /** The LiveKit server URL sent back as `server_url`. @defaultValue `LIVEKIT_URL` from the request's env bindings, else `process.env` */
-  serverUrl?: string;
+  serverUrl?: string | undefined;
   /**
    * Rooms a caller may join. A request without `room_name` gets a fresh server-chosen room
    * (`room-<uuid>`), and the policy is asked about it like any other: a list refuses it, a
    * function sees its name (allow it with `/^room-[0-9a-f-]{36}$/.test(room)`).
    * @defaultValue every room
    */
-  rooms?: RoomPolicy;
+  rooms?: RoomPolicy | undefined;
   /**
    * Agents a caller may dispatch through `room_config.agents`. Only the agent's name, metadata
    * and deployment are copied into the token, and only when allowed; any refused agent → 403.
    * @defaultValue no agent
    */
-  agents?: AgentPolicy;
+  agents?: AgentPolicy | undefined;
   /**
    * At most this many distinct agents in one token's `room_config.agents` (repeats are collapsed
    * first); more → 400 `invalid_body`. Each dispatch starts an agent job. @defaultValue 1
    */
-  maxAgentsPerToken?: number;
+  maxAgentsPerToken?: number | undefined;
   /**
    * Token lifetime: seconds, or a duration string such as `'10m'`, `'90 s'` or `'1h'`; from 1 s
    * to 24 h. Anything else throws at creation. @defaultValue '10m'
    */
-  ttl?: number | string;
+  ttl?: number | string | undefined;
   /** Largest accepted body, counted while reading. @defaultValue 16_384 */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** How long the whole body may take to arrive; later → 408 `request_timeout`. @defaultValue 10_000 */
-  bodyTimeoutMs?: number;
+  bodyTimeoutMs?: number | undefined;
   /**
    * Per-caller limits on tokens and agent dispatches per window, or a function choosing them per
    * caller; over a limit → 429 `rate_limited` with `Retry-After`. @defaultValue no limits
    */
-  limits?: TokenLimitsPolicy;
+  limits?: TokenLimitsPolicy | undefined;
   /** Where `limits` count: this handler's memory, or Redis shared by every handler and instance given it. @defaultValue 'memory' */
-  limitStore?: TokenLimitStore;
+  limitStore?: TokenLimitStore | undefined;
   /**
    * What to do when the limit store fails (Redis down or slower than its `timeoutMs`): `'deny'`
    * answers 503 `limits_unavailable`; `'allow'` issues the token unlimited. Either way the error
    * goes to `onError`. @defaultValue 'deny'
    */
-  onLimitStoreError?: 'allow' | 'deny';
+  onLimitStoreError?: 'allow' | 'deny' | undefined;
   /** Cross-origin access; without it no CORS header is sent and `OPTIONS` gets 405. @defaultValue undefined */
-  cors?: TokenHandlerCorsConfig;
+  cors?: TokenHandlerCorsConfig | undefined;
   /**
    * Called with every error thrown while handling a request (by `authorize`, a policy, or the
    * handler itself) — for logging. Clients only ever see a generic message for those. Pass
@@ -207,7 +207,7 @@ export interface TokenHandlerConfig {
    * throws or rejects, that is ignored: logging never changes the answer.
    * @defaultValue `console.error` with the method and path of the request
    */
-  onError?: (error: unknown, request: Request) => void | Promise<void>;
+  onError?: ((error: unknown, request: Request) => void | Promise<void>) | undefined;
 }
 
 /**

@@ -9,23 +9,23 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
+/** What route.ts says by default: both entries imported, a handler exported. */
+const ROUTE = [
+  "import { createTokenHandler, type TokenHandler } from 'livekit-custom-token-react/server';",
+  "import { useCustomTokenSource } from 'livekit-custom-token-react';",
+  "export const POST: TokenHandler = createTokenHandler({ authorize: () => ({ identity: 'kiosk' }) });",
+  'export { useCustomTokenSource };',
+].join('\n');
+
 /** Type-checks a consumer of both entries under `moduleResolution`, the package linked in as installed; returns tsc's output. */
-function typecheckConsumer(moduleResolution: string, module: string): string {
+function typecheckConsumer(moduleResolution: string, module: string, route = ROUTE, options: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'lkctr-types-'));
   try {
     mkdirSync(join(dir, 'node_modules'));
     // An ES module app (the package is ESM-only; under node16 a CommonJS file cannot import it).
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
     symlinkSync(root, join(dir, 'node_modules/livekit-custom-token-react'), 'dir');
-    writeFileSync(
-      join(dir, 'route.ts'),
-      [
-        "import { createTokenHandler, type TokenHandler } from 'livekit-custom-token-react/server';",
-        "import { useCustomTokenSource } from 'livekit-custom-token-react';",
-        "export const POST: TokenHandler = createTokenHandler({ authorize: () => ({ identity: 'kiosk' }) });",
-        'export { useCustomTokenSource };',
-      ].join('\n'),
-    );
+    writeFileSync(join(dir, 'route.ts'), route);
     const compilerOptions = {
       module,
       moduleResolution,
@@ -35,6 +35,7 @@ function typecheckConsumer(moduleResolution: string, module: string): string {
       jsx: 'react-jsx',
       lib: ['dom', 'es2022'],
       types: [],
+      ...options,
     };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['route.ts'] }));
     try {
@@ -60,4 +61,46 @@ describe('the types of both entries, as a consumer resolves them', () => {
     },
     60_000,
   );
+});
+
+describe('the types of both entries under exactOptionalPropertyTypes', () => {
+  it('take an optional option or prop given as a value that may be undefined, as apps pass them on', () => {
+    const route = `
+import {
+  createCustomTokenSource,
+  createEndpointGenerator,
+  type CustomTokenSessionProviderProps,
+  type TokenResponse,
+  type UseCustomTokenSourceOptions,
+} from 'livekit-custom-token-react';
+import { createTokenHandler } from 'livekit-custom-token-react/server';
+
+declare const maybe: {
+  token: { options: { roomName: string }; response: TokenResponse } | undefined;
+  flag: boolean | undefined;
+  count: number | undefined;
+  text: string | undefined;
+  client: UseCustomTokenSourceOptions['queryClient'] | undefined;
+};
+const generator = createEndpointGenerator('/api/token', { credentials: undefined, headers: undefined });
+const source = createCustomTokenSource(generator, { queryClient: maybe.client, timeoutMs: maybe.count, initialToken: maybe.token, scope: maybe.text });
+source.configure({ timeoutMs: undefined, retries: maybe.count });
+export const props: CustomTokenSessionProviderProps = {
+  generator,
+  initialToken: maybe.token,
+  connect: maybe.flag,
+  freshRoomPerSession: maybe.flag,
+  agentConnectTimeoutMs: maybe.count,
+  onError: undefined,
+};
+export const POST = createTokenHandler({
+  authorize: () => ({ identity: 'kiosk', name: maybe.text, metadata: undefined }),
+  ttl: maybe.count,
+  maxBodyBytes: maybe.count,
+  cors: undefined,
+  onError: undefined,
+});
+`;
+    expect(typecheckConsumer('bundler', 'esnext', route, { exactOptionalPropertyTypes: true })).toBe('');
+  }, 60_000);
 });

@@ -31,12 +31,12 @@ export interface TokenRateLimit {
  */
 export interface TokenLimits {
   /** Tokens issued to one caller. @defaultValue no limit */
-  tokens?: TokenRateLimit;
+  tokens?: TokenRateLimit | undefined;
   /**
    * Agent dispatches (agents in the `roomConfig` of issued tokens) for one caller — each one
    * starts an agent job, the expensive part. @defaultValue no limit
    */
-  agentDispatches?: TokenRateLimit;
+  agentDispatches?: TokenRateLimit | undefined;
 }
 
 /**
@@ -68,7 +68,7 @@ export type TokenLimitsPolicy =
 export interface IORedisClientLike {
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): unknown;
   /** ioredis's connection state: commands are sent only while it is `'ready'`, never queued behind a connection that is down. */
-  readonly status?: string;
+  readonly status?: string | undefined;
   /** Opens a `lazyConnect` client's connection (status `'wait'`), as ioredis's first command would. */
   connect?(): Promise<unknown>;
   /** Waits for a client still connecting to be `'ready'` (a cold start). */
@@ -125,9 +125,9 @@ export interface RedisLimitStore {
    */
   redis: RedisClientLike;
   /** Prefix of every key the limits write. @defaultValue 'lkctr' */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** How long one limit check may wait for Redis before it counts as a store failure. @defaultValue 500 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /**
