@@ -93,7 +93,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     });
     if (config.initialToken) this.#seed = this.#checkSeed(config.initialToken);
     this.#snapshot = this.#readSnapshot();
-    this.#serverSnapshot = this.#snapshot;
+    this.#serverSnapshot = (config.initialToken && !this.#seed && this.#servedSnapshot(config.initialToken)) || this.#snapshot;
   }
 
   /**
@@ -292,6 +292,24 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     }
   }
 
+  /**
+   * What the server rendered for an `initialToken` that this device's clock finds expired (a
+   * cached page, a clock ahead): the token as it was then, its lifetime counted from now, so that
+   * hydration matches the server's HTML; the snapshot after it has no token. `null` for one that
+   * fails any other check, which the server's render failed too.
+   */
+  #servedSnapshot({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): TokenSnapshot | null {
+    try {
+      const token = validateTokenResponse(response, normalizeOptions(options), {
+        receivedAt: Date.now(),
+        refreshMarginMs: this.#config.refreshMarginMs,
+      });
+      return toTokenSnapshot(heldState(token), Date.now(), 0);
+    } catch {
+      return null;
+    }
+  }
+
   /** On first use: the checked `initialToken` becomes the current options' token, unless the cache has one for them already. */
   #plantSeed(): void {
     const seed = this.#seed;
@@ -381,9 +399,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   #readSnapshot(): TokenSnapshot {
     // Before first use, the seed is the token in hand, as it will be once planted.
-    const state = this.#seed
-      ? ({ data: this.#seed.token, status: 'success', fetchStatus: 'idle', error: null } as const)
-      : this.#currentQuery()?.state;
+    const state = this.#seed ? heldState(this.#seed.token) : this.#currentQuery()?.state;
     return toTokenSnapshot(state, Date.now(), this.#generatorCalls);
   }
 
@@ -405,6 +421,11 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
 function aborted(cause?: unknown): CustomTokenError {
   return new CustomTokenError('aborted', 'The token fetch was aborted (newer options, unmount or cancel()).', { cause });
+}
+
+/** A query's state holding `token`, as the snapshot reads it. */
+function heldState(token: TokenDetails) {
+  return { data: token, status: 'success', fetchStatus: 'idle', error: null } as const;
 }
 
 function toResponse(token: TokenDetails): TokenSourceResponseObject {
