@@ -30,7 +30,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
   mismatch: 'The access token is for a different call',
   connection_failed: 'Could not connect to the call',
   media_failed: 'Your camera or microphone could not start',
-  agent_failed: 'The agent did not join',
+  agent_failed: 'The agent is not in the call', // it never came, or it left: the message says which
   disconnected: 'The call was disconnected',
 };
 

@@ -71,7 +71,9 @@ export function useSessionLifecycle(
     if (agentState !== 'failed' || agentReturned || !roomConnected || !failureReasons || reportedReasons.current === failureReasons) return;
     if (!latest.current.config.expectsAgent()) return;
     reportedReasons.current = failureReasons;
-    const message = `The agent did not become ready: ${failureReasons.join(' ')}`;
+    // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
+    const during = runner.getSnapshot().phase === 'starting' ? 'did not become ready' : 'left the call';
+    const message = `The agent ${during}: ${failureReasons.join(' ')}`;
     runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));
   }, [runner, latest, agentState, failureReasons, agentReturned, roomConnected]);
 

@@ -70,7 +70,11 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     leaveRemote(room, agent);
     await act(() => vi.advanceTimersByTimeAsync(10));
 
-    expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent left the room unexpectedly.'] });
+    expect(session().error).toMatchObject({
+      code: 'agent_failed',
+      message: 'The agent left the call: Agent left the room unexpectedly.',
+      failureReasons: ['Agent left the room unexpectedly.'],
+    });
     expect(session().isConnected).toBe(true);
     expect(room.state).toBe('connected');
   });
