@@ -6,7 +6,10 @@
  * `tsc` checks them all with strict settings. Errors point at the Markdown file and line.
  *
  * A block whose first line is a path comment (`// app/api/livekit-token/route.ts — …`) is written
- * at that path, so the samples of one page can import each other as the files of an app do.
+ * at that path, so the samples of one page can import each other as the files of an app do. A
+ * later block of the same page naming the same path (two variants of one file, such as a route
+ * on the Node and on the Edge runtime) is written under `line-<N>/` instead, so it is checked
+ * too rather than overwriting the first.
  * Blocks in other languages (sh, text, json) are not TypeScript and are not checked.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -60,7 +63,9 @@ for (const page of pages) {
     const code = lines.slice(start, end).map((line) => line.slice(fence[1].length));
     index = end;
     const named = /^\/\/ ([\w@./[\]-]+\.(?:ts|tsx))(?:\s|$)/.exec(code[0] ?? '');
-    const file = join('samples', basename(page, '.md'), named ? named[1] : `line-${start + 1}.${fence[2]}`);
+    const pageDir = join('samples', basename(page, '.md'));
+    let file = join(pageDir, named ? named[1] : `line-${start + 1}.${fence[2]}`);
+    if (named && origins.has(file)) file = join(pageDir, `line-${start + 1}`, named[1]);
     mkdirSync(dirname(join(work, file)), { recursive: true });
     writeFileSync(join(work, file), `${code.join('\n')}\nexport {};\n`);
     origins.set(file, { page, line: start + 1 });
