@@ -21,11 +21,13 @@ type ArgTypesEnhancer = NonNullable<Preview['argTypesEnhancers']>[number];
 /**
  * The props tables read TSDoc: move each `@defaultValue …` into the Default column (without
  * quotes' surrounding backticks), and name types as a reader writes them (`ReactNode`, not the
- * docgen's `ReactReactNode`).
+ * docgen's `ReactReactNode`; `string`, not `string | undefined` or `union`).
  */
 const readableArgTypes: ArgTypesEnhancer = ({ argTypes, component }) => {
   // Storybook's JSDoc parser drops a tag on a line of its own from `description`: read the docgen's own text.
-  const docgen = (component as { __docgenInfo?: { props?: Record<string, { description?: string }> } } | undefined)?.__docgenInfo?.props;
+  const docgen = (
+    component as { __docgenInfo?: { props?: Record<string, { description?: string; tsType?: { raw?: string } }> } } | undefined
+  )?.__docgenInfo?.props;
   return Object.fromEntries(
     Object.entries(argTypes).map(([name, argType]) => {
       const table = { ...argType.table };
@@ -35,11 +37,19 @@ const readableArgTypes: ArgTypesEnhancer = ({ argTypes, component }) => {
         description = match[1];
         table.defaultValue = { summary: match[2]!.trim().replace(/^`([^`]*)`$/, '$1') };
       }
-      if (table.type?.summary)
+      if (table.type?.summary) {
+        // An optional prop's `| undefined` (there for exactOptionalPropertyTypes) says nothing the table does not.
+        const raw = docgen?.[name]?.tsType?.raw;
+        const written = table.type.summary === 'union' && raw ? raw : table.type.summary;
         table.type = {
           ...table.type,
-          summary: table.type.summary.replace(/\bReact\.?React(\w+)/g, 'React$1').replace(/\bReact\.(\w+)/g, '$1'),
+          summary: written
+            .replace(/\s*\|\s*undefined\b/g, '')
+            .replace(/^\((.*)\)$/, '$1')
+            .replace(/\bReact\.?React(\w+)/g, 'React$1')
+            .replace(/\bReact\.(\w+)/g, '$1'),
         };
+      }
       return [name, { ...argType, description, table }];
     }),
   );

@@ -63,6 +63,11 @@ describe('the static Storybook', () => {
       expect((await row('agentstatusindicator', 'labels')).defaultValue).toMatch(/^English sentences/);
       expect((await row('errornotice', 'action')).defaultValue).toBe('nothing');
       expect((await row('cameragrid', 'empty')).description).toContain('ReactNode');
+      // An optional prop typed `string | undefined` (for exactOptionalPropertyTypes) reads `string`.
+      const label = (await row('cameragrid', 'label')).description;
+      expect(label).toMatch(/\bstring$/);
+      expect(label).not.toMatch(/undefined|union/);
+      expect((await row('tokenstatusview', 'retryLabel')).defaultValue).toBe('"Fetch the token again"');
     } finally {
       await page.context().close();
     }
@@ -85,11 +90,14 @@ describe('the static Storybook', () => {
       await page.goto(`${server.url}/iframe.html?id=components-agentstatusindicator--listening&viewMode=story`);
       const dot = page.locator('.lk-ctr-agent-status-dot');
       await dot.waitFor({ timeout: 30_000 });
-      const [dotColour, pageColour] = await dot.evaluate((node) => [
+      const [dotColour, pageColour, textColour] = await dot.evaluate((node) => [
         getComputedStyle(node).backgroundColor,
         getComputedStyle(node.ownerDocument.body).backgroundColor,
+        getComputedStyle(node.parentElement!).color,
       ]);
       expect(dotColour).not.toBe(pageColour);
+      // The user's text colour, not the state's green, amber or red (below 3:1 on some high-contrast themes).
+      expect(dotColour).toBe(textColour);
     } finally {
       await page.context().close();
     }
