@@ -72,6 +72,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * sibling suspending) then writes nothing into the app's `QueryClient`, and holds nothing in its scope.
    */
   #seed: Seed | null = null;
+  /** What `setConnected` said last, and the sessions holding the source connected: connected if either. */
+  #saidConnected = false;
+  #connectedHolds = 0;
 
   constructor(generator: TokenGenerator, config: CustomTokenSourceConfig = {}) {
     super();
@@ -137,7 +140,30 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * subscriber) a fresh token is kept ready.
    */
   setConnected(connected: boolean): void {
-    this.#scheduler.setConnected(connected);
+    this.#saidConnected = connected;
+    this.#scheduler.setConnected(this.#isConnected());
+  }
+
+  /**
+   * Counts one connected session until the returned function is called (once; later calls do
+   * nothing): no refresh-ahead while any session holds the source, or `setConnected(true)` was
+   * the last said. For a source shared by several sessions, where one leaving must not start
+   * refreshing during another's call; `useCustomTokenSession` and the provider hold it this way.
+   */
+  holdConnected(): () => void {
+    this.#connectedHolds += 1;
+    this.#scheduler.setConnected(true);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#connectedHolds -= 1;
+      this.#scheduler.setConnected(this.#isConnected());
+    };
+  }
+
+  #isConnected(): boolean {
+    return this.#saidConnected || this.#connectedHolds > 0;
   }
 
   /**
@@ -150,13 +176,18 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#scheduler.reschedule();
   }
 
-  /** Subscribes to snapshot changes (the `useSyncExternalStore` contract). */
+  /**
+   * Subscribes to snapshot changes (the `useSyncExternalStore` contract). Each call is a
+   * subscription of its own, the same listener twice too: the source stays active until the last
+   * one is undone.
+   */
   subscribe = (listener: () => void): (() => void) => {
     this.#plantSeed();
-    this.#listeners.add(listener);
+    const subscription = () => listener();
+    this.#listeners.add(subscription);
     this.#activate();
     return () => {
-      if (this.#listeners.delete(listener) && this.#listeners.size === 0) this.#deactivateSoon();
+      if (this.#listeners.delete(subscription) && this.#listeners.size === 0) this.#deactivateSoon();
     };
   };
 

@@ -21,11 +21,12 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * with `aborted`).
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
- * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, call
- * `source.setConnected(session.isConnected)` in an effect yourself, and `setConnected(false)` in
- * its cleanup.
+ * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, add
+ * `useEffect(() => (session.isConnected ? source.holdConnected() : undefined), [source,
+ * session.isConnected])` yourself.
  *
- * `queryClient`, `scope` and `initialToken` are read once; the other options may change.
+ * `queryClient` (or the one in context), `scope` and `initialToken` are read once, when the source is
+ * made; the other options may change. To move to another client, remount the component (a `key`).
  *
  * @example
  * ```tsx

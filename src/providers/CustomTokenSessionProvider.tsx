@@ -53,7 +53,9 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     /**
      * Give every session its own room, named `<roomName>-<random>`, and move to a new name when
      * a session ends — also a start that joined its room and did not finish (abandoned, or its
-     * agent never came). For agent apps: a dispatched agent never rejoins an existing room.
+     * agent never came). For agent apps: a dispatched agent never rejoins an existing room. An
+     * `initialToken` is then never used (its room is not the one a session asks for): leave
+     * `roomName` out and let the token endpoint name a fresh room per token instead.
      * @defaultValue false
      */
     freshRoomPerSession?: boolean | undefined;

@@ -571,3 +571,43 @@ describe('CustomTokenSource lifecycle', () => {
     });
   });
 });
+
+describe('CustomTokenSource shared by several users', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('counts each subscribe() on its own, the same listener twice too: one leaving does not stop the other', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const source = createCustomTokenSource(generator);
+    const listener = () => {};
+    source.subscribe(listener);
+    const unsubscribeSecond = source.subscribe(listener);
+    await source.fetch({ roomName: 'A' });
+
+    unsubscribeSecond();
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    // 20 s tokens, refreshed ahead about every 10 s, for the one still subscribed.
+    expect(generator.mock.calls.length).toBeGreaterThanOrEqual(5);
+    expect(source.getSnapshot().status).toBe('ready');
+  });
+
+  it('fetches nothing while any session holds it connected: the idle one leaving does not end the other’s call', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const source = createCustomTokenSource(generator);
+    source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    const release = source.holdConnected();
+    const releaseAgain = source.holdConnected();
+    releaseAgain();
+    releaseAgain(); // a second call changes nothing
+    const calls = generator.mock.calls.length;
+
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(generator.mock.calls.length).toBe(calls);
+
+    release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(generator.mock.calls.length).toBe(calls + 1);
+  });
+});

@@ -200,3 +200,39 @@ describe('useCustomTokenSession', () => {
     expect(sessions.size).toBe(before);
   });
 });
+
+describe('useCustomTokenSession: one source, two sessions', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('fetches nothing during one session’s call when the other, idle, leaves', async () => {
+    const generator = vi.fn(mintingGenerator(() => ({ ttl: 20 })));
+    const source = createCustomTokenSource(generator);
+    const sessions: Session[] = [];
+    function Caller({ index, room }: { index: number; room: Room }) {
+      const session = useCustomTokenSession(source, { roomName: 'A', room });
+      keep(index, session);
+      return null;
+    }
+    const keep = (index: number, session: Session) => void (sessions[index] = session);
+    const rooms = [roomWithoutServer().room, roomWithoutServer().room];
+    const page = (withSecond: boolean) => (
+      <>
+        <Caller index={0} room={rooms[0]!} />
+        {withSecond && <Caller index={1} room={rooms[1]!} />}
+      </>
+    );
+    const view = render(page(true));
+    await run(() => sessions[0]!.start());
+    expect(sessions[0]!.isConnected).toBe(true);
+    const calls = generator.mock.calls.length;
+
+    // The idle one leaves: the other is still in its call.
+    view.rerender(page(false));
+    await advance(200 * SECOND);
+
+    expect(generator.mock.calls.length).toBe(calls);
+    await run(() => sessions[0]!.end());
+    view.unmount();
+  });
+});
