@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openApp, type AppPage } from './harness/appPage';
@@ -55,6 +56,30 @@ describe('leaving and rejoining an agent call quickly', () => {
     }
     expect(app.sentTokens).toHaveLength(gapsMs.length);
   });
+});
+
+describe('leaving before the agent is ready, with fresh rooms', () => {
+  test(
+    'end() as soon as the room is connected, then start(): the next session joins a new room and its agent reaches listening',
+    { timeout: 90_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-cancel', agent: AGENT_NAME, freshRoom: '1', agentTimeoutMs: '20000' });
+      await app.start();
+      await expect.poll(app.state, { timeout: 20_000, interval: 20 }).toMatchObject({ connectionState: 'connected' });
+      await app.end();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', error: null });
+
+      await app.start();
+      await expect
+        .poll(app.state, { timeout: 25_000 })
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      // The first room may still hold the first agent, or dispatch none to a second join: never joined again.
+      const rooms = app.sentTokens.map(({ token }) => (decodeJwt(token) as { video?: { room?: string } }).video?.room);
+      expect(rooms).toHaveLength(2);
+      expect(rooms[1]).not.toBe(rooms[0]);
+      await app.end();
+    },
+  );
 });
 
 describe('unmounting while connecting', () => {
