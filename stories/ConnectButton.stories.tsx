@@ -57,8 +57,19 @@ export const FetchingToken: Story = {
   },
 };
 
-/** The token is in hand; LiveKit is still connecting. A click (or Enter) cancels — the keyboard test of cancelling. */
+/** The token is in hand; LiveKit is still connecting: the button is busy, and a click cancels. */
 export const Connecting: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ outcome: 'hang', connect: true }))],
+  play: async ({ canvasElement }) => {
+    const cancel = await within(canvasElement).findByRole('button', { name: 'Cancel connecting' });
+    await expect(cancel).toHaveAttribute('data-state', 'connecting');
+    await expect(cancel).toHaveAttribute('aria-busy', 'true');
+  },
+};
+
+/** Enter connects, Enter again cancels while LiveKit is still connecting — the keyboard test of cancelling. */
+export const CancelWithKeyboard: Story = {
   ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ outcome: 'hang' }))],
   play: async ({ canvasElement }) => {
@@ -84,10 +95,26 @@ export const Connected: Story = {
 };
 
 /**
- * Leaving takes a moment (a leave's round trip; 1.5 s here): the button says so and ignores
- * clicks (`aria-disabled`, not `disabled`, so it keeps the keyboard focus), then offers to connect.
+ * Leaving takes a moment (a leave's round trip, held here): the button says so and ignores clicks
+ * (`aria-disabled`, not `disabled`, so it keeps the keyboard focus).
  */
 export const Disconnecting: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ connect: true, scene: cameras(1), disconnectDelayMs: 600_000 }))],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(await canvas.findByRole('button', { name: 'Disconnect' }));
+    const leaving = await canvas.findByRole('button', { name: 'Disconnecting…' });
+    await expect(leaving).toHaveAttribute('data-state', 'disconnecting');
+    await expect(leaving).toHaveAttribute('aria-disabled', 'true');
+  },
+};
+
+/**
+ * Leaving with the keyboard (a leave's round trip; 1.5 s here): the focus stays on the button
+ * while it disconnects, and is still there when it offers to connect again.
+ */
+export const LeaveWithKeyboard: Story = {
   ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ connect: true, scene: cameras(1), disconnectDelayMs: 1_500 }))],
   play: async ({ canvasElement }) => {

@@ -74,6 +74,29 @@ export const Http503Unavailable: Story = failing(
   'http',
 );
 
+/**
+ * Over the caller's limit on the package's own endpoint (`limits`): 429 `rate_limited` with a
+ * `Retry-After` longer than `maxRetryDelayMs`, so nothing asks again before it — the notice shows
+ * at once, and trying again is the user's choice.
+ */
+export const Http429RateLimited = failing(
+  answering({
+    ...endpointError(429, 'rate_limited', 'Too many tokens for this caller: at most 30 every 60 s. Try again in 42 s.'),
+    headers: { 'Retry-After': '42' },
+  }),
+  'http',
+);
+
+/** The endpoint's limit store (Redis) is down, and it refuses rather than count nothing: 503 `limits_unavailable`, retried before it shows. */
+export const Http503LimitsUnavailable: Story = failing(
+  () => ({
+    ...answering(endpointError(503, 'limits_unavailable', 'Limits cannot be checked right now; try again shortly.'))(),
+    retries: 1,
+    retryDelayMs: 200,
+  }),
+  'http',
+);
+
 /** The generator did not answer within `timeoutMs` (1 s here). */
 export const Timeout = failing(() => ({ generator: pendingGenerator, timeoutMs: 1_000 }), 'timeout');
 

@@ -77,11 +77,25 @@ export const Fetching: Story = {
   },
 };
 
-/**
- * The endpoint refused (401), then lets the user in: the error's message and code, and "Try
- * again" fetches a new token — the interaction test of the retry.
- */
+/** The endpoint refused (401): the error's message and code, announced together, and a button that fetches again. */
 export const Failed: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ generator: localEndpoint(() => endpointError(401, 'unauthorized', 'Sign in first.')) }))],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const view = canvas.getByRole('region', { name: 'Token status' });
+    await expect(await canvas.findByText('Token error')).toBeVisible();
+    await expect(canvas.getByRole('status')).toHaveTextContent('Sign in first.');
+    await expect(view).toHaveTextContent('http 401');
+    await expect(canvas.getByRole('button', { name: 'Fetch the token again' })).toBeVisible();
+  },
+};
+
+/**
+ * The endpoint refused (401), then lets the user in: "Fetch the token again" gets a new token —
+ * the interaction test of the retry.
+ */
+export const FailedThenRetried: Story = {
   ...shownCode(exampleSource),
   loaders: [
     async () => {

@@ -43,6 +43,24 @@ let sourceCount = 0;
  * devtools); the source keeps direct references to its own queries, so `fetch` and
  * `getSnapshot` cost the same however many tokens it has seen and however many queries the app
  * keeps in the same client.
+ *
+ * @example
+ * ```ts
+ * import { createCustomTokenSource } from 'livekit-custom-token-react';
+ *
+ * declare function getIdToken(): Promise<string>;
+ * const source = createCustomTokenSource(async (request, { signal }) => {
+ *   const response = await fetch('/api/token', {
+ *     method: 'POST',
+ *     headers: { authorization: `Bearer ${await getIdToken()}`, 'content-type': 'application/json' },
+ *     body: JSON.stringify(request),
+ *     signal,
+ *   });
+ *   return response.json();
+ * });
+ * const unsubscribe = source.subscribe(() => console.log(source.getSnapshot().status));
+ * const { serverUrl, participantToken } = await source.fetch({ roomName: 'standup' });
+ * ```
  */
 export class CustomTokenSource extends TokenSourceConfigurable {
   readonly #client: QueryClient;

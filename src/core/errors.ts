@@ -102,7 +102,21 @@ export class CustomTokenError extends Error {
   }
 }
 
-/** `true` for a {@link CustomTokenError}, also one thrown by another copy of this package. */
+/**
+ * `true` for a {@link CustomTokenError}, also one thrown by another copy of this package.
+ *
+ * @example
+ * ```ts
+ * import { createCustomTokenSource, isCustomTokenError } from 'livekit-custom-token-react';
+ *
+ * declare const source: ReturnType<typeof createCustomTokenSource>;
+ * try {
+ *   await source.fetch({ roomName: 'standup' });
+ * } catch (error) {
+ *   if (isCustomTokenError(error) && error.code === 'http' && error.status === 401) location.assign('/sign-in');
+ * }
+ * ```
+ */
 export function isCustomTokenError(value: unknown): value is CustomTokenError {
   return value instanceof CustomTokenError || (value instanceof Error && value.name === 'CustomTokenError' && 'code' in value);
 }
