@@ -79,6 +79,9 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   let endedByServer = false;
   try {
     const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(attempt.signal), attempt.signal);
+    // A device the browser already refuses (blocked in the site settings) fails its request in a
+    // moment: that, not a join and leave of the room (which would dispatch its agent for nothing).
+    if (await tracks.blocked) await whileNotAborted(tracks.created, attempt.signal).catch(noop);
     // Checked in the same task as `connect`: an abort before this line means no connection, ever.
     attempt.signal.throwIfAborted();
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
@@ -109,6 +112,8 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   }
 }
 
+const noop = () => {};
+
 /** How long a connect under way is left to finish after its start was abandoned, before it is cut off. */
 const CONNECT_GRACE_MS = 1_500;
 
@@ -137,6 +142,8 @@ async function connectUncut(room: Room, connecting: Promise<void>, signal: Abort
 interface StartedTracks {
   /** The tracks once all are created; rejects with the first device failure. */
   readonly created: Promise<readonly CreatedTrack[]>;
+  /** Whether the browser already refuses a camera or microphone asked for (its permission is `denied`); `false` where it cannot say. */
+  readonly blocked: Promise<boolean>;
   /** Stops every track, now or as soon as it is created. */
   stop(): void;
 }
@@ -173,11 +180,27 @@ function createTracks(room: Room, options: TracksOptions = {}): StartedTracks {
   created.catch(() => {});
   return {
     created,
+    blocked: isAnyBlocked([...(options.camera?.enabled ? ['camera'] : []), ...(options.microphone?.enabled ? ['microphone'] : [])]),
     stop: () =>
       void settled.then((results) => {
         for (const result of results) if (result.status === 'fulfilled') result.value.forEach(({ track }) => track.stop());
       }),
   };
+}
+
+/** Whether the Permissions API says any of `devices` is `denied` (it cannot say in every browser, nor for every device). */
+async function isAnyBlocked(devices: string[]): Promise<boolean> {
+  const permissions = typeof navigator === 'undefined' ? undefined : navigator.permissions;
+  if (!permissions || devices.length === 0) return false;
+  const states = await Promise.all(
+    devices.map((name) =>
+      permissions.query({ name: name as PermissionName }).then(
+        ({ state }) => state,
+        () => 'unknown',
+      ),
+    ),
+  );
+  return states.includes('denied');
 }
 
 /** Publishes the tracks; a microphone asked to buffer (`preConnectBuffer`) records until an agent can receive it. */

@@ -1,3 +1,4 @@
+import { waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
@@ -29,5 +30,35 @@ describe('CustomTokenSessionProvider when the camera cannot start', () => {
       message: expect.stringContaining('Allow camera and microphone access'),
     });
     expect(navigator.mediaDevices.getUserMedia).toHaveBeenCalled();
+  });
+});
+
+describe('CustomTokenSessionProvider when the browser already blocks the camera', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'mediaDevices');
+    Reflect.deleteProperty(navigator, 'permissions');
+  });
+
+  it('never joins the room (nor dispatches its agent) with the token in hand: the device request fails first', async () => {
+    // Blocked in the site settings: the permission says so at once; getUserMedia's refusal takes a moment.
+    const getUserMedia = vi.fn(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      throw new DOMException('Permission denied', 'NotAllowedError');
+    });
+    Object.defineProperty(navigator, 'mediaDevices', { configurable: true, value: { getUserMedia, enumerateDevices: async () => [] } });
+    const query = vi.fn(async ({ name }: { name: string }) => ({ state: name === 'camera' ? 'denied' : 'granted' }));
+    Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query } });
+    const { room, connect } = roomWithoutServer();
+    const generator = tokenGenerator();
+    const { session } = renderSession({ generator, room, roomName: 'standup', agentName: 'helper', camera: true, microphone: false });
+    // The token is prefetched: start() has it at once.
+    await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+    await generator.mock.results[0]!.value;
+
+    await settle(() => session().start());
+
+    expect(connect).not.toHaveBeenCalled();
+    expect(session().error).toMatchObject({ code: 'media_failed', reason: 'PermissionDenied' });
+    expect(query).toHaveBeenCalledWith({ name: 'camera' });
   });
 });
