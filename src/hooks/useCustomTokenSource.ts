@@ -21,9 +21,9 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * with `aborted`).
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
- * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, add
- * `useEffect(() => (session.isConnected ? source.holdConnected() : undefined), [source,
- * session.isConnected])` yourself.
+ * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, hold
+ * the source connected yourself while the session is: an effect on `session.isConnected` that
+ * returns what `source.holdConnected` returns (docs/token-source.md has the whole hook).
  *
  * `queryClient` (or the one in context), `scope` and `initialToken` are read once, when the source is
  * made; the other options may change. To move to another client, remount the component (a `key`).
