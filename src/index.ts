@@ -15,7 +15,11 @@ export type {
   TokenStatusKind,
 } from './core/types.js';
 export { useCustomTokenSource, type UseCustomTokenSourceOptions } from './hooks/useCustomTokenSource.js';
-export { useCustomTokenSession, type UseCustomTokenSessionOptions } from './hooks/useCustomTokenSession.js';
+export {
+  useCustomTokenSession,
+  type ConfigurableSessionOptions,
+  type UseCustomTokenSessionOptions,
+} from './hooks/useCustomTokenSession.js';
 export { useTokenStatus, type UseTokenStatusReturn } from './hooks/useTokenStatus.js';
 export {
   CustomTokenSessionProvider,

@@ -17,7 +17,9 @@ export interface AgentStatus {
   readonly identity: string | undefined;
   /** The agent participant's display name, once it joined. */
   readonly name: string | undefined;
+  /** The agent's camera track: its own, else that of the worker publishing for it (an avatar); `undefined` while there is none. */
   readonly cameraTrack: TrackReference | undefined;
+  /** The agent's microphone track: its own, else that of the worker publishing for it (an avatar); `undefined` while there is none. */
   readonly microphoneTrack: TrackReference | undefined;
 }
 

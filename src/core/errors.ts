@@ -76,9 +76,13 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeou
  * ```
  */
 export class CustomTokenError extends Error {
+  /** Always `'CustomTokenError'`: how {@link isCustomTokenError} knows one from another copy of this package. */
   override readonly name = 'CustomTokenError';
+  /** What kind of failure this is: the value to branch on. */
   readonly code: CustomTokenErrorCode;
+  /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator); `undefined` otherwise. */
   readonly status: number | undefined;
+  /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
   readonly serverCode: string | undefined;
   /**
    * How long the server asked to wait before trying again (`Retry-After` on a 429 or 503), in
@@ -86,8 +90,14 @@ export class CustomTokenError extends Error {
    * `maxRetryDelayMs`) and before its next refresh round.
    */
   readonly retryAfterMs: number | undefined;
+  /** Whether retrying the same request may succeed: as given, else `true` for `timeout` and for a 5xx or 429 `status`. */
   readonly retryable: boolean;
+  /**
+   * LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for
+   * `disconnected`; its `MediaDeviceFailure` for `media_failed`. `undefined` otherwise.
+   */
   readonly reason: string | undefined;
+  /** The agent's failure reasons, for `agent_failed`; empty otherwise. */
   readonly failureReasons: readonly string[];
 
   constructor(code: CustomTokenErrorCode, message: string, options: CustomTokenErrorOptions = {}) {

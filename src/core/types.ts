@@ -9,6 +9,7 @@ export type TokenFetchOptions = TokenSourceFetchOptions;
  * a ready `roomConfig` in LiveKit's `RoomConfiguration` shape, to pass on as `room_config`.
  */
 export interface TokenRequest extends Readonly<TokenFetchOptions> {
+  /** The requested agent (`agentName`, `agentMetadata`, `deployment`) as one `agents` entry; absent when none of them was given. */
   readonly roomConfig?: RoomConfigurationObject;
 }
 
@@ -45,28 +46,47 @@ export type TokenGenerator = (request: TokenRequest, context: TokenGeneratorCont
 
 /** The video grant of a LiveKit token, as far as this package reads it. */
 export interface TokenGrants {
+  /** The room the token is for. */
   room?: string;
+  /** May join `room`. A token without it is refused as `invalid_response`. */
   roomJoin?: boolean;
+  /** May administer `room` (LiveKit's room admin permission). */
   roomAdmin?: boolean;
+  /** May create rooms. */
   roomCreate?: boolean;
+  /** May publish tracks. */
   canPublish?: boolean;
+  /** May subscribe to other participants' tracks. */
   canSubscribe?: boolean;
+  /** May send data messages. */
   canPublishData?: boolean;
+  /** The track sources the participant may publish (`camera`, `microphone`, …), when the token limits them. */
   canPublishSources?: string[];
+  /** May update its own name, metadata and attributes. */
   canUpdateOwnMetadata?: boolean;
+  /** Hidden from the room's other participants. */
   hidden?: boolean;
+  /** The participant is an agent. */
   agent?: boolean;
+  /** Any other field of the grant, as decoded. */
   [grant: string]: unknown;
 }
 
 /** A validated token with what was read from it. Times are local-clock milliseconds. */
 export interface TokenDetails {
+  /** URL of the LiveKit server, as the generator returned it. */
   readonly serverUrl: string;
+  /** The participant's JWT, as the generator returned it. */
   readonly participantToken: string;
+  /** The participant identity the token grants, from its `sub` claim. */
   readonly identity: string | undefined;
+  /** The participant's display name, from the token's `name` claim. */
   readonly name: string | undefined;
+  /** The LiveKit room the token grants, from its `video.room` claim. */
   readonly room: string | undefined;
+  /** The token's video grant, its `video` claim. */
   readonly grants: Readonly<TokenGrants>;
+  /** Names of the agents the token dispatches, from its `roomConfig.agents`; empty when it dispatches none. */
   readonly agentNames: readonly string[];
   /** Local time the token arrived. */
   readonly receivedAt: number;
@@ -93,13 +113,17 @@ export type TokenStatusKind = 'idle' | 'fetching' | 'ready' | 'expired' | 'error
 
 /** The observable state of a token source for its current options. Immutable; compare by reference. */
 export interface TokenSnapshot {
+  /** Where the token for the current options stands; see {@link TokenStatusKind}. */
   readonly status: TokenStatusKind;
   /** The latest token for the current options, kept while a refresh runs or fails, and after it expires. */
   readonly token: TokenDetails | null;
   /** Local time `token` expires; `null` without a token or for a token without `exp`. */
   readonly expiresAt: number | null;
+  /** `token.identity`: the participant identity `token` grants; `undefined` without a token. */
   readonly identity: string | undefined;
+  /** `token.room`: the room `token` grants; `undefined` without a token. */
   readonly room: string | undefined;
+  /** `token.grants`: the video grant of `token`; `undefined` without a token. */
   readonly grants: Readonly<TokenGrants> | undefined;
   /** The last failure for the current options; cleared by the next success. */
   readonly error: CustomTokenError | null;

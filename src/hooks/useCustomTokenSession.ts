@@ -11,7 +11,7 @@ import { useSourceForSession } from './useSourceForSession.js';
 export type UseCustomTokenSessionOptions = ConfigurableSessionOptions<typeof useSession>;
 
 /** The options of `useSession`'s first overload (a configurable source), which LiveKit does not export by name. */
-type ConfigurableSessionOptions<F> = F extends {
+export type ConfigurableSessionOptions<F> = F extends {
   (source: TokenSourceConfigurable, options?: infer Options): unknown;
   (source: never, options?: never): unknown;
 }

@@ -76,7 +76,9 @@ const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
  * ```
  */
 export class TokenHandlerError extends Error {
+  /** Always `'TokenHandlerError'`. */
   override readonly name = 'TokenHandlerError';
+  /** What kind of refusal this is, sent as the body's `error.code`. */
   readonly code: TokenHandlerErrorCode;
   /** The HTTP status sent for {@link TokenHandlerError.code}. */
   readonly status: number;

@@ -13,8 +13,11 @@ import { TOKEN_HANDLER_CONFIG } from './TOKEN_HANDLER_CONFIG.js';
  * ```
  */
 export interface NodeRequestLike {
+  /** The HTTP method; taken as `GET` when absent. */
   method?: string;
+  /** The request target (path and query); taken as `/` when absent. */
   url?: string;
+  /** The request headers by lower-case name, as Node parses them. */
   headers: Record<string, string | string[] | undefined>;
   /** Set by a body parser (`express.json()`) that already read the stream. */
   body?: unknown;
@@ -24,10 +27,13 @@ export interface NodeRequestLike {
   complete?: boolean;
   /** `2` for `node:http2`'s compatibility API, which has no `Connection` header. */
   httpVersionMajor?: number;
+  /** Listens for the body's chunks (`data`), its end and a read error. */
   // As Node's own `IncomingMessage.on` declares it, so that an `IncomingMessage` (Buffer or string chunks) fits this interface.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   on(event: 'data' | 'end' | 'error', listener: (chunk?: any) => void): unknown;
+  /** Stops `data` events until `resume()`. */
   pause(): unknown;
+  /** Lets `data` events flow again; also how an unread rest of the body is discarded. */
   resume(): unknown;
 }
 
@@ -40,9 +46,13 @@ export interface NodeRequestLike {
  * ```
  */
 export interface NodeResponseLike {
+  /** The response's HTTP status, for a response not started with `writeHead`. */
   statusCode: number;
+  /** Sets one response header; a list of values for a repeated header (`Set-Cookie`). */
   setHeader(name: string, value: string | string[]): unknown;
+  /** Writes the status and the given headers at once. */
   writeHead(statusCode: number, headers: Record<string, string>): unknown;
+  /** Sends the body, if any, and finishes the response. */
   end(chunk?: string | Uint8Array): unknown;
 }
 

@@ -10,8 +10,11 @@ import type { TokenLimitsPolicy, TokenLimitStore } from './limits/types.js';
  * ```
  */
 export interface RequestedAgent {
+  /** The agent's name (`agent_name`); `''` when the entry gives none. */
   readonly agentName: string;
+  /** The entry's `metadata` for the agent, when set. */
   readonly metadata?: string | undefined;
+  /** The entry's `deployment`, when set. */
   readonly deployment?: string | undefined;
 }
 
@@ -26,11 +29,17 @@ export interface RequestedAgent {
  * ```
  */
 export interface TokenRequestBody {
+  /** The requested room (`room_name`). */
   readonly roomName?: string | undefined;
+  /** The requested display name (`participant_name`). */
   readonly participantName?: string | undefined;
+  /** The requested identity (`participant_identity`); used only when `authorize` allows it (`allowRequestedIdentity`). */
   readonly participantIdentity?: string | undefined;
+  /** The requested participant metadata (`participant_metadata`). */
   readonly participantMetadata?: string | undefined;
+  /** The requested participant attributes (`participant_attributes`). */
   readonly participantAttributes?: Readonly<Record<string, string>> | undefined;
+  /** The agents to dispatch, from `room_config.agents` with repeats collapsed; empty when none was asked for. */
   readonly agents: readonly RequestedAgent[];
 }
 
@@ -47,7 +56,7 @@ export interface AuthorizedParticipant {
   identity: string;
   /** Display name. @defaultValue the requested `participant_name` */
   name?: string | undefined;
-  /** @defaultValue the requested `participant_metadata` */
+  /** The token's participant metadata. @defaultValue the requested `participant_metadata` */
   metadata?: string | undefined;
   /** Merged over the requested `participant_attributes`; these keys win. */
   attributes?: Record<string, string> | undefined;
@@ -74,8 +83,11 @@ export interface AuthorizedParticipant {
  * ```
  */
 export interface TokenPolicyContext {
+  /** The caller, as `authorize` returned it. */
   readonly participant: AuthorizedParticipant;
+  /** The validated request body. */
   readonly body: TokenRequestBody;
+  /** The request being answered. */
   readonly request: Request;
 }
 
@@ -154,7 +166,10 @@ export interface TokenHandlerConfig {
    * @defaultValue `LIVEKIT_API_KEY` from the request's env bindings, else `process.env`
    */
   apiKey?: string | undefined;
-  /** @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env` */
+  /**
+   * The LiveKit API secret. Read per request when left out, so a build without secrets succeeds.
+   * @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env`
+   */
   apiSecret?: string | undefined;
   /** The LiveKit server URL sent back as `server_url`. @defaultValue `LIVEKIT_URL` from the request's env bindings, else `process.env` */
   serverUrl?: string | undefined;
@@ -221,9 +236,13 @@ export interface TokenHandlerConfig {
  * ```
  */
 export interface TokenHandlerEnv {
+  /** Used as `apiKey` when that option is not passed and this is a non-empty string. */
   readonly LIVEKIT_API_KEY?: unknown;
+  /** Used as `apiSecret` when that option is not passed and this is a non-empty string. */
   readonly LIVEKIT_API_SECRET?: unknown;
+  /** Used as `serverUrl` when that option is not passed and this is a non-empty string. */
   readonly LIVEKIT_URL?: unknown;
+  /** Any other binding; ignored. */
   readonly [binding: string]: unknown;
 }
 

@@ -66,6 +66,7 @@ export type TokenLimitsPolicy =
  * ```
  */
 export interface IORedisClientLike {
+  /** Defines a Lua script as a command: how the limits run their scripts on ioredis. */
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): unknown;
   /** ioredis's connection state: commands are sent only while it is `'ready'`, never queued behind a connection that is down. */
   readonly status?: string | undefined;
@@ -92,6 +93,7 @@ export interface NodeRedisClientLike {
   readonly isReady: boolean;
   /** Connected or connecting (`connect()` was called, and neither `close()` nor `destroy()`). */
   readonly isOpen: boolean;
+  /** Runs a Lua script: how the limits run their scripts on node-redis. */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   /** Waits for a client still connecting to be ready (a cold start). */
   once?(event: string, listener: () => void): unknown;
