@@ -80,52 +80,23 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
   });
 
   it('does not fail a session whose agent a full reconnect took away and brought back, and shows the agent state again', async () => {
-    vi.useFakeTimers();
-    const { room } = roomWithoutServer();
-    const agentStatus: { current: AgentStatus | null } = { current: null };
-    function AgentProbe() {
-      agentStatus.current = useAgentStatus();
-      return null;
-    }
-    const { session } = renderSession(
-      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false },
-      { children: <AgentProbe /> },
-    );
-    await startOnFakeTimers(session);
-    joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    const { room, session, agentStatus } = await startWithAgentProbe();
+    const joinAgent = () =>
+      void joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    act(joinAgent);
     await act(() => vi.advanceTimersByTimeAsync(10));
     expect(agentStatus.current?.state).toBe('listening');
 
     // The LiveKit server restarted: the room reconnects in full, as livekit-client does it —
     // every remote participant leaves — and rejoins, where the agent is again.
-    act(() => {
-      reconnectInFull(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
-    expect(session().error).toBeNull();
-    act(() => {
-      joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
-      reconnected(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
+    await reconnectInFullWith(room, joinAgent, () => expect(session().error).toBeNull());
 
     expect(session()).toMatchObject({ isConnected: true, error: null });
     expect(agentStatus.current).toMatchObject({ state: 'listening', isConnected: true, failureReasons: [] });
   });
 
   it("gives a returned agent its identity, name and tracks back (LiveKit's useAgent clears them while it says failed)", async () => {
-    vi.useFakeTimers();
-    const { room } = roomWithoutServer();
-    const agentStatus: { current: AgentStatus | null } = { current: null };
-    function AgentProbe() {
-      agentStatus.current = useAgentStatus();
-      return null;
-    }
-    const { session } = renderSession(
-      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false },
-      { children: <AgentProbe /> },
-    );
-    await startOnFakeTimers(session);
+    const { room, agentStatus } = await startWithAgentProbe();
     const joinAgent = () => {
       const agent = joinRemote(room, 'agent-1', {
         kind: ParticipantKind.AGENT,
@@ -139,15 +110,7 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(agentStatus.current).toMatchObject({ identity: 'agent-1', name: 'Helper' });
     expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('agent-1');
 
-    act(() => {
-      reconnectInFull(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
-    act(() => {
-      joinAgent();
-      reconnected(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
+    await reconnectInFullWith(room, joinAgent);
 
     expect(agentStatus.current).toMatchObject({ state: 'listening', identity: 'agent-1', name: 'Helper' });
     expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('agent-1');
@@ -155,18 +118,7 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
   });
 
   it('gives a returned agent the camera of the avatar worker publishing on its behalf, as useAgent does', async () => {
-    vi.useFakeTimers();
-    const { room } = roomWithoutServer();
-    const agentStatus: { current: AgentStatus | null } = { current: null };
-    function AgentProbe() {
-      agentStatus.current = useAgentStatus();
-      return null;
-    }
-    const { session } = renderSession(
-      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false },
-      { children: <AgentProbe /> },
-    );
-    await startOnFakeTimers(session);
+    const { room, agentStatus } = await startWithAgentProbe();
     const joinAgentAndAvatar = () => {
       joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
       const avatar = joinRemote(room, 'avatar-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-1' } });
@@ -176,15 +128,7 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     await act(() => vi.advanceTimersByTimeAsync(10));
     expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('avatar-1');
 
-    act(() => {
-      reconnectInFull(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
-    act(() => {
-      joinAgentAndAvatar();
-      reconnected(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
+    await reconnectInFullWith(room, joinAgentAndAvatar);
 
     expect(agentStatus.current).toMatchObject({ state: 'listening', identity: 'agent-1' });
     expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('avatar-1');
@@ -283,6 +227,37 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
     expect(room.state).toBe('disconnected');
   });
 });
+
+/** On fake timers, a started session with an agent, and what `useAgentStatus()` last said inside it. */
+async function startWithAgentProbe() {
+  vi.useFakeTimers();
+  const { room } = roomWithoutServer();
+  const agentStatus: { current: AgentStatus | null } = { current: null };
+  function AgentProbe() {
+    agentStatus.current = useAgentStatus();
+    return null;
+  }
+  const { session } = renderSession(
+    { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false },
+    { children: <AgentProbe /> },
+  );
+  await startOnFakeTimers(session);
+  return { room, session, agentStatus };
+}
+
+/** A whole full reconnect on fake timers: everyone leaves (then `midway` checks), `rejoin` brings them back, connected again. */
+async function reconnectInFullWith(room: Room, rejoin: () => void, midway: () => void = () => {}) {
+  act(() => {
+    reconnectInFull(room);
+  });
+  await act(() => vi.advanceTimersByTimeAsync(10));
+  midway();
+  act(() => {
+    rejoin();
+    reconnected(room);
+  });
+  await act(() => vi.advanceTimersByTimeAsync(10));
+}
 
 /**
  * The start of livekit-client's full reconnect (the server restarted, or resuming failed): its
