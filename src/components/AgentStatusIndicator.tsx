@@ -4,7 +4,21 @@ import { useAgentStatus } from '../hooks/useAgentStatus.js';
 import { useSessionState } from '../hooks/useSessionState.js';
 import { classNames } from './classNames.js';
 
-/** Props of {@link AgentStatusIndicator}. */
+/**
+ * Props of {@link AgentStatusIndicator}.
+ *
+ * @example
+ * ```tsx
+ * import { AgentStatusIndicator, type AgentStatusIndicatorProps } from 'livekit-custom-token-react';
+ *
+ * const labels: AgentStatusIndicatorProps['labels'] = { listening: 'Go ahead, I am listening', thinking: 'One moment…' };
+ *
+ * // Inside <CustomTokenSessionProvider agentName="helper">:
+ * export function AssistantStatus(props: AgentStatusIndicatorProps) {
+ *   return <AgentStatusIndicator labels={labels} {...props} />;
+ * }
+ * ```
+ */
 export interface AgentStatusIndicatorProps extends Omit<React.HTMLAttributes<HTMLDivElement>, 'children'> {
   /**
    * Text per agent state; `disconnected` (no session, or the session ended) shows nothing unless
@@ -33,9 +47,13 @@ const DEFAULT_LABELS: Record<AgentState, string> = {
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="support" agentName="helper" freshRoomPerSession>
- *   <AgentStatusIndicator />
- * </CustomTokenSessionProvider>
+ * import { AgentStatusIndicator, CustomTokenSessionProvider } from 'livekit-custom-token-react';
+ *
+ * export const App = () => (
+ *   <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="support" agentName="helper" freshRoomPerSession>
+ *     <AgentStatusIndicator />
+ *   </CustomTokenSessionProvider>
+ * );
  * ```
  */
 export function AgentStatusIndicator({ labels, className, ...rest }: AgentStatusIndicatorProps) {

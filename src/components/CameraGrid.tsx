@@ -4,7 +4,19 @@ import { useCameraTracks, type UseCameraTracksOptions } from '../hooks/useCamera
 import { CameraTile } from './CameraTile.js';
 import { classNames } from './classNames.js';
 
-/** Props of {@link CameraGrid}. */
+/**
+ * Props of {@link CameraGrid}.
+ *
+ * @example
+ * ```tsx
+ * import { CameraGrid, type CameraGridProps } from 'livekit-custom-token-react';
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function Stage(props: CameraGridProps) {
+ *   return <CameraGrid label="Stage" emphasizeAgent empty={<p>No cameras yet.</p>} {...props} />;
+ * }
+ * ```
+ */
 export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTMLAttributes<HTMLUListElement>, 'children'> {
   /** Accessible name of the grid. @defaultValue "Cameras" */
   label?: string | undefined;
@@ -26,9 +38,13 @@ export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTML
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup" camera>
- *   <CameraGrid emphasizeAgent empty={<p>Nobody has a camera on yet.</p>} />
- * </CustomTokenSessionProvider>
+ * import { CameraGrid, CustomTokenSessionProvider } from 'livekit-custom-token-react';
+ *
+ * export const App = () => (
+ *   <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup" camera>
+ *     <CameraGrid emphasizeAgent empty={<p>Nobody has a camera on yet.</p>} />
+ *   </CustomTokenSessionProvider>
+ * );
  * ```
  */
 export function CameraGrid({

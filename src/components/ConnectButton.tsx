@@ -2,10 +2,36 @@ import * as React from 'react';
 import { useSessionState } from '../hooks/useSessionState.js';
 import { classNames } from './classNames.js';
 
-/** What {@link ConnectButton} shows, also its `data-state`. */
+/**
+ * What {@link ConnectButton} shows, also its `data-state`.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectButton, type ConnectButtonState } from 'livekit-custom-token-react';
+ *
+ * const LABELS: Record<ConnectButtonState, string> = {
+ *   disconnected: 'Join call', connecting: 'Cancel', connected: 'Leave call', disconnecting: 'Leaving…',
+ * };
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export const JoinButton = () => <ConnectButton labels={LABELS} />;
+ * ```
+ */
 export type ConnectButtonState = 'disconnected' | 'connecting' | 'connected' | 'disconnecting';
 
-/** Props of {@link ConnectButton}. */
+/**
+ * Props of {@link ConnectButton}.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectButton, type ConnectButtonProps } from 'livekit-custom-token-react';
+ *
+ * // The app's own button: its labels and class, every other prop passed through.
+ * export function JoinButton(props: ConnectButtonProps) {
+ *   return <ConnectButton labels={{ disconnected: 'Join', connected: 'Leave' }} {...props} className="btn btn-primary" />;
+ * }
+ * ```
+ */
 export interface ConnectButtonProps extends Omit<React.ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'children'> {
   /**
    * Text per state. While connecting the button cancels, so its text says so.
@@ -29,9 +55,13 @@ const DEFAULT_LABELS: Record<ConnectButtonState, string> = {
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
- *   <ConnectButton labels={{ disconnected: 'Join call', connected: 'Leave' }} />
- * </CustomTokenSessionProvider>
+ * import { ConnectButton, CustomTokenSessionProvider } from 'livekit-custom-token-react';
+ *
+ * export const App = () => (
+ *   <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
+ *     <ConnectButton labels={{ disconnected: 'Join call', connected: 'Leave' }} />
+ *   </CustomTokenSessionProvider>
+ * );
  * ```
  */
 export function ConnectButton({ labels, className, disabled, ...rest }: ConnectButtonProps) {

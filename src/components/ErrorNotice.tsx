@@ -5,7 +5,21 @@ import { canRetry } from './canRetry.js';
 import { classNames } from './classNames.js';
 import { useReturnFocus } from './useReturnFocus.js';
 
-/** Props of {@link ErrorNotice}. */
+/**
+ * Props of {@link ErrorNotice}.
+ *
+ * @example
+ * ```tsx
+ * import { ErrorNotice, type ErrorNoticeProps } from 'livekit-custom-token-react';
+ *
+ * const titles: ErrorNoticeProps['titles'] = { http: 'Your session has ended', agent_failed: 'The assistant is unavailable' };
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function CallError(props: ErrorNoticeProps) {
+ *   return <ErrorNotice titles={titles} action={(error) => (error.status === 401 ? <a href="/sign-in">Sign in</a> : null)} {...props} />;
+ * }
+ * ```
+ */
 export interface ErrorNoticeProps extends Omit<React.HTMLAttributes<HTMLDivElement>, 'children'> {
   /** Headline per error code. @defaultValue an English headline per code */
   titles?: Partial<Record<CustomTokenErrorCode, string>> | undefined;
@@ -44,9 +58,13 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
- *   <ErrorNotice action={<a href="/sign-in">Sign in</a>} />
- * </CustomTokenSessionProvider>
+ * import { CustomTokenSessionProvider, ErrorNotice } from 'livekit-custom-token-react';
+ *
+ * export const App = () => (
+ *   <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
+ *     <ErrorNotice action={<a href="/sign-in">Sign in</a>} />
+ *   </CustomTokenSessionProvider>
+ * );
  * ```
  */
 export function ErrorNotice({ titles, retryLabel = 'Try again', action, className, ...rest }: ErrorNoticeProps) {

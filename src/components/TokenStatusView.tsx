@@ -5,7 +5,21 @@ import type { TokenGrants } from '../core/types.js';
 import { useTokenStatus } from '../hooks/useTokenStatus.js';
 import { classNames } from './classNames.js';
 
-/** Props of {@link TokenStatusView}. */
+/**
+ * Props of {@link TokenStatusView}.
+ *
+ * @example
+ * ```tsx
+ * import { TokenStatusView, type TokenStatusViewProps } from 'livekit-custom-token-react';
+ *
+ * declare const showDiagnostics: boolean;
+ *
+ * // Inside <CustomTokenSessionProvider>, or with a source prop:
+ * export function TokenDiagnostics(props: TokenStatusViewProps) {
+ *   return showDiagnostics ? <TokenStatusView refreshLabel="Renew the token" {...props} /> : null;
+ * }
+ * ```
+ */
 export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElement>, 'children'> {
   /** The source to show. @defaultValue the session's, inside CustomTokenSessionProvider */
   source?: CustomTokenSource | undefined;
@@ -33,9 +47,13 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
- *   <TokenStatusView />
- * </CustomTokenSessionProvider>
+ * import { CustomTokenSessionProvider, TokenStatusView } from 'livekit-custom-token-react';
+ *
+ * export const App = () => (
+ *   <CustomTokenSessionProvider tokenEndpoint="/api/livekit-token" roomName="standup">
+ *     <TokenStatusView />
+ *   </CustomTokenSessionProvider>
+ * );
  * ```
  */
 export function TokenStatusView({

@@ -1,7 +1,24 @@
 import type { AgentState, TrackReference } from '@livekit/components-react';
 import { createSessionContext } from './createSessionContext.js';
 
-/** The session's agent, as `useAgentStatus` returns it. Immutable; a new object only when something here changes. */
+/**
+ * The session's agent, as `useAgentStatus` returns it. Immutable; a new object only when something here changes.
+ *
+ * @example
+ * ```tsx
+ * import { VideoTrack } from '@livekit/components-react';
+ * import { useAgentStatus, type AgentStatus } from 'livekit-custom-token-react';
+ *
+ * const agentLabel = (agent: AgentStatus) =>
+ *   agent.state === 'failed' ? `Failed: ${agent.failureReasons.join(', ')}` : `${agent.name ?? 'Agent'}: ${agent.state}`;
+ *
+ * // Inside <CustomTokenSessionProvider agentName="helper">:
+ * export function Agent() {
+ *   const agent = useAgentStatus();
+ *   return agent.cameraTrack ? <VideoTrack trackRef={agent.cameraTrack} /> : <p>{agentLabel(agent)}</p>;
+ * }
+ * ```
+ */
 export interface AgentStatus {
   /** LiveKit's agent state: `disconnected`, `connecting`, `pre-connect-buffering`, `initializing`, `idle`, `listening`, `thinking`, `speaking` or `failed`. */
   readonly state: AgentState;
@@ -34,7 +51,9 @@ export const AgentStatusContext = agentStatus.Context;
  *
  * @example
  * ```tsx
- * function Badge() {
+ * import { useMaybeAgentStatusContext } from 'livekit-custom-token-react';
+ *
+ * export function Badge() {
  *   const agent = useMaybeAgentStatusContext();
  *   return agent ? <span>{agent.state}</span> : null;
  * }

@@ -15,7 +15,9 @@ export const CameraTracksContext = cameraTracks.Context;
  *
  * @example
  * ```tsx
- * function Badge() {
+ * import { useMaybeCameraTracksContext } from 'livekit-custom-token-react';
+ *
+ * export function Badge() {
  *   const tracks = useMaybeCameraTracksContext();
  *   return <span>{tracks?.length ?? 0} cameras</span>;
  * }

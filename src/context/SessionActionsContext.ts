@@ -1,6 +1,25 @@
 import { createSessionContext } from './createSessionContext.js';
 
-/** The session's actions. Stable for the provider's life; none of them ever rejects. */
+/**
+ * The session's actions. Stable for the provider's life; none of them ever rejects.
+ *
+ * @example
+ * ```tsx
+ * import { useSessionActions, type SessionActions } from 'livekit-custom-token-react';
+ *
+ * function CallControls({ actions }: { actions: SessionActions }) {
+ *   return (
+ *     <>
+ *       <button onClick={() => void actions.restart()}>Rejoin</button>
+ *       <button onClick={() => void actions.end()}>Leave</button>
+ *     </>
+ *   );
+ * }
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export const Controls = () => <CallControls actions={useSessionActions()} />;
+ * ```
+ */
 export interface SessionActions {
   /** Connects (fetching a token first). A call while connecting returns the same promise. */
   readonly start: () => Promise<void>;
@@ -21,7 +40,9 @@ export const SessionActionsContext = sessionActions.Context;
  *
  * @example
  * ```tsx
- * function Badge() {
+ * import { useMaybeSessionActionsContext } from 'livekit-custom-token-react';
+ *
+ * export function Badge() {
  *   const actions = useMaybeSessionActionsContext();
  *   return <button disabled={!actions} onClick={() => void actions?.start()}>Join</button>;
  * }

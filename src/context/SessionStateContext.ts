@@ -2,7 +2,23 @@ import type { ConnectionState } from 'livekit-client';
 import type { CustomTokenError } from '../core/errors.js';
 import { createSessionContext } from './createSessionContext.js';
 
-/** The session's connection state and its one error. Immutable; a new object only when a field changes. */
+/**
+ * The session's connection state and its one error. Immutable; a new object only when a field changes.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectionState } from 'livekit-client';
+ * import { useSessionState, type SessionState } from 'livekit-custom-token-react';
+ *
+ * function statusText({ connectionState, error }: SessionState): string {
+ *   if (error) return `Failed (${error.code})`;
+ *   return connectionState === ConnectionState.Reconnecting ? 'Reconnecting…' : connectionState;
+ * }
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export const CallStatus = () => <p role="status">{statusText(useSessionState())}</p>;
+ * ```
+ */
 export interface SessionState {
   /** LiveKit's room connection state. */
   readonly connectionState: ConnectionState;
@@ -30,7 +46,9 @@ export const SessionStateContext = sessionState.Context;
  *
  * @example
  * ```tsx
- * function Badge() {
+ * import { useMaybeSessionStateContext } from 'livekit-custom-token-react';
+ *
+ * export function Badge() {
  *   const session = useMaybeSessionStateContext();
  *   return <span>{session?.connectionState ?? 'no session'}</span>;
  * }

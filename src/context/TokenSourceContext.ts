@@ -12,7 +12,9 @@ export const TokenSourceContext = tokenSource.Context;
  *
  * @example
  * ```tsx
- * function Badge() {
+ * import { useMaybeTokenSourceContext } from 'livekit-custom-token-react';
+ *
+ * export function Badge() {
  *   const source = useMaybeTokenSourceContext();
  *   return <button disabled={!source} onClick={() => void source?.refresh()}>New token</button>;
  * }

@@ -1,7 +1,22 @@
 import type { QueryClient } from '@tanstack/query-core';
 import type { TokenFetchOptions, TokenResponse, TokenSourceEvent } from './types.js';
 
-/** Options of `createCustomTokenSource` and `useCustomTokenSource`. */
+/**
+ * Options of `createCustomTokenSource` and `useCustomTokenSource`.
+ *
+ * @example
+ * ```ts
+ * import { createCustomTokenSource, createEndpointGenerator, type CustomTokenSourceConfig } from 'livekit-custom-token-react';
+ *
+ * const config: CustomTokenSourceConfig = {
+ *   scope: 'support',
+ *   timeoutMs: 5_000,
+ *   retries: 3,
+ *   onEvent: (event) => console.debug('token', event.type),
+ * };
+ * export const source = createCustomTokenSource(createEndpointGenerator('/api/token'), config);
+ * ```
+ */
 export interface CustomTokenSourceConfig {
   /**
    * The cache engine. Pass the app's client to see tokens in its devtools; tokens live under

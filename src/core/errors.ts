@@ -2,6 +2,17 @@
  * Every failure this package reports, as one class with a stable `code` per kind.
  *
  * Token codes come from the token source, session codes from the session provider.
+ *
+ * @example
+ * ```ts
+ * import type { CustomTokenErrorCode } from 'livekit-custom-token-react';
+ *
+ * export const messages: Partial<Record<CustomTokenErrorCode, string>> = {
+ *   timeout: 'The server took too long to answer. Try again.',
+ *   media_failed: 'Allow the microphone to join the call.',
+ *   agent_failed: 'The assistant could not join.',
+ * };
+ * ```
  */
 export type CustomTokenErrorCode =
   /** The options passed to `fetch` are not valid fetch options. */
@@ -35,7 +46,23 @@ export type CustomTokenErrorCode =
    */
   | 'disconnected';
 
-/** What {@link CustomTokenError} carries besides its code and message. */
+/**
+ * What {@link CustomTokenError} carries besides its code and message.
+ *
+ * @example
+ * ```ts
+ * import { CustomTokenError, type CustomTokenErrorOptions, type TokenGenerator } from 'livekit-custom-token-react';
+ *
+ * export const generator: TokenGenerator = async (request, { signal }) => {
+ *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   if (res.status === 401) {
+ *     const options: CustomTokenErrorOptions = { status: 401, serverCode: 'signed_out', retryable: false };
+ *     throw new CustomTokenError('http', 'The user is signed out.', options);
+ *   }
+ *   return res.json();
+ * };
+ * ```
+ */
 export interface CustomTokenErrorOptions {
   /** What failed underneath: the generator's error, LiveKit's `ConnectionError`, a `Response`'s body error, … */
   cause?: unknown;

@@ -1,19 +1,58 @@
 import type { RoomConfigurationObject, TokenSourceFetchOptions } from 'livekit-client';
 import type { CustomTokenError } from './errors.js';
 
-/** The fetch options `useSession` passes to a token source (livekit-client's own type). */
+/**
+ * The fetch options `useSession` passes to a token source (livekit-client's own type).
+ *
+ * @example
+ * ```ts
+ * import { createCustomTokenSource, createEndpointGenerator, type TokenFetchOptions } from 'livekit-custom-token-react';
+ *
+ * const source = createCustomTokenSource(createEndpointGenerator('/api/token'));
+ * const options: TokenFetchOptions = { roomName: 'support', participantName: 'Ada', agentName: 'helper' };
+ * export const { serverUrl, participantToken } = await source.fetch(options);
+ * ```
+ */
 export type TokenFetchOptions = TokenSourceFetchOptions;
 
 /**
  * What a generator receives: the normalised fetch options and, when an agent was asked for,
  * a ready `roomConfig` in LiveKit's `RoomConfiguration` shape, to pass on as `room_config`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenGenerator, TokenRequest } from 'livekit-custom-token-react';
+ *
+ * const toBody = ({ roomName, participantName, roomConfig }: TokenRequest) => ({
+ *   room_name: roomName,
+ *   participant_name: participantName,
+ *   room_config: roomConfig,
+ * });
+ * export const generator: TokenGenerator = async (request, { signal }) => {
+ *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(toBody(request)), signal });
+ *   return res.json();
+ * };
+ * ```
  */
 export interface TokenRequest extends Readonly<TokenFetchOptions> {
   /** The requested agent (`agentName`, `agentMetadata`, `deployment`) as one `agents` entry; absent when none of them was given. */
   readonly roomConfig?: RoomConfigurationObject;
 }
 
-/** The second argument of a generator. */
+/**
+ * The second argument of a generator.
+ *
+ * @example
+ * ```ts
+ * import type { TokenGeneratorContext, TokenRequest, TokenResponse } from 'livekit-custom-token-react';
+ *
+ * export async function generator(request: TokenRequest, { signal, attempt }: TokenGeneratorContext): Promise<TokenResponse> {
+ *   if (attempt > 1) console.info(`token: retry ${attempt - 1}`);
+ *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   return res.json();
+ * }
+ * ```
+ */
 export interface TokenGeneratorContext {
   /** Aborted on timeout, unmount, newer options or `cancel()`. Pass it to `fetch`. */
   readonly signal: AbortSignal;
@@ -21,7 +60,22 @@ export interface TokenGeneratorContext {
   readonly attempt: number;
 }
 
-/** What a generator resolves to. snake_case (`server_url`, `participant_token`) is accepted too. */
+/**
+ * What a generator resolves to. snake_case (`server_url`, `participant_token`) is accepted too.
+ *
+ * @example
+ * ```ts
+ * import type { TokenGenerator, TokenResponse } from 'livekit-custom-token-react';
+ *
+ * declare function mintOnBackend(roomName: string | undefined): Promise<{ url: string; jwt: string }>;
+ *
+ * export const generator: TokenGenerator = async (request) => {
+ *   const { url, jwt } = await mintOnBackend(request.roomName);
+ *   const response: TokenResponse = { serverUrl: url, participantToken: jwt };
+ *   return response;
+ * };
+ * ```
+ */
 export interface TokenResponse {
   /** `wss:`/`ws:` (or `https:`/`http:`) URL of the LiveKit server. */
   serverUrl: string;
@@ -44,7 +98,23 @@ export interface TokenResponse {
  */
 export type TokenGenerator = (request: TokenRequest, context: TokenGeneratorContext) => Promise<TokenResponse>;
 
-/** The video grant of a LiveKit token, as far as this package reads it. */
+/**
+ * The video grant of a LiveKit token, as far as this package reads it.
+ *
+ * @example
+ * ```tsx
+ * import { useTokenStatus, type TokenGrants } from 'livekit-custom-token-react';
+ *
+ * const canShareScreen = (grants: Readonly<TokenGrants> | undefined) =>
+ *   grants?.canPublish === true && (grants.canPublishSources?.includes('screen_share') ?? true);
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function ShareHint() {
+ *   const { grants } = useTokenStatus();
+ *   return canShareScreen(grants) ? <p>You may share your screen.</p> : null;
+ * }
+ * ```
+ */
 export interface TokenGrants {
   /** The room the token is for. */
   room?: string;
@@ -72,7 +142,23 @@ export interface TokenGrants {
   [grant: string]: unknown;
 }
 
-/** A validated token with what was read from it. Times are local-clock milliseconds. */
+/**
+ * A validated token with what was read from it. Times are local-clock milliseconds.
+ *
+ * @example
+ * ```tsx
+ * import { useTokenStatus, type TokenDetails } from 'livekit-custom-token-react';
+ *
+ * const describe = (token: TokenDetails) =>
+ *   `${token.identity ?? 'anonymous'} in ${token.room ?? 'any room'}, agents: ${token.agentNames.join(', ') || 'none'}`;
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function TokenInfo() {
+ *   const { token } = useTokenStatus();
+ *   return token ? <p>{describe(token)}</p> : null;
+ * }
+ * ```
+ */
 export interface TokenDetails {
   /** URL of the LiveKit server, as the generator returned it. */
   readonly serverUrl: string;
@@ -108,10 +194,38 @@ export interface TokenDetails {
  *   the next `fetch` or `start()` gets a new token.
  * - `error`: the last fetch failed; `error` says why and `token` keeps the last valid one (compare
  *   `expiresAt` with the clock before showing it as usable).
+ *
+ * @example
+ * ```tsx
+ * import { useTokenStatus, type TokenStatusKind } from 'livekit-custom-token-react';
+ *
+ * const TEXT: Record<TokenStatusKind, string> = {
+ *   idle: 'Not requested', fetching: 'Getting a token…', ready: 'Ready', expired: 'Expired', error: 'Failed',
+ * };
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function TokenBadge() {
+ *   return <span>{TEXT[useTokenStatus().status]}</span>;
+ * }
+ * ```
  */
 export type TokenStatusKind = 'idle' | 'fetching' | 'ready' | 'expired' | 'error';
 
-/** The observable state of a token source for its current options. Immutable; compare by reference. */
+/**
+ * The observable state of a token source for its current options. Immutable; compare by reference.
+ *
+ * @example
+ * ```ts
+ * import { createCustomTokenSource, createEndpointGenerator, type TokenSnapshot } from 'livekit-custom-token-react';
+ *
+ * function label(snapshot: TokenSnapshot): string {
+ *   if (snapshot.status === 'error') return `Failed: ${snapshot.error?.code ?? 'unknown'}`;
+ *   return snapshot.status === 'ready' ? `Ready for ${snapshot.room ?? 'any room'}` : snapshot.status;
+ * }
+ * const source = createCustomTokenSource(createEndpointGenerator('/api/token'));
+ * export const unsubscribe = source.subscribe(() => console.log(label(source.getSnapshot())));
+ * ```
+ */
 export interface TokenSnapshot {
   /** Where the token for the current options stands; see {@link TokenStatusKind}. */
   readonly status: TokenStatusKind;
@@ -131,7 +245,20 @@ export interface TokenSnapshot {
   readonly generatorCalls: number;
 }
 
-/** Telemetry: one call per notable step. */
+/**
+ * Telemetry: one call per notable step.
+ *
+ * @example
+ * ```ts
+ * import { createCustomTokenSource, createEndpointGenerator, type TokenSourceEvent } from 'livekit-custom-token-react';
+ *
+ * function report(event: TokenSourceEvent) {
+ *   if (event.type === 'error') console.warn('token error', event.error.code, { willRetry: event.willRetry });
+ *   else console.debug('token', event.type, event.request.roomName);
+ * }
+ * export const source = createCustomTokenSource(createEndpointGenerator('/api/token'), { onEvent: report });
+ * ```
+ */
 export type TokenSourceEvent =
   | { type: 'fetch'; request: TokenRequest; attempt: number }
   | { type: 'success'; request: TokenRequest; token: TokenDetails }

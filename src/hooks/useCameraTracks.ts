@@ -2,7 +2,21 @@ import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
 import * as React from 'react';
 import { useCameraTracksContext } from '../context/CameraTracksContext.js';
 
-/** Options of {@link useCameraTracks}. */
+/**
+ * Options of {@link useCameraTracks}.
+ *
+ * @example
+ * ```tsx
+ * import { useCameraTracks, type UseCameraTracksOptions } from 'livekit-custom-token-react';
+ *
+ * const CAMERAS_ON: UseCameraTracksOptions = { onlySubscribed: true, placeholders: false };
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function CameraCount() {
+ *   return <span>{useCameraTracks(CAMERAS_ON).length} cameras on</span>;
+ * }
+ * ```
+ */
 export interface UseCameraTracksOptions {
   /** Leave out (or, with `placeholders`, show as placeholders) remote cameras not subscribed to. @defaultValue false */
   onlySubscribed?: boolean;

@@ -7,10 +7,38 @@ import { useSourceForSession } from './useSourceForSession.js';
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
  * source — the fetch options (`roomName`, `participantName`, `agentName`, …) and `room`,
  * `agentConnectTimeoutMilliseconds`.
+ *
+ * @example
+ * ```tsx
+ * import { SessionProvider } from '@livekit/components-react';
+ * import { createEndpointGenerator, useCustomTokenSession, useCustomTokenSource } from 'livekit-custom-token-react';
+ * import type { UseCustomTokenSessionOptions } from 'livekit-custom-token-react';
+ *
+ * const generator = createEndpointGenerator('/api/token');
+ *
+ * // <Call roomName="support" agentName="helper" />
+ * export function Call(options: UseCustomTokenSessionOptions) {
+ *   const session = useCustomTokenSession(useCustomTokenSource(generator), options);
+ *   return <SessionProvider session={session}><button onClick={() => void session.start()}>Join</button></SessionProvider>;
+ * }
+ * ```
  */
 export type UseCustomTokenSessionOptions = ConfigurableSessionOptions<typeof useSession>;
 
-/** The options of `useSession`'s first overload (a configurable source), which LiveKit does not export by name. */
+/**
+ * The options of `useSession`'s first overload (a configurable source), which LiveKit does not export by name.
+ *
+ * @example
+ * ```ts
+ * import type { useSession } from '@livekit/components-react';
+ * import type { ConfigurableSessionOptions } from 'livekit-custom-token-react';
+ *
+ * // The same type as UseCustomTokenSessionOptions:
+ * type SessionOptions = ConfigurableSessionOptions<typeof useSession>;
+ *
+ * export const options: SessionOptions = { roomName: 'support', agentName: 'helper', agentConnectTimeoutMilliseconds: 20_000 };
+ * ```
+ */
 export type ConfigurableSessionOptions<F> = F extends {
   (source: TokenSourceConfigurable, options?: infer Options): unknown;
   (source: never, options?: never): unknown;

@@ -5,7 +5,22 @@ import { CustomTokenError } from '../core/errors.js';
 import type { TokenGenerator } from '../core/types.js';
 import { useLatest } from './useLatest.js';
 
-/** Options of {@link useCustomTokenSource}: those of `createCustomTokenSource`. */
+/**
+ * Options of {@link useCustomTokenSource}: those of `createCustomTokenSource`.
+ *
+ * @example
+ * ```tsx
+ * import { useCustomTokenSource, useTokenStatus, type TokenGenerator, type UseCustomTokenSourceOptions } from 'livekit-custom-token-react';
+ *
+ * declare const generator: TokenGenerator;
+ * const options: UseCustomTokenSourceOptions = { timeoutMs: 5_000, refreshMarginMs: 120_000 };
+ *
+ * export function TokenLine() {
+ *   const source = useCustomTokenSource(generator, options);
+ *   return <p>Token {useTokenStatus(source).status}</p>;
+ * }
+ * ```
+ */
 export type UseCustomTokenSourceOptions = CustomTokenSourceConfig;
 
 const noop = () => {};

@@ -2,7 +2,22 @@ import * as React from 'react';
 import { useSessionActionsContext, type SessionActions } from '../context/SessionActionsContext.js';
 import { useSessionStateContext, type SessionState } from '../context/SessionStateContext.js';
 
-/** What {@link useSessionState} returns: the session's state and its stable actions. */
+/**
+ * What {@link useSessionState} returns: the session's state and its stable actions.
+ *
+ * @example
+ * ```tsx
+ * import { useSessionState, type UseSessionStateReturn } from 'livekit-custom-token-react';
+ *
+ * const joinLabel = ({ isStarting, isConnected }: UseSessionStateReturn) => (isStarting ? 'Joining…' : isConnected ? 'Joined' : 'Join');
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function JoinButton() {
+ *   const session = useSessionState();
+ *   return <button onClick={() => void session.start()} disabled={session.isConnected}>{joinLabel(session)}</button>;
+ * }
+ * ```
+ */
 export interface UseSessionStateReturn extends SessionState, SessionActions {}
 
 /**

@@ -3,7 +3,23 @@ import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import type { TokenSnapshot } from '../core/types.js';
 import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
 
-/** What {@link useTokenStatus} returns: the token snapshot and a stable `refresh`. */
+/**
+ * What {@link useTokenStatus} returns: the token snapshot and a stable `refresh`.
+ *
+ * @example
+ * ```tsx
+ * import { useTokenStatus, type UseTokenStatusReturn } from 'livekit-custom-token-react';
+ *
+ * function RetryButton({ token }: { token: UseTokenStatusReturn }) {
+ *   return token.status === 'error' ? <button onClick={() => void token.refresh()}>Fetch again</button> : null;
+ * }
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export function TokenRetry() {
+ *   return <RetryButton token={useTokenStatus()} />;
+ * }
+ * ```
+ */
 export interface UseTokenStatusReturn extends TokenSnapshot {
   /** Fetches a new token for the current options now. Never rejects. */
   refresh: () => Promise<void>;

@@ -23,13 +23,43 @@ import { useSessionTokenSource } from './useSessionTokenSource.js';
  * Where the session's tokens come from: the app's generator, a source it already built, or the
  * URL of a standard token endpoint. `tokenEndpoint` is the one a Server Component can pass (a
  * function cannot cross to the client): it is `generator={createEndpointGenerator(url)}`.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectButton, CustomTokenSessionProvider, type SessionTokenProps } from 'livekit-custom-token-react';
+ *
+ * // <SupportCall tokenEndpoint="/api/livekit-token" />, or generator={…}, or tokenSource={…}
+ * export function SupportCall(props: SessionTokenProps) {
+ *   return (
+ *     <CustomTokenSessionProvider {...props} roomName="support">
+ *       <ConnectButton />
+ *     </CustomTokenSessionProvider>
+ *   );
+ * }
+ * ```
  */
 export type SessionTokenProps =
   | { generator: TokenGenerator; tokenSource?: never; tokenEndpoint?: never }
   | { tokenSource: CustomTokenSource; generator?: never; tokenEndpoint?: never }
   | { tokenEndpoint: string; generator?: never; tokenSource?: never };
 
-/** Props of {@link CustomTokenSessionProvider}. */
+/**
+ * Props of {@link CustomTokenSessionProvider}.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectButton, CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from 'livekit-custom-token-react';
+ *
+ * // The app's call shell: its endpoint and agent fixed, the rest (roomName, camera, …) from the page.
+ * export function AgentCall(props: Omit<CustomTokenSessionProviderProps, 'generator' | 'tokenSource' | 'tokenEndpoint'>) {
+ *   return (
+ *     <CustomTokenSessionProvider {...props} tokenEndpoint="/api/livekit-token" agentName="helper" freshRoomPerSession>
+ *       {props.children ?? <ConnectButton />}
+ *     </CustomTokenSessionProvider>
+ *   );
+ * }
+ * ```
+ */
 export type CustomTokenSessionProviderProps = SessionTokenProps &
   TokenFetchOptions &
   UseCustomTokenSourceOptions & {
@@ -96,12 +126,19 @@ const missingGenerator: TokenGenerator = () =>
  *
  * @example
  * ```tsx
- * <CustomTokenSessionProvider generator={myGenerator} roomName="support" agentName="helper" freshRoomPerSession>
- *   <ConnectButton />
- *   <AgentStatusIndicator />
- *   <CameraGrid />
- *   <ErrorNotice />
- * </CustomTokenSessionProvider>
+ * import { AgentStatusIndicator, CameraGrid, ConnectButton, CustomTokenSessionProvider, ErrorNotice } from 'livekit-custom-token-react';
+ * import type { TokenGenerator } from 'livekit-custom-token-react';
+ *
+ * declare const myGenerator: TokenGenerator;
+ *
+ * export const App = () => (
+ *   <CustomTokenSessionProvider generator={myGenerator} roomName="support" agentName="helper" freshRoomPerSession>
+ *     <ConnectButton />
+ *     <AgentStatusIndicator />
+ *     <CameraGrid />
+ *     <ErrorNotice />
+ *   </CustomTokenSessionProvider>
+ * );
  * ```
  */
 export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProps) {
