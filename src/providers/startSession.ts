@@ -192,14 +192,9 @@ function createTracks(room: Room, options: TracksOptions = {}): StartedTracks {
 async function isAnyBlocked(devices: string[]): Promise<boolean> {
   const permissions = typeof navigator === 'undefined' ? undefined : navigator.permissions;
   if (!permissions || devices.length === 0) return false;
-  const states = await Promise.all(
-    devices.map((name) =>
-      permissions.query({ name: name as PermissionName }).then(
-        ({ state }) => state,
-        () => 'unknown',
-      ),
-    ),
-  );
+  // A browser that does not know the name may throw at once rather than reject: then it cannot say.
+  const stateOf = async (name: string) => (await permissions.query({ name: name as PermissionName })).state;
+  const states = await Promise.all(devices.map((name) => stateOf(name).catch(() => 'unknown')));
   return states.includes('denied');
 }
 

@@ -1,5 +1,6 @@
-import { waitFor } from '@testing-library/react';
+import { act, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
 
@@ -60,5 +61,30 @@ describe('CustomTokenSessionProvider when the browser already blocks the camera'
     expect(connect).not.toHaveBeenCalled();
     expect(session().error).toMatchObject({ code: 'media_failed', reason: 'PermissionDenied' });
     expect(query).toHaveBeenCalledWith({ name: 'camera' });
+  });
+
+  it('starts as usual where the Permissions API cannot say (a name it does not know throws at once)', async () => {
+    Object.defineProperty(navigator, 'permissions', {
+      configurable: true,
+      value: {
+        query: () => {
+          throw new TypeError("'camera' is not a valid value for enumeration PermissionName.");
+        },
+      },
+    });
+    const media = fakeMediaDevices();
+    try {
+      const { room, connect } = roomWithoutServer();
+      const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', camera: true, microphone: false });
+      act(() => void session().start());
+      await waitFor(() => expect(media.getUserMedia).toHaveBeenCalled());
+      act(() => media.grant());
+      await waitFor(() => expect(session().isConnected).toBe(true));
+      expect(connect).toHaveBeenCalledTimes(1);
+      expect(session().error).toBeNull();
+      await settle(() => session().end());
+    } finally {
+      media.uninstall();
+    }
   });
 });
