@@ -2,6 +2,7 @@
  * The public types, checked by `tsc` in the typecheck stage of `npm test` (expectTypeOf is a
  * no-op at run time): a change to the client or server entry's contract fails the build here.
  */
+import type { useSession } from '@livekit/components-react';
 import { TokenSourceConfigurable } from 'livekit-client';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -10,11 +11,13 @@ import {
   createEndpointGenerator,
   useCustomTokenSource,
   useTokenStatus,
+  type ConfigurableSessionOptions,
   type CustomTokenErrorCode,
   type CustomTokenSource,
   type TokenGenerator,
   type TokenRequest,
   type TokenSnapshot,
+  type UseCustomTokenSessionOptions,
 } from '../../src/index';
 import { createTokenHandler, toNodeHandler, type TokenHandler, type TokenHandlerEnv } from '../../src/server/index';
 
@@ -48,6 +51,15 @@ describe('public types', () => {
     >();
     expectTypeOf<TokenSnapshot['status']>().toEqualTypeOf<'idle' | 'fetching' | 'ready' | 'expired' | 'error'>();
     expectTypeOf(useTokenStatus).returns.toMatchTypeOf<TokenSnapshot & { refresh: () => Promise<void> }>();
+  });
+
+  it('lets a session hold a shared source connected until it lets go, beside the boolean setConnected', () => {
+    expectTypeOf<CustomTokenSource['holdConnected']>().toEqualTypeOf<() => () => void>();
+    expectTypeOf<CustomTokenSource['setConnected']>().toEqualTypeOf<(connected: boolean) => void>();
+  });
+
+  it('names the options type useCustomTokenSession takes, with the generic it is built from', () => {
+    expectTypeOf<UseCustomTokenSessionOptions>().toEqualTypeOf<ConfigurableSessionOptions<typeof useSession>>();
   });
 
   it('wants exactly one token source on the provider', () => {
