@@ -20,7 +20,7 @@ type ArgTypesEnhancer = NonNullable<Preview['argTypesEnhancers']>[number];
 
 /**
  * The props tables read TSDoc: move each `@defaultValue …` into the Default column (without
- * quotes' surrounding backticks), and name types as a reader writes them (`ReactNode`, not the
+ * its code spans' backticks: the column is plain text), and name types as a reader writes them (`ReactNode`, not the
  * docgen's `ReactReactNode`; `string`, not `string | undefined` or `union`).
  */
 const readableArgTypes: ArgTypesEnhancer = ({ argTypes, component }) => {
@@ -35,7 +35,8 @@ const readableArgTypes: ArgTypesEnhancer = ({ argTypes, component }) => {
       const match = (docgen?.[name]?.description ?? description)?.match(/^([\s\S]*?)\s*@defaultValue\s+([\s\S]+)$/);
       if (match) {
         description = match[1];
-        table.defaultValue = { summary: match[2]!.trim().replace(/^`([^`]*)`$/, '$1') };
+        // The Default column is plain text: code spans lose their backticks ("a new `Room`" reads "a new Room").
+        table.defaultValue = { summary: match[2]!.trim().replace(/`([^`]*)`/g, '$1') };
       }
       if (table.type?.summary) {
         // An optional prop's `| undefined` (there for exactOptionalPropertyTypes) says nothing the table does not.

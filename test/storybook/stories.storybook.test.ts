@@ -35,7 +35,14 @@ async function readIndex(): Promise<{ entries: Record<string, IndexEntry> }> {
 describe('the static Storybook', () => {
   it('has a story for every public component and a Playground', () => {
     const titles = new Set(entries.map((entry) => entry.title));
-    for (const title of ['ConnectButton', 'CameraGrid', 'AgentStatusIndicator', 'TokenStatusView', 'ErrorNotice']) {
+    for (const title of [
+      'CustomTokenSessionProvider',
+      'ConnectButton',
+      'CameraGrid',
+      'AgentStatusIndicator',
+      'TokenStatusView',
+      'ErrorNotice',
+    ]) {
       expect(titles, title).toContain(`Components/${title}`);
     }
     expect(titles).toContain('Playground');
@@ -68,6 +75,11 @@ describe('the static Storybook', () => {
       expect(label).toMatch(/\bstring$/);
       expect(label).not.toMatch(/undefined|union/);
       expect((await row('tokenstatusview', 'retryLabel')).defaultValue).toBe('"Fetch the token again"');
+      // The provider's props: its own, and those of the token options it passes on.
+      expect((await row('customtokensessionprovider', 'prefetch')).defaultValue).toBe('true');
+      expect((await row('customtokensessionprovider', 'agentConnectTimeoutMs')).defaultValue).toBe('20_000');
+      expect((await row('customtokensessionprovider', 'tokenEndpoint')).description).toMatch(/string/);
+      expect((await row('customtokensessionprovider', 'roomName')).description).toMatch(/string/);
     } finally {
       await page.context().close();
     }
