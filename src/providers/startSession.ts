@@ -81,7 +81,8 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(attempt.signal), attempt.signal);
     // A device the browser already refuses (blocked in the site settings) fails its request in a
     // moment: that, not a join and leave of the room (which would dispatch its agent for nothing).
-    if (await tracks.blocked) await whileNotAborted(tracks.created, attempt.signal).catch(noop);
+    // Its answer is waited for as every other step is: until the start is abandoned.
+    if (await whileNotAborted(tracks.blocked, attempt.signal)) await whileNotAborted(tracks.created, attempt.signal).catch(noop);
     // Checked in the same task as `connect`: an abort before this line means no connection, ever.
     attempt.signal.throwIfAborted();
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
