@@ -1,3 +1,4 @@
+import { timerDelay } from '../core/timerDelay.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { corsHeaders } from './corsHeaders.js';
 import { isJsonContentType } from './isJsonContentType.js';
@@ -130,7 +131,7 @@ function readBodyWithin(read: BodyRead, timeoutMs: number): Promise<Uint8Array> 
     const deadline = setTimeout(() => {
       read.stop();
       reject(new TokenHandlerError('request_timeout', `The request body did not arrive within ${timeoutMs} ms.`));
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
     read.bytes.then(
       (bytes) => {
         clearTimeout(deadline);

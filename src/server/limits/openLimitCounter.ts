@@ -1,5 +1,6 @@
 import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { IORedisClientLike, NodeRedisClientLike, RedisClientLike, TokenLimitStore } from './types.js';
+import { timerDelay } from '../../core/timerDelay.js';
 
 /** A count's answer: the points in the window so far, the time it has left, and when it was answered. */
 export interface Counted {
@@ -179,7 +180,7 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => vo
     const timer = setTimeout(() => {
       onTimeout();
       reject(new Error(`The limit store timed out: no answer within ${timeoutMs} ms.`));
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
     work.then(
       (value) => {
         clearTimeout(timer);
