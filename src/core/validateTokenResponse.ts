@@ -154,7 +154,8 @@ function measureLifetime(
   { receivedAt, refreshMarginMs, mintedEarlier = false }: ValidateOptions,
 ): { expiresAt: number | null; staleAt: number | null } {
   if (typeof payload.exp !== 'number') return { expiresAt: null, staleAt: null };
-  const issuedAt = payload.iat ?? payload.nbf;
+  // The first of them that is a number: an `iat` some other way (a numeric string) does not hide a good `nbf`.
+  const issuedAt = [payload.iat, payload.nbf].find((claim): claim is number => typeof claim === 'number');
   const lifetimeMs = typeof issuedAt === 'number' ? (payload.exp - issuedAt) * 1000 : payload.exp * 1000 - receivedAt;
   if (!(lifetimeMs > 0)) {
     throw new CustomTokenError(

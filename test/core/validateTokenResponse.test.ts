@@ -109,6 +109,23 @@ describe('validateTokenResponse', () => {
     expect(error?.message).not.toContain('is not after its');
   });
 
+  it.each([
+    ['a numeric string', (nbf: number) => String(nbf)],
+    ['null', () => null],
+  ])('measures from a numeric nbf when iat is %s, so a device clock an hour ahead still reads the lifetime', async (_, iatOf) => {
+    const claims = decodeJwt(await mintToken());
+    delete claims.iat;
+    const participantToken = await new SignJWT({ ...claims, iat: iatOf(claims.nbf!) } as Record<string, unknown>)
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(API_SECRET));
+    const receivedAt = (claims.exp! + 3600) * 1000;
+    const token = validateTokenResponse({ serverUrl: SERVER_URL, participantToken }, normalizeOptions({}), {
+      receivedAt,
+      refreshMarginMs: 60_000,
+    });
+    expect(token.expiresAt).toBe(receivedAt + (claims.exp! - claims.nbf!) * 1000);
+  });
+
   it('measures a token without iat or nbf on the local clock from its exp', async () => {
     const claims = decodeJwt(await mintToken());
     delete claims.nbf;
