@@ -72,7 +72,11 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     screenShare?: boolean | TrackPublishOptions | undefined;
     /** Options for `Room.connect`. @defaultValue LiveKit's */
     roomConnectOptions?: RoomConnectOptions | undefined;
-    /** How long a dispatched agent may take to become ready before the session fails with `agent_failed`. @defaultValue 20_000 */
+    /**
+     * How long a dispatched agent may take to become ready before the session fails with
+     * `agent_failed`. `Infinity` (or anything past the ~24.8 days a timer holds) waits as long as a timer can.
+     * @defaultValue 20_000
+     */
     agentConnectTimeoutMs?: number | undefined;
     /** The `Room` to use. @defaultValue a new `Room`, or the one of a surrounding LiveKit `RoomContext` */
     room?: Room | undefined;

@@ -13,6 +13,7 @@ import {
   type TrackPublishOptions,
 } from 'livekit-client';
 import { CustomTokenError } from '../core/errors.js';
+import { timerDelay } from '../core/timerDelay.js';
 import { toDisconnectError } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
@@ -225,7 +226,7 @@ async function waitForAgent(
 ): Promise<void> {
   const deadline = new AbortController();
   const signal = AbortSignal.any([abandoned, deadline.signal]);
-  const timer = setTimeout(() => deadline.abort(agentTimeoutError(room)), Math.max(remainingMs, 0));
+  const timer = setTimeout(() => deadline.abort(agentTimeoutError(room)), timerDelay(Math.max(remainingMs, 0)));
   try {
     await whileNotAborted(waitUntilReady(signal), signal);
   } finally {

@@ -42,6 +42,35 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(room.state).toBe('disconnected');
   });
 
+  it.each([
+    ['Infinity', Infinity],
+    ['a month', 30 * 86_400_000],
+  ])(
+    'waits for the agent with an agentConnectTimeoutMs of %s, longer than a timer holds, rather than failing at once',
+    async (_label, agentConnectTimeoutMs) => {
+      vi.useFakeTimers();
+      const { room } = roomWithoutServer();
+      const { session } = renderSession({
+        generator: tokenGenerator(),
+        room,
+        roomName: 'support',
+        agentName: 'helper',
+        agentConnectTimeoutMs,
+        microphone: false,
+      });
+      const settled = await startOnFakeTimers(session);
+      await act(() => vi.advanceTimersByTimeAsync(60_000));
+      expect(settled()).toBe(false);
+      expect(session().error).toBeNull();
+
+      const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT });
+      setAttributes(room, agent, { 'lk.agent.state': 'listening' });
+      await act(() => vi.advanceTimersByTimeAsync(10));
+      expect(settled()).toBe(true);
+      expect(session()).toMatchObject({ isConnected: true, error: null });
+    },
+  );
+
   it('resolves start() once the agent reports it is listening', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();
