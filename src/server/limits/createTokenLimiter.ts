@@ -42,7 +42,7 @@ interface Charge {
  */
 export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onError }: TokenLimiterOptions): TokenLimiter {
   if (typeof limits !== 'function') {
-    const problem = describeInvalidLimits(limits);
+    const problem = describeInvalidLimits(limits, limitStore);
     if (problem) throw new TypeError(`createTokenHandler: \`limits\` ${problem}.`);
   }
   const counters = new Map<string, Promise<LimitCounter>>();
@@ -54,7 +54,7 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
   };
 
   return async (plan, context) => {
-    const rules = await limitsFor(limits, context);
+    const rules = await limitsFor(limits, limitStore, context);
     if (!rules) return;
     const identity = context.participant.identity;
     const charges = await chargesFor(rules, plan, counter);
@@ -80,10 +80,14 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
   };
 }
 
-async function limitsFor(limits: TokenLimitsPolicy, context: TokenPolicyContext): Promise<TokenLimits | null | undefined> {
+async function limitsFor(
+  limits: TokenLimitsPolicy,
+  limitStore: TokenLimitStore,
+  context: TokenPolicyContext,
+): Promise<TokenLimits | null | undefined> {
   if (typeof limits !== 'function') return limits;
   const chosen = await limits(context.participant, context);
-  const problem = chosen == null ? undefined : describeInvalidLimits(chosen);
+  const problem = chosen == null ? undefined : describeInvalidLimits(chosen, limitStore);
   // A programming error in the limits function, not the caller's fault: a plain Error becomes a 500.
   if (problem) throw new Error(`limits(participant) returned limits that are not valid: ${problem}.`);
   return chosen;

@@ -12,7 +12,7 @@ import type { AuthorizedParticipant, TokenPolicyContext } from '../types.js';
 export interface TokenRateLimit {
   /** How many per window: a positive integer. */
   limit: number;
-  /** The window's length in whole seconds (at least 1). */
+  /** The window's length in whole seconds (at least 1; in the memory store at most 2 147 483, about 24.8 days: a longer window needs Redis). */
   windowSeconds: number;
 }
 

@@ -163,3 +163,42 @@ describe('limits: giving back what a refused request counted', () => {
     expect((await handler(as('alice'))).status).toBe(429);
   });
 });
+
+describe('limits: windows longer than the memory store can hold', () => {
+  /** 30 days: a monthly quota, past the 2^31 - 1 ms (about 24.8 days) the memory store's timers hold. */
+  const month = { agentDispatches: { limit: 2, windowSeconds: 30 * 86_400 } };
+  const longest = Math.floor((2 ** 31 - 1) / 1000);
+
+  it('refuses a monthly window in memory when the handler is created, and says to count it in Redis', () => {
+    expect(() => createTokenHandler(handlerConfig({ limits: month, agents: ['support-agent'] }))).toThrow(
+      /`agentDispatches\.windowSeconds` 2592000 is longer than the memory limit store can count \(2147483 s, about 24\.8 days\).*Redis/,
+    );
+  });
+
+  it('counts the longest window it can hold in memory as it does an hour', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({ limits: { agentDispatches: { limit: 2, windowSeconds: longest } }, agents: ['support-agent'] }),
+    );
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await handler(as('alice', withAgent))).status);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(statuses).toEqual([201, 201, 429]);
+  });
+
+  it('accepts a monthly window counted in Redis (its keys expire by themselves)', () => {
+    expect(() => createTokenHandler(handlerConfig({ limits: month, limitStore: { redis: downRedis() }, onError: () => {} }))).not.toThrow();
+  });
+
+  it('answers 500 when a limits function returns a monthly window for the memory store: the app’s mistake, not the caller’s', async () => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(handlerConfig({ limits: () => month, agents: ['support-agent'], onError }));
+    const response = await handler(as('alice', withAgent));
+    expect(response.status).toBe(500);
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: expect.stringMatching(/longer than the memory limit store can count/) }),
+      expect.any(Request),
+    );
+  });
+});
