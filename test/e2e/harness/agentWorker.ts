@@ -17,6 +17,9 @@ export function startAgentWorker(logFile: string): AgentWorker {
   const child: ChildProcess = spawn(process.execPath, [workerScript, 'dev', '--log-level', 'info'], {
     env: { ...process.env, LIVEKIT_URL: LIVEKIT_WS_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: stop() signals the job processes the worker forked too, which a
+    // worker killed before it shut them down would otherwise leave running.
+    detached: true,
   });
   let registrations = 0;
   let waiters: (() => void)[] = [];
@@ -47,10 +50,19 @@ export function startAgentWorker(logFile: string): AgentWorker {
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const signalGroup = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          // The group is gone already.
+        }
+      };
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      // Job processes that outlive the worker's own shutdown.
+      signalGroup('SIGKILL');
       log.end();
     },
   };
