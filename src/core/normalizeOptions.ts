@@ -88,7 +88,6 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function'; // not its source text
   if (typeof value === 'symbol') return value.toString();
-  if (value === undefined) return 'undefined';
   return `${typeof value} ${value as number | boolean | bigint}`;
 }
 

@@ -193,6 +193,31 @@ describe('CustomTokenSource cache', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('keeps the token the cache has for the initial token’s options, rather than overwrite it with the initial token, when first used', async () => {
+    const queryClient = new QueryClient();
+    const initial = await mintResponse('A');
+    const seeded = createCustomTokenSource(mintingGenerator(), {
+      queryClient,
+      scope: 'call',
+      initialToken: { options: { roomName: 'A' }, response: initial },
+    });
+    const newer = await createCustomTokenSource(
+      mintingGenerator(() => ({ ttl: 1_200 })),
+      { queryClient, scope: 'call' },
+    ).fetch({
+      roomName: 'A',
+    });
+    expect(newer).not.toEqual(initial);
+    await expect(seeded.fetch({ roomName: 'A' })).resolves.toEqual(newer);
+  });
+
+  it('leaves alone what onEvent returns unless it is a Promise', async () => {
+    const returned = { catch: vi.fn() };
+    const source = createCustomTokenSource(mintingGenerator(), { onEvent: () => returned as unknown as void });
+    await source.fetch({ roomName: 'A' });
+    expect(returned.catch).not.toHaveBeenCalled();
+  });
+
   it('keeps an initial token minted a while ago only until its exp on this device’s clock, refreshing ahead of that', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') });
     try {

@@ -67,6 +67,20 @@ describe('CustomTokenSource lifecycle', () => {
       expect(source.getSnapshot()).toBe(ready);
     });
 
+    it('renders for the server an initial token this device finds expired as the server did (its lifetime from now), and drops it for the client', async () => {
+      vi.setSystemTime(Date.now() - 60 * MINUTE);
+      const response = { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'A' }) }; // 10 minutes, an hour ago
+      vi.setSystemTime(Date.now() + 60 * MINUTE);
+      const source = createCustomTokenSource(mintingGenerator(), { initialToken: { options: { roomName: 'A' }, response } });
+      expect(source.getServerSnapshot()).toMatchObject({
+        status: 'ready',
+        room: 'A',
+        token: { participantToken: response.participantToken },
+        expiresAt: Date.now() + 10 * MINUTE,
+      });
+      expect(source.getSnapshot()).toMatchObject({ status: 'idle', token: null });
+    });
+
     it('keeps the snapshot it was created with for server rendering, however the source changes since', async () => {
       const source = createCustomTokenSource(mintingGenerator());
       const atCreation = source.getSnapshot();
@@ -120,6 +134,49 @@ describe('CustomTokenSource lifecycle', () => {
       expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(1);
       await createCustomTokenSource(generator, { queryClient, scope: 'call' }).fetch({ roomName: 'A' });
       expect(generator).toHaveBeenCalledTimes(1);
+    });
+
+    it("lets go of a token fetched after its last subscriber left (useSession's fetch on unmount) once that fetch settles", async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator, { queryClient });
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      const result = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      // Held while it runs: not aborted, not removed.
+      expect(calls[0]!.signal.aborted).toBe(false);
+      expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(1);
+      await calls[0]!.resolve();
+      expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+      expect(queryClient.getQueryCache().findAll(ours)).toEqual([]);
+    });
+
+    it('keeps what it fetches once a subscriber came back after the last one left', async () => {
+      const queryClient = new QueryClient();
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator, { queryClient });
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      const unsubscribe = source.subscribe(() => {});
+      await source.fetch({ roomName: 'A' });
+      expect(queryClient.getQueryCache().findAll(ours)).toHaveLength(1);
+      await source.fetch({ roomName: 'A' });
+      expect(generator).toHaveBeenCalledTimes(1);
+      unsubscribe();
+    });
+
+    it('stays pending, rather than reject, on a forced fetch that fails after its last subscriber left', async () => {
+      const queryClient = new QueryClient();
+      const { generator, state } = switchableGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, retries: 0 });
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      state.failing = true;
+      const forced = watch(source.fetch({ roomName: 'A' }, true));
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(generator).toHaveBeenCalledTimes(1);
+      expect(forced()).toBeUndefined();
     });
 
     it("lets a source that never fetched subscribe to the app's QueryClient and leave", async () => {
@@ -324,6 +381,29 @@ describe('CustomTokenSource lifecycle', () => {
       expect(source.getSnapshot()).toBe(snapshot);
     });
 
+    it("does not abort, through cancel() of a source that let go of its options, another source's fetch of them in the same scope", async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const left = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const fetched = left.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[0]!.resolve({ ttl: 60 });
+      await fetched;
+      left.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+
+      const staying = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const unsubscribe = staying.subscribe(() => {});
+      const result = settle(staying.fetch({ roomName: 'A' }, true));
+      await vi.advanceTimersByTimeAsync(0);
+      left.cancel();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls[1]!.signal.aborted).toBe(false);
+      await calls[1]!.resolve();
+      expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+      unsubscribe();
+    });
+
     it('puts the snapshot back as it was when cancel() aborts a refresh: the token in hand, no error', async () => {
       const { generator, calls } = controlledGenerator();
       const source = createCustomTokenSource(generator);
@@ -460,6 +540,33 @@ describe('CustomTokenSource lifecycle', () => {
       expect(generator.mock.calls[1]![0]).toEqual({ roomName: 'B' });
     });
 
+    it('makes fetches meanwhile wait for the token a refresh brings, and fetch anew after it failed, instead of reusing the one it retires', async () => {
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator, { retries: 0 });
+      const first = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[0]!.resolve();
+      const old = await first;
+      const refreshed = source.refresh();
+      const meanwhile = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[1]!.resolve({ ttl: 120 });
+      const renewed = await meanwhile;
+      expect(renewed).not.toEqual(old);
+      await refreshed;
+      expect(generator).toHaveBeenCalledTimes(2);
+
+      const failing = source.refresh();
+      await vi.advanceTimersByTimeAsync(0);
+      calls[2]!.reject(new Error('token service down'));
+      await failing;
+      const after = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(generator).toHaveBeenCalledTimes(4);
+      await calls[3]!.resolve();
+      await after;
+    });
+
     it('refresh() resolves when the generator fails; the failure lands in the snapshot', async () => {
       const { generator, state } = switchableGenerator();
       const source = createCustomTokenSource(generator);
@@ -506,6 +613,32 @@ describe('CustomTokenSource lifecycle', () => {
       const next = await source.fetch({ roomName: 'A' });
       await vi.advanceTimersByTimeAsync(0);
       expect(forced()).toEqual({ value: next });
+    });
+
+    it('waits for the next token for its own options, not for a token another source of the client fetched', async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator, { queryClient, retries: 0 });
+      const forced = watch(source.fetch({ roomName: 'A' }, true));
+      await vi.advanceTimersByTimeAsync(0);
+      calls[0]!.reject(new Error('token service down'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(source.getSnapshot().status).toBe('error');
+
+      const other = createCustomTokenSource(generator, { queryClient });
+      const elsewhere = other.fetch({ roomName: 'B' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[1]!.resolve();
+      await elsewhere;
+      await vi.advanceTimersByTimeAsync(0);
+      expect(forced()).toBeUndefined();
+
+      const next = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[2]!.resolve();
+      const token = await next;
+      await vi.advanceTimersByTimeAsync(0);
+      expect(forced()).toEqual({ value: token });
     });
 
     it('resolves with a token without exp in hand: it never expires', async () => {
@@ -590,6 +723,19 @@ describe('CustomTokenSource shared by several users', () => {
     // 20 s tokens, refreshed ahead about every 10 s, for the one still subscribed.
     expect(generator.mock.calls.length).toBeGreaterThanOrEqual(5);
     expect(source.getSnapshot().status).toBe('ready');
+  });
+
+  it('fetches nothing while one session holds it connected, and refreshes once it lets go', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 20 }));
+    const source = createCustomTokenSource(generator);
+    source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    const release = source.holdConnected();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(generator).toHaveBeenCalledTimes(1);
+    release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(generator).toHaveBeenCalledTimes(2);
   });
 
   it('fetches nothing while any session holds it connected: the idle one leaving does not end the other’s call', async () => {

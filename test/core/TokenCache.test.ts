@@ -127,6 +127,19 @@ describe('TokenCache', () => {
       expect(['A', 'B'].filter(inClient)).toEqual(['B']);
     });
 
+    it('lets go of a key no source pinned without counting below zero: the next pin holds it', () => {
+      const { cache, put } = cacheOf();
+      put('A', token(10 * MINUTE));
+      cache.pin('A', -1);
+      expect(cache.isPinned('A')).toBe(false);
+      cache.pin('A', 1);
+      expect(cache.isPinned('A')).toBe(true);
+      // Besides the asker's own hold: one pin is only the asker's, a second is another source's.
+      expect(cache.isPinned('A', 1)).toBe(false);
+      cache.pin('A', 1);
+      expect(cache.isPinned('A', 1)).toBe(true);
+    });
+
     it('never drops an entry whose fetch is in flight', () => {
       const { cache, put, inClient } = cacheOf();
       const pending = put('A');

@@ -179,6 +179,18 @@ describe('toGeneratorError', () => {
     expect(error.cause).toBe(thrown);
   });
 
+  it("reports another copy of query-core's cancellation (an Error with its own revert and silent) as aborted, by its shape", () => {
+    // What `new CancelledError({ revert: true })` of another copy is: not this copy's class, so only its shape tells.
+    const cancelled = Object.assign(new Error('CancelledError'), { revert: true, silent: undefined });
+    const error = toGeneratorError(cancelled);
+    expect(error).toMatchObject({ code: 'aborted', retryable: false });
+    expect(error.cause).toBe(cancelled);
+    // Half the shape is an Error of the generator's own.
+    expect(toGeneratorError(Object.assign(new Error('revert'), { revert: true }))).toMatchObject({ code: 'generator_failed' });
+    expect(toGeneratorError(Object.assign(new Error('silent'), { silent: true }))).toMatchObject({ code: 'generator_failed' });
+    expect(toGeneratorError({ revert: true, silent: true })).toMatchObject({ code: 'generator_failed' });
+  });
+
   it('classifies without a signal, and with one that is not aborted, by what was thrown', () => {
     const thrown = new Error('boom');
     expect(toGeneratorError(thrown)).toMatchObject({ code: 'generator_failed', message: 'The token generator failed: boom' });

@@ -83,6 +83,21 @@ describe('the token query: Retry-After', () => {
     expect(generator).toHaveBeenCalledTimes(2);
   });
 
+  it('retries after a Retry-After of exactly maxRetryDelayMs: only a longer one ends the retries', async () => {
+    const working = mintingGenerator();
+    const generator = vi
+      .fn<TokenGenerator>(working)
+      .mockRejectedValueOnce(new CustomTokenError('http', 'slow down', { status: 429, retryAfterMs: 8_000 }));
+    const { source, errors } = observedSource(generator, { retries: 2, retryDelayMs: 10, maxRetryDelayMs: 8_000 });
+    const result = settle(source.fetch({ roomName: 'A' }));
+    await vi.advanceTimersByTimeAsync(7_999);
+    expect(generator).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: expect.any(String) }) });
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(errors().map((event) => event.willRetry)).toEqual([true]);
+  });
+
   it('never calls again before a Retry-After longer than maxRetryDelayMs: it fails at once, carrying retryAfterMs', async () => {
     const generator = vi.fn<TokenGenerator>(async () => {
       throw new CustomTokenError('http', 'Too many tokens', { status: 429, retryAfterMs: 60_000 });

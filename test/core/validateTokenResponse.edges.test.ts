@@ -98,6 +98,26 @@ describe('validateTokenResponse at the edges', () => {
     expect((await validate({}, { participantIdentity: 'ada' })).identity).toBe('ada');
   });
 
+  it('reads the exp of a token minted earlier on the local clock too: one whose exp is now or past has expired, saying how long ago', async () => {
+    const minted = async (claims: Record<string, unknown>) =>
+      validateTokenResponse({ serverUrl: SERVER_URL, participantToken: await token(claims) }, normalizeOptions({}), {
+        receivedAt,
+        refreshMarginMs: 60_000,
+        mintedEarlier: true,
+      });
+    // Minted 10 minutes ago with 10 minutes to live: its exp is this very moment.
+    await expect(minted({ nbf: nowSeconds - 600, exp: nowSeconds })).rejects.toMatchObject({ code: 'expired' });
+    await expect(minted({ nbf: nowSeconds - 900, exp: nowSeconds - 90 })).rejects.toMatchObject({
+      code: 'expired',
+      message: expect.stringMatching(/^The token's `exp` is 90 s in the past on this device's clock: /),
+    });
+    // A second left: kept until then, its margin capped at half of that second.
+    expect(await minted({ nbf: nowSeconds - 599, exp: nowSeconds + 1 })).toMatchObject({
+      expiresAt: receivedAt + 1_000,
+      staleAt: receivedAt + 500,
+    });
+  });
+
   it('says a token whose exp is not after its nbf has expired, naming the claims', async () => {
     await expect(validate({ exp: nowSeconds })).rejects.toMatchObject({
       code: 'expired',

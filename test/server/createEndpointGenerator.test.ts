@@ -128,6 +128,8 @@ describe('createEndpointGenerator', () => {
       const error = await failure(source.fetch({ roomName: 'r' }));
       expect(error).toMatchObject({ code: 'generator_failed', retryable: false });
       expect(error.message).toMatch(/headers .*not valid HTTP headers/);
+      // What Headers refused, kept as the cause.
+      expect(error.cause).toBeInstanceOf(TypeError);
       expect(headers).toHaveBeenCalledTimes(1);
     }
     expect(requests).toEqual([]);
