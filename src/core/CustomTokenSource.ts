@@ -349,16 +349,17 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * fails any other check, which the server's render failed too.
    */
   #servedSnapshot({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): TokenSnapshot | null {
+    let snapshot: TokenSnapshot | null = null;
     try {
       const token = validateTokenResponse(response, normalizeOptions(options), {
         receivedAt: Date.now(),
         refreshMarginMs: this.#config.refreshMarginMs,
       });
-      return toTokenSnapshot(heldState(token), Date.now(), 0);
-      // Stryker disable next-line BlockStatement: an empty catch falls off the end, returning undefined, which the constructor's `||` reads as it reads null
+      snapshot = toTokenSnapshot(heldState(token), Date.now(), 0);
     } catch {
-      return null;
+      // Another check failed: no snapshot.
     }
+    return snapshot;
   }
 
   /** On first use: the checked `initialToken` becomes the current options' token, unless the cache has one for them already. */

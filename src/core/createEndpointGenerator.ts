@@ -117,12 +117,13 @@ function snakeCaseKeys(value: unknown): unknown {
 
 /** The text as JSON, or `undefined` when it is not JSON. */
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
-    // Stryker disable next-line BlockStatement: an empty catch falls off the end of the function, which returns undefined as this does
+    value = JSON.parse(text) as unknown;
   } catch {
-    return undefined;
+    // Not JSON: undefined.
   }
+  return value;
 }
 
 /** An error answer's body as JSON, or `undefined` when it is not JSON or does not arrive: the status says enough. */
