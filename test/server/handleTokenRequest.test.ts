@@ -129,6 +129,7 @@ describe('handleTokenRequest: media type', () => {
     'application/ld+jsonp',
     'multipart/application/x+json',
     'application/a/b+json',
+    'x-application/ld+json',
     '',
     // A browser's CORS check reads the whole value as one type — text/plain, safelisted, so no
     // preflight — where Fetch's extraction keeps the last of the comma-separated ones (JSON).
