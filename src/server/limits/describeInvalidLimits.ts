@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../../core/timerDelay.js';
 import type { TokenLimitStore } from './types.js';
 
 /**
@@ -5,7 +6,7 @@ import type { TokenLimitStore } from './types.js';
  * with one timer of its length, and a longer timer fires after 1 ms — every count would open a
  * new window. Redis keys expire by themselves, so a Redis store has no such bound.
  */
-const MEMORY_WINDOW_MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const MEMORY_WINDOW_MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 /**
  * What is wrong with a `limits` value, or `undefined` when it is a valid `TokenLimits`: each
