@@ -134,6 +134,19 @@ describe('tokenRequestSchema: what is not a token request', () => {
     expect(issues({ room_config: { agents: ['notes'] } })).toEqual([expect.stringMatching(/^room_config\.agents\.0: .*expected object/)]);
   });
 
+  // A refusal shows its first few issues; zod makes each one (a few µs) before authorize runs.
+  it('stops at the first bad agents, however many follow them', () => {
+    const found = issues({ room_config: { agents: [{ agent_name: 'notes' }, ...Array<unknown>(8_000).fill(1)] } });
+    expect(found[0]).toMatch(/^room_config\.agents\.1: .*expected object/);
+    expect(found.length).toBeLessThanOrEqual(64);
+  });
+
+  it('names a bad agent by its place in the whole list, however far down it is', () => {
+    expect(issues({ room_config: { agents: [...Array<unknown>(200).fill({ agent_name: 'notes' }), 5] } })).toEqual([
+      expect.stringMatching(/^room_config\.agents\.200: .*expected object/),
+    ]);
+  });
+
   it('names every field of the wrong type', () => {
     expect(
       issues({
