@@ -25,10 +25,19 @@ export const livekitLimits = {
     return utf8.encode(text).length <= maxBytes;
   },
 
-  /** Whether `attributes` fit LiveKit's limit, keys and values together. */
+  /**
+   * Whether `attributes` fit LiveKit's limit, keys and values together. As in `fits`, they are
+   * encoded only when their UTF-16 length falls between a third of the limit and the limit: a
+   * 16 KiB body's 1 800 attributes took about 6 ms to encode one by one.
+   */
   attributesFit: (attributes: Readonly<Record<string, string>>): boolean => {
+    const entries = Object.entries(attributes);
+    let length = 0;
+    for (const [key, value] of entries) length += key.length + value.length;
+    if (length > livekitLimits.attributesBytes) return false;
+    if (length * 3 <= livekitLimits.attributesBytes) return true;
     let total = 0;
-    for (const [key, value] of Object.entries(attributes)) total += utf8.encode(key).length + utf8.encode(value).length;
+    for (const [key, value] of entries) total += utf8.encode(key).length + utf8.encode(value).length;
     return total <= livekitLimits.attributesBytes;
   },
 } as const;

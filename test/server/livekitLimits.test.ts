@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { livekitLimits } from '../../src/server/livekitLimits';
 
 describe('livekitLimits.fits', () => {
@@ -33,5 +33,26 @@ describe('livekitLimits.attributesFit', () => {
     expect(livekitLimits.attributesFit({ k: 'v'.repeat(64 * 1024) })).toBe(false);
     expect(livekitLimits.attributesFit({ a: 'é'.repeat(16 * 1024), b: 'é'.repeat(16 * 1024 - 1) })).toBe(true); // 65 534 + 2 bytes
     expect(livekitLimits.attributesFit({ a: 'é'.repeat(16 * 1024), b: 'é'.repeat(16 * 1024) })).toBe(false);
+  });
+
+  it('agrees with the UTF-8 encoding for any attributes, near the limit or far from it', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 30 });
+    const bytes = (text: string) => new TextEncoder().encode(text).length;
+    fc.assert(
+      fc.property(fc.dictionary(text, text, { maxKeys: 8 }), fc.integer({ min: 0, max: 66_000 }), (attributes, fill) => {
+        const all = { ...attributes, fill: 'p'.repeat(fill) };
+        const total = Object.entries(all).reduce((sum, [key, value]) => sum + bytes(key) + bytes(value), 0);
+        expect(livekitLimits.attributesFit(all)).toBe(total <= 64 * 1024);
+      }),
+    );
+  });
+
+  // A 16 KiB body holds about 1 800 attributes: encoding each key and value cost about 6 ms.
+  it('encodes nothing when the attributes cannot reach the limit at three bytes per UTF-16 unit', () => {
+    const encode = vi.spyOn(TextEncoder.prototype, 'encode');
+    const attributes = Object.fromEntries(Array.from({ length: 1_500 }, (_, index) => [`key${index}`, 'é😀']));
+    expect(livekitLimits.attributesFit(attributes)).toBe(true);
+    expect(encode).not.toHaveBeenCalled();
+    encode.mockRestore();
   });
 });
