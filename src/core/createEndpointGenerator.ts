@@ -24,7 +24,12 @@ export interface EndpointGeneratorOptions {
    * @defaultValue none (`Content-Type: application/json` is always sent)
    */
   headers?: HeadersInit | ((request: TokenRequest, context: TokenGeneratorContext) => HeadersInit | Promise<HeadersInit>) | undefined;
-  /** The `fetch` to use (a wrapped one, or one with cookies handled). @defaultValue `globalThis.fetch` */
+  /**
+   * The `fetch` to use (a wrapped one, or one with cookies handled). Redirects are followed as it
+   * follows them: to another origin, headers other than `Authorization` and cookies go along. To
+   * refuse redirects, pass `(input, init) => fetch(input, { ...init, redirect: 'error' })`.
+   * @defaultValue `globalThis.fetch`
+   */
   fetch?: typeof fetch | undefined;
   /** Sent as the request's `credentials`. @defaultValue the `fetch` default (`'same-origin'`) */
   credentials?: RequestCredentials | undefined;
