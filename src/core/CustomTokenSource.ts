@@ -187,6 +187,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   /**
    * Updates the cache size, timeouts, retries, margin and `onEvent` of a live source. An option
    * left out keeps its value; one given as `undefined` goes back to its default.
+   *
+   * @throws A `TypeError` naming the option, for a duration or retry count that is not a number of
+   * 0 or more (or a `cacheSize` that is not a number); the source keeps the settings it had.
    */
   configure(config: Omit<CustomTokenSourceConfig, 'queryClient' | 'scope' | 'initialToken'>): void {
     this.#config = resolveConfig({ ...this.#config, ...config });

@@ -5,6 +5,9 @@ import type { TokenGenerator } from './types.js';
  * Builds a LiveKit token source around the app's own generator, outside React. In components,
  * use `useCustomTokenSource`, which keeps one source across renders.
  *
+ * @throws A `TypeError` when the generator is not a function, or a duration or retry count in
+ * `config` is not a number of 0 or more (a `NaN` one would refetch without pause).
+ *
  * @example
  * ```ts
  * import type { Room } from 'livekit-client';

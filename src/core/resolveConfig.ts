@@ -4,15 +4,24 @@ import type { CustomTokenSourceConfig } from './CustomTokenSourceConfig.js';
 export type ResolvedConfig = Required<Omit<CustomTokenSourceConfig, 'queryClient' | 'scope' | 'initialToken' | 'onEvent'>> &
   Pick<CustomTokenSourceConfig, 'onEvent'>;
 
-/** Fills in the documented defaults; a `cacheSize` below 1 counts as 1 (the current token is always kept). */
+const DEFAULTS = { cacheSize: 8, timeoutMs: 10_000, refreshMarginMs: 60_000, retries: 2, retryDelayMs: 500, maxRetryDelayMs: 8_000 };
+
+/**
+ * Fills in the documented defaults; a `cacheSize` below 1 counts as 1 (the current token is always kept).
+ *
+ * @throws {TypeError} naming the option, for a value that is not a number of 0 or more (a `cacheSize`
+ * below 0 aside): a negative `refreshMarginMs` hands out tokens past their expiry, and `NaN` in any
+ * of them refetches or wakes without pause.
+ */
 export function resolveConfig(config: CustomTokenSourceConfig): ResolvedConfig {
-  return {
-    cacheSize: Math.max(1, Math.floor(config.cacheSize ?? 8)),
-    timeoutMs: config.timeoutMs ?? 10_000,
-    refreshMarginMs: config.refreshMarginMs ?? 60_000,
-    retries: config.retries ?? 2,
-    retryDelayMs: config.retryDelayMs ?? 500,
-    maxRetryDelayMs: config.maxRetryDelayMs ?? 8_000,
-    onEvent: config.onEvent,
-  };
+  const resolved: ResolvedConfig = { ...DEFAULTS, onEvent: config.onEvent };
+  for (const option of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const value = config[option] ?? resolved[option];
+    if (typeof value !== 'number' || !(value >= (option === 'cacheSize' ? -Infinity : 0))) {
+      throw new TypeError(`CustomTokenSource: \`${option}\` must be a number, 0 or more, got ${typeof value} ${String(value)}.`);
+    }
+    resolved[option] = value;
+  }
+  resolved.cacheSize = Math.max(1, Math.floor(resolved.cacheSize));
+  return resolved;
 }

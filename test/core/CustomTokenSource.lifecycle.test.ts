@@ -56,6 +56,12 @@ describe('CustomTokenSource lifecycle', () => {
       expect(() => createCustomTokenSource('/api/token' as unknown as TokenGenerator)).toThrow(/generator must be a function, got string/);
     });
 
+    it('refuses a negative refreshMarginMs with a TypeError naming it, rather than hand out tokens past their expiry', () => {
+      expect(() => createCustomTokenSource(mintingGenerator(), { refreshMarginMs: -30 * SECOND })).toThrow(
+        new TypeError('CustomTokenSource: `refreshMarginMs` must be a number, 0 or more, got number -30000.'),
+      );
+    });
+
     it('returns the same snapshot object until something changes, and a new one when it does', async () => {
       const source = createCustomTokenSource(mintingGenerator());
       const idle = source.getSnapshot();
@@ -583,6 +589,23 @@ describe('CustomTokenSource lifecycle', () => {
       const result = settle(source.fetch({ roomName: 'A' }));
       await vi.advanceTimersByTimeAsync(50);
       expect(await result).toEqual({ error: expect.objectContaining({ code: 'timeout', message: expect.stringMatching(/50 ms/) }) });
+    });
+
+    it('configure() refuses a NaN refreshMarginMs and keeps its settings: refresh-ahead does not fetch without pause', async () => {
+      const generator = mintingGenerator(() => ({ ttl: 15 * 60 }));
+      const source = createCustomTokenSource(generator);
+      const unsubscribe = source.subscribe(() => {});
+      try {
+        await source.fetch({ roomName: 'A' });
+        expect(() => source.configure({ refreshMarginMs: Number.NaN })).toThrow(
+          new TypeError('CustomTokenSource: `refreshMarginMs` must be a number, 0 or more, got number NaN.'),
+        );
+        await vi.advanceTimersByTimeAsync(MINUTE);
+        expect(generator).toHaveBeenCalledTimes(1);
+        expect(source.getSnapshot().status).toBe('ready');
+      } finally {
+        unsubscribe();
+      }
     });
 
     it('configure() keeps the settings it is not given, and puts one given as undefined back to its default', async () => {

@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CustomTokenSourceConfig } from '../../src/core/CustomTokenSourceConfig';
 import { resolveConfig } from '../../src/core/resolveConfig';
+
+const TIMING_OPTIONS = ['timeoutMs', 'refreshMarginMs', 'retries', 'retryDelayMs', 'maxRetryDelayMs'] as const;
+
+const shown = (value: unknown) => `${typeof value} ${String(value)}`;
 
 describe('resolveConfig', () => {
   it('fills in the documented defaults', () => {
@@ -24,5 +30,29 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ cacheSize: 0 }).cacheSize).toBe(1);
     expect(resolveConfig({ cacheSize: -4 }).cacheSize).toBe(1);
     expect(resolveConfig({ cacheSize: 2.9 }).cacheSize).toBe(2);
+  });
+
+  it('refuses NaN, a negative number or a non-number for a duration or retry count, with a TypeError naming the option and the value', () => {
+    const badValue = fc.oneof(fc.constant(Number.NaN), fc.double({ max: -Number.MIN_VALUE, noNaN: true }), fc.constant('5000'));
+    fc.assert(
+      fc.property(fc.constantFrom(...TIMING_OPTIONS), badValue, (option, value) => {
+        const config = { [option]: value } as CustomTokenSourceConfig;
+        expect(() => resolveConfig(config)).toThrow(TypeError);
+        expect(() => resolveConfig(config)).toThrow(`CustomTokenSource: \`${option}\` must be a number, 0 or more, got ${shown(value)}.`);
+      }),
+    );
+  });
+
+  it('refuses a cacheSize that is NaN or not a number', () => {
+    expect(() => resolveConfig({ cacheSize: Number.NaN })).toThrow(
+      new TypeError('CustomTokenSource: `cacheSize` must be a number, 0 or more, got number NaN.'),
+    );
+    expect(() => resolveConfig({ cacheSize: '4' as unknown as number })).toThrow(
+      new TypeError('CustomTokenSource: `cacheSize` must be a number, 0 or more, got string 4.'),
+    );
+  });
+
+  it('accepts Infinity for every numeric option', () => {
+    for (const option of [...TIMING_OPTIONS, 'cacheSize']) expect(() => resolveConfig({ [option]: Infinity })).not.toThrow();
   });
 });
