@@ -29,7 +29,8 @@ export function CameraTile({ track, emphasized }: CameraTileProps) {
         <VideoTrack trackRef={track} className="lk-ctr-camera-video" aria-label={`${name}'s camera`} />
       ) : (
         <div className="lk-ctr-camera-placeholder" aria-hidden="true">
-          {name.slice(0, 1).toUpperCase()}
+          {/* The first code point, not UTF-16 unit: a name starting with an emoji or a CJK extension character keeps it whole. */}
+          {[...name][0]?.toUpperCase()}
         </div>
       )}
       <span className="lk-ctr-camera-name">{participant.isLocal ? `${name} (you)` : name}</span>

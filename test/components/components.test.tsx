@@ -133,6 +133,19 @@ describe('CameraGrid', () => {
     expect(within(grid).getByText('Bob').closest('li')?.hasAttribute('data-placeholder')).toBe(false);
   });
 
+  it("shows a whole character as the placeholder's initial when the name starts beyond the Basic Multilingual Plane", async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    joinRemote(room, 'fox', { name: '🦊 Fox' });
+    joinRemote(room, 'yoshida', { name: '𠮷田' });
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    const initialOf = (name: string) =>
+      within(grid).getByText(name).closest('li')?.querySelector('.lk-ctr-camera-placeholder')?.textContent;
+    await waitFor(() => expect(initialOf('🦊 Fox')).toBe('🦊'));
+    expect(initialOf('𠮷田')).toBe('𠮷');
+  });
+
   it("includes an agent's camera", async () => {
     const { room } = roomWithoutServer();
     const { session } = renderSession(
