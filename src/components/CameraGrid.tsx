@@ -28,7 +28,7 @@ export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTML
 
 /**
  * A tile per camera of the session — local, remote and agent — each with LiveKit's `VideoTrack`
- * and the participant's name, or a placeholder with their initial when they have no camera.
+ * and the participant's name, or a placeholder with their initial when they have no camera or it is turned off.
  *
  * The tiles fill the width they are given in a near-square arrangement (1 tile: one column;
  * 2–4: two; 5–9: three; 10–16: four), fewer columns where tiles would be narrower than

@@ -10,13 +10,14 @@ export interface CameraTileProps {
 
 /**
  * One tile of `CameraGrid`: LiveKit's `VideoTrack`, or a placeholder with the participant's
- * initial, and their name. An agent is labelled with its name, else "Agent" — never its
- * generated identity.
+ * initial while they have no camera or it is turned off, and their name. An agent is labelled
+ * with its name, else "Agent" — never its generated identity.
  */
 export function CameraTile({ track, emphasized }: CameraTileProps) {
   const { participant } = track;
   const name = displayName(participant);
-  const hasVideo = isTrackReference(track);
+  // A camera turned off stays published, muted (LiveKit's `setCameraEnabled(false)`): no video to show.
+  const hasVideo = isTrackReference(track) && !track.publication.isMuted;
   return (
     <li
       className="lk-ctr-camera-tile"

@@ -14,6 +14,9 @@ const CAMERA_EVENTS = [
   RoomEvent.TrackUnsubscribed,
   RoomEvent.LocalTrackPublished,
   RoomEvent.LocalTrackUnpublished,
+  // A camera turned off stays published, muted: its tile shows the placeholder.
+  RoomEvent.TrackMuted,
+  RoomEvent.TrackUnmuted,
   RoomEvent.ConnectionStateChanged,
 ];
 

@@ -3,15 +3,22 @@ import { useEqualValue } from '../hooks/useEqualValue.js';
 
 /**
  * What a tile shows of a track reference, read now. A publication is one object that
- * livekit-client changes in place — `track` and `isSubscribed` flip on `TrackSubscribed` — so
+ * livekit-client changes in place — `track` and `isSubscribed` flip on `TrackSubscribed`, `isMuted` on `TrackMuted` — so
  * two references to it must be compared by what they showed when they were made, not by
  * reading the (same) publication twice.
  */
-type Snapshot = readonly [participant: unknown, source: unknown, publication: unknown, track: unknown, subscribed: boolean | undefined];
+type Snapshot = readonly [
+  participant: unknown,
+  source: unknown,
+  publication: unknown,
+  track: unknown,
+  subscribed: boolean | undefined,
+  muted: boolean | undefined,
+];
 
 function snapshotOf(reference: TrackReferenceOrPlaceholder | undefined): Snapshot {
   const publication = reference?.publication;
-  return [reference?.participant, reference?.source, publication, publication?.track, publication?.isSubscribed];
+  return [reference?.participant, reference?.source, publication, publication?.track, publication?.isSubscribed, publication?.isMuted];
 }
 
 interface Kept<T> {
@@ -28,7 +35,7 @@ function sameSnapshots<T>(a: Kept<T>, b: Kept<T>): boolean {
 
 /**
  * `list`, or the previously returned list while every reference shows the same participant,
- * source, publication, track and subscription as when that list was returned.
+ * source, publication, track, subscription and mute as when that list was returned.
  */
 export function useStableTrackReferences<T extends readonly TrackReferenceOrPlaceholder[]>(list: T): T {
   return useEqualValue<Kept<T>>({ value: list, snapshots: list.map(snapshotOf) }, sameSnapshots).value;

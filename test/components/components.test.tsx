@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ParticipantKind } from 'livekit-client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
 import { ConnectButton } from '../../src/components/ConnectButton';
@@ -8,7 +8,16 @@ import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import type { TokenGenerator } from '../../src/core/types';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
-import { joinRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
+import { fakeMediaDevices } from '../helpers/media';
+import {
+  joinRemote,
+  publishCamera,
+  roomWithoutServer,
+  setAttributes,
+  setCameraMuted,
+  subscribeCamera,
+  tokenGenerator,
+} from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
 
 const quiet = { microphone: false } as const;
@@ -144,6 +153,34 @@ describe('CameraGrid', () => {
       within(grid).getByText(name).closest('li')?.querySelector('.lk-ctr-camera-placeholder')?.textContent;
     await waitFor(() => expect(initialOf('🦊 Fox')).toBe('🦊'));
     expect(initialOf('𠮷田')).toBe('𠮷');
+  });
+
+  it("shows the placeholder while a participant's camera is turned off (muted, still published), and the video once it is back on", async () => {
+    // livekit-client detaches a muted track from its video elements and attaches it again through a
+    // `MediaStream` and `play()`, which jsdom lacks.
+    const media = fakeMediaDevices();
+    vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    onTestFinished(() => media.uninstall());
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    const bob = joinRemote(room, 'bob', { name: 'Bob' });
+    const camera = publishCamera(room, bob);
+    subscribeCamera(room, bob, camera);
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    const bobsTile = () => within(grid).getByText('Bob').closest('li')!;
+    expect(bobsTile().hasAttribute('data-placeholder')).toBe(false);
+
+    setCameraMuted(room, bob, camera, true);
+
+    expect(bobsTile().hasAttribute('data-placeholder')).toBe(true);
+    expect(within(grid).queryByLabelText("Bob's camera")).toBeNull();
+    expect(bobsTile().querySelector('.lk-ctr-camera-placeholder')?.textContent).toBe('B');
+
+    setCameraMuted(room, bob, camera, false);
+
+    expect(within(grid).getByLabelText("Bob's camera").tagName).toBe('VIDEO');
+    expect(bobsTile().hasAttribute('data-placeholder')).toBe(false);
   });
 
   it("includes an agent's camera", async () => {

@@ -80,6 +80,8 @@ class StandInMediaStream {
     this.#tracks = [...tracks];
   }
   getTracks = () => [...this.#tracks];
+  getAudioTracks = () => this.#tracks.filter((track) => (track as { kind?: unknown }).kind === 'audio');
+  getVideoTracks = () => this.#tracks.filter((track) => (track as { kind?: unknown }).kind === 'video');
   addTrack = (track: unknown) => void this.#tracks.push(track);
   removeTrack = (track: unknown) => void this.#tracks.splice(this.#tracks.indexOf(track), 1);
 }

@@ -108,6 +108,19 @@ export function subscribeCamera(room: Room, participant: RemoteParticipant, publ
   });
 }
 
+/**
+ * The participant turns the camera off, or on again: LiveKit's `setCameraEnabled(false)` mutes it
+ * and it stays published. The server's track update reaches the publication (livekit-client's own
+ * `updateInfo`, which mutes the track and has the participant announce it), and the room announces it.
+ */
+export function setCameraMuted(room: Room, participant: RemoteParticipant, publication: RemoteTrackPublication, muted: boolean) {
+  announced(() => {
+    const info = new TrackInfo({ sid: publication.trackSid, name: 'camera', type: TrackType.VIDEO, source: TrackSource.CAMERA, muted });
+    publication['updateInfo'](info);
+    room.emit(muted ? RoomEvent.TrackMuted : RoomEvent.TrackUnmuted, publication, participant);
+  });
+}
+
 /** The participant's attributes change (an agent's `lk.agent.state`, say), as participant and room announce it. */
 export function setAttributes(room: Room, participant: RemoteParticipant, attributes: Record<string, string>) {
   return announced(() => {
