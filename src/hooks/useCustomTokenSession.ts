@@ -1,6 +1,7 @@
 import { useSession, type UseSessionReturn } from '@livekit/components-react';
 import type { TokenSourceConfigurable } from 'livekit-client';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import { useFetchOptions } from './useFetchOptions.js';
 import { useSourceForSession } from './useSourceForSession.js';
 
 /**
@@ -82,7 +83,15 @@ export type ConfigurableSessionOptions<F> = F extends {
  * ```
  */
 export function useCustomTokenSession(source: CustomTokenSource, options: UseCustomTokenSessionOptions = {}): UseSessionReturn {
-  const session = useSession(source, options);
+  const { room, agentConnectTimeoutMilliseconds, encryption } = options;
+  // Only the options LiveKit knows: its useSession throws on any other key ("Options key … not being
+  // checked for equality!"), crashing the tree — props spread with their `children`, say.
+  const session = useSession(source, {
+    ...useFetchOptions(options),
+    room,
+    agentConnectTimeoutMilliseconds,
+    encryption,
+  } as UseCustomTokenSessionOptions);
   useSourceForSession(source, session.isConnected);
   return session;
 }

@@ -14,7 +14,7 @@ import { useSourceForSession } from '../hooks/useSourceForSession.js';
 import { toConnectOptions } from './toConnectOptions.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
-import { useFetchOptions } from './useFetchOptions.js';
+import { useFetchOptions } from '../hooks/useFetchOptions.js';
 import { SessionStateProvider } from './SessionStateProvider.js';
 import { useSessionLifecycle } from './useSessionLifecycle.js';
 import { useSessionTokenSource } from './useSessionTokenSource.js';

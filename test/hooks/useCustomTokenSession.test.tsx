@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
-import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
+import { useCustomTokenSession, type UseCustomTokenSessionOptions } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
@@ -182,6 +182,29 @@ describe('useCustomTokenSession', () => {
     await advance(10 * SECOND);
     expect(room.state).toBe('disconnected');
     expect(queryClient.getQueryCache().findAll({ queryKey: ['livekit-custom-token'] })).toEqual([]);
+  });
+
+  it("ignores an option LiveKit's useSession does not know (props spread with their children), instead of crashing the tree", async () => {
+    const generator = mintingGenerator();
+    const { room } = roomWithoutServer();
+    const sessions: Session[] = [];
+    function Call(props: UseCustomTokenSessionOptions & { children?: React.ReactNode; onRender: (session: Session) => void }) {
+      const { onRender, ...options } = props;
+      onRender(useCustomTokenSession(useCustomTokenSource(generator), options));
+      return <>{props.children}</>;
+    }
+    const view = render(
+      <React.StrictMode>
+        <Call roomName="A" room={room} onRender={(session) => sessions.push(session)}>
+          <p>In the call</p>
+        </Call>
+      </React.StrictMode>,
+    );
+    await advance(0);
+    expect(view.getByText('In the call')).toBeTruthy();
+    await run(() => sessions[sessions.length - 1]!.start({ tracks: {} }));
+    expect(sessions[sessions.length - 1]!.isConnected).toBe(true);
+    expect(generator.mock.calls[0]![0]).toEqual({ roomName: 'A' });
   });
 
   it('returns the same session object across renders', async () => {

@@ -1,10 +1,11 @@
 import * as React from 'react';
 import type { TokenFetchOptions } from '../core/types.js';
-import { useEqualValue } from '../hooks/useEqualValue.js';
+import { useEqualValue } from './useEqualValue.js';
 
 /**
- * The eight fetch options `useSession` knows, picked from the provider's props (it throws on any
- * other key) and memoised by value (it compares `participantAttributes` by reference).
+ * The eight fetch options `useSession` knows, picked from the provider's props or
+ * `useCustomTokenSession`'s options (it throws on any other key) and memoised by value (it compares
+ * `participantAttributes` by reference).
  */
 export function useFetchOptions(props: TokenFetchOptions): TokenFetchOptions {
   const { roomName, participantName, participantIdentity, participantMetadata, agentName, agentMetadata, deployment } = props;
