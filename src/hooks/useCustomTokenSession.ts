@@ -2,6 +2,7 @@ import { useSession, type UseSessionReturn } from '@livekit/components-react';
 import type { TokenSourceConfigurable } from 'livekit-client';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { useFetchOptions } from './useFetchOptions.js';
+import { useRoomStateResync } from './useRoomStateResync.js';
 import { useSourceForSession } from './useSourceForSession.js';
 
 /**
@@ -92,6 +93,7 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
     agentConnectTimeoutMilliseconds,
     encryption,
   } as UseCustomTokenSessionOptions);
+  useRoomStateResync(session);
   useSourceForSession(source, session.isConnected);
   return session;
 }

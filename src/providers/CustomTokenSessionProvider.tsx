@@ -10,6 +10,7 @@ import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
 import type { CustomTokenError } from '../core/errors.js';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
 import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource.js';
+import { useRoomStateResync } from '../hooks/useRoomStateResync.js';
 import { useSourceForSession } from '../hooks/useSourceForSession.js';
 import { toConnectOptions } from './toConnectOptions.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
@@ -191,6 +192,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     agentConnectTimeoutMilliseconds: LIVEKIT_AGENT_TIMEOUT_OFF_MS,
     ...(room ? { room } : {}),
   });
+  useRoomStateResync(session);
   const liveAgent = useAgent(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
   const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {

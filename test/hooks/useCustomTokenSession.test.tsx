@@ -258,4 +258,38 @@ describe('useCustomTokenSession: one source, two sessions', () => {
     await run(() => sessions[0]!.end());
     view.unmount();
   });
+
+  // React 19.2's <Activity>; React 18 has none.
+  const Activity = (React as { Activity?: React.ComponentType<{ mode: 'visible' | 'hidden'; children: React.ReactNode }> }).Activity;
+
+  it.skipIf(Activity === undefined)(
+    'says it is not connected once back from <Activity mode="hidden">, whose effect cleanup ended its call',
+    async () => {
+      const Hideable = Activity!;
+      const { room } = roomWithoutServer();
+      const latest: { session?: Session } = {};
+      const generator = mintingGenerator();
+      const page = (mode: 'visible' | 'hidden') => (
+        <React.StrictMode>
+          <Hideable mode={mode}>
+            <Page generator={generator} room={room} onSession={(session) => (latest.session = session)} />
+          </Hideable>
+        </React.StrictMode>
+      );
+      const view = render(page('visible'));
+      await run(() => latest.session!.start({ tracks: { microphone: { enabled: false } } }));
+      expect(latest.session!.isConnected).toBe(true);
+
+      // Hidden, LiveKit's useSession disconnects its room in its effect cleanup, and hears nothing of it.
+      view.rerender(page('hidden'));
+      await advance(50);
+      expect(room.state).toBe('disconnected');
+      view.rerender(page('visible'));
+      await advance(50);
+
+      expect(latest.session!.connectionState).toBe('disconnected');
+      expect(latest.session!.isConnected).toBe(false);
+      view.unmount();
+    },
+  );
 });
