@@ -186,7 +186,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const { children, source, microphone, camera, screenShare, roomConnectOptions } = props;
   const { agentConnectTimeoutMs = 20_000, room, onError, connect, freshRoomPerSession = false, prefetch = true } = props;
   const fetchOptions = useFetchOptions(props);
-  const { sessionSource, options } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
+  const { sessionSource, options, nextStartOptions } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
   const session = useSession(sessionSource, {
     ...options,
     agentConnectTimeoutMilliseconds: LIVEKIT_AGENT_TIMEOUT_OFF_MS,
@@ -197,7 +197,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
   const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
-    fetchToken: (signal) => sessionSource.fetchForSession(options, signal),
+    fetchToken: (signal) => sessionSource.fetchForSession(nextStartOptions(), signal),
     prepareNextSession: () => void sessionSource.prepareNextSession(options),
     // The room of a start that did not finish may hold its agent: a fresh room for the next one.
     leftRoomUnfinished: () => {

@@ -81,8 +81,18 @@ export function useSessionLifecycle(
   // an error, and the next session gets a token (and with fresh rooms a room) of its own — also
   // when it ends before its start() finished, whose error it then is (see `startSession`). A
   // connect that fails was never live: it is start()'s error, with LiveKit's more precise reason.
+  // A live call whose effects are cleaned up without an unmount — `<Activity mode="hidden">`, or in
+  // development StrictMode running them again as a Suspense boundary shows its content again — is
+  // ended by LiveKit's useSession, which disconnects its room in its own cleanup; nothing here hears
+  // that. When the effects come back, the next session gets its token (and fresh room) as after any end.
   const { room } = session;
+  const endedByCleanup = React.useRef(false);
   React.useEffect(() => {
+    if (endedByCleanup.current) {
+      endedByCleanup.current = false;
+      // After every effect of this commit: the token source's own (in the component above) runs after this one.
+      queueMicrotask(() => latest.current.config.prepareNextSession());
+    }
     let live = room.state === ConnectionState.Connected;
     const onConnected = () => {
       live = true;
@@ -97,6 +107,8 @@ export function useSessionLifecycle(
     room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
     return () => {
       room.off(RoomEvent.Connected, onConnected).off(RoomEvent.Disconnected, onDisconnected);
+      // A start in flight is abandoned and moves on by itself (`leftRoomUnfinished`); an end() moves on by itself.
+      if (live && runner.getSnapshot().phase === 'idle') endedByCleanup.current = true;
     };
   }, [room, runner, latest]);
 

@@ -9,6 +9,11 @@ interface UseSessionTokenSourceReturn {
   sessionSource: SessionTokenSource;
   /** The fetch options of the current session (with the derived room name when fresh rooms are on). */
   options: TokenFetchOptions;
+  /**
+   * The options the next `start()` fetches with: `options`, but with a room moved on when a session
+   * ended even before the render that shows it (a `connect` effect may start at once).
+   */
+  nextStartOptions: () => TokenFetchOptions;
 }
 
 /**
@@ -23,11 +28,13 @@ export function useSessionTokenSource(
   prefetch: boolean,
 ): UseSessionTokenSourceReturn {
   const [suffix, setSuffix] = React.useState(randomSuffix);
+  // The suffix a session's end moved on to, ahead of the render that shows it ('' until a session ended).
+  const [ahead] = React.useState(() => ({ suffix: '' }));
   const sessionOptions = React.useMemo(
     () => (freshRoom ? { ...options, roomName: `${options.roomName ?? 'session'}-${suffix}` } : options),
     [freshRoom, options, suffix],
   );
-  const latest = useLatest({ source, options, freshRoom, prefetch });
+  const latest = useLatest({ source, options, freshRoom, prefetch, sessionOptions, suffix });
   const [sessionSource] = React.useState(
     () =>
       new SessionTokenSource(
@@ -35,13 +42,18 @@ export function useSessionTokenSource(
         (ended) => {
           if (!latest.current.freshRoom) return ended;
           const next = randomSuffix();
+          ahead.suffix = next;
           setSuffix(next);
           return { ...ended, roomName: `${latest.current.options.roomName ?? 'session'}-${next}` };
         },
         () => latest.current.prefetch,
       ),
   );
-  return { sessionSource, options: sessionOptions };
+  const nextStartOptions = React.useCallback(() => {
+    const { freshRoom: fresh, options: current, sessionOptions: rendered, suffix: renderedSuffix } = latest.current;
+    return fresh ? { ...current, roomName: `${current.roomName ?? 'session'}-${ahead.suffix || renderedSuffix}` } : rendered;
+  }, [latest, ahead]);
+  return { sessionSource, options: sessionOptions, nextStartOptions };
 }
 
 function randomSuffix(): string {

@@ -1,5 +1,6 @@
 import { useSessionContext } from '@livekit/components-react';
 import { render, waitFor } from '@testing-library/react';
+import { decodeTokenPayload } from 'livekit-client';
 import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
@@ -65,5 +66,49 @@ describe.skipIf(Activity === undefined)('CustomTokenSessionProvider inside <Acti
     expect(session().isConnected).toBe(true);
     await settle(() => session().end());
     expect(session().isConnected).toBe(false);
+  });
+
+  it('with freshRoomPerSession, the session after a hidden call joins a new room', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = tokenGenerator();
+    const { session, setMode } = renderInActivity({ generator, room, roomName: 'support', freshRoomPerSession: true, microphone: false });
+    await settle(() => session().start());
+    const firstToken = connect.mock.calls[0]![1];
+
+    setMode('hidden');
+    await waitFor(() => expect(room.state).toBe('disconnected'));
+    setMode('visible');
+
+    await settle(() => session().start());
+    expect(connect).toHaveBeenCalledTimes(2);
+    const rooms = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
+    // The room of the hidden call may still hold its agent: a dispatched agent never joins it again.
+    expect(rooms[1]).not.toBe(rooms[0]);
+    expect(connect.mock.calls[1]![1]).not.toBe(firstToken);
+    await settle(() => session().end());
+  });
+
+  it('with connect and freshRoomPerSession, shown again it connects at once, to a new room', async () => {
+    const { room, connect } = roomWithoutServer();
+    const { session, setMode } = renderInActivity({
+      generator: tokenGenerator(),
+      room,
+      roomName: 'support',
+      freshRoomPerSession: true,
+      connect: true,
+      microphone: false,
+    });
+    await waitFor(() => expect(session().isConnected).toBe(true));
+
+    setMode('hidden');
+    await waitFor(() => expect(room.state).toBe('disconnected'));
+    setMode('visible');
+
+    // The `connect` effect runs again with the others: a new session, in a room of its own.
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(connect).toHaveBeenCalledTimes(2);
+    const rooms = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
+    expect(rooms[1]).not.toBe(rooms[0]);
+    await settle(() => session().end());
   });
 });
