@@ -14,6 +14,7 @@ import {
 } from 'livekit-client';
 import { CustomTokenError } from '../core/errors.js';
 import { timerDelay } from '../core/timerDelay.js';
+import { untilLeft } from './roomLeaving.js';
 import { toDisconnectError } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
@@ -59,6 +60,10 @@ export interface StartSessionInput {
 export async function startSession(input: StartSessionInput): Promise<void> {
   const { room, signal } = input;
   signal.throwIfAborted();
+  // A room an earlier provider's teardown is still leaving (remounted on a shared room) is not
+  // connected for this session: its disconnect would end this one.
+  const leftByTeardown = untilLeft(room);
+  if (leftByTeardown) await whileNotAborted(leftByTeardown, signal);
   if (room.state !== ConnectionState.Disconnected) return;
   // Abandoned by the caller, failed at once when a device is refused (no connection for nothing),
   // or ended by the server once connected.

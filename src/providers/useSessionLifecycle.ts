@@ -5,6 +5,7 @@ import type { SessionActions } from '../context/SessionActionsContext.js';
 import { CustomTokenError } from '../core/errors.js';
 import { useLatest } from '../hooks/useLatest.js';
 import { returnedAgentState } from './returnedAgentState.js';
+import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
 import { startSession } from './startSession.js';
 import { toDisconnectError, toSessionError } from './toSessionError.js';
@@ -109,6 +110,8 @@ export function useSessionLifecycle(
       room.off(RoomEvent.Connected, onConnected).off(RoomEvent.Disconnected, onDisconnected);
       // A start in flight is abandoned and moves on by itself (`leftRoomUnfinished`); an end() moves on by itself.
       if (live && runner.getSnapshot().phase === 'idle') endedByCleanup.current = true;
+      // LiveKit's useSession (above) has begun to disconnect the room in its own cleanup.
+      markLeaving(room);
     };
   }, [room, runner, latest]);
 
