@@ -123,6 +123,8 @@ const missingGenerator: TokenGenerator = () =>
  * and then left, and a token that arrives later is never used to connect. `start()` and `end()` may come in any order, as fast as a user
  * clicks: the session follows the last call. A session the server ends before its `start()`
  * finished fails that start with `disconnected`, at once, and leaves nothing behind either.
+ * Hidden in `<Activity mode="hidden">`, the provider ends its call as unmounting does and keeps its
+ * state: shown again it says disconnected, and `connect` starts a new session.
  *
  * Options changed while connected (`roomName`, `participantName`, `camera`, …) leave the live
  * call untouched; the next `start()` uses them. Switching between `tokenSource` and
