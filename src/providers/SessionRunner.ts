@@ -80,6 +80,11 @@ export class SessionRunner {
     else this.#update({ error });
   }
 
+  /** Abandons a start in flight, as `end()` does, without disconnecting: its room is being disconnected already. Never rejects. */
+  abandonStart(): void {
+    this.#starting?.abort();
+  }
+
   /** Marks a mounted user; the last one leaving (and not back within a microtask) aborts a pending start. */
   attach(): () => void {
     this.#attached += 1;

@@ -110,8 +110,12 @@ export function useSessionLifecycle(
       room.off(RoomEvent.Connected, onConnected).off(RoomEvent.Disconnected, onDisconnected);
       // A start in flight is abandoned and moves on by itself (`leftRoomUnfinished`); an end() moves on by itself.
       if (live && runner.getSnapshot().phase === 'idle') endedByCleanup.current = true;
-      // LiveKit's useSession (above) has begun to disconnect the room in its own cleanup.
+      // LiveKit's useSession (above) has begun to disconnect the room in its own cleanup: a start
+      // still under way on it is over (StrictMode runs these effects again as a Suspense boundary
+      // reveals its content, in development: the start would otherwise wait for an agent in a room
+      // it had left, and fail at the agent timeout). A `connect` effect run again starts anew.
       markLeaving(room);
+      runner.abandonStart();
     };
   }, [room, runner, latest]);
 
