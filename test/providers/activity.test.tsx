@@ -111,4 +111,32 @@ describe.skipIf(Activity === undefined)('CustomTokenSessionProvider inside <Acti
     expect(rooms[1]).not.toBe(rooms[0]);
     await settle(() => session().end());
   });
+
+  it('an <Activity> inside the provider hides its children, not the session: the call goes on', async () => {
+    const { room } = roomWithoutServer();
+    const Hideable = Activity!;
+    const latest: { state: UseSessionStateReturn | null } = { state: null };
+    function Probe() {
+      latest.state = useSessionState();
+      return null;
+    }
+    const tree = (mode: 'visible' | 'hidden') => (
+      <React.StrictMode>
+        <CustomTokenSessionProvider generator={tokenGenerator()} room={room} roomName="standup" connect microphone={false}>
+          <Probe />
+          <Hideable mode={mode}>
+            <p>Call screen</p>
+          </Hideable>
+        </CustomTokenSessionProvider>
+      </React.StrictMode>
+    );
+    const view = render(tree('visible'));
+    await waitFor(() => expect(latest.state?.isConnected).toBe(true));
+    view.rerender(tree('hidden'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(room.state).toBe('connected');
+    view.rerender(tree('visible'));
+    expect(latest.state?.isConnected).toBe(true);
+    await settle(() => latest.state!.end());
+  });
 });
