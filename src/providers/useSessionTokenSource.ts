@@ -27,33 +27,34 @@ export function useSessionTokenSource(
   freshRoom: boolean,
   prefetch: boolean,
 ): UseSessionTokenSourceReturn {
-  const [suffix, setSuffix] = React.useState(randomSuffix);
-  // The suffix a session's end moved on to, ahead of the render that shows it ('' until a session ended).
-  const [ahead] = React.useState(() => ({ suffix: '' }));
-  const sessionOptions = React.useMemo(
-    () => (freshRoom ? { ...options, roomName: `${options.roomName ?? 'session'}-${suffix}` } : options),
-    [freshRoom, options, suffix],
-  );
-  const latest = useLatest({ source, options, freshRoom, prefetch, sessionOptions, suffix });
+  // The room suffix moves on when a session ends, before the render that shows it: a `connect`
+  // effect may start the next session at once.
+  const [next] = React.useState(() => ({ suffix: randomSuffix() }));
+  const [suffix, setSuffix] = React.useState(next.suffix);
+  const sessionOptions = React.useMemo(() => (freshRoom ? inFreshRoom(options, suffix) : options), [freshRoom, options, suffix]);
+  const latest = useLatest({ source, options, freshRoom, prefetch });
   const [sessionSource] = React.useState(
     () =>
       new SessionTokenSource(
         () => latest.current.source,
         (ended) => {
           if (!latest.current.freshRoom) return ended;
-          const next = randomSuffix();
-          ahead.suffix = next;
-          setSuffix(next);
-          return { ...ended, roomName: `${latest.current.options.roomName ?? 'session'}-${next}` };
+          next.suffix = randomSuffix();
+          setSuffix(next.suffix);
+          return { ...ended, roomName: inFreshRoom(latest.current.options, next.suffix).roomName };
         },
         () => latest.current.prefetch,
       ),
   );
   const nextStartOptions = React.useCallback(() => {
-    const { freshRoom: fresh, options: current, sessionOptions: rendered, suffix: renderedSuffix } = latest.current;
-    return fresh ? { ...current, roomName: `${current.roomName ?? 'session'}-${ahead.suffix || renderedSuffix}` } : rendered;
-  }, [latest, ahead]);
+    const { freshRoom: fresh, options: current } = latest.current;
+    return fresh ? inFreshRoom(current, next.suffix) : current;
+  }, [latest, next]);
   return { sessionSource, options: sessionOptions, nextStartOptions };
+}
+
+function inFreshRoom(options: TokenFetchOptions, suffix: string): TokenFetchOptions {
+  return { ...options, roomName: `${options.roomName ?? 'session'}-${suffix}` };
 }
 
 function randomSuffix(): string {
