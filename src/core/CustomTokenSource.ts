@@ -129,7 +129,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * for `options` that has not expired, or else with the next one fetched for them — unless the
    * source moves to other options or its last subscriber leaves first: then it stays pending.
    */
-  override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
+  override fetch(
+    options: { [K in keyof TokenFetchOptions]?: TokenFetchOptions[K] | undefined },
+    force?: boolean,
+  ): Promise<TokenSourceResponseObject> {
     this.#plantSeed();
     if (force === true) return this.#fetch(options, true).catch(() => this.#lastOrNextToken(options));
     const result = this.#fetch(options, false);

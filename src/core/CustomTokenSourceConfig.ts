@@ -58,7 +58,8 @@ export interface CustomTokenSourceConfig {
    * no longer than that. One that fails (expired by this device's clock, for other options) is
    * dropped and reported to `onEvent`, and the first fetch asks the generator.
    */
-  initialToken?: { options?: TokenFetchOptions; response: TokenResponse } | undefined;
+  initialToken?:
+    { options?: { [K in keyof TokenFetchOptions]?: TokenFetchOptions[K] | undefined } | undefined; response: TokenResponse } | undefined;
   /** Telemetry: called for every fetch, success, cache hit and error. */
   onEvent?: ((event: TokenSourceEvent) => void) | undefined;
 }

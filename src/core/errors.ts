@@ -67,17 +67,17 @@ export interface CustomTokenErrorOptions {
   /** What failed underneath: the generator's error, LiveKit's `ConnectionError`, a `Response`'s body error, … */
   cause?: unknown;
   /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator). */
-  status?: number;
+  status?: number | undefined;
   /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
-  serverCode?: string;
+  serverCode?: string | undefined;
   /** How long the server asked to wait before trying again (its `Retry-After`), in milliseconds. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** Whether retrying the same request may succeed. Defaults by code. */
-  retryable?: boolean;
+  retryable?: boolean | undefined;
   /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for `disconnected`; its `MediaDeviceFailure` for `media_failed`. */
-  reason?: string;
+  reason?: string | undefined;
   /** The agent's failure reasons, for `agent_failed`. */
-  failureReasons?: readonly string[];
+  failureReasons?: readonly string[] | undefined;
 }
 
 const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeout']);

@@ -19,9 +19,9 @@ import { useCameraTracksContext } from '../context/CameraTracksContext.js';
  */
 export interface UseCameraTracksOptions {
   /** Leave out (or, with `placeholders`, show as placeholders) remote cameras not subscribed to. @defaultValue false */
-  onlySubscribed?: boolean;
+  onlySubscribed?: boolean | undefined;
   /** Include a placeholder for each participant without a camera. @defaultValue true */
-  placeholders?: boolean;
+  placeholders?: boolean | undefined;
 }
 
 /**

@@ -62,8 +62,8 @@ export type SessionTokenProps =
  * ```
  */
 export type CustomTokenSessionProviderProps = SessionTokenProps &
-  TokenFetchOptions &
-  UseCustomTokenSourceOptions & {
+  // livekit-client's fetch options, each of which may also be given as `undefined` (an app passes its own optional values on).
+  { [K in keyof TokenFetchOptions]?: TokenFetchOptions[K] | undefined } & UseCustomTokenSourceOptions & {
     children?: React.ReactNode | undefined;
     /** Publish the microphone on `start()`; publish options may be given instead of `true`. @defaultValue true (with LiveKit's pre-connect buffer) */
     microphone?: boolean | TrackPublishOptions | undefined;

@@ -85,7 +85,7 @@ export class TokenHandlerError extends Error {
   /** Sent as the `Retry-After` header (whole seconds) when set. @defaultValue undefined */
   readonly retryAfterSeconds?: number;
 
-  constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number | undefined }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     // A code that is not one (a typo in plain JS) is a bug, answered 500 (see `isRefusal`).

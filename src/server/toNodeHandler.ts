@@ -14,19 +14,19 @@ import { TOKEN_HANDLER_CONFIG } from './TOKEN_HANDLER_CONFIG.js';
  */
 export interface NodeRequestLike {
   /** The HTTP method; taken as `GET` when absent. */
-  method?: string;
+  method?: string | undefined;
   /** The request target (path and query); taken as `/` when absent. */
-  url?: string;
+  url?: string | undefined;
   /** The request headers by lower-case name, as Node parses them. */
   headers: Record<string, string | string[] | undefined>;
   /** Set by a body parser (`express.json()`) that already read the stream. */
   body?: unknown;
   /** Node's `Readable.readableEnded`: `false` while nobody has read the body to its end (so a `body` beside it was not parsed from it). */
-  readableEnded?: boolean;
+  readableEnded?: boolean | undefined;
   /** Node's `IncomingMessage.complete`: `false` while the body has not been read to its end. */
-  complete?: boolean;
+  complete?: boolean | undefined;
   /** `2` for `node:http2`'s compatibility API, which has no `Connection` header. */
-  httpVersionMajor?: number;
+  httpVersionMajor?: number | undefined;
   /** Listens for the body's chunks (`data`), its end and a read error. */
   // As Node's own `IncomingMessage.on` declares it, so that an `IncomingMessage` (Buffer or string chunks) fits this interface.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -67,13 +67,16 @@ describe('the types of both entries under exactOptionalPropertyTypes', () => {
   it('take an optional option or prop given as a value that may be undefined, as apps pass them on', () => {
     const route = `
 import {
+  CustomTokenError,
   createCustomTokenSource,
   createEndpointGenerator,
   type CustomTokenSessionProviderProps,
+  type TokenFetchOptions,
   type TokenResponse,
+  type UseCameraTracksOptions,
   type UseCustomTokenSourceOptions,
 } from 'livekit-custom-token-react';
-import { createTokenHandler } from 'livekit-custom-token-react/server';
+import { createTokenHandler, TokenHandlerError } from 'livekit-custom-token-react/server';
 
 declare const maybe: {
   token: { options: { roomName: string }; response: TokenResponse } | undefined;
@@ -81,12 +84,22 @@ declare const maybe: {
   count: number | undefined;
   text: string | undefined;
   client: UseCustomTokenSourceOptions['queryClient'] | undefined;
+  options: TokenFetchOptions | undefined;
 };
 const generator = createEndpointGenerator('/api/token', { credentials: undefined, headers: undefined });
 const source = createCustomTokenSource(generator, { queryClient: maybe.client, timeoutMs: maybe.count, initialToken: maybe.token, scope: maybe.text });
 source.configure({ timeoutMs: undefined, retries: maybe.count });
+void source.fetch({ roomName: maybe.text, participantName: undefined });
+createCustomTokenSource(generator, { initialToken: { options: maybe.options, response: { serverUrl: 'wss://lk.example', participantToken: '' } } });
+export const cameras: UseCameraTracksOptions = { onlySubscribed: maybe.flag, placeholders: maybe.flag };
+export const clientError = new CustomTokenError('http', 'refused', { status: maybe.count, serverCode: maybe.text, reason: undefined, cause: undefined });
+export const serverError = new TokenHandlerError('rate_limited', 'slow down', { retryAfterSeconds: maybe.count, cause: undefined });
 export const props: CustomTokenSessionProviderProps = {
   generator,
+  roomName: maybe.text,
+  participantName: maybe.text,
+  agentName: maybe.text,
+  participantAttributes: undefined,
   initialToken: maybe.token,
   connect: maybe.flag,
   freshRoomPerSession: maybe.flag,
@@ -102,5 +115,18 @@ export const POST = createTokenHandler({
 });
 `;
     expect(typecheckConsumer('bundler', 'esnext', route, { exactOptionalPropertyTypes: true })).toBe('');
+  }, 60_000);
+
+  it("take Node's own IncomingMessage and ServerResponse in toNodeHandler's listener, as README's node:http sample passes it", () => {
+    const route = `
+import { createServer } from 'node:http';
+import { createTokenHandler, toNodeHandler } from 'livekit-custom-token-react/server';
+
+const tokens = toNodeHandler(createTokenHandler({ authorize: () => ({ identity: 'kiosk' }) }));
+export const server = createServer(tokens);
+export const express = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => tokens(req, res);
+`;
+    const nodeTypes = { types: ['node'], typeRoots: [join(root, 'node_modules/@types')] };
+    expect(typecheckConsumer('bundler', 'esnext', route, { exactOptionalPropertyTypes: true, ...nodeTypes })).toBe('');
   }, 60_000);
 });
