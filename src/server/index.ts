@@ -14,6 +14,7 @@ export { TokenHandlerError, type TokenHandlerErrorCode } from './TokenHandlerErr
 export type {
   AgentPolicy,
   AuthorizedParticipant,
+  ParticipantGrants,
   RequestedAgent,
   RoomPolicy,
   TokenHandlerConfig,

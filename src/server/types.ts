@@ -1,4 +1,3 @@
-import type { VideoGrant } from 'livekit-server-sdk';
 import type { TokenLimitsPolicy, TokenLimitStore } from './limits/types.js';
 
 /**
@@ -44,6 +43,55 @@ export interface TokenRequestBody {
 }
 
 /**
+ * The grants `authorize` may add to a token: livekit-server-sdk's `VideoGrant` without `room` and
+ * `roomJoin` (the token's room is always the one the policies allowed), declared here so that an
+ * app that does not install the optional `livekit-server-sdk` peer (a Worker, an Edge route) gets
+ * them checked too. A `VideoGrant` from livekit-server-sdk fits.
+ *
+ * @example
+ * ```ts
+ * import { TrackSource } from 'livekit-server-sdk';
+ *
+ * const listener: ParticipantGrants = { canPublish: false, canPublishData: true };
+ * const presenter: ParticipantGrants = { canPublishSources: [TrackSource.CAMERA, TrackSource.SCREEN_SHARE] };
+ * ```
+ */
+export interface ParticipantGrants {
+  /** Create rooms (a server API permission). */
+  roomCreate?: boolean | undefined;
+  /** List rooms (a server API permission). */
+  roomList?: boolean | undefined;
+  /** Record rooms (a server API permission). */
+  roomRecord?: boolean | undefined;
+  /** Administer the token's room (a server API permission). */
+  roomAdmin?: boolean | undefined;
+  /** Administer ingress (a server API permission). */
+  ingressAdmin?: boolean | undefined;
+  /** Publish tracks. @defaultValue true */
+  canPublish?: boolean | undefined;
+  /** When set, the only track sources it may publish: livekit-server-sdk's `TrackSource` values (`TrackSource.CAMERA` is `1`, `MICROPHONE` `2`, `SCREEN_SHARE` `3`, `SCREEN_SHARE_AUDIO` `4`). @defaultValue all */
+  canPublishSources?: readonly number[] | undefined;
+  /** Subscribe to others' tracks. @defaultValue true */
+  canSubscribe?: boolean | undefined;
+  /** Publish data messages. @defaultValue true */
+  canPublishData?: boolean | undefined;
+  /** Update its own name, metadata and attributes. @defaultValue false */
+  canUpdateOwnMetadata?: boolean | undefined;
+  /** Hidden from the room's other participants. */
+  hidden?: boolean | undefined;
+  /** A recorder. */
+  recorder?: boolean | undefined;
+  /** An agent participant. */
+  agent?: boolean | undefined;
+  /** Subscribe to metrics. */
+  canSubscribeMetrics?: boolean | undefined;
+  /** Manage agent sessions. */
+  canManageAgentSession?: boolean | undefined;
+  /** A room this participant may be forwarded to. */
+  destinationRoom?: string | undefined;
+}
+
+/**
  * Who the caller is, as `authorize` decides. What it sets always wins over the request.
  *
  * @example
@@ -64,7 +112,7 @@ export interface AuthorizedParticipant {
    * Grants on top of the defaults (`roomJoin`, `canPublish`, `canSubscribe`, `canPublishData`);
    * `room` is always the token's room.
    */
-  grants?: Omit<VideoGrant, 'room' | 'roomJoin'> | undefined;
+  grants?: ParticipantGrants | undefined;
   /**
    * Whether a requested `participant_identity` replaces {@link AuthorizedParticipant.identity}. When `false`, asking
    * for any other identity is refused with 403 `identity_not_allowed`.

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,5 +128,47 @@ export const express = (req: import('node:http').IncomingMessage, res: import('n
 `;
     const nodeTypes = { types: ['node'], typeRoots: [join(root, 'node_modules/@types')] };
     expect(typecheckConsumer('bundler', 'esnext', route, { exactOptionalPropertyTypes: true, ...nodeTypes })).toBe('');
+  }, 60_000);
+});
+
+describe('the types of the /server entry, where the optional livekit-server-sdk peer is not installed', () => {
+  it('check with skipLibCheck off, and still check the grants authorize returns', () => {
+    // A Worker or Edge app installs only the package (its dependencies) — never the optional peer —
+    // so the package is copied in as installed, with nothing beside it.
+    const dir = mkdtempSync(join(tmpdir(), 'lkctr-types-'));
+    try {
+      const installed = join(dir, 'node_modules/livekit-custom-token-react');
+      cpSync(join(root, 'dist/server'), join(installed, 'dist/server'), { recursive: true });
+      cpSync(join(root, 'package.json'), join(installed, 'package.json'));
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+      const worker = `
+import { createTokenHandler, type AuthorizedParticipant } from 'livekit-custom-token-react/server';
+export const participant: AuthorizedParticipant = { identity: 'kiosk', grants: { canPublishSources: [1, 2], hidden: true, canUpdateOwnMetadata: undefined } };
+// @ts-expect-error a grant is a boolean
+export const wrong: AuthorizedParticipant = { identity: 'kiosk', grants: { canPublish: 'yes' } };
+export default { fetch: createTokenHandler({ authorize: () => participant }) };
+`;
+      writeFileSync(join(dir, 'worker.ts'), worker);
+      const compilerOptions = {
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noEmit: true,
+        skipLibCheck: false,
+        lib: ['es2022', 'dom'],
+        types: [],
+      };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['worker.ts'] }));
+      let output = '';
+      try {
+        execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+      } catch (error) {
+        output = (error as { stdout: string }).stdout;
+      }
+      expect(output).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -19,7 +19,15 @@ import {
   type TokenSnapshot,
   type UseCustomTokenSessionOptions,
 } from '../../src/index';
-import { createTokenHandler, toNodeHandler, type TokenHandler, type TokenHandlerEnv } from '../../src/server/index';
+import type { VideoGrant } from 'livekit-server-sdk';
+import {
+  createTokenHandler,
+  toNodeHandler,
+  type AuthorizedParticipant,
+  type ParticipantGrants,
+  type TokenHandler,
+  type TokenHandlerEnv,
+} from '../../src/server/index';
 
 describe('public types', () => {
   it('gives useSession a livekit-client TokenSourceConfigurable', () => {
@@ -70,6 +78,11 @@ describe('public types', () => {
     expectTypeOf(<CustomTokenSessionProvider roomName="standup" />).not.toBeAny();
     // @ts-expect-error only one of them
     expectTypeOf(<CustomTokenSessionProvider generator={generator} tokenEndpoint="/api/token" />).not.toBeAny();
+  });
+
+  it("takes livekit-server-sdk's own VideoGrant (without the room) as the grants authorize returns, with no import of it", () => {
+    expectTypeOf<Omit<VideoGrant, 'room' | 'roomJoin'>>().toExtend<ParticipantGrants>();
+    expectTypeOf<NonNullable<AuthorizedParticipant['grants']>>().toEqualTypeOf<ParticipantGrants>();
   });
 
   it('makes a Fetch-API handler and a Node adapter on the server entry', () => {
