@@ -14,11 +14,12 @@ export type {
   TokenSourceEvent,
   TokenStatusKind,
 } from './core/types.js';
-export { useCustomTokenSource, type UseCustomTokenSourceOptions } from './hooks/useCustomTokenSource.js';
+export { useCustomTokenSource, type UseCustomTokenSourceOptions, type UseCustomTokenSourceReturn } from './hooks/useCustomTokenSource.js';
 export {
   useCustomTokenSession,
   type ConfigurableSessionOptions,
   type UseCustomTokenSessionOptions,
+  type UseCustomTokenSessionReturn,
 } from './hooks/useCustomTokenSession.js';
 export { useTokenStatus, type UseTokenStatusReturn } from './hooks/useTokenStatus.js';
 export {
@@ -27,9 +28,9 @@ export {
   type SessionTokenProps,
 } from './providers/CustomTokenSessionProvider.js';
 export { useSessionState, type UseSessionStateReturn } from './hooks/useSessionState.js';
-export { useSessionActions } from './hooks/useSessionActions.js';
-export { useCameraTracks, type UseCameraTracksOptions } from './hooks/useCameraTracks.js';
-export { useAgentStatus } from './hooks/useAgentStatus.js';
+export { useSessionActions, type UseSessionActionsReturn } from './hooks/useSessionActions.js';
+export { useCameraTracks, type UseCameraTracksOptions, type UseCameraTracksReturn } from './hooks/useCameraTracks.js';
+export { useAgentStatus, type UseAgentStatusReturn } from './hooks/useAgentStatus.js';
 export type { SessionState } from './context/SessionStateContext.js';
 export type { SessionActions } from './context/SessionActionsContext.js';
 export type { AgentStatus } from './context/AgentStatusContext.js';

@@ -25,6 +25,23 @@ export interface UseCameraTracksOptions {
 }
 
 /**
+ * What {@link useCameraTracks} returns: camera track references (or placeholders), for `VideoTrack` or LiveKit's layouts.
+ *
+ * @example
+ * ```tsx
+ * import { isTrackReference } from '@livekit/components-react';
+ * import { useCameraTracks, type UseCameraTracksReturn } from 'livekit-custom-token-react';
+ *
+ * const camerasOn = (tracks: UseCameraTracksReturn) => tracks.filter(isTrackReference).length;
+ * // Inside <CustomTokenSessionProvider>:
+ * export function CameraCount() {
+ *   return <span>{camerasOn(useCameraTracks())} cameras on</span>;
+ * }
+ * ```
+ */
+export type UseCameraTracksReturn = readonly TrackReferenceOrPlaceholder[];
+
+/**
  * Camera track references of everyone in the session — the local participant, remote ones and
  * an agent's avatar — for `VideoTrack` or LiveKit's `GridLayout`. Re-renders only on
  * camera-related room events (a camera published, subscribed, or a participant joining or
@@ -45,7 +62,7 @@ export interface UseCameraTracksOptions {
  * }
  * ```
  */
-export function useCameraTracks(options: UseCameraTracksOptions = {}): readonly TrackReferenceOrPlaceholder[] {
+export function useCameraTracks(options: UseCameraTracksOptions = {}): UseCameraTracksReturn {
   const { onlySubscribed = false, placeholders = true } = options;
   const all = useCameraTracksContext('useCameraTracks');
   return React.useMemo(() => {

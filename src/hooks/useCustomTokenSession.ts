@@ -49,6 +49,31 @@ export type ConfigurableSessionOptions<F> = F extends {
   : never;
 
 /**
+ * What {@link useCustomTokenSession} returns: LiveKit's `useSession` result (`UseSessionReturn`),
+ * for `SessionProvider`.
+ *
+ * @example
+ * ```tsx
+ * import { SessionProvider } from '@livekit/components-react';
+ * import { createEndpointGenerator, useCustomTokenSession, useCustomTokenSource, type UseCustomTokenSessionReturn } from 'livekit-custom-token-react';
+ *
+ * function JoinButton({ session }: { session: UseCustomTokenSessionReturn }) {
+ *   return <button onClick={() => void session.start()}>Join</button>;
+ * }
+ * const generator = createEndpointGenerator('/api/token');
+ * export function Call() {
+ *   const session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup' });
+ *   return (
+ *     <SessionProvider session={session}>
+ *       <JoinButton session={session} />
+ *     </SessionProvider>
+ *   );
+ * }
+ * ```
+ */
+export type UseCustomTokenSessionReturn = UseSessionReturn;
+
+/**
  * LiveKit's `useSession` on a {@link CustomTokenSource}, with the source told whether the session
  * is connected — the hooks-path way to use the package, where the wiring cannot be forgotten.
  * While the component is mounted and the session is not connected, the source keeps a fresh
@@ -83,7 +108,7 @@ export type ConfigurableSessionOptions<F> = F extends {
  * }
  * ```
  */
-export function useCustomTokenSession(source: CustomTokenSource, options: UseCustomTokenSessionOptions = {}): UseSessionReturn {
+export function useCustomTokenSession(source: CustomTokenSource, options: UseCustomTokenSessionOptions = {}): UseCustomTokenSessionReturn {
   const { room, agentConnectTimeoutMilliseconds, encryption } = options;
   // Only the options LiveKit knows: its useSession throws on any other key ("Options key … not being
   // checked for equality!"), crashing the tree — props spread with their `children`, say.

@@ -23,6 +23,25 @@ import { useLatest } from './useLatest.js';
  */
 export type UseCustomTokenSourceOptions = CustomTokenSourceConfig;
 
+/**
+ * What {@link useCustomTokenSource} returns: a `CustomTokenSource` (livekit-client's
+ * `TokenSourceConfigurable`), stable for the component's life.
+ *
+ * @example
+ * ```tsx
+ * import { createEndpointGenerator, useCustomTokenSource, useTokenStatus, type UseCustomTokenSourceReturn } from 'livekit-custom-token-react';
+ *
+ * function TokenLine({ source }: { source: UseCustomTokenSourceReturn }) {
+ *   return <p>Token {useTokenStatus(source).status}</p>;
+ * }
+ * const generator = createEndpointGenerator('/api/token');
+ * export function Call() {
+ *   return <TokenLine source={useCustomTokenSource(generator)} />;
+ * }
+ * ```
+ */
+export type UseCustomTokenSourceReturn = CustomTokenSource;
+
 const noop = () => {};
 
 const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the component that made this source has unmounted.');
@@ -67,7 +86,7 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * }
  * ```
  */
-export function useCustomTokenSource(generator: TokenGenerator, options: UseCustomTokenSourceOptions = {}): CustomTokenSource {
+export function useCustomTokenSource(generator: TokenGenerator, options: UseCustomTokenSourceOptions = {}): UseCustomTokenSourceReturn {
   const contextClient = React.useContext(QueryClientContext);
   const generatorRef = useLatest(generator);
   const optionsRef = useLatest(options);

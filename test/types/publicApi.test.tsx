@@ -2,22 +2,36 @@
  * The public types, checked by `tsc` in the typecheck stage of `npm test` (expectTypeOf is a
  * no-op at run time): a change to the client or server entry's contract fails the build here.
  */
-import type { useSession } from '@livekit/components-react';
+import type { TrackReferenceOrPlaceholder, UseSessionReturn, useSession } from '@livekit/components-react';
 import { TokenSourceConfigurable } from 'livekit-client';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   CustomTokenSessionProvider,
   createCustomTokenSource,
   createEndpointGenerator,
+  useAgentStatus,
+  useCameraTracks,
+  useCustomTokenSession,
   useCustomTokenSource,
+  useSessionActions,
+  useSessionState,
   useTokenStatus,
+  type AgentStatus,
   type ConfigurableSessionOptions,
   type CustomTokenErrorCode,
   type CustomTokenSource,
   type TokenGenerator,
   type TokenRequest,
+  type SessionActions,
   type TokenSnapshot,
+  type UseAgentStatusReturn,
+  type UseCameraTracksReturn,
   type UseCustomTokenSessionOptions,
+  type UseCustomTokenSessionReturn,
+  type UseCustomTokenSourceReturn,
+  type UseSessionActionsReturn,
+  type UseSessionStateReturn,
+  type UseTokenStatusReturn,
 } from '../../src/index';
 import type { VideoGrant } from 'livekit-server-sdk';
 import {
@@ -68,6 +82,21 @@ describe('public types', () => {
 
   it('names the options type useCustomTokenSession takes, with the generic it is built from', () => {
     expectTypeOf<UseCustomTokenSessionOptions>().toEqualTypeOf<ConfigurableSessionOptions<typeof useSession>>();
+  });
+
+  it('names the return type of every hook UseXReturn, as the options are UseXOptions', () => {
+    expectTypeOf(useCustomTokenSource).returns.toEqualTypeOf<UseCustomTokenSourceReturn>();
+    expectTypeOf<UseCustomTokenSourceReturn>().toEqualTypeOf<CustomTokenSource>();
+    expectTypeOf(useCustomTokenSession).returns.toEqualTypeOf<UseCustomTokenSessionReturn>();
+    expectTypeOf<UseCustomTokenSessionReturn>().toEqualTypeOf<UseSessionReturn>();
+    expectTypeOf(useTokenStatus).returns.toEqualTypeOf<UseTokenStatusReturn>();
+    expectTypeOf(useSessionState).returns.toEqualTypeOf<UseSessionStateReturn>();
+    expectTypeOf(useSessionActions).returns.toEqualTypeOf<UseSessionActionsReturn>();
+    expectTypeOf<UseSessionActionsReturn>().toEqualTypeOf<SessionActions>();
+    expectTypeOf(useCameraTracks).returns.toEqualTypeOf<UseCameraTracksReturn>();
+    expectTypeOf<UseCameraTracksReturn>().toEqualTypeOf<readonly TrackReferenceOrPlaceholder[]>();
+    expectTypeOf(useAgentStatus).returns.toEqualTypeOf<UseAgentStatusReturn>();
+    expectTypeOf<UseAgentStatusReturn>().toEqualTypeOf<AgentStatus>();
   });
 
   it('wants exactly one token source on the provider', () => {
