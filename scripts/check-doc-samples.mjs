@@ -3,7 +3,8 @@
  * Typechecks every ```ts and ```tsx block of README.md and docs/*.md against the packed package,
  * as an app would compile it: `npm pack` of this checkout (after `npm run build`) is unpacked into
  * `.cache/doc-samples/node_modules/livekit-custom-token-react`, each block becomes a module, and
- * `tsc` checks them all with strict settings. Errors point at the Markdown file and line.
+ * `tsc` checks them all with strict settings (and `exactOptionalPropertyTypes`,
+ * `noUncheckedIndexedAccess`, `noPropertyAccessFromIndexSignature`). Errors point at the Markdown file and line.
  *
  * A block whose first line is a path comment (`// app/api/livekit-token/route.ts — …`) is written
  * at that path, so the samples of one page can import each other as the files of an app do. A
@@ -82,7 +83,11 @@ writeFileSync(
       module: 'ESNext',
       moduleResolution: 'Bundler',
       jsx: 'react-jsx',
+      // What a careful app turns on beyond strict: a sample must compile there too.
       strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      noPropertyAccessFromIndexSignature: true,
       noEmit: true,
       skipLibCheck: true,
       isolatedModules: true,
