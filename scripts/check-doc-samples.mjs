@@ -11,7 +11,8 @@
  * later block of the same page naming the same path (two variants of one file, such as a route
  * on the Node and on the Edge runtime) is written under `line-<N>/` instead, so it is checked
  * too rather than overwriting the first.
- * Blocks in other languages (sh, text, json) are not TypeScript and are not checked.
+ * Blocks in other languages (sh, text, json) are not TypeScript and are not checked. The TSDoc
+ * `@example`s of src/ that import the package are checked the same way.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,6 +74,28 @@ for (const page of pages) {
   }
 }
 
+// The TSDoc `@example`s of src/ that import the package (the public API's; the others show
+// internal helpers in a line or two) are checked too: an editor shows them at the point of use.
+for (const source of readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })) {
+  if (!/\.tsx?$/.test(source) || /\.test\.tsx?$/.test(source)) continue;
+  const page = `src/${source}`;
+  const lines = readFileSync(join(root, page), 'utf8').split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const fence = /^\s*\* ```(ts|tsx)\s*$/.exec(lines[index]);
+    if (!fence) continue;
+    const start = index + 1;
+    let end = start;
+    while (end < lines.length && !/^\s*\* ```\s*$/.test(lines[end])) end++;
+    const code = lines.slice(start, end).map((line) => line.replace(/^\s*\* ?/, ''));
+    index = end;
+    if (!code.some((line) => /from 'livekit-custom-token-react(\/server)?'/.test(line))) continue;
+    const file = join('samples', 'tsdoc', source.replace(/\.tsx?$/, ''), `line-${start + 1}.${fence[1]}`);
+    mkdirSync(dirname(join(work, file)), { recursive: true });
+    writeFileSync(join(work, file), `${code.join('\n')}\nexport {};\n`);
+    origins.set(file, { page, line: start + 1 });
+  }
+}
+
 writeFileSync(join(work, 'frameworks.d.ts'), FRAMEWORK_TYPES);
 writeFileSync(
   join(work, 'tsconfig.json'),
@@ -101,7 +124,7 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', join(work, 'tsconfig.json'), '--pretty', 'false'], { cwd: work, encoding: 'utf8' });
 const output = `${result.stdout}${result.stderr}`.trim();
 if (result.status === 0) {
-  console.log(`✓ ${origins.size} TypeScript samples in ${pages.join(', ')} compile against ${packed.filename}`);
+  console.log(`✓ ${origins.size} TypeScript samples in ${pages.join(', ')} and the TSDoc of src/ compile against ${packed.filename}`);
   process.exit(0);
 }
 for (const line of output.split('\n')) {

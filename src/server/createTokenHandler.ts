@@ -23,6 +23,8 @@ import type { TokenHandler, TokenHandlerConfig } from './types.js';
  * // app/api/token/route.ts (Next.js)
  * import { createTokenHandler } from 'livekit-custom-token-react/server';
  *
+ * declare function getUser(request: Request): Promise<{ id: string; name: string } | null>; // your own auth
+ *
  * export const POST = createTokenHandler({
  *   authorize: async (request) => {
  *     const user = await getUser(request);
