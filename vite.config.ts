@@ -46,6 +46,9 @@ export default defineConfig({
       name: 'emit-styles-css',
       generateBundle() {
         this.emitFile({ type: 'asset', fileName: 'styles.css', source: readFileSync('src/styles.css', 'utf8') });
+        // Its types: an empty module, so that `import 'livekit-custom-token-react/styles.css'` checks under
+        // noUncheckedSideEffectImports (TypeScript 6's default) without an app-wide `declare module '*.css'`.
+        this.emitFile({ type: 'asset', fileName: 'styles.css.d.ts', source: 'export {};\n' });
       },
     },
   ],

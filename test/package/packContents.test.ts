@@ -32,6 +32,7 @@ describe('the published tarball (npm pack --dry-run)', () => {
         'dist/server/index.d.ts',
         'dist/server/browser.js',
         'dist/styles.css',
+        'dist/styles.css.d.ts',
       ]),
     );
   });

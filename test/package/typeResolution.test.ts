@@ -69,6 +69,22 @@ describe('the types of both entries, as a consumer resolves them', () => {
   );
 });
 
+describe('the stylesheet, imported for its side effect', () => {
+  it.each([
+    ['node', 'commonjs'],
+    ['node16', 'node16'],
+    ['bundler', 'esnext'],
+  ])(
+    'resolves under moduleResolution %s with noUncheckedSideEffectImports (on by default from TypeScript 6)',
+    (moduleResolution, module) => {
+      // No \`declare module '*.css'\` here: an app without Vite's or Next.js' ambient types has none.
+      const app = "import 'livekit-custom-token-react/styles.css';\nexport {};\n";
+      expect(typecheckConsumer(moduleResolution, module, app, { noUncheckedSideEffectImports: true })).toBe('');
+    },
+    60_000,
+  );
+});
+
 describe('the types of both entries under exactOptionalPropertyTypes', () => {
   it('take an optional option or prop given as a value that may be undefined, as apps pass them on', () => {
     const route = `
