@@ -101,8 +101,12 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     room.on(RoomEvent.Disconnected, serverEnded);
     await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
     // A permission prompt nobody answers must not hold up `end()`: every wait gives way to the abort.
+    // Tracks granted after it never publish: the room may by then hold the next session.
     await whileNotAborted(
-      tracks.created.then((created) => publish(room, created)),
+      tracks.created.then((created) => {
+        attempt.signal.throwIfAborted();
+        return publish(room, created);
+      }),
       attempt.signal,
     );
     if (dispatchesAgent(participantToken)) await waitForAgent(input.waitUntilAgentReady, room, attempt.signal, agentDeadline - Date.now());

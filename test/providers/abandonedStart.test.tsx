@@ -1,8 +1,9 @@
 import { act, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalTrack } from 'livekit-client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { controlledGenerator } from '../helpers/generators';
 import { fakeMediaDevices } from '../helpers/media';
-import { roomWithoutServer } from '../helpers/room';
+import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession } from './render';
 
 /** Lets every pending promise and event of the room, the source and React run out. */
@@ -122,6 +123,25 @@ describe('CustomTokenSessionProvider when a start is abandoned', () => {
     expect(session.room.state).toBe('connecting');
     await waitFor(() => expect(session.room.state).toBe('disconnected'), { timeout: 3_000 });
     await waitFor(() => expect(session.session()).toMatchObject({ isStarting: false, isEnding: false, error: null }));
+  });
+
+  it('never publishes the camera of a start abandoned while the camera was being granted, also not into the next session', async () => {
+    const { room } = roomWithoutServer();
+    const publishTrack = vi.spyOn(room.localParticipant, 'publishTrack').mockResolvedValue(undefined as never);
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', camera: true, microphone: false });
+    act(() => void session().start());
+    await waitFor(() => expect(room.state).toBe('connected'));
+    // The user leaves and joins again while the first camera prompt is still open.
+    act(() => void session().restart());
+    await waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(room.state).toBe('connected'));
+
+    act(() => media.grant());
+    await flush();
+
+    expect(publishTrack).toHaveBeenCalledTimes(1);
+    const [published] = publishTrack.mock.calls[0]!;
+    expect((published as LocalTrack).mediaStreamTrack.readyState).toBe('live');
   });
 
   it('disconnects and stops the camera when the provider unmounts while connecting', async () => {
