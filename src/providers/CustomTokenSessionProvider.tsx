@@ -207,7 +207,6 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     },
     agentConnectTimeoutMs,
     onError,
-    expectsAgent: () => fetchOptions.agentName !== undefined || (source.getSnapshot().token?.agentNames.length ?? 0) > 0,
   });
 
   const agent = useAgentStatusValue(liveAgent, session.room, error);

@@ -222,7 +222,8 @@ async function publish(room: Room, tracks: readonly CreatedTrack[]): Promise<voi
   );
 }
 
-function dispatchesAgent(participantToken: string): boolean {
+/** Whether the token dispatches an agent (its `roomConfig` names one): then a session waits for it. */
+export function dispatchesAgent(participantToken: string): boolean {
   return (decodeTokenPayload(participantToken).roomConfig?.agents?.length ?? 0) > 0;
 }
 

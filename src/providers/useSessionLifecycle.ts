@@ -7,7 +7,7 @@ import { useLatest } from '../hooks/useLatest.js';
 import { returnedAgentState } from './returnedAgentState.js';
 import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
-import { startSession } from './startSession.js';
+import { dispatchesAgent, startSession } from './startSession.js';
 import { toDisconnectError, toSessionError } from './toSessionError.js';
 
 interface SessionLifecycleConfig {
@@ -21,8 +21,6 @@ interface SessionLifecycleConfig {
   leftRoomUnfinished: () => void;
   agentConnectTimeoutMs: number;
   onError: ((error: CustomTokenError) => void) | undefined;
-  /** Whether this session waits for an agent, so that an agent leaving fails the session. */
-  expectsAgent: () => boolean;
 }
 
 /**
@@ -37,13 +35,22 @@ export function useSessionLifecycle(
   config: SessionLifecycleConfig,
 ): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null } {
   const latest = useLatest({ session, agent, config });
+  // Whether the session in the room dispatched an agent, read off the token it joined with: an
+  // agent leaving fails that session only. (Props changed during the call are the next session's.)
+  const joinedWithAgent = React.useRef(false);
   const [runner] = React.useState(
     () =>
       new SessionRunner(() => ({
         start: (signal) =>
           startSession({
             room: latest.current.session.room,
-            fetchToken: latest.current.config.fetchToken,
+            fetchToken: async (tokenSignal) => {
+              const response = await latest.current.config.fetchToken(tokenSignal);
+              // A start fetches only with the room disconnected: this is the token of the next session in it,
+              // unless the start was abandoned meanwhile (a later one may be in the room by now).
+              if (!tokenSignal.aborted) joinedWithAgent.current = dispatchesAgent(response.participantToken);
+              return response;
+            },
             connectOptions: latest.current.config.connectOptions,
             waitUntilConnected: latest.current.session.waitUntilConnected,
             waitUntilAgentReady: latest.current.agent.waitUntilConnected,
@@ -70,7 +77,7 @@ export function useSessionLifecycle(
   const roomConnected = session.connectionState === ConnectionState.Connected;
   React.useEffect(() => {
     if (agentState !== 'failed' || agentReturned || !roomConnected || !failureReasons || reportedReasons.current === failureReasons) return;
-    if (!latest.current.config.expectsAgent()) return;
+    if (!joinedWithAgent.current) return;
     reportedReasons.current = failureReasons;
     // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
     const during = runner.getSnapshot().phase === 'starting' ? 'did not become ready' : 'left the call';

@@ -255,6 +255,42 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
     expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent did not join the room.'] });
     expect(room.state).toBe('disconnected');
   });
+
+  it('does not fail a live session without an agent when agentName is added while connected and an agent leaves the room', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const props = { generator: tokenGenerator(), room, roomName: 'standup', microphone: false } as const;
+    const { session, rerenderWith } = renderSession(props);
+    const settled = await startOnFakeTimers(session);
+    expect(settled()).toBe(true);
+
+    rerenderWith({ ...props, agentName: 'helper' });
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    leaveRemote(room, agent);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(session()).toMatchObject({ isConnected: true, error: null });
+  });
+
+  it('reports agent_failed when the agent of a live session leaves after agentName was removed while connected', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const props = { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false } as const;
+    const { session, rerenderWith } = renderSession(props);
+    const settled = await startOnFakeTimers(session);
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(settled()).toBe(true);
+
+    rerenderWith({ ...props, agentName: undefined });
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    leaveRemote(room, agent);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(session().error).toMatchObject({ code: 'agent_failed', message: 'The agent left the call: Agent left the room unexpectedly.' });
+    expect(session().isConnected).toBe(true);
+  });
 });
 
 /** On fake timers, a started session with an agent, and what `useAgentStatus()` last said inside it. */
