@@ -1,0 +1,152 @@
+import { act, render } from '@testing-library/react';
+import fc from 'fast-check';
+import { ConnectionState, DisconnectReason, setLogLevel } from 'livekit-client';
+import * as React from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
+import { useCustomTokenSession, type UseCustomTokenSessionOptions } from '../../src/hooks/useCustomTokenSession';
+import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
+import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
+
+setLogLevel('silent');
+
+type Options = Pick<UseCustomTokenSessionOptions, 'roomName' | 'participantName' | 'agentName'>;
+
+type Step =
+  | { readonly do: 'start' | 'end' | 'unmount' | 'server disconnects' }
+  | { readonly do: 'rerender'; readonly options: Options }
+  | { readonly do: 'token'; readonly outcome: TokenOutcome }
+  | { readonly do: 'connect'; readonly outcome: ConnectOutcome }
+  | { readonly do: 'wait'; readonly ms: number };
+
+const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
+  roomName: fc.constantFrom('alpha', 'beta'),
+  participantName: fc.constantFrom('Ada', 'Bob'),
+  agentName: fc.constantFrom(undefined, 'helper'),
+});
+
+const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant<Step>({ do: 'start' }) },
+  { weight: 3, arbitrary: fc.constant<Step>({ do: 'end' }) },
+  { weight: 1, arbitrary: fc.constant<Step>({ do: 'unmount' }) },
+  { weight: 2, arbitrary: fc.constant<Step>({ do: 'server disconnects' }) },
+  { weight: 3, arbitrary: optionsArbitrary.map((options): Step => ({ do: 'rerender', options })) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .constantFrom<TokenOutcome>('resolves', 'resolves', 'rejects retryable', 'rejects fatal')
+      .map((outcome): Step => ({ do: 'token', outcome })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<ConnectOutcome>('completes', 'completes', 'fails').map((outcome): Step => ({ do: 'connect', outcome })),
+  },
+  { weight: 5, arbitrary: fc.constantFrom(0, 50, 1_000, 12_000).map((ms): Step => ({ do: 'wait', ms })) },
+);
+
+const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+/** Lets every pending promise of the room, the source and React run out, without time passing. */
+async function flush() {
+  for (let i = 0; i < 5; i += 1) await advance(0);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('useCustomTokenSession in any order of events', () => {
+  it('fetches no token while connected or once unmounted, and never leaves an unhandled rejection', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        optionsArbitrary,
+        fc.array(stepArbitrary, { minLength: 1, maxLength: 20, size: 'max' }),
+        fc.boolean(),
+        async (initial, steps, strict) => {
+          vi.useFakeTimers();
+          // 20 s tokens: the source refreshes them ahead while idle, within the run.
+          const w = scriptedWorld({ ttl: 20 });
+          const latest: { session?: ReturnType<typeof useCustomTokenSession>; source?: CustomTokenSource } = {};
+          function Call(options: Options) {
+            const source = useCustomTokenSource(w.generator, { retries: 1, retryDelayMs: 50, maxRetryDelayMs: 100, timeoutMs: 4_000 });
+            latest.session = useCustomTokenSession(source, { ...options, room: w.room });
+            latest.source = source;
+            return null;
+          }
+          const tree = (options: Options) =>
+            strict ? (
+              <React.StrictMode>
+                <Call {...options} />
+              </React.StrictMode>
+            ) : (
+              <Call {...options} />
+            );
+          const view = render(tree(initial));
+          let unmounted = false;
+          // The app's own calls of LiveKit's start() and end(): they may reject (LiveKit's own), and the app catches them.
+          const call = (action: 'start' | 'end') => {
+            const session = latest.session!;
+            act(() => void (action === 'start' ? session.start({ tracks: {} }) : session.end()).catch(() => {}));
+          };
+
+          await flush();
+          for (const [index, step] of steps.entries()) {
+            const label = `step ${index} (${JSON.stringify(step)})`;
+            const connectedBefore = w.room.state === ConnectionState.Connected;
+            const callsBefore = w.generator.mock.calls.length;
+            switch (step.do) {
+              case 'start':
+              case 'end':
+                if (!unmounted) call(step.do);
+                break;
+              case 'unmount':
+                if (unmounted) continue;
+                view.unmount();
+                unmounted = true;
+                break;
+              case 'server disconnects':
+                if (w.room.state === ConnectionState.Connected)
+                  act(() => void w.room['handleDisconnect'](true, DisconnectReason.SERVER_SHUTDOWN));
+                break;
+              case 'rerender':
+                if (!unmounted) view.rerender(tree(step.options));
+                break;
+              case 'token':
+                act(() => w.settleToken(step.outcome));
+                break;
+              case 'connect':
+                act(() => w.settleConnect(step.outcome));
+                break;
+              case 'wait':
+                await advance(step.ms);
+                break;
+            }
+            await flush();
+            const calls = w.generator.mock.calls.length;
+            // LiveKit's end() asks for the next session's token at once; nothing else fetches during a call.
+            if (connectedBefore && w.room.state === ConnectionState.Connected && step.do !== 'end')
+              expect(calls, `${label}: no token fetched while connected`).toBe(callsBefore);
+            if (unmounted) {
+              expect(calls, `${label}: no generator call after unmount`).toBe(callsBefore);
+              expect(w.room.state, `${label}: the room is left on unmount`).toBe(ConnectionState.Disconnected);
+            }
+          }
+
+          // A page left idle keeps a fresh token: never one past its expiry, nor a fetch that hangs.
+          if (!unmounted && w.room.state === ConnectionState.Disconnected) {
+            w.cooperate();
+            await advance(45_000);
+            // (A refused fetch stays an error until the app asks again: it is not retried behind its back.)
+            if (w.room.state === ConnectionState.Disconnected)
+              expect(['ready', 'error'], 'an idle page keeps a fresh token').toContain(latest.source!.getSnapshot().status);
+          }
+          view.unmount();
+          await advance(5_000);
+          expect(w.room.state).toBe(ConnectionState.Disconnected);
+          vi.useRealTimers();
+        },
+      ),
+      { numRuns: Number(process.env.LIFECYCLE_PROPERTY_RUNS ?? 60) },
+    );
+  }, 120_000);
+});
