@@ -16,12 +16,21 @@ const DEFAULTS = { cacheSize: 8, timeoutMs: 10_000, refreshMarginMs: 60_000, ret
 export function resolveConfig(config: CustomTokenSourceConfig): ResolvedConfig {
   const resolved: ResolvedConfig = { ...DEFAULTS, onEvent: config.onEvent };
   for (const option of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
-    const value = config[option] ?? resolved[option];
-    if (typeof value !== 'number' || !(value >= (option === 'cacheSize' ? -Infinity : 0))) {
-      throw new TypeError(`CustomTokenSource: \`${option}\` must be a number, 0 or more, got ${typeof value} ${String(value)}.`);
-    }
-    resolved[option] = value;
+    resolved[option] = requireNumber(
+      'CustomTokenSource',
+      option,
+      config[option] ?? resolved[option],
+      option === 'cacheSize' ? -Infinity : 0,
+    );
   }
   resolved.cacheSize = Math.max(1, Math.floor(resolved.cacheSize));
   return resolved;
+}
+
+/** `value`, when it is a number of at least `min` (`NaN` never is); otherwise a `TypeError` naming `option` of `owner`. */
+export function requireNumber(owner: string, option: string, value: unknown, min = 0): number {
+  if (typeof value !== 'number' || !(value >= min)) {
+    throw new TypeError(`${owner}: \`${option}\` must be a number, 0 or more, got ${typeof value} ${String(value)}.`);
+  }
+  return value;
 }

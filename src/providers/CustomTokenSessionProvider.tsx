@@ -8,14 +8,15 @@ import { TokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
 import type { CustomTokenError } from '../core/errors.js';
+import { requireNumber } from '../core/resolveConfig.js';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
 import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource.js';
+import { useFetchOptions } from '../hooks/useFetchOptions.js';
 import { useRoomStateResync } from '../hooks/useRoomStateResync.js';
 import { useSourceForSession } from '../hooks/useSourceForSession.js';
 import { toConnectOptions } from './toConnectOptions.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
-import { useFetchOptions } from '../hooks/useFetchOptions.js';
 import { SessionStateProvider } from './SessionStateProvider.js';
 import { useSessionLifecycle } from './useSessionLifecycle.js';
 import { useSessionTokenSource } from './useSessionTokenSource.js';
@@ -75,7 +76,8 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     roomConnectOptions?: RoomConnectOptions | undefined;
     /**
      * How long a dispatched agent may take to become ready before the session fails with
-     * `agent_failed`. `Infinity` (or anything past the ~24.8 days a timer holds) waits as long as a timer can.
+     * `agent_failed`. `Infinity` (or anything past the ~24.8 days a timer holds) waits as long as
+     * a timer can; a negative or `NaN` value throws a `TypeError` naming it.
      * @defaultValue 20_000
      */
     agentConnectTimeoutMs?: number | undefined;
@@ -187,6 +189,8 @@ function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
 function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomTokenSource }) {
   const { children, source, microphone, camera, screenShare, roomConnectOptions } = props;
   const { agentConnectTimeoutMs = 20_000, room, onError, connect, freshRoomPerSession = false, prefetch = true } = props;
+  // `NaN` or a negative timeout would fail every agent session at once, after dispatching its agent.
+  requireNumber('CustomTokenSessionProvider', 'agentConnectTimeoutMs', agentConnectTimeoutMs);
   const fetchOptions = useFetchOptions(props);
   const { sessionSource, options, nextStartOptions } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
   const session = useSession(sessionSource, {

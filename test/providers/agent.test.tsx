@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import type { AgentStatus } from '../../src/context/AgentStatusContext';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
+import { expectRenderErrors } from '../helpers/expectedRenderErrors';
 import { clickStart, renderSession } from './render';
 
 afterEach(() => {
@@ -339,3 +340,19 @@ function reconnected(room: Room) {
   room['setAndEmitConnectionState'](ConnectionState.Connected);
   room.emit(RoomEvent.Reconnected);
 }
+
+describe('CustomTokenSessionProvider with an agentConnectTimeoutMs that is not a duration', () => {
+  it.each([Number.NaN, -1])(
+    'throws a TypeError naming agentConnectTimeoutMs for %s, before any session dispatches an agent',
+    (agentConnectTimeoutMs) => {
+      expectRenderErrors();
+      const generator = vi.fn(tokenGenerator());
+      expect(() => renderSession({ generator, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs })).toThrow(
+        new TypeError(
+          `CustomTokenSessionProvider: \`agentConnectTimeoutMs\` must be a number, 0 or more, got number ${String(agentConnectTimeoutMs)}.`,
+        ),
+      );
+      expect(generator).not.toHaveBeenCalled();
+    },
+  );
+});
