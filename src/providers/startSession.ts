@@ -59,11 +59,12 @@ export interface StartSessionInput {
  */
 export async function startSession(input: StartSessionInput): Promise<void> {
   const { room, signal } = input;
-  signal.throwIfAborted();
   // A room an earlier provider's teardown is still leaving (remounted on a shared room) is not
   // connected for this session: its disconnect would end this one.
   const leftByTeardown = untilLeft(room);
   if (leftByTeardown) await whileNotAborted(leftByTeardown, signal);
+  // After that wait too: an abort in the microtasks before it returned has no event left for `abandon`.
+  signal.throwIfAborted();
   if (room.state !== ConnectionState.Disconnected) return;
   // Abandoned by the caller, failed at once when a device is refused (no connection for nothing),
   // or ended by the server once connected.
