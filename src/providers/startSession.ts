@@ -253,9 +253,10 @@ function agentTimeoutError(room: Room): CustomTokenError {
 
 /** `promise`, or a rejection with the signal's reason as soon as it aborts (LiveKit's waits ignore a signal aborted before they began). */
 function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason as Error);
+    // Aborted already: rejects at once, and `promise` is still handled (its rejection must not go unhandled).
+    if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
