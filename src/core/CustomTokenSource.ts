@@ -108,7 +108,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#config = resolveConfig(config);
     this.#scheduler = new RefreshScheduler({
       state: () => this.#currentQuery()?.state,
-      refresh: () => void this.fetch(this.#current!.request).catch(noop),
+      // A refresh-ahead retries only while no session is connected (one may connect meanwhile).
+      refresh: () => void this.#fetch(this.#current!.request, false, () => !this.#isConnected()).catch(noop),
       notify: () => this.#notify(),
       maxRetryDelayMs: () => this.#config.maxRetryDelayMs,
     });
@@ -225,9 +226,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   /** The status at creation, for server rendering and hydration. */
   getServerSnapshot = (): TokenSnapshot => this.#serverSnapshot;
 
-  async #fetch(options: TokenFetchOptions, force: boolean): Promise<TokenSourceResponseObject> {
+  async #fetch(options: TokenFetchOptions, force: boolean, mayRetry?: () => boolean): Promise<TokenSourceResponseObject> {
     const request = normalizeOptions(options);
-    const queryOptions = this.#queryOptions(request);
+    const queryOptions = this.#queryOptions(request, mayRetry);
     const query = this.#makeCurrent(request, queryOptions);
     const cached = query.state.data;
     if (!force && cached && isTokenReusable(query.state, Date.now())) {
@@ -313,7 +314,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     return query;
   }
 
-  #queryOptions(request: TokenRequest): FetchQueryOptions<TokenDetails, CustomTokenError> {
+  #queryOptions(request: TokenRequest, mayRetry?: () => boolean): FetchQueryOptions<TokenDetails, CustomTokenError> {
     const key = requestKey(request);
     return tokenQueryOptions({
       queryKey: [QUERY_KEY_ROOT, this.#scope, key],
@@ -324,6 +325,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       failures: () => this.#tokens.peek(key)!.state.fetchFailureCount,
       onCall: () => void (this.#generatorCalls += 1),
       emit: this.#config.onEvent && ((event) => this.#emit(event)),
+      mayRetry,
     });
   }
 

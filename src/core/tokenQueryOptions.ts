@@ -20,6 +20,8 @@ export interface TokenQueryContext {
   onCall: () => void;
   /** Telemetry; `undefined` when nobody listens, so no event is built. */
   emit: ((event: TokenSourceEvent) => void) | undefined;
+  /** Whether a failed attempt may still be retried, besides `canRetry` (a refresh-ahead's: while no session is connected). */
+  mayRetry?: (() => boolean) | undefined;
 }
 
 /**
@@ -30,7 +32,8 @@ export interface TokenQueryContext {
  * query's own `staleTime` nowhere, only its observers' and `fetchQuery`'s).
  */
 export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions<TokenDetails, CustomTokenError> {
-  const { queryKey, request, generator, config, failures, onCall, emit } = context;
+  const { queryKey, request, generator, config, failures, onCall, emit, mayRetry = () => true } = context;
+  const retries = (error: CustomTokenError, retried: number) => canRetry(error, retried, config) && mayRetry();
   return {
     queryKey,
     // TanStack's default hash of a key of strings (`hashKey` only sorts object keys, and there are none),
@@ -48,12 +51,12 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
         return token;
       } catch (cause) {
         const error = toGeneratorError(cause, upstream.signal);
-        const willRetry = canRetry(error, attempt - 1, config) && !upstream.signal.aborted;
+        const willRetry = retries(error, attempt - 1) && !upstream.signal.aborted;
         emit?.({ type: 'error', request, error, willRetry });
         throw error;
       }
     },
-    retry: (failureCount, error) => isCustomTokenError(error) && canRetry(error, failureCount, config),
+    retry: (failureCount, error) => isCustomTokenError(error) && retries(error, failureCount),
     // Never sooner than a Retry-After: one longer than maxRetryDelayMs is not retried at all (canRetry).
     retryDelay: (failureCount, error) =>
       timerDelay(Math.max(retryDelayMs(failureCount, config.retryDelayMs, config.maxRetryDelayMs), error.retryAfterMs ?? 0)),

@@ -118,6 +118,25 @@ describe('CustomTokenSource refresh-ahead', () => {
     unsubscribe();
   });
 
+  it('stops retrying a refresh-ahead once a session connects: no generator call while connected', async () => {
+    const minting = mintingGenerator(() => ({ ttl: 20 }));
+    let hang = false;
+    // The refresh-ahead's call hangs until its timeout (10 s by default), a retryable failure.
+    const generator = vi.fn<TokenGenerator>((request, context) => (hang ? new Promise(() => {}) : minting(request, context)));
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    hang = true;
+    // The 20 s token is refreshed 10 s before it expires, while the session is still connecting.
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(2);
+    const release = source.holdConnected();
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(2);
+    release();
+    unsubscribe();
+  });
+
   it("reports 'expired', never 'ready', once the token in hand passes expiresAt, and tells subscribers", async () => {
     const source = createCustomTokenSource(mintingGenerator(() => ({ ttl: 20 })));
     const listener = vi.fn();
