@@ -45,4 +45,9 @@ console.warn = (...args: unknown[]) => {
   warn(...args);
 };
 
+// jsdom's media elements cannot play: its `play()` returns nothing, where a browser's returns a
+// promise. livekit-client attaching a track calls `element.play().catch(…)` in a timer on the
+// Safari and Firefox path, which jsdom's user agent takes: answer as a browser would.
+if (typeof HTMLMediaElement !== 'undefined') HTMLMediaElement.prototype.play = () => Promise.resolve();
+
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
