@@ -43,7 +43,6 @@ export class SessionRunner {
   #last: Operation | null = null;
   /** The newest start, until it settles: the only one that may still be live, since every `end()` aborts it. */
   #starting: AbortController | null = null;
-  #attached = 0;
 
   constructor(handlers: () => SessionRunnerHandlers) {
     this.#handlers = handlers;
@@ -80,20 +79,9 @@ export class SessionRunner {
     else this.#update({ error });
   }
 
-  /** Abandons a start in flight, as `end()` does, without disconnecting: its room is being disconnected already. Never rejects. */
+  /** Abandons a start in flight, as `end()` does, without disconnecting: its room is being disconnected already (an effect cleanup: unmount included). Never rejects. */
   abandonStart(): void {
     this.#starting?.abort();
-  }
-
-  /** Marks a mounted user; the last one leaving (and not back within a microtask) aborts a pending start. */
-  attach(): () => void {
-    this.#attached += 1;
-    return () => {
-      this.#attached -= 1;
-      queueMicrotask(() => {
-        if (this.#attached === 0) this.#starting?.abort();
-      });
-    };
   }
 
   subscribe = (listener: () => void): (() => void) => {

@@ -64,7 +64,6 @@ export function useSessionLifecycle(
         onError: latest.current.config.onError,
       })),
   );
-  React.useEffect(() => runner.attach(), [runner]);
   const readError = () => runner.getSnapshot().error;
   const error = React.useSyncExternalStore(runner.subscribe, readError, readError);
 
