@@ -81,7 +81,11 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
      * @defaultValue 20_000
      */
     agentConnectTimeoutMs?: number | undefined;
-    /** The `Room` to use. @defaultValue a new `Room`, or the one of a surrounding LiveKit `RoomContext` */
+    /**
+     * The `Room` to use. Another one given while mounted ends the call in the old one, as
+     * unmounting does; with `connect={true}` the session starts again in the new one.
+     * @defaultValue a new `Room`, or the one of a surrounding LiveKit `RoomContext`
+     */
     room?: Room | undefined;
     /** Called once per new session error (token, connection or agent failure). */
     onError?: ((error: CustomTokenError) => void) | undefined;
@@ -218,10 +222,13 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const { connectionState, isConnected } = session;
   // The provider is a user of its source, given or own.
   useSourceForSession(source, isConnected);
+  // A new `Room` (the `room` prop, a surrounding RoomContext) ends the call in the old one, as
+  // unmounting does (LiveKit's useSession leaves it): with `connect` the session follows to the new one.
+  const sessionRoom = session.room;
   React.useEffect(() => {
     if (connect === true) void actions.start();
     else if (connect === false) void actions.end();
-  }, [connect, actions]);
+  }, [connect, actions, sessionRoom]);
 
   return (
     <SessionProvider session={session}>

@@ -1,0 +1,84 @@
+import { act, waitFor } from '@testing-library/react';
+import { decodeTokenPayload } from 'livekit-client';
+import { describe, expect, it } from 'vitest';
+import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { renderSession, settle } from './render';
+
+/** Lets timers and promises run for `ms` of real time (the rooms' leaves, a start's unwinding). */
+const pause = (ms: number) => act(() => new Promise((resolve) => setTimeout(resolve, ms)));
+
+describe('CustomTokenSessionProvider given another `room`', () => {
+  it('with connect, moves a live call to the new room: the old one is left, the new one joined once', async () => {
+    const first = roomWithoutServer();
+    const second = roomWithoutServer();
+    const props = { generator: tokenGenerator(), roomName: 'standup', connect: true, microphone: false } as const;
+    const { session, rerenderWith } = renderSession({ ...props, room: first.room });
+    await waitFor(() => expect(session().isConnected).toBe(true));
+
+    rerenderWith({ ...props, room: second.room });
+    await waitFor(() => expect(second.room.state).toBe('connected'));
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    await pause(100);
+    expect(first.room.state).toBe('disconnected');
+    expect(first.connect).toHaveBeenCalledTimes(1);
+    expect(second.connect).toHaveBeenCalledTimes(1);
+    expect(session()).toMatchObject({ connectionState: 'connected', isConnected: true, error: null });
+    await settle(() => session().end());
+  });
+
+  it('with connect, a start still connecting in the old room is abandoned and the new room joined; the old one never connects late', async () => {
+    let finishConnecting = () => {};
+    const first = roomWithoutServer({ connecting: new Promise<void>((resolve) => (finishConnecting = resolve)) });
+    const second = roomWithoutServer();
+    const props = { generator: tokenGenerator(), roomName: 'standup', connect: true, microphone: false } as const;
+    const { session, rerenderWith } = renderSession({ ...props, room: first.room });
+    await waitFor(() => expect(first.room.state).toBe('connecting'));
+
+    rerenderWith({ ...props, room: second.room });
+    finishConnecting();
+    await waitFor(() => expect(second.room.state).toBe('connected'));
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    await pause(100);
+    expect(first.room.state).toBe('disconnected');
+    expect(second.connect).toHaveBeenCalledTimes(1);
+    expect(session()).toMatchObject({ connectionState: 'connected', isConnected: true, error: null });
+    await settle(() => session().end());
+  });
+
+  it('with connect and freshRoomPerSession, the session in the new Room gets a LiveKit room of its own', async () => {
+    const first = roomWithoutServer();
+    const second = roomWithoutServer();
+    const generator = tokenGenerator();
+    const props = { generator, roomName: 'support', freshRoomPerSession: true, connect: true, microphone: false } as const;
+    const { session, rerenderWith } = renderSession({ ...props, room: first.room });
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    const joined = (connect: typeof first.connect) => decodeTokenPayload(connect.mock.calls[0]![1]).video?.room;
+
+    rerenderWith({ ...props, room: second.room });
+    await waitFor(() => expect(second.room.state).toBe('connected'));
+    expect(joined(first.connect)).toMatch(/^support-/);
+    expect(joined(second.connect)).toMatch(/^support-/);
+    expect(joined(second.connect)).not.toBe(joined(first.connect));
+    await settle(() => session().end());
+  });
+
+  it('without connect, ends the call with the old room (no error); start() joins the new one', async () => {
+    const first = roomWithoutServer();
+    const second = roomWithoutServer();
+    const props = { generator: tokenGenerator(), roomName: 'standup', microphone: false } as const;
+    const { session, rerenderWith } = renderSession({ ...props, room: first.room });
+    await settle(() => session().start());
+
+    rerenderWith({ ...props, room: second.room });
+    await waitFor(() => expect(session().connectionState).toBe('disconnected'));
+    await pause(100);
+    expect(first.room.state).toBe('disconnected');
+    expect(second.connect).not.toHaveBeenCalled();
+    expect(session().error).toBeNull();
+
+    await settle(() => session().start());
+    expect(second.room.state).toBe('connected');
+    expect(session()).toMatchObject({ connectionState: 'connected', isConnected: true, error: null });
+    await settle(() => session().end());
+  });
+});
