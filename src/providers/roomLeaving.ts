@@ -1,30 +1,25 @@
 import { ConnectionState, RoomEvent, type Room } from 'livekit-client';
 
-/** Rooms a provider's teardown is disconnecting, until they are disconnected (or {@link LEAVE_WAIT_MS} passed). */
+/** Rooms a provider's teardown is disconnecting, until they are disconnected. */
 const leaving = new WeakMap<Room, Promise<void>>();
-
-/** How long a start waits for a room to be left; a disconnect that cannot send its leave (offline) does not hold it up longer. */
-const LEAVE_WAIT_MS = 2_000;
 
 /**
  * Records that `room` is being left: LiveKit's `useSession` disconnects its room in its effect
  * cleanup (unmount, a `key` change, `<Activity mode="hidden">`), and the room still says
  * `connected` until the leave is sent. A provider mounted at the same time on the same room (the
- * `room` prop, or a RoomContext) must not take that connection for its own.
+ * `room` prop, or a RoomContext) must not take that connection for its own. However long the leave
+ * takes (offline, say): a start that went ahead found the room "connected", did not connect, and
+ * then ended without a word when the leave finished.
  */
 export function markLeaving(room: Room): void {
   if (room.state === ConnectionState.Disconnected || leaving.has(room)) return;
   leaving.set(
     room,
     new Promise((resolve) => {
-      const left = () => {
-        clearTimeout(timer);
-        room.off(RoomEvent.Disconnected, left);
+      room.once(RoomEvent.Disconnected, () => {
         leaving.delete(room);
         resolve();
-      };
-      const timer = setTimeout(left, LEAVE_WAIT_MS);
-      room.on(RoomEvent.Disconnected, left);
+      });
     }),
   );
 }

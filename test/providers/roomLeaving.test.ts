@@ -37,4 +37,42 @@ describe('startSession on a room a teardown is leaving', () => {
     expect(connect).toHaveBeenCalledTimes(1);
     expect(room.state).toBe(ConnectionState.Disconnected);
   });
+
+  it('waits for a leave that takes longer than a moment (offline, say), then connects: never on the connection being left', async () => {
+    vi.useFakeTimers();
+    try {
+      const { room, connect } = roomWithoutServer();
+      await room.connect(SERVER_URL, await mintToken());
+      markLeaving(room);
+
+      const participantToken = await mintToken();
+      const fetchToken = vi.fn(async () => ({ serverUrl: SERVER_URL, participantToken }));
+      let outcome = 'pending';
+      void startSession({
+        room,
+        fetchToken,
+        connectOptions: {},
+        waitUntilConnected: async () => {},
+        waitUntilAgentReady: async () => {},
+        agentConnectTimeoutMs: 1_000,
+        signal: new AbortController().signal,
+        leftRoomUnfinished: () => {},
+      }).then(
+        () => (outcome = 'resolved'),
+        (error: unknown) => (outcome = String(error)),
+      );
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(outcome, 'the start still waits while the room is being left').toBe('pending');
+      expect(fetchToken).not.toHaveBeenCalled();
+
+      await room.disconnect();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(outcome).toBe('resolved');
+      expect(connect).toHaveBeenCalledTimes(2);
+      expect(connect.mock.calls[1]![1]).toBe(participantToken);
+      expect(room.state).toBe(ConnectionState.Connected);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
