@@ -13,7 +13,7 @@ export type TokenHandlerErrorCode =
   | 'body_too_large'
   /** 400: the body is not valid UTF-8 JSON. */
   | 'invalid_json'
-  /** 400: the JSON is not a token request (wrong types, over LiveKit's limits). */
+  /** 400: the JSON is not a token request (wrong types, over LiveKit's limits, a string with a lone surrogate). */
   | 'invalid_body'
   /** 401: `authorize` refused the caller. */
   | 'unauthorized'

@@ -88,7 +88,8 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 /**
  * The checks every runtime passes: a token for a signed-in caller, verified with
  * livekit-server-sdk's `TokenVerifier` and the runtime's secret (also with a `Content-Type` sent
- * twice); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses.
+ * twice); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses; 400
+ * for a room name with a lone surrogate.
  */
 export async function expectServesTokens(send: Send): Promise<void> {
   const issued = await send('/api/token', json({ room_name: 'standup', participant_name: 'Alice' }, { Authorization: 'Bearer alice' }));
@@ -121,6 +122,8 @@ export async function expectServesTokens(send: Send): Promise<void> {
     send('/api/token', json({ room_name: 'standup' })),
     send('/api/token', json('{"room_name":', { Authorization: 'Bearer alice' })),
     send('/api/token', json({ room_name: 'board-meeting' }, { Authorization: 'Bearer alice' })),
+    // A lone surrogate, which LiveKit would read as U+FFFD: refused with String.prototype.isWellFormed, which each runtime must have.
+    send('/api/token', json('{"room_name":"standup\\ud800"}', { Authorization: 'Bearer alice' })),
   ]);
   const codes = await Promise.all(
     refusals.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]),
@@ -129,5 +132,6 @@ export async function expectServesTokens(send: Send): Promise<void> {
     [401, 'unauthorized'],
     [400, 'invalid_json'],
     [403, 'room_not_allowed'],
+    [400, 'invalid_body'],
   ]);
 }

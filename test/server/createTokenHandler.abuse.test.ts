@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTokenHandler } from '../../src/server';
+import { createTokenHandler, toNodeHandler } from '../../src/server';
 import { handlerConfig, tokenRequest } from './handlerConfig';
+import { listen } from './listen';
 import { readResponse } from './verify';
 
 afterEach(() => {
@@ -172,6 +173,49 @@ describe('createTokenHandler: reserved lk. attributes', () => {
     const { status, claims } = await readResponse(await handler(tokenRequest({ participant_attributes: { lkx: '1', 'my.lk.key': '2' } })));
     expect(status).toBe(201);
     expect(claims?.attributes).toEqual({ lkx: '1', 'my.lk.key': '2' });
+  });
+});
+
+// LiveKit reads a token's JSON with Go's encoding/json, which turns each lone surrogate into U+FFFD.
+describe('createTokenHandler: text LiveKit would read as other text', () => {
+  it('refuses a room name with a lone surrogate with 400 invalid_body naming room_name, before authorize or the room policy', async () => {
+    // Every desk but the CEO's: "desk-ceo\uFFFD" is how LiveKit reads "desk-ceo\uD800" and "desk-ceo\uDBFF".
+    const authorize = vi.fn(() => ({ identity: 'mallory' }));
+    const rooms = vi.fn((room: string) => room.startsWith('desk-') && room !== 'desk-ceo\uFFFD');
+    const handler = createTokenHandler(handlerConfig({ authorize, rooms }));
+    for (const room of ['desk-ceo\uD800', 'desk-ceo\uDBFF', 'desk-ceo\uDC00']) {
+      const response = await handler(tokenRequest({ room_name: room }));
+      const { status, body } = await readResponse(response);
+      expect([status, body.error?.code]).toEqual([400, 'invalid_body']);
+      expect(body.error?.message).toMatch(/^The token request is invalid — room_name: must be well-formed UTF-16/);
+    }
+    expect(authorize).not.toHaveBeenCalled();
+    expect(rooms).not.toHaveBeenCalled();
+  });
+
+  it('refuses a lone surrogate escaped in the JSON, sent over HTTP to toNodeHandler, in every string field', async () => {
+    const server = await listen(toNodeHandler(createTokenHandler(handlerConfig({ agents: () => true }))));
+    try {
+      for (const [field, json] of [
+        ['participant_name', '{"participant_name":"al\\ud800ice"}'],
+        ['participant_identity', '{"participant_identity":"alice\\udfff"}'],
+        ['participant_metadata', '{"participant_metadata":"{\\"x\\":\\"\\ud83d\\"}"}'],
+        ['participant_attributes', '{"participant_attributes":{"team\\udc00":"blue"}}'],
+        ['participant_attributes.team', '{"participant_attributes":{"team":"blue\\udc00"}}'],
+        ['room_config.agents.0.agent_name', '{"room_config":{"agents":[{"agent_name":"notes\\ud800"}]}}'],
+      ]) {
+        const response = await fetch(`${server.origin}/api/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+          body: json,
+        });
+        const { status, body } = await readResponse(response);
+        expect([status, body.error?.code, body.participant_token]).toEqual([400, 'invalid_body', undefined]);
+        expect(body.error?.message).toContain(`— ${field}: `);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -229,6 +229,52 @@ describe('tokenRequestSchema: LiveKit’s limits', () => {
   });
 });
 
+// LiveKit's server decodes a token with Go's encoding/json, which reads each lone surrogate as
+// U+FFFD: "team-\uD800" and "team-\uD801" would be two rooms to a policy and one room to LiveKit.
+describe('tokenRequestSchema: text that is not well-formed UTF-16', () => {
+  const fields = [
+    ['room_name', (value: string) => ({ room_name: value })],
+    ['participant_name', (value: string) => ({ participant_name: value })],
+    ['participant_identity', (value: string) => ({ participant_identity: value })],
+    ['participant_metadata', (value: string) => ({ participant_metadata: value })],
+    ['participant_attributes.team', (value: string) => ({ participant_attributes: { team: value } })],
+    ['participant_attributes', (value: string) => ({ participant_attributes: { [`team${value}`]: 'blue' } })],
+    ['room_config.agents.0.agent_name', (value: string) => ({ room_config: { agents: [{ agent_name: value }] } })],
+    ['room_config.agents.0.metadata', (value: string) => ({ room_config: { agents: [{ agent_name: 'a', metadata: value }] } })],
+    ['room_config.agents.0.deployment', (value: string) => ({ room_config: { agents: [{ agent_name: 'a', deployment: value }] } })],
+  ] as const;
+  const loneSurrogates = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uDE00\uD83D', '\uD83D'.repeat(300)];
+
+  it.each(fields)('refuses a %s holding a lone surrogate, naming the field', (path, body) => {
+    for (const lone of loneSurrogates) {
+      expect(issues(body(`team-${lone}`))).toEqual([`${path}: ${wellFormedMessage(path)}`]);
+    }
+  });
+
+  it('refuses a camelCase field the same way, naming it as LiveKit spells it', () => {
+    expect(issues({ roomName: 'team-\uD800' })).toEqual([`room_name: ${wellFormedMessage('room_name')}`]);
+  });
+
+  it.each(fields)('accepts a %s with surrogate pairs, NUL and control characters, unchanged', (_, body) => {
+    expect(() => parse(body('team-😀\u0000\u0007\u001B\u007F\u2028'))).not.toThrow();
+  });
+
+  it('carries such text into the request as it was sent', () => {
+    const text = 'team-😀\u0000\u001B';
+    expect(parse({ room_name: text, participant_attributes: { [text]: text } })).toMatchObject({
+      roomName: text,
+      participantAttributes: { [text]: text },
+    });
+  });
+});
+
+/** What a refusal says about text with a lone surrogate: a key of the attributes, or a value. */
+function wellFormedMessage(path: string): string {
+  return path === 'participant_attributes'
+    ? 'every key must be well-formed UTF-16, with no lone surrogate (\\uD800–\\uDFFF), which LiveKit would read as U+FFFD'
+    : 'must be well-formed UTF-16, with no lone surrogate (\\uD800–\\uDFFF), which LiveKit would read as U+FFFD';
+}
+
 describe('tokenRequestSchema: repeated agents', () => {
   it('collapses an agent asked for twice, keeping the first', () => {
     expect(
