@@ -383,6 +383,19 @@ describe('createTokenHandler: malformed requests', () => {
     expect(body.error!.message.length).toBeLessThan(300);
   });
 
+  it('never cuts a character in two where it shortens the client’s text: each message is well-formed', async () => {
+    const emojiAt64 = `${'k'.repeat(63)}${'😀'.repeat(10)}`; // the 64th UTF-16 unit is the first half of an emoji
+    const reserved = `lk.${'x'.repeat(60)}${'😀'.repeat(10)}`;
+    for (const body of [{ participant_attributes: { [emojiAt64]: 5 } }, { participant_attributes: { [reserved]: 'v' } }]) {
+      const { body: reply } = await readResponse(await handler(tokenRequest(body)));
+      expect(reply.error?.message).not.toMatch(/\p{Surrogate}/u); // a lone surrogate, which JSON writes as \ud83d
+      expect(reply.error?.message).toMatch(/(k{63}|lk\.x{60})…/);
+    }
+    // A key's own lone surrogate, echoed in the path of its value's problem, is shown as U+FFFD.
+    const { body: reply } = await readResponse(await handler(tokenRequest('{"participant_attributes":{"team\\ud800":5}}')));
+    expect(reply.error?.message).toContain('participant_attributes.team\uFFFD: ');
+  });
+
   it('accepts application/json with a charset', async () => {
     const response = await handler(tokenRequest({}, { headers: { 'Content-Type': 'application/json; charset=utf-8' } }));
     expect(response.status).toBe(201);
