@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
+import { connect as http2Connect, createServer as createHttp2Server, type ClientHttp2Session, type Http2Server } from 'node:http2';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TokenHandlerConfig } from '../../src/server';
 import { nodeTokenListener } from '../../src/server/nodeTokenListener';
@@ -202,5 +203,60 @@ describe('nodeTokenListener: the reply', () => {
     expect(reply.statusCode).toBe(204);
     expect(reply.headers['content-length']).toBeUndefined();
     expect(reply.headers['access-control-allow-origin']).toBe('https://app.example');
+  });
+});
+
+describe('nodeTokenListener: HTTP/2 (node:http2’s compatibility API)', () => {
+  let h2: Http2Server | undefined;
+  let client: ClientHttp2Session | undefined;
+  afterEach(async () => {
+    client?.destroy(); // a body still being sent: a graceful close would wait for it
+    if (h2) await new Promise((resolve) => h2!.close(resolve));
+    h2 = client = undefined;
+  });
+
+  /** Serves the token pipeline over HTTP/2 and opens a POST stream to it, with the status it is answered with. */
+  async function openTokenStream(config: Partial<TokenHandlerConfig> = {}) {
+    h2 = createHttp2Server(nodeTokenListener(resolveTokenHandlerConfig(handlerConfig(config))));
+    await new Promise<void>((resolve) => h2!.listen(0, '127.0.0.1', resolve));
+    client = http2Connect(`http://127.0.0.1:${(h2.address() as AddressInfo).port}`);
+    const stream = client.request({
+      ':method': 'POST',
+      ':path': '/api/token',
+      'content-type': 'application/json',
+      authorization: 'Bearer alice',
+    });
+    const headers = new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      stream.on('response', resolve);
+      stream.on('error', reject);
+    });
+    return { stream, headers };
+  }
+
+  it('issues a token', async () => {
+    const { stream, headers } = await openTokenStream();
+    stream.end('{"room_name":"standup"}');
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await once(stream, 'end');
+    expect((await headers)[':status']).toBe(201);
+    const { participant_token } = JSON.parse(Buffer.concat(chunks).toString()) as { participant_token: string };
+    expect((await verifyToken(participant_token)).video?.room).toBe('standup');
+  });
+
+  it('answers a body crossing maxBodyBytes with 400 while the client is still sending, with no Connection header and no warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const { stream, headers } = await openTokenStream({ maxBodyBytes: 1024 });
+      stream.write(`{"participant_metadata":"${'x'.repeat(4096)}`); // never finished
+      const answer = await headers;
+      expect([answer[':status'], answer.connection]).toEqual([400, undefined]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
