@@ -23,4 +23,21 @@ describe('Deno', () => {
   it('signs with node:crypto (the deno condition of #signJwt)', () => {
     expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
   });
+
+  it('answers 500 internal_error, with no token, without --allow-env (docs/runtimes.md), rather than crashing or prompting', async () => {
+    const denied = await startRuntime(runtimes.deno, ['run', '--allow-net=127.0.0.1', '--allow-read', '--no-prompt', fixture('deno.ts')]);
+    try {
+      const response = await over(denied.ports[0]!)('/api/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+        body: '{"room_name":"standup"}',
+      });
+      expect([response.status, await response.json()]).toEqual([
+        500,
+        { error: { code: 'internal_error', message: 'The token could not be issued.' } },
+      ]);
+    } finally {
+      await denied.stop();
+    }
+  });
 });
