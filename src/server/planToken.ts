@@ -1,3 +1,4 @@
+/// <reference lib="es2024.string" />
 import { livekitLimits } from './livekitLimits.js';
 import { trackSourceName } from './mintToken.js';
 import { shorten } from './shorten.js';
@@ -143,6 +144,13 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
   if (attributes !== undefined && !livekitLimits.attributesFit(attributes)) {
     throw new Error(`authorize() returned attributes over ${attributesBytes} bytes of UTF-8 in total.`);
   }
+  // LiveKit reads a lone surrogate as U+FFFD: "bob\uD800" and "bob\uDBFF" would be one participant there (the schema refuses them in the body).
+  if (!identity.isWellFormed()) throw notWellFormed('an identity');
+  if (name?.isWellFormed() === false) throw notWellFormed('a name');
+  if (metadata?.isWellFormed() === false) throw notWellFormed('metadata');
+  if (attributes && !Object.entries(attributes).every(([key, value]) => key.isWellFormed() && value.isWellFormed())) {
+    throw notWellFormed('attributes');
+  }
   // What the signature would refuse, refused before the limits count the token.
   const sources: unknown = grants?.canPublishSources;
   if (sources !== undefined) {
@@ -155,6 +163,10 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
       );
     }
   }
+}
+
+function notWellFormed(what: string): Error {
+  return new Error(`authorize() returned ${what} that is not well-formed UTF-16: a lone surrogate, which LiveKit would read as U+FFFD.`);
 }
 
 async function allows<T>(

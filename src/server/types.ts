@@ -100,7 +100,10 @@ export interface ParticipantGrants {
  * ```
  */
 export interface AuthorizedParticipant {
-  /** The token's identity (`sub`). Non-empty, at most 256 bytes of UTF-8 (LiveKit's limit). */
+  /**
+   * The token's identity (`sub`). Non-empty, at most 256 bytes of UTF-8 (LiveKit's limit), and well-formed UTF-16 (no
+   * lone surrogate: LiveKit reads one as U+FFFD), as are the name, metadata and attributes; otherwise the request is a 500.
+   */
   identity: string;
   /** Display name. @defaultValue the requested `participant_name` */
   name?: string | undefined;

@@ -91,6 +91,21 @@ describe('planToken: who the caller is', () => {
     expect(error.message).toBe(message);
   });
 
+  // LiveKit reads a lone surrogate as U+FFFD: "bob\uD800" and "bob\uDBFF" would be one participant there, two callers here.
+  it.each([
+    ['an identity', { identity: 'bob\uD800' }, 'an identity'],
+    ['a name', { name: 'Bob \uDC00' }, 'a name'],
+    ['metadata', { metadata: '{"x":"\uD83D"}' }, 'metadata'],
+    ['an attribute key', { attributes: { 'team\uDBFF': 'blue' } }, 'attributes'],
+    ['an attribute value', { attributes: { team: 'blue\uDFFF' } }, 'attributes'],
+  ])('fails with a plain Error (a 500) when authorize returns %s with a lone surrogate', async (_, extra, what) => {
+    const error = await refusal(planToken(request, body(), { authorize: as({ identity: 'alice', ...extra }) }));
+    expect(error).not.toBeInstanceOf(TokenHandlerError);
+    expect(error.message).toBe(
+      `authorize() returned ${what} that is not well-formed UTF-16: a lone surrogate, which LiveKit would read as U+FFFD.`,
+    );
+  });
+
   it('refuses with 400 invalid_body attributes that fit on their own but not beside the ones authorize sets', async () => {
     await expectRefusal(
       planToken(request, body({ participantAttributes: { mine: 'x'.repeat(40 * 1024) } }), {
