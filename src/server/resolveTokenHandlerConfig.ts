@@ -28,7 +28,8 @@ export type ResolvedTokenHandlerConfig = Required<
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
  * `authorize`, an empty or malformed credential passed in, a bad `ttl` or `maxBodyBytes`, a
- * `rooms` or `agents` policy that is neither a list of names nor a function.
+ * `rooms` or `agents` policy that is neither a list of names nor a function, a CORS origin that
+ * could never match.
  * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
  * first request, from the request's env bindings or the process environment. No message repeats
  * the secret.
@@ -125,9 +126,34 @@ function checkCors({ origin, credentials, maxAgeSeconds }: TokenHandlerCorsConfi
     );
   }
   if (list?.includes('*')) throw new TypeError("createTokenHandler: `cors.origin` lists '*': write `origin: '*'` to allow every origin.");
+  // A list holds only strings (checked above).
+  for (const entry of (list as string[] | undefined) ?? (typeof origin === 'string' ? [origin] : [])) {
+    if (entry !== '*' && entry !== 'null') checkOrigin(entry);
+  }
   if (maxAgeSeconds !== undefined && !(Number.isSafeInteger(maxAgeSeconds) && maxAgeSeconds >= 0)) {
     throw new TypeError(`createTokenHandler: \`cors.maxAgeSeconds\` must be an integer of 0 or more, got ${shown(maxAgeSeconds)}.`);
   }
+}
+
+/**
+ * A browser sends its origin as `scheme://host[:port]`: lower case, no default port, nothing after
+ * (an extension's or an app shell's scheme, `chrome-extension://…`, as it is written). Listed any
+ * other way (`https://app.example/`, copied from the address bar), an origin never matches, and
+ * every cross-origin call fails with nothing but a CORS error in the browser's console.
+ */
+function checkOrigin(entry: string): void {
+  let origin: string | undefined;
+  try {
+    const url = new URL(entry);
+    // Schemes other than http(s) and ws(s) have an opaque origin ('null'): the browser sends them as written.
+    if (url.host) origin = url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
+  } catch {
+    // Not a URL at all: no origin to suggest.
+  }
+  if (origin === entry) return;
+  throw new TypeError(
+    `createTokenHandler: \`cors.origin\` "${entry}" is not an origin as browsers send it (scheme://host[:port], nothing after)${origin ? `: write "${origin}"` : ', such as "https://app.example"'}.`,
+  );
 }
 
 function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {

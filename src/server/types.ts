@@ -175,7 +175,9 @@ export interface TokenHandlerCorsConfig {
   /**
    * Allowed origins: `'*'` (any site, answered with a literal `*`), one exact origin, a list of
    * exact origins, or a function that returns `true` for an allowed origin. Only an allowed
-   * origin is ever echoed back.
+   * origin is ever echoed back. An origin is written as browsers send it, `scheme://host[:port]`
+   * with nothing after (`'https://app.example'`); one written otherwise (`'https://app.example/'`)
+   * could never match, and throws when the handler is created.
    */
   // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the '*' literal documents the wildcard in the public type (editor hints, API report)
   origin: '*' | string | readonly string[] | ((origin: string) => boolean);

@@ -202,6 +202,35 @@ describe('resolveTokenHandlerConfig: cors', () => {
     );
   });
 
+  // A browser sends its origin as scheme://host[:port], lower case, without a default port or a path: an entry
+  // written any other way never matches, and every cross-origin call fails with only a CORS error in the browser.
+  it.each([
+    ['https://app.example/', 'https://app.example'],
+    ['https://app.example/calls', 'https://app.example'],
+    ['https://App.Example', 'https://app.example'],
+    ['https://app.example:443', 'https://app.example'],
+    ['http://localhost:5173/', 'http://localhost:5173'],
+  ])('throws a TypeError for an origin written as a URL (%s), saying to write %s', (entry, origin) => {
+    for (const cors of [{ origin: entry }, { origin: ['https://admin.example', entry] }]) {
+      expect(() => resolve({ cors })).toThrow(
+        `createTokenHandler: \`cors.origin\` "${entry}" is not an origin as browsers send it (scheme://host[:port], nothing after): write "${origin}".`,
+      );
+    }
+  });
+
+  it.each(['app.example', 'localhost:3000', ''])('throws a TypeError for an origin without a scheme (%j)', (entry) => {
+    expect(() => resolve({ cors: { origin: entry } })).toThrow(
+      `createTokenHandler: \`cors.origin\` "${entry}" is not an origin as browsers send it (scheme://host[:port], nothing after), such as "https://app.example".`,
+    );
+  });
+
+  it.each(['http://localhost:5173', 'https://app.example:8443', 'chrome-extension://abcdefghijklmnop', 'capacitor://localhost'])(
+    'accepts the origin %s',
+    (origin) => {
+      expect(() => resolve({ cors: { origin: [origin] } })).not.toThrow();
+    },
+  );
+
   it('accepts credentials with listed origins or a function', () => {
     expect(() => resolve({ cors: { origin: ['https://app.example'], credentials: true } })).not.toThrow();
     expect(() => resolve({ cors: { origin: () => true, credentials: true } })).not.toThrow();
