@@ -21,6 +21,3 @@ export const TokenSourceContext = tokenSource.Context;
  * ```
  */
 export const useMaybeTokenSourceContext = tokenSource.useMaybe;
-
-/** Reads the session's token source; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
-export const useTokenSourceContext = tokenSource.useRequired;
