@@ -9,6 +9,7 @@ import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
 import type { CustomTokenError } from '../core/errors.js';
 import { requireNumber } from '../core/resolveConfig.js';
+import { MAX_TIMER_MS } from '../core/timerDelay.js';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
 import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource.js';
 import { useFetchOptions } from '../hooks/useFetchOptions.js';
@@ -109,9 +110,6 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     prefetch?: boolean | undefined;
   };
 
-/** LiveKit's agent timeout, effectively off: its timer can fire for an earlier session, so `startSession` keeps each session's own. */
-const LIVEKIT_AGENT_TIMEOUT_OFF_MS = 2_147_483_647;
-
 const missingGenerator: TokenGenerator = () =>
   Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint.'));
 
@@ -199,7 +197,9 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const { sessionSource, options, nextStartOptions } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
   const session = useSession(sessionSource, {
     ...options,
-    agentConnectTimeoutMilliseconds: LIVEKIT_AGENT_TIMEOUT_OFF_MS,
+    // LiveKit's agent timeout, as long as a timer holds (effectively off): its timer can fire for an
+    // earlier session, so `startSession` keeps each session's own.
+    agentConnectTimeoutMilliseconds: MAX_TIMER_MS,
     ...(room ? { room } : {}),
   });
   useRoomStateResync(session);
