@@ -1,3 +1,4 @@
+import { nodeRequestHeaders } from './nodeRequestHeaders.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
 import type { NodeRequestLike } from './toNodeHandler.js';
 
@@ -66,13 +67,7 @@ function nodeUrl(this: LazyRequest): string {
 }
 
 function nodeHeaders(this: LazyRequest): Headers {
-  if (this[HEADERS]) return this[HEADERS];
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(this[NODE_REQUEST].headers)) {
-    if (name.startsWith(':')) continue; // HTTP/2 pseudo-headers
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-  }
-  return (this[HEADERS] = headers);
+  return (this[HEADERS] ??= nodeRequestHeaders(this[NODE_REQUEST]));
 }
 
 function fetchRequest(request: LazyRequest): Request {

@@ -1,4 +1,5 @@
 import { errorReply } from './handleTokenRequest.js';
+import { nodeRequestHeaders } from './nodeRequestHeaders.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
 import { bodyReadBefore, hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
@@ -86,14 +87,9 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
 }
 
 function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.startsWith(':')) continue; // HTTP/2 pseudo-headers, which Headers refuses
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-  }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(nodeRequestUrl(req), { method, headers, ...(hasBody && { body: stream, duplex: 'half' }) });
+  return new Request(nodeRequestUrl(req), { method, headers: nodeRequestHeaders(req), ...(hasBody && { body: stream, duplex: 'half' }) });
 }
 
 async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
