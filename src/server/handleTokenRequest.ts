@@ -1,4 +1,3 @@
-import { timerDelay } from '../core/timerDelay.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
 import { corsHeaders } from './corsHeaders.js';
 import { isJsonContentType } from './isJsonContentType.js';
@@ -10,6 +9,7 @@ import { shorten } from './shorten.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import { isRefusal, TokenHandlerError } from './TokenHandlerError.js';
 import { tokenRequestSchema } from './tokenRequestSchema.js';
+import { withTimeout } from './withTimeout.js';
 
 /**
  * One request as the pipeline reads it, whatever server it came from: the Fetch handler wraps
@@ -127,21 +127,9 @@ async function issueToken(
 
 /** The body, or `request_timeout` (and the rest let go) when it is still arriving after `timeoutMs`. */
 function readBodyWithin(read: BodyRead, timeoutMs: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      read.stop();
-      reject(new TokenHandlerError('request_timeout', `The request body did not arrive within ${timeoutMs} ms.`));
-    }, timerDelay(timeoutMs));
-    read.bytes.then(
-      (bytes) => {
-        clearTimeout(deadline);
-        resolve(bytes);
-      },
-      (error: Error) => {
-        clearTimeout(deadline);
-        reject(error);
-      },
-    );
+  return withTimeout(read.bytes, timeoutMs, () => {
+    read.stop();
+    return new TokenHandlerError('request_timeout', `The request body did not arrive within ${timeoutMs} ms.`);
   });
 }
 

@@ -1,6 +1,6 @@
 import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { IORedisClientLike, NodeRedisClientLike, RedisClientLike, TokenLimitStore } from './types.js';
-import { timerDelay } from '../../core/timerDelay.js';
+import { withTimeout } from '../withTimeout.js';
 
 /** A count's answer: the points in the window so far, the time it has left, and when it was answered. */
 export interface Counted {
@@ -97,13 +97,14 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
       return withTimeout(counting, timeoutMs, () => {
         // Answered without this count: give it back once Redis has made it.
         counting.then((counted) => counter.refund(key, points, counted)).catch(() => undefined);
+        return storeTimedOut(timeoutMs);
       });
     },
     async refund(key, points, counted) {
       // Like the counts, a refund is not queued behind a connection that is down.
       if (!isReady(redis)) return;
       const refunding = refundScript(limiter.getKey(key), points, refundBound(counted, windowMs));
-      await withTimeout(refunding, timeoutMs, () => undefined).catch(() => undefined);
+      await withTimeout(refunding, timeoutMs, () => storeTimedOut(timeoutMs)).catch(() => undefined);
     },
   };
   return counter;
@@ -174,22 +175,7 @@ function whenConnected(client: RedisClientLike): Promise<void> {
   return waiting;
 }
 
-/** `work`, or a rejection after `timeoutMs` (then `onTimeout` runs; `work` itself carries on). */
-function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      onTimeout();
-      reject(new Error(`The limit store timed out: no answer within ${timeoutMs} ms.`));
-    }, timerDelay(timeoutMs));
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+/** The error of a count or refund the limit store did not answer in time. */
+function storeTimedOut(timeoutMs: number): Error {
+  return new Error(`The limit store timed out: no answer within ${timeoutMs} ms.`);
 }
