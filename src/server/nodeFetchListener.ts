@@ -1,7 +1,8 @@
 import { errorReply } from './handleTokenRequest.js';
 import { nodeRequestHeaders } from './nodeRequestHeaders.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
-import { bodyReadBefore, hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
+import { bodyReadBefore } from './bodyReadBefore.js';
+import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';

@@ -1,6 +1,6 @@
 import { concatBytes } from './concatBytes.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
-import { BodyReadBeforeError } from './parsedBodyBytes.js';
+import { BodyReadBeforeError } from './bodyReadBefore.js';
 import { TokenHandlerError } from './TokenHandlerError.js';
 
 /**

@@ -1,0 +1,29 @@
+import type { NodeRequestLike } from './toNodeHandler.js';
+
+/**
+ * A {@link BodyReadBeforeError} when the request's stream was read to its end and `req.body` holds nothing.
+ *
+ * @example
+ * ```ts
+ * const consumed = bodyReadBefore(req);
+ * if (consumed) return Promise.reject(consumed);
+ * ```
+ */
+export function bodyReadBefore(req: Pick<NodeRequestLike, 'body' | 'readableEnded'>): BodyReadBeforeError | undefined {
+  return req.body === undefined && req.readableEnded === true ? new BodyReadBeforeError() : undefined;
+}
+
+/**
+ * A request stream something read to its end before the handler ran, leaving nothing on
+ * `req.body` (a logger, a raw-body capture): no body is left to read, and waiting for one would
+ * end in a 408 after `bodyTimeoutMs`. A set-up mistake on the server, not the caller's: answered
+ * 500 and reported to `onError`, saying what to change.
+ */
+export class BodyReadBeforeError extends Error {
+  constructor() {
+    super(
+      'The request body was already read to its end before the token handler ran, and nothing was left on req.body: let the handler read the stream, or have whatever read it set req.body to the parsed JSON.',
+    );
+    this.name = 'BodyReadBeforeError';
+  }
+}
