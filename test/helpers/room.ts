@@ -3,6 +3,7 @@ import { TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
 import {
   ConnectionError,
   ConnectionState,
+  type DisconnectReason,
   ParticipantEvent,
   ParticipantKind,
   RemoteParticipant,
@@ -135,6 +136,14 @@ export function leaveRemote(room: Room, participant: RemoteParticipant) {
     room.remoteParticipants.delete(participant.identity);
     room.emit(RoomEvent.ParticipantDisconnected, participant);
   });
+}
+
+/**
+ * The server ends the local participant's session: LiveKit's own handling of a server-side
+ * disconnect (what a `leave` signal, a lost connection, `removeParticipant` or `deleteRoom` runs).
+ */
+export function serverDisconnects(room: Room, reason: DisconnectReason) {
+  return act(() => room['handleDisconnect'](true, reason));
 }
 
 /**

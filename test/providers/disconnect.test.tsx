@@ -1,13 +1,10 @@
-import { act, waitFor } from '@testing-library/react';
-import { DisconnectReason, type Room } from 'livekit-client';
+import { waitFor } from '@testing-library/react';
+import { DisconnectReason } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
-import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { roomWithoutServer, serverDisconnects, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
 
 const quiet = { microphone: false } as const;
-
-/** LiveKit's own handling of a server-side disconnect (what a `leave` signal or a lost connection runs). */
-const serverDisconnects = (room: Room, reason: DisconnectReason) => act(() => room['handleDisconnect'](true, reason));
 
 describe('CustomTokenSessionProvider when LiveKit ends a live session', () => {
   it('reports a duplicate identity as a typed disconnected error with advice', async () => {

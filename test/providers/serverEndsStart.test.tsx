@@ -1,12 +1,9 @@
 import { act, waitFor } from '@testing-library/react';
-import { decodeTokenPayload, DisconnectReason, type Room } from 'livekit-client';
+import { decodeTokenPayload, DisconnectReason } from 'livekit-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeMediaDevices } from '../helpers/media';
-import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { roomWithoutServer, serverDisconnects, tokenGenerator } from '../helpers/room';
 import { clickStart, renderSession } from './render';
-
-/** LiveKit's own handling of a server-side disconnect (what a `leave` signal, `removeParticipant` or `deleteRoom` runs). */
-const serverDisconnects = (room: Room, reason: DisconnectReason) => act(() => room['handleDisconnect'](true, reason));
 
 describe('CustomTokenSessionProvider when the server ends the session while start() is still running', () => {
   let media: ReturnType<typeof fakeMediaDevices>;
