@@ -124,11 +124,12 @@ const missingGenerator: TokenGenerator = () =>
  *
  * `end()`, `connect={false}` and unmounting leave nothing behind, at any moment: tracks started
  * for the session are stopped at once, a connection in progress is left to finish (up to 1.5 s)
- * and then left, and a token that arrives later is never used to connect. `start()` and `end()` may come in any order, as fast as a user
- * clicks: the session follows the last call. A session the server ends before its `start()`
- * finished fails that start with `disconnected`, at once, and leaves nothing behind either.
- * Hidden in `<Activity mode="hidden">`, the provider ends its call as unmounting does and keeps its
- * state: shown again it says disconnected, and `connect` starts a new session.
+ * and then left, and a token that arrives later is never used to connect. `start()` and `end()`
+ * may come in any order, as fast as a user clicks: the session follows the last call. A session
+ * the server ends before its `start()` finished fails that start with `disconnected`, at once, and
+ * leaves nothing behind either. Hidden in `<Activity mode="hidden">`, the provider ends its call
+ * as unmounting does and keeps its state: shown again it says disconnected, and `connect` starts a
+ * new session.
  *
  * Options changed while connected (`roomName`, `participantName`, `camera`, …) leave the live
  * call untouched; the next `start()` uses them. Switching between `tokenSource` and

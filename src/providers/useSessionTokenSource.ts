@@ -17,9 +17,9 @@ interface UseSessionTokenSourceReturn {
 }
 
 /**
- * The provider's token source for `useSession` (pre-warming on mount only with `prefetch`), and — with `freshRoom` — a room name derived
- * per session (`<roomName>-<random>`), moved on when a session ends so the next one creates a
- * new room (a dispatched agent never rejoins an existing one).
+ * The provider's token source for `useSession` (pre-warming on mount only with `prefetch`), and —
+ * with `freshRoom` — a room name derived per session (`<roomName>-<random>`), moved on when a
+ * session ends so the next one creates a new room (a dispatched agent never rejoins an existing one).
  */
 export function useSessionTokenSource(
   source: CustomTokenSource,

@@ -3,9 +3,9 @@ import { useEqualValue } from '../hooks/useEqualValue.js';
 
 /**
  * What a tile shows of a track reference, read now. A publication is one object that
- * livekit-client changes in place — `track` and `isSubscribed` flip on `TrackSubscribed`, `isMuted` on `TrackMuted` — so
- * two references to it must be compared by what they showed when they were made, not by
- * reading the (same) publication twice.
+ * livekit-client changes in place — `track` and `isSubscribed` flip on `TrackSubscribed`,
+ * `isMuted` on `TrackMuted` — so two references to it must be compared by what they showed when
+ * they were made, not by reading the (same) publication twice.
  */
 type Snapshot = readonly [
   participant: unknown,
