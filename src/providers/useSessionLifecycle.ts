@@ -82,7 +82,7 @@ export function useSessionLifecycle(
     const during = runner.getSnapshot().phase === 'starting' ? 'did not become ready' : 'left the call';
     const message = `The agent ${during}: ${failureReasons.join(' ')}`;
     runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));
-  }, [runner, latest, agentState, failureReasons, agentReturned, roomConnected]);
+  }, [runner, agentState, failureReasons, agentReturned, roomConnected]);
 
   // A live session that ends without end() (server gone, removed, same identity elsewhere) is
   // an error, and the next session gets a token (and with fresh rooms a room) of its own — also
