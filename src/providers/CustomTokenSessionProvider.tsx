@@ -15,12 +15,12 @@ import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks
 import { useFetchOptions } from '../hooks/useFetchOptions.js';
 import { useRoomStateResync } from '../hooks/useRoomStateResync.js';
 import { useSourceForSession } from '../hooks/useSourceForSession.js';
-import { toConnectOptions } from './toConnectOptions.js';
+import { toConnectOptions } from './session/toConnectOptions.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
 import { SessionStateProvider } from './SessionStateProvider.js';
-import { useSessionLifecycle } from './useSessionLifecycle.js';
-import { useSessionTokenSource } from './useSessionTokenSource.js';
+import { useSessionLifecycle } from './session/useSessionLifecycle.js';
+import { useSessionTokenSource } from './session/useSessionTokenSource.js';
 
 /**
  * Where the session's tokens come from: the app's generator, a source it already built, or the

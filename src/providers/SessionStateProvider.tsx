@@ -1,7 +1,7 @@
 import type { ConnectionState } from 'livekit-client';
 import * as React from 'react';
 import { SessionStateContext } from '../context/SessionStateContext.js';
-import type { SessionRunner } from './SessionRunner.js';
+import type { SessionRunner } from './session/SessionRunner.js';
 
 interface SessionStateProviderProps {
   runner: SessionRunner;

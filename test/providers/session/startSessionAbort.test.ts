@@ -1,8 +1,8 @@
 import { ConnectionState } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
-import { startSession } from '../../src/providers/startSession';
-import { roomWithoutServer } from '../helpers/room';
-import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { startSession } from '../../../src/providers/session/startSession';
+import { roomWithoutServer } from '../../helpers/room';
+import { mintToken, SERVER_URL } from '../../helpers/tokens';
 
 describe('startSession abandoned a microtask after the room says connected', () => {
   it('rejects with the abort, and nothing rejects unhandled (the publish step, skipped, included)', async () => {

@@ -1,4 +1,4 @@
-import { isCustomTokenError, type CustomTokenError } from '../core/errors.js';
+import { isCustomTokenError, type CustomTokenError } from '../../core/errors.js';
 
 /** What the runner is doing: nothing, connecting (`start()` in flight) or disconnecting. */
 export type SessionPhase = 'idle' | 'starting' | 'ending';

@@ -12,8 +12,8 @@ import {
   type TokenSourceResponseObject,
   type TrackPublishOptions,
 } from 'livekit-client';
-import { CustomTokenError } from '../core/errors.js';
-import { timerDelay } from '../core/timerDelay.js';
+import { CustomTokenError } from '../../core/errors.js';
+import { timerDelay } from '../../core/timerDelay.js';
 import { untilLeft } from './roomLeaving.js';
 import { toDisconnectError } from './toSessionError.js';
 

@@ -1,10 +1,10 @@
 import type { SessionConnectOptions, UseAgentReturn, UseSessionReturn } from '@livekit/components-react';
 import { ConnectionState, DisconnectReason, RoomEvent, type TokenSourceResponseObject } from 'livekit-client';
 import * as React from 'react';
-import type { SessionActions } from '../context/SessionActionsContext.js';
-import { CustomTokenError } from '../core/errors.js';
-import { useLatest } from '../hooks/useLatest.js';
-import { returnedAgentState } from './returnedAgentState.js';
+import type { SessionActions } from '../../context/SessionActionsContext.js';
+import { CustomTokenError } from '../../core/errors.js';
+import { useLatest } from '../../hooks/useLatest.js';
+import { returnedAgentState } from '../returnedAgentState.js';
 import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
 import { dispatchesAgent, startSession } from './startSession.js';

@@ -1,6 +1,6 @@
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
-import type { CustomTokenSource } from '../core/CustomTokenSource.js';
-import type { TokenFetchOptions } from '../core/types.js';
+import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
+import type { TokenFetchOptions } from '../../core/types.js';
 
 /**
  * A promise that never settles: LiveKit's pre-warm waits on it, and so does nothing (and logs

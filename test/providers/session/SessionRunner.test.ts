@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CustomTokenError } from '../../src/core/errors';
-import { SessionRunner } from '../../src/providers/SessionRunner';
+import { CustomTokenError } from '../../../src/core/errors';
+import { SessionRunner } from '../../../src/providers/session/SessionRunner';
 
 type Outcome = { readonly kind: 'connects' | 'fails' | 'hangs'; readonly afterMs: number };
 

@@ -1,5 +1,5 @@
 import { ConnectionError, ConnectionErrorReason, DisconnectReason, MediaDeviceFailure } from 'livekit-client';
-import { CustomTokenError, isCustomTokenError } from '../core/errors.js';
+import { CustomTokenError, isCustomTokenError } from '../../core/errors.js';
 
 /**
  * One error type for whatever `useSession().start()` rejected with: token errors pass through,

@@ -1,9 +1,9 @@
 import { ConnectionState, RoomEvent } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
-import { markLeaving } from '../../src/providers/roomLeaving';
-import { startSession } from '../../src/providers/startSession';
-import { roomWithoutServer } from '../helpers/room';
-import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { markLeaving } from '../../../src/providers/session/roomLeaving';
+import { startSession } from '../../../src/providers/session/startSession';
+import { roomWithoutServer } from '../../helpers/room';
+import { mintToken, SERVER_URL } from '../../helpers/tokens';
 
 describe('startSession on a room a teardown is leaving', () => {
   it('abandoned just after the room was left (a microtask later), never fetches a token or connects', async () => {
