@@ -72,6 +72,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   readonly #scheduler: RefreshScheduler;
   #config: ResolvedConfig;
   #current: Current | null = null;
+  /** The state of options asked for last that were refused (not valid): the snapshot's until valid ones are fetched. */
+  #refused: Parameters<typeof toTokenSnapshot>[0] | null = null;
   /** The key this source holds in its scope's cache (its current options, from a fetch until it deactivates). */
   #heldKey: string | null = null;
   /** The next token for the current options, awaited by forced fetches that failed: one cache listener in all. */
@@ -227,7 +229,21 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   getServerSnapshot = (): TokenSnapshot => this.#serverSnapshot;
 
   async #fetch(options: TokenFetchOptions, force: boolean, mayRetry?: () => boolean): Promise<TokenSourceResponseObject> {
-    const request = normalizeOptions(options);
+    let request: TokenRequest;
+    try {
+      request = normalizeOptions(options);
+    } catch (error) {
+      // Options that are not valid are the current ones too: no token, their error in the snapshot
+      // and onEvent, and the call for the previous ones aborted unless another source holds them.
+      this.#emit({ type: 'error', request: {}, error: error as CustomTokenError, willRetry: false });
+      this.#hold(null);
+      this.#abortUnheld(this.#current);
+      this.#current = null;
+      this.#refused = { ...heldState(), status: 'error', error: error as CustomTokenError };
+      this.#stopWaiting();
+      this.#notify();
+      throw error;
+    }
     const queryOptions = this.#queryOptions(request, mayRetry);
     const query = this.#makeCurrent(request, queryOptions);
     const cached = query.state.data;
@@ -301,13 +317,14 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    */
   #makeCurrent(request: TokenRequest, queryOptions = this.#queryOptions(request)): TokenQuery {
     const key = queryOptions.queryKey[2] as string;
+    this.#refused = null;
     const previous = this.#current;
     const query = this.#tokens.use(key, queryOptions);
     this.#hold(key);
     if (this.#nextToken?.key !== key) this.#stopWaiting();
     if (previous?.key === key && previous.query === query) return query;
     this.#current = { request, key, query };
-    if (previous) this.#abortUnheld(previous);
+    this.#abortUnheld(previous);
     this.#tokens.trim(this.#config.cacheSize, Date.now());
     this.#notify();
     this.#scheduler.reschedule();
@@ -421,7 +438,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    */
   #letGo(): void {
     this.#hold(null);
-    if (this.#current) this.#abortUnheld(this.#current);
+    this.#abortUnheld(this.#current);
     if (this.#dropOnDeactivate) this.#release();
   }
 
@@ -440,9 +457,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#heldKey = key;
   }
 
-  /** Aborts the fetch for options that no source holds any more. */
-  #abortUnheld({ key, query }: Current): void {
-    if (!this.#tokens.isPinned(key)) void query.cancel({ revert: true });
+  /** Aborts the fetch for options (if any) that no source holds any more. */
+  #abortUnheld(current: Current | null): void {
+    if (current && !this.#tokens.isPinned(current.key)) void current.query.cancel({ revert: true });
   }
 
   /** Removes this source's tokens from a shared client: no other source can name its scope. */
@@ -461,7 +478,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   #readSnapshot(): TokenSnapshot {
     // Before first use, the seed is the token in hand, as it will be once planted.
-    const state = this.#seed ? heldState(this.#seed.token) : this.#currentQuery()?.state;
+    const state = this.#seed ? heldState(this.#seed.token) : (this.#refused ?? this.#currentQuery()?.state);
     return toTokenSnapshot(state, Date.now(), this.#generatorCalls);
   }
 
@@ -485,8 +502,8 @@ function aborted(cause?: unknown): CustomTokenError {
   return new CustomTokenError('aborted', 'The token fetch was aborted (newer options, unmount or cancel()).', { cause });
 }
 
-/** A query's state holding `token`, as the snapshot reads it. */
-function heldState(token: TokenDetails) {
+/** A query's state holding `token` (or none), as the snapshot reads it. */
+function heldState(token?: TokenDetails) {
   return { data: token, status: 'success', fetchStatus: 'idle', error: null } as const;
 }
 

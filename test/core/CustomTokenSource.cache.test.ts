@@ -134,6 +134,26 @@ describe('CustomTokenSource cache', () => {
     expect(generator).not.toHaveBeenCalled();
   });
 
+  it('reports options of the wrong type, as every failure, in the snapshot and to onEvent; valid options then fetch as usual', async () => {
+    const events: TokenSourceEvent[] = [];
+    const source = createCustomTokenSource(mintingGenerator(), { onEvent: (event) => events.push(event) });
+    const notified = vi.fn();
+    source.subscribe(notified);
+    await source.fetch({ roomName: 'A' });
+    notified.mockClear();
+
+    const error = await source.fetch({ participantAttributes: { age: 42 as unknown as string } }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'invalid_options' });
+    expect(events.at(-1)).toEqual({ type: 'error', request: {}, error, willRetry: false });
+    expect(notified).toHaveBeenCalled();
+    // The snapshot is for the options asked for last: not room A's token.
+    expect(source.getSnapshot()).toMatchObject({ status: 'error', error, token: null, room: undefined });
+
+    await source.fetch({ roomName: 'A' });
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', error: null, room: 'A' });
+  });
+
   it('packages agent options as a RoomConfiguration-shaped roomConfig for the generator', async () => {
     const generator = mintingGenerator();
     const source = createCustomTokenSource(generator);
