@@ -56,6 +56,7 @@ let sourceCount = 0;
  *     body: JSON.stringify(request),
  *     signal,
  *   });
+ *   if (!response.ok) throw Object.assign(new Error(await response.text()), { status: response.status });
  *   return response.json();
  * });
  * const unsubscribe = source.subscribe(() => console.log(source.getSnapshot().status));

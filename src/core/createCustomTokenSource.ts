@@ -14,7 +14,13 @@ import type { TokenGenerator } from './types.js';
  * import { createCustomTokenSource } from 'livekit-custom-token-react';
  *
  * const source = createCustomTokenSource(async (request, { signal }) => {
- *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   const res = await fetch('/api/token', {
+ *     method: 'POST',
+ *     headers: { 'content-type': 'application/json' },
+ *     body: JSON.stringify(request),
+ *     signal,
+ *   });
+ *   if (!res.ok) throw Object.assign(new Error(await res.text()), { status: res.status }); // typed `http` error
  *   return res.json(); // { serverUrl, participantToken }
  * });
  *

@@ -54,10 +54,15 @@ export type CustomTokenErrorCode =
  * import { CustomTokenError, type CustomTokenErrorOptions, type TokenGenerator } from 'livekit-custom-token-react';
  *
  * export const generator: TokenGenerator = async (request, { signal }) => {
- *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
- *   if (res.status === 401) {
- *     const options: CustomTokenErrorOptions = { status: 401, serverCode: 'signed_out', retryable: false };
- *     throw new CustomTokenError('http', 'The user is signed out.', options);
+ *   const res = await fetch('/api/token', {
+ *     method: 'POST',
+ *     headers: { 'content-type': 'application/json' },
+ *     body: JSON.stringify(request),
+ *     signal,
+ *   });
+ *   if (!res.ok) {
+ *     const options: CustomTokenErrorOptions = { status: res.status, serverCode: res.status === 401 ? 'signed_out' : undefined };
+ *     throw new CustomTokenError('http', `The token endpoint answered ${res.status}.`, options);
  *   }
  *   return res.json();
  * };

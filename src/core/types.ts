@@ -29,7 +29,13 @@ export type TokenFetchOptions = TokenSourceFetchOptions;
  *   room_config: roomConfig,
  * });
  * export const generator: TokenGenerator = async (request, { signal }) => {
- *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(toBody(request)), signal });
+ *   const res = await fetch('/api/token', {
+ *     method: 'POST',
+ *     headers: { 'content-type': 'application/json' },
+ *     body: JSON.stringify(toBody(request)),
+ *     signal,
+ *   });
+ *   if (!res.ok) throw Object.assign(new Error(await res.text()), { status: res.status });
  *   return res.json();
  * };
  * ```
@@ -48,7 +54,13 @@ export interface TokenRequest extends Readonly<TokenFetchOptions> {
  *
  * export async function generator(request: TokenRequest, { signal, attempt }: TokenGeneratorContext): Promise<TokenResponse> {
  *   if (attempt > 1) console.info(`token: retry ${attempt - 1}`);
- *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   const res = await fetch('/api/token', {
+ *     method: 'POST',
+ *     headers: { 'content-type': 'application/json' },
+ *     body: JSON.stringify(request),
+ *     signal,
+ *   });
+ *   if (!res.ok) throw Object.assign(new Error(await res.text()), { status: res.status });
  *   return res.json();
  * }
  * ```
@@ -91,7 +103,14 @@ export interface TokenResponse {
  * import type { TokenGenerator } from 'livekit-custom-token-react';
  *
  * export const generator: TokenGenerator = async (request, { signal }) => {
- *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   const res = await fetch('/api/token', {
+ *     method: 'POST',
+ *     headers: { 'content-type': 'application/json' },
+ *     body: JSON.stringify(request),
+ *     signal,
+ *   });
+ *   // An HTTP status on the error: 5xx and 429 are retried, 401 and 403 fail at once (code `http`).
+ *   if (!res.ok) throw Object.assign(new Error(await res.text()), { status: res.status });
  *   return res.json();
  * };
  * ```

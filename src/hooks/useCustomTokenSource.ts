@@ -75,6 +75,7 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  *       body: JSON.stringify(request),
  *       signal,
  *     });
+ *     if (!res.ok) throw Object.assign(new Error(await res.text()), { status: res.status });
  *     return res.json();
  *   });
  *   const session = useCustomTokenSession(source, { roomName });
