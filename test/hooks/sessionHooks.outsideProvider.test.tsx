@@ -5,6 +5,7 @@ import { useMaybeAgentStatusContext } from '../../src/context/AgentStatusContext
 import { useMaybeCameraTracksContext } from '../../src/context/CameraTracksContext';
 import { useMaybeSessionActionsContext } from '../../src/context/SessionActionsContext';
 import { useMaybeSessionStateContext } from '../../src/context/SessionStateContext';
+import { useMaybeTokenSourceContext } from '../../src/context/TokenSourceContext';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { useCameraTracks } from '../../src/hooks/useCameraTracks';
 import { useSessionActions } from '../../src/hooks/useSessionActions';
@@ -32,14 +33,22 @@ describe('session hooks outside <CustomTokenSessionProvider>', () => {
 
   it('useTokenStatus throws an error that says it can also be given a source', () => {
     expectRenderErrors();
-    expect(() => renderHook(() => useTokenStatus())).toThrow(/useTokenStatus must be used within <CustomTokenSessionProvider>/);
+    expect(() => renderHook(() => useTokenStatus())).toThrow(
+      'useTokenStatus must be used within <CustomTokenSessionProvider>, or be given a source: useTokenStatus(source).',
+    );
   });
 
   it('the useMaybe… context readers return null instead of throwing', () => {
     const { result } = renderHook(
-      () => [useMaybeSessionStateContext(), useMaybeSessionActionsContext(), useMaybeCameraTracksContext(), useMaybeAgentStatusContext()],
+      () => [
+        useMaybeSessionStateContext(),
+        useMaybeSessionActionsContext(),
+        useMaybeCameraTracksContext(),
+        useMaybeAgentStatusContext(),
+        useMaybeTokenSourceContext(),
+      ],
       { wrapper: React.StrictMode },
     );
-    expect(result.current).toEqual([null, null, null, null]);
+    expect(result.current).toEqual([null, null, null, null, null]);
   });
 });
