@@ -90,7 +90,11 @@ describe('CameraGrid layout', () => {
     [1, 1],
     [2, 2],
     [4, 2],
+    [5, 3],
+    [9, 3],
+    [10, 4],
     [12, 4],
+    [16, 4],
   ])('lays %i tiles out in %i columns', async (count, columns) => {
     const { room } = roomWithoutServer();
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
@@ -194,6 +198,7 @@ describe('ErrorNotice actions', () => {
     ['HTTP 401', Object.assign(new Error('unauthorized'), { status: 401 })],
     ['HTTP 403', Object.assign(new Error('forbidden'), { status: 403 })],
     ['a token for another room', new CustomTokenError('mismatch', 'The token is for room "b", not "a".')],
+    ['fetch options of the wrong type', new CustomTokenError('invalid_options', 'Token fetch option `roomName` must be a string.')],
   ])('offers no retry for %s, and shows the action the app supplies', async (_label, error) => {
     const { session } = renderSession(
       { generator: failWith(error), room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
@@ -203,6 +208,47 @@ describe('ErrorNotice actions', () => {
     const alert = screen.getByRole('alert');
     expect(within(alert).queryByRole('button', { name: 'Try again' })).toBeNull();
     expect(within(alert).getByRole('link', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it.each([408, 429])('offers a retry, not the action, for HTTP %i: the same request may pass later', async (status) => {
+    const { session } = renderSession(
+      {
+        generator: failWith(Object.assign(new Error('later'), { status })),
+        room: roomWithoutServer().room,
+        roomName: 'standup',
+        retries: 0,
+        ...quiet,
+      },
+      { children: <ErrorNotice action={<a href="/sign-in">Sign in</a>} /> },
+    );
+    await settle(() => session().start());
+    const alert = screen.getByRole('alert');
+    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
+    expect(within(alert).queryByRole('link')).toBeNull();
+  });
+
+  it('gives an action function the error, and shows the headline the app gives for its code', async () => {
+    const { session } = renderSession(
+      {
+        generator: failWith(Object.assign(new Error('unauthorized'), { status: 401 })),
+        room: roomWithoutServer().room,
+        roomName: 'standup',
+        retries: 0,
+        ...quiet,
+      },
+      {
+        children: (
+          <ErrorNotice
+            titles={{ http: 'Your session has ended' }}
+            action={(error) => (error.status === 401 ? <a href="/sign-in">Sign in</a> : <a href="/help">Help</a>)}
+          />
+        ),
+      },
+    );
+    await settle(() => session().start());
+    const alert = screen.getByRole('alert');
+    expect(within(alert).getByText('Your session has ended')).toBeTruthy();
+    expect(within(alert).getByRole('link').textContent).toBe('Sign in');
   });
 
   it('offers a retry for a failure that may pass, and then moves focus to the next control, not to <body>', async () => {

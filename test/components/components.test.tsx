@@ -75,6 +75,16 @@ describe('ConnectButton', () => {
     );
     expect(screen.getByRole('button', { name: 'Join call' })).toBeTruthy();
   });
+
+  it('is disabled when the app says so: a click then starts nothing', () => {
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room: roomWithoutServer().room, ...quiet },
+      { children: <ConnectButton disabled /> },
+    );
+    const button = screen.getByRole('button', { name: 'Connect' });
+    fireEvent.click(button);
+    expect([(button as HTMLButtonElement).disabled, session().isStarting]).toEqual([true, false]);
+  });
 });
 
 describe('AgentStatusIndicator', () => {
@@ -94,6 +104,20 @@ describe('AgentStatusIndicator', () => {
     setAttributes(room, agent, { 'lk.agent.state': 'listening' });
 
     expect(status.textContent).toBe('Agent is listening');
+  });
+
+  it('uses the labels it is given, the one for no session included', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <AgentStatusIndicator labels={{ disconnected: 'No call yet', listening: 'Go ahead' }} /> },
+    );
+    const status = screen.getByRole('status');
+    expect(status.textContent).toBe('No call yet');
+
+    await settle(() => session().start());
+    joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await waitFor(() => expect(status.textContent).toBe('Go ahead'));
   });
 
   it('shows why the agent failed', async () => {
