@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render } from '@testing-library/react';
-import { setLogLevel, type Room } from 'livekit-client';
+import { decodeTokenPayload, setLogLevel, type Room } from 'livekit-client';
 import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
@@ -221,6 +221,39 @@ describe('useCustomTokenSession', () => {
     const before = sessions.size;
     for (let i = 0; i < 3; i++) rerender(<Counter />);
     expect(sessions.size).toBe(before);
+  });
+
+  it('leaves the live call untouched when the options change while connected; the next start() uses them', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = mintingGenerator();
+    const latest: { session?: Session } = {};
+    const keep = (session: Session) => void (latest.session = session);
+    function Call({ roomName, onSession }: { roomName: string; onSession: (session: Session) => void }) {
+      onSession(useCustomTokenSession(useCustomTokenSource(generator), { roomName, room }));
+      return null;
+    }
+    const { rerender } = render(
+      <React.StrictMode>
+        <Call roomName="A" onSession={keep} />
+      </React.StrictMode>,
+    );
+    await run(() => latest.session!.start({ tracks: {} }));
+    expect(latest.session!.isConnected).toBe(true);
+
+    rerender(
+      <React.StrictMode>
+        <Call roomName="B" onSession={keep} />
+      </React.StrictMode>,
+    );
+    await advance(10 * SECOND);
+
+    expect([latest.session!.isConnected, connect.mock.calls.length]).toEqual([true, 1]);
+    expect(generator.mock.calls.map(([request]) => request.roomName)).toEqual(['A']);
+
+    await run(() => latest.session!.end());
+    await run(() => latest.session!.start({ tracks: {} }));
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(decodeTokenPayload(connect.mock.calls[1]![1]).video?.room).toBe('B');
   });
 });
 
