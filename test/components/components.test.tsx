@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { ParticipantKind } from 'livekit-client';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
@@ -6,6 +6,7 @@ import { CameraGrid } from '../../src/components/CameraGrid';
 import { ConnectButton } from '../../src/components/ConnectButton';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
 import { fakeMediaDevices } from '../helpers/media';
@@ -337,6 +338,24 @@ describe('TokenStatusView: what its live region announces after an error', () =>
 
     act(() => answer());
     await waitFor(() => expect(statusLine.textContent).toBe('Token ready'));
+  });
+});
+
+describe('TokenStatusView of a source of its own', () => {
+  it('shows the source it is given, outside any provider, with the retry label it is given', async () => {
+    const generator = tokenGenerator({ identity: 'alice' });
+    generator.mockRejectedValueOnce(new Error('token service down'));
+    const source = createCustomTokenSource(generator, { retries: 0 });
+    render(<TokenStatusView source={source} retryLabel="Retry the token" />);
+    const view = screen.getByRole('region', { name: 'Token status' });
+    expect(view.getAttribute('data-status')).toBe('idle');
+
+    await act(() => source.fetch({ roomName: 'standup' }).catch(() => {}));
+    fireEvent.click(within(view).getByRole('button', { name: 'Retry the token' }));
+
+    await waitFor(() => expect(view.getAttribute('data-status')).toBe('ready'));
+    expect(within(view).getByText('alice')).toBeTruthy();
+    expect(within(view).getByText('standup')).toBeTruthy();
   });
 });
 
