@@ -35,7 +35,8 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
 
 /**
  * The session's token: status, identity, room, the grants it gives and a countdown to expiry;
- * after a failed fetch, the error's message and code and a button that fetches again; once the
+ * after a failed fetch, the error's message and code and a button that fetches again (not for
+ * `invalid_options`: fetch options of the wrong type fail again until they change); once the
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
  * The status line and, after an error, its message are one polite live region (`role="status"`).
  * The button goes away while the token is fetched; the keyboard focus it held moves to that
@@ -98,7 +99,8 @@ export function TokenStatusView({
           )}
         </dd>
       </dl>
-      {(status === 'error' || status === 'expired') && (
+      {/* Options of the wrong type fail again whenever fetched: only other options help, not a button. */}
+      {(status === 'expired' || (status === 'error' && error?.code !== 'invalid_options')) && (
         <RetryButton focusOnUnmount={statusLine} onClick={() => void refresh()}>
           {status === 'error' ? retryLabel : refreshLabel}
         </RetryButton>

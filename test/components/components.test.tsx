@@ -359,6 +359,21 @@ describe('TokenStatusView of a source of its own', () => {
   });
 });
 
+describe('TokenStatusView of a misconfigured provider', () => {
+  it('says why before start(), and offers no fetch again: only other options can help', async () => {
+    renderSession(
+      { generator: tokenGenerator(), room: roomWithoutServer().room, participantAttributes: { age: 42 as unknown as string }, ...quiet },
+      { children: <TokenStatusView /> },
+    );
+    const view = screen.getByRole('region', { name: 'Token status' });
+    await waitFor(() => expect(view.getAttribute('data-status')).toBe('error'));
+    expect(within(view).getByRole('status').textContent).toBe(
+      'Token errorToken fetch option `participantAttributes.age` must be a string, got number 42.',
+    );
+    expect(within(view).queryByRole('button')).toBeNull();
+  });
+});
+
 describe('TokenStatusView: the retry button', () => {
   it('keeps the keyboard focus in the view when "Fetch the token again" goes away: on the status line, not <body>', async () => {
     const generator = tokenGenerator();
