@@ -43,7 +43,9 @@ const DEFAULT_LABELS: Record<AgentState, string> = {
 /**
  * The session's agent state as a live region (announced to screen readers when it changes),
  * with the failure reasons when it failed. While `start()` runs it says it is waiting for the
- * agent; without a session it is empty. Unstyled: class `lk-ctr-agent-status`, `data-state`.
+ * agent (or, while the microphone's pre-connect buffer records, that it listens as the agent
+ * joins); without a session it is empty. For sessions that dispatch an agent: in a call without
+ * one it keeps waiting. Unstyled: class `lk-ctr-agent-status`, `data-state`.
  *
  * @example
  * ```tsx
