@@ -1,6 +1,6 @@
 /**
  * What is wrong with a credential's value, or `undefined` when it is fine. Never repeats a
- * secret.
+ * secret — also one set where the server URL belongs.
  *
  * @example
  * ```ts
@@ -10,7 +10,11 @@
 export function credentialProblem(option: 'apiKey' | 'apiSecret' | 'serverUrl', value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return `\`${option}\` must be a non-empty string.`;
   if (option === 'serverUrl' && !/^(wss?|https?):\/\/[^/]/.test(value)) {
-    return `\`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got "${value}".`;
+    // A value with neither (no host, no port, no scheme) is no address: the API secret in LIVEKIT_URL, say. Not shown.
+    const got = /[.:]/.test(value)
+      ? `"${value}"`
+      : `${value.length} characters with no "." or ":" (not shown: it may be a secret set in the wrong place)`;
+    return `\`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got ${got}.`;
   }
   return undefined;
 }

@@ -37,6 +37,17 @@ describe('credentialProblem', () => {
     expect(credentialProblem('serverUrl', url)).toBe(`\`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got "${url}".`);
   });
 
+  it.each([
+    ['an API secret (the variables swapped)', 'Wq8hT2kLmZpR4vXcYb7NdFgJs3AeUiOo5nHt6yKr1Q'],
+    ['an API key', 'APIa7Bc9dEf2gH'],
+  ])('never shows a server URL that looks like no address at all, %s: it may be a credential in the wrong place', (_, value) => {
+    const problem = credentialProblem('serverUrl', value);
+    expect(problem).toBe(
+      `\`serverUrl\` must be a wss://, ws://, https:// or http:// URL, got ${value.length} characters with no "." or ":" (not shown: it may be a secret set in the wrong place).`,
+    );
+    expect(problem).not.toContain(value);
+  });
+
   it('does not read a key or secret as a URL', () => {
     expect(credentialProblem('apiKey', 'localhost:7880')).toBeUndefined();
     expect(credentialProblem('apiSecret', 'not-a-url')).toBeUndefined();

@@ -52,6 +52,20 @@ describe('credentials: a build without secrets', () => {
     expect(message).not.toContain('a-very-secret-value');
   });
 
+  it('never logs the secret when it is set as LIVEKIT_URL (the variables swapped)', async () => {
+    const secret = 'Wq8hT2kLmZpR4vXcYb7NdFgJs3AeUiOo5nHt6yKr1Q';
+    vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
+    vi.stubEnv('LIVEKIT_API_SECRET', 'wss://project.livekit.cloud');
+    vi.stubEnv('LIVEKIT_URL', secret);
+    const onError = vi.fn();
+    const { status, body } = await readResponse(await createTokenHandler({ authorize, onError })(tokenRequest({})));
+    expect(status).toBe(500);
+    const message = String(onError.mock.calls[0]![0]);
+    expect(message).toContain('LIVEKIT_URL is malformed');
+    expect(message).not.toContain(secret);
+    expect(JSON.stringify(body)).not.toContain(secret);
+  });
+
   it('still throws at creation for a credential passed in that is empty or malformed', () => {
     expect(() => createTokenHandler({ authorize, apiKey: '' })).toThrow(/apiKey/);
     expect(() => createTokenHandler({ authorize, serverUrl: 'localhost:7880' })).toThrow(/wss:\/\//);
