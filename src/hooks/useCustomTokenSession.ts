@@ -1,9 +1,9 @@
 import { useSession, type UseSessionReturn } from '@livekit/components-react';
 import type { TokenSourceConfigurable } from 'livekit-client';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
-import { useFetchOptions } from './useFetchOptions.js';
-import { useRoomStateResync } from './useRoomStateResync.js';
-import { useSourceForSession } from './useSourceForSession.js';
+import { useFetchOptions } from './internal/useFetchOptions.js';
+import { useRoomStateResync } from './internal/useRoomStateResync.js';
+import { useSourceForSession } from './internal/useSourceForSession.js';
 
 /**
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable

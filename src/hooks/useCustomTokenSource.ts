@@ -3,7 +3,7 @@ import * as React from 'react';
 import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource.js';
 import { CustomTokenError } from '../core/errors.js';
 import type { TokenGenerator } from '../core/types.js';
-import { useLatest } from './useLatest.js';
+import { useLatest } from './internal/useLatest.js';
 
 /**
  * Options of {@link useCustomTokenSource}: those of `createCustomTokenSource`.

@@ -3,7 +3,7 @@ import { Track, type Participant, type Room } from 'livekit-client';
 import * as React from 'react';
 import type { AgentStatus } from '../context/AgentStatusContext.js';
 import type { CustomTokenError } from '../core/errors.js';
-import { useEqualValue } from '../hooks/useEqualValue.js';
+import { useEqualValue } from '../hooks/internal/useEqualValue.js';
 import { agentStateFlags, returnedAgentState } from './returnedAgentState.js';
 import { useStableTrackReference } from './useStableTrackReferences.js';
 

@@ -1,5 +1,5 @@
 import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
-import { useEqualValue } from '../hooks/useEqualValue.js';
+import { useEqualValue } from '../hooks/internal/useEqualValue.js';
 
 /**
  * What a tile shows of a track reference, read now. A publication is one object that

@@ -3,7 +3,7 @@ import { ConnectionState, DisconnectReason, RoomEvent, type TokenSourceResponseO
 import * as React from 'react';
 import type { SessionActions } from '../../context/SessionActionsContext.js';
 import { CustomTokenError } from '../../core/errors.js';
-import { useLatest } from '../../hooks/useLatest.js';
+import { useLatest } from '../../hooks/internal/useLatest.js';
 import { returnedAgentState } from '../returnedAgentState.js';
 import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
 import type { TokenFetchOptions } from '../../core/types.js';
-import { useLatest } from '../../hooks/useLatest.js';
+import { useLatest } from '../../hooks/internal/useLatest.js';
 import { SessionTokenSource } from './SessionTokenSource.js';
 
 interface UseSessionTokenSourceReturn {

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
 
 const noop = () => {};
 

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import type { TokenFetchOptions } from '../core/types.js';
+import type { TokenFetchOptions } from '../../core/types.js';
 import { useEqualValue } from './useEqualValue.js';
 
 /**
