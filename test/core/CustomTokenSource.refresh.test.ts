@@ -137,6 +137,23 @@ describe('CustomTokenSource refresh-ahead', () => {
     unsubscribe();
   });
 
+  // A refresh-ahead must not also retire the token in hand (as a forced fetch does): that is one
+  // more call of every subscriber (every mounted hook's getSnapshot) for nothing new.
+  it('calls its subscribers three times for a refresh-ahead: the token turning due, the fetch, the new token', async () => {
+    const source = createCustomTokenSource(mintingGenerator(() => ({ ttl: 60 })));
+    const statuses: string[] = [];
+    const unsubscribe = source.subscribe(() => statuses.push(source.getSnapshot().status));
+    const first = await source.fetch({ roomName: 'A' });
+    statuses.length = 0;
+
+    // The 60 s token is refreshed ahead at 30 s, its staleAt.
+    await vi.advanceTimersByTimeAsync(31 * SECOND);
+
+    expect(statuses).toEqual(['ready', 'fetching', 'ready']);
+    expect(source.getSnapshot().token?.participantToken).not.toBe(first.participantToken);
+    unsubscribe();
+  });
+
   it("reports 'expired', never 'ready', once the token in hand passes expiresAt, and tells subscribers", async () => {
     const source = createCustomTokenSource(mintingGenerator(() => ({ ttl: 20 })));
     const listener = vi.fn();
