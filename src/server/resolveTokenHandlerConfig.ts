@@ -193,8 +193,8 @@ function shown(value: unknown): string {
 function reportQuietly(onError: NonNullable<TokenHandlerConfig['onError']>): ResolvedTokenHandlerConfig['onError'] {
   return (error, request) => {
     try {
-      const result = onError(error, request);
-      if (result instanceof Promise) result.catch(() => {});
+      // Any promise it returns, one of another realm too (a logger in a vm context is not `instanceof Promise`).
+      Promise.resolve(onError(error, request)).catch(() => {});
     } catch {
       // Logging must never change the response.
     }

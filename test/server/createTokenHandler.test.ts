@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { runInNewContext } from 'node:vm';
 import { TrackSource } from 'livekit-server-sdk';
 import { describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, toNodeHandler, TokenHandlerError, type TokenHandlerErrorCode } from '../../src/server';
@@ -214,6 +215,22 @@ describe('createTokenHandler: authorization', () => {
       expect((await handler(tokenRequest({}))).status).toBe(401);
       expect(reports).toBe(1);
       // Node reports an unhandled rejection after the microtasks of the turn it happened in.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('leaves no unhandled rejection either when onError returns a rejected promise of another realm (not instanceof Promise)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // A logger loaded in a vm context (a test environment, a sandbox) returns that context's Promise.
+      const onError = () => runInNewContext('Promise.reject(new Error("logger down"))') as unknown as void;
+      const handler = createTokenHandler(handlerConfig({ authorize: () => Promise.reject(new Error('session store down')), onError }));
+      expect((await handler(tokenRequest({}))).status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(unhandled).toEqual([]);
     } finally {
