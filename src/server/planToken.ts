@@ -91,6 +91,7 @@ export async function planToken(
     );
   }
   const attributes =
+    // Stryker disable next-line LogicalOperator: `||` also checks a set alone, which fits already (the schema checked the body's, checkAuthorized authorize's), so it never refuses more
     body.participantAttributes && participant.attributes ? { ...body.participantAttributes, ...participant.attributes } : undefined;
   // Each set fits on its own (the schema, checkAuthorized); together they may not.
   if (attributes && !livekitLimits.attributesFit(attributes)) {

@@ -244,6 +244,23 @@ describe('nodeFetchListener: the Request the handler gets', () => {
     expect(reply.headers.connection).toBe('keep-alive');
   });
 
+  it('fails reading a body something read before it (leaving no req.body), and keeps the connection alive: nothing is left to discard', async () => {
+    const listener = toNodeHandler(async (request) =>
+      request.text().then(
+        () => new Response('read'),
+        (error: unknown) => new Response((error as Error).message, { status: 500 }),
+      ),
+    );
+    // A middleware that reads the stream itself (a logger, a raw-body capture) and keeps what it read.
+    server = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => listener(req, res));
+    });
+    const reply = await send('/', { body: '{"room_name":"r"}' });
+    expect([reply.status, reply.body]).toEqual([500, expect.stringMatching(/already read to its end before the token handler/)]);
+    expect(reply.headers.connection).toBe('keep-alive');
+  });
+
   it('makes reading a parsed req.body that JSON cannot hold fail with invalid_json', async () => {
     await serve(
       async (request) =>

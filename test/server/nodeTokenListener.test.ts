@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect as http2Connect, createServer as createHttp2Server, type ClientHttp2Session, type Http2Server } from 'node:http2';
 import { connect, type AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TokenHandlerConfig } from '../../src/server';
 import { nodeTokenListener } from '../../src/server/nodeTokenListener';
@@ -127,6 +128,81 @@ describe('nodeTokenListener: the body, read from the stream', () => {
     const { status, body } = await reply;
     expect(status).toBe(400);
     expect(JSON.parse(body)).toEqual({ error: { code: 'invalid_json', message: expect.stringMatching(/could not be read to its end/) } });
+  });
+});
+
+/**
+ * A request as another server's adapter may hand over: a stream with a method and headers, and no
+ * `complete` (NodeRequestLike leaves it optional) — so only the listener knows it left the body unread.
+ */
+function adapterRequest() {
+  const body = new PassThrough();
+  return Object.assign(body, {
+    method: 'POST',
+    url: '/api/token',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer alice' },
+  });
+}
+
+/** A response-like that records the one reply written to it. */
+function recordedResponse() {
+  let written!: (reply: { status: number; headers: Record<string, string>; body: string }) => void;
+  const reply = new Promise<{ status: number; headers: Record<string, string>; body: string }>((resolve) => (written = resolve));
+  let head = { status: 0, headers: {} as Record<string, string> };
+  const res = {
+    statusCode: 200,
+    setHeader: () => undefined,
+    writeHead: (status: number, headers: Record<string, string>) => void (head = { status, headers }),
+    end: (chunk?: string | Uint8Array) => written({ ...head, body: chunk === undefined ? '' : String(chunk) }),
+  };
+  return { res, reply };
+}
+
+describe('nodeTokenListener: a request that does not say whether its body was read (no `complete`)', () => {
+  it('closes the connection after refusing a body over maxBodyBytes', async () => {
+    const req = adapterRequest();
+    const { res, reply } = recordedResponse();
+    nodeTokenListener(resolveTokenHandlerConfig(handlerConfig({ maxBodyBytes: 64 })))(req, res);
+    req.write(bodyOf(65)); // and more still to come
+
+    const { status, headers, body } = await reply;
+    expect([status, (JSON.parse(body) as Reply['body']).error?.code]).toEqual([400, 'body_too_large']);
+    expect(headers.Connection).toBe('close');
+  });
+
+  it('closes the connection after answering a body still arriving at bodyTimeoutMs with 408', async () => {
+    const req = adapterRequest();
+    const { res, reply } = recordedResponse();
+    nodeTokenListener(resolveTokenHandlerConfig(handlerConfig({ bodyTimeoutMs: 50 })))(req, res);
+    req.write('{"room_name":');
+
+    const { status, headers, body } = await reply;
+    expect([status, (JSON.parse(body) as Reply['body']).error?.code]).toEqual([408, 'request_timeout']);
+    expect(headers.Connection).toBe('close');
+  });
+
+  it('still ends the response, as a 500, when writing the reply throws (as Node does once a middleware sent the headers)', async () => {
+    const req = adapterRequest();
+    const { res, reply } = recordedResponse();
+    res.writeHead = () => {
+      throw Object.assign(new Error('Cannot write headers after they are sent to the client'), { code: 'ERR_HTTP_HEADERS_SENT' });
+    };
+    nodeTokenListener(resolveTokenHandlerConfig(handlerConfig()))(req, res);
+    req.end(bodyOf(20));
+
+    expect((await reply).body).toBe('');
+    expect(res.statusCode).toBe(500);
+  });
+
+  it('keeps the connection alive after a body read to its end', async () => {
+    const req = adapterRequest();
+    const { res, reply } = recordedResponse();
+    nodeTokenListener(resolveTokenHandlerConfig(handlerConfig()))(req, res);
+    req.end(bodyOf(20));
+
+    const { status, headers } = await reply;
+    expect(status).toBe(201);
+    expect(headers.Connection).toBeUndefined();
   });
 });
 

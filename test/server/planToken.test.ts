@@ -106,6 +106,15 @@ describe('planToken: who the caller is', () => {
     );
   });
 
+  it('fails with a plain Error (a 500) when authorize grants canPublishSources no token can carry, the SDK’s error as its cause', async () => {
+    const grants = { canPublishSources: ['webcam'] } as unknown as AuthorizedParticipant['grants'];
+    const error = await refusal(planToken(request, body(), { authorize: as({ identity: 'alice', grants }) }));
+    expect(error).not.toBeInstanceOf(TokenHandlerError);
+    expect(error.message).toMatch(/^authorize\(\) returned grants\.canPublishSources the token cannot carry .*webcam/);
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).toContain((error.cause as Error).message);
+  });
+
   it('refuses with 400 invalid_body attributes that fit on their own but not beside the ones authorize sets', async () => {
     await expectRefusal(
       planToken(request, body({ participantAttributes: { mine: 'x'.repeat(40 * 1024) } }), {

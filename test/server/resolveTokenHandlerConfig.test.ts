@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveTokenHandlerConfig } from '../../src/server/resolveTokenHandlerConfig';
 import type { TokenHandlerConfig } from '../../src/server/types';
@@ -109,6 +110,10 @@ describe('resolveTokenHandlerConfig: numbers', () => {
     expect(() => resolve({ maxAgentsPerToken: '2' as never })).toThrow('got "2".');
   });
 
+  it('shows an empty list given for a number as a list holding nothing', () => {
+    expect(() => resolve({ maxAgentsPerToken: [] as never })).toThrow('must be an integer of 0 or more, got a list holding nothing.');
+  });
+
   it.each([-1, 1.5, Number.NaN])('throws a TypeError for maxAgentsPerToken %s, showing it', (value) => {
     expect(() => resolve({ maxAgentsPerToken: value })).toThrow(TypeError);
     expect(() => resolve({ maxAgentsPerToken: value })).toThrow(
@@ -137,11 +142,21 @@ describe('resolveTokenHandlerConfig: rooms and agents policies', () => {
     ['rooms', 'an object', { standup: true }, 'got an object'],
     ['agents', 'a list holding a number', ['support-agent', 7], 'got a list holding "support-agent", 7'],
     ['rooms', 'true', true, 'got true'],
+    ['agents', 'null', null, 'got null'],
   ])('throws a TypeError for %s given %s, showing it and what to write', (option, _, policy, shown) => {
     const create = () => resolve({ [option]: policy as never });
     expect(create).toThrow(TypeError);
     expect(create).toThrow(`createTokenHandler: \`${option}\` must be a list of `);
     expect(create).toThrow(`, ${shown}.`);
+  });
+
+  it('says what to write in the words of each option: room names for rooms, agent names for agents', () => {
+    expect(() => resolve({ rooms: 'standup' as never })).toThrow(
+      'createTokenHandler: `rooms` must be a list of room names ([\'standup\']) or a function (room, context) => boolean, got "standup".',
+    );
+    expect(() => resolve({ agents: 'support-agent' as never })).toThrow(
+      'createTokenHandler: `agents` must be a list of agent names ([\'support-agent\']) or a function (agent, context) => boolean, got "support-agent".',
+    );
   });
 
   it('throws a TypeError for an onError that is not a function', () => {
@@ -190,6 +205,7 @@ describe('resolveTokenHandlerConfig: cors', () => {
     const create = () => resolve({ cors: { origin, credentials: true } });
     expect(create).toThrow(TypeError);
     expect(create).toThrow(/'null' with credentials would let any website read a signed-in visitor's token/);
+    expect(create).toThrow(/`Origin: null`\. List the sites that may call the endpoint by their real origins\.$/);
   });
 
   it("accepts origin 'null' without credentials", () => {
@@ -258,6 +274,11 @@ describe('resolveTokenHandlerConfig: limits', () => {
   it('accepts a Redis store with an ioredis client, with or without timeoutMs', () => {
     expect(resolve({ limits: tokens, limitStore: { redis: redisClient() } }).limiter).toBeTypeOf('function');
     expect(resolve({ limits: tokens, limitStore: { redis: redisClient(), timeoutMs: 250 } }).limiter).toBeTypeOf('function');
+  });
+
+  it('accepts a Redis store with a node-redis client', () => {
+    const client = createClient();
+    expect(resolve({ limits: tokens, limitStore: { redis: client } }).limiter).toBeTypeOf('function');
   });
 
   it.each([
