@@ -1,7 +1,8 @@
 import type { NodeRequestLike } from './toNodeHandler.js';
 
 /**
- * A {@link BodyReadBeforeError} when the request's stream was read to its end and `req.body` holds nothing.
+ * A {@link BodyReadBeforeError} when the request's stream was read to its end. Asked once
+ * `hasParsedBody` has said no: with the stream read, `req.body` then holds nothing.
  *
  * @example
  * ```ts
@@ -9,8 +10,8 @@ import type { NodeRequestLike } from './toNodeHandler.js';
  * if (consumed) return Promise.reject(consumed);
  * ```
  */
-export function bodyReadBefore(req: Pick<NodeRequestLike, 'body' | 'readableEnded'>): BodyReadBeforeError | undefined {
-  return req.body === undefined && req.readableEnded === true ? new BodyReadBeforeError() : undefined;
+export function bodyReadBefore(req: Pick<NodeRequestLike, 'readableEnded'>): BodyReadBeforeError | undefined {
+  return req.readableEnded === true ? new BodyReadBeforeError() : undefined;
 }
 
 /**

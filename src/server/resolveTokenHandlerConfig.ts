@@ -145,8 +145,8 @@ function checkOrigin(entry: string): void {
   let origin: string | undefined;
   try {
     const url = new URL(entry);
-    // Schemes other than http(s) and ws(s) have an opaque origin ('null'): the browser sends them as written.
-    if (url.host) origin = url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
+    // What `url.origin` is for http(s) and ws(s) (no default port); other schemes, whose origin is opaque ('null'), the browser sends as written.
+    if (url.host) origin = `${url.protocol}//${url.host}`;
   } catch {
     // Not a URL at all: no origin to suggest.
   }

@@ -413,6 +413,17 @@ describe('createTokenHandler: malformed requests', () => {
     expect(reply.error?.message).toContain('participant_attributes.team\uFFFD: ');
   });
 
+  it.each([
+    ['the first character past the BMP, U+10000', '\uD800\uDC00', 'k'.repeat(63)],
+    ['the last, U+10FFFF', '\uDBFF\uDFFF', 'k'.repeat(63)],
+    ['a character above the surrogates, U+FF48', '\uFF48', `${'k'.repeat(63)}\uFF48`],
+    ['a character below them, U+D7FF', '\uD7FF', `${'k'.repeat(63)}\uD7FF`],
+  ])('shortens a field name with %s as its 64th character at 64 characters, or 63 not to cut it in two', async (_, character, shown) => {
+    const key = `${'k'.repeat(63)}${character}${'k'.repeat(10)}`;
+    const { body } = await readResponse(await handler(tokenRequest({ participant_attributes: { [key]: 5 } })));
+    expect(body.error?.message).toContain(`participant_attributes.${shown}…:`);
+  });
+
   it('accepts application/json with a charset', async () => {
     const response = await handler(tokenRequest({}, { headers: { 'Content-Type': 'application/json; charset=utf-8' } }));
     expect(response.status).toBe(201);

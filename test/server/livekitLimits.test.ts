@@ -27,6 +27,18 @@ describe('livekitLimits.fits', () => {
   });
 });
 
+describe('livekitLimits.fits, without encoding what its length decides', () => {
+  it.each([
+    ['three bytes per unit could not pass the limit', 'abc', 9, true],
+    ['more units than bytes allowed', 'abcd', 3, false],
+  ])('encodes nothing when %s', (_, text, maxBytes, expected) => {
+    const encode = vi.spyOn(TextEncoder.prototype, 'encode');
+    expect(livekitLimits.fits(text, maxBytes)).toBe(expected);
+    expect(encode).not.toHaveBeenCalled();
+    encode.mockRestore();
+  });
+});
+
 describe('livekitLimits.attributesFit', () => {
   it('counts keys and values together, in UTF-8 bytes', () => {
     expect(livekitLimits.attributesFit({ k: 'v'.repeat(64 * 1024 - 1) })).toBe(true);
@@ -52,6 +64,13 @@ describe('livekitLimits.attributesFit', () => {
     const encode = vi.spyOn(TextEncoder.prototype, 'encode');
     const attributes = Object.fromEntries(Array.from({ length: 1_500 }, (_, index) => [`key${index}`, 'é😀']));
     expect(livekitLimits.attributesFit(attributes)).toBe(true);
+    expect(encode).not.toHaveBeenCalled();
+    encode.mockRestore();
+  });
+
+  it('encodes nothing when the attributes are over the limit in UTF-16 units already', () => {
+    const encode = vi.spyOn(TextEncoder.prototype, 'encode');
+    expect(livekitLimits.attributesFit({ a: 'x'.repeat(32 * 1024), b: 'y'.repeat(32 * 1024) })).toBe(false);
     expect(encode).not.toHaveBeenCalled();
     encode.mockRestore();
   });

@@ -98,6 +98,7 @@ describe('planToken: who the caller is', () => {
     ['metadata', { metadata: '{"x":"\uD83D"}' }, 'metadata'],
     ['an attribute key', { attributes: { 'team\uDBFF': 'blue' } }, 'attributes'],
     ['an attribute value', { attributes: { team: 'blue\uDFFF' } }, 'attributes'],
+    ['one attribute among well-formed ones', { attributes: { team: 'blue', plan: 'pro', 'role\uD800': 'admin' } }, 'attributes'],
   ])('fails with a plain Error (a 500) when authorize returns %s with a lone surrogate', async (_, extra, what) => {
     const error = await refusal(planToken(request, body(), { authorize: as({ identity: 'alice', ...extra }) }));
     expect(error).not.toBeInstanceOf(TokenHandlerError);

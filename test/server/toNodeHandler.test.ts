@@ -189,7 +189,10 @@ describe('toNodeHandler: what a framework left on the request', () => {
       const response = await post(JSON.stringify({ room_name: 'standup' }));
       expect(response.status).toBe(500);
       expect(onError).toHaveBeenCalledExactlyOnceWith(
-        expect.objectContaining({ message: expect.stringMatching(/already read to its end before the token handler/) }),
+        expect.objectContaining({
+          name: 'BodyReadBeforeError',
+          message: expect.stringMatching(/already read to its end before the token handler/),
+        }),
         expect.any(Request),
       );
     });
