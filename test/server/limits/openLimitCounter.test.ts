@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { createClient } from 'redis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLimitCounter } from '../../../src/server/limits/openLimitCounter';
 import { closeRedisStandIns, downRedis, hungRedis } from './redisStandIns';
@@ -56,6 +57,18 @@ describe('openLimitCounter: memory', () => {
     expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
   });
 
+  it('refunds into the window counted in although the answer it holds is behind by up to half a window (delays, clocks), that bound included', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const counter = await openLimitCounter('memory', 'tokens', 60);
+    await counter.consume('alice', 3); // the window has 60 s left
+    await counter.refund('alice', 1, { consumedPoints: 3, msBeforeNext: 45_000, countedAt: Date.now() });
+    await counter.refund('alice', 1, { consumedPoints: 3, msBeforeNext: 30_000, countedAt: Date.now() });
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+    // Behind by more than half a window: a window opened since, as far as the counter can tell.
+    await counter.refund('alice', 1, { consumedPoints: 3, msBeforeNext: 29_999, countedAt: Date.now() });
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 3 });
+  });
+
   it('never refuses by itself: the caller compares the count with its own limit', async () => {
     const counter = await openLimitCounter('memory', 'agentDispatches', 3600);
     expect(await counter.consume('alice', 1_000_000)).toMatchObject({ consumedPoints: 1_000_000 });
@@ -97,6 +110,28 @@ describe('openLimitCounter: Redis', () => {
     expect(consumed.result).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
     expect(consumed.result).toEqual({ error: expect.objectContaining({ message: expect.stringMatching(/timed out/) }) });
+  });
+
+  it('sends a refund as its Lua script for the counted key and points, and resolves when Redis does not answer it', async () => {
+    const { client, received } = await hungRedis();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const counter = await openLimitCounter({ redis: client, timeoutMs: 1_000 }, 'tokens', 60);
+    const refunded = settled(counter.refund('alice', 2, { consumedPoints: 3, msBeforeNext: 40_000, countedAt: Date.now() }));
+    // EVAL, the script, one key, then the points and the bound (ioredis's defined command, not yet cached by Redis).
+    await vi.waitFor(() =>
+      expect(received()).toMatch(/^\*6\r\n\$4\r\neval\r\n\$\d+\r\nlocal left[^]*\r\nlkctr:tokens:60s:alice\r\n\$1\r\n2\r\n/),
+    );
+    expect(refunded.result).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(refunded.result).toEqual({ value: undefined });
+  });
+
+  it('opens a counter on a node-redis client that is not connected, each count then failing at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const counter = await openLimitCounter({ redis: createClient(), timeoutMs: 60_000 }, 'tokens', 60);
+    const consumed = settled(counter.consume('alice', 1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(consumed.result).toEqual({ error: expect.any(Error) });
   });
 
   it('writes under the key prefix `lkctr` by default, then the counter’s name, window and the caller', async () => {
