@@ -134,6 +134,17 @@ describe('openLimitCounter: Redis', () => {
     expect(consumed.result).toEqual({ error: expect.any(Error) });
   });
 
+  it('connects a lazyConnect client on its first count, and counts once it is connected (as ioredis’s own first command would)', async () => {
+    const { client, received } = await hungRedis({ connect: false });
+    expect(client.status).toBe('wait');
+    const counter = await openLimitCounter({ redis: client, timeoutMs: 10_000 }, 'tokens', 60);
+    void counter.consume('alice', 1).catch(() => {});
+    void counter.consume('bob', 1).catch(() => {});
+    await vi.waitFor(() => expect(received()).toContain('lkctr:tokens:60s:alice'));
+    await vi.waitFor(() => expect(received()).toContain('lkctr:tokens:60s:bob'));
+    expect(client.listenerCount('ready') + client.listenerCount('close') + client.listenerCount('end')).toBe(0);
+  });
+
   it('writes under the key prefix `lkctr` by default, then the counter’s name, window and the caller', async () => {
     const { client, received } = await hungRedis();
     const counter = await openLimitCounter({ redis: client, timeoutMs: 10_000 }, 'tokens', 60);

@@ -21,8 +21,11 @@ export function downRedis(): Redis {
   return client;
 }
 
-/** A Redis that accepts connections and never answers (hung, or behind a dead network path); records what it was sent. */
-export async function hungRedis(): Promise<{ client: Redis; received: () => string }> {
+/**
+ * A Redis that accepts connections and never answers (hung, or behind a dead network path); records what it was sent.
+ * With `connect: false` its client is left as `lazyConnect` makes it (status `'wait'`), for its first command to connect.
+ */
+export async function hungRedis({ connect = true } = {}): Promise<{ client: Redis; received: () => string }> {
   let received = '';
   const sockets: Socket[] = [];
   const server = createServer((socket) => {
@@ -42,7 +45,7 @@ export async function hungRedis(): Promise<{ client: Redis; received: () => stri
   });
   client.on('error', () => {});
   clients.push(client);
-  await client.connect();
+  if (connect) await client.connect();
   return { client, received: () => received };
 }
 
