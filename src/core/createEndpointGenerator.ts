@@ -173,7 +173,8 @@ function readRetryAfter(header: string | null): number | undefined {
 }
 
 function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {
-  const body = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  // `null` and primitives read as having neither field (`Object(null)` is `{}`).
+  const body = Object(payload) as Record<string, unknown>;
   const serverUrl = body.server_url ?? body.serverUrl;
   const participantToken = body.participant_token ?? body.participantToken;
   if (typeof serverUrl !== 'string' || typeof participantToken !== 'string') {
