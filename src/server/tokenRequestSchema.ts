@@ -20,11 +20,28 @@ const name = text
 const metadata = text
   .refine((value) => livekitLimits.fits(value, livekitLimits.metadataBytes), `must be at most ${livekitLimits.metadataBytes} bytes`)
   .nullish();
+/**
+ * A key `__proto__` is refused before zod's record sees the map: the record skips that key (it
+ * would set the prototype of the map it builds), so the attribute would vanish from the token
+ * unseen, and every JavaScript client that reads attributes into an object would lose it too.
+ */
+const refuseProtoKey = (value: unknown, ctx: z.RefinementCtx) => {
+  // Primitives have no such key (`Object('x')`), and pass as they are for the record to refuse.
+  if (Object.hasOwn(Object(value) as object, '__proto__')) {
+    ctx.addIssue({ code: 'custom', message: 'must not have a key named "__proto__"', input: value });
+  }
+  return value;
+};
+
 /** Attribute keys are checked here, not by the key schema: zod would say only "Invalid key", and the path would repeat the key. */
 const attributes = z
-  .record(z.string(), text)
-  .refine((map) => Object.keys(map).every((key) => key.isWellFormed()), { message: `every key must be ${WELL_FORMED}`, abort: true })
-  .refine((map) => livekitLimits.attributesFit(map), `must be at most ${livekitLimits.attributesBytes} bytes in total`)
+  .preprocess(
+    refuseProtoKey,
+    z
+      .record(z.string(), text)
+      .refine((map) => Object.keys(map).every((key) => key.isWellFormed()), { message: `every key must be ${WELL_FORMED}`, abort: true })
+      .refine((map) => livekitLimits.attributesFit(map), `must be at most ${livekitLimits.attributesBytes} bytes in total`),
+  )
   .nullish();
 
 /** Whether a value means "not set", as in protobuf JSON: absent, `null` or `''`. */

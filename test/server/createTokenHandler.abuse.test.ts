@@ -217,6 +217,35 @@ describe('createTokenHandler: text LiveKit would read as other text', () => {
       await server.close();
     }
   });
+
+  it('refuses an attribute named __proto__, sent over HTTP to toNodeHandler and as a Request, instead of minting a token without it', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    const server = await listen(toNodeHandler(handler));
+    const json = '{"participant_attributes":{"__proto__":{"role":"admin"},"team":"blue"}}';
+    try {
+      const responses = [
+        await fetch(`${server.origin}/api/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+          body: json,
+        }),
+        await handler(
+          new Request('http://127.0.0.1/api/token', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+            body: json,
+          }),
+        ),
+      ];
+      for (const response of responses) {
+        const { status, body } = await readResponse(response);
+        expect([status, body.error?.code, body.participant_token]).toEqual([400, 'invalid_body', undefined]);
+        expect(body.error?.message).toContain('— participant_attributes: must not have a key named "__proto__"');
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('createTokenHandler: stalled bodies', () => {

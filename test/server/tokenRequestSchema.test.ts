@@ -166,6 +166,19 @@ describe('tokenRequestSchema: what is not a token request', () => {
       'room_config.agents.0.agent_name',
     ]);
   });
+
+  it.each([
+    ['a string', '{"participant_attributes":{"__proto__":"x","team":"blue"}}'],
+    ['an object, which is not even an attribute value', '{"participant_attributes":{"__proto__":{"role":"admin"}}}'],
+  ])('refuses an attribute named __proto__ with %s, rather than dropping it unseen', (_, json) => {
+    // As JSON.parse reads a request body: `__proto__` is an own key there, not the prototype.
+    expect(issues(JSON.parse(json))).toEqual(['participant_attributes: must not have a key named "__proto__"']);
+  });
+
+  it('keeps attribute keys that only look like Object.prototype members', () => {
+    const attributes = JSON.parse('{"constructor":"a","toString":"b","hasOwnProperty":"c"}') as Record<string, string>;
+    expect(parse({ participant_attributes: attributes }).participantAttributes).toStrictEqual(attributes);
+  });
 });
 
 describe('tokenRequestSchema: LiveKit’s limits', () => {
