@@ -3,7 +3,12 @@ import { RoomAgentDispatch, RoomConfiguration } from '@livekit/protocol';
 
 export const API_KEY = 'devkey';
 export const API_SECRET = 'secret';
-export const SERVER_URL = 'ws://127.0.0.1:7880';
+/**
+ * A loopback port nothing listens on (1, tcpmux: never served), not LiveKit's 7880: LiveKit's
+ * `useSession` pre-warms the connection with a request to the server URL on mount, and a unit test
+ * must not reach the LiveKit server a developer runs beside it (`npm start`) or the e2e suite's.
+ */
+export const SERVER_URL = 'ws://127.0.0.1:1';
 
 export interface MintOptions {
   identity?: string;
