@@ -29,7 +29,9 @@ export interface TokenQueryContext {
  * timeout, then validation), and retries of what is retryable with jittered backoff that waits out
  * a `Retry-After` (up to `maxRetryDelayMs`). The source decides reuse and removal itself
  * (`gcTime: Infinity`; no `staleTime`: the source calls `query.fetch` itself and the engine reads a
- * query's own `staleTime` nowhere, only its observers' and `fetchQuery`'s).
+ * query's own `staleTime` nowhere, only its observers' and `fetchQuery`'s). The client's defaults
+ * for the app's queries never apply: `query.fetch(options)` replaces what `build` defaulted, keeping
+ * only `setQueryDefaults` for the key, so an app's `persister` or `retry: false` does not reach tokens.
  */
 export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions<TokenDetails, CustomTokenError> {
   const { queryKey, request, generator, config, failures, onCall, emit, mayRetry = () => true } = context;
