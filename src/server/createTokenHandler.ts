@@ -1,7 +1,7 @@
 import { handleTokenRequest } from './handleTokenRequest.js';
-import { readBodyStream } from './readBodyStream.js';
-import { resolveTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
-import { TOKEN_HANDLER_CONFIG } from './TOKEN_HANDLER_CONFIG.js';
+import { readBodyStream } from './request/readBodyStream.js';
+import { resolveTokenHandlerConfig } from './config/resolveTokenHandlerConfig.js';
+import { TOKEN_HANDLER_CONFIG } from './config/TOKEN_HANDLER_CONFIG.js';
 import type { TokenHandler, TokenHandlerConfig } from './types.js';
 
 /**

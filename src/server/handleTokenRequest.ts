@@ -1,14 +1,14 @@
-import { bodyTooLarge } from './bodyTooLarge.js';
-import { corsHeaders } from './corsHeaders.js';
-import { isJsonContentType } from './isJsonContentType.js';
-import { mintToken } from './mintToken.js';
-import { parseJsonBody } from './parseJsonBody.js';
-import { planToken } from './planToken.js';
-import { resolveCredentials } from './resolveCredentials.js';
+import { bodyTooLarge } from './request/bodyTooLarge.js';
+import { corsHeaders } from './request/corsHeaders.js';
+import { isJsonContentType } from './request/isJsonContentType.js';
+import { mintToken } from './token/mintToken.js';
+import { parseJsonBody } from './request/parseJsonBody.js';
+import { planToken } from './token/planToken.js';
+import { resolveCredentials } from './config/resolveCredentials.js';
 import { shorten } from './shorten.js';
-import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
+import type { ResolvedTokenHandlerConfig } from './config/resolveTokenHandlerConfig.js';
 import { isRefusal, TokenHandlerError } from './TokenHandlerError.js';
-import { tokenRequestSchema } from './tokenRequestSchema.js';
+import { tokenRequestSchema } from './request/tokenRequestSchema.js';
 import { withTimeout } from './withTimeout.js';
 
 /**

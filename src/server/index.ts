@@ -9,7 +9,7 @@ export type {
   TokenLimitStore,
   TokenRateLimit,
 } from './limits/types.js';
-export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './toNodeHandler.js';
+export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './node/toNodeHandler.js';
 export { TokenHandlerError, type TokenHandlerErrorCode } from './TokenHandlerError.js';
 export type {
   AgentPolicy,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
 import { createTokenHandler } from '../../src/server/createTokenHandler';
-import { toNodeHandler } from '../../src/server/toNodeHandler';
+import { toNodeHandler } from '../../src/server/node/toNodeHandler';
 import { roomWithoutServer } from '../helpers/room';
 import { API_KEY, API_SECRET, SERVER_URL } from '../helpers/tokens';
 import { renderSession, settle } from './render';

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest';
 import { errorReply, handleTokenRequest, type TokenHandlerReply, type TokenRequestInput } from '../../src/server/handleTokenRequest';
-import { resolveTokenHandlerConfig } from '../../src/server/resolveTokenHandlerConfig';
+import { resolveTokenHandlerConfig } from '../../src/server/config/resolveTokenHandlerConfig';
 import { TokenHandlerError } from '../../src/server/TokenHandlerError';
 import type { TokenHandlerConfig } from '../../src/server/types';
 import { SERVER_URL } from '../helpers/tokens';

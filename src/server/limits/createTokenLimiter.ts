@@ -1,4 +1,4 @@
-import type { TokenPlan } from '../planToken.js';
+import type { TokenPlan } from '../token/planToken.js';
 import { TokenHandlerError } from '../TokenHandlerError.js';
 import type { TokenPolicyContext } from '../types.js';
 import { describeInvalidLimits } from './describeInvalidLimits.js';

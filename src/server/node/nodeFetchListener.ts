@@ -1,0 +1,114 @@
+import { errorReply } from '../handleTokenRequest.js';
+import { nodeRequestHeaders } from './nodeRequestHeaders.js';
+import { nodeRequestUrl } from './nodeRequestUrl.js';
+import { bodyReadBefore } from './bodyReadBefore.js';
+import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
+import { shouldCloseConnection } from './shouldCloseConnection.js';
+import { TokenHandlerError } from '../TokenHandlerError.js';
+import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
+
+/**
+ * Serves any Fetch-API handler on Node: converts the request (body streamed, with
+ * back-pressure) and writes the `Response` back. `toNodeHandler` uses it for handlers not made
+ * by `createTokenHandler` (a wrapper that adds logging, say); those get no fast path.
+ *
+ * @example
+ * ```ts
+ * createServer(nodeFetchListener(async (request) => new Response('ok')));
+ * ```
+ */
+export function nodeFetchListener(handler: (request: Request) => Promise<Response>): (req: NodeRequestLike, res: NodeResponseLike) => void {
+  return (req, res) => {
+    const body = readNodeBody(req);
+    let request: Request;
+    try {
+      request = toRequest(req, body.stream);
+    } catch {
+      // Fetch refuses some methods outright (TRACE, TRACK); they are not ours to handle either.
+      void send(req, res, replyResponse(errorReply(new TokenHandlerError('method_not_allowed', 'Use POST.'), { Allow: 'POST' })), body);
+      return;
+    }
+    // A handler that throws rather than rejects (one not `async`) is answered 500 too, not left to crash the server.
+    new Promise<Response>((resolve) => resolve(handler(request))).then(
+      (response) => send(req, res, response, body),
+      () => send(req, res, internalError(), body),
+    );
+  };
+}
+
+function replyResponse(reply: ReturnType<typeof errorReply>): Response {
+  return new Response(reply.body, reply);
+}
+
+function internalError(): Response {
+  return replyResponse(errorReply(new TokenHandlerError('internal_error', 'The token could not be issued.')));
+}
+
+interface NodeBody {
+  stream: ReadableStream<Uint8Array>;
+  /** `true` once the handler stopped reading before the end (a body over the limit). */
+  abandoned: boolean;
+}
+
+function readNodeBody(req: NodeRequestLike): NodeBody {
+  if (hasParsedBody(req)) {
+    const bytes = parsedBodyBytes(req.body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (bytes instanceof TokenHandlerError) return controller.error(bytes);
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    return { stream, abandoned: false };
+  }
+  const consumed = bodyReadBefore(req);
+  if (consumed) return { stream: new ReadableStream({ start: (controller) => controller.error(consumed) }), abandoned: false };
+  // Stryker disable next-line ObjectLiteral: an absent `abandoned` reads as false, as the false it starts as does (and `stream` is set below)
+  const body: NodeBody = { abandoned: false, stream: null as unknown as ReadableStream<Uint8Array> };
+  body.stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.pause();
+      req.on('data', (chunk: Uint8Array | string) => {
+        if (body.abandoned) return;
+        controller.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+        // Stryker disable next-line LogicalOperator,ConditionalExpression: desiredSize is never below 0 here (reading pauses at 0) nor null (an errored stream: enqueue has thrown); pausing always would be undone by the next read's pull, the same bytes a little later
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on('end', () => body.abandoned || controller.close());
+      req.on('error', (error) => body.abandoned || controller.error(error));
+    },
+    pull: () => void req.resume(),
+    cancel: () => {
+      body.abandoned = true;
+      req.resume(); // discard the rest; the connection is closed after the response
+    },
+  });
+  return body;
+}
+
+function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Request {
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(nodeRequestUrl(req), { method, headers: nodeRequestHeaders(req), ...(hasBody && { body: stream, duplex: 'half' }) });
+}
+
+async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
+  const bytes = await response.arrayBuffer().then(
+    (buffer) => new Uint8Array(buffer),
+    () => undefined,
+  );
+  // Its body broke (a failing stream) before any of it was sent: answered as a failing handler is.
+  if (!bytes) return send(req, res, internalError(), body);
+  try {
+    res.statusCode = response.status;
+    response.headers.forEach((value, name) => res.setHeader(name, value));
+    // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own
+    // line (none at all, [], writes no line).
+    res.setHeader('Set-Cookie', response.headers.getSetCookie());
+    if (shouldCloseConnection(req, body.abandoned)) res.setHeader('Connection', 'close');
+    res.end(bytes);
+  } catch {
+    // `res` was answered already (by a middleware before this one): nothing left to tell the client.
+  }
+}

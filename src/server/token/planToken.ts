@@ -1,0 +1,180 @@
+/// <reference lib="es2024.string" />
+import { livekitLimits } from './livekitLimits.js';
+import { trackSourceName } from './mintToken.js';
+import { shorten } from '../shorten.js';
+import type { TokenLimiter } from '../limits/createTokenLimiter.js';
+import { TokenHandlerError } from '../TokenHandlerError.js';
+import type { AuthorizedParticipant, RequestedAgent, TokenHandlerConfig, TokenPolicyContext, TokenRequestBody } from '../types.js';
+
+/**
+ * Everything a token will carry, decided by `authorize` and the policies.
+ *
+ * @example
+ * ```ts
+ * const plan: TokenPlan = { identity: 'alice', grants: {}, roomName: 'standup', agents: [] };
+ * ```
+ */
+export interface TokenPlan {
+  identity: string;
+  name?: string;
+  metadata?: string;
+  attributes?: Record<string, string>;
+  grants: NonNullable<AuthorizedParticipant['grants']>;
+  roomName: string;
+  agents: readonly RequestedAgent[];
+}
+
+/** What {@link planToken} reads from the resolved handler config. */
+export interface TokenPlanPolicy extends Pick<TokenHandlerConfig, 'authorize' | 'rooms' | 'agents'> {
+  /** @defaultValue 1 */
+  maxAgentsPerToken?: number;
+  /** Counts the token against the caller's limits (throws `rate_limited`). @defaultValue no limits */
+  limiter?: TokenLimiter;
+}
+
+const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
+
+/**
+ * Decides what the caller's token carries and whether it may have it now: who it is (from
+ * `authorize`), which room (requested, or a fresh one, and allowed), which agents (requested and
+ * allowed — never more, at most `maxAgentsPerToken`), which attributes (none under LiveKit's
+ * reserved `lk.` prefix unless `authorize` set that key), and last the caller's limits.
+ *
+ * @throws {TokenHandlerError} `invalid_body`, `unauthorized`, `identity_not_allowed`,
+ * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed` or `rate_limited`; whatever a
+ * policy throws passes through.
+ * @example
+ * ```ts
+ * const plan = await planToken(request, body, { authorize, agents: ['support-agent'] });
+ * ```
+ */
+export async function planToken(
+  request: Request,
+  body: TokenRequestBody,
+  { authorize, rooms, agents, maxAgentsPerToken = 1, limiter }: TokenPlanPolicy,
+): Promise<TokenPlan> {
+  if (body.agents.length > maxAgentsPerToken) {
+    throw new TokenHandlerError(
+      'invalid_body',
+      `The token request is invalid — room_config.agents: at most ${maxAgentsPerToken} distinct agent${maxAgentsPerToken === 1 ? '' : 's'} per token (maxAgentsPerToken), got ${body.agents.length}.`,
+    );
+  }
+  const participant = await authorizeCaller(request, body, authorize);
+  const context: TokenPolicyContext = { participant, body, request };
+  const requested = body.participantIdentity;
+  if (requested !== undefined && requested !== participant.identity && !participant.allowRequestedIdentity) {
+    throw new TokenHandlerError('identity_not_allowed', 'This caller may not choose its participant identity.');
+  }
+  // A request without a room gets a fresh one, which the policy is asked about like any other.
+  const roomName = body.roomName ?? `room-${crypto.randomUUID()}`;
+  if (rooms !== undefined && !(await allows(rooms, roomName, roomName, context))) {
+    throw new TokenHandlerError(
+      'room_not_allowed',
+      body.roomName === undefined
+        ? 'This caller may not join a fresh room: name the room (room_name).'
+        : 'This caller may not join the requested room.',
+    );
+  }
+  for (const agent of body.agents) {
+    // No agent policy allows no agent.
+    if (agents === undefined || !(await allows(agents, agent.agentName, agent, context))) {
+      throw new TokenHandlerError('agent_not_allowed', 'This caller may not dispatch the requested agent.');
+    }
+  }
+  const reserved = Object.keys(body.participantAttributes ?? {}).find(
+    (key) => key.toLowerCase().startsWith(RESERVED_ATTRIBUTE_PREFIX) && !Object.hasOwn(participant.attributes ?? {}, key),
+  );
+  if (reserved !== undefined) {
+    throw new TokenHandlerError(
+      'attribute_not_allowed',
+      `The attribute "${shorten(reserved)}" is reserved for LiveKit (lk. prefix); only the server may set it.`,
+    );
+  }
+  const attributes =
+    // Stryker disable next-line LogicalOperator: `||` also checks a set alone, which fits already (the schema checked the body's, checkAuthorized authorize's), so it never refuses more
+    body.participantAttributes && participant.attributes ? { ...body.participantAttributes, ...participant.attributes } : undefined;
+  // Each set fits on its own (the schema, checkAuthorized); together they may not.
+  if (attributes && !livekitLimits.attributesFit(attributes)) {
+    throw new TokenHandlerError(
+      'invalid_body',
+      `The token request is invalid — participant_attributes: with the server's own attributes, must be at most ${livekitLimits.attributesBytes} bytes in total.`,
+    );
+  }
+  const plan: TokenPlan = {
+    identity: (participant.allowRequestedIdentity && requested) || participant.identity,
+    name: participant.name ?? body.participantName,
+    metadata: participant.metadata ?? body.participantMetadata,
+    attributes: attributes ?? body.participantAttributes ?? participant.attributes,
+    grants: participant.grants ?? {},
+    roomName,
+    agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),
+  };
+  if (limiter) await limiter(plan, context);
+  return plan;
+}
+
+async function authorizeCaller(
+  request: Request,
+  body: TokenRequestBody,
+  authorize: TokenHandlerConfig['authorize'],
+): Promise<AuthorizedParticipant> {
+  let participant: AuthorizedParticipant | null | undefined;
+  try {
+    participant = await authorize(request, body);
+  } catch (error) {
+    if (error instanceof TokenHandlerError) throw error;
+    // The cause goes to onError: even nothing thrown is something to log.
+    const cause = error ?? new Error(`authorize() threw ${String(error)}.`);
+    throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.', { cause });
+  }
+  if (!participant) throw new TokenHandlerError('unauthorized', 'The caller is not signed in or not recognised.');
+  checkAuthorized(participant);
+  return participant;
+}
+
+/** What `authorize` returned, against LiveKit's limits: past one, a programming error in `authorize`, not the caller's fault (a plain Error becomes a 500). */
+function checkAuthorized({ identity, name, metadata, attributes, grants }: AuthorizedParticipant): void {
+  const { fits, nameBytes, metadataBytes, attributesBytes } = livekitLimits;
+  if (typeof identity !== 'string' || identity === '' || !fits(identity, nameBytes)) {
+    throw new Error(`authorize() must return a non-empty identity of at most ${nameBytes} bytes of UTF-8.`);
+  }
+  if (name !== undefined && !fits(name, nameBytes)) throw new Error(`authorize() returned a name over ${nameBytes} bytes of UTF-8.`);
+  if (metadata !== undefined && !fits(metadata, metadataBytes)) {
+    throw new Error(`authorize() returned metadata over ${metadataBytes} bytes of UTF-8.`);
+  }
+  if (attributes !== undefined && !livekitLimits.attributesFit(attributes)) {
+    throw new Error(`authorize() returned attributes over ${attributesBytes} bytes of UTF-8 in total.`);
+  }
+  // LiveKit reads a lone surrogate as U+FFFD: "bob\uD800" and "bob\uDBFF" would be one participant there (the schema refuses them in the body).
+  if (!identity.isWellFormed()) throw notWellFormed('an identity');
+  if (name?.isWellFormed() === false) throw notWellFormed('a name');
+  if (metadata?.isWellFormed() === false) throw notWellFormed('metadata');
+  if (attributes && !Object.entries(attributes).every(([key, value]) => key.isWellFormed() && value.isWellFormed())) {
+    throw notWellFormed('attributes');
+  }
+  // What the signature would refuse, refused before the limits count the token.
+  const sources: unknown = grants?.canPublishSources;
+  if (sources !== undefined) {
+    try {
+      (sources as unknown[]).forEach(trackSourceName);
+    } catch (error) {
+      throw new Error(
+        `authorize() returned grants.canPublishSources the token cannot carry (use livekit-server-sdk's TrackSource values): ${(error as Error).message}.`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+function notWellFormed(what: string): Error {
+  return new Error(`authorize() returned ${what} that is not well-formed UTF-16: a lone surrogate, which LiveKit would read as U+FFFD.`);
+}
+
+async function allows<T>(
+  policy: readonly string[] | ((value: T, context: TokenPolicyContext) => boolean | Promise<boolean>),
+  name: string,
+  value: T,
+  context: TokenPolicyContext,
+): Promise<boolean> {
+  return typeof policy === 'function' ? (await policy(value, context)) === true : policy.includes(name);
+}

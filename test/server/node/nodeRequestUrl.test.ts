@@ -1,0 +1,29 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { nodeRequestUrl } from '../../../src/server/node/nodeRequestUrl';
+
+describe('nodeRequestUrl: a Node request’s absolute URL', () => {
+  it.each([
+    ['a path on the Host', { url: '/api/token?x=1', headers: { host: 'app.example' } }, 'http://app.example/api/token?x=1'],
+    [
+      'a path that starts with //, still on the Host',
+      { url: '//evil.example/api/token', headers: { host: 'app.example' } },
+      'http://app.example//evil.example/api/token',
+    ],
+    [
+      'the absolute form a proxy sends',
+      { url: 'http://app.example:8080/api/token', headers: { host: 'other.example' } },
+      'http://app.example:8080/api/token',
+    ],
+    [
+      'HTTP/2’s :authority when there is no Host',
+      { url: '/api/token', headers: { ':authority': 'app.example:8443' } },
+      'http://app.example:8443/api/token',
+    ],
+    ['localhost without a Host', { url: '/api/token', headers: {} }, 'http://localhost/api/token'],
+    ['the root without a URL', { headers: { host: 'app.example' } }, 'http://app.example/'],
+    ['localhost for a Host that is not one', { url: '/api/token', headers: { host: 'a b' } }, 'http://localhost/'],
+  ])('%s', (_, req, expected) => {
+    expect(nodeRequestUrl(req)).toBe(expected);
+  });
+});

@@ -1,0 +1,41 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { parsedBodyBytes } from '../../../src/server/node/parsedBodyBytes';
+import { TokenHandlerError } from '../../../src/server/TokenHandlerError';
+
+const text = (bytes: Uint8Array | TokenHandlerError) => {
+  if (bytes instanceof TokenHandlerError) throw bytes;
+  return new TextDecoder().decode(bytes);
+};
+
+describe('parsedBodyBytes: a body a parser already read (req.body)', () => {
+  it('writes a parsed object (express.json()) back as JSON', () => {
+    expect(text(parsedBodyBytes({ room_name: 'standup', n: [1, 2] }))).toBe('{"room_name":"standup","n":[1,2]}');
+  });
+
+  it('takes a string (express.text()) as the body text itself, not as a JSON string', () => {
+    expect(text(parsedBodyBytes('{"room_name":"café"}'))).toBe('{"room_name":"café"}');
+  });
+
+  it('takes raw bytes (express.raw(), a Buffer) as they are', () => {
+    const raw = Buffer.from('{"room_name":"r"}');
+    expect(parsedBodyBytes(raw)).toBe(raw);
+  });
+
+  it.each([
+    ['a BigInt', { n: 10n }],
+    [
+      'a cycle',
+      (() => {
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        return cycle;
+      })(),
+    ],
+  ])('returns invalid_json naming req.body for %s, which JSON cannot hold', (_, parsed) => {
+    const error = parsedBodyBytes(parsed);
+    expect(error).toBeInstanceOf(TokenHandlerError);
+    expect((error as TokenHandlerError).code).toBe('invalid_json');
+    expect((error as TokenHandlerError).message).toMatch(/req\.body/);
+  });
+});

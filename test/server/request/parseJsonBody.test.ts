@@ -1,0 +1,49 @@
+// @vitest-environment node
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseJsonBody } from '../../../src/server/request/parseJsonBody';
+import { TokenHandlerError } from '../../../src/server/TokenHandlerError';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** The error `parseJsonBody` throws for `bytes`. */
+function refusal(bytes: Uint8Array): TokenHandlerError {
+  try {
+    parseJsonBody(bytes);
+  } catch (error) {
+    if (error instanceof TokenHandlerError) return error;
+    throw error;
+  }
+  throw new Error('parseJsonBody did not throw');
+}
+
+describe('parseJsonBody', () => {
+  it('reads any JSON value from its UTF-8 bytes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value);
+        expect(parseJsonBody(utf8(text))).toEqual(JSON.parse(text));
+      }),
+    );
+  });
+
+  it('reads an empty body as {}', () => {
+    expect(parseJsonBody(new Uint8Array(0))).toEqual({});
+  });
+
+  it('reads a blank body (only whitespace) as {}', () => {
+    expect(parseJsonBody(utf8(' \r\n\t '))).toEqual({});
+  });
+
+  it('refuses text that is not JSON with invalid_json, saying so', () => {
+    const error = refusal(utf8('{"room_name":'));
+    expect(error.code).toBe('invalid_json');
+    expect(error.message).toMatch(/not valid JSON/);
+  });
+
+  it('refuses bytes that are not UTF-8 with invalid_json naming UTF-8, rather than reading them with replacement characters', () => {
+    const error = refusal(Uint8Array.of(0x22, 0xff, 0x22)); // a JSON string holding a byte UTF-8 has no use for
+    expect(error.code).toBe('invalid_json');
+    expect(error.message).toMatch(/UTF-8/);
+  });
+});
