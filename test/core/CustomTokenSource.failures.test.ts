@@ -3,6 +3,7 @@ import { createCustomTokenSource } from '../../src/core/createCustomTokenSource'
 import { CustomTokenError } from '../../src/core/errors';
 import type { TokenSourceEvent } from '../../src/core/types';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
+import { SERVER_URL } from '../helpers/tokens';
 
 const settle = <T>(promise: Promise<T>) =>
   promise.then(
@@ -59,7 +60,7 @@ describe('CustomTokenSource timeouts, aborts and retries', () => {
     const source = createCustomTokenSource(generator, { retryDelayMs: 10 });
     const result = settle(source.fetch({ roomName: 'A' }));
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: 'ws://127.0.0.1:7880' }) });
+    expect(await result).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
     expect(generator).toHaveBeenCalledTimes(2);
   });
 
