@@ -136,7 +136,7 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
     retryDelayMs: 50,
     maxRetryDelayMs: 100,
     timeoutMs: 4_000,
-    onError: (error) => reported.push({ error, at: Date.now(), connects: w.connect.mock.calls.length }),
+    onError: (error) => reported.push({ error, at: Date.now(), connects: w.connects.length }),
   });
   let options = initial;
   const view = renderSession(propsOf(options), { strict });
@@ -146,7 +146,7 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
   let leftAt = { connects: 0, time: Date.now(), error: null as CustomTokenError | null };
   const leave = () => {
     intent = 'end';
-    leftAt = { connects: w.connect.mock.calls.length, time: Date.now(), error: unmounted ? null : view.session().error };
+    leftAt = { connects: w.connects.length, time: Date.now(), error: unmounted ? null : view.session().error };
   };
   if (intent === 'end') leave();
   /** A user's click: not awaited, and it must never reject. */
@@ -165,7 +165,7 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
       // (An agent that joins and leaves before it is ready fails its session at once: that is its own failure, not a timeout.)
       if (error.code !== 'agent_failed' || !error.message.includes('did not become ready') || error.message.includes('left the room'))
         continue;
-      const lastConnect = w.connectedAt[connects - 1] ?? -Infinity;
+      const lastConnect = w.connects[connects - 1]?.at ?? -Infinity;
       expect(at - lastConnect, `${label}: agent failed ${at - lastConnect} ms after its connect`).toBeGreaterThanOrEqual(AGENT_TIMEOUT_MS);
     }
     // Only the live session's own tracks are published, and only live ones.
@@ -176,12 +176,12 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
     // An agent fails only the session whose token dispatched one.
     for (const { error, connects } of reported) {
       if (error.code !== 'agent_failed') continue;
-      const token = w.connect.mock.calls[connects - 1]?.[1];
+      const token = w.connects[connects - 1]?.token;
       const dispatched = token ? (decodeTokenPayload(token).roomConfig?.agents?.length ?? 0) > 0 : false;
       expect(dispatched, `${label}: agent_failed (${error.message}) in a session that dispatched no agent`).toBe(true);
     }
     if (intent !== 'end') return;
-    expect(w.connect.mock.calls.length, `${label}: no connect after leaving`).toBe(leftAt.connects);
+    expect(w.connects.length, `${label}: no connect after leaving`).toBe(leftAt.connects);
     expect(media.live(), `${label}: nothing captures after leaving`).toEqual([]);
     if (state) {
       expect(state.isStarting, `${label}: not starting after end()`).toBe(false);
@@ -218,7 +218,7 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
         if (unmounted) continue;
         const liveAndIdle = w.room.state === ConnectionState.Connected && !view.session().isStarting && !view.session().isEnding;
         const before = {
-          connects: w.connect.mock.calls.length,
+          connects: w.connects.length,
           devices: media.getUserMedia.mock.calls.length,
           calls: w.generator.mock.calls.length,
         };
@@ -231,7 +231,7 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
         if (liveAndIdle && !connectChanged) {
           // Options changed while connected leave the live call alone.
           expect(w.room.state, `${label}: the live call stays`).toBe(ConnectionState.Connected);
-          expect(w.connect.mock.calls.length, `${label}: no reconnect`).toBe(before.connects);
+          expect(w.connects.length, `${label}: no reconnect`).toBe(before.connects);
           expect(media.getUserMedia.mock.calls.length, `${label}: nothing republished`).toBe(before.devices);
           expect(w.generator.mock.calls.length, `${label}: no token fetched while connected`).toBe(before.calls);
         }
@@ -274,7 +274,7 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
     await advance(3_000);
     check('after a final end()');
 
-    const connectsBefore = w.connect.mock.calls.length;
+    const connectsBefore = w.connects.length;
     userCall('start');
     intent = 'start';
     for (let i = 0; i < 10 && !view.session().isConnected; i += 1) {
@@ -284,8 +284,8 @@ async function runScenario(initial: Options, steps: readonly Step[], strict: boo
     if (options.agentName) w.agentEvent('joins ready');
     await advance(100);
     expect(view.session(), 'a start() after end() connects').toMatchObject({ isConnected: true, isStarting: false, error: null });
-    expect(w.connect.mock.calls.length).toBe(connectsBefore + 1);
-    const token = decodeTokenPayload(w.connect.mock.calls.at(-1)![1]);
+    expect(w.connects.length).toBe(connectsBefore + 1);
+    const token = decodeTokenPayload(w.connects.at(-1)!.token);
     const room = token.video?.room ?? '';
     if (options.freshRoomPerSession) expect(room.startsWith(`${options.roomName}-`), `fresh room ${room}`).toBe(true);
     else expect(room).toBe(options.roomName);
