@@ -84,7 +84,8 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     agentConnectTimeoutMs?: number | undefined;
     /**
      * The `Room` to use. Another one given while mounted ends the call in the old one, as
-     * unmounting does; with `connect={true}` the session starts again in the new one.
+     * unmounting does; with `connect={true}` the session starts again in the new one, and so
+     * does a `start()` not finished (also one called in the handler that sets the new `Room`).
      * @defaultValue a new `Room`, or the one of a surrounding LiveKit `RoomContext`
      */
     room?: Room | undefined;

@@ -81,4 +81,22 @@ describe('CustomTokenSessionProvider given another `room`', () => {
     expect(session()).toMatchObject({ connectionState: 'connected', isConnected: true, error: null });
     await settle(() => session().end());
   });
+
+  it('without connect, a start() asked with the new room (one click handler sets both) joins the new room', async () => {
+    const first = roomWithoutServer();
+    const second = roomWithoutServer();
+    const props = { generator: tokenGenerator(), roomName: 'standup', microphone: false } as const;
+    const { session, rerenderWith } = renderSession({ ...props, room: first.room });
+
+    // React renders once the handler returns: the start is asked before the provider sees the new room.
+    act(() => {
+      rerenderWith({ ...props, room: second.room });
+      void session().start();
+    });
+    await waitFor(() => expect(second.room.state).toBe('connected'));
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(first.connect).not.toHaveBeenCalled();
+    expect(second.connect).toHaveBeenCalledTimes(1);
+    await settle(() => session().end());
+  });
 });

@@ -121,7 +121,13 @@ export function useSessionLifecycle(
       // reveals its content, in development: the start would otherwise wait for an agent in a room
       // it had left, and fail at the agent timeout). A `connect` effect run again starts anew.
       markLeaving(room);
+      const starting = runner.getSnapshot().phase === 'starting';
       runner.abandonStart();
+      // Given another Room (the latest props hold it by now), a start() not finished follows it:
+      // the last call asked for a session (a click handler that sets the room and calls start()
+      // asks before this render). Unmounted or hidden, nothing starts.
+      // eslint-disable-next-line react-hooks/exhaustive-deps -- the props of the render this cleanup makes way for, on purpose
+      if (starting && latest.current.session.room !== room) void runner.start();
     };
   }, [room, runner, latest]);
 
