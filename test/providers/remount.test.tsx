@@ -1,10 +1,13 @@
-import { render, waitFor } from '@testing-library/react';
+import { act, render, waitFor } from '@testing-library/react';
 import * as React from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { scriptedWorld } from '../helpers/scriptedWorld';
 import { settle } from './render';
+
+const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
 
 /** The provider under a `key` (StrictMode): a new key remounts it, as a user switch (`key={user.id}`) does. */
 function renderKeyed(props: CustomTokenSessionProviderProps) {
@@ -39,5 +42,32 @@ describe('CustomTokenSessionProvider remounted by a new key', () => {
     expect(room.state).toBe('connected');
     expect(session().isConnected).toBe(true);
     await settle(() => session().end());
+  });
+
+  it('the old provider never ends the new one: an end() it had queued behind a slow leave does nothing once it is unmounted', async () => {
+    vi.useFakeTimers();
+    // Leaving takes 400 ms (a slow network): the calls below are still queued when the key changes.
+    const w = scriptedWorld({ leaveMs: 400 });
+    w.cooperate();
+    const { session, remount } = renderKeyed({
+      generator: w.generator,
+      room: w.room,
+      roomName: 'standup',
+      connect: true,
+      microphone: false,
+    });
+    await advance(100);
+    expect(session().isConnected).toBe(true);
+
+    // An end() leaving slowly, a start() queued behind it, and restart()'s end() and start() behind that.
+    for (const action of ['end', 'start', 'restart'] as const) {
+      act(() => void session()[action]());
+      await advance(0);
+    }
+    remount('second');
+    await advance(1_000);
+    expect(w.connects).toHaveLength(2);
+    expect(w.room.state).toBe('connected');
+    expect(session()).toMatchObject({ isConnected: true, error: null });
   });
 });

@@ -38,6 +38,10 @@ export function useSessionLifecycle(
   // Whether the session in the room dispatched an agent, read off the token it joined with: an
   // agent leaving fails that session only. (Props changed during the call are the next session's.)
   const joinedWithAgent = React.useRef(false);
+  // Whether the effects are in place. Once they are cleaned up (unmount, a new `key`, hidden), LiveKit's
+  // useSession is disconnecting the room: nothing is left for an end() still queued to disconnect, and
+  // the room may be another provider's by the time it runs (a remount on a shared room).
+  const attached = React.useRef(false);
   const [runner] = React.useState(
     () =>
       new SessionRunner(() => ({
@@ -59,7 +63,7 @@ export function useSessionLifecycle(
             leftRoomUnfinished: () => latest.current.config.leftRoomUnfinished(),
           }),
         end: () => latest.current.session.end(),
-        isDisconnected: () => latest.current.session.room.state === ConnectionState.Disconnected,
+        isDisconnected: () => !attached.current || latest.current.session.room.state === ConnectionState.Disconnected,
         toError: toSessionError,
         onError: latest.current.config.onError,
       })),
@@ -95,6 +99,7 @@ export function useSessionLifecycle(
   const { room } = session;
   const endedByCleanup = React.useRef(false);
   React.useEffect(() => {
+    attached.current = true;
     if (endedByCleanup.current) {
       endedByCleanup.current = false;
       // After every effect of this commit: the token source's own (in the component above) runs after this one.
@@ -114,6 +119,7 @@ export function useSessionLifecycle(
     room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
     return () => {
       room.off(RoomEvent.Connected, onConnected).off(RoomEvent.Disconnected, onDisconnected);
+      attached.current = false;
       // A start in flight is abandoned and moves on by itself (`leftRoomUnfinished`); an end() moves on by itself.
       if (live && runner.getSnapshot().phase === 'idle') endedByCleanup.current = true;
       // LiveKit's useSession (above) has begun to disconnect the room in its own cleanup: a start
