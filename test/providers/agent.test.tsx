@@ -5,6 +5,7 @@ import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, setAttribute
 import type { AgentStatus } from '../../src/context/AgentStatusContext';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { expectRenderErrors } from '../helpers/expectedRenderErrors';
+import { scriptedWorld } from '../helpers/scriptedWorld';
 import { clickStart, renderSession } from './render';
 
 afterEach(() => {
@@ -291,6 +292,35 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
 
     expect(session().error).toMatchObject({ code: 'agent_failed', message: 'The agent left the call: Agent left the room unexpectedly.' });
     expect(session().isConnected).toBe(true);
+  });
+
+  it('does not report agent_failed for an agent leaving while end() is still leaving the room (a slow leave)', async () => {
+    vi.useFakeTimers();
+    const w = scriptedWorld({ leaveMs: 400 });
+    w.cooperate();
+    const onError = vi.fn();
+    const { session } = renderSession({
+      generator: w.generator,
+      room: w.room,
+      roomName: 'support',
+      agentName: 'helper',
+      microphone: false,
+      onError,
+    });
+    const settled = await startOnFakeTimers(session);
+    w.agentEvent('joins ready');
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(settled()).toBe(true);
+
+    // The server has our leave and the agent's job ends, before livekit-client's disconnect is done.
+    act(() => void session().end());
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    w.agentEvent('leaves');
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+
+    expect(w.room.state).toBe('disconnected');
+    expect(session().error).toBeNull();
+    expect(onError).not.toHaveBeenCalled();
   });
 });
 

@@ -62,7 +62,12 @@ export function useSessionLifecycle(
             signal,
             leftRoomUnfinished: () => latest.current.config.leftRoomUnfinished(),
           }),
-        end: () => latest.current.session.end(),
+        end: () => {
+          // The session is being left: its agent leaving before the leave is done (its job ends with
+          // ours) is no failure, and a start queued behind this end() is not to be failed for it.
+          joinedWithAgent.current = false;
+          return latest.current.session.end();
+        },
         isDisconnected: () => !attached.current || latest.current.session.room.state === ConnectionState.Disconnected,
         toError: toSessionError,
         onError: latest.current.config.onError,
