@@ -322,6 +322,43 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
     expect(session().error).toBeNull();
     expect(onError).not.toHaveBeenCalled();
   });
+
+  it('a session started again in a room where an agent had left is ready once its own agent listens', async () => {
+    vi.useFakeTimers();
+    const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+    // Leaving takes 400 ms; tokens and connects come when the test says.
+    const w = scriptedWorld({ leaveMs: 400 });
+    const props = { generator: w.generator, room: w.room, roomName: 'support', microphone: false } as const;
+    const { session, rerenderWith } = renderSession(props, { strict: false });
+    await advance(10);
+    act(() => w.settleToken('resolves'));
+    await advance(10);
+    clickStart(session);
+    await advance(10);
+    expect(w.room.state).toBe('connecting');
+    // With an agent from now on: restart() while the first start is still connecting.
+    rerenderWith({ ...props, agentName: 'helper' });
+    act(() => void session().restart());
+    act(() => w.settleConnect('completes'));
+    await advance(10);
+    // While the abandoned start leaves its room, an agent comes and goes (useAgent: "Agent left the room unexpectedly").
+    w.agentEvent('joins ready');
+    await advance(10);
+    w.agentEvent('leaves');
+    await advance(10);
+    act(() => w.settleToken('resolves'));
+
+    // The leave ends and the next session connects at once, in one render: useAgent never sees the room disconnected.
+    w.cooperate();
+    await advance(1_000);
+    expect(w.connects).toHaveLength(2);
+    w.agentEvent('joins ready');
+    await advance(10);
+
+    // useAgent clears that failure only on a render that sees the room disconnected: the start waited
+    // for its agent, there and listening, until its timeout.
+    expect(session()).toMatchObject({ isConnected: true, isStarting: false, error: null });
+  });
 });
 
 /** On fake timers, a started session with an agent, and what `useAgentStatus()` last said inside it. */

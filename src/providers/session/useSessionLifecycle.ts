@@ -9,6 +9,7 @@ import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
 import { dispatchesAgent, startSession } from './startSession.js';
 import { toDisconnectError, toSessionError } from './toSessionError.js';
+import { useWaitUntilAgentReady } from './useWaitUntilAgentReady.js';
 
 interface SessionLifecycleConfig {
   /** Tracks and room options for a start. */
@@ -31,10 +32,11 @@ interface SessionLifecycleConfig {
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
-  agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'attributes' | 'waitUntilConnected'>,
+  agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'attributes'>,
   config: SessionLifecycleConfig,
 ): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null } {
-  const latest = useLatest({ session, agent, config });
+  const waitUntilAgentReady = useWaitUntilAgentReady(agent);
+  const latest = useLatest({ session, config });
   // Whether the session in the room dispatched an agent, read off the token it joined with: an
   // agent leaving fails that session only. (Props changed during the call are the next session's.)
   const joinedWithAgent = React.useRef(false);
@@ -57,7 +59,7 @@ export function useSessionLifecycle(
             },
             connectOptions: latest.current.config.connectOptions,
             waitUntilConnected: latest.current.session.waitUntilConnected,
-            waitUntilAgentReady: latest.current.agent.waitUntilConnected,
+            waitUntilAgentReady,
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
             signal,
             leftRoomUnfinished: () => latest.current.config.leftRoomUnfinished(),

@@ -1,0 +1,29 @@
+import type { UseAgentReturn } from '@livekit/components-react';
+import * as React from 'react';
+import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
+
+/**
+ * A wait for the agent to be ready for input (listening, thinking or speaking), as LiveKit's
+ * `useAgent().waitUntilConnected` — except that an agent reporting a ready state is ready also
+ * while `useAgent` still says `failed` about one that left earlier (see `returnedAgentState`).
+ * `useAgent` clears "Agent left the room unexpectedly" only on a render that sees the room
+ * disconnected, and React batches that render away when the next session connects at once (a
+ * restart behind a slow leave): the next session's start then waited for its own agent, there and
+ * listening, until its timeout. The caller gives up on the wait when its start is abandoned.
+ */
+export function useWaitUntilAgentReady(agent: Pick<UseAgentReturn, 'state' | 'attributes'>): () => Promise<void> {
+  const ready = agentStateFlags(returnedAgentState(agent) ?? agent.state).isConnected;
+  // Written in an effect, read by the waits (as LiveKit's own wait reads its state).
+  const waiting = React.useRef({ ready, wake: new Set<() => void>() });
+  React.useEffect(() => {
+    const { wake } = waiting.current;
+    waiting.current.ready = ready;
+    if (!ready) return;
+    wake.forEach((resolve) => resolve());
+    wake.clear();
+  }, [ready]);
+  return React.useCallback(
+    () => new Promise<void>((resolve) => (waiting.current.ready ? resolve() : waiting.current.wake.add(resolve))),
+    [],
+  );
+}
