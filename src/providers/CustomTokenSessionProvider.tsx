@@ -204,8 +204,9 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     agentConnectTimeoutMilliseconds: MAX_TIMER_MS,
     ...(room ? { room } : {}),
   });
-  useRoomStateResync(session);
   const liveAgent = useAgent(session);
+  // After useAgent: its effects follow a new Room too, and must hear the state announced for it.
+  useRoomStateResync(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
   const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),

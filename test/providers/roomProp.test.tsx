@@ -1,7 +1,9 @@
 import { act, waitFor } from '@testing-library/react';
-import { decodeTokenPayload } from 'livekit-client';
+import { decodeTokenPayload, ParticipantKind } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
-import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { joinRemote, leaveRemote, roomWithoutServer, tokenGenerator } from '../helpers/room';
+import type { AgentStatus } from '../../src/context/AgentStatusContext';
+import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { renderSession, settle } from './render';
 
 /** Lets timers and promises run for `ms` of real time (the rooms' leaves, a start's unwinding). */
@@ -97,6 +99,35 @@ describe('CustomTokenSessionProvider given another `room`', () => {
     await waitFor(() => expect(session().isConnected).toBe(true));
     expect(first.connect).not.toHaveBeenCalled();
     expect(second.connect).toHaveBeenCalledTimes(1);
+    await settle(() => session().end());
+  });
+
+  it('with connect, after the agent left the call in the old room, the new one shows its own agent: connecting, then ready', async () => {
+    const first = roomWithoutServer();
+    const second = roomWithoutServer();
+    const props = { generator: tokenGenerator(), roomName: 'support', agentName: 'helper', connect: true, microphone: false } as const;
+    const agent = (room: typeof first.room, identity: string) =>
+      joinRemote(room, identity, { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    const agentStatus: { current: AgentStatus | null } = { current: null };
+    function AgentProbe() {
+      agentStatus.current = useAgentStatus();
+      return null;
+    }
+    const { session, rerenderWith } = renderSession({ ...props, room: first.room }, { children: <AgentProbe /> });
+    await waitFor(() => expect(first.room.state).toBe('connected'));
+    const helper = agent(first.room, 'agent-1');
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    leaveRemote(first.room, helper);
+    await waitFor(() => expect(session().error?.code).toBe('agent_failed'));
+
+    rerenderWith({ ...props, room: second.room });
+    await waitFor(() => expect(second.room.state).toBe('connected'));
+    await pause(50);
+    // LiveKit's useAgent went on saying `failed` ("Agent left the room unexpectedly") about the old room's agent.
+    expect(agentStatus.current).toMatchObject({ state: 'connecting', failureReasons: [] });
+    agent(second.room, 'agent-2');
+    await waitFor(() => expect(session()).toMatchObject({ isConnected: true, isStarting: false, error: null }));
+    expect(agentStatus.current?.state).toBe('listening');
     await settle(() => session().end());
   });
 });
