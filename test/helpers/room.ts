@@ -23,10 +23,12 @@ import type { MintOptions } from './tokens';
  * `connecting`, it stays `connecting` until that promise resolves, and — as LiveKit's own
  * `connect` does — rejects with a cancelled `ConnectionError` when disconnected meanwhile.
  * Everything else — `disconnect`, events, participants — is livekit-client's own code.
- * `connect` is returned as a spy, to count connection attempts.
+ * `connect` is returned as a spy, to count connection attempts. LiveKit's pre-warm
+ * (`prepareConnection`, an HTTP HEAD to the token's server URL) is network too, and skipped.
  */
 export function roomWithoutServer(options: { failWith?: Error; connecting?: Promise<void> } = {}) {
   const room = new Room();
+  vi.spyOn(room, 'prepareConnection').mockResolvedValue();
   const connect = vi.spyOn(room, 'connect').mockImplementation(async () => {
     if (options.failWith) throw options.failWith;
     room['setAndEmitConnectionState'](ConnectionState.Connecting);
