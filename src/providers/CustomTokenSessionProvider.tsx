@@ -1,4 +1,4 @@
-import { SessionProvider, useAgent, useSession } from '@livekit/components-react';
+import { RoomContext, SessionProvider, useAgent, useMaybeRoomContext, useSession } from '@livekit/components-react';
 import type { Room, RoomConnectOptions, TrackPublishOptions } from 'livekit-client';
 import * as React from 'react';
 import { AgentStatusContext } from '../context/AgentStatusContext.js';
@@ -155,7 +155,14 @@ const missingGenerator: TokenGenerator = () =>
  * ```
  */
 export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProps) {
-  return props.tokenSource ? <TokenSession {...props} source={props.tokenSource} /> : <OwnTokenSourceSession {...props} />;
+  // LiveKit's useSession takes a surrounding RoomContext's Room over its `room` option: the prop
+  // is made the context, so that it wins (always a Provider, so that giving one remounts nothing).
+  const surrounding = useMaybeRoomContext();
+  return (
+    <RoomContext.Provider value={props.room ?? surrounding}>
+      {props.tokenSource ? <TokenSession {...props} source={props.tokenSource} /> : <OwnTokenSourceSession {...props} />}
+    </RoomContext.Provider>
+  );
 }
 
 /**

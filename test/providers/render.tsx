@@ -9,10 +9,14 @@ import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 // The rooms here never reach a server; keep livekit-client's connection logs out of the output.
 setLogLevel('silent');
 
-/** Renders the provider (in StrictMode unless told) with a probe exposing the latest session state. */
+/** Renders the provider (in StrictMode unless told, inside `wrapper` if given) with a probe exposing the latest session state. */
 export function renderSession(
   props: CustomTokenSessionProviderProps,
-  { strict = true, children }: { strict?: boolean; children?: React.ReactNode } = {},
+  {
+    strict = true,
+    children,
+    wrapper,
+  }: { strict?: boolean; children?: React.ReactNode; wrapper?: React.JSXElementConstructor<{ children: React.ReactNode }> } = {},
 ) {
   const latest: { current: UseSessionStateReturn | null } = { current: null };
   function Probe() {
@@ -28,7 +32,7 @@ export function renderSession(
     );
     return strict ? <React.StrictMode>{provider}</React.StrictMode> : provider;
   };
-  const result = render(tree(props));
+  const result = render(tree(props), wrapper ? { wrapper } : {});
   return {
     ...result,
     session: () => latest.current as UseSessionStateReturn,

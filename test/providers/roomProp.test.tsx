@@ -1,3 +1,4 @@
+import { RoomContext } from '@livekit/components-react';
 import { act, waitFor } from '@testing-library/react';
 import { decodeTokenPayload, ParticipantKind } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
@@ -128,6 +129,19 @@ describe('CustomTokenSessionProvider given another `room`', () => {
     agent(second.room, 'agent-2');
     await waitFor(() => expect(session()).toMatchObject({ isConnected: true, isStarting: false, error: null }));
     expect(agentStatus.current?.state).toBe('listening');
+    await settle(() => session().end());
+  });
+
+  it('inside a surrounding RoomContext, the `room` prop is the Room used', async () => {
+    const outer = roomWithoutServer();
+    const own = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), roomName: 'standup', microphone: false, room: own.room },
+      { wrapper: ({ children }) => <RoomContext.Provider value={outer.room}>{children}</RoomContext.Provider> },
+    );
+    await settle(() => session().start());
+    expect(own.room.state).toBe('connected');
+    expect(outer.connect).not.toHaveBeenCalled();
     await settle(() => session().end());
   });
 });
