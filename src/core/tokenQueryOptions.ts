@@ -36,6 +36,9 @@ export interface TokenQueryContext {
 export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions<TokenDetails, CustomTokenError> {
   const { queryKey, request, generator, config, failures, onCall, emit, mayRetry = () => true } = context;
   const retries = (error: CustomTokenError, retried: number) => canRetry(error, retried, config) && mayRetry();
+  // The failure a retry is for: a retry decided while allowed may come due once it is not (a
+  // refresh-ahead's, when a session has connected meanwhile), and then ends the fetch with it.
+  let retrying: CustomTokenError | undefined;
   return {
     queryKey,
     // TanStack's default hash of a key of strings (`hashKey` only sorts object keys, and there are none),
@@ -44,6 +47,10 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
     // `upstream.signal` is read only on the paths that need it (see runGenerator).
     queryFn: async (upstream) => {
       const attempt = failures() + 1;
+      if (retrying && !mayRetry()) {
+        emit?.({ type: 'error', request, error: retrying, willRetry: false });
+        throw retrying;
+      }
       onCall();
       emit?.({ type: 'fetch', request, attempt });
       try {
@@ -54,6 +61,7 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
       } catch (cause) {
         const error = toGeneratorError(cause, upstream.signal);
         const willRetry = retries(error, attempt - 1) && !upstream.signal.aborted;
+        retrying = error;
         emit?.({ type: 'error', request, error, willRetry });
         throw error;
       }

@@ -265,7 +265,9 @@ export interface TokenSnapshot {
 }
 
 /**
- * Telemetry: one call per notable step.
+ * Telemetry: one call per notable step. An `error` says whether another attempt follows
+ * (`willRetry`); a refresh-ahead's retry that comes due once a session has connected is dropped,
+ * and a second `error` for the same failure then says `willRetry: false`.
  *
  * @example
  * ```ts

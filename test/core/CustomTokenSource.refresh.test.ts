@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
-import type { TokenGenerator } from '../../src/core/types';
+import type { TokenGenerator, TokenSourceEvent } from '../../src/core/types';
 import { mintingGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 
@@ -133,6 +133,31 @@ describe('CustomTokenSource refresh-ahead', () => {
     const release = source.holdConnected();
     await vi.advanceTimersByTimeAsync(60 * SECOND);
     expect(generator).toHaveBeenCalledTimes(2);
+    release();
+    unsubscribe();
+  });
+
+  it('drops a refresh-ahead retry that comes due once a session has connected, and says the refresh failed', async () => {
+    const minting = mintingGenerator(() => ({ ttl: 20 }));
+    let fail = false;
+    const generator = vi.fn<TokenGenerator>((request, context) =>
+      fail
+        ? Promise.reject(new CustomTokenError('http', 'The token endpoint answered HTTP 503', { status: 503 }))
+        : minting(request, context),
+    );
+    const events: TokenSourceEvent[] = [];
+    const source = createCustomTokenSource(generator, { retries: 3, retryDelayMs: 500, onEvent: (event) => events.push(event) });
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    fail = true;
+    // The refresh 10 s before expiry fails while the session is still connecting; its retry is due in ~500 ms.
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(events.at(-1)).toMatchObject({ type: 'error', willRetry: true });
+    const release = source.holdConnected();
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(events.at(-1)).toMatchObject({ type: 'error', willRetry: false, error: { status: 503 } });
     release();
     unsubscribe();
   });
