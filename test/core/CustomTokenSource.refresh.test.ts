@@ -137,30 +137,39 @@ describe('CustomTokenSource refresh-ahead', () => {
     unsubscribe();
   });
 
-  it('drops a refresh-ahead retry that comes due once a session has connected, and says the refresh failed', async () => {
-    const minting = mintingGenerator(() => ({ ttl: 20 }));
-    let fail = false;
-    const generator = vi.fn<TokenGenerator>((request, context) =>
-      fail
-        ? Promise.reject(new CustomTokenError('http', 'The token endpoint answered HTTP 503', { status: 503 }))
-        : minting(request, context),
-    );
-    const events: TokenSourceEvent[] = [];
-    const source = createCustomTokenSource(generator, { retries: 3, retryDelayMs: 500, onEvent: (event) => events.push(event) });
-    const unsubscribe = source.subscribe(() => {});
-    await source.fetch({ roomName: 'A' });
-    fail = true;
-    // The refresh 10 s before expiry fails while the session is still connecting; its retry is due in ~500 ms.
-    await vi.advanceTimersByTimeAsync(10 * SECOND);
-    expect(generator).toHaveBeenCalledTimes(2);
-    expect(events.at(-1)).toMatchObject({ type: 'error', willRetry: true });
-    const release = source.holdConnected();
-    await vi.advanceTimersByTimeAsync(60 * SECOND);
-    expect(generator).toHaveBeenCalledTimes(2);
-    expect(events.at(-1)).toMatchObject({ type: 'error', willRetry: false, error: { status: 503 } });
-    release();
-    unsubscribe();
-  });
+  it.each([
+    ['with', true],
+    ['without', false],
+  ])(
+    'drops a refresh-ahead retry that comes due once a session has connected, and says the refresh failed (%s onEvent)',
+    async (_, listening) => {
+      const minting = mintingGenerator(() => ({ ttl: 20 }));
+      let fail = false;
+      const generator = vi.fn<TokenGenerator>((request, context) =>
+        fail
+          ? Promise.reject(new CustomTokenError('http', 'The token endpoint answered HTTP 503', { status: 503 }))
+          : minting(request, context),
+      );
+      const events: TokenSourceEvent[] = [];
+      const onEvent = listening ? (event: TokenSourceEvent) => void events.push(event) : undefined;
+      const source = createCustomTokenSource(generator, { retries: 3, retryDelayMs: 500, onEvent });
+      const unsubscribe = source.subscribe(() => {});
+      await source.fetch({ roomName: 'A' });
+      fail = true;
+      // The refresh 10 s before expiry fails while the session is still connecting; its retry is due in ~500 ms.
+      await vi.advanceTimersByTimeAsync(10 * SECOND);
+      expect(generator).toHaveBeenCalledTimes(2);
+      if (listening) expect(events.at(-1)).toMatchObject({ type: 'error', willRetry: true });
+      const release = source.holdConnected();
+      await vi.advanceTimersByTimeAsync(60 * SECOND);
+      expect(generator).toHaveBeenCalledTimes(2);
+      // The refresh ends with the failure it was retrying.
+      expect(source.getSnapshot().error).toMatchObject({ code: 'http', status: 503 });
+      if (listening) expect(events.at(-1)).toMatchObject({ type: 'error', willRetry: false, error: { status: 503 } });
+      release();
+      unsubscribe();
+    },
+  );
 
   // A refresh-ahead must not also retire the token in hand (as a forced fetch does): that is one
   // more call of every subscriber (every mounted hook's getSnapshot) for nothing new.
