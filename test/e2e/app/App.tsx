@@ -13,29 +13,66 @@ import { createGenerator, generatorLog } from './generator';
 import type { AppParams } from './params';
 import { publishState, type E2EState } from './state';
 
-/** The app under test: the package's provider around the app's own generator, and a way to unmount it. */
+/** The app under test: the package's provider around the app's own generator, and the controls a page changes it with. */
 export function App({ params }: { params: AppParams }) {
   const [mounted, setMounted] = useState(true);
+  // Unset until a test clicks a `connect-*` control: only the actions connect.
+  const [connect, setConnect] = useState<boolean | undefined>(undefined);
+  const [roomChanges, setRoomChanges] = useState(0);
+  const [withAgent, setWithAgent] = useState(true);
+  const props: SessionProps = {
+    params,
+    connect,
+    // `next-room` moves to `<room>-2`, `<room>-3`, …: every name keeps the page's room as its prefix.
+    roomName: roomChanges === 0 || params.roomName === undefined ? params.roomName : `${params.roomName}-${roomChanges + 1}`,
+    agentName: withAgent ? params.agentName : undefined,
+  };
   return (
     <>
       <button data-testid="unmount" onClick={() => setMounted(false)}>
         Unmount
       </button>
-      {mounted && <Session params={params} />}
+      <button data-testid="mount" onClick={() => setMounted(true)}>
+        Mount
+      </button>
+      <button data-testid="connect-true" onClick={() => setConnect(true)}>
+        connect=true
+      </button>
+      <button data-testid="connect-false" onClick={() => setConnect(false)}>
+        connect=false
+      </button>
+      <button data-testid="connect-unset" onClick={() => setConnect(undefined)}>
+        connect unset
+      </button>
+      <button data-testid="next-room" onClick={() => setRoomChanges((changes) => changes + 1)}>
+        Next room
+      </button>
+      <button data-testid="toggle-agent" onClick={() => setWithAgent((agent) => !agent)}>
+        Agent on/off
+      </button>
+      {mounted && <Session {...props} />}
     </>
   );
 }
 
-function Session({ params }: { params: AppParams }) {
+interface SessionProps {
+  params: AppParams;
+  connect: boolean | undefined;
+  roomName: string | undefined;
+  agentName: string | undefined;
+}
+
+function Session({ params, connect, roomName, agentName }: SessionProps) {
   const generator = useMemo(() => createGenerator(params), [params]);
   const tokenSource = params.tokenEndpoint === undefined ? { generator } : { tokenEndpoint: params.tokenEndpoint };
   return (
     <CustomTokenSessionProvider
       {...tokenSource}
-      roomName={params.roomName}
+      connect={connect}
+      roomName={roomName}
       participantIdentity={params.participantIdentity}
       participantName={params.participantName}
-      agentName={params.agentName}
+      agentName={agentName}
       freshRoomPerSession={params.freshRoomPerSession}
       agentConnectTimeoutMs={params.agentConnectTimeoutMs}
       camera
@@ -92,6 +129,8 @@ function Probe() {
     connectionState: session.connectionState,
     connectionStates,
     isConnected: session.isConnected,
+    isStarting: session.isStarting,
+    isEnding: session.isEnding,
     token: { status: token.status, identity: token.identity, room: token.room, errorCode: token.error?.code },
     cameras: cameras
       .filter((camera) => camera.publication?.track !== undefined)

@@ -4,6 +4,9 @@ export interface E2EState {
   /** Every connection state seen since the page loaded, in order. */
   connectionStates: string[];
   isConnected: boolean;
+  /** `useSessionState()`: a `start()` (or `connect`) in flight, an `end()` in flight. */
+  isStarting: boolean;
+  isEnding: boolean;
   token: { status: string; identity?: string; room?: string; errorCode?: string };
   /** Camera tracks in `useCameraTracks` that carry a track (placeholders left out). */
   cameras: { identity: string; isLocal: boolean; isAgent: boolean }[];

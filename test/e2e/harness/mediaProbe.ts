@@ -8,6 +8,8 @@ export interface MediaProbe {
   /** `RTCPeerConnection`s created so far, and how many of them are closed. */
   peerConnections: number;
   closedPeerConnections: number;
+  /** Peer connections still open that never began to connect (`connectionState` `new`: no answer from the server was applied). */
+  neverConnectedPeerConnections: number;
 }
 
 interface ProbeWindow {
@@ -45,6 +47,9 @@ export function readMediaProbe(page: Page): Promise<MediaProbe> {
       liveTracks: tracks.filter((track) => track.readyState === 'live').length,
       peerConnections: peerConnections.length,
       closedPeerConnections: peerConnections.filter((connection) => connection.signalingState === 'closed').length,
+      neverConnectedPeerConnections: peerConnections.filter(
+        (connection) => connection.signalingState !== 'closed' && connection.connectionState === 'new',
+      ).length,
     };
   });
 }
