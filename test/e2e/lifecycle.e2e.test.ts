@@ -157,7 +157,8 @@ describe('unmounting while connecting', () => {
       console.info(
         `unmount sweep: participants left past 2 s by a leave that aborted a pending connect: ${abortedConnectLeftovers.length}`,
       );
-      // livekit-client can leave a peer connection open when `connect()` is interrupted (upstream):
+      // livekit-client can leave a peer connection open when `connect()` is interrupted (upstream:
+      // one cut off before the server answered its join, `failedJoinPeerConnection.e2e.test.ts`):
       // reported, not asserted — the package cannot reach it.
       console.info(`unmount sweep: peer connections left open per try: ${openPeerConnections.join(' ')}`);
     },
