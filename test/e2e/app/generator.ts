@@ -8,7 +8,7 @@ export const generatorLog: GeneratorCall[] = [];
 /** The app's own generator: calls the token endpoint mounted beside the app. */
 export function createGenerator(params: AppParams): TokenGenerator {
   return async (request, { signal }) => {
-    const call: GeneratorCall = { roomName: request.roomName, agentName: request.agentName };
+    const call: GeneratorCall = { roomName: request.roomName, agentName: request.agentName, calledAt: Date.now() };
     generatorLog.push(call);
     if (params.generator === 'throws') throw new Error('e2e: the generator refuses');
     const response = await fetch(`/api/token${params.endpointQuery ? `?${params.endpointQuery}` : ''}`, {
@@ -25,6 +25,7 @@ export function createGenerator(params: AppParams): TokenGenerator {
     if (!response.ok) throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { server_url: string; participant_token: string };
     call.token = body.participant_token;
+    call.receivedAt = Date.now();
     return { serverUrl: body.server_url, participantToken: body.participant_token };
   };
 }

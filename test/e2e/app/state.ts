@@ -22,6 +22,9 @@ export interface GeneratorCall {
   roomName?: string;
   agentName?: string;
   token?: string;
+  /** The page's `Date.now()` when the generator was called and when its token arrived (a test may install a page clock). */
+  calledAt: number;
+  receivedAt?: number;
 }
 
 export interface E2EWindow {
