@@ -9,9 +9,12 @@ import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
  * `useAgent` clears "Agent left the room unexpectedly" only on a render that sees the room
  * disconnected, and React batches that render away when the next session connects at once (a
  * restart behind a slow leave): the next session's start then waited for its own agent, there and
- * listening, until its timeout. The caller gives up on the wait when its start is abandoned.
+ * listening, until its timeout. A wait rejects with its signal's reason when the signal aborts (the
+ * start abandoned, or out of time), and is then forgotten: nothing of that start stays referenced.
  */
-export function useWaitUntilAgentReady(agent: Pick<UseAgentReturn, 'state' | 'attributes'>): () => Promise<void> {
+export function useWaitUntilAgentReady(
+  agent: Pick<UseAgentReturn, 'state' | 'attributes'>,
+): (signal: AbortSignal) => Promise<void> {
   const ready = agentStateFlags(returnedAgentState(agent) ?? agent.state).isConnected;
   // Written in an effect, read by the waits (as LiveKit's own wait reads its state).
   const waiting = React.useRef({ ready, wake: new Set<() => void>() });
@@ -23,7 +26,22 @@ export function useWaitUntilAgentReady(agent: Pick<UseAgentReturn, 'state' | 'at
     wake.clear();
   }, [ready]);
   return React.useCallback(
-    () => new Promise<void>((resolve) => (waiting.current.ready ? resolve() : waiting.current.wake.add(resolve))),
+    (signal: AbortSignal) =>
+      new Promise<void>((resolve, reject) => {
+        signal.throwIfAborted();
+        const { wake } = waiting.current;
+        if (waiting.current.ready) return resolve();
+        const onAbort = () => {
+          wake.delete(woken);
+          reject(signal.reason as Error);
+        };
+        const woken = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        wake.add(woken);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
     [],
   );
 }
