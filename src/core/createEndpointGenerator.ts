@@ -40,10 +40,10 @@ export interface EndpointGeneratorOptions {
  * `livekit-custom-token-react/server`): it POSTs the request in snake_case, the packaged agent
  * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too).
  * Any status but 200 or 201 rejects with a `CustomTokenError` of code `http` carrying `status`, the
- * server's error `code` as `serverCode` and its `Retry-After` as `retryAfterMs`, so the token
- * source retries 5xx and 429 (never before `Retry-After`; not at all when that is longer than
- * `maxRetryDelayMs`) and stops at once on 4xx. Timeouts come from the token source
- * (`timeoutMs`), through the `AbortSignal`.
+ * server's error `code` as `serverCode` and, on a 429 or 503, its `Retry-After` as `retryAfterMs`
+ * (ignored on other statuses), so the token source retries 5xx and 429 (never before
+ * `Retry-After`; not at all when that is longer than `maxRetryDelayMs`) and stops at once on 4xx.
+ * Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
  *
  * @example
  * ```ts
@@ -136,11 +136,14 @@ function readErrorBody(response: Response): Promise<unknown> {
   return response.text().then(parseJson, () => undefined);
 }
 
+/** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */
+const ASKS_TO_WAIT = new Set([429, 503]);
+
 function httpError(url: string | URL, response: Response, payload: unknown): CustomTokenError {
   const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const serverCode = typeof error?.code === 'string' ? error.code : undefined;
   const detail = typeof error?.message === 'string' ? `: ${error.message}` : response.statusText ? ` ${response.statusText}` : '';
-  const retryAfterMs = readRetryAfter(response.headers.get('Retry-After'));
+  const retryAfterMs = ASKS_TO_WAIT.has(response.status) ? readRetryAfter(response.headers.get('Retry-After')) : undefined;
   const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
   return new CustomTokenError('http', `The token endpoint ${String(url)} answered HTTP ${response.status}${detail}${wait}`, {
     status: response.status,

@@ -228,6 +228,13 @@ describe('createEndpointGenerator', () => {
     expect(error.message).toContain('retry after 3 s');
   });
 
+  it.each([500, 502, 401, 413])('ignores a Retry-After on an HTTP %i: it means "wait" only on 429 and 503', async (status) => {
+    const { url } = await endpoint({ status, headers: { 'Retry-After': '3' } });
+    const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
+    expect(error).toMatchObject({ code: 'http', status, retryAfterMs: undefined });
+    expect(error.message).not.toContain('retry after');
+  });
+
   it('reads Retry-After as an HTTP date', async () => {
     const { url } = await endpoint({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 10_000).toUTCString() } });
     const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
