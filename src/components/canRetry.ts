@@ -3,10 +3,13 @@ import type { CustomTokenError } from '../core/errors.js';
 /**
  * Whether starting the session again may end differently: not when the app refused the user
  * (HTTP 4xx other than 408 and 429) or the token is for something else than asked (`mismatch`,
- * `invalid_options`) — the same request gets the same answer.
+ * `invalid_options`) — the same request gets the same answer — nor when LiveKit ended the call for
+ * a reason joining again would defy (`disconnected` and not `retryable`: the same identity joined
+ * elsewhere, or the participant was removed).
  */
-export function canRetry({ code, status }: CustomTokenError): boolean {
+export function canRetry({ code, status, retryable }: CustomTokenError): boolean {
   if (code === 'mismatch' || code === 'invalid_options') return false;
+  if (code === 'disconnected') return retryable;
   if (code === 'http' && status !== undefined && status >= 400 && status < 500) return status === 408 || status === 429;
   return true;
 }

@@ -1,5 +1,5 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { ParticipantKind } from 'livekit-client';
+import { DisconnectReason, ParticipantKind } from 'livekit-client';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
@@ -14,6 +14,7 @@ import {
   joinRemote,
   publishCamera,
   roomWithoutServer,
+  serverDisconnects,
   setAttributes,
   setCameraMuted,
   subscribeCamera,
@@ -419,5 +420,36 @@ describe('ErrorNotice', () => {
 
     await waitFor(() => expect(session().isConnected).toBe(true));
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it.each([
+    // Joining again would end the other tab's call, which would join again, and so on.
+    'DUPLICATE_IDENTITY',
+    // The room's moderator took the user out: a button to walk back in would undo that.
+    'PARTICIPANT_REMOVED',
+  ] as const)('offers no "Try again" when LiveKit ended the session with %s, but the app\'s action', async (name) => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <ErrorNotice action={(error) => <a href="/help">Why? ({error.reason})</a>} /> },
+    );
+    await settle(() => session().start());
+    await serverDisconnects(room, DisconnectReason[name]);
+    const alert = await screen.findByRole('alert');
+    expect(alert.getAttribute('data-code')).toBe('disconnected');
+    expect(within(alert).queryByRole('button')).toBeNull();
+    expect(within(alert).getByRole('link').textContent).toBe(`Why? (${name})`);
+  });
+
+  it('offers "Try again" when LiveKit ended the session for a passing reason (a server shutdown)', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <ErrorNotice /> },
+    );
+    await settle(() => session().start());
+    await serverDisconnects(room, DisconnectReason.SERVER_SHUTDOWN);
+    fireEvent.click(within(await screen.findByRole('alert')).getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(session().isConnected).toBe(true));
   });
 });
