@@ -149,7 +149,8 @@ export const AgentFailed = failing(() => ({ agentName: 'helper', agentConnectTim
 
 /**
  * A live call ended by LiveKit, not by the app: here the same identity joined from another tab
- * (LiveKit's own disconnect handling runs, as on the server's `leave`).
+ * (LiveKit's own disconnect handling runs, as on the server's `leave`). No "Try again": joining
+ * again would end the other tab's call; the app's `action` shows instead (as after a removal).
  */
 export const DisconnectedDuplicateIdentity: Story = {
   ...shownCode(exampleSource),
@@ -164,6 +165,8 @@ export const DisconnectedDuplicateIdentity: Story = {
     const alert = await canvas.findByRole('alert', undefined, { timeout: 15_000 });
     await expect(alert).toHaveAttribute('data-code', 'disconnected');
     await expect(alert).toHaveTextContent('another tab');
+    await expect(within(alert).queryByRole('button')).toBeNull();
+    await expect(within(alert).getByRole('link', { name: 'Sign in' })).toBeVisible();
   },
 };
 
