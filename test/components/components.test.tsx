@@ -443,10 +443,7 @@ describe('ErrorNotice', () => {
 
   it('offers "Try again" when LiveKit ended the session for a passing reason (a server shutdown)', async () => {
     const { room } = roomWithoutServer();
-    const { session } = renderSession(
-      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
-      { children: <ErrorNotice /> },
-    );
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <ErrorNotice /> });
     await settle(() => session().start());
     await serverDisconnects(room, DisconnectReason.SERVER_SHUTDOWN);
     fireEvent.click(within(await screen.findByRole('alert')).getByRole('button', { name: 'Try again' }));

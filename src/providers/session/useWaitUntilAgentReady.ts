@@ -12,9 +12,7 @@ import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
  * listening, until its timeout. A wait rejects with its signal's reason when the signal aborts (the
  * start abandoned, or out of time), and is then forgotten: nothing of that start stays referenced.
  */
-export function useWaitUntilAgentReady(
-  agent: Pick<UseAgentReturn, 'state' | 'attributes'>,
-): (signal: AbortSignal) => Promise<void> {
+export function useWaitUntilAgentReady(agent: Pick<UseAgentReturn, 'state' | 'attributes'>): (signal: AbortSignal) => Promise<void> {
   const ready = agentStateFlags(returnedAgentState(agent) ?? agent.state).isConnected;
   // Written in an effect, read by the waits (as LiveKit's own wait reads its state).
   const waiting = React.useRef({ ready, wake: new Set<() => void>() });
