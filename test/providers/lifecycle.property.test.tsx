@@ -317,8 +317,9 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
       case 'restart':
         if (unmounted) continue;
         userCall(step.do);
-        if (step.do === 'end') leave();
-        else intent = 'start';
+        // An end() after an end() changes nothing the first one left: its moment, and whether a start was under way then.
+        if (step.do === 'end' && intent !== 'end') leave();
+        else if (step.do !== 'end') intent = 'start';
         break;
       case 'unmount':
         if (unmounted) continue;
@@ -552,6 +553,20 @@ const examples: [Options, Step[], Setup][] = [
       { do: 'agent', event: 'joins' },
       { do: 'agent', event: 'leaves' },
       { do: 'swap room', to: 2, alongside: 'connect false' },
+    ],
+    SLOW,
+  ],
+  // A start failed by its agent (who joined and left), ended twice while it unwound slowly: its error stands.
+  [
+    { ...CALL, agentName: 'helper', prefetch: false },
+    [
+      { do: 'start' },
+      { do: 'token', outcome: 'resolves' },
+      { do: 'connect', outcome: 'completes' },
+      { do: 'agent', event: 'joins' },
+      { do: 'agent', event: 'leaves' },
+      { do: 'end' },
+      { do: 'end' },
     ],
     SLOW,
   ],
