@@ -317,9 +317,9 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
       case 'restart':
         if (unmounted) continue;
         userCall(step.do);
+        if (step.do !== 'end') intent = 'start';
         // An end() after an end() changes nothing the first one left: its moment, and whether a start was under way then.
-        if (step.do === 'end' && intent !== 'end') leave();
-        else if (step.do !== 'end') intent = 'start';
+        else if (intent !== 'end') leave();
         break;
       case 'unmount':
         if (unmounted) continue;
