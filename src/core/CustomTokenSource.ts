@@ -144,11 +144,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     return result;
   }
 
-  /** Fetches a new token for the current options now. Never rejects; failures land in the snapshot. */
+  /**
+   * Fetches a new token for the current options now. Resolves once that fetch settles, whether it
+   * brought a token or failed (read which in the snapshot); never rejects, and never waits for a
+   * later fetch.
+   */
   refresh = (): Promise<void> => {
     this.#plantSeed();
     if (!this.#current) return Promise.resolve();
-    return this.fetch(this.#current.request, true).then(noop, noop);
+    return this.#fetch(this.#current.request, true).then(noop, noop);
   };
 
   /** Aborts the fetch of this source that is in flight, if any — unless another source of its scope waits on that call too. */

@@ -21,7 +21,7 @@ import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
  * ```
  */
 export interface UseTokenStatusReturn extends TokenSnapshot {
-  /** Fetches a new token for the current options now. Never rejects. */
+  /** Fetches a new token for the current options now. Resolves once that fetch settles, with a token or failed (the snapshot says which); never rejects. */
   refresh: () => Promise<void>;
 }
 

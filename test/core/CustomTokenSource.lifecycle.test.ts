@@ -582,6 +582,18 @@ describe('CustomTokenSource lifecycle', () => {
       expect(source.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'generator_failed' } });
     });
 
+    it('refresh() resolves when the generator fails with no token in hand: it does not wait for a later one', async () => {
+      const { generator, state } = switchableGenerator();
+      state.failing = true;
+      const source = createCustomTokenSource(generator, { retries: 0 });
+      await expect(source.fetch({ roomName: 'A' })).rejects.toMatchObject({ code: 'generator_failed' });
+      const refreshed = watch(source.refresh());
+      await vi.advanceTimersByTimeAsync(SECOND);
+      expect(generator).toHaveBeenCalledTimes(2);
+      expect(refreshed()).toEqual({ value: undefined });
+      expect(source.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'generator_failed' } });
+    });
+
     it('configure() changes the settings of a live source: the next fetch times out after the new timeoutMs', async () => {
       const { generator } = controlledGenerator();
       const source = createCustomTokenSource(generator);
