@@ -94,11 +94,13 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     /** Declarative connection: `true` starts the session, `false` ends it. @defaultValue undefined — only the actions connect */
     connect?: boolean | undefined;
     /**
-     * Give every session its own room, named `<roomName>-<random>`, and move to a new name when
-     * a session ends — also a start that joined its room and did not finish (abandoned, or its
-     * agent never came). For agent apps: a dispatched agent never rejoins an existing room. An
-     * `initialToken` is then never used (its room is not the one a session asks for): leave
-     * `roomName` out and let the token endpoint name a fresh room per token instead.
+     * Give every session its own room, named `<roomName>-<random>` (`session-<random>` without
+     * `roomName`), and move to a new name when a session ends — also a start that joined its room
+     * and did not finish (abandoned, or its agent never came). For agent apps: a dispatched agent
+     * never rejoins an existing room. An `initialToken` is then never used (its room is not the
+     * one a session asks for): leave `roomName` out and let the token endpoint name a fresh room
+     * per token instead (the next session, and a start after one that did not finish, then get a
+     * new token).
      * @defaultValue false
      */
     freshRoomPerSession?: boolean | undefined;
@@ -219,9 +221,10 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
     fetchToken: (signal) => sessionSource.fetchForSession(nextStartOptions(), signal),
     prepareNextSession: () => void sessionSource.prepareNextSession(options),
-    // The room of a start that did not finish may hold its agent: a fresh room for the next one.
+    // The room of a start that did not finish may hold its agent: a fresh room for the next one,
+    // when the room is derived per session or named by the token endpoint (no `roomName`).
     leftRoomUnfinished: () => {
-      if (freshRoomPerSession) void sessionSource.prepareNextSession(options);
+      if (freshRoomPerSession || options.roomName === undefined) void sessionSource.prepareNextSession(options);
     },
     agentConnectTimeoutMs,
     onError,

@@ -1,12 +1,13 @@
 import { QueryClient } from '@tanstack/query-core';
 import { act, waitFor } from '@testing-library/react';
-import type { Room } from 'livekit-client';
+import { decodeTokenPayload, type Room } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
 import { useMaybeTokenSourceContext } from '../../src/context/TokenSourceContext';
 import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
+import { mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
 
@@ -228,6 +229,34 @@ describe('freshRoomPerSession', () => {
     // The room the first start joined may hold its agent, or dispatch none: never joined again.
     expect(new Set(rooms).size).toBe(rooms.length);
     expect(connect.mock.calls[1]![1]).not.toBe(connect.mock.calls[0]![1]);
+    await settle(() => session().end());
+  });
+});
+
+describe('no roomName: the endpoint names a fresh room per token', () => {
+  /** A token endpoint that names a new room for every token it mints, as the server handler does without `room_name`. */
+  function freshRoomEndpoint() {
+    let minted = 0;
+    return mintingGenerator(() => ({ room: `room-${++minted}` }));
+  }
+  const roomOf = (token: unknown) => decodeTokenPayload(token as string).video?.room;
+
+  it.each([
+    ['end() while the start waits for its agent', async (session: () => { end: () => Promise<void> }) => settle(() => session().end())],
+    ['the agent never coming (agent_failed)', () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 400)))],
+  ])('asks for a new token, and so a new room, after a start that joined one and never went live: %s', async (_, leave) => {
+    const { room, connect } = roomWithoutServer();
+    const generator = freshRoomEndpoint();
+    const { session } = renderSession({ generator, room, agentName: 'helper', agentConnectTimeoutMs: 300, ...quiet });
+    act(() => void session().start());
+    await waitFor(() => expect(connect).toHaveBeenCalledTimes(1));
+    await leave(session);
+    await waitFor(() => expect(session().isStarting).toBe(false));
+
+    act(() => void session().start());
+    await waitFor(() => expect(connect).toHaveBeenCalledTimes(2));
+    // The first room may hold the agent dispatched for it, or none: the retry's agent is dispatched only into a new room.
+    expect(roomOf(connect.mock.calls[1]![1])).not.toBe(roomOf(connect.mock.calls[0]![1]));
     await settle(() => session().end());
   });
 });
