@@ -122,12 +122,13 @@ const missingGenerator: TokenGenerator = () =>
  * state, actions, camera tracks, agent status and token status — each re-rendering only its own
  * consumers. Connects once under StrictMode, never leaves an unhandled rejection, fails `start()`
  * with a typed error when a dispatched agent is not ready `agentConnectTimeoutMs` after that
- * session's own connection began, and never disconnects a live session for a token refresh or
- * a new generator.
+ * session's own connection began (an unanswered device prompt does not put that off), and never
+ * disconnects a live session for a token refresh or a new generator.
  *
  * `end()`, `connect={false}` and unmounting leave nothing behind, at any moment: tracks started
- * for the session are stopped at once, a connection in progress is left to finish (up to 1.5 s)
- * and then left, and a token that arrives later is never used to connect. `start()` and `end()`
+ * for the session are stopped at once, a connection in progress is left to finish (up to 1.5 s;
+ * on unmount it is cut off at once, as LiveKit's `useSession` disconnects its room) and then
+ * left, and a token that arrives later is never used to connect. `start()` and `end()`
  * may come in any order, as fast as a user clicks: the session follows the last call. A session
  * the server ends before its `start()` finished fails that start with `disconnected`, at once, and
  * leaves nothing behind either. Hidden in `<Activity mode="hidden">`, the provider ends its call

@@ -1,10 +1,11 @@
 import { act } from '@testing-library/react';
 import { ConnectionState, ParticipantKind, RoomEvent, type Room } from 'livekit-client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import type { AgentStatus } from '../../src/context/AgentStatusContext';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
 import { expectRenderErrors } from '../helpers/expectedRenderErrors';
+import { fakeMediaDevices } from '../helpers/media';
 import { scriptedWorld } from '../helpers/scriptedWorld';
 import { clickStart, renderSession } from './render';
 
@@ -42,6 +43,65 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent did not join the room.'] });
     expect(session()).toMatchObject({ isStarting: false, isConnected: false });
     expect(room.state).toBe('disconnected');
+  });
+
+  describe('while a camera or microphone prompt is unanswered', () => {
+    let media: ReturnType<typeof fakeMediaDevices>;
+    beforeEach(() => {
+      media = fakeMediaDevices();
+      vi.useFakeTimers();
+    });
+    afterEach(() => media.uninstall());
+
+    it('fails start() with agent_failed at its own deadline, leaves the room, and stops the tracks granted later', async () => {
+      const { room, connect } = roomWithoutServer();
+      const { session } = renderSession({
+        generator: tokenGenerator(),
+        room,
+        roomName: 'support',
+        agentName: 'helper',
+        agentConnectTimeoutMs: 5_000,
+      });
+      const settled = await startOnFakeTimers(session);
+      expect(connect).toHaveBeenCalledTimes(1);
+      expect(media.getUserMedia).toHaveBeenCalled();
+
+      await act(() => vi.advanceTimersByTimeAsync(4_900));
+      expect(settled()).toBe(false);
+      await act(() => vi.advanceTimersByTimeAsync(200));
+
+      expect(settled()).toBe(true);
+      expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent did not join the room.'] });
+      expect(session()).toMatchObject({ isStarting: false, isConnected: false });
+      expect(room.state).toBe('disconnected');
+      act(() => media.grant());
+      await act(() => vi.advanceTimersByTimeAsync(10));
+      expect(media.tracks.length).toBeGreaterThan(0);
+      expect(media.live()).toEqual([]);
+    });
+
+    it('keeps waiting for the answer, past the deadline, when the agent was ready before it', async () => {
+      const { room } = roomWithoutServer();
+      const { session } = renderSession({
+        generator: tokenGenerator(),
+        room,
+        roomName: 'support',
+        agentName: 'helper',
+        agentConnectTimeoutMs: 5_000,
+      });
+      const settled = await startOnFakeTimers(session);
+      const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT });
+      setAttributes(room, agent, { 'lk.agent.state': 'listening' });
+      await act(() => vi.advanceTimersByTimeAsync(30_000));
+
+      // The user is still deciding: the session is neither failed nor live.
+      expect(settled()).toBe(false);
+      expect(session()).toMatchObject({ isStarting: true, error: null });
+      expect(room.state).toBe('connected');
+      await act(() => session().end());
+      expect(settled()).toBe(true);
+      expect(session().error).toBeNull();
+    });
   });
 
   it.each([

@@ -103,20 +103,27 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
     // A permission prompt nobody answers must not hold up `end()`: every wait gives way to the abort.
     // Tracks granted after it never publish: the room may by then hold the next session.
-    await whileNotAborted(
+    const published = whileNotAborted(
       tracks.created.then((created) => {
         attempt.signal.throwIfAborted();
         return publish(room, created);
       }),
       attempt.signal,
     );
-    if (dispatchesAgent(participantToken)) await waitForAgent(input.waitUntilAgentReady, room, attempt.signal, agentDeadline - Date.now());
+    // The agent's deadline runs beside the publishing: an unanswered prompt does not put off the
+    // failure of an agent that never came (one ready in time waits for the answer with the start).
+    const agentReady = dispatchesAgent(participantToken)
+      ? waitForAgent(input.waitUntilAgentReady, room, attempt.signal, agentDeadline - Date.now())
+      : undefined;
+    await Promise.all([published, agentReady]);
   } catch (error) {
+    // Whatever failed first ends every other wait of the start, and its tracks, with it.
+    attempt.abort(error);
     tracks.stop();
     await room.disconnect();
     // A live session the server ended gets its next room from the disconnect itself (useSessionLifecycle).
     if (joining && !endedByServer) input.leftRoomUnfinished();
-    throw attempt.signal.aborted ? attempt.signal.reason : error;
+    throw attempt.signal.reason;
   } finally {
     signal.removeEventListener('abort', abandon);
     attempt.signal.removeEventListener('abort', disconnect);
