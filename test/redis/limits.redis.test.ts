@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
-import { handlerConfig } from '../server/handlerConfig';
+import { handlerConfig, tokenRequest } from '../server/handlerConfig';
 import { listen, type Listening } from '../server/listen';
 import { verifyToken } from '../server/verify';
 import { startRedisServer, whenDisconnected, whenReady, type RedisServer } from './redisServer';
@@ -341,6 +341,38 @@ describe('limits on Redis: when Redis fails', () => {
     },
   );
 
+  it("with onLimitStoreError 'deny', gives back the agent dispatch of a request whose tokens count failed as the connection dropped, once Redis is back", async () => {
+    // The connection drops as the tokens count goes out, after the agent dispatch was counted.
+    const proxy = await cuttingProxy(redis.port, ':tokens:', 1_000);
+    const client = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+    await client.connect();
+    const keyPrefix = `test:${randomUUID()}`;
+    const handler = createTokenHandler(
+      handlerConfig({
+        agents: ['helper'],
+        limits: { tokens: { limit: 10, windowSeconds: 60 }, agentDispatches: { limit: 3, windowSeconds: 60 } },
+        limitStore: { redis: client, keyPrefix, timeoutMs: 300 },
+        onLimitStoreError: 'deny',
+        onError: () => {},
+      }),
+    );
+    const direct = await redis.client();
+    try {
+      const response = await handler(tokenRequest({ room_name: 'desk', room_config: { agents: [{ agent_name: 'helper' }] } }));
+      expect(response.status).toBe(503);
+      expect(await direct.get(`${keyPrefix}:agentDispatches:60s:alice`)).toBe('1');
+      await whenReady(client);
+      // Redis answers in order: a refund sent on reconnecting has run before this ping's answer.
+      await client.ping();
+      await client.ping();
+      expect(Number(await direct.get(`${keyPrefix}:agentDispatches:60s:alice`))).toBe(0);
+    } finally {
+      client.disconnect();
+      await proxy.close();
+    }
+  });
+
   it('treats a Redis that stops answering as failed after timeoutMs, instead of hanging the request', async () => {
     const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError: () => {} }, 300);
     try {
@@ -370,6 +402,45 @@ async function delayingProxy(port: number, delayMs: number): Promise<{ port: num
       client.pipe(upstream).pipe(client);
       for (const socket of [client, upstream]) socket.on('error', () => [client, upstream].forEach((s) => s.destroy()));
     }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A loopback TCP proxy to `port` that drops the connection the first time the client sends
+ * `cutOn`, before passing it on, and refuses new connections for `downMs` after that.
+ */
+async function cuttingProxy(port: number, cutOn: string, downMs: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let downUntil = 0;
+  let armed = true;
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('error', () => {});
+    if (Date.now() < downUntil) return void client.destroy();
+    const upstream = connect(port, '127.0.0.1');
+    sockets.add(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    upstream.pipe(client);
+    client.on('data', (data: Buffer) => {
+      if (armed && data.toString('latin1').includes(cutOn)) {
+        armed = false;
+        downUntil = Date.now() + downMs;
+        client.destroy();
+        return;
+      }
+      upstream.write(data);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -101,8 +101,14 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
       });
     },
     async refund(key, points, counted) {
-      // Like the counts, a refund is not queued behind a connection that is down.
-      if (!isReady(redis)) return;
+      // Like the counts, a refund is not queued behind a connection that is down: it is sent once
+      // the connection is back, its bound computed then (so it still reaches only its own window).
+      if (!isReady(redis)) {
+        whenReadyAgain(redis)
+          ?.then(() => counter.refund(key, points, counted))
+          .catch(() => undefined);
+        return;
+      }
       const refunding = refundScript(limiter.getKey(key), points, refundBound(counted, windowMs));
       await withTimeout(refunding, timeoutMs, () => storeTimedOut(timeoutMs)).catch(() => undefined);
     },
@@ -171,6 +177,20 @@ function whenConnected(client: RedisClientLike): Promise<void> {
       for (const event of events) client.once!(event, done);
     }).finally(() => connecting.delete(client));
     connecting.set(client, waiting);
+  }
+  return waiting;
+}
+
+/** The wait for each client that is down to be ready again, shared by the refunds it holds back. */
+const readyAgain = new WeakMap<RedisClientLike, Promise<void>>();
+
+/** Resolves when a client that is down is ready again (one listener per client); `undefined` for a client without events. */
+function whenReadyAgain(client: RedisClientLike): Promise<void> | undefined {
+  if (!client.once) return undefined;
+  let waiting = readyAgain.get(client);
+  if (!waiting) {
+    waiting = new Promise<void>((resolve) => void client.once!('ready', () => resolve())).finally(() => readyAgain.delete(client));
+    readyAgain.set(client, waiting);
   }
   return waiting;
 }
