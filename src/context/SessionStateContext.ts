@@ -30,7 +30,9 @@ export interface SessionState {
   readonly isEnding: boolean;
   /**
    * The last failure, cleared by the next `start()`: token errors as the token source reports
-   * them, `connection_failed` (with LiveKit's `reason`) and `agent_failed` (with `failureReasons`).
+   * them, `connection_failed` (with LiveKit's `reason`), `media_failed` (with its
+   * `MediaDeviceFailure`), `agent_failed` (with `failureReasons`) and `disconnected` (with
+   * LiveKit's `DisconnectReason`).
    */
   readonly error: CustomTokenError | null;
 }

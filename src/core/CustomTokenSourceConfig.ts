@@ -20,7 +20,7 @@ import type { TokenFetchOptions, TokenResponse, TokenSourceEvent } from './types
 export interface CustomTokenSourceConfig {
   /**
    * The cache engine. Pass the app's client to see tokens in its devtools; tokens live under
-   * `['livekit-custom-token', scope, request]`.
+   * `['livekit-custom-token', scope, <the normalised request as JSON text>]`.
    * @defaultValue a private `QueryClient`
    */
   queryClient?: QueryClient | undefined;
@@ -33,7 +33,8 @@ export interface CustomTokenSourceConfig {
   scope?: string | undefined;
   /**
    * How many tokens (one per option set) are kept: the most recently used. Expired tokens of
-   * other options are dropped at the next fetch whatever the count.
+   * other options are dropped whatever the count when the source moves to other options (and on
+   * `configure()`).
    * @defaultValue 8
    */
   cacheSize?: number | undefined;

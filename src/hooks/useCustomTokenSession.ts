@@ -8,7 +8,7 @@ import { useSourceForSession } from './internal/useSourceForSession.js';
 /**
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
  * source — the fetch options (`roomName`, `participantName`, `agentName`, …) and `room`,
- * `agentConnectTimeoutMilliseconds`.
+ * `agentConnectTimeoutMilliseconds`, `encryption`.
  *
  * @example
  * ```tsx

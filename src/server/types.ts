@@ -269,8 +269,10 @@ export interface TokenHandlerConfig {
   /** Cross-origin access; without it no CORS header is sent and `OPTIONS` gets 405. @defaultValue undefined */
   cors?: TokenHandlerCorsConfig | undefined;
   /**
-   * Called with every error thrown while handling a request (by `authorize`, a policy, or the
-   * handler itself) — for logging. Clients only ever see a generic message for those. Pass
+   * Called with every unexpected error while handling a request — anything `authorize`, a policy
+   * or the handler throws other than a `TokenHandlerError` — and with the cause of a refusal that
+   * has one (`authorize` threw: 401; the limit store failed: 503), for logging. A refusal without
+   * a cause (403, 429, …) is not reported. Clients only ever see a generic message for errors. Pass
    * `() => {}` to keep them out of the console. It may be async (sending to a log service); if it
    * throws or rejects, that is ignored: logging never changes the answer.
    * @defaultValue `console.error` with the method and path of the request
