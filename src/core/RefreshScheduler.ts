@@ -20,6 +20,12 @@ export interface RefreshTarget {
 const MAX_ROUND_DELAY_MS = 5 * 60_000;
 
 /**
+ * Failed rounds back off from at least this (the first waits half of it to all of it): a
+ * `maxRetryDelayMs` of 0, no wait between one fetch's retries, must not run rounds back to back.
+ */
+const MIN_ROUND_DELAY_MS = 1_000;
+
+/**
  * The longest the scheduler sleeps before deciding again. Timers keep their remaining time while
  * a device sleeps, but the wall clock that `staleAt` and `expiresAt` are read on moves on: a laptop
  * waking after the token expired hears so, and refreshes, within this long.
@@ -35,7 +41,7 @@ const MAX_SLEEP_MS = 30_000;
  * is noticed soon.
  *
  * After a failure whose retries ran out it tries again in rounds, backing off from
- * `maxRetryDelayMs` to five minutes apart (at least the server's `Retry-After`); a failure that
+ * `maxRetryDelayMs` (at least a second) to five minutes apart (at least the server's `Retry-After`); a failure that
  * retrying cannot fix waits for the tab to become visible, the network to return, or new options.
  * While connected it fetches nothing (LiveKit refreshes a live session's token itself) but still
  * tells subscribers when the token in hand expires.
@@ -123,7 +129,7 @@ export class RefreshScheduler {
     }
     if (state.status !== 'error' || state.errorUpdatedAt === this.#lastErrorAt) return;
     this.#lastErrorAt = state.errorUpdatedAt;
-    const backOff = retryDelayMs(this.#failedRounds, this.#target.maxRetryDelayMs(), MAX_ROUND_DELAY_MS);
+    const backOff = retryDelayMs(this.#failedRounds, Math.max(this.#target.maxRetryDelayMs(), MIN_ROUND_DELAY_MS), MAX_ROUND_DELAY_MS);
     this.#failedRounds += 1;
     this.#nextRoundAt = state.errorUpdatedAt + Math.max(backOff, state.error!.retryAfterMs ?? 0);
   }

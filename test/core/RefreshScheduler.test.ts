@@ -59,11 +59,11 @@ const unavailable = (retryAfterMs?: number) => new CustomTokenError('http', 'tok
 const signedOut = () => new CustomTokenError('http', 'signed out', { status: 401 });
 
 /** A scheduler over a target whose state the test sets; like the source, every change of state is followed by `reschedule()`. */
-function harness(initial?: TokenState) {
+function harness(initial?: TokenState, maxRetryDelayMs = MAX_RETRY_DELAY_MS) {
   let current = initial;
   const refresh = vi.fn();
   const notify = vi.fn();
-  const scheduler = new RefreshScheduler({ state: () => current, refresh, notify, maxRetryDelayMs: () => MAX_RETRY_DELAY_MS });
+  const scheduler = new RefreshScheduler({ state: () => current, refresh, notify, maxRetryDelayMs: () => maxRetryDelayMs });
   const set = (next: TokenState | undefined) => {
     current = next;
     scheduler.reschedule();
@@ -156,6 +156,17 @@ describe('RefreshScheduler', () => {
       await vi.advanceTimersByTimeAsync(MAX_RETRY_DELAY_MS / 2 - 1);
       expect(refresh).not.toHaveBeenCalled();
       await vi.advanceTimersByTimeAsync(MAX_RETRY_DELAY_MS / 2 + 1);
+      expect(refresh).toHaveBeenCalledTimes(1);
+    });
+
+    it('waits at least half a second before the first round with a maxRetryDelayMs of 0, rather than fetching back to back', async () => {
+      const { scheduler, refresh, set } = harness(undefined, 0);
+      scheduler.start();
+      set(failed(unavailable()));
+      expect(refresh).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(SECOND / 2 - 1);
+      expect(refresh).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(SECOND / 2 + 1);
       expect(refresh).toHaveBeenCalledTimes(1);
     });
 
