@@ -272,7 +272,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       throw isCancellation(error) ? aborted(error) : toGeneratorError(error);
     } finally {
       this.#client.unmount();
-      if (this.#deactivated) this.#letGo();
+      // Only the fetch of the options still current lets go: one that newer options aborted must not abort theirs.
+      if (this.#deactivated && (this.#current === null || this.#current.query === query)) this.#letGo();
     }
     // A fetch cancelled with `revert` resolves with the token it was replacing (stale, maybe expired): still an abort.
     if (token === cached) throw aborted();

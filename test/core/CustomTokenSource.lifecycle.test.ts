@@ -158,6 +158,17 @@ describe('CustomTokenSource lifecycle', () => {
       expect(queryClient.getQueryCache().findAll(ours)).toEqual([]);
     });
 
+    it('after its last subscriber left, a fetch of new options gets its token though the fetch it replaced let go as it was aborted', async () => {
+      const generator = mintingGenerator();
+      const source = createCustomTokenSource(generator);
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      const a = settle(source.fetch({ roomName: 'A' }));
+      const b = settle(source.fetch({ roomName: 'B' }));
+      expect(await a).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+      expect(await b).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
+    });
+
     it('keeps what it fetches once a subscriber came back after the last one left', async () => {
       const queryClient = new QueryClient();
       const generator = mintingGenerator();
