@@ -211,7 +211,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   /**
    * Subscribes to snapshot changes (the `useSyncExternalStore` contract). Each call is a
    * subscription of its own, the same listener twice too: the source stays active until the last
-   * one is undone.
+   * one is undone. A listener that throws affects nothing else: its error is thrown again from a
+   * timer of its own, for the app's error reporting.
    */
   subscribe = (listener: () => void): (() => void) => {
     this.#plantSeed();
@@ -489,7 +490,17 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   }
 
   #notify(): void {
-    this.#listeners.forEach((listener) => listener());
+    this.#listeners.forEach((listener) => {
+      try {
+        listener();
+      } catch (error) {
+        // A subscriber's own bug stops neither the others, the fetch, nor refresh-ahead: it is
+        // thrown on its own, where the app's error reporting sees it (as an uncaught error).
+        setTimeout(() => {
+          throw error;
+        });
+      }
+    });
   }
 
   #emit(event: TokenSourceEvent): void {

@@ -218,6 +218,26 @@ describe('CustomTokenSource lifecycle', () => {
   });
 
   describe('subscribers', () => {
+    it('a subscriber that throws stops neither the fetch, the other subscribers nor refresh-ahead: its error is thrown on its own', async () => {
+      const generator = mintingGenerator(() => ({ ttl: 120 }));
+      const source = createCustomTokenSource(generator);
+      const other = vi.fn();
+      const unsubscribeFaulty = source.subscribe(() => {
+        throw new Error('listener bug');
+      });
+      const unsubscribeOther = source.subscribe(other);
+      await expect(source.fetch({ roomName: 'A' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+      expect(other).toHaveBeenCalled();
+      const thrown: unknown[] = [];
+      for (let i = 0; i < 20; i++) await vi.advanceTimersByTimeAsync(30 * SECOND).catch((error: unknown) => thrown.push(error));
+      // Ten minutes of a two-minute token refreshed 60 s before it expires: a call a minute.
+      expect(generator.mock.calls.length).toBeGreaterThanOrEqual(9);
+      expect(source.getSnapshot().status).toBe('ready');
+      expect(thrown[0]).toEqual(new Error('listener bug'));
+      unsubscribeFaulty();
+      unsubscribeOther();
+    });
+
     it("leaves no listener in the app's QueryClient once its last subscriber has left, also after a StrictMode-style resubscribe", async () => {
       const queryClient = new QueryClient();
       const source = createCustomTokenSource(mintingGenerator(), { queryClient, scope: 'call' });
