@@ -81,7 +81,7 @@ export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTo
     return new CustomTokenError('aborted', 'The token fetch was aborted.', { cause: error });
   }
   const status = readStatus(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = error instanceof Error ? error.message : describeThrown(error);
   if (status !== undefined) {
     return new CustomTokenError('http', `The token generator failed with HTTP ${status}: ${detail}`, { cause: error, status });
   }
@@ -97,8 +97,22 @@ export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTo
 function readStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const candidate = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
-  const status = candidate.status ?? candidate.statusCode ?? candidate.response?.status;
+  let status: unknown;
+  try {
+    status = candidate.status ?? candidate.statusCode ?? candidate.response?.status;
+  } catch {
+    return undefined; // a getter that throws (a Proxy, say) says no status
+  }
   return typeof status === 'number' && status >= 100 && status <= 599 ? status : undefined;
+}
+
+/** What a generator threw, as text — also a value that cannot be turned into text (an object without a prototype). */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /**

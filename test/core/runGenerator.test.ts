@@ -162,6 +162,24 @@ describe('runGenerator', () => {
 });
 
 describe('toGeneratorError', () => {
+  it.each([
+    ['an object without a prototype, which cannot be turned into text', Object.create(null) as object, '[object Object]'],
+    [
+      'an object whose status getter throws',
+      {
+        get status(): number {
+          throw new Error('getter bug');
+        },
+        toString: () => 'odd error',
+      },
+      'odd error',
+    ],
+  ])('classifies %s as the generator failing, not retryable, keeping it as the cause', (_, thrown, detail) => {
+    const error = toGeneratorError(thrown);
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: false, message: `The token generator failed: ${detail}` });
+    expect(error.cause).toBe(thrown);
+  });
+
   it('passes a CustomTokenError through as it is, even when the fetch was aborted', () => {
     const error = new CustomTokenError('mismatch', 'wrong room');
     const controller = new AbortController();
