@@ -473,6 +473,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #release(): void {
     this.#current = null;
     this.#tokens.clear();
+    TokenCache.forget(this.#client, this.#scope);
   }
 
   /** The current options' query, while it is still in the client (the app may have cleared it). */

@@ -22,6 +22,16 @@ export class TokenCache {
     return cache;
   }
 
+  /**
+   * Forgets `scope` in `client` once its cache is empty and holds no pin: the scope of a source no
+   * other can name, when it lets go, so that a long-lived client keeps nothing per source ever made.
+   */
+  static forget(client: QueryClient, scope: string): void {
+    const scopes = caches.get(client);
+    const cache = scopes?.get(scope);
+    if (cache && cache.#entries.size === 0 && cache.#pins.size === 0) scopes!.delete(scope);
+  }
+
   readonly #client: QueryClient;
   /** By request key, least recently used first. */
   readonly #entries = new Map<string, TokenQuery>();

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { QueryClient, type Query } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
@@ -120,6 +122,26 @@ describe('CustomTokenSource cache bound', () => {
         .findAll(ours)
         .map((query) => query.queryKey[2]),
     ).toEqual(['{"roomName":"later"}']);
+  });
+
+  it("keeps nothing in an app's long-lived QueryClient for sources made and let go (a call screen mounted all day)", async () => {
+    vi.useRealTimers(); // thousands of fake timers are slow to run
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapUsed = () => (gc(), gc(), process.memoryUsage().heapUsed);
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    /** Sources made, subscribed to and left, as a provider mounted and unmounted: no fetch, so no timers or tokens. */
+    const mountAndLeave = async (count: number) => {
+      for (let i = 0; i < count; i++) createCustomTokenSource(generator, { queryClient }).subscribe(() => {})();
+      // Each one lets go a tick after its last subscriber left.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await mountAndLeave(1_000);
+    const before = heapUsed();
+    await mountAndLeave(5_000);
+    // Bytes kept per source: about 500 while each left its scope's (empty) cache behind.
+    expect((heapUsed() - before) / 5_000).toBeLessThan(150);
   });
 
   it('leaves running, on cancel(), a call another source of the scope waits on', async () => {
