@@ -66,7 +66,8 @@ let sourceCount = 0;
 export class CustomTokenSource extends TokenSourceConfigurable {
   readonly #client: QueryClient;
   readonly #scope: string;
-  readonly #tokens: TokenCache;
+  /** The scope's cache, looked up on first use: a source made in a render React throws away (StrictMode, a suspended first mount) leaves no entry in the app's client. */
+  #tokensOnceUsed: TokenCache | null = null;
   /** Tokens in a shared client under a scope nobody else can name: removed when the last subscriber leaves. */
   readonly #dropOnDeactivate: boolean;
   readonly #generator: TokenGenerator;
@@ -106,7 +107,6 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#client = config.queryClient ?? new QueryClient();
     // Stryker disable next-line UpdateOperator: counting down names every source as uniquely as counting up
     this.#scope = config.scope ?? `source-${++sourceCount}`;
-    this.#tokens = TokenCache.of(this.#client, this.#scope);
     this.#dropOnDeactivate = config.queryClient !== undefined && config.scope === undefined;
     this.#config = resolveConfig(config);
     this.#scheduler = new RefreshScheduler({
@@ -189,6 +189,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       this.#connectedHolds -= 1;
       this.#scheduler.setConnected(this.#isConnected());
     };
+  }
+
+  get #tokens(): TokenCache {
+    return (this.#tokensOnceUsed ??= TokenCache.of(this.#client, this.#scope));
   }
 
   #isConnected(): boolean {

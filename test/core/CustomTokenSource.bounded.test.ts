@@ -144,6 +144,21 @@ describe('CustomTokenSource cache bound', () => {
     expect((heapUsed() - before) / 5_000).toBeLessThan(150);
   });
 
+  it("keeps nothing in an app's QueryClient for sources never used (made in renders React throws away: StrictMode, a suspended first mount)", () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapUsed = () => (gc(), gc(), process.memoryUsage().heapUsed);
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const make = (count: number) => {
+      for (let i = 0; i < count; i++) createCustomTokenSource(generator, { queryClient });
+    };
+    make(1_000);
+    const before = heapUsed();
+    make(5_000);
+    expect((heapUsed() - before) / 5_000).toBeLessThan(150);
+  });
+
   it('leaves running, on cancel(), a call another source of the scope waits on', async () => {
     const queryClient = new QueryClient();
     const { generator, calls } = controlledGenerator();
