@@ -2,7 +2,7 @@ import { QueryClientContext } from '@tanstack/react-query';
 import * as React from 'react';
 import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource.js';
 import { CustomTokenError } from '../core/errors.js';
-import type { TokenGenerator } from '../core/types.js';
+import type { TokenGenerator, TokenSourceEvent } from '../core/types.js';
 import { useLatest } from './internal/useLatest.js';
 
 /**
@@ -94,17 +94,22 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   // Once the component has unmounted, the source calls the generator no more: LiveKit's useSession
   // asks for the next session's token when its unmount disconnect finishes, for a session that never comes.
   const unmounted = React.useRef(false);
-  const [source] = React.useState(
-    // The refs are read when the source calls the generator or reports an event — during this initialiser only to
-    // report an initialToken that fails its checks, with this first render's options.
-    // eslint-disable-next-line react-hooks/refs
-    () =>
-      new CustomTokenSource((request, context) => (unmounted.current ? Promise.reject(gone()) : generatorRef.current(request, context)), {
+  // The refs are read when the source calls the generator, never during this initialiser.
+  // eslint-disable-next-line react-hooks/refs
+  const [{ source, madeWith }] = React.useState(() => {
+    // What the source reports while it is made (an initialToken that fails its checks) is told once the
+    // render that made it commits: not for the sources of renders React throws away (StrictMode, a suspended first mount).
+    const madeWith: TokenSourceEvent[] = [];
+    const made = new CustomTokenSource(
+      (request, context) => (unmounted.current ? Promise.reject(gone()) : generatorRef.current(request, context)),
+      {
         ...options,
         queryClient: options.queryClient ?? contextClient,
-        onEvent: (event) => optionsRef.current.onEvent?.(event),
-      }),
-  );
+        onEvent: (event) => void madeWith.push(event),
+      },
+    );
+    return { source: made, madeWith };
+  });
 
   const { cacheSize, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs } = options;
   React.useEffect(() => {
@@ -122,11 +127,19 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   // Holding a subscription keeps the source alive; the last one leaving aborts what is in flight.
   React.useEffect(() => {
     unmounted.current = false; // back after StrictMode's remount
+    for (const event of madeWith.splice(0)) {
+      try {
+        // As the source reports: an onEvent that throws or rejects never breaks the app.
+        void Promise.resolve(optionsRef.current.onEvent?.(event)).catch(noop);
+      } catch {
+        // Telemetry only.
+      }
+    }
     const unsubscribe = source.subscribe(noop);
     return () => {
       unmounted.current = true;
       unsubscribe();
     };
-  }, [source]);
+  }, [source, madeWith, optionsRef]);
   return source;
 }

@@ -4,8 +4,9 @@ import { act, render, renderHook } from '@testing-library/react';
 import { setLogLevel, TokenSource } from 'livekit-client';
 import * as React from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import type { TokenGenerator } from '../../src/core/types';
+import type { TokenGenerator, TokenSourceEvent } from '../../src/core/types';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
+import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 
@@ -152,6 +153,64 @@ describe("with LiveKit's real useSession", () => {
     const { rerender } = render(<OurPage />);
     for (let i = 0; i < 4; i++) rerender(<OurPage />);
     expect(sessions.size).toBe(1);
+  });
+});
+
+describe('useCustomTokenSource with an initialToken that fails its checks', () => {
+  /** A token for room `standup`, handed in as the token of room `other-room`. */
+  async function mismatchedToken() {
+    return {
+      options: { roomName: 'other-room' },
+      response: { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'standup' }) },
+    };
+  }
+  function TokenLine({
+    initialToken,
+    onEvent,
+  }: {
+    initialToken: Awaited<ReturnType<typeof mismatchedToken>>;
+    onEvent: (event: TokenSourceEvent) => void;
+  }) {
+    const source = useCustomTokenSource(mintingGenerator(), { initialToken, onEvent });
+    return <p>Token {useTokenStatus(source).status}</p>;
+  }
+  const errors = (onEvent: ReturnType<typeof vi.fn>) =>
+    onEvent.mock.calls.filter(([event]) => (event as TokenSourceEvent).type === 'error');
+
+  it('reports it to onEvent once under StrictMode, not once per render React throws away', async () => {
+    const onEvent = vi.fn<(event: TokenSourceEvent) => void>();
+    render(
+      <React.StrictMode>
+        <TokenLine initialToken={await mismatchedToken()} onEvent={onEvent} />
+      </React.StrictMode>,
+    );
+    expect(errors(onEvent)).toEqual([[expect.objectContaining({ type: 'error', error: expect.objectContaining({ code: 'mismatch' }) })]]);
+  });
+
+  it('reports it once when a sibling suspends the first mount', async () => {
+    const onEvent = vi.fn<(event: TokenSourceEvent) => void>();
+    let loaded!: () => void;
+    const data = new Promise<void>((resolve) => (loaded = resolve));
+    let ready = false;
+    void data.then(() => (ready = true));
+    function Slow() {
+      // Suspense's protocol: a component that is not ready throws the promise it waits on.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      if (!ready) throw data;
+      return <span>loaded</span>;
+    }
+    const view = render(
+      <React.Suspense fallback="loading">
+        <TokenLine initialToken={await mismatchedToken()} onEvent={onEvent} />
+        <Slow />
+      </React.Suspense>,
+    );
+    await act(async () => {
+      loaded();
+      await data;
+    });
+    await vi.waitFor(() => expect(view.container.textContent).toContain('loaded'));
+    expect(errors(onEvent)).toHaveLength(1);
   });
 });
 
