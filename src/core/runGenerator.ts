@@ -95,11 +95,11 @@ export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTo
 
 /** Reads an HTTP status off common error shapes (`status`, `statusCode`, `response.status`). */
 function readStatus(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const candidate = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
+  const candidate = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } } | null | undefined;
   let status: unknown;
   try {
-    status = candidate.status ?? candidate.statusCode ?? candidate.response?.status;
+    // Stryker disable next-line OptionalChaining: reading through a missing `response` throws into the catch below, which says no status too
+    status = candidate?.status ?? candidate?.statusCode ?? candidate?.response?.status;
   } catch {
     return undefined; // a getter that throws (a Proxy, say) says no status
   }

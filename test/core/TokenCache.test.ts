@@ -46,6 +46,36 @@ describe('TokenCache', () => {
     expect(TokenCache.of(new QueryClient(), 'call')).not.toBe(TokenCache.of(client, 'call'));
   });
 
+  describe('forget', () => {
+    it('forgets an empty scope with no pin: the next source of that scope gets a new cache', () => {
+      const { client, cache } = cacheOf('call');
+      TokenCache.forget(client, 'call');
+      expect(TokenCache.of(client, 'call')).not.toBe(cache);
+    });
+
+    it('keeps a scope that still holds a token, or a pin', () => {
+      const { client, cache, put } = cacheOf('call');
+      put('A', token(MINUTE));
+      TokenCache.forget(client, 'call');
+      expect(TokenCache.of(client, 'call')).toBe(cache);
+
+      cache.clear();
+      cache.pin('B', 1);
+      TokenCache.forget(client, 'call');
+      expect(TokenCache.of(client, 'call')).toBe(cache);
+      cache.pin('B', -1);
+      TokenCache.forget(client, 'call');
+      expect(TokenCache.of(client, 'call')).not.toBe(cache);
+    });
+
+    it('does nothing for a client or scope it never saw', () => {
+      const { client, cache } = cacheOf('call');
+      expect(() => TokenCache.forget(new QueryClient(), 'call')).not.toThrow();
+      TokenCache.forget(client, 'other');
+      expect(TokenCache.of(client, 'call')).toBe(cache);
+    });
+  });
+
   it('hands out the same query for a key until the app removes it from its client, then builds a new one', () => {
     const { client, cache, options, put, inClient } = cacheOf();
     const first = put('A', token(10 * MINUTE));
