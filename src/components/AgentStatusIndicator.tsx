@@ -68,6 +68,8 @@ export function AgentStatusIndicator({ labels, className, ...rest }: AgentStatus
     <div role="status" aria-live="polite" {...rest} className={classNames('lk-ctr-agent-status', className)} data-state={state}>
       {label !== '' && <span className="lk-ctr-agent-status-dot" aria-hidden="true" />}
       {label !== '' && <span className="lk-ctr-agent-status-label">{label}</span>}
+      {/* Unstyled, adjacent spans run together: "joinAgent did not…" on screen and in a screen reader. */}
+      {label !== '' && failureReasons.length > 0 && ' '}
       {failureReasons.length > 0 && <span className="lk-ctr-agent-status-reasons">{failureReasons.join(' ')}</span>}
     </div>
   );

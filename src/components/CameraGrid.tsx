@@ -64,6 +64,8 @@ export function CameraGrid({
   const columns = spotlight ? Math.max(3, columnsFor(ordered.length - 1)) : columnsFor(ordered.length);
   return (
     <ul
+      // Explicit: WebKit exposes a <ul> without visible markers (the stylesheet's list-style: none) as a group, not a list.
+      role="list"
       aria-label={label}
       {...rest}
       className={classNames('lk-ctr-camera-grid', className)}

@@ -83,18 +83,44 @@ function Notice({ error, titles, retryLabel, action, className, ...rest }: Notic
   const ref = React.useRef<HTMLDivElement>(null);
   useReturnFocus(ref);
   return (
-    <div role="alert" ref={ref} {...rest} className={classNames('lk-ctr-error-notice', className)} data-code={error.code}>
+    // tabIndex -1: the focus can land here when "Try again" gives way to the action (a new error that retrying cannot help).
+    <div role="alert" ref={ref} tabIndex={-1} {...rest} className={classNames('lk-ctr-error-notice', className)} data-code={error.code}>
       <p className="lk-ctr-error-notice-title">{titles?.[error.code] ?? TITLES[error.code]}</p>
       <p className="lk-ctr-error-notice-message">{error.message}</p>
       {canRetry(error) ? (
-        <button type="button" className="lk-ctr-error-notice-retry" aria-disabled={isStarting} onClick={isStarting ? undefined : restart}>
+        <RetryButton disabled={isStarting} onClick={restart}>
           {retryLabel}
-        </button>
+        </RetryButton>
       ) : typeof action === 'function' ? (
         action(error)
       ) : (
         action
       )}
     </div>
+  );
+}
+
+/** "Try again". When a new error that retrying cannot help replaces it with the action, the focus it held moves to the notice, not to `<body>`. */
+function RetryButton({ disabled, onClick, children }: { disabled: boolean; onClick: () => void; children: React.ReactNode }) {
+  const button = React.useRef<HTMLButtonElement>(null);
+  React.useLayoutEffect(() => {
+    const node = button.current;
+    // The notice (its parent), which outlives the button when only the error changes. Not its ref: a
+    // parent's ref is attached after its children's layout effects run.
+    const notice = node?.parentElement;
+    return () => {
+      if (node !== null && node === node.ownerDocument.activeElement) notice?.focus();
+    };
+  }, []);
+  return (
+    <button
+      ref={button}
+      type="button"
+      className="lk-ctr-error-notice-retry"
+      aria-disabled={disabled}
+      onClick={disabled ? undefined : onClick}
+    >
+      {children}
+    </button>
   );
 }

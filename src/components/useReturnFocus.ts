@@ -16,13 +16,21 @@ export function useReturnFocus(ref: React.RefObject<HTMLElement | null>): void {
       if (!node?.contains(document.activeElement)) return;
       const back =
         before instanceof HTMLElement && before !== document.body && before.isConnected && !node.contains(before) ? before : null;
-      (back ?? nextFocusable(node))?.focus();
+      // The first that takes the focus: focus() does nothing on an element not rendered (display: none), hidden or inert.
+      for (const candidate of [...(back ? [back] : []), ...focusableAround(node)]) {
+        candidate.focus();
+        if (candidate.ownerDocument.activeElement === candidate) return;
+      }
     };
   }, [ref]);
 }
 
-function nextFocusable(node: HTMLElement): HTMLElement | undefined {
-  const candidates = Array.from(node.ownerDocument.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((element) => !node.contains(element));
-  const following = candidates.find((element) => node.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING);
-  return following ?? candidates.reverse().find((element) => node.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING);
+/** Focusable elements outside `node`: those after it in document order, then those before it, nearest first. */
+function focusableAround(node: HTMLElement): HTMLElement[] {
+  const candidates = Array.from(node.ownerDocument.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
+    (element) => !node.contains(element) && element.closest('[hidden], [inert]') === null,
+  );
+  const following = candidates.filter((element) => node.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const preceding = candidates.filter((element) => node.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING).reverse();
+  return [...following, ...preceding];
 }

@@ -1,5 +1,5 @@
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ConnectionError, ConnectionState, ParticipantKind, Room, RoomEvent } from 'livekit-client';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { ConnectionError, ConnectionState, DisconnectReason, ParticipantKind, Room, RoomEvent } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
@@ -7,7 +7,9 @@ import { ConnectButton } from '../../src/components/ConnectButton';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { CustomTokenError } from '../../src/core/errors';
-import { joinRemote, publishCamera, roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { SessionActionsContext } from '../../src/context/SessionActionsContext';
+import { SessionStateContext, type SessionState } from '../../src/context/SessionStateContext';
+import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, serverDisconnects, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
 
 const quiet = { microphone: false } as const;
@@ -301,5 +303,89 @@ describe('TokenStatusView with an expired token', () => {
     fireEvent.click(within(view).getByRole('button', { name: 'Get a new token' }));
     await act(() => vi.advanceTimersByTimeAsync(50));
     expect(view.getAttribute('data-status')).toBe('ready');
+  });
+});
+
+describe('focus and names as errors and states change', () => {
+  it('keeps the focus off <body> when a new error that retrying cannot help replaces "Try again" with the action', async () => {
+    vi.useFakeTimers();
+    try {
+      const { room } = roomWithoutServer();
+      const { session } = renderSession(
+        { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', ...quiet },
+        { children: <ErrorNotice action={<a href="/help">Help</a>} /> },
+      );
+      act(() => void session().start());
+      await act(() => vi.advanceTimersByTimeAsync(50));
+      const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+      await act(() => vi.advanceTimersByTimeAsync(10));
+      leaveRemote(room, agent);
+      await act(() => vi.advanceTimersByTimeAsync(10));
+      within(screen.getByRole('alert')).getByRole('button', { name: 'Try again' }).focus();
+
+      await serverDisconnects(room, DisconnectReason.DUPLICATE_IDENTITY);
+      await act(() => vi.advanceTimersByTimeAsync(10));
+
+      const notice = screen.getByRole('alert');
+      expect(notice.getAttribute('data-code')).toBe('disconnected');
+      expect(within(notice).queryByRole('button', { name: 'Try again' })).toBeNull();
+      expect(document.activeElement).toBe(notice);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('moves the focus to the next control that can take it when the notice goes away: not a hidden or inert one', () => {
+    const actions = { start: vi.fn(async () => {}), end: vi.fn(async () => {}), restart: vi.fn(async () => {}) };
+    const state = (error: CustomTokenError | null): SessionState => ({
+      connectionState: ConnectionState.Disconnected,
+      isConnected: false,
+      isStarting: false,
+      isEnding: false,
+      error,
+    });
+    const screenWith = (error: CustomTokenError | null) => (
+      <SessionActionsContext.Provider value={actions}>
+        <SessionStateContext.Provider value={state(error)}>
+          <ErrorNotice />
+          <button hidden>Hidden menu item</button>
+          <div className="behind-dialog">
+            <button>Behind a dialog</button>
+          </div>
+          <button>Next</button>
+        </SessionStateContext.Provider>
+      </SessionActionsContext.Provider>
+    );
+    const view = render(screenWith(new CustomTokenError('disconnected', 'The server shut down.', { retryable: true })));
+    // Set by hand: React 18 and 19 write `inert` differently.
+    document.querySelector('.behind-dialog')!.setAttribute('inert', '');
+    within(screen.getByRole('alert')).getByRole('button', { name: 'Try again' }).focus();
+    view.rerender(screenWith(null));
+    expect(document.activeElement?.textContent).toBe('Next');
+  });
+
+  it('exposes the camera grid as a list in every browser (WebKit drops the role of a <ul> without markers)', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    joinRemote(room, 'bob', { name: 'Bob' });
+    expect((await screen.findByRole('list', { name: 'Cameras' })).getAttribute('role')).toBe('list');
+  });
+
+  it('separates the agent failure from its reasons by a space, so that they read as words when unstyled', async () => {
+    vi.useFakeTimers();
+    try {
+      const { room } = roomWithoutServer();
+      const { session } = renderSession(
+        { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 1_000, ...quiet },
+        { children: <AgentStatusIndicator /> },
+      );
+      act(() => void session().start());
+      await act(() => vi.advanceTimersByTimeAsync(50));
+      await act(() => vi.advanceTimersByTimeAsync(1_000));
+      expect(screen.getByRole('status').textContent).toBe('The agent could not join Agent did not join the room.');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

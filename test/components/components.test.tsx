@@ -137,7 +137,7 @@ describe('AgentStatusIndicator', () => {
     await act(() => vi.advanceTimersByTimeAsync(1_000));
 
     expect(status.getAttribute('data-state')).toBe('failed');
-    expect(status.textContent).toBe('The agent could not joinAgent did not join the room.');
+    expect(status.textContent).toBe('The agent could not join Agent did not join the room.');
     expect(session().isConnected).toBe(false);
   });
 });
