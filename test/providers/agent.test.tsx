@@ -80,6 +80,24 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
       expect(media.live()).toEqual([]);
     });
 
+    it('says an agent that was ready and leaves before the answer left the call, rather than never became ready', async () => {
+      const { room } = roomWithoutServer();
+      const { session } = renderSession({
+        generator: tokenGenerator(),
+        room,
+        roomName: 'support',
+        agentName: 'helper',
+        agentConnectTimeoutMs: 5_000,
+      });
+      await startOnFakeTimers(session);
+      const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT });
+      setAttributes(room, agent, { 'lk.agent.state': 'listening' });
+      await act(() => vi.advanceTimersByTimeAsync(50));
+      leaveRemote(room, agent);
+      await act(() => vi.advanceTimersByTimeAsync(100));
+      expect(session().error).toMatchObject({ code: 'agent_failed', message: expect.stringMatching(/^The agent left the call: /) });
+    });
+
     it('keeps waiting for the answer, past the deadline, when the agent was ready before it', async () => {
       const { room } = roomWithoutServer();
       const { session } = renderSession({

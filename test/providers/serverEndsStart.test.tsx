@@ -1,6 +1,7 @@
-import { act, waitFor } from '@testing-library/react';
-import { decodeTokenPayload, DisconnectReason } from 'livekit-client';
+import { act, screen, waitFor } from '@testing-library/react';
+import { ConnectionError, decodeTokenPayload, DisconnectReason } from 'livekit-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, serverDisconnects, tokenGenerator } from '../helpers/room';
 import { clickStart, renderSession } from './render';
@@ -63,4 +64,30 @@ describe('CustomTokenSessionProvider when the server ends the session while star
     const [first, second] = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
     expect(second).not.toBe(first);
   });
+});
+
+describe('CustomTokenSessionProvider when the server answers the join with a leave', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it.each([
+    ['PARTICIPANT_REMOVED', DisconnectReason.PARTICIPANT_REMOVED, false],
+    ['ROOM_DELETED', DisconnectReason.ROOM_DELETED, true],
+  ])(
+    "fails the start with disconnected and LiveKit's reason (%s), offering Try again only where joining again may help",
+    async (name, reason, retryable) => {
+      vi.useFakeTimers();
+      // What livekit-client's connect() rejects with when the server's first answer to the join is a leave.
+      const { room } = roomWithoutServer({
+        failWith: ConnectionError.leaveRequest('Received leave request while trying to (re)connect', reason),
+      });
+      const { session } = renderSession(
+        { generator: tokenGenerator(), room, roomName: 'standup', microphone: false },
+        { children: <ErrorNotice /> },
+      );
+      clickStart(session);
+      await act(() => vi.advanceTimersByTimeAsync(100));
+      expect(session().error).toMatchObject({ code: 'disconnected', reason: name, retryable });
+      expect(screen.queryByRole('button', { name: 'Try again' }) !== null).toBe(retryable);
+    },
+  );
 });

@@ -10,6 +10,9 @@ import { CustomTokenError, isCustomTokenError } from '../../core/errors.js';
 export function toSessionError(cause: unknown): CustomTokenError {
   if (isCustomTokenError(cause)) return cause;
   if (cause instanceof ConnectionError) {
+    // The server answered the join with a leave (the room deleted, the participant removed): the
+    // server ended the session before the start finished, with LiveKit's reason.
+    if (cause.reason === ConnectionErrorReason.LeaveRequest && typeof cause.context === 'number') return toDisconnectError(cause.context);
     const reason = ConnectionErrorReason[cause.reason as ConnectionErrorReason];
     return new CustomTokenError('connection_failed', `LiveKit refused the connection (${reason}): ${cause.message}`, {
       cause,

@@ -4,7 +4,7 @@ import * as React from 'react';
 import type { SessionActions } from '../../context/SessionActionsContext.js';
 import { CustomTokenError } from '../../core/errors.js';
 import { useLatest } from '../../hooks/internal/useLatest.js';
-import { returnedAgentState } from '../returnedAgentState.js';
+import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
 import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
 import { dispatchesAgent, startSession } from './startSession.js';
@@ -40,6 +40,8 @@ export function useSessionLifecycle(
   // Whether the session in the room dispatched an agent, read off the token it joined with: an
   // agent leaving fails that session only. (Props changed during the call are the next session's.)
   const joinedWithAgent = React.useRef(false);
+  // Whether the agent of the session in the room has been ready: one that leaves after that left the call.
+  const agentWasReady = React.useRef(false);
   // Whether the effects are in place. Once they are cleaned up (unmount, a new `key`, hidden), LiveKit's
   // useSession is disconnecting the room: nothing is left for an end() still queued to disconnect, and
   // the room may be another provider's by the time it runs (a remount on a shared room).
@@ -54,7 +56,10 @@ export function useSessionLifecycle(
               const response = await latest.current.config.fetchToken(tokenSignal);
               // A start fetches only with the room disconnected: this is the token of the next session in it,
               // unless the start was abandoned meanwhile (a later one may be in the room by now).
-              if (!tokenSignal.aborted) joinedWithAgent.current = dispatchesAgent(response.participantToken);
+              if (!tokenSignal.aborted) {
+                joinedWithAgent.current = dispatchesAgent(response.participantToken);
+                agentWasReady.current = false;
+              }
               return response;
             },
             connectOptions: latest.current.config.connectOptions,
@@ -85,12 +90,16 @@ export function useSessionLifecycle(
   const { state: agentState, failureReasons } = agent;
   const agentReturned = returnedAgentState(agent) !== null;
   const roomConnected = session.connectionState === ConnectionState.Connected;
+  const agentReady = agentStateFlags(returnedAgentState(agent) ?? agentState).isConnected;
+  React.useEffect(() => {
+    if (agentReady) agentWasReady.current = true;
+  }, [agentReady]);
   React.useEffect(() => {
     if (agentState !== 'failed' || agentReturned || !roomConnected || !failureReasons || reportedReasons.current === failureReasons) return;
     if (!joinedWithAgent.current) return;
     reportedReasons.current = failureReasons;
     // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
-    const during = runner.getSnapshot().phase === 'starting' ? 'did not become ready' : 'left the call';
+    const during = runner.getSnapshot().phase === 'starting' && !agentWasReady.current ? 'did not become ready' : 'left the call';
     const message = `The agent ${during}: ${failureReasons.join(' ')}`;
     runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));
   }, [runner, agentState, failureReasons, agentReturned, roomConnected]);
