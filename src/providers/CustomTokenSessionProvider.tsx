@@ -16,6 +16,7 @@ import { useFetchOptions } from '../hooks/internal/useFetchOptions.js';
 import { useRoomStateResync } from '../hooks/internal/useRoomStateResync.js';
 import { useSourceForSession } from '../hooks/internal/useSourceForSession.js';
 import { toConnectOptions } from './session/toConnectOptions.js';
+import { isRefusedToken } from './session/toSessionError.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
 import { SessionStateProvider } from './SessionStateProvider.js';
@@ -223,9 +224,10 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     fetchToken: (signal) => sessionSource.fetchForSession(nextStartOptions(), signal),
     prepareNextSession: () => void sessionSource.prepareNextSession(options),
     // The room of a start that did not finish may hold its agent: a fresh room for the next one,
-    // when the room is derived per session or named by the token endpoint (no `roomName`).
-    leftRoomUnfinished: () => {
-      if (freshRoomPerSession || options.roomName === undefined) void sessionSource.prepareNextSession(options);
+    // when the room is derived per session or named by the token endpoint (no `roomName`). A token
+    // LiveKit refused is not joined with again either.
+    leftRoomUnfinished: (error) => {
+      if (freshRoomPerSession || options.roomName === undefined || isRefusedToken(error)) void sessionSource.prepareNextSession(options);
     },
     agentConnectTimeoutMs,
     onError,

@@ -1,7 +1,8 @@
 import { QueryClient } from '@tanstack/query-core';
-import { act, waitFor } from '@testing-library/react';
-import { decodeTokenPayload, type Room } from 'livekit-client';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { ConnectionError, decodeTokenPayload, type Room } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
+import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { useMaybeTokenSourceContext } from '../../src/context/TokenSourceContext';
 import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
@@ -258,5 +259,25 @@ describe('no roomName: the endpoint names a fresh room per token', () => {
     // The first room may hold the agent dispatched for it, or none: the retry's agent is dispatched only into a new room.
     expect(roomOf(connect.mock.calls[1]![1])).not.toBe(roomOf(connect.mock.calls[0]![1]));
     await settle(() => session().end());
+  });
+});
+
+describe('a token LiveKit refused', () => {
+  it('is not joined with again: after NotAllowed, Try again connects with a new token for the same room', async () => {
+    const { room, connect } = roomWithoutServer({ failWith: ConnectionError.notAllowed('invalid token', 401) });
+    // Each token named apart (two minted in one second would otherwise read the same).
+    let minted = 0;
+    const generator = mintingGenerator(() => ({ name: `token ${++minted}` }));
+    const { session } = renderSession({ generator, room, roomName: 'standup', ...quiet }, { children: <ErrorNotice /> });
+    await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({ code: 'connection_failed', reason: 'NotAllowed' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(connect).toHaveBeenCalledTimes(2));
+    const [refused, next] = connect.mock.calls.map(([, token]) => decodeTokenPayload(token));
+    expect(refused).toMatchObject({ name: 'token 1', video: { room: 'standup' } });
+    expect(next).toMatchObject({ video: { room: 'standup' } });
+    expect(next!.name).not.toBe('token 1');
   });
 });

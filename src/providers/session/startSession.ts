@@ -36,11 +36,12 @@ export interface StartSessionInput {
   /** Abandons the start: whatever it began is undone, and it never connects later. */
   signal: AbortSignal;
   /**
-   * Called when the start leaves a room it began to join without finishing (abandoned or failed),
-   * unless the server ended it: that room may still hold the agent it dispatched (or, if it lives
-   * on, dispatch none to the next join), so with fresh rooms the next start needs another.
+   * Called, with what ended the start, when it leaves a room it began to join without finishing
+   * (abandoned or failed), unless the server ended it: that room may still hold the agent it
+   * dispatched (or, if it lives on, dispatch none to the next join), so with fresh rooms the next
+   * start needs another — as it needs another token after LiveKit refused this one.
    */
-  leftRoomUnfinished(): void;
+  leftRoomUnfinished(error: unknown): void;
 }
 
 /**
@@ -122,7 +123,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     tracks.stop();
     await room.disconnect();
     // A live session the server ended gets its next room from the disconnect itself (useSessionLifecycle).
-    if (joining && !endedByServer) input.leftRoomUnfinished();
+    if (joining && !endedByServer) input.leftRoomUnfinished(attempt.signal.reason);
     throw attempt.signal.reason;
   } finally {
     signal.removeEventListener('abort', abandon);

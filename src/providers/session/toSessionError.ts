@@ -27,6 +27,11 @@ export function toSessionError(cause: unknown): CustomTokenError {
   return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${message}`, { cause });
 }
 
+/** Whether LiveKit refused the token of a join (`NotAllowed`: not valid for this server, expired, revoked): the next join needs another. */
+export function isRefusedToken(cause: unknown): boolean {
+  return cause instanceof ConnectionError && cause.reason === ConnectionErrorReason.NotAllowed;
+}
+
 /** Why LiveKit ended a live session that nobody ended, in words; `DUPLICATE_IDENTITY` gets advice. */
 export function toDisconnectError(reason: DisconnectReason | undefined): CustomTokenError {
   const name = reason === undefined ? 'UNKNOWN_REASON' : DisconnectReason[reason];

@@ -19,7 +19,7 @@ interface SessionLifecycleConfig {
   /** After a session ended without `end()`: gets the next session's token (and room) ready. */
   prepareNextSession: () => void;
   /** After a start left a room it began to join, unfinished (see `startSession`). */
-  leftRoomUnfinished: () => void;
+  leftRoomUnfinished: (error: unknown) => void;
   agentConnectTimeoutMs: number;
   onError: ((error: CustomTokenError) => void) | undefined;
 }
@@ -67,7 +67,7 @@ export function useSessionLifecycle(
             waitUntilAgentReady,
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
             signal,
-            leftRoomUnfinished: () => latest.current.config.leftRoomUnfinished(),
+            leftRoomUnfinished: (error) => latest.current.config.leftRoomUnfinished(error),
           }),
         end: () => {
           // The session is being left: its agent leaving before the leave is done (its job ends with
