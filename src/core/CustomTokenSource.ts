@@ -201,7 +201,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /**
    * Updates the cache size, timeouts, retries, margin and `onEvent` of a live source. An option
-   * left out keeps its value; one given as `undefined` goes back to its default.
+   * left out keeps its value; one given as `undefined` goes back to its default. Each applies from
+   * the next fetch: a token in hand keeps the refresh time its margin gave it when it arrived.
    *
    * @throws A `TypeError` naming the option, for a duration or retry count that is not a number of
    * 0 or more (or a `cacheSize` that is not a number); the source keeps the settings it had.
