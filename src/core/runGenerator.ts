@@ -101,7 +101,7 @@ function readStatus(error: unknown): number | undefined {
     // Stryker disable next-line OptionalChaining: reading through a missing `response` throws into the catch below, which says no status too
     status = candidate?.status ?? candidate?.statusCode ?? candidate?.response?.status;
   } catch {
-    return undefined; // a getter that throws (a Proxy, say) says no status
+    // A getter that throws (a Proxy, say) says no status.
   }
   return typeof status === 'number' && status >= 100 && status <= 599 ? status : undefined;
 }
