@@ -169,6 +169,21 @@ describe('CustomTokenSource lifecycle', () => {
       expect(await b).toEqual({ value: expect.objectContaining({ serverUrl: SERVER_URL }) });
     });
 
+    it("after its last subscriber left, leaves nothing in the app's QueryClient once options that are not valid replaced a fetch in flight", async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const source = createCustomTokenSource(generator, { queryClient });
+      source.subscribe(() => {})();
+      await vi.advanceTimersByTimeAsync(0);
+      const a = settle(source.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toHaveLength(1);
+      const refused = settle(source.fetch({ roomName: 42 as unknown as string }));
+      expect(await refused).toEqual({ error: expect.objectContaining({ code: 'invalid_options' }) });
+      expect(await a).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+      expect(queryClient.getQueryCache().findAll(ours)).toEqual([]);
+    });
+
     it('keeps what it fetches once a subscriber came back after the last one left', async () => {
       const queryClient = new QueryClient();
       const generator = mintingGenerator();
