@@ -98,7 +98,7 @@ function readStatus(error: unknown): number | undefined {
   const candidate = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } } | null | undefined;
   let status: unknown;
   try {
-    // Stryker disable next-line OptionalChaining: reading through a missing `response` throws into the catch below, which says no status too
+    // Stryker disable next-line OptionalChaining: reading through a missing value (the thrown value, or its `response`) throws into the catch below, which leaves no status too
     status = candidate?.status ?? candidate?.statusCode ?? candidate?.response?.status;
   } catch {
     // A getter that throws (a Proxy, say) says no status.
