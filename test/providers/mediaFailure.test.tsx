@@ -129,3 +129,29 @@ describe('CustomTokenSessionProvider when the browser already blocks the camera'
     }
   });
 });
+
+describe('CustomTokenSessionProvider when the screen share picker is cancelled', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'mediaDevices');
+  });
+
+  it('reports media_failed for the screen share, with advice about picking a screen and a retry, not about camera access', async () => {
+    const getDisplayMedia = vi.fn(async () => {
+      throw new DOMException('Permission denied by user', 'NotAllowedError');
+    });
+    Object.defineProperty(navigator, 'mediaDevices', {
+      configurable: true,
+      value: { getDisplayMedia, getUserMedia: vi.fn(), enumerateDevices: async () => [] },
+    });
+    const { room, connect } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', microphone: false, screenShare: true });
+    await settle(() => session().start());
+
+    expect(getDisplayMedia).toHaveBeenCalled();
+    expect(connect.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(session().error).toMatchObject({ code: 'media_failed', reason: 'PermissionDenied', retryable: true });
+    expect(session().error?.message).toMatch(/^Could not start the screen share \(PermissionDenied\)/);
+    expect(session().error?.message).not.toMatch(/camera/);
+    expect(room.state).toBe('disconnected');
+  });
+});

@@ -15,7 +15,7 @@ import {
 import { CustomTokenError } from '../../core/errors.js';
 import { timerDelay } from '../../core/timerDelay.js';
 import { untilLeft } from './roomLeaving.js';
-import { toDisconnectError } from './toSessionError.js';
+import { toDisconnectError, toScreenShareFailure } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
 export interface StartSessionInput {
@@ -179,21 +179,27 @@ type TracksOptions = NonNullable<SessionConnectOptions['tracks']>;
 function createTracks(room: Room, options: TracksOptions = {}): StartedTracks {
   const participant = room.localParticipant;
   const requests: Promise<CreatedTrack[]>[] = [];
-  const request = (kind: MediaDeviceKind, create: () => Promise<LocalTrack[]>, publishOptions: TrackPublishOptions | undefined) =>
+  const request = (
+    kind: MediaDeviceKind,
+    create: () => Promise<LocalTrack[]>,
+    publishOptions: TrackPublishOptions | undefined,
+    describe: (error: unknown) => unknown = (error) => error,
+  ) =>
     requests.push(
       create().then(
         (tracks) => tracks.map((track) => ({ track, publishOptions })),
         (error: unknown) => {
           // LiveKit's own device hooks learn of the failure as they do from `set…Enabled`.
           participant.emit(ParticipantEvent.MediaDevicesError, error as Error, kind);
-          throw error;
+          throw describe(error);
         },
       ),
     );
   if (options.microphone?.enabled)
     request('audioinput', () => participant.createTracks({ audio: true }), options.microphone.publishOptions);
   if (options.camera?.enabled) request('videoinput', () => participant.createTracks({ video: true }), options.camera.publishOptions);
-  if (options.screenShare?.enabled) request('videoinput', () => participant.createScreenTracks(), options.screenShare.publishOptions);
+  if (options.screenShare?.enabled)
+    request('videoinput', () => participant.createScreenTracks(), options.screenShare.publishOptions, toScreenShareFailure);
 
   const settled = Promise.allSettled(requests);
   const created = Promise.all(requests).then((lists) => lists.flat());

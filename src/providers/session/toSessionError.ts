@@ -57,23 +57,44 @@ const MEDIA_ERROR_NAMES = new Set([
 ]);
 
 function toMediaFailure(cause: unknown): CustomTokenError | null {
-  // A DOMException, which is not an `Error` in every realm: judge it by its name.
-  const { name, message } = (cause ?? {}) as { name?: unknown; message?: unknown };
-  if (typeof name !== 'string' || !MEDIA_ERROR_NAMES.has(name)) return null;
-  const reason = MediaDeviceFailure.getFailure(cause) ?? MediaDeviceFailure.Other;
+  const reason = mediaFailureOf(cause);
+  if (reason === null) return null;
   const advice =
     reason === MediaDeviceFailure.PermissionDenied
       ? ' Allow camera and microphone access for this site, then try again.'
       : reason === MediaDeviceFailure.DeviceInUse
         ? ' Another application may be using it.'
         : '';
-  return new CustomTokenError(
-    'media_failed',
-    `Could not start the camera, microphone or screen share (${reason}): ${String(message)}.${advice}`,
-    {
-      cause,
-      reason,
-      retryable: reason !== MediaDeviceFailure.PermissionDenied,
-    },
-  );
+  return new CustomTokenError('media_failed', `Could not start the camera or microphone (${reason}): ${messageOf(cause)}.${advice}`, {
+    cause,
+    reason,
+    retryable: reason !== MediaDeviceFailure.PermissionDenied,
+  });
+}
+
+/**
+ * What a screen share that did not start failed with: the picker cancelled (`PermissionDenied`,
+ * which trying again answers by opening it again) or screen capture unavailable. Anything that is
+ * not a media error stays as it was.
+ */
+export function toScreenShareFailure(cause: unknown): unknown {
+  const reason = mediaFailureOf(cause);
+  if (reason === null) return cause;
+  const advice = reason === MediaDeviceFailure.PermissionDenied ? ' Choose a screen, window or tab to share, then try again.' : '';
+  return new CustomTokenError('media_failed', `Could not start the screen share (${reason}): ${messageOf(cause)}.${advice}`, {
+    cause,
+    reason,
+    retryable: true,
+  });
+}
+
+/** LiveKit's `MediaDeviceFailure` for a browser media error (a DOMException, which is not an `Error` in every realm: judged by its name); `null` for anything else. */
+function mediaFailureOf(cause: unknown): MediaDeviceFailure | null {
+  const { name } = (cause ?? {}) as { name?: unknown };
+  if (typeof name !== 'string' || !MEDIA_ERROR_NAMES.has(name)) return null;
+  return MediaDeviceFailure.getFailure(cause) ?? MediaDeviceFailure.Other;
+}
+
+function messageOf(cause: unknown): string {
+  return String((cause as { message?: unknown }).message);
 }
