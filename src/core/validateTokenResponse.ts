@@ -126,12 +126,14 @@ function checkMatchesRequest(
   request: TokenRequest,
   token: { room: string | undefined; identity: string | undefined; agentNames: string[] },
 ): void {
-  if (request.roomName !== undefined && token.room !== request.roomName) {
+  // An empty string is "not set" in LiveKit's TokenSourceRequest and at a standard endpoint (a fresh
+  // room, the caller's own identity): nothing to match.
+  if (request.roomName && token.room !== request.roomName) {
     mismatch(
       `The token is for room "${token.room ?? '(none)'}" but room "${request.roomName}" was asked for. Mint it with the requested \`roomName\`.`,
     );
   }
-  if (request.participantIdentity !== undefined && token.identity !== request.participantIdentity) {
+  if (request.participantIdentity && token.identity !== request.participantIdentity) {
     mismatch(
       `The token is for identity "${token.identity ?? '(none)'}" but "${request.participantIdentity}" was asked for. Mint it with the requested \`participantIdentity\`, or do not ask for one.`,
     );

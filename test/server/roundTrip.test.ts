@@ -124,3 +124,36 @@ describe('LiveKit’s own TokenSource.endpoint against createTokenHandler', () =
     await expect(source.fetch({ roomName: 'lk-room', agentName: 'support-agent' })).rejects.toThrow(/403/);
   });
 });
+
+describe('round trip: what the two halves read alike', () => {
+  it.each([
+    ['an empty roomName (a fresh room)', { roomName: '' }],
+    ["an empty participantIdentity (the caller's own)", { roomName: 'standup', participantIdentity: '' }],
+  ])('takes %s as "not set", as the endpoint does, rather than refuse the token it mints', async (_, options) => {
+    const url = await serve();
+    const source = createCustomTokenSource(createEndpointGenerator(url, { headers: { Authorization: 'Bearer alice' } }));
+    const { participantToken } = await source.fetch(options);
+    const claims = await verifyToken(participantToken);
+    expect(claims.sub).toBe('alice');
+    expect(claims.video?.room).toMatch(options.roomName ? /^standup$/ : /^room-/);
+  });
+
+  it("counts nothing against the caller's limits for attempts the client gave up on (its timeout) while authorize ran", async () => {
+    let slow = true;
+    const url = await serve({
+      authorize: async () => {
+        if (slow) await new Promise((resolve) => setTimeout(resolve, 300));
+        return { identity: 'alice' };
+      },
+      limits: { tokens: { limit: 2, windowSeconds: 60 } },
+    });
+    const source = createCustomTokenSource(createEndpointGenerator(url), { retries: 1, retryDelayMs: 1, timeoutMs: 100 });
+    // Two attempts, both given up on after 100 ms: no token reached the client.
+    await expect(source.fetch({ roomName: 'standup' })).rejects.toMatchObject({ code: 'timeout' });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // the server has finished both by now
+    slow = false;
+    // The limit (2) is all there: two tokens now.
+    await expect(source.fetch({ roomName: 'standup' })).resolves.toMatchObject({ participantToken: expect.any(String) });
+    await expect(source.fetch({ roomName: 'lobby' })).resolves.toMatchObject({ participantToken: expect.any(String) });
+  });
+});

@@ -1,23 +1,28 @@
 import { nodeRequestHeaders } from './nodeRequestHeaders.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
-import type { NodeRequestLike } from './toNodeHandler.js';
+import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
 
 const NODE_REQUEST = Symbol('node request');
+const NODE_RESPONSE = Symbol('node response');
 const FETCH_REQUEST = Symbol('fetch request');
 const HEADERS = Symbol('headers');
+const SIGNAL = Symbol('signal');
 
 interface LazyRequest {
   [NODE_REQUEST]: NodeRequestLike;
+  [NODE_RESPONSE]: NodeResponseLike | undefined;
   [FETCH_REQUEST]?: Request;
   [HEADERS]?: Headers;
+  [SIGNAL]?: AbortSignal;
 }
 
 let prototype: object | undefined;
 
 /**
  * A `Request` for a Node request that costs nothing until it is read: `method` is Node's,
- * `url` and `headers` are built on first access, and any other member (`signal`, `clone()`, …)
- * builds the real `Request` it then delegates to. It is `instanceof Request`. The body is not
+ * `url`, `headers` and `signal` are built on first access, and any other member (`clone()`, …)
+ * builds the real `Request` it then delegates to. Its `signal` aborts when the client goes away
+ * before the answer is written (Node's response closes unfinished), as a Fetch server's does. It is `instanceof Request`. The body is not
  * on it — the handler has read it, as it has on the Fetch path — and arrives parsed as
  * `authorize`'s second argument. The technique is @hono/node-server's lightweight request.
  *
@@ -27,9 +32,10 @@ let prototype: object | undefined;
  * request.headers.get('cookie'); // builds Headers only
  * ```
  */
-export function lazyRequest(req: NodeRequestLike): Request {
+export function lazyRequest(req: NodeRequestLike, res?: NodeResponseLike): Request {
   const request = Object.create((prototype ??= createPrototype())) as LazyRequest;
   request[NODE_REQUEST] = req;
+  request[NODE_RESPONSE] = res;
   return request as unknown as Request;
 }
 
@@ -38,6 +44,7 @@ function createPrototype(): object {
     method: { get: nodeMethod },
     url: { get: nodeUrl },
     headers: { get: nodeHeaders },
+    signal: { get: nodeSignal },
   };
   for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(Request.prototype))) {
     if (Object.hasOwn(own, key) || key === 'constructor') continue;
@@ -70,9 +77,26 @@ function nodeHeaders(this: LazyRequest): Headers {
   return (this[HEADERS] ??= nodeRequestHeaders(this[NODE_REQUEST]));
 }
 
+function nodeSignal(this: LazyRequest): AbortSignal {
+  return (this[SIGNAL] ??= clientGone(this[NODE_RESPONSE]));
+}
+
 function fetchRequest(request: LazyRequest): Request {
   return (request[FETCH_REQUEST] ??= new Request(nodeUrl.call(request), {
     method: nodeMethod.call(request),
     headers: nodeHeaders.call(request),
+    signal: nodeSignal.call(request),
   }));
+}
+
+/** Aborted once Node's response closes before it was written: the client went away (its own timeout, a closed tab). */
+function clientGone(res: NodeResponseLike | undefined): AbortSignal {
+  const controller = new AbortController();
+  const gone = () => {
+    if (res?.writableFinished !== true)
+      controller.abort(new DOMException('The client went away before the answer was written.', 'AbortError'));
+  };
+  if (res?.destroyed === true) gone();
+  else res?.once?.('close', gone);
+  return controller.signal;
 }

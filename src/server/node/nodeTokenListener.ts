@@ -31,7 +31,7 @@ export function nodeTokenListener(config: ResolvedTokenHandlerConfig): (req: Nod
         method: req.method ?? 'GET',
         header: (name) => headerValue(req.headers[name]),
         readBody: (maxBytes) => ({ bytes: readNodeBody(req, maxBytes, body), stop: () => void (body.abandoned = true) }),
-        request: () => (request ??= lazyRequest(req)),
+        request: () => (request ??= lazyRequest(req, res)),
       },
       config,
     ).then((reply) => writeReply(res, reply, shouldCloseConnection(req, body.abandoned)));

@@ -54,6 +54,12 @@ export interface NodeResponseLike {
   writeHead(statusCode: number, headers: Record<string, string>): unknown;
   /** Sends the body, if any, and finishes the response. */
   end(chunk?: string | Uint8Array): unknown;
+  /** Closed already (the client went away). Read, with the two below, for the request's `signal`. */
+  destroyed?: boolean | undefined;
+  /** The answer was written in full. */
+  writableFinished?: boolean | undefined;
+  /** Listens for `close`: before `writableFinished`, the client went away. */
+  once?(event: 'close', listener: () => void): unknown;
 }
 
 /**

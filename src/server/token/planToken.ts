@@ -109,7 +109,12 @@ export async function planToken(
     roomName,
     agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),
   };
-  if (limiter) await limiter(plan, context);
+  if (limiter) {
+    // The caller went away (its own timeout, say) while authorize or a policy ran: nobody reads this
+    // token, so it counts nothing — else every attempt a client gave up on would use up its limits.
+    if (request.signal.aborted) throw new TokenHandlerError('request_timeout', 'The caller went away before the token was issued.');
+    await limiter(plan, context);
+  }
   return plan;
 }
 
