@@ -201,6 +201,13 @@ describe('freshRoomPerSession', () => {
     expect(connect).toHaveBeenLastCalledWith(expect.any(String), nextToken.participantToken, undefined);
   });
 
+  it('names an empty roomName as none: session-<random>', async () => {
+    const generator = tokenGenerator();
+    renderSession({ generator, room: roomWithoutServer().room, roomName: '', freshRoomPerSession: true, ...quiet });
+    await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+    expect(generator.mock.calls[0]![0].roomName).toMatch(/^session-[a-z0-9]+$/);
+  });
+
   it.each([
     ['end() while the start waits for its agent', async (session: () => { end: () => Promise<void> }) => settle(() => session().end())],
     // The agent timeout (300 ms) runs out inside act, as the state updates it makes.

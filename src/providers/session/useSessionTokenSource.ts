@@ -54,7 +54,7 @@ export function useSessionTokenSource(
 }
 
 function inFreshRoom(options: TokenFetchOptions, suffix: string): TokenFetchOptions {
-  return { ...options, roomName: `${options.roomName ?? 'session'}-${suffix}` };
+  return { ...options, roomName: `${options.roomName || 'session'}-${suffix}` };
 }
 
 function randomSuffix(): string {
