@@ -392,42 +392,27 @@ describe('limits on Redis: when Redis fails', () => {
 });
 
 /** A loopback TCP proxy to `port` that waits `delayMs` before it connects each client through. */
-async function delayingProxy(port: number, delayMs: number): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    sockets.add(client);
+function delayingProxy(port: number, delayMs: number): Promise<LoopbackProxy> {
+  return loopbackProxy((client, track) => {
     setTimeout(() => {
-      const upstream = connect(port, '127.0.0.1');
-      sockets.add(upstream);
+      const upstream = track(connect(port, '127.0.0.1'));
       client.pipe(upstream).pipe(client);
       for (const socket of [client, upstream]) socket.on('error', () => [client, upstream].forEach((s) => s.destroy()));
     }, delayMs);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /**
  * A loopback TCP proxy to `port` that drops the connection the first time the client sends
  * `cutOn`, before passing it on, and refuses new connections for `downMs` after that.
  */
-async function cuttingProxy(port: number, cutOn: string, downMs: number): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
+function cuttingProxy(port: number, cutOn: string, downMs: number): Promise<LoopbackProxy> {
   let downUntil = 0;
   let armed = true;
-  const server = createServer((client) => {
-    sockets.add(client);
+  return loopbackProxy((client, track) => {
     client.on('error', () => {});
     if (Date.now() < downUntil) return void client.destroy();
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(upstream);
+    const upstream = track(connect(port, '127.0.0.1'));
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
@@ -442,6 +427,19 @@ async function cuttingProxy(port: number, cutOn: string, downMs: number): Promis
       upstream.write(data);
     });
   });
+}
+
+interface LoopbackProxy {
+  port: number;
+  /** Stops listening and ends every connection it made. */
+  close: () => Promise<void>;
+}
+
+/** A TCP server on 127.0.0.1 at a free port whose clients `onClient` connects through; `track` a socket for `close()` to end. */
+async function loopbackProxy(onClient: (client: Socket, track: (socket: Socket) => Socket) => void): Promise<LoopbackProxy> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => (sockets.add(socket), socket);
+  const server = createServer((client) => onClient(track(client), track));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
