@@ -46,7 +46,7 @@ export interface CustomTokenSourceConfig {
   timeoutMs?: number | undefined;
   /** How long before expiry a token is refreshed instead of reused; capped at half its lifetime. @defaultValue 60_000 */
   refreshMarginMs?: number | undefined;
-  /** Retries after a retryable failure (network, timeout, 5xx, 429). @defaultValue 2 */
+  /** Retries after a retryable failure (network, timeout, 5xx, 429, 408). @defaultValue 2 */
   retries?: number | undefined;
   /** First retry delay; doubles per retry, with jitter. A retry never comes before a `Retry-After` from the server; one longer than `maxRetryDelayMs` is not retried (the error carries it). @defaultValue 500 */
   retryDelayMs?: number | undefined;

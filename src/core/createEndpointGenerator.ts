@@ -38,11 +38,12 @@ export interface EndpointGeneratorOptions {
 /**
  * A token generator for LiveKit's standard token endpoint (such as `createTokenHandler` from
  * `livekit-custom-token-react/server`): it POSTs the request in snake_case, the packaged agent
- * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too).
+ * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too); a
+ * body over 1 MiB is refused unread as `invalid_response`, not retried.
  * Any status but 200 or 201 rejects with a `CustomTokenError` of code `http` carrying `status`, the
  * server's error `code` as `serverCode` and, on a 429 or 503, its `Retry-After` as `retryAfterMs`
- * (ignored on other statuses), so the token source retries 5xx and 429 (never before
- * `Retry-After`; not at all when that is longer than `maxRetryDelayMs`) and stops at once on 4xx.
+ * (ignored on other statuses), so the token source retries 5xx, 429 and 408 (never before
+ * `Retry-After`; not at all when that is longer than `maxRetryDelayMs`) and stops at once on other 4xx.
  * Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
  *
  * @example
@@ -72,9 +73,44 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     });
     if (response.status !== 200 && response.status !== 201) throw httpError(url, response, await readErrorBody(response));
     // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
-    return toTokenResponse(url, parseJson(await response.text()));
+    const text = await readText(response, MAX_BODY_BYTES);
+    if (text === undefined) {
+      throw new CustomTokenError(
+        'invalid_response',
+        `The token endpoint ${String(url)} answered with a body larger than 1 MiB: not a token response.`,
+      );
+    }
+    return toTokenResponse(url, parseJson(text));
   };
 }
+
+/** A token answer is a JWT and a URL, a few kB even with LiveKit's largest metadata and attributes. */
+const MAX_BODY_BYTES = 2 ** 20;
+/** An error answer is read only for its `{ error: { code, message } }`. */
+const MAX_ERROR_BODY_BYTES = 2 ** 16;
+
+/**
+ * The body as text, or `undefined` when it is longer than `maxBytes`: what is left is not read
+ * (the stream is cancelled), so a wrong or hostile endpoint cannot fill the tab's memory.
+ */
+async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const body = response.body;
+  if (!body) return '';
+  if (Number(response.headers.get('Content-Length')) > maxBytes) return void body.cancel().catch(ignore);
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    bytes += chunk.value.byteLength;
+    if (bytes > maxBytes) return void reader.cancel().catch(ignore);
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** Cancelling a body that has already failed rejects again: nothing more to say. */
+function ignore(): void {}
 
 /**
  * The request's headers. Ones `fetch` refuses (a newline or a character beyond Latin-1 in a
@@ -131,9 +167,9 @@ function parseJson(text: string): unknown {
   return value;
 }
 
-/** An error answer's body as JSON, or `undefined` when it is not JSON or does not arrive: the status says enough. */
+/** An error answer's body as JSON, or `undefined` when it is not JSON, too long or does not arrive: the status says enough. */
 function readErrorBody(response: Response): Promise<unknown> {
-  return response.text().then(parseJson, () => undefined);
+  return readText(response, MAX_ERROR_BODY_BYTES).then((text) => parseJson(text ?? ''), ignore);
 }
 
 /** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */

@@ -122,7 +122,7 @@ export class CustomTokenError extends Error {
    * `maxRetryDelayMs`) and before its next refresh round.
    */
   readonly retryAfterMs: number | undefined;
-  /** Whether retrying the same request may succeed: as given, else `true` for `timeout` and for a 5xx or 429 `status`. */
+  /** Whether retrying the same request may succeed: as given, else `true` for `timeout` and for a 5xx, 429 or 408 `status`. */
   readonly retryable: boolean;
   /**
    * LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for
@@ -163,7 +163,10 @@ export function isCustomTokenError(value: unknown): value is CustomTokenError {
   return value instanceof CustomTokenError || (value instanceof Error && value.name === 'CustomTokenError' && 'code' in value);
 }
 
-/** 5xx and 429 are worth retrying; every other status is final. */
+/**
+ * 408 (the request came too slowly: a slow network, not a wrong request), 429 and 5xx are worth
+ * retrying; every other status is final.
+ */
 export function isRetryableStatus(status: number | undefined): boolean {
-  return (status ?? 0) >= 500 || status === 429;
+  return (status ?? 0) >= 500 || status === 429 || status === 408;
 }

@@ -109,7 +109,7 @@ export interface TokenResponse {
  *     body: JSON.stringify(request),
  *     signal,
  *   });
- *   // An HTTP status on the error: 5xx and 429 are retried, 401 and 403 fail at once (code `http`).
+ *   // An HTTP status on the error: 5xx, 429 and 408 are retried, 401 and 403 fail at once (code `http`).
  *   if (!res.ok) throw Object.assign(new Error(await res.text()), { status: res.status });
  *   return res.json();
  * };

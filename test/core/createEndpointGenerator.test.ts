@@ -211,10 +211,68 @@ describe('createEndpointGenerator', () => {
     expect(calls).toBe(2);
   });
 
+  it('gets a token through the source when the first answer is a 408 (the request body came too slowly) and the retry is whole', async () => {
+    let calls = 0;
+    server = await listen((req, res) => {
+      req.resume();
+      calls += 1;
+      res.writeHead(calls === 1 ? 408 : 201, { 'Content-Type': 'application/json' });
+      res.end(
+        calls === 1 ? '{"error":{"code":"request_timeout"}}' : JSON.stringify({ server_url: 'wss://lk.example', participant_token: token }),
+      );
+    });
+    const token = await mintToken({ room: 'standup' });
+    const source = createCustomTokenSource(createEndpointGenerator(`${server.origin}/api/token`), { retryDelayMs: 1, maxRetryDelayMs: 1 });
+    await expect(source.fetch({ roomName: 'standup' })).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken: token });
+    expect(calls).toBe(2);
+  });
+
   it('rejects a 2xx answer without a token as invalid_response', async () => {
     const { url } = await endpoint({ status: 200, body: '<html>login</html>' });
     const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
     expect(error).toMatchObject({ code: 'invalid_response' });
+  });
+
+  /** An endpoint that streams `status` with a body of `megabytes` MiB of spaces, with or without a Content-Length; counts the bytes it got out. */
+  async function hugeEndpoint(status: number, megabytes: number, withLength: boolean) {
+    const sent = { bytes: 0, calls: 0 };
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    server = await listen((req, res) => {
+      req.resume();
+      sent.calls += 1;
+      res.writeHead(status, { 'Content-Type': 'application/json', ...(withLength && { 'Content-Length': String(megabytes * 2 ** 20) }) });
+      let left = megabytes * 16;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          left -= 1;
+          sent.bytes += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    return { url: `${server.origin}/api/token`, sent };
+  }
+
+  it.each([true, false])(
+    'refuses a 2xx body over 1 MiB as invalid_response, not retried, without reading the rest (Content-Length sent: %s)',
+    async (withLength) => {
+      const { url, sent } = await hugeEndpoint(201, 64, withLength);
+      const source = createCustomTokenSource(createEndpointGenerator(url), { retryDelayMs: 1, maxRetryDelayMs: 1 });
+      const error = await failure(source.fetch({ roomName: 'standup' }));
+      expect(error).toMatchObject({ code: 'invalid_response', retryable: false });
+      expect(error.message).toContain('larger than 1 MiB');
+      expect(sent.calls).toBe(1);
+      expect(sent.bytes).toBeLessThan(16 * 2 ** 20);
+    },
+  );
+
+  it('reads an error status off a huge error body without reading the body', async () => {
+    const { url, sent } = await hugeEndpoint(500, 64, false);
+    const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
+    expect(error).toMatchObject({ code: 'http', status: 500, retryable: true });
+    expect(sent.bytes).toBeLessThan(16 * 2 ** 20);
   });
 
   it.each([429, 503])('reads Retry-After in seconds off an HTTP %i into retryAfterMs', async (status) => {

@@ -34,6 +34,7 @@ describe('CustomTokenError', () => {
     ['http', 500, true],
     ['http', 503, true],
     ['http', 429, true],
+    ['http', 408, true],
     ['http', 404, false],
     ['http', 499, false],
     ['generator_failed', undefined, false],
@@ -73,7 +74,9 @@ describe('isCustomTokenError', () => {
 });
 
 describe('isRetryableStatus', () => {
-  it('retries 5xx and 429, and nothing else (nor a missing status)', () => {
-    expect([undefined, 200, 400, 401, 404, 428, 429, 430, 499, 500, 503, 599].filter(isRetryableStatus)).toEqual([429, 500, 503, 599]);
+  it('retries 408, 429 and 5xx, and nothing else (nor a missing status)', () => {
+    expect([undefined, 200, 400, 401, 404, 407, 408, 409, 428, 429, 430, 499, 500, 503, 599].filter(isRetryableStatus)).toEqual([
+      408, 429, 500, 503, 599,
+    ]);
   });
 });
