@@ -224,10 +224,10 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     fetchToken: (signal) => sessionSource.fetchForSession(nextStartOptions(), signal),
     prepareNextSession: () => void sessionSource.prepareNextSession(options),
     // The room of a start that did not finish may hold its agent: a fresh room for the next one,
-    // when the room is derived per session or named by the token endpoint (no `roomName`). A token
-    // LiveKit refused is not joined with again either.
+    // when the room is derived per session or named by the token endpoint (no `roomName`, or `''`,
+    // which names none). A token LiveKit refused is not joined with again either.
     leftRoomUnfinished: (error) => {
-      if (freshRoomPerSession || options.roomName === undefined || isRefusedToken(error)) void sessionSource.prepareNextSession(options);
+      if (freshRoomPerSession || !options.roomName || isRefusedToken(error)) void sessionSource.prepareNextSession(options);
     },
     agentConnectTimeoutMs,
     onError,

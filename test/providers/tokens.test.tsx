@@ -241,7 +241,10 @@ describe('freshRoomPerSession', () => {
   });
 });
 
-describe('no roomName: the endpoint names a fresh room per token', () => {
+describe.each([
+  ['no roomName', {}],
+  ['an empty roomName (names none, as a standard endpoint reads it)', { roomName: '' }],
+])('%s: the endpoint names a fresh room per token', (_, roomOptions) => {
   /** A token endpoint that names a new room for every token it mints, as the server handler does without `room_name`. */
   function freshRoomEndpoint() {
     let minted = 0;
@@ -252,10 +255,10 @@ describe('no roomName: the endpoint names a fresh room per token', () => {
   it.each([
     ['end() while the start waits for its agent', async (session: () => { end: () => Promise<void> }) => settle(() => session().end())],
     ['the agent never coming (agent_failed)', () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 400)))],
-  ])('asks for a new token, and so a new room, after a start that joined one and never went live: %s', async (_, leave) => {
+  ])('asks for a new token, and so a new room, after a start that joined one and never went live: %s', async (__, leave) => {
     const { room, connect } = roomWithoutServer();
     const generator = freshRoomEndpoint();
-    const { session } = renderSession({ generator, room, agentName: 'helper', agentConnectTimeoutMs: 300, ...quiet });
+    const { session } = renderSession({ generator, room, agentName: 'helper', agentConnectTimeoutMs: 300, ...roomOptions, ...quiet });
     act(() => void session().start());
     await waitFor(() => expect(connect).toHaveBeenCalledTimes(1));
     await leave(session);
