@@ -39,7 +39,7 @@ export interface EndpointGeneratorOptions {
  * A token generator for LiveKit's standard token endpoint (such as `createTokenHandler` from
  * `livekit-custom-token-react/server`): it POSTs the request in snake_case, the packaged agent
  * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too); a
- * body over 1 MiB is refused unread as `invalid_response`, not retried.
+ * body over 1 MiB is refused as `invalid_response` (the rest left unread), not retried.
  * Any status but 200 or 201 rejects with a `CustomTokenError` of code `http` carrying `status`, the
  * server's error `code` as `serverCode` and, on a 429 or 503, its `Retry-After` as `retryAfterMs`
  * (ignored on other statuses), so the token source retries 5xx, 429 and 408 (never before
@@ -94,22 +94,33 @@ const MAX_ERROR_BODY_BYTES = 2 ** 16;
  * (the stream is cancelled), so a wrong or hostile endpoint cannot fill the tab's memory.
  */
 async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
-  const body = response.body;
-  if (!body) return '';
-  if (Number(response.headers.get('Content-Length')) > maxBytes) return void body.cancel().catch(ignore);
+  const body = response.body as Partial<ReadableStream<Uint8Array>> | null | undefined;
+  if (!body?.getReader) {
+    // A fetch without body streams (React Native's) can only read it whole, then measure it.
+    const text = await response.text();
+    return text.length > maxBytes ? undefined : text;
+  }
   const reader = body.getReader();
+  if (Number(response.headers.get('Content-Length')) > maxBytes) return stopReading(reader);
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) return text + decoder.decode();
     bytes += chunk.value.byteLength;
-    if (bytes > maxBytes) return void reader.cancel().catch(ignore);
+    if (bytes > maxBytes) return stopReading(reader);
     text += decoder.decode(chunk.value, { stream: true });
   }
-  return text + decoder.decode();
 }
 
-/** Cancelling a body that has already failed rejects again: nothing more to say. */
+/** Leaves the rest of a body unread: `undefined`, as {@link readText} says a body too long. */
+function stopReading(reader: ReadableStreamDefaultReader<Uint8Array>): undefined {
+  reader.cancel().catch(ignore);
+  return undefined;
+}
+
+/** A body that has already failed rejects its cancel, and its read: the status says enough. */
 function ignore(): void {}
 
 /**

@@ -268,6 +268,33 @@ describe('createEndpointGenerator', () => {
     },
   );
 
+  /** A `fetch` whose answers have no body stream, as React Native's and other polyfilled fetches give: only `text()`. */
+  const fetchWithoutStreams =
+    (status: number, text: string): typeof fetch =>
+    async () => {
+      const response = new Response(text, { status, headers: { 'Content-Type': 'application/json' } });
+      Object.defineProperty(response, 'body', { value: undefined });
+      return response;
+    };
+
+  it('reads the token off a fetch whose answers have no body stream (React Native’s), and bounds it all the same', async () => {
+    const participantToken = await mintToken({ room: 'standup' });
+    const answer = JSON.stringify({ server_url: 'wss://lk.example', participant_token: participantToken });
+    const generator = createEndpointGenerator('https://app.example/api/token', { fetch: fetchWithoutStreams(201, answer) });
+    await expect(generator(normalizeOptions({}), context())).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken });
+
+    const huge = createEndpointGenerator('https://app.example/api/token', { fetch: fetchWithoutStreams(201, ' '.repeat(2 ** 20 + 1)) });
+    await expect(huge(normalizeOptions({}), context())).rejects.toMatchObject({ code: 'invalid_response' });
+    const refused = createEndpointGenerator('https://app.example/api/token', {
+      fetch: fetchWithoutStreams(403, '{"error":{"code":"agent_not_allowed"}}'),
+    });
+    await expect(refused(normalizeOptions({}), context())).rejects.toMatchObject({
+      code: 'http',
+      status: 403,
+      serverCode: 'agent_not_allowed',
+    });
+  });
+
   it('reads an error status off a huge error body without reading the body', async () => {
     const { url, sent } = await hugeEndpoint(500, 64, false);
     const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
