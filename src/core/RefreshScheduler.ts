@@ -55,6 +55,8 @@ export class RefreshScheduler {
   #failedRounds = 0;
   #lastErrorAt = 0;
   #nextRoundAt = 0;
+  /** Where the wait for the next round began, on the clock: moved back with it when it is set back. */
+  #roundWaitFrom = 0;
 
   constructor(target: RefreshTarget) {
     this.#target = target;
@@ -107,7 +109,9 @@ export class RefreshScheduler {
     const state = this.#target.state();
     if (!this.#running || this.#connected || !state || state.fetchStatus !== 'idle') return;
     const now = Date.now();
-    const dueAt = state.status === 'error' ? state.errorUpdatedAt + (state.error!.retryAfterMs ?? 0) : this.#refreshDueAt(state, now);
+    // A failure later than now was timed before the clock was set back: its wait counts from now.
+    const failedAt = Math.min(state.errorUpdatedAt, now);
+    const dueAt = state.status === 'error' ? failedAt + (state.error!.retryAfterMs ?? 0) : this.#refreshDueAt(state, now);
     if (dueAt <= now) this.#target.refresh();
   }
 
@@ -116,10 +120,19 @@ export class RefreshScheduler {
    * never. (The engine sets `state.error` whenever `status` is `'error'`.)
    */
   #refreshDueAt(state: QueryState<TokenDetails, CustomTokenError>, now: number): number {
-    if (state.status === 'error') return state.error!.retryable ? this.#nextRoundAt : Infinity;
+    if (state.status === 'error') return state.error!.retryable ? this.#roundDueAt(now) : Infinity;
     const staleAt = state.data?.staleAt;
     if (staleAt == null) return Infinity;
     return isTokenReusable(state, now) ? staleAt : now;
+  }
+
+  /** When the next round starts; a clock set back since its wait began moves it back as far, so no wait outlasts its back-off. */
+  #roundDueAt(now: number): number {
+    if (now < this.#roundWaitFrom) {
+      this.#nextRoundAt -= this.#roundWaitFrom - now;
+      this.#roundWaitFrom = now;
+    }
+    return this.#nextRoundAt;
   }
 
   #countRounds(state: QueryState<TokenDetails, CustomTokenError>): void {
@@ -131,6 +144,7 @@ export class RefreshScheduler {
     this.#lastErrorAt = state.errorUpdatedAt;
     const backOff = retryDelayMs(this.#failedRounds, Math.max(this.#target.maxRetryDelayMs(), MIN_ROUND_DELAY_MS), MAX_ROUND_DELAY_MS);
     this.#failedRounds += 1;
+    this.#roundWaitFrom = state.errorUpdatedAt;
     this.#nextRoundAt = state.errorUpdatedAt + Math.max(backOff, state.error!.retryAfterMs ?? 0);
   }
 }

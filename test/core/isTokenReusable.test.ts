@@ -20,4 +20,12 @@ describe('isTokenReusable', () => {
   it('never reuses a token without exp (staleAt null)', async () => {
     expect(isTokenReusable(await stateWith(token({ staleAt: null })), NOW)).toBe(false);
   });
+
+  it('does not reuse a token that arrived further ahead of now than its margin: the clock was set back since', async () => {
+    const state = await stateWith(token({ receivedAt: NOW, expiresAt: NOW + 10 * 60_000, staleAt: NOW + 9 * 60_000 }));
+    expect(isTokenReusable(state, NOW)).toBe(true);
+    // A token hydrated from a server whose clock runs up to the margin ahead is still reused.
+    expect(isTokenReusable(state, NOW - 60_000)).toBe(true);
+    expect(isTokenReusable(state, NOW - 60_001)).toBe(false);
+  });
 });
