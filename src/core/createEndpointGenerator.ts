@@ -88,29 +88,40 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
 const MAX_BODY_BYTES = 2 ** 20;
 /** An error answer is read only for its `{ error: { code, message } }`. */
 const MAX_ERROR_BODY_BYTES = 2 ** 16;
+const ERROR_BODY_WAIT_MS = 1_000;
 
 /**
- * The body as text, or `undefined` when it is longer than `maxBytes`: what is left is not read
- * (the stream is cancelled), so a wrong or hostile endpoint cannot fill the tab's memory.
+ * The body as text, or `undefined` when it is longer than `maxBytes` or takes longer than `waitMs`:
+ * what is left is not read (the stream is cancelled), so a wrong or hostile endpoint can neither
+ * fill the tab's memory nor hold the answer.
  */
-async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+async function readText(response: Response, maxBytes: number, waitMs = Infinity): Promise<string | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    if (waitMs < Infinity) timer = setTimeout(() => resolve(undefined), waitMs);
+  });
   const body = response.body as Partial<ReadableStream<Uint8Array>> | null | undefined;
-  if (!body?.getReader) {
-    // A fetch without body streams (React Native's) can only read it whole, then measure it.
-    const text = await response.text();
-    return text.length > maxBytes ? undefined : text;
-  }
-  const reader = body.getReader();
-  if (Number(response.headers.get('Content-Length')) > maxBytes) return stopReading(reader);
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) return text + decoder.decode();
-    bytes += chunk.value.byteLength;
-    if (bytes > maxBytes) return stopReading(reader);
-    text += decoder.decode(chunk.value, { stream: true });
+  try {
+    if (!body?.getReader) {
+      // A fetch without body streams (React Native's) can only read it whole, then measure it.
+      const text = await Promise.race([response.text(), late]);
+      return text !== undefined && text.length <= maxBytes ? text : undefined;
+    }
+    const reader = body.getReader();
+    if (Number(response.headers.get('Content-Length')) > maxBytes) return stopReading(reader);
+    const decoder = new TextDecoder();
+    let text = '';
+    let bytes = 0;
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), late]);
+      if (!chunk) return stopReading(reader);
+      if (chunk.done) return text + decoder.decode();
+      bytes += chunk.value.byteLength;
+      if (bytes > maxBytes) return stopReading(reader);
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -178,9 +189,13 @@ function parseJson(text: string): unknown {
   return value;
 }
 
-/** An error answer's body as JSON, or `undefined` when it is not JSON, too long or does not arrive: the status says enough. */
+/**
+ * An error answer's body as JSON, or `undefined` when it is not JSON, too long, or not there within
+ * a second of its status (a stalled proxy): the status says enough, and must not wait for the
+ * token source's timeout, which a 401 would be retried after.
+ */
 function readErrorBody(response: Response): Promise<unknown> {
-  return readText(response, MAX_ERROR_BODY_BYTES).then((text) => parseJson(text ?? ''), ignore);
+  return readText(response, MAX_ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS).then((text) => parseJson(text ?? ''), ignore);
 }
 
 /** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */
@@ -190,7 +205,7 @@ function httpError(url: string | URL, response: Response, payload: unknown): Cus
   const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const serverCode = typeof error?.code === 'string' ? error.code : undefined;
   const detail = typeof error?.message === 'string' ? `: ${error.message}` : response.statusText ? ` ${response.statusText}` : '';
-  const retryAfterMs = ASKS_TO_WAIT.has(response.status) ? readRetryAfter(response.headers.get('Retry-After')) : undefined;
+  const retryAfterMs = ASKS_TO_WAIT.has(response.status) ? readRetryAfter(response.headers) : undefined;
   const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
   return new CustomTokenError('http', `The token endpoint ${String(url)} answered HTTP ${response.status}${detail}${wait}`, {
     status: response.status,
@@ -209,17 +224,26 @@ function parseHttpDate(date: string): number {
   return Date.parse(gmt);
 }
 
+/** An HTTP-date header as milliseconds since the epoch, `NaN` when absent or not one. */
+function readHttpDate(header: string | null): number {
+  return header !== null && HTTP_DATE_START.test(header) ? parseHttpDate(header) : NaN;
+}
+
 /**
  * `Retry-After` as delay-seconds or an HTTP date, in milliseconds from now; `undefined` when absent
  * or neither (`Date.parse` alone would read "-5" or "1.5" as dates long past, that is, as no wait).
- * `Headers.get` has already trimmed it.
+ * A date is measured against the answer's own `Date` when it has one, so this device's clock being
+ * ahead or behind the server's changes nothing. `Headers.get` has already trimmed them.
  */
-function readRetryAfter(header: string | null): number | undefined {
+function readRetryAfter(headers: Headers): number | undefined {
+  const header = headers.get('Retry-After');
   // Stryker disable next-line ConditionalExpression: a missing header fails both tests below, so it gives undefined either way
   if (header === null) return undefined;
   if (/^\d+$/.test(header)) return Number(header) * 1000;
-  const at = HTTP_DATE_START.test(header) ? parseHttpDate(header) : NaN;
-  return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
+  const at = readHttpDate(header);
+  if (Number.isNaN(at)) return undefined;
+  const serverNow = readHttpDate(headers.get('Date'));
+  return Math.max(at - (Number.isNaN(serverNow) ? Date.now() : serverNow), 0);
 }
 
 function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {

@@ -82,7 +82,7 @@ export class TokenHandlerError extends Error {
   readonly code: TokenHandlerErrorCode;
   /** The HTTP status sent for {@link TokenHandlerError.code}. */
   readonly status: number;
-  /** Sent as the `Retry-After` header (whole seconds) when set. @defaultValue undefined */
+  /** Sent as the `Retry-After` header in whole seconds, rounded up (`2.5` → `3`), when set to a finite number. @defaultValue undefined */
   readonly retryAfterSeconds?: number;
 
   constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number | undefined }) {

@@ -148,7 +148,8 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
     headers: {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
-      ...(error.retryAfterSeconds !== undefined && { 'Retry-After': String(error.retryAfterSeconds) }),
+      // Whole seconds, rounded up: RFC 9110's delay-seconds, the only number a client reads ("2.5" is ignored).
+      ...(Number.isFinite(error.retryAfterSeconds) && { 'Retry-After': String(Math.max(0, Math.ceil(error.retryAfterSeconds!))) }),
       ...headers,
     },
     body: JSON.stringify({ error: { code: error.code, message: error.message } }),
