@@ -4,7 +4,7 @@
  * this repository, before `npm pack` / `npm publish`, and in its own clone when an app installs the
  * package from git (`npm i git+https://…/livekit-custom-token-react.git`): that is what makes a git
  * install work, since `dist/` is not committed. A checkout that already has `dist/` is left as it
- * is (`npm run build` rebuilds; `npm test` always does).
+ * is (`npm run build` rebuilds; so do `npm test`, and `npm pack` / `npm publish` through `prepack`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,5 +1,6 @@
+import * as React from 'react';
 import type { AgentState, TrackReference } from '@livekit/components-react';
-import { createSessionContext } from './createSessionContext.js';
+import { createSessionContext, useRequiredContext } from './createSessionContext.js';
 
 /**
  * The session's agent, as `useAgentStatus` returns it. Immutable; a new object only when something here changes.
@@ -40,10 +41,8 @@ export interface AgentStatus {
   readonly microphoneTrack: TrackReference | undefined;
 }
 
-const agentStatus = createSessionContext<AgentStatus>('AgentStatusContext');
-
 /** The session's agent status, provided by `CustomTokenSessionProvider`. */
-export const AgentStatusContext = agentStatus.Context;
+export const AgentStatusContext = /* @__PURE__ */ createSessionContext<AgentStatus>('AgentStatusContext');
 
 /**
  * Reads the agent status where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
@@ -59,7 +58,7 @@ export const AgentStatusContext = agentStatus.Context;
  * }
  * ```
  */
-export const useMaybeAgentStatusContext = agentStatus.useMaybe;
+export const useMaybeAgentStatusContext = (): AgentStatus | null => React.useContext(AgentStatusContext);
 
 /** Reads the agent status; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
-export const useAgentStatusContext = agentStatus.useRequired;
+export const useAgentStatusContext = (hookName: string): AgentStatus => useRequiredContext(AgentStatusContext, hookName);

@@ -1,13 +1,12 @@
+import * as React from 'react';
 import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
-import { createSessionContext } from './createSessionContext.js';
-
-const cameraTracks = createSessionContext<readonly TrackReferenceOrPlaceholder[]>('CameraTracksContext');
+import { createSessionContext, useRequiredContext } from './createSessionContext.js';
 
 /**
  * Every camera track reference of the session (local and remote, with placeholders), provided by
  * `CustomTokenSessionProvider`; the same array until a camera-related change.
  */
-export const CameraTracksContext = cameraTracks.Context;
+export const CameraTracksContext = /* @__PURE__ */ createSessionContext<readonly TrackReferenceOrPlaceholder[]>('CameraTracksContext');
 
 /**
  * Reads the camera tracks where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
@@ -23,7 +22,8 @@ export const CameraTracksContext = cameraTracks.Context;
  * }
  * ```
  */
-export const useMaybeCameraTracksContext = cameraTracks.useMaybe;
+export const useMaybeCameraTracksContext = (): readonly TrackReferenceOrPlaceholder[] | null => React.useContext(CameraTracksContext);
 
 /** Reads the camera tracks; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
-export const useCameraTracksContext = cameraTracks.useRequired;
+export const useCameraTracksContext = (hookName: string): readonly TrackReferenceOrPlaceholder[] =>
+  useRequiredContext(CameraTracksContext, hookName);

@@ -1,4 +1,5 @@
-import { createSessionContext } from './createSessionContext.js';
+import * as React from 'react';
+import { createSessionContext, useRequiredContext } from './createSessionContext.js';
 
 /**
  * The session's actions. Stable for the provider's life; none of them ever rejects.
@@ -29,10 +30,8 @@ export interface SessionActions {
   readonly restart: () => Promise<void>;
 }
 
-const sessionActions = createSessionContext<SessionActions>('SessionActionsContext');
-
 /** The session's actions, provided by `CustomTokenSessionProvider`, apart from its state. */
-export const SessionActionsContext = sessionActions.Context;
+export const SessionActionsContext = /* @__PURE__ */ createSessionContext<SessionActions>('SessionActionsContext');
 
 /**
  * Reads the session actions where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
@@ -48,7 +47,7 @@ export const SessionActionsContext = sessionActions.Context;
  * }
  * ```
  */
-export const useMaybeSessionActionsContext = sessionActions.useMaybe;
+export const useMaybeSessionActionsContext = (): SessionActions | null => React.useContext(SessionActionsContext);
 
 /** Reads the session actions; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
-export const useSessionActionsContext = sessionActions.useRequired;
+export const useSessionActionsContext = (hookName: string): SessionActions => useRequiredContext(SessionActionsContext, hookName);

@@ -1,6 +1,7 @@
+import * as React from 'react';
 import type { ConnectionState } from 'livekit-client';
 import type { CustomTokenError } from '../core/errors.js';
-import { createSessionContext } from './createSessionContext.js';
+import { createSessionContext, useRequiredContext } from './createSessionContext.js';
 
 /**
  * The session's connection state and its one error. Immutable; a new object only when a field changes.
@@ -37,10 +38,8 @@ export interface SessionState {
   readonly error: CustomTokenError | null;
 }
 
-const sessionState = createSessionContext<SessionState>('SessionStateContext');
-
 /** The session's state, provided by `CustomTokenSessionProvider`. */
-export const SessionStateContext = sessionState.Context;
+export const SessionStateContext = /* @__PURE__ */ createSessionContext<SessionState>('SessionStateContext');
 
 /**
  * Reads the session state where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
@@ -56,7 +55,7 @@ export const SessionStateContext = sessionState.Context;
  * }
  * ```
  */
-export const useMaybeSessionStateContext = sessionState.useMaybe;
+export const useMaybeSessionStateContext = (): SessionState | null => React.useContext(SessionStateContext);
 
 /** Reads the session state; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
-export const useSessionStateContext = sessionState.useRequired;
+export const useSessionStateContext = (hookName: string): SessionState => useRequiredContext(SessionStateContext, hookName);

@@ -1,10 +1,9 @@
+import * as React from 'react';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { createSessionContext } from './createSessionContext.js';
 
-const tokenSource = createSessionContext<CustomTokenSource>('TokenSourceContext');
-
 /** The session's token source, provided by `CustomTokenSessionProvider`. */
-export const TokenSourceContext = tokenSource.Context;
+export const TokenSourceContext = /* @__PURE__ */ createSessionContext<CustomTokenSource>('TokenSourceContext');
 
 /**
  * Reads the session's token source where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
@@ -20,4 +19,4 @@ export const TokenSourceContext = tokenSource.Context;
  * }
  * ```
  */
-export const useMaybeTokenSourceContext = tokenSource.useMaybe;
+export const useMaybeTokenSourceContext = (): CustomTokenSource | null => React.useContext(TokenSourceContext);

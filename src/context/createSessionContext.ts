@@ -1,24 +1,20 @@
 import * as React from 'react';
 
 /**
- * One context of the session provider, with its two readers: `useMaybe` (null outside the
- * provider) and `useRequired(hookName)`, which throws a message naming the hook and the provider.
+ * One context of the session provider (`null` outside it), named for React DevTools. Called with a
+ * `@__PURE__` annotation at module level, so that an app bundling one hook keeps no other context.
  */
-export function createSessionContext<T>(displayName: string) {
+export function createSessionContext<T>(displayName: string): React.Context<T | null> {
   const Context = React.createContext<T | null>(null);
   Context.displayName = displayName;
+  return Context;
+}
 
-  function useMaybe(): T | null {
-    return React.useContext(Context);
+/** Reads a session context, throwing a message naming the hook and the provider outside one. */
+export function useRequiredContext<T>(Context: React.Context<T | null>, hookName: string): T {
+  const value = React.useContext(Context);
+  if (value === null) {
+    throw new Error(`${hookName} must be used within <CustomTokenSessionProvider>.`);
   }
-
-  function useRequired(hookName: string): T {
-    const value = React.useContext(Context);
-    if (value === null) {
-      throw new Error(`${hookName} must be used within <CustomTokenSessionProvider>.`);
-    }
-    return value;
-  }
-
-  return { Context, useMaybe, useRequired } as const;
+  return value;
 }

@@ -8,7 +8,7 @@ import { agentStateFlags, returnedAgentState } from './returnedAgentState.js';
 import { useStableTrackReference } from './useStableTrackReferences.js';
 
 const NO_REASONS: readonly string[] = [];
-const AGENT_SOURCES = [Track.Source.Camera, Track.Source.Microphone];
+const AGENT_SOURCES = /* @__PURE__ */ (() => [Track.Source.Camera, Track.Source.Microphone])();
 
 /**
  * The agent slice of LiveKit's `useAgent`, rebuilt only when one of its fields changes. An

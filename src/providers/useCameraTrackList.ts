@@ -2,10 +2,11 @@ import { useTracks, type TrackReferenceOrPlaceholder } from '@livekit/components
 import { ConnectionState, RoomEvent, Track, type Room } from 'livekit-client';
 import { useStableTrackReferences } from './useStableTrackReferences.js';
 
-const CAMERA_WITH_PLACEHOLDER = [{ source: Track.Source.Camera, withPlaceholder: true }];
+// Module-level reads of livekit-client's enums, marked pure so that tree-shaking drops them with the provider.
+const CAMERA_WITH_PLACEHOLDER = /* @__PURE__ */ (() => [{ source: Track.Source.Camera, withPlaceholder: true }])();
 const NONE: readonly TrackReferenceOrPlaceholder[] = [];
 /** The room events that can change the camera list; others (speaking, metadata, …) are not listened to. */
-const CAMERA_EVENTS = [
+const CAMERA_EVENTS = /* @__PURE__ */ (() => [
   RoomEvent.ParticipantConnected,
   RoomEvent.ParticipantDisconnected,
   RoomEvent.TrackPublished,
@@ -18,7 +19,7 @@ const CAMERA_EVENTS = [
   RoomEvent.TrackMuted,
   RoomEvent.TrackUnmuted,
   RoomEvent.ConnectionStateChanged,
-];
+])();
 
 /**
  * Every camera track reference of the room — local and remote, published or not yet, with a

@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -55,4 +57,22 @@ describe('the published tarball (npm pack --dry-run)', () => {
     const offending = files.filter((file) => /(^|\/)(\.env(\..*)?|\.npmrc|id_[a-z0-9]+)$|\.(pem|key|p12|pfx|crt)$/i.test(file));
     expect(offending).toEqual([]);
   });
+});
+
+describe('what npm pack and npm publish put in the tarball', () => {
+  it('is built from the sources then, even in a checkout whose dist/ an earlier build left (prepare skips one)', () => {
+    // A checkout as a contributor has it: the sources, and a dist/ from an earlier build of other sources.
+    const checkout = mkdtempSync(join(tmpdir(), 'lkctr-pack-'));
+    try {
+      for (const file of ['package.json', 'src', 'scripts/prepare.mjs', 'vite.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'dist']) {
+        cpSync(join(root, file), join(checkout, file), { recursive: true });
+      }
+      symlinkSync(join(root, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+      appendFileSync(join(checkout, 'dist/index.js'), '\n// left by an earlier build\n');
+      execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: checkout, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(readFileSync(join(checkout, 'dist/index.js'), 'utf8')).not.toContain('left by an earlier build');
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
