@@ -373,6 +373,41 @@ describe('limits on Redis: when Redis fails', () => {
     }
   });
 
+  it('gives back nothing to a window opened since on a restarted Redis, when a refund held back while the connection was down is sent', async () => {
+    // Instance A's connection drops as its tokens count goes out (its agent dispatch counted), and
+    // comes back 1.5 s later; meanwhile Redis restarts empty and instance B opens a fresh window.
+    const proxy = await cuttingProxy(redis.port, ':tokens:', 1_500);
+    const slow = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: 1 });
+    slow.on('error', () => {});
+    await slow.connect();
+    const keyPrefix = `test:${randomUUID()}`;
+    const options = {
+      agents: ['helper'],
+      limits: { tokens: { limit: 10, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 60 } },
+      onLimitStoreError: 'deny' as const,
+      onError: () => {},
+    };
+    const first = createTokenHandler(handlerConfig({ ...options, limitStore: { redis: slow, keyPrefix, timeoutMs: 300 } }));
+    const fast = await redis.client();
+    const second = createTokenHandler(handlerConfig({ ...options, limitStore: { redis: fast, keyPrefix, timeoutMs: 10_000 } }));
+    const withAgent = { room_name: 'desk', room_config: { agents: [{ agent_name: 'helper' }] } };
+    try {
+      expect((await first(tokenRequest(withAgent))).status).toBe(503);
+      await redis.restart(); // without persistence: every window starts afresh
+      await whenReady(fast);
+      expect((await second(tokenRequest(withAgent))).status).toBe(201); // the one dispatch of the new window
+      await whenReady(slow);
+      // Redis answers in order: a refund sent on reconnecting has run before this ping's answer.
+      await slow.ping();
+      await slow.ping();
+      expect((await second(tokenRequest(withAgent))).status).toBe(429); // the new window's one dispatch is still counted
+      expect(await fast.get(`${keyPrefix}:agentDispatches:60s:alice`)).toBe('1');
+    } finally {
+      slow.disconnect();
+      await proxy.close();
+    }
+  });
+
   it('treats a Redis that stops answering as failed after timeoutMs, instead of hanging the request', async () => {
     const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError: () => {} }, 300);
     try {
@@ -389,7 +424,52 @@ describe('limits on Redis: when Redis fails', () => {
       await close([instance!]);
     }
   });
+
+  it("with onLimitStoreError 'deny', answers 503 after timeoutMs when Redis hangs between a request's two counts, not after a second wait for the refund", async () => {
+    // Redis answers the agent dispatch count, then nothing: the tokens count goes unanswered.
+    const proxy = await stallingProxy(redis.port, ':tokens:');
+    const client = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+    await client.connect();
+    const handler = createTokenHandler(
+      handlerConfig({
+        agents: ['helper'],
+        limits: { tokens: { limit: 10, windowSeconds: 60 }, agentDispatches: { limit: 3, windowSeconds: 60 } },
+        limitStore: { redis: client, keyPrefix: `test:${randomUUID()}`, timeoutMs: 1_000 },
+        onLimitStoreError: 'deny',
+        onError: () => {},
+      }),
+    );
+    try {
+      const started = performance.now();
+      const response = await handler(tokenRequest({ room_name: 'desk', room_config: { agents: [{ agent_name: 'helper' }] } }));
+      const elapsed = performance.now() - started;
+      expect(response.status).toBe(503);
+      expect(elapsed).toBeGreaterThanOrEqual(990);
+      expect(elapsed).toBeLessThan(1_500);
+    } finally {
+      client.disconnect();
+      await proxy.close();
+    }
+  });
 });
+
+/**
+ * A loopback TCP proxy to `port` that stops passing on what the client sends — Redis hung, the
+ * connection still up — from the first time it sends `stallOn` (that command included).
+ */
+function stallingProxy(port: number, stallOn: string): Promise<LoopbackProxy> {
+  let stalled = false;
+  return loopbackProxy((client, track) => {
+    const upstream = track(connect(port, '127.0.0.1'));
+    for (const socket of [client, upstream]) socket.on('error', () => [client, upstream].forEach((s) => s.destroy()));
+    upstream.pipe(client);
+    client.on('data', (data: Buffer) => {
+      if (!stalled && data.toString('latin1').includes(stallOn)) stalled = true;
+      if (!stalled) upstream.write(data);
+    });
+  });
+}
 
 /** A loopback TCP proxy to `port` that waits `delayMs` before it connects each client through. */
 function delayingProxy(port: number, delayMs: number): Promise<LoopbackProxy> {

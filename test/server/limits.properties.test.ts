@@ -87,3 +87,33 @@ describe('limits (memory store): property', () => {
     );
   }, 60_000);
 });
+
+describe('limits (memory store): a window that ends while a request is counted', () => {
+  it('issues at most `limit` tokens in the next window, wherever in a refused request the clock passes the window’s end', async () => {
+    // Fake Date and timers: the clock moves while a request runs, and the timer that forgets the
+    // window fires only when timers run (after the request), as on a busy event loop.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.nat({ max: 300 }), async (ticks) => {
+          const handler = createTokenHandler(handlerConfig({ limits: { tokens: { limit: 1, windowSeconds: 60 } } }));
+          const opened = Date.now();
+          expect((await handler(tokenRequest({}))).status).toBe(201);
+          vi.setSystemTime(opened + 59_999); // the window's last millisecond
+          const refused = handler(tokenRequest({}));
+          for (let i = 0; i < ticks; i++) await Promise.resolve();
+          vi.setSystemTime(opened + 60_001); // the window ends, `ticks` microtasks into the request
+          await refused;
+          const next = [];
+          for (let i = 0; i < 3; i++) next.push((await handler(tokenRequest({}))).status);
+          // The refused request, and then three more in the next window: one token in it, whichever got it.
+          expect([(await refused).status, ...next].filter((status) => status === 201)).toHaveLength(1);
+          await vi.runOnlyPendingTimersAsync();
+        }),
+        { numRuns: 301 },
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 60_000);
+});

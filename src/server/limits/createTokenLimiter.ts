@@ -74,7 +74,8 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
       if (error instanceof TokenHandlerError) throw error;
       onError(error, context.request);
       if (onLimitStoreError === 'allow') return;
-      await refund(identity, charged);
+      // Not awaited: a refund on a store that just failed may wait its own timeout, and the 503 need not.
+      void refund(identity, charged);
       throw new TokenHandlerError('limits_unavailable', 'Limits cannot be checked right now; try again shortly.');
     }
   };

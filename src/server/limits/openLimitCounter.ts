@@ -31,14 +31,26 @@ const REFUND_SCRIPT = `local left = redis.call('pttl', KEYS[1])
 if left > 0 and left <= tonumber(ARGV[2]) then return redis.call('decrby', KEYS[1], ARGV[1]) end
 return false`;
 
+/** What a window's time left may exceed its bound by from rounding alone: Redis and `Date.now()` each count whole milliseconds. */
+const ROUNDING_MS = 10;
+
 /**
  * The most time a window may have left and still be the one `counted` was counted in: the time it
- * had then, less the time since, plus half a window for clocks and delays. A window opened since
- * has a whole window more than that.
+ * had then, less the time since, plus half a window for clocks and delays — and never more than a
+ * whole window less the time since `countedAt`, for that window was open by then. A window opened
+ * since (after Redis restarted empty, say) has more than that.
  */
 function refundBound(counted: Counted, windowMs: number): number {
-  return counted.msBeforeNext - (Date.now() - counted.countedAt) + windowMs / 2;
+  return Math.min(counted.msBeforeNext + windowMs / 2, windowMs + ROUNDING_MS) - (Date.now() - counted.countedAt);
 }
+
+/**
+ * The least time a window in memory must have left for a refund: the library's reward checks the
+ * window again a moment later, and gives to a window that ended meanwhile — before its timer forgot
+ * it — by opening the next one below zero. Closer to its end than this, the points stay counted
+ * (the limit is stricter for that moment at most).
+ */
+const MEMORY_REFUND_MARGIN_MS = 100;
 
 function toCounted({ consumedPoints, msBeforeNext }: RateLimiterRes): Counted {
   return { consumedPoints, msBeforeNext, countedAt: Date.now() };
@@ -84,7 +96,9 @@ function memoryCounter(limiter: RateLimiterMemory, windowMs: number): LimitCount
     consume: (key, points) => limiter.consume(key, points).then(toCounted),
     async refund(key, points, counted) {
       const window = await limiter.get(key);
-      if (window && window.msBeforeNext <= refundBound(counted, windowMs)) await limiter.reward(key, points);
+      if (window && window.msBeforeNext > MEMORY_REFUND_MARGIN_MS && window.msBeforeNext <= refundBound(counted, windowMs)) {
+        await limiter.reward(key, points);
+      }
     },
   };
 }

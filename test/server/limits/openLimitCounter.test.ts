@@ -47,6 +47,15 @@ describe('openLimitCounter: memory', () => {
     expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 1 });
   });
 
+  it('refunds nothing once that window has ended, though its timer has not run yet (a busy event loop): the next window does not open below zero', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const counter = await openLimitCounter('memory', 'tokens', 60);
+    const counted = await counter.consume('alice', 1);
+    vi.setSystemTime(Date.now() + 60_001); // the clock moves on; the timer that forgets the window has not fired
+    await counter.refund('alice', 1, counted);
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 1 });
+  });
+
   it('refunds nothing into a window opened since the points were counted', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const counter = await openLimitCounter('memory', 'tokens', 60);
