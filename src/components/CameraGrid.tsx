@@ -57,7 +57,8 @@ export function CameraGrid({
   style,
   ...rest
 }: CameraGridProps) {
-  const tracks = useCameraTracks({ onlySubscribed, placeholders });
+  const all = useCameraTracks({ onlySubscribed, placeholders });
+  const tracks = React.useMemo(() => withAvatars(all), [all]);
   const ordered = React.useMemo(() => (emphasizeAgent ? agentFirst(tracks) : tracks), [tracks, emphasizeAgent]);
   if (ordered.length === 0) return <>{empty}</>;
   const spotlight = emphasizeAgent && ordered[0]?.participant.isAgent === true;
@@ -72,10 +73,25 @@ export function CameraGrid({
       style={{ ...style, '--lk-ctr-columns': columns } as React.CSSProperties}
     >
       {ordered.map((track, index) => (
-        <CameraTile key={`${track.participant.identity}:${track.source}`} track={track} emphasized={spotlight && index === 0} />
+        // A participant may publish two cameras: a key per publication.
+        <CameraTile
+          key={`${track.participant.identity}:${track.publication?.trackSid}`}
+          track={track}
+          emphasized={spotlight && index === 0}
+          onBehalfOf={all.find(({ participant }) => participant.identity === onBehalfOf(track))?.participant}
+        />
       ))}
     </ul>
   );
+}
+
+/** Whom an avatar worker publishes for (LiveKit's avatar plugins publish the agent's camera from a participant of their own). */
+const onBehalfOf = ({ participant }: TrackReferenceOrPlaceholder) => participant.attributes['lk.publish_on_behalf'];
+
+/** An avatar's camera is its agent's tile: no placeholder for an avatar worker, nor for an agent its avatar shows. */
+function withAvatars(tracks: readonly TrackReferenceOrPlaceholder[]): readonly TrackReferenceOrPlaceholder[] {
+  const shown = new Set(tracks.map((track) => track.publication && onBehalfOf(track)));
+  return tracks.filter((track) => track.publication || !(onBehalfOf(track) || shown.has(track.participant.identity)));
 }
 
 /** The smallest square arrangement that holds `count` tiles. */

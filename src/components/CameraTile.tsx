@@ -6,6 +6,8 @@ export interface CameraTileProps {
   track: TrackReferenceOrPlaceholder;
   /** Give the tile the grid's full width (an emphasised agent). */
   emphasized: boolean;
+  /** Whom the camera shows, when another participant publishes it on their behalf (an agent's avatar). */
+  onBehalfOf?: Participant | undefined;
 }
 
 /**
@@ -13,9 +15,9 @@ export interface CameraTileProps {
  * initial while they have no camera or it is turned off, and their name. An agent is labelled
  * with its name, else "Agent" — never its generated identity.
  */
-export function CameraTile({ track, emphasized }: CameraTileProps) {
+export function CameraTile({ track, emphasized, onBehalfOf }: CameraTileProps) {
   const { participant } = track;
-  const name = displayName(participant);
+  const name = displayName(onBehalfOf ?? participant);
   // A camera turned off stays published, muted (LiveKit's `setCameraEnabled(false)`): no video to show.
   const hasVideo = isTrackReference(track) && !track.publication.isMuted;
   return (
@@ -30,8 +32,7 @@ export function CameraTile({ track, emphasized }: CameraTileProps) {
         <VideoTrack trackRef={track} className="lk-ctr-camera-video" aria-label={`${name}'s camera`} />
       ) : (
         <div className="lk-ctr-camera-placeholder" aria-hidden="true">
-          {/* The first code point, not UTF-16 unit: a name starting with an emoji or a CJK extension character keeps it whole. */}
-          {[...name][0]?.toUpperCase()}
+          {initial(name)}
         </div>
       )}
       <span className="lk-ctr-camera-name">{participant.isLocal ? `${name} (you)` : name}</span>
@@ -43,4 +44,13 @@ export function CameraTile({ track, emphasized }: CameraTileProps) {
 function displayName({ name, identity, isAgent }: Participant): string {
   if (!isAgent) return name || identity;
   return name && name !== identity ? name : 'Agent';
+}
+
+/**
+ * The name's first character as shown, upper-cased: an emoji sequence, a flag or a letter with its
+ * accent stays whole. Where `Intl.Segmenter` is missing (Firefox before 125), the first code point.
+ */
+function initial(name: string): string | undefined {
+  const first = typeof Intl.Segmenter === 'function' ? [...new Intl.Segmenter().segment(name)][0]?.segment : [...name][0];
+  return first?.toUpperCase();
 }

@@ -95,7 +95,8 @@ export function TokenStatusView({
           {expiresAt === null || now === null ? (
             '—'
           ) : (
-            <time dateTime={new Date(expiresAt).toISOString()}>{formatRemaining(expiresAt - now)}</time>
+            // Expired as soon as the status says so, not at the countdown's next second.
+            <time dateTime={new Date(expiresAt).toISOString()}>{formatRemaining(status === 'expired' ? 0 : expiresAt - now)}</time>
           )}
         </dd>
       </dl>

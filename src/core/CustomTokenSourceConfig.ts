@@ -21,7 +21,7 @@ export interface CustomTokenSourceConfig {
   /**
    * The cache engine. Pass the app's client to see tokens in its devtools; tokens live under
    * `['livekit-custom-token', scope, <the normalised request as JSON text>]`.
-   * @defaultValue a private `QueryClient`
+   * @defaultValue the `QueryClient` in React context (`useCustomTokenSource` and the provider), else a private one
    */
   queryClient?: QueryClient | undefined;
   /**

@@ -68,11 +68,16 @@ export function joinRemote(
 /**
  * The participant publishes a camera, as participant and room announce it: not subscribed to,
  * or with `autoSubscribe` (livekit-client's default) wanted, its track arriving with {@link subscribeCamera}.
+ * A second camera of the same participant needs its own `sid`.
  */
-export function publishCamera(room: Room, participant: RemoteParticipant, { autoSubscribe = false } = {}) {
+export function publishCamera(
+  room: Room,
+  participant: RemoteParticipant,
+  { autoSubscribe = false, sid = `TR_${participant.identity}_camera` } = {},
+) {
   return announced(() => {
     const info = new TrackInfo({
-      sid: `TR_${participant.identity}_camera`,
+      sid,
       name: 'camera',
       type: TrackType.VIDEO,
       source: TrackSource.CAMERA,
@@ -129,6 +134,14 @@ export function setAttributes(room: Room, participant: RemoteParticipant, attrib
   return announced(() => {
     participant['_setAttributes']({ ...participant.attributes, ...attributes });
     room.emit(RoomEvent.ParticipantAttributesChanged, attributes, participant);
+  });
+}
+
+/** The participant unpublishes a track, as participant and room announce it. */
+export function unpublishTrack(room: Room, participant: RemoteParticipant, publication: RemoteTrackPublication) {
+  announced(() => {
+    participant.unpublishTrack(publication.trackSid);
+    room.emit(RoomEvent.TrackUnpublished, publication, participant);
   });
 }
 

@@ -12,7 +12,8 @@ export function toConnectOptions(props: {
 }): Omit<SessionConnectOptions, 'signal'> {
   return {
     tracks: {
-      microphone: toTrack(props.microphone ?? { preConnectBuffer: true }),
+      // `true` is the default too: with the pre-connect buffer.
+      microphone: toTrack((props.microphone ?? true) === true ? { preConnectBuffer: true } : props.microphone),
       camera: toTrack(props.camera),
       screenShare: toTrack(props.screenShare),
     },

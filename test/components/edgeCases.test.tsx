@@ -1,0 +1,155 @@
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import fc from 'fast-check';
+import { ParticipantKind, type RemoteParticipant, type RemoteTrackPublication } from 'livekit-client';
+import { describe, expect, it, vi } from 'vitest';
+import { CameraGrid } from '../../src/components/CameraGrid';
+import { TokenStatusView } from '../../src/components/TokenStatusView';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { joinRemote, publishCamera, roomWithoutServer, setCameraMuted, tokenGenerator, unpublishTrack } from '../helpers/room';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { renderSession, settle } from '../providers/render';
+
+const quiet = { microphone: false } as const;
+
+/** A started session showing `<CameraGrid>` (with `props`), and Bob and Cy in the call. */
+async function gridWithBobAndCy(props: React.ComponentProps<typeof CameraGrid> = {}) {
+  const { room } = roomWithoutServer();
+  const { session } = renderSession(
+    { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+    { children: <CameraGrid {...props} /> },
+  );
+  await settle(() => session().start());
+  const people = [joinRemote(room, 'bob', { name: 'Bob' }), joinRemote(room, 'cy', { name: 'Cy' })];
+  const tiles = () => within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
+  return { room, people, tiles };
+}
+
+/** What the grid should show: a tile per camera (a placeholder for someone without one), yours too; a video per camera turned on. */
+function expectedTiles(people: RemoteParticipant[]) {
+  const cameras = people.map((person) => [...person.trackPublications.values()]);
+  return [1 + cameras.reduce((sum, own) => sum + Math.max(1, own.length), 0), cameras.flat().filter((camera) => !camera.isMuted).length];
+}
+
+describe('CameraGrid: a participant with two cameras (LiveKit publishes "a second track with the same source")', () => {
+  it('shows a tile per camera, none duplicated, when someone else publishes after', async () => {
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const [bob, cy] = people as [RemoteParticipant, RemoteParticipant];
+    publishCamera(room, cy, { sid: 'TR_cy_1' });
+    publishCamera(room, cy, { sid: 'TR_cy_2' });
+
+    publishCamera(room, bob);
+
+    const shown = tiles().map((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent);
+    expect(shown.filter((name) => name === 'Cy')).toHaveLength(2);
+    expect(tiles()).toHaveLength(4);
+  });
+
+  it('matches the cameras in the call after any sequence of publishing, unpublishing and muting', async () => {
+    const step = fc.tuple(fc.constantFrom('publish', 'unpublish', 'mute', 'unmute'), fc.constantFrom(0, 1), fc.nat(3));
+    let sid = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 10 }), async (steps) => {
+        cleanup();
+        const { room, people, tiles } = await gridWithBobAndCy();
+        for (const [action, who, which] of steps) {
+          const person = people[who]!;
+          const cameras = [...person.trackPublications.values()] as RemoteTrackPublication[];
+          const camera = cameras[which % Math.max(1, cameras.length)];
+          if (action === 'publish') publishCamera(room, person, { sid: `TR_${(sid += 1)}` });
+          else if (camera && action === 'unpublish') unpublishTrack(room, person, camera);
+          else if (camera) setCameraMuted(room, person, camera, action === 'mute');
+          const shown = tiles();
+          expect([shown.length, shown.filter((tile) => tile.querySelector('video') !== null).length]).toEqual(expectedTiles(people));
+        }
+      }),
+      {
+        numRuns: 25,
+        examples: [
+          [
+            [
+              ['publish', 1, 0],
+              ['publish', 1, 0],
+              ['publish', 0, 0],
+            ],
+          ],
+        ],
+      },
+    );
+  }, 60_000);
+});
+
+describe("CameraGrid: an agent's avatar (a worker publishing on the agent's behalf, as LiveKit's avatar plugins do)", () => {
+  it("shows the avatar's camera as the agent's one tile, labelled with the agent's name", async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', ...quiet },
+      { children: <CameraGrid emphasizeAgent /> },
+    );
+    await settle(() => session().start());
+    joinRemote(room, 'agent-AJ_x7', { kind: ParticipantKind.AGENT, name: 'Helper', attributes: { 'lk.agent.state': 'listening' } });
+    const avatar = joinRemote(room, 'avatar-AJ_x7', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-AJ_x7' } });
+    publishCamera(room, avatar);
+
+    const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
+    const agentTiles = tiles.filter((tile) => tile.hasAttribute('data-agent'));
+    expect(agentTiles.map((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent)).toEqual(['Helper']);
+    expect(agentTiles[0]!.querySelector('video')?.getAttribute('aria-label')).toBe("Helper's camera");
+    expect(tiles[0]).toBe(agentTiles[0]);
+  });
+});
+
+describe("CameraGrid: the placeholder's initial", () => {
+  it.each([
+    ['👩‍💻 Dev', '👩‍💻'], // an emoji ZWJ sequence: one character on screen
+    ['🇫🇷 Marie', '🇫🇷'], // a flag: two regional indicators
+    ['👍🏽 Sam', '👍🏽'], // an emoji with a skin tone
+    ['e\u0301lodie', 'E\u0301'], // "élodie" typed in decomposed form (NFD, as macOS file names are)
+  ])('is the whole first character of %s', async (name, initial) => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    joinRemote(room, 'someone', { name });
+    const tile = within(screen.getByRole('list', { name: 'Cameras' }))
+      .getByText(name)
+      .closest('li')!;
+    expect(tile.querySelector('.lk-ctr-camera-placeholder')?.textContent).toBe(initial);
+  });
+});
+
+describe('TokenStatusView: the expired token', () => {
+  it('never counts down beside "Token expired": the countdown says expired as soon as the status does', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z') });
+    // Tokens living 10 s, each answered after 337 ms (a network round trip).
+    const source = createCustomTokenSource(
+      async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 337));
+        return { serverUrl: SERVER_URL, participantToken: await mintToken({ room: request.roomName, ttl: 10 }) };
+      },
+      { retries: 0 },
+    );
+    render(<TokenStatusView source={source} />);
+    const view = screen.getByRole('region', { name: 'Token status' });
+    await act(async () => {
+      void source.fetch({ roomName: 'standup' });
+      await vi.advanceTimersByTimeAsync(400);
+    });
+    // In a call (no refresh ahead); the app fetches a new token 2.5 s later, off the countdown's second.
+    source.setConnected(true);
+    await act(() => vi.advanceTimersByTimeAsync(2_100));
+    await act(async () => {
+      void source.refresh();
+      await vi.advanceTimersByTimeAsync(400);
+    });
+    const shown = new Set<string>();
+    const observer = new MutationObserver(() =>
+      shown.add(`${within(view).getByRole('status').textContent} · ${view.querySelector('dl > dd:last-of-type')?.textContent}`),
+    );
+    observer.observe(view, { subtree: true, childList: true, characterData: true, attributes: true });
+
+    for (let step = 0; step < 150; step += 1) await act(() => vi.advanceTimersByTimeAsync(100));
+    observer.disconnect();
+
+    expect(shown).toContain('Token expired · expired');
+    expect([...shown].filter((line) => line.startsWith('Token expired') && line !== 'Token expired · expired')).toEqual([]);
+  });
+});
