@@ -50,7 +50,12 @@ export const Conversation: Story = {
   play: expectState('listening', 'Agent is listening'),
 };
 
-/** Connected, the agent has not joined yet. */
+/**
+ * Connected, the agent has not joined yet, with no microphone published (these offline stories
+ * publish none). With the microphone on, the provider's default, the indicator reads "Listening —
+ * the agent is joining…" (`pre-connect-buffering`) instead: what the user says meanwhile is
+ * buffered and reaches the agent when it joins.
+ */
 export const WaitingForTheAgent: Story = {
   ...shownCode(exampleSource),
   loaders: [withAgent()],
