@@ -197,7 +197,11 @@ export interface TokenHandlerCorsConfig {
  * @example
  * ```ts
  * const config: TokenHandlerConfig = {
- *   authorize: (request) => (request.headers.get('authorization') === `Bearer ${process.env.KIOSK_KEY}` ? { identity: 'kiosk' } : null),
+ *   // Unset, KIOSK_KEY makes no request the kiosk (compared as is, `Bearer ${undefined}` would be anyone's to send).
+ *   authorize: (request) => {
+ *     const key = process.env.KIOSK_KEY;
+ *     return key && request.headers.get('authorization') === `Bearer ${key}` ? { identity: 'kiosk' } : null;
+ *   },
  *   rooms: ['lobby'],
  *   agents: ['receptionist'],
  *   ttl: '5m',
