@@ -97,6 +97,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   /** What `setConnected` said last, and the sessions holding the source connected: connected if either. */
   #saidConnected = false;
   #connectedHolds = 0;
+  /** Calls in flight this source has cancelled: a forced fetch waiting for one to settle is cancelled with it. */
+  #cancels = 0;
 
   constructor(generator: TokenGenerator, config: CustomTokenSourceConfig = {}) {
     super();
@@ -160,6 +162,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#plantSeed();
     const current = this.#current;
     if (current && this.#tokens.isPinned(current.key, this.#heldKey === current.key ? 1 : 0)) return;
+    this.#cancels += 1;
     void this.#currentQuery()?.cancel({ revert: true });
   };
 
@@ -257,7 +260,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     }
     const queryOptions = this.#queryOptions(request, mayRetry);
     const query = this.#makeCurrent(request, queryOptions);
-    const cached = query.state.data;
+    let cached = query.state.data;
     if (!force && cached && isTokenReusable(query.state, Date.now())) {
       this.#emit({ type: 'cache-hit', request, token: cached });
       return toResponse(cached);
@@ -267,6 +270,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     // client's focus and network listeners: mounted (reference-counted) while the fetch runs.
     this.#client.mount();
     try {
+      if (force && query.state.fetchStatus !== 'idle') {
+        // A call in flight began before this forced fetch (for the user signed in before, say): the
+        // engine would answer with it. Its answer is not the new token asked for: wait, then call anew.
+        const cancels = this.#cancels;
+        await query.fetch(queryOptions).catch(noop);
+        // Cancelled meanwhile (cancel(), newer options, the last subscriber gone): so is this fetch.
+        if (this.#cancels !== cancels || this.#current?.query !== query) throw aborted();
+        cached = query.state.data;
+      }
       const fetched = query.fetch(queryOptions);
       // A forced fetch retires the token in hand (fetches meanwhile wait for the new one, and a
       // failure leaves it retired) — after the engine kept the state to go back to on cancel():
@@ -471,7 +483,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /** Aborts the fetch for options (if any) that no source holds any more. */
   #abortUnheld(current: Current | null): void {
-    if (current && !this.#tokens.isPinned(current.key)) void current.query.cancel({ revert: true });
+    if (!current || this.#tokens.isPinned(current.key)) return;
+    this.#cancels += 1;
+    void current.query.cancel({ revert: true });
   }
 
   /** Removes this source's tokens from a shared client: no other source can name its scope. */

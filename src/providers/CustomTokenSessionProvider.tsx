@@ -108,7 +108,8 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     /**
      * Fetch a token when the provider mounts, so that `start()` connects at once (LiveKit's
      * pre-warm). `false`: no token is fetched until `start()` — for pages most visitors only look
-     * at, or a signed-out visitor whose every fetch would fail.
+     * at, or a signed-out visitor whose every fetch would fail. An `initialToken` given is a token in
+     * hand all the same: it is refreshed ahead of its expiry.
      * @defaultValue true
      */
     prefetch?: boolean | undefined;

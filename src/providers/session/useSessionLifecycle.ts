@@ -49,8 +49,10 @@ export function useSessionLifecycle(
   const [runner] = React.useState(
     () =>
       new SessionRunner(() => ({
-        start: (signal) =>
-          startSession({
+        start: async (signal) => {
+          // Unmounted or hidden: LiveKit's useSession has left the room, and nothing would ever leave it again.
+          if (!attached.current) return;
+          return startSession({
             room: latest.current.session.room,
             fetchToken: async (tokenSignal) => {
               const response = await latest.current.config.fetchToken(tokenSignal);
@@ -68,7 +70,8 @@ export function useSessionLifecycle(
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
             signal,
             leftRoomUnfinished: (error) => latest.current.config.leftRoomUnfinished(error),
-          }),
+          });
+        },
         end: () => {
           // The session is being left: its agent leaving before the leave is done (its job ends with
           // ours) is no failure, and a start queued behind this end() is not to be failed for it.

@@ -1,0 +1,26 @@
+import { act } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { renderSession } from './render';
+
+/**
+ * README, the props table: "`prefetch` | `false` fetches nothing until `start()`; an `initialToken` given
+ * is kept fresh ahead of its expiry, as a fetched one is".
+ */
+describe('CustomTokenSessionProvider with prefetch={false} and an initialToken', () => {
+  it('fetches nothing before start() but the initial token’s refresh ahead of its expiry', async () => {
+    const initialToken = {
+      options: { roomName: 'standup' },
+      response: { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'standup', ttl: '3s' }) },
+    };
+    const generator = tokenGenerator();
+    renderSession({ generator, room: roomWithoutServer().room, roomName: 'standup', initialToken, prefetch: false, microphone: false });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 1_000)));
+    expect(generator, 'generator calls before the initial token is due').not.toHaveBeenCalled();
+    // Past the initial token's refresh time (half its 3 s lifetime), nobody having clicked anything.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 1_000)));
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(generator.mock.calls[0]![0]).toEqual({ roomName: 'standup' });
+  });
+});
