@@ -58,6 +58,8 @@ export function CameraGrid({
   ...rest
 }: CameraGridProps) {
   const all = useCameraTracks({ onlySubscribed, placeholders });
+  // Everyone in the call (a placeholder each): the agent an avatar shows may have no tile of its own here.
+  const everyone = useCameraTracks();
   const tracks = React.useMemo(() => withAvatars(all), [all]);
   const ordered = React.useMemo(() => (emphasizeAgent ? agentFirst(tracks) : tracks), [tracks, emphasizeAgent]);
   if (ordered.length === 0) return <>{empty}</>;
@@ -78,7 +80,7 @@ export function CameraGrid({
           key={`${track.participant.identity}:${track.publication?.trackSid}`}
           track={track}
           emphasized={spotlight && index === 0}
-          onBehalfOf={all.find(({ participant }) => participant.identity === onBehalfOf(track))?.participant}
+          onBehalfOf={everyone.find(({ participant }) => participant.identity === onBehalfOf(track))?.participant}
         />
       ))}
     </ul>

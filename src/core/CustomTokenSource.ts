@@ -400,11 +400,18 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #servedSnapshot({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): TokenSnapshot | null {
     let snapshot: TokenSnapshot | null = null;
     try {
-      const token = validateTokenResponse(response, normalizeOptions(options), {
-        receivedAt: Date.now(),
-        refreshMarginMs: this.#config.refreshMarginMs,
-      });
-      snapshot = toTokenSnapshot(heldState(token), Date.now(), 0);
+      const request = normalizeOptions(options);
+      const validate = (receivedAt: number) =>
+        validateTokenResponse(response, request, { receivedAt, refreshMarginMs: this.#config.refreshMarginMs });
+      let token: TokenDetails;
+      try {
+        token = validate(Date.now());
+      } catch (error) {
+        // A token without `iat` or `nbf` has its `exp` read on this clock: as the server read it, before it passed.
+        if (!(error instanceof CustomTokenError && error.code === 'expired')) throw error;
+        token = validate(0);
+      }
+      snapshot = toTokenSnapshot(heldState(token), token.receivedAt, 0);
     } catch {
       // Another check failed: no snapshot.
     }

@@ -1,5 +1,5 @@
 import { useParticipantTracks, type TrackReference, type UseAgentReturn } from '@livekit/components-react';
-import { Track, type Participant, type Room } from 'livekit-client';
+import { LocalAudioTrack, Track, type Participant, type Room } from 'livekit-client';
 import * as React from 'react';
 import type { AgentStatus } from '../context/AgentStatusContext.js';
 import type { CustomTokenError } from '../core/errors.js';
@@ -19,11 +19,16 @@ const AGENT_SOURCES = /* @__PURE__ */ (() => [Track.Source.Camera, Track.Source.
  */
 export function useAgentStatusValue(agent: UseAgentReturn, room: Room, sessionError: CustomTokenError | null): AgentStatus {
   const returned = returnedAgentState(agent);
-  const back = useReturnedAgent(agent, room, returned !== null);
+  // LiveKit's useAgent also clears them for an agent in the room that has not reported its state yet.
+  const joinedUnreported = agent.state === 'connecting' && agent.internal.agentParticipant !== null;
+  const back = useReturnedAgent(agent, room, returned !== null || joinedUnreported);
   const { identity, name } = back ?? agent;
-  const { isConnected, canListen, isFinished } = returned ? agentStateFlags(returned) : agent;
+  // LiveKit's useAgent says `pre-connect-buffering` for any microphone published: without a buffer
+  // recording (publish options without `preConnectBuffer`, or it stopped) nothing hears the user.
+  const unheard = agent.state === 'pre-connect-buffering' && !isPreConnectBufferRecording(room);
+  const { isConnected, canListen, isFinished } = returned ? agentStateFlags(returned) : unheard ? agentStateFlags('connecting') : agent;
   const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
-  const state = failedSession ? 'failed' : (returned ?? agent.state);
+  const state = failedSession ? 'failed' : (returned ?? (unheard ? 'connecting' : agent.state));
   const cameraTrack = useStableTrackReference((back ?? agent).cameraTrack);
   const microphoneTrack = useStableTrackReference((back ?? agent).microphoneTrack);
   const reasons = useEqualValue(failedSession?.failureReasons ?? (returned ? null : agent.failureReasons) ?? NO_REASONS, areSameStrings);
@@ -34,7 +39,8 @@ export function useAgentStatusValue(agent: UseAgentReturn, room: Room, sessionEr
 }
 
 /**
- * What `useAgent` clears while it says `failed`, for an agent that is back: identity and name off
+ * What `useAgent` clears while it says `failed` (for an agent that is back) or `connecting` (for
+ * one in the room that has not reported its state yet): identity and name off
  * its participant, and — as `useAgent` picks them — its own camera and microphone, else those of
  * the worker publishing on its behalf (an avatar). `null` unless `isBack`.
  */
@@ -54,6 +60,12 @@ function useReturnedAgent(
     cameraTrack: pick(Track.Source.Camera),
     microphoneTrack: pick(Track.Source.Microphone),
   };
+}
+
+/** Whether the local microphone's pre-connect buffer records (what the user says then reaches the agent when it joins). */
+function isPreConnectBufferRecording(room: Room): boolean {
+  const track = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track;
+  return track instanceof LocalAudioTrack && track.hasPreConnectBuffer;
 }
 
 /** The camera and microphone of `participant` (none without one), kept up to date. */

@@ -96,6 +96,22 @@ describe("CameraGrid: an agent's avatar (a worker publishing on the agent's beha
     expect(agentTiles[0]!.querySelector('video')?.getAttribute('aria-label')).toBe("Helper's camera");
     expect(tiles[0]).toBe(agentTiles[0]);
   });
+
+  it("labels the avatar's tile with the agent's name also without placeholders (the agent then has no tile of its own)", async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', ...quiet },
+      { children: <CameraGrid placeholders={false} /> },
+    );
+    await settle(() => session().start());
+    joinRemote(room, 'agent-AJ_x7', { kind: ParticipantKind.AGENT, name: 'Helper', attributes: { 'lk.agent.state': 'listening' } });
+    const avatar = joinRemote(room, 'avatar-AJ_x7', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-AJ_x7' } });
+    publishCamera(room, avatar);
+
+    const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
+    expect(tiles.map((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent)).toEqual(['Helper']);
+    expect(tiles[0]!.querySelector('video')?.getAttribute('aria-label')).toBe("Helper's camera");
+  });
 });
 
 describe("CameraGrid: the placeholder's initial", () => {

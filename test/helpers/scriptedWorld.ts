@@ -175,6 +175,7 @@ export function scriptedWorld({
         sid: `TR_${local.kind}_${room.localParticipant.trackPublications.size}`,
         name: local.source,
         type: local.kind === Track.Kind.Video ? TrackType.VIDEO : TrackType.AUDIO,
+        source: Track.sourceToProto(local.source),
       });
       const publication = new LocalTrackPublication(local.kind, info, local);
       room.localParticipant['addTrackPublication'](publication);
