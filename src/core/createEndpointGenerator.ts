@@ -88,6 +88,7 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
 const MAX_BODY_BYTES = 2 ** 20;
 /** An error answer is read only for its `{ error: { code, message } }`. */
 const MAX_ERROR_BODY_BYTES = 2 ** 16;
+/** How long an error answer's body may take after its status: the status says enough without it. */
 const ERROR_BODY_WAIT_MS = 1_000;
 
 /**
@@ -125,7 +126,7 @@ async function readText(response: Response, maxBytes: number, waitMs = Infinity)
   }
 }
 
-/** Leaves the rest of a body unread: `undefined`, as {@link readText} says a body too long. */
+/** Leaves the rest of a body unread: `undefined`, as {@link readText} says a body too long or too slow. */
 function stopReading(reader: ReadableStreamDefaultReader<Uint8Array>): undefined {
   reader.cancel().catch(ignore);
   return undefined;
