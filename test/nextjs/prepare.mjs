@@ -43,7 +43,8 @@ function packTarball() {
   const vendor = dirname(tarball);
   rmSync(vendor, { recursive: true, force: true });
   mkdirSync(vendor, { recursive: true });
-  run('npm', ['pack', '--silent', '--pack-destination', vendor], root);
+  // --ignore-scripts: built just above; prepack's build would run under the test run's NODE_ENV (a development JSX build).
+  run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', vendor], root);
   const [packed] = readdirSync(vendor).filter((name) => name.endsWith('.tgz'));
   if (!packed) throw new Error(`npm pack left no tarball in ${vendor}`);
   renameSync(join(vendor, packed), tarball);
