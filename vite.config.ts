@@ -40,6 +40,9 @@ const entry = {
  * and the `/server` entry, ES modules with peers external. Types come from `tsc -p tsconfig.build.json`.
  */
 export default defineConfig({
+  // The production JSX runtime whatever NODE_ENV the build runs under (a test run's, say): a
+  // development build calls `jsxDEV`, which React's production bundle does not have.
+  esbuild: { jsxDev: false },
   plugins: [
     {
       // The optional stylesheet, exported as `livekit-custom-token-react/styles.css`.
