@@ -6,23 +6,11 @@ import { CustomTokenError } from '../../src/core/errors';
 import type { TokenGenerator } from '../../src/core/types';
 import { mintingGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { showTab, sleepFor } from '../helpers/tabLife';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
-
-/** The laptop sleeps: the wall clock moves on, the timers keep their remaining time. */
-function sleepFor(ms: number) {
-  vi.setSystemTime(Date.now() + ms);
-}
-
-/** The tab is hidden, then shown again, as the browser reports it. */
-function showTab() {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
-  window.dispatchEvent(new Event('visibilitychange'));
-  Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'visible' });
-  window.dispatchEvent(new Event('visibilitychange'));
-}
 
 describe('CustomTokenSource in a tab open all day', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));

@@ -3,16 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
 import { mintToken } from '../helpers/tokens';
-
-/** How `promise` settled, read without awaiting it (so a test on fake timers cannot hang on it). */
-function settled<T>(promise: Promise<T>) {
-  const state: { result?: { value: T } | { error: unknown } } = {};
-  promise.then(
-    (value) => (state.result = { value }),
-    (error: unknown) => (state.result = { error }),
-  );
-  return state;
-}
+import { settled } from '../helpers/settled';
 
 /**
  * An error answer as `fetch` hands it over when the status line and headers arrived but the body

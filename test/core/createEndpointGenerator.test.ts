@@ -8,6 +8,7 @@ import { normalizeOptions } from '../../src/core/normalizeOptions';
 import type { TokenGeneratorContext, TokenRequest } from '../../src/core/types';
 import { mintToken } from '../helpers/tokens';
 import { listen, type Listening } from '../server/listen';
+import { settled } from '../helpers/settled';
 
 interface Recorded {
   method: string | undefined;
@@ -43,16 +44,6 @@ const context = (overrides: Partial<TokenGeneratorContext> = {}): TokenGenerator
   attempt: 1,
   ...overrides,
 });
-
-/** How `promise` settled, read without awaiting it (so a test on fake timers cannot hang on it). */
-function settled<T>(promise: Promise<T>) {
-  const state: { result?: { value: T } | { error: unknown } } = {};
-  promise.then(
-    (value) => (state.result = { value }),
-    (error: unknown) => (state.result = { error }),
-  );
-  return state;
-}
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(

@@ -4,21 +4,10 @@ import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { mintingGenerator } from '../helpers/generators';
+import { showTab, sleepFor } from '../helpers/tabLife';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
-
-/** The laptop sleeps: the wall clock moves on, the timers keep their remaining time. */
-function sleepFor(ms: number) {
-  vi.setSystemTime(Date.now() + ms);
-}
-
-function showTab() {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
-  window.dispatchEvent(new Event('visibilitychange'));
-  Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'visible' });
-  window.dispatchEvent(new Event('visibilitychange'));
-}
 
 describe('useTokenStatus after the device slept', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
