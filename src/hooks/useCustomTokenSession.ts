@@ -21,7 +21,8 @@ import { useSourceForSession } from './internal/useSourceForSession.js';
  * // <Call roomName="support" agentName="helper" />
  * export function Call(options: UseCustomTokenSessionOptions) {
  *   const session = useCustomTokenSession(useCustomTokenSource(generator), options);
- *   return <SessionProvider session={session}><button onClick={() => void session.start()}>Join</button></SessionProvider>;
+ *   // LiveKit's start() rejects when joining fails: catch it.
+ *   return <SessionProvider session={session}><button onClick={() => void session.start().catch(console.error)}>Join</button></SessionProvider>;
  * }
  * ```
  */
@@ -58,7 +59,7 @@ export type ConfigurableSessionOptions<F> = F extends {
  * import { createEndpointGenerator, useCustomTokenSession, useCustomTokenSource, type UseCustomTokenSessionReturn } from 'livekit-custom-token-react';
  *
  * function JoinButton({ session }: { session: UseCustomTokenSessionReturn }) {
- *   return <button onClick={() => void session.start()}>Join</button>;
+ *   return <button onClick={() => void session.start().catch(console.error)}>Join</button>;
  * }
  * const generator = createEndpointGenerator('/api/token');
  * export function Call() {
@@ -82,7 +83,8 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * `@livekit/components-react` hook.
  *
  * Options changed while connected apply to the next `start()`; the live call is untouched.
- * `start()` and `end()` are LiveKit's own: the session-lifecycle guarantees (nothing left
+ * `start()` and `end()` are LiveKit's own — `start()` rejects when joining fails (a token failure
+ * also shows in `useTokenStatus`): catch it. The session-lifecycle guarantees (nothing left
  * capturing or in the room after leaving, an agent judged by its own session's timeout) are
  * `CustomTokenSessionProvider`'s, which replaces that `start()`.
  *
@@ -97,10 +99,12 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  *   const source = useCustomTokenSource(generator);
  *   const session = useCustomTokenSession(source, { roomName });
  *   const { status } = useTokenStatus(source);
+ *   // LiveKit's start() rejects when joining fails: handled here, not an unhandled rejection.
+ *   const join = () => session.start().catch((error: unknown) => console.error('Could not join', error));
  *   return (
  *     <SessionProvider session={session}>
  *       <p>Token {status}</p>
- *       <button onClick={() => void (session.isConnected ? session.end() : session.start())}>
+ *       <button onClick={() => void (session.isConnected ? session.end() : join())}>
  *         {session.isConnected ? 'Leave' : 'Join'}
  *       </button>
  *     </SessionProvider>

@@ -81,7 +81,7 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  *   const session = useCustomTokenSession(source, { roomName });
  *   return (
  *     <SessionProvider session={session}>
- *       <button onClick={() => void session.start()}>Join</button>
+ *       <button onClick={() => void session.start().catch(console.error)}>Join</button>
  *     </SessionProvider>
  *   );
  * }
