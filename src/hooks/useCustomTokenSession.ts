@@ -100,7 +100,7 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  *   const session = useCustomTokenSession(source, { roomName });
  *   const { status } = useTokenStatus(source);
  *   // LiveKit's start() rejects when joining fails: handled here, not an unhandled rejection.
- *   const join = () => session.start().catch((error: unknown) => console.error('Could not join', error));
+ *   const join = () => session.start().catch((reason: unknown) => console.error('Could not join', reason));
  *   return (
  *     <SessionProvider session={session}>
  *       <p>Token {status}</p>

@@ -29,7 +29,7 @@ function Call({ roomName }: { roomName: string }) {
   const session = useCustomTokenSession(source, { roomName, participantAttributes: { team: 'blue' } });
   const { status } = useTokenStatus(source);
   // LiveKit's start() rejects when joining fails: handled here, not an unhandled rejection.
-  const join = () => session.start().catch((error: unknown) => console.error('Could not join', error));
+  const join = () => session.start().catch((reason: unknown) => console.error('Could not join', reason));
   return (
     <SessionProvider session={session}>
       <p>Token: {status}</p>
