@@ -9,11 +9,12 @@ import { useCameraTracksContext } from '../context/CameraTracksContext.js';
  * ```tsx
  * import { useCameraTracks, type UseCameraTracksOptions } from 'livekit-custom-token-react';
  *
- * const CAMERAS_ON: UseCameraTracksOptions = { onlySubscribed: true, placeholders: false };
+ * const SUBSCRIBED: UseCameraTracksOptions = { onlySubscribed: true, placeholders: false };
  *
- * // Inside <CustomTokenSessionProvider>:
+ * // Inside <CustomTokenSessionProvider>. A camera turned off stays published, muted:
  * export function CameraCount() {
- *   return <span>{useCameraTracks(CAMERAS_ON).length} cameras on</span>;
+ *   const on = useCameraTracks(SUBSCRIBED).filter((track) => !track.publication?.isMuted);
+ *   return <span>{on.length} cameras on</span>;
  * }
  * ```
  */
@@ -32,7 +33,8 @@ export interface UseCameraTracksOptions {
  * import { isTrackReference } from '@livekit/components-react';
  * import { useCameraTracks, type UseCameraTracksReturn } from 'livekit-custom-token-react';
  *
- * const camerasOn = (tracks: UseCameraTracksReturn) => tracks.filter(isTrackReference).length;
+ * // A camera turned off stays published, muted.
+ * const camerasOn = (tracks: UseCameraTracksReturn) => tracks.filter((track) => isTrackReference(track) && !track.publication.isMuted).length;
  * // Inside <CustomTokenSessionProvider>:
  * export function CameraCount() {
  *   return <span>{camerasOn(useCameraTracks())} cameras on</span>;
@@ -44,8 +46,10 @@ export type UseCameraTracksReturn = readonly TrackReferenceOrPlaceholder[];
 /**
  * Camera track references of everyone in the session — the local participant, remote ones and
  * an agent's avatar — for `VideoTrack` or LiveKit's `GridLayout`. Re-renders only on
- * camera-related room events (a camera published, subscribed, or a participant joining or
- * leaving), not on speaking, metadata or agent state changes. Empty while disconnected.
+ * camera-related room events (a camera published, subscribed, turned off or on, or a participant
+ * joining or leaving), not on speaking, metadata or agent state changes. Empty while
+ * disconnected. A camera turned off stays in the list, published and muted
+ * (`publication.isMuted`), as in LiveKit's `useTracks`; `CameraGrid` shows it as a placeholder.
  *
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example
