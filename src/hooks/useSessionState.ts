@@ -33,8 +33,14 @@ export interface UseSessionStateReturn extends SessionState, SessionActions {}
  * // Inside <CustomTokenSessionProvider>:
  * export function CallStatus() {
  *   const { isConnected, isStarting, error, start } = useSessionState();
- *   if (error) return <p role="alert">{error.code}: {error.message}</p>;
- *   return isConnected ? <p>Live</p> : <button onClick={start} disabled={isStarting}>Join</button>;
+ *   if (isConnected) return <p>Live</p>;
+ *   // The error stays until the next start(): the button is there to try again.
+ *   return (
+ *     <>
+ *       {error && <p role="alert">{error.code}: {error.message}</p>}
+ *       <button onClick={start} disabled={isStarting}>Join</button>
+ *     </>
+ *   );
  * }
  * ```
  */
