@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type RequestListener } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -20,6 +20,18 @@ export async function listen(listener: RequestListener): Promise<Listening> {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** Listens on 127.0.0.1 at a free port picked at random in 18500–18999; resolves with the port. */
+export async function listenInTestRange(server: Server): Promise<number> {
+  for (;;) {
+    const port = 18500 + Math.floor(Math.random() * 500);
+    const failed = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(true));
+      server.listen(port, '127.0.0.1', () => resolve(false));
+    });
+    if (!failed) return port;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../../src/server';
 import { API_KEY, API_SECRET } from '../../helpers/tokens';
 import { handlerConfig } from '../handlerConfig';
+import { listenInTestRange } from '../listen';
 
 /**
  * The Fetch handler and `toNodeHandler` (on a real `node:http` server) fed the same generated
@@ -58,15 +59,7 @@ let server: ReturnType<typeof createServer>;
 
 beforeAll(async () => {
   server = createServer(toNodeHandler(createTokenHandler(config)));
-  // A free port in 18500–18999, on loopback only.
-  for (;;) {
-    port = 18500 + Math.floor(Math.random() * 500);
-    const error = await new Promise<Error | undefined>((resolve) => {
-      server.once('error', resolve);
-      server.listen(port, '127.0.0.1', () => resolve(undefined));
-    });
-    if (!error) break;
-  }
+  port = await listenInTestRange(server);
 });
 
 afterAll(async () => {
