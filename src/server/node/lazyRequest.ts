@@ -1,3 +1,4 @@
+import { clientGoneSignal } from './clientGoneSignal.js';
 import { nodeRequestHeaders } from './nodeRequestHeaders.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
@@ -78,7 +79,7 @@ function nodeHeaders(this: LazyRequest): Headers {
 }
 
 function nodeSignal(this: LazyRequest): AbortSignal {
-  return (this[SIGNAL] ??= clientGone(this[NODE_RESPONSE]));
+  return (this[SIGNAL] ??= clientGoneSignal(this[NODE_RESPONSE]));
 }
 
 function fetchRequest(request: LazyRequest): Request {
@@ -87,16 +88,4 @@ function fetchRequest(request: LazyRequest): Request {
     headers: nodeHeaders.call(request),
     signal: nodeSignal.call(request),
   }));
-}
-
-/** Aborted once Node's response closes before it was written: the client went away (its own timeout, a closed tab). */
-function clientGone(res: NodeResponseLike | undefined): AbortSignal {
-  const controller = new AbortController();
-  const gone = () => {
-    if (res?.writableFinished !== true)
-      controller.abort(new DOMException('The client went away before the answer was written.', 'AbortError'));
-  };
-  if (res?.destroyed === true) gone();
-  else res?.once?.('close', gone);
-  return controller.signal;
 }

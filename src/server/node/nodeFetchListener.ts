@@ -1,3 +1,4 @@
+import { clientGoneSignal } from './clientGoneSignal.js';
 import { errorReply } from '../handleTokenRequest.js';
 import { nodeRequestHeaders } from './nodeRequestHeaders.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
@@ -9,7 +10,8 @@ import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
 
 /**
  * Serves any Fetch-API handler on Node: converts the request (body streamed, with
- * back-pressure) and writes the `Response` back. `toNodeHandler` uses it for handlers not made
+ * back-pressure; `signal` aborted when the client goes away before the answer is written, as
+ * Fetch servers do) and writes the `Response` back. `toNodeHandler` uses it for handlers not made
  * by `createTokenHandler` (a wrapper that adds logging, say); those get no fast path.
  *
  * @example
@@ -22,7 +24,7 @@ export function nodeFetchListener(handler: (request: Request) => Promise<Respons
     const body = readNodeBody(req);
     let request: Request;
     try {
-      request = toRequest(req, body.stream);
+      request = toRequest(req, res, body.stream);
     } catch {
       // Fetch refuses some methods outright (TRACE, TRACK); they are not ours to handle either.
       void send(req, res, replyResponse(errorReply(new TokenHandlerError('method_not_allowed', 'Use POST.'), { Allow: 'POST' })), body);
@@ -87,10 +89,16 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
   return body;
 }
 
-function toRequest(req: NodeRequestLike, stream: ReadableStream<Uint8Array>): Request {
+/** The Fetch `Request` for Node's: its `signal` aborts when the client goes away before the answer is written. */
+function toRequest(req: NodeRequestLike, res: NodeResponseLike, stream: ReadableStream<Uint8Array>): Request {
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(nodeRequestUrl(req), { method, headers: nodeRequestHeaders(req), ...(hasBody && { body: stream, duplex: 'half' }) });
+  return new Request(nodeRequestUrl(req), {
+    method,
+    headers: nodeRequestHeaders(req),
+    signal: clientGoneSignal(res),
+    ...(hasBody && { body: stream, duplex: 'half' }),
+  });
 }
 
 async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
