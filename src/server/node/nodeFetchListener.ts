@@ -102,11 +102,15 @@ function toRequest(req: NodeRequestLike, res: NodeResponseLike, stream: Readable
 }
 
 async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
-  const bytes = await response.arrayBuffer().then(
-    (buffer) => new Uint8Array(buffer),
-    () => undefined,
-  );
-  // Its body broke (a failing stream) before any of it was sent: answered as a failing handler is.
+  // Read inside the promise, so a handler that resolved to no Response at all (a wrapper that forgot
+  // its `return`) fails here too, rather than throw out of the listener as an unhandled rejection.
+  const bytes = await Promise.resolve(response)
+    .then((answer) => answer.arrayBuffer())
+    .then(
+      (buffer) => new Uint8Array(buffer),
+      () => undefined,
+    );
+  // No Response, or its body broke (a failing stream) before any of it was sent: answered as a failing handler is.
   if (!bytes) return send(req, res, internalError(), body);
   try {
     res.statusCode = response.status;
