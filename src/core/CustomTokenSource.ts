@@ -251,8 +251,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       // and onEvent, and the call for the previous ones aborted unless another source holds them.
       this.#emit({ type: 'error', request: {}, error: error as CustomTokenError, willRetry: false });
       this.#hold(null);
-      this.#abortUnheld(this.#current);
+      const previous = this.#current;
+      // No longer current before its fetch is aborted: the abort's state change must not start a refresh-ahead for it.
       this.#current = null;
+      this.#abortUnheld(previous);
       this.#refused = { ...heldState(), status: 'error', error: error as CustomTokenError };
       this.#stopWaiting();
       this.#notify();

@@ -118,6 +118,27 @@ describe('CustomTokenSource refresh-ahead', () => {
     unsubscribe();
   });
 
+  it('rests once options that are not valid replace a refresh-ahead in flight: no new call for the options left', async () => {
+    const calls: string[] = [];
+    const generator: TokenGenerator = async (request, { signal }) => {
+      calls.push(request.roomName!);
+      if (calls.length === 1) return { serverUrl: SERVER_URL, participantToken: await mintToken({ room: request.roomName, ttl: 20 }) };
+      // The refresh-ahead hangs until it is aborted.
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    // The 20 s token turns due at +10 s: the refresh-ahead runs.
+    await vi.advanceTimersByTimeAsync(15 * SECOND);
+    expect(calls).toEqual(['A', 'A']);
+    await source.fetch({ roomName: 42 as unknown as string }).catch(() => {});
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    expect(calls).toEqual(['A', 'A']);
+    expect(source.getSnapshot()).toMatchObject({ status: 'error', token: null, error: { code: 'invalid_options' } });
+    unsubscribe();
+  });
+
   it('stops retrying a refresh-ahead once a session connects: no generator call while connected', async () => {
     const minting = mintingGenerator(() => ({ ttl: 20 }));
     let hang = false;
