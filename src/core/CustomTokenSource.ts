@@ -490,11 +490,14 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#heldKey = key;
   }
 
-  /** Aborts the fetch for options (if any) that no source holds any more. */
+  /**
+   * Aborts the fetch for options (if any) that no source holds any more: the scope's query for them
+   * now, which another source may have made after the app cleared the one this source had.
+   */
   #abortUnheld(current: Current | null): void {
     if (!current || this.#tokens.isPinned(current.key)) return;
     this.#cancels += 1;
-    void current.query.cancel({ revert: true });
+    void this.#tokens.peek(current.key)?.cancel({ revert: true });
   }
 
   /** Removes this source's tokens from a shared client: no other source can name its scope. */

@@ -553,6 +553,29 @@ describe('CustomTokenSource lifecycle', () => {
       unsubscribeStaying();
     });
 
+    it("aborts the fetch of a scope's options once the last source holding them leaves, after the app cleared its QueryClient", async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const first = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const second = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const fetched = first.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      await calls[0]!.resolve();
+      await fetched;
+      await second.fetch({ roomName: 'A' });
+      // Both hold room A; the app drops every query, then one source fetches A anew.
+      queryClient.clear();
+      const unsubscribeFirst = first.subscribe(() => {});
+      const unsubscribeSecond = second.subscribe(() => {});
+      void first.refresh();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toHaveLength(2);
+      unsubscribeFirst();
+      unsubscribeSecond();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls[1]!.signal.aborted).toBe(true);
+    });
+
     it("leaves the token of the earlier options as it was in the app's QueryClient when newer options abort its refresh", async () => {
       const queryClient = new QueryClient();
       const { generator, calls } = controlledGenerator();
