@@ -420,13 +420,17 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     return snapshot;
   }
 
-  /** On first use: the checked `initialToken` becomes the current options' token, unless the cache has one for them already. */
+  /**
+   * On first use: the checked `initialToken` becomes the current options' token, unless the cache
+   * has one for them already, or another source of the scope is fetching one: written under that
+   * fetch, it would be the state an abort of the fetch goes back to, and the fetch's answer.
+   */
   #plantSeed(): void {
     const seed = this.#seed;
     if (!seed) return;
     this.#seed = null;
     const query = this.#makeCurrent(seed.request);
-    if (query.state.data === undefined) this.#client.setQueryData(query.queryKey, seed.token);
+    if (query.state.data === undefined && query.state.fetchStatus === 'idle') this.#client.setQueryData(query.queryKey, seed.token);
   }
 
   #activate(): void {

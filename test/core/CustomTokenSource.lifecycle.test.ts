@@ -553,6 +553,28 @@ describe('CustomTokenSource lifecycle', () => {
       unsubscribeStaying();
     });
 
+    it("rejects a fetch that newer options aborted, rather than answer another source's initial token that expired meanwhile", async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const initial = { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'A', ttl: 600 }) };
+      const fetching = createCustomTokenSource(generator, { queryClient, scope: 'call' });
+      const seeded = createCustomTokenSource(generator, {
+        queryClient,
+        scope: 'call',
+        initialToken: { options: { roomName: 'A' }, response: initial },
+      });
+      const first = settle(fetching.fetch({ roomName: 'A' }));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toHaveLength(1);
+      // The seeded source is first used while the other's fetch of room A runs, for other options.
+      void seeded.fetch({ roomName: 'B' }).catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      // Half an hour asleep: the initial token has expired.
+      vi.setSystemTime(Date.now() + 30 * 60 * SECOND);
+      void fetching.fetch({ roomName: 'B' }).catch(() => {});
+      expect(await first).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+    });
+
     it("aborts the fetch of a scope's options once the last source holding them leaves, after the app cleared its QueryClient", async () => {
       const queryClient = new QueryClient();
       const { generator, calls } = controlledGenerator();
