@@ -421,16 +421,20 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   }
 
   /**
-   * On first use: the checked `initialToken` becomes the current options' token, unless the cache
-   * has one for them already, or another source of the scope is fetching one: written under that
-   * fetch, it would be the state an abort of the fetch goes back to, and the fetch's answer.
+   * On first use: the checked `initialToken` becomes the current options' token while it has not
+   * expired (the source may be used long after it was made) — unless the cache has one for them
+   * already, or another source of the scope is fetching one: written under that fetch, it would be
+   * the state an abort of the fetch goes back to, and the fetch's answer.
    */
   #plantSeed(): void {
     const seed = this.#seed;
     if (!seed) return;
     this.#seed = null;
     const query = this.#makeCurrent(seed.request);
-    if (query.state.data === undefined && query.state.fetchStatus === 'idle') this.#client.setQueryData(query.queryKey, seed.token);
+    const { expiresAt } = seed.token;
+    const unexpired = expiresAt === null || expiresAt > Date.now();
+    if (unexpired && query.state.data === undefined && query.state.fetchStatus === 'idle')
+      this.#client.setQueryData(query.queryKey, seed.token);
   }
 
   #activate(): void {

@@ -575,6 +575,29 @@ describe('CustomTokenSource lifecycle', () => {
       expect(await first).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
     });
 
+    it("does not answer a failed forced fetch with another source's initial token that expired before that source was used", async () => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const initial = { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'A', ttl: 600 }) };
+      const forcing = createCustomTokenSource(generator, { queryClient, scope: 'call', retries: 0 });
+      const seeded = createCustomTokenSource(generator, {
+        queryClient,
+        scope: 'call',
+        initialToken: { options: { roomName: 'A' }, response: initial },
+      });
+      // Half an hour asleep: the initial token has expired before its source is used.
+      vi.setSystemTime(Date.now() + 30 * 60 * SECOND);
+      const forced = watch(forcing.fetch({ roomName: 'A' }, true));
+      await vi.advanceTimersByTimeAsync(0);
+      calls[0]!.reject(Object.assign(new Error('signed out'), { status: 401 }));
+      await vi.advanceTimersByTimeAsync(0);
+      const unsubscribe = seeded.subscribe(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      // Waiting for the next token of room A: not the expired initial one.
+      expect(forced()).toBeUndefined();
+      unsubscribe();
+    });
+
     it("aborts the fetch of a scope's options once the last source holding them leaves, after the app cleared its QueryClient", async () => {
       const queryClient = new QueryClient();
       const { generator, calls } = controlledGenerator();
