@@ -8,6 +8,7 @@ import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { isCancellation, toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
+import { timeFromArrival, tokenNow } from './tokenNow.js';
 import { tokenQueryOptions } from './tokenQueryOptions.js';
 import { toTokenSnapshot } from './toTokenSnapshot.js';
 import type { TokenDetails, TokenFetchOptions, TokenGenerator, TokenRequest, TokenSnapshot, TokenSourceEvent } from './types.js';
@@ -314,7 +315,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     }
     const key = requestKey(request);
     const last = this.#tokens.peek(key)?.state.data;
-    if (last && (last.expiresAt === null || last.expiresAt > Date.now())) return Promise.resolve(toResponse(last));
+    if (last && (last.expiresAt === null || last.expiresAt > tokenNow(last, Date.now()))) return Promise.resolve(toResponse(last));
     const current = this.#current;
     if (current?.key !== key) return new Promise(noop);
     if (this.#nextToken?.key !== key) {
@@ -386,7 +387,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         refreshMarginMs: this.#config.refreshMarginMs,
         mintedEarlier: true,
       });
-      return { request, token };
+      return { request, token: timeFromArrival(token) };
     } catch (cause) {
       this.#emit({ type: 'error', request, error: toGeneratorError(cause), willRetry: false });
       return null;

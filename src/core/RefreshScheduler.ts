@@ -2,6 +2,7 @@ import type { QueryState } from '@tanstack/query-core';
 import type { CustomTokenError } from './errors.js';
 import { isTokenReusable } from './isTokenReusable.js';
 import { retryDelayMs } from './retryDelayMs.js';
+import { tokenNow } from './tokenNow.js';
 import type { TokenDetails } from './types.js';
 
 /** What the scheduler keeps fresh: the token of a source's current options. */
@@ -27,18 +28,19 @@ const MIN_ROUND_DELAY_MS = 1_000;
 
 /**
  * The longest the scheduler sleeps before deciding again. Timers keep their remaining time while
- * a device sleeps, but the wall clock that `staleAt` and `expiresAt` are read on moves on: a laptop
- * waking after the token expired hears so, and refreshes, within this long.
+ * a device sleeps, but the wall clock moves on, and with it the token's own timeline
+ * ({@link tokenNow}) that `staleAt` and `expiresAt` are read on: a laptop waking after the token
+ * expired hears so, and refreshes, within this long.
  */
 const MAX_SLEEP_MS = 30_000;
 
 /**
  * Refresh-ahead: while running (someone subscribes) and disconnected, a token for the current
  * options is always either in hand and fresh, being fetched, or due at a timer. Every decision
- * reads the token's own `staleAt` / `expiresAt` on the clock they were measured on, and every
- * wake-up decides again, so the schedule cannot stop while there is something to do. It wakes at
- * least every 30 s while something is due, so a wall clock that jumps (a device waking from sleep)
- * is noticed soon.
+ * reads the token's own `staleAt` / `expiresAt` on its own timeline ({@link tokenNow}: a wall
+ * clock set back since it arrived does not make it younger), and every wake-up decides again, so
+ * the schedule cannot stop while there is something to do. It wakes at least every 30 s while
+ * something is due, so a wall clock that jumps ahead (a device waking from sleep) is noticed soon.
  *
  * After a failure whose retries ran out it tries again in rounds, backing off from
  * `maxRetryDelayMs` (at least a second) to five minutes apart (at least the server's `Retry-After`); a failure that
@@ -84,20 +86,21 @@ export class RefreshScheduler {
     if (!this.#running || !state || state.fetchStatus !== 'idle') return;
     const now = Date.now();
     this.#countRounds(state);
-    const dueAt = this.#connected ? Infinity : this.#refreshDueAt(state, now);
-    if (dueAt <= now) {
+    const dueIn = this.#connected ? Infinity : this.#refreshDueIn(state, now);
+    if (dueIn <= 0) {
       this.#target.refresh();
       return;
     }
-    const expiresAt = state.data?.expiresAt ?? Infinity;
-    const wakeAt = Math.min(dueAt, expiresAt > now ? expiresAt : Infinity);
-    if (wakeAt === Infinity) return;
+    const token = state.data;
+    const expiresIn = token?.expiresAt != null ? token.expiresAt - tokenNow(token, now) : Infinity;
+    const wakeIn = Math.min(dueIn, expiresIn > 0 ? expiresIn : Infinity);
+    if (wakeIn === Infinity) return;
     this.#timer = setTimeout(
       () => {
         this.#target.notify();
         this.reschedule();
       },
-      Math.min(wakeAt - now, MAX_SLEEP_MS),
+      Math.min(wakeIn, MAX_SLEEP_MS),
     );
   }
 
@@ -111,19 +114,20 @@ export class RefreshScheduler {
     const now = Date.now();
     // A failure later than now was timed before the clock was set back: its wait counts from now.
     const failedAt = Math.min(state.errorUpdatedAt, now);
-    const dueAt = state.status === 'error' ? failedAt + (state.error!.retryAfterMs ?? 0) : this.#refreshDueAt(state, now);
-    if (dueAt <= now) this.#target.refresh();
+    const dueIn = state.status === 'error' ? failedAt + (state.error!.retryAfterMs ?? 0) - now : this.#refreshDueIn(state, now);
+    if (dueIn <= 0) this.#target.refresh();
   }
 
   /**
-   * When the next fetch is due: the token's `staleAt`, the next round after a retryable failure, or
-   * never. (The engine sets `state.error` whenever `status` is `'error'`.)
+   * How long until the next fetch is due: the token's `staleAt` (on its own timeline), the next
+   * round after a retryable failure (on the wall clock), or never. (The engine sets `state.error`
+   * whenever `status` is `'error'`.)
    */
-  #refreshDueAt(state: QueryState<TokenDetails, CustomTokenError>, now: number): number {
-    if (state.status === 'error') return state.error!.retryable ? this.#roundDueAt(now) : Infinity;
-    const staleAt = state.data?.staleAt;
-    if (staleAt == null) return Infinity;
-    return isTokenReusable(state, now) ? staleAt : now;
+  #refreshDueIn(state: QueryState<TokenDetails, CustomTokenError>, now: number): number {
+    if (state.status === 'error') return state.error!.retryable ? this.#roundDueAt(now) - now : Infinity;
+    const token = state.data;
+    if (token?.staleAt == null) return Infinity;
+    return isTokenReusable(state, now) ? token.staleAt - tokenNow(token, now) : 0;
   }
 
   /** When the next round starts; a clock set back since its wait began moves it back as far, so no wait outlasts its back-off. */

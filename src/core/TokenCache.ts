@@ -1,5 +1,6 @@
 import type { FetchQueryOptions, Query, QueryClient } from '@tanstack/query-core';
 import type { CustomTokenError } from './errors.js';
+import { tokenNow } from './tokenNow.js';
 import type { TokenDetails } from './types.js';
 
 type TokenQuery = Query<TokenDetails, CustomTokenError>;
@@ -72,13 +73,14 @@ export class TokenCache {
   }
 
   /**
-   * Drops what no source needs: tokens expired at `now` and entries without a token, then the
+   * Drops what no source needs: tokens expired at `now` (`Date.now()`, read on each token's own
+   * timeline) and entries without a token, then the
    * least recently used beyond `size`. Pinned entries and fetches in flight stay.
    */
   trim(size: number, now: number): void {
     for (const [key, query] of this.#entries) {
       const token = query.state.data;
-      const useless = token === undefined || (token.expiresAt !== null && token.expiresAt <= now);
+      const useless = token === undefined || (token.expiresAt !== null && token.expiresAt <= tokenNow(token, now));
       if (useless && this.#removable(key, query)) this.#remove(key, query);
     }
     for (const [key, query] of this.#entries) {

@@ -1,22 +1,21 @@
 import type { QueryState } from '@tanstack/query-core';
 import type { CustomTokenError } from './errors.js';
+import { tokenNow } from './tokenNow.js';
 import type { TokenDetails } from './types.js';
 
 /**
- * Whether the cached token may be handed out again at `now`, on the local clock the token was
- * measured on: until its `staleAt`, unless a forced or failed fetch replaced it since. A token
- * without `exp` is never reused, nor one that arrived further ahead of `now` than its refresh
- * margin: it was timed on a clock set back since (or, hydrated, on a server's clock running that
- * far ahead), so what its times say is left no longer holds.
+ * Whether the cached token may be handed out again at `now` (`Date.now()`): until its `staleAt`
+ * on its own timeline ({@link tokenNow}: as old as it really is, whatever the wall clock did since
+ * it arrived), unless a forced or failed fetch replaced it since. A token without `exp` is never
+ * reused, nor one that arrived further ahead of that time than its refresh margin: a hydrated
+ * token, which has only the wall clock, timed on a clock set back since (or on a server's clock
+ * running that far ahead), so what its times say is left no longer holds.
  */
 export function isTokenReusable(state: QueryState<TokenDetails, CustomTokenError>, now: number): boolean {
   const token = state.data;
-  return (
-    token !== undefined &&
-    !state.isInvalidated &&
-    // Stryker disable next-line ConditionalExpression: without it `now < null` compares with 0, and `now` (Date.now()) is never negative
-    token.staleAt !== null &&
-    now < token.staleAt &&
-    token.receivedAt - now <= (token.expiresAt ?? token.staleAt) - token.staleAt
-  );
+  if (token === undefined || state.isInvalidated) return false;
+  // Stryker disable next-line ConditionalExpression: without it `at < null` compares with 0, and `at` (from Date.now()) is never negative
+  if (token.staleAt === null) return false;
+  const at = tokenNow(token, now);
+  return at < token.staleAt && token.receivedAt - at <= (token.expiresAt ?? token.staleAt) - token.staleAt;
 }

@@ -1,6 +1,7 @@
 import type { QueryState } from '@tanstack/query-core';
 import type { CustomTokenError } from './errors.js';
 import { toGeneratorError } from './runGenerator.js';
+import { tokenNow } from './tokenNow.js';
 import type { TokenDetails, TokenSnapshot, TokenStatusKind } from './types.js';
 
 /** What the snapshot reads of a query's state. */
@@ -10,16 +11,21 @@ type TokenState = Pick<QueryState<TokenDetails, CustomTokenError>, 'data' | 'sta
 const reported = new WeakMap<object, CustomTokenError>();
 
 /**
- * The observable status for the current options at `now`: a fetch in flight first, then the last
- * failure, then the token in hand — `expired` once past its `expiresAt`, never `ready`.
+ * The observable status for the current options at `now` (`Date.now()`): a fetch in flight first,
+ * then the last failure, then the token in hand — `expired` once past its `expiresAt`, never
+ * `ready`. The token's age is read on its own timeline ({@link tokenNow}), and its `expiresAt` is
+ * given on the wall clock as it reads at `now`: earlier by as much as that clock was set back since
+ * the token arrived, so `expiresAt - Date.now()` is the time it really has left.
  */
 export function toTokenSnapshot(state: TokenState | undefined, now: number, generatorCalls: number): TokenSnapshot {
   const token = state?.data ?? null;
   const error = state?.status === 'error' && state.error ? toReportedError(state.error) : null;
+  const at = token ? tokenNow(token, now) : now;
+  const expiresAt = token?.expiresAt == null ? null : token.expiresAt - (at - now);
   return {
-    status: statusOf(state, token, error, now),
+    status: statusOf(state, token, error, expiresAt, now),
     token,
-    expiresAt: token?.expiresAt ?? null,
+    expiresAt,
     identity: token?.identity,
     room: token?.room,
     grants: token?.grants,
@@ -28,12 +34,18 @@ export function toTokenSnapshot(state: TokenState | undefined, now: number, gene
   };
 }
 
-function statusOf(state: TokenState | undefined, token: TokenDetails | null, error: CustomTokenError | null, now: number): TokenStatusKind {
+function statusOf(
+  state: TokenState | undefined,
+  token: TokenDetails | null,
+  error: CustomTokenError | null,
+  expiresAt: number | null,
+  now: number,
+): TokenStatusKind {
   // 'paused' too: a retry waiting for the tab to be visible again is still a fetch in flight.
   if (state && state.fetchStatus !== 'idle') return 'fetching';
   if (error) return 'error';
   if (!token) return 'idle';
-  return token.expiresAt !== null && token.expiresAt <= now ? 'expired' : 'ready';
+  return expiresAt !== null && expiresAt <= now ? 'expired' : 'ready';
 }
 
 function toReportedError(error: CustomTokenError): CustomTokenError {

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from './resolveConfig.js';
 import { retryDelayMs } from './retryDelayMs.js';
 import { runGenerator, toGeneratorError } from './runGenerator.js';
 import { timerDelay } from './timerDelay.js';
+import { timeFromArrival } from './tokenNow.js';
 import type { TokenDetails, TokenGenerator, TokenRequest, TokenSourceEvent } from './types.js';
 import { validateTokenResponse } from './validateTokenResponse.js';
 
@@ -55,7 +56,9 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
       emit?.({ type: 'fetch', request, attempt });
       try {
         const raw = await runGenerator(generator, request, { upstream, attempt, timeoutMs: config.timeoutMs });
-        const token = validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs });
+        const token = timeFromArrival(
+          validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs }),
+        );
         emit?.({ type: 'success', request, token });
         return token;
       } catch (cause) {

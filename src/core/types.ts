@@ -162,7 +162,8 @@ export interface TokenGrants {
 }
 
 /**
- * A validated token with what was read from it. Times are local-clock milliseconds.
+ * A validated token with what was read from it. Times are local-clock milliseconds, as the clock
+ * read when the token arrived (the snapshot's `expiresAt` follows the clock if it is set back since).
  *
  * @example
  * ```tsx
@@ -250,7 +251,11 @@ export interface TokenSnapshot {
   readonly status: TokenStatusKind;
   /** The latest token for the current options, kept while a refresh runs or fails, and after it expires. */
   readonly token: TokenDetails | null;
-  /** Local time `token` expires; `null` without a token or for a token without `exp`. */
+  /**
+   * Local time `token` expires, on the clock as it reads now: earlier than `token.expiresAt` by as
+   * much as the clock was set back since the token arrived, so `expiresAt - Date.now()` is the time
+   * it really has left. `null` without a token or for a token without `exp`.
+   */
   readonly expiresAt: number | null;
   /** `token.identity`: the participant identity `token` grants; `undefined` without a token. */
   readonly identity: string | undefined;
