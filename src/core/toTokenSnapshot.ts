@@ -20,10 +20,9 @@ const reported = new WeakMap<object, CustomTokenError>();
 export function toTokenSnapshot(state: TokenState | undefined, now: number, generatorCalls: number): TokenSnapshot {
   const token = state?.data ?? null;
   const error = state?.status === 'error' && state.error ? toReportedError(state.error) : null;
-  const at = token ? tokenNow(token, now) : now;
-  const expiresAt = token?.expiresAt == null ? null : token.expiresAt - (at - now);
+  const expiresAt = token?.expiresAt == null ? null : token.expiresAt - tokenNow(token, now) + now;
   return {
-    status: statusOf(state, token, error, expiresAt, now),
+    status: statusOf(state, token, error, expiresAt !== null && expiresAt <= now),
     token,
     expiresAt,
     identity: token?.identity,
@@ -38,14 +37,13 @@ function statusOf(
   state: TokenState | undefined,
   token: TokenDetails | null,
   error: CustomTokenError | null,
-  expiresAt: number | null,
-  now: number,
+  expired: boolean,
 ): TokenStatusKind {
   // 'paused' too: a retry waiting for the tab to be visible again is still a fetch in flight.
   if (state && state.fetchStatus !== 'idle') return 'fetching';
   if (error) return 'error';
   if (!token) return 'idle';
-  return expiresAt !== null && expiresAt <= now ? 'expired' : 'ready';
+  return expired ? 'expired' : 'ready';
 }
 
 function toReportedError(error: CustomTokenError): CustomTokenError {

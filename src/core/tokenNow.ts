@@ -1,9 +1,7 @@
 import type { TokenDetails } from './types.js';
 
-/** A token's arrival in this process on both clocks, and how far the wall clock counts as set back since. */
+/** A token's arrival in this process on the monotonic clock (on the wall clock, it is `receivedAt`), and how far the wall clock counts as set back since. */
 interface Arrival {
-  /** `receivedAt`: the wall clock (`Date.now()`) at arrival. */
-  readonly wall: number;
   /** The monotonic clock (`performance.now()`) at arrival. */
   readonly monotonic: number;
   /** How far the wall clock counts as behind the token's own timeline, in whole milliseconds; see {@link tokenNow}. */
@@ -27,7 +25,7 @@ export const CLOCKS_AGREE_WITHIN_MS = 1_000;
 
 /** Times `token` on the monotonic clock too, from now: call as it arrives, its `receivedAt` the `Date.now()` just read. */
 export function timeFromArrival(token: TokenDetails): TokenDetails {
-  arrivals.set(token, { wall: token.receivedAt, monotonic: performance.now(), setBack: 0 });
+  arrivals.set(token, { monotonic: performance.now(), setBack: 0 });
   return token;
 }
 
@@ -36,13 +34,14 @@ export function timeFromArrival(token: TokenDetails): TokenDetails {
  * `expiresAt`): the time since it arrived is the longer of the wall clock's and the monotonic
  * clock's. A wall clock set back since (by hand, a large NTP step) leaves the monotonic clock
  * running, so the token is as old as it really is; a device waking from sleep moves the wall clock
- * on where `performance.now()` may have paused, so the wall clock counts then. A token that did
- * not arrive in this process (hydrated) has only the wall clock: `now` itself.
+ * on where `performance.now()` may have paused, so the wall clock counts then. A step back is
+ * counted to within {@link CLOCKS_AGREE_WITHIN_MS}. A token that did not arrive in this process
+ * (hydrated) has only the wall clock: `now` itself.
  */
 export function tokenNow(token: TokenDetails, now: number): number {
   const arrival = arrivals.get(token);
   if (!arrival) return now;
-  const setBack = Math.max(Math.round(arrival.wall + (performance.now() - arrival.monotonic) - now), 0);
+  const setBack = Math.max(Math.round(token.receivedAt + (performance.now() - arrival.monotonic) - now), 0);
   if (Math.abs(setBack - arrival.setBack) > CLOCKS_AGREE_WITHIN_MS) arrival.setBack = setBack;
   return now + arrival.setBack;
 }
