@@ -90,7 +90,11 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
      * @defaultValue a new `Room`, or the one of a surrounding LiveKit `RoomContext`
      */
     room?: Room | undefined;
-    /** Called once per new session error (token, connection or agent failure). */
+    /**
+     * Called once per failed session or start (token, connection, device, agent or server
+     * failure), with its first cause: the `error` of `useSessionState()`. One failure announced
+     * twice — the agent leaves as its room is deleted — is one call.
+     */
     onError?: ((error: CustomTokenError) => void) | undefined;
     /** Declarative connection: `true` starts the session, `false` ends it. @defaultValue undefined — only the actions connect */
     connect?: boolean | undefined;

@@ -7,7 +7,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** README, the provider's props: "`agentConnectTimeoutMs` | `20_000` | after this, an agent that is not ready fails the session with `agent_failed`"; "`onError` | called once per new session error". */
+/** README, the provider's props: "`agentConnectTimeoutMs` | `20_000` | after this, an agent that is not ready fails the session with `agent_failed`"; "`onError` | called once per failed session or start, with its first cause". */
 describe('CustomTokenSessionProvider without an agentConnectTimeoutMs', () => {
   it('fails start() with agent_failed 20 s after its connect, not before, and calls onError once', async () => {
     vi.useFakeTimers();

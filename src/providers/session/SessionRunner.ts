@@ -32,7 +32,7 @@ interface Operation {
  * Serialises a session's connects and disconnects, outside React, so that the last call wins:
  * `start()` while starting returns the same promise, `end()` abandons any start in flight and
  * runs after it, a `start()` after an `end()` runs after that, and neither ever rejects — a
- * failure becomes the snapshot's `error` and `onError`.
+ * failure becomes the snapshot's `error` and `onError`, once per session.
  */
 export class SessionRunner {
   readonly #handlers: () => SessionRunnerHandlers;
@@ -73,10 +73,15 @@ export class SessionRunner {
     return this.start();
   };
 
-  /** Records a failure found outside `start()`; a start in flight is aborted with it. */
+  /**
+   * Records a failure found outside `start()`; a start in flight is aborted with it. The first
+   * failure of a session is its error: one failure is often announced more than once (the agent
+   * leaves as its room is deleted), and a later word of it is no new error. (Only a `start()`
+   * begins a session, and it clears the error; an aborted start keeps its first reason.)
+   */
   fail(error: CustomTokenError): void {
     if (this.#starting) this.#starting.abort(error);
-    else this.#update({ error });
+    else if (!this.#snapshot.error) this.#update({ error });
   }
 
   /** Abandons a start in flight, as `end()` does, without disconnecting: its room is being disconnected already (an effect cleanup: unmount included). Never rejects. */

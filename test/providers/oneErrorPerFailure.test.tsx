@@ -1,0 +1,105 @@
+import { act } from '@testing-library/react';
+import fc from 'fast-check';
+import { ConnectionState, DisconnectReason } from 'livekit-client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CustomTokenError } from '../../src/core/errors';
+import { serverDisconnects } from '../helpers/room';
+import { scriptedWorld } from '../helpers/scriptedWorld';
+import { renderSession } from './render';
+
+/*
+ * CustomTokenSessionProvider's `onError`: "called once per failed session or start, with its first cause". One failure of a
+ * session is often announced by several signals — the agent leaves as its room is deleted, the
+ * server ends the call of an agent that never came — and is still one error: the first.
+ */
+
+const AGENT_TIMEOUT_MS = 5_000;
+
+/** What the world does to a session with an agent, once it was started and its token arrived. */
+type Signal =
+  | 'connect completes'
+  | 'connect refused'
+  | 'agent joins ready'
+  | 'agent leaves'
+  | 'room deleted'
+  | 'server shuts down'
+  | 'agent timeout passes';
+
+const SIGNALS: readonly Signal[] = [
+  'connect completes',
+  'connect refused',
+  'agent joins ready',
+  'agent leaves',
+  'room deleted',
+  'server shuts down',
+  'agent timeout passes',
+];
+
+const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Starts a session with an agent on a scripted world, lets its token arrive, then sends `signals`, `gapMs` apart. */
+async function failOneSession(signals: readonly Signal[], gapMs: number) {
+  vi.useFakeTimers();
+  const w = scriptedWorld();
+  const reported: CustomTokenError[] = [];
+  const { session, unmount } = renderSession({
+    generator: w.generator,
+    room: w.room,
+    roomName: 'support',
+    agentName: 'helper',
+    agentConnectTimeoutMs: AGENT_TIMEOUT_MS,
+    microphone: false,
+    onError: (error) => reported.push(error),
+  });
+  act(() => void session().start());
+  await advance(10);
+  w.settleToken('resolves');
+  await advance(10);
+  for (const signal of signals) {
+    const connected = w.room.state === ConnectionState.Connected;
+    if (signal === 'connect completes') w.settleConnect('completes');
+    else if (signal === 'connect refused') w.settleConnect('fails');
+    else if (signal === 'agent joins ready') w.agentEvent('joins ready');
+    else if (signal === 'agent leaves') w.agentEvent('leaves');
+    else if (signal === 'room deleted' && connected) await serverDisconnects(w.room, DisconnectReason.ROOM_DELETED);
+    else if (signal === 'server shuts down' && connected) await serverDisconnects(w.room, DisconnectReason.SERVER_SHUTDOWN);
+    else if (signal === 'agent timeout passes') await advance(AGENT_TIMEOUT_MS);
+    await advance(gapMs);
+  }
+  await advance(100);
+  const { error } = session();
+  unmount();
+  return { reported, error };
+}
+
+describe('CustomTokenSessionProvider: one failure of a session is one error', () => {
+  it('calls onError once when the agent leaves a live call and then its room is deleted', async () => {
+    const { reported, error } = await failOneSession(['connect completes', 'agent joins ready', 'agent leaves', 'room deleted'], 50);
+    expect(reported.map(({ code }) => code)).toEqual(['agent_failed']);
+    expect(error).toBe(reported[0]);
+  });
+
+  it('calls onError once, with the error the session shows (the first), in every order of the signals', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Mostly from a connected call (with its agent ready, or not yet there), where most signals can land.
+        fc.constantFrom<Signal[]>([], ['connect completes'], ['connect completes', 'agent joins ready']),
+        fc.shuffledSubarray([...SIGNALS], { minLength: 1 }),
+        fc.constantFrom(0, 30, 300),
+        async (prefix, signals, gapMs) => {
+          const { reported, error } = await failOneSession([...prefix, ...signals], gapMs);
+          expect(
+            reported.length,
+            `onError calls: ${reported.map(({ code, message }) => `${code} (${message})`).join('; ')}`,
+          ).toBeLessThanOrEqual(1);
+          expect(error).toBe(reported[0] ?? null);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
