@@ -9,7 +9,12 @@ import type { TokenLimitsPolicy, TokenLimitStore } from './limits/types.js';
  * ```
  */
 export interface RequestedAgent {
-  /** The agent's name (`agent_name`); `''` when the entry gives none. */
+  /**
+   * The agent's name (`agent_name`); `''` when the entry gives none — which to LiveKit is no "no
+   * agent": it dispatches the agent workers registered without a name (automatic dispatch, the
+   * agent LiveKit also sends to every new room created without an agent dispatch). A list policy never
+   * allows it (`createTokenHandler` refuses a list holding `''`); a function sees it and decides.
+   */
   readonly agentName: string;
   /** The entry's `metadata` for the agent, when set. */
   readonly metadata?: string | undefined;
@@ -154,7 +159,10 @@ export interface TokenPolicyContext {
 export type RoomPolicy = readonly string[] | ((roomName: string, context: TokenPolicyContext) => boolean | Promise<boolean>);
 
 /**
- * Which agents a caller may dispatch: an allow-list of agent names, or a function returning `true` to allow.
+ * Which agents a caller may dispatch: an allow-list of agent names, or a function returning `true`
+ * to allow. An entry without a name (`agentName: ''`, LiveKit's unnamed agent: see
+ * {@link RequestedAgent}) only a function can allow: a list holding `''` throws when the handler
+ * is created.
  *
  * @example
  * ```ts

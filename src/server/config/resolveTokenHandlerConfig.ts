@@ -28,8 +28,8 @@ export type ResolvedTokenHandlerConfig = Required<
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
  * `authorize`, an empty or malformed credential passed in, a bad `ttl` or `maxBodyBytes`, a
- * `rooms` or `agents` policy that is neither a list of names nor a function, a CORS origin that
- * could never match.
+ * `rooms` or `agents` policy that is neither a list of names nor a function, an `agents` list
+ * holding `''` (LiveKit's unnamed agent: see `RequestedAgent`), a CORS origin that could never match.
  * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
  * first request, from the request's env bindings or the process environment. No message repeats
  * the secret.
@@ -59,6 +59,7 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
   }
   checkPolicy(config.rooms, 'rooms', 'room', 'standup');
   checkPolicy(config.agents, 'agents', 'agent', 'support-agent');
+  checkNoUnnamedAgent(config.agents);
   if (config.cors !== undefined) checkCors(config.cors);
   if (config.onError !== undefined && typeof config.onError !== 'function') {
     throw new TypeError(`createTokenHandler: \`onError\` must be a function (error, request) => void, got ${shown(config.onError)}.`);
@@ -97,6 +98,21 @@ function checkPolicy(policy: unknown, option: 'rooms' | 'agents', thing: string,
   if (Array.isArray(policy) && policy.every((name) => typeof name === 'string')) return;
   throw new TypeError(
     `createTokenHandler: \`${option}\` must be a list of ${thing} names (['${example}']) or a function (${thing}, context) => boolean, got ${shown(policy)}.`,
+  );
+}
+
+/**
+ * `''` in a list of agent names is no name: it allows the entries without `agent_name`, which
+ * LiveKit dispatches to the agent workers registered without a name (automatic dispatch). A list
+ * gets it by accident — an empty variable split on commas (`''.split(',')` is `['']`), a trailing
+ * comma — so it is refused; a function says it on purpose.
+ */
+function checkNoUnnamedAgent(policy: TokenHandlerConfig['agents']): void {
+  if (!Array.isArray(policy) || !policy.includes('')) return;
+  throw new TypeError(
+    "createTokenHandler: `agents` lists '': that would let callers dispatch LiveKit's agent registered without a name " +
+      '(automatic dispatch), which a room_config.agents entry without agent_name asks for — an empty variable split on commas ' +
+      "gives this list. Leave '' out; to allow that agent on purpose, write a function: (agent) => agent.agentName === ''.",
   );
 }
 
