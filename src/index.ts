@@ -1,7 +1,14 @@
 export { CustomTokenSource, type CustomTokenSourceConfig } from './core/CustomTokenSource.js';
 export { createCustomTokenSource } from './core/createCustomTokenSource.js';
 export { createEndpointGenerator, type EndpointGeneratorOptions } from './core/createEndpointGenerator.js';
-export { CustomTokenError, isCustomTokenError, type CustomTokenErrorCode, type CustomTokenErrorOptions } from './core/errors.js';
+export {
+  CustomTokenError,
+  isCustomTokenError,
+  type CustomTokenErrorCode,
+  type CustomTokenErrorDetails,
+  type CustomTokenErrorFields,
+  type CustomTokenErrorOptions,
+} from './core/errors.js';
 export type {
   TokenDetails,
   TokenFetchOptions,

@@ -126,7 +126,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /**
    * Returns a token for `options`: the cached one while fresh, else a new one from the
-   * generator (one call in flight per option set). Rejects with a {@link CustomTokenError};
+   * generator (one call in flight per option set). Rejects with a {@link (CustomTokenError:type)};
    * every failure also lands in the snapshot and `onEvent`, so a rejection nobody awaits is
    * not reported as unhandled.
    *

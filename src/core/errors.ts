@@ -47,7 +47,9 @@ export type CustomTokenErrorCode =
   | 'disconnected';
 
 /**
- * What {@link CustomTokenError} carries besides its code and message.
+ * What {@link (CustomTokenError:type)} carries besides its code and message. An `http` error is made with
+ * its `status`, a `media_failed` or `disconnected` one with LiveKit's `reason` (see
+ * {@link CustomTokenErrorDetails}).
  *
  * @example
  * ```ts
@@ -61,7 +63,7 @@ export type CustomTokenErrorCode =
  *     signal,
  *   });
  *   if (!res.ok) {
- *     const options: CustomTokenErrorOptions = { status: res.status, serverCode: res.status === 401 ? 'signed_out' : undefined };
+ *     const options = { status: res.status, serverCode: res.status === 401 ? 'signed_out' : undefined } satisfies CustomTokenErrorOptions;
  *     throw new CustomTokenError('http', `The token endpoint answered ${res.status}.`, options);
  *   }
  *   return res.json();
@@ -71,7 +73,7 @@ export type CustomTokenErrorCode =
 export interface CustomTokenErrorOptions {
   /** What failed underneath: the generator's error, LiveKit's `ConnectionError`, a `Response`'s body error, … */
   cause?: unknown;
-  /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator). */
+  /** HTTP status: required for `http` errors (and given for 5xx/429 `generator_failed` errors reported by a generator). */
   status?: number | undefined;
   /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
   serverCode?: string | undefined;
@@ -79,17 +81,73 @@ export interface CustomTokenErrorOptions {
   retryAfterMs?: number | undefined;
   /** Whether retrying the same request may succeed. Defaults by code. */
   retryable?: boolean | undefined;
-  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for `disconnected`; its `MediaDeviceFailure` for `media_failed`. */
+  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for `disconnected` (required); its `MediaDeviceFailure` for `media_failed` (required). */
   reason?: string | undefined;
   /** The agent's failure reasons, for `agent_failed`. */
   failureReasons?: readonly string[] | undefined;
 }
 
-const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeout']);
+/**
+ * What an error of some codes always has, beyond the fields of every {@link (CustomTokenError:type)}:
+ * narrowing by `code` gives it.
+ *
+ * @example
+ * ```ts
+ * import type { CustomTokenError } from 'livekit-custom-token-react';
+ *
+ * export const describe = (error: CustomTokenError) => (error.code === 'http' ? `HTTP ${error.status}` : error.message);
+ * ```
+ */
+export interface CustomTokenErrorDetails {
+  /** A token endpoint answered with this HTTP status. */
+  http: { readonly status: number };
+  /** LiveKit's `MediaDeviceFailure`: `PermissionDenied`, `NotFound`, `DeviceInUse` or `Other`. */
+  media_failed: { readonly reason: string };
+  /** LiveKit's `DisconnectReason` name: `SERVER_SHUTDOWN`, `ROOM_DELETED`, `DUPLICATE_IDENTITY`, … */
+  disconnected: { readonly reason: string };
+}
 
 /**
- * The one error class of `livekit-custom-token-react`. Branch on `code`; `cause` holds the
- * original error.
+ * The fields of every {@link (CustomTokenError:type)}, whatever its code.
+ *
+ * @example
+ * ```ts
+ * import type { CustomTokenErrorFields } from 'livekit-custom-token-react';
+ *
+ * export const canRetry = ({ retryable, retryAfterMs }: CustomTokenErrorFields) => retryable && retryAfterMs === undefined;
+ * ```
+ */
+export interface CustomTokenErrorFields extends Error {
+  /** Always `'CustomTokenError'`: how {@link isCustomTokenError} knows one from another copy of this package. */
+  readonly name: 'CustomTokenError';
+  /** What kind of failure this is: the value to branch on (it narrows the other fields, see {@link CustomTokenErrorDetails}). */
+  readonly code: CustomTokenErrorCode;
+  /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator); `undefined` otherwise. */
+  readonly status: number | undefined;
+  /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
+  readonly serverCode: string | undefined;
+  /**
+   * How long the server asked to wait before trying again (`Retry-After` on a 429 or 503), in
+   * milliseconds. The token source waits at least this long before its next retry (up to
+   * `maxRetryDelayMs`) and before its next refresh round.
+   */
+  readonly retryAfterMs: number | undefined;
+  /** Whether retrying the same request may succeed: as given, else `true` for `timeout` and for a 5xx, 429 or 408 `status`. */
+  readonly retryable: boolean;
+  /**
+   * LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …) for
+   * `connection_failed`, when it gave one; its `DisconnectReason` name for `disconnected`; its
+   * `MediaDeviceFailure` for `media_failed`. `undefined` otherwise.
+   */
+  readonly reason: string | undefined;
+  /** The agent's failure reasons, for `agent_failed`; empty otherwise. */
+  readonly failureReasons: readonly string[];
+}
+
+/**
+ * The one error type of `livekit-custom-token-react`: one member per `code`, so that branching on
+ * `code` narrows the rest (`error.code === 'http'` gives `status: number`). `CustomTokenError<'http'>`
+ * is the member of one code. `cause` holds the original error.
  *
  * @example
  * ```ts
@@ -107,29 +165,36 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeou
  * }
  * ```
  */
-export class CustomTokenError extends Error {
-  /** Always `'CustomTokenError'`: how {@link isCustomTokenError} knows one from another copy of this package. */
+export type CustomTokenError<C extends CustomTokenErrorCode = CustomTokenErrorCode> = C extends CustomTokenErrorCode
+  ? CustomTokenErrorFields & { readonly code: C } & (C extends keyof CustomTokenErrorDetails ? CustomTokenErrorDetails[C] : unknown)
+  : never;
+
+const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeout']);
+
+/**
+ * The one error class of `livekit-custom-token-react` (`instanceof CustomTokenError` holds, and
+ * narrows to the {@link (CustomTokenError:type)} type). Made with what its code promises: an `http` error
+ * with its `status`, a `media_failed` or `disconnected` one with its `reason`.
+ *
+ * @example
+ * ```ts
+ * import { CustomTokenError, type TokenGenerator } from 'livekit-custom-token-react';
+ *
+ * export const generator: TokenGenerator = async (request, { signal }) => {
+ *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   if (!res.ok) throw new CustomTokenError('http', `The token endpoint answered ${res.status}.`, { status: res.status });
+ *   return res.json();
+ * };
+ * ```
+ */
+export const CustomTokenError = class CustomTokenError extends Error implements CustomTokenErrorFields {
   override readonly name = 'CustomTokenError';
-  /** What kind of failure this is: the value to branch on. */
   readonly code: CustomTokenErrorCode;
-  /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator); `undefined` otherwise. */
   readonly status: number | undefined;
-  /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
   readonly serverCode: string | undefined;
-  /**
-   * How long the server asked to wait before trying again (`Retry-After` on a 429 or 503), in
-   * milliseconds. The token source waits at least this long before its next retry (up to
-   * `maxRetryDelayMs`) and before its next refresh round.
-   */
   readonly retryAfterMs: number | undefined;
-  /** Whether retrying the same request may succeed: as given, else `true` for `timeout` and for a 5xx, 429 or 408 `status`. */
   readonly retryable: boolean;
-  /**
-   * LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for
-   * `disconnected`; its `MediaDeviceFailure` for `media_failed`. `undefined` otherwise.
-   */
   readonly reason: string | undefined;
-  /** The agent's failure reasons, for `agent_failed`; empty otherwise. */
   readonly failureReasons: readonly string[];
 
   constructor(code: CustomTokenErrorCode, message: string, options: CustomTokenErrorOptions = {}) {
@@ -142,10 +207,21 @@ export class CustomTokenError extends Error {
     this.failureReasons = options.failureReasons ?? [];
     this.retryable = options.retryable ?? (RETRYABLE_BY_DEFAULT.has(code) || isRetryableStatus(options.status));
   }
-}
+  // A class instance has one `code` field of every code; the constructor's options make each error
+  // what its code promises, so that it is the union's member of that code.
+} as unknown as {
+  new <C extends CustomTokenErrorCode>(
+    code: C,
+    message: string,
+    ...options: C extends keyof CustomTokenErrorDetails
+      ? [options: CustomTokenErrorOptions & CustomTokenErrorDetails[C]]
+      : [options?: CustomTokenErrorOptions]
+  ): CustomTokenError<C>;
+  readonly prototype: CustomTokenError;
+};
 
 /**
- * `true` for a {@link CustomTokenError}, also one thrown by another copy of this package.
+ * `true` for a {@link (CustomTokenError:type)}, also one thrown by another copy of this package.
  *
  * @example
  * ```ts

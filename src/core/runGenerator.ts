@@ -16,7 +16,7 @@ export interface RunGeneratorOptions {
 /**
  * Calls the generator once with its own `AbortSignal`, and settles within `timeoutMs` even when
  * the generator ignores the signal; an answer that comes after the abort is an abort too. Every
- * failure comes out as a {@link CustomTokenError}.
+ * failure comes out as a {@link (CustomTokenError:type)}.
  *
  * The generator's signal is made when it first reads `context.signal` (an `AbortController`, its
  * listener and the engine's own signal cost as much as the rest of a fetch): aborted with the

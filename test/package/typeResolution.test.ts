@@ -114,7 +114,9 @@ source.configure({ timeoutMs: undefined, retries: maybe.count });
 void source.fetch({ roomName: maybe.text, participantName: undefined });
 createCustomTokenSource(generator, { initialToken: { options: maybe.options, response: { serverUrl: 'wss://lk.example', participantToken: '' } } });
 export const cameras: UseCameraTracksOptions = { onlySubscribed: maybe.flag, placeholders: maybe.flag };
-export const clientError = new CustomTokenError('http', 'refused', { status: maybe.count, serverCode: maybe.text, reason: undefined, cause: undefined });
+export const clientError = new CustomTokenError('generator_failed', 'refused', { status: maybe.count, serverCode: maybe.text, reason: undefined, cause: undefined });
+export const httpError = new CustomTokenError('http', 'refused', { status: 401, serverCode: maybe.text, retryAfterMs: maybe.count });
+export const status: number = httpError.status;
 export const serverError = new TokenHandlerError('rate_limited', 'slow down', { retryAfterSeconds: maybe.count, cause: undefined });
 export const props: CustomTokenSessionProviderProps = {
   generator,

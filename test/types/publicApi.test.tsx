@@ -16,6 +16,8 @@ import {
   useSessionActions,
   useSessionState,
   useTokenStatus,
+  CustomTokenError,
+  isCustomTokenError,
   type AgentStatus,
   type ConfigurableSessionOptions,
   type CustomTokenErrorCode,
@@ -73,6 +75,33 @@ describe('public types', () => {
     >();
     expectTypeOf<TokenSnapshot['status']>().toEqualTypeOf<'idle' | 'fetching' | 'ready' | 'expired' | 'error'>();
     expectTypeOf(useTokenStatus).returns.toMatchTypeOf<TokenSnapshot & { refresh: () => Promise<void> }>();
+  });
+
+  it('narrows an error by its code: an http error has a status, a media or disconnect failure its reason', () => {
+    const read = (error: CustomTokenError) => {
+      if (error.code === 'http') expectTypeOf(error.status).toEqualTypeOf<number>();
+      if (error.code === 'media_failed' || error.code === 'disconnected') expectTypeOf(error.reason).toEqualTypeOf<string>();
+      if (error.code === 'connection_failed') expectTypeOf(error.reason).toEqualTypeOf<string | undefined>();
+      if (error.code === 'generator_failed') expectTypeOf(error.status).toEqualTypeOf<number | undefined>();
+      expectTypeOf(error.failureReasons).toEqualTypeOf<readonly string[]>();
+      expectTypeOf(error.retryable).toEqualTypeOf<boolean>();
+    };
+    expectTypeOf(read).toBeFunction();
+    const caught = (error: unknown) => {
+      if (isCustomTokenError(error) && error.code === 'http') expectTypeOf(error.status).toEqualTypeOf<number>();
+      if (error instanceof CustomTokenError && error.code === 'http') expectTypeOf(error.status).toEqualTypeOf<number>();
+    };
+    expectTypeOf(caught).toBeFunction();
+  });
+
+  it('makes an error with what its code promises', () => {
+    expectTypeOf(new CustomTokenError('http', 'The endpoint answered 401.', { status: 401 })).toEqualTypeOf<CustomTokenError<'http'>>();
+    expectTypeOf(new CustomTokenError('timeout', 'Too slow.')).toEqualTypeOf<CustomTokenError<'timeout'>>();
+    expectTypeOf(new CustomTokenError('timeout', 'Too slow.')).toMatchTypeOf<CustomTokenError>();
+    // @ts-expect-error an http error says its status
+    expectTypeOf(new CustomTokenError('http', 'The endpoint failed.')).toBeObject();
+    // @ts-expect-error a disconnect says LiveKit's reason
+    expectTypeOf(new CustomTokenError('disconnected', 'Ended.', {})).toBeObject();
   });
 
   it('lets a session hold a shared source connected until it lets go, beside the boolean setConnected', () => {
