@@ -56,24 +56,26 @@ async function failOneSession(signals: readonly Signal[], gapMs: number) {
     onError: (error) => reported.push(error),
   });
   act(() => void session().start());
-  await advance(10);
-  w.settleToken('resolves');
-  await advance(10);
-  for (const signal of signals) {
-    const connected = w.room.state === ConnectionState.Connected;
-    if (signal === 'connect completes') w.settleConnect('completes');
-    else if (signal === 'connect refused') w.settleConnect('fails');
-    else if (signal === 'agent joins ready') w.agentEvent('joins ready');
-    else if (signal === 'agent leaves') w.agentEvent('leaves');
-    else if (signal === 'room deleted' && connected) await serverDisconnects(w.room, DisconnectReason.ROOM_DELETED);
-    else if (signal === 'server shuts down' && connected) await serverDisconnects(w.room, DisconnectReason.SERVER_SHUTDOWN);
-    else if (signal === 'agent timeout passes') await advance(AGENT_TIMEOUT_MS);
-    await advance(gapMs);
+  try {
+    await advance(10);
+    w.settleToken('resolves');
+    await advance(10);
+    for (const signal of signals) {
+      const connected = w.room.state === ConnectionState.Connected;
+      if (signal === 'connect completes') w.settleConnect('completes');
+      else if (signal === 'connect refused') w.settleConnect('fails');
+      else if (signal === 'agent joins ready') w.agentEvent('joins ready');
+      else if (signal === 'agent leaves') w.agentEvent('leaves');
+      else if (signal === 'room deleted' && connected) await serverDisconnects(w.room, DisconnectReason.ROOM_DELETED);
+      else if (signal === 'server shuts down' && connected) await serverDisconnects(w.room, DisconnectReason.SERVER_SHUTDOWN);
+      else if (signal === 'agent timeout passes') await advance(AGENT_TIMEOUT_MS);
+      await advance(gapMs);
+    }
+    await advance(100);
+    return { reported, error: session().error };
+  } finally {
+    unmount();
   }
-  await advance(100);
-  const { error } = session();
-  unmount();
-  return { reported, error };
 }
 
 describe('CustomTokenSessionProvider: one failure of a session is one error', () => {
@@ -101,5 +103,5 @@ describe('CustomTokenSessionProvider: one failure of a session is one error', ()
       ),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 });
