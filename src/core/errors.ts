@@ -132,7 +132,7 @@ export interface CustomTokenErrorFields extends Error {
    * `maxRetryDelayMs`) and before its next refresh round.
    */
   readonly retryAfterMs: number | undefined;
-  /** Whether retrying the same request may succeed: as given, else `true` for `timeout` and for a 5xx, 429 or 408 `status`. */
+  /** Whether retrying the same request may succeed (for a session's failure: starting again): as given, else `true` for `timeout`, `agent_failed` and a 5xx, 429 or 408 `status`. */
   readonly retryable: boolean;
   /**
    * LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …) for
@@ -169,7 +169,8 @@ export type CustomTokenError<C extends CustomTokenErrorCode = CustomTokenErrorCo
   ? CustomTokenErrorFields & { readonly code: C } & (C extends keyof CustomTokenErrorDetails ? CustomTokenErrorDetails[C] : unknown)
   : never;
 
-const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeout']);
+/** Codes whose failure trying again may well not repeat: a slow answer, an agent that never came or left (starting again dispatches a new one). */
+const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeout', 'agent_failed']);
 
 /**
  * The one error class of `livekit-custom-token-react` (`instanceof CustomTokenError` holds, and

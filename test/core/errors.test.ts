@@ -31,6 +31,7 @@ describe('CustomTokenError', () => {
 
   it.each([
     ['timeout', undefined, true],
+    ['agent_failed', undefined, true],
     ['http', 500, true],
     ['http', 503, true],
     ['http', 429, true],
