@@ -9,7 +9,8 @@ import exampleSource from './snippets/AgentStatusExample.tsx?raw';
 
 /**
  * The agent's state, as LiveKit's `useAgent` derives it from a participant of kind `AGENT` and
- * its `lk.agent.state` attribute, announced politely to screen readers. The token dispatches the
+ * its `lk.agent.state` attribute, announced politely to screen readers (the agent joining, ready,
+ * failed or gone; not each turn, which only the visible text follows). The token dispatches the
  * agent `helper`, and `start()` waits until it is ready; the story presses Connect for you.
  */
 const meta = {

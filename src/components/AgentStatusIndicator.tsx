@@ -3,6 +3,7 @@ import * as React from 'react';
 import { useAgentStatus } from '../hooks/useAgentStatus.js';
 import { useSessionState } from '../hooks/useSessionState.js';
 import { classNames } from './classNames.js';
+import { visuallyHidden } from './visuallyHidden.js';
 
 /**
  * Props of {@link AgentStatusIndicator}.
@@ -40,9 +41,16 @@ const DEFAULT_LABELS: Record<AgentState, string> = {
   failed: 'The agent could not join',
 };
 
+/** The turns of a conversation: several a minute, shown but not announced. */
+const TURNS: ReadonlySet<AgentState> = new Set<AgentState>(['idle', 'listening', 'thinking', 'speaking']);
+
 /**
- * The session's agent state as a live region (announced to screen readers when it changes),
- * with the failure reasons when it failed. While `start()` runs it says it is waiting for the
+ * The session's agent state, with the failure reasons when it failed, in a polite live region
+ * (`role="status"`) that announces what changes the call — waiting for the agent, the agent
+ * getting ready, the agent ready (its first turn: "Agent is listening", say), failed, gone — and
+ * not each turn after that (listening, thinking, speaking, idle), which only the visible text
+ * follows: several announcements a minute would drown the call. A screen reader reading the
+ * region meanwhile hears the first turn's text. While `start()` runs it says it is waiting for the
  * agent (or, while the microphone's pre-connect buffer records, that it listens as the agent
  * joins); without a session it is empty. For sessions that dispatch an agent: in a call without
  * one it keeps waiting. Unstyled: class `lk-ctr-agent-status`, `data-state`.
@@ -63,14 +71,30 @@ export function AgentStatusIndicator({ labels, className, ...rest }: AgentStatus
   const { isStarting } = useSessionState();
   // Before the room connects LiveKit reports no agent; the session is on its way to one.
   const state: AgentState = agentState === 'disconnected' && isStarting ? 'connecting' : agentState;
+  const announced = useAnnouncedState(state);
   const label = labels?.[state] ?? DEFAULT_LABELS[state];
   return (
     <div role="status" aria-live="polite" {...rest} className={classNames('lk-ctr-agent-status', className)} data-state={state}>
       {label !== '' && <span className="lk-ctr-agent-status-dot" aria-hidden="true" />}
-      {label !== '' && <span className="lk-ctr-agent-status-label">{label}</span>}
+      {/* Drawn, not read: a screen reader reads (and the region announces) the text after it, which skips the turns. */}
+      {label !== '' && (
+        <span className="lk-ctr-agent-status-label" aria-hidden="true">
+          {label}
+        </span>
+      )}
+      <span style={visuallyHidden}>{labels?.[announced] ?? DEFAULT_LABELS[announced]}</span>
       {/* Unstyled, adjacent spans run together: "joinAgent did not…" on screen and in a screen reader. */}
       {label !== '' && failureReasons.length > 0 && ' '}
       {failureReasons.length > 0 && <span className="lk-ctr-agent-status-reasons">{failureReasons.join(' ')}</span>}
     </div>
   );
+}
+
+/** The state to announce: `state`, except that a turn after a turn keeps the first turn's. */
+function useAnnouncedState(state: AgentState): AgentState {
+  const [announced, setAnnounced] = React.useState(state);
+  const next = TURNS.has(state) && TURNS.has(announced) ? announced : state;
+  // Adjusting state while rendering, as React documents for state derived from the previous render's.
+  if (next !== announced) setAnnounced(next);
+  return next;
 }

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { ErrorNoticeRegistryContext } from '../context/ErrorNoticeRegistryContext.js';
 import type { CustomTokenError, CustomTokenErrorCode } from '../core/errors.js';
 import { useSessionState } from '../hooks/useSessionState.js';
 import { canRetry } from './canRetry.js';
@@ -53,8 +54,10 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
  * may help it offers a retry button, which restarts the session; where it cannot (the app
  * refused the user, the token is for another room) it shows the app's `action` instead. When
  * the notice goes away with the focus in it, the focus returns where it was before the error,
- * or to the next control. Renders nothing without an error. Unstyled without the package's
- * stylesheet: class `lk-ctr-error-notice`, `data-code`.
+ * or to the next control. Renders nothing without an error. While it is on the page, it alone
+ * announces the session's error: `TokenStatusView` shows a token error that is the session's
+ * without announcing it again. Unstyled without the package's stylesheet: class
+ * `lk-ctr-error-notice`, `data-code`.
  *
  * @example
  * ```tsx
@@ -69,6 +72,9 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
  */
 export function ErrorNotice({ titles, retryLabel = 'Try again', action, className, ...rest }: ErrorNoticeProps) {
   const { error } = useSessionState();
+  const errorNotices = React.useContext(ErrorNoticeRegistryContext);
+  // On the page before any error: a token panel then knows from the first failure on that this alert announces it.
+  React.useEffect(() => errorNotices?.register(), [errorNotices]);
   if (!error) return null;
   return <Notice {...rest} error={error} titles={titles} retryLabel={retryLabel} action={action} className={className} />;
 }

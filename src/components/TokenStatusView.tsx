@@ -1,9 +1,13 @@
 import * as React from 'react';
+import { useHasErrorNotice } from '../context/ErrorNoticeRegistryContext.js';
+import { useMaybeSessionStateContext } from '../context/SessionStateContext.js';
+import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import type { CustomTokenError } from '../core/errors.js';
 import type { TokenGrants } from '../core/types.js';
 import { useTokenStatus } from '../hooks/useTokenStatus.js';
 import { classNames } from './classNames.js';
+import { visuallyHidden } from './visuallyHidden.js';
 
 /**
  * Props of {@link TokenStatusView}.
@@ -38,12 +42,14 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * after a failed fetch, the error's message and code and a button that fetches again (not for
  * `invalid_options`: fetch options of the wrong type fail again until they change); once the
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
- * The status line and, after an error, its message are one polite live region (`role="status"`).
- * The button goes away while the token is fetched; the keyboard focus it held moves to that
+ * The status line and, after an error, its message are one polite live region (`role="status"`),
+ * except for the session's own error while an `ErrorNotice` is on the page: that alert announces
+ * it, and the line shows it without announcing it again. The button goes away while the token is fetched; the keyboard focus it held moves to that
  * region, which announces the outcome. A refresh ahead of expiry is not announced: the line
  * keeps saying "Token ready" (`data-status` says `fetching`); a fetch after an error says "Token
  * fetching", though a token from before the error is still in hand. The countdown appears only
- * after mount, so server and client render the same HTML.
+ * after mount, so server and client render the same HTML; a screen reader reads it with its units
+ * ("in 1 minute 5 seconds"), and not each second (it is outside the live region).
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
  * @example
@@ -70,13 +76,21 @@ export function TokenStatusView({
   // A refresh ahead of expiry changes nothing for the user: the live region stays quiet ("ready").
   // Not a fetch after an error (the error is kept until it succeeds): that one is the outcome awaited.
   const renewing = status === 'fetching' && error === null && expiresAt !== null && (now === null || expiresAt > now);
+  const announcedByNotice = useIsAnnouncedByErrorNotice(source, status === 'error' ? error : null);
+  // The status and, after an error, why: "Token error" alone would send a screen reader user looking.
+  const line = (
+    <>
+      <p className="lk-ctr-token-status-state">{`Token ${renewing ? 'ready' : status}`}</p>
+      {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
+    </>
+  );
   return (
     <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
-      {/* One live region for the status and, after an error, why: "Token error" alone would send a screen reader user looking. */}
+      {/* The live region; the session's error, which the ErrorNotice announces, is shown after it, outside. */}
       <div ref={statusLine} tabIndex={-1} role="status" aria-live="polite" aria-atomic="true" className="lk-ctr-token-status-announce">
-        <p className="lk-ctr-token-status-state">{`Token ${renewing ? 'ready' : status}`}</p>
-        {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
+        {!announcedByNotice && line}
       </div>
+      {announcedByNotice && line}
       <dl>
         {status === 'error' && error && (
           <>
@@ -96,7 +110,7 @@ export function TokenStatusView({
             '—'
           ) : (
             // Expired as soon as the status says so, not at the countdown's next second.
-            <time dateTime={new Date(expiresAt).toISOString()}>{formatRemaining(status === 'expired' ? 0 : expiresAt - now)}</time>
+            <Countdown ms={status === 'expired' ? 0 : expiresAt - now} />
           )}
         </dd>
       </dl>
@@ -135,6 +149,41 @@ function RetryButton({
   );
 }
 
+/**
+ * Whether `error` is the session's, which an `ErrorNotice` on the page announces as an alert: the
+ * session's source failing while the session starts (its error from then on) or since.
+ */
+function useIsAnnouncedByErrorNotice(source: CustomTokenSource | undefined, error: CustomTokenError | null): boolean {
+  const hasErrorNotice = useHasErrorNotice();
+  const session = useMaybeSessionStateContext();
+  const sessionSource = useMaybeTokenSourceContext();
+  const isSessionSource = source === undefined || source === sessionSource;
+  return error !== null && hasErrorNotice && isSessionSource && (session?.isStarting === true || session?.error === error);
+}
+
+/** The time left, "in 1:05" on screen, "in 1 minute 5 seconds" for a screen reader; `dateTime` the duration. */
+function Countdown({ ms }: { ms: number }) {
+  if (ms <= 0) return <time dateTime="PT0S">expired</time>;
+  const seconds = Math.floor(ms / 1_000);
+  const parts = { H: Math.floor(seconds / 3_600), M: Math.floor((seconds % 3_600) / 60), S: seconds % 60 };
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const clock = parts.H > 0 ? `${parts.H}:${pad(parts.M)}:${pad(parts.S)}` : `${parts.M}:${pad(parts.S)}`;
+  const units = (
+    [
+      ['H', 'hour'],
+      ['M', 'minute'],
+      ['S', 'second'],
+    ] as const
+  ).filter(([key]) => parts[key] > 0);
+  const spoken = units.map(([key, unit]) => `${parts[key]} ${unit}${parts[key] === 1 ? '' : 's'}`).join(' ') || 'less than a second';
+  return (
+    <time dateTime={`PT${units.map(([key]) => `${parts[key]}${key}`).join('') || '0S'}`}>
+      <span aria-hidden="true">{`in ${clock}`}</span>
+      <span style={visuallyHidden}>{`in ${spoken}`}</span>
+    </time>
+  );
+}
+
 /** The error's code, with its HTTP status or LiveKit reason where it has one: `http 401`. */
 function describeCode({ code, status, reason }: CustomTokenError): string {
   return [code, status ?? reason].filter((part) => part !== undefined).join(' ');
@@ -158,12 +207,4 @@ function grantNames(grants: Readonly<TokenGrants> | undefined): string[] {
   return Object.entries(grants ?? {})
     .filter(([name, value]) => value === true && name !== 'room')
     .map(([name]) => name);
-}
-
-function formatRemaining(ms: number): string {
-  if (ms <= 0) return 'expired';
-  const seconds = Math.floor(ms / 1_000);
-  const [h, m, s] = [Math.floor(seconds / 3_600), Math.floor((seconds % 3_600) / 60), seconds % 60];
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `in ${h > 0 ? `${h}:${pad(m)}` : m}:${pad(s)}`;
 }

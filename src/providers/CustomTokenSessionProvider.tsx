@@ -3,6 +3,7 @@ import type { Room, RoomConnectOptions, TrackPublishOptions } from 'livekit-clie
 import * as React from 'react';
 import { AgentStatusContext } from '../context/AgentStatusContext.js';
 import { CameraTracksContext } from '../context/CameraTracksContext.js';
+import { createErrorNoticeRegistry, ErrorNoticeRegistryContext } from '../context/ErrorNoticeRegistryContext.js';
 import { SessionActionsContext } from '../context/SessionActionsContext.js';
 import { TokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
@@ -239,6 +240,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   });
 
   const agent = useAgentStatusValue(liveAgent, session.room, error);
+  const [errorNotices] = React.useState(createErrorNoticeRegistry);
 
   const { connectionState, isConnected } = session;
   // The provider is a user of its source, given or own.
@@ -257,7 +259,9 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
         <SessionActionsContext.Provider value={actions}>
           <SessionStateProvider runner={runner} connectionState={connectionState} isConnected={isConnected}>
             <AgentStatusContext.Provider value={agent}>
-              <CameraTracksContext.Provider value={cameraTracks}>{children}</CameraTracksContext.Provider>
+              <CameraTracksContext.Provider value={cameraTracks}>
+                <ErrorNoticeRegistryContext.Provider value={errorNotices}>{children}</ErrorNoticeRegistryContext.Provider>
+              </CameraTracksContext.Provider>
             </AgentStatusContext.Provider>
           </SessionStateProvider>
         </SessionActionsContext.Provider>

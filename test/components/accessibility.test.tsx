@@ -10,6 +10,7 @@ import { CustomTokenError } from '../../src/core/errors';
 import { SessionActionsContext } from '../../src/context/SessionActionsContext';
 import { SessionStateContext, type SessionState } from '../../src/context/SessionStateContext';
 import { joinRemote, publishCamera, roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { spokenText } from '../helpers/a11y';
 import { renderSession, settle } from '../providers/render';
 
 const quiet = { microphone: false } as const;
@@ -57,19 +58,19 @@ describe('AgentStatusIndicator around a session', () => {
       { children: <AgentStatusIndicator /> },
     );
     const status = screen.getByRole('status');
-    expect(status.textContent).toBe('');
+    expect(spokenText(status)).toBe('');
 
     act(() => void session().start());
-    await waitFor(() => expect(status.textContent).toBe('Waiting for the agent…'));
+    await waitFor(() => expect(spokenText(status)).toBe('Waiting for the agent…'));
     expect(status.getAttribute('data-state')).toBe('connecting');
 
     release();
     const agent = joinRemote(room, 'agent-AJ_Dw47d7ChZryK', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
-    await waitFor(() => expect(status.textContent).toBe('Agent is listening'));
+    await waitFor(() => expect(spokenText(status)).toBe('Agent is listening'));
     void agent;
 
     await settle(() => session().end());
-    expect(status.textContent).toBe('');
+    expect(spokenText(status)).toBe('');
   });
 });
 
@@ -391,7 +392,7 @@ describe('focus and names as errors and states change', () => {
       act(() => void session().start());
       await act(() => vi.advanceTimersByTimeAsync(50));
       await act(() => vi.advanceTimersByTimeAsync(1_000));
-      expect(screen.getByRole('status').textContent).toBe('The agent could not join Agent did not join the room.');
+      expect(spokenText(screen.getByRole('status'))).toBe('The agent could not join Agent did not join the room.');
     } finally {
       vi.useRealTimers();
     }

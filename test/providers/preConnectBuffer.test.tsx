@@ -3,6 +3,7 @@ import { LocalAudioTrack, Track, type TrackPublishOptions } from 'livekit-client
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { useAgentStatus } from '../../src/hooks/useAgentStatus';
+import { spokenText } from '../helpers/a11y';
 import { fakeMediaDevices } from '../helpers/media';
 import { scriptedWorld } from '../helpers/scriptedWorld';
 import { clickStart, renderSession } from './render';
@@ -57,7 +58,7 @@ describe('the agent status while the microphone waits for the agent', () => {
     act(() => media.grant());
     await act(() => vi.advanceTimersByTimeAsync(50));
     expect(w.room.localParticipant.getTrackPublication(Track.Source.Microphone)).toBeDefined();
-    const said = { label: screen.getByRole('status').textContent, canListen: agent.canListen };
+    const said = { label: spokenText(screen.getByRole('status')), canListen: agent.canListen };
     // Left before the stand-in devices go.
     act(() => void session().end());
     await act(() => vi.advanceTimersByTimeAsync(50));
