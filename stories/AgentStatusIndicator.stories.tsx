@@ -40,7 +40,8 @@ const withAgent = (scene?: ReturnType<typeof agent>, agentConnectTimeoutMs = 600
 const expectState =
   (state: string, label: string): Story['play'] =>
   async ({ canvasElement }) => {
-    const status = await within(canvasElement).findByText(label);
+    // The drawn label: a screen reader reads a text of its own beside it, which skips the turns.
+    const status = await within(canvasElement).findByText(label, { selector: '.lk-ctr-agent-status-label' });
     await expect(status.closest('[role="status"]')).toHaveAttribute('data-state', state);
   };
 
@@ -93,7 +94,11 @@ export const Failed: Story = {
   ...shownCode(exampleSource),
   loaders: [withAgent(undefined, 1_500)],
   play: async ({ canvasElement }) => {
-    const label = await within(canvasElement).findByText('The agent could not join', undefined, { timeout: 15_000 });
+    const label = await within(canvasElement).findByText(
+      'The agent could not join',
+      { selector: '.lk-ctr-agent-status-label' },
+      { timeout: 15_000 },
+    );
     await expect(label.closest('[role="status"]')).toHaveTextContent('Agent did not join the room.');
   },
 };

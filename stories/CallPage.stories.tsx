@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor, within } from 'storybook/test';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
+import { endpointError, localEndpoint } from './fixtures/generators';
 import { agent, cameras, together } from './fixtures/scenes';
 import { CallPage, type CallPageProps } from './snippets/CallPage';
 import callPageSource from './snippets/CallPage.tsx?raw';
@@ -62,3 +63,26 @@ export const WithAgent: Story = {
 
 /** Before connecting. */
 export const BeforeJoining: Story = { ...shown({ roomName: 'standup', participantName: 'Hedy' }), loaders: [offlineSession()] };
+
+/**
+ * The token endpoint is down (503): the alert says so, and so does the token panel — announced
+ * once, by the alert: the panel's status line leaves the session's error unannounced.
+ */
+export const TokenUnavailable: Story = {
+  ...shown({ roomName: 'standup', participantName: 'Hedy' }),
+  loaders: [
+    offlineSession(() => ({
+      retries: 0,
+      connect: true,
+      generator: localEndpoint(() => endpointError(503, 'unavailable', 'The token service is restarting.')),
+    })),
+  ],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await expect(await canvas.findByRole('alert', undefined, { timeout: 15_000 })).toHaveTextContent('The token service is restarting.');
+    const panel = canvas.getByRole('region', { name: 'Token status' });
+    await waitFor(() => expect(panel).toHaveAttribute('data-status', 'error'));
+    await expect(panel).toHaveTextContent('The token service is restarting.');
+    await expect(within(panel).getByRole('status')).not.toHaveTextContent('The token service is restarting.');
+  },
+};
