@@ -72,9 +72,9 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
  */
 export function ErrorNotice({ titles, retryLabel = 'Try again', action, className, ...rest }: ErrorNoticeProps) {
   const { error } = useSessionState();
-  const errorNotices = React.useContext(ErrorNoticeRegistryContext);
+  const register = React.useContext(ErrorNoticeRegistryContext)?.register;
   // On the page before any error: a token panel then knows from the first failure on that this alert announces it.
-  React.useEffect(() => errorNotices?.register(), [errorNotices]);
+  React.useEffect(() => register?.(), [register]);
   if (!error) return null;
   return <Notice {...rest} error={error} titles={titles} retryLabel={retryLabel} action={action} className={className} />;
 }

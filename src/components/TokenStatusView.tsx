@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { useHasErrorNotice } from '../context/ErrorNoticeRegistryContext.js';
+import { ErrorNoticeRegistryContext } from '../context/ErrorNoticeRegistryContext.js';
 import { useMaybeSessionStateContext } from '../context/SessionStateContext.js';
 import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
@@ -154,7 +154,7 @@ function RetryButton({
  * session's source failing while the session starts (its error from then on) or since.
  */
 function useIsAnnouncedByErrorNotice(source: CustomTokenSource | undefined, error: CustomTokenError | null): boolean {
-  const hasErrorNotice = useHasErrorNotice();
+  const hasErrorNotice = React.useContext(ErrorNoticeRegistryContext)?.hasNotice === true;
   const session = useMaybeSessionStateContext();
   const sessionSource = useMaybeTokenSourceContext();
   const isSessionSource = source === undefined || source === sessionSource;

@@ -3,7 +3,7 @@ import type { Room, RoomConnectOptions, TrackPublishOptions } from 'livekit-clie
 import * as React from 'react';
 import { AgentStatusContext } from '../context/AgentStatusContext.js';
 import { CameraTracksContext } from '../context/CameraTracksContext.js';
-import { createErrorNoticeRegistry, ErrorNoticeRegistryContext } from '../context/ErrorNoticeRegistryContext.js';
+import { ErrorNoticeRegistryContext, useErrorNoticeRegistry } from '../context/ErrorNoticeRegistryContext.js';
 import { SessionActionsContext } from '../context/SessionActionsContext.js';
 import { TokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
@@ -240,7 +240,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   });
 
   const agent = useAgentStatusValue(liveAgent, session.room, error);
-  const [errorNotices] = React.useState(createErrorNoticeRegistry);
+  const errorNotices = useErrorNoticeRegistry();
 
   const { connectionState, isConnected } = session;
   // The provider is a user of its source, given or own.
