@@ -182,7 +182,12 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeou
  * import { CustomTokenError, type TokenGenerator } from 'livekit-custom-token-react';
  *
  * export const generator: TokenGenerator = async (request, { signal }) => {
- *   const res = await fetch('/api/token', { method: 'POST', body: JSON.stringify(request), signal });
+ *   const res = await fetch('/api/token', {
+ *     method: 'POST',
+ *     headers: { 'content-type': 'application/json' },
+ *     body: JSON.stringify(request),
+ *     signal,
+ *   });
  *   if (!res.ok) throw new CustomTokenError('http', `The token endpoint answered ${res.status}.`, { status: res.status });
  *   return res.json();
  * };
