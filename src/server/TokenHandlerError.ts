@@ -82,7 +82,11 @@ export class TokenHandlerError extends Error {
   readonly code: TokenHandlerErrorCode;
   /** The HTTP status sent for {@link TokenHandlerError.code}. */
   readonly status: number;
-  /** Sent as the `Retry-After` header in whole seconds, rounded up (`2.5` → `3`), when set to a finite number. @defaultValue undefined */
+  /**
+   * Sent as the `Retry-After` header in whole seconds, rounded up (`2.5` → `3`), when set to a
+   * finite number: from 0 to 2^31 (RFC 9111's largest delta-seconds, about 68 years), in digits.
+   * @defaultValue undefined
+   */
   readonly retryAfterSeconds?: number;
 
   constructor(code: TokenHandlerErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number | undefined }) {

@@ -148,12 +148,22 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
     headers: {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
-      // Whole seconds, rounded up: RFC 9110's delay-seconds, the only number a client reads ("2.5" is ignored).
-      ...(Number.isFinite(error.retryAfterSeconds) && { 'Retry-After': String(Math.max(0, Math.ceil(error.retryAfterSeconds!))) }),
+      ...(Number.isFinite(error.retryAfterSeconds) && { 'Retry-After': delaySeconds(error.retryAfterSeconds!) }),
       ...headers,
     },
     body: JSON.stringify({ error: { code: error.code, message: error.message } }),
   };
+}
+
+/** RFC 9111's largest delta-seconds (§1.2.2), about 68 years: a longer wait is read as this one anyway. */
+const MOST_DELAY_SECONDS = 2 ** 31;
+
+/**
+ * `seconds` as RFC 9110's delay-seconds, the only number a client reads ("2.5" and "1e+21" are
+ * ignored): whole seconds, rounded up, from 0 to {@link MOST_DELAY_SECONDS}, written in digits.
+ */
+function delaySeconds(seconds: number): string {
+  return String(Math.min(Math.max(0, Math.ceil(seconds)), MOST_DELAY_SECONDS));
 }
 
 /** Reports to `onError`, which never throws (resolveTokenHandlerConfig made it quiet). */
