@@ -11,7 +11,7 @@
 export type TokenHandlerErrorCode =
   /** 400: the body is larger than `maxBodyBytes`. */
   | 'body_too_large'
-  /** 400: the body is not valid UTF-8 JSON. */
+  /** 400: the body is not valid UTF-8 JSON (an empty body, or JSON whitespace only, reads as `{}`). */
   | 'invalid_json'
   /** 400: the JSON is not a token request (wrong types, over LiveKit's limits, a string with a lone surrogate). */
   | 'invalid_body'

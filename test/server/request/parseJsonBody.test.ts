@@ -35,6 +35,23 @@ describe('parseJsonBody', () => {
     expect(parseJsonBody(utf8(' \r\n\t '))).toEqual({});
   });
 
+  it('reads a body as {} only when it is all JSON whitespace (space, tab, CR, LF); any other blank is not JSON', () => {
+    // What String.prototype.trim removes and JSON.parse refuses: NBSP, the line and paragraph
+    // separators, the other Unicode spaces, the vertical tab and form feed.
+    const otherBlanks = ['\u00a0', '\u2028', '\u2029', '\u3000', '\u2003', '\v', '\f'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(' ', '\t', '\r', '\n', ...otherBlanks)), (chars) => {
+        const body = utf8(chars.join(''));
+        if (chars.every((char) => !otherBlanks.includes(char))) expect(parseJsonBody(body)).toEqual({});
+        else expect(refusal(body).code).toBe('invalid_json');
+      }),
+    );
+    expect(refusal(utf8('\u00a0')).message).toMatch(/not valid JSON/);
+    // A byte order mark opening the body is the encoding's signature, which the decoder drops; anywhere else it is text.
+    expect(parseJsonBody(utf8('\ufeff \n'))).toEqual({});
+    expect(refusal(utf8(' \ufeff')).code).toBe('invalid_json');
+  });
+
   it('refuses text that is not JSON with invalid_json, saying so', () => {
     const error = refusal(utf8('{"room_name":'));
     expect(error.code).toBe('invalid_json');
