@@ -183,7 +183,8 @@ export interface TokenHandlerCorsConfig {
   /**
    * Allowed origins: `'*'` (any site, answered with a literal `*`), one exact origin, a list of
    * exact origins, or a function that returns `true` for an allowed origin. Only an allowed
-   * origin is ever echoed back. An origin is written as browsers send it, `scheme://host[:port]`
+   * origin is ever echoed back. With `credentials`, the origin `'null'` (sent by sandboxed iframes
+   * and `data:` pages on any site) is never allowed: listed, it throws; the function is not asked. An origin is written as browsers send it, `scheme://host[:port]`
    * with nothing after (`'https://app.example'`); one written otherwise (`'https://app.example/'`)
    * could never match, and throws when the handler is created.
    */

@@ -99,6 +99,21 @@ describe('createTokenHandler: CORS with credentials', () => {
     }
   });
 
+  it("never allows the null origin with credentials, even when the origin function returns true for it (it is every sandboxed iframe's)", async () => {
+    // A function that looks for what is bad rather than what is good says yes to 'null'.
+    const origin = (value: string) => !value.includes('evil');
+    const handler = createTokenHandler(handlerConfig({ cors: { origin, credentials: true } }));
+    for (const method of ['POST', 'OPTIONS']) {
+      const refused = await handler(from('null', method));
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+      expect((await handler(from('https://app.example', method))).headers.get('access-control-allow-origin')).toBe('https://app.example');
+    }
+    // Without credentials no cookie goes along, and the function decides, as a list holding 'null' would.
+    const withoutCredentials = createTokenHandler(handlerConfig({ cors: { origin } }));
+    expect((await withoutCredentials(from('null'))).headers.get('access-control-allow-origin')).toBe('null');
+  });
+
   it('reflects an origin only when the origin function returns exactly true', async () => {
     const origin = vi.fn((value: string) => (value === 'https://app.example' ? true : ('yes' as unknown as boolean)));
     const handler = createTokenHandler(handlerConfig({ cors: { origin, credentials: true } }));

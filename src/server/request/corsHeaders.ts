@@ -4,7 +4,8 @@ import type { TokenHandlerCorsConfig } from '../types.js';
  * The CORS headers for a response to `request`: none that allow anything without an `Origin` or
  * for an origin that is not allowed; `*` for `origin: '*'` (never with credentials: the config
  * check refuses that); the request's own origin only when it is listed or the function returns
- * `true`. A response exposes `Retry-After`; a preflight also gets methods, requested headers and
+ * `true` — never `null` with credentials, whatever the function says (a function looking for bad
+ * origins, `(o) => !o.includes('evil')`, would allow it). A response exposes `Retry-After`; a preflight also gets methods, requested headers and
  * max age. Every answer that depends on the origin (any setting but `'*'`) says `Vary: Origin`,
  * allowed or not, so a cache never hands one origin's answer to another.
  *
@@ -16,7 +17,7 @@ import type { TokenHandlerCorsConfig } from '../types.js';
 export function corsHeaders(cors: TokenHandlerCorsConfig, request: Request, preflight: boolean): Record<string, string> {
   const origin = request.headers.get('origin');
   const headers: Record<string, string> = cors.origin === '*' ? {} : { Vary: 'Origin' };
-  if (!origin || !isAllowed(cors.origin, origin)) return headers;
+  if (!origin || !isAllowed(cors, origin)) return headers;
   headers['Access-Control-Allow-Origin'] = cors.origin === '*' ? '*' : origin;
   if (cors.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
   // Not CORS-safelisted: without this a cross-origin page cannot read when to retry a 429.
@@ -30,7 +31,10 @@ export function corsHeaders(cors: TokenHandlerCorsConfig, request: Request, pref
   return headers;
 }
 
-function isAllowed(allowed: TokenHandlerCorsConfig['origin'], origin: string): boolean {
+function isAllowed({ origin: allowed, credentials }: TokenHandlerCorsConfig, origin: string): boolean {
+  // Every sandboxed iframe and data: page, on any site, sends `Origin: null`: never one to share a
+  // visitor's cookies with (a list holding 'null' with credentials throws when the handler is created).
+  if (credentials && origin === 'null') return false;
   if (typeof allowed === 'function') return allowed(origin) === true;
   if (typeof allowed === 'string') return allowed === '*' || allowed === origin;
   return allowed.includes(origin);
