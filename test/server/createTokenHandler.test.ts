@@ -371,6 +371,19 @@ describe('createTokenHandler: malformed requests', () => {
     expect((await response.json()).error.code).toBe('method_not_allowed');
   });
 
+  it('serves a Request made with a lowercase method: the Fetch standard writes post, options (and get, head, put, delete) upper case', async () => {
+    const post = new Request('http://127.0.0.1/api/token', {
+      method: 'post',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+      body: '{"room_name":"standup"}',
+    });
+    expect(post.method).toBe('POST');
+    expect((await handler(post)).status).toBe(201);
+    const withCors = createTokenHandler(handlerConfig({ cors: { origin: ['https://app.example'] } }));
+    const preflight = new Request('http://127.0.0.1/api/token', { method: 'options', headers: { Origin: 'https://app.example' } });
+    expect((await withCors(preflight)).status).toBe(204);
+  });
+
   it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['']])('answers Content-Type "%s" with 415', async (contentType) => {
     const response = await handler(tokenRequest('{}', { headers: { 'Content-Type': contentType } }));
     expect(response.status).toBe(415);

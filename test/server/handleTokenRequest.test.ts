@@ -103,6 +103,15 @@ describe('handleTokenRequest: methods', () => {
     expect(reads).toEqual([]);
   });
 
+  // Methods are case-sensitive (RFC 9110 §9.1): Deno.serve hands a request line's `post` over as it
+  // came (Node's parser answers it 400 itself, Bun closes the connection); fetch never sends one.
+  it.each(['post', 'Post', 'options'])('answers a method sent as %s, which is not POST, with 405 and Allow naming POST', async (method) => {
+    const reply = await handleTokenRequest(input({ method, headers: { origin: 'https://app.example' } }).input, config({ cors }));
+    expect(reply.status).toBe(405);
+    expect(reply.headers.Allow).toBe('POST, OPTIONS');
+    expect(errorOf(reply).code).toBe('method_not_allowed');
+  });
+
   it('answers OPTIONS with 405 when CORS is not configured', async () => {
     expect((await handleTokenRequest(input({ method: 'OPTIONS' }).input, config())).status).toBe(405);
   });
