@@ -1,4 +1,5 @@
 import { CustomTokenError } from './errors.js';
+import { LIVEKIT_JOIN_MAX_BYTES } from './LIVEKIT_JOIN_MAX_BYTES.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
 /**
@@ -39,7 +40,8 @@ export interface EndpointGeneratorOptions {
  * A token generator for LiveKit's standard token endpoint (such as `createTokenHandler` from
  * `livekit-custom-token-react/server`): it POSTs the request in snake_case, the packaged agent
  * dispatch as `room_config`, and reads `{ server_url, participant_token }` (camelCase too); a
- * body over 1 MiB is refused as `invalid_response` (the rest left unread), not retried.
+ * body longer than LiveKit's server reads of a join (1 MiB + 4 KiB: a token in it could never
+ * join) is refused as `invalid_response` (the rest left unread), not retried.
  * Any status but 200 or 201 rejects with a `CustomTokenError` of code `http` carrying `status`, the
  * server's error `code` as `serverCode` and, on a 429 or 503, its `Retry-After` as `retryAfterMs`
  * (ignored on other statuses), so the token source retries 5xx, 429 and 408 (never before
@@ -73,19 +75,18 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     });
     if (response.status !== 200 && response.status !== 201) throw httpError(url, response, await readErrorBody(response));
     // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
-    const text = await readText(response, MAX_BODY_BYTES);
+    // The token goes in the URL of LiveKit's join, which its server reads so far: a longer answer holds a token that could never join.
+    const text = await readText(response, LIVEKIT_JOIN_MAX_BYTES);
     if (text === undefined) {
       throw new CustomTokenError(
         'invalid_response',
-        `The token endpoint ${String(url)} answered with a body larger than 1 MiB: not a token response.`,
+        `The token endpoint ${String(url)} answered with a body larger than ${LIVEKIT_JOIN_MAX_BYTES} bytes, more than LiveKit's server reads of a join: no token in it could join.`,
       );
     }
     return toTokenResponse(url, parseJson(text));
   };
 }
 
-/** A token answer is a JWT and a URL, a few kB even with LiveKit's largest metadata and attributes. */
-const MAX_BODY_BYTES = 2 ** 20;
 /** An error answer is read only for its `{ error: { code, message } }`. */
 const MAX_ERROR_BODY_BYTES = 2 ** 16;
 /** How long an error answer's body may take after its status: the status says enough without it. */

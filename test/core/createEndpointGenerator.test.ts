@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
+import { LIVEKIT_JOIN_MAX_BYTES } from '../../src/core/LIVEKIT_JOIN_MAX_BYTES';
 import { CustomTokenError } from '../../src/core/errors';
 import { normalizeOptions } from '../../src/core/normalizeOptions';
 import type { TokenGeneratorContext, TokenRequest } from '../../src/core/types';
@@ -247,17 +248,32 @@ describe('createEndpointGenerator', () => {
   }
 
   it.each([true, false])(
-    'refuses a 2xx body over 1 MiB as invalid_response, not retried, without reading the rest (Content-Length sent: %s)',
+    'refuses a 2xx body longer than LiveKit reads of a join (1 MiB + 4 KiB) as invalid_response, not retried, without reading the rest (Content-Length sent: %s)',
     async (withLength) => {
       const { url, sent } = await hugeEndpoint(201, 64, withLength);
       const source = createCustomTokenSource(createEndpointGenerator(url), { retryDelayMs: 1, maxRetryDelayMs: 1 });
       const error = await failure(source.fetch({ roomName: 'standup' }));
       expect(error).toMatchObject({ code: 'invalid_response', retryable: false });
-      expect(error.message).toContain('larger than 1 MiB');
+      expect(error.message).toContain(`larger than ${LIVEKIT_JOIN_MAX_BYTES} bytes, more than LiveKit's server reads of a join`);
       expect(sent.calls).toBe(1);
       expect(sent.bytes).toBeLessThan(16 * 2 ** 20);
     },
   );
+
+  it('reads an answer of exactly as many bytes as LiveKit reads of a join, and refuses one byte more', async () => {
+    const participantToken = await mintToken({ room: 'standup' });
+    const answer = JSON.stringify({ server_url: 'wss://lk.example', participant_token: participantToken });
+    const padded = (bytes: number) => answer + ' '.repeat(bytes - answer.length);
+    const answering = (body: string) =>
+      createEndpointGenerator('https://app.example/api/token', { fetch: async () => new Response(body, { status: 201 }) });
+    await expect(answering(padded(LIVEKIT_JOIN_MAX_BYTES))(normalizeOptions({}), context())).resolves.toEqual({
+      serverUrl: 'wss://lk.example',
+      participantToken,
+    });
+    await expect(answering(padded(LIVEKIT_JOIN_MAX_BYTES + 1))(normalizeOptions({}), context())).rejects.toMatchObject({
+      code: 'invalid_response',
+    });
+  });
 
   /** A `fetch` whose answers have no body stream, as React Native's and other polyfilled fetches give: only `text()`. */
   const fetchWithoutStreams =
@@ -274,7 +290,9 @@ describe('createEndpointGenerator', () => {
     const generator = createEndpointGenerator('https://app.example/api/token', { fetch: fetchWithoutStreams(201, answer) });
     await expect(generator(normalizeOptions({}), context())).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken });
 
-    const huge = createEndpointGenerator('https://app.example/api/token', { fetch: fetchWithoutStreams(201, ' '.repeat(2 ** 20 + 1)) });
+    const huge = createEndpointGenerator('https://app.example/api/token', {
+      fetch: fetchWithoutStreams(201, ' '.repeat(LIVEKIT_JOIN_MAX_BYTES + 1)),
+    });
     await expect(huge(normalizeOptions({}), context())).rejects.toMatchObject({ code: 'invalid_response' });
     const refused = createEndpointGenerator('https://app.example/api/token', {
       fetch: fetchWithoutStreams(403, '{"error":{"code":"agent_not_allowed"}}'),

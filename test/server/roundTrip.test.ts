@@ -1,13 +1,16 @@
 // @vitest-environment node
 import { TokenSource } from 'livekit-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
+import { LIVEKIT_JOIN_MAX_BYTES } from '../../src/core/LIVEKIT_JOIN_MAX_BYTES';
 import { isCustomTokenError } from '../../src/core/errors';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
+import { livekitLimits } from '../../src/server/token/livekitLimits';
 import { SERVER_URL } from '../helpers/tokens';
 import { handlerConfig } from './handlerConfig';
-import { listen, type Listening } from './listen';
+import { listen, listenInTestRange, type Listening } from './listen';
 import { verifyToken } from './verify';
 
 let server: Listening | undefined;
@@ -100,6 +103,35 @@ describe('round trip: createEndpointGenerator → token source → createTokenHa
     const { participantToken } = await source.fetch({ roomName: 'r' });
     expect((await verifyToken(participantToken)).sub).toBe('alice');
     expect(source.getSnapshot().generatorCalls).toBe(3);
+  });
+});
+
+describe('round trip: the largest tokens', () => {
+  it('gets a token over 1 MiB that LiveKit’s join still reads: metadata within LiveKit’s 512 KiB that JSON escapes to twice its size', async () => {
+    // Quotes are written \" in the token's JSON: each one of metadata is 8/3 characters of token.
+    let metadata = '"'.repeat(380_000);
+    const config = { authorize: () => ({ identity: 'alice', metadata }) };
+    const tokenLength = async () => {
+      const answer = await createTokenHandler(handlerConfig(config))(
+        new Request('http://127.0.0.1/api/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
+      );
+      return ((await answer.json()) as { participant_token: string }).participant_token.length;
+    };
+    // A token 1 KiB past 1 MiB: LiveKit's server reads a join's request line, the token in it, up to 1 MiB + 4 KiB.
+    metadata = '"'.repeat(380_000 + Math.floor(((2 ** 20 + 1024 - (await tokenLength())) * 3) / 8));
+    expect(livekitLimits.fits(metadata, livekitLimits.metadataBytes)).toBe(true);
+    const length = await tokenLength();
+    expect(length).toBeGreaterThan(2 ** 20);
+    expect(length).toBeLessThan(LIVEKIT_JOIN_MAX_BYTES - 2048);
+
+    const server = createServer(toNodeHandler(createTokenHandler(handlerConfig(config))));
+    const port = await listenInTestRange(server);
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { participantToken } = await createEndpointGenerator(`http://127.0.0.1:${port}/api/token`)(
+      { roomName: 'standup' },
+      { signal: new AbortController().signal, attempt: 1 },
+    );
+    expect((await verifyToken(participantToken)).metadata).toBe(metadata);
   });
 });
 
