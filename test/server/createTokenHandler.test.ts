@@ -398,6 +398,10 @@ describe('createTokenHandler: malformed requests', () => {
     [['application/json', '*/*'], 201],
     [['application/json; profile="a,b"'], 201],
     [['application/json, nonsense'], 201],
+    // Only HTTP whitespace (space, tab, CR, LF) is trimmed: with a no-break space or a vertical tab it is no MIME type at all.
+    [['application/json\u00a0'], 415],
+    [['\u00a0application/json'], 415],
+    [['application/json\u000b; charset=utf-8'], 415],
   ])('reads Content-Type %j as Fetch extracts a MIME type: %i', async (values, status) => {
     const headers = new Headers({ Authorization: 'Bearer alice' });
     for (const value of values) headers.append('Content-Type', value);

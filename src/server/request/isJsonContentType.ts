@@ -33,10 +33,25 @@ export function isJsonContentType(contentType: string | null): boolean {
 
 /** The essence of one media type (lower case), `undefined` when it is not one. */
 function essenceOf(mediaType: string): string | undefined {
-  const candidate = mediaType.split(';')[0]!.trim().toLowerCase();
+  const candidate = trimHttpWhitespace(mediaType.split(';')[0]!).toLowerCase();
   return ESSENCE.test(candidate) ? candidate : undefined;
 }
 
 function isJsonEssence(essence: string): boolean {
   return essence === 'application/json' || /^application\/[^/]+\+json$/.test(essence);
+}
+
+/** Fetch's HTTP whitespace: `trim()` would also drop a no-break space, which makes no media type. */
+const HTTP_WHITESPACE = ' \t\r\n';
+
+/**
+ * `text` without HTTP whitespace at either end. A loop, not a regular expression: `/[ \t]+$/`
+ * tries again from every space, and 16 KiB of them in a header took 270 ms.
+ */
+function trimHttpWhitespace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && HTTP_WHITESPACE.includes(text[start]!)) start += 1;
+  while (end > start && HTTP_WHITESPACE.includes(text[end - 1]!)) end -= 1;
+  return text.slice(start, end);
 }
