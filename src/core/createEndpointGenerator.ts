@@ -1,5 +1,4 @@
 import { CustomTokenError } from './errors.js';
-import { LIVEKIT_JOIN_MAX_BYTES } from './LIVEKIT_JOIN_MAX_BYTES.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
 /**
@@ -75,18 +74,24 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     });
     if (response.status !== 200 && response.status !== 201) throw httpError(url, response, await readErrorBody(response));
     // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
-    // The token goes in the URL of LiveKit's join, which its server reads so far: a longer answer holds a token that could never join.
-    const text = await readText(response, LIVEKIT_JOIN_MAX_BYTES);
+    const text = await readText(response, MAX_BODY_BYTES);
     if (text === undefined) {
       throw new CustomTokenError(
         'invalid_response',
-        `The token endpoint ${String(url)} answered with a body larger than ${LIVEKIT_JOIN_MAX_BYTES} bytes, more than LiveKit's server reads of a join: no token in it could join.`,
+        `The token endpoint ${String(url)} answered with a body larger than ${MAX_BODY_BYTES} bytes, more than LiveKit's server reads of a join: no token in it could join.`,
       );
     }
     return toTokenResponse(url, parseJson(text));
   };
 }
 
+/**
+ * A token answer is read as far as LiveKit's server reads a join, whose URL carries the token
+ * (`?access_token=`): Go's `http.DefaultMaxHeaderBytes` (1 MiB) plus the 4 KiB its reader takes
+ * beyond it. A longer join is answered 431, so a longer answer holds no token that could join
+ * (LiveKit's field limits, written with JSON's escapes, allow tokens of several MiB).
+ */
+export const MAX_BODY_BYTES = 2 ** 20 + 4096;
 /** An error answer is read only for its `{ error: { code, message } }`. */
 const MAX_ERROR_BODY_BYTES = 2 ** 16;
 /** How long an error answer's body may take after its status: the status says enough without it. */

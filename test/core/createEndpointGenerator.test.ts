@@ -2,8 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
-import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
-import { LIVEKIT_JOIN_MAX_BYTES } from '../../src/core/LIVEKIT_JOIN_MAX_BYTES';
+import { createEndpointGenerator, MAX_BODY_BYTES } from '../../src/core/createEndpointGenerator';
 import { CustomTokenError } from '../../src/core/errors';
 import { normalizeOptions } from '../../src/core/normalizeOptions';
 import type { TokenGeneratorContext, TokenRequest } from '../../src/core/types';
@@ -254,7 +253,7 @@ describe('createEndpointGenerator', () => {
       const source = createCustomTokenSource(createEndpointGenerator(url), { retryDelayMs: 1, maxRetryDelayMs: 1 });
       const error = await failure(source.fetch({ roomName: 'standup' }));
       expect(error).toMatchObject({ code: 'invalid_response', retryable: false });
-      expect(error.message).toContain(`larger than ${LIVEKIT_JOIN_MAX_BYTES} bytes, more than LiveKit's server reads of a join`);
+      expect(error.message).toContain(`larger than ${MAX_BODY_BYTES} bytes, more than LiveKit's server reads of a join`);
       expect(sent.calls).toBe(1);
       expect(sent.bytes).toBeLessThan(16 * 2 ** 20);
     },
@@ -266,11 +265,11 @@ describe('createEndpointGenerator', () => {
     const padded = (bytes: number) => answer + ' '.repeat(bytes - answer.length);
     const answering = (body: string) =>
       createEndpointGenerator('https://app.example/api/token', { fetch: async () => new Response(body, { status: 201 }) });
-    await expect(answering(padded(LIVEKIT_JOIN_MAX_BYTES))(normalizeOptions({}), context())).resolves.toEqual({
+    await expect(answering(padded(MAX_BODY_BYTES))(normalizeOptions({}), context())).resolves.toEqual({
       serverUrl: 'wss://lk.example',
       participantToken,
     });
-    await expect(answering(padded(LIVEKIT_JOIN_MAX_BYTES + 1))(normalizeOptions({}), context())).rejects.toMatchObject({
+    await expect(answering(padded(MAX_BODY_BYTES + 1))(normalizeOptions({}), context())).rejects.toMatchObject({
       code: 'invalid_response',
     });
   });
@@ -291,7 +290,7 @@ describe('createEndpointGenerator', () => {
     await expect(generator(normalizeOptions({}), context())).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken });
 
     const huge = createEndpointGenerator('https://app.example/api/token', {
-      fetch: fetchWithoutStreams(201, ' '.repeat(LIVEKIT_JOIN_MAX_BYTES + 1)),
+      fetch: fetchWithoutStreams(201, ' '.repeat(MAX_BODY_BYTES + 1)),
     });
     await expect(huge(normalizeOptions({}), context())).rejects.toMatchObject({ code: 'invalid_response' });
     const refused = createEndpointGenerator('https://app.example/api/token', {

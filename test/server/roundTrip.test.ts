@@ -3,8 +3,7 @@ import { TokenSource } from 'livekit-client';
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
-import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
-import { LIVEKIT_JOIN_MAX_BYTES } from '../../src/core/LIVEKIT_JOIN_MAX_BYTES';
+import { createEndpointGenerator, MAX_BODY_BYTES } from '../../src/core/createEndpointGenerator';
 import { isCustomTokenError } from '../../src/core/errors';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
 import { livekitLimits } from '../../src/server/token/livekitLimits';
@@ -122,7 +121,7 @@ describe('round trip: the largest tokens', () => {
     expect(livekitLimits.fits(metadata, livekitLimits.metadataBytes)).toBe(true);
     const length = await tokenLength();
     expect(length).toBeGreaterThan(2 ** 20);
-    expect(length).toBeLessThan(LIVEKIT_JOIN_MAX_BYTES - 2048);
+    expect(length).toBeLessThan(MAX_BODY_BYTES - 2048);
 
     const server = createServer(toNodeHandler(createTokenHandler(handlerConfig(config))));
     const port = await listenInTestRange(server);
