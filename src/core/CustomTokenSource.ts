@@ -423,7 +423,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /**
    * On first use: the checked `initialToken` becomes the current options' token while it has not
-   * expired (the source may be used long after it was made) — unless the cache has one for them
+   * expired on its own timeline (the source may be used long after it was made, the clock set back
+   * since) — unless the cache has one for them
    * already, or another source of the scope is fetching one: written under that fetch, it would be
    * the state an abort of the fetch goes back to, and the fetch's answer.
    */
@@ -433,7 +434,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#seed = null;
     const query = this.#makeCurrent(seed.request);
     const { expiresAt } = seed.token;
-    const unexpired = expiresAt === null || expiresAt > Date.now();
+    const unexpired = expiresAt === null || expiresAt > tokenNow(seed.token, Date.now());
     if (unexpired && query.state.data === undefined && query.state.fetchStatus === 'idle')
       this.#client.setQueryData(query.queryKey, seed.token);
   }

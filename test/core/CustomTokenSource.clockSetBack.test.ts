@@ -1,9 +1,10 @@
+import { QueryClient } from '@tanstack/query-core';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CLOCKS_AGREE_WITHIN_MS } from '../../src/core/tokenNow';
 import type { TokenDetails, TokenGenerator, TokenSourceEvent } from '../../src/core/types';
-import { mintingGenerator } from '../helpers/generators';
+import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 
 const SECOND = 1_000;
@@ -32,6 +33,36 @@ describe('CustomTokenSource when the clock is set back by less than the token’
     const next = await source.fetch({ roomName: 'A' });
     expect(next.participantToken).not.toBe(first.participantToken);
     expect(generator).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not answer a failed forced fetch with another source's initial token that expired (on the timers) before that source was used", async () => {
+    const queryClient = new QueryClient();
+    const { generator, calls } = controlledGenerator();
+    const initial = { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'A', ttl: 10 * 60 }) };
+    const forcing = createCustomTokenSource(generator, { queryClient, scope: 'call', retries: 0 });
+    const seeded = createCustomTokenSource(generator, {
+      queryClient,
+      scope: 'call',
+      initialToken: { options: { roomName: 'A' }, response: initial },
+    });
+    // Eleven minutes on the timers (the token's ten are over), the wall clock set back by as much.
+    await vi.advanceTimersByTimeAsync(11 * MINUTE);
+    vi.setSystemTime(Date.now() - 11 * MINUTE);
+    expect(seeded.getSnapshot().status).toBe('expired');
+    let forced: unknown;
+    forcing.fetch({ roomName: 'A' }, true).then(
+      (response) => (forced = response),
+      (error: unknown) => (forced = error),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    calls[0]!.reject(Object.assign(new Error('signed out'), { status: 401 }));
+    await vi.advanceTimersByTimeAsync(0);
+    const unsubscribe = seeded.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    // Waiting for the next token of room A: not the expired initial one, nor any token in hand.
+    expect(forced).toBeUndefined();
+    expect(seeded.getSnapshot().token).toBeNull();
+    unsubscribe();
   });
 
   it('reads expired at the real expiry, with expiresAt on the clock as it reads now', async () => {
