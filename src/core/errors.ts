@@ -103,7 +103,7 @@ export interface CustomTokenErrorDetails {
   http: { readonly status: number };
   /** LiveKit's `MediaDeviceFailure`: `PermissionDenied`, `NotFound`, `DeviceInUse` or `Other`. */
   media_failed: { readonly reason: string };
-  /** LiveKit's `DisconnectReason` name: `SERVER_SHUTDOWN`, `ROOM_DELETED`, `DUPLICATE_IDENTITY`, … */
+  /** LiveKit's `DisconnectReason` name: `SERVER_SHUTDOWN`, `ROOM_DELETED`, `DUPLICATE_IDENTITY`, … (its number, for one newer than the `livekit-client` in use) */
   disconnected: { readonly reason: string };
 }
 

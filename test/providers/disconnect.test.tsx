@@ -31,6 +31,19 @@ describe('CustomTokenSessionProvider when LiveKit ends a live session', () => {
     expect(session()).toMatchObject({ isConnected: true, error: null });
   });
 
+  it("gives a reason this livekit-client has no name for (a newer server's) as its number, never none", async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });
+    await settle(() => session().start());
+    // A DisconnectReason added to LiveKit's protocol after this client's: decoded as its number.
+    await serverDisconnects(room, 99 as DisconnectReason);
+    await waitFor(() => expect(session().error?.code).toBe('disconnected'));
+    const error = session().error!;
+    // `reason` is a string on every `disconnected` error (CustomTokenErrorDetails).
+    expect(error.reason).toBe('99');
+    expect(error.message).toBe('LiveKit ended the session (99).');
+  });
+
   it('reports nothing when the app itself ends the session', async () => {
     const { room } = roomWithoutServer();
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });

@@ -32,9 +32,10 @@ export function isRefusedToken(cause: unknown): boolean {
   return cause instanceof ConnectionError && cause.reason === ConnectionErrorReason.NotAllowed;
 }
 
-/** Why LiveKit ended a live session that nobody ended, in words; `DUPLICATE_IDENTITY` gets advice. */
+/** Why LiveKit ended a live session that nobody ended, in words (a reason it has no name for, by its number); `DUPLICATE_IDENTITY` gets advice. */
 export function toDisconnectError(reason: DisconnectReason | undefined): CustomTokenError {
-  const name = reason === undefined ? 'UNKNOWN_REASON' : DisconnectReason[reason];
+  // A reason added to LiveKit's protocol after this client's arrives as a number the enum does not name.
+  const name = reason === undefined ? 'UNKNOWN_REASON' : ((DisconnectReason[reason] as string | undefined) ?? String(reason));
   const advice =
     reason === DisconnectReason.DUPLICATE_IDENTITY
       ? ' The same identity joined from somewhere else (another tab?): mint a distinct identity per tab.'
