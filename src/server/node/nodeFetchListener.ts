@@ -102,24 +102,22 @@ function toRequest(req: NodeRequestLike, res: NodeResponseLike, stream: Readable
 }
 
 async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
-  // Read inside the promise, so a handler that resolved to no Response at all (a wrapper that forgot
-  // its `return`) fails here too, rather than throw out of the listener as an unhandled rejection.
-  const bytes = await Promise.resolve(response)
-    .then((answer) => answer.arrayBuffer())
-    .then(
-      (buffer) => new Uint8Array(buffer),
-      () => undefined,
-    );
+  // Read inside the promise, before anything is written, so a handler that resolved to no Response at
+  // all (a wrapper that forgot its `return`, another library's Response without Fetch's headers) fails
+  // here too, rather than throw out of the listener as an unhandled rejection or leave the client unanswered.
+  const read = await Promise.resolve(response)
+    .then(async (answer) => ({ cookies: answer.headers.getSetCookie(), bytes: new Uint8Array(await answer.arrayBuffer()) }))
+    .catch(() => undefined);
   // No Response, or its body broke (a failing stream) before any of it was sent: answered as a failing handler is.
-  if (!bytes) return send(req, res, internalError(), body);
+  if (!read) return send(req, res, internalError(), body);
   try {
     res.statusCode = response.status;
     response.headers.forEach((value, name) => res.setHeader(name, value));
     // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own
     // line (none at all, [], writes no line).
-    res.setHeader('Set-Cookie', response.headers.getSetCookie());
+    res.setHeader('Set-Cookie', read.cookies);
     if (shouldCloseConnection(req, body.abandoned)) res.setHeader('Connection', 'close');
-    res.end(bytes);
+    res.end(read.bytes);
   } catch {
     // `res` was answered already (by a middleware before this one): nothing left to tell the client.
   }

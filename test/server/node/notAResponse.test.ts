@@ -28,6 +28,11 @@ describe('toNodeHandler with a Fetch handler that resolves to something other th
   it.each([
     ['undefined (a wrapper that forgot its return)', undefined],
     ['a plain object', { status: 201, body: '{}' }],
+    // A Response of another fetch library (node-fetch's Headers have no getSetCookie): readable, but not a Fetch Response.
+    [
+      'a Response-like whose headers lack getSetCookie',
+      { status: 200, headers: new Map([['content-type', 'application/json']]), arrayBuffer: () => Promise.resolve(new ArrayBuffer(2)) },
+    ],
   ])('answers 500 internal_error for %s, and keeps serving', async (_, value) => {
     server = createServer(toNodeHandler((() => Promise.resolve(value)) as unknown as (request: Request) => Promise<Response>));
     const port = await listenInTestRange(server);
