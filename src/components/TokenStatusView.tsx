@@ -44,7 +44,7 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
  * The status line and, after an error, its message are one polite live region (`role="status"`),
  * except for the session's own error while an `ErrorNotice` is on the page: that alert announces
- * it, and the line shows it without announcing it again. The button goes away while the token is fetched; the keyboard focus it held moves to that
+ * it, and the line shows it without announcing it again (also once the notice goes away). The button goes away while the token is fetched; the keyboard focus it held moves to that
  * region, which announces the outcome. A refresh ahead of expiry is not announced: the line
  * keeps saying "Token ready" (`data-status` says `fetching`); a fetch after an error says "Token
  * fetching", though a token from before the error is still in hand. The countdown appears only
@@ -151,14 +151,19 @@ function RetryButton({
 
 /**
  * Whether `error` is the session's, which an `ErrorNotice` on the page announces as an alert: the
- * session's source failing while the session starts (its error from then on) or since.
+ * session's source failing while the session starts (its error from then on) or since. One the
+ * notice has shown is not announced again when the notice goes away (dismissed, say).
  */
 function useIsAnnouncedByErrorNotice(source: CustomTokenSource | undefined, error: CustomTokenError | null): boolean {
   const hasErrorNotice = React.useContext(ErrorNoticeRegistryContext)?.hasNotice === true;
   const session = useMaybeSessionStateContext();
   const sessionSource = useMaybeTokenSourceContext();
   const isSessionSource = source === undefined || source === sessionSource;
-  return error !== null && hasErrorNotice && isSessionSource && (session?.isStarting === true || session?.error === error);
+  const [shownByNotice, setShownByNotice] = React.useState<CustomTokenError | null>(null);
+  const shown = error !== null && hasErrorNotice && isSessionSource && session?.error === error;
+  // Adjusting state while rendering, as React documents for state derived from the previous render's.
+  if (shown && shownByNotice !== error) setShownByNotice(error);
+  return error !== null && (error === shownByNotice || (hasErrorNotice && isSessionSource && (session?.isStarting === true || shown)));
 }
 
 /** The time left, "in 1:05" on screen, "in 1 minute 5 seconds" for a screen reader; `dateTime` the duration. */

@@ -1,6 +1,7 @@
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import fc from 'fast-check';
 import { ParticipantKind } from 'livekit-client';
+import * as React from 'react';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
@@ -47,6 +48,42 @@ describe('a token error on the call screen (ErrorNotice beside TokenStatusView)'
     expect(screen.getByRole('region', { name: 'Token status' }).textContent).toContain('Service unavailable.');
 
     expect(liveRegions().filter((text) => text.includes('Service unavailable.'))).toHaveLength(1);
+  });
+
+  it('is not announced again by the status line when the ErrorNotice that announced it goes away', async () => {
+    const generator = tokenGenerator();
+    generator.mockRejectedValueOnce(Object.assign(new Error('Service unavailable.'), { status: 503 }));
+    let showNotice!: (show: boolean) => void;
+    function DismissableNotice() {
+      const [shown, setShown] = React.useState(true);
+      showNotice = setShown;
+      return shown ? <ErrorNotice /> : null;
+    }
+    const { session } = renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, prefetch: false, ...quiet },
+      {
+        children: (
+          <>
+            <DismissableNotice />
+            <TokenStatusView />
+          </>
+        ),
+      },
+    );
+    const statusLine = within(screen.getByRole('region', { name: 'Token status' })).getByRole('status');
+    const said: string[] = [];
+    const observer = new MutationObserver(() => said.push(spokenText(statusLine)));
+    observer.observe(statusLine, { subtree: true, childList: true, characterData: true });
+    onTestFinished(() => observer.disconnect());
+
+    await settle(() => session().start());
+    expect(screen.getByRole('alert').textContent).toContain('Service unavailable.');
+    // The user dismisses the alert, which has said it: the error is still the session's, and still shown.
+    act(() => showNotice(false));
+    expect(screen.getByRole('region', { name: 'Token status' }).textContent).toContain('Service unavailable.');
+    await act(() => Promise.resolve()); // the observer's records
+    expect(said.filter((text) => text.includes('Service unavailable.'))).toEqual([]);
+    expect(spokenText(statusLine)).not.toContain('Service unavailable.');
   });
 
   it('is announced by the status line when no ErrorNotice shows it: a failed fetch again from the token panel', async () => {
