@@ -115,7 +115,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#scheduler = new RefreshScheduler({
       state: () => this.#currentQuery()?.state,
       // A refresh-ahead retries only while no session is connected (one may connect meanwhile).
-      refresh: () => void this.#fetch(this.#current!.request, false, () => !this.#isConnected()).catch(noop),
+      refresh: () => void this.#fetch(this.#current!.request, false, this.#isDisconnected).catch(noop),
       notify: () => this.#notify(),
       maxRetryDelayMs: () => this.#config.maxRetryDelayMs,
     });
@@ -130,8 +130,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * every failure also lands in the snapshot and `onEvent`, so a rejection nobody awaits is
    * not reported as unhandled.
    *
-   * `force` always asks the generator and never rejects: `useSession` fires forced fetches
-   * on `end()` and after a disconnect without awaiting them. If the generator fails, the
+   * `force` asks the generator and never rejects: `useSession` fires forced fetches on `end()`
+   * and after a disconnect without awaiting them, for the next session's token. Such a fetch is
+   * in the background, as a refresh-ahead is: it is not retried, nor made after the call in flight
+   * it waited for, once a session has connected meanwhile. If the generator fails, the
    * failure lands in the snapshot and `onEvent`, and the promise resolves with the last token
    * for `options` that has not expired, or else with the next one fetched for them — unless the
    * source moves to other options or its last subscriber leaves first: then it stays pending.
@@ -141,7 +143,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     force?: boolean,
   ): Promise<TokenSourceResponseObject> {
     this.#plantSeed();
-    if (force === true) return this.#fetch(options, true).catch(() => this.#lastOrNextToken(options));
+    if (force === true) return this.#fetch(options, true, this.#isDisconnected).catch(() => this.#lastOrNextToken(options));
     const result = this.#fetch(options, false);
     result.catch(noop);
     return result;
@@ -202,6 +204,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #isConnected(): boolean {
     return this.#saidConnected || this.#connectedHolds > 0;
   }
+
+  /** Whether a fetch in the background (a refresh-ahead, `useSession`'s forced fetch) may call the generator again. */
+  #isDisconnected = (): boolean => !this.#isConnected();
 
   /**
    * Updates the cache size, timeouts, retries, margin and `onEvent` of a live source. An option
@@ -278,8 +283,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         // engine would answer with it. Its answer is not the new token asked for: wait, then call anew.
         const cancels = this.#cancels;
         await query.fetch(queryOptions).catch(noop);
-        // Cancelled meanwhile (cancel(), newer options, the last subscriber gone): so is this fetch.
-        if (this.#cancels !== cancels || this.#current?.query !== query) throw aborted();
+        // Cancelled meanwhile (cancel(), newer options, the last subscriber gone), or a background
+        // fetch once a session connected (with that call's token, maybe): so is this fetch.
+        if (this.#cancels !== cancels || this.#current?.query !== query || mayRetry?.() === false) throw aborted();
         cached = query.state.data;
       }
       const fetched = query.fetch(queryOptions);

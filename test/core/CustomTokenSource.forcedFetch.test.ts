@@ -53,3 +53,49 @@ describe('CustomTokenSource forced fetch waiting for a call in flight', () => {
     unsubscribe();
   });
 });
+
+/**
+ * `useSession` fires a forced fetch on `end()` and after a disconnect, for the next session's
+ * token, and awaits none: a fetch in the background, as a refresh-ahead is, which calls the
+ * generator for no one once a session has connected (the README: no token is fetched during a call).
+ */
+describe("CustomTokenSource forced fetch in the background (useSession's, on end())", () => {
+  it('makes no call after the call it waited for once a session connected meanwhile, and answers with that call token', async () => {
+    const { generator, calls } = controlledGenerator();
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    // The prefetch on mount runs; end() is pressed before the first start; a session joins with the prefetch's token.
+    const prefetched = source.fetch({ roomName: 'A' });
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    const forced = source.fetch({ roomName: 'A' }, true);
+    const release = source.holdConnected();
+    await calls[0]!.resolve({ identity: 'alice' });
+    const token = await prefetched;
+    await expect(forced).resolves.toEqual(token);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(generator, 'no call during the session').toHaveBeenCalledTimes(1);
+    release();
+    unsubscribe();
+  });
+
+  it('is not retried once a session has connected: its failure is reported, and it answers with the token in hand', async () => {
+    const { generator, calls } = controlledGenerator();
+    const source = createCustomTokenSource(generator, { retries: 3, retryDelayMs: 10, maxRetryDelayMs: 10 });
+    const unsubscribe = source.subscribe(() => {});
+    const first = source.fetch({ roomName: 'A' });
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    await calls[0]!.resolve();
+    const token = await first;
+    // end(): the forced fetch calls at once; a new session connects (a shared source's other one, say) before it fails.
+    const forced = source.fetch({ roomName: 'A' }, true);
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    const release = source.holdConnected();
+    calls[1]!.reject(new TypeError('Failed to fetch'));
+    await expect(forced).resolves.toEqual(token);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(generator, 'no retry during the session').toHaveBeenCalledTimes(2);
+    expect(source.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'generator_failed' } });
+    release();
+    unsubscribe();
+  });
+});

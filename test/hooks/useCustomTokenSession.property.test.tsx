@@ -153,6 +153,18 @@ describe('useCustomTokenSession in any order of events', () => {
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
             [
+              { do: 'end' },
+              { do: 'start' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'connect', outcome: 'completes' },
+              { do: 'wait', ms: 12_000 },
+              { do: 'token', outcome: 'resolves' },
+            ],
+            false,
+          ],
+          [
+            { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
+            [
               { do: 'start' },
               { do: 'token', outcome: 'resolves' },
               { do: 'wait', ms: 12_000 },
