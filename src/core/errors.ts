@@ -195,13 +195,14 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeou
  */
 export const CustomTokenError = class CustomTokenError extends Error implements CustomTokenErrorFields {
   override readonly name = 'CustomTokenError';
-  readonly code: CustomTokenErrorCode;
-  readonly status: number | undefined;
-  readonly serverCode: string | undefined;
-  readonly retryAfterMs: number | undefined;
-  readonly retryable: boolean;
-  readonly reason: string | undefined;
-  readonly failureReasons: readonly string[];
+  // Declared only: the constructor defines each, in this order.
+  declare readonly code: CustomTokenErrorCode;
+  declare readonly status: number | undefined;
+  declare readonly serverCode: string | undefined;
+  declare readonly retryAfterMs: number | undefined;
+  declare readonly retryable: boolean;
+  declare readonly reason: string | undefined;
+  declare readonly failureReasons: readonly string[];
 
   constructor(code: CustomTokenErrorCode, message: string, options: CustomTokenErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -209,9 +210,9 @@ export const CustomTokenError = class CustomTokenError extends Error implements 
     this.status = options.status;
     this.serverCode = options.serverCode;
     this.retryAfterMs = options.retryAfterMs;
+    this.retryable = options.retryable ?? (RETRYABLE_BY_DEFAULT.has(code) || isRetryableStatus(options.status));
     this.reason = options.reason;
     this.failureReasons = options.failureReasons ?? [];
-    this.retryable = options.retryable ?? (RETRYABLE_BY_DEFAULT.has(code) || isRetryableStatus(options.status));
   }
   // A class instance has one `code` field of every code; the constructor's options make each error
   // what its code promises, so that it is the union's member of that code.
