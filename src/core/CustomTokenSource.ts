@@ -3,6 +3,7 @@ import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit
 import type { CustomTokenSourceConfig } from './CustomTokenSourceConfig.js';
 import { CustomTokenError } from './errors.js';
 import { isTokenReusable } from './isTokenReusable.js';
+import { noop } from './noop.js';
 import { normalizeOptions, requestKey } from './normalizeOptions.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
@@ -32,7 +33,6 @@ interface Seed {
 }
 
 const QUERY_KEY_ROOT = 'livekit-custom-token';
-const noop = () => {};
 let sourceCount = 0;
 
 /**

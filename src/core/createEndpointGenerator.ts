@@ -1,4 +1,6 @@
 import { CustomTokenError } from './errors.js';
+import { messageOf } from './messageOf.js';
+import { noop } from './noop.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
 /**
@@ -134,12 +136,10 @@ async function readText(response: Response, maxBytes: number, waitMs = Infinity)
 
 /** Leaves the rest of a body unread: `undefined`, as {@link readText} says a body too long or too slow. */
 function stopReading(reader: ReadableStreamDefaultReader<Uint8Array>): undefined {
-  reader.cancel().catch(ignore);
+  // A body that has already failed rejects its cancel: the status says enough.
+  reader.cancel().catch(noop);
   return undefined;
 }
-
-/** A body that has already failed rejects its cancel, and its read: the status says enough. */
-function ignore(): void {}
 
 /**
  * The request's headers. Ones `fetch` refuses (a newline or a character beyond Latin-1 in a
@@ -150,10 +150,9 @@ function toHeaders(url: string | URL, extra: HeadersInit | undefined): Headers {
   try {
     headers = new Headers(extra);
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
     throw new CustomTokenError(
       'generator_failed',
-      `The headers for the token endpoint ${String(url)} are not valid HTTP headers: ${detail}`,
+      `The headers for the token endpoint ${String(url)} are not valid HTTP headers: ${messageOf(cause)}`,
       {
         cause,
         retryable: false,
@@ -197,12 +196,12 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * An error answer's body as JSON, or `undefined` when it is not JSON, too long, or not there within
+ * An error answer's body as JSON, or `undefined` when it is not JSON, too long, failed, or not there within
  * a second of its status (a stalled proxy): the status says enough, and must not wait for the
  * token source's timeout, which a 401 would be retried after.
  */
 function readErrorBody(response: Response): Promise<unknown> {
-  return readText(response, MAX_ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS).then((text) => parseJson(text ?? ''), ignore);
+  return readText(response, MAX_ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS).then((text) => parseJson(text ?? ''), noop);
 }
 
 /** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */

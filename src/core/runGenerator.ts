@@ -1,5 +1,6 @@
 import { isCancelledError } from '@tanstack/query-core';
 import { CustomTokenError, isCustomTokenError } from './errors.js';
+import { messageOf } from './messageOf.js';
 import { timerDelay } from './timerDelay.js';
 import type { TokenGenerator, TokenRequest } from './types.js';
 
@@ -81,7 +82,7 @@ export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTo
     return new CustomTokenError('aborted', 'The token fetch was aborted.', { cause: error });
   }
   const status = readStatus(error);
-  const detail = error instanceof Error ? error.message : describeThrown(error);
+  const detail = messageOf(error);
   if (status !== undefined) {
     return new CustomTokenError('http', `The token generator failed with HTTP ${status}: ${detail}`, { cause: error, status });
   }
@@ -107,14 +108,6 @@ function readStatus(error: unknown): number | undefined {
 }
 
 /** What a generator threw, as text — also a value that cannot be turned into text (an object without a prototype). */
-function describeThrown(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
 /**
  * TanStack Query's cancellation, made by this package's copy of query-core or by another (an
  * app whose `@tanstack/react-query` brings its own): `isCancelledError` checks `instanceof` this

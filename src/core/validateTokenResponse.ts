@@ -1,5 +1,6 @@
 import { decodeTokenPayload } from 'livekit-client';
 import { CustomTokenError } from './errors.js';
+import { messageOf } from './messageOf.js';
 import type { TokenDetails, TokenGrants, TokenRequest } from './types.js';
 
 const SERVER_URL_SCHEMES = new Set(['wss:', 'ws:', 'https:', 'http:']);
@@ -97,7 +98,7 @@ function decodeToken(participantToken: string): ReturnType<typeof decodeTokenPay
   try {
     return decodeTokenPayload(participantToken);
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = messageOf(cause);
     if (isJwtFormatError(cause)) {
       return invalid(
         `\`participantToken\` is not a JWT (${detail}). Return the token string itself, not an object or a "Bearer …" header.`,

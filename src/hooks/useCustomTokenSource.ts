@@ -2,6 +2,7 @@ import { QueryClientContext } from '@tanstack/react-query';
 import * as React from 'react';
 import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource.js';
 import { CustomTokenError } from '../core/errors.js';
+import { noop } from '../core/noop.js';
 import type { TokenGenerator, TokenSourceEvent } from '../core/types.js';
 import { useLatest } from './internal/useLatest.js';
 
@@ -41,8 +42,6 @@ export type UseCustomTokenSourceOptions = CustomTokenSourceConfig;
  * ```
  */
 export type UseCustomTokenSourceReturn = CustomTokenSource;
-
-const noop = () => {};
 
 const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the component that made this source has unmounted.');
 

@@ -1,7 +1,6 @@
 import * as React from 'react';
 import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
-
-const noop = () => {};
+import { noop } from '../../core/noop.js';
 
 /**
  * Makes a session's component a user of its token source, while mounted: subscribed (so a fresh

@@ -1,5 +1,6 @@
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
 import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
+import { noop } from '../../core/noop.js';
 import type { TokenFetchOptions } from '../../core/types.js';
 
 /**
@@ -7,8 +8,7 @@ import type { TokenFetchOptions } from '../../core/types.js';
  * nothing). A new one each time: a shared one would keep every waiting pre-warm (and its room)
  * reachable forever; this one is collected with the provider.
  */
-const never = () => new Promise<never>(() => {});
-const noop = () => {};
+const never = () => new Promise<never>(noop);
 
 /**
  * The token source `CustomTokenSessionProvider` hands to `useSession`, whose own calls are two:

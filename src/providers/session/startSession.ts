@@ -13,6 +13,7 @@ import {
   type TrackPublishOptions,
 } from 'livekit-client';
 import { CustomTokenError } from '../../core/errors.js';
+import { noop } from '../../core/noop.js';
 import { timerDelay } from '../../core/timerDelay.js';
 import { untilLeft } from './roomLeaving.js';
 import { toDisconnectError, toScreenShareFailure } from './toSessionError.js';
@@ -132,8 +133,6 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   }
 }
 
-const noop = () => {};
-
 /** How long a connect under way is left to finish after its start was abandoned, before it is cut off. */
 const CONNECT_GRACE_MS = 1_500;
 
@@ -203,7 +202,7 @@ function createTracks(room: Room, options: TracksOptions = {}): StartedTracks {
 
   const settled = Promise.allSettled(requests);
   const created = Promise.all(requests).then((lists) => lists.flat());
-  created.catch(() => {});
+  created.catch(noop);
   return {
     created,
     blocked: isAnyBlocked([...(options.camera?.enabled ? ['camera'] : []), ...(options.microphone?.enabled ? ['microphone'] : [])]),

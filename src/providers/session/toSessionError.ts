@@ -1,5 +1,6 @@
 import { ConnectionError, ConnectionErrorReason, DisconnectReason, MediaDeviceFailure } from 'livekit-client';
 import { CustomTokenError, isCustomTokenError } from '../../core/errors.js';
+import { messageOf } from '../../core/messageOf.js';
 
 /**
  * One error type for whatever `useSession().start()` rejected with: token errors pass through,
@@ -23,8 +24,7 @@ export function toSessionError(cause: unknown): CustomTokenError {
   }
   const mediaFailure = toMediaFailure(cause);
   if (mediaFailure) return mediaFailure;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${message}`, { cause });
+  return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${messageOf(cause)}`, { cause });
 }
 
 /** Whether LiveKit refused the token of a join (`NotAllowed`: not valid for this server, expired, revoked): the next join needs another. */
@@ -66,7 +66,7 @@ function toMediaFailure(cause: unknown): CustomTokenError | null {
       : reason === MediaDeviceFailure.DeviceInUse
         ? ' Another application may be using it.'
         : '';
-  return new CustomTokenError('media_failed', `Could not start the camera or microphone (${reason}): ${messageOf(cause)}.${advice}`, {
+  return new CustomTokenError('media_failed', `Could not start the camera or microphone (${reason}): ${mediaMessageOf(cause)}.${advice}`, {
     cause,
     reason,
     retryable: reason !== MediaDeviceFailure.PermissionDenied,
@@ -82,7 +82,7 @@ export function toScreenShareFailure(cause: unknown): unknown {
   const reason = mediaFailureOf(cause);
   if (reason === null) return cause;
   const advice = reason === MediaDeviceFailure.PermissionDenied ? ' Choose a screen, window or tab to share, then try again.' : '';
-  return new CustomTokenError('media_failed', `Could not start the screen share (${reason}): ${messageOf(cause)}.${advice}`, {
+  return new CustomTokenError('media_failed', `Could not start the screen share (${reason}): ${mediaMessageOf(cause)}.${advice}`, {
     cause,
     reason,
     retryable: true,
@@ -96,6 +96,7 @@ function mediaFailureOf(cause: unknown): MediaDeviceFailure | null {
   return MediaDeviceFailure.getFailure(cause) ?? MediaDeviceFailure.Other;
 }
 
-function messageOf(cause: unknown): string {
+/** A media error's message: read off the object, as a DOMException is not an `Error` in every realm. */
+function mediaMessageOf(cause: unknown): string {
   return String((cause as { message?: unknown }).message);
 }
