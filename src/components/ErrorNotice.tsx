@@ -4,6 +4,7 @@ import type { CustomTokenError, CustomTokenErrorCode } from '../core/errors.js';
 import { useSessionState } from '../hooks/useSessionState.js';
 import { canRetry } from './canRetry.js';
 import { classNames } from './classNames.js';
+import { RetryButton } from './RetryButton.js';
 import { useReturnFocus } from './useReturnFocus.js';
 
 /**
@@ -95,7 +96,8 @@ function Notice({ error, titles, retryLabel, action, className, ...rest }: Notic
       <p className="lk-ctr-error-notice-title">{titles?.[error.code] ?? TITLES[error.code]}</p>
       <p className="lk-ctr-error-notice-message">{error.message}</p>
       {canRetry(error) ? (
-        <RetryButton disabled={isStarting} onClick={restart}>
+        // When a new error that retrying cannot help replaces it with the action, its focus moves to the notice.
+        <RetryButton focusOnUnmount={ref} className="lk-ctr-error-notice-retry" disabled={isStarting} onClick={restart}>
           {retryLabel}
         </RetryButton>
       ) : typeof action === 'function' ? (
@@ -104,30 +106,5 @@ function Notice({ error, titles, retryLabel, action, className, ...rest }: Notic
         action
       )}
     </div>
-  );
-}
-
-/** "Try again". When a new error that retrying cannot help replaces it with the action, the focus it held moves to the notice, not to `<body>`. */
-function RetryButton({ disabled, onClick, children }: { disabled: boolean; onClick: () => void; children: React.ReactNode }) {
-  const button = React.useRef<HTMLButtonElement>(null);
-  React.useLayoutEffect(() => {
-    const node = button.current;
-    // The notice (its parent), which outlives the button when only the error changes. Not its ref: a
-    // parent's ref is attached after its children's layout effects run.
-    const notice = node?.parentElement;
-    return () => {
-      if (node !== null && node === node.ownerDocument.activeElement) notice?.focus();
-    };
-  }, []);
-  return (
-    <button
-      ref={button}
-      type="button"
-      className="lk-ctr-error-notice-retry"
-      aria-disabled={disabled}
-      onClick={disabled ? undefined : onClick}
-    >
-      {children}
-    </button>
   );
 }

@@ -7,6 +7,7 @@ import type { CustomTokenError } from '../core/errors.js';
 import type { TokenGrants } from '../core/types.js';
 import { useTokenStatus } from '../hooks/useTokenStatus.js';
 import { classNames } from './classNames.js';
+import { RetryButton } from './RetryButton.js';
 import { visuallyHidden } from './visuallyHidden.js';
 
 /**
@@ -116,36 +117,12 @@ export function TokenStatusView({
       </dl>
       {/* Options of the wrong type fail again whenever fetched: only other options help, not a button. */}
       {(status === 'expired' || (status === 'error' && error?.code !== 'invalid_options')) && (
-        <RetryButton focusOnUnmount={statusLine} onClick={() => void refresh()}>
+        // The button goes away while the token is fetched: its focus moves to the live region, which announces the outcome.
+        <RetryButton focusOnUnmount={statusLine} className="lk-ctr-token-status-retry" onClick={() => void refresh()}>
           {status === 'error' ? retryLabel : refreshLabel}
         </RetryButton>
       )}
     </section>
-  );
-}
-
-/** The retry button, which goes away as soon as the fetch starts: the keyboard focus it held moves to `focusOnUnmount`, not to `<body>`. */
-function RetryButton({
-  focusOnUnmount,
-  onClick,
-  children,
-}: {
-  focusOnUnmount: React.RefObject<HTMLElement | null>;
-  onClick: () => void;
-  children: React.ReactNode;
-}) {
-  const button = React.useRef<HTMLButtonElement>(null);
-  React.useLayoutEffect(() => {
-    const node = button.current;
-    const target = focusOnUnmount.current; // rendered before this button, and outliving it
-    return () => {
-      if (node !== null && node === node.ownerDocument.activeElement) target?.focus();
-    };
-  }, [focusOnUnmount]);
-  return (
-    <button ref={button} type="button" className="lk-ctr-token-status-retry" onClick={onClick}>
-      {children}
-    </button>
   );
 }
 
