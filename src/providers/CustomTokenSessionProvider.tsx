@@ -175,23 +175,6 @@ export function CustomTokenSessionProvider(props: CustomTokenSessionProviderProp
   );
 }
 
-/**
- * Every token source option, by name: the provider passes each one on. A new option fails to
- * compile here until it is listed (`cacheSize` was once left out, and silently ignored).
- */
-const SOURCE_OPTIONS = {
-  queryClient: true,
-  scope: true,
-  cacheSize: true,
-  timeoutMs: true,
-  refreshMarginMs: true,
-  retries: true,
-  retryDelayMs: true,
-  maxRetryDelayMs: true,
-  initialToken: true,
-  onEvent: true,
-} as const satisfies Record<keyof UseCustomTokenSourceOptions, true>;
-
 /** The provider without a `tokenSource`: builds its own around `generator` or `tokenEndpoint`. */
 function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
   const { generator, tokenEndpoint } = props;
@@ -199,10 +182,9 @@ function OwnTokenSourceSession(props: CustomTokenSessionProviderProps) {
     () => (tokenEndpoint === undefined ? undefined : createEndpointGenerator(tokenEndpoint)),
     [tokenEndpoint],
   );
-  const sourceOptions = Object.fromEntries(
-    Object.keys(SOURCE_OPTIONS).map((name) => [name, props[name as keyof UseCustomTokenSourceOptions]]),
-  ) as UseCustomTokenSourceOptions;
-  const source = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, sourceOptions);
+  // The props hold every token source option (their type includes `UseCustomTokenSourceOptions`): passed
+  // on whole, none can be left out (`cacheSize` once was); the source reads its own and nothing else.
+  const source = useCustomTokenSource(generator ?? endpointGenerator ?? missingGenerator, props);
   return <TokenSession {...props} source={source} />;
 }
 
