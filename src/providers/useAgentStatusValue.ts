@@ -3,6 +3,7 @@ import { LocalAudioTrack, Track, type Participant, type Room } from 'livekit-cli
 import * as React from 'react';
 import type { AgentStatus } from '../context/AgentStatusContext.js';
 import type { CustomTokenError } from '../core/errors.js';
+import { shallowEqual } from '../core/shallowEqual.js';
 import { useEqualValue } from '../hooks/internal/useEqualValue.js';
 import { agentStateFlags, returnedAgentState } from './returnedAgentState.js';
 import { useStableTrackReference } from './useStableTrackReferences.js';
@@ -31,7 +32,7 @@ export function useAgentStatusValue(agent: UseAgentReturn, room: Room, sessionEr
   const state = failedSession ? 'failed' : (returned ?? (unheard ? 'connecting' : agent.state));
   const cameraTrack = useStableTrackReference((back ?? agent).cameraTrack);
   const microphoneTrack = useStableTrackReference((back ?? agent).microphoneTrack);
-  const reasons = useEqualValue(failedSession?.failureReasons ?? (returned ? null : agent.failureReasons) ?? NO_REASONS, areSameStrings);
+  const reasons = useEqualValue(failedSession?.failureReasons ?? (returned ? null : agent.failureReasons) ?? NO_REASONS, shallowEqual);
   return React.useMemo(
     () => ({ state, failureReasons: reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack }),
     [state, reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack],
@@ -73,8 +74,4 @@ function useTracksOf(participant: Participant | null, room: Room): TrackReferenc
   const tracks = useParticipantTracks(AGENT_SOURCES, { room, participantIdentity: participant?.identity });
   // Without an identity LiveKit's hook reads a participant context instead: not ours.
   return participant ? tracks.filter((track) => track.participant === participant) : [];
-}
-
-function areSameStrings(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
 }

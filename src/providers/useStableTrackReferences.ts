@@ -1,4 +1,5 @@
 import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
+import { shallowEqual } from '../core/shallowEqual.js';
 import { useEqualValue } from '../hooks/internal/useEqualValue.js';
 
 /**
@@ -27,10 +28,7 @@ interface Kept<T> {
 }
 
 function sameSnapshots<T>(a: Kept<T>, b: Kept<T>): boolean {
-  return (
-    a.snapshots.length === b.snapshots.length &&
-    a.snapshots.every((snapshot, index) => snapshot.every((part, at) => part === b.snapshots[index]![at]))
-  );
+  return a.snapshots.length === b.snapshots.length && a.snapshots.every((snapshot, index) => shallowEqual(snapshot, b.snapshots[index]));
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { shallowEqual } from '../../core/shallowEqual.js';
 import type { TokenFetchOptions } from '../../core/types.js';
 import { useEqualValue } from './useEqualValue.js';
 
@@ -9,7 +10,7 @@ import { useEqualValue } from './useEqualValue.js';
  */
 export function useFetchOptions(props: TokenFetchOptions): TokenFetchOptions {
   const { roomName, participantName, participantIdentity, participantMetadata, agentName, agentMetadata, deployment } = props;
-  const participantAttributes = useEqualValue(props.participantAttributes, areSameAttributes);
+  const participantAttributes = useEqualValue(props.participantAttributes, shallowEqual);
   return React.useMemo(
     () =>
       dropUndefined({
@@ -24,12 +25,6 @@ export function useFetchOptions(props: TokenFetchOptions): TokenFetchOptions {
       }),
     [roomName, participantName, participantIdentity, participantMetadata, participantAttributes, agentName, agentMetadata, deployment],
   );
-}
-
-function areSameAttributes(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  if (!a || !b) return a === b;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 function dropUndefined(options: TokenFetchOptions): TokenFetchOptions {
