@@ -169,9 +169,6 @@ export type CustomTokenError<C extends CustomTokenErrorCode = CustomTokenErrorCo
   ? CustomTokenErrorFields & { readonly code: C } & (C extends keyof CustomTokenErrorDetails ? CustomTokenErrorDetails[C] : unknown)
   : never;
 
-/** Codes whose failure trying again may well not repeat: a slow answer, an agent that never came or left (starting again dispatches a new one). */
-const RETRYABLE_BY_DEFAULT: ReadonlySet<CustomTokenErrorCode> = new Set(['timeout', 'agent_failed']);
-
 /**
  * The one error class of `livekit-custom-token-react` (`instanceof CustomTokenError` holds, and
  * narrows to the {@link (CustomTokenError:type)} type). Made with what its code promises: an `http` error
@@ -210,7 +207,9 @@ export const CustomTokenError = class CustomTokenError extends Error implements 
     this.status = options.status;
     this.serverCode = options.serverCode;
     this.retryAfterMs = options.retryAfterMs;
-    this.retryable = options.retryable ?? (RETRYABLE_BY_DEFAULT.has(code) || isRetryableStatus(options.status));
+    // Trying again may well not fail as before after a slow answer, or an agent that never came or left
+    // (starting again dispatches a new one).
+    this.retryable = options.retryable ?? (code === 'timeout' || code === 'agent_failed' || isRetryableStatus(options.status));
     this.reason = options.reason;
     this.failureReasons = options.failureReasons ?? [];
   }
