@@ -82,7 +82,17 @@ describe('CustomTokenSessionProvider: a session started again after a failure', 
           }
         },
       ),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        examples: [
+          [
+            [
+              { startAgain: 'Try again', failures: ['agent leaves'] },
+              { startAgain: 'Try again', failures: ['agent leaves'] },
+            ],
+          ],
+        ],
+      },
     );
   }, 60_000);
 });

@@ -97,6 +97,11 @@ export function useSessionLifecycle(
   React.useEffect(() => {
     if (agentReady) agentWasReady.current = true;
   }, [agentReady]);
+  // LiveKit's useAgent may stay `failed`, with the same reasons, from a failed session into the
+  // next (React 18 keeps it there): an agent back in the call that leaves again is a new failure.
+  React.useEffect(() => {
+    if (agentReturned) reportedReasons.current = null;
+  }, [agentReturned]);
   React.useEffect(() => {
     if (agentState !== 'failed' || agentReturned || !roomConnected || !failureReasons || reportedReasons.current === failureReasons) return;
     if (!joinedWithAgent.current) return;
