@@ -7,6 +7,7 @@ import { noop } from './noop.js';
 import { normalizeOptions, requestKey } from './normalizeOptions.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
+import { shallowEqual } from './shallowEqual.js';
 import { isCancellation, toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
 import { timeFromArrival, tokenNow } from './tokenNow.js';
@@ -574,8 +575,4 @@ function heldState(token?: TokenDetails) {
 
 function toResponse(token: TokenDetails): TokenSourceResponseObject {
   return { serverUrl: token.serverUrl, participantToken: token.participantToken };
-}
-
-function shallowEqual<T extends object>(a: T, b: T): boolean {
-  return (Object.keys(a) as (keyof T)[]).every((key) => Object.is(a[key], b[key]));
 }
