@@ -95,7 +95,7 @@ export const Failed: Story = {
   loaders: [withAgent(undefined, 1_500)],
   play: async ({ canvasElement }) => {
     const label = await within(canvasElement).findByText(
-      'The agent could not join',
+      'The agent is not in the call',
       { selector: '.lk-ctr-agent-status-label' },
       { timeout: 15_000 },
     );

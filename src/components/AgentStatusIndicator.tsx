@@ -38,7 +38,7 @@ const DEFAULT_LABELS: Record<AgentState, string> = {
   listening: 'Agent is listening',
   thinking: 'Agent is thinking…',
   speaking: 'Agent is speaking',
-  failed: 'The agent could not join',
+  failed: 'The agent is not in the call', // it never came, or it left: the reasons after it say which
 };
 
 /** The turns of a conversation: several a minute, shown but not announced. */

@@ -392,7 +392,7 @@ describe('focus and names as errors and states change', () => {
       act(() => void session().start());
       await act(() => vi.advanceTimersByTimeAsync(50));
       await act(() => vi.advanceTimersByTimeAsync(1_000));
-      expect(spokenText(screen.getByRole('status'))).toBe('The agent could not join Agent did not join the room.');
+      expect(spokenText(screen.getByRole('status'))).toBe('The agent is not in the call Agent did not join the room.');
     } finally {
       vi.useRealTimers();
     }

@@ -12,6 +12,7 @@ import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTo
 import { fakeMediaDevices } from '../helpers/media';
 import {
   joinRemote,
+  leaveRemote,
   publishCamera,
   roomWithoutServer,
   serverDisconnects,
@@ -138,8 +139,26 @@ describe('AgentStatusIndicator', () => {
     await act(() => vi.advanceTimersByTimeAsync(1_000));
 
     expect(status.getAttribute('data-state')).toBe('failed');
-    expect(spokenText(status)).toBe('The agent could not join Agent did not join the room.');
+    expect(spokenText(status)).toBe('The agent is not in the call Agent did not join the room.');
     expect(session().isConnected).toBe(false);
+  });
+
+  it('says an agent that left mid-call is not in the call, not that it could not join', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', ...quiet },
+      { children: <AgentStatusIndicator /> },
+    );
+    act(() => void session().start());
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    const status = screen.getByRole('status');
+    await waitFor(() => expect(spokenText(status)).toBe('Agent is listening'));
+
+    leaveRemote(room, agent);
+
+    await waitFor(() => expect(status.getAttribute('data-state')).toBe('failed'));
+    expect(spokenText(status)).toBe('The agent is not in the call Agent left the room unexpectedly.');
   });
 });
 
