@@ -54,11 +54,13 @@ export interface NodeResponseLike {
   writeHead(statusCode: number, headers: Record<string, string>): unknown;
   /** Sends the body, if any, and finishes the response. */
   end(chunk?: string | Uint8Array): unknown;
-  /** Closed already (the client went away). Read, with the two below, for the request's `signal`. */
+  /** Closed already (HTTP/1). Read, with the three below, for the request's `signal`. */
   destroyed?: boolean | undefined;
-  /** The answer was written in full. */
+  /** Written in full, or closed already (`node:http2`, whose response is never `destroyed`). */
   writableFinished?: boolean | undefined;
-  /** Listens for `close`: before `writableFinished`, the client went away. */
+  /** The answer was ended (`end()` was called). */
+  writableEnded?: boolean | undefined;
+  /** Listens for `close`: before `writableEnded`, the client went away. */
   once?(event: 'close', listener: () => void): unknown;
 }
 
