@@ -4,6 +4,7 @@ import { nodeRequestHeaders } from './nodeRequestHeaders.js';
 import { nodeRequestUrl } from './nodeRequestUrl.js';
 import { bodyReadBefore } from './bodyReadBefore.js';
 import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
+import { resetUnreadStream } from './resetUnreadStream.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from '../TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
@@ -118,6 +119,7 @@ async function send(req: NodeRequestLike, res: NodeResponseLike, response: Respo
     res.setHeader('Set-Cookie', read.cookies);
     if (shouldCloseConnection(req, body.abandoned)) res.setHeader('Connection', 'close');
     res.end(read.bytes);
+    resetUnreadStream(req, body.abandoned);
   } catch {
     // `res` was answered already (by a middleware before this one): nothing left to tell the client.
   }

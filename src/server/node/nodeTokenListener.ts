@@ -5,6 +5,7 @@ import { lazyRequest } from './lazyRequest.js';
 import { bodyReadBefore } from './bodyReadBefore.js';
 import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import type { ResolvedTokenHandlerConfig } from '../config/resolveTokenHandlerConfig.js';
+import { resetUnreadStream } from './resetUnreadStream.js';
 import { shouldCloseConnection } from './shouldCloseConnection.js';
 import { TokenHandlerError } from '../TokenHandlerError.js';
 import type { NodeRequestLike, NodeResponseLike } from './toNodeHandler.js';
@@ -34,7 +35,10 @@ export function nodeTokenListener(config: ResolvedTokenHandlerConfig): (req: Nod
         request: () => (request ??= lazyRequest(req, res)),
       },
       config,
-    ).then((reply) => writeReply(res, reply, shouldCloseConnection(req, body.abandoned)));
+    ).then((reply) => {
+      writeReply(res, reply, shouldCloseConnection(req, body.abandoned));
+      resetUnreadStream(req, body.abandoned);
+    });
   };
 }
 
@@ -58,7 +62,7 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
       const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
       total += bytes.byteLength;
       if (total <= maxBytes) return void chunks.push(bytes);
-      body.abandoned = true; // the rest is discarded as it arrives; the connection closes after the reply (shouldCloseConnection)
+      body.abandoned = true; // the rest is discarded as it arrives; the connection (or HTTP/2 stream) closes after the reply
       reject(bodyTooLarge(maxBytes));
     });
     // After a refusal or the deadline (body.abandoned) the promise is settled or no longer awaited: what still arrives changes nothing.

@@ -5,7 +5,7 @@ import type { NodeRequestLike } from './toNodeHandler.js';
  * end — refused for its size or its time, or answered before it was read at all (a
  * `Content-Length` over the limit, a wrong `Content-Type`). Kept alive, Node would read and throw
  * away whatever the client still sends, as much as its `Content-Length` declares. HTTP/2 has no
- * `Connection` header: each request is its own stream there.
+ * `Connection` header: each request is its own stream there, reset instead (`resetUnreadStream`).
  *
  * @example
  * ```ts

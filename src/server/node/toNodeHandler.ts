@@ -27,6 +27,8 @@ export interface NodeRequestLike {
   complete?: boolean | undefined;
   /** `2` for `node:http2`'s compatibility API, which has no `Connection` header. */
   httpVersionMajor?: number | undefined;
+  /** `node:http2`'s stream of this request: closed (`RST_STREAM`) after the answer when its body is left unread. */
+  stream?: { close(code?: number): unknown } | undefined;
   /** Listens for the body's chunks (`data`), its end and a read error. */
   // As Node's own `IncomingMessage.on` declares it, so that an `IncomingMessage` (Buffer or string chunks) fits this interface.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
