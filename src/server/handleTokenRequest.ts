@@ -114,8 +114,9 @@ async function issueToken(
     throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);
   }
   const { apiKey, apiSecret, serverUrl } = resolveCredentials(config, input.env);
-  const plan = await planToken(input.request(), parsed.data, config);
-  const participantToken = await mintToken(plan, { apiKey, apiSecret, ttlSeconds: config.ttl });
+  const issuer = { apiKey, ttlSeconds: config.ttl };
+  const plan = await planToken(input.request(), parsed.data, config, issuer);
+  const participantToken = await mintToken(plan, { ...issuer, apiSecret });
   return {
     status: 201,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...cors },

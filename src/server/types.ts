@@ -112,7 +112,12 @@ export interface AuthorizedParticipant {
   identity: string;
   /** Display name. @defaultValue the requested `participant_name` */
   name?: string | undefined;
-  /** The token's participant metadata. @defaultValue the requested `participant_metadata` */
+  /**
+   * The token's participant metadata, at most 512 KiB of UTF-8. The whole token must also fit a
+   * join (1 MiB: LiveKit's server answers a longer one 431), and JSON writes a control character
+   * in 6 bytes, base64url a third more: past it the request is a 500 naming the parts, counted
+   * against no limit. @defaultValue the requested `participant_metadata`
+   */
   metadata?: string | undefined;
   /** Merged over the requested `participant_attributes`; these keys win. */
   attributes?: Record<string, string> | undefined;

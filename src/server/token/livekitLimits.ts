@@ -3,7 +3,10 @@ const utf8 = new TextEncoder();
 /**
  * What LiveKit's server accepts in a token, in UTF-8 bytes as it counts them (Go's `len`): room
  * name, identity and name 256; metadata 512 KiB; attributes 64 KiB, keys and values together. A
- * token past one of them is minted fine and refused when it joins.
+ * token past one of them is minted fine and refused when it joins. The whole token is at most
+ * `joinTokenBytes`: a join carries it in its URL, and LiveKit's server (Go's `net/http`) reads 1
+ * MiB and 4 KiB of a request's URL and headers, answering a longer one 431; the 4 KiB are left
+ * for the rest of the join (livekit-client's `join_request`, with its offer, and the headers).
  *
  * @example
  * ```ts
@@ -14,6 +17,7 @@ export const livekitLimits = {
   nameBytes: 256,
   metadataBytes: 512 * 1024,
   attributesBytes: 64 * 1024,
+  joinTokenBytes: 2 ** 20,
   fits,
   attributesFit,
 } as const;

@@ -17,11 +17,33 @@ const TRACK_SOURCE_NAMES: Readonly<Record<number, string>> = { 1: 'camera', 2: '
  * const jwt = await mintToken(plan, { apiKey: 'devkey', apiSecret: 'secret', ttlSeconds: 600 });
  * ```
  */
-export function mintToken(
-  plan: TokenPlan,
-  { apiKey, apiSecret, ttlSeconds }: { apiKey: string; apiSecret: string; ttlSeconds: number },
-): string | Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
+export function mintToken(plan: TokenPlan, { apiSecret, ...issuer }: TokenIssuer & { apiSecret: string }): string | Promise<string> {
+  return signJwt(tokenPayload(plan, issuer), apiSecret);
+}
+
+/**
+ * Who signs a token and for how long: the claims besides the plan's.
+ *
+ * @example
+ * ```ts
+ * const issuer: TokenIssuer = { apiKey: 'devkey', ttlSeconds: 600 };
+ * ```
+ */
+export interface TokenIssuer {
+  apiKey: string;
+  ttlSeconds: number;
+}
+
+/**
+ * The JSON {@link mintToken} signs for a plan, issued at `now` (seconds). Its length is the
+ * token's but for the signature and header (see `joinLength`): exp and nbf have ten digits until 2286.
+ *
+ * @example
+ * ```ts
+ * const json = tokenPayload(plan, { apiKey: 'devkey', ttlSeconds: 600 });
+ * ```
+ */
+export function tokenPayload(plan: TokenPlan, { apiKey, ttlSeconds }: TokenIssuer, now = Math.floor(Date.now() / 1000)): string {
   const claims: Record<string, unknown> = {};
   if (plan.metadata) claims.metadata = plan.metadata;
   claims.attributes = plan.attributes; // left out of the JSON when undefined
@@ -41,7 +63,7 @@ export function mintToken(
   claims.exp = now + ttlSeconds;
   claims.nbf = now;
   claims.sub = plan.identity;
-  return signJwt(JSON.stringify(claims), apiSecret);
+  return JSON.stringify(claims);
 }
 
 /**

@@ -1,6 +1,7 @@
 /// <reference lib="es2024.string" />
+import { checkFitsJoin } from './checkFitsJoin.js';
 import { livekitLimits } from './livekitLimits.js';
-import { trackSourceName } from './mintToken.js';
+import { trackSourceName, type TokenIssuer } from './mintToken.js';
 import { shorten } from '../shorten.js';
 import type { TokenLimiter } from '../limits/createTokenLimiter.js';
 import { TokenHandlerError } from '../TokenHandlerError.js';
@@ -38,11 +39,13 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
  * Decides what the caller's token carries and whether it may have it now: who it is (from
  * `authorize`), which room (requested, or a fresh one, and allowed), which agents (requested and
  * allowed — never more, at most `maxAgentsPerToken`), which attributes (none under LiveKit's
- * reserved `lk.` prefix unless `authorize` set that key), and last the caller's limits.
+ * reserved `lk.` prefix unless `authorize` set that key), whether the token `issuer` would sign
+ * fits a join (`checkFitsJoin`), and last the caller's limits.
  *
  * @throws {TokenHandlerError} `invalid_body`, `unauthorized`, `identity_not_allowed`,
  * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed` or `rate_limited`; whatever a
- * policy throws passes through.
+ * policy throws passes through; a plain Error (a 500) for what `authorize` returned past LiveKit's
+ * limits, or a token too long to join.
  * @example
  * ```ts
  * const plan = await planToken(request, body, { authorize, agents: ['support-agent'] });
@@ -52,6 +55,7 @@ export async function planToken(
   request: Request,
   body: TokenRequestBody,
   { authorize, rooms, agents, maxAgentsPerToken = 1, limiter }: TokenPlanPolicy,
+  issuer?: TokenIssuer,
 ): Promise<TokenPlan> {
   if (body.agents.length > maxAgentsPerToken) {
     throw new TokenHandlerError(
@@ -109,6 +113,8 @@ export async function planToken(
     roomName,
     agents: body.agents.map(({ agentName, metadata, deployment }) => ({ agentName, metadata, deployment })),
   };
+  // Refused before the limits count it: a token that cannot join must not use up the caller's quota.
+  if (issuer) checkFitsJoin(plan, issuer);
   if (limiter) {
     // The caller went away (its own timeout, say) while authorize or a policy ran: nobody reads this
     // token, so it counts nothing — else every attempt a client gave up on would use up its limits.

@@ -1,0 +1,154 @@
+// @vitest-environment node
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasServerBinary, startServer } from '../../../scripts/livekit-server.mjs';
+import { createTokenHandler, type AuthorizedParticipant } from '../../../src/server';
+import { livekitLimits } from '../../../src/server/token/livekitLimits';
+import { mintToken } from '../../../src/server/token/mintToken';
+import type { TokenPlan } from '../../../src/server/token/planToken';
+import { API_KEY, API_SECRET } from '../../helpers/tokens';
+import { handlerConfig, tokenRequest } from '../handlerConfig';
+
+/**
+ * The promise of the token handler: a token it issues joins the real LiveKit server, or it refuses
+ * the request before the caller's limits count it. A join carries its token in the signal URL,
+ * and LiveKit's server (Go's net/http) answers 431 to a URL and headers longer than 1 MiB + 4 KiB.
+ * Joins go to a real LiveKit server on loopback, as the WebSocket upgrade livekit-client sends.
+ */
+const port = 18_500 + 3 * Math.floor(Math.random() * 49);
+let server: { stop(): Promise<void> } | undefined;
+
+beforeAll(async () => {
+  const logFile = joinPath(mkdtempSync(joinPath(tmpdir(), 'lkctr-join-')), 'livekit.log');
+  server = await startServer({ logFile, node: { port, rtcTcpPort: port + 1, rtcUdpPort: port + 2 } });
+}, 30_000);
+afterAll(() => server?.stop(), 30_000);
+
+/** The status of a WebSocket join with `token`, sent as livekit-client 2 does from Chromium: 101 when it joins. */
+function join(token: string): Promise<number> {
+  const query = `access_token=${token}&auto_subscribe=1&sdk=js&version=2.23.0&protocol=16&client_protocol=1&os=Linux&browser=Chrome&browser_version=131.0.0.0`;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: `/rtc?${query}`,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+        'Sec-WebSocket-Extensions': 'permessage-deflate; client_max_window_bits',
+        'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+        Origin: 'http://localhost:3000',
+        'Accept-Encoding': 'gzip, deflate, br, zstd',
+        'Accept-Language': 'en-US,en;q=0.9',
+        'Cache-Control': 'no-cache',
+        Pragma: 'no-cache',
+      },
+    });
+    req.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    req.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const plan = (metadata: string): TokenPlan => ({
+  identity: `p-${randomBytes(6).toString('hex')}`,
+  grants: {},
+  roomName: 'join-bound',
+  agents: [],
+  metadata,
+});
+const mint = (metadata: string) => mintToken(plan(metadata), { apiKey: API_KEY, apiSecret: API_SECRET, ttlSeconds: 600 }) as string;
+
+/** The longest token of at most `length` characters, its metadata (within LiveKit's 512 KiB) mostly control characters, 6 bytes each in JSON. */
+function tokenOfAtMost(length: number): string {
+  const base = mint('').length;
+  const sixes = Math.floor(((length - base) * 3) / 4 / 6) - 10;
+  let padding = 0;
+  while (mint('\u0001'.repeat(sixes) + 'a'.repeat(padding + 1)).length <= length) padding++;
+  return mint('\u0001'.repeat(sixes) + 'a'.repeat(padding));
+}
+
+describe.skipIf(!hasServerBinary())('a token the handler issues joins the real LiveKit server', { timeout: 120_000 }, () => {
+  it('joins with a token at the bound (livekitLimits.joinTokenBytes) and is refused 431 past what a join can carry', async () => {
+    const atBound = tokenOfAtMost(livekitLimits.joinTokenBytes);
+    expect(atBound.length).toBeGreaterThan(livekitLimits.joinTokenBytes - 4);
+    expect(await join(atBound)).toBe(101);
+    const pastAnyJoin = tokenOfAtMost(2 ** 20 + 4096 + 4);
+    expect(await join(pastAnyJoin)).toBe(431);
+  });
+
+  it('refuses metadata from authorize that JSON makes too long to join, naming it, before the limits count', async () => {
+    const errors: unknown[] = [];
+    let metadata = '\u0001'.repeat(200 * 1024); // 200 KiB, within LiveKit's 512 KiB; 1.2 MiB of JSON
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: () => ({ identity: 'alice', metadata }),
+        limits: { tokens: { limit: 1, windowSeconds: 60 } },
+        onError: (error) => void errors.push(error),
+      }),
+    );
+    const response = await handler(tokenRequest({ room_name: 'join-bound' }));
+    const body = (await response.json()) as { participant_token?: string; error?: { code: string } };
+    if (body.participant_token)
+      expect({ status: response.status, join: await join(body.participant_token) }).toEqual({ status: 201, join: 101 });
+    expect(response.status).toBe(500);
+    expect(body.error?.code).toBe('internal_error');
+    expect(String(errors[0])).toMatch(/longer than a join can carry.*metadata \d+/);
+    // Nothing was counted: the caller's one token is still there.
+    metadata = 'ok';
+    expect((await handler(tokenRequest({ room_name: 'join-bound' }))).status).toBe(201);
+    expect((await handler(tokenRequest({ room_name: 'join-bound' }))).status).toBe(429);
+  });
+
+  it('issues only tokens within the bound, and counts nothing for what it refuses (any authorize output)', async () => {
+    const piece = fc.record({
+      unit: fc.constantFrom('a', '\u0001', '"', 'é', '€', '😀', '\n'),
+      count: fc.integer({ min: 0, max: 90_000 }),
+    });
+    const text = (pieces: { unit: string; count: number }[]) => pieces.map(({ unit, count }) => unit.repeat(count)).join('');
+    const output = fc.record({
+      metadata: fc.array(piece, { maxLength: 4 }).map(text),
+      attribute: fc.array(piece, { maxLength: 2 }).map((pieces) => text(pieces).slice(0, 10_000)),
+      agentMetadata: fc.array(piece, { maxLength: 3 }).map(text),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(output, async ({ metadata, attribute, agentMetadata }) => {
+        const identity = `caller-${run++}`;
+        let participant: AuthorizedParticipant = { identity, metadata, attributes: { a: attribute } };
+        const handler = createTokenHandler(
+          handlerConfig({
+            authorize: () => participant,
+            agents: () => true,
+            maxBodyBytes: 4 * 2 ** 20,
+            limits: { tokens: { limit: 1, windowSeconds: 60 } },
+            onError: () => {},
+          }),
+        );
+        const response = await handler(tokenRequest({ room_config: { agents: [{ agent_name: 'a', metadata: agentMetadata }] } }));
+        const body = (await response.json()) as { participant_token?: string };
+        if (response.status === 201) {
+          expect(body.participant_token!.length).toBeLessThanOrEqual(livekitLimits.joinTokenBytes);
+          return;
+        }
+        participant = { identity };
+        expect((await handler(tokenRequest({}))).status).toBe(201);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
