@@ -3,7 +3,11 @@ const utf8 = new TextEncoder();
 /**
  * What LiveKit's server accepts in a token, in UTF-8 bytes as it counts them (Go's `len`): room
  * name, identity and name 256; metadata 512 KiB; attributes 64 KiB, keys and values together. A
- * token past one of them is minted fine and refused when it joins. The whole token is at most
+ * token whose identity, room name, metadata or attributes are past theirs is minted fine and
+ * refused when it joins (400 or 500). The name, and an agent's metadata held to the metadata
+ * limit, LiveKit checks only when they are updated (`UpdateParticipant`, `CreateDispatch`): a token
+ * past them joins, but the handler keeps them within what LiveKit lets a participant or dispatch
+ * set. The whole token is at most
  * `joinTokenBytes`: a join carries it in its URL, and LiveKit's server (Go's `net/http`) reads 1
  * MiB and 4 KiB of a request's URL and headers, answering a longer one 431; the 4 KiB are left
  * for the rest of the join (livekit-client's `join_request`, with its offer, and the headers).

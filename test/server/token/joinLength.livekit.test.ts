@@ -152,3 +152,32 @@ describe.skipIf(!hasServerBinary())('a token the handler issues joins the real L
     );
   });
 });
+
+/**
+ * livekitLimits against the real server's join: what it checks there (identity and room name,
+ * metadata, attributes) joins at the bound and is refused one byte past it; the name and an agent's
+ * metadata it checks only on update (UpdateParticipant, CreateDispatch), so the handler's own
+ * bound for them refuses what a join would take — on purpose, see livekitLimits.
+ */
+describe.skipIf(!hasServerBinary())("LiveKit's per-field limits, at a real join", { timeout: 120_000 }, () => {
+  /** `bytes` of UTF-8, two-byte characters and an ASCII top-up. */
+  const text = (bytes: number) => 'é'.repeat(bytes >> 1) + 'a'.repeat(bytes & 1);
+  const joinWith = (fields: Partial<TokenPlan>) =>
+    join(mintToken({ ...plan(''), ...fields }, { apiKey: API_KEY, apiSecret: API_SECRET, ttlSeconds: 600 }) as string);
+
+  it.each([
+    ['identity', livekitLimits.nameBytes, (bytes: number) => ({ identity: text(bytes) }), 400],
+    ['room name', livekitLimits.nameBytes, (bytes: number) => ({ roomName: text(bytes) }), 400],
+    ['metadata', livekitLimits.metadataBytes, (bytes: number) => ({ metadata: text(bytes) }), 500],
+    ['attributes', livekitLimits.attributesBytes, (bytes: number) => ({ attributes: { k: text(bytes - 1) } }), 500],
+  ] as const)('joins with the %s at its bound and is refused one byte past it', async (_, bound, fields, refusal) => {
+    expect(await joinWith(fields(bound))).toBe(101);
+    expect(await joinWith(fields(bound + 1))).toBe(refusal);
+  });
+
+  it('joins with a name or an agent metadata past the bound livekitLimits holds them to (LiveKit checks them on update only)', async () => {
+    expect(await joinWith({ name: text(livekitLimits.nameBytes + 1) })).toBe(101);
+    const agents = [{ agentName: 'x', metadata: text(livekitLimits.metadataBytes + 1) }];
+    expect(await joinWith({ roomName: 'agent-metadata', agents })).toBe(101);
+  });
+});
