@@ -7,11 +7,11 @@ const utf8 = new TextEncoder();
  * refused when it joins (400 or 500). The name, and an agent's metadata held to the metadata
  * limit, LiveKit checks only when they are updated (`UpdateParticipant`, `CreateDispatch`): a token
  * past them joins, but the handler keeps them within what LiveKit lets a participant or dispatch
- * set. The whole token is at most
- * `joinTokenBytes`: a join carries it in its URL, and LiveKit's server (Go's `net/http`) reads 1
- * MiB and 4 KiB of a request's URL and headers, answering a longer one 431; the 4 KiB are left
- * for the rest of the join: from Chromium, livekit-client 2.23's `join_request` (its gzipped
- * offer) and headers took 2 983 bytes. A token past it is refused before any limit counts it.
+ * set. The whole token is at most `joinTokenBytes`: a join carries it in its URL, and LiveKit's
+ * server (Go's `net/http`) reads 1 MiB and 4 KiB of a request's URL and headers, answering a
+ * longer one 431; the 4 KiB are left for the rest of the join: from Chromium, livekit-client
+ * 2.23's `join_request` (its gzipped offer) and headers took 2 983 bytes. A token past it is
+ * refused before any limit counts it.
  *
  * @example
  * ```ts
