@@ -20,13 +20,21 @@ import { handlerConfig, tokenRequest } from '../handlerConfig';
  * and LiveKit's server (Go's net/http) answers 431 to a URL and headers longer than 1 MiB + 4 KiB.
  * Joins go to a real LiveKit server on loopback, as the WebSocket upgrade livekit-client sends.
  */
-const port = 18_500 + 3 * Math.floor(Math.random() * 49);
+let port = 0;
 let server: { stop(): Promise<void> } | undefined;
 
 beforeAll(async () => {
   const logFile = joinPath(mkdtempSync(joinPath(tmpdir(), 'lkctr-join-')), 'livekit.log');
-  server = await startServer({ logFile, node: { port, rtcTcpPort: port + 1, rtcUdpPort: port + 2 } });
-}, 30_000);
+  // The run's other server tests listen at random in 18500–18999 too: a port taken, pick again.
+  for (let attempt = 1; server === undefined; attempt++) {
+    port = 18_500 + 3 * Math.floor(Math.random() * 49);
+    try {
+      server = await startServer({ logFile, node: { port, rtcTcpPort: port + 1, rtcUdpPort: port + 2 } });
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+  }
+}, 90_000);
 afterAll(() => server?.stop(), 30_000);
 
 /**
