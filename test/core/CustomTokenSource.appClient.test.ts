@@ -71,6 +71,43 @@ describe("CustomTokenSource in the app's QueryClient", () => {
     unsubscribe();
   });
 
+  it('retires the token in hand on invalidateQueries() without a filter: a subscribed, disconnected source fetches a new one at once', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator(() => ({ ttl: '5m' }));
+    const source = createCustomTokenSource(generator, { queryClient });
+    const unsubscribe = source.subscribe(() => {});
+    const { participantToken: first } = await source.fetch({ roomName: 'A' });
+    // A second later, so that the new token (its iat, its exp) differs from the first.
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    await queryClient.invalidateQueries();
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    expect(source.getSnapshot().token?.participantToken).not.toBe(first);
+    unsubscribe();
+  });
+
+  it('retires the token in hand on invalidateQueries() during a call: nothing fetched while connected, the next fetch gets a new one', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator(() => ({ ttl: '5m' }));
+    const source = createCustomTokenSource(generator, { queryClient });
+    const unsubscribe = source.subscribe(() => {});
+    const { participantToken: first } = await source.fetch({ roomName: 'A' });
+    const letGo = source.holdConnected();
+
+    await queryClient.invalidateQueries();
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(generator).toHaveBeenCalledTimes(1);
+
+    const { participantToken: next } = await source.fetch({ roomName: 'A' });
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(next).not.toBe(first);
+    letGo();
+    unsubscribe();
+  });
+
   it.each([
     ['clear()', (client: QueryClient) => client.clear()],
     ['resetQueries()', (client: QueryClient) => void client.resetQueries()],

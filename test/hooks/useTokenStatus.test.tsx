@@ -71,6 +71,18 @@ describe('useTokenStatus', () => {
     expect(result.current.generatorCalls).toBe(2);
   });
 
+  it('keeps refresh() the same function across snapshots and renders (docs/token-source.md: "a stable `refresh()`")', async () => {
+    const source = createCustomTokenSource(mintingGenerator());
+    const { result, rerender } = renderHook(() => useTokenStatus(source));
+    const first = result.current.refresh;
+    await act(async () => {
+      await source.fetch({ roomName: 'A' });
+    });
+    rerender();
+    expect(result.current.status).toBe('ready');
+    expect(result.current.refresh).toBe(first);
+  });
+
   it('throws a clear error outside the provider when given no source', () => {
     expectRenderErrors();
     expect(() => renderHook(() => useTokenStatus())).toThrow(

@@ -1,0 +1,153 @@
+import { focusManager } from '@tanstack/query-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { CustomTokenError } from '../../src/core/errors';
+import type { TokenGenerator } from '../../src/core/types';
+import { mintingGenerator } from '../helpers/generators';
+
+/** Promises of docs/token-source.md that no other test checks as written. */
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+
+describe('CustomTokenSource, as docs/token-source.md describes it', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
+  afterEach(async () => {
+    focusManager.setFocused(undefined);
+    // Lets the sources whose last subscriber just left deactivate before the real timers are back.
+    await vi.advanceTimersByTimeAsync(0);
+    vi.useRealTimers();
+  });
+
+  /** A generator that answers with real tokens until `limit()` is called, then with a 429 asking to wait `retryAfterMs`. */
+  function rateLimitedGenerator(retryAfterMs: number, ttl = 10 * 60) {
+    const working = mintingGenerator(() => ({ ttl }));
+    let limited = false;
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      if (limited) throw new CustomTokenError('http', 'rate limited', { status: 429, retryAfterMs });
+      return working(request, context);
+    });
+    return { generator, limit: () => void (limited = true), lift: () => void (limited = false) };
+  }
+
+  // "A fetch the app asks for (`fetch()`, `refresh()`, `start()`, **Try again**) calls the generator at once."
+  it('calls the generator at once for fetch() and refresh() while a Retry-After is still running, and for neither more than once', async () => {
+    const { generator, limit, lift } = rateLimitedGenerator(60 * SECOND);
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    limit();
+    await source.refresh();
+    // A Retry-After longer than maxRetryDelayMs (8 s): no retry, the error carries it.
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(source.getSnapshot().error).toMatchObject({ code: 'http', status: 429, retryAfterMs: 60 * SECOND });
+
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await expect(source.fetch({ roomName: 'A' })).rejects.toMatchObject({ code: 'http', retryAfterMs: 60 * SECOND });
+    expect(generator).toHaveBeenCalledTimes(3);
+
+    lift();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await source.refresh();
+    expect(generator).toHaveBeenCalledTimes(4);
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', error: null });
+    unsubscribe();
+  });
+
+  // "the next refresh-ahead round and the fetch when the tab becomes visible ... all wait for it"
+  it('makes no call of its own before the Retry-After has passed: not a round, not the tab shown again', async () => {
+    const { generator, limit, lift } = rateLimitedGenerator(3 * MINUTE, 60);
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    limit();
+    // The 60 s token is refreshed ahead at +30 s: that call meets the 429.
+    await vi.advanceTimersByTimeAsync(30 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(2);
+    const failedAt = Date.now();
+    for (let i = 0; i < 10; i++) {
+      focusManager.setFocused(false);
+      focusManager.setFocused(true);
+      await vi.advanceTimersByTimeAsync(15 * SECOND);
+    }
+    expect(Date.now() - failedAt).toBeLessThan(3 * MINUTE);
+    expect(generator).toHaveBeenCalledTimes(2);
+    lift();
+    await vi.advanceTimersByTimeAsync(3 * MINUTE - (Date.now() - failedAt) + SECOND);
+    expect(generator).toHaveBeenCalledTimes(3);
+    expect(source.getSnapshot().status).toBe('ready');
+    unsubscribe();
+  });
+
+  // "refresh-ahead tries again in rounds that back off from `maxRetryDelayMs` (at least a second) to five minutes apart"
+  it('keeps its rounds at most five minutes apart however long the service stays down, and has a token within five minutes of its return', async () => {
+    const working = mintingGenerator(() => ({ ttl: 60 }));
+    let down = false;
+    const callTimes: number[] = [];
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      callTimes.push(Date.now());
+      if (down) throw new CustomTokenError('http', 'token service unavailable', { status: 503 });
+      return working(request, context);
+    });
+    const source = createCustomTokenSource(generator, { retries: 0 });
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    down = true;
+    await vi.advanceTimersByTimeAsync(3 * 60 * MINUTE);
+    const gaps = callTimes.slice(2).map((at, i) => at - callTimes[i + 1]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5 * MINUTE);
+    // Backing off, rather than a fixed pace: the later rounds are minutes apart.
+    expect(gaps.at(-1)).toBeGreaterThanOrEqual(2.5 * MINUTE);
+
+    down = false;
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(source.getSnapshot().status).toBe('ready');
+    unsubscribe();
+  });
+
+  // Status table: "`error`: the last fetch failed; `error` says why, `token` keeps the last valid one" — also once it expired.
+  it('reads error, not expired, once the token kept after a failed refresh expires: the last failure comes first', async () => {
+    const working = mintingGenerator(() => ({ ttl: 60 }));
+    let refused = false;
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      if (refused) throw new CustomTokenError('http', 'signed out', { status: 401 });
+      return working(request, context);
+    });
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    const { participantToken } = await source.fetch({ roomName: 'A' });
+    refused = true;
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    const snapshot = source.getSnapshot();
+    expect(snapshot).toMatchObject({ status: 'error', error: { code: 'http', status: 401 } });
+    expect(snapshot.token?.participantToken).toBe(participantToken);
+    expect(snapshot.expiresAt).toBeLessThan(Date.now());
+    unsubscribe();
+  });
+
+  // "The default 60 s margin covers a generator that answers within the default 10 s `timeoutMs`, with room for a retry or two."
+  it('with the defaults, keeps an unexpired token in hand throughout a refresh whose first two calls time out', async () => {
+    const working = mintingGenerator(() => ({ ttl: 10 * 60 }));
+    let slow = false;
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      // Hangs (ignoring its signal) on the first two calls of the refresh, answers in 9 s on the third.
+      if (slow && generator.mock.calls.length <= 3) return new Promise(() => {});
+      if (slow) await new Promise((resolve) => setTimeout(resolve, 9 * SECOND));
+      return working(request, context);
+    });
+    const source = createCustomTokenSource(generator);
+    const seen: { status: string; expiresAt: number | null; now: number }[] = [];
+    const unsubscribe = source.subscribe(() => {
+      const { status, expiresAt } = source.getSnapshot();
+      seen.push({ status, expiresAt, now: Date.now() });
+    });
+    const first = source.fetch({ roomName: 'A' });
+    await first;
+    slow = true;
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(generator).toHaveBeenCalledTimes(4);
+    expect(seen.map(({ status }) => status)).not.toContain('expired');
+    for (const { expiresAt, now } of seen) expect(expiresAt === null || expiresAt > now).toBe(true);
+    expect(source.getSnapshot().status).toBe('ready');
+    unsubscribe();
+  });
+});
