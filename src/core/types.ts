@@ -208,10 +208,10 @@ export interface TokenDetails {
  * - `idle`: nothing fetched for these options yet.
  * - `fetching`: a generator call is in flight; `token` keeps the previous one, if any.
  * - `ready`: a token is in hand and has not expired.
- * - `expired`: the token in hand is past `expiresAt` and no fetch is running. While a source is
- *   subscribed and disconnected it refreshes ahead of expiry, so this shows only while a session
- *   is connected (LiveKit refreshes the live session's token itself) or when nobody subscribes;
- *   the next `fetch` or `start()` gets a new token.
+ * - `expired`: the token in hand is past `expiresAt`, no fetch is running, and the last one did not
+ *   fail (that stays `error`). While a source is subscribed and disconnected it refreshes ahead of
+ *   expiry, so this shows only while a session is connected (LiveKit refreshes the live session's
+ *   token itself) or when nobody subscribes; the next `fetch` or `start()` gets a new token.
  * - `error`: the last fetch failed; `error` says why and `token` keeps the last valid one (compare
  *   `expiresAt` with the clock before showing it as usable).
  *
