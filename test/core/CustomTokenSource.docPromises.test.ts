@@ -124,6 +124,26 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
     unsubscribe();
   });
 
+  // Status: "Subscribers are notified the moment the token expires."
+  it('tells its subscribers the moment the token in hand expires during a call, and fetches nothing', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 5 * 60 }));
+    const source = createCustomTokenSource(generator);
+    const expiredAt: number[] = [];
+    const unsubscribe = source.subscribe(() => {
+      if (source.getSnapshot().status === 'expired') expiredAt.push(Date.now());
+    });
+    await source.fetch({ roomName: 'A' });
+    const letGo = source.holdConnected();
+    const { expiresAt } = source.getSnapshot();
+
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+
+    expect(expiredAt[0]).toBe(expiresAt);
+    expect(generator).toHaveBeenCalledTimes(1);
+    letGo();
+    unsubscribe();
+  });
+
   // "The default 60 s margin covers a generator that answers within the default 10 s `timeoutMs`, with room for a retry or two."
   it('with the defaults, keeps an unexpired token in hand throughout a refresh whose first two calls time out', async () => {
     const working = mintingGenerator(() => ({ ttl: 10 * 60 }));
