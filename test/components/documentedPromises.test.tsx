@@ -1,0 +1,136 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ParticipantKind } from 'livekit-client';
+import { describe, expect, it, vi } from 'vitest';
+import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
+import { CameraGrid } from '../../src/components/CameraGrid';
+import { ErrorNotice } from '../../src/components/ErrorNotice';
+import { useSessionActions } from '../../src/hooks/useSessionActions';
+import { spokenText } from '../helpers/a11y';
+import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { renderSession, settle } from '../providers/render';
+
+// Promises of docs/components.md and the README's component list that no other test states as such.
+
+const quiet = { microphone: false } as const;
+
+describe('AgentStatusIndicator after a session that failed for its agent', () => {
+  it('keeps "failed" and its reasons after end(), until the next start() waits for a new agent', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', freshRoomPerSession: true, ...quiet },
+      { children: <AgentStatusIndicator /> },
+    );
+    await settleStartWithAgent(room, () => session().start());
+    const status = screen.getByRole('status');
+    leaveRemote(room, room.remoteParticipants.get('agent-1')!);
+    await waitFor(() => expect(status.getAttribute('data-state')).toBe('failed'));
+
+    await settle(() => session().end());
+
+    expect(session().isConnected).toBe(false);
+    expect(status.getAttribute('data-state')).toBe('failed');
+    expect(spokenText(status)).toBe('The agent is not in the call Agent left the room unexpectedly.');
+
+    act(() => void session().start());
+    await waitFor(() => expect(spokenText(status)).toBe('Waiting for the agent…'));
+  });
+
+  it('keeps "failed" after an agent that never came, until the next start()', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 1_000, ...quiet },
+      { children: <AgentStatusIndicator /> },
+    );
+    const status = screen.getByRole('status');
+    act(() => void session().start());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    expect(status.getAttribute('data-state')).toBe('failed');
+
+    // Long after: nothing but the next start() takes it away.
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(spokenText(status)).toBe('The agent is not in the call Agent did not join the room.');
+
+    act(() => void session().start());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    expect(spokenText(status)).toBe('Waiting for the agent…');
+  });
+});
+
+describe('AgentStatusIndicator in a call without an agent', () => {
+  it('keeps waiting for one', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <AgentStatusIndicator /> },
+    );
+    act(() => void session().start());
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(session()).toMatchObject({ isConnected: true, error: null });
+    expect(spokenText(screen.getByRole('status'))).toBe('Waiting for the agent…');
+  });
+});
+
+describe('CameraGrid after a call', () => {
+  it('shows its empty content again once the session ended: no tile of anyone from the call', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+      { children: <CameraGrid empty={<p>Connect to join the call.</p>} /> },
+    );
+    expect(screen.getByText('Connect to join the call.')).toBeTruthy();
+    await settle(() => session().start());
+    publishCamera(room, joinRemote(room, 'bob', { name: 'Bob' }));
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem')).toHaveLength(2));
+
+    await settle(() => session().end());
+
+    expect(screen.queryByRole('list')).toBeNull();
+    expect(screen.getByText('Connect to join the call.')).toBeTruthy();
+  });
+});
+
+describe('ErrorNotice going away after Try again', () => {
+  it('returns the focus where the user was before the error, not to the next control', async () => {
+    const generator = tokenGenerator();
+    generator.mockRejectedValueOnce(Object.assign(new Error('unavailable'), { status: 503 }));
+    function JoinButton() {
+      const { start } = useSessionActions();
+      return <button onClick={() => void start()}>Join</button>;
+    }
+    const { session } = renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet },
+      {
+        children: (
+          <>
+            <JoinButton />
+            <ErrorNotice />
+            <button>Next</button>
+          </>
+        ),
+      },
+    );
+    const join = screen.getByRole('button', { name: 'Join' });
+    join.focus();
+    fireEvent.click(join);
+    const retry = await within(await screen.findByRole('alert')).findByRole('button', { name: 'Try again' });
+    retry.focus();
+
+    fireEvent.click(retry);
+
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(document.activeElement).toBe(join);
+  });
+});
+
+/** Starts the session and lets its agent join and listen as `agent-1`; resolves once start() settled. */
+async function settleStartWithAgent(room: ReturnType<typeof roomWithoutServer>['room'], start: () => Promise<void>) {
+  let settled = false;
+  act(() => void start().then(() => (settled = true)));
+  await waitFor(() => expect(room.state).toBe('connected'));
+  joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+  await waitFor(() => expect(settled).toBe(true));
+}
