@@ -1,6 +1,6 @@
 import { act, waitFor } from '@testing-library/react';
 import { decodeTokenPayload } from 'livekit-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer } from '../helpers/room';
@@ -45,5 +45,70 @@ describe('without roomName, an endpoint that names a fresh room per token (docs/
     const roomOf = (call: number) => decodeTokenPayload(connect.mock.calls[call]![1]).video?.room;
     expect(roomOf(1)).not.toBe(roomOf(0));
     await settle(() => session().end());
+  });
+});
+
+describe('restart() after the options changed while connected (docs/session-lifecycle.md, "Changing options while connected")', () => {
+  it('moves the live call to the options the provider was last rendered with', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = mintingGenerator();
+    const before = { generator, room, roomName: 'standup', participantName: 'Ada', microphone: false } as const;
+    const { session, rerenderWith } = renderSession(before);
+    await settle(() => session().start());
+    rerenderWith({ ...before, roomName: 'retro', participantName: 'Ada L.' });
+
+    await settle(() => session().restart());
+
+    expect(session()).toMatchObject({ isConnected: true, error: null });
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(decodeTokenPayload(connect.mock.calls[1]![1]).video?.room).toBe('retro');
+    expect(generator.mock.calls.at(-1)![0]).toMatchObject({ roomName: 'retro', participantName: 'Ada L.' });
+    await settle(() => session().end());
+  });
+});
+
+describe('fetch options compared by value (README, CustomTokenSessionProvider props)', () => {
+  it('takes equal inline objects of each render as the same options: start() joins with the token fetched on mount', async () => {
+    const generator = mintingGenerator();
+    const { room, connect } = roomWithoutServer();
+    const props = { generator, room, roomName: 'standup', participantAttributes: { team: 'blue' }, microphone: false } as const;
+    const { session, rerenderWith } = renderSession(props);
+    await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+
+    for (let render = 0; render < 3; render++) rerenderWith({ ...props, participantAttributes: { team: 'blue' } });
+    await settle(() => session().start());
+
+    expect(session()).toMatchObject({ isConnected: true, error: null });
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(generator).toHaveBeenCalledTimes(1);
+    await settle(() => session().end());
+  });
+});
+
+describe('end() during a connect under way (docs/session-lifecycle.md, "end() and unmounting leave nothing behind")', () => {
+  it('leaves the connect 1.5 s to finish, then cuts it off: end() has settled by then', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer({ connecting: new Promise<void>(() => {}) });
+    const { session } = renderSession({ generator: mintingGenerator(), room, roomName: 'standup', microphone: false });
+    act(() => void session().start());
+    await act(() => vi.advanceTimersByTimeAsync(50));
+    expect(room.state).toBe('connecting');
+
+    let ended = false;
+    act(
+      () =>
+        void session()
+          .end()
+          .then(() => (ended = true)),
+    );
+    await act(() => vi.advanceTimersByTimeAsync(1_490));
+    expect(room.state).toBe('connecting');
+    expect(ended).toBe(false);
+
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(room.state).toBe('disconnected');
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    expect(ended).toBe(true);
+    expect(session()).toMatchObject({ isStarting: false, isEnding: false, isConnected: false, error: null });
   });
 });
