@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ParticipantKind } from 'livekit-client';
+import { decodeTokenPayload, ParticipantKind } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
@@ -55,6 +55,43 @@ describe('AgentStatusIndicator after a session that failed for its agent', () =>
     act(() => void session().start());
     await act(() => vi.advanceTimersByTimeAsync(50));
     expect(spokenText(status)).toBe('Waiting for the agent…');
+  });
+});
+
+describe('Try again after the agent left the call, with freshRoomPerSession (docs/session-lifecycle.md, "The agent is judged per session")', () => {
+  it('joins a new room, waits for its new agent, and is ready once that one listens', async () => {
+    const { room, connect } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', freshRoomPerSession: true, ...quiet },
+      {
+        children: (
+          <>
+            <AgentStatusIndicator />
+            <ErrorNotice />
+          </>
+        ),
+      },
+    );
+    await settleStartWithAgent(room, () => session().start());
+    leaveRemote(room, room.remoteParticipants.get('agent-1')!);
+    const retry = await within(await screen.findByRole('alert')).findByRole('button', { name: 'Try again' });
+    // The agent leaving does not end the call.
+    expect(session().isConnected).toBe(true);
+
+    fireEvent.click(retry);
+    await waitFor(() => expect(connect).toHaveBeenCalledTimes(2));
+    const status = screen.getByRole('status');
+    await waitFor(() => expect(spokenText(status)).toBe('Waiting for the agent…'));
+    expect(session().isStarting).toBe(true);
+    joinRemote(room, 'agent-2', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+
+    await waitFor(() => expect(session()).toMatchObject({ isStarting: false, isConnected: true, error: null }));
+    expect(spokenText(status)).toBe('Agent is listening');
+    expect(screen.queryByRole('alert')).toBeNull();
+    const roomOf = (call: number) => decodeTokenPayload(connect.mock.calls[call]![1]).video?.room;
+    expect(roomOf(1)).not.toBe(roomOf(0));
+    expect(roomOf(1)).toMatch(/^support-/);
+    await settle(() => session().end());
   });
 });
 
