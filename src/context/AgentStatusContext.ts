@@ -1,6 +1,5 @@
-import * as React from 'react';
 import type { AgentState, TrackReference } from '@livekit/components-react';
-import { createSessionContext, useRequiredContext } from './createSessionContext.js';
+import { createSessionContext, useRequiredContext, useSessionContext } from './createSessionContext.js';
 
 /**
  * The session's agent, as `useAgentStatus` returns it. Immutable; a new object only when something here changes.
@@ -44,6 +43,19 @@ export interface AgentStatus {
 /** The session's agent status, provided by `CustomTokenSessionProvider`. */
 export const AgentStatusContext = /* @__PURE__ */ createSessionContext<AgentStatus>('AgentStatusContext');
 
+/** No agent: what the provider renders on the server, read while hydrating (see `useSessionContext`). */
+const SERVER_STATUS: AgentStatus = {
+  state: 'disconnected',
+  failureReasons: [],
+  isConnected: false,
+  canListen: false,
+  isFinished: true,
+  identity: undefined,
+  name: undefined,
+  cameraTrack: undefined,
+  microphoneTrack: undefined,
+};
+
 /**
  * Reads the agent status where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
  * where `useAgentStatus` throws.
@@ -58,7 +70,7 @@ export const AgentStatusContext = /* @__PURE__ */ createSessionContext<AgentStat
  * }
  * ```
  */
-export const useMaybeAgentStatusContext = (): AgentStatus | null => React.useContext(AgentStatusContext);
+export const useMaybeAgentStatusContext = (): AgentStatus | null => useSessionContext(AgentStatusContext, SERVER_STATUS);
 
 /** Reads the agent status; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
-export const useAgentStatusContext = (hookName: string): AgentStatus => useRequiredContext(AgentStatusContext, hookName);
+export const useAgentStatusContext = (hookName: string): AgentStatus => useRequiredContext(AgentStatusContext, hookName, SERVER_STATUS);

@@ -1,7 +1,6 @@
-import * as React from 'react';
 import type { ConnectionState } from 'livekit-client';
 import type { CustomTokenError } from '../core/errors.js';
-import { createSessionContext, useRequiredContext } from './createSessionContext.js';
+import { createSessionContext, useRequiredContext, useSessionContext } from './createSessionContext.js';
 
 /**
  * The session's connection state and its one error. Immutable; a new object only when a field changes.
@@ -41,6 +40,15 @@ export interface SessionState {
 /** The session's state, provided by `CustomTokenSessionProvider`. */
 export const SessionStateContext = /* @__PURE__ */ createSessionContext<SessionState>('SessionStateContext');
 
+/** The state before any effect ran: what the provider renders on the server, read while hydrating (see `useSessionContext`). */
+const SERVER_STATE: SessionState = {
+  connectionState: 'disconnected' as ConnectionState,
+  isConnected: false,
+  isStarting: false,
+  isEnding: false,
+  error: null,
+};
+
 /**
  * Reads the session state where a `<CustomTokenSessionProvider>` may be missing: `null` outside one,
  * where `useSessionState` throws.
@@ -55,7 +63,7 @@ export const SessionStateContext = /* @__PURE__ */ createSessionContext<SessionS
  * }
  * ```
  */
-export const useMaybeSessionStateContext = (): SessionState | null => React.useContext(SessionStateContext);
+export const useMaybeSessionStateContext = (): SessionState | null => useSessionContext(SessionStateContext, SERVER_STATE);
 
 /** Reads the session state; outside a `<CustomTokenSessionProvider>` it throws, naming the hook that asked. */
-export const useSessionStateContext = (hookName: string): SessionState => useRequiredContext(SessionStateContext, hookName);
+export const useSessionStateContext = (hookName: string): SessionState => useRequiredContext(SessionStateContext, hookName, SERVER_STATE);

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { noop } from '../core/noop.js';
 
 /**
  * One context of the session provider (`null` outside it), named for React DevTools. Called with a
@@ -10,9 +11,28 @@ export function createSessionContext<T>(displayName: string): React.Context<T | 
   return Context;
 }
 
-/** Reads a session context, throwing a message naming the hook and the provider outside one. */
-export function useRequiredContext<T>(Context: React.Context<T | null>, hookName: string): T {
+const subscribeToNothing = () => noop;
+const no = () => false;
+const yes = () => true;
+
+/**
+ * Reads a session context; while React renders on the server or hydrates its HTML, `serverValue`
+ * instead: what the provider holds before any effect ran. A `<Suspense>` boundary inside the
+ * provider is hydrated after the provider, whose effects (`connect` starting the session) may have
+ * changed the state by then: rendered with that, the boundary would not match the server's HTML
+ * (React 19 throws its HTML away, React 18 renders it again on the client). Read this way it
+ * hydrates, and renders again at once with the live value.
+ */
+export function useSessionContext<T>(Context: React.Context<T | null>, serverValue?: T): T | null {
   const value = React.useContext(Context);
+  // True on the server and while hydrating (the server snapshot), false in any other render.
+  const hydrating = React.useSyncExternalStore(subscribeToNothing, no, yes);
+  return hydrating && value !== null && serverValue !== undefined ? serverValue : value;
+}
+
+/** Reads a session context as {@link useSessionContext} does, throwing a message naming the hook and the provider outside one. */
+export function useRequiredContext<T>(Context: React.Context<T | null>, hookName: string, serverValue?: T): T {
+  const value = useSessionContext(Context, serverValue);
   if (value === null) {
     throw new Error(`${hookName} must be used within <CustomTokenSessionProvider>.`);
   }

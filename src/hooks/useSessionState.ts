@@ -23,7 +23,10 @@ export interface UseSessionStateReturn extends SessionState, SessionActions {}
 /**
  * The session's connection state, its one typed `error`, and the actions `start`, `end` and
  * `restart` (stable, never rejecting). Re-renders when the state changes; a component that only
- * needs the actions should use `useSessionActions`, which never re-renders for state.
+ * needs the actions should use `useSessionActions`, which never re-renders for state. While React
+ * hydrates server HTML it returns the state the server rendered (as do `useAgentStatus`,
+ * `useCameraTracks` and the `useMaybe…Context` hooks), so that a `<Suspense>` boundary hydrated
+ * after `connect` started the session matches it; the live state follows right after.
  *
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example

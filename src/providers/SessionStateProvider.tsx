@@ -2,6 +2,7 @@ import type { ConnectionState } from 'livekit-client';
 import * as React from 'react';
 import { SessionStateContext } from '../context/SessionStateContext.js';
 import type { SessionRunner } from './session/SessionRunner.js';
+import { useRunnerSnapshot } from './session/useRunnerSnapshot.js';
 
 interface SessionStateProviderProps {
   runner: SessionRunner;
@@ -16,7 +17,7 @@ interface SessionStateProviderProps {
  * not LiveKit's session hooks, and not before `Room.connect` is called.
  */
 export function SessionStateProvider({ runner, connectionState, isConnected, children }: SessionStateProviderProps) {
-  const { phase, error } = React.useSyncExternalStore(runner.subscribe, runner.getSnapshot, runner.getSnapshot);
+  const { phase, error } = useRunnerSnapshot(runner);
   const state = React.useMemo(
     () => ({ connectionState, isConnected, isStarting: phase === 'starting', isEnding: phase === 'ending', error }),
     [connectionState, isConnected, phase, error],
