@@ -19,9 +19,10 @@ const yes = () => true;
  * Reads a session context; while React renders on the server or hydrates its HTML, `serverValue`
  * instead: what the provider holds before any effect ran. A `<Suspense>` boundary inside the
  * provider is hydrated after the provider, whose effects (`connect` starting the session) may have
- * changed the state by then: rendered with that, the boundary would not match the server's HTML
- * (React 19 throws its HTML away, React 18 renders it again on the client). Read this way it
- * hydrates, and renders again at once with the live value.
+ * changed the state by then: rendered with that, the boundary would not match the server's HTML,
+ * and React 19 would throw it away. Read this way it hydrates, and renders again at once with the
+ * live value. (React 18 renders such a boundary again on the client whatever it would render, for
+ * any context update that reaches it before it hydrates.)
  */
 export function useSessionContext<T>(Context: React.Context<T | null>, serverValue?: T): T | null {
   const value = React.useContext(Context);

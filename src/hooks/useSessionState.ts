@@ -26,7 +26,8 @@ export interface UseSessionStateReturn extends SessionState, SessionActions {}
  * needs the actions should use `useSessionActions`, which never re-renders for state. While React
  * hydrates server HTML it returns the state the server rendered (as do `useAgentStatus`,
  * `useCameraTracks` and the `useMaybe…Context` hooks), so that a `<Suspense>` boundary hydrated
- * after `connect` started the session matches it; the live state follows right after.
+ * after `connect` started the session matches it (React 19; React 18 renders such a boundary again
+ * on the client); the live state follows right after.
  *
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example

@@ -2,7 +2,6 @@ import type { ConnectionState } from 'livekit-client';
 import * as React from 'react';
 import { SessionStateContext } from '../context/SessionStateContext.js';
 import type { SessionRunner } from './session/SessionRunner.js';
-import { useRunnerSnapshot } from './session/useRunnerSnapshot.js';
 
 interface SessionStateProviderProps {
   runner: SessionRunner;
@@ -17,7 +16,7 @@ interface SessionStateProviderProps {
  * not LiveKit's session hooks, and not before `Room.connect` is called.
  */
 export function SessionStateProvider({ runner, connectionState, isConnected, children }: SessionStateProviderProps) {
-  const { phase, error } = useRunnerSnapshot(runner);
+  const { phase, error } = React.useSyncExternalStore(runner.subscribe, runner.getSnapshot, runner.getSnapshot);
   const state = React.useMemo(
     () => ({ connectionState, isConnected, isStarting: phase === 'starting', isEnding: phase === 'ending', error }),
     [connectionState, isConnected, phase, error],

@@ -7,7 +7,6 @@ import { useLatest } from '../../hooks/internal/useLatest.js';
 import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
 import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
-import { useRunnerSnapshot } from './useRunnerSnapshot.js';
 import { dispatchesAgent, startSession } from './startSession.js';
 import { toDisconnectError, toSessionError } from './toSessionError.js';
 import { useWaitUntilAgentReady } from './useWaitUntilAgentReady.js';
@@ -84,7 +83,8 @@ export function useSessionLifecycle(
         onError: latest.current.config.onError,
       })),
   );
-  const { error } = useRunnerSnapshot(runner);
+  const readError = () => runner.getSnapshot().error;
+  const error = React.useSyncExternalStore(runner.subscribe, readError, readError);
 
   // LiveKit's agent timeout is not used (see `startSession`): what fails here is an agent leaving.
   // A full reconnect takes every remote participant away: the agent is judged once the room is
