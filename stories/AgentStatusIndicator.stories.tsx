@@ -103,6 +103,20 @@ export const Failed: Story = {
   },
 };
 
+/** The agent was listening, then left mid-call (here after 1.5 s): `failed`, with LiveKit's reason; the call goes on. */
+export const LeftTheCall: Story = {
+  ...shownCode(exampleSource),
+  loaders: [withAgent(agent('listening', { leavesAfterMs: 1_500 }))],
+  play: async ({ canvasElement }) => {
+    const label = await within(canvasElement).findByText(
+      'The agent is not in the call',
+      { selector: '.lk-ctr-agent-status-label' },
+      { timeout: 15_000 },
+    );
+    await expect(label.closest('[role="status"]')).toHaveTextContent('Agent left the room unexpectedly.');
+  },
+};
+
 /**
  * Before a session the indicator is empty; from Connect until the agent is there it says it is
  * waiting; after Disconnect it is empty again — never "No agent" for an agent on its way.
