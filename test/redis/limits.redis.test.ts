@@ -192,6 +192,30 @@ describe('limits on Redis: a node-redis client', () => {
   });
 });
 
+describe('limits on Redis: what the counts leave in Redis', () => {
+  it("keeps a caller's counts under lkctr:tokens:<window>s:<identity> and lkctr:agentDispatches:…, each expiring with its window, and leaves the client open", async () => {
+    const client = await redis.client();
+    const identity = `caller-${randomUUID()}`;
+    const handler = createTokenHandler(
+      handlerConfig({
+        limits: { tokens: { limit: 5, windowSeconds: 60 }, agentDispatches: { limit: 5, windowSeconds: 3600 } },
+        agents: ['support-agent'],
+        limitStore: { redis: client, timeoutMs: 10_000 },
+      }),
+    );
+    const withAgent = { room_config: { agents: [{ agent_name: 'support-agent' }] } };
+    expect((await handler(tokenRequest(withAgent, { headers: { Authorization: `Bearer ${identity}` } }))).status).toBe(201);
+    expect((await client.keys(`*${identity}`)).sort()).toEqual([`lkctr:agentDispatches:3600s:${identity}`, `lkctr:tokens:60s:${identity}`]);
+    const tokensLeft = await client.pttl(`lkctr:tokens:60s:${identity}`);
+    const dispatchesLeft = await client.pttl(`lkctr:agentDispatches:3600s:${identity}`);
+    expect(tokensLeft).toBeGreaterThan(50_000);
+    expect(tokensLeft).toBeLessThanOrEqual(60_000);
+    expect(dispatchesLeft).toBeGreaterThan(3_590_000);
+    expect(dispatchesLeft).toBeLessThanOrEqual(3_600_000);
+    expect(client.status).toBe('ready');
+  });
+});
+
 describe('limits on Redis: two instances, one Redis', () => {
   it('50 concurrent requests of one caller split across both → exactly 10 tokens and 40 × 429 with Retry-After; another caller unaffected', async () => {
     const [first, second] = await instances(2, { limits: { tokens: { limit: 10, windowSeconds: 60 } } });

@@ -1,0 +1,115 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTokenHandler, TokenHandlerError } from '../../src/server';
+import { handlerConfig, tokenRequest } from './handlerConfig';
+import { closeRedisStandIns, downRedis } from './limits/redisStandIns';
+import { readResponse } from './verify';
+
+// Promises of README.md ("Server token endpoint") and docs/server-security.md no other test checked.
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await closeRedisStandIns();
+});
+
+const as = (identity: string, body: unknown = {}) => tokenRequest(body, { headers: { Authorization: `Bearer ${identity}` } });
+const withAgent = { room_config: { agents: [{ agent_name: 'support-agent' }] } };
+
+/** `console.error`, watched: the default `onError` logs there. */
+function watchConsole() {
+  return vi.spyOn(console, 'error').mockImplementation(() => {});
+}
+
+describe('onError: what reaches the log by default', () => {
+  it('logs nothing for a refusal without a cause: 405, 415, body_too_large, 408 and 429', async () => {
+    const log = watchConsole();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const handler = createTokenHandler(
+      handlerConfig({ maxBodyBytes: 64, bodyTimeoutMs: 1_000, limits: { tokens: { limit: 1, windowSeconds: 60 } } }),
+    );
+    const stalled = new Request('http://127.0.0.1/api/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+      body: new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('{')) }),
+      duplex: 'half',
+    } as RequestInit);
+    const timedOut = handler(stalled);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const statuses = [
+      (await handler(tokenRequest({}, { method: 'PUT' }))).status,
+      (await handler(tokenRequest({}, { headers: { 'Content-Type': 'text/plain' } }))).status,
+      (await handler(tokenRequest({ participant_metadata: 'x'.repeat(100) }))).status,
+      (await timedOut).status,
+      (await handler(as('alice'))).status,
+      (await handler(as('alice'))).status,
+    ];
+    expect(statuses).toEqual([405, 415, 400, 408, 201, 429]);
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it.each(['deny', 'allow'] as const)(
+    "logs a limit store failure once per failed request with onLimitStoreError '%s' (one console.error call)",
+    async (onLimitStoreError) => {
+      const log = watchConsole();
+      const handler = createTokenHandler(
+        handlerConfig({
+          limits: { tokens: { limit: 5, windowSeconds: 60 }, agentDispatches: { limit: 5, windowSeconds: 60 } },
+          agents: ['support-agent'],
+          limitStore: { redis: downRedis() },
+          onLimitStoreError,
+        }),
+      );
+      expect((await handler(as('alice', withAgent))).status).toBe(onLimitStoreError === 'deny' ? 503 : 201);
+      expect((await handler(as('bob'))).status).toBe(onLimitStoreError === 'deny' ? 503 : 201);
+      expect(log).toHaveBeenCalledTimes(2);
+      expect(log).toHaveBeenCalledWith('[livekit-custom-token-react/server] POST /api/token failed:', expect.any(Error));
+    },
+  );
+});
+
+describe('refusals a policy throws', () => {
+  it.each([
+    ['rooms', { rooms: () => Promise.reject(new TokenHandlerError('forbidden', 'The stand-up is for the team.')) }],
+    ['agents', { agents: () => Promise.reject(new TokenHandlerError('forbidden', 'The stand-up is for the team.')) }],
+  ])('answers a TokenHandlerError the %s policy throws with its status and message, logging nothing', async (_, policy) => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(handlerConfig({ ...policy, onError }));
+    const { status, body } = await readResponse(await handler(as('alice', { room_name: 'standup', ...withAgent })));
+    expect({ status, body }).toEqual({ status: 403, body: { error: { code: 'forbidden', message: 'The stand-up is for the team.' } } });
+    expect(onError).not.toHaveBeenCalled();
+  });
+});
+
+describe('CORS with credentials: the origin null', () => {
+  it('never asks the origin function about null', async () => {
+    const origin = vi.fn(() => true);
+    const handler = createTokenHandler(handlerConfig({ cors: { origin, credentials: true } }));
+    for (const method of ['POST', 'OPTIONS']) await handler(tokenRequest({}, { method, headers: { Origin: 'null' } }));
+    expect(origin).not.toHaveBeenCalled();
+  });
+});
+
+describe('limits in memory: a refund in the window’s last 100 ms', () => {
+  /**
+   * Dispatches: 2 a minute; tokens: 1 an hour. t = 0: a token with an agent (dispatches 1 of 2,
+   * tokens 1 of 1). At `at`, another: its dispatch counted (2 of 2), then the tokens limit refuses
+   * it, which gives that dispatch back. Then one more, which says which limit it is over.
+   */
+  async function refusedAt(at: number): Promise<string> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const limits = { tokens: { limit: 1, windowSeconds: 3600 }, agentDispatches: { limit: 2, windowSeconds: 60 } };
+    const handler = createTokenHandler(handlerConfig({ limits, agents: ['support-agent'] }));
+    expect((await handler(as('alice', withAgent))).status).toBe(201);
+    await vi.advanceTimersByTimeAsync(at);
+    expect((await readResponse(await handler(as('alice', withAgent)))).body.error?.message).toMatch(/^Too many tokens/);
+    return (await readResponse(await handler(as('alice', withAgent)))).body.error!.message;
+  }
+
+  it('gives the dispatch back before them: the next request is over the tokens limit only', async () => {
+    expect(await refusedAt(59_899)).toMatch(/^Too many tokens/);
+  });
+
+  it('keeps it counted within them: that window ends with it counted', async () => {
+    expect(await refusedAt(59_901)).toMatch(/^Too many agent dispatches/);
+  });
+});
