@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -91,6 +92,29 @@ describe('the server bundle (dist/server/index.js)', () => {
 
   it('signs without loading livekit-server-sdk (its import alone is most of a cold start)', () => {
     expect(graphOf('server/index.js').packages).not.toContain('livekit-server-sdk');
+  });
+
+  it('loads rate-limiter-flexible only for a handler with limits, and then only its memory module', () => {
+    // In a Node of its own: this process may have loaded the library for other tests. Its modules
+    // are CommonJS, so Node's require.cache lists each one the handler loaded.
+    const script = `
+      import { createRequire } from 'node:module';
+      const entry = ${JSON.stringify(join(dist, 'server/index.js'))};
+      const { createTokenHandler } = await import(entry);
+      const loaded = () => Object.keys(createRequire(entry).cache).filter((file) => file.includes('rate-limiter-flexible')).map((file) => file.split('/lib/')[1]);
+      const post = (handler) => handler(new Request('http://127.0.0.1/', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+      const base = { apiKey: 'devkey', apiSecret: 'secret', serverUrl: 'ws://127.0.0.1:7880', authorize: () => ({ identity: 'alice' }) };
+      const withoutLimits = (await post(createTokenHandler(base))).status;
+      const loadedWithout = loaded();
+      const withLimits = (await post(createTokenHandler({ ...base, limits: { tokens: { limit: 5, windowSeconds: 60 } } }))).status;
+      console.log(JSON.stringify({ withoutLimits, loadedWithout, withLimits, loadedWith: loaded() }));
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const { withoutLimits, loadedWithout, withLimits, loadedWith } = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect({ withoutLimits, withLimits, loadedWithout }).toEqual({ withoutLimits: 201, withLimits: 201, loadedWithout: [] });
+    expect(loadedWith).toContain('RateLimiterMemory.js');
+    expect(loadedWith).not.toContain('RateLimiterRedis.js');
   });
 
   it('is what the "./server" export resolves to outside browsers, and runs in Node', async () => {
