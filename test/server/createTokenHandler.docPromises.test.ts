@@ -113,3 +113,43 @@ describe('limits in memory: a refund in the window’s last 100 ms', () => {
     expect(await refusedAt(59_901)).toMatch(/^Too many agent dispatches/);
   });
 });
+
+describe('limits: a caller that goes away', () => {
+  /** Alice's limit (1 token a minute) after a request her client aborted while the handler waited in `where`: the next request's status. */
+  async function abandoned(where: 'authorize' | 'limits'): Promise<number> {
+    const controller = new AbortController();
+    let entered!: () => void;
+    const waiting = new Promise<void>((resolve) => (entered = resolve));
+    const pause = async (here: string) => {
+      if (here !== where || controller.signal.aborted) return;
+      entered();
+      await new Promise((resolve) => controller.signal.addEventListener('abort', resolve));
+    };
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: async () => {
+          await pause('authorize');
+          return { identity: 'alice' };
+        },
+        limits: async () => {
+          await pause('limits');
+          return { tokens: { limit: 1, windowSeconds: 60 } };
+        },
+      }),
+    );
+    const request = new Request(as('alice'), { signal: controller.signal });
+    const answer = handler(request);
+    await waiting;
+    controller.abort();
+    await answer;
+    return (await handler(as('alice'))).status;
+  }
+
+  it('counts nothing when it went away before its limits were counted (while authorize ran)', async () => {
+    expect(await abandoned('authorize')).toBe(201);
+  });
+
+  it('is still counted when it went away while the counts ran (here, the limits function)', async () => {
+    expect(await abandoned('limits')).toBe(429);
+  });
+});
