@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+import { expectHeaderSentTwiceReads, expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
 
 describe('Bun', () => {
   let runtime: RuntimeProcess;
@@ -11,6 +11,10 @@ describe('Bun', () => {
 
   it('serves tokens from Bun.serve({ fetch }), with credentials from the environment', async () => {
     await expectServesTokens(over(runtime.ports[0]!));
+  });
+
+  it('reads a single-valued header sent twice as both lines joined (docs/runtimes.md)', async () => {
+    await expectHeaderSentTwiceReads(runtime.ports[0]!, 'both lines joined');
   });
 
   it('signs with node:crypto (the bun condition of #signJwt)', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+import { expectHeaderSentTwiceReads, expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
 
 describe('Deno', () => {
   let runtime: RuntimeProcess;
@@ -18,6 +18,10 @@ describe('Deno', () => {
 
   it('serves tokens from Deno.serve(handler), with credentials from the environment', async () => {
     await expectServesTokens(over(runtime.ports[0]!));
+  });
+
+  it('reads a single-valued header sent twice as both lines joined (docs/runtimes.md)', async () => {
+    await expectHeaderSentTwiceReads(runtime.ports[0]!, 'both lines joined');
   });
 
   it('signs with node:crypto (the deno condition of #signJwt)', () => {

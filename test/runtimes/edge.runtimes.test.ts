@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { bundle, credentials, expectServesTokens, over } from './harness';
+import { bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens, over } from './harness';
 
 interface EdgeRuntimeModule {
   EdgeRuntime: new (options: { initialCode: string; extend: (context: object) => object }) => object;
@@ -26,6 +26,10 @@ describe('Vercel Edge (edge-runtime)', () => {
 
   it('serves tokens from a fetch event handler, with credentials from process.env', async () => {
     await expectServesTokens(over(Number(new URL(server.url).port)));
+  });
+
+  it('reads a single-valued header sent twice as its first line, as Node’s parser does (docs/runtimes.md)', async () => {
+    await expectHeaderSentTwiceReads(Number(new URL(server.url).port), 'the first line');
   });
 
   it('bundles the WebCrypto signer and nothing from Node', () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { TokenVerifier } from 'livekit-server-sdk';
@@ -134,4 +135,67 @@ export async function expectServesTokens(send: Send): Promise<void> {
     [403, 'room_not_allowed'],
     [400, 'invalid_body'],
   ]);
+}
+
+/** Whether `reply` holds a whole HTTP/1.1 answer: its head, and a body as long as its `Content-Length` or chunks up to the last. */
+function isWhole(reply: string): boolean {
+  const headEnd = reply.indexOf('\r\n\r\n');
+  if (headEnd === -1) return false;
+  const length = /\r\ncontent-length: *(\d+)/i.exec(reply.slice(0, headEnd))?.[1];
+  return length === undefined ? reply.endsWith('\r\n0\r\n\r\n') : Buffer.byteLength(reply.slice(headEnd + 4)) >= Number(length);
+}
+
+/** Sends raw HTTP/1.1 bytes to `127.0.0.1:<port>` (a header line twice, which no Fetch client sends) and reads the answer's status and body. */
+async function sendRaw(port: number, headerLines: string[], body: string): Promise<{ status: number; body: string }> {
+  const socket = connect(port, '127.0.0.1');
+  const head = ['POST /api/token HTTP/1.1', `Host: 127.0.0.1:${port}`, ...headerLines, `Content-Length: ${Buffer.byteLength(body)}`];
+  // Written, not ended: a half-closed socket reads as a client gone on some servers (`edge-runtime`'s).
+  socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
+  let reply = '';
+  for await (const chunk of socket) {
+    reply += (chunk as Buffer).toString();
+    if (isWhole(reply)) break; // leaving the loop destroys the socket
+  }
+  const [, status, rest] = /^HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n([^]*)$/.exec(reply) ?? [];
+  if (!status) throw new Error(`not an HTTP/1.1 answer: ${reply.slice(0, 200)}`);
+  // The body, de-chunked if need be: the JSON object it holds.
+  return { status: Number(status), body: /\{[^]*\}/.exec(rest ?? '')?.[0] ?? '' };
+}
+
+/**
+ * docs/runtimes.md: a single-valued header sent twice reaches the handler as its first line on
+ * Node and Vercel's `edge-runtime`, and as both lines joined on Bun, Deno and workerd. So
+ * `Content-Type: text/plain` then `application/json` is 415 on the first and accepted on the
+ * others (the reverse order the other way round), and two `Authorization` lines reach
+ * `authorize` as the first one, or joined (`Bearer alice, Bearer bob`, which the fixture's
+ * `authorize` does not sign in: 401).
+ */
+export async function expectHeaderSentTwiceReads(port: number, reading: 'the first line' | 'both lines joined'): Promise<void> {
+  const room = JSON.stringify({ room_name: 'standup' });
+  const types = (first: string, second: string) =>
+    sendRaw(port, [`Content-Type: ${first}`, `Content-Type: ${second}`, 'Authorization: Bearer alice'], room);
+  const plainThenJson = await types('text/plain', 'application/json');
+  const jsonThenPlain = await types('application/json', 'text/plain');
+  const twoCallers = await sendRaw(
+    port,
+    ['Content-Type: application/json', 'Authorization: Bearer alice', 'Authorization: Bearer bob'],
+    room,
+  );
+  const signedIn = async ({ status, body }: { status: number; body: string }) =>
+    status === 201
+      ? (
+          await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(
+            (JSON.parse(body) as { participant_token: string }).participant_token,
+          )
+        ).sub
+      : status;
+  expect({
+    'text/plain then application/json': plainThenJson.status,
+    'application/json then text/plain': jsonThenPlain.status,
+    'Bearer alice then Bearer bob': await signedIn(twoCallers),
+  }).toEqual(
+    reading === 'the first line'
+      ? { 'text/plain then application/json': 415, 'application/json then text/plain': 201, 'Bearer alice then Bearer bob': 'alice' }
+      : { 'text/plain then application/json': 201, 'application/json then text/plain': 415, 'Bearer alice then Bearer bob': 401 },
+  );
 }

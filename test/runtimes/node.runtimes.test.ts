@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+import { expectHeaderSentTwiceReads, expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
 
 describe.each([
   ['Node 20 (this machine)', process.execPath],
@@ -18,6 +18,13 @@ describe.each([
 
   it('serves tokens through Fetch Request and Response objects', async () => {
     await expectServesTokens(over(runtime.ports[1]!));
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('reads a single-valued header sent twice as its first line, through %s (docs/runtimes.md)', async (_path, server) => {
+    await expectHeaderSentTwiceReads(runtime.ports[server]!, 'the first line');
   });
 
   it('signs with node:crypto (the node condition of #signJwt)', () => {

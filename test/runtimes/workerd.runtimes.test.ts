@@ -1,11 +1,12 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { bundle, credentials, expectServesTokens } from './harness';
+import { bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens } from './harness';
 
 interface MiniflareLike {
   dispatchFetch(url: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;
+  readonly ready: Promise<URL>;
 }
 
 describe('Cloudflare Workers (workerd, through Miniflare)', () => {
@@ -22,6 +23,10 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
 
   it('serves tokens from `export default { fetch }`, with the secret from the env bindings', async () => {
     await expectServesTokens((path, init) => worker.dispatchFetch(`http://127.0.0.1${path}`, init));
+  });
+
+  it('reads a single-valued header sent twice as both lines joined, over workerd’s own HTTP socket (docs/runtimes.md)', async () => {
+    await expectHeaderSentTwiceReads(Number((await worker.ready).port), 'both lines joined');
   });
 
   it('bundles the WebCrypto signer and nothing from Node', () => {
