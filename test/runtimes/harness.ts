@@ -90,12 +90,13 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
  * The checks every runtime passes: a token for a signed-in caller, verified with
  * livekit-server-sdk's `TokenVerifier` and the runtime's secret (also with a `Content-Type` sent
  * twice); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses; 400
- * for a room name with a lone surrogate.
+ * for a room name with a lone surrogate; 405 for a GET, with `Allow: POST`. Every answer is JSON with
+ * `Cache-Control: no-store`, whichever runtime writes it.
  */
 export async function expectServesTokens(send: Send): Promise<void> {
   const issued = await send('/api/token', json({ room_name: 'standup', participant_name: 'Alice' }, { Authorization: 'Bearer alice' }));
   expect(issued.status).toBe(201);
-  expect(issued.headers.get('cache-control')).toBe('no-store');
+  expect([issued.headers.get('content-type'), issued.headers.get('cache-control')]).toEqual(['application/json', 'no-store']);
   const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
   expect(server_url).toBe(credentials.LIVEKIT_URL);
   const claims = await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(participant_token);
@@ -126,14 +127,23 @@ export async function expectServesTokens(send: Send): Promise<void> {
     // A lone surrogate, which LiveKit would read as U+FFFD: refused with String.prototype.isWellFormed, which each runtime must have.
     send('/api/token', json('{"room_name":"standup\\ud800"}', { Authorization: 'Bearer alice' })),
   ]);
-  const codes = await Promise.all(
-    refusals.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]),
+  refusals.push(await send('/api/token', { method: 'GET' }));
+  // The answer the handler builds, as each runtime writes it: status, code and the handler's headers.
+  const answers = await Promise.all(
+    refusals.map(async (response) => [
+      response.status,
+      ((await response.json()) as { error: { code: string } }).error.code,
+      response.headers.get('content-type'),
+      response.headers.get('cache-control'),
+      response.headers.get('allow'),
+    ]),
   );
-  expect(codes).toEqual([
-    [401, 'unauthorized'],
-    [400, 'invalid_json'],
-    [403, 'room_not_allowed'],
-    [400, 'invalid_body'],
+  expect(answers).toEqual([
+    [401, 'unauthorized', 'application/json', 'no-store', null],
+    [400, 'invalid_json', 'application/json', 'no-store', null],
+    [403, 'room_not_allowed', 'application/json', 'no-store', null],
+    [400, 'invalid_body', 'application/json', 'no-store', null],
+    [405, 'method_not_allowed', 'application/json', 'no-store', 'POST'],
   ]);
 }
 
