@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
+import { normalizeOptions } from '../../src/core/normalizeOptions';
 import { mintToken } from '../helpers/tokens';
 import { settled } from '../helpers/settled';
 
@@ -57,5 +58,23 @@ describe('createEndpointGenerator: an error answer whose body never finishes', (
     await vi.advanceTimersByTimeAsync(59_999);
     expect(arrivals).toHaveLength(1);
     expect(fetched.result).toEqual({ error: expect.objectContaining({ code: 'http', status: 429, retryAfterMs: 60_000 }) });
+  });
+});
+
+describe('createEndpointGenerator: how much of an error answer it reads for its error (docs/any-backend.md)', () => {
+  const answer = (bytes: number) => {
+    const error = JSON.stringify({ error: { code: 'rate_limited', message: 'Slow down.' } });
+    const body = error + ' '.repeat(bytes - error.length);
+    return createEndpointGenerator('https://app.example/api/token', {
+      fetch: async () => new Response(body, { status: 403, headers: { 'Content-Type': 'application/json' } }),
+    })(normalizeOptions({}), { signal: new AbortController().signal, attempt: 1 }).catch((error: unknown) => error);
+  };
+
+  it('reads the error of an answer of up to 64 KiB', async () => {
+    await expect(answer(2 ** 16)).resolves.toMatchObject({ code: 'http', status: 403, serverCode: 'rate_limited' });
+  });
+
+  it('reads none of a longer one, not even an error in its first 64 KiB: its status stands alone', async () => {
+    await expect(answer(2 ** 16 + 1)).resolves.toMatchObject({ code: 'http', status: 403, serverCode: undefined });
   });
 });
