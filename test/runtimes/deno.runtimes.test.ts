@@ -28,7 +28,7 @@ describe('Deno', () => {
     expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
   });
 
-  it('answers 500 internal_error, with no token, without --allow-env (docs/runtimes.md), rather than crashing or prompting', async () => {
+  it('answers 500 internal_error, with no token, without --allow-env (docs/runtimes.md), rather than crashing or prompting; onError names the variable', async () => {
     const denied = await startRuntime(runtimes.deno, ['run', '--allow-net=127.0.0.1', '--allow-read', '--no-prompt', fixture('deno.ts')]);
     try {
       const response = await over(denied.ports[0]!)('/api/token', {
@@ -40,6 +40,8 @@ describe('Deno', () => {
         500,
         { error: { code: 'internal_error', message: 'The token could not be issued.' } },
       ]);
+      // onError names the variable it could not read.
+      await expect.poll(denied.output).toMatch(/onError: .*LIVEKIT_API_KEY/);
     } finally {
       await denied.stop();
     }

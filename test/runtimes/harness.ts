@@ -22,6 +22,8 @@ export interface RuntimeProcess {
   /** What the fixture printed after `listening on`: its ports, and the `#signJwt` module it resolved. */
   ports: number[];
   signer: string;
+  /** Everything it has printed so far (the fixture's `onError` prints each error it is passed). */
+  output: () => string;
   stop: () => Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startRuntime(command: string, args: string[], env: Record<
   return {
     ports: [listening[1], listening[2]].filter((port): port is string => port !== undefined).map(Number),
     signer: listening[3]!,
+    output: () => output,
     stop: async () => {
       child.kill('SIGKILL');
       await exited;
