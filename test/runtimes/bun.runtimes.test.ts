@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { expectHeaderSentTwiceReads, expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+import {
+  afterARefusedBody,
+  expectHeaderSentTwiceReads,
+  expectServesTokens,
+  fixture,
+  over,
+  startRuntime,
+  type RuntimeProcess,
+} from './harness';
 
 describe('Bun', () => {
   let runtime: RuntimeProcess;
@@ -19,5 +27,13 @@ describe('Bun', () => {
 
   it('signs with node:crypto (the bun condition of #signJwt)', () => {
     expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
+  });
+
+  it('keeps the connection after refusing a body too large, and reads the rest (docs/runtimes.md)', async () => {
+    const port = runtime.ports[0]!;
+    expect([await afterARefusedBody(port, 'Content-Length'), await afterARefusedBody(port, 'chunked')]).toEqual([
+      'kept, the rest read',
+      'kept, the rest read',
+    ]);
   });
 });

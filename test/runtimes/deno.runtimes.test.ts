@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { expectHeaderSentTwiceReads, expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+import {
+  afterARefusedBody,
+  expectHeaderSentTwiceReads,
+  expectServesTokens,
+  fixture,
+  over,
+  startRuntime,
+  type RuntimeProcess,
+} from './harness';
 
 describe('Deno', () => {
   let runtime: RuntimeProcess;
@@ -45,5 +53,13 @@ describe('Deno', () => {
     } finally {
       await denied.stop();
     }
+  });
+
+  it('closes the connection after refusing a body too large with a Content-Length, and reads a chunked one to its end (docs/runtimes.md)', async () => {
+    const port = runtime.ports[0]!;
+    expect([await afterARefusedBody(port, 'Content-Length'), await afterARefusedBody(port, 'chunked')]).toEqual([
+      'closed',
+      'kept, the rest read',
+    ]);
   });
 });

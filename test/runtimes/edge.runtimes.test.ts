@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens, over } from './harness';
+import { afterARefusedBody, bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens, over } from './harness';
 
 interface EdgeRuntimeModule {
   EdgeRuntime: new (options: { initialCode: string; extend: (context: object) => object }) => object;
@@ -35,5 +35,13 @@ describe('Vercel Edge (edge-runtime)', () => {
   it('bundles the WebCrypto signer and nothing from Node', () => {
     expect(script).toContain('crypto.subtle.sign');
     expect(script).not.toContain('node:crypto');
+  });
+
+  it('keeps the connection after refusing a body too large, and reads the rest (docs/runtimes.md)', async () => {
+    const port = Number(new URL(server.url).port);
+    expect([await afterARefusedBody(port, 'Content-Length'), await afterARefusedBody(port, 'chunked')]).toEqual([
+      'kept, the rest read',
+      'kept, the rest read',
+    ]);
   });
 });

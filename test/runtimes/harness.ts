@@ -212,3 +212,43 @@ export async function expectHeaderSentTwiceReads(port: number, reading: 'the fir
       : { 'text/plain then application/json': 201, 'application/json then text/plain': 415, 'Bearer alice then Bearer bob': 401 },
   );
 }
+
+/**
+ * What a runtime does with the rest of a body the handler refused (over `maxBodyBytes`: 100 000
+ * bytes against the default 16 384), sent with a `Content-Length` or chunked, all at once: after
+ * the 400 `body_too_large`, a second request is written on the same connection — answered once
+ * the server has read the first body to its end, or never, the connection closed.
+ */
+export async function afterARefusedBody(port: number, framing: 'Content-Length' | 'chunked'): Promise<'closed' | 'kept, the rest read'> {
+  const socket = connect(port, '127.0.0.1');
+  const head = ['POST /api/token HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Content-Type: application/json', 'Authorization: Bearer alice'];
+  const chunk = ' '.repeat(10_000);
+  socket.write(
+    framing === 'chunked'
+      ? `${[...head, 'Transfer-Encoding: chunked'].join('\r\n')}\r\n\r\n${`2710\r\n${chunk}\r\n`.repeat(10)}0\r\n\r\n`
+      : `${[...head, 'Content-Length: 100000'].join('\r\n')}\r\n\r\n${chunk.repeat(10)}`,
+  );
+  const room = JSON.stringify({ room_name: 'standup' });
+  let reply = '';
+  let secondSent = false;
+  try {
+    for await (const data of socket) {
+      reply += (data as Buffer).toString();
+      if (!secondSent && isWhole(reply)) {
+        expect(reply).toMatch(/^HTTP\/1\.1 400 [^]*"body_too_large"/);
+        secondSent = true;
+        reply = '';
+        socket.write(`${[...head, `Content-Length: ${room.length}`].join('\r\n')}\r\n\r\n${room}`);
+      } else if (secondSent && isWhole(reply)) {
+        expect(reply).toMatch(/^HTTP\/1\.1 201 /);
+        return 'kept, the rest read';
+      }
+    }
+  } catch {
+    // A reset is a close too.
+  } finally {
+    socket.destroy();
+  }
+  expect(secondSent).toBe(true);
+  return 'closed';
+}

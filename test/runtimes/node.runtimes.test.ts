@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { expectHeaderSentTwiceReads, expectServesTokens, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+import {
+  afterARefusedBody,
+  expectHeaderSentTwiceReads,
+  expectServesTokens,
+  fixture,
+  over,
+  startRuntime,
+  type RuntimeProcess,
+} from './harness';
 
 describe.each([
   ['Node 20 (this machine)', process.execPath],
@@ -25,6 +33,16 @@ describe.each([
     ['Fetch Request and Response objects', 1],
   ])('reads a single-valued header sent twice as its first line, through %s (docs/runtimes.md)', async (_path, server) => {
     await expectHeaderSentTwiceReads(runtime.ports[server]!, 'the first line');
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('closes the connection after refusing a body too large, through %s (docs/runtimes.md)', async (_path, server) => {
+    expect([
+      await afterARefusedBody(runtime.ports[server]!, 'Content-Length'),
+      await afterARefusedBody(runtime.ports[server]!, 'chunked'),
+    ]).toEqual(['closed', 'closed']);
   });
 
   it('signs with node:crypto (the node condition of #signJwt)', () => {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens } from './harness';
+import { afterARefusedBody, bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens } from './harness';
 
 interface MiniflareLike {
   dispatchFetch(url: string, init?: RequestInit): Promise<Response>;
@@ -33,5 +33,10 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
     expect(script).toContain('crypto.subtle.sign');
     expect(script).not.toContain('node:crypto');
     expect(script).not.toContain('must only run on a server');
+  });
+
+  it('closes the connection after refusing a body too large (docs/runtimes.md)', async () => {
+    const port = Number((await worker.ready).port);
+    expect([await afterARefusedBody(port, 'Content-Length'), await afterARefusedBody(port, 'chunked')]).toEqual(['closed', 'closed']);
   });
 });
