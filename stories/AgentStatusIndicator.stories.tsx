@@ -45,6 +45,18 @@ const expectState =
     await expect(status.closest('[role="status"]')).toHaveAttribute('data-state', state);
   };
 
+/** `failed`: the label, then LiveKit's `reason` (waited for up to 15 s: the failure comes after a timeout or a departure). */
+const expectFailed =
+  (reason: string): Story['play'] =>
+  async ({ canvasElement }) => {
+    const label = await within(canvasElement).findByText(
+      'The agent is not in the call',
+      { selector: '.lk-ctr-agent-status-label' },
+      { timeout: 15_000 },
+    );
+    await expect(label.closest('[role="status"]')).toHaveTextContent(reason);
+  };
+
 /** A conversation: listening, thinking, speaking, every 2.5 s. */
 export const Conversation: Story = {
   ...shownCode(exampleSource),
@@ -93,28 +105,14 @@ export const Speaking: Story = {
 export const Failed: Story = {
   ...shownCode(exampleSource),
   loaders: [withAgent(undefined, 1_500)],
-  play: async ({ canvasElement }) => {
-    const label = await within(canvasElement).findByText(
-      'The agent is not in the call',
-      { selector: '.lk-ctr-agent-status-label' },
-      { timeout: 15_000 },
-    );
-    await expect(label.closest('[role="status"]')).toHaveTextContent('Agent did not join the room.');
-  },
+  play: expectFailed('Agent did not join the room.'),
 };
 
 /** The agent was listening, then left mid-call (here after 1.5 s): `failed`, with LiveKit's reason; the call goes on. */
 export const LeftTheCall: Story = {
   ...shownCode(exampleSource),
   loaders: [withAgent(agent('listening', { leavesAfterMs: 1_500 }))],
-  play: async ({ canvasElement }) => {
-    const label = await within(canvasElement).findByText(
-      'The agent is not in the call',
-      { selector: '.lk-ctr-agent-status-label' },
-      { timeout: 15_000 },
-    );
-    await expect(label.closest('[role="status"]')).toHaveTextContent('Agent left the room unexpectedly.');
-  },
+  play: expectFailed('Agent left the room unexpectedly.'),
 };
 
 /**

@@ -1,5 +1,5 @@
-import { createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { createServer, request, type IncomingMessage, type RequestListener } from 'node:http';
+import { connect, type AddressInfo, type Server as NetServer } from 'node:net';
 
 export interface Listening {
   /** `http://127.0.0.1:<port>` */
@@ -22,8 +22,8 @@ export async function listen(listener: RequestListener): Promise<Listening> {
   };
 }
 
-/** Listens on 127.0.0.1 at a free port picked at random in 18500–18999; resolves with the port. */
-export async function listenInTestRange(server: Server): Promise<number> {
+/** Listens on 127.0.0.1 at a free port picked at random in 18500–18999 (an HTTP/1 or HTTP/2 server); resolves with the port. */
+export async function listenInTestRange(server: NetServer): Promise<number> {
   for (;;) {
     const port = 18500 + Math.floor(Math.random() * 500);
     const failed = await new Promise<boolean>((resolve) => {

@@ -107,7 +107,7 @@ describe.each([
         }),
       );
       h2 = createHttp2Server(toNodeHandler(wrap(tokens)));
-      const port = await listenInOwnRange(h2);
+      const port = await listenInTestRange(h2);
       client = http2Connect(`http://127.0.0.1:${port}`);
       expect(await Promise.all([post('standup', 100), post('standup', 100)])).toEqual(['reset', 'reset']);
       await new Promise((resolve) => setTimeout(resolve, 600)); // the server has finished both by now
@@ -119,15 +119,3 @@ describe.each([
     },
   );
 });
-
-/** Listens on 127.0.0.1 at a free port in 18650–18799; resolves with the port. */
-async function listenInOwnRange(h2: Http2Server): Promise<number> {
-  for (;;) {
-    const port = 18650 + Math.floor(Math.random() * 150);
-    const failed = await new Promise<boolean>((resolve) => {
-      h2.once('error', () => resolve(true));
-      h2.listen(port, '127.0.0.1', () => resolve(false));
-    });
-    if (!failed) return port;
-  }
-}

@@ -3,6 +3,7 @@ import { connect, constants, createServer, type ClientHttp2Session, type Http2Se
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../../src/server';
 import { handlerConfig } from '../handlerConfig';
+import { listenInTestRange } from '../listen';
 
 let h2: Http2Server | undefined;
 let client: ClientHttp2Session | undefined;
@@ -12,17 +13,11 @@ afterEach(async () => {
   h2 = client = undefined;
 });
 
-/** Serves `listener` over HTTP/2 on 127.0.0.1 at a free port in 18650–18799, and connects a client to it. */
+/** Serves `listener` over HTTP/2 on 127.0.0.1 at a free port, and connects a client to it. */
 async function serve(listener: ReturnType<typeof toNodeHandler>): Promise<ClientHttp2Session> {
   h2 = createServer(listener);
-  for (;;) {
-    const port = 18650 + Math.floor(Math.random() * 150);
-    const failed = await new Promise<boolean>((resolve) => {
-      h2!.once('error', () => resolve(true));
-      h2!.listen(port, '127.0.0.1', () => resolve(false));
-    });
-    if (!failed) return (client = connect(`http://127.0.0.1:${port}`));
-  }
+  const port = await listenInTestRange(h2);
+  return (client = connect(`http://127.0.0.1:${port}`));
 }
 
 /**
