@@ -582,6 +582,21 @@ const examples: [Options, Step[], Setup][] = [
     ],
     PLAIN,
   ],
+  // Back in the old Room while it was still being left (after an end() that found the new one
+  // disconnected), its agent leaving was taken for the old session's agent failing.
+  [
+    { ...CALL, agentName: 'helper', connect: true, prefetch: false },
+    [
+      { do: 'token', outcome: 'resolves' },
+      { do: 'connect', outcome: 'completes' },
+      { do: 'agent', event: 'joins ready' },
+      { do: 'swap room', to: 1, alongside: 'nothing' },
+      { do: 'end' },
+      { do: 'swap room', to: 0, alongside: 'connect unset' },
+      { do: 'agent', event: 'leaves' },
+    ],
+    SLOW,
+  ],
 ];
 
 describe('CustomTokenSessionProvider in any order of events', () => {

@@ -151,6 +151,9 @@ export function useSessionLifecycle(
       // reveals its content, in development: the start would otherwise wait for an agent in a room
       // it had left, and fail at the agent timeout). A `connect` effect run again starts anew.
       markLeaving(room);
+      // Its session is being left, as end() leaves one: its agent leaving is no failure, even seen from
+      // this room again while the leave is under way (the Room given back before it finished).
+      joinedWithAgent.current = false;
       const starting = runner.getSnapshot().phase === 'starting';
       runner.abandonStart();
       // Given another Room (the latest props hold it by now), a start() not finished follows it:
