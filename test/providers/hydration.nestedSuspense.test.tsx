@@ -29,8 +29,6 @@ function Footer() {
 /**
  * A page's parts inside `<Suspense>` boundaries of their own (a Next.js `loading.tsx`, a lazy panel):
  * React hydrates those after the provider, whose effects — `connect` starting the session — run first.
- */
-/**
  * React 18 renders such a boundary again on the client whatever it would render: any update of a
  * context above it before it hydrates does that (`connect`'s start, LiveKit's connection state), at
  * whatever priority, once the updates outrun its hydration (README, Next.js).
