@@ -153,7 +153,14 @@ describe('the static Storybook', () => {
       const panels = await showCode.evaluateAll((toggles) => toggles.map((toggle) => toggle.getAttribute('aria-controls')));
       expect(panels.length).toBeGreaterThan(0);
       for (let index = 0; index < panels.length; index++) await showCode.nth(0).click();
-      const snippets = await Promise.all(panels.map((id) => page.locator(`[id="${id}"]`).innerText()));
+      const snippets = await Promise.all(
+        panels.map(async (id) => {
+          const panel = page.locator(`[id="${id}"]`);
+          // Storybook fills a panel a moment after its toggle is clicked (CI once read one still empty).
+          await panel.filter({ hasText: /\S/ }).waitFor({ timeout: 15_000 });
+          return panel.innerText();
+        }),
+      );
       for (const snippet of snippets) {
         expect(snippet).toMatch(/from 'livekit-custom-token-react';/);
         expect(snippet).toMatch(/<CustomTokenSessionProvider\b|createCustomTokenSource\(/);
