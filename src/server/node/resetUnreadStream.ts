@@ -9,6 +9,7 @@ const NO_ERROR = 0;
  * `RST_STREAM` `NO_ERROR`, as RFC 9113 §8.1 lets a server do after a complete response. The stream
  * would otherwise stay open, every byte of the rest read and thrown away, for as long as the
  * client keeps sending. Over HTTP/1 the connection is closed instead (`shouldCloseConnection`).
+ * Never throws: it runs after the answer, where nobody could catch it.
  *
  * @example
  * ```ts
@@ -17,5 +18,10 @@ const NO_ERROR = 0;
  * ```
  */
 export function resetUnreadStream(req: NodeRequestLike, abandoned: boolean): void {
-  if (req.httpVersionMajor === 2 && (abandoned || req.complete === false)) req.stream?.close(NO_ERROR);
+  if (req.httpVersionMajor !== 2 || (!abandoned && req.complete !== false)) return;
+  try {
+    req.stream?.close(NO_ERROR);
+  } catch {
+    // An adapter's stream that cannot be closed (gone already): the answer is written, nothing is left to stop.
+  }
 }

@@ -194,6 +194,30 @@ describe('nodeTokenListener: a request that does not say whether its body was re
     expect(res.statusCode).toBe(500);
   });
 
+  it('still answers, with no unhandled rejection, when an HTTP/2 adapter’s stream cannot be reset', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const stream = {
+        close: () => {
+          throw new Error('stream already destroyed');
+        },
+      };
+      const req = Object.assign(adapterRequest(), { httpVersionMajor: 2, complete: false, stream });
+      const { res, reply } = recordedResponse();
+      nodeTokenListener(resolveTokenHandlerConfig(handlerConfig({ maxBodyBytes: 64 })))(req, res);
+      req.write(bodyOf(65));
+
+      const { status, body } = await reply;
+      expect([status, (JSON.parse(body) as Reply['body']).error?.code]).toEqual([400, 'body_too_large']);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('keeps the connection alive after a body read to its end', async () => {
     const req = adapterRequest();
     const { res, reply } = recordedResponse();
