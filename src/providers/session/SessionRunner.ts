@@ -84,9 +84,15 @@ export class SessionRunner {
     else if (!this.#snapshot.error) this.#update({ error });
   }
 
-  /** Abandons a start in flight, as `end()` does, without disconnecting: its room is being disconnected already (an effect cleanup: unmount included). Never rejects. */
-  abandonStart(): void {
+  /**
+   * Abandons a start in flight, as `end()` does, without disconnecting: its room is being
+   * disconnected already (an effect cleanup: unmount included). Returns whether a start was the
+   * last call asked for — running, or queued behind an `end()` (`restart()` while leaving).
+   */
+  abandonStart(): boolean {
+    const asked = this.#starting !== null && !this.#starting.signal.aborted;
     this.#starting?.abort();
+    return asked;
   }
 
   subscribe = (listener: () => void): (() => void) => {

@@ -154,13 +154,12 @@ export function useSessionLifecycle(
       // Its session is being left, as end() leaves one: its agent leaving is no failure, even seen from
       // this room again while the leave is under way (the Room given back before it finished).
       joinedWithAgent.current = false;
-      const starting = runner.getSnapshot().phase === 'starting';
-      runner.abandonStart();
-      // Given another Room (the latest props hold it by now), a start() not finished follows it:
-      // the last call asked for a session (a click handler that sets the room and calls start()
-      // asks before this render). Unmounted or hidden, nothing starts.
+      const startAsked = runner.abandonStart();
+      // Given another Room (the latest props hold it by now), a start() not finished follows it —
+      // also one queued behind a leave (`restart()`): the last call asked for a session (a click
+      // handler that sets the room and calls start() asks before this render). Unmounted or hidden, nothing starts.
       // eslint-disable-next-line react-hooks/exhaustive-deps -- the props of the render this cleanup makes way for, on purpose
-      if (starting && latest.current.session.room !== room) void runner.start();
+      if (startAsked && latest.current.session.room !== room) void runner.start();
     };
   }, [room, runner, latest]);
 

@@ -168,3 +168,35 @@ describe('SessionRunner, the last call wins', () => {
     );
   });
 });
+
+describe('SessionRunner.abandonStart (an effect cleanup: the room is being left already)', () => {
+  it('says a start was asked for while one runs, and while restart() has one queued behind its end()', async () => {
+    const running = fakeSession({ outcomes: [{ kind: 'hangs', afterMs: 0 }] });
+    running.call('start');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(running.runner.abandonStart()).toBe(true);
+
+    const restarting = fakeSession();
+    restarting.call('start');
+    await vi.advanceTimersByTimeAsync(100);
+    void restarting.runner.restart();
+    await vi.advanceTimersByTimeAsync(2); // the end() still disconnecting, the start behind it
+    expect(restarting.runner.getSnapshot().phase).toBe('ending');
+    expect(restarting.runner.abandonStart()).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(restarting.state).toMatchObject({ connected: false, startsInFlight: 0 });
+    expect(restarting.runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
+  });
+
+  it('says none was asked for when the last call was end(), or nothing is under way', async () => {
+    const { runner, call } = fakeSession();
+    expect(runner.abandonStart()).toBe(false);
+    call('start');
+    call('end');
+    expect(runner.abandonStart()).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    call('start');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(runner.abandonStart()).toBe(false); // connected: the start finished
+  });
+});
