@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
 import type { TokenGenerator } from '../../src/core/types';
-import { mintingGenerator } from '../helpers/generators';
+import { mintingGenerator, switchableGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 import { showTab, sleepFor } from '../helpers/tabLife';
 
@@ -98,17 +98,13 @@ describe('CustomTokenSource in a tab open all day', () => {
 
   describe('when the clock is set back (NTP, the user)', () => {
     it('after a 401, showing the tab fetches again, also after the clock was set back a little', async () => {
-      const working = mintingGenerator(() => ({ ttl: 10 * 60 }));
-      let refused = true;
-      const generator = vi.fn<TokenGenerator>(async (request, context) => {
-        if (refused) throw new CustomTokenError('http', 'signed out', { status: 401 });
-        return working(request, context);
-      });
+      const { generator, fail, recover } = switchableGenerator(10 * 60, () => new CustomTokenError('http', 'signed out', { status: 401 }));
+      fail();
       const source = createCustomTokenSource(generator);
       const unsubscribe = source.subscribe(() => {});
       await source.fetch({ roomName: 'A' }).catch(() => {});
       expect(source.getSnapshot().status).toBe('error');
-      refused = false;
+      recover();
       vi.setSystemTime(Date.now() - 5 * SECOND); // NTP sets the clock back 5 s
       showTab();
       await vi.advanceTimersByTimeAsync(0);
@@ -118,16 +114,12 @@ describe('CustomTokenSource in a tab open all day', () => {
     });
 
     it('after a failure whose retries ran out, a clock set back an hour does not stop the rounds for an hour', async () => {
-      const working = mintingGenerator(() => ({ ttl: 10 * 60 }));
-      let down = true;
-      const generator = vi.fn<TokenGenerator>(async (request, context) => {
-        if (down) throw new CustomTokenError('http', 'unavailable', { status: 503 });
-        return working(request, context);
-      });
+      const { generator, fail, recover } = switchableGenerator(10 * 60, () => new CustomTokenError('http', 'unavailable', { status: 503 }));
+      fail();
       const source = createCustomTokenSource(generator, { retries: 0 });
       const unsubscribe = source.subscribe(() => {});
       await source.fetch({ roomName: 'A' }).catch(() => {});
-      down = false;
+      recover();
       vi.setSystemTime(Date.now() - 60 * MINUTE);
       await vi.advanceTimersByTimeAsync(5 * MINUTE);
       expect(source.getSnapshot().status).toBe('ready');

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
 import type { TokenGenerator } from '../../src/core/types';
-import { mintingGenerator } from '../helpers/generators';
+import { mintingGenerator, switchableGenerator } from '../helpers/generators';
 
 /** Promises of docs/token-source.md that no other test checks as written. */
 const SECOND = 1_000;
@@ -20,13 +20,11 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
 
   /** A generator that answers with real tokens until `limit()` is called, then with a 429 asking to wait `retryAfterMs`. */
   function rateLimitedGenerator(retryAfterMs: number, ttl = 10 * 60) {
-    const working = mintingGenerator(() => ({ ttl }));
-    let limited = false;
-    const generator = vi.fn<TokenGenerator>(async (request, context) => {
-      if (limited) throw new CustomTokenError('http', 'rate limited', { status: 429, retryAfterMs });
-      return working(request, context);
-    });
-    return { generator, limit: () => void (limited = true), lift: () => void (limited = false) };
+    const { generator, fail, recover } = switchableGenerator(
+      ttl,
+      () => new CustomTokenError('http', 'rate limited', { status: 429, retryAfterMs }),
+    );
+    return { generator, limit: fail, lift: recover };
   }
 
   // "A fetch the app asks for (`fetch()`, `refresh()`, `start()`, **Try again**) calls the generator at once."
@@ -106,16 +104,11 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
 
   // Status table: "`error`: the last fetch failed; `error` says why, `token` keeps the last valid one" — also once it expired.
   it('reads error, not expired, once the token kept after a failed refresh expires: the last failure comes first', async () => {
-    const working = mintingGenerator(() => ({ ttl: 60 }));
-    let refused = false;
-    const generator = vi.fn<TokenGenerator>(async (request, context) => {
-      if (refused) throw new CustomTokenError('http', 'signed out', { status: 401 });
-      return working(request, context);
-    });
+    const { generator, fail } = switchableGenerator(60, () => new CustomTokenError('http', 'signed out', { status: 401 }));
     const source = createCustomTokenSource(generator);
     const unsubscribe = source.subscribe(() => {});
     const { participantToken } = await source.fetch({ roomName: 'A' });
-    refused = true;
+    fail();
     await vi.advanceTimersByTimeAsync(2 * MINUTE);
     const snapshot = source.getSnapshot();
     expect(snapshot).toMatchObject({ status: 'error', error: { code: 'http', status: 401 } });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
 import type { TokenGenerator, TokenSourceEvent } from '../../src/core/types';
-import { mintingGenerator } from '../helpers/generators';
+import { mintingGenerator, switchableGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 
 const SECOND = 1_000;
@@ -63,22 +63,20 @@ describe('CustomTokenSource refresh-ahead', () => {
   });
 
   it('tries again later after a retryable failure outlasts its retries, instead of stopping', async () => {
-    let down = false;
-    const working = mintingGenerator(() => ({ ttl: 60 }));
-    const generator = vi.fn<TokenGenerator>(async (request, context) => {
-      if (down) throw new CustomTokenError('http', 'token service unavailable', { status: 503 });
-      return working(request, context);
-    });
+    const { generator, fail, recover } = switchableGenerator(
+      60,
+      () => new CustomTokenError('http', 'token service unavailable', { status: 503 }),
+    );
     const source = createCustomTokenSource(generator, { retries: 1, retryDelayMs: 100, maxRetryDelayMs: 1_000 });
     const statuses = new Set<string>();
     const unsubscribe = source.subscribe(() => statuses.add(source.getSnapshot().status));
     await source.fetch({ roomName: 'A' });
-    down = true;
+    fail();
     await vi.advanceTimersByTimeAsync(40 * SECOND);
     // The refresh's retries ran out (its rounds go on with jittered back-off, so at any given
     // instant one may be in flight: the test reads what the subscribers were shown, not one moment).
     expect(statuses).toContain('error');
-    down = false;
+    recover();
     await vi.advanceTimersByTimeAsync(30 * SECOND);
     expect(source.getSnapshot()).toMatchObject({ status: 'ready', error: null });
     expect(source.getSnapshot().expiresAt).toBeGreaterThan(Date.now());
@@ -86,16 +84,11 @@ describe('CustomTokenSource refresh-ahead', () => {
   });
 
   it('spaces those later tries out: no storm while the service stays down', async () => {
-    const working = mintingGenerator(() => ({ ttl: 60 }));
-    let down = false;
-    const generator = vi.fn<TokenGenerator>(async (request, context) => {
-      if (down) throw new CustomTokenError('http', 'token service unavailable', { status: 503 });
-      return working(request, context);
-    });
+    const { generator, fail } = switchableGenerator(60, () => new CustomTokenError('http', 'token service unavailable', { status: 503 }));
     const source = createCustomTokenSource(generator, { retries: 1, retryDelayMs: 100, maxRetryDelayMs: 1_000 });
     const unsubscribe = source.subscribe(() => {});
     await source.fetch({ roomName: 'A' });
-    down = true;
+    fail();
     await vi.advanceTimersByTimeAsync(60 * 60 * SECOND);
     // An hour down: rounds back off up to five minutes apart, so a few dozen calls, not thousands.
     expect(generator.mock.calls.length).toBeLessThan(60);
@@ -103,16 +96,11 @@ describe('CustomTokenSource refresh-ahead', () => {
   });
 
   it('stops after a failure that retrying cannot fix, until the options, the tab or the network change', async () => {
-    const working = mintingGenerator(() => ({ ttl: 60 }));
-    let refused = false;
-    const generator = vi.fn<TokenGenerator>(async (request, context) => {
-      if (refused) throw new CustomTokenError('http', 'signed out', { status: 401 });
-      return working(request, context);
-    });
+    const { generator, fail } = switchableGenerator(60, () => new CustomTokenError('http', 'signed out', { status: 401 }));
     const source = createCustomTokenSource(generator);
     const unsubscribe = source.subscribe(() => {});
     await source.fetch({ roomName: 'A' });
-    refused = true;
+    fail();
     await vi.advanceTimersByTimeAsync(60 * 60 * SECOND);
     expect(generator).toHaveBeenCalledTimes(2);
     unsubscribe();
@@ -284,21 +272,19 @@ describe('CustomTokenSource refresh-ahead', () => {
     }
 
     it('waits out the Retry-After of the last 429 rather than fetch at once', async () => {
-      const working = mintingGenerator(() => ({ ttl: 60 }));
-      let limited = false;
-      const generator = vi.fn<TokenGenerator>(async (request, context) => {
-        if (limited) throw new CustomTokenError('http', 'rate limited', { status: 429, retryAfterMs: 10 * 60 * SECOND });
-        return working(request, context);
-      });
+      const { generator, fail, recover } = switchableGenerator(
+        60,
+        () => new CustomTokenError('http', 'rate limited', { status: 429, retryAfterMs: 10 * 60 * SECOND }),
+      );
       const source = createCustomTokenSource(generator, { retries: 0 });
       const unsubscribe = source.subscribe(() => {});
       await source.fetch({ roomName: 'A' });
-      limited = true;
+      fail();
       await vi.advanceTimersByTimeAsync(40 * SECOND);
       expect(generator).toHaveBeenCalledTimes(2);
       await switchTabs(3);
       expect(generator).toHaveBeenCalledTimes(2);
-      limited = false;
+      recover();
       await vi.advanceTimersByTimeAsync(10 * 60 * SECOND);
       expect(generator).toHaveBeenCalledTimes(3);
       expect(source.getSnapshot().status).toBe('ready');

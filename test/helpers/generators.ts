@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { CustomTokenError } from '../../src/core/errors';
 import type { TokenGenerator, TokenRequest } from '../../src/core/types';
 import { mintToken, SERVER_URL, type MintOptions } from './tokens';
 
@@ -16,6 +17,20 @@ export function mintingGenerator(extra: (request: TokenRequest) => MintOptions =
       ...extra(request),
     }),
   }));
+}
+
+/**
+ * A {@link mintingGenerator} of `ttl`-second tokens that throws `error()` instead from `fail()`
+ * until `recover()`: a token service that goes down, signs the user out or rate-limits, and comes back.
+ */
+export function switchableGenerator(ttl: number, error: () => CustomTokenError) {
+  const working = mintingGenerator(() => ({ ttl }));
+  let failing = false;
+  const generator = vi.fn<TokenGenerator>(async (request, context) => {
+    if (failing) throw error();
+    return working(request, context);
+  });
+  return { generator, fail: () => void (failing = true), recover: () => void (failing = false) };
 }
 
 /** A generator whose calls stay pending until the test settles them. */
