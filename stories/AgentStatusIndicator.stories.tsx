@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { AgentStatusIndicator } from '../src/index';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
-import { agent } from './fixtures/scenes';
+import { agent, speakingBeforeTheAgentJoins } from './fixtures/scenes';
 import { shownCode, snippet } from './fixtures/snippet';
 import { AgentStatusExample } from './snippets/AgentStatusExample';
 import exampleSource from './snippets/AgentStatusExample.tsx?raw';
@@ -66,14 +66,26 @@ export const Conversation: Story = {
 
 /**
  * Connected, the agent has not joined yet, with no microphone published (these offline stories
- * publish none). With the microphone on, the provider's default, the indicator reads "Listening —
- * the agent is joining…" (`pre-connect-buffering`) instead: what the user says meanwhile is
- * buffered and reaches the agent when it joins.
+ * publish none unless they say so). With the microphone on, the provider's default, the indicator
+ * reads "Listening — the agent is joining…" instead: see the next story.
  */
 export const WaitingForTheAgent: Story = {
   ...shownCode(exampleSource),
   loaders: [withAgent()],
   play: expectState('connecting', 'Waiting for the agent…'),
+};
+
+/**
+ * Connected with the microphone on (the provider's default) before the agent is there: its
+ * pre-connect buffer records, so what the user says meanwhile reaches the agent when it joins —
+ * `pre-connect-buffering`, "Listening — the agent is joining…". Here the agent joins 6 s later.
+ * Without a buffer recording (publish options without `preConnectBuffer`) it reads "Waiting for
+ * the agent…", as above: nothing would hear the user.
+ */
+export const ListeningWhileTheAgentJoins: Story = {
+  ...shownCode(exampleSource),
+  loaders: [withAgent(speakingBeforeTheAgentJoins(6_000))],
+  play: expectState('pre-connect-buffering', 'Listening — the agent is joining…'),
 };
 
 /** The agent joined and is loading. */
