@@ -26,7 +26,7 @@ export interface AgentStatus {
   readonly failureReasons: readonly string[];
   /** The agent is in the room and ready for input. */
   readonly isConnected: boolean;
-  /** The user's speech can be heard (by the agent or the pre-connect buffer). */
+  /** The user's speech can be heard (by the agent, or the pre-connect buffer while it records). */
   readonly canListen: boolean;
   /** The agent left, failed, or the session is disconnected. */
   readonly isFinished: boolean;

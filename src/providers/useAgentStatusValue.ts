@@ -26,7 +26,9 @@ export function useAgentStatusValue(agent: UseAgentReturn, room: Room, sessionEr
   const { identity, name } = back ?? agent;
   // LiveKit's useAgent says `pre-connect-buffering` for any microphone published: without a buffer
   // recording (publish options without `preConnectBuffer`, or it stopped) nothing hears the user.
-  const unheard = agent.state === 'pre-connect-buffering' && !isPreConnectBufferRecording(room);
+  const buffering = agent.state === 'pre-connect-buffering';
+  const recording = usePreConnectBufferRecording(room, buffering);
+  const unheard = buffering && !recording;
   const { isConnected, canListen, isFinished } = returned ? agentStateFlags(returned) : unheard ? agentStateFlags('connecting') : agent;
   const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
   const state = failedSession ? 'failed' : (returned ?? (unheard ? 'connecting' : agent.state));
@@ -63,7 +65,27 @@ function useReturnedAgent(
   };
 }
 
-/** Whether the local microphone's pre-connect buffer records (what the user says then reaches the agent when it joins). */
+/** How often the buffer is read again while LiveKit says `pre-connect-buffering`. */
+const BUFFER_CHECK_MS = 500;
+
+/**
+ * Whether the local microphone's pre-connect buffer records (what the user says then reaches the
+ * agent when it joins), while `buffering`. livekit-client stops the buffer on its own, 10 s after
+ * publishing or when the agent subscribes, and announces neither: it is read again every
+ * {@link BUFFER_CHECK_MS} meanwhile.
+ */
+function usePreConnectBufferRecording(room: Room, buffering: boolean): boolean {
+  const subscribe = React.useCallback(
+    (changed: () => void) => {
+      const timer = buffering ? setInterval(changed, BUFFER_CHECK_MS) : undefined;
+      return () => clearInterval(timer);
+    },
+    [buffering],
+  );
+  const read = () => buffering && isPreConnectBufferRecording(room);
+  return React.useSyncExternalStore(subscribe, read, read);
+}
+
 function isPreConnectBufferRecording(room: Room): boolean {
   const track = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track;
   return track instanceof LocalAudioTrack && track.hasPreConnectBuffer;

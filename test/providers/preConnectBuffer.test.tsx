@@ -26,6 +26,9 @@ describe('the agent status while the microphone waits for the agent', () => {
     vi.spyOn(LocalAudioTrack.prototype, 'hasPreConnectBuffer', 'get').mockImplementation(function (this: LocalAudioTrack) {
       return recording.has(this);
     });
+    vi.spyOn(LocalAudioTrack.prototype, 'stopPreConnectBuffer').mockImplementation(function (this: LocalAudioTrack) {
+      recording.delete(this);
+    });
   });
   afterEach(() => {
     cleanup();
@@ -33,8 +36,11 @@ describe('the agent status while the microphone waits for the agent', () => {
     vi.useRealTimers();
   });
 
-  /** Starts a call with an agent and `microphone`, grants the microphone; returns what the indicator and `useAgentStatus` say before the agent joins. */
-  async function beforeTheAgentJoins(microphone: boolean | TrackPublishOptions | undefined) {
+  /** Starts a call with an agent and `microphone`, grants the microphone; returns what the indicator and `useAgentStatus` say before the agent joins, after `meanwhile`. */
+  async function beforeTheAgentJoins(
+    microphone: boolean | TrackPublishOptions | undefined,
+    meanwhile?: (microphone: LocalAudioTrack) => void,
+  ) {
     const w = scriptedWorld();
     w.cooperate();
     const agent: { canListen?: boolean } = {};
@@ -57,7 +63,12 @@ describe('the agent status while the microphone waits for the agent', () => {
     await act(() => vi.advanceTimersByTimeAsync(50));
     act(() => media.grant());
     await act(() => vi.advanceTimersByTimeAsync(50));
-    expect(w.room.localParticipant.getTrackPublication(Track.Source.Microphone)).toBeDefined();
+    const published = w.room.localParticipant.getTrackPublication(Track.Source.Microphone);
+    expect(published?.track).toBeInstanceOf(LocalAudioTrack);
+    if (meanwhile) {
+      meanwhile(published?.track as LocalAudioTrack);
+      await act(() => vi.advanceTimersByTimeAsync(1_000));
+    }
     const said = { label: spokenText(screen.getByRole('status')), canListen: agent.canListen };
     // Left before the stand-in devices go.
     act(() => void session().end());
@@ -74,5 +85,10 @@ describe('the agent status while the microphone waits for the agent', () => {
     ['the buffer turned off', { preConnectBuffer: false }],
   ])('says it waits for the agent, and does not listen, with a microphone given %s (nothing records)', async (_label, microphone) => {
     expect(await beforeTheAgentJoins(microphone)).toEqual({ label: 'Waiting for the agent…', canListen: false });
+  });
+
+  it('says it waits for the agent once the buffer stopped before the agent came (livekit-client stops it 10 s after publishing, and says nothing)', async () => {
+    const stopped = await beforeTheAgentJoins(undefined, (microphone) => microphone.stopPreConnectBuffer());
+    expect(stopped).toEqual({ label: 'Waiting for the agent…', canListen: false });
   });
 });
