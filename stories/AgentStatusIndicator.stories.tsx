@@ -88,6 +88,22 @@ export const ListeningWhileTheAgentJoins: Story = {
   play: expectState('pre-connect-buffering', 'Listening — the agent is joining…'),
 };
 
+/**
+ * The same, with an agent that does not come: livekit-client stops the buffer 10 s after
+ * publishing, and from then on nothing hears the user — the indicator says it waits for the agent.
+ */
+export const BufferStoppedBeforeTheAgentCame: Story = {
+  ...shownCode(exampleSource),
+  loaders: [withAgent(speakingBeforeTheAgentJoins())],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const label = { selector: '.lk-ctr-agent-status-label' };
+    await canvas.findByText('Listening — the agent is joining…', label);
+    await canvas.findByText('Waiting for the agent…', label, { timeout: 15_000 });
+    await expect(canvas.getByRole('status')).toHaveAttribute('data-state', 'connecting');
+  },
+};
+
 /** The agent joined and is loading. */
 export const Initializing: Story = {
   ...shownCode(exampleSource),
