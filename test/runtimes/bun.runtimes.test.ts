@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
 import {
   afterARefusedBody,
+  afterATimedOutBody,
+  callerGoneDuringAuthorize,
+  expectBodyTimed,
+  expectClientGoneMidBody,
+  expectSameAnswers,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
@@ -35,5 +40,30 @@ describe('Bun', () => {
       'kept, the rest read',
       'kept, the rest read',
     ]);
+  });
+
+  it('keeps the connection after a body that timed out, and reads the rest (docs/runtimes.md)', async () => {
+    const port = runtime.ports[0]!;
+    expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual([
+      'kept, the rest read',
+      'kept, the rest read',
+    ]);
+  });
+
+  it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
+    await expectBodyTimed(runtime.ports[0]!);
+  });
+
+  it('stays healthy and quiet after a client closes its socket mid-body', async () => {
+    await expectClientGoneMidBody(runtime.ports[0]!, over(runtime.ports[0]!), runtime.output);
+  });
+
+  it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
+    await expectSameAnswers(over(runtime.ports[0]!), over(runtime.ports[0]!));
+    await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
+  });
+
+  it('counts nothing for a caller gone while authorize ran: Bun aborts request.signal (docs/server-security.md)', async () => {
+    expect(await callerGoneDuringAuthorize(runtime.ports[0]!, over(runtime.ports[0]!))).toBe('counted nothing');
   });
 });

@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
 import {
   afterARefusedBody,
+  afterATimedOutBody,
+  callerGoneDuringAuthorize,
+  expectBodyTimed,
+  expectClientGoneMidBody,
+  expectSameAnswers,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
@@ -10,16 +15,19 @@ import {
   type RuntimeProcess,
 } from './harness';
 
+/** What Deno 2.9 prints, once per process, the first time a handler reads `request.signal` (the handler does when `limits` are set). */
+const legacyAbortNotice = /Deno\.serve: request\.signal aborts on successful responses \(legacy behavior\)\..*\n/;
+
 describe('Deno', () => {
   let runtime: RuntimeProcess;
+  // Only loopback, the LiveKit variables and the files it loads: what a deployment would grant.
+  const permissions = [
+    '--allow-net=127.0.0.1',
+    '--allow-env=LIVEKIT_API_KEY,LIVEKIT_API_SECRET,LIVEKIT_URL',
+    '--allow-read',
+    '--no-prompt',
+  ];
   beforeAll(async () => {
-    // Only loopback, the LiveKit variables and the files it loads: what a deployment would grant.
-    const permissions = [
-      '--allow-net=127.0.0.1',
-      '--allow-env=LIVEKIT_API_KEY,LIVEKIT_API_SECRET,LIVEKIT_URL',
-      '--allow-read',
-      '--no-prompt',
-    ];
     runtime = await startRuntime(runtimes.deno, ['run', ...permissions, fixture('deno.ts')]);
   });
   afterAll(() => runtime?.stop());
@@ -61,5 +69,42 @@ describe('Deno', () => {
       'closed',
       'kept, the rest read',
     ]);
+  });
+
+  it('keeps the connection after a body that timed out, with a Content-Length too, and reads the rest (docs/runtimes.md)', async () => {
+    const port = runtime.ports[0]!;
+    expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual([
+      'kept, the rest read',
+      'kept, the rest read',
+    ]);
+  });
+
+  it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
+    await expectBodyTimed(runtime.ports[0]!);
+  });
+
+  it('stays healthy and quiet after a client closes its socket mid-body', async () => {
+    // Deno's notice about request.signal (next test) is its own, not onError's.
+    await expectClientGoneMidBody(runtime.ports[0]!, over(runtime.ports[0]!), () => runtime.output().replace(legacyAbortNotice, ''));
+  });
+
+  it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
+    await expectSameAnswers(over(runtime.ports[0]!), over(runtime.ports[0]!));
+    await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
+  });
+
+  it('counts nothing for a caller gone while authorize ran: Deno aborts request.signal (docs/server-security.md)', async () => {
+    expect(await callerGoneDuringAuthorize(runtime.ports[0]!, over(runtime.ports[0]!))).toBe('counted nothing');
+  });
+
+  it('prints its notice about request.signal once, when the limits read it (docs/runtimes.md), and none with --unstable-no-legacy-abort', async () => {
+    expect(runtime.output().match(new RegExp(legacyAbortNotice, 'g'))).toHaveLength(1);
+    const quiet = await startRuntime(runtimes.deno, ['run', '--unstable-no-legacy-abort', ...permissions, fixture('deno.ts')]);
+    try {
+      expect(await callerGoneDuringAuthorize(quiet.ports[0]!, over(quiet.ports[0]!))).toBe('counted nothing');
+      expect(quiet.output()).not.toMatch(legacyAbortNotice);
+    } finally {
+      await quiet.stop();
+    }
   });
 });

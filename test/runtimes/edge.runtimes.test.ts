@@ -1,7 +1,19 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { afterARefusedBody, bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens, over } from './harness';
+import {
+  afterARefusedBody,
+  afterATimedOutBody,
+  bundle,
+  callerGoneDuringAuthorize,
+  credentials,
+  expectBodyTimed,
+  expectClientGoneMidBody,
+  expectHeaderSentTwiceReads,
+  expectSameAnswers,
+  expectServesTokens,
+  over,
+} from './harness';
 
 interface EdgeRuntimeModule {
   EdgeRuntime: new (options: { initialCode: string; extend: (context: object) => object }) => object;
@@ -43,5 +55,32 @@ describe('Vercel Edge (edge-runtime)', () => {
       'kept, the rest read',
       'kept, the rest read',
     ]);
+  });
+
+  it('keeps the connection after a body that timed out, and reads the rest (docs/runtimes.md)', async () => {
+    const port = Number(new URL(server.url).port);
+    expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual([
+      'kept, the rest read',
+      'kept, the rest read',
+    ]);
+  });
+
+  it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
+    await expectBodyTimed(Number(new URL(server.url).port));
+  });
+
+  it('stays healthy after a client closes its socket mid-body', async () => {
+    const port = Number(new URL(server.url).port);
+    await expectClientGoneMidBody(port, over(port));
+  });
+
+  it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
+    const send = over(Number(new URL(server.url).port));
+    await expectSameAnswers(send, send);
+  });
+
+  it('counts a caller gone while authorize ran: request.signal is never aborted (docs/server-security.md)', async () => {
+    const port = Number(new URL(server.url).port);
+    expect(await callerGoneDuringAuthorize(port, over(port))).toBe('counted');
   });
 });

@@ -19,7 +19,7 @@ export const credentials = {
 export type Send = (path: string, init?: RequestInit) => Promise<Response>;
 
 export interface RuntimeProcess {
-  /** What the fixture printed after `listening on`: its ports, and the `#signJwt` module it resolved. */
+  /** What the fixture printed after `listening on`: its ports (`<port> and <port>…`), and the `#signJwt` module it resolved. */
   ports: number[];
   signer: string;
   /** Everything it has printed so far (the fixture's `onError` prints each error it is passed). */
@@ -27,7 +27,7 @@ export interface RuntimeProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts a runtime on a fixture and waits for its `listening on <port>[ and <port>] with <signer>` line. */
+/** Starts a runtime on a fixture and waits for its `listening on <port>[ and <port>…] with <signer>` line. */
 export async function startRuntime(command: string, args: string[], env: Record<string, string> = credentials): Promise<RuntimeProcess> {
   const child = spawn(command, args, {
     cwd: repositoryRoot,
@@ -40,7 +40,7 @@ export async function startRuntime(command: string, args: string[], env: Record<
     const timer = setTimeout(() => reject(new Error(`${command} did not start within 30 s:\n${output}`)), 30_000);
     const onData = (data: Buffer) => {
       output += data.toString();
-      const match = output.match(/listening on (\d+)(?: and (\d+))? with (\S+)/);
+      const match = output.match(/listening on (\d+(?: and \d+)*) with (\S+)/);
       if (match) {
         clearTimeout(timer);
         resolve(match);
@@ -51,8 +51,8 @@ export async function startRuntime(command: string, args: string[], env: Record<
     child.once('exit', (code) => reject(new Error(`${command} exited (${code}) before listening:\n${output}`)));
   });
   return {
-    ports: [listening[1], listening[2]].filter((port): port is string => port !== undefined).map(Number),
-    signer: listening[3]!,
+    ports: listening[1]!.split(' and ').map(Number),
+    signer: listening[2]!,
     output: () => output,
     stop: async () => {
       child.kill('SIGKILL');
@@ -239,6 +239,223 @@ export async function afterARefusedBody(port: number, framing: 'Content-Length' 
         secondSent = true;
         reply = '';
         socket.write(`${[...head, `Content-Length: ${room.length}`].join('\r\n')}\r\n\r\n${room}`);
+      } else if (secondSent && isWhole(reply)) {
+        expect(reply).toMatch(/^HTTP\/1\.1 201 /);
+        return 'kept, the rest read';
+      }
+    }
+  } catch {
+    // A reset is a close too.
+  } finally {
+    socket.destroy();
+  }
+  expect(secondSent).toBe(true);
+  return 'closed';
+}
+
+const timedBodyTimeoutMs = 500;
+const head = (port: number, path: string, framing: string, authorization = 'Bearer alice') =>
+  `${['POST ' + path + ' HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Content-Type: application/json', `Authorization: ${authorization}`, framing].join('\r\n')}\r\n\r\n`;
+
+/** Writes `head`, then each of `dribble` 100 ms apart; the answer's status line and JSON, and how long it took to arrive whole. */
+async function answerWhileDribbling(port: number, head: string, dribble: string[]): Promise<{ status: string; code: string; ms: number }> {
+  const socket = connect(port, '127.0.0.1');
+  const started = performance.now();
+  socket.write(head);
+  const timers = dribble.map((bytes, index) => setTimeout(() => socket.write(bytes), (index + 1) * 100));
+  let reply = '';
+  try {
+    for await (const chunk of socket) {
+      reply += (chunk as Buffer).toString();
+      if (isWhole(reply)) break;
+    }
+  } finally {
+    timers.forEach(clearTimeout);
+    socket.destroy();
+  }
+  return {
+    status: reply.split('\r\n')[0]!,
+    code: /"code":"(\w+)"/.exec(reply)?.[1] ?? reply.slice(0, 200),
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * "The body … timed" (README, `bodyTimeoutMs`), with the timed handler's 500 ms: a body dribbled a
+ * byte every 100 ms (it would take 3 s), and one that never comes after the headers, each with a
+ * `Content-Length` and chunked, is answered 408 `request_timeout` about 500 ms after the headers.
+ */
+export async function expectBodyTimed(port: number, path = '/timed'): Promise<void> {
+  const room = '{"room_name":"standup"}       ';
+  const contentLength = head(port, path, `Content-Length: ${room.length}`);
+  const chunked = head(port, path, 'Transfer-Encoding: chunked');
+  const answers = await Promise.all([
+    answerWhileDribbling(port, contentLength, [...room]),
+    answerWhileDribbling(
+      port,
+      chunked,
+      [...room].map((byte) => `1\r\n${byte}\r\n`),
+    ),
+    answerWhileDribbling(port, contentLength, []),
+    answerWhileDribbling(port, chunked, []),
+  ]);
+  for (const { status, code, ms } of answers) {
+    expect([status, code]).toEqual(['HTTP/1.1 408 Request Timeout', 'request_timeout']);
+    expect(ms).toBeGreaterThanOrEqual(timedBodyTimeoutMs - 20);
+    expect(ms).toBeLessThan(timedBodyTimeoutMs + 700);
+  }
+}
+
+/**
+ * A client that closes its socket mid-body (`Content-Length` and chunked): the runtime answers the
+ * next request with a token, and `onError` (what `output` holds, when the runtime's output is the
+ * fixture's) is told nothing, after the body's deadline has passed too.
+ */
+export async function expectClientGoneMidBody(port: number, send: Send, output?: () => string, path = '/timed'): Promise<void> {
+  const before = output?.();
+  for (const [framing, part] of [
+    ['Content-Length: 40', '{"room_'],
+    ['Transfer-Encoding: chunked', '7\r\n{"room_\r\n'],
+  ] as const) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write(head(port, path, framing) + part);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+  }
+  await new Promise((resolve) => setTimeout(resolve, timedBodyTimeoutMs + 200));
+  const next = await send(path, json({ room_name: 'standup' }, { Authorization: `Bearer after-gone-${crypto.randomUUID()}` }));
+  expect(next.status).toBe(201);
+  if (output) expect(output()).toBe(before);
+}
+
+const answerOf = async (response: Response) => {
+  const text = await response.text();
+  return [
+    response.status,
+    // A HEAD's answer has no body.
+    response.status === 201 ? 'token' : text && (JSON.parse(text) as { error: { code: string } }).error.code,
+    response.headers.get('content-type'),
+    response.headers.get('cache-control'),
+    response.headers.get('allow'),
+    response.headers.get('retry-after'),
+  ];
+};
+
+/**
+ * Every refusal README's table lists, answered alike on every runtime (status, code and the
+ * handler's headers): a body too large by `Content-Length` and by chunks, no JSON media type,
+ * invalid JSON and UTF-8, a schema error, an empty body and a body with a BOM (read as `{}` and
+ * as JSON), OPTIONS, HEAD and PUT without CORS; on `timed`: `authorize` throwing (401, its error
+ * never in the answer) and the memory store's limit (two tokens, then 429 with `Retry-After`).
+ */
+export async function expectSameAnswers(send: Send, timed: Send): Promise<void> {
+  const alice = { Authorization: 'Bearer alice' };
+  const chunks = (count: number, size: number) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let index = 0; index < count; index += 1) controller.enqueue(new Uint8Array(size).fill(32));
+        controller.close();
+      },
+    });
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"room_name":"standup"}')]);
+  const answers = [];
+  for (const [path, init] of [
+    ['/api/token', json(' '.repeat(20_000), alice)],
+    ['/api/token', { ...json('', alice), body: chunks(3, 8_000), duplex: 'half' } as RequestInit],
+    ['/api/token', { ...json('{}', alice), headers: { 'Content-Type': 'text/plain', ...alice } }],
+    ['/api/token', { method: 'POST', headers: alice, body: new Uint8Array([123, 125]) }],
+    ['/api/token', json('{', alice)],
+    ['/api/token', { ...json('', alice), body: new Uint8Array([0xff, 0xfe]) }],
+    ['/api/token', json('{"room_name":5}', alice)],
+    ['/api/token', { ...json('', alice), body: bom }],
+    ['/api/token', { method: 'POST', headers: { 'Content-Type': 'application/json', ...alice } }],
+    ['/api/token', json('\u00a0', alice)],
+    ['/api/token', { method: 'OPTIONS' }],
+    ['/api/token', { method: 'HEAD' }],
+    ['/api/token', { ...json('{}', alice), method: 'PUT' }],
+  ] as const) {
+    answers.push(await answerOf(await send(path, init)));
+  }
+  const thrown = await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer throw' }));
+  expect(await thrown.clone().text()).not.toContain(credentials.LIVEKIT_API_SECRET);
+  answers.push(await answerOf(thrown));
+  const caller = { Authorization: `Bearer limited-${crypto.randomUUID()}` };
+  for (let request = 0; request < 3; request += 1)
+    answers.push(await answerOf(await timed('/timed', json({ room_name: 'standup' }, caller))));
+  const refused = (status: number, code: string, allow: string | null = null, retryAfter: string | null = null) => [
+    status,
+    code,
+    'application/json',
+    'no-store',
+    allow,
+    retryAfter,
+  ];
+  expect(answers).toEqual([
+    refused(400, 'body_too_large'),
+    refused(400, 'body_too_large'),
+    refused(415, 'unsupported_media_type'),
+    refused(415, 'unsupported_media_type'),
+    refused(400, 'invalid_json'),
+    refused(400, 'invalid_json'),
+    refused(400, 'invalid_body'),
+    [201, 'token', 'application/json', 'no-store', null, null],
+    refused(403, 'room_not_allowed'),
+    refused(400, 'invalid_json'),
+    refused(405, 'method_not_allowed', 'POST'),
+    refused(405, '', 'POST'),
+    refused(405, 'method_not_allowed', 'POST'),
+    refused(401, 'unauthorized'),
+    [201, 'token', 'application/json', 'no-store', null, null],
+    [201, 'token', 'application/json', 'no-store', null, null],
+    refused(429, 'rate_limited', null, '60'),
+  ]);
+}
+
+/**
+ * A caller that goes away while a slow `authorize` runs (its socket closed 200 ms into a 1.5 s
+ * wait): whether its token was counted against the memory store's limit of two — told by two
+ * more requests of the same caller once the wait is over (201 twice, or a 429).
+ */
+export async function callerGoneDuringAuthorize(port: number, send: Send): Promise<'counted nothing' | 'counted'> {
+  const identity = `gone-${crypto.randomUUID()}`;
+  const body = '{"room_name":"standup"}';
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(head(port, '/timed', `Content-Length: ${body.length}`, `Bearer wait-1500-${identity}`) + body);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const again = () => send('/timed', json(body, { Authorization: `Bearer wait-0-${identity}` })).then((response) => response.status);
+  const statuses = [await again(), await again()];
+  expect([
+    [201, 201],
+    [201, 429],
+  ]).toContainEqual(statuses);
+  return statuses[1] === 201 ? 'counted nothing' : 'counted';
+}
+
+/**
+ * What a runtime does with the rest of a body that timed out (the timed handler's 500 ms), sent
+ * with a `Content-Length` or chunked: after the 408 `request_timeout`, the rest of the body and a
+ * second request are written on the same connection — answered once the server has read the
+ * first body to its end, or never, the connection closed.
+ */
+export async function afterATimedOutBody(port: number, framing: 'Content-Length' | 'chunked'): Promise<'closed' | 'kept, the rest read'> {
+  const room = JSON.stringify({ room_name: 'standup' });
+  const socket = connect(port, '127.0.0.1');
+  socket.write(head(port, '/timed', framing === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${room.length}`));
+  let reply = '';
+  let secondSent = false;
+  try {
+    for await (const data of socket) {
+      reply += (data as Buffer).toString();
+      if (!secondSent && isWhole(reply)) {
+        expect(reply).toMatch(/^HTTP\/1\.1 408 [^]*"request_timeout"/);
+        secondSent = true;
+        reply = '';
+        const rest = framing === 'chunked' ? `${room.length.toString(16)}\r\n${room}\r\n0\r\n\r\n` : room;
+        socket.write(rest + head(port, '/timed', `Content-Length: ${room.length}`, `Bearer kept-${crypto.randomUUID()}`) + room);
       } else if (secondSent && isWhole(reply)) {
         expect(reply).toMatch(/^HTTP\/1\.1 201 /);
         return 'kept, the rest read';

@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
 import {
   afterARefusedBody,
+  afterATimedOutBody,
+  callerGoneDuringAuthorize,
+  expectBodyTimed,
+  expectClientGoneMidBody,
+  expectSameAnswers,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
@@ -45,7 +50,41 @@ describe.each([
     ]).toEqual(['closed', 'closed']);
   });
 
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('closes the connection after a body that timed out, through %s (docs/runtimes.md)', async (_path, server) => {
+    expect([
+      await afterATimedOutBody(runtime.ports[2 + server]!, 'Content-Length'),
+      await afterATimedOutBody(runtime.ports[2 + server]!, 'chunked'),
+    ]).toEqual(['closed', 'closed']);
+  });
+
   it('signs with node:crypto (the node condition of #signJwt)', () => {
     expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
+  });
+
+  // The timed handler is on ports 2 (toNodeHandler) and 3 (Fetch objects).
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('answers a slow body 408 in time, stays healthy and quiet after a client gone mid-body, through %s', async (_path, server) => {
+    const port = runtime.ports[2 + server]!;
+    await expectBodyTimed(port);
+    await expectClientGoneMidBody(port, over(port), runtime.output);
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('answers every listed refusal, a throwing authorize and the memory limit as every runtime does, through %s', async (_path, server) => {
+    await expectSameAnswers(over(runtime.ports[server]!), over(runtime.ports[2 + server]!));
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('counts nothing for a caller gone while authorize ran, through %s (docs/server-security.md)', async (_path, server) => {
+    expect(await callerGoneDuringAuthorize(runtime.ports[2 + server]!, over(runtime.ports[2 + server]!))).toBe('counted nothing');
   });
 });

@@ -1,7 +1,20 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
-import { afterARefusedBody, bundle, credentials, expectHeaderSentTwiceReads, expectServesTokens } from './harness';
+import {
+  afterARefusedBody,
+  afterATimedOutBody,
+  bundle,
+  callerGoneDuringAuthorize,
+  credentials,
+  expectBodyTimed,
+  expectClientGoneMidBody,
+  expectHeaderSentTwiceReads,
+  expectSameAnswers,
+  expectServesTokens,
+  over,
+  type Send,
+} from './harness';
 
 interface MiniflareLike {
   dispatchFetch(url: string, init?: RequestInit): Promise<Response>;
@@ -20,6 +33,7 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
     worker = new Miniflare({ modules: true, script, compatibilityDate: '2026-04-01', bindings: credentials, host: '127.0.0.1' });
   });
   afterAll(() => worker?.dispose());
+  const dispatch: Send = (path, init) => worker.dispatchFetch(`http://127.0.0.1${path}`, init);
 
   it('serves tokens from `export default { fetch }`, with the secret from the env bindings', async () => {
     await expectServesTokens((path, init) => worker.dispatchFetch(`http://127.0.0.1${path}`, init));
@@ -38,5 +52,28 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
   it('closes the connection after refusing a body too large (docs/runtimes.md)', async () => {
     const port = Number((await worker.ready).port);
     expect([await afterARefusedBody(port, 'Content-Length'), await afterARefusedBody(port, 'chunked')]).toEqual(['closed', 'closed']);
+  });
+
+  it('closes the connection after a body that timed out (docs/runtimes.md)', async () => {
+    const port = Number((await worker.ready).port);
+    expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual(['closed', 'closed']);
+  });
+
+  it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
+    await expectBodyTimed(Number((await worker.ready).port));
+  });
+
+  it('stays healthy after a client closes its socket mid-body', async () => {
+    const port = Number((await worker.ready).port);
+    await expectClientGoneMidBody(port, over(port));
+  });
+
+  it('answers every listed refusal, a throwing authorize and the memory limit (one isolate’s) as every runtime does', async () => {
+    await expectSameAnswers(dispatch, dispatch);
+  });
+
+  it('counts a caller gone while authorize ran: request.signal is not aborted (docs/server-security.md)', async () => {
+    const port = Number((await worker.ready).port);
+    expect(await callerGoneDuringAuthorize(port, over(port))).toBe('counted');
   });
 });
