@@ -11,6 +11,7 @@ import {
   expectServesTokens,
   fixture,
   over,
+  runToExit,
   startRuntime,
   type RuntimeProcess,
 } from './harness';
@@ -65,5 +66,11 @@ describe('Bun', () => {
 
   it('counts nothing for a caller gone while authorize ran: Bun aborts request.signal (docs/server-security.md)', async () => {
     expect(await callerGoneDuringAuthorize(runtime.ports[0]!, over(runtime.ports[0]!))).toBe('counted nothing');
+  });
+
+  it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {
+    const { output, ms } = await runToExit(runtimes.bun, []);
+    expect(output).toMatch(/statuses 201 408 408/);
+    expect(ms).toBeLessThan(2_000);
   });
 });

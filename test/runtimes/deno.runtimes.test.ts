@@ -11,6 +11,7 @@ import {
   expectServesTokens,
   fixture,
   over,
+  runToExit,
   startRuntime,
   type RuntimeProcess,
 } from './harness';
@@ -106,5 +107,11 @@ describe('Deno', () => {
     } finally {
       await quiet.stop();
     }
+  });
+
+  it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {
+    const { output, ms } = await runToExit(runtimes.deno, ['run', '--allow-read', '--no-prompt']);
+    expect(output).toMatch(/statuses 201 408 408/);
+    expect(ms).toBeLessThan(2_000);
   });
 });

@@ -61,6 +61,29 @@ export async function startRuntime(command: string, args: string[], env: Record<
   };
 }
 
+/**
+ * Runs `settles.mjs` (the handler in process: a token counted in memory, two bodies that time out)
+ * and how long the runtime took to exit after it; fails after 20 s.
+ */
+export async function runToExit(command: string, args: string[]): Promise<{ output: string; ms: number }> {
+  const child = spawn(command, [...args, fixture('settles.mjs')], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let printedAt = 0;
+  child.stdout.on('data', (data: Buffer) => {
+    output += data.toString();
+    if (output.includes('statuses')) printedAt ||= performance.now();
+  });
+  child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await new Promise((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { output, ms: performance.now() - printedAt };
+}
+
 /** Sends to `http://127.0.0.1:<port>`. */
 export const over =
   (port: number): Send =>

@@ -11,6 +11,7 @@ import {
   expectServesTokens,
   fixture,
   over,
+  runToExit,
   startRuntime,
   type RuntimeProcess,
 } from './harness';
@@ -86,5 +87,11 @@ describe.each([
     ['Fetch Request and Response objects', 1],
   ])('counts nothing for a caller gone while authorize ran, through %s (docs/server-security.md)', async (_path, server) => {
     expect(await callerGoneDuringAuthorize(runtime.ports[2 + server]!, over(runtime.ports[2 + server]!))).toBe('counted nothing');
+  });
+
+  it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {
+    const { output, ms } = await runToExit(node, []);
+    expect(output).toMatch(/statuses 201 408 408/);
+    expect(ms).toBeLessThan(2_000);
   });
 });
