@@ -99,6 +99,8 @@ describe('Deno', () => {
   });
 
   it('prints its notice about request.signal once, when the limits read it (docs/runtimes.md), and none with --unstable-no-legacy-abort', async () => {
+    const limited = { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer notice' }, body: '{}' };
+    for (const _request of [1, 2]) await over(runtime.ports[0]!)('/timed', limited);
     expect(runtime.output().match(new RegExp(legacyAbortNotice, 'g'))).toHaveLength(1);
     const quiet = await startRuntime(runtimes.deno, ['run', '--unstable-no-legacy-abort', ...permissions, fixture('deno.ts')]);
     try {

@@ -436,7 +436,7 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
 }
 
 /**
- * A caller that goes away while a slow `authorize` runs (its socket closed 200 ms into a 1.5 s
+ * A caller that goes away while a slow `authorize` runs (its socket closed 150 ms into an 800 ms
  * wait): whether its token was counted against the memory store's limit of two — told by two
  * more requests of the same caller once the wait is over (201 twice, or a 429).
  */
@@ -445,10 +445,10 @@ export async function callerGoneDuringAuthorize(port: number, send: Send): Promi
   const body = '{"room_name":"standup"}';
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => {});
-  socket.write(head(port, '/timed', `Content-Length: ${body.length}`, `Bearer wait-1500-${identity}`) + body);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  socket.write(head(port, '/timed', `Content-Length: ${body.length}`, `Bearer wait-800-${identity}`) + body);
+  await new Promise((resolve) => setTimeout(resolve, 150));
   socket.destroy();
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await new Promise((resolve) => setTimeout(resolve, 700));
   const again = () => send('/timed', json(body, { Authorization: `Bearer wait-0-${identity}` })).then((response) => response.status);
   const statuses = [await again(), await again()];
   expect([
