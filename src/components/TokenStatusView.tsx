@@ -71,8 +71,9 @@ export function TokenStatusView({
   className,
   ...rest
 }: TokenStatusViewProps) {
-  const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
-  const now = useNow(expiresAt !== null);
+  const token = useTokenStatus(source);
+  const { status, identity, room, grants, expiresAt, error, refresh } = token;
+  const now = useNow(expiresAt !== null, token);
   const statusLine = React.useRef<HTMLDivElement>(null);
   // A refresh ahead of expiry changes nothing for the user: the live region stays quiet ("ready").
   // Not a fetch after an error (the error is kept until it succeeds): that one is the outcome awaited.
@@ -171,13 +172,22 @@ function describeCode({ code, status, reason }: CustomTokenError): string {
   return [code, status ?? reason].filter((part) => part !== undefined).join(' ');
 }
 
-/** The current time, ticking every second while `ticking`; `null` before mount (and on the server). */
-function useNow(ticking: boolean): number | null {
+/** A layout effect in the browser (it runs before the browser paints), a plain one on the server (where neither runs, and React 18 warns about a layout effect). */
+const useBeforePaint = typeof document === 'undefined' ? React.useEffect : React.useLayoutEffect;
+
+/**
+ * The current time, ticking every second while `ticking`, and read again whenever `readAgainOn`
+ * (the token status) changes, before that render is painted: a tick can come late (a laptop
+ * waking from sleep, a hidden tab's throttled timers), and a status read against a time from
+ * before it would show an expired token as "ready". `null` before mount (and on the server).
+ */
+function useNow(ticking: boolean, readAgainOn: unknown): number | null {
   const [now, setNow] = React.useState<number | null>(null);
-  React.useEffect(() => {
+  useBeforePaint(() => {
     // The clock is read after mount on purpose: the server's HTML and the first client render then match (no hydration mismatch).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     setNow(Date.now());
+  }, [readAgainOn]);
+  React.useEffect(() => {
     if (!ticking) return;
     const timer = setInterval(() => setNow(Date.now()), 1_000);
     return () => clearInterval(timer);
