@@ -4,6 +4,11 @@ import type { TokenDetails } from './types.js';
 interface Arrival {
   /** The monotonic clock (`performance.now()`) at arrival. */
   readonly monotonic: number;
+  /**
+   * The longest the wall clock has been read ahead of the monotonic clock since arrival: time the
+   * monotonic clock did not count (a device asleep), which a later step back does not take back.
+   */
+  slept: number;
   /** How far the wall clock counts as behind the token's own timeline, in whole milliseconds; see {@link tokenNow}. */
   setBack: number;
 }
@@ -25,7 +30,7 @@ export const CLOCKS_AGREE_WITHIN_MS = 1_000;
 
 /** Times `token` on the monotonic clock too, from now: call as it arrives, its `receivedAt` the `Date.now()` just read. */
 export function timeFromArrival(token: TokenDetails): TokenDetails {
-  arrivals.set(token, { monotonic: performance.now(), setBack: 0 });
+  arrivals.set(token, { monotonic: performance.now(), slept: 0, setBack: 0 });
   return token;
 }
 
@@ -34,14 +39,17 @@ export function timeFromArrival(token: TokenDetails): TokenDetails {
  * `expiresAt`): the time since it arrived is the longer of the wall clock's and the monotonic
  * clock's. A wall clock set back since (by hand, a large NTP step) leaves the monotonic clock
  * running, so the token is as old as it really is; a device waking from sleep moves the wall clock
- * on where `performance.now()` may have paused, so the wall clock counts then. A step back is
- * counted to within {@link CLOCKS_AGREE_WITHIN_MS}. A token that did not arrive in this process
- * (hydrated) has only the wall clock: `now` itself.
+ * on where `performance.now()` may have paused, so the wall clock counts then — and keeps
+ * counting once read: a step back after it (NTP right after waking) does not make the token
+ * younger again. A step back is counted to within {@link CLOCKS_AGREE_WITHIN_MS}. A token that did
+ * not arrive in this process (hydrated) has only the wall clock: `now` itself.
  */
 export function tokenNow(token: TokenDetails, now: number): number {
   const arrival = arrivals.get(token);
   if (!arrival) return now;
-  const setBack = Math.max(Math.round(token.receivedAt + (performance.now() - arrival.monotonic) - now), 0);
+  const monotonicAge = performance.now() - arrival.monotonic;
+  arrival.slept = Math.max(arrival.slept, now - token.receivedAt - monotonicAge);
+  const setBack = Math.max(Math.round(token.receivedAt + monotonicAge + arrival.slept - now), 0);
   if (Math.abs(setBack - arrival.setBack) > CLOCKS_AGREE_WITHIN_MS) arrival.setBack = setBack;
   return now + arrival.setBack;
 }

@@ -68,6 +68,21 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     unsubscribe();
   });
 
+  it('a clock set back right after waking (NTP, the user) does not make the token that expired during the sleep ready again', async () => {
+    const generator = mintingGenerator(() => ({ ttl: 10 * 60 }));
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    const first = await source.fetch({ roomName: 'A' });
+    sleepFor(15 * MINUTE);
+    expect(source.getSnapshot().status).toBe('expired');
+    vi.setSystemTime(Date.now() - 30 * MINUTE);
+    // The token arrived 15 minutes ago, by the wall clock the sleep was counted on: 5 minutes past its lifetime.
+    expect(source.getSnapshot().status).toBe('expired');
+    const next = await source.fetch({ roomName: 'A' });
+    expect(next.participantToken).not.toBe(first.participantToken);
+    unsubscribe();
+  });
+
   it('a fetch at wake (the user clicks start before any timer) gets a new token and makes one call, whatever events follow', async () => {
     const generator = mintingGenerator(() => ({ ttl: 10 * 60 }));
     const source = createCustomTokenSource(generator);
@@ -94,7 +109,8 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     const perHour = generators.map((generator) => generator.mock.calls.length);
     // One per refresh period (lifetime minus margin), plus the first.
     perHour.forEach((calls, i) => expect(calls).toBeLessThanOrEqual(Math.ceil(HOUR / ((10 + i) * MINUTE - (30 + i) * SECOND)) + 1));
-    expect(vi.getTimerCount()).toBeLessThanOrEqual(sources.length);
+    // Per source, its schedule's timer and, while a fetch runs, its timeout.
+    expect(vi.getTimerCount()).toBeLessThanOrEqual(2 * sources.length);
     setVisible(false);
     sleepFor(5 * HOUR);
     setVisible(true);
@@ -102,7 +118,8 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     setOnline(true);
     await vi.advanceTimersByTimeAsync(30 * SECOND);
     expect(generators.map((generator) => generator.mock.calls.length)).toEqual(perHour.map((calls) => calls + 1));
-    expect(vi.getTimerCount()).toBeLessThanOrEqual(sources.length);
+    // Per source, its schedule's timer and, while a fetch runs, its timeout.
+    expect(vi.getTimerCount()).toBeLessThanOrEqual(2 * sources.length);
     expect(sources.every((source) => source.getSnapshot().status === 'ready')).toBe(true);
     unsubscribes.forEach((unsubscribe) => unsubscribe());
   });

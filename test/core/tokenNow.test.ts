@@ -33,6 +33,17 @@ describe('tokenNow', () => {
     expect(tokenNow(token, Date.now())).toBe(Date.now());
   });
 
+  it('does not take back a sleep it has counted when the wall clock is then set back (the monotonic clock did not count it)', () => {
+    const token = arrivedNow();
+    vi.advanceTimersByTime(MINUTE);
+    vi.setSystemTime(Date.now() + 60 * MINUTE);
+    expect(tokenNow(token, Date.now())).toBe(token.receivedAt + 61 * MINUTE);
+    vi.setSystemTime(Date.now() - 30 * MINUTE);
+    expect(tokenNow(token, Date.now())).toBe(token.receivedAt + 61 * MINUTE);
+    vi.advanceTimersByTime(MINUTE);
+    expect(tokenNow(token, Date.now())).toBe(token.receivedAt + 62 * MINUTE);
+  });
+
   it('undoes a step back once the clock is set forward again', () => {
     const token = arrivedNow();
     vi.advanceTimersByTime(6 * MINUTE);
