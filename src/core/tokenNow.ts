@@ -47,9 +47,10 @@ export function timeFromArrival(token: TokenDetails): TokenDetails {
 export function tokenNow(token: TokenDetails, now: number): number {
   const arrival = arrivals.get(token);
   if (!arrival) return now;
-  const monotonicAge = performance.now() - arrival.monotonic;
-  arrival.slept = Math.max(arrival.slept, now - token.receivedAt - monotonicAge);
-  const setBack = Math.max(Math.round(token.receivedAt + monotonicAge + arrival.slept - now), 0);
+  // How far the wall clock reads behind the monotonic clock's count since arrival (ahead if negative).
+  const behind = token.receivedAt + performance.now() - arrival.monotonic - now;
+  arrival.slept = Math.max(arrival.slept, -behind);
+  const setBack = Math.round(behind + arrival.slept);
   if (Math.abs(setBack - arrival.setBack) > CLOCKS_AGREE_WITHIN_MS) arrival.setBack = setBack;
   return now + arrival.setBack;
 }
