@@ -83,6 +83,33 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     unsubscribe();
   });
 
+  it('a refresh that failed in the hidden tab before the sleep (its retry paused until visible) resumes as the one call on waking', async () => {
+    const jwt = await mintToken({ room: 'A', ttl: 10 * 60 });
+    let down = false;
+    const generator = vi.fn<TokenGenerator>(async () => {
+      if (down) throw new TypeError('Failed to fetch');
+      return { serverUrl: SERVER_URL, participantToken: jwt };
+    });
+    const source = createCustomTokenSource(generator);
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' });
+    setVisible(false);
+    down = true;
+    // The refresh ahead at 9 minutes fails; its retry waits for the tab to be visible.
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(source.getSnapshot().status).toBe('fetching');
+    setOnline(false);
+    sleepFor(3 * HOUR);
+    down = false;
+    setOnline(true);
+    setVisible(true);
+    await vi.advanceTimersByTimeAsync(30 * SECOND);
+    expect(generator).toHaveBeenCalledTimes(3);
+    expect(source.getSnapshot().status).toBe('ready');
+    unsubscribe();
+  });
+
   it('a fetch at wake (the user clicks start before any timer) gets a new token and makes one call, whatever events follow', async () => {
     const generator = mintingGenerator(() => ({ ttl: 10 * 60 }));
     const source = createCustomTokenSource(generator);
