@@ -5,6 +5,7 @@ import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import type { CustomTokenError } from '../core/errors.js';
 import type { TokenGrants } from '../core/types.js';
+import { useHydrating } from '../hooks/internal/useHydrating.js';
 import { useTokenStatus } from '../hooks/useTokenStatus.js';
 import { classNames } from './classNames.js';
 import { RetryButton } from './RetryButton.js';
@@ -71,9 +72,8 @@ export function TokenStatusView({
   className,
   ...rest
 }: TokenStatusViewProps) {
-  const token = useTokenStatus(source);
-  const { status, identity, room, grants, expiresAt, error, refresh } = token;
-  const now = useNow(expiresAt !== null, token);
+  const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
+  const now = useNow(expiresAt !== null);
   const statusLine = React.useRef<HTMLDivElement>(null);
   // A refresh ahead of expiry changes nothing for the user: the live region stays quiet ("ready").
   // Not a fetch after an error (the error is kept until it succeeds): that one is the outcome awaited.
@@ -172,27 +172,24 @@ function describeCode({ code, status, reason }: CustomTokenError): string {
   return [code, status ?? reason].filter((part) => part !== undefined).join(' ');
 }
 
-/** A layout effect in the browser (it runs before the browser paints), a plain one on the server (where neither runs, and React 18 warns about a layout effect). */
-const useBeforePaint = typeof document === 'undefined' ? React.useEffect : React.useLayoutEffect;
-
 /**
- * The current time, ticking every second while `ticking`, and read again whenever `readAgainOn`
- * (the token status) changes, before that render is painted: a tick can come late (a laptop
- * waking from sleep, a hidden tab's throttled timers), and a status read against a time from
- * before it would show an expired token as "ready". `null` before mount (and on the server).
+ * The current time as each render reads it (`null` on the server and while hydrating, so that the
+ * server's HTML and the first client render match), rendering again every second while
+ * `ticking`. Read by each render rather than kept from the last tick: a tick can come late (a
+ * laptop waking from sleep, a hidden tab's throttled timers), and a status change rendered against
+ * a time from before it would show an expired token as "ready" until the next tick.
  */
-function useNow(ticking: boolean, readAgainOn: unknown): number | null {
-  const [now, setNow] = React.useState<number | null>(null);
-  useBeforePaint(() => {
-    // The clock is read after mount on purpose: the server's HTML and the first client render then match (no hydration mismatch).
-    setNow(Date.now());
-  }, [readAgainOn]);
+function useNow(ticking: boolean): number | null {
+  const hydrating = useHydrating();
+  const [, tick] = React.useReducer((ticks: number) => ticks + 1, 0);
   React.useEffect(() => {
     if (!ticking) return;
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    const timer = setInterval(tick, 1_000);
     return () => clearInterval(timer);
   }, [ticking]);
-  return now;
+  // Impure on purpose: the time is what this render shows, and a render React throws away shows nothing.
+  // eslint-disable-next-line react-hooks/purity
+  return hydrating ? null : Date.now();
 }
 
 function grantNames(grants: Readonly<TokenGrants> | undefined): string[] {

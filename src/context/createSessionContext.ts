@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { noop } from '../core/noop.js';
+import { useHydrating } from '../hooks/internal/useHydrating.js';
 
 /**
  * One context of the session provider (`null` outside it), named for React DevTools. Called with a
@@ -10,10 +10,6 @@ export function createSessionContext<T>(displayName: string): React.Context<T | 
   Context.displayName = displayName;
   return Context;
 }
-
-const subscribeToNothing = () => noop;
-const no = () => false;
-const yes = () => true;
 
 /**
  * Reads a session context; while React renders on the server or hydrates its HTML, `serverValue`
@@ -26,9 +22,7 @@ const yes = () => true;
  */
 export function useSessionContext<T>(Context: React.Context<T | null>, serverValue?: T): T | null {
   const value = React.useContext(Context);
-  // True on the server and while hydrating (the server snapshot), false in any other render.
-  const hydrating = React.useSyncExternalStore(subscribeToNothing, no, yes);
-  return hydrating && value !== null && serverValue !== undefined ? serverValue : value;
+  return useHydrating() && value !== null && serverValue !== undefined ? serverValue : value;
 }
 
 /** Reads a session context as {@link useSessionContext} does, throwing a message naming the hook and the provider outside one. */

@@ -14,12 +14,12 @@ describe('TokenStatusView after the laptop sleeps past the token’s expiry', ()
     vi.useRealTimers();
   });
 
-  it('never says "Token ready" for the expired token while its refresh runs, not even in the first render after waking', async () => {
+  /** A view of a 10-minute token, in hand and shown "Token ready"; then the tab hidden, 3 h asleep, and the generator's next call waiting for the network. */
+  async function asleepPastExpiry() {
     // Signed before the clock is faked (signing is real async work); the source times it from arrival.
     const jwt = await mintToken({ room: 'standup', ttl: 10 * 60 });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
     let answer = true;
-    // The first call answers; the one after waking waits for the network, which is still coming back.
     const generator = vi.fn<TokenGenerator>(() =>
       answer ? Promise.resolve({ serverUrl: SERVER_URL, participantToken: jwt }) : new Promise(() => {}),
     );
@@ -34,12 +34,37 @@ describe('TokenStatusView after the laptop sleeps past the token’s expiry', ()
     Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
     act(() => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
     sleepFor(3 * HOUR);
-    // Woken: the tab is shown, the token (3 h old) is refreshed, and nothing else has run yet.
     Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'visible' });
-    await act(async () => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+    const wake = () => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    const said = () => [
+      view.getAttribute('data-status'),
+      within(view).getByRole('status').textContent,
+      view.querySelector('time')?.textContent,
+    ];
+    return { generator, wake, said };
+  }
+
+  it('never says "Token ready" for the expired token while its refresh runs, not even in the first render after waking', async () => {
+    const { generator, wake, said } = await asleepPastExpiry();
+    // Woken: the tab is shown, the token (3 h old) is refreshed, and nothing else has run yet.
+    await act(async () => wake());
     expect(generator).toHaveBeenCalledTimes(2);
-    expect(view.getAttribute('data-status')).toBe('fetching');
-    expect(within(view).getByRole('status').textContent).toBe('Token fetching');
-    expect(view.querySelector('time')?.textContent).toBe('expired');
+    expect(said()).toEqual(['fetching', 'Token fetching', 'expired']);
+  });
+
+  it('says so before the browser could paint: in the task that woke it, before any other task runs', async () => {
+    const { wake, said } = await asleepPastExpiry();
+    // As in a browser: React schedules its own work, no act() flushing it. A status change renders
+    // synchronously, and React runs the effects of a synchronous render in the same task (work it
+    // put off to a later task would run after a paint, and is not awaited here).
+    const actEnvironment = Reflect.get(globalThis, 'IS_REACT_ACT_ENVIRONMENT');
+    Reflect.set(globalThis, 'IS_REACT_ACT_ENVIRONMENT', false);
+    try {
+      wake();
+      for (let turn = 0; turn < 20; turn++) await Promise.resolve();
+      expect(said()).toEqual(['fetching', 'Token fetching', 'expired']);
+    } finally {
+      Reflect.set(globalThis, 'IS_REACT_ACT_ENVIRONMENT', actEnvironment);
+    }
   });
 });
