@@ -50,8 +50,9 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * region, which announces the outcome. A refresh ahead of expiry is not announced: the line
  * keeps saying "Token ready" (`data-status` says `fetching`); a fetch after an error says "Token
  * fetching", though a token from before the error is still in hand. The countdown appears only
- * after mount, so server and client render the same HTML; a screen reader reads it with its units
- * ("in 1 minute 5 seconds"), and not each second (it is outside the live region).
+ * once hydrated (at once in a page rendered in the browser), so server and client render the
+ * same HTML; a screen reader reads it with its units ("in 1 minute 5 seconds"), and not each
+ * second (it is outside the live region).
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
  * @example
