@@ -52,8 +52,9 @@ const TURNS: ReadonlySet<AgentState> = new Set<AgentState>(['idle', 'listening',
  * follows: several announcements a minute would drown the call. A screen reader reading the
  * region meanwhile hears the first turn's text. While `start()` runs it says it is waiting for the
  * agent (or, while the microphone's pre-connect buffer records, that it listens as the agent
- * joins; livekit-client stops the buffer 10 s after publishing); without a session it is empty. For sessions that dispatch an agent: in a call without
- * one it keeps waiting. Unstyled: class `lk-ctr-agent-status`, `data-state`.
+ * joins; livekit-client stops the buffer 10 s after publishing); without a session it is empty.
+ * For sessions that dispatch an agent: in a call without one it keeps waiting. Unstyled: class
+ * `lk-ctr-agent-status`, `data-state`.
  *
  * @example
  * ```tsx
