@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
-import { sleepFor } from '../helpers/tabLife';
+import { setTabVisible, sleepFor } from '../helpers/tabLife';
 import { SERVER_URL, mintToken } from '../helpers/tokens';
 
 const HOUR = 60 * 60_000;
@@ -31,11 +31,9 @@ describe('TokenStatusView after the laptop sleeps past the token’s expiry', ()
     expect(within(view).getByRole('status').textContent).toBe('Token ready');
 
     answer = false;
-    Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
-    act(() => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+    act(() => setTabVisible(false));
     sleepFor(3 * HOUR);
-    Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'visible' });
-    const wake = () => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    const wake = () => setTabVisible(true);
     const said = () => [
       view.getAttribute('data-status'),
       within(view).getByRole('status').textContent,

@@ -5,6 +5,7 @@ import { createCustomTokenSource } from '../../src/core/createCustomTokenSource'
 import { CLOCKS_AGREE_WITHIN_MS } from '../../src/core/tokenNow';
 import type { TokenDetails, TokenGenerator } from '../../src/core/types';
 import { SERVER_URL, mintToken } from '../helpers/tokens';
+import { setBrowserOnline, setTabVisible } from '../helpers/tabLife';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -45,11 +46,6 @@ describe('CustomTokenSource through any day of sleeps, tabs, networks and calls'
     onlineManager.setOnline(true);
     vi.useRealTimers();
   });
-
-  function setVisible(visible: boolean) {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, value: visible ? 'visible' : 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-  }
 
   it('never reads ready past the real expiry, starts with a token that has time left, fetches nothing while connected, and calls about once per lifetime', async () => {
     // Signed before the clock runs (signing is real async work); the source times it from arrival.
@@ -110,18 +106,18 @@ describe('CustomTokenSource through any day of sleeps, tabs, networks and calls'
                 vi.setSystemTime(Date.now() - event.ms);
                 break;
               case 'hide':
-                setVisible(false);
+                setTabVisible(false);
                 break;
               case 'show':
                 nudges += 1;
-                setVisible(true);
+                setTabVisible(true);
                 break;
               case 'offline':
-                window.dispatchEvent(new Event('offline'));
+                setBrowserOnline(false);
                 break;
               case 'online':
                 nudges += 1;
-                window.dispatchEvent(new Event('online'));
+                setBrowserOnline(true);
                 break;
               case 'start': {
                 if (connected) break;
@@ -154,8 +150,8 @@ describe('CustomTokenSource through any day of sleeps, tabs, networks and calls'
           release?.();
           unsubscribe();
           await vi.advanceTimersByTimeAsync(0);
-          window.dispatchEvent(new Event('online'));
-          setVisible(true);
+          setBrowserOnline(true);
+          setTabVisible(true);
         }
       }),
       {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
 import { mintingGenerator } from '../helpers/generators';
-import { sleepFor } from '../helpers/tabLife';
+import { setBrowserOnline, setTabVisible, sleepFor } from '../helpers/tabLife';
 import { SERVER_URL, mintToken } from '../helpers/tokens';
 
 const SECOND = 1_000;
@@ -11,15 +11,6 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] as const;
-
-function setVisible(visible: boolean) {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, value: visible ? 'visible' : 'hidden' });
-  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-}
-
-function setOnline(online: boolean) {
-  window.dispatchEvent(new Event(online ? 'online' : 'offline'));
-}
 
 describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performance.now() and the timers do not)', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: [...FAKED], now: new Date('2026-11-28T12:00:00Z') }));
@@ -32,10 +23,10 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
   });
 
   const wakeOrders: [string, (() => void)[]][] = [
-    ['visible, then online', [() => setVisible(true), () => setOnline(true)]],
-    ['online, then visible', [() => setOnline(true), () => setVisible(true)]],
-    ['only visible', [() => setVisible(true)]],
-    ['only online', [() => setOnline(true)]],
+    ['visible, then online', [() => setTabVisible(true), () => setBrowserOnline(true)]],
+    ['online, then visible', [() => setBrowserOnline(true), () => setTabVisible(true)]],
+    ['only visible', [() => setTabVisible(true)]],
+    ['only online', [() => setBrowserOnline(true)]],
     ['neither (the tab stayed visible, the network up)', []],
   ];
 
@@ -46,8 +37,8 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     await source.fetch({ roomName: 'A' });
     expect(source.getSnapshot().status).toBe('ready');
     // The lid closes: hidden and offline, as a browser reports it, then hours pass.
-    setVisible(false);
-    setOnline(false);
+    setTabVisible(false);
+    setBrowserOnline(false);
     const before = performance.now();
     sleepFor(3 * HOUR);
     expect(performance.now()).toBe(before);
@@ -93,17 +84,17 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     const source = createCustomTokenSource(generator);
     const unsubscribe = source.subscribe(() => {});
     await source.fetch({ roomName: 'A' });
-    setVisible(false);
+    setTabVisible(false);
     down = true;
     // The refresh ahead at 9 minutes fails; its retry waits for the tab to be visible.
     await vi.advanceTimersByTimeAsync(10 * MINUTE);
     expect(generator).toHaveBeenCalledTimes(2);
     expect(source.getSnapshot().status).toBe('fetching');
-    setOnline(false);
+    setBrowserOnline(false);
     sleepFor(3 * HOUR);
     down = false;
-    setOnline(true);
-    setVisible(true);
+    setBrowserOnline(true);
+    setTabVisible(true);
     await vi.advanceTimersByTimeAsync(30 * SECOND);
     expect(generator).toHaveBeenCalledTimes(3);
     expect(source.getSnapshot().status).toBe('ready');
@@ -115,12 +106,12 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     const source = createCustomTokenSource(generator);
     const unsubscribe = source.subscribe(() => {});
     const first = await source.fetch({ roomName: 'A' });
-    setVisible(false);
+    setTabVisible(false);
     sleepFor(2 * HOUR);
-    setVisible(true);
+    setTabVisible(true);
     const next = source.fetch({ roomName: 'A' });
-    setOnline(false);
-    setOnline(true);
+    setBrowserOnline(false);
+    setBrowserOnline(true);
     await vi.advanceTimersByTimeAsync(30 * SECOND);
     expect((await next).participantToken).not.toBe(first.participantToken);
     expect(generator).toHaveBeenCalledTimes(2);
@@ -138,11 +129,11 @@ describe('CustomTokenSource after a laptop sleep (the wall clock jumps, performa
     perHour.forEach((calls, i) => expect(calls).toBeLessThanOrEqual(Math.ceil(HOUR / ((10 + i) * MINUTE - (30 + i) * SECOND)) + 1));
     // Per source, its schedule's timer and, while a fetch runs, its timeout.
     expect(vi.getTimerCount()).toBeLessThanOrEqual(2 * sources.length);
-    setVisible(false);
+    setTabVisible(false);
     sleepFor(5 * HOUR);
-    setVisible(true);
-    setOnline(false);
-    setOnline(true);
+    setTabVisible(true);
+    setBrowserOnline(false);
+    setBrowserOnline(true);
     await vi.advanceTimersByTimeAsync(30 * SECOND);
     expect(generators.map((generator) => generator.mock.calls.length)).toEqual(perHour.map((calls) => calls + 1));
     // Per source, its schedule's timer and, while a fetch runs, its timeout.
@@ -172,7 +163,7 @@ describe('CustomTokenSource idle and offline for longer than a token lives', () 
     const unsubscribe = source.subscribe(() => {});
     await source.fetch({ roomName: 'A' });
     offline = true;
-    setOnline(false);
+    setBrowserOnline(false);
     await vi.advanceTimersByTimeAsync(HOUR);
     const firstHour = generator.mock.calls.length - 1;
     await vi.advanceTimersByTimeAsync(HOUR);
@@ -183,7 +174,7 @@ describe('CustomTokenSource idle and offline for longer than a token lives', () 
     expect(source.getSnapshot().status).not.toBe('ready');
     offline = false;
     const beforeOnline = generator.mock.calls.length;
-    setOnline(true);
+    setBrowserOnline(true);
     await vi.advanceTimersByTimeAsync(SECOND);
     expect(generator.mock.calls.length - beforeOnline).toBe(1);
     expect(source.getSnapshot().status).toBe('ready');
@@ -221,7 +212,7 @@ describe('CustomTokenSource in a hidden tab whose timers are throttled to once a
     const source = createCustomTokenSource(generator);
     const unsubscribe = source.subscribe(() => {});
     await source.fetch({ roomName: 'A' });
-    setVisible(false);
+    setTabVisible(false);
     for (let minute = 0; minute < 6 * 60; minute++) {
       await vi.advanceTimersByTimeAsync(MINUTE);
       const { status, expiresAt } = source.getSnapshot();
@@ -232,7 +223,7 @@ describe('CustomTokenSource in a hidden tab whose timers are throttled to once a
     // Back at the tab, mid-minute: start() gets a token with time left.
     await vi.advanceTimersByTimeAsync(17 * SECOND);
     restore();
-    setVisible(true);
+    setTabVisible(true);
     const fetched = await source.fetch({ roomName: 'A' });
     const { expiresAt, token } = source.getSnapshot();
     expect(token?.participantToken).toBe(fetched.participantToken);

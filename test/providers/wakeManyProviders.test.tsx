@@ -5,13 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
+import { setBrowserOnline, setTabVisible } from '../helpers/tabLife';
 
 const HOUR = 60 * 60_000;
-
-function setVisible(visible: boolean) {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, value: visible ? 'visible' : 'hidden' });
-  act(() => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
-}
 
 describe('ten idle CustomTokenSessionProviders in one tab, through a laptop sleep', () => {
   afterEach(() => {
@@ -37,11 +33,11 @@ describe('ten idle CustomTokenSessionProviders in one tab, through a laptop slee
     await waitFor(() => sessions.forEach(({ generator }) => expect(generator).toHaveBeenCalledTimes(1)));
     await waitFor(() => expect(statuses.every((status) => status === 'ready')).toBe(true));
 
-    setVisible(false);
-    act(() => void window.dispatchEvent(new Event('offline')));
+    act(() => setTabVisible(false));
+    act(() => setBrowserOnline(false));
     vi.setSystemTime(Date.now() + 3 * HOUR);
-    act(() => void window.dispatchEvent(new Event('online')));
-    setVisible(true);
+    act(() => setBrowserOnline(true));
+    act(() => setTabVisible(true));
     await waitFor(() => expect(statuses.every((status) => status === 'ready')).toBe(true));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sessions.map(({ generator }) => generator.mock.calls.length)).toEqual(sessions.map(() => 2));
