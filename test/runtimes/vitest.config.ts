@@ -11,6 +11,8 @@ export default defineConfig({
     root: new URL('.', import.meta.url).pathname,
     include: ['**/*.runtimes.test.ts'],
     environment: 'node',
+    // A file per core: each runtime's servers are its own, on ports of their own.
+    maxWorkers: '100%',
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
