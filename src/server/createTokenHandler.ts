@@ -37,21 +37,38 @@ import type { TokenHandler, TokenHandlerConfig } from './types.js';
 export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
   const resolved = resolveTokenHandlerConfig(config);
   const handler: TokenHandler = async (request, env) => {
+    // Set once the body is read to its end (not refused for its size, nor let go of at the deadline).
+    let bodyRead = false;
     const reply = await handleTokenRequest(
       {
         method: request.method,
         header: (name) => request.headers.get(name),
         readBody: (maxBytes) => {
           const reader = request.body?.getReader();
-          // Stryker disable next-line OptionalChaining: stop() runs only for a body still arriving, which has a reader
-          return { bytes: readBodyStream(reader, maxBytes), stop: () => void reader?.cancel().catch(() => {}) };
+          let stopped = false;
+          return {
+            bytes: readBodyStream(reader, maxBytes).then((bytes) => {
+              bodyRead = !stopped;
+              return bytes;
+            }),
+            stop: () => {
+              stopped = true;
+              // Stryker disable next-line OptionalChaining: stop() runs only for a body still arriving, which has a reader
+              void reader?.cancel().catch(() => {});
+            },
+          };
         },
         request: () => request,
         env,
       },
       resolved,
     );
-    return new Response(reply.body, reply);
+    // A body left unread: kept alive, Bun and Vercel's edge-runtime read whatever the client still
+    // sends of it, as much as it likes. An HTTP/1 server that does not read a body closes the
+    // connection (RFC 9112 §9.6); HTTP/2 servers drop the header (each request is its own stream).
+    // The headers tell whether there is a body: reading `request.body` makes Deno read all of it.
+    const unread = !bodyRead && (request.headers.has('transfer-encoding') || Number(request.headers.get('content-length')) > 0);
+    return new Response(reply.body, unread ? { status: reply.status, headers: { ...reply.headers, Connection: 'close' } } : reply);
   };
   return Object.defineProperty(handler, TOKEN_HANDLER_CONFIG, { value: resolved });
 }

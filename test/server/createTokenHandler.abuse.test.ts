@@ -309,3 +309,58 @@ describe('createTokenHandler: stalled bodies', () => {
     expect(() => createTokenHandler(handlerConfig({ bodyTimeoutMs }))).toThrow(/bodyTimeoutMs/);
   });
 });
+
+describe('createTokenHandler: a body left unread closes the connection', () => {
+  /** A POST with the headers a server hands over for a body on the wire (`Content-Length`, or `Transfer-Encoding`). */
+  const posted = (body: string, headers: Record<string, string>) =>
+    new Request('http://127.0.0.1/api/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice', ...headers },
+      body,
+    });
+  const connection = async (response: Response | Promise<Response>) => {
+    const answer = await response;
+    return [answer.status, answer.headers.get('connection')];
+  };
+
+  it.each([
+    ['a declared Content-Length over maxBodyBytes, refused before reading', 400, { 'Content-Length': '1000000000' }, '{}'],
+    [
+      'a chunked body refused once it crossed maxBodyBytes',
+      400,
+      { 'Transfer-Encoding': 'chunked' },
+      JSON.stringify({ a: 'x'.repeat(20_000) }),
+    ],
+    ['a body that is not JSON', 415, { 'Content-Type': 'text/plain', 'Content-Length': '2' }, '{}'],
+  ])('answers %s with Connection: close', async (_, status, headers, body) => {
+    expect(await connection(createTokenHandler(handlerConfig())(posted(body, headers)))).toEqual([status, 'close']);
+  });
+
+  it('answers a body that timed out with Connection: close', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"room_name":')) });
+    const request = new Request('http://127.0.0.1/api/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice', 'Content-Length': '100' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const response = createTokenHandler(handlerConfig({ bodyTimeoutMs: 250 }))(request);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(await connection(response)).toEqual([408, 'close']);
+  });
+
+  it.each([
+    ['a token', 201, { Authorization: 'Bearer alice' }, '{"room_name":"standup"}'],
+    ['a refusal after the body was read (401)', 401, { Authorization: 'nobody' }, '{"room_name":"standup"}'],
+    ['a body read and found not JSON (400)', 400, { Authorization: 'Bearer alice' }, '{"room_name":'],
+  ])('keeps the connection after %s: the body was read to its end', async (_, status, headers, body) => {
+    const request = posted(body, { ...headers, 'Content-Length': String(body.length) });
+    expect(await connection(createTokenHandler(handlerConfig())(request))).toEqual([status, null]);
+  });
+
+  it('keeps the connection for a request without a body (a GET, answered 405)', async () => {
+    const request = new Request('http://127.0.0.1/api/token', { headers: { Authorization: 'Bearer alice' } });
+    expect(await connection(createTokenHandler(handlerConfig())(request))).toEqual([405, null]);
+  });
+});

@@ -113,7 +113,9 @@ async function send(req: NodeRequestLike, res: NodeResponseLike, response: Respo
   if (!read) return send(req, res, internalError(), body);
   try {
     res.statusCode = response.status;
-    response.headers.forEach((value, name) => res.setHeader(name, value));
+    // Whether the connection closes is this listener's to decide (below), from what Node read of the
+    // body: a handler's own `Connection` is not copied (HTTP/2 has none, and Node warns on one).
+    response.headers.forEach((value, name) => name === 'connection' || res.setHeader(name, value));
     // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own
     // line (none at all, [], writes no line).
     res.setHeader('Set-Cookie', read.cookies);

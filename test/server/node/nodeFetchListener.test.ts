@@ -326,34 +326,41 @@ describe('nodeFetchListener: a body over the limit (createTokenHandler behind a 
     expect(closed).toBe(true);
   });
 
-  it('refuses an HTTP/2 body over the limit without a Connection header (HTTP/2 has none, and Node warns about one)', async () => {
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on('warning', onWarning);
-    const h2 = createHttp2Server(toNodeHandler(wrapped(100)));
-    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
-    const client = http2Connect(`http://127.0.0.1:${(h2.address() as AddressInfo).port}`);
-    try {
-      const status = await new Promise<unknown>((resolve, reject) => {
-        const stream = client.request({
-          ':method': 'POST',
-          ':path': '/api/token',
-          'content-type': 'application/json',
-          authorization: 'Bearer alice',
+  it.each([
+    ['', {}],
+    [', with a Content-Length (the handler asks for Connection: close, which HTTP/2 drops)', { 'content-length': '5000' }],
+  ])(
+    'refuses an HTTP/2 body over the limit without a Connection header%s (HTTP/2 has none, and Node warns about one)',
+    async (_, length) => {
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on('warning', onWarning);
+      const h2 = createHttp2Server(toNodeHandler(wrapped(100)));
+      await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+      const client = http2Connect(`http://127.0.0.1:${(h2.address() as AddressInfo).port}`);
+      try {
+        const status = await new Promise<unknown>((resolve, reject) => {
+          const stream = client.request({
+            ':method': 'POST',
+            ':path': '/api/token',
+            'content-type': 'application/json',
+            authorization: 'Bearer alice',
+            ...length,
+          });
+          stream.on('response', (headers) => resolve([headers[':status'], headers.connection]));
+          stream.on('error', reject);
+          stream.end('x'.repeat(5_000));
         });
-        stream.on('response', (headers) => resolve(headers[':status']));
-        stream.on('error', reject);
-        stream.end('x'.repeat(5_000));
-      });
-      expect(status).toBe(400);
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(warnings.map((warning) => warning.message)).toEqual([]);
-    } finally {
-      process.off('warning', onWarning);
-      client.destroy(); // the rest of the body is still unsent: a graceful close would wait for it
-      await new Promise((resolve) => h2.close(resolve));
-    }
-  });
+        expect(status).toEqual([400, undefined]);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(warnings.map((warning) => warning.message)).toEqual([]);
+      } finally {
+        process.off('warning', onWarning);
+        client.destroy(); // the rest of the body is still unsent: a graceful close would wait for it
+        await new Promise((resolve) => h2.close(resolve));
+      }
+    },
+  );
 
   it('answers 400 body_too_large for a finite chunked body over the limit that finishes arriving after the refusal', async () => {
     await serve(wrapped(1024));
