@@ -64,8 +64,8 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
       resolved,
     );
     // A body left unread: kept alive, Bun and Vercel's edge-runtime read whatever the client still
-    // sends of it, as much as it likes. An HTTP/1 server that does not read a body closes the
-    // connection (RFC 9112 §9.6); HTTP/2 servers drop the header (each request is its own stream).
+    // sends of it, as much as it likes. So the answer closes an HTTP/1 connection, as Node's own
+    // server does; HTTP/2 servers drop the header (each request is its own stream there).
     // The headers tell whether there is a body: reading `request.body` makes Deno read all of it.
     const unread = !bodyRead && (request.headers.has('transfer-encoding') || Number(request.headers.get('content-length')) > 0);
     return new Response(reply.body, unread ? { status: reply.status, headers: { ...reply.headers, Connection: 'close' } } : reply);
