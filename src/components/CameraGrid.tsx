@@ -65,6 +65,7 @@ export function CameraGrid({
   if (ordered.length === 0) return <>{empty}</>;
   const spotlight = emphasizeAgent && ordered[0]?.participant.isAgent === true;
   const columns = spotlight ? Math.max(3, columnsFor(ordered.length - 1)) : columnsFor(ordered.length);
+  const keys = tileKeys(ordered);
   return (
     <ul
       // Explicit: WebKit exposes a <ul> without visible markers (the stylesheet's list-style: none) as a group, not a list.
@@ -75,9 +76,8 @@ export function CameraGrid({
       style={{ ...style, '--lk-ctr-columns': columns } as React.CSSProperties}
     >
       {ordered.map((track, index) => (
-        // A participant may publish two cameras: a key per publication.
         <CameraTile
-          key={`${track.participant.identity}:${track.publication?.trackSid}`}
+          key={keys[index]}
           track={track}
           emphasized={spotlight && index === 0}
           onBehalfOf={everyone.find(({ participant }) => participant.identity === onBehalfOf(track))?.participant}
@@ -85,6 +85,21 @@ export function CameraGrid({
       ))}
     </ul>
   );
+}
+
+/**
+ * A key per tile: a camera's is its publication (a participant may publish two), a placeholder's
+ * its place among the participant's placeholders (with `onlySubscribed`, one per camera not
+ * subscribed to). Keys that repeat leave tiles behind when the cameras change.
+ */
+function tileKeys(tracks: readonly TrackReferenceOrPlaceholder[]): string[] {
+  const placeholders = new Map<string, number>();
+  return tracks.map(({ participant: { identity }, publication }) => {
+    if (publication) return `${identity}:${publication.trackSid}`;
+    const place = placeholders.get(identity) ?? 0;
+    placeholders.set(identity, place + 1);
+    return `${identity}:placeholder-${place}`;
+  });
 }
 
 /** Whom an avatar worker publishes for (LiveKit's avatar plugins publish the agent's camera from a participant of their own). */

@@ -1,11 +1,20 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import fc from 'fast-check';
 import { ParticipantKind, type RemoteParticipant, type RemoteTrackPublication } from 'livekit-client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CameraGrid } from '../../src/components/CameraGrid';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
-import { joinRemote, publishCamera, roomWithoutServer, setCameraMuted, tokenGenerator, unpublishTrack } from '../helpers/room';
+import { fakeMediaDevices } from '../helpers/media';
+import {
+  joinRemote,
+  publishCamera,
+  roomWithoutServer,
+  setCameraMuted,
+  subscribeCamera,
+  tokenGenerator,
+  unpublishTrack,
+} from '../helpers/room';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 import { renderSession, settle } from '../providers/render';
 
@@ -42,6 +51,31 @@ describe('CameraGrid: a participant with two cameras (LiveKit publishes "a secon
     const shown = tiles().map((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent);
     expect(shown.filter((name) => name === 'Cy')).toHaveLength(2);
     expect(tiles()).toHaveLength(4);
+  });
+
+  it('with onlySubscribed, shows a placeholder per camera not subscribed to yet, and none left over once each is subscribed to or unpublished', async () => {
+    // livekit-client attaches a subscribed track through a `MediaStream` and `play()`, which jsdom lacks.
+    const media = fakeMediaDevices();
+    vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    onTestFinished(() => media.uninstall());
+    const { room, people, tiles } = await gridWithBobAndCy({ onlySubscribed: true });
+    const cy = people[1]!;
+    const [first, second, third] = ['TR_cy_1', 'TR_cy_2', 'TR_cy_3'].map((sid) => publishCamera(room, cy, { sid, autoSubscribe: true }));
+    /** Cy's tiles, and how many of them show a video. */
+    const cysTiles = () => {
+      const shown = tiles().filter((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent === 'Cy');
+      return [shown.length, shown.filter((tile) => tile.querySelector('video') !== null).length];
+    };
+    expect(cysTiles()).toEqual([3, 0]);
+
+    subscribeCamera(room, cy, second!);
+    expect(cysTiles()).toEqual([3, 1]);
+    subscribeCamera(room, cy, first!);
+    expect(cysTiles()).toEqual([3, 2]);
+    unpublishTrack(room, cy, second!);
+    expect(cysTiles()).toEqual([2, 1]);
+    subscribeCamera(room, cy, third!);
+    expect(cysTiles()).toEqual([2, 2]);
   });
 
   it('matches the cameras in the call after any sequence of publishing, unpublishing and muting', async () => {
