@@ -18,13 +18,16 @@ const CAMERA_EVENTS = /* @__PURE__ */ (() => [
   // A camera turned off stays published, muted: its tile shows the placeholder.
   RoomEvent.TrackMuted,
   RoomEvent.TrackUnmuted,
+  // A tile shows the participant's name (an agent's may come after it joined).
+  RoomEvent.ParticipantNameChanged,
   RoomEvent.ConnectionStateChanged,
 ])();
 
 /**
  * Every camera track reference of the room — local and remote, published or not yet, with a
  * placeholder for a participant without a camera — empty while disconnected. The same array
- * until a camera-related change, a track being subscribed or unsubscribed included.
+ * until a camera-related change, a track being subscribed or unsubscribed and a participant
+ * renamed included.
  */
 export function useCameraTrackList(room: Room, connectionState: ConnectionState): readonly TrackReferenceOrPlaceholder[] {
   const tracks = useTracks(CAMERA_WITH_PLACEHOLDER, { room, onlySubscribed: false, updateOnlyOn: CAMERA_EVENTS });

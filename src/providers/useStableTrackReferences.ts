@@ -3,13 +3,14 @@ import { shallowEqual } from '../core/shallowEqual.js';
 import { useEqualValue } from '../hooks/internal/useEqualValue.js';
 
 /**
- * What a tile shows of a track reference, read now. A publication is one object that
- * livekit-client changes in place — `track` and `isSubscribed` flip on `TrackSubscribed`,
- * `isMuted` on `TrackMuted` — so two references to it must be compared by what they showed when
- * they were made, not by reading the (same) publication twice.
+ * What a tile shows of a track reference, read now. A participant and a publication are objects
+ * that livekit-client changes in place — `name` on `ParticipantNameChanged`, `track` and
+ * `isSubscribed` on `TrackSubscribed`, `isMuted` on `TrackMuted` — so two references to them must
+ * be compared by what they showed when they were made, not by reading the (same) objects twice.
  */
 type Snapshot = readonly [
   participant: unknown,
+  name: string | undefined,
   source: unknown,
   publication: unknown,
   track: unknown,
@@ -19,7 +20,15 @@ type Snapshot = readonly [
 
 function snapshotOf(reference: TrackReferenceOrPlaceholder | undefined): Snapshot {
   const publication = reference?.publication;
-  return [reference?.participant, reference?.source, publication, publication?.track, publication?.isSubscribed, publication?.isMuted];
+  return [
+    reference?.participant,
+    reference?.participant.name,
+    reference?.source,
+    publication,
+    publication?.track,
+    publication?.isSubscribed,
+    publication?.isMuted,
+  ];
 }
 
 interface Kept<T> {
@@ -32,8 +41,8 @@ function sameSnapshots<T>(a: Kept<T>, b: Kept<T>): boolean {
 }
 
 /**
- * `list`, or the previously returned list while every reference shows the same participant,
- * source, publication, track, subscription and mute as when that list was returned.
+ * `list`, or the previously returned list while every reference shows the same participant (and
+ * name), source, publication, track, subscription and mute as when that list was returned.
  */
 export function useStableTrackReferences<T extends readonly TrackReferenceOrPlaceholder[]>(list: T): T {
   return useEqualValue<Kept<T>>({ value: list, snapshots: list.map(snapshotOf) }, sameSnapshots).value;

@@ -9,6 +9,7 @@ import { fakeMediaDevices } from '../helpers/media';
 import {
   joinRemote,
   publishCamera,
+  renameRemote,
   roomWithoutServer,
   setCameraMuted,
   subscribeCamera,
@@ -145,6 +146,25 @@ describe("CameraGrid: an agent's avatar (a worker publishing on the agent's beha
     const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
     expect(tiles.map((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent)).toEqual(['Helper']);
     expect(tiles[0]!.querySelector('video')?.getAttribute('aria-label')).toBe("Helper's camera");
+  });
+});
+
+describe('CameraGrid: a participant renamed during the call', () => {
+  it("shows the new name on the participant's tile, and its new initial", async () => {
+    const { room, people, tiles } = await gridWithBobAndCy();
+    renameRemote(room, people[0]!, 'Robert');
+
+    const bobsTile = tiles().find((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent === 'Robert');
+    expect(bobsTile?.querySelector('.lk-ctr-camera-placeholder')?.textContent).toBe('R');
+  });
+
+  it('labels an agent with the name it is given after joining, not "Agent"', async () => {
+    const { room, tiles } = await gridWithBobAndCy();
+    const agent = joinRemote(room, 'agent-AJ_x7', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    renameRemote(room, agent, 'Helper');
+
+    const agentTile = tiles().find((tile) => tile.hasAttribute('data-agent'));
+    expect(agentTile?.querySelector('.lk-ctr-camera-name')?.textContent).toBe('Helper');
   });
 });
 

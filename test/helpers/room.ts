@@ -137,6 +137,14 @@ export function setAttributes(room: Room, participant: RemoteParticipant, attrib
   });
 }
 
+/** The participant's name changes (`setName`, or the server's update), as participant and room announce it. */
+export function renameRemote(room: Room, participant: RemoteParticipant, name: string) {
+  announced(() => {
+    participant['_setName'](name);
+    room.emit(RoomEvent.ParticipantNameChanged, name, participant);
+  });
+}
+
 /** The participant unpublishes a track, as participant and room announce it. */
 export function unpublishTrack(room: Room, participant: RemoteParticipant, publication: RemoteTrackPublication) {
   announced(() => {
