@@ -62,7 +62,7 @@ export type UseCameraTracksReturn = readonly TrackReferenceOrPlaceholder[];
  * export function Cameras() {
  *   const tracks = useCameraTracks({ onlySubscribed: true });
  *   return tracks.map((track) =>
- *     isTrackReference(track) ? <VideoTrack key={track.participant.identity} trackRef={track} /> : null,
+ *     isTrackReference(track) ? <VideoTrack key={track.publication.trackSid} trackRef={track} /> : null,
  *   );
  * }
  * ```
