@@ -48,8 +48,7 @@ export type UseCameraTracksReturn = readonly TrackReferenceOrPlaceholder[];
  * an agent's avatar — for `VideoTrack` or LiveKit's `GridLayout`. Re-renders only on
  * camera-related room events (a camera published, subscribed, turned off or on, or a participant
  * joining, leaving or renamed: a tile shows the name), not on speaking, metadata or agent state
- * changes. Empty while
- * disconnected. A camera turned off stays in the list, published and muted
+ * changes. Empty while disconnected. A camera turned off stays in the list, published and muted
  * (`publication.isMuted`), as in LiveKit's `useTracks`; `CameraGrid` shows it as a placeholder.
  *
  * @throws outside `<CustomTokenSessionProvider>`.
