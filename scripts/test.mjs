@@ -17,14 +17,29 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
 const only = process.argv.slice(2);
 
-/** @type {{ name: string, command: string, args: string[], env?: Record<string, string>, missing?: () => string | null }[]} */
+/**
+ * Stages run one after another, except consecutive ones of one `group`, which run side by side
+ * (each output shown whole once it is done): the static checks only read the sources, and each
+ * keeps one core busy — together about 40 s less than one after another on two cores.
+ * @type {{ name: string, command: string, args: string[], env?: Record<string, string>, group?: string, missing?: () => string | null }[]}
+ */
 const stages = [
   { name: 'react18 test deps', command: 'npm', args: ['ci', '--prefix', 'test/react18', '--no-audit', '--no-fund'] },
   { name: 'oldest peers test deps', command: 'npm', args: ['ci', '--prefix', 'test/peers-oldest', '--no-audit', '--no-fund'] },
-  { name: 'typecheck', command: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
-  { name: 'lint (ESLint, type-aware, React hooks and Compiler rules; 0 warnings)', command: 'npm', args: ['run', 'lint'] },
-  { name: 'format (Prettier; npm run format rewrites)', command: 'npm', args: ['run', 'format:check'] },
-  { name: 'typecheck (src against the oldest LiveKit peers)', command: 'npx', args: ['tsc', '-p', 'test/peers-oldest/tsconfig.json'] },
+  { name: 'typecheck', command: 'npx', args: ['tsc', '-p', 'tsconfig.json'], group: 'static checks' },
+  {
+    name: 'lint (ESLint, type-aware, React hooks and Compiler rules; 0 warnings)',
+    command: 'npm',
+    args: ['run', 'lint'],
+    group: 'static checks',
+  },
+  { name: 'format (Prettier; npm run format rewrites)', command: 'npm', args: ['run', 'format:check'], group: 'static checks' },
+  {
+    name: 'typecheck (src against the oldest LiveKit peers)',
+    command: 'npx',
+    args: ['tsc', '-p', 'test/peers-oldest/tsconfig.json'],
+    group: 'static checks',
+  },
   { name: 'build', command: 'npm', args: ['run', 'build'] },
   { name: 'package checks', command: 'npm', args: ['run', 'check:package'] },
   { name: 'API report (etc/*.api.md; npm run api updates it)', command: 'node', args: ['scripts/api-report.mjs'] },
@@ -133,8 +148,11 @@ function missingForEndToEnd() {
   }
 }
 
-/** Runs a stage with its output passed through as it comes, and kept for the failure digest. */
-function run(stage) {
+/**
+ * Runs a stage with its output passed through as it comes — or, `beside` other stages, held until
+ * it is done — and kept for the failure digest.
+ */
+function run(stage, beside) {
   const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
   const child = spawn(stage.command, stage.args, {
     cwd: root,
@@ -147,7 +165,7 @@ function run(stage) {
     [child.stderr, process.stderr],
   ]) {
     from.on('data', (chunk) => {
-      to.write(chunk);
+      if (!beside) to.write(chunk);
       output += chunk;
     });
   }
@@ -169,29 +187,41 @@ function whyItFailed(output) {
   return [...new Set(lines)].slice(0, 30);
 }
 
-const results = [];
-for (const stage of stages) {
-  if (only.length > 0 && !only.some((name) => stage.name.includes(name))) continue;
+/** Runs one stage (`beside` others: its output shown whole once it is done) and says how it went. */
+async function runStage(stage, beside) {
   const missing = stage.missing?.();
   if (missing) {
     if (inCI) {
       console.error(`\n✗ ${stage.name}: prerequisite missing in CI — ${missing}`);
-      results.push({ stage: stage.name, ok: false });
-      continue;
+      return { stage: stage.name, ok: false };
     }
     console.warn(`\n!!! SKIPPED ${stage.name}: ${missing}\n`);
-    results.push({ stage: stage.name, ok: true, skipped: true });
-    continue;
+    return { stage: stage.name, ok: true, skipped: true };
   }
   const envPrefix = Object.entries(stage.env ?? {})
     .map(([key, value]) => `${key}=${value} `)
     .join('');
-  console.log(`\n▶ ${stage.name}: ${envPrefix}${stage.command} ${stage.args.join(' ')}`);
+  const heading = `\n▶ ${stage.name}: ${envPrefix}${stage.command} ${stage.args.join(' ')}`;
+  if (!beside) console.log(heading);
   const started = Date.now();
-  const { status, output } = await run(stage);
+  const { status, output } = await run(stage, beside);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (beside) process.stdout.write(`${heading}\n${output}`);
   console.log(`${status === 0 ? '✓' : '✗'} ${stage.name} (${seconds} s)`);
-  results.push({ stage: stage.name, ok: status === 0, why: status === 0 ? [] : whyItFailed(output) });
+  return { stage: stage.name, ok: status === 0, why: status === 0 ? [] : whyItFailed(output) };
+}
+
+const selected = stages.filter((stage) => only.length === 0 || only.some((name) => stage.name.includes(name)));
+const results = [];
+for (let next = 0; next < selected.length;) {
+  // The next stage, and those of its group right after it.
+  const { group } = selected[next];
+  let end = next + 1;
+  while (group && selected[end]?.group === group) end += 1;
+  const batch = selected.slice(next, end);
+  next = end;
+  if (batch.length > 1) console.log(`\n▶ ${group}, side by side: ${batch.map((stage) => stage.name).join('; ')}`);
+  results.push(...(await Promise.all(batch.map((stage) => runStage(stage, batch.length > 1)))));
 }
 
 console.log('\nSummary');
