@@ -1,9 +1,18 @@
 import type { NodeRequestLike } from './toNodeHandler.js';
 
 /**
+ * What ends a URL's host: Node takes any visible text as a Host, and `app.example/admin?` would
+ * make `/admin` the path and put the request-target in the query.
+ */
+const HOST_DELIMITER = /[/\\?#]/;
+
+/**
  * The absolute URL of a Node request: its request-target on the host it was sent to. A target
  * in origin form is a path, also one that starts with `//` (`new URL('//evil.example/x', base)`
- * would read that as another host, and an `authorize` trusting `request.url` would be fooled).
+ * would read that as another host, and an `authorize` trusting `request.url` would be fooled);
+ * and a Host that is not one (`a b`, `app.example/admin?`: a path, query or fragment in it would
+ * move the target) gives `http://localhost/`, never a path the Host chose. A target in absolute
+ * form names its own host, whatever the Host says.
  *
  * @example
  * ```ts
@@ -13,10 +22,11 @@ import type { NodeRequestLike } from './toNodeHandler.js';
 export function nodeRequestUrl(req: Pick<NodeRequestLike, 'url' | 'headers'>): string {
   try {
     // HTTP/2 names the host in its :authority pseudo-header (Host is optional there).
-    const origin = `http://${String(req.headers.host ?? req.headers[':authority'] ?? 'localhost')}`;
+    const host = String(req.headers.host ?? req.headers[':authority'] ?? 'localhost');
     const target = req.url ?? '/';
     // Absolute form (a proxy's request) names its own host; every other form is a path on this one.
-    return (target.startsWith('/') ? new URL(origin + target) : new URL(target, origin)).href;
+    if (!target.startsWith('/')) return new URL(target, `http://${host}`).href;
+    return HOST_DELIMITER.test(host) ? 'http://localhost/' : new URL(`http://${host}${target}`).href;
   } catch {
     return 'http://localhost/';
   }

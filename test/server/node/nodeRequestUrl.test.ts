@@ -23,6 +23,27 @@ describe('nodeRequestUrl: a Node request’s absolute URL', () => {
     ['localhost without a Host', { url: '/api/token', headers: {} }, 'http://localhost/api/token'],
     ['the root without a URL', { headers: { host: 'app.example' } }, 'http://app.example/'],
     ['localhost for a Host that is not one', { url: '/api/token', headers: { host: 'a b' } }, 'http://localhost/'],
+    [
+      'localhost for a Host holding a path and a query, which would move the target',
+      { url: '/api/token', headers: { host: 'app.example/admin?' } },
+      'http://localhost/',
+    ],
+    ['localhost for a Host holding a fragment', { url: '/api/token', headers: { host: 'app.example#' } }, 'http://localhost/'],
+    [
+      'localhost for a Host holding a backslash (a slash to URL)',
+      { url: '/api/token', headers: { host: 'app.example\\admin?' } },
+      'http://localhost/',
+    ],
+    [
+      'the absolute form, whatever the Host holds',
+      { url: 'http://app.example/api/token', headers: { host: 'other.example/admin?' } },
+      'http://app.example/api/token',
+    ],
+    [
+      'localhost for an :authority holding a path',
+      { url: '/api/token', headers: { ':authority': 'app.example/admin?' } },
+      'http://localhost/',
+    ],
   ])('%s', (_, req, expected) => {
     expect(nodeRequestUrl(req)).toBe(expected);
   });

@@ -214,6 +214,28 @@ describe('toNodeHandler: what a framework left on the request', () => {
       expect(reply).toMatch(/^HTTP\/1\.1 201 /);
       expect(urls).toEqual(['http://app.example//evil.example/api/token']);
     });
+
+    it(`never gives authorize a path the Host header chose: a Host holding /, ?, # or \\ is no host (${path})`, async () => {
+      const paths: string[] = [];
+      const config = handlerConfig({
+        authorize: (request: Request) => {
+          paths.push(new URL(request.url).pathname);
+          return { identity: 'alice' };
+        },
+      });
+      server = await listen(toNodeHandler(wrap(createTokenHandler(config))));
+      const { port } = new URL(server.origin);
+      for (const host of ['app.example/admin?', 'app.example/admin#', 'app.example\\admin?', 'app.example/']) {
+        const reply = await rawRequest(
+          Number(port),
+          `POST /api/token HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+        );
+        expect(reply).toMatch(/^HTTP\/1\.1 201 /);
+      }
+      // Node accepts each of these Host lines; a URL built on them would put the request-target in the query or fragment, or after the Host's own path.
+      expect(paths).not.toContain('/admin');
+      expect(paths.every((pathname) => pathname === '/' || pathname === '/api/token')).toBe(true);
+    });
   }
 });
 
