@@ -23,8 +23,9 @@ let prototype: object | undefined;
  * A `Request` for a Node request that costs nothing until it is read: `method` is Node's,
  * `url`, `headers` and `signal` are built on first access, and any other member (`clone()`, …)
  * builds the real `Request` it then delegates to. Its `signal` aborts when the client goes away
- * before the answer is written (Node's response closes unfinished), as a Fetch server's does. It is `instanceof Request`. The body is not
- * on it — the handler has read it, as it has on the Fetch path — and arrives parsed as
+ * before the answer is written (Node's response closes unfinished), as a Fetch server's does. It is `instanceof Request`, yet
+ * not one to the runtime's own code: `new Request(it)` and `fetch(it)` read the state of a `Request` the runtime built, and
+ * throw; `clone()` is one. The body is not on it — the handler has read it, as it has on the Fetch path — and arrives parsed as
  * `authorize`'s second argument. The technique is @hono/node-server's lightweight request.
  *
  * @example

@@ -75,6 +75,11 @@ export interface NodeResponseLike {
  * it arrives, so the size limit holds without trusting `Content-Length`; a body a parser already
  * read (`req.body`) is used as JSON.
  *
+ * The `Request` that `authorize` and the policies get from the package's handler is built as it
+ * is read: its members work, but the runtime's own code that copies a `Request` —
+ * `new Request(request)`, `fetch(request)`, a subclass's `super(request)` — reads state only a
+ * `Request` it built has, and throws. Pass such code `request.clone()`, which is one.
+ *
  * @throws An `Error` naming a missing or malformed LiveKit variable.
  * @example
  * ```ts

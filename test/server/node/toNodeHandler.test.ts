@@ -273,4 +273,21 @@ describe('toNodeHandler: the Request that authorize and the policies get', () =>
       },
     ]);
   });
+
+  it('gives a Request the runtime itself takes from clone(): new Request() and fetch copy its method, URL and headers', async () => {
+    const copies: Request[] = [];
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: (request) => {
+          copies.push(new Request(request.clone()));
+          return { identity: 'alice' };
+        },
+      }),
+    );
+    server = await listen(toNodeHandler(handler));
+    expect((await post('{}', { 'X-Custom': 'yes' })).status).toBe(201);
+    expect(copies.map(({ method, url, headers }) => ({ method, url, custom: headers.get('x-custom') }))).toEqual([
+      { method: 'POST', url: `${server.origin}/api/token`, custom: 'yes' },
+    ]);
+  });
 });
