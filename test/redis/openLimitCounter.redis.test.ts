@@ -27,6 +27,19 @@ describe('openLimitCounter on Redis: refunds', () => {
     expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
   });
 
+  it('removes a window a refund left empty: the next count opens a window of its own, with its whole length', async () => {
+    const keyPrefix = `test:${randomUUID()}`;
+    const { client } = await counter();
+    const dispatches = await openLimitCounter({ redis: client, keyPrefix }, 'agentDispatches', 3600);
+    const counted = await dispatches.consume('alice', 1);
+    await sleep(1_100);
+    await dispatches.refund('alice', 1, counted);
+    expect(await client.exists(`${keyPrefix}:agentDispatches:3600s:alice`)).toBe(0);
+    const next = await dispatches.consume('alice', 1);
+    expect(next.consumedPoints).toBe(1);
+    expect(next.msBeforeNext).toBeGreaterThan(3_599_000); // not the 3 598.9 s left of the window counted in first
+  });
+
   it('refunds nothing once that window has ended: a late refund does not open the next window below zero', async () => {
     const { counter: tokens } = await counter();
     const counted = await tokens.consume('alice', 1);

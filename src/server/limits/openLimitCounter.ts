@@ -17,19 +17,22 @@ export interface LimitCounter {
   /**
    * Takes back `points` counted with the answer `counted`, from that window only: once it has
    * ended, nothing (given back later, they would open the next window below zero, or lower the
-   * count of a window opened since). Best effort: never rejects, and a refund that fails only
-   * makes the limit stricter.
+   * count of a window opened since). A window left with nothing counted is removed: a window
+   * opens at a caller's first count that stays, not at one given back. Best effort: never
+   * rejects, and a refund that fails only makes the limit stricter.
    */
   refund(key: string, points: number, counted: Counted): Promise<void>;
 }
 
 /**
  * Gives points back only while the key is the window they were counted in: it exists, and has no
- * more time left than ARGV[2] (see {@link refundBound}).
+ * more time left than ARGV[2] (see {@link refundBound}). A window left with nothing counted goes.
  */
 const REFUND_SCRIPT = `local left = redis.call('pttl', KEYS[1])
-if left > 0 and left <= tonumber(ARGV[2]) then return redis.call('decrby', KEYS[1], ARGV[1]) end
-return false`;
+if left <= 0 or left > tonumber(ARGV[2]) then return false end
+local count = redis.call('decrby', KEYS[1], ARGV[1])
+if count <= 0 then redis.call('del', KEYS[1]) end
+return count`;
 
 /** What a window's time left may exceed its bound by from rounding alone: Redis and `Date.now()` each count whole milliseconds. */
 const ROUNDING_MS = 10;
@@ -91,14 +94,28 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
   return redisCounter(limiter, store.redis, store.timeoutMs ?? 500, windowSeconds * 1000);
 }
 
+/**
+ * The memory counter. The library changes its store when called and answers a moment later, so a
+ * refund that left its window empty removes it only if nothing changed that key meanwhile: each
+ * refund marks the key as it gives back (`lastChange`), a count takes the mark away, and a refund
+ * still finding its own mark when answered was the last change.
+ */
 function memoryCounter(limiter: RateLimiterMemory, windowMs: number): LimitCounter {
+  const lastChange = new Map<string, object>();
   return {
-    consume: (key, points) => limiter.consume(key, points).then(toCounted),
+    consume(key, points) {
+      lastChange.delete(key);
+      return limiter.consume(key, points).then(toCounted);
+    },
     async refund(key, points, counted) {
       const window = await limiter.get(key);
-      if (window && window.msBeforeNext > MEMORY_REFUND_MARGIN_MS && window.msBeforeNext <= refundBound(counted, windowMs)) {
-        await limiter.reward(key, points);
-      }
+      if (!window || window.msBeforeNext <= MEMORY_REFUND_MARGIN_MS || window.msBeforeNext > refundBound(counted, windowMs)) return;
+      const change = {};
+      lastChange.set(key, change);
+      const { consumedPoints } = await limiter.reward(key, points);
+      if (lastChange.get(key) !== change) return;
+      lastChange.delete(key);
+      if (consumedPoints <= 0) await limiter.delete(key);
     },
   };
 }

@@ -134,6 +134,26 @@ describe('limits: agent dispatch windows', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1800');
   });
+
+  it('opens no dispatch window at a request the tokens limit refused: its dispatch, given back, was never counted', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const handler = createTokenHandler(
+      handlerConfig({
+        limits: { tokens: { limit: 1, windowSeconds: 60 }, agentDispatches: { limit: 1, windowSeconds: 3600 } },
+        agents: ['support-agent'],
+      }),
+    );
+    expect((await handler(as('alice'))).status).toBe(201); // t = 0: the token of this minute
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await handler(as('alice', withAgent))).status).toBe(429); // t = 1 s: over the tokens limit, nothing counted
+    await vi.advanceTimersByTimeAsync(3_590_000);
+    expect((await handler(as('alice', withAgent))).status).toBe(201); // t = 3591 s: the first dispatch opens the window
+    await vi.advanceTimersByTimeAsync(61_000);
+    // t = 3652 s, a minute later: that window is open for most of an hour yet (a window opened at 1 s would have closed).
+    const refused = await handler(as('alice', withAgent));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('3539');
+  });
 });
 
 describe('limits: giving back what a refused request counted', () => {

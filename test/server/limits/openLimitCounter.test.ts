@@ -1,4 +1,5 @@
 // @vitest-environment node
+import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLimitCounter } from '../../../src/server/limits/openLimitCounter';
@@ -36,6 +37,30 @@ describe('openLimitCounter: memory', () => {
     await vi.advanceTimersByTimeAsync(59_000);
     await counter.refund('alice', 2, counted);
     expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+  });
+
+  it('removes a window a refund left empty: the next count opens a window of its own, with its whole length', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const counter = await openLimitCounter('memory', 'agentDispatches', 3600);
+    const counted = await counter.consume('alice', 1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await counter.refund('alice', 1, counted);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 1, msBeforeNext: 3_600_000 });
+  });
+
+  it('keeps a window a refund emptied when a count lands in it before the refund is answered, wherever it lands', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: 12 }), async (ticks) => {
+        const counter = await openLimitCounter('memory', 'agentDispatches', 3600);
+        const refunding = counter.refund('alice', 1, await counter.consume('alice', 1));
+        for (let i = 0; i < ticks; i++) await Promise.resolve();
+        const concurrent = counter.consume('alice', 1);
+        await Promise.all([refunding, concurrent]);
+        // The concurrent count stays counted, in whichever window it landed.
+        expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+      }),
+    );
   });
 
   it('refunds nothing once that window has ended: the next window does not open below zero', async () => {
