@@ -28,6 +28,8 @@ export interface StartSessionInput {
    */
   fetchToken(signal: AbortSignal): Promise<TokenSourceResponseObject>;
   connectOptions: Omit<SessionConnectOptions, 'signal'>;
+  /** Resolves once the app sees the room disconnected (LiveKit's `useSession().waitUntilDisconnected`). */
+  waitUntilDisconnected(signal: AbortSignal): Promise<void>;
   /** Resolves once the app sees the room connected (LiveKit's `useSession().waitUntilConnected`). */
   waitUntilConnected(signal: AbortSignal): Promise<void>;
   /** Resolves once the agent is ready for input (LiveKit's `useAgent().waitUntilConnected`). */
@@ -92,6 +94,10 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     // moment: that, not a join and leave of the room (which would dispatch its agent for nothing).
     // Its answer is waited for as every other step is: until the start is abandoned.
     if (await whileNotAborted(tracks.blocked, attempt.signal)) await whileNotAborted(tracks.created, attempt.signal).catch(noop);
+    // As LiveKit's own start(): connect once the app has seen the room disconnected. LiveKit's useAgent
+    // forgets an agent that left only on a render that sees the room disconnected: a leave and this
+    // connect in one batch of React updates kept the last session's `failed` in the next one.
+    await whileNotAborted(input.waitUntilDisconnected(attempt.signal), attempt.signal);
     // Checked in the same task as `connect`: an abort before this line means no connection, ever.
     attempt.signal.throwIfAborted();
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;

@@ -65,6 +65,7 @@ export function useSessionLifecycle(
               return response;
             },
             connectOptions: latest.current.config.connectOptions,
+            waitUntilDisconnected: latest.current.session.waitUntilDisconnected,
             waitUntilConnected: latest.current.session.waitUntilConnected,
             waitUntilAgentReady,
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,

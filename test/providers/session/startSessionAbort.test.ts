@@ -14,6 +14,7 @@ describe('startSession abandoned a microtask after the room says connected', () 
       room,
       fetchToken: async () => ({ serverUrl: SERVER_URL, participantToken }),
       connectOptions: {},
+      waitUntilDisconnected: async () => {},
       waitUntilConnected: () =>
         new Promise<void>((resolve) => {
           connected = () => {
