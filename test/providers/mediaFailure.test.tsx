@@ -155,3 +155,25 @@ describe('CustomTokenSessionProvider when the screen share picker is cancelled',
     expect(room.state).toBe('disconnected');
   });
 });
+
+describe('CustomTokenSessionProvider in a browser that cannot share the screen', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'mediaDevices');
+  });
+
+  it('reports media_failed for the screen share, not a connection failure, and not as worth trying again', async () => {
+    // Mobile browsers have getUserMedia but no getDisplayMedia: livekit-client throws its DeviceUnsupportedError.
+    Object.defineProperty(navigator, 'mediaDevices', {
+      configurable: true,
+      value: { getUserMedia: vi.fn(), enumerateDevices: async () => [] },
+    });
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', microphone: false, screenShare: true });
+    await settle(() => session().start());
+
+    expect(session().error).toMatchObject({ code: 'media_failed', reason: 'Other', retryable: false });
+    expect(session().error?.message).toMatch(/^Could not start the screen share/);
+    expect(session().error?.message).toMatch(/cannot share the screen/);
+    expect(room.state).toBe('disconnected');
+  });
+});

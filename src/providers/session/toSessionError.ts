@@ -1,4 +1,4 @@
-import { ConnectionError, ConnectionErrorReason, DisconnectReason, MediaDeviceFailure } from 'livekit-client';
+import { ConnectionError, ConnectionErrorReason, DeviceUnsupportedError, DisconnectReason, MediaDeviceFailure } from 'livekit-client';
 import { CustomTokenError, isCustomTokenError } from '../../core/errors.js';
 import { messageOf } from '../../core/messageOf.js';
 
@@ -75,17 +75,24 @@ function toMediaFailure(cause: unknown): CustomTokenError | null {
 
 /**
  * What a screen share that did not start failed with: the picker cancelled (`PermissionDenied`,
- * which trying again answers by opening it again) or screen capture unavailable. Anything that is
- * not a media error stays as it was.
+ * which trying again answers by opening it again), screen capture unavailable, or a browser without
+ * it (most mobile ones: LiveKit's `DeviceUnsupportedError`, which trying again cannot change).
+ * Anything else stays as it was.
  */
 export function toScreenShareFailure(cause: unknown): unknown {
-  const reason = mediaFailureOf(cause);
+  const unsupported = cause instanceof DeviceUnsupportedError;
+  const reason = unsupported ? MediaDeviceFailure.Other : mediaFailureOf(cause);
   if (reason === null) return cause;
-  const advice = reason === MediaDeviceFailure.PermissionDenied ? ' Choose a screen, window or tab to share, then try again.' : '';
+  const advice =
+    reason === MediaDeviceFailure.PermissionDenied
+      ? ' Choose a screen, window or tab to share, then try again.'
+      : unsupported
+        ? ' This browser cannot share the screen.'
+        : '';
   return new CustomTokenError('media_failed', `Could not start the screen share (${reason}): ${mediaMessageOf(cause)}.${advice}`, {
     cause,
     reason,
-    retryable: true,
+    retryable: !unsupported,
   });
 }
 
