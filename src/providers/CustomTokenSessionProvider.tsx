@@ -210,7 +210,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
     fetchToken: (signal) => sessionSource.fetchForSession(nextStartOptions(), signal),
-    prepareNextSession: () => void sessionSource.prepareNextSession(options),
+    prepareNextSession: () => sessionSource.prepareNextSessionOnce(options),
     // The room of a start that did not finish may hold its agent: a fresh room for the next one,
     // when the room is derived per session or named by the token endpoint (no `roomName`, or `''`,
     // which names none). A token LiveKit refused is not joined with again either.

@@ -26,6 +26,8 @@ export class SessionTokenSource extends TokenSourceConfigurable {
   readonly #source: () => CustomTokenSource;
   readonly #nextSession: (options: TokenFetchOptions) => TokenFetchOptions;
   readonly #prefetch: () => boolean;
+  /** Whether the next session's token has been asked for since the last session's. */
+  #nextSessionPrepared = false;
 
   constructor(source: () => CustomTokenSource, nextSession: (options: TokenFetchOptions) => TokenFetchOptions, prefetch: () => boolean) {
     super();
@@ -45,6 +47,7 @@ export class SessionTokenSource extends TokenSourceConfigurable {
    * while in flight (the source's `cancel()`: the call is left to any other source of its scope waiting on it).
    */
   fetchForSession(options: TokenFetchOptions, signal: AbortSignal): Promise<TokenSourceResponseObject> {
+    this.#nextSessionPrepared = false;
     const source = this.#source();
     const fetching = source.fetch(options);
     const cancel = () => source.cancel();
@@ -55,6 +58,16 @@ export class SessionTokenSource extends TokenSourceConfigurable {
 
   /** After a session ended: a new token for the next one (never rejects). */
   prepareNextSession(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
+    this.#nextSessionPrepared = true;
     return this.#source().fetch(this.#nextSession(options), true);
+  }
+
+  /**
+   * {@link SessionTokenSource.prepareNextSession}, unless it ran since the last session's token
+   * was fetched: LiveKit's own `end()` (the session of `useSessionContext()`) asks for it before
+   * it disconnects, and one session moves on to one next room.
+   */
+  prepareNextSessionOnce(options: TokenFetchOptions): void {
+    if (!this.#nextSessionPrepared) void this.prepareNextSession(options);
   }
 }

@@ -16,7 +16,7 @@ interface SessionLifecycleConfig {
   connectOptions: Omit<SessionConnectOptions, 'signal'>;
   /** The token a new session connects with. */
   fetchToken: (signal: AbortSignal) => Promise<TokenSourceResponseObject>;
-  /** After a session ended without `end()`: gets the next session's token (and room) ready. */
+  /** After a session ended without `end()`: gets the next session's token (and room) ready, unless that was done already. */
   prepareNextSession: () => void;
   /** After a start left a room it began to join, unfinished (see `startSession`). */
   leftRoomUnfinished: (error: unknown) => void;
@@ -117,6 +117,8 @@ export function useSessionLifecycle(
   // an error, and the next session gets a token (and with fresh rooms a room) of its own — also
   // when it ends before its start() finished, whose error it then is (see `startSession`). A
   // connect that fails was never live: it is start()'s error, with LiveKit's more precise reason.
+  // A call the app leaves by other means than end() — LiveKit's `<DisconnectButton>` (its
+  // `<ControlBar>`'s Leave) calls `room.disconnect()` — is no error, and moves on as after end().
   // A live call whose effects are cleaned up without an unmount — `<Activity mode="hidden">`, or in
   // development StrictMode running them again as a Suspense boundary shows its content again — is
   // ended by LiveKit's useSession, which disconnects its room in its own cleanup; nothing here hears
@@ -137,9 +139,13 @@ export function useSessionLifecycle(
     const onDisconnected = (reason?: DisconnectReason) => {
       const wasLive = live;
       live = false;
-      if (!wasLive || reason === DisconnectReason.CLIENT_INITIATED) return;
+      if (!wasLive) return;
+      const idle = runner.getSnapshot().phase === 'idle';
+      const left = reason === DisconnectReason.CLIENT_INITIATED;
+      // end(), and a start that does not finish, move on to the next session themselves.
+      if (left && !idle) return;
       latest.current.config.prepareNextSession();
-      if (runner.getSnapshot().phase === 'idle') runner.fail(toDisconnectError(reason));
+      if (idle && !left) runner.fail(toDisconnectError(reason));
     };
     room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
     return () => {

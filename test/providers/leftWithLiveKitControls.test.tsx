@@ -1,0 +1,71 @@
+import { DisconnectButton, useSessionContext } from '@livekit/components-react';
+import { act, screen, waitFor } from '@testing-library/react';
+import { decodeTokenPayload } from 'livekit-client';
+import { describe, expect, it } from 'vitest';
+import { mintingGenerator } from '../helpers/generators';
+import { roomWithoutServer } from '../helpers/room';
+import { renderSession, settle } from './render';
+
+/*
+ * Every @livekit/components-react component works inside the provider — LiveKit's own
+ * `<DisconnectButton>` (the Leave of its `<ControlBar>`) among them, which leaves with
+ * `room.disconnect()`. `freshRoomPerSession`: "the name moves on when a session ends" (a dispatched
+ * agent never rejoins an existing room); without `roomName` the token endpoint names a fresh room
+ * per token, and "after a session ends … the next start() asks for a new token, and so gets a new room".
+ */
+describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectButton', () => {
+  it.each([
+    ['freshRoomPerSession', { roomName: 'support', freshRoomPerSession: true }],
+    ['no roomName', {}],
+  ] as const)('is followed by a session in a new room (%s)', async (_, options) => {
+    const { room, connect } = roomWithoutServer();
+    // As a standard token endpoint: a room asked for, else a fresh one per token.
+    let minted = 0;
+    const generator = mintingGenerator((request) => ({ room: request.roomName ?? `room-${++minted}` }));
+    const { session } = renderSession(
+      { generator, room, ...options, microphone: false },
+      { children: <DisconnectButton>Leave</DisconnectButton> },
+    );
+    await settle(() => session().start());
+    expect(session().isConnected).toBe(true);
+
+    screen.getByRole('button', { name: 'Leave' }).click();
+    await waitFor(() => expect(session().isConnected).toBe(false));
+    expect(session().error).toBeNull();
+
+    await settle(() => session().start());
+    expect(connect).toHaveBeenCalledTimes(2);
+    const rooms = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
+    expect(rooms[1]).not.toBe(rooms[0]);
+    await settle(() => session().end());
+  });
+
+  it('mints one token for the next session when left with LiveKit’s own session end(), which asks for it itself', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = mintingGenerator();
+    const liveKit: { end: (() => Promise<void>) | null } = { end: null };
+    function LiveKitSession() {
+      liveKit.end = useSessionContext().end;
+      return null;
+    }
+    const { session } = renderSession(
+      { generator, room, roomName: 'support', freshRoomPerSession: true, microphone: false },
+      { children: <LiveKitSession /> },
+    );
+    await settle(() => session().start());
+    const callsWhileLive = generator.mock.calls.length;
+
+    await act(() => liveKit.end!());
+    await waitFor(() => expect(session().isConnected).toBe(false));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(generator).toHaveBeenCalledTimes(callsWhileLive + 1);
+
+    // The next session joins the room of that token, without asking the generator again.
+    await settle(() => session().start());
+    expect(generator).toHaveBeenCalledTimes(callsWhileLive + 1);
+    const rooms = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
+    expect(rooms[1]).not.toBe(rooms[0]);
+    expect(rooms[1]).toBe(generator.mock.calls.at(-1)![0].roomName);
+    await settle(() => session().end());
+  });
+});
