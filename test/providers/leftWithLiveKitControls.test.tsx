@@ -1,9 +1,10 @@
 import { DisconnectButton, useSessionContext } from '@livekit/components-react';
 import { act, screen, waitFor } from '@testing-library/react';
 import { decodeTokenPayload } from 'livekit-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
+import { scriptedWorld } from '../helpers/scriptedWorld';
 import { renderSession, settle } from './render';
 
 /*
@@ -67,5 +68,42 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
     expect(rooms[1]).not.toBe(rooms[0]);
     expect(rooms[1]).toBe(generator.mock.calls.at(-1)![0].roomName);
     await settle(() => session().end());
+  });
+
+  describe('while the start waits for its agent', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('abandons the start as end() does: no longer starting, and no agent_failed at the timeout', async () => {
+      vi.useFakeTimers();
+      const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+      const w = scriptedWorld();
+      w.cooperate();
+      const onError = vi.fn();
+      const { session } = renderSession(
+        {
+          generator: w.generator,
+          room: w.room,
+          roomName: 'support',
+          agentName: 'helper',
+          agentConnectTimeoutMs: 5_000,
+          microphone: false,
+          onError,
+        },
+        { children: <DisconnectButton>Leave</DisconnectButton> },
+      );
+      act(() => void session().start());
+      await advance(50);
+      expect(session()).toMatchObject({ isConnected: true, isStarting: true });
+
+      act(() => screen.getByRole('button', { name: 'Leave' }).click());
+      await advance(50);
+      expect(session()).toMatchObject({ isConnected: false, isStarting: false, error: null });
+
+      await advance(5_000);
+      expect(session().error).toBeNull();
+      expect(onError).not.toHaveBeenCalled();
+    });
   });
 });

@@ -52,8 +52,8 @@ export interface StartSessionInput {
  * publishes the tracks and, when the token dispatches an agent, waits for it to become ready.
  *
  * Unlike `useSession().start()`, which it replaces, it leaves nothing behind when abandoned
- * (`signal`), failed or ended by the server before it finished (it then fails with
- * `disconnected`, at once), whatever the order of events: every track it created is stopped (at
+ * (`signal`, or the app's own `room.disconnect()`), failed or ended by the server before it finished
+ * (it then fails with `disconnected`, at once), whatever the order of events: every track it created is stopped (at
  * once when abandoned), the room is disconnected — a connect under way is first left to finish
  * (see {@link connectUncut}) — and a token that arrives after the abort is never used to connect. It
  * holds its own tracks for that: LiveKit's `setCameraEnabled` keeps a track created before the
@@ -80,14 +80,21 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   // Leaving turns the devices off at once, whatever the start is waiting on.
   attempt.signal.addEventListener('abort', () => tracks.stop(), { once: true });
   const disconnect = () => void room.disconnect();
-  // A disconnect the app asked for is the caller's abort (or `useSession`'s unmount), not a failure.
-  const serverEnded = (reason?: DisconnectReason) => {
-    if (reason === DisconnectReason.CLIENT_INITIATED) return;
-    endedByServer = true;
-    attempt.abort(toDisconnectError(reason));
+  // The server ending the session fails the start. A disconnect on this side is the start's own (it
+  // is aborted then), or the app leaving by other means than `end()` — LiveKit's `<DisconnectButton>`
+  // calls `room.disconnect()` — which abandons the start as `end()` does: no failure.
+  const disconnected = (reason?: DisconnectReason) => {
+    if (reason !== DisconnectReason.CLIENT_INITIATED) {
+      endedByServer = true;
+      attempt.abort(toDisconnectError(reason));
+    } else if (!attempt.signal.aborted) {
+      leftByApp = true;
+      attempt.abort();
+    }
   };
   let joining = false;
   let endedByServer = false;
+  let leftByApp = false;
   try {
     const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(attempt.signal), attempt.signal);
     // A device the browser already refuses (blocked in the site settings) fails its request in a
@@ -107,7 +114,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     attempt.signal.throwIfAborted();
     attempt.signal.addEventListener('abort', disconnect);
     // From here, not before: a connect that fails also disconnects, and its own error says more.
-    room.on(RoomEvent.Disconnected, serverEnded);
+    room.on(RoomEvent.Disconnected, disconnected);
     await whileNotAborted(input.waitUntilConnected(attempt.signal), attempt.signal);
     // A permission prompt nobody answers must not hold up `end()`: every wait gives way to the abort.
     // Tracks granted after it never publish: the room may by then hold the next session.
@@ -131,11 +138,11 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     await room.disconnect();
     // A live session the server ended gets its next room from the disconnect itself (useSessionLifecycle).
     if (joining && !endedByServer) input.leftRoomUnfinished(attempt.signal.reason);
-    throw attempt.signal.reason;
+    if (!leftByApp) throw attempt.signal.reason;
   } finally {
     signal.removeEventListener('abort', abandon);
     attempt.signal.removeEventListener('abort', disconnect);
-    room.off(RoomEvent.Disconnected, serverEnded);
+    room.off(RoomEvent.Disconnected, disconnected);
   }
 }
 
