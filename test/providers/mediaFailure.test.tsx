@@ -177,3 +177,24 @@ describe('CustomTokenSessionProvider in a browser that cannot share the screen',
     expect(room.state).toBe('disconnected');
   });
 });
+
+describe('CustomTokenSessionProvider on a page without media devices (not HTTPS, not localhost)', () => {
+  it.each([
+    ['camera', { camera: true, microphone: false }],
+    ['microphone', { camera: false, microphone: true }],
+    ['screen share', { camera: false, microphone: false, screenShare: true }],
+  ])('reports the %s as media_failed, saying why, not as a connection failure', async (_, devices) => {
+    // Browsers leave out navigator.mediaDevices outside secure contexts (as jsdom does).
+    expect(navigator.mediaDevices).toBeUndefined();
+    const { room, connect } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...devices });
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({
+      code: 'media_failed',
+      reason: 'Other',
+      retryable: false,
+      message: expect.stringContaining('only over HTTPS or from localhost'),
+    });
+    expect(connect).not.toHaveBeenCalled();
+  });
+});

@@ -16,7 +16,7 @@ import { CustomTokenError } from '../../core/errors.js';
 import { noop } from '../../core/noop.js';
 import { timerDelay } from '../../core/timerDelay.js';
 import { untilLeft } from './roomLeaving.js';
-import { toDisconnectError, toScreenShareFailure } from './toSessionError.js';
+import { toDisconnectError, toNoMediaDevicesFailure, toScreenShareFailure } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
 export interface StartSessionInput {
@@ -203,7 +203,7 @@ function createTracks(room: Room, options: TracksOptions = {}): StartedTracks {
         (error: unknown) => {
           // LiveKit's own device hooks learn of the failure as they do from `set…Enabled`.
           participant.emit(ParticipantEvent.MediaDevicesError, error as Error, kind);
-          throw describe(error);
+          throw toNoMediaDevicesFailure(error) ?? describe(error);
         },
       ),
     );

@@ -96,6 +96,21 @@ export function toScreenShareFailure(cause: unknown): unknown {
   });
 }
 
+/**
+ * A device request on a page without media devices: browsers offer cameras, microphones and
+ * screen capture only to secure contexts (HTTPS, or localhost), leaving out
+ * `navigator.mediaDevices` elsewhere — livekit-client then fails with a `TypeError`, and trying
+ * again cannot help. `null` on a page that has them.
+ */
+export function toNoMediaDevicesFailure(cause: unknown): CustomTokenError | null {
+  if (globalThis.navigator?.mediaDevices) return null;
+  return new CustomTokenError('media_failed', 'This page has no media devices: browsers offer them only over HTTPS or from localhost.', {
+    cause,
+    reason: MediaDeviceFailure.Other,
+    retryable: false,
+  });
+}
+
 /** LiveKit's `MediaDeviceFailure` for a browser media error (a DOMException, which is not an `Error` in every realm: judged by its name); `null` for anything else. */
 function mediaFailureOf(cause: unknown): MediaDeviceFailure | null {
   const { name } = (cause ?? {}) as { name?: unknown };
