@@ -243,23 +243,42 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('avatar-1');
   });
 
-  it('fails the session when the agent is not back once a full reconnect is done', async () => {
+  it('does not fail a session whose agent comes back after the room did, within agentConnectTimeoutMs (both reconnect after a server restart)', async () => {
+    const { room, session, agentStatus } = await startWithAgentProbe();
+    const joinAgent = () =>
+      void joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    act(joinAgent);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    await reconnectInFullWith(room, () => {});
+    await act(() => vi.advanceTimersByTimeAsync(3_000));
+    expect(session().error).toBeNull();
+    act(joinAgent);
+    await act(() => vi.advanceTimersByTimeAsync(30_000));
+
+    expect(session()).toMatchObject({ isConnected: true, error: null });
+    expect(agentStatus.current).toMatchObject({ state: 'listening', isConnected: true });
+  });
+
+  it('fails the session when the agent is not back agentConnectTimeoutMs after a full reconnect, and not before', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false });
+    const { session } = renderSession({
+      generator: tokenGenerator(),
+      room,
+      roomName: 'support',
+      agentName: 'helper',
+      microphone: false,
+      agentConnectTimeoutMs: 8_000,
+    });
     await startOnFakeTimers(session);
     joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
     await act(() => vi.advanceTimersByTimeAsync(10));
 
-    act(() => {
-      reconnectInFull(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
+    await reconnectInFullWith(room, () => {});
+    await act(() => vi.advanceTimersByTimeAsync(7_900));
     expect(session().error).toBeNull();
-    act(() => {
-      reconnected(room);
-    });
-    await act(() => vi.advanceTimersByTimeAsync(10));
+    await act(() => vi.advanceTimersByTimeAsync(200));
 
     expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent left the room unexpectedly.'] });
   });

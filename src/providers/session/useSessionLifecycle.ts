@@ -103,15 +103,30 @@ export function useSessionLifecycle(
   React.useEffect(() => {
     if (agentReturned) reportedReasons.current = null;
   }, [agentReturned]);
+  // After a full reconnect the agent reconnects on its own, and may come back after the room did
+  // (both rejoin once a restarted server is up): it has `agentConnectTimeoutMs` from then, as at a start.
+  // (A resume, `signalReconnecting`, takes nobody away.)
+  const reconnectedAt = React.useRef(-Infinity);
+  React.useEffect(() => {
+    if (session.connectionState === ConnectionState.Reconnecting) reconnectedAt.current = Infinity;
+    else if (!roomConnected) reconnectedAt.current = -Infinity;
+    else if (reconnectedAt.current === Infinity) reconnectedAt.current = Date.now();
+  }, [session.connectionState, roomConnected]);
   React.useEffect(() => {
     if (agentState !== 'failed' || agentReturned || !roomConnected || !failureReasons || reportedReasons.current === failureReasons) return;
-    if (!joinedWithAgent.current) return;
-    reportedReasons.current = failureReasons;
-    // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
-    const during = runner.getSnapshot().phase === 'starting' && !agentWasReady.current ? 'did not become ready' : 'left the call';
-    const message = `The agent ${during}: ${failureReasons.join(' ')}`;
-    runner.fail(new CustomTokenError('agent_failed', message, { failureReasons }));
-  }, [runner, agentState, failureReasons, agentReturned, roomConnected]);
+    const report = () => {
+      if (!joinedWithAgent.current) return;
+      reportedReasons.current = failureReasons;
+      // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
+      const during = runner.getSnapshot().phase === 'starting' && !agentWasReady.current ? 'did not become ready' : 'left the call';
+      runner.fail(new CustomTokenError('agent_failed', `The agent ${during}: ${failureReasons.join(' ')}`, { failureReasons }));
+    };
+    const waitLeft = reconnectedAt.current + latest.current.config.agentConnectTimeoutMs - Date.now();
+    if (waitLeft <= 0) return report();
+    // Still so when it fires: any change of these runs the effect again.
+    const timer = setTimeout(report, waitLeft);
+    return () => clearTimeout(timer);
+  }, [runner, agentState, failureReasons, agentReturned, roomConnected, latest]);
 
   // A live session that ends without end() (server gone, removed, same identity elsewhere) is
   // an error, and the next session gets a token (and with fresh rooms a room) of its own — also
