@@ -47,10 +47,7 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
           const reader = request.body?.getReader();
           let stopped = false;
           return {
-            bytes: readBodyStream(reader, maxBytes).then((bytes) => {
-              bodyRead = !stopped;
-              return bytes;
-            }),
+            bytes: readBodyStream(reader, maxBytes, () => (bodyRead = !stopped)),
             stop: () => {
               stopped = true;
               // Stryker disable next-line OptionalChaining: stop() runs only for a body still arriving, which has a reader
