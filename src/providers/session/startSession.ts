@@ -52,14 +52,14 @@ export interface StartSessionInput {
  * publishes the tracks and, when the token dispatches an agent, waits for it to become ready.
  *
  * Unlike `useSession().start()`, which it replaces, it leaves nothing behind when abandoned
- * (`signal`, or the app's own `room.disconnect()`), failed or ended by the server before it finished
- * (it then fails with `disconnected`, at once), whatever the order of events: every track it created is stopped (at
- * once when abandoned), the room is disconnected — a connect under way is first left to finish
- * (see {@link connectUncut}) — and a token that arrives after the abort is never used to connect. It
- * holds its own tracks for that: LiveKit's `setCameraEnabled` keeps a track created before the
- * connection out of reach, capturing until its 15 s publish timeout. The agent is judged
- * against this start's own deadline only (LiveKit's shared agent timer can fire for an earlier
- * session).
+ * (`signal`, or the app's own `room.disconnect()`), failed or ended by the server before it
+ * finished (it then fails with `disconnected`, at once), whatever the order of events: every track
+ * it created is stopped (at once when abandoned), the room is disconnected — a connect under way
+ * is first left to finish (see {@link connectUncut}) — and a token that arrives after the abort is
+ * never used to connect. It holds its own tracks for that: LiveKit's `setCameraEnabled` keeps a
+ * track created before the connection out of reach, capturing until its 15 s publish timeout. The
+ * agent is judged against this start's own deadline only (LiveKit's shared agent timer can fire for
+ * an earlier session).
  */
 export async function startSession(input: StartSessionInput): Promise<void> {
   const { room, signal } = input;
