@@ -85,7 +85,7 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
   const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis.js');
   const limiter = new RateLimiterRedis({
     ...options,
-    storeClient: store.redis,
+    storeClient: isNodeRedis(store.redis) ? store.redis : withOwnCommandNames(store.redis),
     useRedisPackage: isNodeRedis(store.redis),
     keyPrefix: `${store.keyPrefix ?? 'lkctr'}:${name}:${windowSeconds}s`,
     // A disconnected client queues commands until it reconnects: fail at once instead.
@@ -165,6 +165,23 @@ function openRefundScript(client: RedisClientLike): (key: string, points: number
   const refunding = client as IORedisClientLike & { lkctrRefund(key: string, points: number, msLeft: number): Promise<unknown> };
   refunding.defineCommand('lkctrRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
   return (key, points, msLeft) => refunding.lkctrRefund(key, points, msLeft);
+}
+
+/**
+ * The app's ioredis client as rate-limiter-flexible sees it: the command the library defines
+ * (`rlflxIncr`) is defined on the client under a name of ours (`lkctrIncr`). ioredis keeps one
+ * script per name and client, so under the library's name the last definition would run for both
+ * the limits and an app that uses rate-limiter-flexible on the same client with a script of its own
+ * (`customIncrTtlLuaScript`), each counting with the other's script.
+ */
+function withOwnCommandNames(client: IORedisClientLike): IORedisClientLike {
+  const view = Object.create(client) as IORedisClientLike & Record<string, unknown>;
+  view.defineCommand = (name, definition) => {
+    const ownName = name.replace(/^rlflx/, 'lkctr');
+    client.defineCommand(ownName, definition);
+    view[name] = (...args: unknown[]) => (client as unknown as Record<string, (...args: unknown[]) => unknown>)[ownName]!(...args);
+  };
+  return view;
 }
 
 /** ioredis's states of a connection on its way up: opening, or made and not yet ready. */
