@@ -168,20 +168,25 @@ function openRefundScript(client: RedisClientLike): (key: string, points: number
 }
 
 /**
- * The app's ioredis client as rate-limiter-flexible sees it: the command the library defines
- * (`rlflxIncr`) is defined on the client under a name of ours (`lkctrIncr`). ioredis keeps one
- * script per name and client, so under the library's name the last definition would run for both
- * the limits and an app that uses rate-limiter-flexible on the same client with a script of its own
- * (`customIncrTtlLuaScript`), each counting with the other's script.
+ * The app's ioredis client as rate-limiter-flexible sees it: the command the library defines and
+ * runs (`rlflxIncr`) is the client's `lkctrIncr`. ioredis keeps one script per name and client, so
+ * under the library's name the last definition would run for both the limits and an app that uses
+ * rate-limiter-flexible on the same client with a script of its own (`customIncrTtlLuaScript`),
+ * each counting with the other's script. Every other method runs on the client itself, so that
+ * what ioredis keeps per command (its socket timeout, its state) stays on the client.
  */
 function withOwnCommandNames(client: IORedisClientLike): IORedisClientLike {
-  const view = Object.create(client) as IORedisClientLike & Record<string, unknown>;
-  view.defineCommand = (name, definition) => {
-    const ownName = name.replace(/^rlflx/, 'lkctr');
-    client.defineCommand(ownName, definition);
-    view[name] = (...args: unknown[]) => (client as unknown as Record<string, (...args: unknown[]) => unknown>)[ownName]!(...args);
-  };
-  return view;
+  const ownName = (name: string | symbol) => (typeof name === 'string' ? name.replace(/^rlflx/, 'lkctr') : name);
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'defineCommand') {
+        return (name: string, definition: Parameters<IORedisClientLike['defineCommand']>[1]) =>
+          target.defineCommand(ownName(name) as string, definition);
+      }
+      const value: unknown = Reflect.get(target, ownName(property), target);
+      return typeof value === 'function' && property !== 'constructor' ? (value.bind(target) as unknown) : value;
+    },
+  });
 }
 
 /** ioredis's states of a connection on its way up: opening, or made and not yet ready. */

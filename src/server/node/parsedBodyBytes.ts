@@ -19,9 +19,10 @@ export function hasParsedBody(req: Pick<NodeRequestLike, 'body' | 'readableEnded
  * A body a parser already read (`req.body` after `express.json()`) as JSON bytes; a value JSON
  * cannot hold (a BigInt, a cycle) is the client's bad input, not a crash. A string is the body's
  * own text (`express.text()`) when it is as long as the declared `Content-Length` (or none is
- * declared, or the body came compressed); one of another length is not that text but a JSON string a parser made of the body
- * (`express.json({ strict: false })`), written back as JSON, so that it is answered as the Fetch
- * handler answers that body: 400 `invalid_body`, as every top-level value but an object is.
+ * declared, or the body came compressed). One of another length is not that text but a JSON string
+ * a parser made of the body (`express.json({ strict: false })`), written back as JSON, so that it
+ * is answered as the Fetch handler answers that body: 400 `invalid_body`, as every top-level value
+ * but an object is.
  *
  * @example
  * ```ts
