@@ -119,7 +119,11 @@ export interface AuthorizedParticipant {
    * against no limit. @defaultValue the requested `participant_metadata`
    */
   metadata?: string | undefined;
-  /** Merged over the requested `participant_attributes`; these keys win. */
+  /**
+   * Merged over the requested `participant_attributes`; these keys win. No key named `__proto__`
+   * (the body may not send one either: JavaScript readers of the attributes would take it for their
+   * prototype); otherwise the request is a 500.
+   */
   attributes?: Record<string, string> | undefined;
   /**
    * Grants on top of the defaults (`roomJoin`, `canPublish`, `canSubscribe`, `canPublishData`);

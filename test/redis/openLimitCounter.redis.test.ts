@@ -73,3 +73,35 @@ describe('openLimitCounter on Redis: refunds', () => {
     expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
   });
 });
+
+describe("openLimitCounter on Redis: the app's client is shared", () => {
+  /** An app's own rate-limiter-flexible script, as its `customIncrTtlLuaScript`: it counts every point ten times. */
+  const APP_SCRIPT = `local consumed = redis.call('incrby', KEYS[1], ARGV[1] * 10)
+if redis.call('pttl', KEYS[1]) == -1 then redis.call('expire', KEYS[1], ARGV[2]) end
+return {consumed, redis.call('pttl', KEYS[1])}`;
+
+  async function appLimiter(client: Awaited<ReturnType<RedisServer['client']>>) {
+    const { RateLimiterRedis } = await import('rate-limiter-flexible');
+    return new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: `app:${randomUUID()}`,
+      points: 1000,
+      duration: 60,
+      customIncrTtlLuaScript: APP_SCRIPT,
+    });
+  }
+
+  it("leaves the app's own rate-limiter-flexible script in place when the limits open their counter on the same client", async () => {
+    const client = await redis.client();
+    const app = await appLimiter(client);
+    await openLimitCounter({ redis: client, keyPrefix: `test:${randomUUID()}` }, 'tokens', 60);
+    expect(await app.consume('alice', 1)).toMatchObject({ consumedPoints: 10 });
+  });
+
+  it('counts with its own script when the app defines its rate-limiter-flexible script on the same client afterwards', async () => {
+    const client = await redis.client();
+    const tokens = await openLimitCounter({ redis: client, keyPrefix: `test:${randomUUID()}` }, 'tokens', 60);
+    await appLimiter(client);
+    expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 1 });
+  });
+});

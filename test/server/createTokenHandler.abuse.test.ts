@@ -261,6 +261,22 @@ describe('createTokenHandler: text LiveKit would read as other text', () => {
       await server.close();
     }
   });
+
+  it('answers 500, its reason to onError only, when authorize itself returns an attribute named __proto__, as the body may not', async () => {
+    const onError = vi.fn();
+    const attributes = JSON.parse('{"__proto__":"admin","team":"blue"}') as Record<string, string>;
+    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'alice', attributes }), onError }));
+    const { status, body } = await readResponse(await handler(tokenRequest({})));
+    expect([status, body.error?.code, body.participant_token]).toEqual([500, 'internal_error', undefined]);
+    expect(body.error?.message).not.toContain('__proto__');
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message:
+          'authorize() returned an attribute named "__proto__", which JavaScript readers of the attributes would take for their prototype.',
+      }),
+      expect.any(Request),
+    );
+  });
 });
 
 describe('createTokenHandler: stalled bodies', () => {

@@ -35,8 +35,8 @@ describe('timeouts longer than a timer holds', () => {
     const redis = {
       status: 'ready',
       defineCommand: () => {},
-      // rate-limiter-flexible's Redis backend runs its Lua script through ioredis' rlflxIncr command.
-      rlflxIncr: () => new Promise((resolve) => (answer = resolve)),
+      // rate-limiter-flexible's Redis backend runs its Lua script through a defined command, lkctrIncr on the app's client.
+      lkctrIncr: () => new Promise((resolve) => (answer = resolve)),
     };
     const counter = await openLimitCounter({ redis: redis as never, timeoutMs: LONG_MS }, 'tokens', 60);
     const counting = counter.consume('alice', 1);

@@ -85,7 +85,7 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
   const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis.js');
   const limiter = new RateLimiterRedis({
     ...options,
-    storeClient: store.redis,
+    storeClient: isNodeRedis(store.redis) ? store.redis : withOwnCommandNames(store.redis),
     useRedisPackage: isNodeRedis(store.redis),
     keyPrefix: `${store.keyPrefix ?? 'lkctr'}:${name}:${windowSeconds}s`,
     // A disconnected client queues commands until it reconnects: fail at once instead.
@@ -165,6 +165,28 @@ function openRefundScript(client: RedisClientLike): (key: string, points: number
   const refunding = client as IORedisClientLike & { lkctrRefund(key: string, points: number, msLeft: number): Promise<unknown> };
   refunding.defineCommand('lkctrRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
   return (key, points, msLeft) => refunding.lkctrRefund(key, points, msLeft);
+}
+
+/**
+ * The app's ioredis client as rate-limiter-flexible sees it: the command the library defines and
+ * runs (`rlflxIncr`) is the client's `lkctrIncr`. ioredis keeps one script per name and client, so
+ * under the library's name the last definition would run for both the limits and an app that uses
+ * rate-limiter-flexible on the same client with a script of its own (`customIncrTtlLuaScript`),
+ * each counting with the other's script. Every other method runs on the client itself, so that
+ * what ioredis keeps per command (its socket timeout, its state) stays on the client.
+ */
+function withOwnCommandNames(client: IORedisClientLike): IORedisClientLike {
+  const ownName = (name: string | symbol) => (typeof name === 'string' ? name.replace(/^rlflx/, 'lkctr') : name);
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'defineCommand') {
+        return (name: string, definition: Parameters<IORedisClientLike['defineCommand']>[1]) =>
+          target.defineCommand(ownName(name) as string, definition);
+      }
+      const value: unknown = Reflect.get(target, ownName(property), target);
+      return typeof value === 'function' && property !== 'constructor' ? (value.bind(target) as unknown) : value;
+    },
+  });
 }
 
 /** ioredis's states of a connection on its way up: opening, or made and not yet ready. */

@@ -66,7 +66,7 @@ export type TokenLimitsPolicy =
  * ```
  */
 export interface IORedisClientLike {
-  /** Defines a Lua script as a command: how the limits run their scripts on ioredis. */
+  /** Defines a Lua script as a command: how the limits run their scripts on ioredis, as `lkctrIncr` and `lkctrRefund`. */
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): unknown;
   /** ioredis's connection state: commands are sent only while it is `'ready'`, never queued behind a connection that is down. */
   readonly status?: string | undefined;

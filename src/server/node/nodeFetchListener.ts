@@ -55,7 +55,7 @@ interface NodeBody {
 
 function readNodeBody(req: NodeRequestLike): NodeBody {
   if (hasParsedBody(req)) {
-    const bytes = parsedBodyBytes(req.body);
+    const bytes = parsedBodyBytes(req);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         if (bytes instanceof TokenHandlerError) return controller.error(bytes);

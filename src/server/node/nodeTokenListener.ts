@@ -49,7 +49,7 @@ function headerValue(value: string | string[] | undefined): string | null {
 function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned: boolean }): Promise<Uint8Array> {
   if (hasParsedBody(req)) {
     // A body parser (express.json()) already read the stream: its result, as JSON, within the same limit.
-    const bytes = parsedBodyBytes(req.body);
+    const bytes = parsedBodyBytes(req);
     if (bytes instanceof TokenHandlerError) return Promise.reject(bytes);
     return bytes.byteLength > maxBytes ? Promise.reject(bodyTooLarge(maxBytes)) : Promise.resolve(bytes);
   }

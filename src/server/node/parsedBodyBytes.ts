@@ -17,17 +17,29 @@ export function hasParsedBody(req: Pick<NodeRequestLike, 'body' | 'readableEnded
 
 /**
  * A body a parser already read (`req.body` after `express.json()`) as JSON bytes; a value JSON
- * cannot hold (a BigInt, a cycle) is the client's bad input, not a crash.
+ * cannot hold (a BigInt, a cycle) is the client's bad input, not a crash. A string is the body's
+ * own text (`express.text()`) when it is as long as the declared `Content-Length` (or none is
+ * declared, or the body came compressed). One of another length is not that text but a JSON string
+ * a parser made of the body (`express.json({ strict: false })`), written back as JSON, so that it
+ * is answered as the Fetch handler answers that body: 400 `invalid_body`, as every top-level value
+ * but an object is.
  *
  * @example
  * ```ts
- * const bytes = parsedBodyBytes(req.body); // Uint8Array, or TokenHandlerError('invalid_json')
+ * const bytes = parsedBodyBytes(req); // Uint8Array, or TokenHandlerError('invalid_json')
  * ```
  */
-export function parsedBodyBytes(parsed: unknown): Uint8Array | TokenHandlerError {
+export function parsedBodyBytes({ body: parsed, headers }: Pick<NodeRequestLike, 'body' | 'headers'>): Uint8Array | TokenHandlerError {
   if (parsed instanceof Uint8Array) return parsed;
   try {
-    return new TextEncoder().encode(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+    if (typeof parsed === 'string') {
+      const text = new TextEncoder().encode(parsed);
+      const declared = headers['content-length'];
+      // A compressed body's declared length is not its text's (body-parser inflates it).
+      const encoded = headers['content-encoding'] !== undefined && headers['content-encoding'] !== 'identity';
+      if (typeof declared !== 'string' || encoded || Number(declared) === text.byteLength) return text;
+    }
+    return new TextEncoder().encode(JSON.stringify(parsed));
   } catch {
     return new TokenHandlerError('invalid_json', 'The parsed request body (req.body) cannot be written as JSON.');
   }

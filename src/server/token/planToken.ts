@@ -163,6 +163,12 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
   if (attributes && !Object.entries(attributes).every(([key, value]) => key.isWellFormed() && value.isWellFormed())) {
     throw notWellFormed('attributes');
   }
+  // The body may not send this key either (the schema): every JavaScript reader of the claim would lose it to the prototype.
+  if (attributes && Object.hasOwn(attributes, '__proto__')) {
+    throw new Error(
+      'authorize() returned an attribute named "__proto__", which JavaScript readers of the attributes would take for their prototype.',
+    );
+  }
   // What the signature would refuse, refused before the limits count the token.
   const sources: unknown = grants?.canPublishSources;
   if (sources !== undefined) {

@@ -158,6 +158,35 @@ describe('toNodeHandler', () => {
   });
 });
 
+describe('toNodeHandler: a body express.json({ strict: false }) parsed', () => {
+  /** What body-parser's json({ strict: false }) leaves on req.body: any JSON value, `{}` for an empty body. */
+  const jsonNotStrict = (handler: ReturnType<typeof toNodeHandler>) => (req: IncomingMessage, res: ServerResponse) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => handler(Object.assign(req, { body: text === '' ? {} : (JSON.parse(text) as unknown) }), res));
+  };
+  const answer = async (response: Response) => [response.status, ((await response.json()) as { error?: { code: string } }).error?.code];
+
+  const values = ['"lobby"', '"not json"', '"{\\"room_name\\":\\"lobby\\"}"', '""', '42', 'null', 'true', '[]'];
+  it.each([
+    ...values.map((json) => ['createTokenHandler', json] as const),
+    ...values.map((json) => ['another Fetch handler', json] as const),
+  ])('answers the top-level JSON value as the Fetch handler answers the same body (%s, %s)', async (path, json) => {
+    const handler = createTokenHandler(handlerConfig());
+    const served: TokenHandler = path === 'createTokenHandler' ? handler : (request) => handler(request);
+    server = await listen(jsonNotStrict(toNodeHandler(served)));
+    const fetched = await handler(
+      new Request('http://127.0.0.1/api/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+        body: json,
+      }),
+    );
+    expect(await answer(await post(json))).toEqual(await answer(fetched));
+  });
+});
+
 describe('toNodeHandler: what a framework left on the request', () => {
   // Express 4's express.json() sets req.body = {} for every request, also one whose media type it
   // does not parse (application/merge-patch+json, application/vnd.api+json), leaving the stream unread.
