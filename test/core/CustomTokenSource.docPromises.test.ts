@@ -1,4 +1,4 @@
-import { focusManager } from '@tanstack/query-core';
+import { focusManager, QueryClient } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
@@ -162,5 +162,27 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
     for (const { expiresAt, now } of seen) expect(expiresAt === null || expiresAt > now).toBe(true);
     expect(source.getSnapshot().status).toBe('ready');
     unsubscribe();
+  });
+
+  // "When the signed-in user changes": "a new source, with a new default `scope` (each source gets its own,
+  // `source-1`, `source-2`, …) and so an empty cache" — also in one app QueryClient.
+  it('gives each source made without a scope one of its own: in one QueryClient, a new source finds none of the earlier one’s tokens', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const first = createCustomTokenSource(generator, { queryClient });
+    const second = createCustomTokenSource(generator, { queryClient });
+    const unsubscribe = [first.subscribe(() => {}), second.subscribe(() => {})];
+    await first.fetch({ roomName: 'A' });
+    await second.fetch({ roomName: 'A' });
+    expect(generator).toHaveBeenCalledTimes(2);
+    const scopes = queryClient
+      .getQueryCache()
+      .findAll({ queryKey: ['livekit-custom-token'] })
+      .map(({ queryKey }) => queryKey[1]);
+    expect(scopes).toHaveLength(2);
+    expect(new Set(scopes).size).toBe(2);
+    for (const scope of scopes) expect(scope).toMatch(/^source-\d+$/);
+    for (const leave of unsubscribe) leave();
+    queryClient.clear();
   });
 });
