@@ -185,4 +185,23 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
     for (const leave of unsubscribe) leave();
     queryClient.clear();
   });
+
+  // CustomTokenSourceConfig.cacheSize: "Expired tokens of other options are dropped whatever the count when the
+  // source moves to other options (and on `configure()`)."
+  it('drops the expired tokens of other options on configure() too, keeping the current one', async () => {
+    const queryClient = new QueryClient();
+    const source = createCustomTokenSource(
+      mintingGenerator((request) => ({ ttl: request.roomName === 'B' ? 10 * 60 : 20 })),
+      { queryClient },
+    );
+    await source.fetch({ roomName: 'A' });
+    await source.fetch({ roomName: 'B' });
+    await vi.advanceTimersByTimeAsync(25 * SECOND);
+    source.configure({ timeoutMs: 5 * SECOND });
+    const kept = queryClient
+      .getQueryCache()
+      .findAll({ queryKey: ['livekit-custom-token'] })
+      .map(({ queryKey }) => queryKey[2]);
+    expect(kept).toEqual(['{"roomName":"B"}']);
+  });
 });
