@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { decodeTokenPayload, ParticipantKind } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
@@ -171,3 +173,41 @@ async function settleStartWithAgent(room: ReturnType<typeof roomWithoutServer>['
   joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
   await waitFor(() => expect(settled).toBe(true));
 }
+
+describe('the stylesheet’s custom properties (docs/components.md, "Theming")', () => {
+  // From the repository's root, where vitest runs.
+  const read = (path: string) => readFileSync(join(process.cwd(), path), 'utf8');
+  /** `#fff` and `#ffffff` are one colour. */
+  const normalise = (value: string) =>
+    value
+      .trim()
+      .toLowerCase()
+      .replace(/^#([0-9a-f])([0-9a-f])([0-9a-f])$/, '#$1$1$2$2$3$3');
+  const rootRule = /:root\s*\{([^}]*)\}/.exec(read('src/styles.css'))![1]!;
+  const defaults = new Map([...rootRule.matchAll(/(--lk-ctr-[\w-]+):\s*([^;]+);/g)].map(([, name, value]) => [name!, normalise(value!)]));
+  const theming = read('docs/components.md').split('## Theming')[1]!.split('\n## ')[0]!;
+  const rows = theming
+    .split('\n')
+    .filter((line) => line.startsWith('| `--lk-ctr-'))
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+
+  it('has each documented default, in the order the table lists them, and leaves unset what it says is unset', () => {
+    expect(rows.length).toBeGreaterThan(5);
+    for (const [, names, values] of rows) {
+      const properties = [...names!.matchAll(/`(--lk-ctr-[\w-]+)`/g)].map(([, name]) => name!);
+      const documented = [...values!.matchAll(/`([^`]+)`|unset|system UI stack/g)].map(([match, value]) => value ?? match);
+      expect(documented, names).toHaveLength(properties.length);
+      properties.forEach((property, index) => {
+        const value = documented[index]!;
+        if (value === 'unset') expect(defaults.has(property), property).toBe(false);
+        else if (value === 'system UI stack') expect(defaults.get(property), property).toMatch(/^system-ui\b/);
+        else expect(defaults.get(property), property).toBe(normalise(value));
+      });
+    }
+  });
+
+  it('documents every custom property it sets on :root', () => {
+    const documented = new Set(rows.flatMap(([, names]) => [...names!.matchAll(/`(--lk-ctr-[\w-]+)`/g)].map(([, name]) => name!)));
+    expect([...defaults.keys()].filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
