@@ -204,4 +204,13 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
       .map(({ queryKey }) => queryKey[2]);
     expect(kept).toEqual(['{"roomName":"B"}']);
   });
+
+  // README, "What the source does with it", validation: "the room, identity and agent the request named (an empty
+  // `roomName` or `participantIdentity` names none: a standard endpoint reads it as not set)".
+  it('takes a token for any room and identity when the request names them as empty strings, and refuses one for another named identity', async () => {
+    const generator = mintingGenerator(() => ({ room: 'room-7f3a', identity: 'user-42' }));
+    const source = createCustomTokenSource(generator, { retries: 0 });
+    await expect(source.fetch({ roomName: '', participantIdentity: '' })).resolves.toMatchObject({ participantToken: expect.any(String) });
+    await expect(source.fetch({ roomName: '', participantIdentity: 'user-7' })).rejects.toMatchObject({ code: 'mismatch' });
+  });
 });
