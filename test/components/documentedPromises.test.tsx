@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { decodeTokenPayload, ParticipantKind } from 'livekit-client';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
@@ -162,6 +162,61 @@ describe('ErrorNotice going away after Try again', () => {
     await waitFor(() => expect(session().isConnected).toBe(true));
     expect(screen.queryByRole('alert')).toBeNull();
     expect(document.activeElement).toBe(join);
+  });
+});
+
+describe('ErrorNotice for a camera, microphone or screen share that could not start', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'mediaDevices');
+  });
+  const renderWithNotice = (devices: { camera?: boolean; microphone?: boolean; screenShare?: boolean }) =>
+    renderSession(
+      { generator: tokenGenerator(), room: roomWithoutServer().room, roomName: 'standup', ...devices },
+      { children: <ErrorNotice action={<a href="/help/devices">Get help</a>} /> },
+    );
+
+  // README: "**Try again** only where retrying can help, your `action` where it cannot"; a page without
+  // media devices and a browser that cannot share the screen are `media_failed`, "`Other`, not `retryable`".
+  it.each([
+    ['the camera on a page without media devices (not HTTPS, not localhost)', { camera: true, microphone: false }, undefined],
+    ['the microphone on a page without media devices', { microphone: true }, undefined],
+    ['the screen share in a browser that cannot share the screen', { microphone: false, screenShare: true }, { getUserMedia: vi.fn() }],
+    [
+      'a camera the browser blocks (PermissionDenied)',
+      { camera: true, microphone: false },
+      {
+        getUserMedia: vi.fn(async () => {
+          throw new DOMException('Permission denied', 'NotAllowedError');
+        }),
+      },
+    ],
+  ])('offers the app’s action, not Try again, for %s: starting again cannot help', async (_, devices, mediaDevices) => {
+    if (mediaDevices) {
+      Object.defineProperty(navigator, 'mediaDevices', {
+        configurable: true,
+        value: { ...mediaDevices, enumerateDevices: async () => [] },
+      });
+    }
+    const { session } = renderWithNotice(devices);
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({ code: 'media_failed', retryable: false });
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(within(alert).getByRole('link', { name: 'Get help' })).toBeTruthy();
+  });
+
+  it('offers Try again for a screen share whose picker was cancelled: starting again opens it again', async () => {
+    const getDisplayMedia = vi.fn(async () => {
+      throw new DOMException('Permission denied', 'NotAllowedError');
+    });
+    Object.defineProperty(navigator, 'mediaDevices', {
+      configurable: true,
+      value: { getUserMedia: vi.fn(), getDisplayMedia, enumerateDevices: async () => [] },
+    });
+    const { session } = renderWithNotice({ microphone: false, screenShare: true });
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({ code: 'media_failed', retryable: true });
+    expect(within(await screen.findByRole('alert')).getByRole('button', { name: 'Try again' })).toBeTruthy();
   });
 });
 
