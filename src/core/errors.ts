@@ -73,7 +73,7 @@ export type CustomTokenErrorCode =
 export interface CustomTokenErrorOptions {
   /** What failed underneath: the generator's error, LiveKit's `ConnectionError`, a `Response`'s body error, … */
   cause?: unknown;
-  /** HTTP status: required for `http` errors (and given for 5xx/429 `generator_failed` errors reported by a generator). */
+  /** HTTP status: required for `http` errors (a generator's error carrying a `status`, `statusCode` or `response.status` becomes one). */
   status?: number | undefined;
   /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
   serverCode?: string | undefined;
@@ -122,7 +122,7 @@ export interface CustomTokenErrorFields extends Error {
   readonly name: 'CustomTokenError';
   /** What kind of failure this is: the value to branch on (it narrows the other fields, see {@link CustomTokenErrorDetails}). */
   readonly code: CustomTokenErrorCode;
-  /** HTTP status, for `http` errors (and 5xx/429 `generator_failed` errors reported by a generator); `undefined` otherwise. */
+  /** HTTP status, for `http` errors (also those from a generator's error that carried one); `undefined` otherwise, unless given. */
   readonly status: number | undefined;
   /** The server's own error code from a `{ error: { code } }` body, when it sent one. */
   readonly serverCode: string | undefined;

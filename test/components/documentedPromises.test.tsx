@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { decodeTokenPayload, ParticipantKind } from 'livekit-client';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
@@ -163,6 +165,61 @@ describe('ErrorNotice going away after Try again', () => {
   });
 });
 
+describe('ErrorNotice for a camera, microphone or screen share that could not start', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'mediaDevices');
+  });
+  const renderWithNotice = (devices: { camera?: boolean; microphone?: boolean; screenShare?: boolean }) =>
+    renderSession(
+      { generator: tokenGenerator(), room: roomWithoutServer().room, roomName: 'standup', ...devices },
+      { children: <ErrorNotice action={<a href="/help/devices">Get help</a>} /> },
+    );
+
+  // README: "**Try again** only where retrying can help, your `action` where it cannot"; a page without
+  // media devices and a browser that cannot share the screen are `media_failed`, "`Other`, not `retryable`".
+  it.each([
+    ['the camera on a page without media devices (not HTTPS, not localhost)', { camera: true, microphone: false }, undefined],
+    ['the microphone on a page without media devices', { microphone: true }, undefined],
+    ['the screen share in a browser that cannot share the screen', { microphone: false, screenShare: true }, { getUserMedia: vi.fn() }],
+    [
+      'a camera the browser blocks (PermissionDenied)',
+      { camera: true, microphone: false },
+      {
+        getUserMedia: vi.fn(async () => {
+          throw new DOMException('Permission denied', 'NotAllowedError');
+        }),
+      },
+    ],
+  ])('offers the app’s action, not Try again, for %s: starting again cannot help', async (_, devices, mediaDevices) => {
+    if (mediaDevices) {
+      Object.defineProperty(navigator, 'mediaDevices', {
+        configurable: true,
+        value: { ...mediaDevices, enumerateDevices: async () => [] },
+      });
+    }
+    const { session } = renderWithNotice(devices);
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({ code: 'media_failed', retryable: false });
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(within(alert).getByRole('link', { name: 'Get help' })).toBeTruthy();
+  });
+
+  it('offers Try again for a screen share whose picker was cancelled: starting again opens it again', async () => {
+    const getDisplayMedia = vi.fn(async () => {
+      throw new DOMException('Permission denied', 'NotAllowedError');
+    });
+    Object.defineProperty(navigator, 'mediaDevices', {
+      configurable: true,
+      value: { getUserMedia: vi.fn(), getDisplayMedia, enumerateDevices: async () => [] },
+    });
+    const { session } = renderWithNotice({ microphone: false, screenShare: true });
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({ code: 'media_failed', retryable: true });
+    expect(within(await screen.findByRole('alert')).getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+});
+
 /** Starts the session and lets its agent join and listen as `agent-1`; resolves once start() settled. */
 async function settleStartWithAgent(room: ReturnType<typeof roomWithoutServer>['room'], start: () => Promise<void>) {
   let settled = false;
@@ -171,3 +228,41 @@ async function settleStartWithAgent(room: ReturnType<typeof roomWithoutServer>['
   joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
   await waitFor(() => expect(settled).toBe(true));
 }
+
+describe('the stylesheet’s custom properties (docs/components.md, "Theming")', () => {
+  // From the repository's root, where vitest runs.
+  const read = (path: string) => readFileSync(join(process.cwd(), path), 'utf8');
+  /** `#fff` and `#ffffff` are one colour. */
+  const normalise = (value: string) =>
+    value
+      .trim()
+      .toLowerCase()
+      .replace(/^#([0-9a-f])([0-9a-f])([0-9a-f])$/, '#$1$1$2$2$3$3');
+  const rootRule = /:root\s*\{([^}]*)\}/.exec(read('src/styles.css'))![1]!;
+  const defaults = new Map([...rootRule.matchAll(/(--lk-ctr-[\w-]+):\s*([^;]+);/g)].map(([, name, value]) => [name!, normalise(value!)]));
+  const theming = read('docs/components.md').split('## Theming')[1]!.split('\n## ')[0]!;
+  const rows = theming
+    .split('\n')
+    .filter((line) => line.startsWith('| `--lk-ctr-'))
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+
+  it('has each documented default, in the order the table lists them, and leaves unset what it says is unset', () => {
+    expect(rows.length).toBeGreaterThan(5);
+    for (const [, names, values] of rows) {
+      const properties = [...names!.matchAll(/`(--lk-ctr-[\w-]+)`/g)].map(([, name]) => name!);
+      const documented = [...values!.matchAll(/`([^`]+)`|unset|system UI stack/g)].map(([match, value]) => value ?? match);
+      expect(documented, names).toHaveLength(properties.length);
+      properties.forEach((property, index) => {
+        const value = documented[index]!;
+        if (value === 'unset') expect(defaults.has(property), property).toBe(false);
+        else if (value === 'system UI stack') expect(defaults.get(property), property).toMatch(/^system-ui\b/);
+        else expect(defaults.get(property), property).toBe(normalise(value));
+      });
+    }
+  });
+
+  it('documents every custom property it sets on :root', () => {
+    const documented = new Set(rows.flatMap(([, names]) => [...names!.matchAll(/`(--lk-ctr-[\w-]+)`/g)].map(([, name]) => name!)));
+    expect([...defaults.keys()].filter((name) => !documented.has(name))).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { focusManager } from '@tanstack/query-core';
+import { focusManager, QueryClient } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
@@ -162,5 +162,55 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
     for (const { expiresAt, now } of seen) expect(expiresAt === null || expiresAt > now).toBe(true);
     expect(source.getSnapshot().status).toBe('ready');
     unsubscribe();
+  });
+
+  // "When the signed-in user changes": "a new source, with a new default `scope` (each source gets its own,
+  // `source-1`, `source-2`, …) and so an empty cache" — also in one app QueryClient.
+  it('gives each source made without a scope one of its own: in one QueryClient, a new source finds none of the earlier one’s tokens', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const first = createCustomTokenSource(generator, { queryClient });
+    const second = createCustomTokenSource(generator, { queryClient });
+    const unsubscribe = [first.subscribe(() => {}), second.subscribe(() => {})];
+    await first.fetch({ roomName: 'A' });
+    await second.fetch({ roomName: 'A' });
+    expect(generator).toHaveBeenCalledTimes(2);
+    const scopes = queryClient
+      .getQueryCache()
+      .findAll({ queryKey: ['livekit-custom-token'] })
+      .map(({ queryKey }) => queryKey[1]);
+    expect(scopes).toHaveLength(2);
+    expect(new Set(scopes).size).toBe(2);
+    for (const scope of scopes) expect(scope).toMatch(/^source-\d+$/);
+    for (const leave of unsubscribe) leave();
+    queryClient.clear();
+  });
+
+  // CustomTokenSourceConfig.cacheSize: "Expired tokens of other options are dropped whatever the count when the
+  // source moves to other options (and on `configure()`)."
+  it('drops the expired tokens of other options on configure() too, keeping the current one', async () => {
+    const queryClient = new QueryClient();
+    const source = createCustomTokenSource(
+      mintingGenerator((request) => ({ ttl: request.roomName === 'B' ? 10 * 60 : 20 })),
+      { queryClient },
+    );
+    await source.fetch({ roomName: 'A' });
+    await source.fetch({ roomName: 'B' });
+    await vi.advanceTimersByTimeAsync(25 * SECOND);
+    source.configure({ timeoutMs: 5 * SECOND });
+    const kept = queryClient
+      .getQueryCache()
+      .findAll({ queryKey: ['livekit-custom-token'] })
+      .map(({ queryKey }) => queryKey[2]);
+    expect(kept).toEqual(['{"roomName":"B"}']);
+  });
+
+  // README, "What the source does with it", validation: "the room, identity and agent the request named (an empty
+  // `roomName` or `participantIdentity` names none: a standard endpoint reads it as not set)".
+  it('takes a token for any room and identity when the request names them as empty strings, and refuses one for another named identity', async () => {
+    const generator = mintingGenerator(() => ({ room: 'room-7f3a', identity: 'user-42' }));
+    const source = createCustomTokenSource(generator, { retries: 0 });
+    await expect(source.fetch({ roomName: '', participantIdentity: '' })).resolves.toMatchObject({ participantToken: expect.any(String) });
+    await expect(source.fetch({ roomName: '', participantIdentity: 'user-7' })).rejects.toMatchObject({ code: 'mismatch' });
   });
 });
