@@ -1,6 +1,6 @@
 import { DisconnectButton, useSessionContext } from '@livekit/components-react';
 import { act, screen, waitFor } from '@testing-library/react';
-import { decodeTokenPayload } from 'livekit-client';
+import { ConnectionError, decodeTokenPayload } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
@@ -68,6 +68,44 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
     expect(rooms[1]).not.toBe(rooms[0]);
     expect(rooms[1]).toBe(generator.mock.calls.at(-1)![0].roomName);
     await settle(() => session().end());
+  });
+
+  describe('while the room is connecting', () => {
+    it('abandons the start as end() does: no error, and the next session joins a room of its own', async () => {
+      let finishConnecting!: () => void;
+      const { room, connect } = roomWithoutServer({ connecting: new Promise<void>((resolve) => (finishConnecting = resolve)) });
+      const onError = vi.fn();
+      const { session } = renderSession(
+        { generator: mintingGenerator(), room, roomName: 'support', freshRoomPerSession: true, microphone: false, onError },
+        { children: <DisconnectButton>Leave</DisconnectButton> },
+      );
+      act(() => void session().start());
+      await waitFor(() => expect(room.state).toBe('connecting'));
+
+      act(() => screen.getByRole('button', { name: 'Leave' }).click());
+      await waitFor(() => expect(session().isStarting).toBe(false));
+      expect(session()).toMatchObject({ isConnected: false, error: null });
+      expect(onError).not.toHaveBeenCalled();
+
+      finishConnecting();
+      await settle(() => session().start());
+      expect(session()).toMatchObject({ isConnected: true, error: null });
+      const rooms = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
+      expect(rooms[1]).not.toBe(rooms[0]);
+      await settle(() => session().end());
+    });
+
+    it.each([
+      ['the server refuses the token', ConnectionError.notAllowed('invalid token', 401), 'NotAllowed'],
+      ['the server cannot be reached', ConnectionError.serverUnreachable('no answer'), 'ServerUnreachable'],
+    ])('still fails the start with connection_failed when %s', async (_, failWith, reason) => {
+      const { room } = roomWithoutServer({ failWith });
+      const onError = vi.fn();
+      const { session } = renderSession({ generator: mintingGenerator(), room, roomName: 'support', microphone: false, onError });
+      await settle(() => session().start());
+      expect(session().error).toMatchObject({ code: 'connection_failed', reason });
+      expect(onError).toHaveBeenCalledTimes(1);
+    });
   });
 
   describe('while the start waits for its agent', () => {
