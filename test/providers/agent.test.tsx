@@ -260,6 +260,19 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(agentStatus.current).toMatchObject({ state: 'listening', isConnected: true });
   });
 
+  it('finishes a start whose agent a full reconnect took away while it got ready, once the agent is back and listening', async () => {
+    const { room, session } = await startWithAgentProbe();
+    act(() => void joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } }));
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(session().isStarting).toBe(true);
+
+    await reconnectInFullWith(room, () => {
+      joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    });
+
+    expect(session()).toMatchObject({ isStarting: false, isConnected: true, error: null });
+  });
+
   it('says the agent is connecting while a full reconnect has it awaited, and failed only once the session fails', async () => {
     const { room, session, agentStatus } = await startWithAgentProbe();
     act(() => void joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } }));
