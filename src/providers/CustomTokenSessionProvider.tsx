@@ -213,9 +213,10 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     prepareNextSession: () => sessionSource.prepareNextSessionOnce(options),
     // The room of a start that did not finish may hold its agent: a fresh room for the next one,
     // when the room is derived per session or named by the token endpoint (no `roomName`, or `''`,
-    // which names none). A token LiveKit refused is not joined with again either.
+    // which names none). A token LiveKit refused is not joined with again either. Once: LiveKit's
+    // own end() (the session of `useSessionContext()`) that abandoned the start has asked already.
     leftRoomUnfinished: (error) => {
-      if (freshRoomPerSession || !options.roomName || isRefusedToken(error)) void sessionSource.prepareNextSession(options);
+      if (freshRoomPerSession || !options.roomName || isRefusedToken(error)) sessionSource.prepareNextSessionOnce(options);
     },
     agentConnectTimeoutMs,
     onError,

@@ -70,6 +70,32 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
     await settle(() => session().end());
   });
 
+  it('mints one token for the next session when LiveKit’s own session end() abandons a start waiting for its agent', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = mintingGenerator();
+    const liveKit: { end: (() => Promise<void>) | null } = { end: null };
+    function LiveKitSession() {
+      liveKit.end = useSessionContext().end;
+      return null;
+    }
+    const onError = vi.fn();
+    const { session } = renderSession(
+      { generator, room, roomName: 'support', freshRoomPerSession: true, agentName: 'helper', microphone: false, onError },
+      { children: <LiveKitSession /> },
+    );
+    act(() => void session().start());
+    await waitFor(() => expect(session()).toMatchObject({ isConnected: true, isStarting: true }));
+    const callsWhileStarting = generator.mock.calls.length;
+
+    await act(() => liveKit.end!());
+    await waitFor(() => expect(session().isStarting).toBe(false));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(session().error).toBeNull();
+    expect(onError).not.toHaveBeenCalled();
+    expect(generator).toHaveBeenCalledTimes(callsWhileStarting + 1);
+    expect(connect).toHaveBeenCalledTimes(1);
+  });
+
   describe('while the room is connecting', () => {
     it('abandons the start as end() does: no error, and the next session joins a room of its own', async () => {
       let finishConnecting!: () => void;
