@@ -139,6 +139,30 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
       vi.useRealTimers();
     });
 
+    it('connects a start() asked once room.disconnect() has settled, as after end()', async () => {
+      const { room, connect } = roomWithoutServer();
+      const { session } = renderSession({
+        generator: mintingGenerator(),
+        room,
+        roomName: 'support',
+        freshRoomPerSession: true,
+        agentName: 'helper',
+        microphone: false,
+      });
+      act(() => void session().start());
+      await waitFor(() => expect(session()).toMatchObject({ isConnected: true, isStarting: true }));
+
+      let started: Promise<void> | undefined;
+      await act(async () => {
+        await room.disconnect();
+        started = session().start();
+      });
+      await waitFor(() => expect(connect).toHaveBeenCalledTimes(2));
+      expect(session()).toMatchObject({ isConnected: true, isStarting: true, error: null });
+      void started;
+      await settle(() => session().end());
+    });
+
     it('abandons the start as end() does: no longer starting, and no agent_failed at the timeout', async () => {
       vi.useFakeTimers();
       const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));

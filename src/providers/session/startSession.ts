@@ -39,6 +39,12 @@ export interface StartSessionInput {
   /** Abandons the start: whatever it began is undone, and it never connects later. */
   signal: AbortSignal;
   /**
+   * Called when the app leaves the room by other means than `end()` (LiveKit's `<DisconnectButton>`
+   * calls `room.disconnect()`) while the start joins it, which abandons the start without an error:
+   * the caller's own start is over too (a `start()` asked after that leave is a new one).
+   */
+  leftByApp(): void;
+  /**
    * Called, with what ended the start, when it leaves a room it began to join without finishing
    * (abandoned or failed), unless the server ended it: that room may still hold the agent it
    * dispatched (or, if it lives on, dispatch none to the next join), so with fresh rooms the next
@@ -87,6 +93,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   const leftByTheApp = () => {
     if (attempt.signal.aborted) return;
     leftByApp = true;
+    input.leftByApp();
     attempt.abort();
   };
   // The server ending the session fails the start.

@@ -50,7 +50,7 @@ export function useSessionLifecycle(
   const [runner] = React.useState(
     () =>
       new SessionRunner(() => ({
-        start: async (signal) => {
+        start: async (signal, abandon) => {
           // Unmounted or hidden: LiveKit's useSession has left the room, and nothing would ever leave it again.
           if (!attached.current) return;
           return startSession({
@@ -71,6 +71,7 @@ export function useSessionLifecycle(
             waitUntilAgentReady,
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
             signal,
+            leftByApp: abandon,
             leftRoomUnfinished: (error) => latest.current.config.leftRoomUnfinished(error),
           });
         },
