@@ -294,6 +294,23 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(agentStatus.current).toMatchObject({ state: 'failed', failureReasons: ['Agent left the room unexpectedly.'], isFinished: true });
   });
 
+  it('fails the session at once when the agent, back after a full reconnect, leaves the call again', async () => {
+    const { room, session, agentStatus } = await startWithAgentProbe();
+    const joinAgent = () => joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    act(() => void joinAgent());
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    let back!: ReturnType<typeof joinAgent>;
+    await reconnectInFullWith(room, () => (back = joinAgent()));
+    expect(agentStatus.current?.state).toBe('listening');
+
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    leaveRemote(room, back);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent left the room unexpectedly.'] });
+    expect(agentStatus.current).toMatchObject({ state: 'failed', failureReasons: ['Agent left the room unexpectedly.'] });
+  });
+
   it('fails the session when the agent is not back agentConnectTimeoutMs after a full reconnect, and not before', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();

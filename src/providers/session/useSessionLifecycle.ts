@@ -107,15 +107,16 @@ export function useSessionLifecycle(
   }, [agentReturned]);
   // After a full reconnect the agent reconnects on its own, and may come back after the room did
   // (both rejoin once a restarted server is up): it has `agentConnectTimeoutMs` from then, as at a start.
-  // (A resume, `signalReconnecting`, takes nobody away.)
+  // (A resume, `signalReconnecting`, takes nobody away.) An agent back (reporting its state) ends
+  // that wait: one that leaves after that has left the call.
   const reconnectedAt = React.useRef(-Infinity);
   // Whether the session's agent is awaited so (while the room reconnects, and until the deadline): not failed yet.
   const [agentAwaited, setAgentAwaited] = React.useState(false);
   React.useEffect(() => {
     if (session.connectionState === ConnectionState.Reconnecting) reconnectedAt.current = Infinity;
-    else if (!roomConnected) reconnectedAt.current = -Infinity;
+    else if (!roomConnected || agentReturned) reconnectedAt.current = -Infinity;
     else if (reconnectedAt.current === Infinity) reconnectedAt.current = Date.now();
-  }, [session.connectionState, roomConnected]);
+  }, [session.connectionState, roomConnected, agentReturned]);
   React.useEffect(() => {
     if (agentState !== 'failed' || agentReturned || !failureReasons || reportedReasons.current === failureReasons) return;
     // Not connected: the room reconnects in full (the agent is awaited), or the session is over.
