@@ -207,21 +207,22 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   // After useAgent: its effects follow a new Room too, and must hear the state announced for it.
   useRoomStateResync(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
-  const { runner, actions, error } = useSessionLifecycle(session, liveAgent, {
+  const { runner, actions, error, agentAwaited } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
     fetchToken: (signal) => sessionSource.fetchForSession(nextStartOptions(), signal),
     prepareNextSession: () => sessionSource.prepareNextSessionOnce(options),
     // The room of a start that did not finish may hold its agent: a fresh room for the next one,
     // when the room is derived per session or named by the token endpoint (no `roomName`, or `''`,
-    // which names none). A token LiveKit refused is not joined with again either.
+    // which names none). A token LiveKit refused is not joined with again either. Once: LiveKit's
+    // own end() (the session of `useSessionContext()`) that abandoned the start has asked already.
     leftRoomUnfinished: (error) => {
-      if (freshRoomPerSession || !options.roomName || isRefusedToken(error)) void sessionSource.prepareNextSession(options);
+      if (freshRoomPerSession || !options.roomName || isRefusedToken(error)) sessionSource.prepareNextSessionOnce(options);
     },
     agentConnectTimeoutMs,
     onError,
   });
 
-  const agent = useAgentStatusValue(liveAgent, session.room, error);
+  const agent = useAgentStatusValue(liveAgent, session.room, error, agentAwaited);
   const errorNotices = useErrorNoticeRegistry();
 
   const { connectionState, isConnected } = session;

@@ -15,26 +15,39 @@ const AGENT_SOURCES = /* @__PURE__ */ (() => [Track.Source.Camera, Track.Source.
  * The agent slice of LiveKit's `useAgent`, rebuilt only when one of its fields changes. An
  * `agent_failed` session error keeps the state `failed` (with its reasons) after the failed
  * session disconnected, where LiveKit's state falls back to `disconnected`. An agent a full
- * reconnect took away and brought back has its own state, identity, name and tracks again, where
- * LiveKit's stay `failed` and empty.
+ * reconnect took away is `connecting` while the session awaits it (`awaited`: it has not failed
+ * yet), where LiveKit says `failed`; once back it has its own state, identity, name and tracks
+ * again, where LiveKit's stay `failed` and empty.
  */
-export function useAgentStatusValue(agent: UseAgentReturn, room: Room, sessionError: CustomTokenError | null): AgentStatus {
+export function useAgentStatusValue(
+  agent: UseAgentReturn,
+  room: Room,
+  sessionError: CustomTokenError | null,
+  awaited: boolean,
+): AgentStatus {
   const returned = returnedAgentState(agent);
+  // LiveKit says `failed` ("Agent left the room unexpectedly.") from the moment the reconnect took the agent away.
+  const awaitedBack = awaited && agent.state === 'failed' && returned === null;
   // LiveKit's useAgent also clears them for an agent in the room that has not reported its state yet.
   const joinedUnreported = agent.state === 'connecting' && agent.internal.agentParticipant !== null;
-  const back = useReturnedAgent(agent, room, returned !== null || joinedUnreported);
+  const back = useReturnedAgent(agent, room, returned !== null || joinedUnreported || awaitedBack);
   const { identity, name } = back ?? agent;
   // LiveKit's useAgent says `pre-connect-buffering` for any microphone published: without a buffer
   // recording (publish options without `preConnectBuffer`, or it stopped) nothing hears the user.
   const buffering = agent.state === 'pre-connect-buffering';
   const recording = usePreConnectBufferRecording(room, buffering);
   const unheard = buffering && !recording;
-  const { isConnected, canListen, isFinished } = returned ? agentStateFlags(returned) : unheard ? agentStateFlags('connecting') : agent;
+  // Waiting for an agent, as at a start.
+  const waiting = unheard || awaitedBack;
+  const { isConnected, canListen, isFinished } = returned ? agentStateFlags(returned) : waiting ? agentStateFlags('connecting') : agent;
   const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
-  const state = failedSession ? 'failed' : (returned ?? (unheard ? 'connecting' : agent.state));
+  const state = failedSession ? 'failed' : (returned ?? (waiting ? 'connecting' : agent.state));
   const cameraTrack = useStableTrackReference((back ?? agent).cameraTrack);
   const microphoneTrack = useStableTrackReference((back ?? agent).microphoneTrack);
-  const reasons = useEqualValue(failedSession?.failureReasons ?? (returned ? null : agent.failureReasons) ?? NO_REASONS, shallowEqual);
+  const reasons = useEqualValue(
+    failedSession?.failureReasons ?? (returned || awaitedBack ? null : agent.failureReasons) ?? NO_REASONS,
+    shallowEqual,
+  );
   return React.useMemo(
     () => ({ state, failureReasons: reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack }),
     [state, reasons, isConnected, canListen, isFinished, identity, name, cameraTrack, microphoneTrack],

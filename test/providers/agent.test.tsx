@@ -260,6 +260,57 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(agentStatus.current).toMatchObject({ state: 'listening', isConnected: true });
   });
 
+  it('finishes a start whose agent a full reconnect took away while it got ready, once the agent is back and listening', async () => {
+    const { room, session } = await startWithAgentProbe();
+    act(() => void joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } }));
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(session().isStarting).toBe(true);
+
+    await reconnectInFullWith(room, () => {
+      joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    });
+
+    expect(session()).toMatchObject({ isStarting: false, isConnected: true, error: null });
+  });
+
+  it('says the agent is connecting while a full reconnect has it awaited, and failed only once the session fails', async () => {
+    const { room, session, agentStatus } = await startWithAgentProbe();
+    act(() => void joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } }));
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    const awaited = { state: 'connecting', failureReasons: [], isConnected: false, canListen: false, isFinished: false };
+
+    await reconnectInFullWith(
+      room,
+      () => {},
+      () => expect(agentStatus.current).toMatchObject(awaited),
+    );
+    expect(agentStatus.current).toMatchObject(awaited);
+    await act(() => vi.advanceTimersByTimeAsync(19_900));
+    expect(session().error).toBeNull();
+    expect(agentStatus.current).toMatchObject(awaited);
+
+    await act(() => vi.advanceTimersByTimeAsync(200));
+    expect(session().error).toMatchObject({ code: 'agent_failed' });
+    expect(agentStatus.current).toMatchObject({ state: 'failed', failureReasons: ['Agent left the room unexpectedly.'], isFinished: true });
+  });
+
+  it('fails the session at once when the agent, back after a full reconnect, leaves the call again', async () => {
+    const { room, session, agentStatus } = await startWithAgentProbe();
+    const joinAgent = () => joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    act(() => void joinAgent());
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    let back!: ReturnType<typeof joinAgent>;
+    await reconnectInFullWith(room, () => (back = joinAgent()));
+    expect(agentStatus.current?.state).toBe('listening');
+
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    leaveRemote(room, back);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+
+    expect(session().error).toMatchObject({ code: 'agent_failed', failureReasons: ['Agent left the room unexpectedly.'] });
+    expect(agentStatus.current).toMatchObject({ state: 'failed', failureReasons: ['Agent left the room unexpectedly.'] });
+  });
+
   it('fails the session when the agent is not back agentConnectTimeoutMs after a full reconnect, and not before', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();

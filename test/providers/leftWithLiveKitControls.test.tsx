@@ -1,6 +1,6 @@
 import { DisconnectButton, useSessionContext } from '@livekit/components-react';
 import { act, screen, waitFor } from '@testing-library/react';
-import { decodeTokenPayload } from 'livekit-client';
+import { ConnectionError, decodeTokenPayload } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
@@ -70,9 +70,97 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
     await settle(() => session().end());
   });
 
+  it('mints one token for the next session when LiveKit’s own session end() abandons a start waiting for its agent', async () => {
+    const { room, connect } = roomWithoutServer();
+    const generator = mintingGenerator();
+    const liveKit: { end: (() => Promise<void>) | null } = { end: null };
+    function LiveKitSession() {
+      liveKit.end = useSessionContext().end;
+      return null;
+    }
+    const onError = vi.fn();
+    const { session } = renderSession(
+      { generator, room, roomName: 'support', freshRoomPerSession: true, agentName: 'helper', microphone: false, onError },
+      { children: <LiveKitSession /> },
+    );
+    act(() => void session().start());
+    await waitFor(() => expect(session()).toMatchObject({ isConnected: true, isStarting: true }));
+    const callsWhileStarting = generator.mock.calls.length;
+
+    await act(() => liveKit.end!());
+    await waitFor(() => expect(session().isStarting).toBe(false));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(session().error).toBeNull();
+    expect(onError).not.toHaveBeenCalled();
+    expect(generator).toHaveBeenCalledTimes(callsWhileStarting + 1);
+    expect(connect).toHaveBeenCalledTimes(1);
+  });
+
+  describe('while the room is connecting', () => {
+    it('abandons the start as end() does: no error, and the next session joins a room of its own', async () => {
+      let finishConnecting!: () => void;
+      const { room, connect } = roomWithoutServer({ connecting: new Promise<void>((resolve) => (finishConnecting = resolve)) });
+      const onError = vi.fn();
+      const { session } = renderSession(
+        { generator: mintingGenerator(), room, roomName: 'support', freshRoomPerSession: true, microphone: false, onError },
+        { children: <DisconnectButton>Leave</DisconnectButton> },
+      );
+      act(() => void session().start());
+      await waitFor(() => expect(room.state).toBe('connecting'));
+
+      act(() => screen.getByRole('button', { name: 'Leave' }).click());
+      await waitFor(() => expect(session().isStarting).toBe(false));
+      expect(session()).toMatchObject({ isConnected: false, error: null });
+      expect(onError).not.toHaveBeenCalled();
+
+      finishConnecting();
+      await settle(() => session().start());
+      expect(session()).toMatchObject({ isConnected: true, error: null });
+      const rooms = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
+      expect(rooms[1]).not.toBe(rooms[0]);
+      await settle(() => session().end());
+    });
+
+    it.each([
+      ['the server refuses the token', ConnectionError.notAllowed('invalid token', 401), 'NotAllowed'],
+      ['the server cannot be reached', ConnectionError.serverUnreachable('no answer'), 'ServerUnreachable'],
+    ])('still fails the start with connection_failed when %s', async (_, failWith, reason) => {
+      const { room } = roomWithoutServer({ failWith });
+      const onError = vi.fn();
+      const { session } = renderSession({ generator: mintingGenerator(), room, roomName: 'support', microphone: false, onError });
+      await settle(() => session().start());
+      expect(session().error).toMatchObject({ code: 'connection_failed', reason });
+      expect(onError).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('while the start waits for its agent', () => {
     afterEach(() => {
       vi.useRealTimers();
+    });
+
+    it('connects a start() asked once room.disconnect() has settled, as after end()', async () => {
+      const { room, connect } = roomWithoutServer();
+      const { session } = renderSession({
+        generator: mintingGenerator(),
+        room,
+        roomName: 'support',
+        freshRoomPerSession: true,
+        agentName: 'helper',
+        microphone: false,
+      });
+      act(() => void session().start());
+      await waitFor(() => expect(session()).toMatchObject({ isConnected: true, isStarting: true }));
+
+      let started: Promise<void> | undefined;
+      await act(async () => {
+        await room.disconnect();
+        started = session().start();
+      });
+      await waitFor(() => expect(connect).toHaveBeenCalledTimes(2));
+      expect(session()).toMatchObject({ isConnected: true, isStarting: true, error: null });
+      void started;
+      await settle(() => session().end());
     });
 
     it('abandons the start as end() does: no longer starting, and no agent_failed at the timeout', async () => {

@@ -11,8 +11,11 @@ export interface SessionRunnerSnapshot {
 
 /** How the runner reaches the live session; read at call time, so always the latest. */
 export interface SessionRunnerHandlers {
-  /** Connects; rejects on failure. `signal` aborts a connect that is still waiting. */
-  start(signal: AbortSignal): Promise<void>;
+  /**
+   * Connects; rejects on failure. `signal` aborts a connect that is still waiting; `abandon` aborts
+   * it too, as `end()` does, for a room left by other means (a `start()` after that is a new one).
+   */
+  start(signal: AbortSignal, abandon: () => void): Promise<void>;
   /** Disconnects. */
   end(): Promise<void>;
   /** `true` when there is nothing to disconnect. */
@@ -123,7 +126,7 @@ export class SessionRunner {
     const handlers = this.#handlers();
     this.#update({ phase: 'starting', error: null });
     try {
-      await handlers.start(controller.signal);
+      await handlers.start(controller.signal, () => controller.abort());
       return { error: null };
     } catch (cause) {
       const { aborted } = controller.signal;

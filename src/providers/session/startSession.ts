@@ -16,7 +16,7 @@ import { CustomTokenError } from '../../core/errors.js';
 import { noop } from '../../core/noop.js';
 import { timerDelay } from '../../core/timerDelay.js';
 import { untilLeft } from './roomLeaving.js';
-import { toDisconnectError, toNoMediaDevicesFailure, toScreenShareFailure } from './toSessionError.js';
+import { isCancelledConnect, toDisconnectError, toNoMediaDevicesFailure, toScreenShareFailure } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
 export interface StartSessionInput {
@@ -38,6 +38,12 @@ export interface StartSessionInput {
   agentConnectTimeoutMs: number;
   /** Abandons the start: whatever it began is undone, and it never connects later. */
   signal: AbortSignal;
+  /**
+   * Called when the app leaves the room by other means than `end()` (LiveKit's `<DisconnectButton>`
+   * calls `room.disconnect()`) while the start joins it, which abandons the start without an error:
+   * the caller's own start is over too (a `start()` asked after that leave is a new one).
+   */
+  leftByApp(): void;
   /**
    * Called, with what ended the start, when it leaves a room it began to join without finishing
    * (abandoned or failed), unless the server ended it: that room may still hold the agent it
@@ -80,17 +86,21 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   // Leaving turns the devices off at once, whatever the start is waiting on.
   attempt.signal.addEventListener('abort', () => tracks.stop(), { once: true });
   const disconnect = () => void room.disconnect();
-  // The server ending the session fails the start. A disconnect on this side is the start's own (it
-  // is aborted then), or the app leaving by other means than `end()` — LiveKit's `<DisconnectButton>`
-  // calls `room.disconnect()` — which abandons the start as `end()` does: no failure.
+  // A disconnect on this side is the start's own (it is aborted then), or the app leaving by other
+  // means than `end()` — LiveKit's `<DisconnectButton>` calls `room.disconnect()` — which abandons the
+  // start as `end()` does: no failure. Connecting, the room says so with its connect cancelled;
+  // connected, with a client-initiated disconnect.
+  const leftByTheApp = () => {
+    if (attempt.signal.aborted) return;
+    leftByApp = true;
+    input.leftByApp();
+    attempt.abort();
+  };
+  // The server ending the session fails the start.
   const disconnected = (reason?: DisconnectReason) => {
-    if (reason !== DisconnectReason.CLIENT_INITIATED) {
-      endedByServer = true;
-      attempt.abort(toDisconnectError(reason));
-    } else if (!attempt.signal.aborted) {
-      leftByApp = true;
-      attempt.abort();
-    }
+    if (reason === DisconnectReason.CLIENT_INITIATED) return leftByTheApp();
+    endedByServer = true;
+    attempt.abort(toDisconnectError(reason));
   };
   let joining = false;
   let endedByServer = false;
@@ -132,6 +142,8 @@ export async function startSession(input: StartSessionInput): Promise<void> {
       : undefined;
     await Promise.all([published, agentReady]);
   } catch (error) {
+    // livekit-client rejects the connect before it announces the disconnect that cancelled it.
+    if (isCancelledConnect(error)) leftByTheApp();
     // Whatever failed first ends every other wait of the start, and its tracks, with it.
     attempt.abort(error);
     tracks.stop();

@@ -32,6 +32,14 @@ export function isRefusedToken(cause: unknown): boolean {
   return cause instanceof ConnectionError && cause.reason === ConnectionErrorReason.NotAllowed;
 }
 
+/**
+ * Whether a join was cancelled on this side (`room.disconnect()`, or another `connect`, while it
+ * was under way): livekit-client's word for a connect given up, not one that failed.
+ */
+export function isCancelledConnect(cause: unknown): boolean {
+  return cause instanceof ConnectionError && cause.reason === ConnectionErrorReason.Cancelled;
+}
+
 /** Why LiveKit ended a live session that nobody ended, in words (a reason it has no name for, by its number); `DUPLICATE_IDENTITY` gets advice. */
 export function toDisconnectError(reason: DisconnectReason | undefined): CustomTokenError {
   // A reason added to LiveKit's protocol after this client's arrives as a number the enum does not name.

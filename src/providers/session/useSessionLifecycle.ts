@@ -28,13 +28,14 @@ interface SessionLifecycleConfig {
  * Drives LiveKit's session through a {@link SessionRunner}: serialised, idempotent, never
  * rejecting actions, one typed error, starts that leave nothing behind when abandoned, and an
  * agent judged against each session's own deadline (see {@link startSession}).
- * Returns the runner (whose phase `SessionStateProvider` reads), its actions and its error.
+ * Returns the runner (whose phase `SessionStateProvider` reads), its actions, its error, and
+ * whether the session's agent, taken away by a full reconnect, is awaited (not failed yet).
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
   agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'attributes'>,
   config: SessionLifecycleConfig,
-): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null } {
+): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null; agentAwaited: boolean } {
   const waitUntilAgentReady = useWaitUntilAgentReady(agent);
   const latest = useLatest({ session, config });
   // Whether the session in the room dispatched an agent, read off the token it joined with: an
@@ -49,7 +50,7 @@ export function useSessionLifecycle(
   const [runner] = React.useState(
     () =>
       new SessionRunner(() => ({
-        start: async (signal) => {
+        start: async (signal, abandon) => {
           // Unmounted or hidden: LiveKit's useSession has left the room, and nothing would ever leave it again.
           if (!attached.current) return;
           return startSession({
@@ -70,6 +71,7 @@ export function useSessionLifecycle(
             waitUntilAgentReady,
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
             signal,
+            leftByApp: abandon,
             leftRoomUnfinished: (error) => latest.current.config.leftRoomUnfinished(error),
           });
         },
@@ -105,16 +107,22 @@ export function useSessionLifecycle(
   }, [agentReturned]);
   // After a full reconnect the agent reconnects on its own, and may come back after the room did
   // (both rejoin once a restarted server is up): it has `agentConnectTimeoutMs` from then, as at a start.
-  // (A resume, `signalReconnecting`, takes nobody away.)
+  // (A resume, `signalReconnecting`, takes nobody away.) An agent back (reporting its state) ends
+  // that wait: one that leaves after that has left the call.
   const reconnectedAt = React.useRef(-Infinity);
+  // Whether the session's agent is awaited so (while the room reconnects, and until the deadline): not failed yet.
+  const [agentAwaited, setAgentAwaited] = React.useState(false);
   React.useEffect(() => {
     if (session.connectionState === ConnectionState.Reconnecting) reconnectedAt.current = Infinity;
-    else if (!roomConnected) reconnectedAt.current = -Infinity;
+    else if (!roomConnected || agentReturned) reconnectedAt.current = -Infinity;
     else if (reconnectedAt.current === Infinity) reconnectedAt.current = Date.now();
-  }, [session.connectionState, roomConnected]);
+  }, [session.connectionState, roomConnected, agentReturned]);
   React.useEffect(() => {
-    if (agentState !== 'failed' || agentReturned || !roomConnected || !failureReasons || reportedReasons.current === failureReasons) return;
+    if (agentState !== 'failed' || agentReturned || !failureReasons || reportedReasons.current === failureReasons) return;
+    // Not connected: the room reconnects in full (the agent is awaited), or the session is over.
+    if (!roomConnected && reconnectedAt.current !== Infinity) return;
     const report = () => {
+      setAgentAwaited(false);
       if (!joinedWithAgent.current) return;
       reportedReasons.current = failureReasons;
       // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
@@ -123,9 +131,13 @@ export function useSessionLifecycle(
     };
     const waitLeft = reconnectedAt.current + latest.current.config.agentConnectTimeoutMs - Date.now();
     if (waitLeft <= 0) return report();
-    // Still so when it fires: any change of these runs the effect again.
-    const timer = setTimeout(report, waitLeft);
-    return () => clearTimeout(timer);
+    setAgentAwaited(joinedWithAgent.current);
+    // Still so when it fires: any change of these runs the effect again. (None while reconnecting.)
+    const timer = waitLeft === Infinity ? undefined : setTimeout(report, waitLeft);
+    return () => {
+      clearTimeout(timer);
+      setAgentAwaited(false);
+    };
   }, [runner, agentState, failureReasons, agentReturned, roomConnected, latest]);
 
   // A live session that ends without end() (server gone, removed, same identity elsewhere) is
@@ -186,5 +198,5 @@ export function useSessionLifecycle(
   }, [room, runner, latest]);
 
   const actions = React.useMemo(() => ({ start: runner.start, end: runner.end, restart: runner.restart }), [runner]);
-  return { runner, actions, error };
+  return { runner, actions, error, agentAwaited };
 }

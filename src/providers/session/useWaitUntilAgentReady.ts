@@ -5,12 +5,14 @@ import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
 /**
  * A wait for the agent to be ready for input (listening, thinking or speaking), as LiveKit's
  * `useAgent().waitUntilConnected` — except that an agent reporting a ready state is ready also
- * while `useAgent` still says `failed` about one that left earlier (see `returnedAgentState`).
- * `useAgent` clears "Agent left the room unexpectedly" only on a render that sees the room
- * disconnected, and React batches that render away when the next session connects at once (a
- * restart behind a slow leave): the next session's start then waited for its own agent, there and
- * listening, until its timeout. A wait rejects with its signal's reason when the signal aborts (the
- * start abandoned, or out of time), and is then forgotten: nothing of that start stays referenced.
+ * while `useAgent` still says `failed` about it (see `returnedAgentState`). A full reconnect (a
+ * LiveKit server restart) while a start waits for its agent takes the agent away, and `useAgent`
+ * records "Agent left the room unexpectedly", which it clears only on a render that sees the room
+ * disconnected: without this, the start waited for its agent, back and listening, until its
+ * timeout. (A start after an agent left does not meet that `failed`: it connects only once the app
+ * has seen the room disconnected, see `startSession`.) A wait rejects with its signal's reason when
+ * the signal aborts (the start abandoned, or out of time), and is then forgotten: nothing of that
+ * start stays referenced.
  */
 export function useWaitUntilAgentReady(agent: Pick<UseAgentReturn, 'state' | 'attributes'>): (signal: AbortSignal) => Promise<void> {
   const ready = agentStateFlags(returnedAgentState(agent) ?? agent.state).isConnected;

@@ -24,6 +24,7 @@ describe('startSession on a room a teardown is leaving', () => {
       waitUntilAgentReady: async () => {},
       agentConnectTimeoutMs: 1_000,
       signal: controller.signal,
+      leftByApp: () => {},
       leftRoomUnfinished: () => {},
     }).then(
       () => 'resolved',
@@ -58,6 +59,7 @@ describe('startSession on a room a teardown is leaving', () => {
         waitUntilAgentReady: async () => {},
         agentConnectTimeoutMs: 1_000,
         signal: new AbortController().signal,
+        leftByApp: () => {},
         leftRoomUnfinished: () => {},
       }).then(
         () => (outcome = 'resolved'),

@@ -26,6 +26,7 @@ describe('startSession abandoned a microtask after the room says connected', () 
       waitUntilAgentReady: async () => {},
       agentConnectTimeoutMs: 1_000,
       signal: controller.signal,
+      leftByApp: () => {},
       leftRoomUnfinished: () => {},
     }).then(
       () => 'resolved',
