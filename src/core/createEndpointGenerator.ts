@@ -74,7 +74,12 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
       signal: context.signal,
       ...(options.credentials && { credentials: options.credentials }),
     });
-    if (response.status !== 200 && response.status !== 201) throw httpError(url, response, await readErrorBody(response));
+    if (response.status !== 200 && response.status !== 201) {
+      const payload = await readErrorBody(response);
+      // Aborted while the body came (its read failed, or it ended meanwhile): an abort, as at any other moment.
+      context.signal.throwIfAborted();
+      throw httpError(url, response, payload);
+    }
     // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
     const text = await readText(response, MAX_BODY_BYTES);
     if (text === undefined) {
