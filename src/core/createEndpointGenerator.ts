@@ -47,7 +47,9 @@ export interface EndpointGeneratorOptions {
  * server's error `code` as `serverCode` and, on a 429 or 503, its `Retry-After` as `retryAfterMs`
  * (ignored on other statuses), so the token source retries 5xx, 429 and 408 (never before
  * `Retry-After`; not at all when that is longer than `maxRetryDelayMs`) and stops at once on other 4xx.
- * Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
+ * Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`. A `url` that
+ * `fetch` refuses — one that does not parse, or with a user name or password in it (send those in
+ * `headers`) — throws a `generator_failed` `CustomTokenError` (not retryable) here, at once.
  *
  * @example
  * ```ts
@@ -63,6 +65,7 @@ export interface EndpointGeneratorOptions {
  * ```
  */
 export function createEndpointGenerator(url: string | URL, options: EndpointGeneratorOptions = {}): TokenGenerator {
+  checkUrl(url);
   return async (request, context) => {
     const extra = typeof options.headers === 'function' ? await options.headers(request, context) : options.headers;
     const headers = toHeaders(url, extra);
@@ -90,6 +93,28 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     }
     return toTokenResponse(url, parseJson(text));
   };
+}
+
+/**
+ * Throws at once for a URL `fetch` refuses (one that does not parse, or with a user name or
+ * password in it): its `TypeError` would read as a network failure, retried for nothing. A
+ * relative URL parses against one http base as against any page's, so no location is read (server
+ * rendering has none). The credentials are not repeated in the message.
+ */
+function checkUrl(url: string | URL): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url, 'http://localhost');
+  } catch {
+    // Not a URL: said below.
+  }
+  if (!parsed || parsed.username || parsed.password) {
+    throw new CustomTokenError(
+      'generator_failed',
+      `The token endpoint URL ${parsed ? 'has a user name or password in it: send them in headers' : `${String(url)} is not a valid URL`}.`,
+      { retryable: false },
+    );
+  }
 }
 
 /**

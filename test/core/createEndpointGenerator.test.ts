@@ -146,6 +146,19 @@ describe('createEndpointGenerator', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('makes a generator for a relative URL where there is no page location (server rendering), leaving the URL to its fetch', async () => {
+    expect(globalThis.location).toBeUndefined();
+    const asked: unknown[] = [];
+    const generator = createEndpointGenerator('/api/token', {
+      fetch: async (input) => {
+        asked.push(input);
+        return Response.json({ server_url: 'wss://lk.example', participant_token: 'jwt' }, { status: 201 });
+      },
+    });
+    await expect(generator(normalizeOptions({}), context())).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken: 'jwt' });
+    expect(asked).toEqual(['/api/token']);
+  });
+
   it('passes the AbortSignal to fetch', async () => {
     const { url } = await endpoint();
     const controller = new AbortController();
