@@ -142,9 +142,10 @@ async function readText(response: Response, maxBytes: number, waitMs = Infinity)
   const body = response.body as Partial<ReadableStream<Uint8Array>> | null | undefined;
   try {
     if (!body?.getReader) {
-      // A fetch without body streams (React Native's) can only read it whole, then measure it.
+      // A fetch without body streams (React Native's) can only read it whole, then measure it: in
+      // bytes, as a stream is (a character may take up to four).
       const text = await Promise.race([response.text(), late]);
-      return text !== undefined && text.length <= maxBytes ? text : undefined;
+      return text !== undefined && new TextEncoder().encode(text).byteLength <= maxBytes ? text : undefined;
     }
     const reader = body.getReader();
     if (Number(response.headers.get('Content-Length')) > maxBytes) return stopReading(reader);

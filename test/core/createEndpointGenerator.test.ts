@@ -316,6 +316,22 @@ describe('createEndpointGenerator', () => {
     });
   });
 
+  it('bounds an answer without a body stream by its bytes, as one with a stream: a multi-byte answer over the bound is refused', async () => {
+    const participantToken = await mintToken({ room: 'standup' });
+    const answer = (note: string) => JSON.stringify({ server_url: 'wss://lk.example', participant_token: participantToken, note });
+    // Two bytes in UTF-8 each: fewer characters than the bound, more bytes.
+    const note = 'é'.repeat((MAX_BODY_BYTES - answer('').length) / 2 + 1);
+    const text = answer(note);
+    expect(text.length).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(new TextEncoder().encode(text).byteLength).toBeGreaterThan(MAX_BODY_BYTES);
+    const withStreams = createEndpointGenerator('https://app.example/api/token', {
+      fetch: async () => new Response(text, { status: 201 }),
+    });
+    await expect(withStreams(normalizeOptions({}), context())).rejects.toMatchObject({ code: 'invalid_response' });
+    const withoutStreams = createEndpointGenerator('https://app.example/api/token', { fetch: fetchWithoutStreams(201, text) });
+    await expect(withoutStreams(normalizeOptions({}), context())).rejects.toMatchObject({ code: 'invalid_response' });
+  });
+
   it('reads an error status off a huge error body without reading the body', async () => {
     const { url, sent } = await hugeEndpoint(500, 64, false);
     const error = await failure(createEndpointGenerator(url)(normalizeOptions({}), context()));
