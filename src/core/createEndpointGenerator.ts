@@ -1,5 +1,4 @@
 import { CustomTokenError } from './errors.js';
-import { messageOf } from './messageOf.js';
 import { noop } from './noop.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
@@ -183,7 +182,8 @@ function toHeaders(url: string | URL, extra: HeadersInit | undefined): Headers {
   } catch (cause) {
     throw new CustomTokenError(
       'generator_failed',
-      `The headers for the token endpoint ${String(url)} are not valid HTTP headers: ${messageOf(cause)}`,
+      // Not fetch's message: some repeat the value (a bearer token), and this one is shown and logged.
+      `The headers for the token endpoint ${String(url)} are not valid HTTP headers (the error's cause says which).`,
       {
         cause,
         retryable: false,

@@ -110,7 +110,7 @@ describe('createEndpointGenerator', () => {
     expect(requests[0]?.headers['x-app']).toBe('demo');
   });
 
-  it('rejects headers that are not valid HTTP headers at once, naming them, without a request and without a retry', async () => {
+  it('rejects headers that are not valid HTTP headers at once, saying so, without a request and without a retry', async () => {
     const { url, requests } = await endpoint();
     // A token read with a stray newline, and one pasted with a non-Latin-1 character: fetch's Headers refuses both.
     for (const authorization of ['Bearer abc\ndef', 'Bearer …']) {
@@ -124,6 +124,17 @@ describe('createEndpointGenerator', () => {
       expect(headers).toHaveBeenCalledTimes(1);
     }
     expect(requests).toEqual([]);
+  });
+
+  it('does not repeat a refused header value, a bearer token say, in the message that ErrorNotice shows and onEvent sends', async () => {
+    const generator = createEndpointGenerator('https://app.example/api/token', {
+      headers: () => ({ Authorization: 'Bearer secret-part\nrest-of-secret' }),
+      fetch: async () => new Response(null, { status: 500 }),
+    });
+    const error = await failure(generator(normalizeOptions({}), context()));
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: false });
+    expect(error.message).toContain('The headers for the token endpoint https://app.example/api/token are not valid HTTP headers');
+    expect(error.message).not.toMatch(/secret/);
   });
 
   it('retries a headers function that fails as the network does (a TypeError from its own fetch)', async () => {
