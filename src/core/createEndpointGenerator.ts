@@ -1,5 +1,4 @@
 import { CustomTokenError } from './errors.js';
-import { messageOf } from './messageOf.js';
 import { noop } from './noop.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
@@ -47,7 +46,9 @@ export interface EndpointGeneratorOptions {
  * server's error `code` as `serverCode` and, on a 429 or 503, its `Retry-After` as `retryAfterMs`
  * (ignored on other statuses), so the token source retries 5xx, 429 and 408 (never before
  * `Retry-After`; not at all when that is longer than `maxRetryDelayMs`) and stops at once on other 4xx.
- * Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`.
+ * Timeouts come from the token source (`timeoutMs`), through the `AbortSignal`. A `url` that
+ * `fetch` refuses — one that does not parse, or with a user name or password in it (send those in
+ * `headers`) — throws a `generator_failed` `CustomTokenError` (not retryable) here, at once.
  *
  * @example
  * ```ts
@@ -63,6 +64,7 @@ export interface EndpointGeneratorOptions {
  * ```
  */
 export function createEndpointGenerator(url: string | URL, options: EndpointGeneratorOptions = {}): TokenGenerator {
+  checkUrl(url);
   return async (request, context) => {
     const extra = typeof options.headers === 'function' ? await options.headers(request, context) : options.headers;
     const headers = toHeaders(url, extra);
@@ -74,7 +76,12 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
       signal: context.signal,
       ...(options.credentials && { credentials: options.credentials }),
     });
-    if (response.status !== 200 && response.status !== 201) throw httpError(url, response, await readErrorBody(response));
+    if (response.status !== 200 && response.status !== 201) {
+      const payload = await readErrorBody(response);
+      // Aborted while the body came (its read failed, or it ended meanwhile): an abort, as at any other moment.
+      context.signal.throwIfAborted();
+      throw httpError(url, response, payload);
+    }
     // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
     const text = await readText(response, MAX_BODY_BYTES);
     if (text === undefined) {
@@ -85,6 +92,28 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     }
     return toTokenResponse(url, parseJson(text));
   };
+}
+
+/**
+ * Throws at once for a URL `fetch` refuses (one that does not parse, or with a user name or
+ * password in it): its `TypeError` would read as a network failure, retried for nothing. A
+ * relative URL parses against one http base as against any page's, so no location is read (server
+ * rendering has none). The credentials are not repeated in the message.
+ */
+function checkUrl(url: string | URL): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url, 'http://localhost');
+  } catch {
+    // Not a URL: said below.
+  }
+  if (!parsed || parsed.username || parsed.password) {
+    throw new CustomTokenError(
+      'generator_failed',
+      `The token endpoint URL ${parsed ? 'has a user name or password in it: send them in headers' : `${String(url)} is not a valid URL`}.`,
+      { retryable: false },
+    );
+  }
 }
 
 /**
@@ -112,9 +141,10 @@ async function readText(response: Response, maxBytes: number, waitMs = Infinity)
   const body = response.body as Partial<ReadableStream<Uint8Array>> | null | undefined;
   try {
     if (!body?.getReader) {
-      // A fetch without body streams (React Native's) can only read it whole, then measure it.
+      // A fetch without body streams (React Native's) can only read it whole, then measure it: in
+      // bytes, as a stream is (a character may take up to four).
       const text = await Promise.race([response.text(), late]);
-      return text !== undefined && text.length <= maxBytes ? text : undefined;
+      return text !== undefined && new TextEncoder().encode(text).byteLength <= maxBytes ? text : undefined;
     }
     const reader = body.getReader();
     if (Number(response.headers.get('Content-Length')) > maxBytes) return stopReading(reader);
@@ -152,7 +182,8 @@ function toHeaders(url: string | URL, extra: HeadersInit | undefined): Headers {
   } catch (cause) {
     throw new CustomTokenError(
       'generator_failed',
-      `The headers for the token endpoint ${String(url)} are not valid HTTP headers: ${messageOf(cause)}`,
+      // Not fetch's message: some repeat the value (a bearer token), and this one is shown and logged.
+      `The headers for the token endpoint ${String(url)} are not valid HTTP headers (the error's cause says which).`,
       {
         cause,
         retryable: false,

@@ -16,8 +16,8 @@ export interface RunGeneratorOptions {
 
 /**
  * Calls the generator once with its own `AbortSignal`, and settles within `timeoutMs` even when
- * the generator ignores the signal; an answer that comes after the abort is an abort too. Every
- * failure comes out as a {@link (CustomTokenError:type)}.
+ * the generator ignores the signal; an answer (or the timeout) that comes after the abort is an
+ * abort too. Every failure comes out as a {@link (CustomTokenError:type)}.
  *
  * The generator's signal is made when it first reads `context.signal` (an `AbortController`, its
  * listener and the engine's own signal cost as much as the rest of a fetch): aborted with the
@@ -50,7 +50,8 @@ export async function runGenerator(
       timer = setTimeout(() => {
         timeoutError = new CustomTokenError('timeout', `The token generator did not settle within ${timeoutMs} ms.`);
         controller?.abort(timeoutError);
-        reject(timeoutError);
+        // A generator that ignores its signal may outlast an abort: the fetch ended there, not now.
+        reject(upstream.signal.aborted ? upstream.signal.reason : timeoutError);
       }, timerDelay(timeoutMs));
       queueMicrotask(() => {
         try {

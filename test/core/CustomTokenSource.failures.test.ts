@@ -104,6 +104,22 @@ describe('CustomTokenSource timeouts, aborts and retries', () => {
     expect(await result).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
   });
 
+  it('reports a fetch aborted while its generator hangs, ignoring its signal, to onEvent as aborted, not as a timeout later', async () => {
+    const errors: TokenSourceEvent[] = [];
+    const generator = vi.fn(() => new Promise<never>(() => {}));
+    const source = createCustomTokenSource(generator, {
+      timeoutMs: 1_000,
+      onEvent: (event) => void (event.type === 'error' && errors.push(event)),
+    });
+    const result = settle(source.fetch({ roomName: 'A' }));
+    await vi.advanceTimersByTimeAsync(100);
+    source.cancel();
+    expect(await result).toEqual({ error: expect.objectContaining({ code: 'aborted' }) });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(errors).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'aborted' }), willRetry: false })]);
+    expect(generator).toHaveBeenCalledOnce();
+  });
+
   it('reports every step to onEvent, and survives an onEvent that throws', async () => {
     const events: TokenSourceEvent['type'][] = [];
     const source = createCustomTokenSource(mintingGenerator(), {

@@ -110,7 +110,7 @@ describe('createEndpointGenerator', () => {
     expect(requests[0]?.headers['x-app']).toBe('demo');
   });
 
-  it('rejects headers that are not valid HTTP headers at once, naming them, without a request and without a retry', async () => {
+  it('rejects headers that are not valid HTTP headers at once, saying so, without a request and without a retry', async () => {
     const { url, requests } = await endpoint();
     // A token read with a stray newline, and one pasted with a non-Latin-1 character: fetch's Headers refuses both.
     for (const authorization of ['Bearer abc\ndef', 'Bearer …']) {
@@ -124,6 +124,17 @@ describe('createEndpointGenerator', () => {
       expect(headers).toHaveBeenCalledTimes(1);
     }
     expect(requests).toEqual([]);
+  });
+
+  it('does not repeat a refused header value, a bearer token say, in the message that ErrorNotice shows and onEvent sends', async () => {
+    const generator = createEndpointGenerator('https://app.example/api/token', {
+      headers: () => ({ Authorization: 'Bearer secret-part\nrest-of-secret' }),
+      fetch: async () => new Response(null, { status: 500 }),
+    });
+    const error = await failure(generator(normalizeOptions({}), context()));
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: false });
+    expect(error.message).toContain('The headers for the token endpoint https://app.example/api/token are not valid HTTP headers');
+    expect(error.message).not.toMatch(/secret/);
   });
 
   it('retries a headers function that fails as the network does (a TypeError from its own fetch)', async () => {
@@ -144,6 +155,19 @@ describe('createEndpointGenerator', () => {
     await createEndpointGenerator(url, { fetch: ownFetch })(normalizeOptions({}), context());
     expect(ownFetch).toHaveBeenCalledOnce();
     expect(requests).toHaveLength(1);
+  });
+
+  it('makes a generator for a relative URL where there is no page location (server rendering), leaving the URL to its fetch', async () => {
+    expect(globalThis.location).toBeUndefined();
+    const asked: unknown[] = [];
+    const generator = createEndpointGenerator('/api/token', {
+      fetch: async (input) => {
+        asked.push(input);
+        return Response.json({ server_url: 'wss://lk.example', participant_token: 'jwt' }, { status: 201 });
+      },
+    });
+    await expect(generator(normalizeOptions({}), context())).resolves.toEqual({ serverUrl: 'wss://lk.example', participantToken: 'jwt' });
+    expect(asked).toEqual(['/api/token']);
   });
 
   it('passes the AbortSignal to fetch', async () => {
@@ -301,6 +325,22 @@ describe('createEndpointGenerator', () => {
       status: 403,
       serverCode: 'agent_not_allowed',
     });
+  });
+
+  it('bounds an answer without a body stream by its bytes, as one with a stream: a multi-byte answer over the bound is refused', async () => {
+    const participantToken = await mintToken({ room: 'standup' });
+    const answer = (note: string) => JSON.stringify({ server_url: 'wss://lk.example', participant_token: participantToken, note });
+    // Two bytes in UTF-8 each: fewer characters than the bound, more bytes.
+    const note = 'é'.repeat((MAX_BODY_BYTES - answer('').length) / 2 + 1);
+    const text = answer(note);
+    expect(text.length).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(new TextEncoder().encode(text).byteLength).toBeGreaterThan(MAX_BODY_BYTES);
+    const withStreams = createEndpointGenerator('https://app.example/api/token', {
+      fetch: async () => new Response(text, { status: 201 }),
+    });
+    await expect(withStreams(normalizeOptions({}), context())).rejects.toMatchObject({ code: 'invalid_response' });
+    const withoutStreams = createEndpointGenerator('https://app.example/api/token', { fetch: fetchWithoutStreams(201, text) });
+    await expect(withoutStreams(normalizeOptions({}), context())).rejects.toMatchObject({ code: 'invalid_response' });
   });
 
   it('reads an error status off a huge error body without reading the body', async () => {
