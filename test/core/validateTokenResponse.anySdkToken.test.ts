@@ -57,6 +57,16 @@ describe('validateTokenResponse reads the token of any LiveKit server SDK, on ev
     );
   });
 
+  // LiveKit's claims have the dispatch as `roomConfig` only: under the standard endpoint's body name,
+  // `room_config`, it is never made.
+  it('refuses an agent dispatch written under the claim `room_config`, saying LiveKit reads no such claim', async () => {
+    await expect(validateClaims({ room_config: { agents: [{ agent_name: 'helper' }] } }, agentRequest)).rejects.toMatchObject({
+      code: 'mismatch',
+      message:
+        'Agent "helper" was asked for but the token does not dispatch it. Pass `request.roomConfig` on to the token\'s `roomConfig` claim (`room_config` in a standard endpoint\'s body only: LiveKit reads no such claim).',
+    });
+  });
+
   it('never caches a token whose exp is not a number', async () => {
     expect(await validateClaims({ exp: String(nowSeconds + 600) })).toMatchObject({ expiresAt: null, staleAt: null });
   });
