@@ -140,8 +140,9 @@ function checkMatchesRequest(
     );
   }
   if (request.agentName !== undefined && !token.agentNames.includes(request.agentName)) {
+    // LiveKit reads a dispatch from the claim `roomConfig` only: one minted under the endpoint body's name is never made.
     mismatch(
-      `Agent "${request.agentName}" was asked for but the token does not dispatch it. Pass \`request.roomConfig\` on to the token's \`roomConfig\` (\`room_config\` at a standard endpoint).`,
+      `Agent "${request.agentName}" was asked for but the token does not dispatch it. Pass \`request.roomConfig\` on to the token's \`roomConfig\` claim (\`room_config\` in a standard endpoint's body only: LiveKit reads no such claim).`,
     );
   }
 }

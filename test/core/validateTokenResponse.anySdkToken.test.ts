@@ -57,6 +57,25 @@ describe('validateTokenResponse reads the token of any LiveKit server SDK, on ev
     );
   });
 
+  // Shapes of the community SDKs' to_jwt/toJwt: Ruby backdates nbf 5 s and writes no iat; PHP adds iat and jti.
+  it.each([
+    ['Ruby (livekit-server-sdk gem)', { nbf: nowSeconds - 5, attributes: { plan: 'pro' } }, 605_000],
+    ['PHP (agence104/livekit-server-sdk)', { iat: nowSeconds, jti: 'ada' }, 600_000],
+  ])('accepts the token shape of %s, its lifetime read from iat, else nbf', async (_sdk, claims, lifetimeMs) => {
+    const details = await validateClaims({ name: 'Ada', roomConfig: { agents: [{ agentName: 'helper' }] }, ...claims }, agentRequest);
+    expect(details).toMatchObject({ identity: 'ada', name: 'Ada', room: 'A', agentNames: ['helper'], expiresAt: receivedAt + lifetimeMs });
+  });
+
+  // LiveKit's claims have the dispatch as `roomConfig` only: under the standard endpoint's body name,
+  // `room_config`, it is never made.
+  it('refuses an agent dispatch written under the claim `room_config`, saying LiveKit reads no such claim', async () => {
+    await expect(validateClaims({ room_config: { agents: [{ agent_name: 'helper' }] } }, agentRequest)).rejects.toMatchObject({
+      code: 'mismatch',
+      message:
+        'Agent "helper" was asked for but the token does not dispatch it. Pass `request.roomConfig` on to the token\'s `roomConfig` claim (`room_config` in a standard endpoint\'s body only: LiveKit reads no such claim).',
+    });
+  });
+
   it('never caches a token whose exp is not a number', async () => {
     expect(await validateClaims({ exp: String(nowSeconds + 600) })).toMatchObject({ expiresAt: null, staleAt: null });
   });
