@@ -34,7 +34,8 @@ export interface CustomTokenSourceConfig {
   /**
    * How many tokens (one per option set) are kept: the most recently used. Expired tokens of
    * other options are dropped whatever the count when the source moves to other options (and on
-   * `configure()`).
+   * `configure()`). Any number: below 1 counts as 1 (the current token is always kept), a
+   * fraction counts down; `NaN` or a non-number throws a `TypeError`.
    * @defaultValue 8
    */
   cacheSize?: number | undefined;

@@ -9,9 +9,9 @@ const DEFAULTS = { cacheSize: 8, timeoutMs: 10_000, refreshMarginMs: 60_000, ret
 /**
  * Fills in the documented defaults; a `cacheSize` below 1 counts as 1 (the current token is always kept).
  *
- * @throws {TypeError} naming the option, for a value that is not a number of 0 or more (a `cacheSize`
- * below 0 aside): a negative `refreshMarginMs` hands out tokens past their expiry, and `NaN` in any
- * of them refetches or wakes without pause.
+ * @throws {TypeError} naming the option, for a value that is not a number of 0 or more (for
+ * `cacheSize`, not a number): a negative `refreshMarginMs` hands out tokens past their expiry, and
+ * `NaN` in any of them refetches or wakes without pause.
  */
 export function resolveConfig(config: CustomTokenSourceConfig): ResolvedConfig {
   const resolved: ResolvedConfig = { ...DEFAULTS, onEvent: config.onEvent };
@@ -27,10 +27,13 @@ export function resolveConfig(config: CustomTokenSourceConfig): ResolvedConfig {
   return resolved;
 }
 
-/** `value`, when it is a number of at least `min` (`NaN` never is); otherwise a `TypeError` naming `option` of `owner`. */
+/**
+ * `value`, when it is a number of at least `min` (`NaN` never is); otherwise a `TypeError` naming
+ * `option` of `owner` (that asks for 0 or more only when `min` is 0).
+ */
 export function requireNumber(owner: string, option: string, value: unknown, min = 0): number {
   if (typeof value !== 'number' || !(value >= min)) {
-    throw new TypeError(`${owner}: \`${option}\` must be a number, 0 or more, got ${typeof value} ${String(value)}.`);
+    throw new TypeError(`${owner}: \`${option}\` must be a number${min ? '' : ', 0 or more'}, got ${typeof value} ${String(value)}.`);
   }
   return value;
 }

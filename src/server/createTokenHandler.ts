@@ -1,5 +1,6 @@
 import { handleTokenRequest } from './handleTokenRequest.js';
 import { readBodyStream } from './request/readBodyStream.js';
+import { BodyReadBeforeError } from './node/bodyReadBefore.js';
 import { resolveTokenHandlerConfig } from './config/resolveTokenHandlerConfig.js';
 import { TOKEN_HANDLER_CONFIG } from './config/TOKEN_HANDLER_CONFIG.js';
 import type { TokenHandler, TokenHandlerConfig } from './types.js';
@@ -15,8 +16,9 @@ import type { TokenHandler, TokenHandlerConfig } from './types.js';
  * the `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET` and `LIVEKIT_URL` variables — from the env
  * bindings passed as the second argument (a Worker's `env`), else the process environment —
  * and are read per request, so `next build` succeeds without them; a missing one answers 500
- * `internal_error` and names the variable to `onError`. A config error (no `authorize`, a
- * malformed credential passed in, a bad `ttl`) throws here.
+ * `internal_error` and names the variable to `onError`, as does a `Request` whose body a wrapper
+ * read first (read a `request.clone()` there). A config error (no `authorize`, a malformed
+ * credential passed in, a bad `ttl`) throws here.
  *
  * @example
  * ```ts
@@ -44,6 +46,11 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
         method: request.method,
         header: (name) => request.headers.get(name),
         readBody: (maxBytes) => {
+          if (request.bodyUsed || request.body?.locked) {
+            throw new BodyReadBeforeError(
+              'The request body was already read (request.bodyUsed), or a reader holds it, before the token handler ran: pass the handler the Request as it came, and read a request.clone() in whatever runs before it.',
+            );
+          }
           const reader = request.body?.getReader();
           let stopped = false;
           return {

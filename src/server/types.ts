@@ -280,12 +280,15 @@ export interface TokenHandlerConfig {
    * caller; over a limit → 429 `rate_limited` with `Retry-After`. @defaultValue no limits
    */
   limits?: TokenLimitsPolicy | undefined;
-  /** Where `limits` count: this handler's memory, or Redis shared by every handler and instance given it. @defaultValue 'memory' */
+  /**
+   * Where `limits` count: this handler's memory, or Redis shared by every handler and instance
+   * given it. Checked at creation, with `limits` or without. @defaultValue 'memory'
+   */
   limitStore?: TokenLimitStore | undefined;
   /**
    * What to do when the limit store fails (Redis down or slower than its `timeoutMs`): `'deny'`
    * answers 503 `limits_unavailable`; `'allow'` issues the token unlimited. Either way the error
-   * goes to `onError`. @defaultValue 'deny'
+   * goes to `onError`. Checked at creation, with `limits` or without. @defaultValue 'deny'
    */
   onLimitStoreError?: 'allow' | 'deny' | undefined;
   /** Cross-origin access; without it no CORS header is sent and `OPTIONS` gets 405. @defaultValue undefined */

@@ -43,12 +43,12 @@ describe('resolveConfig', () => {
     );
   });
 
-  it('refuses a cacheSize that is NaN or not a number', () => {
+  it('refuses a cacheSize that is NaN or not a number, with a message that asks for a number only (any number counts, below 1 as 1)', () => {
     expect(() => resolveConfig({ cacheSize: Number.NaN })).toThrow(
-      new TypeError('CustomTokenSource: `cacheSize` must be a number, 0 or more, got number NaN.'),
+      new TypeError('CustomTokenSource: `cacheSize` must be a number, got number NaN.'),
     );
     expect(() => resolveConfig({ cacheSize: '4' as unknown as number })).toThrow(
-      new TypeError('CustomTokenSource: `cacheSize` must be a number, 0 or more, got string 4.'),
+      new TypeError('CustomTokenSource: `cacheSize` must be a number, got string 4.'),
     );
   });
 

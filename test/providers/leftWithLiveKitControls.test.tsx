@@ -96,6 +96,51 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
     expect(connect).toHaveBeenCalledTimes(1);
   });
 
+  describe('on a live call, with the leave not yet done', () => {
+    it('connects a start() asked right after room.disconnect(), once the leave is done, as after end()', async () => {
+      const { room, connect } = roomWithoutServer();
+      const onError = vi.fn();
+      const { session } = renderSession({
+        generator: mintingGenerator(),
+        room,
+        roomName: 'support',
+        freshRoomPerSession: true,
+        microphone: false,
+        onError,
+      });
+      await settle(() => session().start());
+      expect(session().isConnected).toBe(true);
+
+      await settle(() => {
+        void room.disconnect();
+        return session().start();
+      });
+      expect(connect).toHaveBeenCalledTimes(2);
+      await waitFor(() => expect(session()).toMatchObject({ isConnected: true, isStarting: false, error: null }));
+      expect(onError).not.toHaveBeenCalled();
+      const rooms = connect.mock.calls.map(([, token]) => decodeTokenPayload(token).video?.room);
+      expect(rooms[1]).not.toBe(rooms[0]);
+      await settle(() => session().end());
+    });
+
+    it('connects nothing when end() follows such a start before the leave is done', async () => {
+      const { room, connect } = roomWithoutServer();
+      const onError = vi.fn();
+      const { session } = renderSession({ generator: mintingGenerator(), room, roomName: 'support', microphone: false, onError });
+      await settle(() => session().start());
+
+      await settle(() => {
+        void room.disconnect();
+        void session().start();
+        return session().end();
+      });
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+      expect(connect).toHaveBeenCalledTimes(1);
+      expect(session()).toMatchObject({ isConnected: false, isStarting: false, error: null });
+      expect(onError).not.toHaveBeenCalled();
+    });
+  });
+
   describe('while the room is connecting', () => {
     it('abandons the start as end() does: no error, and the next session joins a room of its own', async () => {
       let finishConnecting!: () => void;

@@ -530,6 +530,40 @@ describe('createTokenHandler: malformed requests', () => {
   });
 });
 
+describe('createTokenHandler: a body read before it ran', () => {
+  it.each([
+    ['read as JSON (await request.json())', async (request: Request) => void (await request.json())],
+    ['read as text (await request.text())', async (request: Request) => void (await request.text())],
+    ['held by a reader (request.body.getReader())', (request: Request) => void request.body!.getReader()],
+  ])('answers 500 and tells onError what to change when a wrapper had the body %s', async (_, readFirst) => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(handlerConfig({ onError }));
+    const request = tokenRequest({ room_name: 'standup' });
+    await readFirst(request);
+    expect(request.bodyUsed || request.body!.locked).toBe(true);
+
+    const response = await handler(request);
+
+    expect(response.status).toBe(500);
+    expect((await response.json()).error).toEqual({ code: 'internal_error', message: 'The token could not be issued.' });
+    expect(onError).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({
+        name: 'BodyReadBeforeError',
+        message: expect.stringMatching(/^The request body was already read .*before the token handler ran.*request\.clone\(\)/),
+      }),
+      request,
+    );
+  });
+
+  it('still reads a body a wrapper read only from its clone', async () => {
+    const handler = createTokenHandler(handlerConfig());
+    const request = tokenRequest({ room_name: 'standup' });
+    await request.clone().json();
+    const response = await handler(request);
+    expect(response.status).toBe(201);
+  });
+});
+
 describe('createTokenHandler: CORS', () => {
   const cors = { origin: ['https://app.example'] };
 

@@ -28,3 +28,23 @@ export function markLeaving(room: Room): void {
 export function untilLeft(room: Room): Promise<void> | undefined {
   return leaving.get(room);
 }
+
+/**
+ * Resolves once a `room.disconnect()` under way has finished (the app's own: LiveKit's
+ * `<DisconnectButton>`, or `void room.disconnect()` just before a `start()`); `undefined` when none
+ * is. Until then the room says `connected` and announces nothing. livekit-client's `disconnect()`
+ * holds the room's disconnect lock until the room is disconnected, and its own `connect()` waits
+ * for that lock first: so does this. The lock is not public API: where it is not found, this says
+ * none is under way (a start then finds the room connected, as before).
+ */
+export function untilDisconnectDone(room: Room): Promise<void> | undefined {
+  const lock = (room as unknown as { disconnectLock?: Partial<DisconnectLock> }).disconnectLock;
+  if (!lock?.isLocked?.() || typeof lock.lock !== 'function') return undefined;
+  return lock.lock().then((unlock) => unlock());
+}
+
+/** livekit-client's `Mutex`, as `Room` holds it in `disconnectLock` (2.20 to 2.23 at least). */
+interface DisconnectLock {
+  isLocked(): boolean;
+  lock(): Promise<() => void>;
+}

@@ -15,7 +15,7 @@ import {
 import { CustomTokenError } from '../../core/errors.js';
 import { noop } from '../../core/noop.js';
 import { timerDelay } from '../../core/timerDelay.js';
-import { untilLeft } from './roomLeaving.js';
+import { untilDisconnectDone, untilLeft } from './roomLeaving.js';
 import { isCancelledConnect, toDisconnectError, toNoMediaDevicesFailure, toScreenShareFailure } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */
@@ -45,6 +45,12 @@ export interface StartSessionInput {
    */
   leftByApp(): void;
   /**
+   * Called when the start waited for the app's own leave of a live call (`void room.disconnect()`
+   * right before it), once the room is disconnected: that call is over, and moves on to the next
+   * session (as one left between starts does) before this start fetches its token.
+   */
+  leftLiveCall(): void;
+  /**
    * Called, with what ended the start, when it leaves a room it began to join without finishing
    * (abandoned or failed), unless the server ended it: that room may still hold the agent it
    * dispatched (or, if it lives on, dispatch none to the next join), so with fresh rooms the next
@@ -56,6 +62,10 @@ export interface StartSessionInput {
 /**
  * Starts a session on `room`: fetches the token while the local tracks start, connects,
  * publishes the tracks and, when the token dispatches an agent, waits for it to become ready.
+ *
+ * A room an earlier provider's teardown, or the app's own `room.disconnect()`, is still leaving is
+ * first left to be disconnected; a room connected otherwise holds the live session, and the start
+ * does nothing.
  *
  * Unlike `useSession().start()`, which it replaces, it leaves nothing behind when abandoned
  * (`signal`, or the app's own `room.disconnect()`), failed or ended by the server before it
@@ -73,9 +83,14 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   // connected for this session: its disconnect would end this one.
   const leftByTeardown = untilLeft(room);
   if (leftByTeardown) await whileNotAborted(leftByTeardown, signal);
+  // A live call the app is leaving (`void room.disconnect()` right before this start) says
+  // `connected` until the leave is done: wait for it, as livekit-client's own `connect()` does.
+  const appLeaving = room.state === ConnectionState.Connected ? untilDisconnectDone(room) : undefined;
+  if (appLeaving) await whileNotAborted(appLeaving, signal);
   // After that wait too: an abort in the microtasks before it returned has no event left for `abandon`.
   signal.throwIfAborted();
   if (room.state !== ConnectionState.Disconnected) return;
+  if (appLeaving) input.leftLiveCall();
   // Abandoned by the caller, failed at once when a device is refused (no connection for nothing),
   // or ended by the server once connected.
   const attempt = new AbortController();

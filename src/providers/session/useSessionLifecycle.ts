@@ -72,6 +72,7 @@ export function useSessionLifecycle(
             agentConnectTimeoutMs: latest.current.config.agentConnectTimeoutMs,
             signal,
             leftByApp: abandon,
+            leftLiveCall: () => latest.current.config.prepareNextSession(),
             leftRoomUnfinished: (error) => latest.current.config.leftRoomUnfinished(error),
           });
         },

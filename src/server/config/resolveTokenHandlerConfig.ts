@@ -29,7 +29,9 @@ export type ResolvedTokenHandlerConfig = Required<
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
  * `authorize`, an empty or malformed credential passed in, a bad `ttl` or `maxBodyBytes`, a
  * `rooms` or `agents` policy that is neither a list of names nor a function, an `agents` list
- * holding `''` (LiveKit's unnamed agent: see `RequestedAgent`), a CORS origin that could never match.
+ * holding `''` (LiveKit's unnamed agent: see `RequestedAgent`), a CORS origin that could never match,
+ * a bad `limitStore` or `onLimitStoreError` (with `limits` or without: a valid one without `limits`
+ * is accepted, for limits set only in some environments).
  * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
  * first request, from the request's env bindings or the process environment. No message repeats
  * the secret.
@@ -64,6 +66,9 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
   if (config.onError !== undefined && typeof config.onError !== 'function') {
     throw new TypeError(`createTokenHandler: \`onError\` must be a function (error, request) => void, got ${shown(config.onError)}.`);
   }
+  // Checked with `limits` or without: a bad value must not wait, unnoticed, for limits to be set.
+  const limitStore = checkLimitStore(config.limitStore ?? 'memory');
+  const onLimitStoreError = checkOnLimitStoreError(config.onLimitStoreError ?? 'deny');
   const onError = reportQuietly(config.onError ?? logError);
   return {
     authorize: config.authorize,
@@ -81,8 +86,8 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
     ...(config.limits !== undefined && {
       limiter: createTokenLimiter({
         limits: config.limits,
-        limitStore: checkLimitStore(config.limitStore ?? 'memory'),
-        onLimitStoreError: checkOnLimitStoreError(config.onLimitStoreError ?? 'deny'),
+        limitStore,
+        onLimitStoreError,
         onError,
       }),
     }),

@@ -25,6 +25,7 @@ describe('startSession on a room a teardown is leaving', () => {
       agentConnectTimeoutMs: 1_000,
       signal: controller.signal,
       leftByApp: () => {},
+      leftLiveCall: () => {},
       leftRoomUnfinished: () => {},
     }).then(
       () => 'resolved',
@@ -60,6 +61,7 @@ describe('startSession on a room a teardown is leaving', () => {
         agentConnectTimeoutMs: 1_000,
         signal: new AbortController().signal,
         leftByApp: () => {},
+        leftLiveCall: () => {},
         leftRoomUnfinished: () => {},
       }).then(
         () => (outcome = 'resolved'),

@@ -27,6 +27,7 @@ describe('startSession abandoned a microtask after the room says connected', () 
       agentConnectTimeoutMs: 1_000,
       signal: controller.signal,
       leftByApp: () => {},
+      leftLiveCall: () => {},
       leftRoomUnfinished: () => {},
     }).then(
       () => 'resolved',

@@ -310,7 +310,27 @@ describe('resolveTokenHandlerConfig: limits', () => {
     expect(create).toThrow(`createTokenHandler: \`onLimitStoreError\` must be 'allow' or 'deny', got "ignore".`);
   });
 
-  it('checks the store options only when limits are set', () => {
-    expect(() => resolve({ limitStore: 'redis' as never, onLimitStoreError: 'ignore' as never })).not.toThrow();
+  it.each([
+    ['limitStore', () => ({ limitStore: 'redis' as never }), "createTokenHandler: `limitStore` must be 'memory' or { redis }"],
+    [
+      'limitStore.timeoutMs',
+      () => ({ limitStore: { redis: redisClient(), timeoutMs: 0 } }),
+      '`limitStore.timeoutMs` must be a positive integer, got 0.',
+    ],
+    [
+      'onLimitStoreError',
+      () => ({ onLimitStoreError: 'ignore' as never }),
+      "`onLimitStoreError` must be 'allow' or 'deny', got \"ignore\".",
+    ],
+  ])('throws a TypeError for an invalid %s given without limits, as with them', (_, options, message) => {
+    const create = () => resolve(options());
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow(message);
+  });
+
+  it('accepts a valid limitStore and onLimitStoreError without limits (limits set only in some environments), making no limiter', () => {
+    const resolved = resolve({ limitStore: { redis: redisClient() }, onLimitStoreError: 'allow' });
+    expect(resolved.limiter).toBeUndefined();
+    expect(resolve({ limitStore: 'memory', onLimitStoreError: 'deny' }).limiter).toBeUndefined();
   });
 });
