@@ -50,8 +50,9 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * generator may be an inline function: the latest one is called. Tokens are cached by the value
  * of the fetch options, so inline option objects are fine. The app's `QueryClient` is used when
  * one is in context (tokens show in its devtools). Fetches in flight are aborted when the
- * component unmounts, and from then on the generator is not called any more (a fetch then fails
- * with `aborted`).
+ * component unmounts, and from then on no generator call is started (a fetch then fails with
+ * `aborted`) — except the retries of a call that another source of the same `scope` shares and
+ * still waits for, which go on for it.
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, hold
@@ -90,8 +91,9 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   const contextClient = React.useContext(QueryClientContext);
   const generatorRef = useLatest(generator);
   const optionsRef = useLatest(options);
-  // Once the component has unmounted, the source calls the generator no more: LiveKit's useSession
-  // asks for the next session's token when its unmount disconnect finishes, for a session that never comes.
+  // Once the component has unmounted, the source starts no generator call: LiveKit's useSession asks for
+  // the next session's token when its unmount disconnect finishes, for a session that never comes. A retry
+  // of a call begun before goes on: only another source of the scope still waits for it (else it was aborted).
   const unmounted = React.useRef(false);
   // The refs are read when the source calls the generator, never during this initialiser.
   // eslint-disable-next-line react-hooks/refs
@@ -100,7 +102,7 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
     // render that made it commits: not for the sources of renders React throws away (StrictMode, a suspended first mount).
     const madeWith: TokenSourceEvent[] = [];
     const made = new CustomTokenSource(
-      (request, context) => (unmounted.current ? Promise.reject(gone()) : generatorRef.current(request, context)),
+      (request, context) => (unmounted.current && context.attempt === 1 ? Promise.reject(gone()) : generatorRef.current(request, context)),
       {
         ...options,
         queryClient: options.queryClient ?? contextClient,
