@@ -51,8 +51,10 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * of the fetch options, so inline option objects are fine. The app's `QueryClient` is used when
  * one is in context (tokens show in its devtools). Fetches in flight are aborted when the
  * component unmounts, and from then on no generator call is started (a fetch then fails with
- * `aborted`) — except the retries of a call that another source of the same `scope` shares and
- * still waits for, which go on for it.
+ * `aborted`; a forced one — LiveKit's `useSession` sends one once its unmount disconnect finishes —
+ * stays pending, leaving the token in hand to the other sources of its `scope`) — except the
+ * retries of a call that another source of the same `scope` shares and still waits for, which go
+ * on for it.
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, hold
@@ -109,6 +111,11 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
         onEvent: (event) => void madeWith.push(event),
       },
     );
+    // LiveKit's useSession asks for the next session's token once the disconnect of its unmount
+    // finishes: a forced fetch, which never rejects, left pending here. A fetch would retire the
+    // scope's token in hand, and its refused call put an error in every other source's status.
+    const fetchToken = made.fetch.bind(made);
+    made.fetch = (fetchOptions, force) => (unmounted.current && force ? new Promise(noop) : fetchToken(fetchOptions, force));
     return { source: made, madeWith };
   });
 

@@ -1,12 +1,17 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render } from '@testing-library/react';
+import { setLogLevel } from 'livekit-client';
 import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
+import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { mintingGenerator } from '../helpers/generators';
+import { roomWithoutServer } from '../helpers/room';
+
+setLogLevel('silent');
 
 const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
 
@@ -88,5 +93,48 @@ describe('useCustomTokenSource: two components sharing a scope', () => {
 
     expect(generator).toHaveBeenCalledTimes(1);
     expect(await fetched).toMatchObject({ code: 'aborted' });
+  });
+});
+
+describe('useCustomTokenSession: a call left by unmounting, beside another component of its scope', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-03T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('leaves the other component its token and status: no error, nothing fetched', async () => {
+    const generator = mintingGenerator(() => ({ identity: 'ada', ttl: 600 }));
+    const { room } = roomWithoutServer();
+    let session: ReturnType<typeof useCustomTokenSession> | undefined;
+    let badgeSource: CustomTokenSource | undefined;
+    function Call({ onSession }: { onSession: (value: ReturnType<typeof useCustomTokenSession>) => void }) {
+      const source = useCustomTokenSource(generator, { scope: 'call' });
+      onSession(useCustomTokenSession(source, { roomName: 'standup', room }));
+      return null;
+    }
+    const queryClient = new QueryClient();
+    const page = (inCall: boolean) => (
+      <React.StrictMode>
+        <QueryClientProvider client={queryClient}>
+          {inCall && <Call onSession={(value) => (session = value)} />}
+          <Panel generator={generator} onSource={(source) => (badgeSource = source)} />
+        </QueryClientProvider>
+      </React.StrictMode>
+    );
+    const view = render(page(true));
+    await advance(10);
+    await act(() => badgeSource!.fetch({ roomName: 'standup' }));
+    act(() => void session!.start({ tracks: {} }).catch(() => {}));
+    await advance(50);
+    expect(session!.isConnected).toBe(true);
+    expect(generator).toHaveBeenCalledTimes(1);
+
+    // The call screen goes away mid-call: LiveKit's useSession disconnects, then asks its source for the next session's token.
+    view.rerender(page(false));
+    await advance(1_000);
+
+    expect(view.container.textContent).toBe('ready ada');
+    expect(badgeSource!.getSnapshot().error).toBeNull();
+    expect(generator).toHaveBeenCalledTimes(1);
+    await act(() => badgeSource!.fetch({ roomName: 'standup' }));
+    expect(generator).toHaveBeenCalledTimes(1);
   });
 });
