@@ -52,9 +52,9 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * one is in context (tokens show in its devtools). Fetches in flight are aborted when the
  * component unmounts, and from then on no generator call is started (a fetch then fails with
  * `aborted`; a forced one — LiveKit's `useSession` sends one once its unmount disconnect finishes —
- * stays pending, leaving the token in hand to the other sources of its `scope`) — except the
- * retries of a call that another source of the same `scope` shares and still waits for, which go
- * on for it.
+ * waits: it is made if the component comes back, as from `<Activity mode="hidden">`, and leaves the
+ * token in hand to the other sources of its `scope`) — except the retries of a call that another
+ * source of the same `scope` shares and still waits for, which go on for it.
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, hold
@@ -99,7 +99,7 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   const unmounted = React.useRef(false);
   // The refs are read when the source calls the generator, never during this initialiser.
   // eslint-disable-next-line react-hooks/refs
-  const [{ source, madeWith }] = React.useState(() => {
+  const [{ source, madeWith, whenBack }] = React.useState(() => {
     // What the source reports while it is made (an initialToken that fails its checks) is told once the
     // render that made it commits: not for the sources of renders React throws away (StrictMode, a suspended first mount).
     const madeWith: TokenSourceEvent[] = [];
@@ -112,11 +112,14 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
       },
     );
     // LiveKit's useSession asks for the next session's token once the disconnect of its unmount
-    // finishes: a forced fetch, which never rejects, left pending here. A fetch would retire the
-    // scope's token in hand, and its refused call put an error in every other source's status.
+    // finishes (a forced fetch, which never rejects): made if the component comes back (<Activity>
+    // shown again), else left pending. Made at once, it would retire the scope's token in hand and
+    // its refused call put an error in the status of every other source of the scope.
+    const whenBack: Parameters<CustomTokenSource['fetch']>[0][] = [];
     const fetchToken = made.fetch.bind(made);
-    made.fetch = (fetchOptions, force) => (unmounted.current && force ? new Promise(noop) : fetchToken(fetchOptions, force));
-    return { source: made, madeWith };
+    made.fetch = (fetchOptions, force) =>
+      unmounted.current && force ? (whenBack.push(fetchOptions), new Promise(noop)) : fetchToken(fetchOptions, force);
+    return { source: made, madeWith, whenBack };
   });
 
   const { cacheSize, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs } = options;
@@ -144,10 +147,11 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
       }
     }
     const unsubscribe = source.subscribe(noop);
+    for (const fetchOptions of whenBack.splice(0)) void source.fetch(fetchOptions, true);
     return () => {
       unmounted.current = true;
       unsubscribe();
     };
-  }, [source, madeWith, optionsRef]);
+  }, [source, madeWith, whenBack, optionsRef]);
   return source;
 }
