@@ -1,10 +1,8 @@
 import { useSession, type UseSessionReturn } from '@livekit/components-react';
 import type { TokenSourceConfigurable } from 'livekit-client';
-import * as React from 'react';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
-import type { TokenFetchOptions } from '../core/types.js';
+import { useDeploymentApart } from './internal/useDeploymentApart.js';
 import { useFetchOptions } from './internal/useFetchOptions.js';
-import { useLatest } from './internal/useLatest.js';
 import { useRoomStateResync } from './internal/useRoomStateResync.js';
 import { useSourceForSession } from './internal/useSourceForSession.js';
 
@@ -118,19 +116,8 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
 export function useCustomTokenSession(source: CustomTokenSource, options: UseCustomTokenSessionOptions = {}): UseCustomTokenSessionReturn {
   const { room, agentConnectTimeoutMilliseconds, encryption } = options;
   // Only the options LiveKit knows: its useSession throws on any other key ("Options key … not being
-  // checked for equality!"), crashing the tree — props spread with their `children`, say, and
-  // `deployment` in @livekit/components-react 2.9.21 (the peer range's oldest): the source is handed that one itself.
-  const { deployment, ...fetchOptions } = useFetchOptions(options);
-  const latestDeployment = useLatest(deployment);
-  const sessionSource = React.useMemo(
-    () =>
-      Object.create(source, {
-        fetch: {
-          value: (known: TokenFetchOptions, force?: boolean) => source.fetch({ ...known, deployment: latestDeployment.current }, force),
-        },
-      }) as CustomTokenSource,
-    [source, latestDeployment],
-  );
+  // checked for equality!"), crashing the tree — props spread with their `children`, say.
+  const [sessionSource, fetchOptions] = useDeploymentApart(source, useFetchOptions(options));
   const session = useSession(sessionSource, {
     ...fetchOptions,
     room,
