@@ -283,10 +283,13 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         // A call in flight began before this forced fetch (for the user signed in before, say): the
         // engine would answer with it. Its answer is not the new token asked for: wait, then call anew.
         const cancels = this.#cancels;
+        const active = this.#teardown;
         await query.fetch(queryOptions).catch(noop);
-        // Cancelled meanwhile (cancel(), newer options, the last subscriber gone), or a background
-        // fetch once a session connected (with that call's token, maybe): so is this fetch.
-        if (this.#cancels !== cancels || this.#current?.query !== query || mayRetry?.() === false) throw aborted();
+        // Cancelled meanwhile (cancel(), newer options, the last subscriber gone — also while another
+        // source of the scope holds the call, which is not cancelled then), or a background fetch
+        // once a session connected (with that call's token, maybe): so is this fetch.
+        if (this.#cancels !== cancels || (active && !this.#teardown) || this.#current?.query !== query || mayRetry?.() === false)
+          throw aborted();
         cached = query.state.data;
       }
       const fetched = query.fetch(queryOptions);

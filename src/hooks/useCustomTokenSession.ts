@@ -1,6 +1,7 @@
 import { useSession, type UseSessionReturn } from '@livekit/components-react';
 import type { TokenSourceConfigurable } from 'livekit-client';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import { useDeploymentApart } from './internal/useDeploymentApart.js';
 import { useFetchOptions } from './internal/useFetchOptions.js';
 import { useRoomStateResync } from './internal/useRoomStateResync.js';
 import { useSourceForSession } from './internal/useSourceForSession.js';
@@ -116,8 +117,9 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
   const { room, agentConnectTimeoutMilliseconds, encryption } = options;
   // Only the options LiveKit knows: its useSession throws on any other key ("Options key … not being
   // checked for equality!"), crashing the tree — props spread with their `children`, say.
-  const session = useSession(source, {
-    ...useFetchOptions(options),
+  const [sessionSource, fetchOptions] = useDeploymentApart(source, useFetchOptions(options));
+  const session = useSession(sessionSource, {
+    ...fetchOptions,
     room,
     agentConnectTimeoutMilliseconds,
     encryption,

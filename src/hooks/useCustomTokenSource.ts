@@ -50,8 +50,11 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * generator may be an inline function: the latest one is called. Tokens are cached by the value
  * of the fetch options, so inline option objects are fine. The app's `QueryClient` is used when
  * one is in context (tokens show in its devtools). Fetches in flight are aborted when the
- * component unmounts, and from then on the generator is not called any more (a fetch then fails
- * with `aborted`).
+ * component unmounts, and from then on no generator call is started (a fetch then fails with
+ * `aborted`; a forced one — LiveKit's `useSession` sends one once its unmount disconnect finishes —
+ * waits: it is made if the component comes back, as from `<Activity mode="hidden">`, and leaves the
+ * token in hand to the other sources of its `scope`) — except the retries of a call that another
+ * source of the same `scope` shares and still waits for, which go on for it.
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, hold
@@ -90,24 +93,33 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   const contextClient = React.useContext(QueryClientContext);
   const generatorRef = useLatest(generator);
   const optionsRef = useLatest(options);
-  // Once the component has unmounted, the source calls the generator no more: LiveKit's useSession
-  // asks for the next session's token when its unmount disconnect finishes, for a session that never comes.
+  // Once the component has unmounted, the source starts no generator call: LiveKit's useSession asks for
+  // the next session's token when its unmount disconnect finishes, for a session that never comes. A retry
+  // of a call begun before goes on: only another source of the scope still waits for it (else it was aborted).
   const unmounted = React.useRef(false);
   // The refs are read when the source calls the generator, never during this initialiser.
   // eslint-disable-next-line react-hooks/refs
-  const [{ source, madeWith }] = React.useState(() => {
+  const [{ source, madeWith, whenBack }] = React.useState(() => {
     // What the source reports while it is made (an initialToken that fails its checks) is told once the
     // render that made it commits: not for the sources of renders React throws away (StrictMode, a suspended first mount).
     const madeWith: TokenSourceEvent[] = [];
     const made = new CustomTokenSource(
-      (request, context) => (unmounted.current ? Promise.reject(gone()) : generatorRef.current(request, context)),
+      (request, context) => (unmounted.current && context.attempt === 1 ? Promise.reject(gone()) : generatorRef.current(request, context)),
       {
         ...options,
         queryClient: options.queryClient ?? contextClient,
         onEvent: (event) => void madeWith.push(event),
       },
     );
-    return { source: made, madeWith };
+    // LiveKit's useSession asks for the next session's token once the disconnect of its unmount
+    // finishes (a forced fetch, which never rejects): made if the component comes back (<Activity>
+    // shown again), else left pending. Made at once, it would retire the scope's token in hand and
+    // its refused call put an error in the status of every other source of the scope.
+    const whenBack: Parameters<CustomTokenSource['fetch']>[0][] = [];
+    const fetchToken = made.fetch.bind(made);
+    made.fetch = (fetchOptions, force) =>
+      unmounted.current && force ? (whenBack.push(fetchOptions), new Promise(noop)) : fetchToken(fetchOptions, force);
+    return { source: made, madeWith, whenBack };
   });
 
   const { cacheSize, timeoutMs, refreshMarginMs, retries, retryDelayMs, maxRetryDelayMs } = options;
@@ -135,10 +147,11 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
       }
     }
     const unsubscribe = source.subscribe(noop);
+    for (const fetchOptions of whenBack.splice(0)) void source.fetch(fetchOptions, true);
     return () => {
       unmounted.current = true;
       unsubscribe();
     };
-  }, [source, madeWith, optionsRef]);
+  }, [source, madeWith, whenBack, optionsRef]);
   return source;
 }

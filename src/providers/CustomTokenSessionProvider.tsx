@@ -13,6 +13,7 @@ import { requireNumber } from '../core/resolveConfig.js';
 import { MAX_TIMER_MS } from '../core/timerDelay.js';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
 import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks/useCustomTokenSource.js';
+import { useDeploymentApart } from '../hooks/internal/useDeploymentApart.js';
 import { useFetchOptions } from '../hooks/internal/useFetchOptions.js';
 import { useRoomStateResync } from '../hooks/internal/useRoomStateResync.js';
 import { useSourceForSession } from '../hooks/internal/useSourceForSession.js';
@@ -196,8 +197,9 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   requireNumber('CustomTokenSessionProvider', 'agentConnectTimeoutMs', agentConnectTimeoutMs);
   const fetchOptions = useFetchOptions(props);
   const { sessionSource, options, nextStartOptions } = useSessionTokenSource(source, fetchOptions, freshRoomPerSession, prefetch);
-  const session = useSession(sessionSource, {
-    ...options,
+  const [sourceForLiveKit, optionsForLiveKit] = useDeploymentApart(sessionSource, options);
+  const session = useSession(sourceForLiveKit, {
+    ...optionsForLiveKit,
     // LiveKit's agent timeout, as long as a timer holds (effectively off): its timer can fire for an
     // earlier session, so `startSession` keeps each session's own.
     agentConnectTimeoutMilliseconds: MAX_TIMER_MS,

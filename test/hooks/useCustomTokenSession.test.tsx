@@ -325,4 +325,36 @@ describe('useCustomTokenSession: one source, two sessions', () => {
       view.unmount();
     },
   );
+
+  it.skipIf(Activity === undefined)(
+    'back from <Activity mode="hidden"> that ended its call, shows no error and gets the next session a new token, as LiveKit asks when a call ends',
+    async () => {
+      const Hideable = Activity!;
+      const { room } = roomWithoutServer();
+      const latest: { session?: Session; source?: CustomTokenSource } = {};
+      const generator = mintingGenerator();
+      const page = (mode: 'visible' | 'hidden') => (
+        <React.StrictMode>
+          <Hideable mode={mode}>
+            <Page generator={generator} room={room} onSession={(session, source) => Object.assign(latest, { session, source })} />
+          </Hideable>
+        </React.StrictMode>
+      );
+      const view = render(page('visible'));
+      await run(() => latest.session!.start({ tracks: { microphone: { enabled: false } } }));
+      expect(latest.session!.isConnected).toBe(true);
+      const callsInCall = generator.mock.calls.length;
+
+      view.rerender(page('hidden'));
+      await advance(50);
+      view.rerender(page('visible'));
+      await advance(50);
+
+      expect(latest.source!.getSnapshot().error).toBeNull();
+      await run(() => latest.session!.start({ tracks: { microphone: { enabled: false } } }));
+      expect(latest.session!.isConnected).toBe(true);
+      expect(generator).toHaveBeenCalledTimes(callsInCall + 1);
+      view.unmount();
+    },
+  );
 });
