@@ -1,6 +1,6 @@
 import { handleTokenRequest } from './handleTokenRequest.js';
 import { readBodyStream } from './request/readBodyStream.js';
-import { BodyReadBeforeError } from './node/bodyReadBefore.js';
+import { BodyReadBeforeError } from './request/BodyReadBeforeError.js';
 import { resolveTokenHandlerConfig } from './config/resolveTokenHandlerConfig.js';
 import { TOKEN_HANDLER_CONFIG } from './config/TOKEN_HANDLER_CONFIG.js';
 import type { TokenHandler, TokenHandlerConfig } from './types.js';

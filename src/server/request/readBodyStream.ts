@@ -1,7 +1,7 @@
 import { concatBytes } from './concatBytes.js';
 import { noop } from '../../core/noop.js';
 import { bodyTooLarge } from './bodyTooLarge.js';
-import { BodyReadBeforeError } from '../node/bodyReadBefore.js';
+import { BodyReadBeforeError } from './BodyReadBeforeError.js';
 import { TokenHandlerError } from '../TokenHandlerError.js';
 
 /**
