@@ -8,6 +8,7 @@ import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
+import { advance, flush } from '../helpers/fakeTime';
 
 setLogLevel('silent');
 
@@ -33,11 +34,6 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom<ConnectOutcome>('completes', 'fails').map((outcome): Step => ({ do: 'connect', outcome })) },
   { weight: 4, arbitrary: fc.constantFrom(0, 50, 1_000, 12_000).map((ms): Step => ({ do: 'wait', ms })) },
 );
-
-const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
-async function flush() {
-  for (let i = 0; i < 5; i += 1) await advance(0);
-}
 
 afterEach(() => {
   vi.useRealTimers();

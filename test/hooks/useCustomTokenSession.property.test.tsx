@@ -7,6 +7,7 @@ import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import { useCustomTokenSession, type UseCustomTokenSessionOptions } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
+import { advance, flush } from '../helpers/fakeTime';
 
 setLogLevel('silent');
 
@@ -43,13 +44,6 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 5, arbitrary: fc.constantFrom(0, 50, 1_000, 12_000).map((ms): Step => ({ do: 'wait', ms })) },
 );
-
-const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
-
-/** Lets every pending promise of the room, the source and React run out, without time passing. */
-async function flush() {
-  for (let i = 0; i < 5; i += 1) await advance(0);
-}
 
 afterEach(() => {
   vi.useRealTimers();

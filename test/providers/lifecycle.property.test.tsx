@@ -9,6 +9,7 @@ import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/use
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { fakeMediaDevices } from '../helpers/media';
 import { scriptedWorld, type AgentEvent, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
+import { advance, flush } from '../helpers/fakeTime';
 
 /*
  * The real provider — LiveKit's own useSession, SessionProvider and useAgent inside — on a real
@@ -133,13 +134,6 @@ const AGENT_TIMEOUT_MS = 5_000;
 const IDENTITY = 'ada';
 
 const dispatchesAgent = (token: string) => (decodeTokenPayload(token).roomConfig?.agents?.length ?? 0) > 0;
-
-const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
-
-/** Lets every pending promise of the room, the source and React run out, without time passing. */
-async function flush() {
-  for (let i = 0; i < 5; i += 1) await advance(0);
-}
 
 /** Runs per property (60 each, about 10 s); raise them, the steps and the seed to explore: `LIFECYCLE_PROPERTY_RUNS=400 LIFECYCLE_PROPERTY_STEPS=40`. */
 const RUNS = Number(process.env.LIFECYCLE_PROPERTY_RUNS ?? 60);
