@@ -7,6 +7,16 @@ import { roomWithoutServer } from '../helpers/room';
 import { scriptedWorld } from '../helpers/scriptedWorld';
 import { renderSession, settle } from './render';
 
+/** A child that reads LiveKit's own session `end()` (`useSessionContext()`), as an app's own controls would. */
+function liveKitSessionEnd() {
+  const liveKit: { end: (() => Promise<void>) | null } = { end: null };
+  function LiveKitSession() {
+    liveKit.end = useSessionContext().end;
+    return null;
+  }
+  return { liveKit, LiveKitSession };
+}
+
 /*
  * Every @livekit/components-react component works inside the provider — LiveKit's own
  * `<DisconnectButton>` (the Leave of its `<ControlBar>`) among them, which leaves with
@@ -44,11 +54,7 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
   it('mints one token for the next session when left with LiveKit’s own session end(), which asks for it itself', async () => {
     const { room, connect } = roomWithoutServer();
     const generator = mintingGenerator();
-    const liveKit: { end: (() => Promise<void>) | null } = { end: null };
-    function LiveKitSession() {
-      liveKit.end = useSessionContext().end;
-      return null;
-    }
+    const { liveKit, LiveKitSession } = liveKitSessionEnd();
     const { session } = renderSession(
       { generator, room, roomName: 'support', freshRoomPerSession: true, microphone: false },
       { children: <LiveKitSession /> },
@@ -73,11 +79,7 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
   it('mints one token for the next session when LiveKit’s own session end() abandons a start waiting for its agent', async () => {
     const { room, connect } = roomWithoutServer();
     const generator = mintingGenerator();
-    const liveKit: { end: (() => Promise<void>) | null } = { end: null };
-    function LiveKitSession() {
-      liveKit.end = useSessionContext().end;
-      return null;
-    }
+    const { liveKit, LiveKitSession } = liveKitSessionEnd();
     const onError = vi.fn();
     const { session } = renderSession(
       { generator, room, roomName: 'support', freshRoomPerSession: true, agentName: 'helper', microphone: false, onError },
