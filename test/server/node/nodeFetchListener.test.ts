@@ -126,6 +126,15 @@ describe('nodeFetchListener: the response', () => {
     }
   });
 
+  it('answers 500 internal_error, rather than not at all, when a header value is one Fetch allows and Node refuses to send (a control character)', async () => {
+    // Fetch refuses only NUL, CR and LF in a value; Node also every other control character (ERR_INVALID_CHAR).
+    await serve(async () => new Response('ok', { headers: { 'Content-Type': 'text/plain', 'X-Caller': 'Al\u0007ice' } }));
+    const reply = await send('/');
+    expect(reply.status).toBe(500);
+    expect(errorOf(reply).code).toBe('internal_error');
+    expect([reply.headers['cache-control'], reply.headers['x-caller']]).toEqual(['no-store', undefined]);
+  });
+
   it('keeps the connection open after a request whose body was read to its end', async () => {
     await serve(echo);
     const reply = await send('/', { body: '{}' });
