@@ -102,6 +102,31 @@ function toRequest(req: NodeRequestLike, res: NodeResponseLike, stream: Readable
   });
 }
 
+/**
+ * What Node refuses in a header value (`ERR_INVALID_CHAR`): a control character other than tab.
+ * Fetch's `Headers` refuses only NUL, CR and LF, so a handler's `Response` can hold the others.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what it finds
+const UNSENDABLE_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+function isSendable(headers: Headers): boolean {
+  let sendable = true;
+  headers.forEach((value) => (sendable &&= !UNSENDABLE_VALUE.test(value)));
+  return sendable;
+}
+
+/** Headers about one connection, not the answer (RFC 9110 §7.6.1, and those RFC 9113 §8.2.2 forbids): `node:http2` throws on each. */
+const CONNECTION_SPECIFIC = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'http2-settings',
+  'host',
+]);
+
 async function send(req: NodeRequestLike, res: NodeResponseLike, response: Response, body: NodeBody): Promise<void> {
   // Read inside the promise, before anything is written, so a handler that resolved to no Response at
   // all (a wrapper that forgot its `return`, another library's Response without Fetch's headers) fails
@@ -111,11 +136,16 @@ async function send(req: NodeRequestLike, res: NodeResponseLike, response: Respo
     .catch(() => undefined);
   // No Response, or its body broke (a failing stream) before any of it was sent: answered as a failing handler is.
   if (!read) return send(req, res, internalError(), body);
+  // A header value Node refuses to send would throw halfway through the headers below, leaving the
+  // client without an answer: answered as a failing handler is, before anything is set.
+  if (!isSendable(response.headers)) return send(req, res, internalError(), body);
   try {
     res.statusCode = response.status;
-    // Whether the connection closes is this listener's to decide (below), from what Node read of the
-    // body: a handler's own `Connection` is not copied (HTTP/2 has none, and Node warns on one).
-    response.headers.forEach((value, name) => name === 'connection' || res.setHeader(name, value));
+    // How the connection and the body are framed is this listener's (and Node's) to decide: a
+    // handler's own connection-specific headers are not copied — `Connection` (decided below, from
+    // what Node read of the body), and the `Keep-Alive` and `Transfer-Encoding` a fetched answer
+    // passed on carries, which node:http2 refuses to send (the answer would never go out).
+    response.headers.forEach((value, name) => CONNECTION_SPECIFIC.has(name) || res.setHeader(name, value));
     // Headers joins repeated values with ", ", which a cookie may contain: each Set-Cookie is its own
     // line (none at all, [], writes no line).
     res.setHeader('Set-Cookie', read.cookies);

@@ -90,6 +90,51 @@ describe('nodeFetchListener: the response', () => {
     expect(reply.headers['content-type']).toBe('text/plain');
   });
 
+  it('answers over HTTP/2 a handler that passes on a fetched answer: its Keep-Alive and Transfer-Encoding, which HTTP/2 refuses, left out', async () => {
+    // The token endpoint behind a wrapper that forwards to it with fetch: undici's Response keeps
+    // the upstream's Keep-Alive (and Transfer-Encoding when chunked), which node:http2 refuses to send.
+    const upstream = await listen(toNodeHandler(createTokenHandler(handlerConfig())));
+    const proxy = async (request: Request) =>
+      fetch(`${upstream.origin}/api/token`, { method: 'POST', headers: request.headers, body: await request.text() });
+    const h2 = createHttp2Server(toNodeHandler(proxy));
+    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+    const client = http2Connect(`http://127.0.0.1:${(h2.address() as AddressInfo).port}`);
+    try {
+      const reply = await new Promise<{ status: unknown; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const stream = client.request({
+          ':method': 'POST',
+          ':path': '/api/token',
+          'content-type': 'application/json',
+          authorization: 'Bearer alice',
+        });
+        let headers: Record<string, unknown> = {};
+        let body = '';
+        stream.on('response', (received) => (headers = received));
+        stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        stream.on('end', () => resolve({ status: headers[':status'], headers, body }));
+        stream.on('error', reject);
+        stream.end('{"room_name":"standup"}');
+      });
+      expect(reply.status).toBe(201);
+      expect(reply.headers['keep-alive']).toBeUndefined();
+      expect(reply.headers['cache-control']).toBe('no-store');
+      expect(JSON.parse(reply.body)).toHaveProperty('participant_token');
+    } finally {
+      client.close();
+      await new Promise((resolve) => h2.close(resolve));
+      await upstream.close();
+    }
+  });
+
+  it('answers 500 internal_error, rather than not at all, when a header value is one Fetch allows and Node refuses to send (a control character)', async () => {
+    // Fetch refuses only NUL, CR and LF in a value; Node also every other control character (ERR_INVALID_CHAR).
+    await serve(async () => new Response('ok', { headers: { 'Content-Type': 'text/plain', 'X-Caller': 'Al\u0007ice' } }));
+    const reply = await send('/');
+    expect(reply.status).toBe(500);
+    expect(errorOf(reply).code).toBe('internal_error');
+    expect([reply.headers['cache-control'], reply.headers['x-caller']]).toEqual(['no-store', undefined]);
+  });
+
   it('keeps the connection open after a request whose body was read to its end', async () => {
     await serve(echo);
     const reply = await send('/', { body: '{}' });
