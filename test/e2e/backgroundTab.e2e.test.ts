@@ -63,4 +63,23 @@ describe('a tab frozen while idle', () => {
     await app.end();
     await app.page.close();
   });
+
+  test(`asleep for a minute (the page clock jumps, its timers keep their remaining time): start() at once on waking connects with a new token, fetched in one generator call`, async () => {
+    const app = await openApp(browser, { room: `e2e-asleep-${Date.now()}`, identity: 'asleep', ttl: String(TTL_SECONDS) }, (page) =>
+      page.clock.install(),
+    );
+    await expect.poll(async () => (await app.state())?.token.status).toBe('ready');
+    const asleepAt = await app.page.evaluate(() => Date.now());
+    await app.page.clock.setSystemTime(asleepAt + 60_000);
+
+    await app.start();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'connected', error: null });
+    const calls = await app.generatorCalls();
+    expect(calls).toHaveLength(2);
+    // Asked for after waking (the LiveKit server's clock did not jump: it may mint the same JWT again within its second).
+    expect(calls[1]!.calledAt).toBeGreaterThanOrEqual(asleepAt + 60_000);
+    expect(app.sentTokens.map(({ token }) => token)).toEqual([calls[1]!.token]);
+    await app.end();
+    await app.page.close();
+  });
 });
