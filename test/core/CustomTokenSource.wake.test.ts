@@ -190,6 +190,7 @@ describe('CustomTokenSource idle and offline for longer than a token lives', () 
     });
     // The network goes while nothing listens (the call screen not shown yet), then the source is subscribed.
     setBrowserOnline(false);
+    expect(onlineManager.isOnline()).toBe(true);
     const source = createCustomTokenSource(generator, { retries: 0 });
     const unsubscribe = source.subscribe(() => {});
     await source.fetch({ roomName: 'A' }).catch(() => {});
