@@ -5,6 +5,7 @@ import { CustomTokenError } from './errors.js';
 import { isTokenReusable } from './isTokenReusable.js';
 import { noop } from './noop.js';
 import { normalizeOptions, requestKey } from './normalizeOptions.js';
+import { onBrowserOnline } from './onBrowserOnline.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { shallowEqual } from './shallowEqual.js';
@@ -461,7 +462,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         this.#notify();
       }),
       focusManager.subscribe((focused) => focused && this.#scheduler.wake()),
+      // The app's own network signal (`onlineManager.setOnline`), and the browser's, which the
+      // manager misses when the network went before it had a subscriber.
       onlineManager.subscribe((online) => online && this.#scheduler.wake()),
+      onBrowserOnline(() => this.#scheduler.wake()),
     ];
     this.#teardown = () => unsubscribes.forEach((unsubscribe) => unsubscribe());
     this.#scheduler.start();

@@ -180,6 +180,30 @@ describe('CustomTokenSource idle and offline for longer than a token lives', () 
     expect(source.getSnapshot().status).toBe('ready');
     unsubscribe();
   });
+
+  it('subscribed once the network was already gone (its offline event went unheard), fetches at once when the network comes back', async () => {
+    const jwt = await mintToken({ room: 'A', ttl: 10 * 60 });
+    let offline = true;
+    const generator = vi.fn<TokenGenerator>(async () => {
+      if (offline) throw new TypeError('Failed to fetch');
+      return { serverUrl: SERVER_URL, participantToken: jwt };
+    });
+    // The network goes while nothing listens (the call screen not shown yet), then the source is subscribed.
+    setBrowserOnline(false);
+    expect(onlineManager.isOnline()).toBe(true);
+    const source = createCustomTokenSource(generator, { retries: 0 });
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch({ roomName: 'A' }).catch(() => {});
+    expect(source.getSnapshot().status).toBe('error');
+    // Before the first round of refresh-ahead (4–8 s after the failure).
+    await vi.advanceTimersByTimeAsync(SECOND);
+    offline = false;
+    setBrowserOnline(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(generator).toHaveBeenCalledTimes(2);
+    expect(source.getSnapshot().status).toBe('ready');
+    unsubscribe();
+  });
 });
 
 describe('CustomTokenSource in a hidden tab whose timers are throttled to once a minute (intensive throttling)', () => {
