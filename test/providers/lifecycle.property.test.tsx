@@ -1,7 +1,7 @@
 import { RoomContext } from '@livekit/components-react';
 import { act, render } from '@testing-library/react';
 import fc from 'fast-check';
-import { ConnectionState, decodeTokenPayload, DisconnectReason, setLogLevel, type Room } from 'livekit-client';
+import { ConnectionState, decodeTokenPayload, DisconnectReason, RoomEvent, setLogLevel, type Room } from 'livekit-client';
 import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomTokenError } from '../../src/core/errors';
@@ -15,7 +15,8 @@ import { advance, flush } from '../helpers/fakeTime';
  * The real provider — LiveKit's own useSession, SessionProvider and useAgent inside — on a real
  * Room whose connect and publish skip only the network (`scriptedWorld`), driven through generated
  * orders of the user's calls, prop changes, the generator's and the connect's answers, the browser's
- * device grants, the server's disconnects, an agent's comings and goings, and time (fake timers) —
+ * device grants, the server's disconnects, full reconnects (every remote participant taken away, the
+ * room back later), an agent's comings and goings, and time (fake timers) —
  * and of the app's own moves: another `Room` (the `room` prop or a surrounding RoomContext; a third
  * one, or back to an earlier one), with a call or a `connect` change in the same render, and a new
  * `key`. Leaving a connected room may take a while (a slow leave).
@@ -43,6 +44,7 @@ type Alongside = 'nothing' | 'start' | 'end' | 'connect true' | 'connect false' 
 
 type Step =
   | { readonly do: 'start' | 'end' | 'restart' | 'unmount' | 'grant camera and microphone' | 'server disconnects' }
+  | { readonly do: 'room reconnects in full' | 'room reconnected' }
   | { readonly do: 'rerender'; readonly options: Options }
   | { readonly do: 'swap room'; readonly to: 0 | 1 | 2; readonly alongside: Alongside }
   | { readonly do: 'remount' }
@@ -82,6 +84,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 4, arbitrary: fc.constant<Step>({ do: 'grant camera and microphone' }) },
   { weight: 2, arbitrary: fc.constant<Step>({ do: 'server disconnects' }) },
+  { weight: 1, arbitrary: fc.constantFrom<Step>({ do: 'room reconnects in full' }, { do: 'room reconnected' }) },
   {
     weight: 5,
     arbitrary: fc
@@ -107,6 +110,8 @@ const agentStepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<Step>({ do: 'token', outcome: 'resolves' }) },
   { weight: 3, arbitrary: fc.constant<Step>({ do: 'connect', outcome: 'completes' }) },
   { weight: 1, arbitrary: fc.constant<Step>({ do: 'server disconnects' }) },
+  { weight: 1, arbitrary: fc.constant<Step>({ do: 'room reconnects in full' }) },
+  { weight: 2, arbitrary: fc.constant<Step>({ do: 'room reconnected' }) },
   {
     weight: 6,
     arbitrary: fc
@@ -191,7 +196,11 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
   media = fakeMediaDevices();
   const w = scriptedWorld({ identity: IDENTITY, rooms: 3, leaveMs: setup.leaveMs });
   /** Every `onError`, with its time and how many connects had been made by then. */
-  const reported: { error: CustomTokenError; at: number; connects: number }[] = [];
+  const reported: { error: CustomTokenError; at: number; connects: number; step: number }[] = [];
+  /** The step under way (-1: mounting), the last one in which an agent left, and when each Room last came back from a full reconnect. */
+  let stepIndex = -1;
+  let agentLeftInStep = -2;
+  const reconnectedAt = new Map<Room, number>();
   const propsOf = (options: Options): CustomTokenSessionProviderProps => ({
     ...options,
     generator: w.generator,
@@ -201,7 +210,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
     retryDelayMs: 50,
     maxRetryDelayMs: 100,
     timeoutMs: 4_000,
-    onError: (error) => reported.push({ error, at: Date.now(), connects: w.connects.length }),
+    onError: (error) => reported.push({ error, at: Date.now(), connects: w.connects.length, step: stepIndex }),
   });
   let options = initial;
   /** The Room the app gives the provider now, and when each other one stopped being it. */
@@ -266,6 +275,16 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
       const lastConnect = w.connects[connects - 1]?.at ?? -Infinity;
       expect(at - lastConnect, `${label}: agent failed ${at - lastConnect} ms after its connect`).toBeGreaterThanOrEqual(AGENT_TIMEOUT_MS);
     }
+    // An agent a full reconnect took away has agentConnectTimeoutMs from the room's return to be back:
+    // failed for leaving only when it left (in that step), or once that time is up.
+    for (const { error, at, connects, step } of reported) {
+      if (error.code !== 'agent_failed' || !error.failureReasons?.includes('Agent left the room unexpectedly.') || step === agentLeftInStep)
+        continue;
+      const back = reconnectedAt.get(w.connects[connects - 1]?.room ?? room) ?? -Infinity;
+      expect(at - back, `${label}: agent failed (${error.message}) ${at - back} ms after the room was back`).toBeGreaterThanOrEqual(
+        AGENT_TIMEOUT_MS,
+      );
+    }
     // Only the live session's own tracks are published, and only live ones (a room being left keeps them until it is).
     const published = [...room.localParticipant.trackPublications.values()];
     if (!w.isLeaving(room))
@@ -306,6 +325,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
   for (const [index, step] of steps.entries()) {
     const label = `step ${index} (${JSON.stringify(step)})`;
     startingBeforeStep = !unmounted && provider.session().isStarting;
+    stepIndex = index;
     switch (step.do) {
       case 'start':
       case 'end':
@@ -399,9 +419,24 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
         if (intent === 'start' && provider.session().error === null) serverEnded = true;
         act(() => void room['handleDisconnect'](true, DisconnectReason.SERVER_SHUTDOWN));
         break;
-      case 'agent':
-        w.agentEvent(step.event, room);
+      case 'room reconnects in full':
+        if (room.state !== ConnectionState.Connected || w.isLeaving(room)) break;
+        // livekit-client's own handleRestarting: every remote participant leaves, the room says reconnecting.
+        act(() => {
+          room['handleRestarting']();
+        });
         break;
+      case 'room reconnected':
+        if (room.state !== ConnectionState.Reconnecting) break;
+        act(() => reconnected(room));
+        reconnectedAt.set(room, Date.now());
+        break;
+      case 'agent': {
+        const agentsBefore = room.remoteParticipants.size;
+        w.agentEvent(step.event, room);
+        if (room.remoteParticipants.size < agentsBefore) agentLeftInStep = index;
+        break;
+      }
       case 'wait':
         await advance(step.ms);
         break;
@@ -414,6 +449,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
 
   // Whatever happened, the world now cooperates: leaving leaves nothing, and a new start connects with the latest options.
   w.cooperate();
+  if (room.state === ConnectionState.Reconnecting) act(() => reconnected(room));
   for (let i = 0; i < 10; i += 1) {
     act(() => media.grant());
     await advance(100);
@@ -468,6 +504,12 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
   expect(media.live()).toEqual([]);
   for (const each of w.rooms) expect(each.state, `room ${w.rooms.indexOf(each)} after unmount`).toBe(ConnectionState.Disconnected);
   vi.useRealTimers();
+}
+
+/** A full reconnect done, as livekit-client's handleSignalRestarted ends one. */
+function reconnected(room: Room) {
+  room['setAndEmitConnectionState'](ConnectionState.Connected);
+  room.emit(RoomEvent.Reconnected);
 }
 
 const seed = process.env.LIFECYCLE_PROPERTY_SEED ? { seed: Number(process.env.LIFECYCLE_PROPERTY_SEED) } : {};
@@ -600,6 +642,20 @@ const examples: [Options, Step[], Setup][] = [
 
 /** The agent property's orders always tried first: counterexamples its random orders found (CI, and wider searches). */
 const agentExamples: [Options, Step[], Setup][] = [
+  // A full reconnect took the ready agent away, and it is not back: it fails the session agentConnectTimeoutMs after the room's return, not before.
+  [
+    { ...CALL, agentName: 'helper' },
+    [
+      ...joined,
+      { do: 'agent', event: 'joins ready' },
+      { do: 'room reconnects in full' },
+      { do: 'wait', ms: 1_000 },
+      { do: 'room reconnected' },
+      { do: 'wait', ms: 4_000 },
+      { do: 'wait', ms: 2_000 },
+    ],
+    PLAIN,
+  ],
   // A restart() still leaving the old Room when the app gave another one (and start() in the same click) was dropped: nothing started.
   [
     { ...CALL, agentName: 'helper' },
