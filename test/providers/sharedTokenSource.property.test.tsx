@@ -10,9 +10,10 @@ import { advance, flush } from '../helpers/fakeTime';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 
 /*
- * Two providers given one `tokenSource` (the same options, each its own real Room whose connect
- * skips only the network), driven through generated orders of their users' start(), end() and
- * restart(), the generator's and the connects' answers, and time. Whatever one user does, the
+ * Two providers on the same tokens — one `tokenSource` given to both, or each its own source of one
+ * `scope` (the same options, each its own real Room whose connect skips only the network) — driven
+ * through generated orders of their users' start(), end(), restart() and leaving the page
+ * (unmount), the generator's and the connects' answers, and time. Whatever one user does, the
  * other's session follows its own last call: a start is never failed, nor left hanging, by the
  * other provider's leave. A counterexample is shrunk to a few steps: write it down as a plain test
  * in sharedTokenSource.test.tsx.
@@ -21,8 +22,9 @@ import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helper
 setLogLevel('silent');
 
 type Who = 0 | 1;
+type Sharing = 'one tokenSource' | 'one scope';
 type Step =
-  | { readonly do: 'start' | 'end' | 'restart'; readonly who: Who }
+  | { readonly do: 'start' | 'end' | 'restart' | 'unmount'; readonly who: Who }
   | { readonly do: 'token'; readonly outcome: TokenOutcome }
   | { readonly do: 'connect'; readonly outcome: ConnectOutcome }
   | { readonly do: 'wait'; readonly ms: number };
@@ -32,6 +34,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: who.map((w): Step => ({ do: 'start', who: w })) },
   { weight: 3, arbitrary: who.map((w): Step => ({ do: 'end', who: w })) },
   { weight: 1, arbitrary: who.map((w): Step => ({ do: 'restart', who: w })) },
+  { weight: 1, arbitrary: who.map((w): Step => ({ do: 'unmount', who: w })) },
   {
     weight: 4,
     arbitrary: fc
@@ -50,36 +53,46 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function runScenario(steps: readonly Step[], strict: boolean): Promise<void> {
+async function runScenario(steps: readonly Step[], strict: boolean, sharing: Sharing): Promise<void> {
   vi.useFakeTimers();
   const w = scriptedWorld({ rooms: 2 });
   const source = createCustomTokenSource(w.generator, { retries: 0, timeoutMs: 4_000 });
+  // One tokenSource given to both, or a source each (the provider's own) sharing one `scope`.
+  const tokens =
+    sharing === 'one tokenSource' ? { tokenSource: source } : { generator: w.generator, scope: 'call', retries: 0, timeoutMs: 4_000 };
   const sessions: (UseSessionStateReturn | null)[] = [null, null];
   function Probe({ index }: { index: Who }) {
     sessions[index] = useSessionState();
     return null;
   }
-  const providers = ([0, 1] as const).map((index) => (
-    <CustomTokenSessionProvider
-      key={index}
-      tokenSource={source}
-      room={w.rooms[index]}
-      roomName="support"
-      microphone={false}
-      prefetch={false}
-    >
-      <Probe index={index} />
-    </CustomTokenSessionProvider>
-  ));
-  const view = render(strict ? <React.StrictMode>{providers}</React.StrictMode> : <>{providers}</>);
+  /** Which providers are still mounted: a user may leave the page (unmount) while the other stays. */
+  const mounted = [true, true];
+  const tree = () => {
+    const providers = ([0, 1] as const).map((index) =>
+      mounted[index] ? (
+        <CustomTokenSessionProvider key={index} {...tokens} room={w.rooms[index]} roomName="support" microphone={false} prefetch={false}>
+          <Probe index={index} />
+        </CustomTokenSessionProvider>
+      ) : null,
+    );
+    return strict ? <React.StrictMode>{providers}</React.StrictMode> : <>{providers}</>;
+  };
+  const view = render(tree());
   const intent: ('none' | 'start' | 'end')[] = ['none', 'none'];
   await flush();
   for (const [index, step] of steps.entries()) {
     const label = `step ${index} (${JSON.stringify(step)})`;
     switch (step.do) {
+      case 'unmount':
+        if (!mounted[step.who]) break;
+        mounted[step.who] = false;
+        view.rerender(tree());
+        intent[step.who] = 'end';
+        break;
       case 'start':
       case 'end':
       case 'restart': {
+        if (!mounted[step.who]) break;
         const action = step.do;
         act(() => void sessions[step.who]![action]().catch((error: unknown) => expect.fail(`${action}() rejected: ${String(error)}`)));
         intent[step.who] = action === 'end' ? 'end' : 'start';
@@ -97,20 +110,22 @@ async function runScenario(steps: readonly Step[], strict: boolean): Promise<voi
     }
     await flush();
     for (const i of [0, 1] as const)
-      // A fetch is aborted only for the session that was left: the other one's start never fails so.
-      expect(sessions[i]!.error?.code, `${label}: provider ${i}'s error`).not.toBe('aborted');
+      if (mounted[i])
+        // A fetch is aborted only for the session that was left: the other one's start never fails so.
+        expect(sessions[i]!.error?.code, `${label}: provider ${i}'s error`).not.toBe('aborted');
   }
   // The world cooperates: each session asked for connects, whatever the other provider did.
   w.cooperate();
   await advance(6_000);
   for (const i of [0, 1] as const) {
+    if (intent[i] === 'end') expect(w.rooms[i]!.state, `settled: provider ${i} left`).toBe(ConnectionState.Disconnected);
+    if (!mounted[i]) continue;
     const state = sessions[i]!;
     if (intent[i] === 'start' && state.error === null)
       expect({ isConnected: state.isConnected, room: w.rooms[i]!.state }, `settled: provider ${i}`).toEqual({
         isConnected: true,
         room: ConnectionState.Connected,
       });
-    if (intent[i] === 'end') expect(w.rooms[i]!.state, `settled: provider ${i} left`).toBe(ConnectionState.Disconnected);
   }
   view.unmount();
   await advance(3_000);
@@ -120,7 +135,12 @@ async function runScenario(steps: readonly Step[], strict: boolean): Promise<voi
 describe('two providers on one tokenSource, in any order of events', () => {
   it('each session follows its own user', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArbitrary, { maxLength: 14 }), fc.boolean(), (steps, strict) => runScenario(steps, strict)),
+      fc.asyncProperty(
+        fc.array(stepArbitrary, { maxLength: 14 }),
+        fc.boolean(),
+        fc.constantFrom<Sharing>('one tokenSource', 'one scope'),
+        (steps, strict, sharing) => runScenario(steps, strict, sharing),
+      ),
       {
         numRuns: RUNS,
         ...seed,
@@ -134,6 +154,7 @@ describe('two providers on one tokenSource, in any order of events', () => {
               { do: 'token', outcome: 'resolves' },
             ],
             true,
+            'one tokenSource',
           ],
         ],
       },
