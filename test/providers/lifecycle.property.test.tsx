@@ -6,6 +6,8 @@ import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomTokenError } from '../../src/core/errors';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
+import { useAgentStatus } from '../../src/hooks/useAgentStatus';
+import type { AgentStatus } from '../../src/context/AgentStatusContext';
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { fakeMediaDevices } from '../helpers/media';
 import { scriptedWorld, type AgentEvent, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
@@ -156,8 +158,10 @@ afterEach(() => {
 /** The provider (under a `key`) with a probe of its state, on a Room given as a prop or by a surrounding RoomContext. */
 function renderProvider(setup: Setup) {
   const latest: { current: UseSessionStateReturn | null } = { current: null };
+  const agent: { current: AgentStatus | null } = { current: null };
   function Probe() {
     latest.current = useSessionState();
+    agent.current = useAgentStatus();
     return null;
   }
   const tree = (props: CustomTokenSessionProviderProps, room: Room, key: number) => {
@@ -169,7 +173,7 @@ function renderProvider(setup: Setup) {
     const inRoom = setup.via === 'context' ? <RoomContext.Provider value={room}>{provider}</RoomContext.Provider> : provider;
     return setup.strict ? <React.StrictMode>{inRoom}</React.StrictMode> : inRoom;
   };
-  return { tree, session: () => latest.current as UseSessionStateReturn };
+  return { tree, session: () => latest.current as UseSessionStateReturn, agent: () => agent.current as AgentStatus };
 }
 
 /**
@@ -246,6 +250,20 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
     for (const { error } of reported) expect(error, `${label}: onError gets a CustomTokenError`).toBeInstanceOf(CustomTokenError);
     if (state?.error) expect(state.error, `${label}: error`).toBeInstanceOf(CustomTokenError);
     if (state) expect(state.connectionState, `${label}: the state follows the room`).toBe(room.state);
+    // The agent of a session that dispatched one, said to have failed, is the session's error (not while a
+    // start or an end is under way). (An agent the token did not dispatch fails no session, see above.)
+    const lastConnect = w.connects.at(-1);
+    const withAgent = lastConnect?.room === room && dispatchesAgent(lastConnect.token);
+    if (state && withAgent && !w.isLeaving(room) && !state.isStarting && !state.isEnding && provider.agent().state === 'failed')
+      expect(state.error?.code, `${label}: the agent failed, and the session says`).toBe('agent_failed');
+    if (state && room.state === ConnectionState.Disconnected) {
+      const agentNow = provider.agent();
+      // Out of the room, no agent is ready; a session its agent failed says so.
+      expect(agentNow.isConnected, `${label}: agent ready (${agentNow.state}) in a disconnected room`).toBe(false);
+      if (state.error?.code === 'agent_failed' && !state.isStarting)
+        expect(agentNow.state, `${label}: agent state after agent_failed`).toBe('failed');
+      if (state.error === null) expect(agentNow.state, `${label}: agent state without an error`).not.toBe('failed');
+    }
     // Every connect goes to the Room the app gives the provider at that moment: never a late one into a Room it left.
     for (const call of w.connects.slice(connectsChecked)) {
       expect(call.room === room, `${label}: a connect into room ${w.rooms.indexOf(call.room)}, not ${w.rooms.indexOf(room)}`).toBe(true);
@@ -642,6 +660,19 @@ const examples: [Options, Step[], Setup][] = [
 
 /** The agent property's orders always tried first: counterexamples its random orders found (CI, and wider searches). */
 const agentExamples: [Options, Step[], Setup][] = [
+  // A start() on a live call whose agent had left cleared its agent_failed: the session said nothing, the agent status `failed`.
+  [
+    { ...CALL, agentName: 'helper', prefetch: false },
+    [
+      { do: 'start' },
+      { do: 'token', outcome: 'resolves' },
+      { do: 'connect', outcome: 'completes' },
+      { do: 'agent', event: 'joins ready' },
+      { do: 'agent', event: 'leaves' },
+      { do: 'start' },
+    ],
+    { ...PLAIN, strict: false },
+  ],
   // A full reconnect took the ready agent away, and it is not back: it fails the session agentConnectTimeoutMs after the room's return, not before.
   [
     { ...CALL, agentName: 'helper' },
