@@ -4,14 +4,16 @@ import { ConnectionState, decodeTokenPayload, setLogLevel } from 'livekit-client
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
 import { advance, flush } from '../helpers/fakeTime';
+import type { TokenGenerator } from '../../src/core/types';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 import { renderSession } from './render';
 
 /*
- * The provider (LiveKit's own useSession inside) on a real Room whose connect skips only the network
- * (`scriptedWorld`), with tokens that live 30 s and are refreshed 10 s ahead, driven through generated
- * orders of start(), end(), restart(), `prefetch` and `freshRoomPerSession` changes, the generator's
- * and the connect's answers, the server ending the call, and time (fake timers, up to several
+ * The provider (LiveKit's own useSession inside) on a real Room whose connect skips only the
+ * network (`scriptedWorld`), with tokens that live 30 s and are refreshed 10 s ahead, driven
+ * through generated orders of start(), end(), restart(), `prefetch` and `freshRoomPerSession`
+ * changes, the generator's answers (a token, a failure, a token that is not a JWT, one expired
+ * already) and the connect's, the server ending the call, and time (fake timers, up to several
  * lifetimes per run). After every step: `useTokenStatus()` never says `ready` for a token past its
  * expiry, no connect uses an expired token, and the generator is called about once per session
  * plus once per refresh period, never in a storm. A counterexample is shrunk to a few steps: write
@@ -23,7 +25,7 @@ setLogLevel('silent');
 
 type Step =
   | { readonly do: 'start' | 'end' | 'restart' }
-  | { readonly do: 'token'; readonly outcome: TokenOutcome }
+  | { readonly do: 'token'; readonly outcome: TokenOutcome | 'malformed' | 'expired' }
   | { readonly do: 'connect'; readonly outcome: ConnectOutcome }
   | { readonly do: 'rerender'; readonly prefetch: boolean; readonly fresh: boolean }
   | { readonly do: 'server disconnects' }
@@ -54,6 +56,20 @@ afterEach(() => {
 async function runScenario(steps: readonly Step[], strict: boolean, prefetch: boolean): Promise<void> {
   vi.useFakeTimers();
   const w = scriptedWorld({ ttl: 30 });
+  // The generator's answer as the step says: a token, or one that is not a JWT, or one that expired already.
+  let answer: 'token' | 'malformed' | 'expired' = 'token';
+  const generator = vi.fn<TokenGenerator>(async (request, context) => {
+    const response = await w.generator(request, context);
+    if (answer === 'malformed') return { ...response, participantToken: 'not-a-jwt' };
+    if (answer === 'expired') {
+      const [head, , signature] = response.participantToken.split('.');
+      // Without `iat` and `nbf` (as some server SDKs mint), only this device's clock can judge it.
+      const { nbf: _nbf, ...claims } = decodeTokenPayload(response.participantToken);
+      const payload = { ...claims, exp: Math.floor(Date.now() / 1000) - 60 };
+      return { ...response, participantToken: `${head}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}` };
+    }
+    return response;
+  });
   const token: { current: UseTokenStatusReturn | null } = { current: null };
   function TokenProbe() {
     token.current = useTokenStatus();
@@ -61,7 +77,7 @@ async function runScenario(steps: readonly Step[], strict: boolean, prefetch: bo
   }
   let options = { prefetch, fresh: false };
   const props = () => ({
-    generator: w.generator,
+    generator,
     room: w.room,
     roomName: 'support',
     microphone: false,
@@ -86,7 +102,10 @@ async function runScenario(steps: readonly Step[], strict: boolean, prefetch: bo
         break;
       }
       case 'token':
-        act(() => w.settleToken(step.outcome));
+        answer = step.outcome === 'malformed' || step.outcome === 'expired' ? step.outcome : 'token';
+        act(() => w.settleToken(step.outcome === 'malformed' || step.outcome === 'expired' ? 'resolves' : step.outcome));
+        await flush();
+        answer = 'token';
         break;
       case 'connect':
         act(() => w.settleConnect(step.outcome));
@@ -107,7 +126,7 @@ async function runScenario(steps: readonly Step[], strict: boolean, prefetch: bo
     // About one call per session (its start, and the next one's token on leaving) plus one refresh per lifetime's
     // refresh period (20 s here), each possibly failed once: never a storm.
     const allowed = 2 + 2 * actions + 2 * Math.ceil((Date.now() - startedAt) / 20_000);
-    expect(w.generator.mock.calls.length, `${label}: generator calls`).toBeLessThanOrEqual(allowed);
+    expect(generator.mock.calls.length, `${label}: generator calls`).toBeLessThanOrEqual(allowed);
     const status = token.current!;
     // A token past its expiry is never `ready`.
     if (status.status === 'ready' && status.expiresAt !== null)
@@ -144,6 +163,20 @@ describe('token lifetimes in any order of events', () => {
         ...seed,
         // A live call outlasting its token (LiveKit refreshes it, the source does not): `expired`, not `ready`.
         examples: [
+          // A malformed and an expired answer fail their starts; the next start asks anew and connects.
+          [
+            [
+              { do: 'start' },
+              { do: 'token', outcome: 'malformed' },
+              { do: 'start' },
+              { do: 'token', outcome: 'expired' },
+              { do: 'start' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'connect', outcome: 'completes' },
+            ],
+            false,
+            false,
+          ],
           [
             [{ do: 'start' }, { do: 'token', outcome: 'resolves' }, { do: 'connect', outcome: 'completes' }, { do: 'wait', ms: 40_000 }],
             false,
