@@ -15,9 +15,10 @@ import { renderSession } from './render';
  * changes, the generator's answers (a token, a failure, a token that is not a JWT, one expired
  * already) and the connect's, the server ending the call, and time (fake timers, up to several
  * lifetimes per run). After every step: `useTokenStatus()` never says `ready` for a token past its
- * expiry, no connect uses an expired token, and the generator is called about once per session
- * plus once per refresh period, never in a storm. A counterexample is shrunk to a few steps: write
- * it down as a plain test.
+ * expiry, nor `expired` out of a call (the provider's source refreshes ahead then), no connect
+ * uses an expired token, and the generator is called about once per session plus once per refresh
+ * period, never in a storm. A counterexample is shrunk to a few steps: write it down as a plain
+ * test.
  */
 
 // The rooms here never reach a server; keep livekit-client's connection logs out of the output.
@@ -131,6 +132,9 @@ async function runScenario(steps: readonly Step[], strict: boolean, prefetch: bo
     // A token past its expiry is never `ready`.
     if (status.status === 'ready' && status.expiresAt !== null)
       expect(status.expiresAt, `${label}: ready, expiring at`).toBeGreaterThan(Date.now());
+    // A source in use refreshes ahead while disconnected: `expired` only during a call.
+    if (status.status === 'expired')
+      expect(view.session().isConnected || view.session().isEnding, `${label}: expired out of a call`).toBe(true);
     // No session connects with a token that has expired.
     for (const call of w.connects) {
       const exp = decodeTokenPayload(call.token).exp! * 1000;
@@ -163,6 +167,34 @@ describe('token lifetimes in any order of events', () => {
         ...seed,
         // A live call outlasting its token (LiveKit refreshes it, the source does not): `expired`, not `ready`.
         examples: [
+          // Idle with a prefetched token for longer than it lives: refreshed ahead, never `expired`.
+          [
+            [
+              { do: 'token', outcome: 'resolves' },
+              { do: 'wait', ms: 40_000 },
+            ],
+            true,
+            true,
+          ],
+          // A call outlasting its token, then left (by the user, by the server): a new token is fetched at once, not `expired`.
+          [
+            [
+              { do: 'start' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'connect', outcome: 'completes' },
+              { do: 'wait', ms: 40_000 },
+              { do: 'end' },
+              { do: 'wait', ms: 500 },
+              { do: 'start' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'connect', outcome: 'completes' },
+              { do: 'wait', ms: 40_000 },
+              { do: 'server disconnects' },
+              { do: 'wait', ms: 25_000 },
+            ],
+            true,
+            false,
+          ],
           // A malformed and an expired answer fail their starts; the next start asks anew and connects.
           [
             [
