@@ -29,7 +29,8 @@ export interface SessionState {
   /** `end()` is disconnecting, or undoing a start it abandoned. */
   readonly isEnding: boolean;
   /**
-   * The last failure, cleared by the next `start()`: token errors as the token source reports
+   * The last failure, cleared by the next `start()` (not by one on a live call, which starts
+   * nothing: the agent that left it is still gone): token errors as the token source reports
    * them, `connection_failed` (with LiveKit's `reason`), `media_failed` (with its
    * `MediaDeviceFailure`), `agent_failed` (with `failureReasons`) and `disconnected` (with
    * LiveKit's `DisconnectReason`).

@@ -1,11 +1,13 @@
 import { RoomContext } from '@livekit/components-react';
 import { act, render } from '@testing-library/react';
 import fc from 'fast-check';
-import { ConnectionState, decodeTokenPayload, DisconnectReason, setLogLevel, type Room } from 'livekit-client';
+import { ConnectionState, decodeTokenPayload, DisconnectReason, RoomEvent, setLogLevel, type Room } from 'livekit-client';
 import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomTokenError } from '../../src/core/errors';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
+import { useAgentStatus } from '../../src/hooks/useAgentStatus';
+import type { AgentStatus } from '../../src/context/AgentStatusContext';
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { fakeMediaDevices } from '../helpers/media';
 import { scriptedWorld, type AgentEvent, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
@@ -15,7 +17,8 @@ import { advance, flush } from '../helpers/fakeTime';
  * The real provider — LiveKit's own useSession, SessionProvider and useAgent inside — on a real
  * Room whose connect and publish skip only the network (`scriptedWorld`), driven through generated
  * orders of the user's calls, prop changes, the generator's and the connect's answers, the browser's
- * device grants, the server's disconnects, an agent's comings and goings, and time (fake timers) —
+ * device grants, the server's disconnects, full reconnects (every remote participant taken away, the
+ * room back later), an agent's comings and goings, and time (fake timers) —
  * and of the app's own moves: another `Room` (the `room` prop or a surrounding RoomContext; a third
  * one, or back to an earlier one), with a call or a `connect` change in the same render, and a new
  * `key`. Leaving a connected room may take a while (a slow leave).
@@ -43,6 +46,7 @@ type Alongside = 'nothing' | 'start' | 'end' | 'connect true' | 'connect false' 
 
 type Step =
   | { readonly do: 'start' | 'end' | 'restart' | 'unmount' | 'grant camera and microphone' | 'server disconnects' }
+  | { readonly do: 'room reconnects in full' | 'room reconnected' }
   | { readonly do: 'rerender'; readonly options: Options }
   | { readonly do: 'swap room'; readonly to: 0 | 1 | 2; readonly alongside: Alongside }
   | { readonly do: 'remount' }
@@ -82,6 +86,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 4, arbitrary: fc.constant<Step>({ do: 'grant camera and microphone' }) },
   { weight: 2, arbitrary: fc.constant<Step>({ do: 'server disconnects' }) },
+  { weight: 1, arbitrary: fc.constantFrom<Step>({ do: 'room reconnects in full' }, { do: 'room reconnected' }) },
   {
     weight: 5,
     arbitrary: fc
@@ -107,6 +112,8 @@ const agentStepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<Step>({ do: 'token', outcome: 'resolves' }) },
   { weight: 3, arbitrary: fc.constant<Step>({ do: 'connect', outcome: 'completes' }) },
   { weight: 1, arbitrary: fc.constant<Step>({ do: 'server disconnects' }) },
+  { weight: 1, arbitrary: fc.constant<Step>({ do: 'room reconnects in full' }) },
+  { weight: 2, arbitrary: fc.constant<Step>({ do: 'room reconnected' }) },
   {
     weight: 6,
     arbitrary: fc
@@ -151,8 +158,10 @@ afterEach(() => {
 /** The provider (under a `key`) with a probe of its state, on a Room given as a prop or by a surrounding RoomContext. */
 function renderProvider(setup: Setup) {
   const latest: { current: UseSessionStateReturn | null } = { current: null };
+  const agent: { current: AgentStatus | null } = { current: null };
   function Probe() {
     latest.current = useSessionState();
+    agent.current = useAgentStatus();
     return null;
   }
   const tree = (props: CustomTokenSessionProviderProps, room: Room, key: number) => {
@@ -164,7 +173,7 @@ function renderProvider(setup: Setup) {
     const inRoom = setup.via === 'context' ? <RoomContext.Provider value={room}>{provider}</RoomContext.Provider> : provider;
     return setup.strict ? <React.StrictMode>{inRoom}</React.StrictMode> : inRoom;
   };
-  return { tree, session: () => latest.current as UseSessionStateReturn };
+  return { tree, session: () => latest.current as UseSessionStateReturn, agent: () => agent.current as AgentStatus };
 }
 
 /**
@@ -191,7 +200,11 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
   media = fakeMediaDevices();
   const w = scriptedWorld({ identity: IDENTITY, rooms: 3, leaveMs: setup.leaveMs });
   /** Every `onError`, with its time and how many connects had been made by then. */
-  const reported: { error: CustomTokenError; at: number; connects: number }[] = [];
+  const reported: { error: CustomTokenError; at: number; connects: number; step: number }[] = [];
+  /** The step under way (-1: mounting), the last one in which an agent left, and when each Room last came back from a full reconnect. */
+  let stepIndex = -1;
+  let agentLeftInStep = -2;
+  const reconnectedAt = new Map<Room, number>();
   const propsOf = (options: Options): CustomTokenSessionProviderProps => ({
     ...options,
     generator: w.generator,
@@ -201,7 +214,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
     retryDelayMs: 50,
     maxRetryDelayMs: 100,
     timeoutMs: 4_000,
-    onError: (error) => reported.push({ error, at: Date.now(), connects: w.connects.length }),
+    onError: (error) => reported.push({ error, at: Date.now(), connects: w.connects.length, step: stepIndex }),
   });
   let options = initial;
   /** The Room the app gives the provider now, and when each other one stopped being it. */
@@ -237,6 +250,20 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
     for (const { error } of reported) expect(error, `${label}: onError gets a CustomTokenError`).toBeInstanceOf(CustomTokenError);
     if (state?.error) expect(state.error, `${label}: error`).toBeInstanceOf(CustomTokenError);
     if (state) expect(state.connectionState, `${label}: the state follows the room`).toBe(room.state);
+    // The agent of a session that dispatched one, said to have failed, is the session's error (not while a
+    // start or an end is under way). (An agent the token did not dispatch fails no session, see above.)
+    const lastConnect = w.connects.at(-1);
+    const withAgent = lastConnect?.room === room && dispatchesAgent(lastConnect.token);
+    if (state && withAgent && !w.isLeaving(room) && !state.isStarting && !state.isEnding && provider.agent().state === 'failed')
+      expect(state.error?.code, `${label}: the agent failed, and the session says`).toBe('agent_failed');
+    if (state && room.state === ConnectionState.Disconnected) {
+      const agentNow = provider.agent();
+      // Out of the room, no agent is ready; a session its agent failed says so.
+      expect(agentNow.isConnected, `${label}: agent ready (${agentNow.state}) in a disconnected room`).toBe(false);
+      if (state.error?.code === 'agent_failed' && !state.isStarting)
+        expect(agentNow.state, `${label}: agent state after agent_failed`).toBe('failed');
+      if (state.error === null) expect(agentNow.state, `${label}: agent state without an error`).not.toBe('failed');
+    }
     // Every connect goes to the Room the app gives the provider at that moment: never a late one into a Room it left.
     for (const call of w.connects.slice(connectsChecked)) {
       expect(call.room === room, `${label}: a connect into room ${w.rooms.indexOf(call.room)}, not ${w.rooms.indexOf(room)}`).toBe(true);
@@ -265,6 +292,16 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
         continue;
       const lastConnect = w.connects[connects - 1]?.at ?? -Infinity;
       expect(at - lastConnect, `${label}: agent failed ${at - lastConnect} ms after its connect`).toBeGreaterThanOrEqual(AGENT_TIMEOUT_MS);
+    }
+    // An agent a full reconnect took away has agentConnectTimeoutMs from the room's return to be back:
+    // failed for leaving only when it left (in that step), or once that time is up.
+    for (const { error, at, connects, step } of reported) {
+      if (error.code !== 'agent_failed' || !error.failureReasons?.includes('Agent left the room unexpectedly.') || step === agentLeftInStep)
+        continue;
+      const back = reconnectedAt.get(w.connects[connects - 1]?.room ?? room) ?? -Infinity;
+      expect(at - back, `${label}: agent failed (${error.message}) ${at - back} ms after the room was back`).toBeGreaterThanOrEqual(
+        AGENT_TIMEOUT_MS,
+      );
     }
     // Only the live session's own tracks are published, and only live ones (a room being left keeps them until it is).
     const published = [...room.localParticipant.trackPublications.values()];
@@ -306,6 +343,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
   for (const [index, step] of steps.entries()) {
     const label = `step ${index} (${JSON.stringify(step)})`;
     startingBeforeStep = !unmounted && provider.session().isStarting;
+    stepIndex = index;
     switch (step.do) {
       case 'start':
       case 'end':
@@ -399,9 +437,24 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
         if (intent === 'start' && provider.session().error === null) serverEnded = true;
         act(() => void room['handleDisconnect'](true, DisconnectReason.SERVER_SHUTDOWN));
         break;
-      case 'agent':
-        w.agentEvent(step.event, room);
+      case 'room reconnects in full':
+        if (room.state !== ConnectionState.Connected || w.isLeaving(room)) break;
+        // livekit-client's own handleRestarting: every remote participant leaves, the room says reconnecting.
+        act(() => {
+          room['handleRestarting']();
+        });
         break;
+      case 'room reconnected':
+        if (room.state !== ConnectionState.Reconnecting) break;
+        act(() => reconnected(room));
+        reconnectedAt.set(room, Date.now());
+        break;
+      case 'agent': {
+        const agentsBefore = room.remoteParticipants.size;
+        w.agentEvent(step.event, room);
+        if (room.remoteParticipants.size < agentsBefore) agentLeftInStep = index;
+        break;
+      }
       case 'wait':
         await advance(step.ms);
         break;
@@ -414,6 +467,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
 
   // Whatever happened, the world now cooperates: leaving leaves nothing, and a new start connects with the latest options.
   w.cooperate();
+  if (room.state === ConnectionState.Reconnecting) act(() => reconnected(room));
   for (let i = 0; i < 10; i += 1) {
     act(() => media.grant());
     await advance(100);
@@ -468,6 +522,12 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
   expect(media.live()).toEqual([]);
   for (const each of w.rooms) expect(each.state, `room ${w.rooms.indexOf(each)} after unmount`).toBe(ConnectionState.Disconnected);
   vi.useRealTimers();
+}
+
+/** A full reconnect done, as livekit-client's handleSignalRestarted ends one. */
+function reconnected(room: Room) {
+  room['setAndEmitConnectionState'](ConnectionState.Connected);
+  room.emit(RoomEvent.Reconnected);
 }
 
 const seed = process.env.LIFECYCLE_PROPERTY_SEED ? { seed: Number(process.env.LIFECYCLE_PROPERTY_SEED) } : {};
@@ -600,6 +660,33 @@ const examples: [Options, Step[], Setup][] = [
 
 /** The agent property's orders always tried first: counterexamples its random orders found (CI, and wider searches). */
 const agentExamples: [Options, Step[], Setup][] = [
+  // A start() on a live call whose agent had left cleared its agent_failed: the session said nothing, the agent status `failed`.
+  [
+    { ...CALL, agentName: 'helper', prefetch: false },
+    [
+      { do: 'start' },
+      { do: 'token', outcome: 'resolves' },
+      { do: 'connect', outcome: 'completes' },
+      { do: 'agent', event: 'joins ready' },
+      { do: 'agent', event: 'leaves' },
+      { do: 'start' },
+    ],
+    { ...PLAIN, strict: false },
+  ],
+  // A full reconnect took the ready agent away, and it is not back: it fails the session agentConnectTimeoutMs after the room's return, not before.
+  [
+    { ...CALL, agentName: 'helper' },
+    [
+      ...joined,
+      { do: 'agent', event: 'joins ready' },
+      { do: 'room reconnects in full' },
+      { do: 'wait', ms: 1_000 },
+      { do: 'room reconnected' },
+      { do: 'wait', ms: 4_000 },
+      { do: 'wait', ms: 2_000 },
+    ],
+    PLAIN,
+  ],
   // A restart() still leaving the old Room when the app gave another one (and start() in the same click) was dropped: nothing started.
   [
     { ...CALL, agentName: 'helper' },

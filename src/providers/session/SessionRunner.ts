@@ -14,8 +14,9 @@ export interface SessionRunnerHandlers {
   /**
    * Connects; rejects on failure. `signal` aborts a connect that is still waiting; `abandon` aborts
    * it too, as `end()` does, for a room left by other means (a `start()` after that is a new one).
+   * Resolves `false` when the room holds a session already: nothing started, and its error stands.
    */
-  start(signal: AbortSignal, abandon: () => void): Promise<void>;
+  start(signal: AbortSignal, abandon: () => void): Promise<boolean | void>;
   /** Disconnects. */
   end(): Promise<void>;
   /** `true` when there is nothing to disconnect. */
@@ -46,6 +47,8 @@ export class SessionRunner {
   #last: Operation | null = null;
   /** The newest start, until it settles: the only one that may still be live, since every `end()` aborts it. */
   #starting: AbortController | null = null;
+  /** The last error `onError` heard of: one given back (a start that found the session live) is not heard of again. */
+  #reported: CustomTokenError | null = null;
 
   constructor(handlers: () => SessionRunnerHandlers) {
     this.#handlers = handlers;
@@ -55,10 +58,11 @@ export class SessionRunner {
   start = (): Promise<void> => {
     const last = this.#last;
     if (last?.controller && !last.controller.signal.aborted) return last.promise;
+    const { error } = this.#snapshot;
     this.#update({ phase: 'starting', error: null });
     const controller = new AbortController();
     this.#starting = controller;
-    return this.#enqueue(controller, () => this.#runStart(controller));
+    return this.#enqueue(controller, () => this.#runStart(controller, error));
   };
 
   /** Disconnects after aborting any start in flight; a call while an end is the last one asked for returns its promise. Never rejects. */
@@ -80,7 +84,8 @@ export class SessionRunner {
    * Records a failure found outside `start()`; a start in flight is aborted with it. The first
    * failure of a session is its error: one failure is often announced more than once (the agent
    * leaves as its room is deleted), and a later word of it is no new error. (Only a `start()`
-   * begins a session, and it clears the error; an aborted start keeps its first reason.)
+   * begins a session, and it clears the error — one that finds the session live begins none, and
+   * gives it back; an aborted start keeps its first reason.)
    */
   fail(error: CustomTokenError): void {
     if (this.#starting) this.#starting.abort(error);
@@ -122,12 +127,13 @@ export class SessionRunner {
     return operation.promise;
   }
 
-  async #runStart(controller: AbortController): Promise<Partial<SessionRunnerSnapshot>> {
+  async #runStart(controller: AbortController, before: CustomTokenError | null): Promise<Partial<SessionRunnerSnapshot>> {
     const handlers = this.#handlers();
     this.#update({ phase: 'starting', error: null });
     try {
-      await handlers.start(controller.signal, () => controller.abort());
-      return { error: null };
+      const started = await handlers.start(controller.signal, () => controller.abort());
+      // The session already in the room goes on, and so does what happened to it (its agent left, say).
+      return { error: started === false ? before : null };
     } catch (cause) {
       const { aborted } = controller.signal;
       const reason: unknown = controller.signal.reason;
@@ -152,13 +158,14 @@ export class SessionRunner {
   #update(change: Partial<SessionRunnerSnapshot>): void {
     const next = { ...this.#snapshot, ...change };
     if (next.phase === this.#snapshot.phase && next.error === this.#snapshot.error) return;
-    const isNewError = next.error !== null && next.error !== this.#snapshot.error;
+    const isNewError = next.error !== null && next.error !== this.#snapshot.error && next.error !== this.#reported;
     this.#snapshot = next;
     this.#listeners.forEach((listener) => listener());
     if (isNewError) this.#report(next.error as CustomTokenError);
   }
 
   #report(error: CustomTokenError): void {
+    this.#reported = error;
     try {
       this.#handlers().onError?.(error);
     } catch (callbackError) {

@@ -3,6 +3,9 @@ import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
 import { noop } from '../../core/noop.js';
 import type { TokenFetchOptions } from '../../core/types.js';
 
+/** Per source, the signals of the session starts waiting on its fetch: one abandoned cancels the call only when no other waits on it. */
+const sessionFetches = new WeakMap<CustomTokenSource, Set<AbortSignal>>();
+
 /**
  * A promise that never settles: LiveKit's pre-warm waits on it, and so does nothing (and logs
  * nothing). A new one each time: a shared one would keep every waiting pre-warm (and its room)
@@ -44,15 +47,25 @@ export class SessionTokenSource extends TokenSourceConfigurable {
 
   /**
    * The token a session starts with. Rejects with a `CustomTokenError`. Aborted with `signal`
-   * while in flight (the source's `cancel()`: the call is left to any other source of its scope waiting on it).
+   * while in flight (the source's `cancel()`: the call is left to any other source of its scope
+   * waiting on it, and to another session's start on the same source — one `tokenSource` given to
+   * two providers).
    */
   fetchForSession(options: TokenFetchOptions, signal: AbortSignal): Promise<TokenSourceResponseObject> {
     this.#nextSessionPrepared = false;
     const source = this.#source();
     const fetching = source.fetch(options);
-    const cancel = () => source.cancel();
+    const waiting = sessionFetches.get(source) ?? new Set<AbortSignal>();
+    sessionFetches.set(source, waiting.add(signal));
+    const cancel = () => {
+      waiting.delete(signal);
+      if (waiting.size === 0) source.cancel();
+    };
     signal.addEventListener('abort', cancel, { once: true });
-    void fetching.catch(noop).finally(() => signal.removeEventListener('abort', cancel));
+    void fetching.catch(noop).finally(() => {
+      waiting.delete(signal);
+      signal.removeEventListener('abort', cancel);
+    });
     return fetching;
   }
 

@@ -65,7 +65,7 @@ export interface StartSessionInput {
  *
  * A room an earlier provider's teardown, or the app's own `room.disconnect()`, is still leaving is
  * first left to be disconnected; a room connected otherwise holds the live session, and the start
- * does nothing.
+ * does nothing (it resolves `false`; `true` once it started a session, or left one it abandoned).
  *
  * Unlike `useSession().start()`, which it replaces, it leaves nothing behind when abandoned
  * (`signal`, or the app's own `room.disconnect()`), failed or ended by the server before it
@@ -77,7 +77,7 @@ export interface StartSessionInput {
  * agent is judged against this start's own deadline only (LiveKit's shared agent timer can fire for
  * an earlier session).
  */
-export async function startSession(input: StartSessionInput): Promise<void> {
+export async function startSession(input: StartSessionInput): Promise<boolean> {
   const { room, signal } = input;
   // A room an earlier provider's teardown is still leaving (remounted on a shared room) is not
   // connected for this session: its disconnect would end this one.
@@ -89,7 +89,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
   if (appLeaving) await whileNotAborted(appLeaving, signal);
   // After that wait too: an abort in the microtasks before it returned has no event left for `abandon`.
   signal.throwIfAborted();
-  if (room.state !== ConnectionState.Disconnected) return;
+  if (room.state !== ConnectionState.Disconnected) return false;
   if (appLeaving) input.leftLiveCall();
   // Abandoned by the caller, failed at once when a device is refused (no connection for nothing),
   // or ended by the server once connected.
@@ -156,6 +156,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
       ? waitForAgent(input.waitUntilAgentReady, room, attempt.signal, agentDeadline - Date.now())
       : undefined;
     await Promise.all([published, agentReady]);
+    return true;
   } catch (error) {
     // livekit-client rejects the connect before it announces the disconnect that cancelled it.
     if (isCancelledConnect(error)) leftByTheApp();
@@ -166,6 +167,7 @@ export async function startSession(input: StartSessionInput): Promise<void> {
     // A live session the server ended gets its next room from the disconnect itself (useSessionLifecycle).
     if (joining && !endedByServer) input.leftRoomUnfinished(attempt.signal.reason);
     if (!leftByApp) throw attempt.signal.reason;
+    return true;
   } finally {
     signal.removeEventListener('abort', abandon);
     attempt.signal.removeEventListener('abort', disconnect);
