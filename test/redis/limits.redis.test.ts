@@ -365,6 +365,49 @@ describe('limits on Redis: when Redis fails', () => {
     },
   );
 
+  it.each([
+    ['before', 150],
+    ['after', 600],
+  ])(
+    "counts nothing for requests answered 503 while Redis hung, when the app's ioredis client gives up on commands (its commandTimeout) %s timeoutMs",
+    async (_, commandTimeout) => {
+      // ioredis rejects a command it waited commandTimeout for, but the command is out: Redis runs it when it answers again.
+      const client = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true, commandTimeout, maxRetriesPerRequest: 1 });
+      client.on('error', () => {});
+      await client.connect();
+      const keyPrefix = `test:${randomUUID()}`;
+      const handler = createTokenHandler(
+        handlerConfig({
+          limits: { tokens: { limit: 3, windowSeconds: 60 } },
+          limitStore: { redis: client, keyPrefix, timeoutMs: 300 },
+          onLimitStoreError: 'deny',
+          onError: () => {},
+        }),
+      );
+      try {
+        expect((await handler(tokenRequest({}))).status).toBe(201); // 1 of 3
+        redis.freeze();
+        try {
+          expect([(await handler(tokenRequest({}))).status, (await handler(tokenRequest({}))).status]).toEqual([503, 503]);
+          // Hung longer than the client waits: it has given up on both counts.
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        } finally {
+          redis.thaw();
+        }
+        // Redis answers in order: the counts it held, and what was sent after them, have run before this ping's answer.
+        await client.ping();
+        await client.ping();
+        expect(await client.get(`${keyPrefix}:tokens:60s:alice`)).toBe('1');
+        const after = [];
+        for (let i = 0; i < 3; i++) after.push((await handler(tokenRequest({}))).status);
+        expect(after).toEqual([201, 201, 429]);
+      } finally {
+        redis.thaw();
+        client.disconnect();
+      }
+    },
+  );
+
   it("with onLimitStoreError 'deny', gives back the agent dispatch of a request whose tokens count failed as the connection dropped, once Redis is back", async () => {
     // The connection drops as the tokens count goes out, after the agent dispatch was counted.
     const proxy = await cuttingProxy(redis.port, ':tokens:', 1_000);

@@ -125,10 +125,22 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
   const counter: LimitCounter = {
     consume(key, points) {
       const counting = whenConnected(redis).then(() => limiter.consume(key, points).then(toCounted));
+      // The client gave up on the count, not Redis: sent after it on the same connection, a refund runs
+      // right after it, in whichever window it landed (its bound: a window opened now).
+      const refundUnanswered = () =>
+        void counter.refund(key, points, { consumedPoints: points, msBeforeNext: windowMs, countedAt: Date.now() });
       return withTimeout(counting, timeoutMs, () => {
         // Answered without this count: give it back once Redis has made it.
-        counting.then((counted) => counter.refund(key, points, counted)).catch(() => undefined);
+        counting
+          .then(
+            (counted) => counter.refund(key, points, counted),
+            (error: unknown) => (clientGaveUp(error) ? refundUnanswered() : undefined),
+          )
+          .catch(() => undefined);
         return storeTimedOut(timeoutMs);
+      }).catch((error: unknown) => {
+        if (clientGaveUp(error)) refundUnanswered();
+        throw error;
       });
     },
     async refund(key, points, counted) {
@@ -246,6 +258,14 @@ function whenReadyAgain(client: RedisClientLike): Promise<void> | undefined {
     readyAgain.set(client, waiting);
   }
   return waiting;
+}
+
+/**
+ * ioredis's error for a command it stopped waiting for (the client's own `commandTimeout`): the
+ * command went out, and Redis still runs it when it answers again.
+ */
+function clientGaveUp(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Command timed out';
 }
 
 /** The error of a count or refund the limit store did not answer in time. */
