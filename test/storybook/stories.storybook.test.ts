@@ -225,6 +225,27 @@ describe('the stylesheet in Chromium', () => {
     }
   });
 
+  it('puts a camera tile’s name at the start of the line in a right-to-left page, as in a left-to-right one', async () => {
+    const page = await openStory('components-cameragrid--two-cameras');
+    try {
+      const edges = await page.evaluate(() => {
+        document.documentElement.dir = 'rtl';
+        return [...document.querySelectorAll('.lk-ctr-camera-tile')].map((tile) => {
+          const box = tile.getBoundingClientRect();
+          const name = tile.querySelector('.lk-ctr-camera-name')!.getBoundingClientRect();
+          return { start: box.right - name.right, end: name.left - box.left };
+        });
+      });
+      expect(edges.length).toBe(2);
+      for (const { start, end } of edges) {
+        expect(start).toBeCloseTo(8, 0);
+        expect(end).toBeGreaterThan(8);
+      }
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it("draws an emphasised agent's ring in the accent set on an ancestor, as the theming docs promise", async () => {
     const page = await openStory('components-cameragrid--with-agent');
     try {
