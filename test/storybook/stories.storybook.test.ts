@@ -246,6 +246,25 @@ describe('the stylesheet in Chromium', () => {
     }
   });
 
+  it('draws a ConnectButton the app disabled as disabled: not as a working button, nor with a busy cursor', async () => {
+    const page = await openStory('components-connectbutton--connect-and-disconnect');
+    try {
+      const button = page.locator('.lk-ctr-connect-button');
+      await page.mouse.move(0, 0);
+      const enabled = await button.screenshot({ animations: 'disabled' });
+      const cursor = await button.evaluate((node: HTMLButtonElement) => {
+        // As `<ConnectButton disabled />` renders it (the story's own button: a style check, no click follows).
+        node.disabled = true;
+        node.blur();
+        return getComputedStyle(node).cursor;
+      });
+      expect(cursor).not.toBe('progress');
+      expect(Buffer.compare(await button.screenshot({ animations: 'disabled' }), enabled)).not.toBe(0);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it("draws an emphasised agent's ring in the accent set on an ancestor, as the theming docs promise", async () => {
     const page = await openStory('components-cameragrid--with-agent');
     try {
