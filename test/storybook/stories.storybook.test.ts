@@ -251,11 +251,11 @@ describe('the stylesheet in Chromium', () => {
     try {
       const button = page.locator('.lk-ctr-connect-button');
       await page.mouse.move(0, 0);
+      await button.evaluate((node) => node.blur());
       const enabled = await button.screenshot({ animations: 'disabled' });
       const cursor = await button.evaluate((node: HTMLButtonElement) => {
         // As `<ConnectButton disabled />` renders it (the story's own button: a style check, no click follows).
         node.disabled = true;
-        node.blur();
         return getComputedStyle(node).cursor;
       });
       expect(cursor).not.toBe('progress');
