@@ -45,7 +45,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
   expired: 'The access token has expired',
   mismatch: 'The access token is for a different call',
   connection_failed: 'Could not connect to the call',
-  media_failed: 'Your camera or microphone could not start',
+  media_failed: 'Your camera, microphone or screen share could not start', // the message says which
   agent_failed: 'The agent is not in the call', // it never came, or it left: the message says which
   disconnected: 'The call was disconnected',
 };
