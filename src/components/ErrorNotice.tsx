@@ -58,7 +58,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
  * the notice goes away with the focus in it, the focus returns where it was before the error,
  * or to the next control. Renders nothing without an error. While it is on the page, it alone
  * announces the session's error: `TokenStatusView` shows a token error that is the session's
- * without announcing it again — render it always, not only once there is an error (mounted with
+ * without announcing it again, and `AgentStatusIndicator` the agent's failure — render it always, not only once there is an error (mounted with
  * the error, it comes after the token panel announced it). Unstyled without the package's stylesheet: class
  * `lk-ctr-error-notice`, `data-code`.
  *
