@@ -1,5 +1,6 @@
 import type { AgentState } from '@livekit/components-react';
 import * as React from 'react';
+import { ErrorNoticeRegistryContext } from '../context/ErrorNoticeRegistryContext.js';
 import { useAgentStatus } from '../hooks/useAgentStatus.js';
 import { useSessionState } from '../hooks/useSessionState.js';
 import { classNames } from './classNames.js';
@@ -53,7 +54,9 @@ const TURNS: ReadonlySet<AgentState> = new Set<AgentState>(['idle', 'listening',
  * region meanwhile hears the first turn's text. While `start()` runs it says it is waiting for the
  * agent (or, while the microphone's pre-connect buffer records, that it listens as the agent
  * joins; livekit-client stops the buffer 10 s after publishing); without a session it is empty.
- * For sessions that dispatch an agent: in a call without one it keeps waiting. Unstyled: class
+ * For sessions that dispatch an agent: in a call without one it keeps waiting. The agent's failure
+ * is the session's error: with an `ErrorNotice` on the page, whose alert announces it, the
+ * indicator shows it without announcing it again (`aria-live="off"` meanwhile). Unstyled: class
  * `lk-ctr-agent-status`, `data-state`.
  *
  * @example
@@ -69,13 +72,22 @@ const TURNS: ReadonlySet<AgentState> = new Set<AgentState>(['idle', 'listening',
  */
 export function AgentStatusIndicator({ labels, className, ...rest }: AgentStatusIndicatorProps) {
   const { state: agentState, failureReasons } = useAgentStatus();
-  const { isStarting } = useSessionState();
+  const { isStarting, error } = useSessionState();
+  const hasErrorNotice = React.useContext(ErrorNoticeRegistryContext)?.hasNotice === true;
   // Before the room connects LiveKit reports no agent; the session is on its way to one.
   const state: AgentState = agentState === 'disconnected' && isStarting ? 'connecting' : agentState;
   const announced = useAnnouncedState(state);
   const label = labels?.[state] ?? DEFAULT_LABELS[state];
+  // The session's agent_failed is announced by the ErrorNotice on the page (an alert): shown here, not announced again.
+  const leftToNotice = state === 'failed' && hasErrorNotice && error?.code === 'agent_failed';
   return (
-    <div role="status" aria-live="polite" {...rest} className={classNames('lk-ctr-agent-status', className)} data-state={state}>
+    <div
+      role="status"
+      aria-live={leftToNotice ? 'off' : 'polite'}
+      {...rest}
+      className={classNames('lk-ctr-agent-status', className)}
+      data-state={state}
+    >
       {label !== '' && <span className="lk-ctr-agent-status-dot" aria-hidden="true" />}
       {/* Drawn, not read: a screen reader reads (and the region announces) the text after it, which skips the turns. */}
       {label !== '' && (

@@ -45,7 +45,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
   expired: 'The access token has expired',
   mismatch: 'The access token is for a different call',
   connection_failed: 'Could not connect to the call',
-  media_failed: 'Your camera or microphone could not start',
+  media_failed: 'Your camera, microphone or screen share could not start', // the message says which
   agent_failed: 'The agent is not in the call', // it never came, or it left: the message says which
   disconnected: 'The call was disconnected',
 };
@@ -58,7 +58,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
  * the notice goes away with the focus in it, the focus returns where it was before the error,
  * or to the next control. Renders nothing without an error. While it is on the page, it alone
  * announces the session's error: `TokenStatusView` shows a token error that is the session's
- * without announcing it again — render it always, not only once there is an error (mounted with
+ * without announcing it again, and `AgentStatusIndicator` the agent's failure — render it always, not only once there is an error (mounted with
  * the error, it comes after the token panel announced it). Unstyled without the package's stylesheet: class
  * `lk-ctr-error-notice`, `data-code`.
  *

@@ -7,7 +7,7 @@ import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator'
 import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { spokenText } from '../helpers/a11y';
-import { joinRemote, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
+import { joinRemote, leaveRemote, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
 
 const quiet = { microphone: false } as const;
@@ -164,6 +164,73 @@ describe('AgentStatusIndicator during a conversation', () => {
       ),
       { numRuns: 15 },
     );
+  });
+});
+
+/** The call screen of docs/components.md, as far as the agent goes: the alert and the agent status; what the status announces. */
+function renderAgentCallScreen(agentConnectTimeoutMs: number) {
+  const { room } = roomWithoutServer();
+  const { session } = renderSession(
+    { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs, ...quiet },
+    {
+      children: (
+        <>
+          <ErrorNotice />
+          <AgentStatusIndicator />
+        </>
+      ),
+    },
+  );
+  // Its text at each change, while it is a live region (not aria-live="off").
+  const status = screen.getByRole('status');
+  const said: string[] = [];
+  const observer = new MutationObserver(() => {
+    if (status.getAttribute('aria-live') !== 'off') said.push(spokenText(status));
+  });
+  observer.observe(status, { subtree: true, childList: true, characterData: true, attributes: true });
+  onTestFinished(() => observer.disconnect());
+  return { room, session, status, said };
+}
+
+const failureWords = (said: string[]) =>
+  said.filter((text) => text.includes('not in the call') || text.includes('Agent did not') || text.includes('Agent left'));
+
+describe('the agent failing on the call screen (ErrorNotice beside AgentStatusIndicator, as in docs/components.md)', () => {
+  it('is announced once when the agent never came: by the alert, not again by the agent status, which shows it and announces the next session', async () => {
+    vi.useFakeTimers();
+    try {
+      const { session, status, said } = renderAgentCallScreen(1_000);
+      act(() => void session().start());
+      await act(() => vi.advanceTimersByTimeAsync(50));
+      await act(() => vi.advanceTimersByTimeAsync(1_000));
+      expect(session().error?.code).toBe('agent_failed');
+      expect(screen.getByRole('alert').textContent).toContain('The agent is not in the call');
+      // Shown, not announced a second time.
+      expect(status.getAttribute('data-state')).toBe('failed');
+      expect(status.textContent).toContain('Agent did not join the room.');
+      expect(failureWords(said)).toEqual([]);
+
+      // The next session's wait is announced as before.
+      act(() => void session().start());
+      await act(() => vi.advanceTimersByTimeAsync(50));
+      expect(said.at(-1)).toBe('Waiting for the agent…');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is announced once when the agent left mid-call: by the alert, not again by the agent status', async () => {
+    const { room, session, status, said } = renderAgentCallScreen(600_000);
+    act(() => void session().start());
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+    await waitFor(() => expect(said.at(-1)).toBe('Agent is listening'));
+
+    leaveRemote(room, agent);
+
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Agent left the room unexpectedly.'));
+    await waitFor(() => expect(status.textContent).toContain('Agent left the room unexpectedly.'));
+    expect(failureWords(said)).toEqual([]);
   });
 });
 

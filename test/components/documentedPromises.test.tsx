@@ -218,6 +218,24 @@ describe('ErrorNotice for a camera, microphone or screen share that could not st
     expect(session().error).toMatchObject({ code: 'media_failed', retryable: true });
     expect(within(await screen.findByRole('alert')).getByRole('button', { name: 'Try again' })).toBeTruthy();
   });
+
+  it('heads a screen share that could not start with a headline that names it, not only the camera and the microphone', async () => {
+    Object.defineProperty(navigator, 'mediaDevices', {
+      configurable: true,
+      value: {
+        getUserMedia: vi.fn(),
+        getDisplayMedia: vi.fn(async () => {
+          throw new DOMException('Permission denied', 'NotAllowedError');
+        }),
+        enumerateDevices: async () => [],
+      },
+    });
+    const { session } = renderWithNotice({ microphone: false, screenShare: true });
+    await settle(() => session().start());
+    // The alert's headline, read first: "Your camera or microphone could not start" was false here (neither was asked for).
+    const title = (await screen.findByRole('alert')).querySelector('.lk-ctr-error-notice-title')!.textContent;
+    expect(title).toMatch(/screen share/i);
+  });
 });
 
 /** Starts the session and lets its agent join and listen as `agent-1`; resolves once start() settled. */

@@ -225,6 +225,46 @@ describe('the stylesheet in Chromium', () => {
     }
   });
 
+  it('puts a camera tile’s name at the start of the line in a right-to-left page, as in a left-to-right one', async () => {
+    const page = await openStory('components-cameragrid--two-cameras');
+    try {
+      const edges = await page.evaluate(() => {
+        document.documentElement.dir = 'rtl';
+        return [...document.querySelectorAll('.lk-ctr-camera-tile')].map((tile) => {
+          const box = tile.getBoundingClientRect();
+          const name = tile.querySelector('.lk-ctr-camera-name')!.getBoundingClientRect();
+          return { start: box.right - name.right, end: name.left - box.left };
+        });
+      });
+      expect(edges.length).toBe(2);
+      for (const { start, end } of edges) {
+        expect(start).toBeCloseTo(8, 0);
+        expect(end).toBeGreaterThan(8);
+      }
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('draws a ConnectButton the app disabled as disabled: not as a working button, nor with a busy cursor', async () => {
+    const page = await openStory('components-connectbutton--connect-and-disconnect');
+    try {
+      const button = page.locator('.lk-ctr-connect-button');
+      await page.mouse.move(0, 0);
+      await button.evaluate((node) => node.blur());
+      const enabled = await button.screenshot({ animations: 'disabled' });
+      const cursor = await button.evaluate((node: HTMLButtonElement) => {
+        // As `<ConnectButton disabled />` renders it (the story's own button: a style check, no click follows).
+        node.disabled = true;
+        return getComputedStyle(node).cursor;
+      });
+      expect(cursor).not.toBe('progress');
+      expect(Buffer.compare(await button.screenshot({ animations: 'disabled' }), enabled)).not.toBe(0);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it("draws an emphasised agent's ring in the accent set on an ancestor, as the theming docs promise", async () => {
     const page = await openStory('components-cameragrid--with-agent');
     try {
