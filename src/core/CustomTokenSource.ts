@@ -9,6 +9,7 @@ import { onBrowserOnline } from './onBrowserOnline.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { shallowEqual } from './shallowEqual.js';
+import { isTokenSpent } from './spentTokens.js';
 import { isCancellation, toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
 import { timeFromArrival, tokenNow } from './tokenNow.js';
@@ -387,7 +388,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   /**
    * Checks a token already in hand. One that fails its checks (expired by this device's clock,
    * for other options, not a token) is dropped and reported to `onEvent`, and the first fetch
-   * asks the generator: a page rendered with a bad token still renders.
+   * asks the generator: a page rendered with a bad token still renders. A token a session of this
+   * page started with already, for a room the server named, is dropped without a report: that room
+   * was a past session's (a page restored on Back), and the next session gets a room of its own.
    */
   #checkSeed({ options, response }: NonNullable<CustomTokenSourceConfig['initialToken']>): Seed | null {
     let request: TokenRequest = {};
@@ -398,6 +401,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         refreshMarginMs: this.#config.refreshMarginMs,
         mintedEarlier: true,
       });
+      if (!request.roomName && isTokenSpent(response.participantToken)) return null;
       return { request, token: timeFromArrival(token) };
     } catch (cause) {
       this.#emit({ type: 'error', request, error: toGeneratorError(cause), willRetry: false });

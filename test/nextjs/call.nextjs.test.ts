@@ -40,6 +40,32 @@ describe('the Next.js call page in Chromium, against the real LiveKit server and
     }
   });
 
+  test('back to the call page after a call (a client-side navigation away and the back button): the next call gets a room of its own, not the first call’s', async () => {
+    const call = await openCallPage(browser);
+    try {
+      await logIn(call, appUrl, 'bert');
+      const { page } = call;
+      const tokenRoom = async () => (await page.locator('.lk-ctr-token-status').innerText()).match(/room-[0-9a-f-]+/)?.[0];
+      await page.locator('.lk-ctr-token-status time').waitFor(VISIBLE);
+      const firstRoom = await tokenRoom();
+      expect(firstRoom).toBeDefined();
+      await call.connectButton().click();
+      await page.locator('.lk-ctr-agent-status[data-state="listening"]').waitFor({ ...VISIBLE, timeout: 30_000 });
+
+      // Next's <Link> away while connected, then the browser's back button: the router restores the
+      // page from its cache, the token minted with it included.
+      await Promise.all([page.waitForURL(`${appUrl}/login`), page.getByRole('link', { name: 'Switch user' }).click()]);
+      await page.goBack();
+      await page.locator('.lk-ctr-connect-button[data-state="disconnected"]').waitFor(VISIBLE);
+      await call.connectButton().click();
+      await page.locator('.lk-ctr-connect-button[data-state="connected"]').waitFor(VISIBLE);
+      await expect.poll(tokenRoom).toMatch(/^room-/);
+      expect(await tokenRoom()).not.toBe(firstRoom);
+    } finally {
+      await call.close();
+    }
+  });
+
   test('signed out: the route’s 401 shows as a typed error (code http, HTTP 401), not a crash', async () => {
     const call = await openCallPage(browser);
     try {

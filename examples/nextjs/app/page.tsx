@@ -7,6 +7,7 @@ import {
   TokenStatusView,
 } from 'livekit-custom-token-react';
 import { cookies } from 'next/headers';
+import Link from 'next/link';
 import { DEMO_SESSION_COOKIE, readDemoSession } from '../lib/demoSession';
 import { mintInitialToken } from '../lib/initialToken';
 import { SESSION_OPTIONS, TOKEN_ROUTE } from '../lib/session';
@@ -23,7 +24,7 @@ export default async function CallPage() {
       <header>
         <h1>Call with {SESSION_OPTIONS.agentName}</h1>
         <p>
-          {user ? `Signed in as ${user}.` : 'Not signed in.'} <a href="/login">{user ? 'Switch user' : 'Log in'}</a>
+          {user ? `Signed in as ${user}.` : 'Not signed in.'} <Link href="/login">{user ? 'Switch user' : 'Log in'}</Link>
         </p>
       </header>
       <CustomTokenSessionProvider tokenEndpoint={TOKEN_ROUTE} initialToken={initialToken} {...SESSION_OPTIONS} camera>

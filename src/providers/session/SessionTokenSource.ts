@@ -1,6 +1,7 @@
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
 import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
 import { noop } from '../../core/noop.js';
+import { markTokenSpent } from '../../core/spentTokens.js';
 import type { TokenFetchOptions } from '../../core/types.js';
 
 /** Per source, the signals of the session starts waiting on its fetch: one abandoned cancels the call only when no other waits on it. */
@@ -62,10 +63,12 @@ export class SessionTokenSource extends TokenSourceConfigurable {
       if (waiting.size === 0) source.cancel();
     };
     signal.addEventListener('abort', cancel, { once: true });
-    void fetching.catch(noop).finally(() => {
-      waiting.delete(signal);
-      signal.removeEventListener('abort', cancel);
-    });
+    void fetching
+      .then(({ participantToken }) => markTokenSpent(participantToken), noop)
+      .finally(() => {
+        waiting.delete(signal);
+        signal.removeEventListener('abort', cancel);
+      });
     return fetching;
   }
 
