@@ -1,11 +1,7 @@
-import { render } from '@testing-library/react';
-import * as React from 'react';
 import { describe, expect, it } from 'vitest';
-import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
-import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
-import { settle } from './render';
+import { renderKeyed, settle } from './render';
 
 /**
  * A page Next.js restores from its router cache on Back renders a new provider with the
@@ -13,24 +9,6 @@ import { settle } from './render';
  * already is dropped when the server named its room, and the next `start()` asks for a room of its own.
  */
 describe('CustomTokenSessionProvider given again an initialToken a session of the page started with', () => {
-  /** The provider under a `key` (StrictMode): a new key is a new page with the same props, as Back brings. */
-  function renderPage(props: CustomTokenSessionProviderProps) {
-    const latest: { current: UseSessionStateReturn | null } = { current: null };
-    function Probe() {
-      latest.current = useSessionState();
-      return null;
-    }
-    const tree = (key: string) => (
-      <React.StrictMode>
-        <CustomTokenSessionProvider key={key} {...props}>
-          <Probe />
-        </CustomTokenSessionProvider>
-      </React.StrictMode>
-    );
-    const result = render(tree('first visit'));
-    return { session: () => latest.current as UseSessionStateReturn, visitAgain: () => result.rerender(tree('back')) };
-  }
-
   /** A token for a room the server named, minted for this test alone (its identity): no other test starts with it. */
   async function serverMintedToken(identity: string, room: string) {
     return { serverUrl: SERVER_URL, participantToken: await mintToken({ identity, room }) };
@@ -40,14 +18,14 @@ describe('CustomTokenSessionProvider given again an initialToken a session of th
     const { room, connect } = roomWithoutServer();
     const response = await serverMintedToken('back-button-server-room', 'room-server-named');
     const generator = tokenGenerator();
-    const { session, visitAgain } = renderPage({ generator, room, initialToken: { options: {}, response }, microphone: false });
+    const { session, remount } = renderKeyed({ generator, room, initialToken: { options: {}, response }, microphone: false });
 
     await settle(() => session().start());
     expect(connect.mock.calls[0]?.[1], 'the first session’s token').toBe(response.participantToken);
     expect(generator).not.toHaveBeenCalled();
     await settle(() => session().end());
 
-    visitAgain();
+    remount('back');
     await settle(() => session().start());
     expect(connect).toHaveBeenCalledTimes(2);
     expect(connect.mock.calls[1]?.[1], 'the token the page was rendered with is the last call’s').not.toBe(response.participantToken);
@@ -62,7 +40,7 @@ describe('CustomTokenSessionProvider given again an initialToken a session of th
     const { room, connect } = roomWithoutServer();
     const response = await serverMintedToken('back-button-named-room', 'standup');
     const generator = tokenGenerator();
-    const { session, visitAgain } = renderPage({
+    const { session, remount } = renderKeyed({
       generator,
       room,
       roomName: 'standup',
@@ -72,7 +50,7 @@ describe('CustomTokenSessionProvider given again an initialToken a session of th
 
     await settle(() => session().start());
     await settle(() => session().end());
-    visitAgain();
+    remount('back');
     await settle(() => session().start());
     expect(connect.mock.calls.map((call) => call[1])).toEqual([response.participantToken, response.participantToken]);
     await settle(() => session().end());

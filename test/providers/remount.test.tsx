@@ -1,31 +1,10 @@
-import { act, render, waitFor } from '@testing-library/react';
-import * as React from 'react';
+import { act, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
-import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { scriptedWorld } from '../helpers/scriptedWorld';
-import { settle } from './render';
+import { renderKeyed, settle } from './render';
 
 const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
-
-/** The provider under a `key` (StrictMode): a new key remounts it, as a user switch (`key={user.id}`) does. */
-function renderKeyed(props: CustomTokenSessionProviderProps) {
-  const latest: { current: UseSessionStateReturn | null } = { current: null };
-  function Probe() {
-    latest.current = useSessionState();
-    return null;
-  }
-  const tree = (key: string) => (
-    <React.StrictMode>
-      <CustomTokenSessionProvider key={key} {...props}>
-        <Probe />
-      </CustomTokenSessionProvider>
-    </React.StrictMode>
-  );
-  const result = render(tree('first'));
-  return { session: () => latest.current as UseSessionStateReturn, remount: (key: string) => result.rerender(tree(key)) };
-}
 
 describe('CustomTokenSessionProvider remounted by a new key', () => {
   it('on a shared room (the `room` prop, or a RoomContext), the new session (connect) connects once the old one has left it', async () => {

@@ -40,6 +40,28 @@ export function renderSession(
   };
 }
 
+/**
+ * The provider under a `key` (StrictMode) with a probe exposing the latest session state: `remount`
+ * with a new key renders a new provider with the same props, as a user switch (`key={user.id}`)
+ * or a page brought back by the browser's Back button does.
+ */
+export function renderKeyed(props: CustomTokenSessionProviderProps) {
+  const latest: { current: UseSessionStateReturn | null } = { current: null };
+  function Probe() {
+    latest.current = useSessionState();
+    return null;
+  }
+  const tree = (key: string) => (
+    <React.StrictMode>
+      <CustomTokenSessionProvider key={key} {...props}>
+        <Probe />
+      </CustomTokenSessionProvider>
+    </React.StrictMode>
+  );
+  const result = render(tree('first'));
+  return { session: () => latest.current as UseSessionStateReturn, remount: (key: string) => result.rerender(tree(key)) };
+}
+
 /** Calls `start()` as a button would, without awaiting it; returns whether its promise has settled yet. */
 export function clickStart(session: () => { start: () => Promise<void> }): () => boolean {
   let settled = false;
