@@ -83,7 +83,10 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * session's token itself). Returns `useSession`'s own session, for `SessionProvider` and every
  * `@livekit/components-react` hook.
  *
- * Options changed while connected apply to the next `start()`; the live call is untouched.
+ * Options changed while connected apply to the next `start()`; the live call is untouched. Changed
+ * while idle, they too are fetched for at `start()`: LiveKit pre-warms once, on mount, so the token
+ * in hand (and `useTokenStatus`) stays on the mount's options until then — `CustomTokenSessionProvider`
+ * follows them; docs/token-source.md shows the effect that does it here.
  * `start()` and `end()` are LiveKit's own — `start()` rejects when joining fails (a token failure
  * also shows in `useTokenStatus`): catch it. The session-lifecycle guarantees (nothing left
  * capturing or in the room after leaving, an agent judged by its own session's timeout) are

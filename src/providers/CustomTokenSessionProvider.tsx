@@ -22,6 +22,7 @@ import { isRefusedToken } from './session/toSessionError.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
 import { SessionStateProvider } from './SessionStateProvider.js';
+import { useFollowOptionsWhileIdle } from './session/useFollowOptionsWhileIdle.js';
 import { useSessionLifecycle } from './session/useSessionLifecycle.js';
 import { useSessionTokenSource } from './session/useSessionTokenSource.js';
 
@@ -115,7 +116,8 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
      * Fetch a token when the provider mounts, so that `start()` connects at once (LiveKit's
      * pre-warm). `false`: no token is fetched until `start()` — for pages most visitors only look
      * at, or a signed-out visitor whose every fetch would fail. An `initialToken` given is a token in
-     * hand all the same: it is refreshed ahead of its expiry.
+     * hand all the same: it is refreshed ahead of its expiry. Once a token is in hand, fetch options
+     * changed while idle move it to them, as with `true`.
      * @defaultValue true
      */
     prefetch?: boolean | undefined;
@@ -144,7 +146,10 @@ const missingGenerator: TokenGenerator = () =>
  * new session.
  *
  * Options changed while connected (`roomName`, `participantName`, `camera`, …) leave the live
- * call untouched; the next `start()` uses them. Switching between `tokenSource` and
+ * call untouched; the next `start()` uses them. Fetch options changed while no session is connected
+ * or starting move the token in hand to them once they have stood still for 500 ms (one generator
+ * call for a room name typed a key at a time), so that `start()` connects at once and
+ * `useTokenStatus()` shows their token. Switching between `tokenSource` and
  * `generator`/`tokenEndpoint` remounts the session (it ends a live one); a new generator or
  * endpoint alone does not. See `docs/session-lifecycle.md`.
  *
@@ -230,6 +235,8 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const { connectionState, isConnected } = session;
   // The provider is a user of its source, given or own.
   useSourceForSession(source, isConnected);
+  // No session connected or starting: the token in hand follows the options (a lobby picking its room).
+  useFollowOptionsWhileIdle(sessionSource, options, runner, session.room);
   // A new `Room` (the `room` prop, a surrounding RoomContext) ends the call in the old one, as
   // unmounting does (LiveKit's useSession leaves it): with `connect` the session follows to the new one.
   const sessionRoom = session.room;

@@ -1,6 +1,7 @@
 import { TokenSourceConfigurable, type TokenSourceResponseObject } from 'livekit-client';
 import type { CustomTokenSource } from '../../core/CustomTokenSource.js';
 import { noop } from '../../core/noop.js';
+import { normalizeOptions, requestKey } from '../../core/normalizeOptions.js';
 import { markTokenSpent } from '../../core/spentTokens.js';
 import type { TokenFetchOptions } from '../../core/types.js';
 
@@ -32,6 +33,10 @@ export class SessionTokenSource extends TokenSourceConfigurable {
   readonly #prefetch: () => boolean;
   /** Whether the next session's token has been asked for since the last session's. */
   #nextSessionPrepared = false;
+  /** The options this source last asked its token source for, by value (`undefined`: none yet). */
+  #sentKey: string | null | undefined;
+  /** Whether a token has been fetched through this source: with `prefetch` off, the options are followed from then on. */
+  #fetched = false;
 
   constructor(source: () => CustomTokenSource, nextSession: (options: TokenFetchOptions) => TokenFetchOptions, prefetch: () => boolean) {
     super();
@@ -43,7 +48,27 @@ export class SessionTokenSource extends TokenSourceConfigurable {
   override fetch(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
     if (force === true) return this.prepareNextSession(options);
     if (!this.#prefetch()) return never();
-    return this.#source().fetch(options).catch(never);
+    return this.#send(options).catch(never);
+  }
+
+  /**
+   * Options changed with no session connected or starting: the token in hand moves to them (one
+   * fetch, unless they equal the ones asked for last) — with `prefetch` off only once a token has
+   * been fetched (or an `initialToken` is in hand). The previous options' fetch in flight is aborted
+   * and their refresh-ahead stops.
+   */
+  follow(options: TokenFetchOptions): void {
+    if (keyOf(options) === this.#sentKey) return;
+    if (!this.#prefetch() && !this.#fetched && this.#source().getSnapshot().token === null) return;
+    void this.#send(options).catch(noop);
+  }
+
+  /** Asks the token source for `options`, remembering them as the ones asked for last. */
+  #send(options: TokenFetchOptions, force?: boolean): Promise<TokenSourceResponseObject> {
+    this.#sentKey = keyOf(options);
+    const fetching = this.#source().fetch(options, force);
+    fetching.then(() => void (this.#fetched = true), noop);
+    return fetching;
   }
 
   /**
@@ -55,7 +80,7 @@ export class SessionTokenSource extends TokenSourceConfigurable {
   fetchForSession(options: TokenFetchOptions, signal: AbortSignal): Promise<TokenSourceResponseObject> {
     this.#nextSessionPrepared = false;
     const source = this.#source();
-    const fetching = source.fetch(options);
+    const fetching = this.#send(options);
     const waiting = sessionFetches.get(source) ?? new Set<AbortSignal>();
     sessionFetches.set(source, waiting.add(signal));
     const cancel = () => {
@@ -75,7 +100,7 @@ export class SessionTokenSource extends TokenSourceConfigurable {
   /** After a session ended: a new token for the next one (never rejects). */
   prepareNextSession(options: TokenFetchOptions): Promise<TokenSourceResponseObject> {
     this.#nextSessionPrepared = true;
-    return this.#source().fetch(this.#nextSession(options), true);
+    return this.#send(this.#nextSession(options), true);
   }
 
   /**
@@ -85,5 +110,14 @@ export class SessionTokenSource extends TokenSourceConfigurable {
    */
   prepareNextSessionOnce(options: TokenFetchOptions): void {
     if (!this.#nextSessionPrepared) void this.prepareNextSession(options);
+  }
+}
+
+/** A value key for options (`null` for options that are not valid: never equal to valid ones, which the source reports). */
+function keyOf(options: TokenFetchOptions): string | null {
+  try {
+    return requestKey(normalizeOptions(options));
+  } catch {
+    return null;
   }
 }
