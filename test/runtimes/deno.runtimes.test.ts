@@ -6,6 +6,8 @@ import {
   callerGoneDuringAuthorize,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectSameAnswers,
   expectHeaderSentTwiceReads,
   expectServesTokens,
@@ -92,6 +94,14 @@ describe('Deno', () => {
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
     await expectSameAnswers(over(runtime.ports[0]!), over(runtime.ports[0]!));
     await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
+  });
+
+  it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
+    await expectCorsAnswers(over(runtime.ports[0]!));
+  });
+
+  it('holds the memory limit under a burst of one caller’s requests', async () => {
+    await expectLimitHeldUnderBurst(over(runtime.ports[0]!));
   });
 
   it('counts nothing for a caller gone while authorize ran: Deno aborts request.signal (docs/server-security.md)', async () => {

@@ -9,6 +9,8 @@ import {
   credentials,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
   expectSameAnswers,
   expectServesTokens,
@@ -71,6 +73,14 @@ describe('Vercel Edge (edge-runtime)', () => {
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
     const send = over(Number(new URL(server.url).port));
     await expectSameAnswers(send, send);
+  });
+
+  it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
+    await expectCorsAnswers(over(Number(new URL(server.url).port)));
+  });
+
+  it('holds the memory limit under a burst of one caller’s requests', async () => {
+    await expectLimitHeldUnderBurst(over(Number(new URL(server.url).port)));
   });
 
   it('counts a caller gone while authorize ran: request.signal is never aborted (docs/server-security.md)', async () => {

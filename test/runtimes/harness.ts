@@ -492,3 +492,84 @@ export async function afterATimedOutBody(port: number, framing: 'Content-Length'
   expect(secondSent).toBe(true);
   return 'closed';
 }
+
+/**
+ * README's `cors` row, answered alike on every runtime by the handler at `/cors` (the page at
+ * `https://app.example` may read its answers, with its cookies): that page's preflight is allowed,
+ * with the methods, the headers it asked for and the max age; a preflight from another origin, or
+ * with none, gets nothing that allows it. The page's `POST`s are answered with its origin,
+ * credentials and `Retry-After` exposed — a token, a 401, a 405 naming `OPTIONS` and a 429 alike —
+ * another origin's with none of that; every answer says `Vary: Origin`, and only a preflight goes
+ * without `Cache-Control: no-store` and a JSON body.
+ */
+export async function expectCorsAnswers(send: Send): Promise<void> {
+  const page = { Origin: 'https://app.example' };
+  const caller = { ...page, Authorization: `Bearer cors-${crypto.randomUUID()}` };
+  const preflight = (origin: Record<string, string>) =>
+    send('/cors', {
+      method: 'OPTIONS',
+      headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+    });
+  const answers = [];
+  for (const response of [
+    await preflight(page),
+    await preflight({ Origin: 'https://evil.example' }),
+    await preflight({}),
+    await send('/cors', json({ room_name: 'standup' }, caller)),
+    await send('/cors', json({ room_name: 'standup' }, caller)),
+    await send(
+      '/cors',
+      json({ room_name: 'standup' }, { Origin: 'https://evil.example', Authorization: `Bearer cors-${crypto.randomUUID()}` }),
+    ),
+    await send('/cors', json({ room_name: 'standup' }, page)),
+    await send('/cors', { method: 'PUT', headers: page }),
+  ]) {
+    const text = await response.text();
+    answers.push([
+      response.status,
+      response.status === 201 ? 'token' : text && (JSON.parse(text) as { error: { code: string } }).error.code,
+      ...[
+        'access-control-allow-origin',
+        'access-control-allow-credentials',
+        'access-control-allow-methods',
+        'access-control-allow-headers',
+        'access-control-max-age',
+        'access-control-expose-headers',
+        'vary',
+        'allow',
+        'retry-after',
+        'cache-control',
+      ].map((name) => response.headers.get(name)),
+    ]);
+  }
+  const allowed = ['https://app.example', 'true'];
+  const preflightAllowed = ['POST, OPTIONS', 'authorization,content-type', '600'];
+  const none = [null, null];
+  expect(answers).toEqual([
+    [204, '', ...allowed, ...preflightAllowed, null, 'Origin', null, null, null],
+    [204, '', ...none, null, null, null, null, 'Origin', null, null, null],
+    [204, '', ...none, null, null, null, null, 'Origin', null, null, null],
+    [201, 'token', ...allowed, null, null, null, 'Retry-After', 'Origin', null, null, 'no-store'],
+    [429, 'rate_limited', ...allowed, null, null, null, 'Retry-After', 'Origin', null, '60', 'no-store'],
+    [201, 'token', ...none, null, null, null, null, 'Origin', null, null, 'no-store'],
+    [401, 'unauthorized', ...allowed, null, null, null, 'Retry-After', 'Origin', null, null, 'no-store'],
+    [405, 'method_not_allowed', ...allowed, null, null, null, 'Retry-After', 'Origin', 'POST, OPTIONS', null, 'no-store'],
+  ]);
+}
+
+/**
+ * The memory store's limit (the timed handler's two tokens a minute) held under a burst: 30
+ * requests of one caller at once get exactly two tokens and 28 × 429 `rate_limited`, whichever
+ * runtime interleaves them.
+ */
+export async function expectLimitHeldUnderBurst(timed: Send): Promise<void> {
+  const caller = { Authorization: `Bearer burst-${crypto.randomUUID()}` };
+  const answers = await Promise.all(
+    Array.from({ length: 30 }, async () => {
+      const response = await timed('/timed', json({ room_name: 'standup' }, caller));
+      return response.status === 201 ? 'token' : ((await response.json()) as { error: { code: string } }).error.code;
+    }),
+  );
+  expect(answers.filter((answer) => answer === 'token')).toHaveLength(2);
+  expect(answers.filter((answer) => answer === 'rate_limited')).toHaveLength(28);
+}

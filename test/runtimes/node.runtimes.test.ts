@@ -6,6 +6,8 @@ import {
   callerGoneDuringAuthorize,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectSameAnswers,
   expectHeaderSentTwiceReads,
   expectServesTokens,
@@ -80,6 +82,21 @@ describe.each([
     ['Fetch Request and Response objects', 1],
   ])('answers every listed refusal, a throwing authorize and the memory limit as every runtime does, through %s', async (_path, server) => {
     await expectSameAnswers(over(runtime.ports[server]!), over(runtime.ports[2 + server]!));
+  });
+
+  // The CORS handler is on ports 4 (toNodeHandler) and 5 (Fetch objects).
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('answers CORS preflights and cross-origin posts as every runtime does, through %s', async (_path, server) => {
+    await expectCorsAnswers(over(runtime.ports[4 + server]!));
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('holds the memory limit under a burst of one caller’s requests, through %s', async (_path, server) => {
+    await expectLimitHeldUnderBurst(over(runtime.ports[2 + server]!));
   });
 
   it.each([

@@ -9,6 +9,8 @@ import {
   credentials,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
   expectSameAnswers,
   expectServesTokens,
@@ -70,6 +72,14 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
 
   it('answers every listed refusal, a throwing authorize and the memory limit (one isolate’s) as every runtime does', async () => {
     await expectSameAnswers(dispatch, dispatch);
+  });
+
+  it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
+    await expectCorsAnswers(dispatch);
+  });
+
+  it('holds the memory limit (one isolate’s) under a burst of one caller’s requests', async () => {
+    await expectLimitHeldUnderBurst(dispatch);
   });
 
   it('counts a caller gone while authorize ran: request.signal is not aborted (docs/server-security.md)', async () => {
