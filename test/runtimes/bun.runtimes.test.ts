@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
 import {
   afterARefusedBody,
+  answerToAStalledBody,
   afterATimedOutBody,
   callerGoneDuringAuthorize,
   expectBodyTimed,
@@ -49,6 +50,16 @@ describe('Bun', () => {
 
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
     await expectBodyTimed(runtime.ports[0]!);
+  });
+
+  it('closes a connection whose body is still arriving at Bun.serve’s idleTimeout, before bodyTimeoutMs, with no answer: idleTimeout must outlast it (docs/runtimes.md)', async () => {
+    // The handler's bodyTimeoutMs is 6 s; Bun counts idleTimeout in steps of about 4 s, so 1 s closes within 4 s, and 10 s after 8 s at the earliest.
+    const [shortIdle, longIdle] = await Promise.all([answerToAStalledBody(runtime.ports[1]!), answerToAStalledBody(runtime.ports[2]!)]);
+    expect(shortIdle.answer).toBe('closed, no answer');
+    expect(shortIdle.ms).toBeLessThan(5_000);
+    expect(longIdle.answer).toBe('HTTP/1.1 408 Request Timeout request_timeout');
+    expect(longIdle.ms).toBeGreaterThanOrEqual(6_000 - 20);
+    expect(longIdle.ms).toBeLessThan(6_000 + 700);
   });
 
   it('stays healthy and quiet after a client closes its socket mid-body', async () => {

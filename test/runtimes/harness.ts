@@ -573,3 +573,26 @@ export async function expectLimitHeldUnderBurst(timed: Send): Promise<void> {
   expect(answers.filter((answer) => answer === 'token')).toHaveLength(2);
   expect(answers.filter((answer) => answer === 'rate_limited')).toHaveLength(28);
 }
+
+/**
+ * What a client whose body stops after its first bytes gets from `127.0.0.1:<port>`, and when:
+ * the handler's answer (status line and code), or the connection closed with no answer.
+ */
+export async function answerToAStalledBody(port: number): Promise<{ answer: string; ms: number }> {
+  const socket = connect(port, '127.0.0.1');
+  const started = performance.now();
+  socket.write(head(port, '/', 'Content-Length: 30') + '{"room');
+  let reply = '';
+  try {
+    for await (const chunk of socket) {
+      reply += (chunk as Buffer).toString();
+      if (isWhole(reply)) break;
+    }
+  } catch {
+    // A reset is a close too.
+  } finally {
+    socket.destroy();
+  }
+  const answer = reply ? `${reply.split('\r\n')[0]!} ${/"code":"(\w+)"/.exec(reply)?.[1] ?? ''}` : 'closed, no answer';
+  return { answer, ms: performance.now() - started };
+}
