@@ -10,10 +10,12 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
   over,
+  statusesForLongHeaders,
   runToExit,
   startRuntime,
   type RuntimeProcess,
@@ -77,6 +79,14 @@ describe('Bun', () => {
 
   it('holds the memory limit under a burst of one caller’s requests', async () => {
     await expectLimitHeldUnderBurst(over(runtime.ports[0]!));
+  });
+
+  it('answers a header too long for it as docs/runtimes.md says: Bun refuses headers over 16 KiB itself: 431', async () => {
+    expect(await statusesForLongHeaders(runtime.ports[0]!)).toEqual([431, 431, 431]);
+  });
+
+  it('ends a window of the memory store on time', async () => {
+    await expectWindowEnds(over(runtime.ports[0]!));
   });
 
   it('counts nothing for a caller gone while authorize ran: Bun aborts request.signal (docs/server-security.md)', async () => {

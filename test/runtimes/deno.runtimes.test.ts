@@ -9,10 +9,12 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
   over,
+  statusesForLongHeaders,
   runToExit,
   startRuntime,
   type RuntimeProcess,
@@ -102,6 +104,14 @@ describe('Deno', () => {
 
   it('holds the memory limit under a burst of one caller’s requests', async () => {
     await expectLimitHeldUnderBurst(over(runtime.ports[0]!));
+  });
+
+  it('answers a header too long for it as docs/runtimes.md says: Deno hands over headers up to about 64 KiB, and refuses longer ones itself: 400', async () => {
+    expect(await statusesForLongHeaders(runtime.ports[0]!)).toEqual([201, 400, 400]);
+  });
+
+  it('ends a window of the memory store on time', async () => {
+    await expectWindowEnds(over(runtime.ports[0]!));
   });
 
   it('counts nothing for a caller gone while authorize ran: Deno aborts request.signal (docs/server-security.md)', async () => {

@@ -596,3 +596,52 @@ export async function answerToAStalledBody(port: number): Promise<{ answer: stri
   const answer = reply ? `${reply.split('\r\n')[0]!} ${/"code":"(\w+)"/.exec(reply)?.[1] ?? ''}` : 'closed, no answer';
   return { answer, ms: performance.now() - started };
 }
+
+/**
+ * The status each runtime answers a token request with when one header (`X-Padding`) is 17 000,
+ * 100 000 and 200 000 bytes long: the handler's (201) where the server hands such a request over,
+ * the server's own (431 or 400, no JSON) where it refuses it first.
+ */
+export async function statusesForLongHeaders(port: number): Promise<number[]> {
+  const statuses = [];
+  for (const length of [17_000, 100_000, 200_000]) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    const body = JSON.stringify({ room_name: 'standup' });
+    socket.write(head(port, '/api/token', `Content-Length: ${body.length}\r\nX-Padding: ${'a'.repeat(length)}`) + body);
+    let reply = '';
+    try {
+      for await (const chunk of socket) {
+        reply += (chunk as Buffer).toString();
+        if (isWhole(reply)) break;
+      }
+    } catch {
+      // A reset after the answer: what was read is the answer.
+    } finally {
+      socket.destroy();
+    }
+    statuses.push(Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0));
+  }
+  return statuses;
+}
+
+/**
+ * A window of the memory store ends on time (the handler at `/window`: one token a second): a
+ * token, a 429 with `Retry-After: 1`, and once the second is over a token again — also on workerd,
+ * which never runs the timer the store sets to forget an ended window (no timer runs there after
+ * its request was answered): the store reopens a window it finds ended.
+ */
+export async function expectWindowEnds(window: Send): Promise<void> {
+  const caller = { Authorization: `Bearer window-${crypto.randomUUID()}` };
+  const answers = [];
+  for (const waitMs of [0, 0, 1_100]) {
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const response = await window('/window', json({ room_name: 'standup' }, caller));
+    answers.push([response.status, response.headers.get('retry-after')]);
+  }
+  expect(answers).toEqual([
+    [201, null],
+    [429, '1'],
+    [201, null],
+  ]);
+}

@@ -9,10 +9,12 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
   over,
+  statusesForLongHeaders,
   runToExit,
   startRuntime,
   type RuntimeProcess,
@@ -61,6 +63,24 @@ describe.each([
       await afterATimedOutBody(runtime.ports[2 + server]!, 'Content-Length'),
       await afterATimedOutBody(runtime.ports[2 + server]!, 'chunked'),
     ]).toEqual(['closed', 'closed']);
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])(
+    'answers a header too long for it as docs/runtimes.md says: Node refuses headers over 16 KiB itself: 431, through %s',
+    async (_path, server) => {
+      expect(await statusesForLongHeaders(runtime.ports[server]!)).toEqual([431, 431, 431]);
+    },
+  );
+
+  // The one-second window's handler is on ports 6 (toNodeHandler) and 7 (Fetch objects).
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('ends a window of the memory store on time, through %s', async (_path, server) => {
+    await expectWindowEnds(over(runtime.ports[6 + server]!));
   });
 
   it('signs with node:crypto (the node condition of #signJwt)', () => {

@@ -13,8 +13,10 @@ import {
   expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
   expectSameAnswers,
+  expectWindowEnds,
   expectServesTokens,
   over,
+  statusesForLongHeaders,
   type Send,
 } from './harness';
 
@@ -80,6 +82,14 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
 
   it('holds the memory limit (one isolate’s) under a burst of one caller’s requests', async () => {
     await expectLimitHeldUnderBurst(dispatch);
+  });
+
+  it('answers a header too long for it as docs/runtimes.md says: workerd hands over headers up to about 128 KiB, and refuses longer ones itself: 431', async () => {
+    expect(await statusesForLongHeaders(Number((await worker.ready).port))).toEqual([201, 201, 431]);
+  });
+
+  it('ends a window of the memory store on time, though workerd runs no timer after an answer', async () => {
+    await expectWindowEnds(dispatch);
   });
 
   it('counts a caller gone while authorize ran: request.signal is not aborted (docs/server-security.md)', async () => {
