@@ -16,12 +16,14 @@ describe('limits in Redis (ioredis) on Node 20 and 24, Bun and Deno', () => {
     const env = { ...credentials, REDIS_PORT: String(redis.port) };
     // The whole environment: ioredis's `debug` reads every variable when it is imported (docs/runtimes.md, Deno).
     const deno = ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', '--no-prompt'];
-    [servers['Node 20'], servers['Node 24'], servers['Bun'], servers['Deno']] = await Promise.all([
-      startRuntime(process.execPath, [fixture('redis.node.mjs')], env),
-      startRuntime(runtimes.node24, [fixture('redis.node.mjs')], env),
-      startRuntime(runtimes.bun, [fixture('redis.bun.js')], env),
-      startRuntime(runtimes.deno, [...deno, fixture('redis.deno.js')], env),
-    ]);
+    // One after the other, each kept as it starts: one that fails to start leaves none running unstopped.
+    const starts: Record<string, () => Promise<RuntimeProcess>> = {
+      'Node 20': () => startRuntime(process.execPath, [fixture('redis.node.mjs')], env),
+      'Node 24': () => startRuntime(runtimes.node24, [fixture('redis.node.mjs')], env),
+      Bun: () => startRuntime(runtimes.bun, [fixture('redis.bun.js')], env),
+      Deno: () => startRuntime(runtimes.deno, [...deno, fixture('redis.deno.js')], env),
+    };
+    for (const [name, start] of Object.entries(starts)) servers[name] = await start();
   });
   afterAll(async () => {
     redis?.thaw();
