@@ -62,10 +62,10 @@ const stages = [
   },
   { name: 'bench smoke', command: 'npm', args: ['run', 'bench', '--', '--smoke'] },
   {
-    name: 'runtimes (the built /server entry on Node 20 and 24, Bun, Deno, workerd, Edge Runtime)',
+    name: 'runtimes (the built /server entry on Node 20 and 24, Bun, Deno, workerd, Edge Runtime; limits in Redis on the first four)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/runtimes/vitest.config.ts'],
-    missing: missingServerRuntimes,
+    missing: () => missingServerRuntimes() ?? missingRedis(),
   },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
   {

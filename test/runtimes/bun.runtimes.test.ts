@@ -2,15 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
 import {
   afterARefusedBody,
+  answerToAStalledBody,
   afterATimedOutBody,
   callerGoneDuringAuthorize,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
   over,
+  statusesForLongHeaders,
   runToExit,
   startRuntime,
   type RuntimeProcess,
@@ -49,6 +54,16 @@ describe('Bun', () => {
     await expectBodyTimed(runtime.ports[0]!);
   });
 
+  it('closes a connection whose body is still arriving at Bun.serve’s idleTimeout, before bodyTimeoutMs, with no answer: idleTimeout must outlast it (docs/runtimes.md)', async () => {
+    // The handler's bodyTimeoutMs is 6 s; Bun counts idleTimeout in steps of about 4 s, so 1 s closes within 4 s, and 10 s after 8 s at the earliest.
+    const [shortIdle, longIdle] = await Promise.all([answerToAStalledBody(runtime.ports[1]!), answerToAStalledBody(runtime.ports[2]!)]);
+    expect(shortIdle.answer).toBe('closed, no answer');
+    expect(shortIdle.ms).toBeLessThan(5_000);
+    expect(longIdle.answer).toBe('HTTP/1.1 408 Request Timeout request_timeout');
+    expect(longIdle.ms).toBeGreaterThanOrEqual(6_000 - 20);
+    expect(longIdle.ms).toBeLessThan(6_000 + 700);
+  });
+
   it('stays healthy and quiet after a client closes its socket mid-body', async () => {
     await expectClientGoneMidBody(runtime.ports[0]!, over(runtime.ports[0]!), runtime.output);
   });
@@ -56,6 +71,22 @@ describe('Bun', () => {
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
     await expectSameAnswers(over(runtime.ports[0]!), over(runtime.ports[0]!));
     await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
+  });
+
+  it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
+    await expectCorsAnswers(over(runtime.ports[0]!));
+  });
+
+  it('holds the memory limit under a burst of one caller’s requests', async () => {
+    await expectLimitHeldUnderBurst(over(runtime.ports[0]!));
+  });
+
+  it('answers a header too long for it as docs/runtimes.md says: Bun refuses headers over 16 KiB itself: 431', async () => {
+    expect(await statusesForLongHeaders(runtime.ports[0]!)).toEqual([431, 431, 431]);
+  });
+
+  it('ends a window of the memory store on time', async () => {
+    await expectWindowEnds(over(runtime.ports[0]!));
   });
 
   it('counts nothing for a caller gone while authorize ran: Bun aborts request.signal (docs/server-security.md)', async () => {

@@ -6,11 +6,15 @@ import {
   callerGoneDuringAuthorize,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
   over,
+  statusesForLongHeaders,
   runToExit,
   startRuntime,
   type RuntimeProcess,
@@ -92,6 +96,22 @@ describe('Deno', () => {
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
     await expectSameAnswers(over(runtime.ports[0]!), over(runtime.ports[0]!));
     await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
+  });
+
+  it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
+    await expectCorsAnswers(over(runtime.ports[0]!));
+  });
+
+  it('holds the memory limit under a burst of one caller’s requests', async () => {
+    await expectLimitHeldUnderBurst(over(runtime.ports[0]!));
+  });
+
+  it('answers a header too long for it as docs/runtimes.md says: Deno hands over headers up to about 64 KiB, and refuses longer ones itself: 400', async () => {
+    expect(await statusesForLongHeaders(runtime.ports[0]!)).toEqual([201, 400, 400]);
+  });
+
+  it('ends a window of the memory store on time', async () => {
+    await expectWindowEnds(over(runtime.ports[0]!));
   });
 
   it('counts nothing for a caller gone while authorize ran: Deno aborts request.signal (docs/server-security.md)', async () => {

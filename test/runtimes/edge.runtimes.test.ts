@@ -9,10 +9,14 @@ import {
   credentials,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
   expectSameAnswers,
+  expectWindowEnds,
   expectServesTokens,
   over,
+  statusesForLongHeaders,
 } from './harness';
 
 interface EdgeRuntimeModule {
@@ -71,6 +75,22 @@ describe('Vercel Edge (edge-runtime)', () => {
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
     const send = over(Number(new URL(server.url).port));
     await expectSameAnswers(send, send);
+  });
+
+  it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
+    await expectCorsAnswers(over(Number(new URL(server.url).port)));
+  });
+
+  it('holds the memory limit under a burst of one caller’s requests', async () => {
+    await expectLimitHeldUnderBurst(over(Number(new URL(server.url).port)));
+  });
+
+  it('answers a header too long for it as docs/runtimes.md says: edge-runtime refuses headers over 16 KiB itself, as Node does: 431', async () => {
+    expect(await statusesForLongHeaders(Number(new URL(server.url).port))).toEqual([431, 431, 431]);
+  });
+
+  it('ends a window of the memory store on time', async () => {
+    await expectWindowEnds(over(Number(new URL(server.url).port)));
   });
 
   it('counts a caller gone while authorize ran: request.signal is never aborted (docs/server-security.md)', async () => {

@@ -492,3 +492,156 @@ export async function afterATimedOutBody(port: number, framing: 'Content-Length'
   expect(secondSent).toBe(true);
   return 'closed';
 }
+
+/**
+ * README's `cors` row, answered alike on every runtime by the handler at `/cors` (the page at
+ * `https://app.example` may read its answers, with its cookies): that page's preflight is allowed,
+ * with the methods, the headers it asked for and the max age; a preflight from another origin, or
+ * with none, gets nothing that allows it. The page's `POST`s are answered with its origin,
+ * credentials and `Retry-After` exposed — a token, a 401, a 405 naming `OPTIONS` and a 429 alike —
+ * another origin's with none of that; every answer says `Vary: Origin`, and only a preflight goes
+ * without `Cache-Control: no-store` and a JSON body.
+ */
+export async function expectCorsAnswers(send: Send): Promise<void> {
+  const page = { Origin: 'https://app.example' };
+  const caller = { ...page, Authorization: `Bearer cors-${crypto.randomUUID()}` };
+  const preflight = (origin: Record<string, string>) =>
+    send('/cors', {
+      method: 'OPTIONS',
+      headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+    });
+  const answers = [];
+  for (const response of [
+    await preflight(page),
+    await preflight({ Origin: 'https://evil.example' }),
+    await preflight({}),
+    await send('/cors', json({ room_name: 'standup' }, caller)),
+    await send('/cors', json({ room_name: 'standup' }, caller)),
+    await send(
+      '/cors',
+      json({ room_name: 'standup' }, { Origin: 'https://evil.example', Authorization: `Bearer cors-${crypto.randomUUID()}` }),
+    ),
+    await send('/cors', json({ room_name: 'standup' }, page)),
+    await send('/cors', { method: 'PUT', headers: page }),
+  ]) {
+    const text = await response.text();
+    answers.push([
+      response.status,
+      response.status === 201 ? 'token' : text && (JSON.parse(text) as { error: { code: string } }).error.code,
+      ...[
+        'access-control-allow-origin',
+        'access-control-allow-credentials',
+        'access-control-allow-methods',
+        'access-control-allow-headers',
+        'access-control-max-age',
+        'access-control-expose-headers',
+        'vary',
+        'allow',
+        'retry-after',
+        'cache-control',
+      ].map((name) => response.headers.get(name)),
+    ]);
+  }
+  const allowed = ['https://app.example', 'true'];
+  const preflightAllowed = ['POST, OPTIONS', 'authorization,content-type', '600'];
+  const none = [null, null];
+  expect(answers).toEqual([
+    [204, '', ...allowed, ...preflightAllowed, null, 'Origin', null, null, null],
+    [204, '', ...none, null, null, null, null, 'Origin', null, null, null],
+    [204, '', ...none, null, null, null, null, 'Origin', null, null, null],
+    [201, 'token', ...allowed, null, null, null, 'Retry-After', 'Origin', null, null, 'no-store'],
+    [429, 'rate_limited', ...allowed, null, null, null, 'Retry-After', 'Origin', null, '60', 'no-store'],
+    [201, 'token', ...none, null, null, null, null, 'Origin', null, null, 'no-store'],
+    [401, 'unauthorized', ...allowed, null, null, null, 'Retry-After', 'Origin', null, null, 'no-store'],
+    [405, 'method_not_allowed', ...allowed, null, null, null, 'Retry-After', 'Origin', 'POST, OPTIONS', null, 'no-store'],
+  ]);
+}
+
+/**
+ * The memory store's limit (the timed handler's two tokens a minute) held under a burst: 30
+ * requests of one caller at once get exactly two tokens and 28 × 429 `rate_limited`, whichever
+ * runtime interleaves them.
+ */
+export async function expectLimitHeldUnderBurst(timed: Send): Promise<void> {
+  const caller = { Authorization: `Bearer burst-${crypto.randomUUID()}` };
+  const answers = await Promise.all(
+    Array.from({ length: 30 }, async () => {
+      const response = await timed('/timed', json({ room_name: 'standup' }, caller));
+      return response.status === 201 ? 'token' : ((await response.json()) as { error: { code: string } }).error.code;
+    }),
+  );
+  expect(answers.filter((answer) => answer === 'token')).toHaveLength(2);
+  expect(answers.filter((answer) => answer === 'rate_limited')).toHaveLength(28);
+}
+
+/**
+ * What a client whose body stops after its first bytes gets from `127.0.0.1:<port>`, and when:
+ * the handler's answer (status line and code), or the connection closed with no answer.
+ */
+export async function answerToAStalledBody(port: number): Promise<{ answer: string; ms: number }> {
+  const socket = connect(port, '127.0.0.1');
+  const started = performance.now();
+  socket.write(head(port, '/', 'Content-Length: 30') + '{"room');
+  let reply = '';
+  try {
+    for await (const chunk of socket) {
+      reply += (chunk as Buffer).toString();
+      if (isWhole(reply)) break;
+    }
+  } catch {
+    // A reset is a close too.
+  } finally {
+    socket.destroy();
+  }
+  const answer = reply ? `${reply.split('\r\n')[0]!} ${/"code":"(\w+)"/.exec(reply)?.[1] ?? ''}` : 'closed, no answer';
+  return { answer, ms: performance.now() - started };
+}
+
+/**
+ * The status each runtime answers a token request with when one header (`X-Padding`) is 17 000,
+ * 100 000 and 200 000 bytes long: the handler's (201) where the server hands such a request over,
+ * the server's own (431 or 400, no JSON) where it refuses it first.
+ */
+export async function statusesForLongHeaders(port: number): Promise<number[]> {
+  const statuses = [];
+  for (const length of [17_000, 100_000, 200_000]) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    const body = JSON.stringify({ room_name: 'standup' });
+    socket.write(head(port, '/api/token', `Content-Length: ${body.length}\r\nX-Padding: ${'a'.repeat(length)}`) + body);
+    let reply = '';
+    try {
+      for await (const chunk of socket) {
+        reply += (chunk as Buffer).toString();
+        if (isWhole(reply)) break;
+      }
+    } catch {
+      // A reset after the answer: what was read is the answer.
+    } finally {
+      socket.destroy();
+    }
+    statuses.push(Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0));
+  }
+  return statuses;
+}
+
+/**
+ * A window of the memory store ends on time (the handler at `/window`: one token a second): a
+ * token, a 429 with `Retry-After: 1`, and once the second is over a token again — also on workerd,
+ * which never runs the timer the store sets to forget an ended window (no timer runs there after
+ * its request was answered): the store reopens a window it finds ended.
+ */
+export async function expectWindowEnds(window: Send): Promise<void> {
+  const caller = { Authorization: `Bearer window-${crypto.randomUUID()}` };
+  const answers = [];
+  for (const waitMs of [0, 0, 1_100]) {
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const response = await window('/window', json({ room_name: 'standup' }, caller));
+    answers.push([response.status, response.headers.get('retry-after')]);
+  }
+  expect(answers).toEqual([
+    [201, null],
+    [429, '1'],
+    [201, null],
+  ]);
+}

@@ -6,11 +6,15 @@ import {
   callerGoneDuringAuthorize,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
   fixture,
   over,
+  statusesForLongHeaders,
   runToExit,
   startRuntime,
   type RuntimeProcess,
@@ -61,6 +65,24 @@ describe.each([
     ]).toEqual(['closed', 'closed']);
   });
 
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])(
+    'answers a header too long for it as docs/runtimes.md says: Node refuses headers over 16 KiB itself: 431, through %s',
+    async (_path, server) => {
+      expect(await statusesForLongHeaders(runtime.ports[server]!)).toEqual([431, 431, 431]);
+    },
+  );
+
+  // The one-second window's handler is on ports 6 (toNodeHandler) and 7 (Fetch objects).
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('ends a window of the memory store on time, through %s', async (_path, server) => {
+    await expectWindowEnds(over(runtime.ports[6 + server]!));
+  });
+
   it('signs with node:crypto (the node condition of #signJwt)', () => {
     expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
   });
@@ -80,6 +102,21 @@ describe.each([
     ['Fetch Request and Response objects', 1],
   ])('answers every listed refusal, a throwing authorize and the memory limit as every runtime does, through %s', async (_path, server) => {
     await expectSameAnswers(over(runtime.ports[server]!), over(runtime.ports[2 + server]!));
+  });
+
+  // The CORS handler is on ports 4 (toNodeHandler) and 5 (Fetch objects).
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('answers CORS preflights and cross-origin posts as every runtime does, through %s', async (_path, server) => {
+    await expectCorsAnswers(over(runtime.ports[4 + server]!));
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('holds the memory limit under a burst of one caller’s requests, through %s', async (_path, server) => {
+    await expectLimitHeldUnderBurst(over(runtime.ports[2 + server]!));
   });
 
   it.each([

@@ -9,10 +9,14 @@ import {
   credentials,
   expectBodyTimed,
   expectClientGoneMidBody,
+  expectCorsAnswers,
+  expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
   expectSameAnswers,
+  expectWindowEnds,
   expectServesTokens,
   over,
+  statusesForLongHeaders,
   type Send,
 } from './harness';
 
@@ -70,6 +74,22 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
 
   it('answers every listed refusal, a throwing authorize and the memory limit (one isolate’s) as every runtime does', async () => {
     await expectSameAnswers(dispatch, dispatch);
+  });
+
+  it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
+    await expectCorsAnswers(dispatch);
+  });
+
+  it('holds the memory limit (one isolate’s) under a burst of one caller’s requests', async () => {
+    await expectLimitHeldUnderBurst(dispatch);
+  });
+
+  it('answers a header too long for it as docs/runtimes.md says: workerd hands over headers up to about 128 KiB, and refuses longer ones itself: 431', async () => {
+    expect(await statusesForLongHeaders(Number((await worker.ready).port))).toEqual([201, 201, 431]);
+  });
+
+  it('ends a window of the memory store on time, though workerd runs no timer after an answer', async () => {
+    await expectWindowEnds(dispatch);
   });
 
   it('counts a caller gone while authorize ran: request.signal is not aborted (docs/server-security.md)', async () => {

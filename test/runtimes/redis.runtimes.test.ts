@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimes } from '../../scripts/runtimes.mjs';
+import { startRedisServer } from '../../scripts/redis-server.mjs';
+import type { RunningRedisServer } from '../../scripts/redis-server.d.mts';
+import { credentials, fixture, over, startRuntime, type RuntimeProcess } from './harness';
+
+/**
+ * docs/server-security.md's Redis store on the runtimes whose servers reach Redis over TCP with
+ * ioredis: Node (20 and 24), Bun and Deno, each a process of its own sharing one redis-server.
+ */
+describe('limits in Redis (ioredis) on Node 20 and 24, Bun and Deno', () => {
+  let redis: RunningRedisServer;
+  const servers: Record<string, RuntimeProcess> = {};
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const env = { ...credentials, REDIS_PORT: String(redis.port) };
+    // The whole environment: ioredis's `debug` reads every variable when it is imported (docs/runtimes.md, Deno).
+    const deno = ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', '--no-prompt'];
+    // One after the other, each kept as it starts: one that fails to start leaves none running unstopped.
+    const starts: Record<string, () => Promise<RuntimeProcess>> = {
+      'Node 20': () => startRuntime(process.execPath, [fixture('redis.node.mjs')], env),
+      'Node 24': () => startRuntime(runtimes.node24, [fixture('redis.node.mjs')], env),
+      Bun: () => startRuntime(runtimes.bun, [fixture('redis.bun.js')], env),
+      Deno: () => startRuntime(runtimes.deno, [...deno, fixture('redis.deno.js')], env),
+    };
+    for (const [name, start] of Object.entries(starts)) servers[name] = await start();
+  });
+  afterAll(async () => {
+    redis?.thaw();
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await redis?.stop();
+  });
+
+  const post = (server: RuntimeProcess, caller: string) =>
+    over(server.ports[0]!)('/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${caller}` },
+      body: '{}',
+    });
+
+  it('holds a limit of three under a burst of one caller’s twelve requests, on each runtime', async () => {
+    const tokens: Record<string, number> = {};
+    for (const [name, server] of Object.entries(servers)) {
+      const caller = `burst-${crypto.randomUUID()}`;
+      const statuses = await Promise.all(Array.from({ length: 12 }, () => post(server, caller).then((response) => response.status)));
+      tokens[name] = statuses.filter((status) => status === 201).length;
+      expect(statuses.filter((status) => status === 429)).toHaveLength(9);
+    }
+    expect(tokens).toEqual({ 'Node 20': 3, 'Node 24': 3, Bun: 3, Deno: 3 });
+  });
+
+  it('answers 503 limits_unavailable after timeoutMs when Redis stops answering, and tells onError, on each runtime', async () => {
+    redis.freeze();
+    try {
+      const answers = await Promise.all(
+        Object.entries(servers).map(async ([name, server]) => {
+          const started = performance.now();
+          const response = await post(server, `frozen-${crypto.randomUUID()}`);
+          const ms = performance.now() - started;
+          return [name, response.status, ((await response.json()) as { error: { code: string } }).error.code, ms >= 280 && ms < 1_500];
+        }),
+      );
+      expect(answers).toEqual(Object.keys(servers).map((name) => [name, 503, 'limits_unavailable', true]));
+      for (const server of Object.values(servers)) await expect.poll(server.output).toMatch(/onError: The limit store timed out/);
+    } finally {
+      redis.thaw();
+    }
+  });
+});
