@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { TokenVerifier } from 'livekit-server-sdk';
@@ -181,17 +181,27 @@ function isWhole(reply: string): boolean {
   return length === undefined ? reply.endsWith('\r\n0\r\n\r\n') : Buffer.byteLength(reply.slice(headEnd + 4)) >= Number(length);
 }
 
+/** What `socket` answers, read until the answer is whole or the connection closes (a reset is a close too); `''` for no answer. */
+async function readAnswer(socket: Socket): Promise<string> {
+  let reply = '';
+  try {
+    for await (const chunk of socket) {
+      reply += (chunk as Buffer).toString();
+      if (isWhole(reply)) break; // leaving the loop destroys the socket
+    }
+  } catch {
+    // A reset: what was read is the answer.
+  }
+  return reply;
+}
+
 /** Sends raw HTTP/1.1 bytes to `127.0.0.1:<port>` (a header line twice, which no Fetch client sends) and reads the answer's status and body. */
 async function sendRaw(port: number, headerLines: string[], body: string): Promise<{ status: number; body: string }> {
   const socket = connect(port, '127.0.0.1');
   const head = ['POST /api/token HTTP/1.1', `Host: 127.0.0.1:${port}`, ...headerLines, `Content-Length: ${Buffer.byteLength(body)}`];
   // Written, not ended: a half-closed socket reads as a client gone on some servers (`edge-runtime`'s).
   socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
-  let reply = '';
-  for await (const chunk of socket) {
-    reply += (chunk as Buffer).toString();
-    if (isWhole(reply)) break; // leaving the loop destroys the socket
-  }
+  const reply = await readAnswer(socket);
   const [, status, rest] = /^HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n([^]*)$/.exec(reply) ?? [];
   if (!status) throw new Error(`not an HTTP/1.1 answer: ${reply.slice(0, 200)}`);
   // The body, de-chunked if need be: the JSON object it holds.
@@ -286,16 +296,9 @@ async function answerWhileDribbling(port: number, head: string, dribble: string[
   const started = performance.now();
   socket.write(head);
   const timers = dribble.map((bytes, index) => setTimeout(() => socket.write(bytes), (index + 1) * 100));
-  let reply = '';
-  try {
-    for await (const chunk of socket) {
-      reply += (chunk as Buffer).toString();
-      if (isWhole(reply)) break;
-    }
-  } finally {
-    timers.forEach(clearTimeout);
-    socket.destroy();
-  }
+  const reply = await readAnswer(socket);
+  timers.forEach(clearTimeout);
+  socket.destroy();
   return {
     status: reply.split('\r\n')[0]!,
     code: /"code":"(\w+)"/.exec(reply)?.[1] ?? reply.slice(0, 200),
@@ -582,17 +585,8 @@ export async function answerToAStalledBody(port: number): Promise<{ answer: stri
   const socket = connect(port, '127.0.0.1');
   const started = performance.now();
   socket.write(head(port, '/', 'Content-Length: 30') + '{"room');
-  let reply = '';
-  try {
-    for await (const chunk of socket) {
-      reply += (chunk as Buffer).toString();
-      if (isWhole(reply)) break;
-    }
-  } catch {
-    // A reset is a close too.
-  } finally {
-    socket.destroy();
-  }
+  const reply = await readAnswer(socket);
+  socket.destroy();
   const answer = reply ? `${reply.split('\r\n')[0]!} ${/"code":"(\w+)"/.exec(reply)?.[1] ?? ''}` : 'closed, no answer';
   return { answer, ms: performance.now() - started };
 }
@@ -609,17 +603,8 @@ export async function statusesForLongHeaders(port: number): Promise<number[]> {
     socket.on('error', () => {});
     const body = JSON.stringify({ room_name: 'standup' });
     socket.write(head(port, '/api/token', `Content-Length: ${body.length}\r\nX-Padding: ${'a'.repeat(length)}`) + body);
-    let reply = '';
-    try {
-      for await (const chunk of socket) {
-        reply += (chunk as Buffer).toString();
-        if (isWhole(reply)) break;
-      }
-    } catch {
-      // A reset after the answer: what was read is the answer.
-    } finally {
-      socket.destroy();
-    }
+    const reply = await readAnswer(socket);
+    socket.destroy();
     statuses.push(Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0));
   }
   return statuses;
