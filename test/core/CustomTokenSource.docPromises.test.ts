@@ -166,7 +166,7 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
   });
 
   // "When the signed-in user changes": "a new source, with a new default `scope` (each source gets its own,
-  // `source-1`, `source-2`, …) and so an empty cache" — also in one app QueryClient.
+  // `source-<tag>-1`, `source-<tag>-2`, …) and so an empty cache" — also in one app QueryClient.
   it('gives each source made without a scope one of its own: in one QueryClient, a new source finds none of the earlier one’s tokens', async () => {
     const queryClient = new QueryClient();
     const generator = mintingGenerator();
