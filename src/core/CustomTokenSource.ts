@@ -36,7 +36,9 @@ interface Seed {
 }
 
 const QUERY_KEY_ROOT = 'livekit-custom-token';
+/** Sources made by this copy of the package, and the copy's random tag: a default `scope` that no other copy makes. */
 let sourceCount = 0;
+let copyTag: string | undefined;
 
 /**
  * A LiveKit `TokenSourceConfigurable` around an app's own token generator, with a keyed,
@@ -112,7 +114,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     this.#generator = generator;
     this.#client = config.queryClient ?? new QueryClient();
     // Stryker disable next-line UpdateOperator: counting down names every source as uniquely as counting up
-    this.#scope = config.scope ?? `source-${++sourceCount}`;
+    this.#scope = config.scope ?? `source-${(copyTag ??= Math.random().toString(36).slice(2))}-${++sourceCount}`;
     this.#dropOnDeactivate = config.queryClient !== undefined && config.scope === undefined;
     this.#config = resolveConfig(config);
     this.#scheduler = new RefreshScheduler({

@@ -1,4 +1,5 @@
 import { focusManager, QueryClient } from '@tanstack/query-core';
+import { decodeTokenPayload } from 'livekit-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenError } from '../../src/core/errors';
@@ -165,7 +166,7 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
   });
 
   // "When the signed-in user changes": "a new source, with a new default `scope` (each source gets its own,
-  // `source-1`, `source-2`, …) and so an empty cache" — also in one app QueryClient.
+  // `source-<tag>-1`, `source-<tag>-2`, …) and so an empty cache" — also in one app QueryClient.
   it('gives each source made without a scope one of its own: in one QueryClient, a new source finds none of the earlier one’s tokens', async () => {
     const queryClient = new QueryClient();
     const generator = mintingGenerator();
@@ -181,7 +182,34 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
       .map(({ queryKey }) => queryKey[1]);
     expect(scopes).toHaveLength(2);
     expect(new Set(scopes).size).toBe(2);
-    for (const scope of scopes) expect(scope).toMatch(/^source-\d+$/);
+    for (const scope of scopes) expect(scope).toMatch(/^source-[a-z0-9]+-\d+$/);
+    for (const leave of unsubscribe) leave();
+    queryClient.clear();
+  });
+
+  // README, the options table: "`scope` | a unique id per source" — also beside a source of another copy of the
+  // package (a micro-frontend with its own copy, say) in the app's one QueryClient, whose count starts at 1 too.
+  it('gives a source made without a scope none of the tokens a source of another copy of the package fetched into the same QueryClient', async () => {
+    // Two copies of the package, loaded as two bundles load theirs: each makes its first source.
+    const loadCopy = async () => {
+      vi.resetModules();
+      return (await import('../../src/core/createCustomTokenSource')).createCustomTokenSource;
+    };
+    const [ourCopy, theirCopy] = [await loadCopy(), await loadCopy()];
+    expect(theirCopy).not.toBe(ourCopy);
+    const queryClient = new QueryClient();
+    const ada = mintingGenerator(() => ({ identity: 'ada' }));
+    const bob = mintingGenerator(() => ({ identity: 'bob' }));
+    const ours = ourCopy(ada, { queryClient });
+    const theirs = theirCopy(bob, { queryClient });
+    const unsubscribe = [ours.subscribe(() => {}), theirs.subscribe(() => {})];
+
+    await ours.fetch({ roomName: 'A' });
+    const { participantToken } = await theirs.fetch({ roomName: 'A' });
+
+    expect(bob).toHaveBeenCalledTimes(1);
+    expect(decodeTokenPayload(participantToken).sub).toBe('bob');
+    expect(ours.getSnapshot().identity).toBe('ada');
     for (const leave of unsubscribe) leave();
     queryClient.clear();
   });

@@ -61,6 +61,9 @@ async function runScenario(setup: { prefetch: boolean; freshRoomPerSession: bool
     participantAttributes: { role: 'guest' },
     microphone: false,
     retries: 0,
+    // The bound below counts no refresh-ahead round after a retryable failure: the first comes half
+    // of maxRetryDelayMs to all of it after (4–8 s by default, within a scenario's waits), so out of reach.
+    maxRetryDelayMs: 10 * 60_000,
     ...setup,
   });
   const { session, rerenderWith, unmount } = renderSession(props(), { children: <TokenProbe />, strict: false });

@@ -6,6 +6,7 @@ import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTo
 import { advance, flush } from '../helpers/fakeTime';
 import { controlledGenerator } from '../helpers/generators';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
 import { renderSession } from './render';
 
 /**
@@ -187,6 +188,30 @@ describe('CustomTokenSessionProvider when fetch options change while idle', () =
     await advance(QUIET_MS + 50);
     expect(rooms(generator).slice(calls)).toEqual(['lobby-c']);
     expect(token.current).toMatchObject({ status: 'ready', room: 'lobby-c' });
+  });
+
+  // docs/token-source.md: "With `prefetch={false}` nothing moves before a token has been in hand (a fetched one, or an `initialToken`)".
+  it('with prefetch={false} and an initialToken, follows the options from the first change: the initial token is a token in hand', async () => {
+    const initialToken = {
+      options: { roomName: 'lobby-a' },
+      response: { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'lobby-a' }) },
+    };
+    const generator = tokenGenerator();
+    const { change, session, connect, token } = renderLobby({ generator, roomName: 'lobby-a', prefetch: false, initialToken });
+    await advance(QUIET_MS + 50);
+    expect(generator).not.toHaveBeenCalled();
+    expect(token.current).toMatchObject({ status: 'ready', room: 'lobby-a' });
+
+    change({ roomName: 'lobby-b' });
+    await advance(QUIET_MS + 50);
+    expect(rooms(generator)).toEqual(['lobby-b']);
+    expect(token.current).toMatchObject({ status: 'ready', room: 'lobby-b' });
+
+    act(() => void session().start());
+    await flush();
+    expect(session().isConnected).toBe(true);
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(decodeTokenPayload(connect.mock.calls[0]![1]).video?.room).toBe('lobby-b');
   });
 
   it('with prefetch={false}, a room change after a start() that got no token (signed out) fetches nothing', async () => {

@@ -129,6 +129,35 @@ describe('CustomTokenSessionProvider with a tokenSource', () => {
     expect(token.current).toMatchObject({ status: 'ready', room: 'standup' });
   });
 
+  // README, the provider's props: "a `CustomTokenSource` you built (the provider then builds none of its own, and
+  // ignores the token source options below)".
+  it('leaves a given tokenSource its own settings: the token source options beside it change nothing', async () => {
+    vi.useFakeTimers();
+    const minting = tokenGenerator();
+    // Answers after 2 s: within the source's own 10 s timeout, not within the 50 ms the props ask for.
+    const generator = vi.fn<TokenGenerator>(async (request, context) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      return minting(request, context);
+    });
+    const source = createCustomTokenSource(generator);
+    const onEvent = vi.fn();
+    renderSession({
+      tokenSource: source,
+      room: roomWithoutServer().room,
+      roomName: 'standup',
+      timeoutMs: 50,
+      retries: 0,
+      onEvent,
+      ...quiet,
+    });
+    await act(() => vi.advanceTimersByTimeAsync(2_100));
+
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(source.getSnapshot()).toMatchObject({ status: 'ready', room: 'standup', error: null });
+    expect(onEvent).not.toHaveBeenCalled();
+    vi.useRealTimers();
+  });
+
   it('keeps a token from a source built outside React fresh ahead of expiry while mounted, and stops once unmounted', async () => {
     vi.useFakeTimers();
     const generator = tokenGenerator({ ttl: 120 });
