@@ -8,7 +8,7 @@ import { SessionActionsContext } from '../context/SessionActionsContext.js';
 import { TokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
-import type { CustomTokenError } from '../core/errors.js';
+import { CustomTokenError } from '../core/errors.js';
 import { requireNumber } from '../core/resolveConfig.js';
 import { MAX_TIMER_MS } from '../core/timerDelay.js';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
@@ -123,8 +123,14 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
     prefetch?: boolean | undefined;
   };
 
+// A JavaScript app's unset `tokenEndpoint={process.env.…}`: a failure no retry can fix, so none is made or offered.
 const missingGenerator: TokenGenerator = () =>
-  Promise.reject(new TypeError('CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint.'));
+  Promise.reject(
+    new CustomTokenError(
+      'generator_failed',
+      'CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint; it was given none.',
+    ),
+  );
 
 /**
  * Runs a LiveKit session on the app's own tokens: LiveKit's `useSession` and `SessionProvider`

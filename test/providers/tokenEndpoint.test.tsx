@@ -106,6 +106,21 @@ describe('CustomTokenSessionProvider with tokenEndpoint', () => {
     expect(asked).toEqual([]);
   });
 
+  // A JavaScript app whose `tokenEndpoint={process.env.NEXT_PUBLIC_TOKEN_URL}` is unset gives none of the three.
+  it('fails with a generator_failed error that retrying cannot fix when given no generator, tokenSource or tokenEndpoint', async () => {
+    const { room, connect } = roomWithoutServer();
+    const token: { current: UseTokenStatusReturn | null } = { current: null };
+    const { session } = renderSession({ tokenEndpoint: undefined, room, roomName: 'standup', microphone: false } as never, {
+      children: <TokenProbe into={token} />,
+    });
+    await waitFor(() => expect(token.current?.status).toBe('error'));
+    expect(token.current?.error).toMatchObject({ code: 'generator_failed', retryable: false });
+    expect(token.current?.error?.message).toMatch(/needs a generator, a tokenSource or a tokenEndpoint/);
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({ code: 'generator_failed', retryable: false });
+    expect(connect).not.toHaveBeenCalled();
+  });
+
   // CustomTokenSessionProvider's TSDoc: "a new generator or endpoint alone does not [remount the session]".
   it('keeps a live call when the endpoint changes, and takes the next session’s token from the new one', async () => {
     signedIn = true;
