@@ -243,6 +243,8 @@ export interface TokenHandlerConfig {
   apiKey?: string | undefined;
   /**
    * The LiveKit API secret. Read per request when left out, so a build without secrets succeeds.
+   * Whitespace at its start or end (a trailing newline from a file) is refused, not trimmed: LiveKit's
+   * server reads its keys without it, so every token would be refused at join. The same holds for `apiKey`.
    * @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env`
    */
   apiSecret?: string | undefined;
