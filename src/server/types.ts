@@ -278,6 +278,14 @@ export interface TokenHandlerConfig {
   /** How long the whole body may take to arrive; later → 408 `request_timeout`. @defaultValue 10_000 */
   bodyTimeoutMs?: number | undefined;
   /**
+   * How long `authorize`, the `rooms` and `agents` functions and a `limits` function may take
+   * together, from the call of `authorize`: one that has not settled by then (a session lookup on
+   * a database that stopped answering) → 503 `authorize_timeout`, reported to `onError` as that
+   * `TokenHandlerError`; its late result is ignored, and nothing is counted against the caller's
+   * limits. A positive integer of milliseconds. @defaultValue 10_000
+   */
+  authorizeTimeoutMs?: number | undefined;
+  /**
    * Per-caller limits on tokens and agent dispatches per window, or a function choosing them per
    * caller; over a limit → 429 `rate_limited` with `Retry-After`. @defaultValue no limits
    */

@@ -1,5 +1,6 @@
 /// <reference lib="es2024.string" />
 import { checkFitsJoin } from './checkFitsJoin.js';
+import { createDeadline, type Deadline } from './createDeadline.js';
 import { livekitLimits } from './livekitLimits.js';
 import { trackSourceName, type TokenIssuer } from './mintToken.js';
 import { shorten } from '../shorten.js';
@@ -29,6 +30,8 @@ export interface TokenPlan {
 export interface TokenPlanPolicy extends Pick<TokenHandlerConfig, 'authorize' | 'rooms' | 'agents'> {
   /** @defaultValue 1 */
   maxAgentsPerToken?: number;
+  /** Time for `authorize`, the policies and the limits function together (throws `authorize_timeout`). @defaultValue 10_000 */
+  authorizeTimeoutMs?: number;
   /** Counts the token against the caller's limits (throws `rate_limited`). @defaultValue no limits */
   limiter?: TokenLimiter;
 }
@@ -40,10 +43,12 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
  * `authorize`), which room (requested, or a fresh one, and allowed), which agents (requested and
  * allowed — never more, at most `maxAgentsPerToken`), which attributes (none under LiveKit's
  * reserved `lk.` prefix unless `authorize` set that key), whether the token `issuer` would sign
- * fits a join (`checkFitsJoin`), and last the caller's limits.
+ * fits a join (`checkFitsJoin`), and last the caller's limits. The app's callbacks (`authorize`,
+ * policy functions, a limits function) have `authorizeTimeoutMs` together, from the call of
+ * `authorize`; a late result is ignored, and nothing is counted.
  *
  * @throws {TokenHandlerError} `invalid_body`, `unauthorized`, `identity_not_allowed`,
- * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed` or `rate_limited`; whatever a
+ * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed`, `authorize_timeout` or `rate_limited`; whatever a
  * policy throws passes through; a plain Error (a 500) for what `authorize` returned past LiveKit's
  * limits, or a token too long to join.
  * @example
@@ -54,7 +59,7 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
 export async function planToken(
   request: Request,
   body: TokenRequestBody,
-  { authorize, rooms, agents, maxAgentsPerToken = 1, limiter }: TokenPlanPolicy,
+  { authorize, rooms, agents, maxAgentsPerToken = 1, authorizeTimeoutMs = 10_000, limiter }: TokenPlanPolicy,
   issuer?: TokenIssuer,
 ): Promise<TokenPlan> {
   if (body.agents.length > maxAgentsPerToken) {
@@ -63,7 +68,23 @@ export async function planToken(
       `The token request is invalid — room_config.agents: at most ${maxAgentsPerToken} distinct agent${maxAgentsPerToken === 1 ? '' : 's'} per token (maxAgentsPerToken), got ${body.agents.length}.`,
     );
   }
-  const participant = await authorizeCaller(request, body, authorize);
+  const deadline = createDeadline(authorizeTimeoutMs);
+  try {
+    return await decide(request, body, { authorize, rooms, agents, limiter }, deadline, issuer);
+  } finally {
+    deadline.clear();
+  }
+}
+
+/** {@link planToken} once the request's size is known to be fine: the app's callbacks, each within `deadline`. */
+async function decide(
+  request: Request,
+  body: TokenRequestBody,
+  { authorize, rooms, agents, limiter }: TokenPlanPolicy,
+  deadline: Deadline,
+  issuer: TokenIssuer | undefined,
+): Promise<TokenPlan> {
+  const participant = await authorizeCaller(request, body, authorize, deadline);
   const context: TokenPolicyContext = { participant, body, request };
   const requested = body.participantIdentity;
   if (requested !== undefined && requested !== participant.identity && !participant.allowRequestedIdentity) {
@@ -71,7 +92,7 @@ export async function planToken(
   }
   // A request without a room gets a fresh one, which the policy is asked about like any other.
   const roomName = body.roomName ?? `room-${crypto.randomUUID()}`;
-  if (rooms !== undefined && !(await allows(rooms, roomName, roomName, context))) {
+  if (rooms !== undefined && !(await allows(rooms, roomName, roomName, context, deadline, 'The rooms policy'))) {
     throw new TokenHandlerError(
       'room_not_allowed',
       body.roomName === undefined
@@ -81,7 +102,7 @@ export async function planToken(
   }
   for (const agent of body.agents) {
     // No agent policy allows no agent.
-    if (agents === undefined || !(await allows(agents, agent.agentName, agent, context))) {
+    if (agents === undefined || !(await allows(agents, agent.agentName, agent, context, deadline, 'The agents policy'))) {
       throw new TokenHandlerError('agent_not_allowed', 'This caller may not dispatch the requested agent.');
     }
   }
@@ -119,7 +140,7 @@ export async function planToken(
     // The caller went away (its own timeout, say) while authorize or a policy ran: nobody reads this
     // token, so it counts nothing — else every attempt a client gave up on would use up its limits.
     if (request.signal.aborted) throw new TokenHandlerError('request_timeout', 'The caller went away before the token was issued.');
-    await limiter(plan, context);
+    await limiter(plan, context, deadline);
   }
   return plan;
 }
@@ -128,10 +149,11 @@ async function authorizeCaller(
   request: Request,
   body: TokenRequestBody,
   authorize: TokenHandlerConfig['authorize'],
+  deadline: Deadline,
 ): Promise<AuthorizedParticipant> {
   let participant: AuthorizedParticipant | null | undefined;
   try {
-    participant = await authorize(request, body);
+    participant = await deadline.within('authorize()', () => authorize(request, body));
   } catch (error) {
     if (error instanceof TokenHandlerError) throw error;
     // The cause goes to onError: even nothing thrown is something to log.
@@ -192,6 +214,8 @@ async function allows<T>(
   name: string,
   value: T,
   context: TokenPolicyContext,
+  deadline: Deadline,
+  what: string,
 ): Promise<boolean> {
-  return typeof policy === 'function' ? (await policy(value, context)) === true : policy.includes(name);
+  return typeof policy === 'function' ? (await deadline.within(what, () => policy(value, context))) === true : policy.includes(name);
 }
