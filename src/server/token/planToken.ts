@@ -171,6 +171,7 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
   if (typeof identity !== 'string' || identity === '' || !fits(identity, nameBytes)) {
     throw new Error(`authorize() must return a non-empty identity of at most ${nameBytes} bytes of UTF-8.`);
   }
+  checkTypes({ name, metadata, attributes });
   if (name !== undefined && !fits(name, nameBytes)) throw new Error(`authorize() returned a name over ${nameBytes} bytes of UTF-8.`);
   if (metadata !== undefined && !fits(metadata, metadataBytes)) {
     throw new Error(`authorize() returned metadata over ${metadataBytes} bytes of UTF-8.`);
@@ -203,6 +204,39 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
       );
     }
   }
+}
+
+/**
+ * The other fields' types, before anything reads them: a database row passed on as it is has NULL
+ * columns and numbers, which would otherwise fail as a TypeError from deep inside (`Cannot read
+ * properties of null`), naming nothing the app wrote.
+ */
+function checkTypes(fields: Pick<AuthorizedParticipant, 'name' | 'metadata' | 'attributes'>): void {
+  for (const field of ['name', 'metadata'] as const) {
+    const value: unknown = fields[field];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new Error(`authorize() returned ${field} ${described(value)}: return a string, or leave ${field} out for none.`);
+    }
+  }
+  const attributes: unknown = fields.attributes;
+  if (attributes === undefined) return;
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+    throw new Error(
+      `authorize() returned attributes ${described(attributes)}: return an object of strings, or leave attributes out for none.`,
+    );
+  }
+  for (const [key, value] of Object.entries(attributes)) {
+    if (typeof value !== 'string') {
+      throw new Error(`authorize() returned attribute "${shorten(key)}" ${described(value)}: every attribute value must be a string.`);
+    }
+  }
+}
+
+/** `null`, or the type of a value that is not what was wanted ("as a number"). */
+function described(value: unknown): string {
+  if (value === null) return 'null';
+  const type = Array.isArray(value) ? 'list' : typeof value;
+  return `as ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 function notWellFormed(what: string): Error {
