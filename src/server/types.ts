@@ -129,12 +129,14 @@ export interface AuthorizedParticipant {
   attributes?: Record<string, string> | undefined;
   /**
    * Grants on top of the defaults (`roomJoin`, `canPublish`, `canSubscribe`, `canPublishData`);
-   * `room` is always the token's room.
+   * `room` is always the token's room. Each flag is a boolean: another value (`"false"`, `1`), which
+   * LiveKit's server would refuse at join, is a 500 whose `onError` message names the grant.
    */
   grants?: ParticipantGrants | undefined;
   /**
    * Whether a requested `participant_identity` replaces {@link AuthorizedParticipant.identity}. When `false`, asking
-   * for any other identity is refused with 403 `identity_not_allowed`.
+   * for any other identity is refused with 403 `identity_not_allowed`. Only a boolean: another value (the string
+   * `"false"`, which is truthy) is a 500 naming it, never a yes.
    * @defaultValue false
    */
   allowRequestedIdentity?: boolean | undefined;

@@ -103,6 +103,64 @@ describe('createTokenHandler: identity', () => {
     const { claims } = await readResponse(await handler(tokenRequest({ participant_identity: 'kiosk-7' })));
     expect(claims?.sub).toBe('kiosk-7');
   });
+
+  // A flag read from configuration or a database as it is: the string "false" is truthy, and let any identity in.
+  it.each([
+    ['the string "false"', 'false', 'as a string'],
+    ['the string "true"', 'true', 'as a string'],
+    ['1', 1, 'as a number'],
+  ])('answers 500, no token, when allowRequestedIdentity is %s, telling onError to return true or false', async (_, flag, got) => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'guest', allowRequestedIdentity: flag as unknown as boolean }), onError }),
+    );
+    const { status, body } = await readResponse(await handler(tokenRequest({ participant_identity: 'ceo' })));
+    expect([status, body.error?.code]).toEqual([500, 'internal_error']);
+    expect(onError.mock.calls[0]![0]).toMatchObject({
+      message: `authorize() returned allowRequestedIdentity ${got}: return true or false.`,
+    });
+  });
+
+  // LiveKit's server reads the grants into Go booleans: a token with "canPublish":"false" is refused at join.
+  it.each([
+    [
+      'grants that are a string',
+      'admin',
+      'authorize() returned grants as a string: return an object of grants, such as { canPublish: false }.',
+    ],
+    [
+      'grants that are a list',
+      ['roomAdmin'],
+      'authorize() returned grants as a list: return an object of grants, such as { canPublish: false }.',
+    ],
+    [
+      'a grant that is the string "false"',
+      { canPublish: 'false' },
+      'authorize() returned grants.canPublish as a string: return true or false.',
+    ],
+    ['a grant that is 1', { roomAdmin: 1 }, 'authorize() returned grants.roomAdmin as a number: return true or false.'],
+    [
+      'destinationRoom that is a number',
+      { destinationRoom: 7 },
+      'authorize() returned grants.destinationRoom as a number: return a room name.',
+    ],
+  ])('answers 500, no token, for %s from authorize, telling onError which grant', async (_, grants, message) => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'alice', grants }) as unknown as AuthorizedParticipant, onError }),
+    );
+    const { status, body } = await readResponse(await handler(tokenRequest({})));
+    expect([status, body.error?.code]).toEqual([500, 'internal_error']);
+    expect(onError.mock.calls[0]![0]).toMatchObject({ message });
+  });
+
+  it('reads allowRequestedIdentity null as false, as before', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'guest', allowRequestedIdentity: null as unknown as boolean }) }),
+    );
+    expect((await readResponse(await handler(tokenRequest({ participant_identity: 'ceo' })))).status).toBe(403);
+    expect((await readResponse(await handler(tokenRequest({})))).claims?.sub).toBe('guest');
+  });
 });
 
 describe('createTokenHandler: room policy', () => {

@@ -166,12 +166,12 @@ async function authorizeCaller(
 }
 
 /** What `authorize` returned, against LiveKit's limits: past one, a programming error in `authorize`, not the caller's fault (a plain Error becomes a 500). */
-function checkAuthorized({ identity, name, metadata, attributes, grants }: AuthorizedParticipant): void {
+function checkAuthorized({ identity, name, metadata, attributes, grants, allowRequestedIdentity }: AuthorizedParticipant): void {
   const { fits, nameBytes, metadataBytes, attributesBytes } = livekitLimits;
   if (typeof identity !== 'string' || identity === '' || !fits(identity, nameBytes)) {
     throw new Error(`authorize() must return a non-empty identity of at most ${nameBytes} bytes of UTF-8.`);
   }
-  checkTypes({ name, metadata, attributes });
+  checkTypes({ name, metadata, attributes, allowRequestedIdentity });
   if (name !== undefined && !fits(name, nameBytes)) throw new Error(`authorize() returned a name over ${nameBytes} bytes of UTF-8.`);
   if (metadata !== undefined && !fits(metadata, metadataBytes)) {
     throw new Error(`authorize() returned metadata over ${metadataBytes} bytes of UTF-8.`);
@@ -192,6 +192,7 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
       'authorize() returned an attribute named "__proto__", which JavaScript readers of the attributes would take for their prototype.',
     );
   }
+  checkGrantTypes(grants);
   // What the signature would refuse, refused before the limits count the token.
   const sources: unknown = grants?.canPublishSources;
   if (sources !== undefined) {
@@ -211,7 +212,12 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
  * columns and numbers, which would otherwise fail as a TypeError from deep inside (`Cannot read
  * properties of null`), naming nothing the app wrote.
  */
-function checkTypes(fields: Pick<AuthorizedParticipant, 'name' | 'metadata' | 'attributes'>): void {
+function checkTypes(fields: Pick<AuthorizedParticipant, 'name' | 'metadata' | 'attributes' | 'allowRequestedIdentity'>): void {
+  // Truthy, "false" would let any identity in. `null` stays false, as it always read.
+  const allow: unknown = fields.allowRequestedIdentity;
+  if (allow != null && typeof allow !== 'boolean') {
+    throw new Error(`authorize() returned allowRequestedIdentity ${described(allow)}: return true or false.`);
+  }
   for (const field of ['name', 'metadata'] as const) {
     const value: unknown = fields[field];
     if (value !== undefined && typeof value !== 'string') {
@@ -229,6 +235,45 @@ function checkTypes(fields: Pick<AuthorizedParticipant, 'name' | 'metadata' | 'a
     if (typeof value !== 'string') {
       throw new Error(`authorize() returned attribute "${shorten(key)}" ${described(value)}: every attribute value must be a string.`);
     }
+  }
+}
+
+/** The grants LiveKit's server reads as booleans: a token with another value there (`"canPublish": "false"`) is refused at join. */
+const BOOLEAN_GRANTS = [
+  'roomCreate',
+  'roomList',
+  'roomRecord',
+  'roomAdmin',
+  'ingressAdmin',
+  'canPublish',
+  'canSubscribe',
+  'canPublishData',
+  'canUpdateOwnMetadata',
+  'hidden',
+  'recorder',
+  'agent',
+  'canSubscribeMetrics',
+  'canManageAgentSession',
+] as const;
+
+/**
+ * The grants' types: an object, its known flags booleans and `destinationRoom` a string, as LiveKit's
+ * server reads them. `null` is left alone (read as not set, as it always was); other keys pass as they are.
+ */
+function checkGrantTypes(grants: unknown): void {
+  if (grants == null) return;
+  if (typeof grants !== 'object' || Array.isArray(grants)) {
+    throw new Error(`authorize() returned grants ${described(grants)}: return an object of grants, such as { canPublish: false }.`);
+  }
+  const given = grants as Record<string, unknown>;
+  for (const grant of BOOLEAN_GRANTS) {
+    const value = given[grant];
+    if (value != null && typeof value !== 'boolean') {
+      throw new Error(`authorize() returned grants.${grant} ${described(value)}: return true or false.`);
+    }
+  }
+  if (given['destinationRoom'] != null && typeof given['destinationRoom'] !== 'string') {
+    throw new Error(`authorize() returned grants.destinationRoom ${described(given['destinationRoom'])}: return a room name.`);
   }
 }
 
