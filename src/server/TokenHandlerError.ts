@@ -37,6 +37,8 @@ export type TokenHandlerErrorCode =
   | 'rate_limited'
   /** 500: something unexpected failed on the server; details go to `onError` only. */
   | 'internal_error'
+  /** 503: `authorize`, a policy or the limits function did not settle within `authorizeTimeoutMs`. */
+  | 'authorize_timeout'
   /** 503: the limit store (Redis) failed and `onLimitStoreError` is `'deny'`. */
   | 'limits_unavailable';
 
@@ -55,6 +57,7 @@ const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
+  authorize_timeout: 503,
   limits_unavailable: 503,
 };
 

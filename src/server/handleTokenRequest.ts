@@ -87,9 +87,10 @@ export async function handleTokenRequest(input: TokenRequestInput, config: Resol
     return await issueToken(input, config, cors);
   } catch (error) {
     const refusal = isRefusal(error) ? error : undefined;
-    // A refusal with a cause (authorize threw, the limit store failed) is reported with that cause.
+    // A refusal with a cause (authorize threw, the limit store failed) is reported with that cause;
+    // one of the server's own (a 5xx: authorize timed out) with itself. The caller's mistakes are not.
     if (!refusal) report(config, error, input);
-    else if (refusal.cause !== undefined) report(config, refusal.cause, input);
+    else if (refusal.cause !== undefined || refusal.status >= 500) report(config, refusal.cause ?? refusal, input);
     return errorReply(refusal ?? new TokenHandlerError('internal_error', 'The token could not be issued.'), cors);
   }
 }

@@ -108,6 +108,8 @@ export interface AuthorizedParticipant {
   /**
    * The token's identity (`sub`). Non-empty, at most 256 bytes of UTF-8 (LiveKit's limit), and well-formed UTF-16 (no
    * lone surrogate: LiveKit reads one as U+FFFD), as are the name, metadata and attributes; otherwise the request is a 500.
+   * Those are strings (attributes an object of strings) or left out: a `null` column or a number passed on from a
+   * database row is a 500 too, its `onError` message naming the field.
    */
   identity: string;
   /** Display name. @defaultValue the requested `participant_name` */
@@ -127,12 +129,14 @@ export interface AuthorizedParticipant {
   attributes?: Record<string, string> | undefined;
   /**
    * Grants on top of the defaults (`roomJoin`, `canPublish`, `canSubscribe`, `canPublishData`);
-   * `room` is always the token's room.
+   * `room` is always the token's room. Each flag is a boolean: another value (`"false"`, `1`), which
+   * LiveKit's server would refuse at join, is a 500 whose `onError` message names the grant.
    */
   grants?: ParticipantGrants | undefined;
   /**
    * Whether a requested `participant_identity` replaces {@link AuthorizedParticipant.identity}. When `false`, asking
-   * for any other identity is refused with 403 `identity_not_allowed`.
+   * for any other identity is refused with 403 `identity_not_allowed`. Only a boolean: another value (the string
+   * `"false"`, which is truthy) is a 500 naming it, never a yes.
    * @defaultValue false
    */
   allowRequestedIdentity?: boolean | undefined;
@@ -243,6 +247,8 @@ export interface TokenHandlerConfig {
   apiKey?: string | undefined;
   /**
    * The LiveKit API secret. Read per request when left out, so a build without secrets succeeds.
+   * Whitespace at its start or end (a trailing newline from a file) is refused, not trimmed: LiveKit's
+   * server reads its keys without it, so every token would be refused at join. The same holds for `apiKey`.
    * @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env`
    */
   apiSecret?: string | undefined;
@@ -275,6 +281,14 @@ export interface TokenHandlerConfig {
   maxBodyBytes?: number | undefined;
   /** How long the whole body may take to arrive; later → 408 `request_timeout`. @defaultValue 10_000 */
   bodyTimeoutMs?: number | undefined;
+  /**
+   * How long `authorize`, the `rooms` and `agents` functions and a `limits` function may take
+   * together, from the call of `authorize`: one that has not settled by then (a session lookup on
+   * a database that stopped answering) → 503 `authorize_timeout`, reported to `onError` as that
+   * `TokenHandlerError`; its late result is ignored, and nothing is counted against the caller's
+   * limits. A positive integer of milliseconds. @defaultValue 10_000
+   */
+  authorizeTimeoutMs?: number | undefined;
   /**
    * Per-caller limits on tokens and agent dispatches per window, or a function choosing them per
    * caller; over a limit → 429 `rate_limited` with `Retry-After`. @defaultValue no limits

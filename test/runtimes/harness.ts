@@ -373,7 +373,8 @@ const answerOf = async (response: Response) => {
  * handler's headers): a body too large by `Content-Length` and by chunks, no JSON media type,
  * invalid JSON and UTF-8, a schema error, an empty body and a body with a BOM (read as `{}` and
  * as JSON), OPTIONS, HEAD and PUT without CORS; on `timed`: `authorize` throwing (401, its error
- * never in the answer) and the memory store's limit (two tokens, then 429 with `Retry-After`).
+ * never in the answer), `authorize` still waiting after `authorizeTimeoutMs` (503), and the memory
+ * store's limit (two tokens, then 429 with `Retry-After`).
  */
 export async function expectSameAnswers(send: Send, timed: Send): Promise<void> {
   const alice = { Authorization: 'Bearer alice' };
@@ -406,6 +407,7 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
   const thrown = await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer throw' }));
   expect(await thrown.clone().text()).not.toContain(credentials.LIVEKIT_API_SECRET);
   answers.push(await answerOf(thrown));
+  answers.push(await answerOf(await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer wait-60000-stuck' }))));
   const caller = { Authorization: `Bearer limited-${crypto.randomUUID()}` };
   for (let request = 0; request < 3; request += 1)
     answers.push(await answerOf(await timed('/timed', json({ room_name: 'standup' }, caller))));
@@ -432,6 +434,7 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
     refused(405, '', 'POST'),
     refused(405, 'method_not_allowed', 'POST'),
     refused(401, 'unauthorized'),
+    refused(503, 'authorize_timeout'),
     [201, 'token', 'application/json', 'no-store', null, null],
     [201, 'token', 'application/json', 'no-store', null, null],
     refused(429, 'rate_limited', null, '60'),

@@ -19,6 +19,7 @@ describe('TokenHandlerError', () => {
     ['rate_limited', 429],
     ['internal_error', 500],
     ['limits_unavailable', 503],
+    ['authorize_timeout', 503],
   ])('gives %s the status %i', (code, status) => {
     expect(new TokenHandlerError(code, 'x')).toMatchObject({ code, status });
   });

@@ -2,7 +2,13 @@
 import { runInNewContext } from 'node:vm';
 import { TrackSource } from 'livekit-server-sdk';
 import { describe, expect, it, vi } from 'vitest';
-import { createTokenHandler, toNodeHandler, TokenHandlerError, type TokenHandlerErrorCode } from '../../src/server';
+import {
+  createTokenHandler,
+  toNodeHandler,
+  TokenHandlerError,
+  type AuthorizedParticipant,
+  type TokenHandlerErrorCode,
+} from '../../src/server';
 import { API_SECRET, SERVER_URL } from '../helpers/tokens';
 import { handlerConfig, tokenRequest } from './handlerConfig';
 import { listen } from './listen';
@@ -96,6 +102,64 @@ describe('createTokenHandler: identity', () => {
     const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'guest', allowRequestedIdentity: true }) }));
     const { claims } = await readResponse(await handler(tokenRequest({ participant_identity: 'kiosk-7' })));
     expect(claims?.sub).toBe('kiosk-7');
+  });
+
+  // A flag read from configuration or a database as it is: the string "false" is truthy, and let any identity in.
+  it.each([
+    ['the string "false"', 'false', 'as a string'],
+    ['the string "true"', 'true', 'as a string'],
+    ['1', 1, 'as a number'],
+  ])('answers 500, no token, when allowRequestedIdentity is %s, telling onError to return true or false', async (_, flag, got) => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'guest', allowRequestedIdentity: flag as unknown as boolean }), onError }),
+    );
+    const { status, body } = await readResponse(await handler(tokenRequest({ participant_identity: 'ceo' })));
+    expect([status, body.error?.code]).toEqual([500, 'internal_error']);
+    expect(onError.mock.calls[0]![0]).toMatchObject({
+      message: `authorize() returned allowRequestedIdentity ${got}: return true or false.`,
+    });
+  });
+
+  // LiveKit's server reads the grants into Go booleans: a token with "canPublish":"false" is refused at join.
+  it.each([
+    [
+      'grants that are a string',
+      'admin',
+      'authorize() returned grants as a string: return an object of grants, such as { canPublish: false }.',
+    ],
+    [
+      'grants that are a list',
+      ['roomAdmin'],
+      'authorize() returned grants as a list: return an object of grants, such as { canPublish: false }.',
+    ],
+    [
+      'a grant that is the string "false"',
+      { canPublish: 'false' },
+      'authorize() returned grants.canPublish as a string: return true or false.',
+    ],
+    ['a grant that is 1', { roomAdmin: 1 }, 'authorize() returned grants.roomAdmin as a number: return true or false.'],
+    [
+      'destinationRoom that is a number',
+      { destinationRoom: 7 },
+      'authorize() returned grants.destinationRoom as a number: return a room name.',
+    ],
+  ])('answers 500, no token, for %s from authorize, telling onError which grant', async (_, grants, message) => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'alice', grants }) as unknown as AuthorizedParticipant, onError }),
+    );
+    const { status, body } = await readResponse(await handler(tokenRequest({})));
+    expect([status, body.error?.code]).toEqual([500, 'internal_error']);
+    expect(onError.mock.calls[0]![0]).toMatchObject({ message });
+  });
+
+  it('reads allowRequestedIdentity null as false, as before', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'guest', allowRequestedIdentity: null as unknown as boolean }) }),
+    );
+    expect((await readResponse(await handler(tokenRequest({ participant_identity: 'ceo' })))).status).toBe(403);
+    expect((await readResponse(await handler(tokenRequest({})))).claims?.sub).toBe('guest');
   });
 });
 
@@ -312,6 +376,47 @@ describe('createTokenHandler: authorization', () => {
     expect(body.error?.code).toBe('internal_error');
     expect(onError).toHaveBeenCalledOnce();
   });
+
+  // A row read from a database, passed on as it is: a column that is NULL, a number where LiveKit wants text.
+  it.each([
+    ['a name that is null', { name: null }, 'authorize() returned name null: return a string, or leave name out for none.'],
+    ['metadata that is null', { metadata: null }, 'authorize() returned metadata null: return a string, or leave metadata out for none.'],
+    ['a name that is a number', { name: 7 }, 'authorize() returned name as a number: return a string, or leave name out for none.'],
+    [
+      'metadata that is an object',
+      { metadata: { plan: 'pro' } },
+      'authorize() returned metadata as an object: return a string, or leave metadata out for none.',
+    ],
+    [
+      'attributes that are null',
+      { attributes: null },
+      'authorize() returned attributes null: return an object of strings, or leave attributes out for none.',
+    ],
+    [
+      'an attribute that is a number',
+      { attributes: { team: 'core', plan: 3 } },
+      'authorize() returned attribute "plan" as a number: every attribute value must be a string.',
+    ],
+    [
+      'an attribute that is null',
+      { attributes: { plan: null } },
+      'authorize() returned attribute "plan" null: every attribute value must be a string.',
+    ],
+  ])(
+    'answers 500 internal_error for %s from authorize, telling onError which field, not a TypeError from inside',
+    async (_, returned, message) => {
+      const onError = vi.fn();
+      const handler = createTokenHandler(
+        handlerConfig({ authorize: () => ({ identity: 'alice', ...returned }) as unknown as AuthorizedParticipant, onError }),
+      );
+      const { status, body } = await readResponse(
+        await handler(tokenRequest({ participant_name: 'Bob', participant_metadata: 'm', participant_attributes: { a: 'b' } })),
+      );
+      expect([status, body.error?.code]).toEqual([500, 'internal_error']);
+      expect(onError).toHaveBeenCalledOnce();
+      expect(onError.mock.calls[0]![0]).toMatchObject({ message });
+    },
+  );
 
   it('answers 500 with a generic message when a policy throws, keeping the details for onError', async () => {
     const onError = vi.fn();

@@ -132,3 +132,71 @@ describe('configuration: ttl', () => {
     for (const ttl of [0, -5, '10 parsecs', '', '2 days']) expect(() => createTokenHandler({ ...config, ttl })).toThrow(/ttl/);
   });
 });
+
+/**
+ * LiveKit's server reads its keys from YAML (`keys: { key: secret }`, LIVEKIT_KEYS, key_file), which
+ * drops the whitespace around a plain value; LiveKit Cloud's keys and secrets have none. A secret
+ * read from a file or a secret manager with its trailing newline signs tokens that server refuses
+ * at join ("invalid token"), far from the cause: the handler refuses it where it is read instead.
+ */
+describe('credentials: whitespace around a key or secret', () => {
+  const SECRET = 'Wq8hT2kLmZpR4vXcYb7NdFgJs3AeUiOo5nHt6yKr1Q';
+  const padded = [
+    ['a trailing newline (a file, a Kubernetes secret)', `${SECRET}\n`],
+    ['a trailing CRLF (a file saved on Windows)', `${SECRET}\r\n`],
+    ['a leading space', ` ${SECRET}`],
+    ['a trailing tab', `${SECRET}\t`],
+    ['a byte order mark', `\uFEFF${SECRET}`],
+  ] as const;
+
+  it.each(padded)('throws at creation for an apiSecret passed in with %s, naming it and never showing it', (_, apiSecret) => {
+    const create = () => createTokenHandler({ authorize, apiKey: 'devkey', apiSecret, serverUrl: 'wss://x.example' });
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow(/`apiSecret` has whitespace at its start or end/);
+    expect(() => create()).toThrow(/refused at join/);
+    try {
+      create();
+    } catch (error) {
+      expect(String(error)).not.toContain(SECRET);
+    }
+  });
+
+  it.each(padded)('throws at creation for an apiKey passed in with %s, naming it', (_, apiKey) => {
+    expect(() => createTokenHandler({ authorize, apiKey, apiSecret: SECRET, serverUrl: 'wss://x.example' })).toThrow(
+      /`apiKey` has whitespace at its start or end/,
+    );
+  });
+
+  it.each(padded)(
+    'answers 500 internal_error with no token when LIVEKIT_API_SECRET has %s, naming the variable to onError without the secret',
+    async (_, secret) => {
+      vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
+      vi.stubEnv('LIVEKIT_API_SECRET', secret);
+      vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+      const onError = vi.fn();
+      const response = await createTokenHandler({ authorize, onError })(tokenRequest({}));
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toContain('participant_token');
+      expect(onError).toHaveBeenCalledTimes(1);
+      const message = String(onError.mock.calls[0]![0]);
+      expect(message).toContain('LIVEKIT_API_SECRET is malformed — it has whitespace at its start or end');
+      expect(message).not.toContain(SECRET);
+    },
+  );
+
+  it('throws when mounted on a Node server with LIVEKIT_API_KEY ending in a newline', () => {
+    vi.stubEnv('LIVEKIT_API_KEY', 'devkey\n');
+    vi.stubEnv('LIVEKIT_API_SECRET', SECRET);
+    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+    expect(() => toNodeHandler(createTokenHandler({ authorize }))).toThrow(/LIVEKIT_API_KEY is malformed — it has whitespace/);
+  });
+
+  it('accepts whitespace inside a secret, which LiveKit’s YAML keeps', async () => {
+    const response = await createTokenHandler({ authorize, apiKey: 'devkey', apiSecret: 'two words', serverUrl: 'wss://x.example' })(
+      tokenRequest({}),
+    );
+    expect(response.status).toBe(201);
+    const { participant_token } = (await response.json()) as { participant_token: string };
+    expect(await new TokenVerifier('devkey', 'two words').verify(participant_token)).toMatchObject({ sub: 'alice' });
+  });
+});

@@ -117,3 +117,80 @@ describe('limits (memory store): a window that ends while a request is counted',
     }
   }, 60_000);
 });
+
+describe('limits (memory store): concurrent requests whose authorize and policies take their time', () => {
+  interface Concurrent {
+    identity: string;
+    agents: number;
+    /** How long `authorize`, then the rooms policy, take (multiples of 700 ms: never exactly the 10 s deadline). */
+    authorizeMs: number;
+    roomsMs: number;
+  }
+  const concurrent: fc.Arbitrary<Concurrent> = fc.record({
+    identity: fc.constantFrom('alice', 'bob', 'carol'),
+    agents: fc.integer({ min: 0, max: 2 }),
+    authorizeMs: fc.integer({ min: 0, max: 12 }).map((steps) => steps * 700),
+    roomsMs: fc.integer({ min: 0, max: 8 }).map((steps) => steps * 700),
+  });
+
+  it('issues no caller more than its limits, counts nothing for a request past authorizeTimeoutMs, and never answers 500, in any order the callbacks settle', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    // No timer for no wait: the follow-up request below then needs no clock to move.
+    const wait = (ms: number) => (ms === 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms)));
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(concurrent, { minLength: 1, maxLength: 30 }), async (requests) => {
+          const handler = createTokenHandler(
+            handlerConfig({
+              authorize: async (request) => {
+                await wait(Number(request.headers.get('x-authorize-ms')));
+                return { identity: request.headers.get('x-identity')! };
+              },
+              rooms: async (_, { request }) => {
+                await wait(Number(request.headers.get('x-rooms-ms')));
+                return true;
+              },
+              limits: { tokens: TOKENS, agentDispatches: DISPATCHES },
+              agents: AGENTS,
+              maxAgentsPerToken: 2,
+              onError: () => {},
+            }),
+          );
+          const send = ({ identity, agents, authorizeMs, roomsMs }: Concurrent) =>
+            handler(
+              tokenRequest(
+                { room_name: 'standup', room_config: { agents: AGENTS.slice(0, agents).map((agent_name) => ({ agent_name })) } },
+                { headers: { 'x-identity': identity, 'x-authorize-ms': String(authorizeMs), 'x-rooms-ms': String(roomsMs) } },
+              ),
+            ).then((response) => response.status);
+          const answers = Promise.all(requests.map(send));
+          await vi.advanceTimersByTimeAsync(20_000); // every callback has settled; all within one window
+          const statuses = await answers;
+          for (const [index, { authorizeMs, roomsMs }] of requests.entries()) {
+            // Past the deadline 503, whatever the limits; before it, a token or 429.
+            expect(statuses[index]).toSatisfy((status: number) =>
+              authorizeMs + roomsMs > 10_000 ? status === 503 : status === 201 || status === 429,
+            );
+          }
+          for (const identity of ['alice', 'bob', 'carol']) {
+            const theirs = requests
+              .map((request, index) => ({ ...request, status: statuses[index] }))
+              .filter((r) => r.identity === identity);
+            const issued = theirs.filter(({ status }) => status === 201);
+            expect(issued.length).toBeLessThanOrEqual(TOKENS.limit);
+            expect(issued.reduce((sum, { agents }) => sum + agents, 0)).toBeLessThanOrEqual(DISPATCHES.limit);
+            // A burst without agents counts exactly: every request answered in time up to the limit.
+            const inTime = theirs.filter(({ status }) => status !== 503);
+            if (inTime.every(({ agents }) => agents === 0)) expect(issued).toHaveLength(Math.min(inTime.length, TOKENS.limit));
+            // What the late ones left: the rest of the tokens limit, no less (they counted nothing).
+            const next = send({ identity, agents: 0, authorizeMs: 0, roomsMs: 0 });
+            expect(await next).toBe(issued.length < TOKENS.limit ? 201 : 429);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 60_000);
+});

@@ -42,7 +42,9 @@ import {
   type AuthorizedParticipant,
   type ParticipantGrants,
   type TokenHandler,
+  type TokenHandlerConfig,
   type TokenHandlerEnv,
+  type TokenHandlerErrorCode,
 } from '../../src/server/index';
 
 describe('public types', () => {
@@ -164,5 +166,10 @@ describe('public types', () => {
     expectTypeOf<TokenHandler>().toExtend<(request: Request, context: RouteContext) => Promise<Response>>();
     expectTypeOf<{ LIVEKIT_API_SECRET: string; TOKENS: { get(key: string): Promise<string | null> } }>().toExtend<TokenHandlerEnv>();
     expectTypeOf(toNodeHandler).parameter(0).toEqualTypeOf<(request: Request) => Promise<Response>>();
+  });
+
+  it('bounds the app’s callbacks with authorizeTimeoutMs, answered with the authorize_timeout code', () => {
+    expectTypeOf<TokenHandlerConfig['authorizeTimeoutMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<'authorize_timeout'>().toExtend<TokenHandlerErrorCode>();
   });
 });

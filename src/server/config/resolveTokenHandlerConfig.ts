@@ -14,7 +14,7 @@ import type { IORedisClientLike, NodeRedisClientLike } from '../limits/types.js'
  * ```
  */
 export type ResolvedTokenHandlerConfig = Required<
-  Pick<TokenHandlerConfig, 'authorize' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'maxAgentsPerToken'>
+  Pick<TokenHandlerConfig, 'authorize' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'authorizeTimeoutMs' | 'maxAgentsPerToken'>
 > &
   Pick<TokenHandlerConfig, 'apiKey' | 'apiSecret' | 'serverUrl' | 'rooms' | 'agents' | 'cors'> & {
     /** Whole seconds. */
@@ -27,7 +27,7 @@ export type ResolvedTokenHandlerConfig = Required<
 
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
- * `authorize`, an empty or malformed credential passed in, a bad `ttl` or `maxBodyBytes`, a
+ * `authorize`, an empty or malformed credential passed in, a bad `ttl`, `maxBodyBytes`, `bodyTimeoutMs` or `authorizeTimeoutMs`, a
  * `rooms` or `agents` policy that is neither a list of names nor a function, an `agents` list
  * holding `''` (LiveKit's unnamed agent: see `RequestedAgent`), a CORS origin that could never match,
  * a bad `limitStore` or `onLimitStoreError` (with `limits` or without: a valid one without `limits`
@@ -55,6 +55,7 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
   const ttl = parseTtl(config.ttl ?? '10m');
   const maxBodyBytes = positiveInteger(config.maxBodyBytes ?? 16_384, 'maxBodyBytes');
   const bodyTimeoutMs = positiveInteger(config.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
+  const authorizeTimeoutMs = positiveInteger(config.authorizeTimeoutMs ?? 10_000, 'authorizeTimeoutMs');
   const maxAgentsPerToken = config.maxAgentsPerToken ?? 1;
   if (!Number.isSafeInteger(maxAgentsPerToken) || maxAgentsPerToken < 0) {
     throw new TypeError(`createTokenHandler: \`maxAgentsPerToken\` must be an integer of 0 or more, got ${shown(maxAgentsPerToken)}.`);
@@ -78,6 +79,7 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
     ttl,
     maxBodyBytes,
     bodyTimeoutMs,
+    authorizeTimeoutMs,
     maxAgentsPerToken,
     rooms: config.rooms,
     agents: config.agents,

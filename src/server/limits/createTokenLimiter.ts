@@ -1,3 +1,4 @@
+import type { Deadline } from '../token/createDeadline.js';
 import type { TokenPlan } from '../token/planToken.js';
 import { TokenHandlerError } from '../TokenHandlerError.js';
 import type { TokenPolicyContext } from '../types.js';
@@ -7,9 +8,10 @@ import type { TokenLimits, TokenLimitsPolicy, TokenLimitStore, TokenRateLimit } 
 
 /**
  * Counts a planned token against the caller's limits, or refuses it: resolves when the token may
- * be signed, throws `rate_limited` (429, with `Retry-After`) when it is over a limit.
+ * be signed, throws `rate_limited` (429, with `Retry-After`) when it is over a limit. A limits
+ * function runs within the request's `deadline` (`authorizeTimeoutMs`); the counts have the store's own timeout.
  */
-export type TokenLimiter = (plan: TokenPlan, context: TokenPolicyContext) => Promise<void>;
+export type TokenLimiter = (plan: TokenPlan, context: TokenPolicyContext, deadline: Deadline) => Promise<void>;
 
 interface TokenLimiterOptions {
   limits: TokenLimitsPolicy;
@@ -37,7 +39,7 @@ interface Charge {
  * @example
  * ```ts
  * const limiter = createTokenLimiter({ limits: { tokens: { limit: 10, windowSeconds: 60 } }, limitStore: 'memory', onLimitStoreError: 'deny', onError: console.error });
- * await limiter(plan, context); // throws TokenHandlerError('rate_limited') on the 11th token in a minute
+ * await limiter(plan, context, createDeadline(10_000)); // throws TokenHandlerError('rate_limited') on the 11th token in a minute
  * ```
  */
 export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onError }: TokenLimiterOptions): TokenLimiter {
@@ -53,8 +55,8 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
     return opened;
   };
 
-  return async (plan, context) => {
-    const rules = await limitsFor(limits, limitStore, context);
+  return async (plan, context, deadline) => {
+    const rules = await limitsFor(limits, limitStore, context, deadline);
     if (!rules) return;
     const identity = context.participant.identity;
     const charges = await chargesFor(rules, plan, counter);
@@ -72,11 +74,14 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
       }
     } catch (error) {
       if (error instanceof TokenHandlerError) throw error;
-      onError(error, context.request);
-      if (onLimitStoreError === 'allow') return;
+      if (onLimitStoreError === 'allow') {
+        onError(error, context.request);
+        return;
+      }
       // Not awaited: a refund on a store that just failed may wait its own timeout, and the 503 need not.
       void refund(identity, charged);
-      throw new TokenHandlerError('limits_unavailable', 'Limits cannot be checked right now; try again shortly.');
+      // Its cause goes to onError with the answer.
+      throw new TokenHandlerError('limits_unavailable', 'Limits cannot be checked right now; try again shortly.', { cause: error });
     }
   };
 }
@@ -85,9 +90,10 @@ async function limitsFor(
   limits: TokenLimitsPolicy,
   limitStore: TokenLimitStore,
   context: TokenPolicyContext,
+  deadline: Deadline,
 ): Promise<TokenLimits | null | undefined> {
   if (typeof limits !== 'function') return limits;
-  const chosen = await limits(context.participant, context);
+  const chosen = await deadline.within('limits()', () => limits(context.participant, context));
   const problem = chosen == null ? undefined : describeInvalidLimits(chosen, limitStore);
   // A programming error in the limits function, not the caller's fault: a plain Error becomes a 500.
   if (problem) throw new Error(`limits(participant) returned limits that are not valid: ${problem}.`);

@@ -1,5 +1,6 @@
 /// <reference lib="es2024.string" />
 import { checkFitsJoin } from './checkFitsJoin.js';
+import { createDeadline, type Deadline } from './createDeadline.js';
 import { livekitLimits } from './livekitLimits.js';
 import { trackSourceName, type TokenIssuer } from './mintToken.js';
 import { shorten } from '../shorten.js';
@@ -29,6 +30,8 @@ export interface TokenPlan {
 export interface TokenPlanPolicy extends Pick<TokenHandlerConfig, 'authorize' | 'rooms' | 'agents'> {
   /** @defaultValue 1 */
   maxAgentsPerToken?: number;
+  /** Time for `authorize`, the policies and the limits function together (throws `authorize_timeout`). @defaultValue 10_000 */
+  authorizeTimeoutMs?: number;
   /** Counts the token against the caller's limits (throws `rate_limited`). @defaultValue no limits */
   limiter?: TokenLimiter;
 }
@@ -40,10 +43,12 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
  * `authorize`), which room (requested, or a fresh one, and allowed), which agents (requested and
  * allowed — never more, at most `maxAgentsPerToken`), which attributes (none under LiveKit's
  * reserved `lk.` prefix unless `authorize` set that key), whether the token `issuer` would sign
- * fits a join (`checkFitsJoin`), and last the caller's limits.
+ * fits a join (`checkFitsJoin`), and last the caller's limits. The app's callbacks (`authorize`,
+ * policy functions, a limits function) have `authorizeTimeoutMs` together, from the call of
+ * `authorize`; a late result is ignored, and nothing is counted.
  *
  * @throws {TokenHandlerError} `invalid_body`, `unauthorized`, `identity_not_allowed`,
- * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed` or `rate_limited`; whatever a
+ * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed`, `authorize_timeout` or `rate_limited`; whatever a
  * policy throws passes through; a plain Error (a 500) for what `authorize` returned past LiveKit's
  * limits, or a token too long to join.
  * @example
@@ -54,7 +59,7 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
 export async function planToken(
   request: Request,
   body: TokenRequestBody,
-  { authorize, rooms, agents, maxAgentsPerToken = 1, limiter }: TokenPlanPolicy,
+  { authorize, rooms, agents, maxAgentsPerToken = 1, authorizeTimeoutMs = 10_000, limiter }: TokenPlanPolicy,
   issuer?: TokenIssuer,
 ): Promise<TokenPlan> {
   if (body.agents.length > maxAgentsPerToken) {
@@ -63,7 +68,23 @@ export async function planToken(
       `The token request is invalid — room_config.agents: at most ${maxAgentsPerToken} distinct agent${maxAgentsPerToken === 1 ? '' : 's'} per token (maxAgentsPerToken), got ${body.agents.length}.`,
     );
   }
-  const participant = await authorizeCaller(request, body, authorize);
+  const deadline = createDeadline(authorizeTimeoutMs);
+  try {
+    return await decide(request, body, { authorize, rooms, agents, limiter }, deadline, issuer);
+  } finally {
+    deadline.clear();
+  }
+}
+
+/** {@link planToken} once the request's size is known to be fine: the app's callbacks, each within `deadline`. */
+async function decide(
+  request: Request,
+  body: TokenRequestBody,
+  { authorize, rooms, agents, limiter }: TokenPlanPolicy,
+  deadline: Deadline,
+  issuer: TokenIssuer | undefined,
+): Promise<TokenPlan> {
+  const participant = await authorizeCaller(request, body, authorize, deadline);
   const context: TokenPolicyContext = { participant, body, request };
   const requested = body.participantIdentity;
   if (requested !== undefined && requested !== participant.identity && !participant.allowRequestedIdentity) {
@@ -71,7 +92,7 @@ export async function planToken(
   }
   // A request without a room gets a fresh one, which the policy is asked about like any other.
   const roomName = body.roomName ?? `room-${crypto.randomUUID()}`;
-  if (rooms !== undefined && !(await allows(rooms, roomName, roomName, context))) {
+  if (rooms !== undefined && !(await allows(rooms, roomName, roomName, context, deadline, 'The rooms policy'))) {
     throw new TokenHandlerError(
       'room_not_allowed',
       body.roomName === undefined
@@ -81,7 +102,7 @@ export async function planToken(
   }
   for (const agent of body.agents) {
     // No agent policy allows no agent.
-    if (agents === undefined || !(await allows(agents, agent.agentName, agent, context))) {
+    if (agents === undefined || !(await allows(agents, agent.agentName, agent, context, deadline, 'The agents policy'))) {
       throw new TokenHandlerError('agent_not_allowed', 'This caller may not dispatch the requested agent.');
     }
   }
@@ -119,7 +140,7 @@ export async function planToken(
     // The caller went away (its own timeout, say) while authorize or a policy ran: nobody reads this
     // token, so it counts nothing — else every attempt a client gave up on would use up its limits.
     if (request.signal.aborted) throw new TokenHandlerError('request_timeout', 'The caller went away before the token was issued.');
-    await limiter(plan, context);
+    await limiter(plan, context, deadline);
   }
   return plan;
 }
@@ -128,10 +149,11 @@ async function authorizeCaller(
   request: Request,
   body: TokenRequestBody,
   authorize: TokenHandlerConfig['authorize'],
+  deadline: Deadline,
 ): Promise<AuthorizedParticipant> {
   let participant: AuthorizedParticipant | null | undefined;
   try {
-    participant = await authorize(request, body);
+    participant = await deadline.within('authorize()', () => authorize(request, body));
   } catch (error) {
     if (error instanceof TokenHandlerError) throw error;
     // The cause goes to onError: even nothing thrown is something to log.
@@ -144,11 +166,12 @@ async function authorizeCaller(
 }
 
 /** What `authorize` returned, against LiveKit's limits: past one, a programming error in `authorize`, not the caller's fault (a plain Error becomes a 500). */
-function checkAuthorized({ identity, name, metadata, attributes, grants }: AuthorizedParticipant): void {
+function checkAuthorized({ identity, name, metadata, attributes, grants, allowRequestedIdentity }: AuthorizedParticipant): void {
   const { fits, nameBytes, metadataBytes, attributesBytes } = livekitLimits;
   if (typeof identity !== 'string' || identity === '' || !fits(identity, nameBytes)) {
     throw new Error(`authorize() must return a non-empty identity of at most ${nameBytes} bytes of UTF-8.`);
   }
+  checkTypes({ name, metadata, attributes, allowRequestedIdentity });
   if (name !== undefined && !fits(name, nameBytes)) throw new Error(`authorize() returned a name over ${nameBytes} bytes of UTF-8.`);
   if (metadata !== undefined && !fits(metadata, metadataBytes)) {
     throw new Error(`authorize() returned metadata over ${metadataBytes} bytes of UTF-8.`);
@@ -169,6 +192,7 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
       'authorize() returned an attribute named "__proto__", which JavaScript readers of the attributes would take for their prototype.',
     );
   }
+  checkGrantTypes(grants);
   // What the signature would refuse, refused before the limits count the token.
   const sources: unknown = grants?.canPublishSources;
   if (sources !== undefined) {
@@ -183,6 +207,83 @@ function checkAuthorized({ identity, name, metadata, attributes, grants }: Autho
   }
 }
 
+/**
+ * The other fields' types, before anything reads them: a database row passed on as it is has NULL
+ * columns and numbers, which would otherwise fail as a TypeError from deep inside (`Cannot read
+ * properties of null`), naming nothing the app wrote.
+ */
+function checkTypes(fields: Pick<AuthorizedParticipant, 'name' | 'metadata' | 'attributes' | 'allowRequestedIdentity'>): void {
+  // Truthy, "false" would let any identity in. `null` stays false, as it always read.
+  const allow: unknown = fields.allowRequestedIdentity;
+  if (allow != null && typeof allow !== 'boolean') {
+    throw new Error(`authorize() returned allowRequestedIdentity ${described(allow)}: return true or false.`);
+  }
+  for (const field of ['name', 'metadata'] as const) {
+    const value: unknown = fields[field];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new Error(`authorize() returned ${field} ${described(value)}: return a string, or leave ${field} out for none.`);
+    }
+  }
+  const attributes: unknown = fields.attributes;
+  if (attributes === undefined) return;
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+    throw new Error(
+      `authorize() returned attributes ${described(attributes)}: return an object of strings, or leave attributes out for none.`,
+    );
+  }
+  for (const [key, value] of Object.entries(attributes)) {
+    if (typeof value !== 'string') {
+      throw new Error(`authorize() returned attribute "${shorten(key)}" ${described(value)}: every attribute value must be a string.`);
+    }
+  }
+}
+
+/** The grants LiveKit's server reads as booleans: a token with another value there (`"canPublish": "false"`) is refused at join. */
+const BOOLEAN_GRANTS = [
+  'roomCreate',
+  'roomList',
+  'roomRecord',
+  'roomAdmin',
+  'ingressAdmin',
+  'canPublish',
+  'canSubscribe',
+  'canPublishData',
+  'canUpdateOwnMetadata',
+  'hidden',
+  'recorder',
+  'agent',
+  'canSubscribeMetrics',
+  'canManageAgentSession',
+] as const;
+
+/**
+ * The grants' types: an object, its known flags booleans and `destinationRoom` a string, as LiveKit's
+ * server reads them. `null` is left alone (read as not set, as it always was); other keys pass as they are.
+ */
+function checkGrantTypes(grants: unknown): void {
+  if (grants == null) return;
+  if (typeof grants !== 'object' || Array.isArray(grants)) {
+    throw new Error(`authorize() returned grants ${described(grants)}: return an object of grants, such as { canPublish: false }.`);
+  }
+  const given = grants as Record<string, unknown>;
+  for (const grant of BOOLEAN_GRANTS) {
+    const value = given[grant];
+    if (value != null && typeof value !== 'boolean') {
+      throw new Error(`authorize() returned grants.${grant} ${described(value)}: return true or false.`);
+    }
+  }
+  if (given['destinationRoom'] != null && typeof given['destinationRoom'] !== 'string') {
+    throw new Error(`authorize() returned grants.destinationRoom ${described(given['destinationRoom'])}: return a room name.`);
+  }
+}
+
+/** `null`, or the type of a value that is not what was wanted ("as a number"). */
+function described(value: unknown): string {
+  if (value === null) return 'null';
+  const type = Array.isArray(value) ? 'list' : typeof value;
+  return `as ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 function notWellFormed(what: string): Error {
   return new Error(`authorize() returned ${what} that is not well-formed UTF-16: a lone surrogate, which LiveKit would read as U+FFFD.`);
 }
@@ -192,6 +293,8 @@ async function allows<T>(
   name: string,
   value: T,
   context: TokenPolicyContext,
+  deadline: Deadline,
+  what: string,
 ): Promise<boolean> {
-  return typeof policy === 'function' ? (await policy(value, context)) === true : policy.includes(name);
+  return typeof policy === 'function' ? (await deadline.within(what, () => policy(value, context))) === true : policy.includes(name);
 }

@@ -5,7 +5,23 @@ import { credentialProblem } from '../../../src/server/config/credentialProblem'
 describe('credentialProblem', () => {
   it('finds nothing wrong with a non-empty key and secret', () => {
     expect(credentialProblem('apiKey', 'devkey')).toBeUndefined();
-    expect(credentialProblem('apiSecret', ' secret with spaces ')).toBeUndefined();
+    expect(credentialProblem('apiSecret', 'secret with spaces')).toBeUndefined();
+  });
+
+  it.each([
+    ['a trailing newline', 'secret\n'],
+    ['a leading space', ' secret'],
+    ['a byte order mark', '\uFEFFsecret'],
+  ])('refuses a key or secret with %s, which LiveKit’s server (reading YAML) would not have, without showing it', (_, value) => {
+    for (const option of ['apiKey', 'apiSecret'] as const) {
+      const problem = credentialProblem(option, value);
+      expect(problem).toMatch(new RegExp(`^\`${option}\` has whitespace at its start or end .*refused at join`));
+      expect(problem).not.toContain('secret\n');
+    }
+  });
+
+  it('leaves whitespace around a server URL to the URL check (a URL parser drops a trailing newline)', () => {
+    expect(credentialProblem('serverUrl', 'wss://project.livekit.cloud\n')).toBeUndefined();
   });
 
   it.each([

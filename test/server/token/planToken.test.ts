@@ -349,7 +349,11 @@ describe('planToken: limits', () => {
     const limiter = vi.fn(async () => {});
     const requested = body({ roomName: 'r' });
     const plan = await planToken(request, requested, { authorize: alice, limiter });
-    expect(limiter).toHaveBeenCalledExactlyOnceWith(plan, { participant: { identity: 'alice' }, body: requested, request });
+    expect(limiter).toHaveBeenCalledExactlyOnceWith(
+      plan,
+      { participant: { identity: 'alice' }, body: requested, request },
+      expect.objectContaining({ within: expect.any(Function) }),
+    );
   });
 
   it('does not count a refused request', async () => {
