@@ -97,6 +97,29 @@ describe('a live call ended by someone else', () => {
     },
   );
 
+  test(
+    'the room deleted under an agent call with a fixed room name: the next start() creates it again, and its agent comes',
+    { timeout: 90_000 },
+    async () => {
+      const room = `e2e-deleted-fixed-${Date.now()}`;
+      const app = await openApp(browser, { room, agent: AGENT_NAME });
+      await app.start();
+      await expect.poll(app.state, { timeout: 30_000 }).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' } });
+
+      await roomService.deleteRoom(room);
+      const { errors } = await watchUntil(app, endedWithError);
+      expect(errors).toEqual(['disconnected ROOM_DELETED']);
+
+      await app.start();
+      await expect
+        .poll(app.state, { timeout: 30_000 })
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      expect(app.sentTokens.map(({ token }) => roomOf(token))).toEqual([room, room]);
+      expect(app.sentTokens[1]!.token).not.toBe(app.sentTokens[0]!.token);
+      await app.end();
+    },
+  );
+
   test('the same identity joining from a second tab: the first ends with DUPLICATE_IDENTITY (not retryable), its camera off, the second stays', async () => {
     const room = `e2e-duplicate-${Date.now()}`;
     const first = await openApp(browser, { room, identity: 'dana' });
