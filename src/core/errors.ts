@@ -38,7 +38,10 @@ export type CustomTokenErrorCode =
    * device, or the device is busy. `reason` names LiveKit's `MediaDeviceFailure`.
    */
   | 'media_failed'
-  /** The dispatched agent never became ready, or left. */
+  /**
+   * The dispatched agent never became ready, or left; for one that left, `reason` names its
+   * `DisconnectReason` where the server gave it (`CLIENT_INITIATED`: it left on its own).
+   */
   | 'agent_failed'
   /**
    * A live session ended without `end()`: the server shut down, the participant was removed,
@@ -81,7 +84,7 @@ export interface CustomTokenErrorOptions {
   retryAfterMs?: number | undefined;
   /** Whether retrying the same request may succeed. Defaults by code. */
   retryable?: boolean | undefined;
-  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for `disconnected` (required); its `MediaDeviceFailure` for `media_failed` (required). */
+  /** LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …); its `DisconnectReason` name for `disconnected` (required), and the agent's for `agent_failed`; its `MediaDeviceFailure` for `media_failed` (required). */
   reason?: string | undefined;
   /** The agent's failure reasons, for `agent_failed`. */
   failureReasons?: readonly string[] | undefined;
@@ -136,8 +139,9 @@ export interface CustomTokenErrorFields extends Error {
   readonly retryable: boolean;
   /**
    * LiveKit's `ConnectionErrorReason` name (`NotAllowed`, `ServerUnreachable`, …) for
-   * `connection_failed`, when it gave one; its `DisconnectReason` name for `disconnected`; its
-   * `MediaDeviceFailure` for `media_failed`. `undefined` otherwise.
+   * `connection_failed`, when it gave one; its `DisconnectReason` name for `disconnected`, and the
+   * agent's for an `agent_failed` agent that left (where the server gave it: livekit-client 2.23
+   * passes it on, 2.20 does not); its `MediaDeviceFailure` for `media_failed`. `undefined` otherwise.
    */
   readonly reason: string | undefined;
   /** The agent's failure reasons, for `agent_failed`; empty otherwise. */

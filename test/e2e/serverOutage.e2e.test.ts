@@ -65,6 +65,43 @@ describe('the LiveKit server going away', () => {
   );
 
   test(
+    'a graceful server shutdown mid-call with an agent ends it as the server did, never as agent_failed, and leaves nothing capturing',
+    { timeout: 120_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-stop-agent', agent: 'e2e-agent', freshRoom: '1' });
+      await app.start();
+      await expect
+        .poll(app.state, { timeout: 50_000 })
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+
+      await harness('livekit/stop');
+      // The agent leaves with the server (its participant update says SERVER_SHUTDOWN), and so does
+      // the page: whichever is heard first, the session's error is the server's. (The goodbye can be
+      // lost, as above: the page then reconnects, with no error.)
+      const errorsSeen: string[] = [];
+      let last: E2EState | null = null;
+      await expect
+        .poll(
+          async () => {
+            last = await app.state();
+            const seen = last?.error ? `${last.error.code} ${last.error.reason ?? ''}`.trim() : null;
+            if (seen && errorsSeen.at(-1) !== seen) errorsSeen.push(seen);
+            return (last?.connectionState === 'disconnected' && last.error !== null) || last?.connectionState === 'signalReconnecting';
+          },
+          { timeout: 30_000, interval: 50 },
+        )
+        .toBe(true);
+      const afterStop = last as E2EState | null;
+      console.info('after the stop:', afterStop?.connectionState, errorsSeen);
+      expect(errorsSeen.filter((seen) => seen.startsWith('agent_failed'))).toEqual([]);
+      if (afterStop?.connectionState === 'disconnected') {
+        expect(errorsSeen).toEqual(['disconnected SERVER_SHUTDOWN']);
+        expect(await app.media()).toMatchObject({ liveTracks: 0 });
+      } else await app.end();
+    },
+  );
+
+  test(
     'a crash mid-session (SIGKILL, restart on the same ports) shows signalReconnecting then reconnecting, never disconnected, the session rejoins by itself, and end() then start() connects with a fresh token',
     { timeout: 150_000 },
     async () => {

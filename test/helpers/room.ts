@@ -153,11 +153,15 @@ export function unpublishTrack(room: Room, participant: RemoteParticipant, publi
   });
 }
 
-/** The server drops the participant: a disconnect the app did not ask for. */
-export function leaveRemote(room: Room, participant: RemoteParticipant) {
+/**
+ * The participant leaves: a disconnect the app did not ask for. `reason` is its `DisconnectReason`
+ * as the server's participant update gives it (livekit-client 2.23 passes it on with the event;
+ * 2.20 does not: leave it out for that).
+ */
+export function leaveRemote(room: Room, participant: RemoteParticipant, reason?: DisconnectReason) {
   return announced(() => {
     room.remoteParticipants.delete(participant.identity);
-    room.emit(RoomEvent.ParticipantDisconnected, participant);
+    room.emit(RoomEvent.ParticipantDisconnected, participant, reason);
   });
 }
 

@@ -22,8 +22,8 @@ import { API_KEY, API_SECRET, SERVER_URL } from './tokens';
 export type TokenOutcome = 'resolves' | 'rejects retryable' | 'rejects fatal';
 /** How a pending `Room.connect` ends. */
 export type ConnectOutcome = 'completes' | 'fails';
-/** What an agent participant does in the connected room. */
-export type AgentEvent = 'joins ready' | 'joins' | 'becomes ready' | 'leaves';
+/** What an agent participant does in the connected room (`leaves, room deleted`: the server's word of it as the room is deleted). */
+export type AgentEvent = 'joins ready' | 'joins' | 'becomes ready' | 'leaves' | 'leaves, room deleted';
 
 /**
  * A participant token signed at once (livekit-server-sdk signs asynchronously, on real time): the
@@ -201,7 +201,7 @@ export function scriptedWorld({
     } else if (!agent) return;
     else if (event === 'becomes ready') setAttributes(where, agent, { 'lk.agent.state': 'listening' });
     else {
-      leaveRemote(where, agent);
+      leaveRemote(where, agent, event === 'leaves' ? undefined : DisconnectReason.ROOM_DELETED);
       agent = null;
     }
   };

@@ -21,6 +21,22 @@ describe('CustomTokenSessionProvider when LiveKit ends a live session', () => {
     });
   });
 
+  it.each([
+    [DisconnectReason.PARTICIPANT_REMOVED, 'LiveKit ended the session (PARTICIPANT_REMOVED): you were removed from the call.'],
+    [DisconnectReason.ROOM_DELETED, 'LiveKit ended the session (ROOM_DELETED): the call was ended for everyone (its room was deleted).'],
+    [DisconnectReason.SERVER_SHUTDOWN, 'LiveKit ended the session (SERVER_SHUTDOWN): the LiveKit server shut down.'],
+    [
+      DisconnectReason.DUPLICATE_IDENTITY,
+      'LiveKit ended the session (DUPLICATE_IDENTITY): the same identity joined from somewhere else (another tab?); mint a distinct identity per tab.',
+    ],
+  ])('says in words why LiveKit ended the session (%s)', async (reason, message) => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });
+    await settle(() => session().start());
+    await serverDisconnects(room, reason);
+    await waitFor(() => expect(session().error?.message).toBe(message));
+  });
+
   it('reports a server shutdown as retryable, and a new start() clears it', async () => {
     const { room } = roomWithoutServer();
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet });

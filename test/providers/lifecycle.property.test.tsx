@@ -90,7 +90,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc
-      .constantFrom<AgentEvent>('joins ready', 'joins', 'becomes ready', 'leaves')
+      .constantFrom<AgentEvent>('joins ready', 'joins', 'becomes ready', 'leaves', 'leaves, room deleted')
       .map((event): Step => ({ do: 'agent', event })),
   },
   { weight: 5, arbitrary: fc.constantFrom(0, 10, 200, 1_600, 6_000).map((ms): Step => ({ do: 'wait', ms })) },
@@ -117,7 +117,7 @@ const agentStepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc
-      .constantFrom<AgentEvent>('joins ready', 'joins', 'becomes ready', 'leaves')
+      .constantFrom<AgentEvent>('joins ready', 'joins', 'becomes ready', 'leaves', 'leaves, room deleted')
       .map((event): Step => ({ do: 'agent', event })),
   },
   { weight: 4, arbitrary: fc.constantFrom(10, 1_000, 2_000, 4_000, 6_000).map((ms): Step => ({ do: 'wait', ms })) },

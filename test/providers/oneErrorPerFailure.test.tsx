@@ -21,6 +21,7 @@ type Signal =
   | 'connect refused'
   | 'agent joins ready'
   | 'agent leaves'
+  | 'agent leaves, room deleted'
   | 'room deleted'
   | 'server shuts down'
   | 'agent timeout passes';
@@ -30,6 +31,7 @@ const SIGNALS: readonly Signal[] = [
   'connect refused',
   'agent joins ready',
   'agent leaves',
+  'agent leaves, room deleted',
   'room deleted',
   'server shuts down',
   'agent timeout passes',
@@ -66,6 +68,7 @@ async function failOneSession(signals: readonly Signal[], gapMs: number) {
       else if (signal === 'connect refused') w.settleConnect('fails');
       else if (signal === 'agent joins ready') w.agentEvent('joins ready');
       else if (signal === 'agent leaves') w.agentEvent('leaves');
+      else if (signal === 'agent leaves, room deleted') w.agentEvent('leaves, room deleted');
       else if (signal === 'room deleted' && connected) await serverDisconnects(w.room, DisconnectReason.ROOM_DELETED);
       else if (signal === 'server shuts down' && connected) await serverDisconnects(w.room, DisconnectReason.SERVER_SHUTDOWN);
       else if (signal === 'agent timeout passes') await advance(AGENT_TIMEOUT_MS);
@@ -82,6 +85,15 @@ describe('CustomTokenSessionProvider: one failure of a session is one error', ()
   it('calls onError once when the agent leaves a live call and then its room is deleted', async () => {
     const { reported, error } = await failOneSession(['connect completes', 'agent joins ready', 'agent leaves', 'room deleted'], 50);
     expect(reported.map(({ code }) => code)).toEqual(['agent_failed']);
+    expect(error).toBe(reported[0]);
+  });
+
+  it('calls onError once, with the room deleted, when the agent is heard leaving for that before the call is', async () => {
+    const { reported, error } = await failOneSession(
+      ['connect completes', 'agent joins ready', 'agent leaves, room deleted', 'room deleted'],
+      50,
+    );
+    expect(reported.map(({ code, reason }) => `${code} ${reason}`)).toEqual(['disconnected ROOM_DELETED']);
     expect(error).toBe(reported[0]);
   });
 

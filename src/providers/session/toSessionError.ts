@@ -40,18 +40,34 @@ export function isCancelledConnect(cause: unknown): boolean {
   return cause instanceof ConnectionError && cause.reason === ConnectionErrorReason.Cancelled;
 }
 
-/** Why LiveKit ended a live session that nobody ended, in words (a reason it has no name for, by its number); `DUPLICATE_IDENTITY` gets advice. */
+/** The name of LiveKit's `DisconnectReason` (a reason added to LiveKit's protocol after this client's, which the enum does not name, by its number). */
+export function disconnectReasonName(reason: DisconnectReason | undefined): string {
+  if (reason === undefined) return 'UNKNOWN_REASON';
+  const name = DisconnectReason[reason] as string | undefined;
+  return name ?? String(reason);
+}
+
+/** Why LiveKit ended a live session that nobody ended, by its reason's name, and in words for the common ones (`DUPLICATE_IDENTITY` with advice). */
 export function toDisconnectError(reason: DisconnectReason | undefined): CustomTokenError {
-  // A reason added to LiveKit's protocol after this client's arrives as a number the enum does not name.
-  const name = reason === undefined ? 'UNKNOWN_REASON' : ((DisconnectReason[reason] as string | undefined) ?? String(reason));
-  const advice =
-    reason === DisconnectReason.DUPLICATE_IDENTITY
-      ? ' The same identity joined from somewhere else (another tab?): mint a distinct identity per tab.'
-      : '';
-  return new CustomTokenError('disconnected', `LiveKit ended the session (${name}).${advice}`, {
+  const name = disconnectReasonName(reason);
+  const why = inWords(reason);
+  return new CustomTokenError('disconnected', `LiveKit ended the session (${name})${why ? `: ${why}` : '.'}`, {
     reason: name,
     retryable: reason !== DisconnectReason.DUPLICATE_IDENTITY && reason !== DisconnectReason.PARTICIPANT_REMOVED,
   });
+}
+
+function inWords(reason: DisconnectReason | undefined): string | undefined {
+  switch (reason) {
+    case DisconnectReason.DUPLICATE_IDENTITY:
+      return 'the same identity joined from somewhere else (another tab?); mint a distinct identity per tab.';
+    case DisconnectReason.PARTICIPANT_REMOVED:
+      return 'you were removed from the call.';
+    case DisconnectReason.ROOM_DELETED:
+      return 'the call was ended for everyone (its room was deleted).';
+    case DisconnectReason.SERVER_SHUTDOWN:
+      return 'the LiveKit server shut down.';
+  }
 }
 
 /** The DOMException names `getUserMedia` / `getDisplayMedia` reject with, as LiveKit names them. */

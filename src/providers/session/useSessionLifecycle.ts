@@ -1,5 +1,12 @@
 import type { SessionConnectOptions, UseAgentReturn, UseSessionReturn } from '@livekit/components-react';
-import { ConnectionState, DisconnectReason, RoomEvent, type TokenSourceResponseObject } from 'livekit-client';
+import {
+  ConnectionState,
+  DisconnectReason,
+  ParticipantKind,
+  RoomEvent,
+  type RemoteParticipant,
+  type TokenSourceResponseObject,
+} from 'livekit-client';
 import * as React from 'react';
 import type { SessionActions } from '../../context/SessionActionsContext.js';
 import { CustomTokenError } from '../../core/errors.js';
@@ -8,7 +15,7 @@ import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
 import { markLeaving } from './roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
 import { dispatchesAgent, startSession } from './startSession.js';
-import { toDisconnectError, toSessionError } from './toSessionError.js';
+import { disconnectReasonName, toDisconnectError, toSessionError } from './toSessionError.js';
 import { useWaitUntilAgentReady } from './useWaitUntilAgentReady.js';
 
 interface SessionLifecycleConfig {
@@ -43,6 +50,8 @@ export function useSessionLifecycle(
   const joinedWithAgent = React.useRef(false);
   // Whether the agent of the session in the room has been ready: one that leaves after that left the call.
   const agentWasReady = React.useRef(false);
+  // Why an agent last left the room, as the server told (livekit-client 2.23 passes it on; 2.20 does not).
+  const agentLeftFor = React.useRef<DisconnectReason | undefined>(undefined);
   // Whether the effects are in place. Once they are cleaned up (unmount, a new `key`, hidden), LiveKit's
   // useSession is disconnecting the room: nothing is left for an end() still queued to disconnect, and
   // the room may be another provider's by the time it runs (a remount on a shared room).
@@ -62,6 +71,7 @@ export function useSessionLifecycle(
               if (!tokenSignal.aborted) {
                 joinedWithAgent.current = dispatchesAgent(response.participantToken);
                 agentWasReady.current = false;
+                agentLeftFor.current = undefined;
               }
               return response;
             },
@@ -126,9 +136,21 @@ export function useSessionLifecycle(
       setAgentAwaited(false);
       if (!joinedWithAgent.current) return;
       reportedReasons.current = failureReasons;
+      const left = agentLeftFor.current;
+      // The room ends for everyone (deleted — an agent hanging up, say — or its server stopping): the
+      // agent's departure is the first word of it, and the session's error is the room's. Left at once.
+      if (left === DisconnectReason.ROOM_DELETED || left === DisconnectReason.SERVER_SHUTDOWN) {
+        runner.fail(toDisconnectError(left));
+        return void runner.end();
+      }
       // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
       const during = runner.getSnapshot().phase === 'starting' && !agentWasReady.current ? 'did not become ready' : 'left the call';
-      runner.fail(new CustomTokenError('agent_failed', `The agent ${during}: ${failureReasons.join(' ')}`, { failureReasons }));
+      // Why, where the server said: on its own (`CLIENT_INITIATED`: it hung up), removed, …
+      const reason = left === undefined ? undefined : disconnectReasonName(left);
+      const why = reason === undefined ? '' : ` (${reason})`;
+      runner.fail(
+        new CustomTokenError('agent_failed', `The agent ${during}${why}: ${failureReasons.join(' ')}`, { failureReasons, reason }),
+      );
     };
     const waitLeft = reconnectedAt.current + latest.current.config.agentConnectTimeoutMs - Date.now();
     if (waitLeft <= 0) return report();
@@ -175,9 +197,14 @@ export function useSessionLifecycle(
       latest.current.config.prepareNextSession();
       if (idle && !left) runner.fail(toDisconnectError(reason));
     };
+    const onParticipantDisconnected = (participant: RemoteParticipant, reason?: DisconnectReason) => {
+      if (participant.kind === ParticipantKind.AGENT) agentLeftFor.current = reason;
+    };
     room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
+    room.on(RoomEvent.ParticipantDisconnected, onParticipantDisconnected);
     return () => {
       room.off(RoomEvent.Connected, onConnected).off(RoomEvent.Disconnected, onDisconnected);
+      room.off(RoomEvent.ParticipantDisconnected, onParticipantDisconnected);
       attached.current = false;
       // A start in flight is abandoned and moves on by itself (`leftRoomUnfinished`); an end() moves on by itself.
       if (live && runner.getSnapshot().phase === 'idle') endedByCleanup.current = true;

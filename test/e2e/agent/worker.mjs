@@ -6,7 +6,7 @@
  *   LIVEKIT_URL=ws://127.0.0.1:7880 LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=secret node test/e2e/agent/worker.mjs dev
  */
 import { cli, defineAgent, ServerOptions } from '@livekit/agents';
-import { LocalVideoTrack, TrackPublishOptions, TrackSource, VideoBufferType, VideoFrame, VideoSource } from '@livekit/rtc-node';
+import { LocalVideoTrack, RoomEvent, TrackPublishOptions, TrackSource, VideoBufferType, VideoFrame, VideoSource } from '@livekit/rtc-node';
 import { fileURLToPath } from 'node:url';
 
 const AGENT_NAME = 'e2e-agent';
@@ -30,6 +30,12 @@ function makeFrames(count) {
 export default defineAgent({
   entry: async (ctx) => {
     await ctx.connect();
+    // A test asks the agent to hang up, as agents do, through the room's metadata: `e2e: leave`
+    // ends the job (the agent leaves the room), `e2e: delete room` deletes the room.
+    ctx.room.on(RoomEvent.RoomMetadataChanged, (metadata) => {
+      if (metadata === 'e2e: leave') ctx.shutdown('e2e: the agent hangs up');
+      else if (metadata === 'e2e: delete room') void ctx.deleteRoom();
+    });
     const participant = ctx.room.localParticipant;
     await participant.setAttributes({ 'lk.agent.state': 'initializing' });
 

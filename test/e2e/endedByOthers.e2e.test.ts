@@ -1,0 +1,223 @@
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { claims, openApp, type AppPage, type E2EState } from './harness/appPage';
+import { launchChromium, type E2EBrowser } from './harness/browser';
+import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_HTTP_URL } from './harness/livekit';
+import { AGENT_NAME, UNSERVED_AGENT_NAME } from './harness/tokenEndpoint';
+
+/*
+ * A call ended by someone else than the user: a moderator removes them, the room is deleted (an
+ * agent hanging up, say), the same identity joins from a second tab, the agent leaves. Each with
+ * the real server and Chromium: what the session reports, whether the devices are off, and that
+ * the next start() begins a clean session.
+ */
+
+let browser: E2EBrowser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+const roomService = new RoomServiceClient(LIVEKIT_HTTP_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
+/** Who the LiveKit server has in `room` (a room that does not exist has nobody). */
+const participantsIn = (room: string) =>
+  roomService.listParticipants(room).then(
+    (list) => list.map(({ identity }) => identity),
+    () => [] as string[],
+  );
+const roomOf = (token: string) => (claims(token) as { video?: { room?: string } }).video?.room;
+/** The room of the last token the page joined with. */
+const joinedRoom = (app: AppPage) => roomOf(app.sentTokens.at(-1)!.token)!;
+
+/** Polls the page until `done`, keeping every distinct error it showed on the way (a second error, or a wrong one before the right one, shows there). */
+async function watchUntil(app: AppPage, done: (state: E2EState) => boolean, timeout = 20_000) {
+  const errors: string[] = [];
+  let last: E2EState | null = null;
+  await expect
+    .poll(
+      async () => {
+        last = await app.state();
+        const seen = last?.error ? `${last.error.code} ${last.error.reason ?? ''}`.trim() : null;
+        if (seen && errors.at(-1) !== seen) errors.push(seen);
+        return last !== null && done(last);
+      },
+      { timeout, interval: 50 },
+    )
+    .toBe(true);
+  return { errors, state: last as unknown as E2EState };
+}
+const endedWithError = (state: E2EState) => state.connectionState === 'disconnected' && !state.isStarting && state.error !== null;
+
+describe('a live call ended by someone else', () => {
+  test('removed by a moderator: disconnected PARTICIPANT_REMOVED (not retryable), the camera off, and start() joins again with a new token', async () => {
+    const room = `e2e-removed-${Date.now()}`;
+    const app = await openApp(browser, { room, identity: 'rita' });
+    await app.start();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+
+    await roomService.removeParticipant(room, 'rita');
+    const { errors, state } = await watchUntil(app, endedWithError);
+    expect(errors).toEqual(['disconnected PARTICIPANT_REMOVED']);
+    expect(state).toMatchObject({ isConnected: false, cameras: [], agent: { state: 'disconnected' } });
+    expect(state.error!.message).toBe('LiveKit ended the session (PARTICIPANT_REMOVED): you were removed from the call.');
+    expect(await app.media()).toMatchObject({ liveTracks: 0 });
+
+    await app.start();
+    await expect.poll(app.state).toMatchObject({ connectionState: 'connected', error: null });
+    expect(app.sentTokens).toHaveLength(2);
+    expect(app.sentTokens[1]!.token).not.toBe(app.sentTokens[0]!.token);
+    expect(await participantsIn(room)).toEqual(['rita']);
+    await app.end();
+  });
+
+  test(
+    'the room deleted under an agent call: disconnected ROOM_DELETED (never agent_failed), and the next session a new room whose agent is ready',
+    { timeout: 90_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-deleted', agent: AGENT_NAME, freshRoom: '1' });
+      await app.start();
+      await expect.poll(app.state, { timeout: 30_000 }).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' } });
+      const deleted = joinedRoom(app);
+
+      await roomService.deleteRoom(deleted);
+      const { errors, state } = await watchUntil(app, endedWithError);
+      expect(errors).toEqual(['disconnected ROOM_DELETED']);
+      expect(state).toMatchObject({ cameras: [], agent: { state: 'disconnected', failureReasons: [] } });
+      expect(await app.media()).toMatchObject({ liveTracks: 0 });
+      // The token kept ready for the next session is for another room.
+      await expect.poll(async () => (await app.state())?.token).toMatchObject({ status: 'ready' });
+      expect((await app.state())!.token.room).not.toBe(deleted);
+
+      await app.start();
+      await expect
+        .poll(app.state, { timeout: 30_000 })
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      expect(joinedRoom(app)).not.toBe(deleted);
+      await app.end();
+    },
+  );
+
+  test(
+    'the room deleted under an agent call with a fixed room name: the next start() creates it again, and its agent comes',
+    { timeout: 90_000 },
+    async () => {
+      const room = `e2e-deleted-fixed-${Date.now()}`;
+      const app = await openApp(browser, { room, agent: AGENT_NAME });
+      await app.start();
+      await expect.poll(app.state, { timeout: 30_000 }).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' } });
+
+      await roomService.deleteRoom(room);
+      const { errors } = await watchUntil(app, endedWithError);
+      expect(errors).toEqual(['disconnected ROOM_DELETED']);
+
+      await app.start();
+      await expect
+        .poll(app.state, { timeout: 30_000 })
+        .toMatchObject({ connectionState: 'connected', agent: { state: 'listening' }, error: null });
+      expect(app.sentTokens.map(({ token }) => roomOf(token))).toEqual([room, room]);
+      expect(app.sentTokens[1]!.token).not.toBe(app.sentTokens[0]!.token);
+      await app.end();
+    },
+  );
+
+  test('the same identity joining from a second tab: the first ends with DUPLICATE_IDENTITY (not retryable), its camera off, the second stays', async () => {
+    const room = `e2e-duplicate-${Date.now()}`;
+    const first = await openApp(browser, { room, identity: 'dana' });
+    await first.start();
+    await expect.poll(first.state).toMatchObject({ connectionState: 'connected' });
+    const second = await openApp(browser, { room, identity: 'dana' });
+    await second.start();
+
+    const { errors } = await watchUntil(first, endedWithError);
+    expect(errors).toEqual(['disconnected DUPLICATE_IDENTITY']);
+    expect(await first.media()).toMatchObject({ liveTracks: 0 });
+    await expect.poll(second.state).toMatchObject({ connectionState: 'connected', error: null });
+    expect(await participantsIn(room)).toEqual(['dana']);
+    await second.end();
+    await second.page.close();
+    await first.page.close();
+  });
+});
+
+describe('a start ended by someone else before it finished', () => {
+  test(
+    'removed while waiting for the agent: the start fails at once with PARTICIPANT_REMOVED, not agent_failed later',
+    { timeout: 60_000 },
+    async () => {
+      const app = await openApp(browser, {
+        room: 'e2e-removed-starting',
+        agent: UNSERVED_AGENT_NAME,
+        freshRoom: '1',
+        agentTimeoutMs: '30000',
+      });
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected', isStarting: true });
+      const identity = claims(app.sentTokens.at(-1)!.token).sub as string;
+
+      const removedAt = Date.now();
+      await roomService.removeParticipant(joinedRoom(app), identity);
+      const { errors } = await watchUntil(app, endedWithError, 10_000);
+      expect(Date.now() - removedAt).toBeLessThan(5_000);
+      expect(errors).toEqual(['disconnected PARTICIPANT_REMOVED']);
+      expect(await app.media()).toMatchObject({ liveTracks: 0 });
+    },
+  );
+});
+
+describe('the agent leaving a live call', () => {
+  /** A call whose agent is listening, in a room of its own. */
+  async function agentCall(room: string) {
+    const app = await openApp(browser, { room, agent: AGENT_NAME, freshRoom: '1' });
+    await app.start();
+    await expect.poll(app.state, { timeout: 30_000 }).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' } });
+    return app;
+  }
+
+  test(
+    'the agent removed by a moderator: agent_failed with reason PARTICIPANT_REMOVED, the call goes on, and end() leaves it',
+    { timeout: 60_000 },
+    async () => {
+      const app = await agentCall('e2e-agent-removed');
+      const { agent } = (await app.state())!;
+
+      await roomService.removeParticipant(joinedRoom(app), agent.identity!);
+      const { errors, state } = await watchUntil(app, (s) => s.error !== null);
+      expect(errors).toEqual(['agent_failed PARTICIPANT_REMOVED']);
+      expect(state).toMatchObject({ connectionState: 'connected', agent: { state: 'failed' } });
+      expect(state.error!.message).toBe('The agent left the call (PARTICIPANT_REMOVED): Agent left the room unexpectedly.');
+
+      await app.end();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
+      expect(await app.media()).toMatchObject({ liveTracks: 0 });
+    },
+  );
+
+  test(
+    'the agent hanging up by leaving (its job shut down): agent_failed with reason CLIENT_INITIATED, the call goes on',
+    { timeout: 60_000 },
+    async () => {
+      const app = await agentCall('e2e-agent-leaves');
+
+      await roomService.updateRoomMetadata(joinedRoom(app), 'e2e: leave');
+      const { errors, state } = await watchUntil(app, (s) => s.error !== null);
+      expect(errors).toEqual(['agent_failed CLIENT_INITIATED']);
+      expect(state).toMatchObject({ connectionState: 'connected', agent: { state: 'failed' } });
+      await app.end();
+    },
+  );
+
+  test(
+    'the agent hanging up by deleting the room: disconnected ROOM_DELETED, never agent_failed, the camera off',
+    { timeout: 60_000 },
+    async () => {
+      const app = await agentCall('e2e-agent-deletes');
+      const deleted = joinedRoom(app);
+
+      await roomService.updateRoomMetadata(deleted, 'e2e: delete room');
+      const { errors } = await watchUntil(app, endedWithError);
+      expect(errors).toEqual(['disconnected ROOM_DELETED']);
+      expect(await app.media()).toMatchObject({ liveTracks: 0 });
+      expect(await participantsIn(deleted)).toEqual([]);
+    },
+  );
+});

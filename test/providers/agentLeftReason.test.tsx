@@ -1,0 +1,112 @@
+import { act } from '@testing-library/react';
+import { DisconnectReason, ParticipantKind } from 'livekit-client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CustomTokenError } from '../../src/core/errors';
+import { joinRemote, leaveRemote, roomWithoutServer, serverDisconnects, tokenGenerator } from '../helpers/room';
+import { clickStart, renderSession } from './render';
+
+/*
+ * Why the agent left, as the server tells every participant (the DisconnectReason of its
+ * participant update, which livekit-client 2.23 passes with `ParticipantDisconnected`): the agent
+ * hanging up (it left on its own), a moderator removing it, or the room ending for everyone.
+ */
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+/** A live call whose agent is listening. */
+async function callWithAgent() {
+  vi.useFakeTimers();
+  const { room } = roomWithoutServer();
+  const reported: CustomTokenError[] = [];
+  const { session } = renderSession({
+    generator: tokenGenerator(),
+    room,
+    roomName: 'support',
+    agentName: 'helper',
+    microphone: false,
+    onError: (error) => reported.push(error),
+  });
+  const settled = clickStart(session);
+  await advance(50);
+  const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+  await advance(10);
+  expect(settled()).toBe(true);
+  return { room, session, agent, reported };
+}
+
+describe('CustomTokenSessionProvider: why the agent left', () => {
+  it.each([
+    [DisconnectReason.CLIENT_INITIATED, 'CLIENT_INITIATED'],
+    [DisconnectReason.PARTICIPANT_REMOVED, 'PARTICIPANT_REMOVED'],
+  ])('gives agent_failed the reason the agent left with (%s: %s), and the call goes on', async (reason, name) => {
+    const { room, session, agent } = await callWithAgent();
+
+    leaveRemote(room, agent, reason);
+    await advance(10);
+
+    expect(session().error).toMatchObject({
+      code: 'agent_failed',
+      reason: name,
+      message: `The agent left the call (${name}): Agent left the room unexpectedly.`,
+      failureReasons: ['Agent left the room unexpectedly.'],
+    });
+    expect(session().isConnected).toBe(true);
+  });
+
+  it('keeps agent_failed without a reason when livekit-client gives none (2.20)', async () => {
+    const { room, session, agent } = await callWithAgent();
+
+    leaveRemote(room, agent);
+    await advance(10);
+
+    expect(session().error).toMatchObject({
+      code: 'agent_failed',
+      reason: undefined,
+      message: 'The agent left the call: Agent left the room unexpectedly.',
+    });
+  });
+
+  it.each([
+    [DisconnectReason.ROOM_DELETED, 'ROOM_DELETED'],
+    [DisconnectReason.SERVER_SHUTDOWN, 'SERVER_SHUTDOWN'],
+  ])(
+    'reports the room ending for everyone (%s: %s) as disconnected, also when the agent is heard leaving first, and once',
+    async (reason, name) => {
+      const { room, session, agent, reported } = await callWithAgent();
+
+      leaveRemote(room, agent, reason);
+      await advance(50);
+      // Left at once: the room is over for everyone, whether or not the server's own word arrives.
+      expect(room.state).toBe('disconnected');
+      expect(session().error).toMatchObject({ code: 'disconnected', reason: name });
+      await serverDisconnects(room, reason);
+      await advance(10);
+
+      expect(session().error).toMatchObject({ code: 'disconnected', reason: name });
+      expect(reported.map(({ code, reason: why }) => `${code} ${why}`)).toEqual([`disconnected ${name}`]);
+      expect(session().isConnected).toBe(false);
+    },
+  );
+
+  it('fails a start whose agent leaves as the room is deleted with disconnected ROOM_DELETED, not agent_failed', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false });
+    const settled = clickStart(session);
+    await advance(50);
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
+    await advance(10);
+    expect(session().isStarting).toBe(true);
+
+    leaveRemote(room, agent, DisconnectReason.ROOM_DELETED);
+    await advance(10);
+
+    expect(settled()).toBe(true);
+    expect(session().error).toMatchObject({ code: 'disconnected', reason: 'ROOM_DELETED' });
+    expect(room.state).toBe('disconnected');
+  });
+});
