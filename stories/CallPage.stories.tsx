@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor, within } from 'storybook/test';
 import { offlineSession, withOfflineSession } from './fixtures/offlineSession';
 import { endpointError, localEndpoint } from './fixtures/generators';
-import { agent, cameras, together } from './fixtures/scenes';
+import { agent, cameraOff, cameras, together } from './fixtures/scenes';
 import { CallPage, type CallPageProps } from './snippets/CallPage';
 import callPageSource from './snippets/CallPage.tsx?raw';
 
@@ -84,5 +84,31 @@ export const TokenUnavailable: Story = {
     await waitFor(() => expect(panel).toHaveAttribute('data-status', 'error'));
     await expect(panel).toHaveTextContent('The token service is restarting.');
     await expect(within(panel).getByRole('status')).not.toHaveTextContent('The token service is restarting.');
+  },
+};
+
+/** Names as long as people's and rooms' get: each name cut short on its tile, your own still marked "(you)"; the room name wraps. */
+export const LongNames: Story = {
+  ...shown({
+    roomName: 'quarterly-planning-for-the-northern-european-customer-success-and-partner-enablement-teams',
+    participantName: 'Maximiliana Alexandrina von Hohenzollern-Sigmaringen',
+    agentName: 'helper',
+  }),
+  loaders: [
+    offlineSession(() => ({
+      agentConnectTimeoutMs: 600_000,
+      connect: true,
+      scene: together(
+        cameras(3, ['Bartholomew Fitzgerald-Montgomery the Third', 'Guðrún Ólafsdóttir Sigurðardóttir-Jóhannesdóttir']),
+        cameraOff('Anastasia Konstantinovna Rimsky-Korsakova'),
+        agent('listening'),
+      ),
+    })),
+  ],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await waitFor(() => expect(canvas.getAllByRole('listitem')).toHaveLength(5), { timeout: 15_000 });
+    const mine = canvasElement.querySelector('[data-local] .lk-ctr-camera-you')!;
+    await expect(mine).toHaveTextContent('(you)');
   },
 };

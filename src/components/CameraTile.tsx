@@ -35,7 +35,16 @@ export function CameraTile({ track, emphasized, onBehalfOf }: CameraTileProps) {
           {initial(name)}
         </div>
       )}
-      <span className="lk-ctr-camera-name">{participant.isLocal ? `${name} (you)` : name}</span>
+      <span className="lk-ctr-camera-name">
+        {/* Apart from the marker after it, so that a long name cut short never cuts the marker. */}
+        <span className="lk-ctr-camera-name-text">{name}</span>
+        {participant.isLocal && (
+          <>
+            {' '}
+            <span className="lk-ctr-camera-you">(you)</span>
+          </>
+        )}
+      </span>
     </li>
   );
 }

@@ -129,6 +129,54 @@ describe('the static Storybook', () => {
     }
   });
 
+  it('lays thirty cameras out one per row at 320 CSS px, nothing wider than the screen', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(`${server.url}/iframe.html?id=components-cameragrid--thirty-cameras&viewMode=story`);
+      await page.locator('.lk-ctr-camera-tile').nth(29).waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+      const lefts = await page
+        .locator('.lk-ctr-camera-tile')
+        .evaluateAll((tiles) => new Set(tiles.map((tile) => tile.getBoundingClientRect().left)).size);
+      expect(lefts).toBe(1);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it.each([1100, 320])(
+    'keeps "(you)" whole on your tile when a long name is cut short, and the page within %i CSS px, long room name and all',
+    async (width) => {
+      const page = await browser.newPage();
+      try {
+        await page.setViewportSize({ width, height: 720 });
+        await page.goto(`${server.url}/iframe.html?id=examples-call-page--long-names&viewMode=story`);
+        await page.locator('.lk-ctr-camera-tile').nth(4).waitFor({ timeout: 30_000 });
+        await page.locator('.lk-ctr-token-status[data-status="ready"]').waitFor({ timeout: 30_000 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        const boxes = await page.evaluate(() => {
+          const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+          const [label, you] = [box('[data-local] .lk-ctr-camera-name'), box('[data-local] .lk-ctr-camera-you')];
+          const names = [...document.querySelectorAll<HTMLElement>('.lk-ctr-camera-name')];
+          return {
+            label: { left: label.left, right: label.right },
+            you: { left: you.left, right: you.right, width: you.width },
+            // Every name on one line, inside its tile.
+            oneLine: names.every((name) => name.getBoundingClientRect().height < 40),
+            inTiles: names.every((name) => name.getBoundingClientRect().right <= name.closest('li')!.getBoundingClientRect().right),
+          };
+        });
+        expect(boxes.you.width).toBeGreaterThan(0);
+        expect(boxes.you.right).toBeLessThanOrEqual(boxes.label.right + 0.5);
+        expect(boxes.you.left).toBeGreaterThanOrEqual(boxes.label.left - 0.5);
+        expect(boxes).toMatchObject({ oneLine: true, inTiles: true });
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
+
   it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
     '%s renders without page errors, console errors, failed play functions or serious accessibility violations',
     async (_label, entry) => {
