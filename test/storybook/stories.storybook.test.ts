@@ -227,7 +227,7 @@ describe('the static Storybook', () => {
       expect(await renderEntry(page, server.url, entry)).toEqual([]);
       const table = page.locator('table.docblock-argstable').first();
       const text = await table.innerText();
-      expect(text).not.toMatch(/ReactReactNode|Partial|`|@defaultValue|\$\$typeof|_owner/);
+      expect(text).not.toMatch(/ReactReactNode|Partial|`|@defaultValue|\{@link|\$\$typeof|_owner/);
       expect(await table.locator('thead').innerText()).not.toMatch(/Control/);
       // The first preview shows the component doing its job: something visible in it.
       const primary = page.locator('.docs-story').first();
