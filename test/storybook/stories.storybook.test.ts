@@ -115,6 +115,54 @@ describe('the static Storybook', () => {
     }
   });
 
+  it.each([
+    ['reduce', ['none', 'none']],
+    ['no-preference', ['lk-ctr-spin', 'lk-ctr-pulse']],
+  ] as const)(
+    'with prefers-reduced-motion: %s, the connecting spinner and the agent’s dot have animations %j',
+    async (reducedMotion, expected) => {
+      const page = await browser.newPage();
+      try {
+        await page.emulateMedia({ reducedMotion });
+        const animation = async (story: string, selector: string, pseudo?: string) => {
+          await page.goto(`${server.url}/iframe.html?id=${story}&viewMode=story`);
+          const element = page.locator(selector);
+          await element.waitFor({ timeout: 30_000 });
+          return element.evaluate((node, before) => getComputedStyle(node, before).animationName, pseudo);
+        };
+        const spinner = await animation('components-connectbutton--connecting', '.lk-ctr-connect-button[aria-busy="true"]', '::before');
+        const dot = await animation(
+          'components-agentstatusindicator--thinking',
+          '.lk-ctr-agent-status[data-state="thinking"] .lk-ctr-agent-status-dot',
+        );
+        expect([spinner, dot]).toEqual(expected);
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
+
+  it('draws an edge around every camera tile in forced colours, a placeholder’s too (its background is then the page’s)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.emulateMedia({ forcedColors: 'active' });
+      await page.goto(`${server.url}/iframe.html?id=examples-call-page--long-names&viewMode=story`);
+      await page.locator('.lk-ctr-camera-tile').nth(4).waitFor({ timeout: 30_000 });
+      const edges = await page.locator('.lk-ctr-camera-tile').evaluateAll((tiles) =>
+        tiles.map((tile) => {
+          const style = getComputedStyle(tile);
+          const page = getComputedStyle(tile.ownerDocument.body).backgroundColor;
+          const outlined = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0 && style.outlineColor !== page;
+          const bordered = style.borderTopStyle !== 'none' && Number.parseFloat(style.borderTopWidth) > 0 && style.borderTopColor !== page;
+          return outlined || bordered;
+        }),
+      );
+      expect(edges).toEqual([true, true, true, true, true]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('reflows the call page at 320 CSS px: nothing wider than the viewport, the title whole (WCAG 1.4.10)', async () => {
     const page = await browser.newPage();
     try {
