@@ -400,6 +400,8 @@ const KEY_STORIES = [
   'examples-call-page--video-call',
   'examples-call-page--with-agent',
   'examples-call-page--before-joining',
+  'examples-call-page--long-names',
+  'examples-call-page--hebrew-right-to-left',
   'components-cameragrid--one-camera',
   'components-cameragrid--two-cameras',
   'components-cameragrid--four-cameras',
