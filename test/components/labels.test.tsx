@@ -87,4 +87,20 @@ describe('TokenStatusView in another language (labels)', () => {
     expect(within(view).getByText('קוד').tagName).toBe('DT');
     expect(allText(view)).not.toMatch(/Token|Code|Identity|Room|Grants|Expires/);
   });
+
+  it('says the token expired, in the status line and the countdown, by the texts it is given', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z') });
+    const source = createCustomTokenSource(tokenGenerator({ identity: 'alice', ttl: 10 }), { retries: 0 });
+    render(<TokenStatusView source={source} labels={hebrew} refreshLabel="אסימון חדש" />);
+    const view = screen.getByRole('region', { name: 'מצב האסימון' });
+    await act(() => source.fetch({ roomName: 'standup' }));
+    // In a call: no refresh ahead, the token in hand runs out.
+    source.setConnected(true);
+    await act(() => vi.advanceTimersByTimeAsync(11_000));
+
+    expect(within(view).getByRole('status').textContent).toBe('פג תוקף האסימון');
+    expect(view.querySelector('time')?.textContent).toBe('פג');
+    expect(within(view).getByRole('button', { name: 'אסימון חדש' })).toBeTruthy();
+    expect(allText(view)).not.toMatch(/Token|expired/);
+  });
 });
