@@ -48,7 +48,9 @@ const readableArgTypes: ArgTypesEnhancer = ({ argTypes, component }) => {
             .replace(/\s*\|\s*undefined\b/g, '')
             .replace(/^\((.*)\)$/, '$1')
             .replace(/\bReact\.?React(\w+)/g, 'React$1')
-            .replace(/\bReact\.(\w+)/g, '$1'),
+            .replace(/\bReact\.(\w+)/g, '$1')
+            // Texts an app may give some of (`labels`): "any of CameraGridLabels".
+            .replace(/\bPartial<(\w+)>/g, 'any of $1'),
         };
       }
       return [name, { ...argType, description, table }];

@@ -47,7 +47,12 @@ export { useMaybeCameraTracksContext } from './context/CameraTracksContext.js';
 export { useMaybeAgentStatusContext } from './context/AgentStatusContext.js';
 export { useMaybeTokenSourceContext } from './context/TokenSourceContext.js';
 export { ConnectButton, type ConnectButtonProps, type ConnectButtonState } from './components/ConnectButton.js';
-export { CameraGrid, type CameraGridProps } from './components/CameraGrid.js';
+export { CameraGrid, type CameraGridLabels, type CameraGridProps } from './components/CameraGrid.js';
 export { AgentStatusIndicator, type AgentStatusIndicatorProps } from './components/AgentStatusIndicator.js';
-export { TokenStatusView, type TokenStatusViewProps } from './components/TokenStatusView.js';
+export {
+  TokenStatusView,
+  type TokenStatusViewLabels,
+  type TokenStatusViewProps,
+  type TokenTimeLeft,
+} from './components/TokenStatusView.js';
 export { ErrorNotice, type ErrorNoticeProps } from './components/ErrorNotice.js';

@@ -44,7 +44,9 @@ export const OneCamera: Story = {
   loaders: [offlineSession(() => ({ connect: true, scene: cameras(1) }))],
   play: async (context) => {
     await tiles(1)!(context);
-    await expect(within(context.canvasElement).getByText('Hedy (you)')).toBeVisible();
+    const mine = within(context.canvasElement).getByText('(you)');
+    await expect(mine).toBeVisible();
+    await expect(mine.closest('li')).toHaveTextContent('Hedy (you)');
   },
 };
 
@@ -60,6 +62,13 @@ export const TwelveCameras: Story = {
   ...shownCode(exampleSource),
   loaders: [offlineSession(() => ({ connect: true, scene: cameras(12) }))],
   play: tiles(12),
+};
+
+/** A town hall: thirty cameras, six across (fewer on a narrow screen, one on a phone). */
+export const ThirtyCameras: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ connect: true, scene: cameras(30) }))],
+  play: tiles(30),
 };
 
 /**

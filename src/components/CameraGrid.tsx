@@ -24,7 +24,37 @@ export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTML
   empty?: React.ReactNode | undefined;
   /** Put the agent's tile first, across the grid's full width, the others below it. @defaultValue false */
   emphasizeAgent?: boolean | undefined;
+  /**
+   * The tiles' texts, for an app in another language: any of `CameraGridLabels`, the
+   * others English. The grid's own name is `label`.
+   * @defaultValue "(you)", "Agent" and "Hedy's camera"
+   */
+  labels?: Partial<CameraGridLabels> | undefined;
 }
+
+/**
+ * The texts {@link CameraGrid} shows on its tiles or gives a screen reader, with their English defaults.
+ *
+ * @example
+ * ```tsx
+ * import { CameraGrid, type CameraGridLabels } from 'livekit-custom-token-react';
+ *
+ * const GERMAN: CameraGridLabels = { you: '(du)', agent: 'Assistent', camera: (name) => `Kamera von ${name}` };
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export const Kameras = () => <CameraGrid label="Kameras" labels={GERMAN} />;
+ * ```
+ */
+export interface CameraGridLabels {
+  /** After your own name on your tile, whole even when a long name is cut short. @defaultValue "(you)" */
+  you: string;
+  /** The name of an agent that has none of its own (never its generated identity). @defaultValue "Agent" */
+  agent: string;
+  /** The accessible name of a participant's video, given the name on its tile. @defaultValue "Hedy's camera" for Hedy */
+  camera: (name: string) => string;
+}
+
+const DEFAULT_LABELS: CameraGridLabels = { you: '(you)', agent: 'Agent', camera: (name) => `${name}'s camera` };
 
 /**
  * A tile per camera of the session — local, remote and agent — each with LiveKit's `VideoTrack`
@@ -33,8 +63,10 @@ export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTML
  * The tiles fill the width they are given in a near-square arrangement (1 tile: one column;
  * 2–4: two; 5–9: three; 10–16: four), fewer columns where tiles would be narrower than
  * `--lk-ctr-tile-min`. Unstyled without the package's stylesheet: classes `lk-ctr-camera-grid`,
- * `lk-ctr-camera-tile` (`data-placeholder`, `data-local`, `data-agent`, `data-emphasized`), and the
- * column count in the `--lk-ctr-columns` custom property.
+ * `lk-ctr-camera-tile` (`data-placeholder`, `data-local`, `data-agent`, `data-emphasized`), the name
+ * `lk-ctr-camera-name` (the name itself `lk-ctr-camera-name-text`, your "(you)" `lk-ctr-camera-you`),
+ * and the column count in the `--lk-ctr-columns` custom property. Its texts in another language:
+ * `label` and `labels`.
  *
  * @example
  * ```tsx
@@ -53,6 +85,7 @@ export function CameraGrid({
   label = 'Cameras',
   empty,
   emphasizeAgent = false,
+  labels,
   className,
   style,
   ...rest
@@ -66,6 +99,7 @@ export function CameraGrid({
   const spotlight = emphasizeAgent && ordered[0]?.participant.isAgent === true;
   const columns = spotlight ? Math.max(3, columnsFor(ordered.length - 1)) : columnsFor(ordered.length);
   const keys = tileKeys(ordered);
+  const texts = { ...DEFAULT_LABELS, ...labels };
   return (
     <ul
       // Explicit: WebKit exposes a <ul> without visible markers (the stylesheet's list-style: none) as a group, not a list.
@@ -80,6 +114,7 @@ export function CameraGrid({
           key={keys[index]}
           track={track}
           emphasized={spotlight && index === 0}
+          labels={texts}
           onBehalfOf={everyone.find(({ participant }) => participant.identity === onBehalfOf(track))?.participant}
         />
       ))}

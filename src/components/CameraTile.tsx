@@ -1,5 +1,6 @@
 import { VideoTrack, isTrackReference, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
 import type { Participant } from 'livekit-client';
+import type { CameraGridLabels } from './CameraGrid.js';
 
 /** Props of {@link CameraTile}. */
 export interface CameraTileProps {
@@ -8,6 +9,7 @@ export interface CameraTileProps {
   emphasized: boolean;
   /** Whom the camera shows, when another participant publishes it on their behalf (an agent's avatar). */
   onBehalfOf?: Participant | undefined;
+  labels: CameraGridLabels;
 }
 
 /**
@@ -15,9 +17,9 @@ export interface CameraTileProps {
  * initial while they have no camera or it is turned off, and their name. An agent is labelled
  * with its name, else "Agent" — never its generated identity.
  */
-export function CameraTile({ track, emphasized, onBehalfOf }: CameraTileProps) {
+export function CameraTile({ track, emphasized, onBehalfOf, labels }: CameraTileProps) {
   const { participant } = track;
-  const name = displayName(onBehalfOf ?? participant);
+  const name = displayName(onBehalfOf ?? participant, labels.agent);
   // A camera turned off stays published, muted (LiveKit's `setCameraEnabled(false)`): no video to show.
   const hasVideo = isTrackReference(track) && !track.publication.isMuted;
   return (
@@ -29,21 +31,30 @@ export function CameraTile({ track, emphasized, onBehalfOf }: CameraTileProps) {
       data-emphasized={emphasized ? '' : undefined}
     >
       {hasVideo ? (
-        <VideoTrack trackRef={track} className="lk-ctr-camera-video" aria-label={`${name}'s camera`} />
+        <VideoTrack trackRef={track} className="lk-ctr-camera-video" aria-label={labels.camera(name)} />
       ) : (
         <div className="lk-ctr-camera-placeholder" aria-hidden="true">
           {initial(name)}
         </div>
       )}
-      <span className="lk-ctr-camera-name">{participant.isLocal ? `${name} (you)` : name}</span>
+      <span className="lk-ctr-camera-name">
+        {/* Apart from the marker after it, so that a long name cut short never cuts the marker. */}
+        <span className="lk-ctr-camera-name-text">{name}</span>
+        {participant.isLocal && (
+          <>
+            {' '}
+            <span className="lk-ctr-camera-you">{labels.you}</span>
+          </>
+        )}
+      </span>
     </li>
   );
 }
 
-/** A person's name, else their identity; an agent's name, else "Agent" (its identity is generated). */
-function displayName({ name, identity, isAgent }: Participant): string {
+/** A person's name, else their identity; an agent's name, else `agent` ("Agent": its identity is generated). */
+function displayName({ name, identity, isAgent }: Participant, agent: string): string {
   if (!isAgent) return name || identity;
-  return name && name !== identity ? name : 'Agent';
+  return name && name !== identity ? name : agent;
 }
 
 /**

@@ -4,7 +4,7 @@ import { useMaybeSessionStateContext } from '../context/SessionStateContext.js';
 import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import type { CustomTokenError } from '../core/errors.js';
-import type { TokenGrants } from '../core/types.js';
+import type { TokenGrants, TokenStatusKind } from '../core/types.js';
 import { useHydrating } from '../hooks/internal/useHydrating.js';
 import { useTokenStatus } from '../hooks/useTokenStatus.js';
 import { classNames } from './classNames.js';
@@ -37,7 +37,94 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
   retryLabel?: string | undefined;
   /** The text of the button that fetches a new token once the one in hand expired. @defaultValue "Get a new token" */
   refreshLabel?: string | undefined;
+  /**
+   * The view's other texts, for an app in another language: any of `TokenStatusViewLabels`,
+   * the others English.
+   * @defaultValue "Token status", "Token ready" (a line per status), "Identity" (a name per field), "in 1:05", "in 1 minute 5 seconds" and "expired"
+   */
+  labels?: Partial<TokenStatusViewLabels> | undefined;
 }
+
+/**
+ * The time a token has left, as {@link TokenStatusViewLabels}' countdown texts receive it.
+ *
+ * @example
+ * ```ts
+ * import type { TokenTimeLeft } from 'livekit-custom-token-react';
+ *
+ * // "noch 1:05" on screen; "noch 1 Minute 5 Sekunden" for a screen reader.
+ * export const expiresIn = ({ clock }: TokenTimeLeft) => `noch ${clock}`;
+ * ```
+ */
+export interface TokenTimeLeft {
+  hours: number;
+  minutes: number;
+  seconds: number;
+  /** The time left as a clock shows it: "1:05", "1:02:05". */
+  clock: string;
+}
+
+/**
+ * The texts {@link TokenStatusView} shows or gives a screen reader (but the two buttons', which
+ * are `retryLabel` and `refreshLabel`), with their English defaults. The grants are the token's
+ * own claim names (`canPublish`) and the code the error's (`http 401`), shown as they are.
+ *
+ * @example
+ * ```tsx
+ * import { TokenStatusView, type TokenStatusViewLabels } from 'livekit-custom-token-react';
+ *
+ * const GERMAN: TokenStatusViewLabels = {
+ *   region: 'Zugangstoken',
+ *   idle: 'Noch kein Token', fetching: 'Token wird geholt', ready: 'Token bereit', error: 'Token-Fehler', expired: 'Token abgelaufen',
+ *   code: 'Code', identity: 'Identität', room: 'Raum', grants: 'Rechte', expires: 'Läuft ab',
+ *   expiresIn: ({ clock }) => `in ${clock}`,
+ *   expiresInSpoken: ({ hours, minutes, seconds }) => `in ${hours} Std. ${minutes} Min. ${seconds} Sek.`,
+ *   noTimeLeft: 'abgelaufen',
+ * };
+ *
+ * // Inside <CustomTokenSessionProvider>:
+ * export const Token = () => <TokenStatusView labels={GERMAN} retryLabel="Token erneut holen" refreshLabel="Neues Token" />;
+ * ```
+ */
+export interface TokenStatusViewLabels extends Record<TokenStatusKind, string> {
+  /** The view's accessible name (a region). @defaultValue "Token status" */
+  region: string;
+  /** The name of the field with an error's code. @defaultValue "Code" */
+  code: string;
+  /** @defaultValue "Identity" */
+  identity: string;
+  /** @defaultValue "Room" */
+  room: string;
+  /** @defaultValue "Grants" */
+  grants: string;
+  /** @defaultValue "Expires" */
+  expires: string;
+  /** The countdown on screen. @defaultValue "in 1:05", "in 1:02:05" */
+  expiresIn: (left: TokenTimeLeft) => string;
+  /** The countdown as a screen reader reads it. @defaultValue "in 1 hour 2 minutes 5 seconds", "in less than a second" */
+  expiresInSpoken: (left: TokenTimeLeft) => string;
+  /** The countdown once no time is left. @defaultValue "expired" */
+  noTimeLeft: string;
+}
+
+/** The English texts, but the status lines ("Token ready"), made from the status. */
+const DEFAULT_LABELS: Omit<TokenStatusViewLabels, TokenStatusKind> = {
+  region: 'Token status',
+  code: 'Code',
+  identity: 'Identity',
+  room: 'Room',
+  grants: 'Grants',
+  expires: 'Expires',
+  expiresIn: ({ clock }) => `in ${clock}`,
+  expiresInSpoken: (left) =>
+    `in ${
+      (['hours', 'minutes', 'seconds'] as const)
+        .filter((unit) => left[unit] > 0)
+        .map((unit) => `${left[unit]} ${left[unit] === 1 ? unit.slice(0, -1) : unit}`)
+        .join(' ') || 'less than a second'
+    }`,
+  noTimeLeft: 'expired',
+};
 
 /**
  * The session's token: status, identity, room, the grants it gives and a countdown to expiry;
@@ -53,6 +140,7 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * once hydrated (at once in a page rendered in the browser), so server and client render the
  * same HTML; a screen reader reads it with its units ("in 1 minute 5 seconds"), and not each
  * second (it is outside the live region).
+ * Its texts in another language: `labels`, `retryLabel` and `refreshLabel`.
  * Unstyled without the package's stylesheet: class `lk-ctr-token-status`, `data-status`.
  *
  * @example
@@ -70,25 +158,28 @@ export function TokenStatusView({
   source,
   retryLabel = 'Fetch the token again',
   refreshLabel = 'Get a new token',
+  labels,
   className,
   ...rest
 }: TokenStatusViewProps) {
+  const texts = { ...DEFAULT_LABELS, ...labels };
   const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
   const statusLine = React.useRef<HTMLDivElement>(null);
   // A refresh ahead of expiry changes nothing for the user: the live region stays quiet ("ready").
   // Not a fetch after an error (the error is kept until it succeeds): that one is the outcome awaited.
   const renewing = status === 'fetching' && error === null && expiresAt !== null && (now === null || expiresAt > now);
+  const shownStatus = renewing ? 'ready' : status;
   const announcedByNotice = useIsAnnouncedByErrorNotice(source, status === 'error' ? error : null);
   // The status and, after an error, why: "Token error" alone would send a screen reader user looking.
   const line = (
     <>
-      <p className="lk-ctr-token-status-state">{`Token ${renewing ? 'ready' : status}`}</p>
+      <p className="lk-ctr-token-status-state">{labels?.[shownStatus] ?? `Token ${shownStatus}`}</p>
       {status === 'error' && error && <p className="lk-ctr-token-status-error">{error.message}</p>}
     </>
   );
   return (
-    <section aria-label="Token status" {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
+    <section aria-label={texts.region} {...rest} className={classNames('lk-ctr-token-status', className)} data-status={status}>
       {/* The live region; the session's error, which the ErrorNotice announces, is shown after it, outside. */}
       <div ref={statusLine} tabIndex={-1} role="status" aria-live="polite" aria-atomic="true" className="lk-ctr-token-status-announce">
         {!announcedByNotice && line}
@@ -97,23 +188,23 @@ export function TokenStatusView({
       <dl>
         {status === 'error' && error && (
           <>
-            <dt>Code</dt>
+            <dt>{texts.code}</dt>
             <dd>{describeCode(error)}</dd>
           </>
         )}
-        <dt>Identity</dt>
+        <dt>{texts.identity}</dt>
         <dd>{identity ?? '—'}</dd>
-        <dt>Room</dt>
+        <dt>{texts.room}</dt>
         <dd>{room ?? '—'}</dd>
-        <dt>Grants</dt>
+        <dt>{texts.grants}</dt>
         <dd>{grantNames(grants).join(', ') || '—'}</dd>
-        <dt>Expires</dt>
+        <dt>{texts.expires}</dt>
         <dd>
           {expiresAt === null || now === null ? (
             '—'
           ) : (
             // Expired as soon as the status says so, not at the countdown's next second.
-            <Countdown ms={status === 'expired' ? 0 : expiresAt - now} />
+            <Countdown ms={status === 'expired' ? 0 : expiresAt - now} labels={texts} />
           )}
         </dd>
       </dl>
@@ -145,25 +236,21 @@ function useIsAnnouncedByErrorNotice(source: CustomTokenSource | undefined, erro
   return error !== null && (error === shownByNotice || (hasErrorNotice && isSessionSource && (session?.isStarting === true || shown)));
 }
 
-/** The time left, "in 1:05" on screen, "in 1 minute 5 seconds" for a screen reader; `dateTime` the duration. */
-function Countdown({ ms }: { ms: number }) {
-  if (ms <= 0) return <time dateTime="PT0S">expired</time>;
-  const seconds = Math.floor(ms / 1_000);
-  const parts = { H: Math.floor(seconds / 3_600), M: Math.floor((seconds % 3_600) / 60), S: seconds % 60 };
+/** The time left, "in 1:05" on screen, "in 1 minute 5 seconds" for a screen reader (in the words of `labels`); `dateTime` the duration. */
+function Countdown({ ms, labels }: { ms: number; labels: typeof DEFAULT_LABELS }) {
+  if (ms <= 0) return <time dateTime="PT0S">{labels.noTimeLeft}</time>;
+  const total = Math.floor(ms / 1_000);
+  const hours = Math.floor(total / 3_600);
+  const minutes = Math.floor((total % 3_600) / 60);
+  const seconds = total % 60;
   const pad = (value: number) => String(value).padStart(2, '0');
-  const clock = parts.H > 0 ? `${parts.H}:${pad(parts.M)}:${pad(parts.S)}` : `${parts.M}:${pad(parts.S)}`;
-  const units = (
-    [
-      ['H', 'hour'],
-      ['M', 'minute'],
-      ['S', 'second'],
-    ] as const
-  ).filter(([key]) => parts[key] > 0);
-  const spoken = units.map(([key, unit]) => `${parts[key]} ${unit}${parts[key] === 1 ? '' : 's'}`).join(' ') || 'less than a second';
+  const clock = hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
+  const left: TokenTimeLeft = { hours, minutes, seconds, clock };
+  const duration = `${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
   return (
-    <time dateTime={`PT${units.map(([key]) => `${parts[key]}${key}`).join('') || '0S'}`}>
-      <span aria-hidden="true">{`in ${clock}`}</span>
-      <span style={visuallyHidden}>{`in ${spoken}`}</span>
+    <time dateTime={`PT${duration || '0S'}`}>
+      <span aria-hidden="true">{labels.expiresIn(left)}</span>
+      <span style={visuallyHidden}>{labels.expiresInSpoken(left)}</span>
     </time>
   );
 }

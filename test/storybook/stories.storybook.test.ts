@@ -115,6 +115,54 @@ describe('the static Storybook', () => {
     }
   });
 
+  it.each([
+    ['reduce', ['none', 'none']],
+    ['no-preference', ['lk-ctr-spin', 'lk-ctr-pulse']],
+  ] as const)(
+    'with prefers-reduced-motion: %s, the connecting spinner and the agent’s dot have animations %j',
+    async (reducedMotion, expected) => {
+      const page = await browser.newPage();
+      try {
+        await page.emulateMedia({ reducedMotion });
+        const animation = async (story: string, selector: string, pseudo?: string) => {
+          await page.goto(`${server.url}/iframe.html?id=${story}&viewMode=story`);
+          const element = page.locator(selector);
+          await element.waitFor({ timeout: 30_000 });
+          return element.evaluate((node, before) => getComputedStyle(node, before).animationName, pseudo);
+        };
+        const spinner = await animation('components-connectbutton--connecting', '.lk-ctr-connect-button[aria-busy="true"]', '::before');
+        const dot = await animation(
+          'components-agentstatusindicator--thinking',
+          '.lk-ctr-agent-status[data-state="thinking"] .lk-ctr-agent-status-dot',
+        );
+        expect([spinner, dot]).toEqual(expected);
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
+
+  it('draws an edge around every camera tile in forced colours, a placeholder’s too (its background is then the page’s)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.emulateMedia({ forcedColors: 'active' });
+      await page.goto(`${server.url}/iframe.html?id=examples-call-page--long-names&viewMode=story`);
+      await page.locator('.lk-ctr-camera-tile').nth(4).waitFor({ timeout: 30_000 });
+      const edges = await page.locator('.lk-ctr-camera-tile').evaluateAll((tiles) =>
+        tiles.map((tile) => {
+          const style = getComputedStyle(tile);
+          const page = getComputedStyle(tile.ownerDocument.body).backgroundColor;
+          const outlined = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0 && style.outlineColor !== page;
+          const bordered = style.borderTopStyle !== 'none' && Number.parseFloat(style.borderTopWidth) > 0 && style.borderTopColor !== page;
+          return outlined || bordered;
+        }),
+      );
+      expect(edges).toEqual([true, true, true, true, true]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('reflows the call page at 320 CSS px: nothing wider than the viewport, the title whole (WCAG 1.4.10)', async () => {
     const page = await browser.newPage();
     try {
@@ -128,6 +176,54 @@ describe('the static Storybook', () => {
       await page.context().close();
     }
   });
+
+  it('lays thirty cameras out one per row at 320 CSS px, nothing wider than the screen', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(`${server.url}/iframe.html?id=components-cameragrid--thirty-cameras&viewMode=story`);
+      await page.locator('.lk-ctr-camera-tile').nth(29).waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+      const lefts = await page
+        .locator('.lk-ctr-camera-tile')
+        .evaluateAll((tiles) => new Set(tiles.map((tile) => tile.getBoundingClientRect().left)).size);
+      expect(lefts).toBe(1);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it.each([1100, 320])(
+    'keeps "(you)" whole on your tile when a long name is cut short, and the page within %i CSS px, long room name and all',
+    async (width) => {
+      const page = await browser.newPage();
+      try {
+        await page.setViewportSize({ width, height: 720 });
+        await page.goto(`${server.url}/iframe.html?id=examples-call-page--long-names&viewMode=story`);
+        await page.locator('.lk-ctr-camera-tile').nth(4).waitFor({ timeout: 30_000 });
+        await page.locator('.lk-ctr-token-status[data-status="ready"]').waitFor({ timeout: 30_000 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        const boxes = await page.evaluate(() => {
+          const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+          const [label, you] = [box('[data-local] .lk-ctr-camera-name'), box('[data-local] .lk-ctr-camera-you')];
+          const names = [...document.querySelectorAll<HTMLElement>('.lk-ctr-camera-name')];
+          return {
+            label: { left: label.left, right: label.right },
+            you: { left: you.left, right: you.right, width: you.width },
+            // Every name on one line, inside its tile.
+            oneLine: names.every((name) => name.getBoundingClientRect().height < 40),
+            inTiles: names.every((name) => name.getBoundingClientRect().right <= name.closest('li')!.getBoundingClientRect().right),
+          };
+        });
+        expect(boxes.you.width).toBeGreaterThan(0);
+        expect(boxes.you.right).toBeLessThanOrEqual(boxes.label.right + 0.5);
+        expect(boxes.you.left).toBeGreaterThanOrEqual(boxes.label.left - 0.5);
+        expect(boxes).toMatchObject({ oneLine: true, inTiles: true });
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
 
   it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
     '%s renders without page errors, console errors, failed play functions or serious accessibility violations',
@@ -179,7 +275,7 @@ describe('the static Storybook', () => {
       expect(await renderEntry(page, server.url, entry)).toEqual([]);
       const table = page.locator('table.docblock-argstable').first();
       const text = await table.innerText();
-      expect(text).not.toMatch(/ReactReactNode|Partial|`|@defaultValue|\$\$typeof|_owner/);
+      expect(text).not.toMatch(/ReactReactNode|Partial|`|@defaultValue|\{@link|\$\$typeof|_owner/);
       expect(await table.locator('thead').innerText()).not.toMatch(/Control/);
       // The first preview shows the component doing its job: something visible in it.
       const primary = page.locator('.docs-story').first();
@@ -304,6 +400,8 @@ const KEY_STORIES = [
   'examples-call-page--video-call',
   'examples-call-page--with-agent',
   'examples-call-page--before-joining',
+  'examples-call-page--long-names',
+  'examples-call-page--hebrew-right-to-left',
   'components-cameragrid--one-camera',
   'components-cameragrid--two-cameras',
   'components-cameragrid--four-cameras',
