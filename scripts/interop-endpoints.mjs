@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, goCommand } from './livekit-server.mjs';
+import { HOW_TO_GET_GO, cacheDir, goCommand, noGoReason } from './livekit-server.mjs';
 
 const interopDir = fileURLToPath(new URL('../test/interop/', import.meta.url));
 const goModule = join(interopDir, 'go');
@@ -49,7 +49,7 @@ const COMPLETE = '.lkctr-complete';
 
 /** What the interop stage needs that `npm ci` does not install (`null`: nothing missing). */
 export function missingInteropToolchain() {
-  if (!existsSync(goEndpointBinary()) && !goCommand()) return 'no Go toolchain to build the Go token endpoint — install Go (golang-go)';
+  if (!existsSync(goEndpointBinary()) && !goCommand()) return `${noGoReason()} to build the Go token endpoint — install ${HOW_TO_GET_GO}`;
   if (!existsSync(join(pythonVenv(), COMPLETE)) && !pythonCommand())
     return 'no python3 with venv to run the Python token endpoint — apt-get install python3-venv';
   return null;
@@ -67,7 +67,7 @@ export function buildInteropEndpoints({ log = console.log } = {}) {
     log(`Go token endpoint: cached at ${binary}`);
   } else {
     const go = goCommand();
-    if (!go) throw new Error('Go is not installed: cannot build test/interop/go/endpoint');
+    if (!go) throw new Error(`${noGoReason()} to build test/interop/go/endpoint — install ${HOW_TO_GET_GO}`);
     const started = Date.now();
     run(go, ['build', '-o', binary, './endpoint'], { cwd: goModule });
     log(`Go token endpoint: built in ${((Date.now() - started) / 1000).toFixed(0)} s → ${binary}`);

@@ -73,17 +73,40 @@ export function hasServerBinary() {
   return findServerOnPath() !== null || (existsSync(cachedBinary()) && versionOf(cachedBinary()) === LIVEKIT_SERVER_VERSION);
 }
 
-/** The `go` command, or `null` without Go. */
+/**
+ * The oldest Go that builds the pinned server and the interop endpoint: their go.mod files say
+ * `go 1.26`, which Go 1.21 and later fetch and switch to by themselves (`GOTOOLCHAIN=auto`, the
+ * default); an older Go refuses them.
+ */
+const OLDEST_GO = 21;
+/** How to get such a Go, for every message that needs one. */
+export const HOW_TO_GET_GO =
+  'Go 1.26 or later (brew install go, or the archive from go.dev/dl; Debian 12 and Ubuntu 22.04 install an older golang-go), ' +
+  'or any Go from 1.21 on, which fetches the 1.26 toolchain itself';
+
+/** A Go found on this machine that is too old to use (`go version`'s line), if any. */
+let tooOldGo = null;
+
+/** The `go` command of a Go that can build the pinned modules, or `null` (see `tooOldGo`). */
 export function goCommand() {
   for (const candidate of ['go', '/usr/local/go/bin/go', join(process.env.HOME ?? '', 'go', 'bin', 'go'), '/opt/homebrew/bin/go']) {
-    if (spawnSync(candidate, ['version'], { stdio: 'ignore' }).status === 0) return candidate;
+    const { status, stdout } = spawnSync(candidate, ['version'], { encoding: 'utf8' });
+    if (status !== 0) continue;
+    const minor = Number(/go1\.(\d+)/.exec(stdout ?? '')?.[1]);
+    if (minor >= OLDEST_GO) return candidate;
+    tooOldGo ??= `${candidate}: ${String(stdout).trim()}`;
   }
   return null;
 }
 
-/** What to do when there is neither a binary nor Go. */
+/** Why there is no Go to build with: none found, or only one too old. */
+export function noGoReason() {
+  return tooOldGo ? `the only Go found is too old (${tooOldGo})` : 'no Go found';
+}
+
+/** What to do when there is neither a binary nor a Go to build it. */
 export const HOW_TO_GET_THE_SERVER =
-  `Install Go 1.23 or later (apt-get install golang-go, brew install go) and run npm test / npm start again — ` +
+  `Install ${HOW_TO_GET_GO}, and run npm test / npm start again — ` +
   `they build livekit-server ${LIVEKIT_SERVER_VERSION} once (about 2 minutes) — or put livekit-server ` +
   `${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '.x')} on PATH (brew install livekit).`;
 
@@ -95,7 +118,7 @@ export function buildServer({ log = console.log } = {}) {
   }
   const go = goCommand();
   const command = `CGO_ENABLED=0 GOBIN=${join(cacheDir(), 'bin')} go install -trimpath ${module}`;
-  if (!go) throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION} and no Go to build it. ${HOW_TO_GET_THE_SERVER}`);
+  if (!go) throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION}, and ${noGoReason()} to build it. ${HOW_TO_GET_THE_SERVER}`);
   mkdirSync(join(cacheDir(), 'bin'), { recursive: true });
   const logFile = join(cacheDir(), 'livekit-server-build.log');
   log(`livekit-server ${LIVEKIT_SERVER_VERSION}: building it once for this machine with Go (about 2 minutes; log ${logFile})`);

@@ -14,7 +14,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIVEKIT_SERVER_VERSION, findServerOnPath, goCommand, hasServerBinary, serverBinary } from './livekit-server.mjs';
+import {
+  HOW_TO_GET_GO,
+  LIVEKIT_SERVER_VERSION,
+  findServerOnPath,
+  goCommand,
+  hasServerBinary,
+  noGoReason,
+  serverBinary,
+} from './livekit-server.mjs';
 
 const CHROMIUM_PATHS = [
   '/usr/bin/chromium',
@@ -67,7 +75,7 @@ function describeLiveKitServer() {
   const go = goCommand();
   return go
     ? `not built yet — npm test / npm start build ${LIVEKIT_SERVER_VERSION} with ${go} on first use (about 2 minutes)`
-    : `MISSING — install Go 1.23 or later (apt-get install golang-go, brew install go), or put livekit-server ${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '.x')} on PATH`;
+    : `MISSING (${noGoReason()}) — install ${HOW_TO_GET_GO}, or put livekit-server ${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '.x')} on PATH`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

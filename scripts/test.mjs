@@ -11,7 +11,7 @@ import { missingInteropToolchain } from './interop-endpoints.mjs';
 import { buildServer, hasServerBinary } from './livekit-server.mjs';
 import { findChromium, missingChromium } from './prerequisites.mjs';
 import { REDIS_SERVER, hasRedisServer } from './redis-server.mjs';
-import { missingRuntimes } from './runtimes.mjs';
+import { installRuntimes } from './runtimes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -65,7 +65,7 @@ const stages = [
     name: 'runtimes (the built /server entry on Node 20 and 24, Bun, Deno, workerd, Edge Runtime; limits in Redis on the first four)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/runtimes/vitest.config.ts'],
-    missing: () => missingServerRuntimes() ?? missingRedis(),
+    missing: () => missingRedis() ?? missingServerRuntimes(),
   },
   { name: 'storybook build', command: 'npx', args: ['storybook', 'build', '-o', 'storybook-static', '--quiet', '--disable-telemetry'] },
   {
@@ -117,12 +117,14 @@ const stages = [
 const chromium = findChromium();
 if (chromium) process.env.CHROMIUM_PATH = chromium;
 
-/** Node 24, Bun, Deno, workerd and Edge Runtime: npm packages installed once per machine, not by `npm ci`. */
+/** Node 24, Bun, Deno, workerd and Edge Runtime: npm packages `npm ci` does not install, installed here on first use. */
 function missingServerRuntimes() {
-  const missing = missingRuntimes();
-  return missing.length === 0
-    ? null
-    : `runtimes not installed: ${missing.join(', ')} — node scripts/runtimes.mjs install (about 360 MB, into $LKCTR_CACHE)`;
+  try {
+    installRuntimes();
+    return null;
+  } catch (error) {
+    return `the server runtimes could not be installed (${error instanceof Error ? error.message : error}) — node scripts/runtimes.mjs install shows why`;
+  }
 }
 
 /** Debian's redis-server (the limits and cluster stages start it themselves on 127.0.0.1). */

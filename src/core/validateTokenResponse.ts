@@ -20,7 +20,8 @@ export interface ValidateOptions {
 
 /**
  * Checks a generator's result and reads the token: shape, `serverUrl` scheme, decodable JWT,
- * a lifetime left, a `roomJoin` grant, and the room, identity and agent the request asked for.
+ * a lifetime left, a `roomJoin` grant for a room, an identity, and the room, identity and agent
+ * the request asked for.
  *
  * Expiry is measured on the local clock from `receivedAt` with the token's own lifetime
  * (`exp - (iat ?? nbf)`), so a client clock hours off the server's still caches correctly. A
@@ -40,6 +41,9 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
   // Stryker disable next-line StringLiteral: livekit-client's RoomConfiguration.fromJson fills a missing agentName with '', so the fallback is never reached
   const agentNames = (payload.roomConfig?.agents ?? []).map((agent) => agent.agentName ?? '');
   checkMatchesRequest(request, { room: grants.room, identity: payload.sub, agentNames });
+  // LiveKit's server refuses a join without either (400 "no room name", "identity cannot be empty").
+  if (!grants.room) invalid('The token has no `video.room` grant, so LiveKit would refuse it. Mint it for the room to join.');
+  if (!payload.sub) invalid("The token has no identity (`sub`), so LiveKit would refuse it. Mint it with the participant's identity.");
 
   const { expiresAt, staleAt } = measureLifetime(payload, options);
   return {

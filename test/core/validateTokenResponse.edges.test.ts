@@ -70,6 +70,18 @@ describe('validateTokenResponse at the edges', () => {
     });
   });
 
+  it.each([
+    ['no room', { video: { roomJoin: true } }, '`video.room`'],
+    ['an empty room', { video: { room: '', roomJoin: true } }, '`video.room`'],
+    ['no identity', { sub: undefined }, '`sub`'],
+    ['an empty identity', { sub: '' }, '`sub`'],
+  ])('rejects a token with %s, which LiveKit refuses at join, when the request named none', async (_what, claims, claim) => {
+    await expect(validate(claims)).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: expect.stringContaining(claim),
+    });
+  });
+
   it('caps the refresh margin at half the lifetime', async () => {
     const details = await validate({ exp: nowSeconds + 60 }, {}, 60_000);
     expect(details).toMatchObject({ expiresAt: receivedAt + 60_000, staleAt: receivedAt + 30_000 });

@@ -57,6 +57,15 @@ describe('validateTokenResponse', () => {
     );
   });
 
+  // LiveKit's server refuses both at join (400 "no room name", 400 "identity cannot be empty"), so a
+  // source that called them ready would hand out a token no start() can use.
+  it('rejects a join token livekit-server-sdk mints without a room, when no room was asked for', async () => {
+    const participantToken = await mintToken({ grant: { room: undefined } });
+    expect(validate({ serverUrl: SERVER_URL, participantToken })).toThrow(
+      expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining('`video.room`') }),
+    );
+  });
+
   it('rejects a token for another room than the one asked for', async () => {
     const participantToken = await mintToken({ room: 'B' });
     expect(validate({ serverUrl: SERVER_URL, participantToken }, { roomName: 'A' })).toThrow(

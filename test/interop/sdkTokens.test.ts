@@ -11,6 +11,8 @@ interface Fixture {
   /** Unix seconds at which the minting script ran. */
   mintedAt: number;
   token: string;
+  /** The same request with every optional claim (README.md): metadata, attributes, limited sources, 30 days, agent metadata. */
+  fullToken?: string;
 }
 
 const SDK_FOLDERS = ['node', 'go', 'python', 'rust', 'java'] as const;
@@ -30,8 +32,18 @@ const REQUESTED = {
 const TTL_SECONDS = 15 * 60;
 const SERVER_URL = 'ws://127.0.0.1:7880';
 
-function claims(token: string): { exp: number; iat?: number; nbf?: number } {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat?: number; nbf?: number };
+interface Claims {
+  exp: number;
+  iat?: number;
+  nbf?: number;
+  metadata?: string;
+  attributes?: Record<string, string>;
+  video?: Record<string, unknown>;
+  roomConfig?: { agents?: Record<string, unknown>[] };
+}
+
+function claims(token: string): Claims {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Claims;
 }
 
 /** The token's lifetime as its SDK wrote it; a token without iat/nbf is measured from the recorded mint time. */
@@ -92,7 +104,65 @@ describe.each(fixtures)('a token minted by $sdk $version ($folder)', (fixture) =
   });
 });
 
+/** The SDKs whose minting script also writes `fullToken` (Rust and Java: not yet re-minted with it). */
+const fullFixtures = fixtures.flatMap(({ fullToken, ...fixture }) => (fullToken ? [{ ...fixture, fullToken }] : []));
+const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
+
+describe.each(fullFixtures)('a token with every optional claim minted by $sdk $version ($folder)', (fixture) => {
+  afterEach(() => vi.useRealTimers());
+
+  function sourceAtMintTime() {
+    vi.useFakeTimers({ now: fixture.mintedAt * 1000 });
+    const generator = vi.fn(async () => ({ serverUrl: SERVER_URL, participantToken: fixture.fullToken }));
+    return { generator, source: createCustomTokenSource(generator) };
+  }
+
+  it('is accepted, its grants read as the SDK wrote them: limited sources, no data, own metadata', async () => {
+    const { source } = sourceAtMintTime();
+    expect(await source.fetch(REQUESTED)).toEqual({ serverUrl: SERVER_URL, participantToken: fixture.fullToken });
+    const { status, token } = source.getSnapshot();
+    expect(status).toBe('ready');
+    expect(token).toMatchObject({ identity: 'interop-user', name: 'Interop User', room: 'interop-room', agentNames: ['e2e-agent'] });
+    expect(token?.grants).toMatchObject({
+      roomJoin: true,
+      room: 'interop-room',
+      canPublishSources: ['camera', 'screen_share'],
+      canPublishData: false,
+      canUpdateOwnMetadata: true,
+    });
+  });
+
+  // 30 days is longer than a timer holds (2^31 - 1 ms, about 24.8 days; a longer one fires at once).
+  it('lives its 30 days, and a subscribed source refreshes it ahead once, a minute before they end', async () => {
+    const { source, generator } = sourceAtMintTime();
+    const unsubscribe = source.subscribe(() => {});
+    await source.fetch(REQUESTED);
+    const { token } = source.getSnapshot();
+    expect(token!.expiresAt! - token!.receivedAt).toBe(THIRTY_DAYS_MS);
+    await vi.advanceTimersByTimeAsync(THIRTY_DAYS_MS - 61_000);
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(source.getSnapshot().status).toBe('ready');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(generator).toHaveBeenCalledTimes(2);
+    unsubscribe();
+  });
+});
+
 describe('the fixtures', () => {
+  it('carry a token with every optional claim from the SDKs that mint it, as README.md describes it', () => {
+    expect(fullFixtures.map((fixture) => fixture.folder)).toEqual(['node', 'go', 'python']);
+    for (const { fullToken } of fullFixtures) {
+      const { exp, iat, nbf, metadata, attributes, video, roomConfig } = claims(fullToken);
+      expect({ lifetime: exp - (iat ?? nbf!), metadata, attributes }).toEqual({
+        lifetime: THIRTY_DAYS_MS / 1000,
+        metadata: '{"plan":"pro"}',
+        attributes: { team: 'blue' },
+      });
+      expect(video).toMatchObject({ canPublishSources: ['camera', 'screen_share'], canPublishData: false, canUpdateOwnMetadata: true });
+      expect(roomConfig?.agents?.[0]).toMatchObject({ agentName: 'e2e-agent', metadata: '{"lang":"en"}' });
+    }
+  });
+
   it('cover every claim layout the SDKs write: with iat, with only nbf, and with neither', () => {
     const layouts = Object.fromEntries(fixtures.map((fixture) => [fixture.folder, layout(claims(fixture.token))]));
     expect(layouts).toEqual({ node: 'nbf', go: 'iat+nbf', python: 'nbf', rust: 'nbf', java: 'neither' });

@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The tests Stryker runs against each mutant of `src/core` and `src/server` (`npm run mutation`):
- * the framework-free core's and the server's own suites, in Node. They need no DOM, and leaving
- * jsdom and the React 18 rerun out keeps a mutation run on a 2-core machine within minutes.
+ * the framework-free core's suite (under jsdom, for the tab's visibility and the online event) and
+ * the server's (in Node). Leaving the React layer and the React 18 rerun out keeps a mutation run
+ * on a 2-core machine within minutes.
  */
 export default defineConfig({
   test: {
@@ -18,7 +19,9 @@ export default defineConfig({
           include: ['test/core/**/*.test.ts'],
           // The refresh-ahead property test: 8 runs per mutant, not 30 (see the test).
           env: { REFRESH_PROPERTY_RUNS: '8' },
-          environment: 'node',
+          // jsdom, as in the main config: the token source's tests drive the tab's visibility and
+          // the browser's online event through `document` and `window`.
+          environment: 'jsdom',
           setupFiles: ['test/mutation/setup.ts'],
           restoreMocks: true,
           // A mutant that makes a test wait forever fails here, in vitest, which is far cheaper than

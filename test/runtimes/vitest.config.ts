@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The `/server` entry in every runtime it claims (`npx vitest run -c test/runtimes/vitest.config.ts`,
- * after `npm run build` and `node scripts/runtimes.mjs install`): the built package, loaded by
- * each runtime through package.json's conditions, each runtime started once per file.
+ * after `npm run build` and `node scripts/runtimes.mjs install`, which `npm test` runs on first
+ * use): the built package, loaded by each runtime through package.json's conditions, each runtime
+ * started once per file.
  */
 export default defineConfig({
   test: {

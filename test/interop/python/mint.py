@@ -1,5 +1,5 @@
-"""Prints the Python fixture: a token minted with LiveKit's Python server SDK (livekit-api), and
-the time it was minted. `python mint.py > token.json` (in a venv with requirements.txt)."""
+"""Prints the Python fixture: tokens minted with LiveKit's Python server SDK (livekit-api) — the
+plain one and the one with every optional claim (README.md) — and the time they were minted. `python mint.py > token.json` (in a venv with requirements.txt)."""
 
 import datetime
 import json
@@ -19,4 +19,27 @@ token = (
     .with_room_config(RoomConfiguration(agents=[RoomAgentDispatch(agent_name="e2e-agent")]))
     .to_jwt()
 )
-print(json.dumps({"sdk": "livekit-api (PyPI)", "version": "1.2.2", "mintedAt": minted_at, "token": token}))
+full_token = (
+    api.AccessToken("devkey", "secret")
+    .with_identity("interop-user")
+    .with_name("Interop User")
+    .with_metadata('{"plan":"pro"}')
+    .with_attributes({"team": "blue"})
+    .with_ttl(datetime.timedelta(days=30))
+    .with_grants(
+        api.VideoGrants(
+            room_join=True,
+            room="interop-room",
+            can_publish_sources=["camera", "screen_share"],
+            can_publish_data=False,
+            can_update_own_metadata=True,
+        )
+    )
+    .with_room_config(RoomConfiguration(agents=[RoomAgentDispatch(agent_name="e2e-agent", metadata='{"lang":"en"}')]))
+    .to_jwt()
+)
+print(
+    json.dumps(
+        {"sdk": "livekit-api (PyPI)", "version": "1.2.2", "mintedAt": minted_at, "token": token, "fullToken": full_token}
+    )
+)
