@@ -3,6 +3,7 @@ import * as React from 'react';
 import { useCameraTracks, type UseCameraTracksOptions } from '../hooks/useCameraTracks.js';
 import { CameraTile } from './CameraTile.js';
 import { classNames } from './classNames.js';
+import { withDefaults } from './withDefaults.js';
 
 /**
  * Props of {@link CameraGrid}.
@@ -99,7 +100,7 @@ export function CameraGrid({
   const spotlight = emphasizeAgent && ordered[0]?.participant.isAgent === true;
   const columns = spotlight ? Math.max(3, columnsFor(ordered.length - 1)) : columnsFor(ordered.length);
   const keys = tileKeys(ordered);
-  const texts = { ...DEFAULT_LABELS, ...labels };
+  const texts = withDefaults(DEFAULT_LABELS, labels);
   return (
     <ul
       // Explicit: WebKit exposes a <ul> without visible markers (the stylesheet's list-style: none) as a group, not a list.

@@ -9,6 +9,7 @@ export interface CameraTileProps {
   emphasized: boolean;
   /** Whom the camera shows, when another participant publishes it on their behalf (an agent's avatar). */
   onBehalfOf?: Participant | undefined;
+  /** The grid's texts, every key set (its `labels` over the English defaults). */
   labels: CameraGridLabels;
 }
 

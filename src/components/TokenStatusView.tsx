@@ -10,6 +10,7 @@ import { useTokenStatus } from '../hooks/useTokenStatus.js';
 import { classNames } from './classNames.js';
 import { RetryButton } from './RetryButton.js';
 import { visuallyHidden } from './visuallyHidden.js';
+import { withDefaults } from './withDefaults.js';
 
 /**
  * Props of {@link TokenStatusView}.
@@ -162,7 +163,7 @@ export function TokenStatusView({
   className,
   ...rest
 }: TokenStatusViewProps) {
-  const texts = { ...DEFAULT_LABELS, ...labels };
+  const texts = withDefaults(DEFAULT_LABELS, labels);
   const { status, identity, room, grants, expiresAt, error, refresh } = useTokenStatus(source);
   const now = useNow(expiresAt !== null);
   const statusLine = React.useRef<HTMLDivElement>(null);

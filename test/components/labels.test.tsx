@@ -41,6 +41,36 @@ describe('CameraGrid in another language (labels)', () => {
   });
 });
 
+describe('labels with a key left undefined (a translation lookup that found nothing)', () => {
+  it('CameraGrid keeps the English text of that key, and a tile with video renders', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator({ name: 'Hedy' }), room, roomName: 'standup', participantName: 'Hedy', microphone: false },
+      { children: <CameraGrid labels={{ you: undefined, agent: undefined, camera: undefined }} /> },
+    );
+    await settle(() => session().start());
+    publishCamera(room, joinRemote(room, 'dana', { name: 'Dana' }));
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    await waitFor(() => expect(within(grid).getByLabelText("Dana's camera").tagName).toBe('VIDEO'));
+    expect(spokenText(grid.querySelector('[data-local]')!).trim()).toMatch(/\(you\)$/);
+  });
+
+  it('TokenStatusView keeps the English text of that key: its region name, fields and countdown', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z') });
+    const source = createCustomTokenSource(tokenGenerator({ identity: 'alice', ttl: 65 }), { retries: 0 });
+    render(
+      <TokenStatusView
+        source={source}
+        labels={{ region: undefined, identity: undefined, expiresIn: undefined, expiresInSpoken: undefined }}
+      />,
+    );
+    const view = screen.getByRole('region', { name: 'Token status' });
+    await act(() => source.fetch({ roomName: 'standup' }));
+    expect(within(view).getByText('Identity').tagName).toBe('DT');
+    expect(view.querySelector('time [aria-hidden]')?.textContent).toMatch(/^in 1:0[45]$/);
+  });
+});
+
 describe('TokenStatusView in another language (labels)', () => {
   const hebrew: TokenStatusViewLabels = {
     region: 'מצב האסימון',
