@@ -1,5 +1,5 @@
 import { act } from '@testing-library/react';
-import { DisconnectReason, ParticipantKind } from 'livekit-client';
+import { DisconnectReason, ParticipantKind, RoomEvent } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomTokenError } from '../../src/core/errors';
 import { joinRemote, leaveRemote, roomWithoutServer, serverDisconnects, tokenGenerator } from '../helpers/room';
@@ -70,27 +70,54 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
     });
   });
 
-  it.each([
-    [DisconnectReason.ROOM_DELETED, 'ROOM_DELETED'],
-    [DisconnectReason.SERVER_SHUTDOWN, 'SERVER_SHUTDOWN'],
-  ])(
-    'reports the room ending for everyone (%s: %s) as disconnected, also when the agent is heard leaving first, and once',
-    async (reason, name) => {
-      const { room, session, agent, reported } = await callWithAgent();
+  it('reports the room deleted for everyone as disconnected ROOM_DELETED, also when the agent is heard leaving first, and once', async () => {
+    const { room, session, agent, reported } = await callWithAgent();
 
-      leaveRemote(room, agent, reason);
-      await advance(50);
-      // Left at once: the room is over for everyone, whether or not the server's own word arrives.
-      expect(room.state).toBe('disconnected');
-      expect(session().error).toMatchObject({ code: 'disconnected', reason: name });
-      await serverDisconnects(room, reason);
-      await advance(10);
+    leaveRemote(room, agent, DisconnectReason.ROOM_DELETED);
+    await advance(50);
+    // Left at once: the room is over for everyone, whether or not the server's own word arrives.
+    expect(room.state).toBe('disconnected');
+    expect(session().error).toMatchObject({ code: 'disconnected', reason: 'ROOM_DELETED' });
+    await serverDisconnects(room, DisconnectReason.ROOM_DELETED);
+    await advance(10);
 
-      expect(session().error).toMatchObject({ code: 'disconnected', reason: name });
-      expect(reported.map(({ code, reason: why }) => `${code} ${why}`)).toEqual([`disconnected ${name}`]);
-      expect(session().isConnected).toBe(false);
-    },
-  );
+    expect(session().error).toMatchObject({ code: 'disconnected', reason: 'ROOM_DELETED' });
+    expect(reported.map(({ code, reason: why }) => `${code} ${why}`)).toEqual(['disconnected ROOM_DELETED']);
+    expect(session().isConnected).toBe(false);
+  });
+
+  // In a cluster the agent may reach the room through another node: its server stopping is not ours.
+  it('keeps the call when the agent leaves because its server shut down: agent_failed SERVER_SHUTDOWN', async () => {
+    const { room, session, agent } = await callWithAgent();
+
+    leaveRemote(room, agent, DisconnectReason.SERVER_SHUTDOWN);
+    await advance(50);
+
+    expect(room.state).toBe('connected');
+    expect(session().error).toMatchObject({ code: 'agent_failed', reason: 'SERVER_SHUTDOWN' });
+    expect(session().isConnected).toBe(true);
+  });
+
+  // An avatar worker (an agent-kind participant publishing on the agent's behalf) leaves with its agent, in either order.
+  it("names the agent's own reason when its avatar worker is heard leaving right after it for another", async () => {
+    const { room, session, agent } = await callWithAgent();
+    const avatar = joinRemote(room, 'avatar-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-1' } });
+    await advance(10);
+
+    // Both departures in one batch of the server's participant updates, before React renders again.
+    act(() => {
+      for (const [who, reason] of [
+        [agent, DisconnectReason.CLIENT_INITIATED],
+        [avatar, DisconnectReason.PARTICIPANT_REMOVED],
+      ] as const) {
+        room.remoteParticipants.delete(who.identity);
+        room.emit(RoomEvent.ParticipantDisconnected, who, reason);
+      }
+    });
+    await advance(10);
+
+    expect(session().error).toMatchObject({ code: 'agent_failed', reason: 'CLIENT_INITIATED' });
+  });
 
   it('fails a start whose agent leaves as the room is deleted with disconnected ROOM_DELETED, not agent_failed', async () => {
     vi.useFakeTimers();

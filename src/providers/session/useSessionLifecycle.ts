@@ -137,9 +137,10 @@ export function useSessionLifecycle(
       if (!joinedWithAgent.current) return;
       reportedReasons.current = failureReasons;
       const left = agentLeftFor.current;
-      // The room ends for everyone (deleted — an agent hanging up, say — or its server stopping): the
-      // agent's departure is the first word of it, and the session's error is the room's. Left at once.
-      if (left === DisconnectReason.ROOM_DELETED || left === DisconnectReason.SERVER_SHUTDOWN) {
+      // The room was deleted (an agent hanging up, say): it ends for everyone, the agent's departure is the
+      // first word of it, and the session's error is the room's. Left at once. Not so for the agent's server
+      // shutting down: in a cluster that may be another node than ours, and the call goes on.
+      if (left === DisconnectReason.ROOM_DELETED) {
         runner.fail(toDisconnectError(left));
         return void runner.end();
       }
@@ -198,7 +199,8 @@ export function useSessionLifecycle(
       if (idle && !left) runner.fail(toDisconnectError(reason));
     };
     const onParticipantDisconnected = (participant: RemoteParticipant, reason?: DisconnectReason) => {
-      if (participant.kind === ParticipantKind.AGENT) agentLeftFor.current = reason;
+      // Not an avatar worker (an agent-kind participant publishing on the agent's behalf), which leaves with it.
+      if (participant.kind === ParticipantKind.AGENT && !participant.attributes['lk.publish_on_behalf']) agentLeftFor.current = reason;
     };
     room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
     room.on(RoomEvent.ParticipantDisconnected, onParticipantDisconnected);
