@@ -32,8 +32,9 @@ interface Charge {
  * The limiter behind the `limits` option: tokens and agent dispatches per caller (the identity
  * `authorize` returned) per window, counted with rate-limiter-flexible in memory or Redis. A
  * request over any limit counts against none (its points are given back). When the store fails,
- * `onLimitStoreError` decides: `'deny'` answers 503 `limits_unavailable`, `'allow'` issues the
- * token; either way the failure goes to `onError`.
+ * `onLimitStoreError` decides: `'deny'` answers 503 `limits_unavailable`, whose `cause` (the store's
+ * failure) the handler reports to `onError` with the answer; `'allow'` issues the token, and reports
+ * the failure to `onError` itself.
  *
  * @throws {TypeError} at creation for limits that are not valid.
  * @example
