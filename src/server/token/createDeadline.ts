@@ -28,29 +28,42 @@ export interface Deadline {
 /**
  * A {@link Deadline} `timeoutMs` from now (the `authorizeTimeoutMs` option). App code that never
  * settles (a session lookup on a database that stopped answering) would otherwise hold the
- * request, its body and its connection forever.
+ * request, its body and its connection forever. The timer is set by the first callback that
+ * returns a promise, for the time left then: callbacks that answer at once (an `authorize` reading
+ * a header, a list of rooms) have nothing to wait for, and cost no timer.
  */
 export function createDeadline(timeoutMs: number): Deadline {
+  const startedAt = Date.now();
   let waitingFor = 'authorize()';
-  let expire!: (error: TokenHandlerError) => void;
-  const expired = new Promise<never>((_, reject) => (expire = reject));
-  // Rejected with nobody waiting once the request has moved on past its callbacks.
-  expired.catch(() => {});
-  const timer = setTimeout(
-    () =>
-      expire(
-        new TokenHandlerError(
-          'authorize_timeout',
-          `${waitingFor} did not settle within ${timeoutMs} ms (authorizeTimeoutMs); try again shortly.`,
-        ),
-      ),
-    timerDelay(timeoutMs),
-  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let expired: Promise<never> | undefined;
+  const expiry = () => {
+    if (!expired) {
+      expired = new Promise<never>((_, reject) => {
+        const expire = () =>
+          reject(
+            new TokenHandlerError(
+              'authorize_timeout',
+              `${waitingFor} did not settle within ${timeoutMs} ms (authorizeTimeoutMs); try again shortly.`,
+            ),
+          );
+        timer = setTimeout(expire, timerDelay(Math.max(0, timeoutMs - (Date.now() - startedAt))));
+      });
+      // Rejected with nobody waiting once the request has moved on past its callbacks.
+      expired.catch(() => {});
+    }
+    return expired;
+  };
   return {
     within: async (what, callback) => {
       waitingFor = what;
-      return Promise.race([callback(), expired]);
+      const result = callback();
+      return isPromiseLike(result) ? Promise.race([result, expiry()]) : result;
     },
     clear: () => clearTimeout(timer),
   };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
