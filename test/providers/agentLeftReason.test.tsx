@@ -70,33 +70,27 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
     });
   });
 
-  it('reports the room deleted for everyone as disconnected ROOM_DELETED, also when the agent is heard leaving first, and once', async () => {
-    const { room, session, agent, reported } = await callWithAgent();
+  it.each([
+    [DisconnectReason.ROOM_DELETED, 'ROOM_DELETED'],
+    [DisconnectReason.SERVER_SHUTDOWN, 'SERVER_SHUTDOWN'],
+  ])(
+    'reports the room ending for everyone (%s: %s) as disconnected, also when the agent is heard leaving first, and once',
+    async (reason, name) => {
+      const { room, session, agent, reported } = await callWithAgent();
 
-    leaveRemote(room, agent, DisconnectReason.ROOM_DELETED);
-    await advance(50);
-    // Left at once: the room is over for everyone, whether or not the server's own word arrives.
-    expect(room.state).toBe('disconnected');
-    expect(session().error).toMatchObject({ code: 'disconnected', reason: 'ROOM_DELETED' });
-    await serverDisconnects(room, DisconnectReason.ROOM_DELETED);
-    await advance(10);
+      leaveRemote(room, agent, reason);
+      await advance(50);
+      // Left at once: the room is over for everyone, whether or not the server's own word arrives.
+      expect(room.state).toBe('disconnected');
+      expect(session().error).toMatchObject({ code: 'disconnected', reason: name });
+      await serverDisconnects(room, reason);
+      await advance(10);
 
-    expect(session().error).toMatchObject({ code: 'disconnected', reason: 'ROOM_DELETED' });
-    expect(reported.map(({ code, reason: why }) => `${code} ${why}`)).toEqual(['disconnected ROOM_DELETED']);
-    expect(session().isConnected).toBe(false);
-  });
-
-  // In a cluster the agent may reach the room through another node: its server stopping is not ours.
-  it('keeps the call when the agent leaves because its server shut down: agent_failed SERVER_SHUTDOWN', async () => {
-    const { room, session, agent } = await callWithAgent();
-
-    leaveRemote(room, agent, DisconnectReason.SERVER_SHUTDOWN);
-    await advance(50);
-
-    expect(room.state).toBe('connected');
-    expect(session().error).toMatchObject({ code: 'agent_failed', reason: 'SERVER_SHUTDOWN' });
-    expect(session().isConnected).toBe(true);
-  });
+      expect(session().error).toMatchObject({ code: 'disconnected', reason: name });
+      expect(reported.map(({ code, reason: why }) => `${code} ${why}`)).toEqual([`disconnected ${name}`]);
+      expect(session().isConnected).toBe(false);
+    },
+  );
 
   // An avatar worker (an agent-kind participant publishing on the agent's behalf) leaves with its agent, in either order.
   it("names the agent's own reason when its avatar worker is heard leaving right after it for another", async () => {

@@ -137,10 +137,10 @@ export function useSessionLifecycle(
       if (!joinedWithAgent.current) return;
       reportedReasons.current = failureReasons;
       const left = agentLeftFor.current;
-      // The room was deleted (an agent hanging up, say): it ends for everyone, the agent's departure is the
-      // first word of it, and the session's error is the room's. Left at once. Not so for the agent's server
-      // shutting down: in a cluster that may be another node than ours, and the call goes on.
-      if (left === DisconnectReason.ROOM_DELETED) {
+      // The room ends for everyone (deleted — an agent hanging up, say — or the server hosting it stopping;
+      // a node that drains keeps its participants until its rooms are empty): the agent's departure is the
+      // first word of it, and the session's error is the room's. Left at once.
+      if (left === DisconnectReason.ROOM_DELETED || left === DisconnectReason.SERVER_SHUTDOWN) {
         runner.fail(toDisconnectError(left));
         return void runner.end();
       }
