@@ -1,8 +1,7 @@
-import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { claims, openApp, type AppPage, type E2EState } from './harness/appPage';
+import { claims, openApp, watchUntil, type AppPage, type E2EState } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
-import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_HTTP_URL } from './harness/livekit';
+import { participantsIn, roomService } from './harness/roomService';
 import { AGENT_NAME, UNSERVED_AGENT_NAME } from './harness/tokenEndpoint';
 
 /*
@@ -18,34 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-const roomService = new RoomServiceClient(LIVEKIT_HTTP_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
-/** Who the LiveKit server has in `room` (a room that does not exist has nobody). */
-const participantsIn = (room: string) =>
-  roomService.listParticipants(room).then(
-    (list) => list.map(({ identity }) => identity),
-    () => [] as string[],
-  );
 const roomOf = (token: string) => (claims(token) as { video?: { room?: string } }).video?.room;
 /** The room of the last token the page joined with. */
 const joinedRoom = (app: AppPage) => roomOf(app.sentTokens.at(-1)!.token)!;
 
-/** Polls the page until `done`, keeping every distinct error it showed on the way (a second error, or a wrong one before the right one, shows there). */
-async function watchUntil(app: AppPage, done: (state: E2EState) => boolean, timeout = 20_000) {
-  const errors: string[] = [];
-  let last: E2EState | null = null;
-  await expect
-    .poll(
-      async () => {
-        last = await app.state();
-        const seen = last?.error ? `${last.error.code} ${last.error.reason ?? ''}`.trim() : null;
-        if (seen && errors.at(-1) !== seen) errors.push(seen);
-        return last !== null && done(last);
-      },
-      { timeout, interval: 50 },
-    )
-    .toBe(true);
-  return { errors, state: last as unknown as E2EState };
-}
 const endedWithError = (state: E2EState) => state.connectionState === 'disconnected' && !state.isStarting && state.error !== null;
 
 describe('a live call ended by someone else', () => {

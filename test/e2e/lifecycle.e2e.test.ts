@@ -1,10 +1,9 @@
 import { decodeJwt } from 'jose';
-import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openApp, type AppPage } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
-import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_HTTP_URL } from './harness/livekit';
 import { heapUsedAfterGc } from './harness/mediaProbe';
+import { participantsIn, roomService } from './harness/roomService';
 import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
 import { startSlowSignal } from './harness/slowSignal';
 import { AGENT_NAME } from './harness/tokenEndpoint';
@@ -15,13 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-const roomService = new RoomServiceClient(LIVEKIT_HTTP_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
-/** Who the LiveKit server has in `room` (a room that does not exist has nobody). */
-const participantsIn = (room: string) =>
-  roomService.listParticipants(room).then(
-    (list) => list.map(({ identity }) => identity),
-    () => [],
-  );
 /** The tracks the LiveKit server has from anyone in `room`. */
 const tracksIn = (room: string) =>
   roomService.listParticipants(room).then(

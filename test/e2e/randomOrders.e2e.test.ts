@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openApp, type AppPage, type E2EState } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
-import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_HTTP_URL } from './harness/livekit';
+import { roomService } from './harness/roomService';
 import { AGENT_NAME } from './harness/tokenEndpoint';
 
 /**
@@ -48,7 +47,6 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-const roomService = new RoomServiceClient(LIVEKIT_HTTP_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Action =

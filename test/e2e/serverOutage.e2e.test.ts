@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { harness, openApp, type E2EState } from './harness/appPage';
+import { harness, openApp, watchUntil, type E2EState } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 
 let browser: E2EBrowser;
@@ -78,20 +78,11 @@ describe('the LiveKit server going away', () => {
       // The agent leaves with the server (its participant update says SERVER_SHUTDOWN), and so does
       // the page: whichever is heard first, the session's error is the server's. (The goodbye can be
       // lost, as above: the page then reconnects, with no error.)
-      const errorsSeen: string[] = [];
-      let last: E2EState | null = null;
-      await expect
-        .poll(
-          async () => {
-            last = await app.state();
-            const seen = last?.error ? `${last.error.code} ${last.error.reason ?? ''}`.trim() : null;
-            if (seen && errorsSeen.at(-1) !== seen) errorsSeen.push(seen);
-            return (last?.connectionState === 'disconnected' && last.error !== null) || last?.connectionState === 'signalReconnecting';
-          },
-          { timeout: 30_000, interval: 50 },
-        )
-        .toBe(true);
-      const afterStop = last as E2EState | null;
+      const { errors: errorsSeen, state: afterStop } = await watchUntil(
+        app,
+        (state) => (state.connectionState === 'disconnected' && state.error !== null) || state.connectionState === 'signalReconnecting',
+        30_000,
+      );
       console.info('after the stop:', afterStop?.connectionState, errorsSeen);
       expect(errorsSeen.filter((seen) => seen.startsWith('agent_failed'))).toEqual([]);
       if (afterStop?.connectionState === 'disconnected') {

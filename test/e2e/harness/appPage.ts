@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { E2EState, E2EWindow, GeneratorCall } from '../app/state';
 import type { E2EBrowser } from './browser';
 import { installMediaProbe, readMediaProbe, type MediaProbe } from './mediaProbe';
@@ -69,4 +69,25 @@ export async function harness(action: 'livekit/stop' | 'livekit/kill' | 'livekit
 /** The claims of a JWT, unverified. */
 export function claims(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+}
+
+/**
+ * Polls the page until `done`, keeping every distinct error it showed on the way (a second error,
+ * or a wrong one before the right one, shows there): `"code reason"` each.
+ */
+export async function watchUntil(app: AppPage, done: (state: E2EState) => boolean, timeout = 20_000) {
+  const errors: string[] = [];
+  let last: E2EState | null = null;
+  await expect
+    .poll(
+      async () => {
+        last = await app.state();
+        const seen = last?.error ? `${last.error.code} ${last.error.reason ?? ''}`.trim() : null;
+        if (seen && errors.at(-1) !== seen) errors.push(seen);
+        return last !== null && done(last);
+      },
+      { timeout, interval: 50 },
+    )
+    .toBe(true);
+  return { errors, state: last as unknown as E2EState };
 }
