@@ -6,7 +6,9 @@ import type { TrackReferenceOrPlaceholder, UseSessionReturn, useSession } from '
 import { TokenSourceConfigurable } from 'livekit-client';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  CameraGrid,
   CustomTokenSessionProvider,
+  TokenStatusView,
   createCustomTokenSource,
   createEndpointGenerator,
   useAgentStatus,
@@ -19,6 +21,7 @@ import {
   CustomTokenError,
   isCustomTokenError,
   type AgentStatus,
+  type CameraGridLabels,
   type ConfigurableSessionOptions,
   type CustomTokenErrorCode,
   type CustomTokenSource,
@@ -26,6 +29,8 @@ import {
   type TokenRequest,
   type SessionActions,
   type TokenSnapshot,
+  type TokenStatusViewLabels,
+  type TokenTimeLeft,
   type UseAgentStatusReturn,
   type UseCameraTracksReturn,
   type UseCustomTokenSessionOptions,
@@ -138,6 +143,16 @@ describe('public types', () => {
     expectTypeOf(<CustomTokenSessionProvider roomName="standup" />).not.toBeAny();
     // @ts-expect-error only one of them
     expectTypeOf(<CustomTokenSessionProvider generator={generator} tokenEndpoint="/api/token" />).not.toBeAny();
+  });
+
+  it('takes the texts of CameraGrid and TokenStatusView as labels, any of their keys, the countdown a function of the time left', () => {
+    expectTypeOf<CameraGridLabels['camera']>().toEqualTypeOf<(name: string) => string>();
+    expectTypeOf<TokenStatusViewLabels['expiresIn']>().toEqualTypeOf<(left: TokenTimeLeft) => string>();
+    expectTypeOf<TokenStatusViewLabels['ready']>().toEqualTypeOf<string>();
+    expectTypeOf(<CameraGrid labels={{ you: '(du)' }} />).not.toBeAny();
+    expectTypeOf(<TokenStatusView labels={{ region: 'Zugangstoken', expiresIn: ({ clock }) => `noch ${clock}` }} />).not.toBeAny();
+    // @ts-expect-error a text the grid does not have
+    expectTypeOf(<CameraGrid labels={{ you: '(du)', me: 'ich' }} />).not.toBeAny();
   });
 
   it("takes livekit-server-sdk's own VideoGrant (without the room) as the grants authorize returns, with no import of it", () => {
