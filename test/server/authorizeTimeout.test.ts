@@ -25,7 +25,7 @@ function start(handler: (request: Request) => Promise<Response>, request: Reques
 
 describe('authorizeTimeoutMs: an authorize that never settles', () => {
   it('answers 503 authorize_timeout after 10 s by default, never cached, and tells onError with a TokenHandlerError', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const onError = vi.fn();
     const settled = start(createTokenHandler(handlerConfig({ authorize: never, onError })), asAlice());
     await vi.advanceTimersByTimeAsync(9_999);
@@ -47,7 +47,7 @@ describe('authorizeTimeoutMs: an authorize that never settles', () => {
   });
 
   it('uses authorizeTimeoutMs', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const settled = start(createTokenHandler(handlerConfig({ authorize: never, authorizeTimeoutMs: 250, onError: () => {} })), asAlice());
     await vi.advanceTimersByTimeAsync(249);
     expect(settled()).toBeUndefined();
@@ -81,7 +81,7 @@ describe('authorizeTimeoutMs: an authorize that never settles', () => {
   });
 
   it('leaves an authorize that settles in time alone, and keeps no timer once answered', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const authorize = async () => {
       await new Promise((resolve) => setTimeout(resolve, 9_000));
       return { identity: 'alice' };
@@ -110,7 +110,7 @@ describe('authorizeTimeoutMs: one deadline for the app’s callbacks', () => {
     ['the agents policy', { agents: never }, 'The agents policy'],
     ['the limits function', { limits: never }, 'limits()'],
   ])('bounds %s as authorize, naming it', async (_, policy, named) => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const onError = vi.fn();
     const settled = start(createTokenHandler(handlerConfig({ agents: ['support-agent'], ...policy, onError })), asAlice(true));
     await vi.advanceTimersByTimeAsync(10_000);
@@ -121,7 +121,7 @@ describe('authorizeTimeoutMs: one deadline for the app’s callbacks', () => {
   });
 
   it('counts from the start of authorize: 6 s there and 6 s in the rooms policy are over 10 s', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const handler = createTokenHandler(
       handlerConfig({ authorize: slow(6_000, { identity: 'alice' }), rooms: slow(6_000, true), onError: () => {} }),
     );
