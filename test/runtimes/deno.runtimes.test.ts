@@ -4,6 +4,10 @@ import {
   afterARefusedBody,
   afterATimedOutBody,
   callerGoneDuringAuthorize,
+  answerToALowerCaseMethod,
+  expectBindingsPerRequest,
+  expectBodyReadBeforeRefused,
+  expectOnErrorTold,
   expectBodyTimed,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -129,6 +133,22 @@ describe('Deno', () => {
     } finally {
       await quiet.stop();
     }
+  });
+
+  it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {
+    await expectOnErrorTold(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('reads credentials from env bindings passed per request, over the process environment; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
+    await expectBindingsPerRequest(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('answers 500 to a Request whose body was read, or is held, before the handler, and tells onError why (docs/runtimes.md)', async () => {
+    await expectBodyReadBeforeRefused(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('hands a method in lower case to the handler as sent: 405 method_not_allowed (README, 405 row)', async () => {
+    expect(await answerToALowerCaseMethod(runtime.ports[0]!)).toBe('HTTP/1.1 405 Method Not Allowed method_not_allowed');
   });
 
   it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {

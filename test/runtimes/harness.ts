@@ -337,8 +337,13 @@ export async function expectBodyTimed(port: number, path = '/timed'): Promise<vo
  * next request with a token, and `onError` (what `output` holds, when the runtime's output is the
  * fixture's) is told nothing, after the body's deadline has passed too.
  */
-export async function expectClientGoneMidBody(port: number, send: Send, output?: () => string, path = '/timed'): Promise<void> {
-  const before = output?.();
+export async function expectClientGoneMidBody(
+  port: number,
+  send: Send,
+  output?: () => string | Promise<string>,
+  path = '/timed',
+): Promise<void> {
+  const before = await output?.();
   for (const [framing, part] of [
     ['Content-Length: 40', '{"room_'],
     ['Transfer-Encoding: chunked', '7\r\n{"room_\r\n'],
@@ -352,7 +357,7 @@ export async function expectClientGoneMidBody(port: number, send: Send, output?:
   await new Promise((resolve) => setTimeout(resolve, timedBodyTimeoutMs + 200));
   const next = await send(path, json({ room_name: 'standup' }, { Authorization: `Bearer after-gone-${crypto.randomUUID()}` }));
   expect(next.status).toBe(201);
-  if (output) expect(output()).toBe(before);
+  if (output) expect(await output()).toBe(before);
 }
 
 const answerOf = async (response: Response) => {
@@ -373,7 +378,7 @@ const answerOf = async (response: Response) => {
  * handler's headers): a body too large by `Content-Length` and by chunks, no JSON media type,
  * invalid JSON and UTF-8, a schema error, an empty body and a body with a BOM (read as `{}` and
  * as JSON), OPTIONS, HEAD and PUT without CORS; on `timed`: `authorize` throwing (401, its error
- * never in the answer), `authorize` still waiting after `authorizeTimeoutMs` (503), and the memory
+ * never in the answer), `authorize` still waiting after `authorizeTimeoutMs` (503, on time), and the memory
  * store's limit (two tokens, then 429 with `Retry-After`).
  */
 export async function expectSameAnswers(send: Send, timed: Send): Promise<void> {
@@ -407,7 +412,11 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
   const thrown = await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer throw' }));
   expect(await thrown.clone().text()).not.toContain(credentials.LIVEKIT_API_SECRET);
   answers.push(await answerOf(thrown));
+  const waitingSince = performance.now();
   answers.push(await answerOf(await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer wait-60000-stuck' }))));
+  // authorizeTimeoutMs (the timed handler's 1 s) is kept on time by every runtime's timers.
+  expect(performance.now() - waitingSince).toBeGreaterThanOrEqual(1_000 - 20);
+  expect(performance.now() - waitingSince).toBeLessThan(1_000 + 700);
   const caller = { Authorization: `Bearer limited-${crypto.randomUUID()}` };
   for (let request = 0; request < 3; request += 1)
     answers.push(await answerOf(await timed('/timed', json({ room_name: 'standup' }, caller))));
@@ -631,5 +640,119 @@ export async function expectWindowEnds(window: Send): Promise<void> {
     [201, null],
     [429, '1'],
     [201, null],
+  ]);
+}
+
+/** What the fixture's `onError` has been told in the process (or isolate) `send` reaches, oldest first (`GET /reported`). */
+export async function reportedErrors(send: Send): Promise<string[]> {
+  return (await (await send('/reported')).json()) as string[];
+}
+
+/** How many of `messages` match `pattern`. */
+const matching = (messages: string[], pattern: RegExp) => messages.filter((message) => pattern.test(message)).length;
+
+/**
+ * `onError` (README's `logging` row) is told, once per request, on every runtime: the error a
+ * throwing `authorize` threw (the answer a bare 401), and the `authorize_timeout` of an `authorize`
+ * still waiting after `authorizeTimeoutMs`. `reported` reaches the same process or isolate as `timed`.
+ */
+export async function expectOnErrorTold(timed: Send, reported: Send): Promise<void> {
+  const thrown = /^authorize failed near /;
+  const timedOut = /^authorize\(\) did not settle within 1000 ms \(authorizeTimeoutMs\); try again shortly\.$/;
+  const before = await reportedErrors(reported);
+  const statuses = [
+    (await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer throw' }))).status,
+    (await timed('/timed', json({ room_name: 'standup' }, { Authorization: `Bearer wait-60000-told-${crypto.randomUUID()}` }))).status,
+  ];
+  expect(statuses).toEqual([401, 503]);
+  const after = await reportedErrors(reported);
+  expect({
+    thrown: matching(after, thrown) - matching(before, thrown),
+    'timed out': matching(after, timedOut) - matching(before, timedOut),
+  }).toEqual({ thrown: 1, 'timed out': 1 });
+}
+
+/** The env bindings the fixture's `/bound` passes the handler (tokenHandler.js' `boundCredentials`). */
+const bound = { LIVEKIT_API_KEY: 'bound-key', LIVEKIT_API_SECRET: 'bound-secret-7c1e', LIVEKIT_URL: 'wss://bound.example' };
+
+/**
+ * docs/runtimes.md's Credentials, on every runtime: env bindings passed as the handler's second
+ * argument (what a Worker gets) are read per request and win over the process environment — the
+ * token is signed with the bound key and secret, for the bound URL; a bound `LIVEKIT_URL` that
+ * holds the secret (no `.` or `:`) is 500 `internal_error`, no token, and `onError` names the
+ * variable without the value, which neither the answer nor anything `onError` was told shows.
+ */
+export async function expectBindingsPerRequest(send: Send, reported: Send): Promise<void> {
+  const alice = { Authorization: 'Bearer alice' };
+  const issued = await send('/bound', json({ room_name: 'standup' }, alice));
+  expect(issued.status).toBe(201);
+  const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
+  expect(server_url).toBe(bound.LIVEKIT_URL);
+  const claims = await new TokenVerifier(bound.LIVEKIT_API_KEY, bound.LIVEKIT_API_SECRET).verify(participant_token);
+  expect(claims).toMatchObject({ iss: bound.LIVEKIT_API_KEY, sub: 'alice', video: { room: 'standup', roomJoin: true } });
+
+  const before = await reportedErrors(reported);
+  const malformed = await send('/bound-malformed', json({ room_name: 'standup' }, alice));
+  const text = await malformed.text();
+  expect([malformed.status, JSON.parse(text), malformed.headers.get('cache-control')]).toEqual([
+    500,
+    { error: { code: 'internal_error', message: 'The token could not be issued.' } },
+    'no-store',
+  ]);
+  const told = (await reportedErrors(reported)).slice(before.length);
+  expect(told).toEqual([
+    expect.stringMatching(/^createTokenHandler: LIVEKIT_URL is malformed — .*17 characters with no "\." or ":" \(not shown/),
+  ]);
+  expect(`${text}${told.join('')}`).not.toContain(bound.LIVEKIT_API_SECRET);
+}
+
+/**
+ * docs/runtimes.md: a `Request` whose body code before the handler read (`await request.text()`),
+ * or holds with a reader, is answered 500 `internal_error` (no token), and `onError` gets the
+ * `BodyReadBeforeError` saying to read a `request.clone()` there — on every runtime.
+ */
+export async function expectBodyReadBeforeRefused(send: Send, reported: Send): Promise<void> {
+  const answers = [];
+  const before = await reportedErrors(reported);
+  for (const path of ['/read-first', '/reader-held']) {
+    const response = await send(path, json({ room_name: 'standup' }, { Authorization: 'Bearer alice' }));
+    answers.push([response.status, await response.json(), response.headers.get('cache-control')]);
+  }
+  const internalError = [500, { error: { code: 'internal_error', message: 'The token could not be issued.' } }, 'no-store'];
+  expect(answers).toEqual([internalError, internalError]);
+  const told = (await reportedErrors(reported)).slice(before.length);
+  expect(told).toEqual(Array(2).fill(expect.stringMatching(/^The request body was already read .*read a request\.clone\(\)/)));
+}
+
+/**
+ * What a runtime answers a request line whose method is in lower case (`post`, which `fetch`
+ * never sends: it writes `POST`): the status line and the handler's code where the handler
+ * got it, or `closed, no answer`.
+ */
+export async function answerToALowerCaseMethod(port: number): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const body = JSON.stringify({ room_name: 'standup' });
+  socket.write(head(port, '/api/token', `Content-Length: ${body.length}`).replace(/^POST /, 'post ') + body);
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';
+}
+
+/**
+ * README's Credentials, where the runtime serves with no LiveKit variable and no binding: the
+ * handler still loads and answers each request 500 `internal_error` (no token, never cached), and
+ * `onError` is told which variable is missing.
+ */
+export async function expectMissingCredentialNamed(send: Send): Promise<void> {
+  const before = await reportedErrors(send);
+  const response = await send('/api/token', json({ room_name: 'standup' }, { Authorization: 'Bearer alice' }));
+  expect([response.status, await response.json(), response.headers.get('cache-control')]).toEqual([
+    500,
+    { error: { code: 'internal_error', message: 'The token could not be issued.' } },
+    'no-store',
+  ]);
+  expect((await reportedErrors(send)).slice(before.length)).toEqual([
+    'createTokenHandler: no LiveKit apiKey — pass `apiKey` or set the LIVEKIT_API_KEY environment variable (or env binding).',
   ]);
 }

@@ -31,8 +31,8 @@ describe('limits in Redis (ioredis) on Node 20 and 24, Bun and Deno', () => {
     await redis?.stop();
   });
 
-  const post = (server: RuntimeProcess, caller: string) =>
-    over(server.ports[0]!)('/', {
+  const post = (server: RuntimeProcess, caller: string, path = '/') =>
+    over(server.ports[0]!)(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${caller}` },
       body: '{}',
@@ -57,11 +57,52 @@ describe('limits in Redis (ioredis) on Node 20 and 24, Bun and Deno', () => {
           const started = performance.now();
           const response = await post(server, `frozen-${crypto.randomUUID()}`);
           const ms = performance.now() - started;
-          return [name, response.status, ((await response.json()) as { error: { code: string } }).error.code, ms >= 280 && ms < 1_500];
+          return [
+            name,
+            response.status,
+            ((await response.json()) as { error: { code: string } }).error.code,
+            response.headers.get('content-type'),
+            response.headers.get('cache-control'),
+            response.headers.get('retry-after'),
+            ms >= 280 && ms < 1_500,
+          ];
         }),
       );
-      expect(answers).toEqual(Object.keys(servers).map((name) => [name, 503, 'limits_unavailable', true]));
+      expect(answers).toEqual(
+        Object.keys(servers).map((name) => [name, 503, 'limits_unavailable', 'application/json', 'no-store', null, true]),
+      );
       for (const server of Object.values(servers)) await expect.poll(server.output).toMatch(/onError: The limit store timed out/);
+    } finally {
+      redis.thaw();
+    }
+  });
+
+  it("mints uncounted tokens after timeoutMs with onLimitStoreError 'allow' when Redis stops answering, tells onError, and counts again once it answers, on each runtime", async () => {
+    redis.freeze();
+    try {
+      const answers = await Promise.all(
+        Object.entries(servers).map(async ([name, server]) => {
+          const before = (server.output().match(/onError: The limit store timed out/g) ?? []).length;
+          const caller = `allowed-${crypto.randomUUID()}`;
+          // Over the limit of three had they been counted: each gets its token, after the store's timeout.
+          const started = performance.now();
+          const statuses = await Promise.all(Array.from({ length: 4 }, () => post(server, caller, '/allow').then((r) => r.status)));
+          const ms = performance.now() - started;
+          await expect.poll(() => (server.output().match(/onError: The limit store timed out/g) ?? []).length).toBeGreaterThan(before);
+          return [name, caller, statuses, ms >= 280 && ms < 1_500] as const;
+        }),
+      );
+      expect(answers.map(([name, , statuses, onTime]) => [name, statuses, onTime])).toEqual(
+        Object.keys(servers).map((name) => [name, [201, 201, 201, 201], true]),
+      );
+      redis.thaw();
+      // Once Redis answers again, the counts it ran late are given back: the caller has its three tokens, then a 429.
+      const after: Record<string, number[]> = {};
+      for (const [name, caller] of answers) {
+        after[name] = [];
+        for (let request = 0; request < 4; request += 1) after[name].push((await post(servers[name]!, caller, '/allow')).status);
+      }
+      expect(after).toEqual(Object.fromEntries(Object.keys(servers).map((name) => [name, [201, 201, 201, 429]])));
     } finally {
       redis.thaw();
     }
