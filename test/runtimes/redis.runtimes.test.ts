@@ -77,6 +77,33 @@ describe('limits in Redis (ioredis) on Node 20 and 24, Bun and Deno', () => {
     }
   });
 
+  it('answers 503 limits_unavailable at once while Redis is down, and counts again once it is back, on each runtime', async () => {
+    await redis.crash();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // every client has seen its connection close
+    const down = await Promise.all(
+      Object.entries(servers).map(async ([name, server]) => {
+        const started = performance.now();
+        const response = await post(server, `down-${crypto.randomUUID()}`);
+        // At once: well before the 300 ms timeoutMs a Redis that does not answer gets.
+        const atOnce = performance.now() - started < 200;
+        return [name, response.status, ((await response.json()) as { error: { code: string } }).error.code, atOnce];
+      }),
+    );
+    expect(down).toEqual(Object.keys(servers).map((name) => [name, 503, 'limits_unavailable', true]));
+    await redis.restart();
+    const back: Record<string, number[]> = {};
+    for (const [name, server] of Object.entries(servers)) {
+      const caller = `back-${crypto.randomUUID()}`;
+      // The client reconnects by itself (ioredis's retryStrategy), on every runtime.
+      await expect
+        .poll(async () => (await post(server, `reconnected-${crypto.randomUUID()}`)).status, { timeout: 10_000, interval: 100 })
+        .toBe(201);
+      back[name] = [];
+      for (let request = 0; request < 4; request += 1) back[name].push((await post(server, caller)).status);
+    }
+    expect(back).toEqual(Object.fromEntries(Object.keys(servers).map((name) => [name, [201, 201, 201, 429]])));
+  });
+
   it("mints uncounted tokens after timeoutMs with onLimitStoreError 'allow' when Redis stops answering, tells onError, and counts again once it answers, on each runtime", async () => {
     redis.freeze();
     try {
