@@ -10,6 +10,7 @@ import {
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
   expectBodyTimed,
+  expectDocSampleServes,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -128,6 +129,10 @@ describe('Bun', () => {
     } finally {
       await unset.stop();
     }
+  });
+
+  it('runs docs/runtimes.md’s Bun sample as pasted, in an app that installed the package as the README says', async () => {
+    await expectDocSampleServes('Bun', runtimes.bun);
   });
 
   it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {

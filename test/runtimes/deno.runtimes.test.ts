@@ -9,6 +9,7 @@ import {
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
   expectBodyTimed,
+  expectDocSampleServes,
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
@@ -149,6 +150,10 @@ describe('Deno', () => {
 
   it('hands a method in lower case to the handler as sent: 405 method_not_allowed (README, 405 row)', async () => {
     expect(await answerToALowerCaseMethod(runtime.ports[0]!)).toBe('HTTP/1.1 405 Method Not Allowed method_not_allowed');
+  });
+
+  it('runs docs/runtimes.md’s Deno sample as pasted, in an app that installed the package as the README says', async () => {
+    await expectDocSampleServes('Deno', runtimes.deno);
   });
 
   it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {

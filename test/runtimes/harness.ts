@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { TokenVerifier } from 'livekit-server-sdk';
@@ -755,4 +758,74 @@ export async function expectMissingCredentialNamed(send: Send): Promise<void> {
   expect((await reportedErrors(send)).slice(before.length)).toEqual([
     'createTokenHandler: no LiveKit apiKey — pass `apiKey` or set the LIVEKIT_API_KEY environment variable (or env binding).',
   ]);
+}
+
+/** A port free on 127.0.0.1 a moment ago. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * docs/runtimes.md's sample for `section` (its first `js` block), run as pasted in an app that has
+ * the package installed, as the README's Install section says (the package in the app's
+ * `node_modules`, here a link to this checkout's built package; the app's `package.json` lists
+ * it), with an `auth.js` beside it whose `getUser` signs in `Authorization: Bearer <id>`. Only
+ * the sample's port 3000 is replaced by a free one. The command is the one its first line gives
+ * (`// server.js — <command> server.js`), run with the credentials in the environment; then: a
+ * token for `Bearer alice`, verified, and 401 without a caller.
+ */
+export async function expectDocSampleServes(section: 'Bun' | 'Deno', runtime: string): Promise<void> {
+  const docs = readFileSync(join(repositoryRoot, 'docs/runtimes.md'), 'utf8');
+  const sample = new RegExp(`\n## ${section}\n\n\`\`\`js\n([^]*?)\`\`\``).exec(docs)?.[1];
+  const command = /^\/\/ server\.js — (?:[A-Z_]+=\S* )*(?:bun|deno)( .*)? server\.js$/m.exec(sample ?? '');
+  if (!sample || !command) throw new Error(`docs/runtimes.md has no ${section} sample opening with "// server.js — <command> server.js"`);
+  const port = await freePort();
+  const app = mkdtempSync(join(tmpdir(), `lkctr-${section.toLowerCase()}-sample-`));
+  const child = (() => {
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module', dependencies: { 'livekit-custom-token-react': '*' } }));
+    mkdirSync(join(app, 'node_modules'));
+    symlinkSync(repositoryRoot, join(app, 'node_modules', 'livekit-custom-token-react'));
+    writeFileSync(
+      join(app, 'auth.js'),
+      "export const getUser = async (request) => {\n  const id = request.headers.get('authorization')?.match(/^Bearer (\\S+)$/)?.[1];\n  return id ? { id } : null;\n};\n",
+    );
+    writeFileSync(join(app, 'server.js'), sample.replace('port: 3000', `port: ${port}`));
+    const args = (command[1] ?? '').trim().split(/\s+/).filter(Boolean);
+    return spawn(runtime, [...args, ...(section === 'Deno' ? ['--no-prompt'] : []), 'server.js'], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...credentials },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  })();
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const send = over(port);
+    const post = (headers: Record<string, string>) => send('/', json({ room_name: 'standup' }, headers));
+    await expect
+      .poll(
+        () =>
+          post({}).then(
+            (response) => response.status,
+            () => `not answering yet: ${output}`,
+          ),
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(401);
+    const issued = await post({ Authorization: 'Bearer alice' });
+    expect(issued.status).toBe(201);
+    const { participant_token } = (await issued.json()) as { participant_token: string };
+    const claims = await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(participant_token);
+    expect(claims).toMatchObject({ sub: 'alice', video: { room: 'standup', roomJoin: true } });
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(app, { recursive: true, force: true });
+  }
 }
