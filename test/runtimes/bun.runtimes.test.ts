@@ -10,6 +10,7 @@ import {
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
   expectDocSampleServes,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
@@ -54,6 +55,10 @@ describe('Bun', () => {
   it('closes the connection after a body that timed out, rather than read the rest (docs/runtimes.md)', async () => {
     const port = runtime.ports[0]!;
     expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual(['closed', 'closed']);
+  });
+
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(runtime.ports[0]!);
   });
 
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {

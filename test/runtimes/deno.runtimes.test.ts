@@ -9,6 +9,7 @@ import {
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
   expectDocSampleServes,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -87,6 +88,10 @@ describe('Deno', () => {
       'kept, the rest read',
       'kept, the rest read',
     ]);
+  });
+
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(runtime.ports[0]!);
   });
 
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {

@@ -12,6 +12,7 @@ import {
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -67,6 +68,10 @@ describe('Vercel Edge (edge-runtime)', () => {
   it('closes the connection after a body that timed out, rather than read the rest (docs/runtimes.md)', async () => {
     const port = Number(new URL(server.url).port);
     expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual(['closed', 'closed']);
+  });
+
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(Number(new URL(server.url).port));
   });
 
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {

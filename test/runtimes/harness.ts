@@ -118,7 +118,7 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 /**
  * The checks every runtime passes: a token for a signed-in caller, verified with
  * livekit-server-sdk's `TokenVerifier` and the runtime's secret (also with a `Content-Type` sent
- * twice); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses; 400
+ * twice, and for a body streamed in chunks split inside a UTF-8 character); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses; 400
  * for a room name with a lone surrogate; 405 for a GET, with `Allow: POST`. Every answer is JSON with
  * `Cache-Control: no-store`, whichever runtime writes it.
  */
@@ -148,6 +148,25 @@ export async function expectServesTokens(send: Send): Promise<void> {
     body: JSON.stringify({ room_name: 'standup' }),
   });
   expect(twice.status).toBe(201);
+
+  // A body streamed in chunks, one ending inside a UTF-8 character (ë): read whole, decoded as one.
+  const bytes = new TextEncoder().encode(JSON.stringify({ room_name: 'standup', participant_name: 'Zoë' }));
+  const split = bytes.indexOf(0xc3) + 1;
+  const streamed = await send('/api/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+    body: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, split));
+        controller.enqueue(bytes.slice(split));
+        controller.close();
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit);
+  expect(streamed.status).toBe(201);
+  const streamedToken = ((await streamed.json()) as { participant_token: string }).participant_token;
+  expect((await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(streamedToken)).name).toBe('Zoë');
 
   const refusals = await Promise.all([
     send('/api/token', json({ room_name: 'standup' })),
@@ -828,4 +847,22 @@ export async function expectDocSampleServes(section: 'Bun' | 'Deno', runtime: st
     await exited;
     rmSync(app, { recursive: true, force: true });
   }
+}
+
+/**
+ * README's `body size` row, "a false … `Content-Length` does not help", the other way: a
+ * `Content-Length` over `maxBodyBytes` (20 000) with a small body, the rest never sent, is
+ * refused 400 `body_too_large` at once, from the header — not after `bodyTimeoutMs`, waiting for
+ * bytes that never come.
+ */
+export async function expectContentLengthOverLimitRefusedAtOnce(port: number): Promise<void> {
+  const body = JSON.stringify({ room_name: 'standup' });
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const started = performance.now();
+  socket.write(head(port, '/api/token', 'Content-Length: 20000') + body);
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  expect([reply.split('\r\n')[0], /"code":"(\w+)"/.exec(reply)?.[1]]).toEqual(['HTTP/1.1 400 Bad Request', 'body_too_large']);
+  expect(performance.now() - started).toBeLessThan(1_000);
 }

@@ -9,6 +9,7 @@ import {
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -86,6 +87,13 @@ describe.each([
     ['Fetch Request and Response objects', 1],
   ])('ends a window of the memory store on time, through %s', async (_path, server) => {
     await expectWindowEnds(over(runtime.ports[6 + server]!));
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('refuses a Content-Length over maxBodyBytes at once, the body never sent, through %s', async (_path, server) => {
+    await expectContentLengthOverLimitRefusedAtOnce(runtime.ports[server]!);
   });
 
   it('signs with node:crypto (the node condition of #signJwt)', () => {

@@ -12,6 +12,7 @@ import {
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -67,6 +68,10 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
   it('closes the connection after a body that timed out (docs/runtimes.md)', async () => {
     const port = Number((await worker.ready).port);
     expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual(['closed', 'closed']);
+  });
+
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(Number((await worker.ready).port));
   });
 
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
