@@ -38,13 +38,20 @@ describe('limits in Redis (ioredis) on Node 20 and 24, Bun and Deno', () => {
       body: '{}',
     });
 
-  it('holds a limit of three under a burst of one caller’s twelve requests, on each runtime', async () => {
+  it('holds a limit of three under a burst of one caller’s twelve requests, each 429 with its Retry-After, on each runtime', async () => {
     const tokens: Record<string, number> = {};
     for (const [name, server] of Object.entries(servers)) {
       const caller = `burst-${crypto.randomUUID()}`;
-      const statuses = await Promise.all(Array.from({ length: 12 }, () => post(server, caller).then((response) => response.status)));
-      tokens[name] = statuses.filter((status) => status === 201).length;
-      expect(statuses.filter((status) => status === 429)).toHaveLength(9);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          post(server, caller).then((response) => [response.status, response.headers.get('retry-after')] as const),
+        ),
+      );
+      tokens[name] = answers.filter(([status]) => status === 201).length;
+      // Each 429 says when to ask again: whole seconds, within the 60 s window.
+      const refused = answers.filter(([status]) => status === 429);
+      expect(refused).toHaveLength(9);
+      for (const [, retryAfter] of refused) expect(retryAfter).toMatch(/^(?:[1-9]|[1-5]\d|60)$/);
     }
     expect(tokens).toEqual({ 'Node 20': 3, 'Node 24': 3, Bun: 3, Deno: 3 });
   });
