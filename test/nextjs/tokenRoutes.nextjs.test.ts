@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, inject, test } from 'vitest';
@@ -48,6 +48,31 @@ describe('the example’s token routes (built with no LiveKit secret in the envi
       ]);
     },
   );
+
+  test('docs/runtimes.md’s table: the Node route signs with node:crypto, the Edge route with WebCrypto (the #signJwt module each build holds)', () => {
+    // Which signer each build bundled: the modules its source maps name (the package ships src/ for them).
+    interface SourceMap {
+      sources?: string[];
+      sections?: { map: SourceMap }[];
+    }
+    const sourcesOf = (map: SourceMap): string[] => [
+      ...(map.sources ?? []),
+      ...(map.sections ?? []).flatMap(({ map: part }) => sourcesOf(part)),
+    ];
+    const signers = (folder: string) => {
+      const found = new Set<string>();
+      for (const file of readdirSync(join(exampleDir, '.next/server', folder), { recursive: true, encoding: 'utf8' })) {
+        if (!file.endsWith('.js.map')) continue;
+        const map = JSON.parse(readFileSync(join(exampleDir, '.next/server', folder, file), 'utf8')) as SourceMap;
+        for (const source of sourcesOf(map)) {
+          const signer = /\/platform\/(signJwt\.(?:node|web))\.[jt]s$/.exec(source)?.[1];
+          if (signer) found.add(signer);
+        }
+      }
+      return [...found].sort();
+    };
+    expect({ node: signers('chunks'), edge: signers('edge') }).toEqual({ node: ['signJwt.node'], edge: ['signJwt.web'] });
+  });
 
   test('the Edge route is built as an Edge function', () => {
     const manifest = JSON.parse(readFileSync(join(exampleDir, '.next/server/middleware-manifest.json'), 'utf8')) as {

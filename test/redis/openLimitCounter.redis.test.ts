@@ -72,6 +72,20 @@ describe('openLimitCounter on Redis: refunds', () => {
     await client.ping();
     expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
   });
+
+  it('gives back a count that timed out before the next count runs, however soon that comes once Redis answers again', async () => {
+    // The next count is sent the moment Redis is back, before the late count's answer can arrive: a
+    // refund sent only on that answer would run after it, and the caller would be refused meanwhile.
+    const { counter: tokens } = await counter(200);
+    expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 1 });
+    redis.freeze();
+    try {
+      await expect(tokens.consume('alice', 1)).rejects.toThrow(/timed out/);
+    } finally {
+      redis.thaw();
+    }
+    expect(await tokens.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
+  });
 });
 
 describe("openLimitCounter on Redis: the app's client is shared", () => {

@@ -5,7 +5,14 @@ import {
   answerToAStalledBody,
   afterATimedOutBody,
   callerGoneDuringAuthorize,
+  answerToALowerCaseMethod,
+  expectBindingsPerRequest,
+  expectBodyReadBeforeRefused,
+  expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
+  expectDocSampleServes,
+  expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
@@ -50,6 +57,10 @@ describe('Bun', () => {
     expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual(['closed', 'closed']);
   });
 
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(runtime.ports[0]!);
+  });
+
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
     await expectBodyTimed(runtime.ports[0]!);
   });
@@ -62,6 +73,13 @@ describe('Bun', () => {
     expect(longIdle.answer).toBe('HTTP/1.1 408 Request Timeout request_timeout');
     expect(longIdle.ms).toBeGreaterThanOrEqual(6_000 - 20);
     expect(longIdle.ms).toBeLessThan(6_000 + 700);
+  });
+
+  it('answers an authorize slower than Bun.serve’s idleTimeout once the body has arrived (docs/runtimes.md)', async () => {
+    const started = performance.now();
+    const response = await over(runtime.ports[3]!)('/', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect([response.status, ((await response.json()) as { server_url: string }).server_url]).toEqual([201, 'wss://runtime.example']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(6_000 - 20);
   });
 
   it('stays healthy and quiet after a client closes its socket mid-body', async () => {
@@ -91,6 +109,35 @@ describe('Bun', () => {
 
   it('counts nothing for a caller gone while authorize ran: Bun aborts request.signal (docs/server-security.md)', async () => {
     expect(await callerGoneDuringAuthorize(runtime.ports[0]!, over(runtime.ports[0]!))).toBe('counted nothing');
+  });
+
+  it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {
+    await expectOnErrorTold(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('reads credentials from env bindings passed per request, over the process environment; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
+    await expectBindingsPerRequest(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('answers 500 to a Request whose body was read, or is held, before the handler, and tells onError why (docs/runtimes.md)', async () => {
+    await expectBodyReadBeforeRefused(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('refuses a method in lower case itself, before the handler, by closing the connection with no answer (README, 405 row)', async () => {
+    expect(await answerToALowerCaseMethod(runtime.ports[0]!)).toBe('closed, no answer');
+  });
+
+  it('without the LiveKit variables, answers 500 internal_error and tells onError which is missing (README, Credentials)', async () => {
+    const unset = await startRuntime(runtimes.bun, [fixture('bun.ts')], {});
+    try {
+      await expectMissingCredentialNamed(over(unset.ports[0]!));
+    } finally {
+      await unset.stop();
+    }
+  });
+
+  it('runs docs/runtimes.md’s Bun sample as pasted, in an app that installed the package as the README says', async () => {
+    await expectDocSampleServes('Bun', runtimes.bun);
   });
 
   it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {

@@ -4,7 +4,13 @@ import {
   afterARefusedBody,
   afterATimedOutBody,
   callerGoneDuringAuthorize,
+  answerToALowerCaseMethod,
+  expectBindingsPerRequest,
+  expectBodyReadBeforeRefused,
+  expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
+  expectDocSampleServes,
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
@@ -84,6 +90,10 @@ describe('Deno', () => {
     ]);
   });
 
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(runtime.ports[0]!);
+  });
+
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
     await expectBodyTimed(runtime.ports[0]!);
   });
@@ -129,6 +139,26 @@ describe('Deno', () => {
     } finally {
       await quiet.stop();
     }
+  });
+
+  it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {
+    await expectOnErrorTold(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('reads credentials from env bindings passed per request, over the process environment; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
+    await expectBindingsPerRequest(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('answers 500 to a Request whose body was read, or is held, before the handler, and tells onError why (docs/runtimes.md)', async () => {
+    await expectBodyReadBeforeRefused(over(runtime.ports[0]!), over(runtime.ports[0]!));
+  });
+
+  it('hands a method in lower case to the handler as sent: 405 method_not_allowed (README, 405 row)', async () => {
+    expect(await answerToALowerCaseMethod(runtime.ports[0]!)).toBe('HTTP/1.1 405 Method Not Allowed method_not_allowed');
+  });
+
+  it('runs docs/runtimes.md’s Deno sample as pasted, in an app that installed the package as the README says', async () => {
+    await expectDocSampleServes('Deno', runtimes.deno);
   });
 
   it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {

@@ -7,7 +7,13 @@ import {
   bundle,
   callerGoneDuringAuthorize,
   credentials,
+  answerToALowerCaseMethod,
+  expectBindingsPerRequest,
+  expectBodyReadBeforeRefused,
+  expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
+  expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
@@ -16,6 +22,7 @@ import {
   expectWindowEnds,
   expectServesTokens,
   over,
+  reportedErrors,
   statusesForLongHeaders,
 } from './harness';
 
@@ -63,13 +70,17 @@ describe('Vercel Edge (edge-runtime)', () => {
     expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual(['closed', 'closed']);
   });
 
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(Number(new URL(server.url).port));
+  });
+
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
     await expectBodyTimed(Number(new URL(server.url).port));
   });
 
   it('stays healthy after a client closes its socket mid-body', async () => {
     const port = Number(new URL(server.url).port);
-    await expectClientGoneMidBody(port, over(port));
+    await expectClientGoneMidBody(port, over(port), async () => JSON.stringify(await reportedErrors(over(port))));
   });
 
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
@@ -91,6 +102,39 @@ describe('Vercel Edge (edge-runtime)', () => {
 
   it('ends a window of the memory store on time', async () => {
     await expectWindowEnds(over(Number(new URL(server.url).port)));
+  });
+
+  it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {
+    const send = over(Number(new URL(server.url).port));
+    await expectOnErrorTold(send, send);
+  });
+
+  it('reads credentials from env bindings passed per request, over process.env; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
+    const send = over(Number(new URL(server.url).port));
+    await expectBindingsPerRequest(send, send);
+  });
+
+  it('answers 500 to a Request whose body was read, or is held, before the handler, and tells onError why (docs/runtimes.md)', async () => {
+    const send = over(Number(new URL(server.url).port));
+    await expectBodyReadBeforeRefused(send, send);
+  });
+
+  it('refuses a method in lower case itself, before the handler, as Node’s parser does: a bare 400 (README, 405 row)', async () => {
+    expect(await answerToALowerCaseMethod(Number(new URL(server.url).port))).toBe('HTTP/1.1 400 Bad Request');
+  });
+
+  it('without the LiveKit variables in process.env, answers 500 internal_error and tells onError which is missing (README, Credentials)', async () => {
+    const { EdgeRuntime, runServer } = (await import(pathToFileURL(runtimes.edgeRuntime).href)) as EdgeRuntimeModule;
+    const unset = await runServer({
+      runtime: new EdgeRuntime({ initialCode: script, extend: (context) => Object.assign(context, { process: { env: {} } }) }),
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      await expectMissingCredentialNamed(over(Number(new URL(unset.url).port)));
+    } finally {
+      await unset.close();
+    }
   });
 
   it('counts a caller gone while authorize ran: request.signal is never aborted (docs/server-security.md)', async () => {

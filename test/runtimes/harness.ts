@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { TokenVerifier } from 'livekit-server-sdk';
@@ -115,7 +118,7 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 /**
  * The checks every runtime passes: a token for a signed-in caller, verified with
  * livekit-server-sdk's `TokenVerifier` and the runtime's secret (also with a `Content-Type` sent
- * twice); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses; 400
+ * twice, and for a body streamed in chunks split inside a UTF-8 character); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses; 400
  * for a room name with a lone surrogate; 405 for a GET, with `Allow: POST`. Every answer is JSON with
  * `Cache-Control: no-store`, whichever runtime writes it.
  */
@@ -145,6 +148,25 @@ export async function expectServesTokens(send: Send): Promise<void> {
     body: JSON.stringify({ room_name: 'standup' }),
   });
   expect(twice.status).toBe(201);
+
+  // A body streamed in chunks, one ending inside a UTF-8 character (ë): read whole, decoded as one.
+  const bytes = new TextEncoder().encode(JSON.stringify({ room_name: 'standup', participant_name: 'Zoë' }));
+  const split = bytes.indexOf(0xc3) + 1;
+  const streamed = await send('/api/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+    body: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, split));
+        controller.enqueue(bytes.slice(split));
+        controller.close();
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit);
+  expect(streamed.status).toBe(201);
+  const streamedToken = ((await streamed.json()) as { participant_token: string }).participant_token;
+  expect((await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(streamedToken)).name).toBe('Zoë');
 
   const refusals = await Promise.all([
     send('/api/token', json({ room_name: 'standup' })),
@@ -337,8 +359,13 @@ export async function expectBodyTimed(port: number, path = '/timed'): Promise<vo
  * next request with a token, and `onError` (what `output` holds, when the runtime's output is the
  * fixture's) is told nothing, after the body's deadline has passed too.
  */
-export async function expectClientGoneMidBody(port: number, send: Send, output?: () => string, path = '/timed'): Promise<void> {
-  const before = output?.();
+export async function expectClientGoneMidBody(
+  port: number,
+  send: Send,
+  output?: () => string | Promise<string>,
+  path = '/timed',
+): Promise<void> {
+  const before = await output?.();
   for (const [framing, part] of [
     ['Content-Length: 40', '{"room_'],
     ['Transfer-Encoding: chunked', '7\r\n{"room_\r\n'],
@@ -352,7 +379,7 @@ export async function expectClientGoneMidBody(port: number, send: Send, output?:
   await new Promise((resolve) => setTimeout(resolve, timedBodyTimeoutMs + 200));
   const next = await send(path, json({ room_name: 'standup' }, { Authorization: `Bearer after-gone-${crypto.randomUUID()}` }));
   expect(next.status).toBe(201);
-  if (output) expect(output()).toBe(before);
+  if (output) expect(await output()).toBe(before);
 }
 
 const answerOf = async (response: Response) => {
@@ -373,7 +400,7 @@ const answerOf = async (response: Response) => {
  * handler's headers): a body too large by `Content-Length` and by chunks, no JSON media type,
  * invalid JSON and UTF-8, a schema error, an empty body and a body with a BOM (read as `{}` and
  * as JSON), OPTIONS, HEAD and PUT without CORS; on `timed`: `authorize` throwing (401, its error
- * never in the answer), `authorize` still waiting after `authorizeTimeoutMs` (503), and the memory
+ * never in the answer), `authorize` still waiting after `authorizeTimeoutMs` (503, on time), and the memory
  * store's limit (two tokens, then 429 with `Retry-After`).
  */
 export async function expectSameAnswers(send: Send, timed: Send): Promise<void> {
@@ -407,7 +434,11 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
   const thrown = await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer throw' }));
   expect(await thrown.clone().text()).not.toContain(credentials.LIVEKIT_API_SECRET);
   answers.push(await answerOf(thrown));
+  const waitingSince = performance.now();
   answers.push(await answerOf(await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer wait-60000-stuck' }))));
+  // authorizeTimeoutMs (the timed handler's 1 s) is kept on time by every runtime's timers.
+  expect(performance.now() - waitingSince).toBeGreaterThanOrEqual(1_000 - 20);
+  expect(performance.now() - waitingSince).toBeLessThan(1_000 + 700);
   const caller = { Authorization: `Bearer limited-${crypto.randomUUID()}` };
   for (let request = 0; request < 3; request += 1)
     answers.push(await answerOf(await timed('/timed', json({ room_name: 'standup' }, caller))));
@@ -632,4 +663,206 @@ export async function expectWindowEnds(window: Send): Promise<void> {
     [429, '1'],
     [201, null],
   ]);
+}
+
+/** What the fixture's `onError` has been told in the process (or isolate) `send` reaches, oldest first (`GET /reported`). */
+export async function reportedErrors(send: Send): Promise<string[]> {
+  return (await (await send('/reported')).json()) as string[];
+}
+
+/** How many of `messages` match `pattern`. */
+const matching = (messages: string[], pattern: RegExp) => messages.filter((message) => pattern.test(message)).length;
+
+/**
+ * `onError` (README's `logging` row) is told, once per request, on every runtime: the error a
+ * throwing `authorize` threw (the answer a bare 401), and the `authorize_timeout` of an `authorize`
+ * still waiting after `authorizeTimeoutMs`. `reported` reaches the same process or isolate as `timed`.
+ */
+export async function expectOnErrorTold(timed: Send, reported: Send): Promise<void> {
+  const thrown = /^authorize failed near /;
+  const timedOut = /^authorize\(\) did not settle within 1000 ms \(authorizeTimeoutMs\); try again shortly\.$/;
+  const before = await reportedErrors(reported);
+  const statuses = [
+    (await timed('/timed', json({ room_name: 'standup' }, { Authorization: 'Bearer throw' }))).status,
+    (await timed('/timed', json({ room_name: 'standup' }, { Authorization: `Bearer wait-60000-told-${crypto.randomUUID()}` }))).status,
+  ];
+  expect(statuses).toEqual([401, 503]);
+  const after = await reportedErrors(reported);
+  expect({
+    thrown: matching(after, thrown) - matching(before, thrown),
+    'timed out': matching(after, timedOut) - matching(before, timedOut),
+  }).toEqual({ thrown: 1, 'timed out': 1 });
+}
+
+/** The env bindings the fixture's `/bound` passes the handler (tokenHandler.js' `boundCredentials`). */
+const bound = { LIVEKIT_API_KEY: 'bound-key', LIVEKIT_API_SECRET: 'bound-secret-7c1e', LIVEKIT_URL: 'wss://bound.example' };
+
+/**
+ * docs/runtimes.md's Credentials, on every runtime: env bindings passed as the handler's second
+ * argument (what a Worker gets) are read per request and win over the process environment — the
+ * token is signed with the bound key and secret, for the bound URL; a bound `LIVEKIT_URL` that
+ * holds the secret (no `.` or `:`) is 500 `internal_error`, no token, and `onError` names the
+ * variable without the value, which neither the answer nor anything `onError` was told shows.
+ */
+export async function expectBindingsPerRequest(send: Send, reported: Send): Promise<void> {
+  const alice = { Authorization: 'Bearer alice' };
+  const issued = await send('/bound', json({ room_name: 'standup' }, alice));
+  expect(issued.status).toBe(201);
+  const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
+  expect(server_url).toBe(bound.LIVEKIT_URL);
+  const claims = await new TokenVerifier(bound.LIVEKIT_API_KEY, bound.LIVEKIT_API_SECRET).verify(participant_token);
+  expect(claims).toMatchObject({ iss: bound.LIVEKIT_API_KEY, sub: 'alice', video: { room: 'standup', roomJoin: true } });
+
+  const before = await reportedErrors(reported);
+  const malformed = await send('/bound-malformed', json({ room_name: 'standup' }, alice));
+  const text = await malformed.text();
+  expect([malformed.status, JSON.parse(text), malformed.headers.get('cache-control')]).toEqual([
+    500,
+    { error: { code: 'internal_error', message: 'The token could not be issued.' } },
+    'no-store',
+  ]);
+  const told = (await reportedErrors(reported)).slice(before.length);
+  expect(told).toEqual([
+    expect.stringMatching(/^createTokenHandler: LIVEKIT_URL is malformed — .*17 characters with no "\." or ":" \(not shown/),
+  ]);
+  expect(`${text}${told.join('')}`).not.toContain(bound.LIVEKIT_API_SECRET);
+}
+
+/**
+ * docs/runtimes.md: a `Request` whose body code before the handler read (`await request.text()`),
+ * or holds with a reader, is answered 500 `internal_error` (no token), and `onError` gets the
+ * `BodyReadBeforeError` saying to read a `request.clone()` there — on every runtime.
+ */
+export async function expectBodyReadBeforeRefused(send: Send, reported: Send): Promise<void> {
+  const answers = [];
+  const before = await reportedErrors(reported);
+  for (const path of ['/read-first', '/reader-held']) {
+    const response = await send(path, json({ room_name: 'standup' }, { Authorization: 'Bearer alice' }));
+    answers.push([response.status, await response.json(), response.headers.get('cache-control')]);
+  }
+  const internalError = [500, { error: { code: 'internal_error', message: 'The token could not be issued.' } }, 'no-store'];
+  expect(answers).toEqual([internalError, internalError]);
+  const told = (await reportedErrors(reported)).slice(before.length);
+  expect(told).toEqual(Array(2).fill(expect.stringMatching(/^The request body was already read .*read a request\.clone\(\)/)));
+}
+
+/**
+ * What a runtime answers a request line whose method is in lower case (`post`, which `fetch`
+ * never sends: it writes `POST`): the status line and the handler's code where the handler
+ * got it, or `closed, no answer`.
+ */
+export async function answerToALowerCaseMethod(port: number): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const body = JSON.stringify({ room_name: 'standup' });
+  socket.write(head(port, '/api/token', `Content-Length: ${body.length}`).replace(/^POST /, 'post ') + body);
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';
+}
+
+/**
+ * README's Credentials, where the runtime serves with no LiveKit variable and no binding: the
+ * handler still loads and answers each request 500 `internal_error` (no token, never cached), and
+ * `onError` is told which variable is missing.
+ */
+export async function expectMissingCredentialNamed(send: Send): Promise<void> {
+  const before = await reportedErrors(send);
+  const response = await send('/api/token', json({ room_name: 'standup' }, { Authorization: 'Bearer alice' }));
+  expect([response.status, await response.json(), response.headers.get('cache-control')]).toEqual([
+    500,
+    { error: { code: 'internal_error', message: 'The token could not be issued.' } },
+    'no-store',
+  ]);
+  expect((await reportedErrors(send)).slice(before.length)).toEqual([
+    'createTokenHandler: no LiveKit apiKey — pass `apiKey` or set the LIVEKIT_API_KEY environment variable (or env binding).',
+  ]);
+}
+
+/** A port free on 127.0.0.1 a moment ago. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * docs/runtimes.md's sample for `section` (its first `js` block), run as pasted in an app that has
+ * the package installed, as the README's Install section says (the package in the app's
+ * `node_modules`, here a link to this checkout's built package; the app's `package.json` lists
+ * it), with an `auth.js` beside it whose `getUser` signs in `Authorization: Bearer <id>`. Only
+ * the sample's port 3000 is replaced by a free one. The command is the one its first line gives
+ * (`// server.js — <command> server.js`), run with the credentials in the environment; then: a
+ * token for `Bearer alice`, verified, and 401 without a caller.
+ */
+export async function expectDocSampleServes(section: 'Bun' | 'Deno', runtime: string): Promise<void> {
+  const docs = readFileSync(join(repositoryRoot, 'docs/runtimes.md'), 'utf8');
+  const sample = new RegExp(`\n## ${section}\n\n\`\`\`js\n([^]*?)\`\`\``).exec(docs)?.[1];
+  const command = /^\/\/ server\.js — (?:[A-Z_]+=\S* )*(?:bun|deno)( .*)? server\.js$/m.exec(sample ?? '');
+  if (!sample || !command) throw new Error(`docs/runtimes.md has no ${section} sample opening with "// server.js — <command> server.js"`);
+  const port = await freePort();
+  const app = mkdtempSync(join(tmpdir(), `lkctr-${section.toLowerCase()}-sample-`));
+  const child = (() => {
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module', dependencies: { 'livekit-custom-token-react': '*' } }));
+    mkdirSync(join(app, 'node_modules'));
+    symlinkSync(repositoryRoot, join(app, 'node_modules', 'livekit-custom-token-react'));
+    writeFileSync(
+      join(app, 'auth.js'),
+      "export const getUser = async (request) => {\n  const id = request.headers.get('authorization')?.match(/^Bearer (\\S+)$/)?.[1];\n  return id ? { id } : null;\n};\n",
+    );
+    writeFileSync(join(app, 'server.js'), sample.replace('port: 3000', `port: ${port}`));
+    const args = (command[1] ?? '').trim().split(/\s+/).filter(Boolean);
+    return spawn(runtime, [...args, ...(section === 'Deno' ? ['--no-prompt'] : []), 'server.js'], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...credentials },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  })();
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const send = over(port);
+    const post = (headers: Record<string, string>) => send('/', json({ room_name: 'standup' }, headers));
+    await expect
+      .poll(
+        () =>
+          post({}).then(
+            (response) => response.status,
+            () => `not answering yet: ${output}`,
+          ),
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(401);
+    const issued = await post({ Authorization: 'Bearer alice' });
+    expect(issued.status).toBe(201);
+    const { participant_token } = (await issued.json()) as { participant_token: string };
+    const claims = await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(participant_token);
+    expect(claims).toMatchObject({ sub: 'alice', video: { room: 'standup', roomJoin: true } });
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(app, { recursive: true, force: true });
+  }
+}
+
+/**
+ * README's `body size` row, "a false … `Content-Length` does not help", the other way: a
+ * `Content-Length` over `maxBodyBytes` (20 000) with a small body, the rest never sent, is
+ * refused 400 `body_too_large` at once, from the header — not after `bodyTimeoutMs`, waiting for
+ * bytes that never come.
+ */
+export async function expectContentLengthOverLimitRefusedAtOnce(port: number): Promise<void> {
+  const body = JSON.stringify({ room_name: 'standup' });
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const started = performance.now();
+  socket.write(head(port, '/api/token', 'Content-Length: 20000') + body);
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  expect([reply.split('\r\n')[0], /"code":"(\w+)"/.exec(reply)?.[1]]).toEqual(['HTTP/1.1 400 Bad Request', 'body_too_large']);
+  expect(performance.now() - started).toBeLessThan(1_000);
 }

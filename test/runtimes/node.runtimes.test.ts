@@ -4,7 +4,13 @@ import {
   afterARefusedBody,
   afterATimedOutBody,
   callerGoneDuringAuthorize,
+  answerToALowerCaseMethod,
+  expectBindingsPerRequest,
+  expectBodyReadBeforeRefused,
+  expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
+  expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
@@ -83,6 +89,13 @@ describe.each([
     await expectWindowEnds(over(runtime.ports[6 + server]!));
   });
 
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('refuses a Content-Length over maxBodyBytes at once, the body never sent, through %s', async (_path, server) => {
+    await expectContentLengthOverLimitRefusedAtOnce(runtime.ports[server]!);
+  });
+
   it('signs with node:crypto (the node condition of #signJwt)', () => {
     expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
   });
@@ -124,6 +137,41 @@ describe.each([
     ['Fetch Request and Response objects', 1],
   ])('counts nothing for a caller gone while authorize ran, through %s (docs/server-security.md)', async (_path, server) => {
     expect(await callerGoneDuringAuthorize(runtime.ports[2 + server]!, over(runtime.ports[2 + server]!))).toBe('counted nothing');
+  });
+
+  // Every handler by its path, behind Fetch objects (the fixture's `byPath`), is on port 8.
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request, through %s', async (_path, server) => {
+    await expectOnErrorTold(over(runtime.ports[2 + server]!), over(runtime.ports[8]!));
+  });
+
+  it('reads credentials from env bindings passed per request, over the process environment; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
+    await expectBindingsPerRequest(over(runtime.ports[8]!), over(runtime.ports[8]!));
+  });
+
+  it('answers 500 to a Request whose body was read, or is held, before the handler, and tells onError why (docs/runtimes.md)', async () => {
+    await expectBodyReadBeforeRefused(over(runtime.ports[8]!), over(runtime.ports[8]!));
+  });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])('refuses a method in lower case itself, before the handler: a bare 400, through %s (README, 405 row)', async (_path, server) => {
+    expect(await answerToALowerCaseMethod(runtime.ports[server]!)).toBe('HTTP/1.1 400 Bad Request');
+  });
+
+  it('without the LiveKit variables: toNodeHandler throws when it is called, naming the variable; the Fetch handler answers 500 and tells onError (README, Credentials)', async () => {
+    await expect(startRuntime(node, [fixture('node.mjs')], {})).rejects.toThrow(
+      /exited \(1\) before listening:[^]*createTokenHandler: no LiveKit apiKey — pass `apiKey` or set the LIVEKIT_API_KEY environment variable/,
+    );
+    const fetchOnly = await startRuntime(node, [fixture('node.fetch.mjs')], {});
+    try {
+      await expectMissingCredentialNamed(over(fetchOnly.ports[0]!));
+    } finally {
+      await fetchOnly.stop();
+    }
   });
 
   it('leaves nothing that keeps the process busy: the handler in process settles, and the runtime exits at once', async () => {

@@ -7,7 +7,13 @@ import {
   bundle,
   callerGoneDuringAuthorize,
   credentials,
+  answerToALowerCaseMethod,
+  expectBindingsPerRequest,
+  expectBodyReadBeforeRefused,
+  expectOnErrorTold,
   expectBodyTimed,
+  expectContentLengthOverLimitRefusedAtOnce,
+  expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
@@ -16,6 +22,7 @@ import {
   expectWindowEnds,
   expectServesTokens,
   over,
+  reportedErrors,
   statusesForLongHeaders,
   type Send,
 } from './harness';
@@ -63,13 +70,17 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
     expect([await afterATimedOutBody(port, 'Content-Length'), await afterATimedOutBody(port, 'chunked')]).toEqual(['closed', 'closed']);
   });
 
+  it('refuses a Content-Length over maxBodyBytes at once, the body never sent', async () => {
+    await expectContentLengthOverLimitRefusedAtOnce(Number((await worker.ready).port));
+  });
+
   it('answers a body slower than bodyTimeoutMs 408 in time, with a Content-Length and chunked', async () => {
     await expectBodyTimed(Number((await worker.ready).port));
   });
 
   it('stays healthy after a client closes its socket mid-body', async () => {
     const port = Number((await worker.ready).port);
-    await expectClientGoneMidBody(port, over(port));
+    await expectClientGoneMidBody(port, over(port), async () => JSON.stringify(await reportedErrors(dispatch)));
   });
 
   it('answers every listed refusal, a throwing authorize and the memory limit (one isolate’s) as every runtime does', async () => {
@@ -90,6 +101,32 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
 
   it('ends a window of the memory store on time, though workerd runs no timer after an answer', async () => {
     await expectWindowEnds(dispatch);
+  });
+
+  it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {
+    await expectOnErrorTold(dispatch, dispatch);
+  });
+
+  it('reads credentials from env bindings passed per request; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
+    await expectBindingsPerRequest(dispatch, dispatch);
+  });
+
+  it('answers 500 to a Request whose body was read, or is held, before the handler, and tells onError why (docs/runtimes.md)', async () => {
+    await expectBodyReadBeforeRefused(dispatch, dispatch);
+  });
+
+  it('refuses a method in lower case itself, before the handler: 501 (README, 405 row)', async () => {
+    expect(await answerToALowerCaseMethod(Number((await worker.ready).port))).toBe('HTTP/1.1 501 Not Implemented');
+  });
+
+  it('without the LiveKit bindings, answers 500 internal_error and tells onError which is missing (README, Credentials)', async () => {
+    const { Miniflare } = (await import(pathToFileURL(runtimes.miniflare).href)) as { Miniflare: new (options: object) => MiniflareLike };
+    const unbound = new Miniflare({ modules: true, script, compatibilityDate: '2026-04-01', host: '127.0.0.1' });
+    try {
+      await expectMissingCredentialNamed((path, init) => unbound.dispatchFetch(`http://127.0.0.1${path}`, init));
+    } finally {
+      await unbound.dispose();
+    }
   });
 
   it('counts a caller gone while authorize ran: request.signal is not aborted (docs/server-security.md)', async () => {

@@ -67,7 +67,9 @@ function toCounted({ consumedPoints, msBeforeNext }: RateLimiterRes): Counted {
  * The library is loaded on first use, so a handler without limits never loads it.
  *
  * A count that times out is not lost to Redis: it runs when Redis answers again. Since the request
- * was answered without it (503, or a token issued uncounted), it is refunded as soon as it lands.
+ * was answered without it (503, or a token issued uncounted), it is refunded: by a refund sent at
+ * once behind it on the same connection, which Redis runs right after it, or — when the count is
+ * not known to be out on a ready connection — as soon as it lands.
  *
  * @example
  * ```ts
@@ -124,19 +126,31 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
   const refundScript = openRefundScript(redis);
   const counter: LimitCounter = {
     consume(key, points) {
-      const counting = whenConnected(redis).then(() => limiter.consume(key, points).then(toCounted));
-      // The client gave up on the count, not Redis: sent after it on the same connection, a refund runs
-      // right after it, in whichever window it landed (its bound: a window opened now).
+      // Whether the count went out on a ready connection: Redis runs what follows it there after it.
+      let sent = false;
+      const counting = whenConnected(redis).then(() => {
+        sent = isReady(redis);
+        return limiter.consume(key, points).then(toCounted);
+      });
+      // Sent after the count on the same connection, a refund runs right after it, in whichever
+      // window it landed (its bound: a window opened now).
       const refundUnanswered = () =>
         void counter.refund(key, points, { consumedPoints: points, msBeforeNext: windowMs, countedAt: Date.now() });
       return withTimeout(counting, timeoutMs, () => {
-        // Answered without this count: give it back once Redis has made it.
-        counting
-          .then(
-            (counted) => counter.refund(key, points, counted),
-            (error: unknown) => (clientGaveUp(error) ? refundUnanswered() : undefined),
-          )
-          .catch(() => undefined);
+        // Answered without this count. On the connection it went out on, the refund goes now, right
+        // behind it: sent only once the count's answer came back, it would run after whatever count
+        // the caller's next request sent meanwhile (the moment Redis answers again), refused for it.
+        if (sent && isReady(redis)) refundUnanswered();
+        else {
+          // Not known to be out (still connecting, or the connection dropped since): given back once Redis has made it.
+          counting
+            .then(
+              (counted) => counter.refund(key, points, counted),
+              // The client gave up on the count, not Redis: the command is out, and runs when Redis answers again.
+              (error: unknown) => (clientGaveUp(error) ? refundUnanswered() : undefined),
+            )
+            .catch(() => undefined);
+        }
         return storeTimedOut(timeoutMs);
       }).catch((error: unknown) => {
         if (clientGaveUp(error)) refundUnanswered();
