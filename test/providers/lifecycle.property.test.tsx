@@ -505,6 +505,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
       case 'race': {
         if (unmounted) continue;
         const { event, ticks, action } = step;
+        const heard = reported.length;
         await act(async () => {
           if (event === 'token resolves') w.settleToken('resolves');
           else if (event === 'token rejects retryable') w.settleToken('rejects retryable');
@@ -524,6 +525,11 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
             else intent = 'start';
           }
         });
+        // A start whose token call failed in the task of the end(), before it, failed (its run was over, its error
+        // not yet recorded): that failure is its error, heard of as the end() begins, not one of leaving.
+        await flush();
+        if (action === 'end' && event === 'token rejects retryable' && reported.length > heard && leftAt.error === null)
+          leftAt.error = reported.at(-1)!.error;
         break;
       }
     }
@@ -647,6 +653,18 @@ const examples: [Options, Step[], Setup][] = [
     { ...CALL, connect: true },
     [...joined.slice(0, 1), { do: 'connect', outcome: 'completes' }, { do: 'end' }, { do: 'start' }, { do: 'restart' }, { do: 'remount' }],
     SLOW,
+  ],
+  // A start whose token call failed 16 microtasks before end(), in one task: the start was over, its error recorded
+  // just after the end() was asked — the failure is the start's, not one of leaving (the property's count was wrong).
+  [
+    CALL,
+    [
+      { do: 'restart' },
+      { do: 'wait', ms: 6_000 },
+      { do: 'race', event: 'token rejects retryable', ticks: 16, action: 'end' },
+      { do: 'connect', outcome: 'completes' },
+    ],
+    { ...PLAIN, strict: false },
   ],
   // An agent leaving during end()'s slow leave was reported as agent_failed.
   [

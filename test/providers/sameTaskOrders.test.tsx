@@ -27,6 +27,9 @@ setLogLevel('silent');
 /** How far into a start the event comes: each waits for the one before it. */
 const EVENTS = ['token arrives', 'connect completes', 'camera granted', 'agent becomes ready'] as const;
 type Event = (typeof EVENTS)[number];
+/** A step of the start that fails it instead, and the event it takes the place of. */
+const FAILURES = { 'token refused': 'token arrives', 'connect fails': 'connect completes', 'agent leaves': 'agent becomes ready' } as const;
+type Failure = keyof typeof FAILURES;
 const ACTIONS = ['end', 'unmount', 'restart'] as const;
 type Action = (typeof ACTIONS)[number];
 /** Every distance up to 24 microtasks (the token's arrival reaches `Room.connect` in 16), then a few further. */
@@ -42,8 +45,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function run(event: Event, ticks: number, action: Action): Promise<void> {
+async function run(happening: Event | Failure, ticks: number, action: Action): Promise<void> {
+  const event: Event = happening in FAILURES ? FAILURES[happening as Failure] : (happening as Event);
   const w = scriptedWorld({ identity: 'ada' });
+  const onError = vi.fn();
   const latest: { current: UseSessionStateReturn | null } = { current: null };
   function Probe() {
     latest.current = useSessionState();
@@ -62,6 +67,7 @@ async function run(event: Event, ticks: number, action: Action): Promise<void> {
         camera
         microphone={false}
         prefetch={false}
+        onError={onError}
       >
         <Probe />
       </CustomTokenSessionProvider>
@@ -71,11 +77,14 @@ async function run(event: Event, ticks: number, action: Action): Promise<void> {
   act(() => void session().start());
   await flush();
   // Every event before the one of this run, each run out.
-  const events: Record<Event, () => void> = {
+  const events: Record<Event | Failure, () => void> = {
     'token arrives': () => w.settleToken('resolves'),
     'connect completes': () => w.settleConnect('completes'),
     'camera granted': () => media.grant(),
     'agent becomes ready': () => w.agentEvent('becomes ready'),
+    'token refused': () => w.settleToken('rejects fatal'),
+    'connect fails': () => w.settleConnect('fails'),
+    'agent leaves': () => w.agentEvent('leaves'),
   };
   for (const earlier of EVENTS.slice(0, EVENTS.indexOf(event))) {
     act(() => events[earlier]());
@@ -86,7 +95,7 @@ async function run(event: Event, ticks: number, action: Action): Promise<void> {
 
   const at = { connects: -1, calls: -1 };
   await act(async () => {
-    events[event]();
+    events[happening]();
     for (let tick = 0; tick < ticks; tick += 1) await Promise.resolve();
     at.connects = w.connects.length;
     at.calls = w.generator.mock.calls.length;
@@ -108,9 +117,12 @@ async function run(event: Event, ticks: number, action: Action): Promise<void> {
     expect(w.room.localParticipant.trackPublications.size, 'nothing published').toBe(0);
     expect(media.live(), 'nothing capturing').toEqual([]);
   }
+  // A failure that came first is the start's, heard of once; leaving is none.
+  const failure = happening in FAILURES ? onError.mock.calls.map(([error]: unknown[]) => error) : [];
+  expect(failure.length, 'onError calls').toBeLessThanOrEqual(happening in FAILURES ? 1 : 0);
   if (action === 'unmount') return;
   if (action === 'end') {
-    expect(session(), 'leaving is no failure').toMatchObject({ isStarting: false, isEnding: false, error: null });
+    expect(session(), 'leaving is no failure').toMatchObject({ isStarting: false, isEnding: false, error: failure[0] ?? null });
     act(() => void session().start());
   }
   // The session asked for last connects, with its own agent.
@@ -138,6 +150,18 @@ describe('CustomTokenSessionProvider when a call comes in the same task as a ste
             await run(event, ticks, action);
           } catch (error) {
             throw new Error(`${ticks} microtasks after "${event}", ${action}: ${(error as Error).message}`, { cause: error });
+          }
+        }
+      }, 60_000);
+
+  for (const failure of Object.keys(FAILURES) as Failure[])
+    for (const action of ACTIONS)
+      it(`${action === 'unmount' ? 'unmounting' : `${action}()`} 0–60 microtasks after "${failure}" leaves nothing behind, and one error at most`, async () => {
+        for (const ticks of TICKS) {
+          try {
+            await run(failure, ticks, action);
+          } catch (error) {
+            throw new Error(`${ticks} microtasks after "${failure}", ${action}: ${(error as Error).message}`, { cause: error });
           }
         }
       }, 60_000);
