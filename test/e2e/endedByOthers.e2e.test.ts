@@ -193,6 +193,28 @@ describe('the agent leaving a live call', () => {
   );
 
   test(
+    'the app restarting in the task it hears the agent leave: a new session in a new room, its own agent listening, no error',
+    { timeout: 90_000 },
+    async () => {
+      const app = await openApp(browser, { room: 'e2e-agent-restart', agent: AGENT_NAME, freshRoom: '1', restartOnAgentLeave: '1' });
+      await app.start();
+      await expect.poll(app.state, { timeout: 30_000 }).toMatchObject({ connectionState: 'connected', agent: { state: 'listening' } });
+      const first = joinedRoom(app);
+
+      await roomService.updateRoomMetadata(first, 'e2e: leave');
+      // No error on the way (the old agent's departure is not the new session's), and the new session's own agent comes.
+      const { errors, state } = await watchUntil(
+        app,
+        (s) => joinedRoom(app) !== first && s.connectionState === 'connected' && !s.isStarting && s.agent.state === 'listening',
+        30_000,
+      );
+      expect(errors).toEqual([]);
+      expect(state.error).toBeNull();
+      await app.end();
+    },
+  );
+
+  test(
     'the agent hanging up by deleting the room: disconnected ROOM_DELETED, never agent_failed, the camera off',
     { timeout: 60_000 },
     async () => {

@@ -126,8 +126,10 @@ export function scriptedWorld({
     vi.spyOn(room, 'prepareConnection').mockResolvedValue();
     vi.spyOn(room, 'connect').mockImplementation(async (_url, token) => {
       connects.push({ room, token, at: Date.now() });
-      // As livekit-client: a connect waits for a disconnect under way.
-      await leaves.get(room);
+      // As livekit-client: a connect waits for a disconnect under way. Its lock is asked for in the
+      // same task as the call (a `disconnect()` asked after it finds the room connecting), as there.
+      const leaving = leaves.get(room);
+      if (leaving) await leaving;
       leaveAsked.delete(room);
       const unlock = await room['disconnectLock'].lock();
       if (room.state === ConnectionState.Connected) return unlock();
@@ -220,6 +222,8 @@ export function scriptedWorld({
       if (index >= 0) pendingCalls.splice(index, 1)[0]!.settle(outcome);
     },
     settleConnect: (outcome: ConnectOutcome) => pendingConnects[0]?.(outcome),
+    /** The generator calls still waiting for the test's answer whose signal has not been aborted. */
+    callsInFlight: () => pendingCalls.filter((call) => !call.signal.aborted).length,
     /** From now on every token and connect comes at once (and so do the ones still pending). */
     cooperate: () => {
       cooperative = true;

@@ -21,8 +21,12 @@ import { advance, flush } from '../helpers/fakeTime';
  * room back later), an agent's comings and goings, and time (fake timers) —
  * and of the app's own moves: another `Room` (the `room` prop or a surrounding RoomContext; a third
  * one, or back to an earlier one), with a call or a `connect` change in the same render, and a new
- * `key`. Leaving a connected room may take a while (a slow leave).
- * After every step, the promises of docs/session-lifecycle.md are checked; then the world
+ * `key`. Leaving a connected room may take a while (a slow leave). A `race` step puts an event and a
+ * user's call (or an unmount) in the same task, a few microtasks apart (sameTaskOrders.test.tsx
+ * tries every such distance for each step of a start).
+ * After every step, the promises of docs/session-lifecycle.md are checked — also that `onError`
+ * hears of each failure once, that `prefetch={false}` fetches nothing before a session is asked
+ * for, and that nothing calls the generator, or keeps a call running, after unmount; then the world
  * cooperates and a final end(), start() and unmount must work. A counterexample is shrunk by
  * fast-check to a few steps: write it down as a plain test beside the others.
  */
@@ -53,7 +57,11 @@ type Step =
   | { readonly do: 'token'; readonly outcome: TokenOutcome }
   | { readonly do: 'connect'; readonly outcome: ConnectOutcome }
   | { readonly do: 'agent'; readonly event: AgentEvent }
-  | { readonly do: 'wait'; readonly ms: number };
+  | { readonly do: 'wait'; readonly ms: number }
+  | { readonly do: 'race'; readonly event: RaceEvent; readonly ticks: number; readonly action: 'start' | 'end' | 'restart' | 'unmount' };
+
+/** What happens a few microtasks before the user's call in a `race` step. */
+type RaceEvent = 'token resolves' | 'token rejects retryable' | 'connect completes' | 'grant camera and microphone' | 'agent becomes ready';
 
 const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
   roomName: fc.constantFrom('alpha' as const, 'beta' as const),
@@ -96,7 +104,28 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(0, 10, 200, 1_600, 6_000).map((ms): Step => ({ do: 'wait', ms })) },
   { weight: 4, arbitrary: swapArbitrary() },
   { weight: 1, arbitrary: fc.constant<Step>({ do: 'remount' }) },
+  { weight: 4, arbitrary: raceArbitrary() },
 );
+
+/**
+ * An event and a user's call in the same task, `ticks` microtasks apart: the moments between the
+ * awaits of a start (token in hand, devices asked, connect under way) that whole steps, each
+ * flushed, never stop in.
+ */
+function raceArbitrary(): fc.Arbitrary<Step> {
+  return fc.record({
+    do: fc.constant('race' as const),
+    event: fc.constantFrom<RaceEvent>(
+      'token resolves',
+      'token rejects retryable',
+      'connect completes',
+      'grant camera and microphone',
+      'agent becomes ready',
+    ),
+    ticks: fc.integer({ min: 0, max: 40 }),
+    action: fc.constantFrom('start' as const, 'end' as const, 'restart' as const, 'unmount' as const),
+  });
+}
 
 function swapArbitrary(): fc.Arbitrary<Step> {
   return fc.record({
@@ -122,6 +151,7 @@ const agentStepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 4, arbitrary: fc.constantFrom(10, 1_000, 2_000, 4_000, 6_000).map((ms): Step => ({ do: 'wait', ms })) },
   { weight: 2, arbitrary: swapArbitrary() },
+  { weight: 3, arbitrary: raceArbitrary() },
 );
 
 /** How the scenario is rendered: StrictMode or not, the Room given as a prop or by a RoomContext, and how long a leave takes. */
@@ -237,17 +267,23 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
     const error = unmounted ? null : provider.session().error;
     leftAt = { connects: w.connects.length, time: Date.now(), error, starting: startingBeforeStep };
   };
+  /** Whether a token may have been asked for yet: `prefetch`, or a session asked for (`start()`, `restart()`, `connect`). */
+  let mayFetch = false;
   /** A user's click: not awaited, and it must never reject. */
   const click = (action: 'start' | 'end' | 'restart') => {
+    if (action !== 'end') mayFetch = true;
     const run = provider.session()[action];
     void run().catch((error: unknown) => expect.fail(`${action}() rejected: ${String(error)}`));
   };
   const userCall = (action: 'start' | 'end' | 'restart') => act(() => click(action));
   let connectsChecked = 0;
+  let callsAtUnmount = -1;
 
   const check = (label: string) => {
     const state = unmounted ? null : provider.session();
     for (const { error } of reported) expect(error, `${label}: onError gets a CustomTokenError`).toBeInstanceOf(CustomTokenError);
+    // onError hears of each failure once.
+    expect(new Set(reported.map(({ error }) => error)).size, `${label}: onError called twice with one error`).toBe(reported.length);
     if (state?.error) expect(state.error, `${label}: error`).toBeInstanceOf(CustomTokenError);
     if (state) expect(state.connectionState, `${label}: the state follows the room`).toBe(room.state);
     // The agent of a session that dispatched one, said to have failed, is the session's error (not while a
@@ -318,6 +354,13 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
         `${label}: agent_failed (${error.message}) in a session that dispatched no agent`,
       ).toBe(true);
     }
+    // `prefetch={false}`: no token fetched until a session is asked for, whatever else happens.
+    if (intent === 'start' || options.prefetch) mayFetch = true;
+    if (!mayFetch) expect(w.generator.mock.calls.length, `${label}: generator calls with prefetch={false} before any start`).toBe(0);
+    if (unmounted) {
+      expect(w.generator.mock.calls.length, `${label}: no generator call after unmount`).toBe(callsAtUnmount);
+      expect(w.callsInFlight(), `${label}: generator calls not aborted after unmount`).toBe(0);
+    }
     if (intent !== 'end') return;
     const sinceLeft = Date.now() - leftAt.time;
     expect(w.connects.length, `${label}: no connect after leaving`).toBe(leftAt.connects);
@@ -357,6 +400,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
         if (unmounted) continue;
         view.unmount();
         unmounted = true;
+        callsAtUnmount = w.generator.mock.calls.length;
         leave();
         break;
       case 'rerender': {
@@ -458,6 +502,36 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
       case 'wait':
         await advance(step.ms);
         break;
+      case 'race': {
+        if (unmounted) continue;
+        const { event, ticks, action } = step;
+        const heard = reported.length;
+        await act(async () => {
+          if (event === 'token resolves') w.settleToken('resolves');
+          else if (event === 'token rejects retryable') w.settleToken('rejects retryable');
+          else if (event === 'connect completes') w.settleConnect('completes');
+          else if (event === 'grant camera and microphone') media.grant();
+          else w.agentEvent('becomes ready', room);
+          for (let tick = 0; tick < ticks; tick += 1) await Promise.resolve();
+          // What there was at the moment of the call, not once the act is over: a connect after it is a late one.
+          if (action === 'unmount') {
+            leave();
+            view.unmount();
+            unmounted = true;
+            callsAtUnmount = w.generator.mock.calls.length;
+          } else {
+            click(action);
+            if (action === 'end') leave();
+            else intent = 'start';
+          }
+        });
+        // A start whose token call failed in the task of the end(), before it, failed (its run was over, its error
+        // not yet recorded): that failure is its error, heard of as the end() begins, not one of leaving.
+        await flush();
+        if (action === 'end' && event === 'token rejects retryable' && reported.length > heard && leftAt.error === null)
+          leftAt.error = reported.at(-1)!.error;
+        break;
+      }
     }
     await flush();
     check(label);
@@ -515,6 +589,7 @@ async function driveScenario(initial: Options, steps: readonly Step[], setup: Se
 
     view.unmount();
     unmounted = true;
+    callsAtUnmount = w.generator.mock.calls.length;
     leave();
   }
   await advance(3_000);
@@ -578,6 +653,18 @@ const examples: [Options, Step[], Setup][] = [
     { ...CALL, connect: true },
     [...joined.slice(0, 1), { do: 'connect', outcome: 'completes' }, { do: 'end' }, { do: 'start' }, { do: 'restart' }, { do: 'remount' }],
     SLOW,
+  ],
+  // A start whose token call failed 16 microtasks before end(), in one task: the start was over, its error recorded
+  // just after the end() was asked — the failure is the start's, not one of leaving (the property's count was wrong).
+  [
+    CALL,
+    [
+      { do: 'restart' },
+      { do: 'wait', ms: 6_000 },
+      { do: 'race', event: 'token rejects retryable', ticks: 16, action: 'end' },
+      { do: 'connect', outcome: 'completes' },
+    ],
+    { ...PLAIN, strict: false },
   ],
   // An agent leaving during end()'s slow leave was reported as agent_failed.
   [

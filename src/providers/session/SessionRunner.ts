@@ -49,6 +49,8 @@ export class SessionRunner {
   #starting: AbortController | null = null;
   /** The last error `onError` heard of: one given back (a start that found the session live) is not heard of again. */
   #reported: CustomTokenError | null = null;
+  /** `end()`s asked for and not finished: the session they leave fails no more (nor a start asked after them). */
+  #leaving = 0;
 
   constructor(handlers: () => SessionRunnerHandlers) {
     this.#handlers = handlers;
@@ -71,6 +73,7 @@ export class SessionRunner {
     if (this.#starting) this.#update({ phase: 'ending' });
     this.#starting?.abort();
     if (this.#last && !this.#last.controller) return this.#last.promise;
+    this.#leaving++;
     return this.#enqueue(null, () => this.#runEnd());
   };
 
@@ -85,9 +88,12 @@ export class SessionRunner {
    * failure of a session is its error: one failure is often announced more than once (the agent
    * leaves as its room is deleted), and a later word of it is no new error. (Only a `start()`
    * begins a session, and it clears the error — one that finds the session live begins none, and
-   * gives it back; an aborted start keeps its first reason.)
+   * gives it back; an aborted start keeps its first reason.) Once an `end()` is asked for, the
+   * session it leaves fails no more: a failure heard of after it (an agent that left in the same
+   * task as a `restart()`, which React renders later) is that session's, not the next one's.
    */
   fail(error: CustomTokenError): void {
+    if (this.#leaving) return;
     if (this.#starting) this.#starting.abort(error);
     else if (!this.#snapshot.error) this.#update({ error });
   }
@@ -116,6 +122,8 @@ export class SessionRunner {
       controller,
       promise: this.#tail.then(async () => {
         const change = await run();
+        // An end() done (its run never rejects).
+        if (!controller) this.#leaving--;
         if (this.#starting === controller) this.#starting = null;
         const isLast = this.#last === operation;
         if (isLast) this.#last = null;
@@ -130,17 +138,18 @@ export class SessionRunner {
   async #runStart(controller: AbortController, before: CustomTokenError | null): Promise<Partial<SessionRunnerSnapshot>> {
     const handlers = this.#handlers();
     this.#update({ phase: 'starting', error: null });
+    let error: CustomTokenError | null = null;
     try {
       const started = await handlers.start(controller.signal, () => controller.abort());
       // The session already in the room goes on, and so does what happened to it (its agent left, say).
-      return { error: started === false ? before : null };
+      if (started === false) error = before;
     } catch (cause) {
-      const { aborted } = controller.signal;
-      const reason: unknown = controller.signal.reason;
-      if (!aborted) return { error: handlers.toError(cause) };
+      if (!controller.signal.aborted) return { error: handlers.toError(cause) };
       // Abandoned: not a failure, unless `fail()` gave the reason.
-      return { error: isCustomTokenError(reason) ? reason : null };
     }
+    // `fail()` gave one also when it came once the start was done, before this ran: the session's failure.
+    const reason: unknown = controller.signal.reason;
+    return { error: isCustomTokenError(reason) ? reason : error };
   }
 
   async #runEnd(): Promise<Partial<SessionRunnerSnapshot>> {

@@ -1,5 +1,5 @@
-import { VideoTrack, isTrackReference } from '@livekit/components-react';
-import { ParticipantKind } from 'livekit-client';
+import { VideoTrack, isTrackReference, useRoomContext } from '@livekit/components-react';
+import { ParticipantKind, RoomEvent, type RemoteParticipant } from 'livekit-client';
 import {
   CustomTokenSessionProvider,
   useAgentStatus,
@@ -81,6 +81,7 @@ function Session({ params, connect, roomName, agentName }: SessionProps) {
       timeoutMs={5_000}
     >
       <Controls />
+      {params.restartOnAgentLeave && <RestartOnAgentLeave />}
       <Probe />
       <RemoteVideos />
     </CustomTokenSessionProvider>
@@ -102,6 +103,20 @@ function Controls() {
       </button>
     </>
   );
+}
+
+/** An app that wants a new agent as soon as its agent leaves: `restart()` in the task the departure is heard, before React renders it. */
+function RestartOnAgentLeave() {
+  const room = useRoomContext();
+  const { restart } = useSessionActions();
+  useEffect(() => {
+    const onLeft = (participant: RemoteParticipant) => {
+      if (participant.kind === ParticipantKind.AGENT) void restart();
+    };
+    room.on(RoomEvent.ParticipantDisconnected, onLeft);
+    return () => void room.off(RoomEvent.ParticipantDisconnected, onLeft);
+  }, [room, restart]);
+  return null;
 }
 
 /** A `<video data-identity>` per subscribed remote camera: the tests read the frames it shows. */

@@ -14,6 +14,8 @@ export interface AppParams {
   agentConnectTimeoutMs?: number;
   /** `freshRoom=1`: every session gets its own room (`freshRoomPerSession`). */
   freshRoomPerSession: boolean;
+  /** `restartOnAgentLeave=1`: the app calls `restart()` from its own listener, in the task the agent's departure is heard. */
+  restartOnAgentLeave: boolean;
 }
 
 export function readParams(search: string): AppParams {
@@ -35,5 +37,6 @@ export function readParams(search: string): AppParams {
     tokenEndpoint: optional('endpoint'),
     agentConnectTimeoutMs: timeout === null ? undefined : Number(timeout),
     freshRoomPerSession: query.get('freshRoom') === '1',
+    restartOnAgentLeave: query.get('restartOnAgentLeave') === '1',
   };
 }

@@ -97,6 +97,32 @@ describe('SessionRunner, the last call wins', () => {
     expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
   });
 
+  it('lets a failure heard after end() was asked fail neither the session it leaves nor the start asked after it', async () => {
+    const { runner, state, call } = fakeSession({
+      outcomes: [
+        { kind: 'connects', afterMs: 5 },
+        { kind: 'hangs', afterMs: 0 },
+      ],
+    });
+    call('start');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(state.connected).toBe(true);
+    // restart() in the task the agent leaves: React renders the departure, and the provider reports it, after the calls.
+    call('end');
+    call('start');
+    runner.fail(new CustomTokenError('agent_failed', 'The agent left the call'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(state.startCalls, 'the start asked after end() runs').toBe(2);
+    expect(runner.getSnapshot()).toEqual({ phase: 'starting', error: null });
+    // A failure heard once that start runs is its own.
+    runner.fail(new CustomTokenError('agent_failed', 'The agent did not become ready'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(runner.getSnapshot()).toMatchObject({
+      phase: 'idle',
+      error: { code: 'agent_failed', message: 'The agent did not become ready' },
+    });
+  });
+
   it('connects when start() comes in the same task as the end() that abandoned the previous start', async () => {
     const { runner, state, call } = fakeSession();
     call('start');
