@@ -38,6 +38,15 @@ describe('validateTokenResponse', () => {
     expect(validateTokenResponse({ server_url: SERVER_URL, participant_token }, normalizeOptions({}), at).serverUrl).toBe(SERVER_URL);
   });
 
+  // The schemes its refusal names ("must use wss:, ws:, https: or http:"): a local server on ws://, a URL given as https://.
+  it.each(['wss://my-app.livekit.cloud', 'ws://127.0.0.1:7880', 'https://my-app.livekit.cloud', 'http://localhost:7880'])(
+    'accepts the server URL %s',
+    async (serverUrl) => {
+      const participantToken = await mintToken();
+      expect(validateTokenResponse({ serverUrl, participantToken }, normalizeOptions({}), at).serverUrl).toBe(serverUrl);
+    },
+  );
+
   it.each([
     [null, 'The generator must resolve to { serverUrl, participantToken }, got null.'],
     ['eyJ...', 'The generator must resolve to { serverUrl, participantToken }, got string.'],

@@ -152,4 +152,22 @@ describe('limits: a caller that goes away', () => {
   it('is still counted when it went away while the counts ran (here, the limits function)', async () => {
     expect(await abandoned('limits')).toBe(429);
   });
+
+  // The Fetch handler's own answer to it, which a wrapper around the handler (a log, a metrics middleware) still reads.
+  it('answers the request it went away from 408 request_timeout, with no token', async () => {
+    const controller = new AbortController();
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: () => {
+          controller.abort();
+          return { identity: 'alice' };
+        },
+        limits: { tokens: { limit: 1, windowSeconds: 60 } },
+      }),
+    );
+    const { status, body } = await readResponse(await handler(new Request(as('alice'), { signal: controller.signal })));
+    expect(status).toBe(408);
+    expect(body.error).toEqual({ code: 'request_timeout', message: 'The caller went away before the token was issued.' });
+    expect(body.participant_token).toBeUndefined();
+  });
 });

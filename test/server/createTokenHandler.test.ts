@@ -154,6 +154,31 @@ describe('createTokenHandler: identity', () => {
     expect(onError.mock.calls[0]![0]).toMatchObject({ message });
   });
 
+  // A NULL column passed on as it is: not set, as it always read (LiveKit's server reads a null flag as its default).
+  it.each([
+    ['grants that are null', null],
+    ['a grant that is null', { canPublish: null, roomAdmin: null }],
+    ['destinationRoom that is null', { destinationRoom: null }],
+  ])('issues the token for %s from authorize, reading it as not set', async (_, grants) => {
+    const onError = vi.fn();
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'alice', grants }) as unknown as AuthorizedParticipant, onError }),
+    );
+    const { status, claims } = await readResponse(await handler(tokenRequest({ room_name: 'standup' })));
+    expect(status).toBe(201);
+    expect(onError).not.toHaveBeenCalled();
+    expect(claims?.video).toMatchObject({ room: 'standup', roomJoin: true, canSubscribe: true, canPublishData: true });
+  });
+
+  it('issues the token with a destinationRoom from authorize that is a room name', async () => {
+    const handler = createTokenHandler(
+      handlerConfig({ authorize: () => ({ identity: 'alice', grants: { destinationRoom: 'overflow' } }) }),
+    );
+    const { status, claims } = await readResponse(await handler(tokenRequest({ room_name: 'standup' })));
+    expect(status).toBe(201);
+    expect(claims?.video).toMatchObject({ room: 'standup', destinationRoom: 'overflow' });
+  });
+
   it('reads allowRequestedIdentity null as false, as before', async () => {
     const handler = createTokenHandler(
       handlerConfig({ authorize: () => ({ identity: 'guest', allowRequestedIdentity: null as unknown as boolean }) }),
@@ -391,6 +416,16 @@ describe('createTokenHandler: authorization', () => {
       'attributes that are null',
       { attributes: null },
       'authorize() returned attributes null: return an object of strings, or leave attributes out for none.',
+    ],
+    [
+      'attributes that are a string',
+      { attributes: 'plan=pro' },
+      'authorize() returned attributes as a string: return an object of strings, or leave attributes out for none.',
+    ],
+    [
+      'attributes that are a list',
+      { attributes: ['pro'] },
+      'authorize() returned attributes as a list: return an object of strings, or leave attributes out for none.',
     ],
     [
       'an attribute that is a number',

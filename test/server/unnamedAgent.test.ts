@@ -37,7 +37,9 @@ describe('createTokenHandler: an agent entry without a name (LiveKit’s unnamed
     ['a list with a trailing comma', 'support-agent,'.split(',')],
   ])('refuses, when the handler is created, an agents list holding %s', (_, agents) => {
     expect(() => createTokenHandler(handlerConfig({ agents }))).toThrow(
-      /`agents` lists '': .*registered without a name.*\(agent\) => agent\.agentName === ''/,
+      "createTokenHandler: `agents` lists '': that would let callers dispatch LiveKit's agent registered without a name " +
+        '(automatic dispatch), which a room_config.agents entry without agent_name asks for — an empty variable split on commas ' +
+        "gives this list. Leave '' out; to allow that agent on purpose, write a function: (agent) => agent.agentName === ''.",
     );
   });
 

@@ -218,7 +218,9 @@ function checkTypes(fields: Pick<AuthorizedParticipant, 'name' | 'metadata' | 'a
   if (allow != null && typeof allow !== 'boolean') {
     throw new Error(`authorize() returned allowRequestedIdentity ${described(allow)}: return true or false.`);
   }
-  for (const field of ['name', 'metadata'] as const) {
+  // Not `as const`: Stryker mutates nothing inside an `as` expression (MUTATION.md).
+  const textFields: readonly ('name' | 'metadata')[] = ['name', 'metadata'];
+  for (const field of textFields) {
     const value: unknown = fields[field];
     if (value !== undefined && typeof value !== 'string') {
       throw new Error(`authorize() returned ${field} ${described(value)}: return a string, or leave ${field} out for none.`);
