@@ -73,7 +73,13 @@ async function expectNewSessionConnected({ w, session }: ReturnType<typeof rende
 }
 
 describe('CustomTokenSessionProvider when a new session is asked for in the task the agent leaves', () => {
-  for (const how of ['restart()', 'end() then start()'] as const) {
+  for (const [how, departure] of [
+    ['restart()', 'leaves'],
+    ['end() then start()', 'leaves'],
+    // The room deleted (the agent hung up for everyone): the old session's end, not the new one's.
+    ['restart()', 'leaves, room deleted'],
+    ['end() then start()', 'leaves, room deleted'],
+  ] as const) {
     const restart = (state: UseSessionStateReturn) => {
       if (how === 'restart()') void state.restart();
       else {
@@ -82,7 +88,7 @@ describe('CustomTokenSessionProvider when a new session is asked for in the task
       }
     };
 
-    it(`${how} while the start waits for its agent: the new session is not failed by the old agent`, async () => {
+    it(`${how} while the start waits for its agent, which ${departure}: the new session is not failed by the old agent`, async () => {
       const call = renderAgentCall();
       const { w, session } = call;
       act(() => void session().start());
@@ -96,14 +102,14 @@ describe('CustomTokenSessionProvider when a new session is asked for in the task
       expect(session(), 'connected, waiting for the agent').toMatchObject({ isConnected: true, isStarting: true });
       const stop = call.restartWhenTheAgentLeaves(restart);
       const connectsBefore = w.connects.length;
-      await act(async () => w.agentEvent('leaves'));
+      await act(async () => w.agentEvent(departure));
       stop();
       await flush();
       expect(session(), 'the new session is starting').toMatchObject({ isStarting: true, error: null });
       await expectNewSessionConnected(call, connectsBefore);
     });
 
-    it(`${how} on a live call its agent leaves: the new session is not failed by the old agent`, async () => {
+    it(`${how} on a live call whose agent ${departure}: the new session is not failed by the old agent`, async () => {
       const call = renderAgentCall();
       const { w, session } = call;
       act(() => void session().start());
@@ -117,7 +123,7 @@ describe('CustomTokenSessionProvider when a new session is asked for in the task
       expect(session()).toMatchObject({ isConnected: true, isStarting: false, error: null });
       const stop = call.restartWhenTheAgentLeaves(restart);
       const connectsBefore = w.connects.length;
-      await act(async () => w.agentEvent('leaves'));
+      await act(async () => w.agentEvent(departure));
       stop();
       await flush();
       expect(session(), 'the new session is starting').toMatchObject({ isStarting: true, error: null });

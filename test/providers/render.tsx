@@ -87,7 +87,8 @@ export async function settle(action: () => Promise<void>): Promise<void> {
       settled = true;
     });
   });
-  await waitFor(() => expect(settled, 'the action settled').toBe(true));
+  // Up to 3 s: a start takes longer than waitFor's 1 s default on a loaded machine.
+  await waitFor(() => expect(settled, 'the action settled').toBe(true), { timeout: 3_000 });
 }
 
 /** A started session (StrictMode, no microphone) on a room without a server, with `children` inside; returns the room. */

@@ -91,11 +91,13 @@ export class SessionRunner {
    * gives it back; an aborted start keeps its first reason.) Once an `end()` is asked for, the
    * session it leaves fails no more: a failure heard of after it (an agent that left in the same
    * task as a `restart()`, which React renders later) is that session's, not the next one's.
+   * Returns whether the failure is the current session's (`false` while leaving).
    */
-  fail(error: CustomTokenError): void {
-    if (this.#leaving) return;
+  fail(error: CustomTokenError): boolean {
+    if (this.#leaving) return false;
     if (this.#starting) this.#starting.abort(error);
     else if (!this.#snapshot.error) this.#update({ error });
+    return true;
   }
 
   /**

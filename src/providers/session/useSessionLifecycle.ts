@@ -139,10 +139,10 @@ export function useSessionLifecycle(
       const left = agentLeftFor.current;
       // The room ends for everyone (deleted — an agent hanging up, say — or the server hosting it stopping;
       // a node that drains keeps its participants until its rooms are empty): the agent's departure is the
-      // first word of it, and the session's error is the room's. Left at once.
+      // first word of it, and the session's error is the room's. Left at once — unless the app is
+      // leaving that session already: its end() is under way, and a start asked after it is the next one's.
       if (left === DisconnectReason.ROOM_DELETED || left === DisconnectReason.SERVER_SHUTDOWN) {
-        runner.fail(toDisconnectError(left));
-        return void runner.end();
+        return void (runner.fail(toDisconnectError(left)) && runner.end());
       }
       // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
       const during = runner.getSnapshot().phase === 'starting' && !agentWasReady.current ? 'did not become ready' : 'left the call';
