@@ -50,15 +50,29 @@ function renderAgentCall() {
     </React.StrictMode>,
   );
   const session = () => latest.current as UseSessionStateReturn;
-  /** The app's listener: a new session the moment an agent leaves. */
-  const restartWhenTheAgentLeaves = (restart: (state: UseSessionStateReturn) => void) => {
-    const onLeft = (participant: RemoteParticipant) => {
-      if (participant.identity.startsWith('agent-')) restart(session());
-    };
-    w.room.on(RoomEvent.ParticipantDisconnected, onLeft);
-    return () => w.room.off(RoomEvent.ParticipantDisconnected, onLeft);
+  /** A start whose token and connect come, then its agent: `'joins'` (not ready yet) or `'joins ready'`. */
+  const joinWithAgent = async (agent: 'joins' | 'joins ready') => {
+    act(() => void session().start());
+    await flush();
+    act(() => w.settleToken('resolves'));
+    await flush();
+    act(() => w.settleConnect('completes'));
+    await flush();
+    w.agentEvent(agent);
+    await flush();
   };
-  return { w, onError, session, restartWhenTheAgentLeaves };
+  /** The agent leaves (`departure`), and the app's listener calls `then` in that task; returns the connects made before. */
+  const agentLeaves = async (departure: 'leaves' | 'leaves, room deleted', then: (state: UseSessionStateReturn) => void) => {
+    const onLeft = (participant: RemoteParticipant) => {
+      if (participant.identity.startsWith('agent-')) then(session());
+    };
+    const connectsBefore = w.connects.length;
+    w.room.on(RoomEvent.ParticipantDisconnected, onLeft);
+    await act(async () => w.agentEvent(departure));
+    w.room.off(RoomEvent.ParticipantDisconnected, onLeft);
+    return connectsBefore;
+  };
+  return { w, onError, session, joinWithAgent, agentLeaves };
 }
 
 /** The new session's token, connect and agent come at once: it is connected with its agent, without an error. */
@@ -90,20 +104,10 @@ describe('CustomTokenSessionProvider when a new session is asked for in the task
 
     it(`${how} while the start waits for its agent, which ${departure}: the new session is not failed by the old agent`, async () => {
       const call = renderAgentCall();
-      const { w, session } = call;
-      act(() => void session().start());
-      await flush();
-      act(() => w.settleToken('resolves'));
-      await flush();
-      act(() => w.settleConnect('completes'));
-      await flush();
-      w.agentEvent('joins');
-      await flush();
+      const { session } = call;
+      await call.joinWithAgent('joins');
       expect(session(), 'connected, waiting for the agent').toMatchObject({ isConnected: true, isStarting: true });
-      const stop = call.restartWhenTheAgentLeaves(restart);
-      const connectsBefore = w.connects.length;
-      await act(async () => w.agentEvent(departure));
-      stop();
+      const connectsBefore = await call.agentLeaves(departure, restart);
       await flush();
       expect(session(), 'the new session is starting').toMatchObject({ isStarting: true, error: null });
       await expectNewSessionConnected(call, connectsBefore);
@@ -111,20 +115,10 @@ describe('CustomTokenSessionProvider when a new session is asked for in the task
 
     it(`${how} on a live call whose agent ${departure}: the new session is not failed by the old agent`, async () => {
       const call = renderAgentCall();
-      const { w, session } = call;
-      act(() => void session().start());
-      await flush();
-      act(() => w.settleToken('resolves'));
-      await flush();
-      act(() => w.settleConnect('completes'));
-      await flush();
-      w.agentEvent('joins ready');
-      await flush();
+      const { session } = call;
+      await call.joinWithAgent('joins ready');
       expect(session()).toMatchObject({ isConnected: true, isStarting: false, error: null });
-      const stop = call.restartWhenTheAgentLeaves(restart);
-      const connectsBefore = w.connects.length;
-      await act(async () => w.agentEvent(departure));
-      stop();
+      const connectsBefore = await call.agentLeaves(departure, restart);
       await flush();
       expect(session(), 'the new session is starting').toMatchObject({ isStarting: true, error: null });
       await expectNewSessionConnected(call, connectsBefore);
@@ -135,18 +129,8 @@ describe('CustomTokenSessionProvider when a new session is asked for in the task
   it('start() alone on a live call its agent leaves starts nothing, and the agent_failed stays', async () => {
     const call = renderAgentCall();
     const { w, session } = call;
-    act(() => void session().start());
-    await flush();
-    act(() => w.settleToken('resolves'));
-    await flush();
-    act(() => w.settleConnect('completes'));
-    await flush();
-    w.agentEvent('joins ready');
-    await flush();
-    const stop = call.restartWhenTheAgentLeaves((state) => void state.start());
-    const connectsBefore = w.connects.length;
-    await act(async () => w.agentEvent('leaves'));
-    stop();
+    await call.joinWithAgent('joins ready');
+    const connectsBefore = await call.agentLeaves('leaves', (state) => void state.start());
     await advance(1_000);
     expect(w.connects.length, 'no new connect').toBe(connectsBefore);
     expect(session().isConnected).toBe(true);
