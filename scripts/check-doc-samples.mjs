@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Typechecks every ```ts and ```tsx block of README.md and docs/*.md against the packed package,
+ * Typechecks every ```ts and ```tsx block of README.md, docs/*.md and Storybook's Introduction
+ * (stories/Introduction.mdx) against the packed package,
  * as an app would compile it: `npm pack` of this checkout (after `npm run build`) is unpacked into
  * `.cache/doc-samples/node_modules/livekit-custom-token-react`, each block becomes a module, and
  * `tsc` checks them all with strict settings (and `exactOptionalPropertyTypes`,
@@ -26,6 +27,8 @@ const pages = [
   ...readdirSync(join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
+  // Storybook's first page: its recipes are copied as much as the README's.
+  'stories/Introduction.mdx',
 ];
 
 /**
@@ -65,7 +68,7 @@ for (const page of pages) {
     const code = lines.slice(start, end).map((line) => line.slice(fence[1].length));
     index = end;
     const named = /^\/\/ ([\w@./[\]-]+\.(?:ts|tsx))(?:\s|$)/.exec(code[0] ?? '');
-    const pageDir = join('samples', basename(page, '.md'));
+    const pageDir = join('samples', basename(page).replace(/\.mdx?$/, ''));
     let file = join(pageDir, named ? named[1] : `line-${start + 1}.${fence[2]}`);
     if (named && origins.has(file)) file = join(pageDir, `line-${start + 1}`, named[1]);
     mkdirSync(dirname(join(work, file)), { recursive: true });

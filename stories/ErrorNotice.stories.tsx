@@ -15,6 +15,12 @@ import { offlineSession, withOfflineSession, type OfflineSession, type OfflineSe
 import { shownCode, snippet } from './fixtures/snippet';
 import { ErrorNoticeExample } from './snippets/ErrorNoticeExample';
 import exampleSource from './snippets/ErrorNoticeExample.tsx?raw';
+import { ErrorNoticeMisconfigured } from './snippets/ErrorNoticeMisconfigured';
+import misconfiguredSource from './snippets/ErrorNoticeMisconfigured.tsx?raw';
+import { ErrorNoticeWithAgent } from './snippets/ErrorNoticeWithAgent';
+import withAgentSource from './snippets/ErrorNoticeWithAgent.tsx?raw';
+import { ErrorNoticeWithCamera } from './snippets/ErrorNoticeWithCamera';
+import withCameraSource from './snippets/ErrorNoticeWithCamera.tsx?raw';
 
 /**
  * The session's one typed error, and what to do about it: "Try again" where starting again can
@@ -113,12 +119,10 @@ export const Mismatch = failing(() => ({ generator: offlineGenerator({ room: 'so
 export const GeneratorFailed = failing(() => ({ generator: throwingGenerator('Our auth service is down.') }), 'generator_failed');
 
 /** The app passed an option no token can be fetched for (an attribute that is not a string): a fix in the code, not a retry. */
-export const InvalidOptions = failing(
-  // A number where a string belongs, as a form value passed on unconverted does in plain JavaScript.
-  () => ({ participantAttributes: { team: 7 as unknown as string } }),
-  'invalid_options',
-  { retry: false },
-);
+export const InvalidOptions: Story = {
+  ...failing(() => ({}), 'invalid_options', { retry: false }),
+  ...snippet(ErrorNoticeMisconfigured, misconfiguredSource),
+};
 
 /**
  * The camera could not start: another application holds it (the browser's `NotReadableError`).
@@ -126,6 +130,7 @@ export const InvalidOptions = failing(
  */
 export const MediaFailed: Story = {
   ...failing(() => ({ camera: true }), 'media_failed'),
+  ...snippet(ErrorNoticeWithCamera, withCameraSource),
   beforeEach: () => {
     const media = navigator.mediaDevices;
     const own = Object.getOwnPropertyDescriptor(media, 'getUserMedia');
@@ -145,7 +150,10 @@ export const ConnectionRefused = failing(
 );
 
 /** The token dispatched an agent that never joined within `agentConnectTimeoutMs` (1.5 s here). */
-export const AgentFailed = failing(() => ({ agentName: 'helper', agentConnectTimeoutMs: 1_500 }), 'agent_failed');
+export const AgentFailed: Story = {
+  ...failing(() => ({ agentConnectTimeoutMs: 1_500 }), 'agent_failed'),
+  ...snippet(ErrorNoticeWithAgent, withAgentSource),
+};
 
 /**
  * A live call ended by LiveKit, not by the app: here the same identity joined from another tab

@@ -56,7 +56,8 @@ const TURNS: ReadonlySet<AgentState> = new Set<AgentState>(['idle', 'listening',
  * joins; livekit-client stops the buffer 10 s after publishing); without a session it is empty.
  * For sessions that dispatch an agent: in a call without one it keeps waiting. The agent's failure
  * is the session's error: with an `ErrorNotice` on the page, whose alert announces it, the
- * indicator shows it without announcing it again (`aria-live="off"` meanwhile). Unstyled: class
+ * indicator shows it without announcing it again (`aria-live="off"` meanwhile), also in the commit
+ * before the session records it, which a browser may paint first. Unstyled: class
  * `lk-ctr-agent-status`, `data-state`.
  *
  * @example
@@ -76,7 +77,14 @@ export function AgentStatusIndicator({ labels, className, ...rest }: AgentStatus
   const hasErrorNotice = React.useContext(ErrorNoticeRegistryContext)?.hasNotice === true;
   // Before the room connects LiveKit reports no agent; the session is on its way to one.
   const state: AgentState = agentState === 'disconnected' && isStarting ? 'connecting' : agentState;
-  const announced = useAnnouncedState(state);
+  // The session records its agent_failed in an effect after the commit that shows LiveKit's failure, which a
+  // browser may paint (and announce) first: with an ErrorNotice on the page, that commit announces nothing new.
+  const pending = state === 'failed' && hasErrorNotice && !error;
+  const [judged, setJudged] = React.useState(false);
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- on purpose: a render after the effects in which the session records its error
+  React.useEffect(() => setJudged(pending), [pending]);
+  const held = pending && !judged;
+  const announced = useAnnouncedState(state, held);
   const label = labels?.[state] ?? DEFAULT_LABELS[state];
   // The session's agent_failed is announced by the ErrorNotice on the page (an alert): shown here, not announced again.
   const leftToNotice = state === 'failed' && hasErrorNotice && error?.code === 'agent_failed';
@@ -97,16 +105,16 @@ export function AgentStatusIndicator({ labels, className, ...rest }: AgentStatus
       )}
       <span style={visuallyHidden}>{labels?.[announced] ?? DEFAULT_LABELS[announced]}</span>
       {/* Unstyled, adjacent spans run together: "joinAgent did not…" on screen and in a screen reader. */}
-      {label !== '' && failureReasons.length > 0 && ' '}
-      {failureReasons.length > 0 && <span className="lk-ctr-agent-status-reasons">{failureReasons.join(' ')}</span>}
+      {label !== '' && failureReasons.length > 0 && !held && ' '}
+      {failureReasons.length > 0 && !held && <span className="lk-ctr-agent-status-reasons">{failureReasons.join(' ')}</span>}
     </div>
   );
 }
 
-/** The state to announce: `state`, except that a turn after a turn keeps the first turn's. */
-function useAnnouncedState(state: AgentState): AgentState {
+/** The state to announce: `state`, except that a turn after a turn keeps the first turn's, and nothing changes while `held`. */
+function useAnnouncedState(state: AgentState, held: boolean): AgentState {
   const [announced, setAnnounced] = React.useState(state);
-  const next = TURNS.has(state) && TURNS.has(announced) ? announced : state;
+  const next = held || (TURNS.has(state) && TURNS.has(announced)) ? announced : state;
   // Adjusting state while rendering, as React documents for state derived from the previous render's.
   if (next !== announced) setAnnounced(next);
   return next;

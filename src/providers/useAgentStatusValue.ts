@@ -16,16 +16,20 @@ const AGENT_SOURCES = /* @__PURE__ */ (() => [Track.Source.Camera, Track.Source.
  * `agent_failed` session error keeps the state `failed` (with its reasons) after the failed
  * session disconnected, where LiveKit's state falls back to `disconnected`. An agent a full
  * reconnect took away is `connecting` while the session awaits it (`awaited`: it has not failed
- * yet), where LiveKit says `failed`; once back it has its own state, identity, name and tracks
- * again, where LiveKit's stay `failed` and empty.
+ * yet), where LiveKit says `failed`; one that left as its room ends for everyone (`leftWithRoom`)
+ * is `disconnected`, where LiveKit says `failed`: the call ends. Once back it has its own state,
+ * identity, name and tracks again, where LiveKit's stay `failed` and empty.
  */
 export function useAgentStatusValue(
   agent: UseAgentReturn,
   room: Room,
   sessionError: CustomTokenError | null,
   awaited: boolean,
+  leftWithRoom: boolean,
 ): AgentStatus {
   const returned = returnedAgentState(agent);
+  // LiveKit says `failed` ("Agent left the room unexpectedly.") for an agent leaving as its room ends for everyone: the call ends.
+  const gone = leftWithRoom && agent.state === 'failed' && returned === null;
   // LiveKit says `failed` ("Agent left the room unexpectedly.") from the moment the reconnect took the agent away.
   const awaitedBack = awaited && agent.state === 'failed' && returned === null;
   // LiveKit's useAgent also clears them for an agent in the room that has not reported its state yet.
@@ -39,13 +43,17 @@ export function useAgentStatusValue(
   const unheard = buffering && !recording;
   // Waiting for an agent, as at a start.
   const waiting = unheard || awaitedBack;
-  const { isConnected, canListen, isFinished } = returned ? agentStateFlags(returned) : waiting ? agentStateFlags('connecting') : agent;
+  const { isConnected, canListen, isFinished } = returned
+    ? agentStateFlags(returned)
+    : waiting || gone
+      ? agentStateFlags(gone ? 'disconnected' : 'connecting')
+      : agent;
   const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
-  const state = failedSession ? 'failed' : (returned ?? (waiting ? 'connecting' : agent.state));
+  const state = failedSession ? 'failed' : (returned ?? (waiting ? 'connecting' : gone ? 'disconnected' : agent.state));
   const cameraTrack = useStableTrackReference((back ?? agent).cameraTrack);
   const microphoneTrack = useStableTrackReference((back ?? agent).microphoneTrack);
   const reasons = useEqualValue(
-    failedSession?.failureReasons ?? (returned || awaitedBack ? null : agent.failureReasons) ?? NO_REASONS,
+    failedSession?.failureReasons ?? (returned || awaitedBack || gone ? null : agent.failureReasons) ?? NO_REASONS,
     shallowEqual,
   );
   return React.useMemo(

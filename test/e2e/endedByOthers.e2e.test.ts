@@ -69,6 +69,8 @@ describe('a live call ended by someone else', () => {
       const { errors, state } = await watchUntil(app, endedWithError);
       expect(errors).toEqual(['disconnected ROOM_DELETED']);
       expect(state).toMatchObject({ cameras: [], agent: { state: 'disconnected', failureReasons: [] } });
+      // The agent left with the room, which ends the call: never reported failed on the way (AgentStatusIndicator announced it).
+      expect(state.agentStates.slice(state.agentStates.lastIndexOf('listening'))).toEqual(['listening', 'disconnected']);
       expect(await app.media()).toMatchObject({ liveTracks: 0 });
       // The token kept ready for the next session is for another room.
       await expect.poll(async () => (await app.state())?.token).toMatchObject({ status: 'ready' });

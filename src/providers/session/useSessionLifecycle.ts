@@ -35,14 +35,15 @@ interface SessionLifecycleConfig {
  * Drives LiveKit's session through a {@link SessionRunner}: serialised, idempotent, never
  * rejecting actions, one typed error, starts that leave nothing behind when abandoned, and an
  * agent judged against each session's own deadline (see {@link startSession}).
- * Returns the runner (whose phase `SessionStateProvider` reads), its actions, its error, and
- * whether the session's agent, taken away by a full reconnect, is awaited (not failed yet).
+ * Returns the runner (whose phase `SessionStateProvider` reads), its actions, its error,
+ * whether the session's agent, taken away by a full reconnect, is awaited (not failed yet), and
+ * whether it left as its room ends for everyone (not failed either).
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
   agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'attributes'>,
   config: SessionLifecycleConfig,
-): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null; agentAwaited: boolean } {
+): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null; agentAwaited: boolean; agentLeftWithRoom: boolean } {
   const waitUntilAgentReady = useWaitUntilAgentReady(agent);
   const latest = useLatest({ session, config });
   // Whether the session in the room dispatched an agent, read off the token it joined with: an
@@ -141,7 +142,7 @@ export function useSessionLifecycle(
       // a node that drains keeps its participants until its rooms are empty): the agent's departure is the
       // first word of it, and the session's error is the room's. Left at once — unless the app is
       // leaving that session already: its end() is under way, and a start asked after it is the next one's.
-      if (left === DisconnectReason.ROOM_DELETED || left === DisconnectReason.SERVER_SHUTDOWN) {
+      if (endsRoom(left)) {
         return void (runner.fail(toDisconnectError(left)) && runner.end());
       }
       // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
@@ -176,6 +177,9 @@ export function useSessionLifecycle(
   // that. When the effects come back, the next session gets its token (and fresh room) as after any end.
   const { room } = session;
   const endedByCleanup = React.useRef(false);
+  // Whether the agent left as its room ends for everyone: the call is ending (the session's error is
+  // the room's), and the agent has not failed. Until the room connects again.
+  const [agentLeftWithRoom, setAgentLeftWithRoom] = React.useState(false);
   React.useEffect(() => {
     attached.current = true;
     if (endedByCleanup.current) {
@@ -186,6 +190,7 @@ export function useSessionLifecycle(
     let live = room.state === ConnectionState.Connected;
     const onConnected = () => {
       live = true;
+      setAgentLeftWithRoom(false);
     };
     const onDisconnected = (reason?: DisconnectReason) => {
       const wasLive = live;
@@ -200,7 +205,10 @@ export function useSessionLifecycle(
     };
     const onParticipantDisconnected = (participant: RemoteParticipant, reason?: DisconnectReason) => {
       // Not an avatar worker (an agent-kind participant publishing on the agent's behalf), which leaves with it.
-      if (participant.kind === ParticipantKind.AGENT && !participant.attributes['lk.publish_on_behalf']) agentLeftFor.current = reason;
+      if (participant.kind !== ParticipantKind.AGENT || participant.attributes['lk.publish_on_behalf']) return;
+      agentLeftFor.current = reason;
+      // Heard with the agent's departure (one render): its status never says `failed` for the room ending.
+      setAgentLeftWithRoom(endsRoom(reason));
     };
     room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
     room.on(RoomEvent.ParticipantDisconnected, onParticipantDisconnected);
@@ -228,5 +236,10 @@ export function useSessionLifecycle(
   }, [room, runner, latest]);
 
   const actions = React.useMemo(() => ({ start: runner.start, end: runner.end, restart: runner.restart }), [runner]);
-  return { runner, actions, error, agentAwaited };
+  return { runner, actions, error, agentAwaited, agentLeftWithRoom };
+}
+
+/** Whether a participant leaving for `reason` means the room ends for everyone: deleted (an agent hanging up, say), or its server stopping. */
+function endsRoom(reason: DisconnectReason | undefined): boolean {
+  return reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.SERVER_SHUTDOWN;
 }

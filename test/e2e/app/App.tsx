@@ -132,6 +132,7 @@ function RemoteVideos() {
 }
 
 const connectionStates: string[] = [];
+const agentStates: string[] = [];
 
 /** Publishes what the hooks report, for the tests to read. */
 function Probe() {
@@ -160,6 +161,7 @@ function Probe() {
       subscribed: publication?.isSubscribed ?? false,
     })),
     agent: { state: agent.state, identity: agent.identity, failureReasons: [...agent.failureReasons] },
+    agentStates,
     error: session.error && {
       code: session.error.code,
       reason: session.error.reason,
@@ -168,6 +170,7 @@ function Probe() {
     },
   };
   if (connectionStates.at(-1) !== session.connectionState) connectionStates.push(session.connectionState);
+  if (agentStates.at(-1) !== agent.state) agentStates.push(agent.state);
   const json = JSON.stringify(state);
   useEffect(() => publishState(JSON.parse(json) as E2EState, generatorLog), [json]);
   return <pre id="e2e-state">{json}</pre>;

@@ -13,6 +13,8 @@ export interface E2EState {
   /** Every camera reference in `useCameraTracks`, placeholders included. */
   cameraRefs: { identity: string; published: boolean; subscribed: boolean }[];
   agent: { state: string; identity?: string; failureReasons: string[] };
+  /** Every agent state seen since the page loaded, in order (a state shown for one render included). */
+  agentStates: string[];
   /** `useSessionState().error`. */
   error: { code: string; reason?: string; failureReasons: string[]; message: string } | null;
 }
