@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { createRoot } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenResponse } from '../../src/core/types';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
@@ -22,9 +22,23 @@ describe('useTokenStatus in a concurrent render', () => {
       () => new Promise<TokenResponse>((resolve) => (answer = () => resolve({ serverUrl: SERVER_URL, participantToken }))),
     );
     const rendered: string[] = [];
-    function Reader() {
+    /** What every commit showed, read in the layout effects of each reader it changed. */
+    const committed: string[][] = [];
+    let arriving = false;
+    function Reader({ index, round }: { index: number; round: number }) {
       const { status, identity } = useTokenStatus(source);
       rendered.push(`${status} ${identity}`);
+      // The token arrives while React yields after the transition's second reader (the Slow after it takes 8 ms).
+      if (round === 1 && index === 1 && !arriving) {
+        arriving = true;
+        setTimeout(() => {
+          rendered.push('token arrives');
+          answer();
+        });
+      }
+      React.useLayoutEffect(() => {
+        committed.push(Array.from(container.querySelectorAll('output'), (output) => output.textContent ?? ''));
+      });
       return <output>{`${status} ${identity}`}</output>;
     }
     /** Long enough for React to yield after it. */
@@ -39,7 +53,7 @@ describe('useTokenStatus in a concurrent render', () => {
       setRound = set;
       return Array.from({ length: 6 }, (_, index) => (
         <React.Fragment key={index}>
-          <Reader />
+          <Reader index={index} round={round} />
           <Slow />
           <i>{round}</i>
         </React.Fragment>
@@ -50,21 +64,18 @@ describe('useTokenStatus in a concurrent render', () => {
     root.render(<Page />);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const fetched = source.fetch({ roomName: 'standup' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(container.querySelector('output')?.textContent).toBe('fetching undefined'), { timeout: 5_000 });
     rendered.length = 0;
-    // The token arrives about two readers into the transition's render.
-    setTimeout(() => {
-      rendered.push('token arrives');
-      answer();
-    }, 12);
+    committed.length = 0;
     React.startTransition(() => setRound(1));
     await fetched;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const shown = () => Array.from(container.querySelectorAll('output'), (output) => output.textContent);
+    await vi.waitFor(() => expect(shown()).toEqual(Array(6).fill('ready ada')), { timeout: 5_000 });
 
-    // The render the token interrupted was not committed half old, half new.
-    expect(rendered.indexOf('token arrives')).toBeGreaterThan(0);
-    const shown = Array.from(container.querySelectorAll('output'), (output) => output.textContent);
-    expect(shown).toEqual(Array(6).fill('ready ada'));
+    // The token came inside the transition's render, and no commit showed the readers half old, half new.
+    expect(rendered.indexOf('token arrives')).toBeGreaterThan(1);
+    expect(committed.length).toBeGreaterThan(0);
+    for (const outputs of committed) expect(new Set(outputs).size, outputs.join(' | ')).toBe(1);
     root.unmount();
   });
 });
