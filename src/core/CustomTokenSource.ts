@@ -131,7 +131,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /**
    * Returns a token for `options`: the cached one while fresh, else a new one from the
-   * generator (one call in flight per option set). Rejects with a {@link (CustomTokenError:type)};
+   * generator (one call in flight per option set; a call the app's `QueryClient` drops meanwhile —
+   * `clear()`, `resetQueries()`, `removeQueries()` — is made again, once). Rejects with a {@link (CustomTokenError:type)};
    * every failure also lands in the snapshot and `onEvent`, so a rejection nobody awaits is
    * not reported as unhandled.
    *
@@ -149,7 +150,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   ): Promise<TokenSourceResponseObject> {
     this.#plantSeed();
     if (force === true) return this.#fetch(options, true, this.#isDisconnected).catch(() => this.#lastOrNextToken(options));
-    const result = this.#fetch(options, false);
+    const cancels = this.#cancels;
+    // The app's client dropped the query mid-fetch (`clear()`, `removeQueries()`, `resetQueries()`: a silent
+    // cancel; this source's own removals let go of its options too): the caller (a `start()`) still wants a
+    // token. Asked again, once, unless cancelled or moved to other options meanwhile.
+    const result = this.#fetch(options, false).catch((error: CustomTokenError) => {
+      const dropped = (error.cause as { silent?: unknown } | undefined)?.silent === true;
+      if (!dropped || this.#cancels !== cancels || this.#current?.key !== requestKey(normalizeOptions(options))) throw error;
+      return this.#fetch(options, false);
+    });
     result.catch(noop);
     return result;
   }
