@@ -185,6 +185,52 @@ describe("CustomTokenSource in the app's QueryClient", () => {
     for (const leave of unsubscribe) leave();
   });
 
+  it('makes no call for a forced fetch that waited on a call the app dropped with clear(): it answers with the next token, one call in flight for the scope', async () => {
+    const queryClient = new QueryClient();
+    const { generator, calls } = controlledGenerator();
+    const [first, second] = [0, 1].map(() => createCustomTokenSource(generator, { queryClient, scope: 'call' }));
+    const unsubscribe = [first!.subscribe(() => {}), second!.subscribe(() => {})];
+    const fetched = first!.fetch({ roomName: 'A' });
+    // useSession's forced fetch (an end()) while the call is in flight: it waits for that call, then asks anew.
+    const forced = second!.fetch({ roomName: 'A' }, true);
+    await vi.advanceTimersByTimeAsync(0);
+
+    queryClient.clear();
+    await vi.advanceTimersByTimeAsync(0);
+
+    // The first source's fetch asks again (a start() waits on it); the forced one, in the background, does not.
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.signal.aborted).toBe(true);
+    await calls[1]!.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    const { participantToken } = await fetched;
+    await expect(forced).resolves.toMatchObject({ participantToken });
+    expect(second!.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    expect(calls).toHaveLength(2);
+    for (const leave of unsubscribe) leave();
+  });
+
+  it('reports, in every source of a scope, the token one of them fetched after the app’s clear(), and tells their subscribers', async () => {
+    const queryClient = new QueryClient();
+    const generator = mintingGenerator();
+    const [first, second] = [0, 1].map(() => createCustomTokenSource(generator, { queryClient, scope: 'call' }));
+    const heard = vi.fn();
+    const unsubscribe = [first!.subscribe(() => {}), second!.subscribe(heard)];
+    await first!.fetch({ roomName: 'A' });
+    await second!.fetch({ roomName: 'A' });
+    queryClient.clear();
+    expect(second!.getSnapshot()).toMatchObject({ status: 'idle', token: null });
+    heard.mockClear();
+
+    const { participantToken } = await first!.fetch({ roomName: 'A' });
+
+    expect(heard).toHaveBeenCalled();
+    expect(second!.getSnapshot()).toMatchObject({ status: 'ready', room: 'A' });
+    expect(second!.getSnapshot().token!.participantToken).toBe(participantToken);
+    expect(generator).toHaveBeenCalledTimes(2);
+    for (const leave of unsubscribe) leave();
+  });
+
   it('answers a fetch in flight with the call refetchQueries() starts in its place, without a call of its own', async () => {
     const queryClient = new QueryClient();
     const { generator, calls } = controlledGenerator();

@@ -384,14 +384,14 @@ const steps: fc.Arbitrary<{ label: string; run: Step; ms?: number }>[] = [
     },
   })),
   fc.constant({ label: 'tab shown', run: () => (showTab(), flush()) }),
-  fc.constantFrom('clear', 'invalidateQueries').map((call) => ({
+  fc.constantFrom('clear', 'resetQueries', 'removeQueries', 'invalidateQueries', 'cancelQueries').map((call) => ({
     label: `queryClient.${call}()`,
     run: (world) => {
       // The tokens it drops are no longer the newest: an initial token not yet planted may be handed out again.
-      if (call === 'clear') {
-        world.client.clear();
+      if (call === 'clear' || call === 'resetQueries' || call === 'removeQueries') {
+        void world.client[call]();
         world.newest.clear();
-      } else void world.client.invalidateQueries();
+      } else void world.client[call]().catch(() => {});
       return flush();
     },
   })),
