@@ -96,6 +96,33 @@ describe("CustomTokenSessionProvider in the app's QueryClient", () => {
     expect(generator).toHaveBeenCalledTimes(2);
     await settle(() => session().end());
   });
+  it.each([
+    ['clear()', (client: QueryClient) => client.clear()],
+    ['resetQueries()', (client: QueryClient) => void client.resetQueries()],
+  ])('connects the next start() with a new token when the app calls %s while end() fetches the next session’s', async (_name, drop) => {
+    const queryClient = new QueryClient();
+    const { room, connect } = roomWithoutServer();
+    const { generator, calls } = controlledGenerator();
+    const { session } = renderInApp(queryClient, { generator, room, roomName: 'standup', microphone: false });
+    await waitFor(() => expect(calls).toHaveLength(1), { timeout: 3_000 });
+    await act(() => calls[0]!.resolve());
+    await settle(() => session().start());
+    act(() => void session().end());
+    await waitFor(() => expect(calls).toHaveLength(2), { timeout: 3_000 });
+
+    act(() => drop(queryClient));
+    const settled = clickStart(session);
+
+    await waitFor(() => expect(calls).toHaveLength(3), { timeout: 3_000 });
+    expect(calls[1]!.signal.aborted).toBe(true);
+    await act(() => calls[2]!.resolve({ identity: 'ada' }));
+    await waitFor(() => expect(settled()).toBe(true), { timeout: 3_000 });
+    expect(session()).toMatchObject({ connectionState: 'connected', error: null });
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(decodeTokenPayload(connect.mock.calls[1]![1]).sub).toBe('ada');
+    await settle(() => session().end());
+  });
+
   it('keeps its tokens in the nearest QueryClientProvider’s client, or in a `queryClient` given, and leaves the app’s own query alone', async () => {
     const outer = new QueryClient();
     const inner = new QueryClient();
