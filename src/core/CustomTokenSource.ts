@@ -131,15 +131,16 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   /**
    * Returns a token for `options`: the cached one while fresh, else a new one from the
-   * generator (one call in flight per option set). Rejects with a {@link (CustomTokenError:type)};
+   * generator (one call in flight per option set; a call the app's `QueryClient` drops meanwhile —
+   * `clear()`, `resetQueries()`, `removeQueries()` — is made again, once). Rejects with a {@link (CustomTokenError:type)};
    * every failure also lands in the snapshot and `onEvent`, so a rejection nobody awaits is
    * not reported as unhandled.
    *
    * `force` asks the generator and never rejects: `useSession` fires forced fetches on `end()`
    * and after a disconnect without awaiting them, for the next session's token. Such a fetch is
    * in the background, as a refresh-ahead is: it is not retried, nor made after the call in flight
-   * it waited for, once a session has connected meanwhile. If the generator fails, the
-   * failure lands in the snapshot and `onEvent`, and the promise resolves with the last token
+   * it waited for, once a session has connected meanwhile or the app's client dropped that call.
+   * If the generator fails, the failure lands in the snapshot and `onEvent`, and the promise resolves with the last token
    * for `options` that has not expired, or else with the next one fetched for them — unless the
    * source moves to other options or its last subscriber leaves first: then it stays pending.
    */
@@ -149,7 +150,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   ): Promise<TokenSourceResponseObject> {
     this.#plantSeed();
     if (force === true) return this.#fetch(options, true, this.#isDisconnected).catch(() => this.#lastOrNextToken(options));
-    const result = this.#fetch(options, false);
+    const cancels = this.#cancels;
+    // The app's client dropped the query mid-fetch (`clear()`, `removeQueries()`, `resetQueries()`: a silent
+    // cancel; this source's own removals let go of its options too): the caller (a `start()`) still wants a
+    // token. Asked again, once, unless cancelled or moved to other options meanwhile.
+    const result = this.#fetch(options, false).catch((error: CustomTokenError) => {
+      const dropped = (error.cause as { silent?: unknown } | undefined)?.silent === true;
+      if (!dropped || this.#cancels !== cancels || this.#current?.key !== requestKey(normalizeOptions(options))) throw error;
+      return this.#fetch(options, false);
+    });
     result.catch(noop);
     return result;
   }
@@ -290,9 +299,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         const active = this.#teardown;
         await query.fetch(queryOptions).catch(noop);
         // Cancelled meanwhile (cancel(), newer options, the last subscriber gone — also while another
-        // source of the scope holds the call, which is not cancelled then), or a background fetch
-        // once a session connected (with that call's token, maybe): so is this fetch.
-        if (this.#cancels !== cancels || (active && !this.#teardown) || this.#current?.query !== query || mayRetry?.() === false)
+        // source of the scope holds the call, which is not cancelled then), dropped by the app's client
+        // (clear(), …: no call into a query the client no longer holds), or a background fetch once a
+        // session connected (with that call's token, maybe): so is this fetch.
+        if (this.#cancels !== cancels || (active && !this.#teardown) || this.#currentQuery() !== query || mayRetry?.() === false)
           throw aborted();
         cached = query.state.data;
       }
@@ -463,7 +473,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     if (this.#current) this.#hold(this.#current.key);
     const unsubscribes = [
       this.#client.getQueryCache().subscribe((event) => {
-        if (event.query !== this.#current?.query) return;
+        // Its query, dropped by the app's client too, or the one made for its options since.
+        if (event.query !== this.#current?.query && event.query !== this.#currentQuery()) return;
         this.#scheduler.reschedule();
         this.#notify();
       }),
@@ -537,12 +548,12 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     TokenCache.forget(this.#client, this.#scope);
   }
 
-  /** The current options' query, while it is still in the client (the app may have cleared it). */
+  /**
+   * The current options' query, while it is still in the client (the app may have cleared it) — or
+   * the one another source of the scope made for them since.
+   */
   #currentQuery(): TokenQuery | undefined {
-    const current = this.#current;
-    if (!current) return undefined;
-    if (this.#client.getQueryCache().get<TokenDetails, CustomTokenError>(current.query.queryHash) !== current.query) return undefined;
-    return current.query;
+    return this.#current ? this.#tokens.peek(this.#current.key) : undefined;
   }
 
   #readSnapshot(): TokenSnapshot {

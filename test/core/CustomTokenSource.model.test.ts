@@ -157,11 +157,16 @@ class World {
     this.newest.set(key, this.seedSerial);
     this.current[0] = key;
     this.client.getQueryCache().subscribe((event) => {
-      if (event.type !== 'removed' || this.used[0]) return;
-      const dropped = (event.query.state.data as TokenResponse | undefined)?.participantToken;
-      const token = dropped === undefined ? undefined : this.minted.get(decodeTokenPayload(dropped).name ?? '');
-      if (token && this.newest.get(token.key) === token.serial) this.seedMayReturn.add(token.key);
+      if (event.type === 'removed') this.dropped(event.query.state.data);
     });
+  }
+
+  /** A token the cache dropped: its option set's seed may return, if it was the newest and source 0 is not used yet. */
+  dropped(data: unknown): void {
+    if (this.seedSerial === undefined || this.used[0]) return;
+    const dropped = (data as TokenResponse | undefined)?.participantToken;
+    const token = dropped === undefined ? undefined : this.minted.get(decodeTokenPayload(dropped).name ?? '');
+    if (token && this.newest.get(token.key) === token.serial) this.seedMayReturn.add(token.key);
   }
 
   /** Whether `serial`, older than the newest token for `key`, may still be handed out: the seed, once the newer ones were dropped. */
@@ -384,14 +389,20 @@ const steps: fc.Arbitrary<{ label: string; run: Step; ms?: number }>[] = [
     },
   })),
   fc.constant({ label: 'tab shown', run: () => (showTab(), flush()) }),
-  fc.constantFrom('clear', 'invalidateQueries').map((call) => ({
+  fc.constantFrom('clear', 'resetQueries', 'removeQueries', 'invalidateQueries', 'cancelQueries').map((call) => ({
     label: `queryClient.${call}()`,
     run: (world) => {
       // The tokens it drops are no longer the newest: an initial token not yet planted may be handed out again.
-      if (call === 'clear') {
-        world.client.clear();
+      if (call === 'clear' || call === 'resetQueries' || call === 'removeQueries') {
+        // A reset drops the tokens as a removal does, without the 'removed' events the model hears them by.
+        if (call === 'resetQueries')
+          world.client
+            .getQueryCache()
+            .getAll()
+            .forEach((query) => world.dropped(query.state.data));
+        void world.client[call]();
         world.newest.clear();
-      } else void world.client.invalidateQueries();
+      } else void world.client[call]().catch(() => {});
       return flush();
     },
   })),

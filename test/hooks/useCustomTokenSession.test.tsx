@@ -8,7 +8,7 @@ import { createCustomTokenSource } from '../../src/core/createCustomTokenSource'
 import type { TokenGenerator } from '../../src/core/types';
 import { useCustomTokenSession, type UseCustomTokenSessionOptions } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
-import { mintingGenerator } from '../helpers/generators';
+import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
 
 setLogLevel('silent');
@@ -182,6 +182,51 @@ describe('useCustomTokenSession', () => {
     await advance(10 * SECOND);
     expect(room.state).toBe('disconnected');
     expect(queryClient.getQueryCache().findAll({ queryKey: ['livekit-custom-token'] })).toEqual([]);
+  });
+
+  it('connects a start() whose token fetch the app dropped with queryClient.clear(), with a token from a new call', async () => {
+    const queryClient = new QueryClient();
+    const { generator, calls } = controlledGenerator();
+    const { room } = roomWithoutServer();
+    const sessions: Session[] = [];
+    function Call() {
+      // No pre-warm answer: the start's own fetch is the one in flight.
+      const source = useCustomTokenSource(generator);
+      sessions.push(useCustomTokenSession(source, { roomName: 'A', room }));
+      return null;
+    }
+    render(
+      <QueryClientProvider client={queryClient}>
+        <React.StrictMode>
+          <Call />
+        </React.StrictMode>
+      </QueryClientProvider>,
+    );
+    await advance(0);
+    let outcome: unknown = 'pending';
+    act(
+      () =>
+        void sessions
+          .at(-1)!
+          .start({ tracks: {} })
+          .then(
+            () => (outcome = 'started'),
+            (error: unknown) => (outcome = error),
+          ),
+    );
+    await advance(0);
+    expect(calls).toHaveLength(1);
+
+    act(() => queryClient.clear());
+    await advance(0);
+    expect(calls[0]!.signal.aborted).toBe(true);
+    expect(calls).toHaveLength(2);
+    await act(() => calls[1]!.resolve());
+    await advance(50);
+
+    expect(outcome).toBe('started');
+    expect(room.state).toBe('connected');
+    await run(() => sessions.at(-1)!.end());
   });
 
   it("ignores an option LiveKit's useSession does not know (props spread with their children), instead of crashing the tree", async () => {
