@@ -322,6 +322,31 @@ describe('SessionRunner, one error per failure', () => {
     expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
   });
 
+  it('records a disconnect that failed as the error, and says nothing (not even "ending") when there is nothing to end', async () => {
+    const logged = vi.spyOn(console, 'error');
+    const runner = new SessionRunner(() => ({
+      start: async () => {},
+      end: async () => {
+        throw new Error('could not leave');
+      },
+      isDisconnected: () => connected === false,
+      toError: (cause) => new CustomTokenError('connection_failed', String(cause)),
+    }));
+    let connected = false;
+    const phases: string[] = [];
+    runner.subscribe(() => phases.push(runner.getSnapshot().phase));
+    await runner.end();
+    expect(phases, 'nothing to end: no change, nobody told').toEqual([]);
+
+    connected = true;
+    await runner.end();
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: expect.objectContaining({ message: 'Error: could not leave' }) });
+    phases.length = 0;
+    expect(runner.fail(new CustomTokenError('disconnected', 'later', { reason: 'ROOM_DELETED' }))).toBe(true);
+    expect(phases, "a second failure changes nothing: the session's first one stands").toEqual([]);
+    expect(logged, 'no onError given: nothing to call, nothing logged').not.toHaveBeenCalled();
+  });
+
   it('logs an onError that throws, and neither start() nor the recorded error suffers', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const thrown = new Error('app callback broke');

@@ -46,6 +46,17 @@ describe('toSessionError: one error type for whatever a start rejected with', ()
     });
   });
 
+  it('reads only a leave request with its reason as the server ending the session', () => {
+    expect(toSessionError(ConnectionError.notAllowed('token expired', 401, DisconnectReason.ROOM_DELETED))).toMatchObject({
+      code: 'connection_failed',
+      reason: 'NotAllowed',
+    });
+    expect(toSessionError(ConnectionError.leaveRequest('left', undefined as unknown as DisconnectReason))).toMatchObject({
+      code: 'connection_failed',
+      reason: 'LeaveRequest',
+    });
+  });
+
   it('turns anything else into connection_failed without a reason, with its message (not retryable: nothing says it may pass)', () => {
     const cause = new TypeError('boom');
     const error = toSessionError(cause);
