@@ -3,8 +3,6 @@ import { CustomTokenError } from './errors.js';
 import { messageOf } from './messageOf.js';
 import type { TokenDetails, TokenGrants, TokenRequest } from './types.js';
 
-const SERVER_URL_SCHEMES = new Set(['wss:', 'ws:', 'https:', 'http:']);
-
 export interface ValidateOptions {
   /** Local time the response arrived. */
   receivedAt: number;
@@ -87,7 +85,7 @@ function checkServerUrl(serverUrl: string): void {
   } catch {
     invalid(`\`serverUrl\` "${serverUrl}" is not a URL. Return the LiveKit server URL, e.g. "wss://my-app.livekit.cloud".`);
   }
-  if (!SERVER_URL_SCHEMES.has(protocol)) {
+  if (!['wss:', 'ws:', 'https:', 'http:'].includes(protocol)) {
     invalid(`\`serverUrl\` "${serverUrl}" must use wss:, ws:, https: or http:, not ${protocol}`);
   }
   checkedServerUrl = serverUrl;

@@ -169,7 +169,8 @@ export class SessionRunner {
   #update(change: Partial<SessionRunnerSnapshot>): void {
     const next = { ...this.#snapshot, ...change };
     if (next.phase === this.#snapshot.phase && next.error === this.#snapshot.error) return;
-    const isNewError = next.error !== null && next.error !== this.#snapshot.error && next.error !== this.#reported;
+    // A snapshot's error, when not null, is always the one last reported (each update makes it so).
+    const isNewError = next.error !== null && next.error !== this.#reported;
     this.#snapshot = next;
     this.#listeners.forEach((listener) => listener());
     if (isNewError) this.#report(next.error as CustomTokenError);

@@ -18,6 +18,7 @@ export function toSessionError(cause: unknown): CustomTokenError {
     return new CustomTokenError('connection_failed', `LiveKit refused the connection (${reason}): ${cause.message}`, {
       cause,
       reason,
+      // Stryker disable next-line ConditionalExpression: livekit-client's ConnectionError has a number or undefined status, so the guard gives the same
       status: typeof cause.status === 'number' ? cause.status : undefined,
       retryable: cause.reason !== ConnectionErrorReason.NotAllowed,
     });
@@ -138,6 +139,7 @@ export function toNoMediaDevicesFailure(cause: unknown): CustomTokenError | null
 /** LiveKit's `MediaDeviceFailure` for a browser media error (a DOMException, which is not an `Error` in every realm: judged by its name); `null` for anything else. */
 function mediaFailureOf(cause: unknown): MediaDeviceFailure | null {
   const { name } = (cause ?? {}) as { name?: unknown };
+  // Stryker disable next-line ConditionalExpression: a name that is not a string is in no set of strings; the typeof is for TypeScript
   if (typeof name !== 'string' || !MEDIA_ERROR_NAMES.has(name)) return null;
   return MediaDeviceFailure.getFailure(cause) ?? MediaDeviceFailure.Other;
 }

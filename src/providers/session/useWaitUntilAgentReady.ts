@@ -21,6 +21,7 @@ export function useWaitUntilAgentReady(agent: Pick<UseAgentReturn, 'state' | 'at
   React.useEffect(() => {
     const { wake } = waiting.current;
     waiting.current.ready = ready;
+    // Stryker disable next-line ConditionalExpression: no wait is queued when ready turns false: those made while ready resolved at once, the earlier ones were woken as it turned true
     if (!ready) return;
     wake.forEach((resolve) => resolve());
     wake.clear();
@@ -40,6 +41,7 @@ export function useWaitUntilAgentReady(agent: Pick<UseAgentReturn, 'state' | 'at
           resolve();
         };
         wake.add(woken);
+        // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal dispatches 'abort' once only, so `once` changes nothing a caller sees
         signal.addEventListener('abort', onAbort, { once: true });
       }),
     [],

@@ -226,3 +226,143 @@ describe('SessionRunner.abandonStart (an effect cleanup: the room is being left 
     expect(runner.abandonStart()).toBe(false); // connected: the start finished
   });
 });
+
+describe('SessionRunner, one error per failure', () => {
+  /** A session whose starts end as `starts` says, in turn, and whose end() waits for `endDone`. */
+  function session(starts: Array<'fails' | 'live' | 'abandons'>) {
+    const onError = vi.fn<(error: CustomTokenError) => void>();
+    let endDone = () => {};
+    let connected = false;
+    const runner = new SessionRunner(() => ({
+      start: async (_signal, abandon) => {
+        const outcome = starts.shift();
+        if (outcome === 'live') return false;
+        if (outcome === 'abandons') abandon();
+        throw new Error('could not connect');
+      },
+      end: () =>
+        new Promise<void>((resolve) => {
+          endDone = () => {
+            connected = false;
+            resolve();
+          };
+        }),
+      isDisconnected: () => !connected,
+      toError: (cause) => new CustomTokenError('connection_failed', String(cause)),
+      onError,
+    }));
+    return { runner, onError, connect: () => (connected = true), endDone: () => endDone() };
+  }
+
+  it('reports a failed start once, and gives it back without reporting it again when the next start finds the session live', async () => {
+    const { runner, onError } = session(['fails', 'live']);
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
+    const heard = vi.fn();
+    const unsubscribe = runner.subscribe(heard);
+    await runner.start();
+    const { error } = runner.getSnapshot();
+    expect(error).toMatchObject({ code: 'connection_failed', message: 'Error: could not connect' });
+    expect(onError.mock.calls).toEqual([[error]]);
+    expect(heard).toHaveBeenCalled();
+
+    unsubscribe();
+    heard.mockClear();
+    await runner.start();
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error });
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(heard, 'an unsubscribed listener hears nothing').not.toHaveBeenCalled();
+  });
+
+  it('records no failure for a start its session abandoned (a leave by other means)', async () => {
+    const { runner, onError } = session(['abandons']);
+    await runner.start();
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it("keeps a session's first failure, says a failure heard while it is left is not its own, and reports each once", async () => {
+    const { runner, onError, connect, endDone } = session([]);
+    connect();
+    const first = new CustomTokenError('disconnected', 'the room was deleted', { reason: 'ROOM_DELETED' });
+    expect(runner.fail(first)).toBe(true);
+    expect(runner.fail(new CustomTokenError('agent_failed', 'the agent left', { failureReasons: [] }))).toBe(true);
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: first });
+
+    const ending = runner.end();
+    expect(runner.end(), 'an end() asked while one is the last call is that one').toBe(ending);
+    await vi.waitFor(() => expect(runner.getSnapshot().phase).toBe('ending'));
+    expect(
+      runner.fail(new CustomTokenError('agent_failed', 'the agent left as we left', { failureReasons: [] })),
+      'not the session being left',
+    ).toBe(false);
+    endDone();
+    await ending;
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: first });
+    expect(onError.mock.calls).toEqual([[first]]);
+  });
+
+  it('says "ending" at once when end() abandons a start in flight', async () => {
+    let connect = () => {};
+    const runner = new SessionRunner(() => ({
+      start: (signal) =>
+        new Promise<void>((resolve, reject) => {
+          connect = resolve;
+          signal.addEventListener('abort', () => reject(signal.reason as Error));
+        }),
+      end: async () => {},
+      isDisconnected: () => true,
+      toError: (cause) => new CustomTokenError('connection_failed', String(cause)),
+    }));
+    const starting = runner.start();
+    await vi.waitFor(() => expect(runner.getSnapshot().phase).toBe('starting'));
+    const ending = runner.end();
+    expect(runner.getSnapshot().phase).toBe('ending');
+    connect();
+    await Promise.all([starting, ending]);
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: null });
+  });
+
+  it('records a disconnect that failed as the error, and says nothing (not even "ending") when there is nothing to end', async () => {
+    const logged = vi.spyOn(console, 'error');
+    const runner = new SessionRunner(() => ({
+      start: async () => {},
+      end: async () => {
+        throw new Error('could not leave');
+      },
+      isDisconnected: () => connected === false,
+      toError: (cause) => new CustomTokenError('connection_failed', String(cause)),
+    }));
+    let connected = false;
+    const phases: string[] = [];
+    runner.subscribe(() => phases.push(runner.getSnapshot().phase));
+    await runner.end();
+    expect(phases, 'nothing to end: no change, nobody told').toEqual([]);
+
+    connected = true;
+    await runner.end();
+    expect(runner.getSnapshot()).toEqual({ phase: 'idle', error: expect.objectContaining({ message: 'Error: could not leave' }) });
+    phases.length = 0;
+    expect(runner.fail(new CustomTokenError('disconnected', 'later', { reason: 'ROOM_DELETED' }))).toBe(true);
+    expect(phases, "a second failure changes nothing: the session's first one stands").toEqual([]);
+    expect(logged, 'no onError given: nothing to call, nothing logged').not.toHaveBeenCalled();
+  });
+
+  it('logs an onError that throws, and neither start() nor the recorded error suffers', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const thrown = new Error('app callback broke');
+    const runner = new SessionRunner(() => ({
+      start: async () => {
+        throw new Error('could not connect');
+      },
+      end: async () => {},
+      isDisconnected: () => true,
+      toError: (cause) => new CustomTokenError('connection_failed', String(cause)),
+      onError: () => {
+        throw thrown;
+      },
+    }));
+    await expect(runner.start()).resolves.toBeUndefined();
+    expect(runner.getSnapshot().error).toMatchObject({ code: 'connection_failed' });
+    expect(logged).toHaveBeenCalledWith('CustomTokenSessionProvider: onError threw', thrown);
+  });
+});

@@ -43,3 +43,19 @@ describe('useWaitUntilAgentReady', () => {
     expect(await outcomeSoFar(waiting)).toEqual({ rejected: reason });
   });
 });
+
+describe('useWaitUntilAgentReady, once woken', () => {
+  it("leaves nothing on its signal: a start's signal outlives the wait, and must not keep it", async () => {
+    // Node's reader of an EventTarget's listeners (typed on EventEmitter only in this @types/node).
+    const { getEventListeners } = (await import('node:events')) as unknown as {
+      getEventListeners(target: EventTarget, type: string): unknown[];
+    };
+    const { result, rerender } = renderHook((agent: AgentShape) => useWaitUntilAgentReady(agent), { initialProps: connecting });
+    const signal = new AbortController().signal;
+    const waiting = result.current(signal);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    rerender(listening);
+    expect(await outcomeSoFar(waiting)).toBe('resolved');
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+});
