@@ -27,26 +27,32 @@ function CommitProbe({ seen }: { seen: { live: string | null; text: string }[] }
   return null;
 }
 
+/** A call screen (the alert and the agent status) with a probe of every commit; `agentName` dispatches an agent. */
+function callScreen(agentName?: string) {
+  const seen: { live: string | null; text: string }[] = [];
+  const { room } = roomWithoutServer();
+  const { session } = renderSession(
+    { generator: tokenGenerator(), room, roomName: 'support', agentName, agentConnectTimeoutMs: 600_000, microphone: false },
+    {
+      children: (
+        <>
+          <ErrorNotice />
+          <AgentStatusIndicator />
+          <CommitProbe seen={seen} />
+        </>
+      ),
+    },
+  );
+  act(() => void session().start());
+  return { room, session, seen };
+}
+
 describe('the agent leaving a call with an ErrorNotice on the page, commit by commit', () => {
   it.each([
     ['on its own', DisconnectReason.CLIENT_INITIATED],
     ['removed', DisconnectReason.PARTICIPANT_REMOVED],
   ])('never holds the failure in the agent status as a live region: the alert alone announces it (%s)', async (_how, reason) => {
-    const seen: { live: string | null; text: string }[] = [];
-    const { room } = roomWithoutServer();
-    const { session } = renderSession(
-      { generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', agentConnectTimeoutMs: 600_000, microphone: false },
-      {
-        children: (
-          <>
-            <ErrorNotice />
-            <AgentStatusIndicator />
-            <CommitProbe seen={seen} />
-          </>
-        ),
-      },
-    );
-    act(() => void session().start());
+    const { room, session, seen } = callScreen('helper');
     const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
     await waitFor(() => expect(session().isConnected).toBe(true));
     seen.length = 0;
@@ -60,21 +66,7 @@ describe('the agent leaving a call with an ErrorNotice on the page, commit by co
   });
 
   it('announces the failure itself when the session did not dispatch the agent: no alert will', async () => {
-    const seen: { live: string | null; text: string }[] = [];
-    const { room } = roomWithoutServer();
-    const { session } = renderSession(
-      { generator: tokenGenerator(), room, roomName: 'support', microphone: false },
-      {
-        children: (
-          <>
-            <ErrorNotice />
-            <AgentStatusIndicator />
-            <CommitProbe seen={seen} />
-          </>
-        ),
-      },
-    );
-    act(() => void session().start());
+    const { room, session, seen } = callScreen();
     await waitFor(() => expect(session().isConnected).toBe(true));
     // An agent the session did not ask for (dispatched to every room by the server, say).
     const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
