@@ -41,15 +41,12 @@ export function useAgentStatusValue(
   const buffering = agent.state === 'pre-connect-buffering';
   const recording = usePreConnectBufferRecording(room, buffering);
   const unheard = buffering && !recording;
-  // Waiting for an agent, as at a start.
-  const waiting = unheard || awaitedBack;
-  const { isConnected, canListen, isFinished } = returned
-    ? agentStateFlags(returned)
-    : waiting || gone
-      ? agentStateFlags(gone ? 'disconnected' : 'connecting')
-      : agent;
+  // What stands in for LiveKit's state: waiting for an agent (as at a start), or one gone with its room.
+  const standIn = unheard || awaitedBack ? 'connecting' : gone ? 'disconnected' : null;
+  const shown = returned ?? standIn;
+  const { isConnected, canListen, isFinished } = shown ? agentStateFlags(shown) : agent;
   const failedSession = sessionError?.code === 'agent_failed' && agent.state === 'disconnected' ? sessionError : null;
-  const state = failedSession ? 'failed' : (returned ?? (waiting ? 'connecting' : gone ? 'disconnected' : agent.state));
+  const state = failedSession ? 'failed' : (shown ?? agent.state);
   const cameraTrack = useStableTrackReference((back ?? agent).cameraTrack);
   const microphoneTrack = useStableTrackReference((back ?? agent).microphoneTrack);
   const reasons = useEqualValue(
