@@ -1,4 +1,5 @@
 import { credentialProblem } from './credentialProblem.js';
+import { secretInKeyProblem } from './secretInKeyProblem.js';
 import { createTokenLimiter, type TokenLimiter } from '../limits/createTokenLimiter.js';
 import { parseTtl } from './parseTtl.js';
 import type { TokenHandlerConfig, TokenHandlerCorsConfig } from '../types.js';
@@ -27,7 +28,7 @@ export type ResolvedTokenHandlerConfig = Required<
 
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
- * `authorize`, an empty or malformed credential passed in, a bad `ttl`, `maxBodyBytes`, `bodyTimeoutMs` or `authorizeTimeoutMs`, a
+ * `authorize`, an empty or malformed credential passed in (or a key passed in that contains the secret passed in), a bad `ttl`, `maxBodyBytes`, `bodyTimeoutMs` or `authorizeTimeoutMs`, a
  * `rooms` or `agents` policy that is neither a list of names nor a function, an `agents` list
  * holding `''` (LiveKit's unnamed agent: see `RequestedAgent`), a CORS origin that could never match,
  * a bad `limitStore` or `onLimitStoreError` (with `limits` or without: a valid one without `limits`
@@ -52,6 +53,11 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
     const problem = config[option] === undefined ? undefined : credentialProblem(option, config[option]);
     if (problem) throw new TypeError(`createTokenHandler: ${problem}`);
   }
+  const keyProblem =
+    config.apiKey !== undefined && config.apiSecret !== undefined
+      ? secretInKeyProblem(config.apiKey, config.apiSecret, ['`apiKey`', '`apiSecret`'])
+      : undefined;
+  if (keyProblem) throw new TypeError(`createTokenHandler: ${keyProblem}`);
   const ttl = parseTtl(config.ttl ?? '10m');
   const maxBodyBytes = positiveInteger(config.maxBodyBytes ?? 16_384, 'maxBodyBytes');
   const bodyTimeoutMs = positiveInteger(config.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
