@@ -28,7 +28,8 @@ export type ResolvedTokenHandlerConfig = Required<
 
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
- * `authorize`, an empty or malformed credential passed in (or a key passed in that contains the secret passed in), a bad `ttl`, `maxBodyBytes`, `bodyTimeoutMs` or `authorizeTimeoutMs`, a
+ * `authorize`, an empty or malformed credential passed in, a key passed in that contains the
+ * secret passed in, a bad `ttl`, `maxBodyBytes`, `bodyTimeoutMs` or `authorizeTimeoutMs`, a
  * `rooms` or `agents` policy that is neither a list of names nor a function, an `agents` list
  * holding `''` (LiveKit's unnamed agent: see `RequestedAgent`), a CORS origin that could never match,
  * a bad `limitStore` or `onLimitStoreError` (with `limits` or without: a valid one without `limits`
