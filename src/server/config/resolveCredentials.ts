@@ -1,5 +1,5 @@
 import { credentialProblem } from './credentialProblem.js';
-import { secretInKeyProblem } from './secretInKeyProblem.js';
+import { credentialPairProblem } from './credentialPairProblem.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import type { TokenHandlerEnv } from '../types.js';
 
@@ -25,8 +25,8 @@ const OPTIONS = { apiKey: '`apiKey`', apiSecret: '`apiSecret`' } as const;
  * request's env bindings (a Worker's `env`), else the process environment. Read per request
  * and never at import, so a build without secrets succeeds and a Worker's bindings work.
  *
- * @throws {Error} naming the missing or malformed variable, or a key that contains the secret
- * (which every token would carry in the clear, as its `iss` claim): the handler answers 500
+ * @throws {Error} naming the missing or malformed variable, or a key and secret that would put the
+ * secret in every token's `iss` claim (see `credentialPairProblem`): the handler answers 500
  * `internal_error` and reports it to `onError`. Never repeating a secret.
  * @example
  * ```ts
@@ -38,8 +38,8 @@ export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: unk
   const bindings = typeof env === 'object' && env !== null ? (env as TokenHandlerEnv) : undefined;
   const apiKey = config.apiKey ?? fromEnvironment('apiKey', bindings);
   const apiSecret = config.apiSecret ?? fromEnvironment('apiSecret', bindings);
-  // Every token carries its key in the clear: one that holds the secret would hand it to each caller.
-  const problem = secretInKeyProblem(apiKey, apiSecret, [named(config, 'apiKey'), named(config, 'apiSecret')]);
+  // Every token carries its key in the clear: a pair that puts the secret there would hand it to each caller.
+  const problem = credentialPairProblem(apiKey, apiSecret, [named(config, 'apiKey'), named(config, 'apiSecret')]);
   if (problem) throw new Error(`createTokenHandler: ${problem}`);
   return { apiKey, apiSecret, serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', bindings) };
 }
