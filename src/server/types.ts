@@ -242,6 +242,11 @@ export interface TokenHandlerConfig {
   ) => AuthorizedParticipant | null | undefined | Promise<AuthorizedParticipant | null | undefined>;
   /**
    * The LiveKit API key. Read per request when left out, so a build without secrets succeeds.
+   * Every token carries it in the clear (its `iss` claim), so a key that contains the secret (the
+   * same value set twice, a `key: secret` pair pasted whole) is refused, as is a pair that looks
+   * swapped (a secret of LiveKit's key shape, `API` and 12 letters or digits, beside a key without
+   * it): a `TypeError` when both are passed in, else a 500 whose `onError` message names both,
+   * never their values.
    * @defaultValue `LIVEKIT_API_KEY` from the request's env bindings, else `process.env`
    */
   apiKey?: string | undefined;

@@ -200,3 +200,120 @@ describe('credentials: whitespace around a key or secret', () => {
     expect(await new TokenVerifier('devkey', 'two words').verify(participant_token)).toMatchObject({ sub: 'alice' });
   });
 });
+
+/**
+ * A token carries its API key in the clear: the `iss` claim of a JWT anyone holding it can decode.
+ * A key that contains the secret — the same value set twice, or LiveKit's `key: secret` pair (as
+ * LIVEKIT_KEYS writes it) pasted whole into LIVEKIT_API_KEY — would hand every caller the secret,
+ * with which they could sign any token they like. Refused where the key is read, never shown.
+ */
+describe('credentials: a key that contains the secret', () => {
+  const SECRET = 'Wq8hT2kLmZpR4vXcYb7NdFgJs3AeUiOo5nHt6yKr1Q';
+  const keys = [
+    ['the same value set twice', SECRET],
+    ['a `key: secret` pair pasted as the key', `APIa1b2c3d4e5f6: ${SECRET}`],
+  ] as const;
+
+  it.each(keys)('throws at creation for an apiKey passed in that contains apiSecret (%s), naming both, never the secret', (_, apiKey) => {
+    const create = () => createTokenHandler({ authorize, apiKey, apiSecret: SECRET, serverUrl: 'wss://x.example' });
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow('createTokenHandler: `apiKey` contains the API secret (`apiSecret`)');
+    expect(create).toThrow(/its `iss` claim/);
+    expect(() => create()).not.toThrow(SECRET);
+  });
+
+  it.each(keys)(
+    'answers 500 internal_error with no token when LIVEKIT_API_KEY contains LIVEKIT_API_SECRET (%s), naming both to onError without the secret',
+    async (_, key) => {
+      vi.stubEnv('LIVEKIT_API_KEY', key);
+      vi.stubEnv('LIVEKIT_API_SECRET', SECRET);
+      vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+      const onError = vi.fn();
+      const response = await createTokenHandler({ authorize, onError })(tokenRequest({}));
+      const text = await response.text();
+      expect([response.status, JSON.parse(text)]).toEqual([
+        500,
+        { error: { code: 'internal_error', message: 'The token could not be issued.' } },
+      ]);
+      expect(text).not.toContain(SECRET);
+      expect(onError).toHaveBeenCalledTimes(1);
+      const message = String(onError.mock.calls[0]![0]);
+      expect(message).toContain('LIVEKIT_API_KEY contains the API secret (LIVEKIT_API_SECRET)');
+      expect(message).not.toContain(SECRET);
+    },
+  );
+
+  it('names the option and the variable when the key is passed in and the secret read from the environment', async () => {
+    vi.stubEnv('LIVEKIT_API_SECRET', SECRET);
+    const onError = vi.fn();
+    const handler = createTokenHandler({ authorize, apiKey: SECRET, serverUrl: 'wss://x.example', onError });
+    expect((await handler(tokenRequest({}))).status).toBe(500);
+    expect(String(onError.mock.calls[0]![0])).toContain('`apiKey` contains the API secret (LIVEKIT_API_SECRET)');
+  });
+
+  it('throws when mounted on a Node server whose LIVEKIT_API_KEY is its LIVEKIT_API_SECRET', () => {
+    vi.stubEnv('LIVEKIT_API_KEY', SECRET);
+    vi.stubEnv('LIVEKIT_API_SECRET', SECRET);
+    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+    expect(() => toNodeHandler(createTokenHandler({ authorize }))).toThrow(/LIVEKIT_API_KEY contains the API secret/);
+  });
+
+  it('accepts a secret that contains its key: only the key goes out in a token', async () => {
+    const response = await createTokenHandler({ authorize, apiKey: 'devkey', apiSecret: `devkey-${SECRET}`, serverUrl: 'wss://x.example' })(
+      tokenRequest({}),
+    );
+    const { participant_token } = (await response.json()) as { participant_token: string };
+    expect(await new TokenVerifier('devkey', `devkey-${SECRET}`).verify(participant_token)).toMatchObject({ iss: 'devkey' });
+  });
+});
+
+/**
+ * LiveKit makes an API key as `API` and 12 letters or digits (`livekit-server generate-keys`, LiveKit
+ * Cloud) and a secret of 43. Set the other way round — LIVEKIT_API_KEY and LIVEKIT_API_SECRET
+ * swapped — every token would carry the secret in the clear as its `iss` claim (and LiveKit would
+ * refuse it, logging "invalid API key: <the secret>" in every browser that tried).
+ */
+describe('credentials: a key and secret that look swapped', () => {
+  const KEY = 'APIcMRDDkDnN5Nr';
+  const SECRET = 'VTrMcXRGUhjzJyfsAJw315O0HPtpVXIgej3CtCRynbK';
+
+  it('throws at creation for an apiSecret shaped like a LiveKit key beside an apiKey that is not, never showing either', () => {
+    const create = () => createTokenHandler({ authorize, apiKey: SECRET, apiSecret: KEY, serverUrl: 'wss://x.example' });
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow('createTokenHandler: `apiSecret` has the shape of a LiveKit API key');
+    expect(create).toThrow(/`apiKey` does not: the two look swapped/);
+    expect(() => create()).not.toThrow(new RegExp(`${KEY}|${SECRET}`));
+  });
+
+  it('answers 500 internal_error with no token when LIVEKIT_API_KEY and LIVEKIT_API_SECRET are swapped, naming both to onError without either value', async () => {
+    vi.stubEnv('LIVEKIT_API_KEY', SECRET);
+    vi.stubEnv('LIVEKIT_API_SECRET', KEY);
+    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+    const onError = vi.fn();
+    const response = await createTokenHandler({ authorize, onError })(tokenRequest({}));
+    const text = await response.text();
+    expect([response.status, text]).toEqual([500, '{"error":{"code":"internal_error","message":"The token could not be issued."}}']);
+    const message = String(onError.mock.calls[0]![0]);
+    expect(message).toContain('LIVEKIT_API_SECRET has the shape of a LiveKit API key');
+    expect(message).toContain('and LIVEKIT_API_KEY does not');
+    expect(message).not.toMatch(new RegExp(`${KEY}|${SECRET}`));
+  });
+
+  it('throws when mounted on a Node server with the two variables swapped', () => {
+    vi.stubEnv('LIVEKIT_API_KEY', SECRET);
+    vi.stubEnv('LIVEKIT_API_SECRET', KEY);
+    vi.stubEnv('LIVEKIT_URL', 'wss://env.example');
+    expect(() => toNodeHandler(createTokenHandler({ authorize }))).toThrow(/the two look swapped/);
+  });
+
+  it('accepts them the right way round, and a key of that shape beside a secret of that shape (nothing says which is which)', async () => {
+    for (const [apiKey, apiSecret] of [
+      [KEY, SECRET],
+      [KEY, 'APIzzzzzzzzzzzz'],
+    ]) {
+      const response = await createTokenHandler({ authorize, apiKey, apiSecret, serverUrl: 'wss://x.example' })(tokenRequest({}));
+      const { participant_token } = (await response.json()) as { participant_token: string };
+      expect(await new TokenVerifier(apiKey!, apiSecret!).verify(participant_token)).toMatchObject({ iss: apiKey });
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { credentialProblem } from './credentialProblem.js';
+import { credentialPairProblem } from './credentialPairProblem.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import type { TokenHandlerEnv } from '../types.js';
 
@@ -17,14 +18,16 @@ export interface Credentials {
 }
 
 const VARIABLES = { apiKey: 'LIVEKIT_API_KEY', apiSecret: 'LIVEKIT_API_SECRET', serverUrl: 'LIVEKIT_URL' } as const;
+const OPTIONS = { apiKey: '`apiKey`', apiSecret: '`apiSecret`' } as const;
 
 /**
  * The credentials for one request: each option as passed to `createTokenHandler`, else the
  * request's env bindings (a Worker's `env`), else the process environment. Read per request
  * and never at import, so a build without secrets succeeds and a Worker's bindings work.
  *
- * @throws {Error} naming the missing or malformed variable (the handler answers 500
- * `internal_error` and reports it to `onError`); never repeating a secret.
+ * @throws {Error} naming the missing or malformed variable, or a key and secret that would put the
+ * secret in every token's `iss` claim (see `credentialPairProblem`): the handler answers 500
+ * `internal_error` and reports it to `onError`. Never repeating a secret.
  * @example
  * ```ts
  * export default { fetch: (request: Request, env: TokenHandlerEnv) => handle(request, resolveCredentials(config, env)) };
@@ -33,11 +36,17 @@ const VARIABLES = { apiKey: 'LIVEKIT_API_KEY', apiSecret: 'LIVEKIT_API_SECRET', 
 export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: unknown): Credentials {
   // Bindings are an object; any other second argument of the handler has none.
   const bindings = typeof env === 'object' && env !== null ? (env as TokenHandlerEnv) : undefined;
-  return {
-    apiKey: config.apiKey ?? fromEnvironment('apiKey', bindings),
-    apiSecret: config.apiSecret ?? fromEnvironment('apiSecret', bindings),
-    serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', bindings),
-  };
+  const apiKey = config.apiKey ?? fromEnvironment('apiKey', bindings);
+  const apiSecret = config.apiSecret ?? fromEnvironment('apiSecret', bindings);
+  // Every token carries its key in the clear: a pair that puts the secret there would hand it to each caller.
+  const problem = credentialPairProblem(apiKey, apiSecret, [named(config, 'apiKey'), named(config, 'apiSecret')]);
+  if (problem) throw new Error(`createTokenHandler: ${problem}`);
+  return { apiKey, apiSecret, serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', bindings) };
+}
+
+/** A credential as the app set it: the option passed to `createTokenHandler`, or its variable. */
+function named(config: ResolvedTokenHandlerConfig, option: 'apiKey' | 'apiSecret'): string {
+  return config[option] === undefined ? VARIABLES[option] : OPTIONS[option];
 }
 
 function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | undefined): string {

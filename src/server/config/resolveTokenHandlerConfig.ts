@@ -1,4 +1,5 @@
 import { credentialProblem } from './credentialProblem.js';
+import { credentialPairProblem } from './credentialPairProblem.js';
 import { createTokenLimiter, type TokenLimiter } from '../limits/createTokenLimiter.js';
 import { parseTtl } from './parseTtl.js';
 import type { TokenHandlerConfig, TokenHandlerCorsConfig } from '../types.js';
@@ -27,11 +28,13 @@ export type ResolvedTokenHandlerConfig = Required<
 
 /**
  * Fills in the defaults and fails at creation for what is wrong in the config itself: no
- * `authorize`, an empty or malformed credential passed in, a bad `ttl`, `maxBodyBytes`, `bodyTimeoutMs` or `authorizeTimeoutMs`, a
- * `rooms` or `agents` policy that is neither a list of names nor a function, an `agents` list
- * holding `''` (LiveKit's unnamed agent: see `RequestedAgent`), a CORS origin that could never match,
- * a bad `limitStore` or `onLimitStoreError` (with `limits` or without: a valid one without `limits`
- * is accepted, for limits set only in some environments).
+ * `authorize`, an empty or malformed credential passed in, a key and secret passed in that would
+ * put the secret in every token (see `credentialPairProblem`), a bad `ttl`, `maxBodyBytes`,
+ * `bodyTimeoutMs` or `authorizeTimeoutMs`, a `rooms` or `agents` policy that is neither a list of
+ * names nor a function, an `agents` list holding `''` (LiveKit's unnamed agent: see
+ * `RequestedAgent`), a CORS origin that could never match, a bad `limitStore` or
+ * `onLimitStoreError` (with `limits` or without: a valid one without `limits` is accepted, for
+ * limits set only in some environments).
  * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
  * first request, from the request's env bindings or the process environment. No message repeats
  * the secret.
@@ -52,6 +55,11 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
     const problem = config[option] === undefined ? undefined : credentialProblem(option, config[option]);
     if (problem) throw new TypeError(`createTokenHandler: ${problem}`);
   }
+  const pairProblem =
+    config.apiKey !== undefined && config.apiSecret !== undefined
+      ? credentialPairProblem(config.apiKey, config.apiSecret, ['`apiKey`', '`apiSecret`'])
+      : undefined;
+  if (pairProblem) throw new TypeError(`createTokenHandler: ${pairProblem}`);
   const ttl = parseTtl(config.ttl ?? '10m');
   const maxBodyBytes = positiveInteger(config.maxBodyBytes ?? 16_384, 'maxBodyBytes');
   const bodyTimeoutMs = positiveInteger(config.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
