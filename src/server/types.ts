@@ -262,7 +262,9 @@ export interface TokenHandlerConfig {
   /**
    * Rooms a caller may join. A request without `room_name` gets a fresh server-chosen room
    * (`room-<uuid>`), and the policy is asked about it like any other: a list refuses it, a
-   * function sees its name (allow it with `/^room-[0-9a-f-]{36}$/.test(room)`).
+   * function sees its name. Allow the fresh rooms with `body.roomName === undefined` (the server
+   * chose it), not with the name's pattern: a caller may also name a `room-<uuid>`, and so join
+   * another caller's fresh room whose name it learned.
    * @defaultValue every room
    */
   rooms?: RoomPolicy | undefined;

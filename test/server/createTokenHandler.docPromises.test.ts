@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, TokenHandlerError } from '../../src/server';
 import { handlerConfig, tokenRequest } from './handlerConfig';
 import { closeRedisStandIns, downRedis } from './limits/redisStandIns';
-import { readResponse } from './verify';
+import { readResponse, verifyToken } from './verify';
 
 // Promises of README.md ("Server token endpoint") and docs/server-security.md no other test checked.
 
@@ -169,5 +169,24 @@ describe('limits: a caller that goes away', () => {
     expect(status).toBe(408);
     expect(body.error).toEqual({ code: 'request_timeout', message: 'The caller went away before the token was issued.' });
     expect(body.participant_token).toBeUndefined();
+  });
+});
+
+describe('rooms: fresh rooms allowed as the docs advise', () => {
+  const handler = createTokenHandler(handlerConfig({ rooms: (room, { body }) => body.roomName === undefined || room === 'lobby' }));
+
+  it('gives a caller without room_name a fresh room-<uuid>', async () => {
+    const { status, body } = await readResponse(await handler(as('alice')));
+    expect(status).toBe(201);
+    const { video } = await verifyToken((body as { participant_token: string }).participant_token);
+    expect(video?.room).toMatch(/^room-[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a caller naming a room-<uuid>, another caller’s fresh room say, and lets it name the lobby', async () => {
+    const fresh = await readResponse(await handler(as('alice')));
+    const { video } = await verifyToken((fresh.body as { participant_token: string }).participant_token);
+    const named = await readResponse(await handler(as('mallory', { room_name: video?.room })));
+    expect(named).toMatchObject({ status: 403, body: { error: { code: 'room_not_allowed' } } });
+    expect((await handler(as('mallory', { room_name: 'lobby' }))).status).toBe(201);
   });
 });
