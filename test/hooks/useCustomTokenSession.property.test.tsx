@@ -8,6 +8,7 @@ import { useCustomTokenSession, type UseCustomTokenSessionOptions } from '../../
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 import { advance, flush } from '../helpers/fakeTime';
+import { setBrowserOnline, setTabVisible } from '../helpers/tabLife';
 
 setLogLevel('silent');
 
@@ -15,6 +16,8 @@ type Options = Pick<UseCustomTokenSessionOptions, 'roomName' | 'participantName'
 
 type Step =
   | { readonly do: 'start' | 'end' | 'unmount' | 'server disconnects' }
+  | { readonly do: 'tab'; readonly visible: boolean }
+  | { readonly do: 'network'; readonly online: boolean }
   | { readonly do: 'rerender'; readonly options: Options }
   | { readonly do: 'token'; readonly outcome: TokenOutcome }
   | { readonly do: 'connect'; readonly outcome: ConnectOutcome }
@@ -37,6 +40,9 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<Step>({ do: 'end' }) },
   { weight: 1, arbitrary: fc.constant<Step>({ do: 'unmount' }) },
   { weight: 2, arbitrary: fc.constant<Step>({ do: 'server disconnects' }) },
+  // The tab hidden or shown, the network gone or back: refresh-ahead re-checks the token, never during a call.
+  { weight: 2, arbitrary: fc.boolean().map((visible): Step => ({ do: 'tab', visible })) },
+  { weight: 1, arbitrary: fc.boolean().map((online): Step => ({ do: 'network', online })) },
   { weight: 3, arbitrary: optionsArbitrary.map((options): Step => ({ do: 'rerender', options })) },
   {
     weight: 6,
@@ -63,6 +69,8 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 
 afterEach(() => {
   vi.useRealTimers();
+  setTabVisible(true);
+  setBrowserOnline(true);
 });
 
 describe('useCustomTokenSession in any order of events', () => {
@@ -136,6 +144,12 @@ describe('useCustomTokenSession in any order of events', () => {
                 if (w.room.state === ConnectionState.Connected)
                   act(() => void w.room['handleDisconnect'](true, DisconnectReason.SERVER_SHUTDOWN));
                 break;
+              case 'tab':
+                act(() => setTabVisible(step.visible));
+                break;
+              case 'network':
+                act(() => setBrowserOnline(step.online));
+                break;
               case 'rerender':
                 if (unmounted) continue;
                 options = step.options;
@@ -180,7 +194,11 @@ describe('useCustomTokenSession in any order of events', () => {
             }
           }
 
-          // A page left idle keeps a fresh token: never one past its expiry, nor a fetch that hangs.
+          // The user is back on the tab, online. A page left idle keeps a fresh token: never one past its expiry, nor a fetch that hangs.
+          act(() => {
+            setTabVisible(true);
+            setBrowserOnline(true);
+          });
           if (!unmounted && w.room.state === ConnectionState.Disconnected) {
             w.cooperate();
             await advance(45_000);
