@@ -297,7 +297,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         // engine would answer with it. Its answer is not the new token asked for: wait, then call anew.
         const cancels = this.#cancels;
         const active = this.#teardown;
-        await query.fetch(queryOptions).catch(noop);
+        await fetchOnce(query, queryOptions).catch(noop);
         // Cancelled meanwhile (cancel(), newer options, the last subscriber gone — also while another
         // source of the scope holds the call, which is not cancelled then), dropped by the app's client
         // (clear(), …: no call into a query the client no longer holds), or a background fetch once a
@@ -306,7 +306,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
           throw aborted();
         cached = query.state.data;
       }
-      const fetched = query.fetch(queryOptions);
+      const fetched = fetchOnce(query, queryOptions);
       // A forced fetch retires the token in hand (fetches meanwhile wait for the new one, and a
       // failure leaves it retired) — after the engine kept the state to go back to on cancel():
       // a cancelled refresh leaves the token as it was.
@@ -586,6 +586,26 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       // Telemetry must never break token fetching.
     }
   }
+}
+
+/** Per query, the engine's fetch this package asked for, until it has settled (see {@link fetchOnce}). */
+const fetches = new WeakMap<TokenQuery, Promise<TokenDetails>>();
+
+/**
+ * `query.fetch(options)`, joining the fetch still in flight — also in the moments after its call
+ * failed and before the engine records the failure, where `query.fetch` starts another call: the
+ * failure, recorded next, then says the query is idle while that call runs, and the fetch after
+ * starts a third, leaving the second out of reach of every abort (`cancel()`, unmount).
+ */
+function fetchOnce(query: TokenQuery, options: FetchQueryOptions<TokenDetails, CustomTokenError>): Promise<TokenDetails> {
+  const running = fetches.get(query);
+  // (One cancelled is over at once: the engine says idle, and the next fetch is a new call.)
+  if (running && query.state.fetchStatus !== 'idle') return running;
+  const fetching = query.fetch(options);
+  fetches.set(query, fetching);
+  const settled = () => void (fetches.get(query) === fetching && fetches.delete(query));
+  fetching.then(settled, settled);
+  return fetching;
 }
 
 function aborted(cause?: unknown): CustomTokenError {

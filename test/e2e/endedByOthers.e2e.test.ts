@@ -152,6 +152,38 @@ describe('a start ended by someone else before it finished', () => {
   );
 });
 
+describe('a start ended by someone else before it finished, its room deleted', () => {
+  test(
+    'the room deleted while waiting for the agent: the start fails at once with ROOM_DELETED, and the next start() joins a new room',
+    { timeout: 60_000 },
+    async () => {
+      const app = await openApp(browser, {
+        room: 'e2e-deleted-starting',
+        agent: UNSERVED_AGENT_NAME,
+        freshRoom: '1',
+        agentTimeoutMs: '30000',
+      });
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected', isStarting: true });
+      const deleted = joinedRoom(app);
+
+      const deletedAt = Date.now();
+      await roomService.deleteRoom(deleted);
+      const { errors, state } = await watchUntil(app, endedWithError, 10_000);
+      expect(Date.now() - deletedAt).toBeLessThan(5_000);
+      expect(errors).toEqual(['disconnected ROOM_DELETED']);
+      expect(state).toMatchObject({ cameras: [], agent: { state: 'disconnected', failureReasons: [] } });
+      expect(await app.media()).toMatchObject({ liveTracks: 0 });
+
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected', isStarting: true, error: null });
+      expect(joinedRoom(app)).not.toBe(deleted);
+      await app.end();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected', isStarting: false, error: null });
+    },
+  );
+});
+
 describe('the agent leaving a live call', () => {
   /** A call whose agent is listening, in a room of its own. */
   async function agentCall(room: string) {
