@@ -10,6 +10,7 @@ import {
   expectOnErrorTold,
   expectBodyTimed,
   expectContentLengthOverLimitRefusedAtOnce,
+  expectDefaultOnErrorLogs,
   expectDocSampleServes,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -139,6 +140,10 @@ describe('Deno', () => {
     } finally {
       await quiet.stop();
     }
+  });
+
+  it('logs through the default onError, with the path, a request whose Host makes no URL (Deno hands over request.url as http://a b/…)', async () => {
+    await expectDefaultOnErrorLogs(runtime.ports[0]!, ['a b'], runtime.output);
   });
 
   it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {

@@ -779,6 +779,29 @@ export async function expectMissingCredentialNamed(send: Send): Promise<void> {
   ]);
 }
 
+/**
+ * `onError`'s default (`console.error` with the method and path of the request, so that an
+ * internal failure is never silent) for requests whose `Host` the runtime makes no URL of: each of
+ * `hosts` is a `Host` line's value, `null` an HTTP/1.0 request without one. At `/logged`
+ * `authorize` throws: each is answered 401 `unauthorized`, and each adds the default's line, with
+ * the path and the error, to what the runtime printed.
+ */
+export async function expectDefaultOnErrorLogs(port: number, hosts: (string | null)[], output: () => string): Promise<void> {
+  const logged = () => output().match(/\[livekit-custom-token-react\/server\] POST \/logged failed:[^]*?session store down/g)?.length ?? 0;
+  const before = logged();
+  const body = JSON.stringify({ room_name: 'standup' });
+  for (const host of hosts) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    const head = [host === null ? 'POST /logged HTTP/1.0' : `POST /logged HTTP/1.1\r\nHost: ${host}`, 'Content-Type: application/json'];
+    socket.write(`${[...head, `Content-Length: ${body.length}`].join('\r\n')}\r\n\r\n${body}`);
+    const reply = await readAnswer(socket);
+    socket.destroy();
+    expect([/^HTTP\/1\.[01] (\d{3})/.exec(reply)?.[1], /"code":"(\w+)"/.exec(reply)?.[1]]).toEqual(['401', 'unauthorized']);
+  }
+  await expect.poll(logged, { timeout: 5_000 }).toBe(before + hosts.length);
+}
+
 /** A port free on 127.0.0.1 a moment ago. */
 async function freePort(): Promise<number> {
   const server = createServer();
