@@ -10,6 +10,7 @@ import {
   expectOnErrorTold,
   expectBodyTimed,
   expectContentLengthOverLimitRefusedAtOnce,
+  expectDefaultOnErrorLogs,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -146,6 +147,17 @@ describe.each([
   ])('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request, through %s', async (_path, server) => {
     await expectOnErrorTold(over(runtime.ports[2 + server]!), over(runtime.ports[8]!));
   });
+
+  // The handler with the default onError is on port 9, behind toNodeHandler alone.
+  it.each([
+    ['toNodeHandler', 9],
+    ['Fetch Request and Response objects', 8],
+  ])(
+    'gives authorize and the default onError the request’s own path, on localhost, when its Host is none (missing, empty, `a b`), through %s',
+    async (_path, server) => {
+      await expectDefaultOnErrorLogs(runtime.ports[server]!, [null, '', 'a b'], runtime.output);
+    },
+  );
 
   it('reads credentials from env bindings passed per request, over the process environment; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
     await expectBindingsPerRequest(over(runtime.ports[8]!), over(runtime.ports[8]!));

@@ -9,10 +9,11 @@ const HOST_DELIMITER = /[/\\?#]/;
 /**
  * The absolute URL of a Node request: its request-target on the host it was sent to. A target
  * in origin form is a path, also one that starts with `//` (`new URL('//evil.example/x', base)`
- * would read that as another host, and an `authorize` trusting `request.url` would be fooled);
- * and a Host that is not one (`a b`, `app.example/admin?`: a path, query or fragment in it would
- * move the target) gives `http://localhost/`, never a path the Host chose. A target in absolute
- * form names its own host, whatever the Host says.
+ * would read that as another host, and an `authorize` trusting `request.url` would be fooled).
+ * A Host that is none — missing, empty (`http:///api/token` would read `api` as the host), or not
+ * one (`a b`, `app.example/admin?`: a path, query or fragment in it would move the target) — gives
+ * the same path on `localhost`, never a path the Host chose. A target in absolute form names its
+ * own host, whatever the Host says.
  *
  * @example
  * ```ts
@@ -20,13 +21,13 @@ const HOST_DELIMITER = /[/\\?#]/;
  * ```
  */
 export function nodeRequestUrl(req: Pick<NodeRequestLike, 'url' | 'headers'>): string {
+  // HTTP/2 names the host in its :authority pseudo-header (Host is optional there).
+  const given = String(req.headers.host || req.headers[':authority'] || '');
+  const host = given !== '' && !HOST_DELIMITER.test(given) && URL.canParse(`http://${given}/`) ? given : 'localhost';
+  const target = req.url ?? '/';
   try {
-    // HTTP/2 names the host in its :authority pseudo-header (Host is optional there).
-    const host = String(req.headers.host ?? req.headers[':authority'] ?? 'localhost');
-    const target = req.url ?? '/';
     // Absolute form (a proxy's request) names its own host; every other form is a path on this one.
-    if (!target.startsWith('/')) return new URL(target, `http://${host}`).href;
-    return HOST_DELIMITER.test(host) ? 'http://localhost/' : new URL(`http://${host}${target}`).href;
+    return (target.startsWith('/') ? new URL(`http://${host}${target}`) : new URL(target, `http://${host}`)).href;
   } catch {
     return 'http://localhost/';
   }
