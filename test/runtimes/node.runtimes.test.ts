@@ -16,6 +16,7 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectSameOriginOverTls,
   expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
@@ -23,7 +24,9 @@ import {
   over,
   statusesForLongHeaders,
   runToExit,
+  selfSignedCertificate,
   startRuntime,
+  credentials,
   type RuntimeProcess,
 } from './harness';
 
@@ -158,6 +161,24 @@ describe.each([
       await expectDefaultOnErrorLogs(runtime.ports[server]!, [null, '', 'a b'], runtime.output);
     },
   );
+
+  it('hands authorize the https URL of a request served over TLS (node:https), through toNodeHandler and Fetch objects', async () => {
+    const certificate = selfSignedCertificate();
+    try {
+      const secure = await startRuntime(node, [fixture('node.tls.mjs')], {
+        ...credentials,
+        TLS_KEY: certificate.key,
+        TLS_CERT: certificate.cert,
+      });
+      try {
+        await expectSameOriginOverTls(secure.ports, certificate.pem);
+      } finally {
+        await secure.stop();
+      }
+    } finally {
+      certificate.remove();
+    }
+  });
 
   it('reads credentials from env bindings passed per request, over the process environment; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {
     await expectBindingsPerRequest(over(runtime.ports[8]!), over(runtime.ports[8]!));

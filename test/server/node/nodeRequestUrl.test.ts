@@ -21,6 +21,12 @@ describe('nodeRequestUrl: a Node request’s absolute URL', () => {
       'http://app.example:8443/api/token',
     ],
     ['localhost without a Host', { url: '/api/token', headers: {} }, 'http://localhost/api/token'],
+    [
+      'https for a request over TLS (a TLSSocket is encrypted)',
+      { url: '/api/token', headers: { host: 'app.example' }, socket: { encrypted: true } },
+      'https://app.example/api/token',
+    ],
+    ['http for a plain socket', { url: '/api/token', headers: { host: 'app.example' }, socket: {} }, 'http://app.example/api/token'],
     ['the root without a URL', { headers: { host: 'app.example' } }, 'http://app.example/'],
     ['the path on localhost for a Host that is not one', { url: '/api/token', headers: { host: 'a b' } }, 'http://localhost/api/token'],
     // `http:///api/token` would be the host `api` and the path `/token`.
