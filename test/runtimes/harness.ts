@@ -807,27 +807,8 @@ export async function expectDefaultOnErrorLogs(port: number, hosts: (string | nu
 export function selfSignedCertificate(): { key: string; cert: string; pem: string; remove: () => void } {
   const folder = mkdtempSync(join(tmpdir(), 'lkctr-tls-'));
   const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
-  const made = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { encoding: 'utf8' },
-  );
+  const request = 'req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1'.split(' ');
+  const made = spawnSync('openssl', [...request, '-keyout', key, '-out', cert], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
   return { key, cert, pem: readFileSync(cert, 'utf8'), remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
