@@ -1,4 +1,5 @@
 import { credentialProblem } from './credentialProblem.js';
+import { messageOf } from '../../core/messageOf.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import type { TokenHandlerEnv } from '../types.js';
 
@@ -23,7 +24,7 @@ const VARIABLES = { apiKey: 'LIVEKIT_API_KEY', apiSecret: 'LIVEKIT_API_SECRET', 
  * request's env bindings (a Worker's `env`), else the process environment. Read per request
  * and never at import, so a build without secrets succeeds and a Worker's bindings work.
  *
- * @throws {Error} naming the missing or malformed variable (the handler answers 500
+ * @throws {Error} naming the missing, unreadable or malformed variable (the handler answers 500
  * `internal_error` and reports it to `onError`); never repeating a secret.
  * @example
  * ```ts
@@ -44,7 +45,7 @@ function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | 
   const variable = VARIABLES[option];
   const bound = env?.[variable];
   // An empty binding is unset, as an empty variable is (processEnvironment).
-  const value = typeof bound === 'string' && bound !== '' ? bound : processEnvironment(variable);
+  const value = typeof bound === 'string' && bound !== '' ? bound : processEnvironment(variable, option);
   if (value === undefined) {
     throw new Error(
       `createTokenHandler: no LiveKit ${option} — pass \`${option}\` or set the ${variable} environment variable (or env binding).`,
@@ -55,14 +56,22 @@ function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | 
   return value;
 }
 
-/** `process.env[name]` where there is one (Node, Bun, Deno with --allow-env, Vercel Edge); `undefined` elsewhere. */
-function processEnvironment(name: string): string | undefined {
+/**
+ * `process.env[name]` where there is one (Node, Bun, Deno with --allow-env, Vercel Edge); `undefined` elsewhere.
+ *
+ * @throws {Error} when the runtime refuses the read (Deno without `--allow-env` for it), saying so:
+ * the variable may well be set, and "set it" would send the reader the wrong way.
+ */
+function processEnvironment(name: string, option: keyof typeof VARIABLES): string | undefined {
   let value: string | undefined;
   try {
-    // Stryker disable next-line OptionalChaining: without them, reading a missing process or env throws, and the catch gives no value too
     value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
-  } catch {
-    // Deno without --allow-env throws on read: no value.
+  } catch (cause) {
+    // Deno's refusal names the variable and the flag, never a value.
+    throw new Error(
+      `createTokenHandler: ${name} could not be read from the environment (${messageOf(cause)}). On Deno, allow it: --allow-env=${name}; or pass \`${option}\`.`,
+      { cause },
+    );
   }
   return value === '' ? undefined : value;
 }

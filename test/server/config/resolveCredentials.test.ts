@@ -123,13 +123,15 @@ describe('resolveCredentials: runtimes without a readable process environment', 
     expect(() => withProcess({}, () => resolveCredentials(config()))).toThrow(/set the LIVEKIT_API_KEY environment variable/);
   });
 
-  it('names the missing variable where reading the environment throws (Deno without --allow-env)', () => {
+  it('says the variable could not be read, and how to allow it, where reading the environment throws (Deno without --allow-env)', () => {
     const denied = {
       get env(): never {
         throw new Error('Requires env access to "LIVEKIT_API_KEY", run again with the --allow-env flag');
       },
     };
-    expect(() => withProcess(denied, () => resolveCredentials(config()))).toThrow(/set the LIVEKIT_API_KEY environment variable/);
+    expect(() => withProcess(denied, () => resolveCredentials(config()))).toThrow(
+      'createTokenHandler: LIVEKIT_API_KEY could not be read from the environment (Requires env access to "LIVEKIT_API_KEY", run again with the --allow-env flag). On Deno, allow it: --allow-env=LIVEKIT_API_KEY; or pass `apiKey`.',
+    );
     expect(withProcess(denied, () => resolveCredentials(config(), BINDINGS))).toMatchObject({ apiKey: 'worker-key' });
   });
 });
