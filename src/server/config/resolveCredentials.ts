@@ -41,6 +41,29 @@ export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: unk
   };
 }
 
+/**
+ * The env bindings as {@link resolveCredentials} reads them: a Cloudflare Secrets Store binding among
+ * the LiveKit ones (an object whose `get()` resolves to the secret, where a Worker's plain secrets
+ * and vars are strings) read into its string; anything else passed on as it is.
+ *
+ * @example
+ * ```ts
+ * const credentials = resolveCredentials(config, await readSecretsStore(env));
+ * ```
+ */
+export async function readSecretsStore(env: unknown): Promise<unknown> {
+  if (typeof env !== 'object' || env === null) return env;
+  const bindings = env as Record<string, unknown>;
+  const names = Object.values(VARIABLES);
+  if (!names.some((name) => isSecretsStoreBinding(bindings[name]))) return env;
+  const values = await Promise.all(names.map((name) => (isSecretsStoreBinding(bindings[name]) ? bindings[name].get() : bindings[name])));
+  return Object.fromEntries(names.map((name, index) => [name, values[index]]));
+}
+
+function isSecretsStoreBinding(binding: unknown): binding is { get(): Promise<unknown> } {
+  return typeof binding === 'object' && binding !== null && typeof (binding as { get?: unknown }).get === 'function';
+}
+
 function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | undefined): string {
   const variable = VARIABLES[option];
   const bound = env?.[variable];
