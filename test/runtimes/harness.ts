@@ -809,7 +809,7 @@ export function selfSignedCertificate(): { key: string; cert: string; pem: strin
   const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
   const request = 'req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1'.split(' ');
   const made = spawnSync('openssl', [...request, '-keyout', key, '-out', cert], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.error?.message ?? made.stderr}`);
   return { key, cert, pem: readFileSync(cert, 'utf8'), remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
 
