@@ -4,7 +4,7 @@ import { isJsonContentType } from './request/isJsonContentType.js';
 import { mintToken } from './token/mintToken.js';
 import { parseJsonBody } from './request/parseJsonBody.js';
 import { planToken } from './token/planToken.js';
-import { resolveCredentials } from './config/resolveCredentials.js';
+import { readSecretsStore, resolveCredentials } from './config/resolveCredentials.js';
 import { shorten } from './shorten.js';
 import type { ResolvedTokenHandlerConfig } from './config/resolveTokenHandlerConfig.js';
 import { isRefusal, TokenHandlerError } from './TokenHandlerError.js';
@@ -114,7 +114,7 @@ async function issueToken(
       .map((issue) => `${issue.path.map((part) => shorten(String(part))).join('.') || 'body'}: ${issue.message}`);
     throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);
   }
-  const { apiKey, apiSecret, serverUrl } = resolveCredentials(config, input.env);
+  const { apiKey, apiSecret, serverUrl } = resolveCredentials(config, await readSecretsStore(input.env));
   const issuer = { apiKey, ttlSeconds: config.ttl };
   const plan = await planToken(input.request(), parsed.data, config, issuer);
   const participantToken = await mintToken(plan, { ...issuer, apiSecret });

@@ -329,7 +329,8 @@ export interface TokenHandlerConfig {
 /**
  * Env bindings a handler may be called with (a Cloudflare Worker's `env`): string
  * `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET` and `LIVEKIT_URL` supply the credentials not passed to
- * `createTokenHandler`. Other bindings are ignored.
+ * `createTokenHandler`, as do Cloudflare Secrets Store bindings of those names (read with their
+ * `get()` on each request). Other bindings are ignored.
  *
  * @example
  * ```ts
@@ -337,11 +338,11 @@ export interface TokenHandlerConfig {
  * ```
  */
 export interface TokenHandlerEnv {
-  /** Used as `apiKey` when that option is not passed and this is a non-empty string. */
+  /** Used as `apiKey` when that option is not passed and this is a non-empty string (or a Secrets Store binding that holds one). */
   readonly LIVEKIT_API_KEY?: unknown;
-  /** Used as `apiSecret` when that option is not passed and this is a non-empty string. */
+  /** Used as `apiSecret` when that option is not passed and this is a non-empty string (or a Secrets Store binding that holds one). */
   readonly LIVEKIT_API_SECRET?: unknown;
-  /** Used as `serverUrl` when that option is not passed and this is a non-empty string. */
+  /** Used as `serverUrl` when that option is not passed and this is a non-empty string (or a Secrets Store binding that holds one). */
   readonly LIVEKIT_URL?: unknown;
   /** Any other binding; ignored. */
   readonly [binding: string]: unknown;

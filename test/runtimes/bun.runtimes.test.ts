@@ -11,6 +11,7 @@ import {
   expectOnErrorTold,
   expectBodyTimed,
   expectContentLengthOverLimitRefusedAtOnce,
+  expectDefaultOnErrorLogs,
   expectDocSampleServes,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
@@ -109,6 +110,10 @@ describe('Bun', () => {
 
   it('counts nothing for a caller gone while authorize ran: Bun aborts request.signal (docs/server-security.md)', async () => {
     expect(await callerGoneDuringAuthorize(runtime.ports[0]!, over(runtime.ports[0]!))).toBe('counted nothing');
+  });
+
+  it('logs through the default onError, with the path, a request whose Host makes no URL (Bun hands over the path alone as request.url)', async () => {
+    await expectDefaultOnErrorLogs(runtime.ports[0]!, [null, ''], runtime.output);
   });
 
   it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {

@@ -10,6 +10,7 @@ import {
   expectOnErrorTold,
   expectBodyTimed,
   expectContentLengthOverLimitRefusedAtOnce,
+  expectDefaultOnErrorLogs,
   expectDocSampleServes,
   expectClientGoneMidBody,
   expectCorsAnswers,
@@ -55,7 +56,7 @@ describe('Deno', () => {
     expect(runtime.signer).toMatch(/\/dist\/server\/platform\/signJwt\.node\.js$/);
   });
 
-  it('answers 500 internal_error, with no token, without --allow-env (docs/runtimes.md), rather than crashing or prompting; onError names the variable', async () => {
+  it('answers 500 internal_error, with no token, without --allow-env (docs/runtimes.md), rather than crashing or prompting; onError names the variable and the flag that lets it be read', async () => {
     const denied = await startRuntime(runtimes.deno, ['run', '--allow-net=127.0.0.1', '--allow-read', '--no-prompt', fixture('deno.ts')]);
     try {
       const response = await over(denied.ports[0]!)('/api/token', {
@@ -67,8 +68,13 @@ describe('Deno', () => {
         500,
         { error: { code: 'internal_error', message: 'The token could not be issued.' } },
       ]);
-      // onError names the variable it could not read.
-      await expect.poll(denied.output).toMatch(/onError: .*LIVEKIT_API_KEY/);
+      // The variable is set (the credentials are in Deno's environment): onError says it could not be read, and how to allow it.
+      await expect
+        .poll(denied.output)
+        .toMatch(
+          /onError: createTokenHandler: LIVEKIT_API_KEY could not be read from the environment \(.*\)\. On Deno, allow it: --allow-env=LIVEKIT_API_KEY/,
+        );
+      expect(denied.output()).not.toContain('set the LIVEKIT_API_KEY environment variable');
     } finally {
       await denied.stop();
     }
@@ -139,6 +145,10 @@ describe('Deno', () => {
     } finally {
       await quiet.stop();
     }
+  });
+
+  it('logs through the default onError, with the path, a request whose Host makes no URL (Deno hands over request.url as http://a b/…)', async () => {
+    await expectDefaultOnErrorLogs(runtime.ports[0]!, ['a b'], runtime.output);
   });
 
   it('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request', async () => {

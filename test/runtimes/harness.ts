@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -777,6 +778,77 @@ export async function expectMissingCredentialNamed(send: Send): Promise<void> {
   expect((await reportedErrors(send)).slice(before.length)).toEqual([
     'createTokenHandler: no LiveKit apiKey — pass `apiKey` or set the LIVEKIT_API_KEY environment variable (or env binding).',
   ]);
+}
+
+/**
+ * `onError`'s default (`console.error` with the method and path of the request, so that an
+ * internal failure is never silent) for requests whose `Host` the runtime makes no URL of: each of
+ * `hosts` is a `Host` line's value, `null` an HTTP/1.0 request without one. At `/logged`
+ * `authorize` throws: each is answered 401 `unauthorized`, and each adds the default's line, with
+ * the path and the error, to what the runtime printed.
+ */
+export async function expectDefaultOnErrorLogs(port: number, hosts: (string | null)[], output: () => string): Promise<void> {
+  const logged = () => output().match(/\[livekit-custom-token-react\/server\] POST \/logged failed:[^]*?session store down/g)?.length ?? 0;
+  const before = logged();
+  const body = JSON.stringify({ room_name: 'standup' });
+  for (const host of hosts) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    const head = [host === null ? 'POST /logged HTTP/1.0' : `POST /logged HTTP/1.1\r\nHost: ${host}`, 'Content-Type: application/json'];
+    socket.write(`${[...head, `Content-Length: ${body.length}`].join('\r\n')}\r\n\r\n${body}`);
+    const reply = await readAnswer(socket);
+    socket.destroy();
+    expect([/^HTTP\/1\.[01] (\d{3})/.exec(reply)?.[1], /"code":"(\w+)"/.exec(reply)?.[1]]).toEqual(['401', 'unauthorized']);
+  }
+  await expect.poll(logged, { timeout: 5_000 }).toBe(before + hosts.length);
+}
+
+/** A self-signed certificate for 127.0.0.1, made with openssl in a folder of its own: the paths of its key and certificate, and the certificate. */
+export function selfSignedCertificate(): { key: string; cert: string; pem: string; remove: () => void } {
+  const folder = mkdtempSync(join(tmpdir(), 'lkctr-tls-'));
+  const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
+  const request = 'req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1'.split(' ');
+  const made = spawnSync('openssl', [...request, '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.error?.message ?? made.stderr}`);
+  return { key, cert, pem: readFileSync(cert, 'utf8'), remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+/**
+ * docs/runtimes.md: `request.url` is the URL the request was sent to, on every runtime — over TLS
+ * too. The same-origin handler on node:https at each of `ports` (its `authorize` signs the caller
+ * in only when the page's `Origin` is the origin of `request.url`), posted to as a page on its own
+ * origin does: a token for `alice`.
+ */
+export async function expectSameOriginOverTls(ports: number[], ca: string): Promise<void> {
+  const subjects = [];
+  for (const port of ports) {
+    const origin = `https://127.0.0.1:${port}`;
+    const body = JSON.stringify({ room_name: 'standup' });
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpsRequest(
+        `${origin}/api/token`,
+        { method: 'POST', ca, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice', Origin: origin } },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+    subjects.push(
+      status === 201
+        ? (
+            await new TokenVerifier(credentials.LIVEKIT_API_KEY, credentials.LIVEKIT_API_SECRET).verify(
+              (JSON.parse(text) as { participant_token: string }).participant_token,
+            )
+          ).sub
+        : `${status} ${text}`,
+    );
+  }
+  expect(subjects).toEqual(ports.map(() => 'alice'));
 }
 
 /** A port free on 127.0.0.1 a moment ago. */

@@ -10,11 +10,13 @@ import {
   expectOnErrorTold,
   expectBodyTimed,
   expectContentLengthOverLimitRefusedAtOnce,
+  expectDefaultOnErrorLogs,
   expectMissingCredentialNamed,
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectSameAnswers,
+  expectSameOriginOverTls,
   expectWindowEnds,
   expectHeaderSentTwiceReads,
   expectServesTokens,
@@ -22,7 +24,9 @@ import {
   over,
   statusesForLongHeaders,
   runToExit,
+  selfSignedCertificate,
   startRuntime,
+  credentials,
   type RuntimeProcess,
 } from './harness';
 
@@ -145,6 +149,35 @@ describe.each([
     ['Fetch Request and Response objects', 1],
   ])('tells onError what authorize threw, and of its authorizeTimeoutMs, once per request, through %s', async (_path, server) => {
     await expectOnErrorTold(over(runtime.ports[2 + server]!), over(runtime.ports[8]!));
+  });
+
+  // The handler with the default onError is on port 9, behind toNodeHandler alone.
+  it.each([
+    ['toNodeHandler', 9],
+    ['Fetch Request and Response objects', 8],
+  ])(
+    'gives authorize and the default onError the request’s own path, on localhost, when its Host is none (missing, empty, `a b`), through %s',
+    async (_path, server) => {
+      await expectDefaultOnErrorLogs(runtime.ports[server]!, [null, '', 'a b'], runtime.output);
+    },
+  );
+
+  it('hands authorize the https URL of a request served over TLS (node:https), through toNodeHandler and Fetch objects', async () => {
+    const certificate = selfSignedCertificate();
+    try {
+      const secure = await startRuntime(node, [fixture('node.tls.mjs')], {
+        ...credentials,
+        TLS_KEY: certificate.key,
+        TLS_CERT: certificate.cert,
+      });
+      try {
+        await expectSameOriginOverTls(secure.ports, certificate.pem);
+      } finally {
+        await secure.stop();
+      }
+    } finally {
+      certificate.remove();
+    }
   });
 
   it('reads credentials from env bindings passed per request, over the process environment; a malformed one is 500, named, never shown (docs/runtimes.md)', async () => {

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { TokenVerifier } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
 import {
@@ -30,6 +31,7 @@ import {
 interface MiniflareLike {
   dispatchFetch(url: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;
+  getSecretsStoreSecretAPI(bindingName: string): Promise<() => { create(value: string): Promise<string> }>;
   readonly ready: Promise<URL>;
 }
 
@@ -126,6 +128,33 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
       await expectMissingCredentialNamed((path, init) => unbound.dispatchFetch(`http://127.0.0.1${path}`, init));
     } finally {
       await unbound.dispose();
+    }
+  });
+
+  it('reads the secret from a Secrets Store binding (its get()), beside the other bindings (docs/runtimes.md)', async () => {
+    const { Miniflare } = (await import(pathToFileURL(runtimes.miniflare).href)) as { Miniflare: new (options: object) => MiniflareLike };
+    const { LIVEKIT_API_SECRET, ...plain } = credentials;
+    const stored = new Miniflare({
+      modules: true,
+      script,
+      compatibilityDate: '2026-04-01',
+      host: '127.0.0.1',
+      bindings: plain,
+      secretsStoreSecrets: { LIVEKIT_API_SECRET: { store_id: 'livekit', secret_name: 'api-secret' } },
+    });
+    try {
+      await (await stored.getSecretsStoreSecretAPI('LIVEKIT_API_SECRET'))().create(LIVEKIT_API_SECRET);
+      const response = await stored.dispatchFetch('http://127.0.0.1/api/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
+        body: JSON.stringify({ room_name: 'standup' }),
+      });
+      const answer = (await response.json()) as { participant_token?: string };
+      expect([response.status, answer]).toEqual([201, { server_url: credentials.LIVEKIT_URL, participant_token: expect.any(String) }]);
+      const claims = await new TokenVerifier(credentials.LIVEKIT_API_KEY, LIVEKIT_API_SECRET).verify(answer.participant_token!);
+      expect(claims).toMatchObject({ iss: credentials.LIVEKIT_API_KEY, sub: 'alice', video: { room: 'standup' } });
+    } finally {
+      await stored.dispose();
     }
   });
 

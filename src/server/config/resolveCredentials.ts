@@ -1,5 +1,6 @@
 import { credentialProblem } from './credentialProblem.js';
 import { credentialPairProblem } from './credentialPairProblem.js';
+import { messageOf } from '../../core/messageOf.js';
 import type { ResolvedTokenHandlerConfig } from './resolveTokenHandlerConfig.js';
 import type { TokenHandlerEnv } from '../types.js';
 
@@ -25,9 +26,9 @@ const OPTIONS = { apiKey: '`apiKey`', apiSecret: '`apiSecret`' } as const;
  * request's env bindings (a Worker's `env`), else the process environment. Read per request
  * and never at import, so a build without secrets succeeds and a Worker's bindings work.
  *
- * @throws {Error} naming the missing or malformed variable, or a key and secret that would put the
- * secret in every token's `iss` claim (see `credentialPairProblem`): the handler answers 500
- * `internal_error` and reports it to `onError`. Never repeating a secret.
+ * @throws {Error} naming the missing, unreadable or malformed variable, or a key and secret that
+ * would put the secret in every token's `iss` claim (see `credentialPairProblem`): the handler
+ * answers 500 `internal_error` and reports it to `onError`. Never repeating a secret.
  * @example
  * ```ts
  * export default { fetch: (request: Request, env: TokenHandlerEnv) => handle(request, resolveCredentials(config, env)) };
@@ -49,11 +50,34 @@ function named(config: ResolvedTokenHandlerConfig, option: 'apiKey' | 'apiSecret
   return config[option] === undefined ? VARIABLES[option] : OPTIONS[option];
 }
 
+/**
+ * The env bindings as {@link resolveCredentials} reads them: a Cloudflare Secrets Store binding among
+ * the LiveKit ones (an object whose `get()` resolves to the secret, where a Worker's plain secrets
+ * and vars are strings) read into its string; anything else passed on as it is.
+ *
+ * @example
+ * ```ts
+ * const credentials = resolveCredentials(config, await readSecretsStore(env));
+ * ```
+ */
+export async function readSecretsStore(env: unknown): Promise<unknown> {
+  if (typeof env !== 'object' || env === null) return env;
+  const bindings = env as Record<string, unknown>;
+  const names = Object.values(VARIABLES);
+  if (!names.some((name) => isSecretsStoreBinding(bindings[name]))) return env;
+  const values = await Promise.all(names.map((name) => (isSecretsStoreBinding(bindings[name]) ? bindings[name].get() : bindings[name])));
+  return Object.fromEntries(names.map((name, index) => [name, values[index]]));
+}
+
+function isSecretsStoreBinding(binding: unknown): binding is { get(): Promise<unknown> } {
+  return typeof binding === 'object' && binding !== null && typeof (binding as { get?: unknown }).get === 'function';
+}
+
 function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | undefined): string {
   const variable = VARIABLES[option];
   const bound = env?.[variable];
   // An empty binding is unset, as an empty variable is (processEnvironment).
-  const value = typeof bound === 'string' && bound !== '' ? bound : processEnvironment(variable);
+  const value = typeof bound === 'string' && bound !== '' ? bound : processEnvironment(variable, option);
   if (value === undefined) {
     throw new Error(
       `createTokenHandler: no LiveKit ${option} — pass \`${option}\` or set the ${variable} environment variable (or env binding).`,
@@ -64,14 +88,22 @@ function fromEnvironment(option: keyof typeof VARIABLES, env: TokenHandlerEnv | 
   return value;
 }
 
-/** `process.env[name]` where there is one (Node, Bun, Deno with --allow-env, Vercel Edge); `undefined` elsewhere. */
-function processEnvironment(name: string): string | undefined {
+/**
+ * `process.env[name]` where there is one (Node, Bun, Deno with --allow-env, Vercel Edge); `undefined` elsewhere.
+ *
+ * @throws {Error} when the runtime refuses the read (Deno without `--allow-env` for it), saying so:
+ * the variable may well be set, and "set it" would send the reader the wrong way.
+ */
+function processEnvironment(name: string, option: keyof typeof VARIABLES): string | undefined {
   let value: string | undefined;
   try {
-    // Stryker disable next-line OptionalChaining: without them, reading a missing process or env throws, and the catch gives no value too
     value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
-  } catch {
-    // Deno without --allow-env throws on read: no value.
+  } catch (cause) {
+    // Deno's refusal names the variable and the flag, never a value.
+    throw new Error(
+      `createTokenHandler: ${name} could not be read from the environment (${messageOf(cause)}). On Deno, allow it: --allow-env=${name}; or pass \`${option}\`.`,
+      { cause },
+    );
   }
   return value === '' ? undefined : value;
 }

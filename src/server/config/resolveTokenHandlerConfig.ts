@@ -234,5 +234,15 @@ function reportQuietly(onError: NonNullable<TokenHandlerConfig['onError']>): Res
 
 /** The default `onError`: one `console.error` call (method, path, the error), so an internal failure is never silent. */
 function logError(error: unknown, request: Request): void {
-  console.error(`[livekit-custom-token-react/server] ${request.method} ${new URL(request.url).pathname} failed:`, error);
+  console.error(`[livekit-custom-token-react/server] ${request.method} ${pathOf(request.url)} failed:`, error);
+}
+
+/**
+ * The path of `request.url`, without its query (which may carry a secret). Read as text, not with
+ * `new URL`: for a request without a usable `Host` Bun hands over the path alone (HTTP/1.0 without
+ * one, `Host:` empty) and Deno `http://a b/…` (`Host: a b`), neither of which parses, and the throw
+ * would silence the log.
+ */
+function pathOf(url: string): string {
+  return /^(?:[a-z][\w+.-]*:\/\/[^/?#]*)?([^?#]*)/i.exec(url)![1]!;
 }

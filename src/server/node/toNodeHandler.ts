@@ -25,6 +25,8 @@ export interface NodeRequestLike {
   readableEnded?: boolean | undefined;
   /** Node's `IncomingMessage.complete`: `false` while the body has not been read to its end. */
   complete?: boolean | undefined;
+  /** The connection; over TLS (`node:https`, `node:http2`'s secure server) a `TLSSocket`, whose `encrypted: true` makes `request.url` `https:`. */
+  socket?: object | null | undefined;
   /** `2` for `node:http2`'s compatibility API, which has no `Connection` header. */
   httpVersionMajor?: number | undefined;
   /** `node:http2`'s stream of this request: closed (`RST_STREAM`) after the answer when its body is left unread. */

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resolveCredentials } from '../../../src/server/config/resolveCredentials';
+import { readSecretsStore, resolveCredentials } from '../../../src/server/config/resolveCredentials';
 import { resolveTokenHandlerConfig } from '../../../src/server/config/resolveTokenHandlerConfig';
 import type { TokenHandlerConfig } from '../../../src/server/types';
 
@@ -123,13 +123,39 @@ describe('resolveCredentials: runtimes without a readable process environment', 
     expect(() => withProcess({}, () => resolveCredentials(config()))).toThrow(/set the LIVEKIT_API_KEY environment variable/);
   });
 
-  it('names the missing variable where reading the environment throws (Deno without --allow-env)', () => {
+  it('says the variable could not be read, and how to allow it, where reading the environment throws (Deno without --allow-env)', () => {
     const denied = {
       get env(): never {
         throw new Error('Requires env access to "LIVEKIT_API_KEY", run again with the --allow-env flag');
       },
     };
-    expect(() => withProcess(denied, () => resolveCredentials(config()))).toThrow(/set the LIVEKIT_API_KEY environment variable/);
+    expect(() => withProcess(denied, () => resolveCredentials(config()))).toThrow(
+      'createTokenHandler: LIVEKIT_API_KEY could not be read from the environment (Requires env access to "LIVEKIT_API_KEY", run again with the --allow-env flag). On Deno, allow it: --allow-env=LIVEKIT_API_KEY; or pass `apiKey`.',
+    );
     expect(withProcess(denied, () => resolveCredentials(config(), BINDINGS))).toMatchObject({ apiKey: 'worker-key' });
+  });
+});
+
+describe('readSecretsStore: Cloudflare Secrets Store bindings among the LiveKit ones', () => {
+  it('reads such a binding with its get(), and keeps the plain bindings beside it', async () => {
+    const env = { ...BINDINGS, LIVEKIT_API_SECRET: { get: () => Promise.resolve('stored-secret') }, OTHER: 'ignored' };
+    expect(resolveCredentials(config(), await readSecretsStore(env))).toEqual({
+      apiKey: 'worker-key',
+      apiSecret: 'stored-secret',
+      serverUrl: 'wss://worker.example',
+    });
+  });
+
+  it.each([
+    ['plain bindings', BINDINGS],
+    ["Bun's server or Deno's connection info (no LiveKit binding)", { port: 3000, remoteAddr: {} }],
+    ['no second argument', undefined],
+  ])('passes on %s as they are', async (_, env) => {
+    expect(await readSecretsStore(env)).toBe(env);
+  });
+
+  it('lets a get() that fails fail the request (a 500 for onError)', async () => {
+    const failure = new Error('secret not found');
+    await expect(readSecretsStore({ LIVEKIT_API_SECRET: { get: () => Promise.reject(failure) } })).rejects.toBe(failure);
   });
 });

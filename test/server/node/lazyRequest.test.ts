@@ -45,8 +45,8 @@ describe('lazyRequest: what it reads from the Node request', () => {
     expect(request.url).toBe('http://example.test:8443/api/token');
   });
 
-  it('takes a request whose Host makes no URL to be for http://localhost/', async () => {
-    expect((await lazyRequest(post({ host: 'not a host' }))).url).toBe('http://localhost/');
+  it('takes a request whose Host makes no URL to be for its own path on http://localhost', async () => {
+    expect((await lazyRequest(post({ host: 'not a host' }))).url).toBe('http://localhost/api/token?room=r');
   });
 
   it('has the headers, every value of a repeated one, and not those whose value is undefined', async () => {

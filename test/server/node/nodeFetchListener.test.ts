@@ -251,11 +251,11 @@ describe('nodeFetchListener: the Request the handler gets', () => {
     expect(reply).toContain('"url":"http://localhost/path?q=1"');
   });
 
-  it('takes a request whose Host makes no URL to be for http://localhost/', async () => {
+  it('takes a request whose Host makes no URL to be for its own path on http://localhost', async () => {
     await serve(echo);
     const reply = await sendRaw('GET /path HTTP/1.1\r\nHost: not a host\r\nConnection: close\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 200 /);
-    expect(reply).toContain('"url":"http://localhost/"');
+    expect(reply).toContain('"url":"http://localhost/path"');
   });
 
   it('reads a request object without method or URL (both optional in NodeRequestLike) as GET /', async () => {

@@ -21,18 +21,30 @@ describe('nodeRequestUrl: a Node request’s absolute URL', () => {
       'http://app.example:8443/api/token',
     ],
     ['localhost without a Host', { url: '/api/token', headers: {} }, 'http://localhost/api/token'],
-    ['the root without a URL', { headers: { host: 'app.example' } }, 'http://app.example/'],
-    ['localhost for a Host that is not one', { url: '/api/token', headers: { host: 'a b' } }, 'http://localhost/'],
     [
-      'localhost for a Host holding a path and a query, which would move the target',
-      { url: '/api/token', headers: { host: 'app.example/admin?' } },
-      'http://localhost/',
+      'https for a request over TLS (a TLSSocket is encrypted)',
+      { url: '/api/token', headers: { host: 'app.example' }, socket: { encrypted: true } },
+      'https://app.example/api/token',
     ],
-    ['localhost for a Host holding a fragment', { url: '/api/token', headers: { host: 'app.example#' } }, 'http://localhost/'],
+    ['http for a plain socket', { url: '/api/token', headers: { host: 'app.example' }, socket: {} }, 'http://app.example/api/token'],
+    ['the root without a URL', { headers: { host: 'app.example' } }, 'http://app.example/'],
+    ['the path on localhost for a Host that is not one', { url: '/api/token', headers: { host: 'a b' } }, 'http://localhost/api/token'],
+    // `http:///api/token` would be the host `api` and the path `/token`.
+    ['the path on localhost for an empty Host', { url: '/api/token', headers: { host: '' } }, 'http://localhost/api/token'],
     [
-      'localhost for a Host holding a backslash (a slash to URL)',
+      'the path on localhost for a Host holding a path and a query, which would move the target',
+      { url: '/api/token', headers: { host: 'app.example/admin?' } },
+      'http://localhost/api/token',
+    ],
+    [
+      'the path on localhost for a Host holding a fragment',
+      { url: '/api/token', headers: { host: 'app.example#' } },
+      'http://localhost/api/token',
+    ],
+    [
+      'the path on localhost for a Host holding a backslash (a slash to URL)',
       { url: '/api/token', headers: { host: 'app.example\\admin?' } },
-      'http://localhost/',
+      'http://localhost/api/token',
     ],
     [
       'the absolute form, whatever the Host holds',
@@ -40,9 +52,9 @@ describe('nodeRequestUrl: a Node request’s absolute URL', () => {
       'http://app.example/api/token',
     ],
     [
-      'localhost for an :authority holding a path',
+      'the path on localhost for an :authority holding a path',
       { url: '/api/token', headers: { ':authority': 'app.example/admin?' } },
-      'http://localhost/',
+      'http://localhost/api/token',
     ],
   ])('%s', (_, req, expected) => {
     expect(nodeRequestUrl(req)).toBe(expected);
