@@ -54,7 +54,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
  * The session's error, if any, as an alert (announced when it appears). Where starting again
  * may help it offers a retry button, which restarts the session; where it cannot (the app
  * refused the user, the token is for another room, a device that cannot start: blocked, or on a
- * page without media devices) it shows the app's `action` instead. When
+ * page without media devices, a provider given no generator) it shows the app's `action` instead. When
  * the notice goes away with the focus in it, the focus returns where it was before the error,
  * or to the next control. Renders nothing without an error. While it is on the page, it alone
  * announces the session's error: `TokenStatusView` shows a token error that is the session's

@@ -7,6 +7,7 @@ import type { CustomTokenError } from '../core/errors.js';
 import type { TokenGrants, TokenStatusKind } from '../core/types.js';
 import { useHydrating } from '../hooks/internal/useHydrating.js';
 import { useTokenStatus } from '../hooks/useTokenStatus.js';
+import { onlyOtherPropsFix } from './canRetry.js';
 import { classNames } from './classNames.js';
 import { RetryButton } from './RetryButton.js';
 import { visuallyHidden } from './visuallyHidden.js';
@@ -130,7 +131,7 @@ const DEFAULT_LABELS: Omit<TokenStatusViewLabels, TokenStatusKind> = {
 /**
  * The session's token: status, identity, room, the grants it gives and a countdown to expiry;
  * after a failed fetch, the error's message and code and a button that fetches again (not for
- * `invalid_options`: fetch options of the wrong type fail again until they change); once the
+ * `invalid_options`, nor a provider given no generator: they fail again until the props change); once the
  * token expired (while connected LiveKit renews the session's own), a button to get a new one.
  * The status line and, after an error, its message are one polite live region (`role="status"`),
  * except for the session's own error while an `ErrorNotice` is on the page: that alert announces
@@ -209,8 +210,8 @@ export function TokenStatusView({
           )}
         </dd>
       </dl>
-      {/* Options of the wrong type fail again whenever fetched: only other options help, not a button. */}
-      {(status === 'expired' || (status === 'error' && error?.code !== 'invalid_options')) && (
+      {/* Options of the wrong type, or no generator, fail again whenever fetched: only other props help, not a button. */}
+      {(status === 'expired' || (status === 'error' && error !== null && !onlyOtherPropsFix(error))) && (
         // The button goes away while the token is fetched: its focus moves to the live region, which announces the outcome.
         <RetryButton focusOnUnmount={statusLine} className="lk-ctr-token-status-retry" onClick={() => void refresh()}>
           {status === 'error' ? retryLabel : refreshLabel}

@@ -71,6 +71,36 @@ describe('useCustomTokenSource', () => {
     expect(generator).toHaveBeenCalledTimes(4);
   });
 
+  // docs/token-source.md, Options: "`queryClient` …, `scope` and `initialToken` are read once, when the source is made — a
+  // `QueryClient` swapped later gets none of its tokens; remount the component (a `key`) to move to another."
+  it('keeps the QueryClient and scope it was made with when given others, while a new mount of the hook (a `key`) uses the new ones', async () => {
+    const first = new QueryClient();
+    const second = new QueryClient();
+    const generator = mintingGenerator();
+    const { result, rerender } = renderHook(({ queryClient, scope }) => useCustomTokenSource(generator, { queryClient, scope }), {
+      initialProps: { queryClient: first, scope: 'desk-1' },
+    });
+    const source = result.current;
+    await act(() => source.fetch({ roomName: 'A' }));
+    rerender({ queryClient: second, scope: 'desk-2' });
+    expect(result.current).toBe(source);
+    await act(() => result.current.fetch({ roomName: 'B' }));
+    const scopes = (client: QueryClient) =>
+      client
+        .getQueryCache()
+        .findAll({ queryKey: ['livekit-custom-token'] })
+        .map(({ queryKey }) => queryKey[1]);
+    expect(scopes(first)).toEqual(['desk-1', 'desk-1']);
+    expect(scopes(second)).toEqual([]);
+
+    const keyed = renderHook(({ queryClient, scope }) => useCustomTokenSource(generator, { queryClient, scope }), {
+      initialProps: { queryClient: second, scope: 'desk-2' },
+    });
+    await act(() => keyed.result.current.fetch({ roomName: 'B' }));
+    expect(scopes(second)).toEqual(['desk-2']);
+    expect(generator).toHaveBeenCalledTimes(3);
+  });
+
   it('aborts the fetch in flight when the component unmounts', async () => {
     const { generator, calls } = controlledGenerator();
     const { result, unmount } = renderHook(() => useCustomTokenSource(generator), { wrapper: React.StrictMode });

@@ -1,5 +1,15 @@
 import { act } from '@testing-library/react';
-import { ConnectionState, ParticipantKind, RoomEvent, type Room } from 'livekit-client';
+import { TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
+import {
+  ConnectionState,
+  ParticipantEvent,
+  ParticipantKind,
+  RemoteTrackPublication,
+  RoomEvent,
+  Track,
+  type RemoteParticipant,
+  type Room,
+} from 'livekit-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import type { AgentStatus } from '../../src/context/AgentStatusContext';
@@ -224,6 +234,24 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
     expect(agentStatus.current).toMatchObject({ state: 'listening', identity: 'agent-1', name: 'Helper' });
     expect(agentStatus.current?.cameraTrack?.participant.identity).toBe('agent-1');
     expect(agentStatus.current?.cameraTrack?.source).toBe('camera');
+  });
+
+  it('gives the agent’s voice as microphoneTrack (README, useAgentStatus), and a returned agent its microphone back', async () => {
+    const { room, agentStatus } = await startWithAgentProbe();
+    const joinSpeakingAgent = () => {
+      const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'speaking' } });
+      publishMicrophone(room, agent);
+    };
+    act(joinSpeakingAgent);
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(agentStatus.current).toMatchObject({ state: 'speaking', identity: 'agent-1', cameraTrack: undefined });
+    expect(agentStatus.current?.microphoneTrack?.participant.identity).toBe('agent-1');
+    expect(agentStatus.current?.microphoneTrack?.source).toBe('microphone');
+
+    await reconnectInFullWith(room, joinSpeakingAgent);
+
+    expect(agentStatus.current?.microphoneTrack?.participant.identity).toBe('agent-1');
+    expect(agentStatus.current?.microphoneTrack?.source).toBe('microphone');
   });
 
   it('gives a returned agent the camera of the avatar worker publishing on its behalf, as useAgent does', async () => {
@@ -510,6 +538,22 @@ describe('CustomTokenSessionProvider judging the agent per session', () => {
 });
 
 /** On fake timers, a started session with an agent, and what `useAgentStatus()` last said inside it. */
+/** The participant publishes its microphone (an agent's voice), as participant and room announce it. */
+function publishMicrophone(room: Room, participant: RemoteParticipant) {
+  act(() => {
+    const info = new TrackInfo({
+      sid: `TR_${participant.identity}_microphone`,
+      name: 'microphone',
+      type: TrackType.AUDIO,
+      source: TrackSource.MICROPHONE,
+    });
+    const publication = new RemoteTrackPublication(Track.Kind.Audio, info, false);
+    participant['addTrackPublication'](publication);
+    participant.emit(ParticipantEvent.TrackPublished, publication);
+    room.emit(RoomEvent.TrackPublished, publication, participant);
+  });
+}
+
 async function startWithAgentProbe() {
   vi.useFakeTimers();
   const { room } = roomWithoutServer();

@@ -3,7 +3,7 @@ import { LocalAudioTrack } from 'livekit-client';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
-import { renderSession } from './render';
+import { renderSession, settle } from './render';
 
 /**
  * What `start()` does with the microphone for the provider's `microphone` prop: the publish
@@ -35,5 +35,44 @@ describe('the microphone prop', () => {
     expect(byDefault).toEqual({ publishOptions: { preConnectBuffer: true }, preConnectBuffer: true });
 
     expect(await microphoneAsPublished({ microphone: true })).toEqual(byDefault);
+  });
+});
+
+// README, the provider's props: `camera` — "pass publish options instead of `true` to tune"; `roomConnectOptions` — "options for `Room.connect`".
+describe('the options start() hands to livekit-client', () => {
+  it('publishes the camera with the publish options given as `camera`', async () => {
+    const media = fakeMediaDevices();
+    onTestFinished(() => media.uninstall());
+    const { room } = roomWithoutServer();
+    const publishTrack = vi.spyOn(room.localParticipant, 'publishTrack').mockResolvedValue(undefined as never);
+    const { session } = renderSession({
+      generator: tokenGenerator(),
+      room,
+      roomName: 'support',
+      microphone: false,
+      camera: { simulcast: false, videoCodec: 'vp9' },
+    });
+    act(() => void session().start());
+    await waitFor(() => expect(media.getUserMedia).toHaveBeenCalled());
+    act(() => media.grant());
+    await waitFor(() => expect(publishTrack).toHaveBeenCalledTimes(1));
+    const [track, publishOptions] = publishTrack.mock.calls[0]!;
+    expect((track as { kind: string }).kind).toBe('video');
+    expect(publishOptions).toEqual({ simulcast: false, videoCodec: 'vp9' });
+  });
+
+  it('connects the room with roomConnectOptions, and with their new value at the next start()', async () => {
+    const { room, connect } = roomWithoutServer();
+    const props = { generator: tokenGenerator(), room, roomName: 'support', microphone: false };
+    const { session, rerenderWith } = renderSession({ ...props, roomConnectOptions: { autoSubscribe: false, maxRetries: 0 } });
+    await settle(() => session().start());
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(connect.mock.calls[0]![2]).toEqual({ autoSubscribe: false, maxRetries: 0 });
+
+    rerenderWith({ ...props, roomConnectOptions: { autoSubscribe: true, peerConnectionTimeout: 5_000 } });
+    await settle(() => session().end());
+    await settle(() => session().start());
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(connect.mock.calls[1]![2]).toEqual({ autoSubscribe: true, peerConnectionTimeout: 5_000 });
   });
 });

@@ -1,9 +1,11 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { decodeTokenPayload } from 'livekit-client';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorNotice } from '../../src/components/ErrorNotice';
+import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
@@ -119,6 +121,25 @@ describe('CustomTokenSessionProvider with tokenEndpoint', () => {
     await settle(() => session().start());
     expect(session().error).toMatchObject({ code: 'generator_failed', retryable: false });
     expect(connect).not.toHaveBeenCalled();
+  });
+
+  // README, the props table: "with none … every fetch fails with a generator_failed error that is not retried and offers no Try again".
+  it('offers no Try again, nor Fetch the token again, when given no generator, tokenSource or tokenEndpoint', async () => {
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ tokenEndpoint: undefined, room, roomName: 'standup', microphone: false } as never, {
+      children: (
+        <>
+          <ErrorNotice action={<a href="/setup">Set the token endpoint</a>} />
+          <TokenStatusView />
+        </>
+      ),
+    });
+    await settle(() => session().start());
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/needs a generator, a tokenSource or a tokenEndpoint/);
+    expect(screen.getByRole('link', { name: 'Set the token endpoint' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Fetch the token again' })).toBeNull();
   });
 
   // CustomTokenSessionProvider's TSDoc: "a new generator or endpoint alone does not [remount the session]".
