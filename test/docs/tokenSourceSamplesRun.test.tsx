@@ -4,7 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { canRetry } from '../../src/components/canRetry';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
 import { CustomTokenError } from '../../src/core/errors';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
@@ -125,5 +127,38 @@ describe('README.md, useTokenStatus: the TokenBadge sample', () => {
     const badge = await screen.findByText(/^ada · expires \S/, undefined, { timeout: 3_000 });
     expect(badge.tagName).toBe('SPAN');
     expect(screen.queryByRole('button')).toBeNull();
+  });
+});
+
+describe('README.md, createEndpointGenerator: headers from the signed-in user', () => {
+  // What the sample's `declare` stands for: Firebase Auth's `currentUser`, null when signed out.
+  const auth: { currentUser: { getIdToken(): Promise<string> } | null } = { currentUser: null };
+
+  // The sample, as written.
+  const generator = createEndpointGenerator('/api/token', {
+    // Called before every attempt, so a short-lived auth token is always fresh.
+    headers: async () => {
+      const user = auth.currentUser;
+      // Signed out: refuse as the endpoint would (a 401 is not retried, and ErrorNotice shows your
+      // `action`, a sign-in link say), rather than throw a TypeError, which reads as a network failure.
+      if (!user) throw new CustomTokenError('http', 'Sign in to join the call.', { status: 401 });
+      return { Authorization: `Bearer ${await user.getIdToken()}` };
+    },
+  });
+
+  it('refuses a signed-out user at once, as a 401 that is neither sent nor retried, and fetches once signed in', async () => {
+    const source = createCustomTokenSource(generator, { retryDelayMs: 1 });
+    const refused = await source.fetch({ roomName: 'standup' }).then(
+      () => null,
+      (reason: unknown) => reason,
+    );
+    expect(refused).toMatchObject({ code: 'http', status: 401, retryable: false, message: 'Sign in to join the call.' });
+    expect(canRetry(refused as CustomTokenError)).toBe(false);
+    expect(source.getSnapshot().generatorCalls).toBe(1);
+    expect(requests).toBe(0);
+
+    auth.currentUser = { getIdToken: () => Promise.resolve('id-token-of-ada') };
+    await expect(source.fetch({ roomName: 'standup' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+    expect(requests).toBe(1);
   });
 });
