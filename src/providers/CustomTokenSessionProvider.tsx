@@ -18,7 +18,7 @@ import { useFetchOptions } from '../hooks/internal/useFetchOptions.js';
 import { useRoomStateResync } from '../hooks/internal/useRoomStateResync.js';
 import { useSourceForSession } from '../hooks/internal/useSourceForSession.js';
 import { toConnectOptions } from './session/toConnectOptions.js';
-import { isRefusedToken } from './session/toSessionError.js';
+import { needsAnotherToken } from './session/toSessionError.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
 import { useCameraTrackList } from './useCameraTrackList.js';
 import { SessionStateProvider } from './SessionStateProvider.js';
@@ -226,10 +226,11 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     prepareNextSession: () => sessionSource.prepareNextSessionOnce(options),
     // The room of a start that did not finish may hold its agent: a fresh room for the next one,
     // when the room is derived per session or named by the token endpoint (no `roomName`, or `''`,
-    // which names none). A token LiveKit refused is not joined with again either. Once: LiveKit's
+    // which names none). Nor is a token joined with again that LiveKit refused, or whose server could not be
+    // reached: the endpoint may name another server (a healthy node of a cluster). Once: LiveKit's
     // own end() (the session of `useSessionContext()`) that abandoned the start has asked already.
     leftRoomUnfinished: (error) => {
-      if (freshRoomPerSession || !options.roomName || isRefusedToken(error)) sessionSource.prepareNextSessionOnce(options);
+      if (freshRoomPerSession || !options.roomName || needsAnotherToken(error)) sessionSource.prepareNextSessionOnce(options);
     },
     agentConnectTimeoutMs,
     onError,

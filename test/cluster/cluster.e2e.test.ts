@@ -20,13 +20,25 @@ afterEach(async () => {
 /** A busy machine can take many seconds to boot an agent job: generous, but bounded. */
 const AGENT_TIMEOUT_MS = 45_000;
 
-/** The app in a new browser context, getting its tokens — and so its server URL — from node `node`'s endpoint (1 or 2). */
-async function openThroughNode(node: 1 | 2, params: Record<string, string>): Promise<AppPage & { signalPorts: () => string[] }> {
-  const app = await openApp(browser, { endpoint: inject('nodeEndpoints')[node - 1]!, ...params });
+/** The app in a new browser context, getting its tokens — and so its server URL — from node `node`'s endpoint (1 or 2), or from the one that routes to node 2 while it answers. */
+async function openThroughNode(node: 1 | 2 | 'routing', params: Record<string, string>) {
+  const endpoint = node === 'routing' ? inject('routingEndpoint') : inject('nodeEndpoints')[node - 1]!;
+  // The server URL of every token the endpoint sent, in order (read as the page receives it).
+  const served: string[] = [];
+  const app = await openApp(browser, { endpoint, ...params }, (page) =>
+    page.route(endpoint, async (route) => {
+      const response = await route.fetch();
+      if (route.request().method() === 'POST' && response.ok()) served.push(((await response.json()) as { server_url: string }).server_url);
+      await route.fulfill({ response });
+    }),
+  );
   opened.push(app);
-  const ports: string[] = [];
-  app.page.on('websocket', (socket) => ports.push(new URL(socket.url()).port));
-  return Object.assign(app, { signalPorts: () => [...new Set(ports)] });
+  const signals: { port: string; token: string | null }[] = [];
+  app.page.on('websocket', (socket) => {
+    const url = new URL(socket.url());
+    signals.push({ port: url.port, token: url.searchParams.get('access_token') });
+  });
+  return Object.assign(app, { signalPorts: () => [...new Set(signals.map(({ port }) => port))], signals, served });
 }
 
 const portOf = (node: 1 | 2) => new URL(inject('nodeUrls')[node - 1]!).port;
@@ -48,9 +60,10 @@ async function expectCameraPlaying(app: AppPage, identity: string) {
   await expect.poll(async () => (await app.remoteVideo(identity))?.frames).toBeGreaterThan(frames);
 }
 
-async function pairAcrossNodes(room: string) {
+/** Alice through node 1 and Bob through node 2 (`bobThrough`: or the endpoint that routes him there), both connected to `room`. */
+async function pairAcrossNodes(room: string, bobThrough: 2 | 'routing' = 2) {
   const alice = await openThroughNode(1, { room, identity: 'alice' });
-  const bob = await openThroughNode(2, { room, identity: 'bob' });
+  const bob = await openThroughNode(bobThrough, { room, identity: 'bob' });
   await Promise.all([alice.start(), bob.start()]);
   await expect.poll(alice.state).toMatchObject({ connectionState: 'connected', error: null });
   await expect.poll(bob.state).toMatchObject({ connectionState: 'connected', error: null });
@@ -93,20 +106,31 @@ describe('two LiveKit nodes sharing one Redis', () => {
   // Runs last: it stops node 2 (the global teardown only reaps it). LiveKit hosts each room on one node and relays,
   // over Redis, the signalling of participants connected through another; a stopping node drains — it keeps serving
   // until no participant is left in the rooms it hosts — and only then closes. So the test pins one room on each
-  // node, and checks both phases.
+  // node, and checks both phases — and then what starting again does, with tokens from an endpoint that names node 2
+  // while it answers and node 1 once it does not.
   test(
-    'node 2 stopped mid-call (one SIGTERM): calls go on while it drains; once its own rooms are empty it closes, and a client relayed through it retries for about 45 s, then is disconnected with reason UNKNOWN_REASON; clients on node 1 stay connected',
-    { timeout: 180_000 },
+    'node 2 stopped mid-call (one SIGTERM): calls go on while it drains; once its own rooms are empty it closes, and a client relayed through it retries for about 45 s, then is disconnected with reason UNKNOWN_REASON; clients on node 1 stay connected; start() then connects through node 1 with a new token, and a token prefetched naming node 2 fails one start, after which restart() joins through node 1 with the agent',
+    { timeout: 240_000 },
     async () => {
       const [onNode1, onNode2] = [1, 2].map((node) => `cluster-stop-on${node}-${randomUUID().slice(0, 8)}`) as [string, string];
       for (const [index, room] of [onNode1, onNode2].entries())
         await roomService(1).createRoom({ name: room, nodeId: inject('nodeIds')[index] });
-      const relayed = await pairAcrossNodes(onNode1); // bob's signalling relayed through node 2 to node 1
+      const relayed = await pairAcrossNodes(onNode1, 'routing'); // bob's signalling relayed through node 2 to node 1
       const hosted = await pairAcrossNodes(onNode2); // the room itself on node 2
+      expect(relayed.bob.signalPorts()).toEqual([portOf(2)]);
       const everyone = [relayed.alice, relayed.bob, hosted.alice, hosted.bob];
       const before = await Promise.all(everyone.map(async (app) => (await app.state())!.connectionStates.length));
       const statesSince = async (app: (typeof everyone)[number]) =>
         (await app.state())!.connectionStates.slice(before[everyone.indexOf(app)]);
+      // A page open but not started: its token, fetched ahead (`prefetch`), names node 2.
+      const late = await openThroughNode('routing', {
+        room: `cluster-late-${randomUUID().slice(0, 8)}`,
+        identity: 'frank',
+        agent: AGENT_NAME,
+        agentTimeoutMs: String(AGENT_TIMEOUT_MS),
+      });
+      await expect.poll(async () => (await late.state())?.token.status).toBe('ready');
+      expect(late.served).toEqual([inject('nodeUrls')[1]]);
 
       const response = await fetch(`${inject('appUrl')}/__e2e/node2/sigterm`, { method: 'POST' });
       expect(response.status).toBe(204);
@@ -136,6 +160,33 @@ describe('two LiveKit nodes sharing one Redis', () => {
       // Node 1 is unaffected: its client never left connected.
       expect(await relayed.alice.state()).toMatchObject({ connectionState: 'connected', error: null });
       expect(await statesSince(relayed.alice)).toEqual([]);
+
+      // Starting again: a new token, which the endpoint now sends to node 1 — the client is told nothing else.
+      const [firstJoin] = relayed.bob.signals;
+      await relayed.bob.start();
+      await expect.poll(relayed.bob.state).toMatchObject({ connectionState: 'connected', error: null });
+      expect(relayed.bob.served).toEqual([inject('nodeUrls')[1], inject('nodeUrls')[0]]);
+      expect(relayed.bob.signals.at(-1)!.port).toBe(portOf(1));
+      expect(relayed.bob.signals.at(-1)!.token).not.toBe(firstJoin!.token);
+      await expectCameraPlaying(relayed.bob, 'alice');
+      await expectCameraPlaying(relayed.alice, 'bob');
+
+      // The token fetched ahead still names node 2: the first start fails, typed, and fetches the next token at once,
+      await late.start();
+      await expect.poll(late.state, { timeout: 45_000 }).toMatchObject({
+        connectionState: 'disconnected',
+        error: { code: 'connection_failed', reason: 'ServerUnreachable' },
+      });
+      await expect.poll(() => late.served).toEqual([inject('nodeUrls')[1], inject('nodeUrls')[0]]);
+      await expect.poll(async () => (await late.state())?.token.status).toBe('ready');
+      // which names node 1: Try again (ErrorNotice's button calls restart()) joins there, and the agent comes.
+      await late.page.getByTestId('restart').click();
+      await expect.poll(late.state, { timeout: AGENT_TIMEOUT_MS + 5_000 }).toMatchObject({
+        connectionState: 'connected',
+        agent: { state: 'listening' },
+        error: null,
+      });
+      expect(late.signals.at(-1)!.port).toBe(portOf(1));
     },
   );
 });

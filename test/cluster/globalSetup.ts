@@ -27,6 +27,8 @@ declare module 'vitest' {
     nodeUrls: string[];
     /** The token endpoint that sends its clients to each node, in order. */
     nodeEndpoints: string[];
+    /** A token endpoint that sends its clients to node 2 while node 2 answers, else to node 1: an app's own node choice. */
+    routingEndpoint: string;
     /** Each node's LiveKit node ID (`ND_…`), in order: a room can be created on a chosen node. */
     nodeIds: string[];
   }
@@ -41,7 +43,7 @@ function nodeIdFrom(logFile: string): string {
 
 /**
  * Starts the cluster once: Redis, two LiveKit nodes sharing it, the agent worker registered on
- * node 1 only, the test app, and a token endpoint per node. `POST /__e2e/node2/sigterm` (on the
+ * node 1 only, the test app, a token endpoint per node, and one that picks node 2 while it answers. `POST /__e2e/node2/sigterm` (on the
  * app server) sends node 2 one SIGTERM, as an orchestrator stopping a node would.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -79,16 +81,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cleanups.push(app.close);
     const endpoints = [];
     for (const node of nodes) {
-      const endpoint = await startNodeTokenEndpoint(node.wsUrl, app.url);
+      const endpoint = await startNodeTokenEndpoint([node.wsUrl], app.url);
       cleanups.push(endpoint.close);
       endpoints.push(endpoint.url);
     }
+    const routing = await startNodeTokenEndpoint([nodes[1]!.wsUrl, nodes[0]!.wsUrl], app.url);
+    cleanups.push(routing.close);
     project.provide('appUrl', app.url);
     project.provide(
       'nodeUrls',
       nodes.map(({ wsUrl }) => wsUrl),
     );
     project.provide('nodeEndpoints', endpoints);
+    project.provide('routingEndpoint', routing.url);
     project.provide(
       'nodeIds',
       nodes.map(({ logFile }) => nodeIdFrom(logFile)),

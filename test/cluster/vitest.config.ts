@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * A LiveKit cluster: two nodes of the Go-built server sharing one Debian `redis-server`, with
- * Chromium and a real agent (`flock /tmp/lk-ports.lock npx vitest run -c test/cluster/vitest.config.ts`,
+ * Chromium and a real agent (`flock /tmp/lkctr-stage.lock npx vitest run -c test/cluster/vitest.config.ts`,
  * after `npm run build`). The parts start once in the global setup; the tests run in order (the
  * last one stops a node).
  */

@@ -28,9 +28,20 @@ export function toSessionError(cause: unknown): CustomTokenError {
   return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${messageOf(cause)}`, { cause });
 }
 
-/** Whether LiveKit refused the token of a join (`NotAllowed`: not valid for this server, expired, revoked): the next join needs another. */
-export function isRefusedToken(cause: unknown): boolean {
-  return cause instanceof ConnectionError && cause.reason === ConnectionErrorReason.NotAllowed;
+/**
+ * Whether the next join needs another token than the one this join failed with: LiveKit refused
+ * it, or the server it names could not be reached — the token endpoint may name another (a
+ * healthy node of a cluster).
+ */
+export function needsAnotherToken(cause: unknown): boolean {
+  if (!(cause instanceof ConnectionError)) return false;
+  const reason = cause.reason as ConnectionErrorReason;
+  return (
+    reason === ConnectionErrorReason.NotAllowed || // not valid for this server, expired, revoked
+    reason === ConnectionErrorReason.ServerUnreachable || // a node stopped, an address gone
+    reason === ConnectionErrorReason.WebSocket ||
+    reason === ConnectionErrorReason.Timeout
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { CustomTokenError } from '../../../src/core/errors';
 import {
   disconnectReasonName,
   isCancelledConnect,
-  isRefusedToken,
+  needsAnotherToken,
   toNoMediaDevicesFailure,
   toScreenShareFailure,
   toSessionError,
@@ -85,10 +85,15 @@ describe('toSessionError: one error type for whatever a start rejected with', ()
 describe('the other readings of a failure', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('isRefusedToken: only LiveKit refusing the token', () => {
-    expect(isRefusedToken(ConnectionError.notAllowed('no', 401))).toBe(true);
-    expect(isRefusedToken(ConnectionError.serverUnreachable('no'))).toBe(false);
-    expect(isRefusedToken({ reason: ConnectionError.notAllowed('no', 401).reason })).toBe(false);
+  it('needsAnotherToken: LiveKit refusing the token, or the server it names out of reach (a stopped node of a cluster)', () => {
+    expect(needsAnotherToken(ConnectionError.notAllowed('no', 401))).toBe(true);
+    expect(needsAnotherToken(ConnectionError.serverUnreachable('could not establish signal connection'))).toBe(true);
+    expect(needsAnotherToken(ConnectionError.websocket('Websocket error during a connection attempt'))).toBe(true);
+    expect(needsAnotherToken(ConnectionError.timeout('could not establish signal connection: timed out'))).toBe(true);
+    // The server reached, and failing otherwise: the token in hand is as good as ever.
+    expect(needsAnotherToken(ConnectionError.internal('server error'))).toBe(false);
+    expect(needsAnotherToken(ConnectionError.cancelled('Client initiated disconnect'))).toBe(false);
+    expect(needsAnotherToken({ reason: ConnectionError.notAllowed('no', 401).reason })).toBe(false);
   });
 
   it('isCancelledConnect: only a connect given up on this side', () => {
