@@ -25,9 +25,13 @@ describe.each([
 ])('a page with a dehydrated token in a HydrationBoundary, brought back by the Back button (%s)', (_, clientPerPage) => {
   it('the next session does not start with the token a past session started with: its room was that session’s', async () => {
     fakeMediaDevices();
-    // The server names a fresh room for every token (no roomName): the server's token is for room-server.
+    // The server names a fresh room for every token (no roomName): the server's token is for
+    // room-server, named apart from the other case's (tokens minted in the same second are equal).
     const serverClient = new QueryClient();
-    await createCustomTokenSource(tokenGenerator({ room: 'room-server' }), { queryClient: serverClient, scope: 'call' }).fetch({});
+    await createCustomTokenSource(tokenGenerator({ room: 'room-server', name: String(clientPerPage) }), {
+      queryClient: serverClient,
+      scope: 'call',
+    }).fetch({});
     const state = JSON.parse(JSON.stringify(dehydrate(serverClient))) as DehydratedState;
     const generator = tokenGenerator({ room: 'room-browser' });
     const page = (client: QueryClient, room: ReturnType<typeof roomWithoutServer>['room']) => (
