@@ -9,10 +9,10 @@ import { onBrowserOnline } from './onBrowserOnline.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { shallowEqual } from './shallowEqual.js';
-import { isTokenSpent } from './spentTokens.js';
+import { isPastSessionsRoom } from './spentTokens.js';
 import { isCancellation, toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
-import { timeFromArrival, tokenNow } from './tokenNow.js';
+import { arrivedHere, timeFromArrival, tokenNow } from './tokenNow.js';
 import { tokenQueryOptions } from './tokenQueryOptions.js';
 import { toTokenSnapshot } from './toTokenSnapshot.js';
 import type { TokenDetails, TokenFetchOptions, TokenGenerator, TokenRequest, TokenSnapshot, TokenSourceEvent } from './types.js';
@@ -283,7 +283,15 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     const queryOptions = this.#queryOptions(request, mayRetry);
     const query = this.#makeCurrent(request, queryOptions);
     let cached = query.state.data;
-    if (!force && cached && isTokenReusable(query.state, Date.now())) {
+    // A token hydrated from a dehydrated state is checked as an `initialToken` is: a page restored on
+    // Back renders its HydrationBoundary again, into a QueryClient of its own maybe, with the token
+    // a session of the page started with.
+    if (
+      !force &&
+      cached &&
+      isTokenReusable(query.state, Date.now()) &&
+      (arrivedHere(cached) || !isPastSessionsRoom(request, cached.participantToken))
+    ) {
       this.#emit({ type: 'cache-hit', request, token: cached });
       return toResponse(cached);
     }
@@ -413,7 +421,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         refreshMarginMs: this.#config.refreshMarginMs,
         mintedEarlier: true,
       });
-      if (!request.roomName && isTokenSpent(response.participantToken)) return null;
+      if (isPastSessionsRoom(request, response.participantToken)) return null;
       return { request, token: timeFromArrival(token) };
     } catch (cause) {
       this.#emit({ type: 'error', request, error: toGeneratorError(cause), willRetry: false });

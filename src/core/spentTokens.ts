@@ -1,3 +1,5 @@
+import type { TokenRequest } from './types.js';
+
 /** How many tokens are remembered: sessions of one page, far more than a page runs. */
 const MAX_SPENT_TOKENS = 64;
 
@@ -15,7 +17,10 @@ export function markTokenSpent(participantToken: string): void {
   if (spentTokens.size > MAX_SPENT_TOKENS) spentTokens.delete(spentTokens.values().next().value!);
 }
 
-/** Whether a session of this page started with `participantToken`. */
-export function isTokenSpent(participantToken: string): boolean {
-  return spentTokens.has(participantToken);
+/**
+ * Whether `participantToken`, fetched for `request`, is for a past session's room: one the server
+ * named (no `roomName`), which a session of this page started with.
+ */
+export function isPastSessionsRoom(request: TokenRequest, participantToken: string): boolean {
+  return !request.roomName && spentTokens.has(participantToken);
 }

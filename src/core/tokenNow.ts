@@ -34,6 +34,11 @@ export function timeFromArrival(token: TokenDetails): TokenDetails {
   return token;
 }
 
+/** Whether `token` arrived in this process (fetched, or an `initialToken`), not hydrated from another's state. */
+export function arrivedHere(token: TokenDetails): boolean {
+  return arrivals.has(token);
+}
+
 /**
  * `now` (a `Date.now()` reading) on the timeline of `token`'s times (`receivedAt`, `staleAt`,
  * `expiresAt`): the time since it arrived is the longer of the wall clock's and the monotonic

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isTokenSpent, markTokenSpent } from '../../src/core/spentTokens';
+import { isPastSessionsRoom, markTokenSpent } from '../../src/core/spentTokens';
 
 /** A page that runs sessions all day remembers its last 64 tokens, not every one: the memory stays bounded. */
 describe('spentTokens', () => {
   const token = (n: number) => `spent-tokens-test.${n}`;
+  const isTokenSpent = (participantToken: string) => isPastSessionsRoom({}, participantToken);
 
   it('remembers the last 64 tokens a session started with, forgetting the one used longest ago', () => {
     for (let n = 0; n <= 64; n++) markTokenSpent(token(n));
@@ -18,5 +19,11 @@ describe('spentTokens', () => {
     markTokenSpent(token(164));
     expect(isTokenSpent(token(100))).toBe(true);
     expect(isTokenSpent(token(101))).toBe(false);
+  });
+
+  it('a spent token is a past session’s room only where the server named the room: a room the options name is joined again', () => {
+    markTokenSpent(token(200));
+    expect(isPastSessionsRoom({ agentName: 'agent' }, token(200))).toBe(true);
+    expect(isPastSessionsRoom({ roomName: 'standup' }, token(200))).toBe(false);
   });
 });

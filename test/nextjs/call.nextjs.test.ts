@@ -66,6 +66,41 @@ describe('the Next.js call page in Chromium, against the real LiveKit server and
     }
   });
 
+  test('a <Link> to the call page prefetches no token: the prefetch carries none and asks the route for none; the visit then renders one', async () => {
+    const call = await openCallPage(browser);
+    try {
+      await logIn(call, appUrl, 'pia');
+      const { page } = call;
+      // Each prefetch of the call page, fetched through the test to read its body.
+      const prefetches: string[] = [];
+      await page.route(
+        (url) => url.pathname === '/',
+        async (route) => {
+          const headers = route.request().headers();
+          if (!('next-router-prefetch' in headers || 'next-router-segment-prefetch' in headers)) return route.fallback();
+          const response = await route.fetch();
+          prefetches.push(await response.text());
+          await route.fulfill({ response });
+        },
+      );
+      // A full load of the login page, whose "Back to the call" link is in view: Next prefetches it.
+      await page.goto(`${appUrl}/login`);
+      await expect.poll(() => prefetches.length, { timeout: 20_000 }).toBeGreaterThan(0);
+      await page.waitForLoadState('networkidle');
+      for (const body of prefetches) {
+        expect(body).not.toMatch(/eyJ[\w-]+\.eyJ/);
+        expect(body).not.toContain('Signed in as');
+      }
+      expect(call.tokenRouteCalls).toEqual([]);
+
+      await Promise.all([page.waitForURL(`${appUrl}/`), page.getByRole('link', { name: 'Back to the call' }).click()]);
+      await page.locator('.lk-ctr-token-status[data-status="ready"]').waitFor(VISIBLE);
+      expect(call.tokenRouteCalls).toEqual([]);
+    } finally {
+      await call.close();
+    }
+  });
+
   test('signed out: the route’s 401 shows as a typed error (code http, HTTP 401), not a crash', async () => {
     const call = await openCallPage(browser);
     try {

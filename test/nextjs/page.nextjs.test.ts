@@ -46,6 +46,16 @@ describe('the call page rendered by the server (a Server Component rendering the
     expect(html).not.toContain('role="alert"');
   });
 
+  test('the HTML holding a token is never stored by a browser, Next or a CDN: rendered per request, Cache-Control private and no-store', async () => {
+    const cookie = await logInCookie('carol');
+    const [first, second] = await Promise.all([1, 2].map(() => fetch(`${appUrl}/`, { headers: { cookie } })));
+    expect(first!.headers.get('cache-control')).toMatch(/(?=.*\bprivate\b)(?=.*\bno-store\b)/);
+    const tokenOf = async (response: Response) => /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/.exec(await response.text())?.[0];
+    const [firstToken, secondToken] = await Promise.all([tokenOf(first!), tokenOf(second!)]);
+    expect(firstToken).toBeDefined();
+    expect(secondToken).not.toBe(firstToken);
+  });
+
   test('signed out, it holds the disconnected session with no token yet, and no error', async () => {
     const html = await renderCallPage();
     expect(html).toMatch(DISCONNECTED_BUTTON);

@@ -22,13 +22,14 @@ describe('the example’s token routes (built with no LiveKit secret in the envi
     ['Node runtime', '/api/livekit-token'],
     ['Edge runtime', '/api/livekit-token-edge'],
   ])(
-    '%s (%s): a token for the signed-in caller, verified by TokenVerifier; 401 without a session; 400 for a body that is not JSON',
+    '%s (%s): a token for the signed-in caller, verified by TokenVerifier; 401 without a session; 400 for a body that is not JSON; every answer Cache-Control no-store',
     async (_runtime, route) => {
       const cookie = await sessionCookie('edna');
       const issued = await post(route, JSON.stringify({ room_name: 'next-room', room_config: { agents: [{ agent_name: 'e2e-agent' }] } }), {
         Cookie: cookie,
       });
       expect(issued.status).toBe(201);
+      expect(issued.headers.get('cache-control')).toBe('no-store');
       const { server_url, participant_token } = (await issued.json()) as { server_url: string; participant_token: string };
       expect(server_url).toBe(LIVEKIT_WS_URL);
       const claims = await new TokenVerifier(LIVEKIT_API_KEY, LIVEKIT_API_SECRET).verify(participant_token);
@@ -42,6 +43,7 @@ describe('the example’s token routes (built with no LiveKit secret in the envi
       const codes = await Promise.all(
         refused.map(async (response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code]),
       );
+      expect(refused.map((response) => response.headers.get('cache-control'))).toEqual(['no-store', 'no-store']);
       expect(codes).toEqual([
         [401, 'unauthorized'],
         [400, 'invalid_json'],

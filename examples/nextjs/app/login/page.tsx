@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ invalid?: string }> }) {
   const { invalid } = await searchParams;
   return (
@@ -10,6 +12,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <button type="submit">Log in</button>
       </form>
       {invalid && <p role="alert">Use letters, digits, spaces, dots, dashes or underscores (at most 64).</p>}
+      <p>
+        <Link href="/">Back to the call</Link>
+      </p>
     </main>
   );
 }

@@ -1,0 +1,71 @@
+import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider, type DehydratedState } from '@tanstack/react-query';
+import { act } from '@testing-library/react';
+import { setLogLevel } from 'livekit-client';
+import { createRoot } from 'react-dom/client';
+import { describe, expect, it } from 'vitest';
+import { ConnectButton } from '../../src/components/ConnectButton';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
+import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { fakeMediaDevices } from '../helpers/media';
+
+setLogLevel('silent');
+
+/** The room a participant token names. */
+function roomOf(participantToken: string): string {
+  return (JSON.parse(atob(participantToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { video: { room: string } }).video
+    .room;
+}
+
+const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 200)));
+
+describe.each([
+  ['the app’s QueryClient, kept across navigations', false],
+  ['a QueryClient of the page’s own, made anew on Back', true],
+])('a page with a dehydrated token in a HydrationBoundary, brought back by the Back button (%s)', (_, clientPerPage) => {
+  it('the next session does not start with the token a past session started with: its room was that session’s', async () => {
+    fakeMediaDevices();
+    // The server names a fresh room for every token (no roomName): the server's token is for
+    // room-server, named apart from the other case's (tokens minted in the same second are equal).
+    const serverClient = new QueryClient();
+    await createCustomTokenSource(tokenGenerator({ room: 'room-server', name: String(clientPerPage) }), {
+      queryClient: serverClient,
+      scope: 'call',
+    }).fetch({});
+    const state = JSON.parse(JSON.stringify(dehydrate(serverClient))) as DehydratedState;
+    const generator = tokenGenerator({ room: 'room-browser' });
+    const page = (client: QueryClient, room: ReturnType<typeof roomWithoutServer>['room']) => (
+      <QueryClientProvider client={client}>
+        <HydrationBoundary state={state}>
+          <CustomTokenSessionProvider generator={generator} scope="call" room={room} microphone={false}>
+            <ConnectButton />
+          </CustomTokenSessionProvider>
+        </HydrationBoundary>
+      </QueryClientProvider>
+    );
+    const container = document.createElement('div');
+    const click = () => act(() => container.querySelector('button')!.click());
+
+    const appClient = new QueryClient();
+    const first = roomWithoutServer();
+    let root = createRoot(container);
+    act(() => root.render(page(appClient, first.room)));
+    click();
+    await settle();
+    expect(container.querySelector('button')!.textContent).toBe('Disconnect');
+    expect(roomOf(first.connect.mock.calls[0]![1])).toBe('room-server');
+    click();
+    await settle();
+    act(() => root.unmount());
+
+    // Back: the page as the router cached it, the same dehydrated state included.
+    const second = roomWithoutServer();
+    root = createRoot(container);
+    act(() => root.render(page(clientPerPage ? new QueryClient() : appClient, second.room)));
+    click();
+    await settle();
+    expect(container.querySelector('button')!.textContent).toBe('Disconnect');
+    expect(roomOf(second.connect.mock.calls[0]![1])).toBe('room-browser');
+    act(() => root.unmount());
+  });
+});
