@@ -117,6 +117,19 @@ export function subscribeCamera(room: Room, participant: RemoteParticipant, publ
 }
 
 /**
+ * The local participant stops receiving `publication`'s track (unsubscribed by the app, or the
+ * subscription lost): livekit-client's own `setTrack(undefined)` detaches it and the publication and
+ * participant announce it, and the room announces it.
+ */
+export function unsubscribeCamera(room: Room, participant: RemoteParticipant, publication: RemoteTrackPublication) {
+  announced(() => {
+    const track = publication.track!;
+    publication.setTrack(undefined);
+    room.emit(RoomEvent.TrackUnsubscribed, track, publication, participant);
+  });
+}
+
+/**
  * The participant turns the camera off, or on again: LiveKit's `setCameraEnabled(false)` mutes it
  * and it stays published. The server's track update reaches the publication (livekit-client's own
  * `updateInfo`, which mutes the track and has the participant announce it), and the room announces it.
