@@ -8,6 +8,7 @@ import { createCustomTokenSource } from '../../src/core/createCustomTokenSource'
 import { playableVideo } from '../helpers/media';
 import {
   joinRemote,
+  leaveRemote,
   publishCamera,
   renameRemote,
   roomWithoutServer,
@@ -166,6 +167,52 @@ describe("CameraGrid: an agent's avatar (a worker publishing on the agent's beha
     const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
     expect(tiles.map((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent)).toEqual(['Helper']);
     expect(tiles[0]!.querySelector('video')?.getAttribute('aria-label')).toBe("Helper's camera");
+  });
+});
+
+describe('CameraGrid: who gets a tile', () => {
+  it('gives a screen share no tile: the grid shows cameras, and the sharer keeps their one tile', async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const bob = people[0]!;
+    subscribeCamera(room, bob, publishCamera(room, bob, { screenShare: true }));
+
+    expect(tiles().map((tile) => tile.querySelector('.lk-ctr-camera-name-text')?.textContent)).toEqual([expect.any(String), 'Bob', 'Cy']);
+    expect(tiles().filter((tile) => tile.querySelector('video'))).toHaveLength(0);
+  });
+
+  it('gives two participants with the same name a tile each, and keeps the right one when the other leaves', async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const otherBob = joinRemote(room, 'bob-2', { name: 'Bob' });
+    subscribeCamera(room, otherBob, publishCamera(room, otherBob));
+    const bobs = () => tiles().filter((tile) => tile.querySelector('.lk-ctr-camera-name-text')?.textContent === 'Bob');
+    // One without a camera, one with (LiveKit's order, not the tests' business).
+    expect(
+      bobs()
+        .map((tile) => tile.hasAttribute('data-placeholder'))
+        .sort(),
+    ).toEqual([false, true]);
+
+    leaveRemote(room, people[0]!);
+
+    expect(bobs().map((tile) => tile.hasAttribute('data-placeholder'))).toEqual([false]);
+    expect(tiles()).toHaveLength(3);
+  });
+
+  it('leaves no tile behind for a participant who leaves before their camera is subscribed to, nor after', async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const [bob, cy] = people as [RemoteParticipant, RemoteParticipant];
+    publishCamera(room, bob, { autoSubscribe: true });
+    subscribeCamera(room, cy, publishCamera(room, cy, { autoSubscribe: true }));
+    expect(tiles()).toHaveLength(3);
+
+    leaveRemote(room, bob);
+    leaveRemote(room, cy);
+
+    expect(tiles()).toHaveLength(1);
+    expect(tiles()[0]!.hasAttribute('data-local')).toBe(true);
   });
 });
 

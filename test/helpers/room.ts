@@ -65,22 +65,32 @@ export function joinRemote(
   });
 }
 
+interface PublishOptions {
+  autoSubscribe?: boolean;
+  screenShare?: boolean;
+  sid?: string;
+}
+
 /**
- * The participant publishes a camera, as participant and room announce it: not subscribed to,
- * or with `autoSubscribe` (livekit-client's default) wanted, its track arriving with {@link subscribeCamera}.
- * A second camera of the same participant needs its own `sid`.
+ * The participant publishes a camera (or, with `screenShare`, shares the screen), as participant and
+ * room announce it: not subscribed to, or with `autoSubscribe` (livekit-client's default) wanted, its
+ * track arriving with {@link subscribeCamera}. A second camera of the same participant needs its own `sid`.
  */
 export function publishCamera(
   room: Room,
   participant: RemoteParticipant,
-  { autoSubscribe = false, sid = `TR_${participant.identity}_camera` } = {},
+  {
+    autoSubscribe = false,
+    screenShare = false,
+    sid = `TR_${participant.identity}_${screenShare ? 'screen' : 'camera'}`,
+  }: PublishOptions = {},
 ) {
   return announced(() => {
     const info = new TrackInfo({
       sid,
-      name: 'camera',
+      name: screenShare ? 'screen' : 'camera',
       type: TrackType.VIDEO,
-      source: TrackSource.CAMERA,
+      source: screenShare ? TrackSource.SCREEN_SHARE : TrackSource.CAMERA,
     });
     const publication = new RemoteTrackPublication(Track.Kind.Video, info, autoSubscribe);
     participant['addTrackPublication'](publication);
