@@ -59,7 +59,9 @@ const DEFAULT_LABELS: CameraGridLabels = { you: '(you)', agent: 'Agent', camera:
 
 /**
  * A tile per camera of the session — local, remote and agent — each with LiveKit's `VideoTrack`
- * and the participant's name, or a placeholder with their initial when they have no camera or it is turned off.
+ * and the participant's name, or a placeholder with their initial when they have no camera, it is
+ * turned off, or it is not subscribed to (`autoSubscribe: false`, a subscription under way, failed
+ * or ended): never an empty video. The video shows once its track arrives.
  *
  * The tiles fill the width they are given in a near-square arrangement (1 tile: one column;
  * 2–4: two; 5–9: three; 10–16: four), fewer columns where tiles would be narrower than

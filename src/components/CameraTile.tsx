@@ -15,14 +15,16 @@ export interface CameraTileProps {
 
 /**
  * One tile of `CameraGrid`: LiveKit's `VideoTrack`, or a placeholder with the participant's
- * initial while they have no camera or it is turned off, and their name. An agent is labelled
- * with its name, else "Agent" — never its generated identity.
+ * initial while they have no camera, it is turned off or not subscribed to, and their name. An
+ * agent is labelled with its name, else "Agent" — never its generated identity.
  */
 export function CameraTile({ track, emphasized, onBehalfOf, labels }: CameraTileProps) {
   const { participant } = track;
   const name = displayName(onBehalfOf ?? participant, labels.agent);
-  // A camera turned off stays published, muted (LiveKit's `setCameraEnabled(false)`): no video to show.
-  const hasVideo = isTrackReference(track) && !track.publication.isMuted;
+  // No video to show for a camera turned off — it stays published, muted (LiveKit's `setCameraEnabled(false)`) —
+  // nor for a remote one not subscribed to (`autoSubscribe: false`, a subscription under way, failed or ended): no track.
+  // Not `publication.isEnabled`: adaptive stream pauses a track whose video is off screen, and resumes it only for a video shown.
+  const hasVideo = isTrackReference(track) && track.publication.track && !track.publication.isMuted;
   return (
     <li
       className="lk-ctr-camera-tile"

@@ -49,7 +49,8 @@ export type UseCameraTracksReturn = readonly TrackReferenceOrPlaceholder[];
  * camera-related room events (a camera published, subscribed, turned off or on, or a participant
  * joining, leaving or renamed: a tile shows the name), not on speaking, metadata or agent state
  * changes. Empty while disconnected. A camera turned off stays in the list, published and muted
- * (`publication.isMuted`), as in LiveKit's `useTracks`; `CameraGrid` shows it as a placeholder.
+ * (`publication.isMuted`), as in LiveKit's `useTracks`; so does a remote camera not subscribed to
+ * (no `publication.track`). `CameraGrid` shows either as a placeholder.
  *
  * @throws outside `<CustomTokenSessionProvider>`.
  * @example

@@ -9,7 +9,8 @@ import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { CustomTokenError } from '../../src/core/errors';
 import { SessionActionsContext } from '../../src/context/SessionActionsContext';
 import { SessionStateContext, type SessionState } from '../../src/context/SessionStateContext';
-import { joinRemote, publishCamera, roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { playableVideo } from '../helpers/media';
+import { joinRemote, publishCamera, roomWithoutServer, subscribeCamera, tokenGenerator } from '../helpers/room';
 import { spokenText } from '../helpers/a11y';
 import { renderSession, settle } from '../providers/render';
 
@@ -110,6 +111,7 @@ describe('CameraGrid layout', () => {
   });
 
   it('puts the agent first and marks its tile when asked to emphasise it', async () => {
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession(
       { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
@@ -117,7 +119,8 @@ describe('CameraGrid layout', () => {
     );
     await settle(() => session().start());
     joinRemote(room, 'bob', { name: 'Bob' });
-    publishCamera(room, joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, name: 'Helper' }));
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, name: 'Helper' });
+    subscribeCamera(room, agent, publishCamera(room, agent));
 
     const grid = await screen.findByRole('list', { name: 'Cameras' });
     await waitFor(() => expect(within(grid).getAllByRole('listitem')).toHaveLength(3));

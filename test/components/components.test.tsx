@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { DisconnectReason, ParticipantKind } from 'livekit-client';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
 import { ConnectButton } from '../../src/components/ConnectButton';
@@ -9,7 +9,7 @@ import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
-import { fakeMediaDevices } from '../helpers/media';
+import { playableVideo } from '../helpers/media';
 import {
   joinRemote,
   leaveRemote,
@@ -20,6 +20,7 @@ import {
   setCameraMuted,
   subscribeCamera,
   tokenGenerator,
+  unsubscribeCamera,
 } from '../helpers/room';
 import { spokenText } from '../helpers/a11y';
 import { renderSession, settle } from '../providers/render';
@@ -172,7 +173,8 @@ describe('CameraGrid', () => {
     expect(screen.queryByRole('list')).toBeNull();
   });
 
-  it('shows a named placeholder for a participant without a camera and a video once they publish one', async () => {
+  it('shows a named placeholder for a participant without a camera and a video once they publish one and it is subscribed to', async () => {
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
     await settle(() => session().start());
@@ -182,10 +184,38 @@ describe('CameraGrid', () => {
     expect(tile.closest('li')?.hasAttribute('data-placeholder')).toBe(true);
     expect(within(grid).getByText('(you)', { exact: false }).closest('li')?.hasAttribute('data-local')).toBe(true);
 
-    publishCamera(room, bob);
+    const camera = publishCamera(room, bob);
+    subscribeCamera(room, bob, camera);
 
     expect(within(grid).getByLabelText("Bob's camera").tagName).toBe('VIDEO');
     expect(within(grid).getByText('Bob').closest('li')?.hasAttribute('data-placeholder')).toBe(false);
+  });
+
+  it('shows the named placeholder, never an empty video, while a remote camera is not subscribed to: before its track arrives, and after it is unsubscribed', async () => {
+    playableVideo();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
+    await settle(() => session().start());
+    const bob = joinRemote(room, 'bob', { name: 'Bob' });
+    const grid = await screen.findByRole('list', { name: 'Cameras' });
+    const bobsTile = () => within(grid).getByText('Bob').closest('li')!;
+    const expectPlaceholder = () => {
+      expect(bobsTile().hasAttribute('data-placeholder')).toBe(true);
+      expect(bobsTile().querySelector('video')).toBeNull();
+      expect(bobsTile().querySelector('.lk-ctr-camera-placeholder')?.textContent).toBe('B');
+    };
+
+    // Published, not subscribed to: `autoSubscribe: false`, or a subscription under way or failed.
+    const camera = publishCamera(room, bob);
+    expectPlaceholder();
+
+    subscribeCamera(room, bob, camera);
+    expect(within(grid).getByLabelText("Bob's camera").tagName).toBe('VIDEO');
+    expect(bobsTile().hasAttribute('data-placeholder')).toBe(false);
+
+    unsubscribeCamera(room, bob, camera);
+    expectPlaceholder();
+    expect(within(grid).getAllByRole('listitem')).toHaveLength(2);
   });
 
   it("shows a whole character as the placeholder's initial when the name starts beyond the Basic Multilingual Plane", async () => {
@@ -202,11 +232,7 @@ describe('CameraGrid', () => {
   });
 
   it("shows the placeholder while a participant's camera is turned off (muted, still published), and the video once it is back on", async () => {
-    // livekit-client detaches a muted track from its video elements and attaches it again through a
-    // `MediaStream` and `play()`, which jsdom lacks.
-    const media = fakeMediaDevices();
-    vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
-    onTestFinished(() => media.uninstall());
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', ...quiet }, { children: <CameraGrid /> });
     await settle(() => session().start());
@@ -230,6 +256,7 @@ describe('CameraGrid', () => {
   });
 
   it("includes an agent's camera", async () => {
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession(
       { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
@@ -237,7 +264,7 @@ describe('CameraGrid', () => {
     );
     await settle(() => session().start());
     const avatar = joinRemote(room, 'avatar', { kind: ParticipantKind.AGENT, name: 'Avatar' });
-    publishCamera(room, avatar);
+    subscribeCamera(room, avatar, publishCamera(room, avatar));
     expect((await screen.findAllByRole('listitem')).map((item) => item.textContent)).toEqual(['Avatar']);
   });
 

@@ -1,13 +1,14 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import fc from 'fast-check';
 import { ParticipantKind, type RemoteParticipant, type RemoteTrackPublication } from 'livekit-client';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CameraGrid } from '../../src/components/CameraGrid';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
-import { fakeMediaDevices } from '../helpers/media';
+import { playableVideo } from '../helpers/media';
 import {
   joinRemote,
+  leaveRemote,
   publishCamera,
   renameRemote,
   roomWithoutServer,
@@ -15,6 +16,7 @@ import {
   subscribeCamera,
   tokenGenerator,
   unpublishTrack,
+  unsubscribeCamera,
 } from '../helpers/room';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 import { renderSession, settle } from '../providers/render';
@@ -34,10 +36,14 @@ async function gridWithBobAndCy(props: React.ComponentProps<typeof CameraGrid> =
   return { room, people, tiles };
 }
 
-/** What the grid should show: a tile per camera (a placeholder for someone without one), yours too; a video per camera turned on. */
+/**
+ * What the grid should show: a tile per camera (a placeholder for someone without one), yours too;
+ * a video per camera subscribed to and turned on.
+ */
 function expectedTiles(people: RemoteParticipant[]) {
   const cameras = people.map((person) => [...person.trackPublications.values()]);
-  return [1 + cameras.reduce((sum, own) => sum + Math.max(1, own.length), 0), cameras.flat().filter((camera) => !camera.isMuted).length];
+  const videos = cameras.flat().filter((camera) => camera.isSubscribed && !camera.isMuted);
+  return [1 + cameras.reduce((sum, own) => sum + Math.max(1, own.length), 0), videos.length];
 }
 
 describe('CameraGrid: a participant with two cameras (LiveKit publishes "a second track with the same source")', () => {
@@ -55,10 +61,7 @@ describe('CameraGrid: a participant with two cameras (LiveKit publishes "a secon
   });
 
   it('with onlySubscribed, shows a placeholder per camera not subscribed to yet, and none left over once each is subscribed to or unpublished', async () => {
-    // livekit-client attaches a subscribed track through a `MediaStream` and `play()`, which jsdom lacks.
-    const media = fakeMediaDevices();
-    vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
-    onTestFinished(() => media.uninstall());
+    playableVideo();
     const { room, people, tiles } = await gridWithBobAndCy({ onlySubscribed: true });
     const cy = people[1]!;
     const [first, second, third] = ['TR_cy_1', 'TR_cy_2', 'TR_cy_3'].map((sid) => publishCamera(room, cy, { sid, autoSubscribe: true }));
@@ -79,8 +82,10 @@ describe('CameraGrid: a participant with two cameras (LiveKit publishes "a secon
     expect(cysTiles()).toEqual([2, 2]);
   });
 
-  it('matches the cameras in the call after any sequence of publishing, unpublishing and muting', async () => {
-    const step = fc.tuple(fc.constantFrom('publish', 'unpublish', 'mute', 'unmute'), fc.constantFrom(0, 1), fc.nat(3));
+  it('matches the cameras in the call after any sequence of publishing, subscribing, unsubscribing, unpublishing and muting', async () => {
+    playableVideo();
+    const actions = ['publish', 'subscribe', 'unsubscribe', 'unpublish', 'mute', 'unmute'] as const;
+    const step = fc.tuple(fc.constantFrom(...actions), fc.constantFrom(0, 1), fc.nat(3));
     let sid = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 10 }), async (steps) => {
@@ -90,8 +95,12 @@ describe('CameraGrid: a participant with two cameras (LiveKit publishes "a secon
           const person = people[who]!;
           const cameras = [...person.trackPublications.values()] as RemoteTrackPublication[];
           const camera = cameras[which % Math.max(1, cameras.length)];
-          if (action === 'publish') publishCamera(room, person, { sid: `TR_${(sid += 1)}` });
-          else if (camera && action === 'unpublish') unpublishTrack(room, person, camera);
+          if (action === 'publish') publishCamera(room, person, { sid: `TR_${(sid += 1)}`, autoSubscribe: true });
+          else if (camera && action === 'subscribe') {
+            if (!camera.track) subscribeCamera(room, person, camera);
+          } else if (camera && action === 'unsubscribe') {
+            if (camera.track) unsubscribeCamera(room, person, camera);
+          } else if (camera && action === 'unpublish') unpublishTrack(room, person, camera);
           else if (camera) setCameraMuted(room, person, camera, action === 'mute');
           const shown = tiles();
           expect([shown.length, shown.filter((tile) => tile.querySelector('video') !== null).length]).toEqual(expectedTiles(people));
@@ -107,6 +116,16 @@ describe('CameraGrid: a participant with two cameras (LiveKit publishes "a secon
               ['publish', 0, 0],
             ],
           ],
+          [
+            [
+              ['publish', 0, 0],
+              ['subscribe', 0, 0],
+              ['mute', 0, 0],
+              ['unsubscribe', 0, 0],
+              ['unmute', 0, 0],
+              ['subscribe', 0, 0],
+            ],
+          ],
         ],
       },
     );
@@ -115,6 +134,7 @@ describe('CameraGrid: a participant with two cameras (LiveKit publishes "a secon
 
 describe("CameraGrid: an agent's avatar (a worker publishing on the agent's behalf, as LiveKit's avatar plugins do)", () => {
   it("shows the avatar's camera as the agent's one tile, labelled with the agent's name", async () => {
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession(
       { generator: tokenGenerator(), room, roomName: 'support', ...quiet },
@@ -123,7 +143,7 @@ describe("CameraGrid: an agent's avatar (a worker publishing on the agent's beha
     await settle(() => session().start());
     joinRemote(room, 'agent-AJ_x7', { kind: ParticipantKind.AGENT, name: 'Helper', attributes: { 'lk.agent.state': 'listening' } });
     const avatar = joinRemote(room, 'avatar-AJ_x7', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-AJ_x7' } });
-    publishCamera(room, avatar);
+    subscribeCamera(room, avatar, publishCamera(room, avatar));
 
     const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
     const agentTiles = tiles.filter((tile) => tile.hasAttribute('data-agent'));
@@ -133,6 +153,7 @@ describe("CameraGrid: an agent's avatar (a worker publishing on the agent's beha
   });
 
   it("labels the avatar's tile with the agent's name also without placeholders (the agent then has no tile of its own)", async () => {
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession(
       { generator: tokenGenerator(), room, roomName: 'support', ...quiet },
@@ -141,11 +162,57 @@ describe("CameraGrid: an agent's avatar (a worker publishing on the agent's beha
     await settle(() => session().start());
     joinRemote(room, 'agent-AJ_x7', { kind: ParticipantKind.AGENT, name: 'Helper', attributes: { 'lk.agent.state': 'listening' } });
     const avatar = joinRemote(room, 'avatar-AJ_x7', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-AJ_x7' } });
-    publishCamera(room, avatar);
+    subscribeCamera(room, avatar, publishCamera(room, avatar));
 
     const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
     expect(tiles.map((tile) => tile.querySelector('.lk-ctr-camera-name')?.textContent)).toEqual(['Helper']);
     expect(tiles[0]!.querySelector('video')?.getAttribute('aria-label')).toBe("Helper's camera");
+  });
+});
+
+describe('CameraGrid: who gets a tile', () => {
+  it('gives a screen share no tile: the grid shows cameras, and the sharer keeps their one tile', async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const bob = people[0]!;
+    subscribeCamera(room, bob, publishCamera(room, bob, { screenShare: true }));
+
+    expect(tiles().map((tile) => tile.querySelector('.lk-ctr-camera-name-text')?.textContent)).toEqual([expect.any(String), 'Bob', 'Cy']);
+    expect(tiles().filter((tile) => tile.querySelector('video'))).toHaveLength(0);
+  });
+
+  it('gives two participants with the same name a tile each, and keeps the right one when the other leaves', async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const otherBob = joinRemote(room, 'bob-2', { name: 'Bob' });
+    subscribeCamera(room, otherBob, publishCamera(room, otherBob));
+    const bobs = () => tiles().filter((tile) => tile.querySelector('.lk-ctr-camera-name-text')?.textContent === 'Bob');
+    // One without a camera, one with (LiveKit's order, not the tests' business).
+    expect(
+      bobs()
+        .map((tile) => tile.hasAttribute('data-placeholder'))
+        .sort(),
+    ).toEqual([false, true]);
+
+    leaveRemote(room, people[0]!);
+
+    expect(bobs().map((tile) => tile.hasAttribute('data-placeholder'))).toEqual([false]);
+    expect(tiles()).toHaveLength(3);
+  });
+
+  it('leaves no tile behind for a participant who leaves before their camera is subscribed to, nor after', async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const [bob, cy] = people as [RemoteParticipant, RemoteParticipant];
+    publishCamera(room, bob, { autoSubscribe: true });
+    subscribeCamera(room, cy, publishCamera(room, cy, { autoSubscribe: true }));
+    expect(tiles()).toHaveLength(3);
+
+    leaveRemote(room, bob);
+    leaveRemote(room, cy);
+
+    expect(tiles()).toHaveLength(1);
+    expect(tiles()[0]!.hasAttribute('data-local')).toBe(true);
   });
 });
 

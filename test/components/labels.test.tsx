@@ -5,7 +5,8 @@ import { CameraGrid } from '../../src/components/CameraGrid';
 import { TokenStatusView, type TokenStatusViewLabels } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { spokenText } from '../helpers/a11y';
-import { joinRemote, publishCamera, roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { playableVideo } from '../helpers/media';
+import { joinRemote, publishCamera, roomWithoutServer, subscribeCamera, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
 
 afterEach(() => {
@@ -20,6 +21,7 @@ function allText(element: Element): string {
 
 describe('CameraGrid in another language (labels)', () => {
   it('shows your tile, an agent without a name and a video by the texts it is given, none of its English ones', async () => {
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession(
       { generator: tokenGenerator({ name: 'Hedy' }), room, roomName: 'standup', participantName: 'Hedy', microphone: false },
@@ -28,8 +30,12 @@ describe('CameraGrid in another language (labels)', () => {
       },
     );
     await settle(() => session().start());
-    publishCamera(room, joinRemote(room, 'agent-AJ_Dw47d7ChZryK', { kind: ParticipantKind.AGENT }));
-    publishCamera(room, joinRemote(room, 'dana', { name: 'דנה' }));
+    for (const person of [
+      joinRemote(room, 'agent-AJ_Dw47d7ChZryK', { kind: ParticipantKind.AGENT }),
+      joinRemote(room, 'dana', { name: 'דנה' }),
+    ]) {
+      subscribeCamera(room, person, publishCamera(room, person));
+    }
 
     const grid = await screen.findByRole('list', { name: 'מצלמות' });
     await waitFor(() => expect(within(grid).getAllByRole('listitem')).toHaveLength(3));
@@ -43,13 +49,15 @@ describe('CameraGrid in another language (labels)', () => {
 
 describe('labels with a key left undefined (a translation lookup that found nothing)', () => {
   it('CameraGrid keeps the English text of that key, and a tile with video renders', async () => {
+    playableVideo();
     const { room } = roomWithoutServer();
     const { session } = renderSession(
       { generator: tokenGenerator({ name: 'Hedy' }), room, roomName: 'standup', participantName: 'Hedy', microphone: false },
       { children: <CameraGrid labels={{ you: undefined, agent: undefined, camera: undefined }} /> },
     );
     await settle(() => session().start());
-    publishCamera(room, joinRemote(room, 'dana', { name: 'Dana' }));
+    const dana = joinRemote(room, 'dana', { name: 'Dana' });
+    subscribeCamera(room, dana, publishCamera(room, dana));
     const grid = await screen.findByRole('list', { name: 'Cameras' });
     await waitFor(() => expect(within(grid).getByLabelText("Dana's camera").tagName).toBe('VIDEO'));
     expect(spokenText(grid.querySelector('[data-local]')!).trim()).toMatch(/\(you\)$/);

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 
 /** A camera or microphone the browser handed out: live until stopped. */
 export interface FakeMediaTrack {
@@ -52,6 +52,16 @@ export function fakeMediaDevices() {
       Reflect.deleteProperty(globalThis, 'MediaStreamTrack');
     },
   };
+}
+
+/**
+ * `<video>` elements a subscribed camera can be shown in: livekit-client attaches a track through a
+ * `MediaStream` and `play()`, which jsdom lacks. Undone when the test finishes.
+ */
+export function playableVideo() {
+  const media = fakeMediaDevices();
+  vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+  onTestFinished(() => media.uninstall());
 }
 
 function standInTrack(kind: 'audio' | 'video'): FakeMediaTrack {

@@ -65,22 +65,32 @@ export function joinRemote(
   });
 }
 
+interface PublishOptions {
+  autoSubscribe?: boolean;
+  screenShare?: boolean;
+  sid?: string;
+}
+
 /**
- * The participant publishes a camera, as participant and room announce it: not subscribed to,
- * or with `autoSubscribe` (livekit-client's default) wanted, its track arriving with {@link subscribeCamera}.
- * A second camera of the same participant needs its own `sid`.
+ * The participant publishes a camera (or, with `screenShare`, shares the screen), as participant and
+ * room announce it: not subscribed to, or with `autoSubscribe` (livekit-client's default) wanted, its
+ * track arriving with {@link subscribeCamera}. A second camera of the same participant needs its own `sid`.
  */
 export function publishCamera(
   room: Room,
   participant: RemoteParticipant,
-  { autoSubscribe = false, sid = `TR_${participant.identity}_camera` } = {},
+  {
+    autoSubscribe = false,
+    screenShare = false,
+    sid = `TR_${participant.identity}_${screenShare ? 'screen' : 'camera'}`,
+  }: PublishOptions = {},
 ) {
   return announced(() => {
     const info = new TrackInfo({
       sid,
-      name: 'camera',
+      name: screenShare ? 'screen' : 'camera',
       type: TrackType.VIDEO,
-      source: TrackSource.CAMERA,
+      source: screenShare ? TrackSource.SCREEN_SHARE : TrackSource.CAMERA,
     });
     const publication = new RemoteTrackPublication(Track.Kind.Video, info, autoSubscribe);
     participant['addTrackPublication'](publication);
@@ -113,6 +123,19 @@ export function subscribeCamera(room: Room, participant: RemoteParticipant, publ
     participant.emit(ParticipantEvent.TrackSubscribed, track, publication);
     room.emit(RoomEvent.TrackSubscribed, track, publication, participant);
     return track;
+  });
+}
+
+/**
+ * The local participant stops receiving `publication`'s track (unsubscribed by the app, or the
+ * subscription lost): livekit-client's own `setTrack(undefined)` detaches it and the publication and
+ * participant announce it, and the room announces it.
+ */
+export function unsubscribeCamera(room: Room, participant: RemoteParticipant, publication: RemoteTrackPublication) {
+  announced(() => {
+    const track = publication.track!;
+    publication.setTrack(undefined);
+    room.emit(RoomEvent.TrackUnsubscribed, track, publication, participant);
   });
 }
 
