@@ -1,9 +1,7 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { decodeTokenPayload, setLogLevel, type Room } from 'livekit-client';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as React from 'react';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectButton } from '../../src/components/ConnectButton';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
@@ -11,6 +9,7 @@ import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/use
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
 import { createTokenHandler, TokenHandlerError, toNodeHandler } from '../../src/server';
 import { fakeMediaDevices } from '../helpers/media';
+import { servePageOrigin } from '../helpers/pageOrigin';
 import { roomWithoutServer } from '../helpers/room';
 import { settle } from '../providers/render';
 import { API_KEY, API_SECRET, SERVER_URL } from '../helpers/tokens';
@@ -67,58 +66,38 @@ function Probe({ into }: { into: { current: UseSessionStateReturn | null } }) {
   return null;
 }
 
-let server: Server;
-beforeEach(async () => {
-  const route = toNodeHandler(POST);
-  server = createServer((request, response) =>
-    request.url === '/api/livekit-token' ? route(request, response) : response.writeHead(404).end(),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The page's origin: a relative URL goes to the app's own server, as in a browser.
-  const realFetch = globalThis.fetch;
-  vi.stubGlobal('fetch', (input: string, init?: RequestInit) => realFetch(new URL(input, origin), init));
-});
-afterEach(async () => {
-  vi.unstubAllGlobals();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+beforeEach(() => servePageOrigin({ '/api/livekit-token': toNodeHandler(POST) }));
 
 describe("README's provider sample against its route sample", () => {
   it('connects the signed-in user to a fresh stand-up room with the support agent dispatched', async () => {
     signedInAs = 'id-ada';
     const media = fakeMediaDevices();
-    try {
-      const { room, connect } = roomWithoutServer();
-      const session: { current: UseSessionStateReturn | null } = { current: null };
-      render(
-        <React.StrictMode>
-          <SupportCall room={room} into={session} />
-        </React.StrictMode>,
-      );
-      act(() => screen.getByRole('button', { name: 'Connect' }).click());
-      act(() => media.grant());
-      await waitFor(() => expect(session.current!.isConnected).toBe(true));
-      expect(connect).toHaveBeenCalledTimes(1);
+    const { room, connect } = roomWithoutServer();
+    const session: { current: UseSessionStateReturn | null } = { current: null };
+    render(
+      <React.StrictMode>
+        <SupportCall room={room} into={session} />
+      </React.StrictMode>,
+    );
+    act(() => screen.getByRole('button', { name: 'Connect' }).click());
+    act(() => media.grant());
+    await waitFor(() => expect(session.current!.isConnected).toBe(true));
+    expect(connect).toHaveBeenCalledTimes(1);
 
-      const [url, token] = connect.mock.calls[0]!;
-      expect(url).toBe(SERVER_URL);
-      const claims = decodeTokenPayload(token);
-      expect(claims).toMatchObject({ sub: 'ada', name: 'Ada', video: { roomJoin: true } });
-      expect(claims.video?.room).toMatch(/^standup-[a-z0-9]+$/);
-      expect(claims.roomConfig?.agents?.map((agent) => agent.agentName)).toEqual(['support-agent']);
-      expect(session.current!.error).toBeNull();
-      await settle(() => session.current!.end());
-    } finally {
-      media.uninstall();
-    }
+    const [url, token] = connect.mock.calls[0]!;
+    expect(url).toBe(SERVER_URL);
+    const claims = decodeTokenPayload(token);
+    expect(claims).toMatchObject({ sub: 'ada', name: 'Ada', video: { roomJoin: true } });
+    expect(claims.video?.room).toMatch(/^standup-[a-z0-9]+$/);
+    expect(claims.roomConfig?.agents?.map((agent) => agent.agentName)).toEqual(['support-agent']);
+    expect(session.current!.error).toBeNull();
+    await settle(() => session.current!.end());
   });
 
   it('shows a banned user the route’s 403 with its message, and no Try again', async () => {
     signedInAs = 'id-mallory';
     // The camera and microphone prompt stays unanswered: the token's refusal comes first.
-    const media = fakeMediaDevices();
-    onTestFinished(() => media.uninstall());
+    fakeMediaDevices();
     const { room, connect } = roomWithoutServer();
     const session: { current: UseSessionStateReturn | null } = { current: null };
     render(

@@ -1,9 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { setLogLevel } from 'livekit-client';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as React from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { canRetry } from '../../src/components/canRetry';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
@@ -11,6 +9,7 @@ import { CustomTokenError } from '../../src/core/errors';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
 import { createTokenHandler, toNodeHandler } from '../../src/server';
+import { servePageOrigin } from '../helpers/pageOrigin';
 import { roomWithoutServer } from '../helpers/room';
 import { API_KEY, API_SECRET, SERVER_URL } from '../helpers/tokens';
 
@@ -21,7 +20,6 @@ setLogLevel('silent');
 
 let signedIn = true;
 let requests = 0;
-let server: Server;
 beforeEach(async () => {
   signedIn = true;
   requests = 0;
@@ -35,19 +33,12 @@ beforeEach(async () => {
       limits: { tokens: { limit: 2, windowSeconds: 60 } },
     }),
   );
-  server = createServer((request, response) => {
-    requests += 1;
-    return request.url === '/api/token' ? route(request, response) : response.writeHead(404).end();
+  await servePageOrigin({
+    '/api/token': (request, response) => {
+      requests += 1;
+      return route(request, response);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The page's origin: a relative URL goes to the app's own server, as in a browser.
-  const realFetch = globalThis.fetch;
-  vi.stubGlobal('fetch', (input: string, init?: RequestInit) => realFetch(new URL(input, origin), init));
-});
-afterEach(async () => {
-  vi.unstubAllGlobals();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 describe('docs/token-source.md, "Retry-After": a generator of your own throwing a CustomTokenError', () => {

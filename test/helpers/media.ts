@@ -10,6 +10,9 @@ export interface FakeMediaTrack {
  * The browser's `getUserMedia` (jsdom has none): each request stays pending until the test
  * grants it (`grant()`), then resolves with one stand-in `MediaStreamTrack` per asked kind, which
  * records `stop()`. Everything above it — `createLocalTracks`, `LocalVideoTrack` — is livekit-client's own.
+ * Undone when the test finishes (or earlier by `uninstall()`): unit files share one jsdom per
+ * worker (`isolate: false`), and a fake left installed would hold the next file's starts, whose
+ * requests wait for a `grant()` that never comes.
  */
 export function fakeMediaDevices() {
   const tracks: FakeMediaTrack[] = [];
@@ -37,6 +40,13 @@ export function fakeMediaDevices() {
     configurable: true,
     value: { getUserMedia, enumerateDevices: async () => [], addEventListener() {}, removeEventListener() {} },
   });
+  const uninstall = () => {
+    Reflect.deleteProperty(navigator, 'mediaDevices');
+    if (hadMediaStream) return;
+    Reflect.deleteProperty(globalThis, 'MediaStream');
+    Reflect.deleteProperty(globalThis, 'MediaStreamTrack');
+  };
+  onTestFinished(uninstall);
   return {
     getUserMedia,
     /** Every track handed out so far. */
@@ -45,12 +55,7 @@ export function fakeMediaDevices() {
     grant: () => pending.splice(0).forEach((resolve) => resolve()),
     /** The tracks still capturing. */
     live: () => tracks.filter((track) => track.readyState === 'live'),
-    uninstall: () => {
-      Reflect.deleteProperty(navigator, 'mediaDevices');
-      if (hadMediaStream) return;
-      Reflect.deleteProperty(globalThis, 'MediaStream');
-      Reflect.deleteProperty(globalThis, 'MediaStreamTrack');
-    },
+    uninstall,
   };
 }
 
@@ -59,9 +64,8 @@ export function fakeMediaDevices() {
  * `MediaStream` and `play()`, which jsdom lacks. Undone when the test finishes.
  */
 export function playableVideo() {
-  const media = fakeMediaDevices();
+  fakeMediaDevices();
   vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
-  onTestFinished(() => media.uninstall());
 }
 
 function standInTrack(kind: 'audio' | 'video'): FakeMediaTrack {

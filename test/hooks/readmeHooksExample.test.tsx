@@ -47,25 +47,21 @@ describe("the README's hooks-path example", () => {
   it('shows a token that cannot be had as an error, and a Join that fails leaves no unhandled rejection', async () => {
     const media = fakeMediaDevices();
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      render(
-        <React.StrictMode>
-          <Call roomName="standup" />
-        </React.StrictMode>,
-      );
-      await act(() => vi.advanceTimersByTimeAsync(10));
-      expect(screen.getByText('Token: error')).toBeTruthy();
+    render(
+      <React.StrictMode>
+        <Call roomName="standup" />
+      </React.StrictMode>,
+    );
+    await act(() => vi.advanceTimersByTimeAsync(10));
+    expect(screen.getByText('Token: error')).toBeTruthy();
 
-      fireEvent.click(screen.getByRole('button', { name: 'Join standup' }));
-      act(() => media.grant());
-      await act(() => vi.advanceTimersByTimeAsync(10));
+    fireEvent.click(screen.getByRole('button', { name: 'Join standup' }));
+    act(() => media.grant());
+    await act(() => vi.advanceTimersByTimeAsync(10));
 
-      expect(screen.getByText('Token: error')).toBeTruthy();
-      expect(screen.getByRole('button', { name: 'Join standup' })).toBeTruthy();
-      expect(logged).toHaveBeenCalledWith('Could not join', expect.objectContaining({ code: 'generator_failed' }));
-      // The setup's afterEach fails the test on an unhandled rejection.
-    } finally {
-      media.uninstall();
-    }
+    expect(screen.getByText('Token: error')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Join standup' })).toBeTruthy();
+    expect(logged).toHaveBeenCalledWith('Could not join', expect.objectContaining({ code: 'generator_failed' }));
+    // The setup's afterEach fails the test on an unhandled rejection.
   });
 });

@@ -1,6 +1,6 @@
 import { act, waitFor } from '@testing-library/react';
 import type { LocalTrack } from 'livekit-client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { controlledGenerator } from '../helpers/generators';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
@@ -12,9 +12,6 @@ const flush = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)))
 let media: ReturnType<typeof fakeMediaDevices>;
 beforeEach(() => {
   media = fakeMediaDevices();
-});
-afterEach(() => {
-  media.uninstall();
 });
 
 /** The browser grants the camera: waits for it to be asked, unless the user already left (then it may never be). */

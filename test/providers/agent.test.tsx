@@ -61,7 +61,6 @@ describe('CustomTokenSessionProvider with a dispatched agent', () => {
       media = fakeMediaDevices();
       vi.useFakeTimers();
     });
-    afterEach(() => media.uninstall());
 
     it('fails start() with agent_failed at its own deadline, leaves the room, and stops the tracks granted later', async () => {
       const { room, connect } = roomWithoutServer();

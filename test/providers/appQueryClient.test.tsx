@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-quer
 import { act, render, waitFor } from '@testing-library/react';
 import { decodeTokenPayload } from 'livekit-client';
 import * as React from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
@@ -10,12 +10,8 @@ import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer } from '../helpers/room';
 import { clickStart, renderSession, settle } from './render';
 
-let media: ReturnType<typeof fakeMediaDevices>;
 beforeEach(() => {
-  media = fakeMediaDevices();
-});
-afterEach(() => {
-  media.uninstall();
+  fakeMediaDevices();
 });
 
 /** The provider inside the app's QueryClientProvider (StrictMode), with the status `useTokenStatus()` reads. */

@@ -3,7 +3,7 @@ import { act } from '@testing-library/react';
 import { setLogLevel } from 'livekit-client';
 import { hydrateRoot } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectButton } from '../../src/components/ConnectButton';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
@@ -21,7 +21,7 @@ describe.each([
   ['a cached page', 20 * 60_000],
 ])('a token prefetched into the server QueryClient, dehydrated, hydrated (%s)', (_, pageAgeMs) => {
   it.each([true, false])('hydrates without a mismatch, and the first start uses it while fresh (prefetch %s)', async (prefetch) => {
-    onTestFinished(fakeMediaDevices().uninstall);
+    fakeMediaDevices();
     vi.useFakeTimers({ now: new Date('2026-12-01T10:00:00Z'), toFake: ['Date'] });
     const serverGenerator = tokenGenerator({ identity: 'ada' });
     const serverClient = new QueryClient();

@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider, type De
 import { act } from '@testing-library/react';
 import { setLogLevel } from 'livekit-client';
 import { createRoot } from 'react-dom/client';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectButton } from '../../src/components/ConnectButton';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
@@ -24,7 +24,7 @@ describe.each([
   ['a QueryClient of the page’s own, made anew on Back', true],
 ])('a page with a dehydrated token in a HydrationBoundary, brought back by the Back button (%s)', (_, clientPerPage) => {
   it('the next session does not start with the token a past session started with: its room was that session’s', async () => {
-    onTestFinished(fakeMediaDevices().uninstall);
+    fakeMediaDevices();
     // The server names a fresh room for every token (no roomName): the server's token is for
     // room-server, named apart from the other case's (tokens minted in the same second are equal).
     const serverClient = new QueryClient();

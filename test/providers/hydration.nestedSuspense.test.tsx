@@ -41,7 +41,7 @@ describe.skipIf(!hydratesAfterContextUpdates)(
     it.each([false, true])(
       'hydrates every boundary without a mismatch or a fallback to client rendering, and connects once (initialToken %s)',
       async (withInitialToken) => {
-        onTestFinished(fakeMediaDevices().uninstall);
+        fakeMediaDevices();
         const initialToken = withInitialToken
           ? {
               options: { roomName: 'standup', agentName: 'helper' },

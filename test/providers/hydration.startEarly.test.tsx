@@ -3,7 +3,7 @@ import { setLogLevel } from 'livekit-client';
 import * as React from 'react';
 import { hydrateRoot } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectButton } from '../../src/components/ConnectButton';
 import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
@@ -22,7 +22,7 @@ describe.each([false, true])('a start() clicked before hydration completes (Stri
   it.each([true, false])(
     'connects once with the initialToken (prefetch %s)',
     async (prefetch) => {
-      onTestFinished(fakeMediaDevices().uninstall);
+      fakeMediaDevices();
       const initialToken = {
         options: { roomName: 'standup' },
         response: { serverUrl: SERVER_URL, participantToken: await mintToken({ room: 'standup' }) },

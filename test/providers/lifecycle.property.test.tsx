@@ -188,7 +188,6 @@ beforeEach(() => {
   media = fakeMediaDevices();
 });
 afterEach(() => {
-  media.uninstall();
   vi.useRealTimers();
   setTabVisible(true);
   setBrowserOnline(true);

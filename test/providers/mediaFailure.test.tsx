@@ -73,19 +73,15 @@ describe('CustomTokenSessionProvider when the browser already blocks the camera'
       },
     });
     const media = fakeMediaDevices();
-    try {
-      const { room, connect } = roomWithoutServer();
-      const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', camera: true, microphone: false });
-      act(() => void session().start());
-      await waitFor(() => expect(media.getUserMedia).toHaveBeenCalled());
-      act(() => media.grant());
-      await waitFor(() => expect(session().isConnected).toBe(true));
-      expect(connect).toHaveBeenCalledTimes(1);
-      expect(session().error).toBeNull();
-      await settle(() => session().end());
-    } finally {
-      media.uninstall();
-    }
+    const { room, connect } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', camera: true, microphone: false });
+    act(() => void session().start());
+    await waitFor(() => expect(media.getUserMedia).toHaveBeenCalled());
+    act(() => media.grant());
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(session().error).toBeNull();
+    await settle(() => session().end());
   });
   it('ends at once when left while the Permissions API has not answered, and the next start joins', async () => {
     // A permission query that does not answer (a browser busy with its prompt): end() must not wait on it.
@@ -93,40 +89,36 @@ describe('CustomTokenSessionProvider when the browser already blocks the camera'
     const query = vi.fn(() => new Promise<{ state: PermissionState }>((resolve) => (answer = (state) => resolve({ state }))));
     Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query } });
     const media = fakeMediaDevices();
-    try {
-      const { room, connect } = roomWithoutServer();
-      const generator = tokenGenerator();
-      const { session } = renderSession({ generator, room, roomName: 'standup', camera: true, microphone: false });
-      await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
-      await generator.mock.results[0]!.value;
+    const { room, connect } = roomWithoutServer();
+    const generator = tokenGenerator();
+    const { session } = renderSession({ generator, room, roomName: 'standup', camera: true, microphone: false });
+    await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+    await generator.mock.results[0]!.value;
 
-      let firstStart: Promise<void> | undefined;
-      act(() => void (firstStart = session().start()));
-      await waitFor(() => expect(query).toHaveBeenCalledTimes(1));
-      await settle(() => session().end());
-      // The abandoned start settles without an answer, having joined nothing.
-      let firstSettled = false;
-      void firstStart!.then(
-        () => (firstSettled = true),
-        () => (firstSettled = true),
-      );
-      await waitFor(() => expect(firstSettled, 'the abandoned start settled').toBe(true));
-      act(() => media.grant());
-      await waitFor(() => expect(media.live()).toEqual([]));
-      expect(connect).not.toHaveBeenCalled();
+    let firstStart: Promise<void> | undefined;
+    act(() => void (firstStart = session().start()));
+    await waitFor(() => expect(query).toHaveBeenCalledTimes(1));
+    await settle(() => session().end());
+    // The abandoned start settles without an answer, having joined nothing.
+    let firstSettled = false;
+    void firstStart!.then(
+      () => (firstSettled = true),
+      () => (firstSettled = true),
+    );
+    await waitFor(() => expect(firstSettled, 'the abandoned start settled').toBe(true));
+    act(() => media.grant());
+    await waitFor(() => expect(media.live()).toEqual([]));
+    expect(connect).not.toHaveBeenCalled();
 
-      // The next start, with the browser answering at once this time, joins.
-      query.mockImplementation(async () => ({ state: 'granted' }));
-      act(() => void session().start());
-      await waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(2));
-      act(() => media.grant());
-      await waitFor(() => expect(session().isConnected).toBe(true));
-      expect(connect).toHaveBeenCalledTimes(1);
-      answer?.('granted');
-      await settle(() => session().end());
-    } finally {
-      media.uninstall();
-    }
+    // The next start, with the browser answering at once this time, joins.
+    query.mockImplementation(async () => ({ state: 'granted' }));
+    act(() => void session().start());
+    await waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(2));
+    act(() => media.grant());
+    await waitFor(() => expect(session().isConnected).toBe(true));
+    expect(connect).toHaveBeenCalledTimes(1);
+    answer?.('granted');
+    await settle(() => session().end());
   });
 });
 

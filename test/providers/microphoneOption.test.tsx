@@ -1,6 +1,6 @@
 import { act, waitFor } from '@testing-library/react';
 import { LocalAudioTrack } from 'livekit-client';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
@@ -13,7 +13,6 @@ import { renderSession, settle } from './render';
  */
 async function microphoneAsPublished(props: { microphone?: boolean }) {
   const media = fakeMediaDevices();
-  onTestFinished(() => media.uninstall());
   const buffering = vi.spyOn(LocalAudioTrack.prototype, 'startPreConnectBuffer').mockImplementation(() => {});
   const { room } = roomWithoutServer();
   const publishTrack = vi.spyOn(room.localParticipant, 'publishTrack').mockResolvedValue(undefined as never);
@@ -42,7 +41,6 @@ describe('the microphone prop', () => {
 describe('the options start() hands to livekit-client', () => {
   it('publishes the camera with the publish options given as `camera`', async () => {
     const media = fakeMediaDevices();
-    onTestFinished(() => media.uninstall());
     const { room } = roomWithoutServer();
     const publishTrack = vi.spyOn(room.localParticipant, 'publishTrack').mockResolvedValue(undefined as never);
     const { session } = renderSession({

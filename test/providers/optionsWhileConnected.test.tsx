@@ -1,6 +1,6 @@
 import { waitFor } from '@testing-library/react';
 import { decodeTokenPayload } from 'livekit-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
@@ -8,9 +8,6 @@ import { renderSession, settle } from './render';
 let media: ReturnType<typeof fakeMediaDevices>;
 beforeEach(() => {
   media = fakeMediaDevices();
-});
-afterEach(() => {
-  media.uninstall();
 });
 
 describe('CustomTokenSessionProvider when options change while connected', () => {

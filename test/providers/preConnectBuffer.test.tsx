@@ -32,7 +32,6 @@ describe('the agent status while the microphone waits for the agent', () => {
   });
   afterEach(() => {
     cleanup();
-    media.uninstall();
     vi.useRealTimers();
   });
 

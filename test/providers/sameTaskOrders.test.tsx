@@ -41,7 +41,6 @@ beforeEach(() => {
   media = fakeMediaDevices();
 });
 afterEach(() => {
-  media.uninstall();
   vi.useRealTimers();
 });
 

@@ -12,7 +12,6 @@ describe('CustomTokenSessionProvider when the server ends the session while star
     media = fakeMediaDevices();
   });
   afterEach(() => {
-    media.uninstall();
     vi.useRealTimers();
   });
 
