@@ -68,18 +68,24 @@ function Probe({ into }: { into: { current: UseSessionStateReturn | null } }) {
 
 beforeEach(() => servePageOrigin({ '/api/livekit-token': toNodeHandler(POST) }));
 
+/** The user signed in as `idToken` clicks Connect on sample 1's page. */
+function connectAs(idToken: string) {
+  signedInAs = idToken;
+  const media = fakeMediaDevices();
+  const { room, connect } = roomWithoutServer();
+  const session: { current: UseSessionStateReturn | null } = { current: null };
+  render(
+    <React.StrictMode>
+      <SupportCall room={room} into={session} />
+    </React.StrictMode>,
+  );
+  act(() => screen.getByRole('button', { name: 'Connect' }).click());
+  return { media, connect, session };
+}
+
 describe("README's provider sample against its route sample", () => {
   it('connects the signed-in user to a fresh stand-up room with the support agent dispatched', async () => {
-    signedInAs = 'id-ada';
-    const media = fakeMediaDevices();
-    const { room, connect } = roomWithoutServer();
-    const session: { current: UseSessionStateReturn | null } = { current: null };
-    render(
-      <React.StrictMode>
-        <SupportCall room={room} into={session} />
-      </React.StrictMode>,
-    );
-    act(() => screen.getByRole('button', { name: 'Connect' }).click());
+    const { media, connect, session } = connectAs('id-ada');
     act(() => media.grant());
     await waitFor(() => expect(session.current!.isConnected).toBe(true));
     expect(connect).toHaveBeenCalledTimes(1);
@@ -95,17 +101,8 @@ describe("README's provider sample against its route sample", () => {
   });
 
   it('shows a banned user the route’s 403 with its message, and no Try again', async () => {
-    signedInAs = 'id-mallory';
     // The camera and microphone prompt stays unanswered: the token's refusal comes first.
-    fakeMediaDevices();
-    const { room, connect } = roomWithoutServer();
-    const session: { current: UseSessionStateReturn | null } = { current: null };
-    render(
-      <React.StrictMode>
-        <SupportCall room={room} into={session} />
-      </React.StrictMode>,
-    );
-    act(() => screen.getByRole('button', { name: 'Connect' }).click());
+    const { connect, session } = connectAs('id-mallory');
     const alert = await screen.findByRole('alert');
     expect(session.current!.error).toMatchObject({ code: 'http', status: 403, serverCode: 'forbidden', retryable: false });
     expect(alert.textContent).toContain('This account may not join calls.');
