@@ -5,6 +5,7 @@ import { useDeploymentApart } from './internal/useDeploymentApart.js';
 import { useFetchOptions } from './internal/useFetchOptions.js';
 import { useRoomStateResync } from './internal/useRoomStateResync.js';
 import { useSourceForSession } from './internal/useSourceForSession.js';
+import { useSourceWhileMounted } from './internal/useSourceWhileMounted.js';
 
 /**
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
@@ -88,7 +89,10 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * in hand (and `useTokenStatus`) stays on the mount's options until then — `CustomTokenSessionProvider`
  * follows them; docs/token-source.md shows the effect that does it here.
  * `start()` and `end()` are LiveKit's own — `start()` rejects when joining fails (a token failure
- * also shows in `useTokenStatus`): catch it. The session-lifecycle guarantees (nothing left
+ * also shows in `useTokenStatus`): catch it. A `start()` still waiting for its token when the
+ * component unmounts (or `<Activity>` hides it) connects nothing and rejects with `aborted`, also
+ * when the source lives on (made by a parent, outside React, or sharing a `scope`) and gets that
+ * token for its other users. The session-lifecycle guarantees (nothing left
  * capturing or in the room after leaving, an agent judged by its own session's timeout) are
  * `CustomTokenSessionProvider`'s, which replaces that `start()`.
  *
@@ -120,7 +124,7 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
   const { room, agentConnectTimeoutMilliseconds, encryption } = options;
   // Only the options LiveKit knows: its useSession throws on any other key ("Options key … not being
   // checked for equality!"), crashing the tree — props spread with their `children`, say.
-  const [sessionSource, fetchOptions] = useDeploymentApart(source, useFetchOptions(options));
+  const [sessionSource, fetchOptions] = useDeploymentApart(useSourceWhileMounted(source), useFetchOptions(options));
   const session = useSession(sessionSource, {
     ...fetchOptions,
     room,

@@ -54,7 +54,8 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * `aborted`; a forced one — LiveKit's `useSession` sends one once its unmount disconnect finishes —
  * waits: it is made if the component comes back, as from `<Activity mode="hidden">`, and leaves the
  * token in hand to the other sources of its `scope`) — except the retries of a call that another
- * source of the same `scope` shares and still waits for, which go on for it.
+ * source of the same `scope` shares and still waits for, which go on for it (this source's fetch of
+ * it fails with `aborted` all the same, so LiveKit's `start()` connects nothing with its token).
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, hold
@@ -117,8 +118,14 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
     // its refused call put an error in the status of every other source of the scope.
     const whenBack: Parameters<CustomTokenSource['fetch']>[0][] = [];
     const fetchToken = made.fetch.bind(made);
-    made.fetch = (fetchOptions, force) =>
-      unmounted.current && force ? (whenBack.push(fetchOptions), new Promise(noop)) : fetchToken(fetchOptions, force);
+    made.fetch = (fetchOptions, force) => {
+      if (force) return unmounted.current ? (whenBack.push(fetchOptions), new Promise(noop)) : fetchToken(fetchOptions, force);
+      // A token that comes once the component has unmounted (its call went on for another source of the
+      // scope) is not this source's to hand out: LiveKit's start() would connect with it, for nobody.
+      const fetching = fetchToken(fetchOptions, force).then((token) => (unmounted.current ? Promise.reject(gone()) : token));
+      fetching.catch(noop); // as the source's own: a rejection nobody awaits is not reported
+      return fetching;
+    };
     return { source: made, madeWith, whenBack };
   });
 

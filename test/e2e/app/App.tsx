@@ -2,8 +2,11 @@ import { VideoTrack, isTrackReference, useRoomContext } from '@livekit/component
 import { ParticipantKind, RoomEvent, type RemoteParticipant } from 'livekit-client';
 import {
   CustomTokenSessionProvider,
+  type CustomTokenSource,
   useAgentStatus,
   useCameraTracks,
+  useCustomTokenSession,
+  useCustomTokenSource,
   useSessionActions,
   useSessionState,
   useTokenStatus,
@@ -20,6 +23,7 @@ export function App({ params }: { params: AppParams }) {
   const [connect, setConnect] = useState<boolean | undefined>(undefined);
   const [roomChanges, setRoomChanges] = useState(0);
   const [withAgent, setWithAgent] = useState(true);
+  if (params.hooks) return <HooksPage params={params} />;
   const props: SessionProps = {
     params,
     connect,
@@ -52,6 +56,55 @@ export function App({ params }: { params: AppParams }) {
       </button>
       {mounted && <Session {...props} />}
     </>
+  );
+}
+
+/**
+ * The hooks path: the page keeps the token source (and shows its status), the call component runs
+ * LiveKit's session on it with `useCustomTokenSession`. Its start publishes nothing: the tests look
+ * at who joins the room.
+ */
+function HooksPage({ params }: { params: AppParams }) {
+  const [mounted, setMounted] = useState(true);
+  const source = useCustomTokenSource(useMemo(() => createGenerator(params), [params]));
+  const { status, identity, room, error } = useTokenStatus(source);
+  const state: E2EState = {
+    ...hooksPageState,
+    connectionState: mounted ? 'mounted' : 'unmounted',
+    token: { status, identity: identity ?? undefined, room: room ?? undefined, errorCode: error?.code },
+  };
+  const json = JSON.stringify(state);
+  useEffect(() => publishState(JSON.parse(json) as E2EState, generatorLog), [json]);
+  return (
+    <>
+      <button data-testid="unmount" onClick={() => setMounted(false)}>
+        Unmount
+      </button>
+      {mounted && <HooksCall source={source} params={params} />}
+    </>
+  );
+}
+
+const hooksPageState: E2EState = {
+  connectionState: '',
+  connectionStates: [],
+  isConnected: false,
+  isStarting: false,
+  isEnding: false,
+  token: { status: '' },
+  cameras: [],
+  cameraRefs: [],
+  agent: { state: '', failureReasons: [] },
+  agentStates: [],
+  error: null,
+};
+
+function HooksCall({ source, params }: { source: CustomTokenSource; params: AppParams }) {
+  const session = useCustomTokenSession(source, { roomName: params.roomName, participantIdentity: params.participantIdentity });
+  return (
+    <button data-testid="start" onClick={() => void session.start({ tracks: {} }).catch(() => {})}>
+      Start
+    </button>
   );
 }
 

@@ -16,6 +16,10 @@ export interface AppParams {
   freshRoomPerSession: boolean;
   /** `restartOnAgentLeave=1`: the app calls `restart()` from its own listener, in the task the agent's departure is heard. */
   restartOnAgentLeave: boolean;
+  /** `hooks=1`: the hooks path — the page keeps a `useCustomTokenSource` source, its call component runs `useCustomTokenSession` on it. */
+  hooks: boolean;
+  /** `tokenDelayMs=N`: the generator waits this long before asking the endpoint. */
+  tokenDelayMs: number;
 }
 
 export function readParams(search: string): AppParams {
@@ -38,5 +42,7 @@ export function readParams(search: string): AppParams {
     agentConnectTimeoutMs: timeout === null ? undefined : Number(timeout),
     freshRoomPerSession: query.get('freshRoom') === '1',
     restartOnAgentLeave: query.get('restartOnAgentLeave') === '1',
+    hooks: query.get('hooks') === '1',
+    tokenDelayMs: Number(query.get('tokenDelayMs') ?? 0),
   };
 }

@@ -1,0 +1,197 @@
+import { useSession } from '@livekit/components-react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render } from '@testing-library/react';
+import fc from 'fast-check';
+import { ConnectionState, setLogLevel, type Room } from 'livekit-client';
+import * as React from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
+import { isCustomTokenError } from '../../src/core/errors';
+import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
+import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
+import { useTokenStatus } from '../../src/hooks/useTokenStatus';
+import { flush } from '../helpers/fakeTime';
+import { controlledGenerator } from '../helpers/generators';
+import { roomWithoutServer } from '../helpers/room';
+
+setLogLevel('silent');
+
+type Session = ReturnType<typeof useSession>;
+
+/** Calls LiveKit's start() as an app's Join does (caught), and records how it ended. */
+function join(session: Session) {
+  const outcome: { settled?: unknown } = {};
+  act(
+    () =>
+      void session.start({ tracks: {} }).then(
+        () => (outcome.settled = 'started'),
+        (error: unknown) => (outcome.settled = error),
+      ),
+  );
+  return outcome;
+}
+
+function expectAbandoned(room: Room, connect: { mock: { calls: unknown[] } }, outcome: { settled?: unknown }) {
+  expect(connect.mock.calls, 'no room.connect after the session component left').toEqual([]);
+  expect(room.state).toBe(ConnectionState.Disconnected);
+  expect(isCustomTokenError(outcome.settled) && outcome.settled.code, 'start() rejects with a typed abort').toBe('aborted');
+}
+
+describe('the hooks path: a session component leaving while its start() waits for the token', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('does not connect once the token arrives, when the source lives on in the parent (useCustomTokenSession)', async () => {
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const latest: { session?: Session } = {};
+    function Call({ source }: { source: CustomTokenSource }) {
+      latest.session = useCustomTokenSession(source, { roomName: 'standup', room });
+      return null;
+    }
+    function Page({ inCall }: { inCall: boolean }) {
+      const source = useCustomTokenSource(generator);
+      return (
+        <>
+          <p>{useTokenStatus(source).status}</p>
+          {inCall && <Call source={source} />}
+        </>
+      );
+    }
+    const view = render(
+      <React.StrictMode>
+        <Page inCall />
+      </React.StrictMode>,
+    );
+    await flush();
+    const outcome = join(latest.session!);
+    await flush();
+
+    view.rerender(
+      <React.StrictMode>
+        <Page inCall={false} />
+      </React.StrictMode>,
+    );
+    await flush();
+    await act(() => calls[0]!.resolve());
+    await flush();
+
+    expectAbandoned(room, connect, outcome);
+    // The parent still shows the token: it was fetched for it too.
+    expect(view.container.textContent).toBe('ready');
+  });
+
+  it.each([
+    ['useCustomTokenSession', (source: CustomTokenSource, room: Room) => useCustomTokenSession(source, { roomName: 'standup', room })],
+    ["LiveKit's useSession", (source: CustomTokenSource, room: Room) => useSession(source, { roomName: 'standup', room })],
+  ])('does not connect (%s) when another source of the scope still waits on the token call', async (_, useSessionOf) => {
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const queryClient = new QueryClient();
+    const latest: { session?: Session } = {};
+    function Call() {
+      latest.session = useSessionOf(useCustomTokenSource(generator, { scope: 'desk' }), room);
+      return null;
+    }
+    function Status() {
+      const source = useCustomTokenSource(generator, { scope: 'desk' });
+      // A lobby panel that keeps the room's token ready: it asks for what the session's start waits for.
+      React.useEffect(() => void source.fetch({ roomName: 'standup' }).catch(() => {}), [source]);
+      return <p>{useTokenStatus(source).status}</p>;
+    }
+    const page = (inCall: boolean) => (
+      <React.StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <Status />
+          {inCall && <Call />}
+        </QueryClientProvider>
+      </React.StrictMode>
+    );
+    const view = render(page(true));
+    await flush();
+    const outcome = join(latest.session!);
+    await flush();
+    expect(calls, 'one call, shared').toHaveLength(1);
+
+    view.rerender(page(false));
+    await flush();
+    expect(calls[0]!.signal.aborted, 'the call goes on for the other source').toBe(false);
+    await act(() => calls[0]!.resolve());
+    await flush();
+
+    expectAbandoned(room, connect, outcome);
+  });
+
+  // React 19.2's <Activity>; React 18 has none.
+  const Activity = (React as { Activity?: React.ComponentType<{ mode: 'visible' | 'hidden'; children: React.ReactNode }> }).Activity;
+
+  it.skipIf(Activity === undefined)('does not connect while <Activity mode="hidden"> hides the session component', async () => {
+    const Hideable = Activity!;
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const latest: { session?: Session } = {};
+    function Call({ source }: { source: CustomTokenSource }) {
+      latest.session = useCustomTokenSession(source, { roomName: 'standup', room });
+      return null;
+    }
+    function Page({ mode }: { mode: 'visible' | 'hidden' }) {
+      const source = useCustomTokenSource(generator);
+      return (
+        <Hideable mode={mode}>
+          <Call source={source} />
+        </Hideable>
+      );
+    }
+    const view = render(<Page mode="visible" />);
+    await flush();
+    const outcome = join(latest.session!);
+    await flush();
+
+    view.rerender(<Page mode="hidden" />);
+    await flush();
+    await act(() => calls[0]!.resolve());
+    await flush();
+
+    expectAbandoned(room, connect, outcome);
+  });
+
+  it('does not connect when the unmount lands in the microtasks between the token answer and LiveKit’s connect', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.boolean(), async (ticks, sourceInParent) => {
+        const { generator, calls } = controlledGenerator();
+        const { room, connect } = roomWithoutServer();
+        const latest: { session?: Session } = {};
+        function Call({ source }: { source?: CustomTokenSource }) {
+          const own = useCustomTokenSource(generator);
+          latest.session = useCustomTokenSession(source ?? own, { roomName: 'standup', room });
+          return null;
+        }
+        function Page({ inCall }: { inCall: boolean }) {
+          const source = useCustomTokenSource(generator);
+          useTokenStatus(source);
+          return inCall ? <Call source={sourceInParent ? source : undefined} /> : null;
+        }
+        const view = render(<Page inCall />);
+        await flush();
+        const outcome = join(latest.session!);
+        await flush();
+
+        let connectsAtUnmount = 0;
+        await act(async () => {
+          void calls.at(-1)!.resolve();
+          for (let tick = 0; tick < ticks; tick += 1) await Promise.resolve();
+          connectsAtUnmount = connect.mock.calls.length;
+          view.rerender(<Page inCall={false} />);
+        });
+        await flush();
+
+        // LiveKit's connect began before the unmount (and its cleanup's disconnect left the room), or never.
+        expect(connect.mock.calls.length, 'no room.connect after the unmount').toBe(connectsAtUnmount);
+        if (connectsAtUnmount === 0) expectAbandoned(room, connect, outcome);
+        expect(room.state).toBe(ConnectionState.Disconnected);
+        view.unmount();
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
