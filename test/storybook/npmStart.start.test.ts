@@ -101,6 +101,8 @@ it('goes on with the offline stories, saying which port is taken, when the LiveK
   expect(await start.printed(/LiveKit server.*\n?.*port 7881 .*in use/i, 30_000)).not.toMatch(/agent worker: e2e-agent/);
   await start.printed(/Storybook ready/, 60_000);
   expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+  // What the Playground asks before it says the server is not running, and how to get it.
+  expect(await (await fetch(`http://127.0.0.1:${port}/api/livekit-status`)).json()).toMatchObject({ livekit: false });
   start.child.kill('SIGINT');
   expect(await start.exited(20_000)).toBe(0);
 });
