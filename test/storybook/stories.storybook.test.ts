@@ -225,6 +225,22 @@ describe('the static Storybook', () => {
     },
   );
 
+  it("opens the Playground in Storybook's own page with the whole width for the app (no addon panel), and no deprecation warning", async () => {
+    const page = await browser.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => /deprecat/i.test(message.text()) && warnings.push(message.text()));
+    try {
+      await page.goto(`${server.url}/?path=/story/playground--playground`);
+      await page.frameLocator('#storybook-preview-iframe').getByRole('heading', { level: 1 }).waitFor({ timeout: 30_000 });
+      // Storybook's button that shows a hidden addon panel is there once it has applied the story's layout.
+      await page.locator('#storybook-show-addon-panel').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#storybook-panel-root').isVisible()).toBe(false);
+      expect(warnings).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
     '%s renders without page errors, console errors, failed play functions or serious accessibility violations',
     async (_label, entry) => {
