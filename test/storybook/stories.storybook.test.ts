@@ -358,6 +358,38 @@ describe('the stylesheet in Chromium', () => {
     }
   });
 
+  it.each([
+    ['rtl', 'Ada Jr.', 'right'],
+    ['ltr', 'נועה.', 'left'],
+  ] as const)(
+    'shows a name as it is written in a %s page: the "." of "%s" on its %s, after the name, not before it',
+    async (pageDirection, name, dotSide) => {
+      const page = await openStory('components-cameragrid--two-cameras');
+      try {
+        const sides = await page.evaluate(
+          ({ pageDirection, name }) => {
+            document.documentElement.dir = pageDirection;
+            // A participant's name, as it comes: the story's own text node, as LiveKit would have given it.
+            const text = document.querySelector('.lk-ctr-camera-name-text')!;
+            text.textContent = name;
+            const box = (start: number) => {
+              const range = document.createRange();
+              range.setStart(text.firstChild!, start);
+              range.setEnd(text.firstChild!, start + 1);
+              return range.getBoundingClientRect();
+            };
+            return { dot: box(name.length - 1).left, first: box(0).left };
+          },
+          { pageDirection, name },
+        );
+        if (dotSide === 'right') expect(sides.dot).toBeGreaterThan(sides.first);
+        else expect(sides.dot).toBeLessThan(sides.first);
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
+
   it('draws a ConnectButton the app disabled as disabled: not as a working button, nor with a busy cursor', async () => {
     const page = await openStory('components-connectbutton--connect-and-disconnect');
     try {
