@@ -359,28 +359,30 @@ describe('the stylesheet in Chromium', () => {
   });
 
   it.each([
-    ['rtl', 'Ada Jr.', 'right'],
-    ['ltr', 'נועה.', 'left'],
+    ['components-cameragrid--two-cameras', '.lk-ctr-camera-name-text', 'rtl', 'Ada Jr.', 'right'],
+    ['components-cameragrid--two-cameras', '.lk-ctr-camera-name-text', 'ltr', 'נועה.', 'left'],
+    ['components-errornotice--http-503-unavailable', '.lk-ctr-error-notice-message', 'rtl', 'The token service is restarting.', 'right'],
+    ['components-tokenstatusview--failed', '.lk-ctr-token-status-error', 'rtl', 'The token service is restarting.', 'right'],
   ] as const)(
-    'shows a name as it is written in a %s page: the "." of "%s" on its %s, after the name, not before it',
-    async (pageDirection, name, dotSide) => {
-      const page = await openStory('components-cameragrid--two-cameras');
+    'shows a text as it comes (%s %s) as it is written in a %s page: the "." of "%s" on its %s, after it, not before',
+    async (story, selector, pageDirection, text, dotSide) => {
+      const page = await openStory(story);
       try {
         const sides = await page.evaluate(
-          ({ pageDirection, name }) => {
+          ({ selector, pageDirection, text }) => {
             document.documentElement.dir = pageDirection;
-            // A participant's name, as it comes: the story's own text node, as LiveKit would have given it.
-            const text = document.querySelector('.lk-ctr-camera-name-text')!;
-            text.textContent = name;
+            // A name or an error's message, as it comes: the story's own element, as LiveKit or the endpoint would have filled it.
+            const element = document.querySelector(selector)!;
+            element.textContent = text;
             const box = (start: number) => {
               const range = document.createRange();
-              range.setStart(text.firstChild!, start);
-              range.setEnd(text.firstChild!, start + 1);
+              range.setStart(element.firstChild!, start);
+              range.setEnd(element.firstChild!, start + 1);
               return range.getBoundingClientRect();
             };
-            return { dot: box(name.length - 1).left, first: box(0).left };
+            return { dot: box(text.length - 1).left, first: box(0).left };
           },
-          { pageDirection, name },
+          { selector, pageDirection, text },
         );
         if (dotSide === 'right') expect(sides.dot).toBeGreaterThan(sides.first);
         else expect(sides.dot).toBeLessThan(sides.first);
