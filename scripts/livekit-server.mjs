@@ -226,9 +226,18 @@ export async function startServer({ logFile = join(cacheDir(), 'livekit-server.l
     if (await isHealthy(httpUrl)) return { process: child, logFile, stop, httpUrl, wsUrl };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  const exited = child.exitCode !== null;
   await stop();
-  const tail = readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-  throw new Error(`livekit-server did not answer ${httpUrl}/ within ${timeoutMs} ms (exit ${child.exitCode}). Log ${logFile}:\n${tail}`);
+  const log = readFileSync(logFile, 'utf8');
+  // The one line that says why, where a port is taken (LiveKit logs it last, after unrelated warnings).
+  const taken = /listen (tcp|udp) [\d.]*:(\d+): bind: address already in use/.exec(log);
+  if (taken)
+    throw new Error(`port ${taken[2]} (${taken[1].toUpperCase()}) is in use by another program; livekit-server needs it. Log ${logFile}`);
+  const tail = log.split('\n').slice(-20).join('\n');
+  const what = exited
+    ? `exited (code ${child.exitCode}) before answering ${httpUrl}/`
+    : `did not answer ${httpUrl}/ within ${timeoutMs} ms`;
+  throw new Error(`livekit-server ${what}. Log ${logFile}:\n${tail}`);
 }
 
 async function main(command) {

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /**
  * `npm start`: the local LiveKit server (found, or built once with Go) and the test agent worker, then
- * Storybook's dev server on 127.0.0.1:6006 with the package's token endpoint mounted on it.
- * Prints the URLs; Ctrl+C stops everything it started.
+ * Storybook's dev server on 127.0.0.1:6006 (`npm start -- --port N` for another) with the package's
+ * token endpoint mounted on it. Prints the URLs; Ctrl+C stops everything it started. A taken
+ * Storybook port stops it before anything starts; a LiveKit server that cannot start leaves the
+ * offline stories.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   LIVEKIT_API_KEY,
   LIVEKIT_API_SECRET,
@@ -21,8 +25,22 @@ import {
 } from './livekit-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const STORYBOOK_URL = 'http://127.0.0.1:6006';
+const port = storybookPort();
+const STORYBOOK_URL = `http://127.0.0.1:${port}`;
 const agentWorker = join(root, 'test/e2e/agent/worker.mjs');
+
+/** `--port N` (6006 without it), or a message on how to give it and an exit. */
+function storybookPort() {
+  try {
+    const { port } = parseArgs({ options: { port: { type: 'string', default: '6006' } } }).values;
+    if (/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535) return port;
+    console.error(`npm start -- --port ${port}: a port is a number from 1 to 65535.`);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}. npm start takes one option: npm start -- --port 6007`);
+  }
+  process.exit(1);
+}
+
 /** Stops, last started first. */
 const stops = [];
 
@@ -32,6 +50,15 @@ async function isLiveKitUp() {
   } catch {
     return false;
   }
+}
+
+/** Whether another program listens on `port` of 127.0.0.1 (Storybook would move to the next port, away from the URLs printed). */
+function isPortTaken(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(true));
+    probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
 }
 
 /** The LiveKit server: already running, started from the cached binary, or how to build it. */
@@ -49,7 +76,14 @@ async function startLiveKit() {
       return false;
     }
   }
-  const server = await startServer();
+  let server;
+  try {
+    server = await startServer();
+  } catch (error) {
+    console.log(`• LiveKit server: could not start — the live stories will say so.`);
+    console.log(`  ${error instanceof Error ? error.message : error}`);
+    return false;
+  }
   stops.push(() => server.stop());
   console.log(`• LiveKit server: ${LIVEKIT_WS_URL} (keys ${LIVEKIT_API_KEY}: ${LIVEKIT_API_SECRET}), log ${server.logFile}`);
   return true;
@@ -77,7 +111,8 @@ function startStorybook() {
   const bin = join(root, 'node_modules/storybook/dist/bin/dispatcher.js');
   const child = spawn(
     process.execPath,
-    [bin, 'dev', '--port', '6006', '--host', '127.0.0.1', '--ci', '--no-open', '--disable-telemetry', '--no-version-updates'],
+    // --exact-port: should the port be taken after all, exit rather than serve on another.
+    [bin, 'dev', '--port', port, '--exact-port', '--host', '127.0.0.1', '--ci', '--no-open', '--disable-telemetry', '--no-version-updates'],
     {
       cwd: root,
       env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
@@ -110,6 +145,13 @@ async function stopAll(code) {
 
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
+
+if (await isPortTaken(port)) {
+  console.error(
+    `Port ${port} of 127.0.0.1 is in use by another program (an npm start already running?): stop it, or give Storybook another port: npm start -- --port ${Number(port) + 1}`,
+  );
+  process.exit(1);
+}
 
 try {
   if (await startLiveKit()) startAgentWorker();

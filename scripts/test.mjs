@@ -87,6 +87,12 @@ const stages = [
     missing: missingForEndToEnd,
   },
   {
+    name: "npm start (Storybook's port taken, a LiveKit port taken)",
+    command: 'npx',
+    args: ['vitest', 'run', '-c', 'test/storybook/start.vitest.config.ts'],
+    missing: missingForEndToEnd,
+  },
+  {
     name: 'e2e on the oldest LiveKit peers (connect scenario)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/e2e/vitest.config.ts'],

@@ -14,7 +14,7 @@ const meta = {
   parameters: {
     layout: 'fullscreen',
     // The whole width for the app: no addon panel (it has no controls; its code is the CallPage below).
-    options: { showPanel: false },
+    options: { layout: { showPanel: false } },
     docs: { source: { code: callPageSource, language: 'tsx' } },
   },
   tags: ['!autodocs'],

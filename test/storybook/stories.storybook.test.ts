@@ -225,6 +225,22 @@ describe('the static Storybook', () => {
     },
   );
 
+  it("opens the Playground in Storybook's own page with the whole width for the app (no addon panel), and no deprecation warning", async () => {
+    const page = await browser.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => /deprecat/i.test(message.text()) && warnings.push(message.text()));
+    try {
+      await page.goto(`${server.url}/?path=/story/playground--playground`);
+      await page.frameLocator('#storybook-preview-iframe').getByRole('heading', { level: 1 }).waitFor({ timeout: 30_000 });
+      // Storybook's button that shows a hidden addon panel is there once it has applied the story's layout.
+      await page.locator('#storybook-show-addon-panel').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#storybook-panel-root').isVisible()).toBe(false);
+      expect(warnings).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
     '%s renders without page errors, console errors, failed play functions or serious accessibility violations',
     async (_label, entry) => {
@@ -341,6 +357,40 @@ describe('the stylesheet in Chromium', () => {
       await page.context().close();
     }
   });
+
+  it.each([
+    ['components-cameragrid--two-cameras', '.lk-ctr-camera-name-text', 'rtl', 'Ada Jr.', 'right'],
+    ['components-cameragrid--two-cameras', '.lk-ctr-camera-name-text', 'ltr', 'נועה.', 'left'],
+    ['components-errornotice--http-503-unavailable', '.lk-ctr-error-notice-message', 'rtl', 'The token service is restarting.', 'right'],
+    ['components-tokenstatusview--failed', '.lk-ctr-token-status-error', 'rtl', 'The token service is restarting.', 'right'],
+  ] as const)(
+    'shows a text as it comes (%s %s) as it is written in a %s page: the "." of "%s" on its %s, after it, not before',
+    async (story, selector, pageDirection, text, dotSide) => {
+      const page = await openStory(story);
+      try {
+        const sides = await page.evaluate(
+          ({ selector, pageDirection, text }) => {
+            document.documentElement.dir = pageDirection;
+            // A name or an error's message, as it comes: the story's own element, as LiveKit or the endpoint would have filled it.
+            const element = document.querySelector(selector)!;
+            element.textContent = text;
+            const box = (start: number) => {
+              const range = document.createRange();
+              range.setStart(element.firstChild!, start);
+              range.setEnd(element.firstChild!, start + 1);
+              return range.getBoundingClientRect();
+            };
+            return { dot: box(text.length - 1).left, first: box(0).left };
+          },
+          { selector, pageDirection, text },
+        );
+        if (dotSide === 'right') expect(sides.dot).toBeGreaterThan(sides.first);
+        else expect(sides.dot).toBeLessThan(sides.first);
+      } finally {
+        await page.context().close();
+      }
+    },
+  );
 
   it('draws a ConnectButton the app disabled as disabled: not as a working button, nor with a busy cursor', async () => {
     const page = await openStory('components-connectbutton--connect-and-disconnect');
