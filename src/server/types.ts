@@ -291,7 +291,7 @@ export interface TokenHandlerConfig {
   /**
    * How long `authorize`, the `rooms` and `agents` functions and a `limits` function may take
    * together, from the call of `authorize`: one that has not settled by then (a session lookup on
-   * a database that stopped answering) → 503 `authorize_timeout`, reported to `onError` as that
+   * a database that stopped answering) → 503 `authorize_timeout` with `Retry-After: 2`, reported to `onError` as that
    * `TokenHandlerError`; its late result is ignored, and nothing is counted against the caller's
    * limits. A positive integer of milliseconds. @defaultValue 10_000
    */
@@ -308,7 +308,7 @@ export interface TokenHandlerConfig {
   limitStore?: TokenLimitStore | undefined;
   /**
    * What to do when the limit store fails (Redis down or slower than its `timeoutMs`): `'deny'`
-   * answers 503 `limits_unavailable`; `'allow'` issues the token unlimited. Either way the error
+   * answers 503 `limits_unavailable` with `Retry-After: 2`; `'allow'` issues the token unlimited. Either way the error
    * goes to `onError`. Checked at creation, with `limits` or without. @defaultValue 'deny'
    */
   onLimitStoreError?: 'allow' | 'deny' | undefined;

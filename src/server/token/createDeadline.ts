@@ -1,5 +1,5 @@
 import { timerDelay } from '../../core/timerDelay.js';
-import { TokenHandlerError } from '../TokenHandlerError.js';
+import { RETRY_SHORTLY_SECONDS, TokenHandlerError } from '../TokenHandlerError.js';
 
 /**
  * One deadline for the app's callbacks of one request (`authorize`, the policies, the limits
@@ -45,6 +45,7 @@ export function createDeadline(timeoutMs: number): Deadline {
             new TokenHandlerError(
               'authorize_timeout',
               `${waitingFor} did not settle within ${timeoutMs} ms (authorizeTimeoutMs); try again shortly.`,
+              { retryAfterSeconds: RETRY_SHORTLY_SECONDS },
             ),
           );
         timer = setTimeout(expire, timerDelay(Math.max(0, timeoutMs - (Date.now() - startedAt))));
