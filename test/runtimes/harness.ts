@@ -466,7 +466,7 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
     refused(405, '', 'POST'),
     refused(405, 'method_not_allowed', 'POST'),
     refused(401, 'unauthorized'),
-    refused(503, 'authorize_timeout'),
+    refused(503, 'authorize_timeout', null, '2'),
     [201, 'token', 'application/json', 'no-store', null, null],
     [201, 'token', 'application/json', 'no-store', null, null],
     refused(429, 'rate_limited', null, '60'),
