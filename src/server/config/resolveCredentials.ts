@@ -42,6 +42,7 @@ export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: unk
   // Every token carries its key in the clear: a pair that puts the secret there would hand it to each caller.
   const problem = credentialPairProblem(apiKey, apiSecret, [named(config, 'apiKey'), named(config, 'apiSecret')]);
   if (problem) throw new Error(`createTokenHandler: ${problem}`);
+  config.checkSecretLength(apiKey, apiSecret, named(config, 'apiSecret'));
   return { apiKey, apiSecret, serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', bindings) };
 }
 
