@@ -15,7 +15,7 @@ export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${nam
 /** The credentials each runtime is given (through its environment or its env bindings). */
 export const credentials = {
   LIVEKIT_API_KEY: 'runtime-key',
-  LIVEKIT_API_SECRET: 'runtime-secret-5b0d',
+  LIVEKIT_API_SECRET: 'runtime-secret-5b0d-9f2e7a41c3b8d6e0',
   LIVEKIT_URL: 'wss://runtime.example',
 };
 

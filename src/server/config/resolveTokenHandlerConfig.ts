@@ -40,7 +40,8 @@ export type ResolvedTokenHandlerConfig = Required<
  * limits set only in some environments).
  * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
  * first request, from the request's env bindings or the process environment. No message repeats
- * the secret.
+ * the secret. A secret shorter than LiveKit asks for is only warned about (`shortSecretWarning`):
+ * here when passed in with its key, else at the first request.
  *
  * @throws {TypeError} naming the invalid option.
  * @example
