@@ -37,9 +37,9 @@ export type TokenHandlerErrorCode =
   | 'rate_limited'
   /** 500: something unexpected failed on the server; details go to `onError` only. */
   | 'internal_error'
-  /** 503: `authorize`, a policy or the limits function did not settle within `authorizeTimeoutMs`. */
+  /** 503: `authorize`, a policy or the limits function did not settle within `authorizeTimeoutMs`; `Retry-After: 2`. */
   | 'authorize_timeout'
-  /** 503: the limit store (Redis) failed and `onLimitStoreError` is `'deny'`. */
+  /** 503: the limit store (Redis) failed and `onLimitStoreError` is `'deny'`; `Retry-After: 2`. */
   | 'limits_unavailable';
 
 const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
@@ -60,6 +60,14 @@ const STATUS_BY_CODE: Readonly<Record<TokenHandlerErrorCode, number>> = {
   authorize_timeout: 503,
   limits_unavailable: 503,
 };
+
+/**
+ * The `Retry-After` of the 503s the handler answers itself (`authorize_timeout`, `limits_unavailable`):
+ * a short wait, so that clients pace their retries instead of asking again at once while a store
+ * or the app's session lookup is down. An ioredis client tries to reconnect at least every 2 s
+ * (its default `retryStrategy`), so a request asked again then finds Redis back if it is.
+ */
+export const RETRY_SHORTLY_SECONDS = 2;
 
 /**
  * A refusal with a status. Throw it from `authorize` or a policy to answer with that status

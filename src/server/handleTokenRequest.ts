@@ -114,7 +114,9 @@ async function issueToken(
       .map((issue) => `${issue.path.map((part) => shorten(String(part))).join('.') || 'body'}: ${issue.message}`);
     throw new TokenHandlerError('invalid_body', `The token request is invalid — ${issues.join('; ')}.`);
   }
-  const { apiKey, apiSecret, serverUrl } = resolveCredentials(config, await readSecretsStore(input.env));
+  // Awaited only when there is something to read: a Secrets Store binding.
+  const env = readSecretsStore(input.env);
+  const { apiKey, apiSecret, serverUrl } = resolveCredentials(config, env instanceof Promise ? await env : env);
   const issuer = { apiKey, ttlSeconds: config.ttl };
   const plan = await planToken(input.request(), parsed.data, config, issuer);
   const participantToken = await mintToken(plan, { ...issuer, apiSecret });

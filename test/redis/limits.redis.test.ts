@@ -3,6 +3,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
+import type { CustomTokenError } from '../../src/core/errors';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
 import { handlerConfig, tokenRequest } from '../server/handlerConfig';
 import { listen, type Listening } from '../server/listen';
@@ -315,6 +317,54 @@ describe('limits on Redis: when Redis fails', () => {
       expect((await post(instance!, 'alice')).status).toBe(201);
     } finally {
       await close([instance!]);
+    }
+  });
+
+  it('says when to ask again (Retry-After) on the 503 while Redis is down, so clients pace their retries: createEndpointGenerator reads it', async () => {
+    const [instance] = await instances(1, { limits, onLimitStoreError: 'deny', onError: () => {} });
+    try {
+      await redis.crash();
+      await whenDisconnected(instance!.client);
+      const generator = createEndpointGenerator(`${instance!.server.origin}/api/token`, { headers: { Authorization: 'Bearer alice' } });
+      const failure = await generator({}, { signal: new AbortController().signal, attempt: 1 }).then(
+        () => undefined,
+        (error: unknown) => error as CustomTokenError,
+      );
+      expect([failure?.code, failure?.status, failure?.serverCode, failure?.retryAfterMs]).toEqual([
+        'http',
+        503,
+        'limits_unavailable',
+        2_000,
+      ]);
+    } finally {
+      await redis.restart();
+      await whenReady(instance!.client);
+      await close([instance!]);
+    }
+  });
+
+  it('says when to ask again (Retry-After) on the 503 when nothing listens at the Redis address', async () => {
+    // A port on 127.0.0.1 that was just free: the client's every connection attempt is refused.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const client = new Redis({ host: '127.0.0.1', port: closed, lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+    const handler = createTokenHandler(
+      handlerConfig({ limits, limitStore: { redis: client, keyPrefix: `test:${randomUUID()}`, timeoutMs: 300 }, onError: () => {} }),
+    );
+    try {
+      const response = await handler(tokenRequest({}));
+      expect([
+        response.status,
+        response.headers.get('retry-after'),
+        ((await response.json()) as { error: { code: string } }).error.code,
+      ]).toEqual([503, '2', 'limits_unavailable']);
+    } finally {
+      client.disconnect();
     }
   });
 

@@ -15,7 +15,7 @@ export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${nam
 /** The credentials each runtime is given (through its environment or its env bindings). */
 export const credentials = {
   LIVEKIT_API_KEY: 'runtime-key',
-  LIVEKIT_API_SECRET: 'runtime-secret-5b0d',
+  LIVEKIT_API_SECRET: 'runtime-secret-5b0d-9f2e7a41c3b8d6e0',
   LIVEKIT_URL: 'wss://runtime.example',
 };
 
@@ -466,7 +466,7 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
     refused(405, '', 'POST'),
     refused(405, 'method_not_allowed', 'POST'),
     refused(401, 'unauthorized'),
-    refused(503, 'authorize_timeout'),
+    refused(503, 'authorize_timeout', null, '2'),
     [201, 'token', 'application/json', 'no-store', null, null],
     [201, 'token', 'application/json', 'no-store', null, null],
     refused(429, 'rate_limited', null, '60'),

@@ -46,6 +46,13 @@ describe('authorizeTimeoutMs: an authorize that never settles', () => {
     expect(request.method).toBe('POST');
   });
 
+  it('says when to ask again: Retry-After 2 on the 503, as on every 503 the handler answers', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const settled = start(createTokenHandler(handlerConfig({ authorize: never, authorizeTimeoutMs: 250, onError: () => {} })), asAlice());
+    await vi.advanceTimersByTimeAsync(250);
+    expect([settled()?.status, settled()?.headers.get('retry-after')]).toEqual([503, '2']);
+  });
+
   it('uses authorizeTimeoutMs', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const settled = start(createTokenHandler(handlerConfig({ authorize: never, authorizeTimeoutMs: 250, onError: () => {} })), asAlice());

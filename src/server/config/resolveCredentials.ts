@@ -42,6 +42,7 @@ export function resolveCredentials(config: ResolvedTokenHandlerConfig, env?: unk
   // Every token carries its key in the clear: a pair that puts the secret there would hand it to each caller.
   const problem = credentialPairProblem(apiKey, apiSecret, [named(config, 'apiKey'), named(config, 'apiSecret')]);
   if (problem) throw new Error(`createTokenHandler: ${problem}`);
+  config.checkSecretLength(apiKey, apiSecret, named(config, 'apiSecret'));
   return { apiKey, apiSecret, serverUrl: config.serverUrl ?? fromEnvironment('serverUrl', bindings) };
 }
 
@@ -53,20 +54,22 @@ function named(config: ResolvedTokenHandlerConfig, option: 'apiKey' | 'apiSecret
 /**
  * The env bindings as {@link resolveCredentials} reads them: a Cloudflare Secrets Store binding among
  * the LiveKit ones (an object whose `get()` resolves to the secret, where a Worker's plain secrets
- * and vars are strings) read into its string; anything else passed on as it is.
+ * and vars are strings) read into its string, in a promise; anything else passed on as it is, at
+ * once — awaiting a value that needs no reading would cost every request a turn of the event loop.
  *
  * @example
  * ```ts
  * const credentials = resolveCredentials(config, await readSecretsStore(env));
  * ```
  */
-export async function readSecretsStore(env: unknown): Promise<unknown> {
+export function readSecretsStore(env: unknown): unknown {
   if (typeof env !== 'object' || env === null) return env;
   const bindings = env as Record<string, unknown>;
   const names = Object.values(VARIABLES);
   if (!names.some((name) => isSecretsStoreBinding(bindings[name]))) return env;
-  const values = await Promise.all(names.map((name) => (isSecretsStoreBinding(bindings[name]) ? bindings[name].get() : bindings[name])));
-  return Object.fromEntries(names.map((name, index) => [name, values[index]]));
+  return Promise.all(names.map((name) => (isSecretsStoreBinding(bindings[name]) ? bindings[name].get() : bindings[name]))).then((values) =>
+    Object.fromEntries(names.map((name, index) => [name, values[index]])),
+  );
 }
 
 function isSecretsStoreBinding(binding: unknown): binding is { get(): Promise<unknown> } {

@@ -2,6 +2,7 @@ import { credentialProblem } from './credentialProblem.js';
 import { credentialPairProblem } from './credentialPairProblem.js';
 import { createTokenLimiter, type TokenLimiter } from '../limits/createTokenLimiter.js';
 import { parseTtl } from './parseTtl.js';
+import { shortSecretWarning } from './shortSecretWarning.js';
 import type { TokenHandlerConfig, TokenHandlerCorsConfig } from '../types.js';
 import type { IORedisClientLike, NodeRedisClientLike } from '../limits/types.js';
 
@@ -24,6 +25,8 @@ export type ResolvedTokenHandlerConfig = Required<
     onError: (error: unknown, request: Request) => void;
     /** Present when `limits` is set. */
     limiter?: TokenLimiter;
+    /** Warns (once per secret) of an API secret shorter than LiveKit asks for, named `name`: see `shortSecretWarning`. */
+    checkSecretLength: (apiKey: string, apiSecret: string, name: string) => void;
   };
 
 /**
@@ -37,7 +40,8 @@ export type ResolvedTokenHandlerConfig = Required<
  * limits set only in some environments).
  * Credentials left out are not read here — a build (`next build`) has no secrets — but at the
  * first request, from the request's env bindings or the process environment. No message repeats
- * the secret.
+ * the secret. A secret shorter than LiveKit asks for is only warned about (`shortSecretWarning`):
+ * here when passed in with its key, else at the first request.
  *
  * @throws {TypeError} naming the invalid option.
  * @example
@@ -60,6 +64,9 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
       ? credentialPairProblem(config.apiKey, config.apiSecret, ['`apiKey`', '`apiSecret`'])
       : undefined;
   if (pairProblem) throw new TypeError(`createTokenHandler: ${pairProblem}`);
+  const checkSecretLength = warnOfShortSecret();
+  // Passed in, a short secret is told of at once, when the server starts; read per request, at the first.
+  if (config.apiKey !== undefined && config.apiSecret !== undefined) checkSecretLength(config.apiKey, config.apiSecret, '`apiSecret`');
   const ttl = parseTtl(config.ttl ?? '10m');
   const maxBodyBytes = positiveInteger(config.maxBodyBytes ?? 16_384, 'maxBodyBytes');
   const bodyTimeoutMs = positiveInteger(config.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
@@ -93,6 +100,7 @@ export function resolveTokenHandlerConfig(config: TokenHandlerConfig): ResolvedT
     agents: config.agents,
     cors: config.cors,
     onError,
+    checkSecretLength,
     ...(config.limits !== undefined && {
       limiter: createTokenLimiter({
         limits: config.limits,
@@ -185,6 +193,20 @@ function checkOrigin(entry: string): void {
   throw new TypeError(
     `createTokenHandler: \`cors.origin\` "${entry}" is not an origin as browsers send it (scheme://host[:port], nothing after)${origin ? `: write "${origin}"` : ', such as "https://app.example"'}.`,
   );
+}
+
+/**
+ * `checkSecretLength` for one handler: a `console.warn` for a short secret (`shortSecretWarning`),
+ * once — credentials read per request are checked again only when the secret changes.
+ */
+function warnOfShortSecret(): ResolvedTokenHandlerConfig['checkSecretLength'] {
+  let checked: string | undefined;
+  return (apiKey, apiSecret, name) => {
+    if (apiSecret === checked) return;
+    checked = apiSecret;
+    const warning = shortSecretWarning(apiKey, apiSecret, name);
+    if (warning) console.warn(warning);
+  };
 }
 
 function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {

@@ -1,6 +1,6 @@
 import type { Deadline } from '../token/createDeadline.js';
 import type { TokenPlan } from '../token/planToken.js';
-import { TokenHandlerError } from '../TokenHandlerError.js';
+import { RETRY_SHORTLY_SECONDS, TokenHandlerError } from '../TokenHandlerError.js';
 import type { TokenPolicyContext } from '../types.js';
 import { describeInvalidLimits } from './describeInvalidLimits.js';
 import { openLimitCounter, type Counted, type LimitCounter } from './openLimitCounter.js';
@@ -32,7 +32,7 @@ interface Charge {
  * The limiter behind the `limits` option: tokens and agent dispatches per caller (the identity
  * `authorize` returned) per window, counted with rate-limiter-flexible in memory or Redis. A
  * request over any limit counts against none (its points are given back). When the store fails,
- * `onLimitStoreError` decides: `'deny'` answers 503 `limits_unavailable`, whose `cause` (the store's
+ * `onLimitStoreError` decides: `'deny'` answers 503 `limits_unavailable` (with `Retry-After`), whose `cause` (the store's
  * failure) the handler reports to `onError` with the answer; `'allow'` issues the token, and reports
  * the failure to `onError` itself.
  *
@@ -82,7 +82,10 @@ export function createTokenLimiter({ limits, limitStore, onLimitStoreError, onEr
       // Not awaited: a refund on a store that just failed may wait its own timeout, and the 503 need not.
       void refund(identity, charged);
       // Its cause goes to onError with the answer.
-      throw new TokenHandlerError('limits_unavailable', 'Limits cannot be checked right now; try again shortly.', { cause: error });
+      throw new TokenHandlerError('limits_unavailable', 'Limits cannot be checked right now; try again shortly.', {
+        cause: error,
+        retryAfterSeconds: RETRY_SHORTLY_SECONDS,
+      });
     }
   };
 }

@@ -1,6 +1,6 @@
 /// <reference lib="es2024.string" />
 import { checkFitsJoin } from './checkFitsJoin.js';
-import { createDeadline, type Deadline } from './createDeadline.js';
+import { callerGone, createDeadline, type Deadline } from './createDeadline.js';
 import { livekitLimits } from './livekitLimits.js';
 import { trackSourceName, type TokenIssuer } from './mintToken.js';
 import { shorten } from '../shorten.js';
@@ -45,7 +45,8 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
  * reserved `lk.` prefix unless `authorize` set that key), whether the token `issuer` would sign
  * fits a join (`checkFitsJoin`), and last the caller's limits. The app's callbacks (`authorize`,
  * policy functions, a limits function) have `authorizeTimeoutMs` together, from the call of
- * `authorize`; a late result is ignored, and nothing is counted.
+ * `authorize`; a late result is ignored, and nothing is counted. Each gets a `signal` aborted then,
+ * or when the caller goes away.
  *
  * @throws {TokenHandlerError} `invalid_body`, `unauthorized`, `identity_not_allowed`,
  * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed`, `authorize_timeout` or `rate_limited`; whatever a
@@ -68,7 +69,7 @@ export async function planToken(
       `The token request is invalid — room_config.agents: at most ${maxAgentsPerToken} distinct agent${maxAgentsPerToken === 1 ? '' : 's'} per token (maxAgentsPerToken), got ${body.agents.length}.`,
     );
   }
-  const deadline = createDeadline(authorizeTimeoutMs);
+  const deadline = createDeadline(authorizeTimeoutMs, request);
   try {
     return await decide(request, body, { authorize, rooms, agents, limiter }, deadline, issuer);
   } finally {
@@ -85,7 +86,14 @@ async function decide(
   issuer: TokenIssuer | undefined,
 ): Promise<TokenPlan> {
   const participant = await authorizeCaller(request, body, authorize, deadline);
-  const context: TokenPolicyContext = { participant, body, request };
+  const context: TokenPolicyContext = {
+    participant,
+    body,
+    request,
+    get signal() {
+      return deadline.signal;
+    },
+  };
   const requested = body.participantIdentity;
   if (requested !== undefined && requested !== participant.identity && !participant.allowRequestedIdentity) {
     throw new TokenHandlerError('identity_not_allowed', 'This caller may not choose its participant identity.');
@@ -139,7 +147,7 @@ async function decide(
   if (limiter) {
     // The caller went away (its own timeout, say) while authorize or a policy ran: nobody reads this
     // token, so it counts nothing — else every attempt a client gave up on would use up its limits.
-    if (request.signal.aborted) throw new TokenHandlerError('request_timeout', 'The caller went away before the token was issued.');
+    if (request.signal.aborted) throw callerGone();
     await limiter(plan, context, deadline);
   }
   return plan;
@@ -153,7 +161,13 @@ async function authorizeCaller(
 ): Promise<AuthorizedParticipant> {
   let participant: AuthorizedParticipant | null | undefined;
   try {
-    participant = await deadline.within('authorize()', () => authorize(request, body));
+    participant = await deadline.within('authorize()', () =>
+      authorize(request, body, {
+        get signal() {
+          return deadline.signal;
+        },
+      }),
+    );
   } catch (error) {
     if (error instanceof TokenHandlerError) throw error;
     // The cause goes to onError: even nothing thrown is something to log.
