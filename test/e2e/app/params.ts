@@ -16,6 +16,10 @@ export interface AppParams {
   freshRoomPerSession: boolean;
   /** `restartOnAgentLeave=1`: the app calls `restart()` from its own listener, in the task the agent's departure is heard. */
   restartOnAgentLeave: boolean;
+  /** `grid=1`: the page shows the package's `<CameraGrid>`, with camera off/on controls. */
+  grid: boolean;
+  /** `adaptiveStream=1`: the provider's `Room` is made with `adaptiveStream: true`. */
+  adaptiveStream: boolean;
 }
 
 export function readParams(search: string): AppParams {
@@ -38,5 +42,7 @@ export function readParams(search: string): AppParams {
     agentConnectTimeoutMs: timeout === null ? undefined : Number(timeout),
     freshRoomPerSession: query.get('freshRoom') === '1',
     restartOnAgentLeave: query.get('restartOnAgentLeave') === '1',
+    grid: query.get('grid') === '1',
+    adaptiveStream: query.get('adaptiveStream') === '1',
   };
 }
