@@ -1,4 +1,5 @@
 import type { TrackReferenceOrPlaceholder } from '@livekit/components-react';
+import type { Participant } from 'livekit-client';
 import * as React from 'react';
 import { useCameraTracks, type UseCameraTracksOptions } from '../hooks/useCameraTracks.js';
 import { CameraTile } from './CameraTile.js';
@@ -28,7 +29,7 @@ export interface CameraGridProps extends UseCameraTracksOptions, Omit<React.HTML
   /**
    * The tiles' texts, for an app in another language: any of `CameraGridLabels`, the
    * others English. The grid's own name is `label`.
-   * @defaultValue "(you)", "Agent" and "Hedy's camera"
+   * @defaultValue "(you)", "Agent", "Hedy's camera" and "Hedy (2)"
    */
   labels?: Partial<CameraGridLabels> | undefined;
 }
@@ -53,15 +54,29 @@ export interface CameraGridLabels {
   agent: string;
   /** The accessible name of a participant's video, given the name on its tile. @defaultValue "Hedy's camera" for Hedy */
   camera: (name: string) => string;
+  /**
+   * The name on the tile of a second, third… participant of the same name (`ordinal` 2, 3…), so that
+   * a screen reader tells them apart; the first keeps their name. Optional, for `CameraGridLabels`
+   * written before it.
+   * @defaultValue "Hedy (2)"
+   */
+  sameName?: ((name: string, ordinal: number) => string) | undefined;
 }
 
-const DEFAULT_LABELS: CameraGridLabels = { you: '(you)', agent: 'Agent', camera: (name) => `${name}'s camera` };
+const DEFAULT_LABELS: Required<CameraGridLabels> = {
+  you: '(you)',
+  agent: 'Agent',
+  camera: (name) => `${name}'s camera`,
+  sameName: (name, ordinal) => `${name} (${ordinal})`,
+};
 
 /**
  * A tile per camera of the session — local, remote and agent — each with LiveKit's `VideoTrack`
  * and the participant's name, or a placeholder with their initial when they have no camera, it is
  * turned off, or it is not subscribed to (`autoSubscribe: false`, a subscription under way, failed
- * or ended): never an empty video. The video shows once its track arrives.
+ * or ended): never an empty video. The video shows once its track arrives. Participants of the same
+ * name are told apart, "Hedy" and "Hedy (2)" (in the order of their identities, the same for
+ * everyone in the call).
  *
  * The tiles fill the width they are given in a near-square arrangement (1 tile: one column;
  * 2–4: two; 5–9: three; 10–16: four), fewer columns where tiles would be narrower than
@@ -94,7 +109,8 @@ export function CameraGrid({
   ...rest
 }: CameraGridProps) {
   const all = useCameraTracks({ onlySubscribed, placeholders });
-  // Everyone in the call (a placeholder each): the agent an avatar shows may have no tile of its own here.
+  // Everyone in the call (a placeholder each): the agent an avatar shows may have no tile of its own here, and
+  // a participant of the same name none either, yet counts as the first of that name.
   const everyone = useCameraTracks();
   const tracks = React.useMemo(() => withAvatars(all), [all]);
   const ordered = React.useMemo(() => (emphasizeAgent ? agentFirst(tracks) : tracks), [tracks, emphasizeAgent]);
@@ -103,6 +119,12 @@ export function CameraGrid({
   const columns = spotlight ? Math.max(3, columnsFor(ordered.length - 1)) : columnsFor(ordered.length);
   const keys = tileKeys(ordered);
   const texts = withDefaults(DEFAULT_LABELS, labels);
+  const shownAs = (track: TrackReferenceOrPlaceholder) =>
+    everyone.find(({ participant }) => participant.identity === onBehalfOf(track))?.participant ?? track.participant;
+  const names = tileNames(
+    everyone.map(({ participant }) => participant),
+    texts,
+  );
   return (
     <ul
       // Explicit: WebKit exposes a <ul> without visible markers (the stylesheet's list-style: none) as a group, not a list.
@@ -117,8 +139,8 @@ export function CameraGrid({
           key={keys[index]}
           track={track}
           emphasized={spotlight && index === 0}
+          name={names.get(shownAs(track).identity)!}
           labels={texts}
-          onBehalfOf={everyone.find(({ participant }) => participant.identity === onBehalfOf(track))?.participant}
         />
       ))}
     </ul>
@@ -138,6 +160,31 @@ function tileKeys(tracks: readonly TrackReferenceOrPlaceholder[]): string[] {
     placeholders.set(identity, place + 1);
     return `${identity}:placeholder-${place}`;
   });
+}
+
+/**
+ * The name on each participant's tile, by identity: their own (see {@link displayName}), and for
+ * the second, third… in the call of the same name `sameName(name, 2)`, … in the order of their
+ * identities — not of the tiles, which move as cameras are published — so that a name never passes
+ * from one participant to another while both stay.
+ */
+function tileNames(people: readonly Participant[], labels: Required<CameraGridLabels>): Map<string, string> {
+  const names = new Map<string, string>();
+  const ordinals = new Map<string, number>();
+  for (const person of [...people].sort((a, b) => (a.identity < b.identity ? -1 : 1))) {
+    if (names.has(person.identity)) continue; // their second camera
+    const name = displayName(person, labels.agent);
+    const ordinal = (ordinals.get(name) ?? 0) + 1;
+    ordinals.set(name, ordinal);
+    names.set(person.identity, ordinal === 1 ? name : labels.sameName(name, ordinal));
+  }
+  return names;
+}
+
+/** A person's name, else their identity; an agent's name, else `agent` ("Agent": its identity is generated). */
+function displayName({ name, identity, isAgent }: Participant, agent: string): string {
+  if (!isAgent) return name || identity;
+  return name && name !== identity ? name : agent;
 }
 
 /** Whom an avatar worker publishes for (LiveKit's avatar plugins publish the agent's camera from a participant of their own). */

@@ -1,5 +1,4 @@
 import { VideoTrack, isTrackReference, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
-import type { Participant } from 'livekit-client';
 import type { CameraGridLabels } from './CameraGrid.js';
 
 /** Props of {@link CameraTile}. */
@@ -7,20 +6,18 @@ export interface CameraTileProps {
   track: TrackReferenceOrPlaceholder;
   /** Give the tile the grid's full width (an emphasised agent). */
   emphasized: boolean;
-  /** Whom the camera shows, when another participant publishes it on their behalf (an agent's avatar). */
-  onBehalfOf?: Participant | undefined;
+  /** The name on the tile: that of whom the camera shows (an avatar's agent), told apart from others of the same name. */
+  name: string;
   /** The grid's texts, every key set (its `labels` over the English defaults). */
   labels: CameraGridLabels;
 }
 
 /**
  * One tile of `CameraGrid`: LiveKit's `VideoTrack`, or a placeholder with the participant's
- * initial while they have no camera, it is turned off or not subscribed to, and their name. An
- * agent is labelled with its name, else "Agent" — never its generated identity.
+ * initial while they have no camera, it is turned off or not subscribed to, and their name.
  */
-export function CameraTile({ track, emphasized, onBehalfOf, labels }: CameraTileProps) {
+export function CameraTile({ track, emphasized, name, labels }: CameraTileProps) {
   const { participant } = track;
-  const name = displayName(onBehalfOf ?? participant, labels.agent);
   // No video to show for a camera turned off — it stays published, muted (LiveKit's `setCameraEnabled(false)`) —
   // nor for a remote one not subscribed to (`autoSubscribe: false`, a subscription under way, failed or ended): no track.
   // Not `publication.isEnabled`: adaptive stream pauses a track whose video is off screen, and resumes it only for a video shown.
@@ -52,12 +49,6 @@ export function CameraTile({ track, emphasized, onBehalfOf, labels }: CameraTile
       </span>
     </li>
   );
-}
-
-/** A person's name, else their identity; an agent's name, else `agent` ("Agent": its identity is generated). */
-function displayName({ name, identity, isAgent }: Participant, agent: string): string {
-  if (!isAgent) return name || identity;
-  return name && name !== identity ? name : agent;
 }
 
 /**

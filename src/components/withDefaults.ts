@@ -7,7 +7,7 @@
  * withDefaults({ you: '(you)', agent: 'Agent' }, { you: '(du)', agent: undefined }); // { you: '(du)', agent: 'Agent' }
  * ```
  */
-export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
+export function withDefaults<T extends object>(defaults: T, given: { [K in keyof T]?: T[K] | undefined } | undefined): T {
   const merged = { ...defaults };
   for (const key in given) {
     const value = given[key];

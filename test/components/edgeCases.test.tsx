@@ -186,7 +186,7 @@ describe('CameraGrid: who gets a tile', () => {
     const { room, people, tiles } = await gridWithBobAndCy();
     const otherBob = joinRemote(room, 'bob-2', { name: 'Bob' });
     subscribeCamera(room, otherBob, publishCamera(room, otherBob));
-    const bobs = () => tiles().filter((tile) => tile.querySelector('.lk-ctr-camera-name-text')?.textContent === 'Bob');
+    const bobs = () => tiles().filter((tile) => tile.querySelector('.lk-ctr-camera-name-text')?.textContent?.startsWith('Bob'));
     // One without a camera, one with (LiveKit's order, not the tests' business).
     expect(
       bobs()
@@ -213,6 +213,110 @@ describe('CameraGrid: who gets a tile', () => {
 
     expect(tiles()).toHaveLength(1);
     expect(tiles()[0]!.hasAttribute('data-local')).toBe(true);
+  });
+});
+
+describe('CameraGrid: participants of the same name (a screen reader tells their tiles apart)', () => {
+  /** What a screen reader hears of each tile but yours: the name on it, and its video's name (in no order: the tiles' is LiveKit's). */
+  const heard = (tiles: HTMLElement[]) =>
+    tiles
+      .filter((tile) => !tile.hasAttribute('data-local'))
+      .map((tile) => [tile.querySelector('.lk-ctr-camera-name-text')?.textContent, tile.querySelector('video')?.getAttribute('aria-label')])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+
+  it('names the second and later "Bob (2)", "Bob (3)" — their tiles and their videos — and keeps the first "Bob"', async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const bobs = [people[0]!, joinRemote(room, 'bob-2', { name: 'Bob' }), joinRemote(room, 'bob-3', { name: 'Bob' })];
+    for (const bob of bobs.slice(0, 2)) subscribeCamera(room, bob, publishCamera(room, bob));
+
+    expect(heard(tiles())).toEqual([
+      ['Bob', "Bob's camera"],
+      ['Bob (2)', "Bob (2)'s camera"],
+      ['Bob (3)', undefined],
+      ['Cy', undefined],
+    ]);
+  });
+
+  it("keeps each one's name when the other's camera comes (their tiles move)", async () => {
+    playableVideo();
+    const { room, people, tiles } = await gridWithBobAndCy();
+    const otherBob = joinRemote(room, 'bob-2', { name: 'Bob' });
+    subscribeCamera(room, otherBob, publishCamera(room, otherBob));
+    expect(heard(tiles())).toEqual([
+      ['Bob', undefined],
+      ['Bob (2)', "Bob (2)'s camera"],
+      ['Cy', undefined],
+    ]);
+
+    subscribeCamera(room, people[0]!, publishCamera(room, people[0]!));
+
+    expect(heard(tiles())).toEqual([
+      ['Bob', "Bob's camera"],
+      ['Bob (2)', "Bob (2)'s camera"],
+      ['Cy', undefined],
+    ]);
+  });
+
+  it('gives the remaining one back their own name when the others leave', async () => {
+    const { room, people, tiles } = await gridWithBobAndCy();
+    joinRemote(room, 'bob-2', { name: 'Bob' });
+    expect(heard(tiles())).toEqual([
+      ['Bob', undefined],
+      ['Bob (2)', undefined],
+      ['Cy', undefined],
+    ]);
+
+    leaveRemote(room, people[0]!);
+
+    expect(heard(tiles())).toEqual([
+      ['Bob', undefined],
+      ['Cy', undefined],
+    ]);
+  });
+
+  it('tells your tile apart from another of your name, and an agent without a name from a second one', async () => {
+    playableVideo();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession(
+      { generator: tokenGenerator({ name: 'Hedy' }), room, roomName: 'standup', participantName: 'Hedy', ...quiet },
+      { children: <CameraGrid /> },
+    );
+    await settle(() => session().start());
+    // The server names you in its answer to the join, which this room without a server does not get.
+    act(() => {
+      room.localParticipant['_setName']('Hedy');
+    });
+    const people = [
+      joinRemote(room, 'hedy-2', { name: 'Hedy' }),
+      joinRemote(room, 'agent-AJ_1', { kind: ParticipantKind.AGENT }),
+      joinRemote(room, 'agent-AJ_2', { kind: ParticipantKind.AGENT }),
+    ];
+    for (const person of people) subscribeCamera(room, person, publishCamera(room, person));
+    const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
+    const mine = tiles.find((tile) => tile.hasAttribute('data-local'))!;
+
+    expect(mine.querySelector('.lk-ctr-camera-name')?.textContent).toBe('Hedy (you)');
+    expect(heard(tiles)).toEqual([
+      ['Agent', "Agent's camera"],
+      ['Agent (2)', "Agent (2)'s camera"],
+      ['Hedy (2)', "Hedy (2)'s camera"],
+    ]);
+  });
+
+  it('names them by labels.sameName, translated', async () => {
+    playableVideo();
+    const { room, tiles } = await gridWithBobAndCy({
+      labels: { camera: (name) => `Kamera von ${name}`, sameName: (name, ordinal) => `${name} Nr. ${ordinal}` },
+    });
+    const otherBob = joinRemote(room, 'bob-2', { name: 'Bob' });
+    subscribeCamera(room, otherBob, publishCamera(room, otherBob));
+
+    expect(heard(tiles())).toEqual([
+      ['Bob', undefined],
+      ['Bob Nr. 2', 'Kamera von Bob Nr. 2'],
+      ['Cy', undefined],
+    ]);
   });
 });
 

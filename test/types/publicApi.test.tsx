@@ -147,6 +147,9 @@ describe('public types', () => {
 
   it('takes the texts of CameraGrid and TokenStatusView as labels, any of their keys, the countdown a function of the time left', () => {
     expectTypeOf<CameraGridLabels['camera']>().toEqualTypeOf<(name: string) => string>();
+    // Optional: a CameraGridLabels written before it (you, agent and camera) still type-checks.
+    expectTypeOf({ you: '(du)', agent: 'Assistent', camera: (name: string) => name }).toExtend<CameraGridLabels>();
+    expectTypeOf(<CameraGrid labels={{ sameName: (name, ordinal) => `${name} Nr. ${ordinal}` }} />).not.toBeAny();
     expectTypeOf<TokenStatusViewLabels['expiresIn']>().toEqualTypeOf<(left: TokenTimeLeft) => string>();
     expectTypeOf<TokenStatusViewLabels['ready']>().toEqualTypeOf<string>();
     expectTypeOf(<CameraGrid labels={{ you: '(du)' }} />).not.toBeAny();

@@ -1,6 +1,7 @@
 import { VideoTrack, isTrackReference, useRoomContext } from '@livekit/components-react';
-import { ParticipantKind, RoomEvent, type RemoteParticipant } from 'livekit-client';
+import { ParticipantKind, Room, RoomEvent, type RemoteParticipant } from 'livekit-client';
 import {
+  CameraGrid,
   CustomTokenSessionProvider,
   type CustomTokenSource,
   useAgentStatus,
@@ -11,10 +12,12 @@ import {
   useSessionState,
   useTokenStatus,
 } from 'livekit-custom-token-react';
+// The grid's layout (`grid=1`): both tiles of two participants in view at once, as in an app.
+import 'livekit-custom-token-react/styles.css';
 import { useEffect, useMemo, useState } from 'react';
 import { createGenerator, generatorLog } from './generator';
 import type { AppParams } from './params';
-import { publishState, type E2EState } from './state';
+import { publishState, type E2EState, type E2EWindow } from './state';
 
 /** The app under test: the package's provider around the app's own generator, and the controls a page changes it with. */
 export function App({ params }: { params: AppParams }) {
@@ -117,6 +120,7 @@ interface SessionProps {
 
 function Session({ params, connect, roomName, agentName }: SessionProps) {
   const generator = useMemo(() => createGenerator(params), [params]);
+  const [room] = useState(() => (params.adaptiveStream ? new Room({ adaptiveStream: true }) : undefined));
   const tokenSource = params.tokenEndpoint === undefined ? { generator } : { tokenEndpoint: params.tokenEndpoint };
   return (
     <CustomTokenSessionProvider
@@ -127,6 +131,7 @@ function Session({ params, connect, roomName, agentName }: SessionProps) {
       participantName={params.participantName}
       agentName={agentName}
       freshRoomPerSession={params.freshRoomPerSession}
+      room={room}
       agentConnectTimeoutMs={params.agentConnectTimeoutMs}
       camera
       microphone={false}
@@ -136,7 +141,7 @@ function Session({ params, connect, roomName, agentName }: SessionProps) {
       <Controls />
       {params.restartOnAgentLeave && <RestartOnAgentLeave />}
       <Probe />
-      <RemoteVideos />
+      {params.grid ? <Grid /> : <RemoteVideos />}
     </CustomTokenSessionProvider>
   );
 }
@@ -182,6 +187,30 @@ function RemoteVideos() {
         <VideoTrack key={camera.participant.identity} trackRef={camera} data-identity={camera.participant.identity} width={160} />
       ) : null,
     );
+}
+
+/** Instead of the bare videos: the package's `<CameraGrid>`, which the page can hide (`display: none`), and the page's camera turned off and on. */
+function Grid() {
+  const room = useRoomContext();
+  const [hidden, setHidden] = useState(false);
+  // For the tests to read what livekit-client holds (a publication paused by adaptive stream, say).
+  useEffect(() => void ((window as E2EWindow).__room = room), [room]);
+  return (
+    <>
+      <button data-testid="camera-off" onClick={() => void room.localParticipant.setCameraEnabled(false)}>
+        Camera off
+      </button>
+      <button data-testid="camera-on" onClick={() => void room.localParticipant.setCameraEnabled(true)}>
+        Camera on
+      </button>
+      <button data-testid="toggle-grid" onClick={() => setHidden((was) => !was)}>
+        Hide/show the grid
+      </button>
+      <div style={hidden ? { display: 'none' } : undefined}>
+        <CameraGrid />
+      </div>
+    </>
+  );
 }
 
 const connectionStates: string[] = [];

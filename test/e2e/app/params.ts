@@ -20,6 +20,10 @@ export interface AppParams {
   hooks: boolean;
   /** `tokenDelayMs=N`: the generator waits this long before asking the endpoint. */
   tokenDelayMs: number;
+  /** `grid=1`: the page shows the package's `<CameraGrid>`, with camera off/on controls. */
+  grid: boolean;
+  /** `adaptiveStream=1`: the provider's `Room` is made with `adaptiveStream: true`. */
+  adaptiveStream: boolean;
 }
 
 export function readParams(search: string): AppParams {
@@ -44,5 +48,7 @@ export function readParams(search: string): AppParams {
     restartOnAgentLeave: query.get('restartOnAgentLeave') === '1',
     hooks: query.get('hooks') === '1',
     tokenDelayMs: Number(query.get('tokenDelayMs') ?? 0),
+    grid: query.get('grid') === '1',
+    adaptiveStream: query.get('adaptiveStream') === '1',
   };
 }

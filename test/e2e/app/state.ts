@@ -33,6 +33,8 @@ export interface E2EWindow {
   __e2e?: { state: E2EState; generatorCalls: GeneratorCall[] };
   /** The `livekit-client` version bundled into the app (the newest, or the oldest with `E2E_PEERS=oldest`). */
   __livekitClientVersion?: string;
+  /** With `grid=1`: the session's `Room`. */
+  __room?: import('livekit-client').Room;
 }
 
 export function publishState(state: E2EState, generatorCalls: GeneratorCall[]): void {

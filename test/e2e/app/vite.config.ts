@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const packageDist = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
+const packageStyles = fileURLToPath(new URL('../../../dist/styles.css', import.meta.url));
 const peersOldest = fileURLToPath(new URL('../../peers-oldest/node_modules/', import.meta.url));
 
 /**
@@ -25,7 +26,13 @@ const peerAliases =
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
-  resolve: { alias: [{ find: /^livekit-custom-token-react$/, replacement: packageDist }, ...peerAliases] },
+  resolve: {
+    alias: [
+      { find: /^livekit-custom-token-react$/, replacement: packageDist },
+      { find: /^livekit-custom-token-react\/styles\.css$/, replacement: packageStyles },
+      ...peerAliases,
+    ],
+  },
   logLevel: 'warn',
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, minify: false, target: 'es2022' },
 });
