@@ -55,7 +55,10 @@ describe('startSession’s agent deadline', () => {
         }),
       ),
     );
-    await vi.advanceTimersByTimeAsync(999);
+    await vi.advanceTimersByTimeAsync(500);
+    // Someone else in the room is no agent.
+    joinRemote(room, 'bob');
+    await vi.advanceTimersByTimeAsync(499);
     expect(start.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(start.settled).toBe(true);
