@@ -87,6 +87,7 @@ export class SessionTokenSource extends TokenSourceConfigurable {
       waiting.delete(signal);
       if (waiting.size === 0) source.cancel();
     };
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal dispatches `abort` once, and the listener is removed once the fetch settles
     signal.addEventListener('abort', cancel, { once: true });
     void fetching
       .then(({ participantToken }) => markTokenSpent(participantToken), noop)
