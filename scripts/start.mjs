@@ -3,11 +3,15 @@
  * `npm start`: the local LiveKit server (found, or built once with Go) and the test agent worker, then
  * Storybook's dev server on 127.0.0.1:6006 with the package's token endpoint mounted on it.
  * Prints the URLs; Ctrl+C stops everything it started.
+ *
+ *   npm start -- --port 6010   # Storybook on another port
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   LIVEKIT_API_KEY,
   LIVEKIT_API_SECRET,
@@ -21,7 +25,8 @@ import {
 } from './livekit-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const STORYBOOK_URL = 'http://127.0.0.1:6006';
+const STORYBOOK_PORT = storybookPort();
+const STORYBOOK_URL = `http://127.0.0.1:${STORYBOOK_PORT}`;
 const agentWorker = join(root, 'test/e2e/agent/worker.mjs');
 /** Stops, last started first. */
 const stops = [];
@@ -72,12 +77,49 @@ function startAgentWorker() {
   console.log(`• agent worker: e2e-agent (dispatch it from the Playground), log ${logFile}`);
 }
 
-/** Storybook's dev server, in the foreground; telemetry off. */
+/** `--port`, 6006 by default; anything else it is given ends the start with the usage. */
+function storybookPort() {
+  try {
+    const { port } = parseArgs({ options: { port: { type: 'string', default: '6006' } } }).values;
+    if (/^\d+$/.test(port) && Number(port) > 0 && Number(port) < 65536) return port;
+    console.error(`--port ${port} is not a port.`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+  }
+  console.error('usage: npm start [-- --port <Storybook port, 6006 by default>]');
+  process.exit(2);
+}
+
+/**
+ * `true` when Storybook's port is free on 127.0.0.1. Asked before anything starts: with `--ci`,
+ * Storybook itself moves to the next free port without a word, away from the URLs printed here.
+ */
+function isStorybookPortFree() {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(Number(STORYBOOK_PORT), '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** Storybook's dev server, in the foreground; telemetry off; on its port or not at all (`--exact-port`). */
 function startStorybook() {
   const bin = join(root, 'node_modules/storybook/dist/bin/dispatcher.js');
   const child = spawn(
     process.execPath,
-    [bin, 'dev', '--port', '6006', '--host', '127.0.0.1', '--ci', '--no-open', '--disable-telemetry', '--no-version-updates'],
+    [
+      bin,
+      'dev',
+      '--port',
+      STORYBOOK_PORT,
+      '--exact-port',
+      '--host',
+      '127.0.0.1',
+      '--ci',
+      '--no-open',
+      '--disable-telemetry',
+      '--no-version-updates',
+    ],
     {
       cwd: root,
       env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
@@ -111,6 +153,12 @@ async function stopAll(code) {
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
+if (!(await isStorybookPortFree())) {
+  console.error(
+    `127.0.0.1:${STORYBOOK_PORT} is in use (another npm start, or another Storybook?): stop it, or run npm start -- --port <another port>.`,
+  );
+  process.exit(1);
+}
 try {
   if (await startLiveKit()) startAgentWorker();
   else console.log('• agent worker: not started (it needs the LiveKit server)');
