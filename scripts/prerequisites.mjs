@@ -15,12 +15,14 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  COMPATIBLE_VERSIONS,
   HOW_TO_GET_GO,
   LIVEKIT_SERVER_VERSION,
   findServerOnPath,
   goCommand,
   hasServerBinary,
   noGoReason,
+  otherServerOnPath,
   serverBinary,
 } from './livekit-server.mjs';
 
@@ -71,11 +73,12 @@ export function missingRedisServer() {
 function describeLiveKitServer() {
   const onPathServer = findServerOnPath();
   if (onPathServer) return `${onPathServer} (PATH)`;
-  if (hasServerBinary()) return `${serverBinary()} (cache)`;
+  const other = otherServerOnPath ? `; ${otherServerOnPath}` : '';
+  if (hasServerBinary()) return `${serverBinary()} (cache${other})`;
   const go = goCommand();
   return go
-    ? `not built yet — npm test / npm start build ${LIVEKIT_SERVER_VERSION} with ${go} on first use (about 2 minutes)`
-    : `MISSING (${noGoReason()}) — install ${HOW_TO_GET_GO}, or put livekit-server ${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '.x')} on PATH`;
+    ? `not built yet — npm test / npm start build ${LIVEKIT_SERVER_VERSION} with ${go} on first use (about 2 minutes)${other}`
+    : `MISSING (${noGoReason()}${other}) — install ${HOW_TO_GET_GO}, or put livekit-server ${COMPATIBLE_VERSIONS} on PATH`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
