@@ -78,7 +78,12 @@ export function installRuntimes({ log = console.log } = {}) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const command = process.argv[2];
   if (command === 'install') {
-    installRuntimes();
+    try {
+      installRuntimes();
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    }
     console.log(`runtimes ready in ${cacheDir()}`);
   } else if (command === 'check') {
     const missing = missingRuntimes();
