@@ -29,6 +29,7 @@ const shared = {
     'test/redis/**',
     'test/runtimes/**',
     'test/install/**',
+    'test/scripts/**',
   ],
   environment: 'jsdom',
   // One jsdom per worker, not per file: a fresh one per file was 40 % of the run (38 of 91 s for
@@ -91,6 +92,16 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['test/setup.ts'],
+          restoreMocks: true,
+        },
+      },
+      // What a contributor meets: the scripts behind `npm test` and `npm start`, run as processes.
+      {
+        test: {
+          name: 'scripts',
+          include: ['test/scripts/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['test/setup.ts'],
           restoreMocks: true,

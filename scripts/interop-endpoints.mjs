@@ -62,6 +62,7 @@ function run(command, args, options) {
 
 /** Builds what is not cached yet. Throws with the failing command. */
 export function buildInteropEndpoints({ log = console.log } = {}) {
+  mkdirSync(join(cacheDir(), 'interop'), { recursive: true });
   const binary = goEndpointBinary();
   if (existsSync(binary)) {
     log(`Go token endpoint: cached at ${binary}`);
@@ -144,7 +145,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('usage: node scripts/interop-endpoints.mjs build');
     process.exit(1);
   }
-  mkdirSync(join(cacheDir(), 'interop'), { recursive: true });
   try {
     buildInteropEndpoints();
   } catch (error) {

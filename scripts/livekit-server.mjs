@@ -56,14 +56,22 @@ function isCompatible(version) {
   return major === pinnedMajor && minor === pinnedMinor && patch >= pinnedPatch;
 }
 
+/** The versions `isCompatible` takes, in words. */
+export const COMPATIBLE_VERSIONS = `${LIVEKIT_SERVER_VERSION} or a later ${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '')}`;
+
 let pathServer;
+/** A `livekit-server` on `PATH` of another version, not used (`<path> is <version>`), if any. */
+export let otherServerOnPath = null;
 /** A `livekit-server` on `PATH` at a compatible version (looked up once), or `null`. */
 export function findServerOnPath() {
   if (pathServer !== undefined) return pathServer;
   pathServer = null;
   for (const folder of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = folder && join(folder, 'livekit-server');
-    if (candidate && existsSync(candidate) && isCompatible(versionOf(candidate))) return (pathServer = candidate);
+    if (!candidate || !existsSync(candidate)) continue;
+    const version = versionOf(candidate);
+    if (isCompatible(version)) return (pathServer = candidate);
+    otherServerOnPath ??= `${candidate} is ${version ?? 'of no version it says'}, not ${COMPATIBLE_VERSIONS}`;
   }
   return pathServer;
 }
@@ -108,7 +116,7 @@ export function noGoReason() {
 export const HOW_TO_GET_THE_SERVER =
   `Install ${HOW_TO_GET_GO}, and run npm test / npm start again — ` +
   `they build livekit-server ${LIVEKIT_SERVER_VERSION} once (about 2 minutes) — or put livekit-server ` +
-  `${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '.x')} on PATH (brew install livekit).`;
+  `${COMPATIBLE_VERSIONS} on PATH.`;
 
 /** Builds the server with `go install` unless the pinned binary is cached. Throws with the command on failure. */
 export function buildServer({ log = console.log } = {}) {
@@ -118,7 +126,10 @@ export function buildServer({ log = console.log } = {}) {
   }
   const go = goCommand();
   const command = `CGO_ENABLED=0 GOBIN=${join(cacheDir(), 'bin')} go install -trimpath ${module}`;
-  if (!go) throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION}, and ${noGoReason()} to build it. ${HOW_TO_GET_THE_SERVER}`);
+  if (!go) {
+    const other = otherServerOnPath ? ` (${otherServerOnPath})` : '';
+    throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION}${other}, and ${noGoReason()} to build it. ${HOW_TO_GET_THE_SERVER}`);
+  }
   mkdirSync(join(cacheDir(), 'bin'), { recursive: true });
   const logFile = join(cacheDir(), 'livekit-server-build.log');
   log(`livekit-server ${LIVEKIT_SERVER_VERSION}: building it once for this machine with Go (about 2 minutes; log ${logFile})`);

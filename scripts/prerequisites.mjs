@@ -3,7 +3,7 @@
  * Where the real parts the tests and `npm start` need are, found the same way everywhere:
  *
  * - Chromium: `CHROMIUM_PATH`, then the usual install paths (Debian, Ubuntu, Fedora, snap, macOS).
- * - Redis: `redis-server` on `PATH` (`REDIS_SERVER_PATH` to point elsewhere).
+ * - Redis: `redis-server` on `PATH` (`REDIS_SERVER_PATH` to point elsewhere), which `scripts/redis-server.mjs` starts.
  * - LiveKit server: see `scripts/livekit-server.mjs` (`PATH`, then the cache, then a build with Go).
  *
  *   node scripts/prerequisites.mjs   # prints what it finds and how to get what is missing
@@ -15,12 +15,14 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  COMPATIBLE_VERSIONS,
   HOW_TO_GET_GO,
   LIVEKIT_SERVER_VERSION,
   findServerOnPath,
   goCommand,
   hasServerBinary,
   noGoReason,
+  otherServerOnPath,
   serverBinary,
 } from './livekit-server.mjs';
 
@@ -55,7 +57,7 @@ export function missingChromium() {
   return `no Chromium (looked in ${CHROMIUM_PATHS.slice(0, 3).join(', ')}, … and PATH) — apt-get install chromium, or set CHROMIUM_PATH`;
 }
 
-/** `redis-server`'s executable: `REDIS_SERVER_PATH`, else `PATH`. */
+/** `redis-server`'s executable: `REDIS_SERVER_PATH` when set (even if wrong, so a typo is reported), else `PATH`'s. */
 export function findRedisServer() {
   if (process.env.REDIS_SERVER_PATH) return existsSync(process.env.REDIS_SERVER_PATH) ? process.env.REDIS_SERVER_PATH : null;
   return onPath('redis-server');
@@ -63,19 +65,20 @@ export function findRedisServer() {
 
 /** `null` when `redis-server` is there, else what to install. */
 export function missingRedisServer() {
-  return findRedisServer()
-    ? null
-    : 'no redis-server on PATH — apt-get install redis-server (or brew install redis), or set REDIS_SERVER_PATH';
+  if (findRedisServer()) return null;
+  if (process.env.REDIS_SERVER_PATH) return `no redis-server at REDIS_SERVER_PATH=${process.env.REDIS_SERVER_PATH}`;
+  return 'no redis-server on PATH — apt-get install redis-server (or brew install redis), or set REDIS_SERVER_PATH';
 }
 
 function describeLiveKitServer() {
   const onPathServer = findServerOnPath();
   if (onPathServer) return `${onPathServer} (PATH)`;
-  if (hasServerBinary()) return `${serverBinary()} (cache)`;
+  const other = otherServerOnPath ? `; ${otherServerOnPath}` : '';
+  if (hasServerBinary()) return `${serverBinary()} (cache${other})`;
   const go = goCommand();
   return go
-    ? `not built yet — npm test / npm start build ${LIVEKIT_SERVER_VERSION} with ${go} on first use (about 2 minutes)`
-    : `MISSING (${noGoReason()}) — install ${HOW_TO_GET_GO}, or put livekit-server ${LIVEKIT_SERVER_VERSION.replace(/\.\d+$/, '.x')} on PATH`;
+    ? `not built yet — npm test / npm start build ${LIVEKIT_SERVER_VERSION} with ${go} on first use (about 2 minutes)${other}`
+    : `MISSING (${noGoReason()}${other}) — install ${HOW_TO_GET_GO}, or put livekit-server ${COMPATIBLE_VERSIONS} on PATH`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,6 +1,4 @@
 /** Types of `redis-server.mjs` for the TypeScript tests. */
-export declare const REDIS_SERVER: string;
-
 export interface RunningRedisServer {
   readonly port: number;
   /** Kills the server (SIGKILL: no goodbye to clients, as in a crash). */

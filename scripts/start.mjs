@@ -106,7 +106,7 @@ function startAgentWorker() {
   console.log(`• agent worker: e2e-agent (dispatch it from the Playground), log ${logFile}`);
 }
 
-/** Storybook's dev server, in the foreground; telemetry off. */
+/** Storybook's dev server, in the foreground; telemetry off; on its port or not at all (`--exact-port`). */
 function startStorybook() {
   const bin = join(root, 'node_modules/storybook/dist/bin/dispatcher.js');
   const child = spawn(

@@ -2,6 +2,8 @@
 /**
  * `npm test`: every test, in stages. A stage whose prerequisite is missing fails the run in CI
  * (CI=true) and is skipped loudly elsewhere, with how to get it.
+ *
+ *   node scripts/test.mjs e2e redis   # only the stages whose names contain one of the words
  */
 import { spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
@@ -9,8 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingInteropToolchain } from './interop-endpoints.mjs';
 import { buildServer, hasServerBinary } from './livekit-server.mjs';
-import { findChromium, missingChromium } from './prerequisites.mjs';
-import { REDIS_SERVER, hasRedisServer } from './redis-server.mjs';
+import { findChromium, missingChromium, missingRedisServer } from './prerequisites.mjs';
+import { hasRedisServer } from './redis-server.mjs';
 import { installRuntimes } from './runtimes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -135,7 +137,7 @@ function missingServerRuntimes() {
 
 /** Debian's redis-server (the limits and cluster stages start it themselves on 127.0.0.1). */
 function missingRedis() {
-  return hasRedisServer() ? null : `no ${REDIS_SERVER} on PATH — apt-get install redis-server (or set REDIS_SERVER)`;
+  return missingRedisServer() ?? (hasRedisServer() ? null : 'redis-server --version failed: reinstall it');
 }
 
 /** The limits stage: Redis, and Chromium. */
@@ -220,6 +222,13 @@ async function runStage(stage, beside) {
 }
 
 const selected = stages.filter((stage) => only.length === 0 || only.some((name) => stage.name.includes(name)));
+// A name that matches nothing is a typo: say so, rather than pass with nothing run.
+const unmatched = only.filter((name) => !stages.some((stage) => stage.name.includes(name)));
+if (unmatched.length > 0) {
+  console.error(`No stage matches ${unmatched.map((name) => `"${name}"`).join(', ')}. A stage runs when its name contains one given:`);
+  for (const { name } of stages) console.error(`  ${name}`);
+  process.exit(2);
+}
 const results = [];
 for (let next = 0; next < selected.length;) {
   // The next stage, and those of its group right after it.
