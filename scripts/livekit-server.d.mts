@@ -7,10 +7,9 @@ export declare const LIVEKIT_WS_URL: string;
 export declare const LIVEKIT_API_KEY: string;
 export declare const LIVEKIT_API_SECRET: string;
 
-/** Where one node listens, and the Redis a cluster's nodes share. Defaults: 7880, 7881, 7882, no Redis. */
+/** Where one node listens, and the Redis a cluster's nodes share. Defaults: 7880, 7882, no Redis. */
 export interface ServerNode {
   port?: number;
-  rtcTcpPort?: number;
   rtcUdpPort?: number;
   /** `127.0.0.1:PORT` of the Redis every node of the cluster shares (LiveKit's multi-node mode). */
   redisAddress?: string;

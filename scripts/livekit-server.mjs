@@ -12,7 +12,7 @@
  * `<repo>/.cache` — or, when neither is there, built into the cache with Go (`npm test` and
  * `npm start` do that on first use). Importable too: `serverBinary`, `buildServer`, `startServer` — which
  * also starts further nodes of a cluster on other ports, sharing a Redis
- * (`startServer({ node: { port, rtcTcpPort, rtcUdpPort, redisAddress } })`).
+ * (`startServer({ node: { port, rtcUdpPort, redisAddress } })`).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -151,9 +151,9 @@ export function buildServer({ log = console.log } = {}) {
 /**
  * Where one node of the server listens, and the Redis it shares with the other nodes of a cluster
  * (LiveKit's multi-node mode). The defaults are `test/e2e/livekit.yaml`'s single node.
- * @typedef {{ port?: number, rtcTcpPort?: number, rtcUdpPort?: number, redisAddress?: string }} ServerNode
+ * @typedef {{ port?: number, rtcUdpPort?: number, redisAddress?: string }} ServerNode
  */
-const DEFAULT_NODE = { port: 7880, rtcTcpPort: 7881, rtcUdpPort: 7882 };
+const DEFAULT_NODE = { port: 7880, rtcUdpPort: 7882 };
 
 /** The URLs of the node listening on `port`. */
 export function nodeUrls(port = DEFAULT_NODE.port) {
@@ -166,16 +166,14 @@ export function nodeUrls(port = DEFAULT_NODE.port) {
  * the file itself.
  */
 function nodeConfigPath(node, logFile) {
-  const { port, rtcTcpPort, rtcUdpPort, redisAddress } = { ...DEFAULT_NODE, ...node };
-  if (port === DEFAULT_NODE.port && rtcTcpPort === DEFAULT_NODE.rtcTcpPort && rtcUdpPort === DEFAULT_NODE.rtcUdpPort && !redisAddress)
-    return configPath;
+  const { port, rtcUdpPort, redisAddress } = { ...DEFAULT_NODE, ...node };
+  if (port === DEFAULT_NODE.port && rtcUdpPort === DEFAULT_NODE.rtcUdpPort && !redisAddress) return configPath;
   const replace = (text, pattern, line) => {
     if (!pattern.test(text)) throw new Error(`test/e2e/livekit.yaml has no line matching ${pattern}`);
     return text.replace(pattern, line);
   };
   let config = readFileSync(configPath, 'utf8');
   config = replace(config, /^port: \d+$/m, `port: ${port}`);
-  config = replace(config, /^ {2}tcp_port: \d+$/m, `  tcp_port: ${rtcTcpPort}`);
   config = replace(config, /^ {2}udp_port: \d+$/m, `  udp_port: ${rtcUdpPort}`);
   if (redisAddress) config += `redis:\n  address: ${redisAddress}\n`;
   const path = logFile.replace(/\.log$/, '') + '.yaml';

@@ -17,7 +17,7 @@ export function StartTheServer({ status, onRetry }: { status: LocalServerStatus;
       <p>
         {status.kind === 'static-build'
           ? 'This Storybook has no token endpoint. Run it from a clone of the package:'
-          : 'Nothing answers on http://127.0.0.1:7880; the terminal running npm start says why. Build the server once (needs Go), free the ports it needs (TCP 7880 and 7881, UDP 7882) if another program holds one, then start everything:'}
+          : 'Nothing answers on http://127.0.0.1:7880; the terminal running npm start says why. Build the server once (needs Go), free the ports it needs (TCP 7880, UDP 7882) if another program holds one, then start everything:'}
       </p>
       <pre>
         <code>

@@ -17,8 +17,8 @@ const packageDist = fileURLToPath(new URL('../../dist/index.js', import.meta.url
 
 /** Node 1 keeps the single-node ports (7880–7882); node 2 listens ten above them. */
 export const NODE_PORTS = [
-  { port: 7880, rtcTcpPort: 7881, rtcUdpPort: 7882 },
-  { port: 7890, rtcTcpPort: 7891, rtcUdpPort: 7892 },
+  { port: 7880, rtcUdpPort: 7882 },
+  { port: 7890, rtcUdpPort: 7892 },
 ] as const;
 
 declare module 'vitest' {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ interface Start {
 }
 
 const started: Start[] = [];
-const blockers: Server[] = [];
+const blockers: (Server | ReturnType<typeof createSocket>)[] = [];
 
 afterEach(async () => {
   for (const { child } of started.splice(0)) {
@@ -27,7 +28,7 @@ afterEach(async () => {
     process.kill(-child.pid!, 'SIGKILL');
     await once(child, 'exit');
   }
-  await Promise.all(blockers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(blockers.splice(0).map((blocker) => new Promise((resolve) => blocker.close(() => resolve(undefined)))));
 });
 
 function npmStart(args: string[]): Start {
@@ -75,8 +76,16 @@ async function occupy(port: number): Promise<number> {
 
 async function freePort(): Promise<number> {
   const port = await occupy(0);
-  await new Promise((resolve) => blockers.pop()!.close(resolve));
+  await new Promise((resolve) => blockers.pop()!.close(() => resolve(undefined)));
   return port;
+}
+
+/** Another program receiving UDP on 127.0.0.1:`port`. */
+async function occupyUdp(port: number): Promise<void> {
+  const socket = createSocket('udp4');
+  blockers.push(socket);
+  socket.bind(port, '127.0.0.1');
+  await once(socket, 'listening');
 }
 
 it("says Storybook's port is taken and exits, having started nothing, when another program listens on it", async () => {
@@ -95,10 +104,10 @@ it('goes on with the offline stories, saying which port is taken, when the LiveK
     () => false,
   );
   expect(answering, `something answers on ${LIVEKIT_HTTP_URL}: this test needs the LiveKit ports free`).toBe(false);
-  await occupy(7881);
+  await occupyUdp(7882);
   const port = await freePort();
   const start = npmStart(['--port', String(port)]);
-  expect(await start.printed(/LiveKit server.*\n?.*port 7881 .*in use/i, 30_000)).not.toMatch(/agent worker: e2e-agent/);
+  expect(await start.printed(/LiveKit server.*\n?.*port 7882 \(UDP\) .*in use/i, 30_000)).not.toMatch(/agent worker: e2e-agent/);
   await start.printed(/Storybook ready/, 60_000);
   expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
   // What the Playground asks before it says the server is not running, and how to get it.

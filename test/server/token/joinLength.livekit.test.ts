@@ -29,7 +29,7 @@ beforeAll(async () => {
   for (let attempt = 1; server === undefined; attempt++) {
     port = 18_500 + 3 * Math.floor(Math.random() * 49);
     try {
-      server = await startServer({ logFile, node: { port, rtcTcpPort: port + 1, rtcUdpPort: port + 2 } });
+      server = await startServer({ logFile, node: { port, rtcUdpPort: port + 2 } });
     } catch (error) {
       if (attempt === 5) throw error;
     }
