@@ -21,7 +21,6 @@ export type {
   TokenHandler,
   TokenHandlerCorsConfig,
   TokenHandlerEnv,
-  TokenAuthorizeContext,
   TokenPolicyContext,
   TokenRequestBody,
 } from './types.js';

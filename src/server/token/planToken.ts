@@ -1,6 +1,6 @@
 /// <reference lib="es2024.string" />
 import { checkFitsJoin } from './checkFitsJoin.js';
-import { callerGone, createDeadline, type Deadline } from './createDeadline.js';
+import { createDeadline, type Deadline } from './createDeadline.js';
 import { livekitLimits } from './livekitLimits.js';
 import { trackSourceName, type TokenIssuer } from './mintToken.js';
 import { shorten } from '../shorten.js';
@@ -69,7 +69,7 @@ export async function planToken(
       `The token request is invalid — room_config.agents: at most ${maxAgentsPerToken} distinct agent${maxAgentsPerToken === 1 ? '' : 's'} per token (maxAgentsPerToken), got ${body.agents.length}.`,
     );
   }
-  const deadline = createDeadline(authorizeTimeoutMs, request);
+  const deadline = createDeadline(authorizeTimeoutMs);
   try {
     return await decide(request, body, { authorize, rooms, agents, limiter }, deadline, issuer);
   } finally {
@@ -86,14 +86,7 @@ async function decide(
   issuer: TokenIssuer | undefined,
 ): Promise<TokenPlan> {
   const participant = await authorizeCaller(request, body, authorize, deadline);
-  const context: TokenPolicyContext = {
-    participant,
-    body,
-    request,
-    get signal() {
-      return deadline.signal;
-    },
-  };
+  const context: TokenPolicyContext = { participant, body, request };
   const requested = body.participantIdentity;
   if (requested !== undefined && requested !== participant.identity && !participant.allowRequestedIdentity) {
     throw new TokenHandlerError('identity_not_allowed', 'This caller may not choose its participant identity.');
@@ -147,7 +140,7 @@ async function decide(
   if (limiter) {
     // The caller went away (its own timeout, say) while authorize or a policy ran: nobody reads this
     // token, so it counts nothing — else every attempt a client gave up on would use up its limits.
-    if (request.signal.aborted) throw callerGone();
+    if (request.signal.aborted) throw new TokenHandlerError('request_timeout', 'The caller went away before the token was issued.');
     await limiter(plan, context, deadline);
   }
   return plan;
@@ -161,13 +154,7 @@ async function authorizeCaller(
 ): Promise<AuthorizedParticipant> {
   let participant: AuthorizedParticipant | null | undefined;
   try {
-    participant = await deadline.within('authorize()', () =>
-      authorize(request, body, {
-        get signal() {
-          return deadline.signal;
-        },
-      }),
-    );
+    participant = await deadline.within('authorize()', () => authorize(request, body));
   } catch (error) {
     if (error instanceof TokenHandlerError) throw error;
     // The cause goes to onError: even nothing thrown is something to log.
