@@ -1,29 +1,18 @@
 // @vitest-environment node
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hasServerBinary, startServer } from '../../scripts/livekit-server.mjs';
+import { hasServerBinary } from '../../scripts/livekit-server.mjs';
+import { startTestLiveKitServer } from './livekitTestServer';
 
 /**
  * The LiveKit server the tests and `npm start` run (`test/e2e/livekit.yaml`) listens on loopback
  * only: no one on the machine's network reaches it. Read from the kernel's socket tables for the
  * server's own process, every socket it listens on (TCP) or receives on (UDP).
  */
-let server: Awaited<ReturnType<typeof startServer>> | undefined;
+let server: Awaited<ReturnType<typeof startTestLiveKitServer>>['server'] | undefined;
 
 beforeAll(async () => {
-  if (!hasServerBinary()) return;
-  const logFile = join(mkdtempSync(join(tmpdir(), 'lkctr-loopback-')), 'livekit.log');
-  // The run's other server tests listen at random in 18500–18999 too: a port taken, pick again.
-  for (let attempt = 1; server === undefined; attempt++) {
-    const port = 18_500 + 3 * Math.floor(Math.random() * 166);
-    try {
-      server = await startServer({ logFile, node: { port, rtcUdpPort: port + 2 } });
-    } catch (error) {
-      if (attempt === 5) throw error;
-    }
-  }
+  if (hasServerBinary()) ({ server } = await startTestLiveKitServer('loopback'));
 }, 90_000);
 afterAll(() => server?.stop(), 30_000);
 

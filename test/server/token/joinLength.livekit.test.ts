@@ -1,18 +1,16 @@
 // @vitest-environment node
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasServerBinary, startServer } from '../../../scripts/livekit-server.mjs';
+import { hasServerBinary } from '../../../scripts/livekit-server.mjs';
 import { createTokenHandler, type AuthorizedParticipant } from '../../../src/server';
 import { livekitLimits } from '../../../src/server/token/livekitLimits';
 import { mintToken } from '../../../src/server/token/mintToken';
 import type { TokenPlan } from '../../../src/server/token/planToken';
 import { API_KEY, API_SECRET } from '../../helpers/tokens';
 import { handlerConfig, tokenRequest } from '../handlerConfig';
+import { startTestLiveKitServer } from '../livekitTestServer';
 
 /**
  * The promise of the token handler: a token it issues joins the real LiveKit server, or it refuses
@@ -24,16 +22,7 @@ let port = 0;
 let server: { stop(): Promise<void> } | undefined;
 
 beforeAll(async () => {
-  const logFile = joinPath(mkdtempSync(joinPath(tmpdir(), 'lkctr-join-')), 'livekit.log');
-  // The run's other server tests listen at random in 18500–18999 too: a port taken, pick again.
-  for (let attempt = 1; server === undefined; attempt++) {
-    port = 18_500 + 3 * Math.floor(Math.random() * 49);
-    try {
-      server = await startServer({ logFile, node: { port, rtcUdpPort: port + 2 } });
-    } catch (error) {
-      if (attempt === 5) throw error;
-    }
-  }
+  if (hasServerBinary()) ({ port, server } = await startTestLiveKitServer('join'));
 }, 90_000);
 afterAll(() => server?.stop(), 30_000);
 
