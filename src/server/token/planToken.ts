@@ -45,8 +45,7 @@ const RESERVED_ATTRIBUTE_PREFIX = 'lk.';
  * reserved `lk.` prefix unless `authorize` set that key), whether the token `issuer` would sign
  * fits a join (`checkFitsJoin`), and last the caller's limits. The app's callbacks (`authorize`,
  * policy functions, a limits function) have `authorizeTimeoutMs` together, from the call of
- * `authorize`; a late result is ignored, and nothing is counted. Each gets a `signal` aborted then,
- * or when the caller goes away.
+ * `authorize`; a late result is ignored, and nothing is counted.
  *
  * @throws {TokenHandlerError} `invalid_body`, `unauthorized`, `identity_not_allowed`,
  * `room_not_allowed`, `agent_not_allowed`, `attribute_not_allowed`, `authorize_timeout` or `rate_limited`; whatever a
