@@ -47,7 +47,13 @@ export type CustomTokenErrorCode =
    * A live session ended without `end()`: the server shut down, the participant was removed,
    * the same identity joined elsewhere (another tab), … `reason` names LiveKit's `DisconnectReason`.
    */
-  | 'disconnected';
+  | 'disconnected'
+  /**
+   * A session hook (`useSessionState`, `useSessionActions`, `useCameraTracks`, `useAgentStatus`,
+   * `useTokenStatus` without a source) was rendered outside `<CustomTokenSessionProvider>`: thrown
+   * during render, for an error boundary; the message names the hook.
+   */
+  | 'outside_provider';
 
 /**
  * What {@link (CustomTokenError:type)} carries besides its code and message. An `http` error is made with
