@@ -39,8 +39,10 @@ export type CustomTokenErrorCode =
    */
   | 'media_failed'
   /**
-   * The dispatched agent never became ready, or left; for one that left, `reason` names its
-   * `DisconnectReason` where the server gave it (`CLIENT_INITIATED`: it left on its own).
+   * The dispatched agent never became ready, or left the call other than by hanging up (one that
+   * leaves on its own once ready ends the call without an error); for one that left, `reason` names
+   * its `DisconnectReason` where the server gave it (`PARTICIPANT_REMOVED`, …; `CLIENT_INITIATED`:
+   * it left on its own before it was ready). Taken back once an agent is in the call again.
    */
   | 'agent_failed'
   /**
