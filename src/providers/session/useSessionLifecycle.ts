@@ -152,7 +152,7 @@ export function useSessionLifecycle(
       if (endsCall(left, agentWasReady.current)) return runner.close(endsRoom(left) ? toDisconnectError(left) : null);
       // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
       const during = runner.getSnapshot().phase === 'starting' && !agentWasReady.current ? 'did not become ready' : 'left the call';
-      // Why, where the server said: on its own (`CLIENT_INITIATED`: it hung up), removed, …
+      // Why, where the server said: removed, its connection lost, on its own before it was ready (`CLIENT_INITIATED`), …
       const reason = left === undefined ? undefined : disconnectReasonName(left);
       const why = reason === undefined ? '' : ` (${reason})`;
       agentFailure.current = new CustomTokenError('agent_failed', `The agent ${during}${why}: ${failureReasons.join(' ')}`, {
