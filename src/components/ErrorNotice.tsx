@@ -48,6 +48,7 @@ const TITLES: Record<CustomTokenErrorCode, string> = {
   media_failed: 'Your camera, microphone or screen share could not start', // the message says which
   agent_failed: 'The agent is not in the call', // it never came, or it left: the message says which
   disconnected: 'The call was disconnected',
+  outside_provider: 'The call is misconfigured', // thrown by a hook, never the session's error: for an app's own error boundary
 };
 
 /**

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { CustomTokenError } from '../core/errors.js';
 import { useHydrating } from '../hooks/internal/useHydrating.js';
 
 /**
@@ -25,11 +26,11 @@ export function useSessionContext<T>(Context: React.Context<T | null>, serverVal
   return useHydrating() && value !== null && serverValue !== undefined ? serverValue : value;
 }
 
-/** Reads a session context as {@link useSessionContext} does, throwing a message naming the hook and the provider outside one. */
+/** Reads a session context as {@link useSessionContext} does; outside a provider, throws `outside_provider` naming the hook and the provider. */
 export function useRequiredContext<T>(Context: React.Context<T | null>, hookName: string, serverValue?: T): T {
   const value = useSessionContext(Context, serverValue);
   if (value === null) {
-    throw new Error(`${hookName} must be used within <CustomTokenSessionProvider>.`);
+    throw new CustomTokenError('outside_provider', `${hookName} must be used within <CustomTokenSessionProvider>.`);
   }
   return value;
 }

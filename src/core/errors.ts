@@ -39,15 +39,23 @@ export type CustomTokenErrorCode =
    */
   | 'media_failed'
   /**
-   * The dispatched agent never became ready, or left; for one that left, `reason` names its
-   * `DisconnectReason` where the server gave it (`CLIENT_INITIATED`: it left on its own).
+   * The dispatched agent never became ready, or left the call other than by hanging up (one that
+   * leaves on its own once ready ends the call without an error); for one that left, `reason` names
+   * its `DisconnectReason` where the server gave it (`PARTICIPANT_REMOVED`, …; `CLIENT_INITIATED`:
+   * it left on its own before it was ready). Taken back once an agent is in the call again.
    */
   | 'agent_failed'
   /**
    * A live session ended without `end()`: the server shut down, the participant was removed,
    * the same identity joined elsewhere (another tab), … `reason` names LiveKit's `DisconnectReason`.
    */
-  | 'disconnected';
+  | 'disconnected'
+  /**
+   * A session hook (`useSessionState`, `useSessionActions`, `useCameraTracks`, `useAgentStatus`,
+   * `useTokenStatus` without a source) was rendered outside `<CustomTokenSessionProvider>`: thrown
+   * during render, for an error boundary; the message names the hook.
+   */
+  | 'outside_provider';
 
 /**
  * What {@link (CustomTokenError:type)} carries besides its code and message. An `http` error is made with

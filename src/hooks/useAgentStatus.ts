@@ -21,7 +21,7 @@ export type UseAgentStatusReturn = AgentStatus;
  * `identity`, `name` and its camera and microphone tracks. Re-renders only when one of these
  * changes — not for other participants' tracks.
  *
- * @throws outside `<CustomTokenSessionProvider>`.
+ * @throws a `CustomTokenError` with code `outside_provider` outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
  * import { useAgentStatus } from 'livekit-custom-token-react';

@@ -52,7 +52,7 @@ export type UseCameraTracksReturn = readonly TrackReferenceOrPlaceholder[];
  * (`publication.isMuted`), as in LiveKit's `useTracks`; so does a remote camera not subscribed to
  * (no `publication.track`). `CameraGrid` shows either as a placeholder.
  *
- * @throws outside `<CustomTokenSessionProvider>`.
+ * @throws a `CustomTokenError` with code `outside_provider` outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
  * import { isTrackReference, VideoTrack } from '@livekit/components-react';

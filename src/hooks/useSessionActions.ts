@@ -22,7 +22,7 @@ export type UseSessionActionsReturn = SessionActions;
  * The session's `start`, `end` and `restart` — stable for the provider's life and never
  * rejecting — without its state: a component using only this never re-renders for a state change.
  *
- * @throws outside `<CustomTokenSessionProvider>`.
+ * @throws a `CustomTokenError` with code `outside_provider` outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
  * import { useSessionActions } from 'livekit-custom-token-react';

@@ -29,7 +29,7 @@ export interface UseSessionStateReturn extends SessionState, SessionActions {}
  * after `connect` started the session matches it (React 19; React 18 renders such a boundary again
  * on the client); the live state follows right after.
  *
- * @throws outside `<CustomTokenSessionProvider>`.
+ * @throws a `CustomTokenError` with code `outside_provider` outside `<CustomTokenSessionProvider>`.
  * @example
  * ```tsx
  * import { useSessionState } from 'livekit-custom-token-react';

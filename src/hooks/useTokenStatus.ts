@@ -1,5 +1,6 @@
 import * as React from 'react';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
+import { CustomTokenError } from '../core/errors.js';
 import type { TokenSnapshot } from '../core/types.js';
 import { useMaybeTokenSourceContext } from '../context/TokenSourceContext.js';
 
@@ -31,6 +32,7 @@ export interface UseTokenStatusReturn extends TokenSnapshot {
  * Reads the session's source inside `<CustomTokenSessionProvider>`, or the one passed in.
  * Re-renders only when the snapshot changes; server-rendering safe.
  *
+ * @throws a `CustomTokenError` with code `outside_provider` outside `<CustomTokenSessionProvider>` when no source is passed.
  * @example
  * ```tsx
  * import { useTokenStatus } from 'livekit-custom-token-react';
@@ -47,7 +49,10 @@ export function useTokenStatus(source?: CustomTokenSource): UseTokenStatusReturn
   const sourceFromContext = useMaybeTokenSourceContext();
   const target = source ?? sourceFromContext;
   if (!target) {
-    throw new Error('useTokenStatus must be used within <CustomTokenSessionProvider>, or be given a source: useTokenStatus(source).');
+    throw new CustomTokenError(
+      'outside_provider',
+      'useTokenStatus must be used within <CustomTokenSessionProvider>, or be given a source: useTokenStatus(source).',
+    );
   }
   const snapshot = React.useSyncExternalStore(target.subscribe, target.getSnapshot, target.getServerSnapshot);
   return React.useMemo(() => ({ ...snapshot, refresh: target.refresh }), [snapshot, target]);

@@ -220,7 +220,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   // After useAgent: its effects follow a new Room too, and must hear the state announced for it.
   useRoomStateResync(session);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
-  const { runner, actions, error, agentAwaited, agentLeftWithRoom } = useSessionLifecycle(session, liveAgent, {
+  const { runner, actions, error, agentAwaited, agentLeftAsCallEnds } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),
     fetchToken: (signal) => sessionSource.fetchForSession(nextStartOptions(), signal),
     prepareNextSession: () => sessionSource.prepareNextSessionOnce(options),
@@ -236,7 +236,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
     onError,
   });
 
-  const agent = useAgentStatusValue(liveAgent, session.room, error, agentAwaited, agentLeftWithRoom);
+  const agent = useAgentStatusValue(liveAgent, session.room, error, agentAwaited, agentLeftAsCallEnds);
   const errorNotices = useErrorNoticeRegistry();
 
   const { connectionState, isConnected } = session;

@@ -16,8 +16,8 @@ const AGENT_SOURCES = /* @__PURE__ */ (() => [Track.Source.Camera, Track.Source.
  * `agent_failed` session error keeps the state `failed` (with its reasons) after the failed
  * session disconnected, where LiveKit's state falls back to `disconnected`. An agent a full
  * reconnect took away is `connecting` while the session awaits it (`awaited`: it has not failed
- * yet), where LiveKit says `failed`; one that left as its room ends for everyone (`leftWithRoom`)
- * is `disconnected`, where LiveKit says `failed`: the call ends. Once back it has its own state,
+ * yet), where LiveKit says `failed`; one whose departure ends the call (`leftAsCallEnds`: its room
+ * ends for everyone, or it hung up) is `disconnected`, where LiveKit says `failed`. Once back it has its own state,
  * identity, name and tracks again, where LiveKit's stay `failed` and empty.
  */
 export function useAgentStatusValue(
@@ -25,11 +25,11 @@ export function useAgentStatusValue(
   room: Room,
   sessionError: CustomTokenError | null,
   awaited: boolean,
-  leftWithRoom: boolean,
+  leftAsCallEnds: boolean,
 ): AgentStatus {
   const returned = returnedAgentState(agent);
-  // LiveKit says `failed` ("Agent left the room unexpectedly.") for an agent leaving as its room ends for everyone: the call ends.
-  const gone = leftWithRoom && agent.state === 'failed' && returned === null;
+  // LiveKit says `failed` ("Agent left the room unexpectedly.") for an agent whose departure ends the call.
+  const gone = leftAsCallEnds && agent.state === 'failed' && returned === null;
   // LiveKit says `failed` ("Agent left the room unexpectedly.") from the moment the reconnect took the agent away.
   const awaitedBack = awaited && agent.state === 'failed' && returned === null;
   // LiveKit's useAgent also clears them for an agent in the room that has not reported its state yet.
@@ -41,7 +41,7 @@ export function useAgentStatusValue(
   const buffering = agent.state === 'pre-connect-buffering';
   const recording = usePreConnectBufferRecording(room, buffering);
   const unheard = buffering && !recording;
-  // What stands in for LiveKit's state: waiting for an agent (as at a start), or one gone with its room.
+  // What stands in for LiveKit's state: waiting for an agent (as at a start), or one gone as the call ends.
   const standIn = unheard || awaitedBack ? 'connecting' : gone ? 'disconnected' : null;
   const shown = returned ?? standIn;
   const { isConnected, canListen, isFinished } = shown ? agentStateFlags(shown) : agent;

@@ -7,8 +7,9 @@ import { clickStart, renderSession } from './render';
 
 /*
  * Why the agent left, as the server tells every participant (the DisconnectReason of its
- * participant update, which livekit-client 2.23 passes with `ParticipantDisconnected`): the agent
- * hanging up (it left on its own), a moderator removing it, or the room ending for everyone.
+ * participant update, which livekit-client 2.23 passes with `ParticipantDisconnected`): a moderator
+ * removing it, its connection lost, or the room ending for everyone. (The agent hanging up — leaving
+ * on its own — ends the call without a failure: agentHangsUp.test.tsx.)
  */
 
 afterEach(() => {
@@ -40,8 +41,8 @@ async function callWithAgent() {
 
 describe('CustomTokenSessionProvider: why the agent left', () => {
   it.each([
-    [DisconnectReason.CLIENT_INITIATED, 'CLIENT_INITIATED'],
     [DisconnectReason.PARTICIPANT_REMOVED, 'PARTICIPANT_REMOVED'],
+    [DisconnectReason.CONNECTION_TIMEOUT, 'CONNECTION_TIMEOUT'],
   ])('gives agent_failed the reason the agent left with (%s: %s), and the call goes on', async (reason, name) => {
     const { room, session, agent } = await callWithAgent();
 
@@ -101,8 +102,8 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
     // Both departures in one batch of the server's participant updates, before React renders again.
     act(() => {
       for (const [who, reason] of [
-        [agent, DisconnectReason.CLIENT_INITIATED],
-        [avatar, DisconnectReason.PARTICIPANT_REMOVED],
+        [agent, DisconnectReason.PARTICIPANT_REMOVED],
+        [avatar, DisconnectReason.CLIENT_INITIATED],
       ] as const) {
         room.remoteParticipants.delete(who.identity);
         room.emit(RoomEvent.ParticipantDisconnected, who, reason);
@@ -110,7 +111,7 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
     });
     await advance(10);
 
-    expect(session().error).toMatchObject({ code: 'agent_failed', reason: 'CLIENT_INITIATED' });
+    expect(session().error).toMatchObject({ code: 'agent_failed', reason: 'PARTICIPANT_REMOVED' });
   });
 
   it('fails a start whose agent leaves as the room is deleted with disconnected ROOM_DELETED, not agent_failed', async () => {

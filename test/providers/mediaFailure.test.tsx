@@ -1,5 +1,6 @@
 import { act, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CustomTokenError } from '../../src/core/errors';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from './render';
@@ -187,6 +188,45 @@ describe('CustomTokenSessionProvider on a page without media devices (not HTTPS,
       retryable: false,
       message: expect.stringContaining('only over HTTPS or from localhost'),
     });
+    expect(connect).not.toHaveBeenCalled();
+  });
+});
+
+describe('CustomTokenSessionProvider when the camera is refused and so is the token', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'mediaDevices');
+  });
+
+  // The camera refused at once, the token endpoint's 401 a moment later: without a token there is
+  // no session, whatever the camera; the user's first step is to sign in, not to allow the camera.
+  it('reports the refused token (http 401), not media_failed, also when the device failure comes first', async () => {
+    denyCameraAccess();
+    const refused = new CustomTokenError('http', 'The token endpoint answered 401.', { status: 401 });
+    const generator = vi.fn(() => new Promise<never>((_, reject) => setTimeout(() => reject(refused), 100)));
+    const { room, connect } = roomWithoutServer();
+    const { session } = renderSession({ generator, room, roomName: 'standup', camera: true, microphone: false, prefetch: false });
+
+    await settle(() => session().start());
+
+    expect(navigator.mediaDevices.getUserMedia).toHaveBeenCalled();
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(session().error).toMatchObject({ code: 'http', status: 401 });
+    expect(connect).not.toHaveBeenCalled();
+  });
+
+  it('still reports media_failed when the token comes: the camera is then what stands in the way', async () => {
+    const media = fakeMediaDevices();
+    media.getUserMedia.mockImplementation(async (constraints: MediaStreamConstraints) => {
+      if (constraints.video) throw new DOMException('Permission denied', 'NotAllowedError');
+      return new Promise<never>(() => {});
+    });
+    const generator = vi.fn(tokenGenerator());
+    const { room, connect } = roomWithoutServer();
+    const { session } = renderSession({ generator, room, roomName: 'standup', camera: true, microphone: false, prefetch: false });
+
+    await settle(() => session().start());
+
+    expect(session().error).toMatchObject({ code: 'media_failed', reason: 'PermissionDenied' });
     expect(connect).not.toHaveBeenCalled();
   });
 });

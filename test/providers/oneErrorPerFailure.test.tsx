@@ -10,7 +10,8 @@ import { renderSession } from './render';
 /*
  * CustomTokenSessionProvider's `onError`: "called once per failed session or start, with its first cause". One failure of a
  * session is often announced by several signals — the agent leaves as its room is deleted, the
- * server ends the call of an agent that never came — and is still one error: the first.
+ * server ends the call of an agent that never came — and is still one error: the first. (An agent
+ * that left and is back in the call takes its agent_failed back: a failure after that is a new one.)
  */
 
 const AGENT_TIMEOUT_MS = 5_000;
@@ -43,7 +44,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Starts a session with an agent on a scripted world, lets its token arrive, then sends `signals`, `gapMs` apart. */
+/**
+ * Starts a session with an agent on a scripted world, lets its token arrive, then sends `signals`,
+ * `gapMs` apart. Returns the errors `onError` heard, the session's error at the end, and every
+ * error the session showed, in order.
+ */
 async function failOneSession(signals: readonly Signal[], gapMs: number) {
   vi.useFakeTimers();
   const w = scriptedWorld();
@@ -57,6 +62,11 @@ async function failOneSession(signals: readonly Signal[], gapMs: number) {
     microphone: false,
     onError: (error) => reported.push(error),
   });
+  const shown: CustomTokenError[] = [];
+  const look = () => {
+    const { error } = session();
+    if (error && error !== shown.at(-1)) shown.push(error);
+  };
   act(() => void session().start());
   try {
     await advance(10);
@@ -72,10 +82,13 @@ async function failOneSession(signals: readonly Signal[], gapMs: number) {
       else if (signal === 'room deleted' && connected) await serverDisconnects(w.room, DisconnectReason.ROOM_DELETED);
       else if (signal === 'server shuts down' && connected) await serverDisconnects(w.room, DisconnectReason.SERVER_SHUTDOWN);
       else if (signal === 'agent timeout passes') await advance(AGENT_TIMEOUT_MS);
+      look();
       await advance(gapMs);
+      look();
     }
     await advance(100);
-    return { reported, error: session().error };
+    look();
+    return { reported, error: session().error, shown };
   } finally {
     unmount();
   }
@@ -105,12 +118,17 @@ describe('CustomTokenSessionProvider: one failure of a session is one error', ()
         fc.shuffledSubarray([...SIGNALS], { minLength: 1 }),
         fc.constantFrom(0, 30, 300),
         async (prefix, signals, gapMs) => {
-          const { reported, error } = await failOneSession([...prefix, ...signals], gapMs);
+          const { reported, error, shown } = await failOneSession([...prefix, ...signals], gapMs);
+          const calls = `onError calls: ${reported.map(({ code, message }) => `${code} (${message})`).join('; ')}`;
+          // Once per error shown, with that error; one shown before another only for an agent that came back.
+          expect(reported.length, calls).toBe(shown.length);
+          reported.forEach((each, index) => expect(each, calls).toBe(shown[index]));
           expect(
-            reported.length,
-            `onError calls: ${reported.map(({ code, message }) => `${code} (${message})`).join('; ')}`,
-          ).toBeLessThanOrEqual(1);
-          expect(error).toBe(reported[0] ?? null);
+            reported.slice(0, -1).every(({ code }) => code === 'agent_failed'),
+            calls,
+          ).toBe(true);
+          expect(reported.length, calls).toBeLessThanOrEqual(1 + signals.filter((signal) => signal === 'agent joins ready').length);
+          expect([null, reported.at(-1)]).toContain(error);
         },
       ),
       { numRuns: 100 },

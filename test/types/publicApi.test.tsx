@@ -79,6 +79,7 @@ describe('public types', () => {
       | 'media_failed'
       | 'agent_failed'
       | 'disconnected'
+      | 'outside_provider'
     >();
     expectTypeOf<TokenSnapshot['status']>().toEqualTypeOf<'idle' | 'fetching' | 'ready' | 'expired' | 'error'>();
     expectTypeOf(useTokenStatus).returns.toMatchTypeOf<TokenSnapshot & { refresh: () => Promise<void> }>();

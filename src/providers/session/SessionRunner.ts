@@ -101,6 +101,26 @@ export class SessionRunner {
   }
 
   /**
+   * The session is over on the other side — its room ends for everyone, or its agent hung up:
+   * records `error` (if any) as {@link SessionRunner.fail} does, and leaves the room, as `end()`
+   * does. Unless an `end()` is asked for already: the app is leaving that session, and a start
+   * asked after it is the next one's.
+   */
+  close(error: CustomTokenError | null): void {
+    if (this.#leaving) return;
+    if (error) this.fail(error);
+    void this.end();
+  }
+
+  /**
+   * Takes `error` back while it is still the session's: what it said is over (an agent that left
+   * the call is back in it). A later failure is then the session's error again, and heard of.
+   */
+  withdraw(error: CustomTokenError): void {
+    if (this.#snapshot.error === error) this.#update({ error: null });
+  }
+
+  /**
    * Abandons a start in flight, as `end()` does, without disconnecting: its room is being
    * disconnected already (an effect cleanup: unmount included). Returns whether a start was the
    * last call asked for — running, or queued behind an `end()` (`restart()` while leaving).

@@ -91,15 +91,19 @@ export async function startSession(input: StartSessionInput): Promise<boolean> {
   signal.throwIfAborted();
   if (room.state !== ConnectionState.Disconnected) return false;
   if (appLeaving) input.leftLiveCall();
-  // Abandoned by the caller, failed at once when a device is refused (no connection for nothing),
-  // or ended by the server once connected.
+  // Abandoned by the caller, failed when a device is refused (no connection for nothing), or ended
+  // by the server once connected.
   const attempt = new AbortController();
   const abandon = () => attempt.abort(signal.reason);
   signal.addEventListener('abort', abandon);
   const tracks = createTracks(room, input.connectOptions.tracks);
-  tracks.created.catch((error: unknown) => attempt.abort(error));
-  // Leaving turns the devices off at once, whatever the start is waiting on.
+  // Leaving turns the devices off at once, whatever the start is waiting on; so does one device failing.
   attempt.signal.addEventListener('abort', () => tracks.stop(), { once: true });
+  tracks.created.catch(() => tracks.stop());
+  const fetching = input.fetchToken(attempt.signal);
+  // A device failure fails the start once its token is in: a token refused (signed out, not let in)
+  // is the failure to act on first — no camera allowed makes a session without one.
+  fetching.then(() => tracks.created).catch((error: unknown) => attempt.abort(error));
   const disconnect = () => void room.disconnect();
   // A disconnect on this side is the start's own (it is aborted then), or the app leaving by other
   // means than `end()` — LiveKit's `<DisconnectButton>` calls `room.disconnect()` — which abandons the
@@ -121,7 +125,7 @@ export async function startSession(input: StartSessionInput): Promise<boolean> {
   let endedByServer = false;
   let leftByApp = false;
   try {
-    const { serverUrl, participantToken } = await whileNotAborted(input.fetchToken(attempt.signal), attempt.signal);
+    const { serverUrl, participantToken } = await whileNotAborted(fetching, attempt.signal);
     // A device the browser already refuses (blocked in the site settings) fails its request in a
     // moment: that, not a join and leave of the room (which would dispatch its agent for nothing).
     // Its answer is waited for as every other step is: until the start is abandoned.

@@ -37,13 +37,13 @@ interface SessionLifecycleConfig {
  * agent judged against each session's own deadline (see {@link startSession}).
  * Returns the runner (whose phase `SessionStateProvider` reads), its actions, its error,
  * whether the session's agent, taken away by a full reconnect, is awaited (not failed yet), and
- * whether it left as its room ends for everyone (not failed either).
+ * whether its departure ends the call — its room ends for everyone, or it hung up (not failed either).
  */
 export function useSessionLifecycle(
   session: UseSessionReturn,
   agent: Pick<UseAgentReturn, 'state' | 'failureReasons' | 'attributes'>,
   config: SessionLifecycleConfig,
-): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null; agentAwaited: boolean; agentLeftWithRoom: boolean } {
+): { runner: SessionRunner; actions: SessionActions; error: CustomTokenError | null; agentAwaited: boolean; agentLeftAsCallEnds: boolean } {
   const waitUntilAgentReady = useWaitUntilAgentReady(agent);
   const latest = useLatest({ session, config });
   // Whether the session in the room dispatched an agent, read off the token it joined with: an
@@ -53,6 +53,8 @@ export function useSessionLifecycle(
   const agentWasReady = React.useRef(false);
   // Why an agent last left the room, as the server told (livekit-client 2.23 passes it on; 2.20 does not).
   const agentLeftFor = React.useRef<DisconnectReason | undefined>(undefined);
+  // The agent_failed last reported for an agent: taken back once an agent is in the call again.
+  const agentFailure = React.useRef<CustomTokenError | null>(null);
   // Whether the effects are in place. Once they are cleaned up (unmount, a new `key`, hidden), LiveKit's
   // useSession is disconnecting the room: nothing is left for an end() still queued to disconnect, and
   // the room may be another provider's by the time it runs (a remount on a shared room).
@@ -114,9 +116,13 @@ export function useSessionLifecycle(
   }, [agentReady]);
   // LiveKit's useAgent may stay `failed`, with the same reasons, from a failed session into the
   // next (React 18 keeps it there): an agent back in the call that leaves again is a new failure.
+  // Back (dispatched again, say), it has not failed: the session's error no longer says it has —
+  // the page would show the agent listening beside "The agent left the call" and its Try again.
   React.useEffect(() => {
-    if (agentReturned) reportedReasons.current = null;
-  }, [agentReturned]);
+    if (!agentReturned) return;
+    reportedReasons.current = null;
+    if (agentFailure.current) runner.withdraw(agentFailure.current);
+  }, [agentReturned, runner]);
   // After a full reconnect the agent reconnects on its own, and may come back after the room did
   // (both rejoin once a restarted server is up): it has `agentConnectTimeoutMs` from then, as at a start.
   // (A resume, `signalReconnecting`, takes nobody away.) An agent back (reporting its state) ends
@@ -140,19 +146,20 @@ export function useSessionLifecycle(
       const left = agentLeftFor.current;
       // The room ends for everyone (deleted — an agent hanging up, say — or the server hosting it stopping;
       // a node that drains keeps its participants until its rooms are empty): the agent's departure is the
-      // first word of it, and the session's error is the room's. Left at once — unless the app is
-      // leaving that session already: its end() is under way, and a start asked after it is the next one's.
-      if (endsRoom(left)) {
-        return void (runner.fail(toDisconnectError(left)) && runner.end());
-      }
+      // first word of it, and the session's error is the room's. An agent that hung up ends the call
+      // as the other side of a phone call does: no failure. Left at once — unless the app is leaving
+      // that session already: its end() is under way, and a start asked after it is the next one's.
+      if (endsCall(left, agentWasReady.current)) return runner.close(endsRoom(left) ? toDisconnectError(left) : null);
       // A start still waits for its agent; once it finished, the agent had been ready, and left the call.
       const during = runner.getSnapshot().phase === 'starting' && !agentWasReady.current ? 'did not become ready' : 'left the call';
-      // Why, where the server said: on its own (`CLIENT_INITIATED`: it hung up), removed, …
+      // Why, where the server said: removed, its connection lost, on its own before it was ready (`CLIENT_INITIATED`), …
       const reason = left === undefined ? undefined : disconnectReasonName(left);
       const why = reason === undefined ? '' : ` (${reason})`;
-      runner.fail(
-        new CustomTokenError('agent_failed', `The agent ${during}${why}: ${failureReasons.join(' ')}`, { failureReasons, reason }),
-      );
+      agentFailure.current = new CustomTokenError('agent_failed', `The agent ${during}${why}: ${failureReasons.join(' ')}`, {
+        failureReasons,
+        reason,
+      });
+      runner.fail(agentFailure.current);
     };
     const waitLeft = reconnectedAt.current + latest.current.config.agentConnectTimeoutMs - Date.now();
     if (waitLeft <= 0) return report();
@@ -177,9 +184,8 @@ export function useSessionLifecycle(
   // that. When the effects come back, the next session gets its token (and fresh room) as after any end.
   const { room } = session;
   const endedByCleanup = React.useRef(false);
-  // Whether the agent left as its room ends for everyone: the call is ending (the session's error is
-  // the room's), and the agent has not failed. Until the room connects again.
-  const [agentLeftWithRoom, setAgentLeftWithRoom] = React.useState(false);
+  // Whether the agent's departure ends the call (see `endsCall`): the agent has not failed. Until the room connects again.
+  const [agentLeftAsCallEnds, setAgentLeftAsCallEnds] = React.useState(false);
   React.useEffect(() => {
     attached.current = true;
     if (endedByCleanup.current) {
@@ -190,7 +196,7 @@ export function useSessionLifecycle(
     let live = room.state === ConnectionState.Connected;
     const onConnected = () => {
       live = true;
-      setAgentLeftWithRoom(false);
+      setAgentLeftAsCallEnds(false);
     };
     const onDisconnected = (reason?: DisconnectReason) => {
       const wasLive = live;
@@ -207,8 +213,8 @@ export function useSessionLifecycle(
       // Not an avatar worker (an agent-kind participant publishing on the agent's behalf), which leaves with it.
       if (participant.kind !== ParticipantKind.AGENT || participant.attributes['lk.publish_on_behalf']) return;
       agentLeftFor.current = reason;
-      // Heard with the agent's departure (one render): its status never says `failed` for the room ending.
-      setAgentLeftWithRoom(endsRoom(reason));
+      // Heard with the agent's departure (one render): its status never says `failed` for the call ending.
+      setAgentLeftAsCallEnds(endsCall(reason, joinedWithAgent.current && agentWasReady.current));
     };
     room.on(RoomEvent.Connected, onConnected).on(RoomEvent.Disconnected, onDisconnected);
     room.on(RoomEvent.ParticipantDisconnected, onParticipantDisconnected);
@@ -236,10 +242,20 @@ export function useSessionLifecycle(
   }, [room, runner, latest]);
 
   const actions = React.useMemo(() => ({ start: runner.start, end: runner.end, restart: runner.restart }), [runner]);
-  return { runner, actions, error, agentAwaited, agentLeftWithRoom };
+  return { runner, actions, error, agentAwaited, agentLeftAsCallEnds };
 }
 
 /** Whether a participant leaving for `reason` means the room ends for everyone: deleted (an agent hanging up, say), or its server stopping. */
 function endsRoom(reason: DisconnectReason | undefined): boolean {
   return reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.SERVER_SHUTDOWN;
+}
+
+/**
+ * Whether an agent leaving for `reason` ends the call rather than failing it: its room ends for
+ * everyone, or — the agent the session dispatched, once it had been ready (`hangsUpReady`) — it hung
+ * up: left on its own (`CLIENT_INITIATED`: its job ended, after its goodbye say). One that leaves on
+ * its own before it was ready never came; one the session did not dispatch ends no call of its.
+ */
+function endsCall(reason: DisconnectReason | undefined, hangsUpReady: boolean): boolean {
+  return endsRoom(reason) || (reason === DisconnectReason.CLIENT_INITIATED && hangsUpReady);
 }
