@@ -364,6 +364,12 @@ describe('the stylesheet in Chromium', () => {
     ['components-cameragrid--two-cameras', '.lk-ctr-camera-name-text', 'ltr', 'נועה.', 'left'],
     ['components-errornotice--http-503-unavailable', '.lk-ctr-error-notice-message', 'rtl', 'The token service is restarting.', 'right'],
     ['components-tokenstatusview--failed', '.lk-ctr-token-status-error', 'rtl', 'The token service is restarting.', 'right'],
+    // The token's identity and room (the first two values), as the token endpoint chose them.
+    ['components-tokenstatusview--ready', '.lk-ctr-token-status dd:nth-of-type(1) bdi', 'rtl', 'Ada Jr.', 'right'],
+    ['components-tokenstatusview--ready', '.lk-ctr-token-status dd:nth-of-type(1) bdi', 'ltr', 'נועה.', 'left'],
+    ['components-tokenstatusview--ready', '.lk-ctr-token-status dd:nth-of-type(2) bdi', 'rtl', 'standup.', 'right'],
+    // LiveKit's reason, in English whatever the page's language.
+    ['components-agentstatusindicator--failed', '.lk-ctr-agent-status-reasons', 'rtl', 'Agent did not join the room.', 'right'],
   ] as const)(
     'shows a text as it comes (%s %s) as it is written in a %s page: the "." of "%s" on its %s, after it, not before',
     async (story, selector, pageDirection, text, dotSide) => {
@@ -392,6 +398,24 @@ describe('the stylesheet in Chromium', () => {
       }
     },
   );
+
+  it("lines the token's identity and room up with the other values, at the start of a right-to-left page, though they read left to right", async () => {
+    const page = await openStory('components-tokenstatusview--ready');
+    try {
+      const ends = await page.evaluate(() => {
+        document.documentElement.dir = 'rtl';
+        return [...document.querySelectorAll('.lk-ctr-token-status dd')].map((value) => {
+          const text = document.createRange();
+          text.selectNodeContents(value);
+          return Math.round(value.getBoundingClientRect().right - text.getBoundingClientRect().right);
+        });
+      });
+      // Identity, room, grants, expiry: each flush with the right edge of its column.
+      expect(ends).toEqual([0, 0, 0, 0]);
+    } finally {
+      await page.context().close();
+    }
+  });
 
   it('draws a ConnectButton the app disabled as disabled: not as a working button, nor with a busy cursor', async () => {
     const page = await openStory('components-connectbutton--connect-and-disconnect');
