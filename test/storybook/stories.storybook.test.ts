@@ -225,6 +225,51 @@ describe('the static Storybook', () => {
     },
   );
 
+  it("has no story whose args do nothing: set from the URL, a story's string args change what it renders", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/iframe.html?id=introduction--docs&viewMode=docs`);
+      await page.waitForFunction(
+        () => 'storyStoreValue' in ((window as { __STORYBOOK_PREVIEW__?: object }).__STORYBOOK_PREVIEW__ ?? {}),
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      const storyIds = entries.filter((entry) => entry.type === 'story').map((entry) => entry.id);
+      const argsOf = await page.evaluate(async (ids) => {
+        type Store = { loadStory(options: { storyId: string }): Promise<{ initialArgs: Record<string, unknown> }> };
+        const store = (window as unknown as { __STORYBOOK_PREVIEW__: { storyStoreValue: Store } }).__STORYBOOK_PREVIEW__.storyStoreValue;
+        const stories = await Promise.all(ids.map(async (storyId) => [storyId, (await store.loadStory({ storyId })).initialArgs] as const));
+        return stories.map(([id, args]) => [id, Object.keys(args).filter((name) => typeof args[name] === 'string')] as const);
+      }, storyIds);
+      const withArgs = argsOf.filter(([, names]) => names.length > 0);
+      // The call page's stories render their args (its props); the check is not empty.
+      expect(withArgs.length).toBeGreaterThan(0);
+      const ignored: string[] = [];
+      for (const [id, names] of withArgs) {
+        const markers = names.map((name, index) => [name, `argmarker${index}`] as const);
+        const args = markers.map(([name, marker]) => `${name}:${marker}`).join(';');
+        await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story&args=${encodeURIComponent(args)}`);
+        const root = page.locator('#storybook-root');
+        await root.locator(':scope > *').first().waitFor({ timeout: 30_000 });
+        // Some show at once, some a moment later (a call page's title once the room is named), some
+        // never (a participant's name in a story whose token is refused): one of them is enough.
+        const shows = async () => {
+          const html = await root.innerHTML();
+          return markers.some(([, marker]) => html.includes(marker));
+        };
+        await expect
+          .poll(shows, { timeout: 5_000 })
+          .toBe(true)
+          .catch(() => ignored.push(`${id}: ${names.join(', ')}`));
+      }
+      expect(ignored).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it("opens the Playground in Storybook's own page with the whole width for the app (no addon panel), and no deprecation warning", async () => {
     const page = await browser.newPage();
     const warnings: string[] = [];
