@@ -18,8 +18,9 @@ setLogLevel('silent');
  */
 const root = join(import.meta.dirname, '../..');
 const samples = [...readFileSync(join(root, 'stories/Introduction.mdx'), 'utf8').matchAll(/```(tsx?)\n([\s\S]*?)```/g)];
-// Beside the package's node_modules, so that a sample's JSX finds React's runtime.
-const dir = join(root, 'node_modules/.cache/introduction-samples');
+// In the repository (git-ignored `.cache/`), so that a sample's JSX finds React's runtime, and outside
+// node_modules, so that Vitest transforms it as the project's own code (the React 18 run's alias too).
+const dir = join(root, '.cache/introduction-samples');
 
 /** Sample `index` (from 0) of the page, imported. */
 async function load<T>(index: number): Promise<T> {
