@@ -1,4 +1,13 @@
-import { ArgTypes, Description, Primary, Stories, Subtitle, Title } from '@storybook/addon-docs/blocks';
+import {
+  ArgTypes,
+  Description,
+  DocsContainer,
+  Primary,
+  Stories,
+  Subtitle,
+  Title,
+  type DocsContainerProps,
+} from '@storybook/addon-docs/blocks';
 import type { Decorator, Preview } from '@storybook/react-vite';
 import * as React from 'react';
 import { configure } from 'storybook/test';
@@ -15,6 +24,62 @@ const withStrictMode: Decorator = (Story) => (
     <Story />
   </React.StrictMode>
 );
+
+/**
+ * On a docs page each story is one example among several, each a piece of an app's page: the
+ * same landmark ("Token status") again and again, a call page's `<h1>` under the story's own
+ * heading. There a story's landmarks are named after it ("Token status (Expired)"), and its
+ * headings are set below the page's heading before it (`aria-level`): the docs page reads as one
+ * document, in which a screen reader's list of landmarks and outline of headings make sense.
+ */
+const withDocsOutline: Decorator = (Story, { name, viewMode }) =>
+  viewMode === 'docs' ? (
+    <DocsOutline storyName={name}>
+      <Story />
+    </DocsOutline>
+  ) : (
+    <Story />
+  );
+
+function DocsOutline({ storyName, children }: { storyName: string; children: React.ReactNode }) {
+  const wrapper = React.useRef<HTMLDivElement>(null);
+  React.useLayoutEffect(() => {
+    const story = wrapper.current!;
+    const suffix = ` (${storyName})`;
+    const outline = () => {
+      for (const landmark of story.querySelectorAll<HTMLElement>('[aria-label]:is(section, form, nav, aside, [role="region"])')) {
+        const label = landmark.getAttribute('aria-label')!;
+        if (!label.endsWith(suffix)) landmark.setAttribute('aria-label', label + suffix);
+      }
+      const headings = story.querySelectorAll<HTMLElement>('h1, h2, h3, h4, h5, h6');
+      if (headings.length === 0) return;
+      const before = [...story.ownerDocument.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(
+        (heading) => !story.contains(heading) && heading.compareDocumentPosition(story) & Node.DOCUMENT_POSITION_FOLLOWING,
+      );
+      const base = Number(before.at(-1)?.tagName.slice(1) ?? 0);
+      for (const heading of headings) heading.setAttribute('aria-level', String(Math.min(6, base + Number(heading.tagName.slice(1)))));
+    };
+    outline();
+    // The story renders on: a call page's sections come once it connects.
+    const observer = new MutationObserver(outline);
+    observer.observe(story, { subtree: true, childList: true, attributeFilter: ['aria-label'] });
+    return () => observer.disconnect();
+  }, [storyName]);
+  return (
+    <div ref={wrapper} style={{ display: 'contents' }}>
+      {children}
+    </div>
+  );
+}
+
+/** The docs pages' container, their text and stories in the page's one `<main>`. */
+function DocsInMain({ children, ...props }: React.PropsWithChildren<DocsContainerProps>) {
+  return (
+    <DocsContainer {...props}>
+      <main>{children}</main>
+    </DocsContainer>
+  );
+}
 
 type ArgTypesEnhancer = NonNullable<Preview['argTypesEnhancers']>[number];
 
@@ -61,7 +126,7 @@ const readableArgTypes: ArgTypesEnhancer = ({ argTypes, component }) => {
 /**
  * A component's docs page: what it does, a first story showing it at work with the code that
  * runs it, its props (a reference table — the stories run snippets, so there is nothing to
- * control), then every other story.
+ * control), then every other story (the first one not again: one copy of each on the page).
  */
 function DocsPage() {
   return (
@@ -69,21 +134,22 @@ function DocsPage() {
       <Title />
       <Subtitle />
       <Description />
+      <Description of="story" />
       <Primary />
       <ArgTypes />
-      <Stories />
+      <Stories includePrimary={false} />
     </>
   );
 }
 
 const preview: Preview = {
-  decorators: [withStrictMode],
+  decorators: [withStrictMode, withDocsOutline],
   argTypesEnhancers: [readableArgTypes],
   tags: ['autodocs'],
   parameters: {
     layout: 'padded',
     controls: { disable: true },
-    docs: { page: DocsPage },
+    docs: { page: DocsPage, container: DocsInMain },
     options: { storySort: { order: ['Introduction', 'Playground', 'Components', 'Examples'] } },
   },
 };

@@ -121,9 +121,9 @@ export const LongNames: Story = {
  * reader comes from the app (`labels`, `titles`, `retryLabel`, `refreshLabel`, `label`) — no
  * English left but the token's claim names.
  */
-export const HebrewRightToLeft: Story = {
+export const HebrewRightToLeft: StoryObj = {
+  // Its own page, not CallPage: its props are in its code, so it takes no args.
   ...snippet(CallPageHebrew, hebrewSource),
-  args: { roomName: 'ישיבת-צוות', participantName: 'נועה' },
   loaders: [
     offlineSession(() => ({
       agentConnectTimeoutMs: 600_000,

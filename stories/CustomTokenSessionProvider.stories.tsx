@@ -95,13 +95,12 @@ const meta = {
   component: CustomTokenSessionProvider,
   argTypes,
   decorators: [withOfflineSession],
-  // The snippets' own props (the stories render them, so there is nothing to control).
-  args: { tokenEndpoint: '/api/livekit-token', roomName: 'standup', participantName: 'Hedy' },
   render: () => <ProviderExample />,
 } satisfies Meta<typeof CustomTokenSessionProvider>;
 
 export default meta;
-type Story = StoryObj<typeof meta>;
+// No args: the stories render snippets, whose props are in their code (the docs show it); `component` gives only the props table.
+type Story = StoryObj;
 
 /** The default: the token is fetched on mount (LiveKit's pre-warm), so Connect joins at once. */
 export const Prefetched: Story = {

@@ -194,10 +194,15 @@ export function TokenStatusView({
             <dd>{describeCode(error)}</dd>
           </>
         )}
+        {/* As the token endpoint chose them: each in its own direction (<bdi>), lined up with the others. */}
         <dt>{texts.identity}</dt>
-        <dd>{identity ?? '—'}</dd>
+        <dd>
+          <bdi>{identity ?? '—'}</bdi>
+        </dd>
         <dt>{texts.room}</dt>
-        <dd>{room ?? '—'}</dd>
+        <dd>
+          <bdi>{room ?? '—'}</bdi>
+        </dd>
         <dt>{texts.grants}</dt>
         <dd>{grantNames(grants).join(', ') || '—'}</dd>
         <dt>{texts.expires}</dt>

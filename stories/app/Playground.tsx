@@ -2,7 +2,7 @@ import * as React from 'react';
 import { useTokenStatus } from '../../src/index';
 import { CallPage } from '../snippets/CallPage';
 import { StartTheServer } from './StartTheServer';
-import { useLocalServerStatus } from './useLocalServerStatus';
+import { useLocalServerStatus, type LocalServerStatus } from './useLocalServerStatus';
 
 interface JoinChoice {
   roomName: string;
@@ -20,12 +20,17 @@ const invitedRoom = () => new URLSearchParams(window.location.search).get('room'
  * takes. An agent gets a fresh room per session; the invite link brings a second tab into it.
  */
 export function Playground() {
-  const [status, recheck] = useLocalServerStatus();
+  const { status, recheck, rechecked } = useLocalServerStatus();
   const [choice, setChoice] = React.useState<JoinChoice | null>(null);
   const view = status.kind !== 'ready' ? status.kind : choice ? 'call' : 'join';
   const main = useFocusKeptAcross(view);
   return (
     <main ref={main} tabIndex={-1} className="story-page">
+      {/* What "Check again" found, for a screen reader too: emptied while it asks, so that the same
+          answer is announced again; here, not in the notice, so that "running" outlives the notice. */}
+      <p role="status" className="story-outcome">
+        {rechecked && !choice ? RECHECKED[status.kind] : ''}
+      </p>
       {status.kind !== 'ready' ? (
         <StartTheServer status={status} onRetry={recheck} />
       ) : !choice ? (
@@ -41,6 +46,14 @@ export function Playground() {
     </main>
   );
 }
+
+/** The outcome of "Check again", by what the server beside Storybook answered. */
+const RECHECKED: Record<LocalServerStatus['kind'], string> = {
+  checking: '',
+  'static-build': 'Checked again: no dev server answers.',
+  'livekit-down': 'Checked again: the local LiveKit server is still not running.',
+  ready: 'Checked again: the local LiveKit server is running.',
+};
 
 /**
  * When one view gives way to the next (the join form to the call), the control that had the

@@ -12,25 +12,31 @@ export interface Violation {
 }
 
 /**
- * Rules about the whole page, not checked on a story: a story is a fragment of an app's page,
- * rendered in Storybook's frame, and the app's page — not the component — has the one `<h1>`,
- * the one `<main>`, and the landmarks all content sits in. Full pages (the Playground) keep them.
+ * What is checked:
+ * - `story`: a story is a fragment of an app's page, rendered in Storybook's frame; the app's page
+ *   — not the component — has the one `<h1>`, the one `<main>`, and the landmarks all content
+ *   sits in, so those rules are not checked on it;
+ * - `page`: a story that is a whole page (the Playground), every rule;
+ * - `docs`: a docs page as a reader gets it — Storybook's text around the stories too — every rule,
+ *   and every impact: several stories share the page, each with its landmarks and headings.
  */
+export type Scope = 'story' | 'page' | 'docs';
+
 const PAGE_RULES = ['page-has-heading-one', 'landmark-one-main', 'region'];
 
-/** Impacts that fail a check: axe-core's serious and critical. */
-const FAILING = new Set(['serious', 'critical']);
+/** axe-core's serious and critical impacts: what fails a story or a page (docs pages fail on any). */
+const SERIOUS = new Set(['serious', 'critical']);
 
 /**
- * Runs axe-core (WCAG 2.x A and AA, and best practices) in the page on the story Storybook
- * rendered (`#storybook-root`) and returns the serious and critical violations.
+ * Runs axe-core (WCAG 2.x A and AA, and best practices) in the page, on the story Storybook
+ * rendered (`#storybook-root`) or on the whole docs page, and returns the violations that fail `scope`.
  */
-export async function checkAccessibility(page: Page, { wholePage = false } = {}): Promise<Violation[]> {
+export async function checkAccessibility(page: Page, scope: Scope): Promise<Violation[]> {
   await page.addScriptTag({ path: axeSource });
   const violations = await page.evaluate(
-    async ({ disabled }) => {
+    async ({ root, disabled }) => {
       const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-      const { violations } = await axe.run('#storybook-root', {
+      const { violations } = await axe.run(root ?? document, {
         resultTypes: ['violations'],
         rules: Object.fromEntries(disabled.map((rule) => [rule, { enabled: false }])),
       });
@@ -41,7 +47,7 @@ export async function checkAccessibility(page: Page, { wholePage = false } = {})
         targets: violation.nodes.map((node) => node.target.join(' ')),
       }));
     },
-    { disabled: wholePage ? [] : PAGE_RULES },
+    { root: scope === 'docs' ? null : '#storybook-root', disabled: scope === 'story' ? PAGE_RULES : [] },
   );
-  return violations.filter((violation) => FAILING.has(violation.impact));
+  return scope === 'docs' ? violations : violations.filter((violation) => SERIOUS.has(violation.impact));
 }

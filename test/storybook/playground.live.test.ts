@@ -48,7 +48,7 @@ describe('the live Playground', () => {
   it('connected with the agent, has no serious or critical accessibility violations', async () => {
     await ada.locator('.lk-ctr-camera-tile[data-agent] video').waitFor(VISIBLE);
     expect(await ada.locator('.lk-ctr-camera-tile[data-agent]').innerText()).toBe('Agent');
-    expect(await checkAccessibility(ada, { wholePage: true })).toEqual([]);
+    expect(await checkAccessibility(ada, 'page')).toEqual([]);
   });
 
   it('keeps the keyboard focus in the page when the join form gives way to the call (on its main region), with one main and a top heading', async () => {

@@ -225,6 +225,51 @@ describe('the static Storybook', () => {
     },
   );
 
+  it("has no story whose args do nothing: set from the URL, a story's string args change what it renders", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/iframe.html?id=introduction--docs&viewMode=docs`);
+      await page.waitForFunction(
+        () => 'storyStoreValue' in ((window as { __STORYBOOK_PREVIEW__?: object }).__STORYBOOK_PREVIEW__ ?? {}),
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      const storyIds = entries.filter((entry) => entry.type === 'story').map((entry) => entry.id);
+      const argsOf = await page.evaluate(async (ids) => {
+        type Store = { loadStory(options: { storyId: string }): Promise<{ initialArgs: Record<string, unknown> }> };
+        const store = (window as unknown as { __STORYBOOK_PREVIEW__: { storyStoreValue: Store } }).__STORYBOOK_PREVIEW__.storyStoreValue;
+        const stories = await Promise.all(ids.map(async (storyId) => [storyId, (await store.loadStory({ storyId })).initialArgs] as const));
+        return stories.map(([id, args]) => [id, Object.keys(args).filter((name) => typeof args[name] === 'string')] as const);
+      }, storyIds);
+      const withArgs = argsOf.filter(([, names]) => names.length > 0);
+      // The call page's stories render their args (its props); the check is not empty.
+      expect(withArgs.length).toBeGreaterThan(0);
+      const ignored: string[] = [];
+      for (const [id, names] of withArgs) {
+        const markers = names.map((name, index) => [name, `argmarker${index}`] as const);
+        const args = markers.map(([name, marker]) => `${name}:${marker}`).join(';');
+        await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story&args=${encodeURIComponent(args)}`);
+        const root = page.locator('#storybook-root');
+        await root.locator(':scope > *').first().waitFor({ timeout: 30_000 });
+        // Some show at once, some a moment later (a call page's title once the room is named), some
+        // never (a participant's name in a story whose token is refused): one of them is enough.
+        const shows = async () => {
+          const html = await root.innerHTML();
+          return markers.some(([, marker]) => html.includes(marker));
+        };
+        await expect
+          .poll(shows, { timeout: 5_000 })
+          .toBe(true)
+          .catch(() => ignored.push(`${id}: ${names.join(', ')}`));
+      }
+      expect(ignored).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it("opens the Playground in Storybook's own page with the whole width for the app (no addon panel), and no deprecation warning", async () => {
     const page = await browser.newPage();
     const warnings: string[] = [];
@@ -242,12 +287,13 @@ describe('the static Storybook', () => {
   });
 
   it.concurrent.each(entries.map((entry) => [`${entry.title} › ${entry.name}`, entry] as const))(
-    '%s renders without page errors, console errors, failed play functions or serious accessibility violations',
+    '%s renders without page errors, console errors, failed play functions or accessibility violations (a docs page: of any impact)',
     async (_label, entry) => {
       const page = await browser.newPage();
       try {
         expect(await renderEntry(page, server.url, entry)).toEqual([]);
-        if (entry.type === 'story') expect(await checkAccessibility(page, { wholePage: entry.title === 'Playground' })).toEqual([]);
+        const scope = entry.type === 'docs' ? 'docs' : entry.title === 'Playground' ? 'page' : 'story';
+        expect(await checkAccessibility(page, scope)).toEqual([]);
       } finally {
         await page.context().close();
       }
@@ -363,6 +409,12 @@ describe('the stylesheet in Chromium', () => {
     ['components-cameragrid--two-cameras', '.lk-ctr-camera-name-text', 'ltr', 'נועה.', 'left'],
     ['components-errornotice--http-503-unavailable', '.lk-ctr-error-notice-message', 'rtl', 'The token service is restarting.', 'right'],
     ['components-tokenstatusview--failed', '.lk-ctr-token-status-error', 'rtl', 'The token service is restarting.', 'right'],
+    // The token's identity and room (the first two values), as the token endpoint chose them.
+    ['components-tokenstatusview--ready', '.lk-ctr-token-status dd:nth-of-type(1) bdi', 'rtl', 'Ada Jr.', 'right'],
+    ['components-tokenstatusview--ready', '.lk-ctr-token-status dd:nth-of-type(1) bdi', 'ltr', 'נועה.', 'left'],
+    ['components-tokenstatusview--ready', '.lk-ctr-token-status dd:nth-of-type(2) bdi', 'rtl', 'standup.', 'right'],
+    // LiveKit's reason, in English whatever the page's language.
+    ['components-agentstatusindicator--failed', '.lk-ctr-agent-status-reasons', 'rtl', 'Agent did not join the room.', 'right'],
   ] as const)(
     'shows a text as it comes (%s %s) as it is written in a %s page: the "." of "%s" on its %s, after it, not before',
     async (story, selector, pageDirection, text, dotSide) => {
@@ -391,6 +443,24 @@ describe('the stylesheet in Chromium', () => {
       }
     },
   );
+
+  it("lines the token's identity and room up with the other values, at the start of a right-to-left page, though they read left to right", async () => {
+    const page = await openStory('components-tokenstatusview--ready');
+    try {
+      const ends = await page.evaluate(() => {
+        document.documentElement.dir = 'rtl';
+        return [...document.querySelectorAll('.lk-ctr-token-status dd')].map((value) => {
+          const text = document.createRange();
+          text.selectNodeContents(value);
+          return Math.round(value.getBoundingClientRect().right - text.getBoundingClientRect().right);
+        });
+      });
+      // Identity, room, grants, expiry: each flush with the right edge of its column.
+      expect(ends).toEqual([0, 0, 0, 0]);
+    } finally {
+      await page.context().close();
+    }
+  });
 
   it('draws a ConnectButton the app disabled as disabled: not as a working button, nor with a busy cursor', async () => {
     const page = await openStory('components-connectbutton--connect-and-disconnect');
