@@ -185,6 +185,44 @@ describe("CustomTokenSource in the app's QueryClient", () => {
     for (const leave of unsubscribe) leave();
   });
 
+  // A cancel() and a move away and back, around the app's clear(): two reasons not to ask again, which
+  // must not cancel out (a count of cancels that went down on cancel() and up on the move would read as neither).
+  it.each([
+    ['cancel(), then to B and back to A', ['cancel', 'B', 'A']],
+    ['to B, cancel() (of nothing: the other source holds B), back to A', ['B', 'cancel', 'A']],
+    ['to B and back to A, then cancel()', ['B', 'A', 'cancel']],
+  ] as const)(
+    'asks nothing again for a fetch in flight the app dropped when the source was also cancelled meanwhile (%s)',
+    async (_name, steps) => {
+      const queryClient = new QueryClient();
+      const { generator, calls } = controlledGenerator();
+      const scope = 'lobby';
+      // Another source of the scope holds room B: moving from B back to A does not cancel B's call.
+      const other = createCustomTokenSource(generator, { queryClient, scope });
+      const source = createCustomTokenSource(generator, { queryClient, scope });
+      const unsubscribe = [other.subscribe(() => {}), source.subscribe(() => {})];
+      const otherFetched = other.fetch({ roomName: 'B' });
+      const fetched = source.fetch({ roomName: 'A' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls.map(({ request }) => request.roomName)).toEqual(['B', 'A']);
+
+      queryClient.clear();
+      const later: Promise<unknown>[] = [];
+      for (const step of steps) {
+        if (step === 'cancel') source.cancel();
+        else later.push(source.fetch({ roomName: step }).catch((error: unknown) => error));
+      }
+      await vi.advanceTimersByTimeAsync(0);
+      for (const call of calls) if (!call.signal.aborted) await call.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+
+      // Not answered with room A's next token: it was cancelled.
+      await expect(fetched).rejects.toMatchObject({ code: 'aborted' });
+      await Promise.all([otherFetched, ...later]);
+      for (const leave of unsubscribe) leave();
+    },
+  );
+
   it('makes no call for a forced fetch that waited on a call the app dropped with clear(): it answers with the next token, one call in flight for the scope', async () => {
     const queryClient = new QueryClient();
     const { generator, calls } = controlledGenerator();

@@ -114,6 +114,27 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
     expect(session().error).toMatchObject({ code: 'agent_failed', reason: 'PARTICIPANT_REMOVED' });
   });
 
+  it('fails a start whose agent joins and leaves before it was ready with "did not become ready", and its reason', async () => {
+    vi.useFakeTimers();
+    const { room } = roomWithoutServer();
+    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false });
+    const settled = clickStart(session);
+    await advance(50);
+    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
+    await advance(10);
+    expect(session().isStarting).toBe(true);
+
+    leaveRemote(room, agent, DisconnectReason.CLIENT_INITIATED);
+    await advance(10);
+
+    expect(settled()).toBe(true);
+    expect(session().error).toMatchObject({
+      code: 'agent_failed',
+      reason: 'CLIENT_INITIATED',
+      message: 'The agent did not become ready (CLIENT_INITIATED): Agent left the room unexpectedly.',
+    });
+  });
+
   it('fails a start whose agent leaves as the room is deleted with disconnected ROOM_DELETED, not agent_failed', async () => {
     vi.useFakeTimers();
     const { room } = roomWithoutServer();

@@ -1,6 +1,6 @@
 import { ConnectionState, RoomEvent } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
-import { markLeaving } from '../../../src/providers/session/roomLeaving';
+import { markLeaving, untilDisconnectDone, untilLeft } from '../../../src/providers/session/roomLeaving';
 import { startSession } from '../../../src/providers/session/startSession';
 import { roomWithoutServer } from '../../helpers/room';
 import { mintToken, SERVER_URL } from '../../helpers/tokens';
@@ -80,5 +80,59 @@ describe('startSession on a room a teardown is leaving', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('markLeaving and untilLeft', () => {
+  it('knows of no leave for a room that is disconnected already, nor once the leave it marked has finished', async () => {
+    const { room } = roomWithoutServer();
+    markLeaving(room);
+    expect(untilLeft(room)).toBeUndefined();
+
+    await room.connect(SERVER_URL, await mintToken());
+    markLeaving(room);
+    const leave = untilLeft(room);
+    expect(leave).toBeInstanceOf(Promise);
+    // Marked twice (two providers' teardowns): one leave.
+    markLeaving(room);
+    expect(untilLeft(room)).toBe(leave);
+    await room.disconnect();
+    await expect(leave).resolves.toBeUndefined();
+    expect(untilLeft(room)).toBeUndefined();
+  });
+});
+
+describe('untilDisconnectDone (the app’s own `room.disconnect()`)', () => {
+  it('is undefined while no disconnect is under way, and resolves once one has finished, leaving the room free to connect', async () => {
+    const { room, connect } = roomWithoutServer();
+    await room.connect(SERVER_URL, await mintToken());
+    expect(untilDisconnectDone(room)).toBeUndefined();
+
+    const leaving = room.disconnect();
+    const done = untilDisconnectDone(room);
+    expect(room.state).toBe(ConnectionState.Connected);
+    expect(done).toBeInstanceOf(Promise);
+    await done;
+    expect(room.state).toBe(ConnectionState.Disconnected);
+    await leaving;
+
+    // Its wait took the room's disconnect lock and gave it back: another connect and leave go through.
+    expect(untilDisconnectDone(room)).toBeUndefined();
+    await room.connect(SERVER_URL, await mintToken());
+    await room.disconnect();
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(room.state).toBe(ConnectionState.Disconnected);
+  });
+
+  it.each([
+    ['no lock', undefined],
+    ['a lock without isLocked', { lock: async () => () => {} }],
+    ['a held lock without lock()', { isLocked: () => true }],
+  ])('says none is under way where livekit-client has not the lock it knows (%s)', async (_name, lock) => {
+    const { room } = roomWithoutServer();
+    await room.connect(SERVER_URL, await mintToken());
+    Object.defineProperty(room, 'disconnectLock', { configurable: true, value: lock });
+
+    expect(untilDisconnectDone(room)).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
-import { ConnectionState, ParticipantKind } from 'livekit-client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConnectionState, ParticipantEvent, ParticipantKind } from 'livekit-client';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { markLeaving } from '../../../src/providers/session/roomLeaving';
 import { startSession, type StartSessionInput } from '../../../src/providers/session/startSession';
+import { fakeMediaDevices } from '../../helpers/media';
 import { joinRemote, roomWithoutServer } from '../../helpers/room';
 import { mintToken, SERVER_URL } from '../../helpers/tokens';
 
@@ -201,3 +203,217 @@ describe('startSession when the app leaves the room itself (LiveKit’s <Disconn
     expect(leftByApp).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('startSession once it has finished', () => {
+  it('leaves the live session alone when its signal aborts later: the room stays connected and its microphone on', async () => {
+    const participantToken = await mintToken();
+    const media = fakeMediaDevices();
+    const { room } = roomWithoutServer();
+    // Publishing is network (the server's answer); the track handed to it is the start's own.
+    const publishTrack = vi.spyOn(room.localParticipant, 'publishTrack').mockResolvedValue(undefined as never);
+    const controller = new AbortController();
+    const start = startSession(
+      input(room, participantToken, { signal: controller.signal, connectOptions: { tracks: { microphone: { enabled: true } } } }),
+    );
+    await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalled(), { timeout: 3_000 });
+    media.grant();
+    expect(await start).toBe(true);
+    expect(publishTrack).toHaveBeenCalledTimes(1);
+
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    expect(media.live()).toHaveLength(1);
+    expect(room.state).toBe(ConnectionState.Connected);
+    await room.disconnect();
+  });
+
+  it('does not take the app’s later leave of the session it started for an abandon of the start', async () => {
+    const participantToken = await mintToken();
+    const { room } = roomWithoutServer();
+    const leftByApp = vi.fn();
+    const leftRoomUnfinished = vi.fn();
+    expect(await startSession(input(room, participantToken, { leftByApp, leftRoomUnfinished }))).toBe(true);
+
+    await room.disconnect();
+
+    expect(leftByApp).not.toHaveBeenCalled();
+    expect(leftRoomUnfinished).not.toHaveBeenCalled();
+  });
+});
+
+describe('startSession abandoned before it began', () => {
+  it('settles at once with the abort’s reason, without waiting for an earlier provider’s leave of the room', async () => {
+    const participantToken = await mintToken();
+    const { room, connect } = roomWithoutServer();
+    await room.connect(SERVER_URL, participantToken);
+    // The earlier provider's teardown began to leave the room; the leave has not finished (offline, say).
+    markLeaving(room);
+    const controller = new AbortController();
+    controller.abort();
+
+    const start = watch(startSession(input(room, participantToken, { signal: controller.signal })));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    expect(start.settled).toBe(true);
+    expect(await start.result).toBe(controller.signal.reason);
+    expect(connect).toHaveBeenCalledTimes(1);
+    await room.disconnect();
+  });
+});
+
+describe('startSession’s own tracks', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'permissions');
+  });
+
+  it('stops the tracks it created the moment it is abandoned, while the connect under way is still left to finish', async () => {
+    const participantToken = await mintToken();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const media = fakeMediaDevices();
+    const { room } = roomWithoutServer({ connecting: new Promise<void>(() => {}) });
+    const controller = new AbortController();
+    const start = watch(
+      startSession(
+        input(room, participantToken, { signal: controller.signal, connectOptions: { tracks: { microphone: { enabled: true } } } }),
+      ),
+    );
+    media.grant();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(room.state).toBe(ConnectionState.Connecting);
+    expect(media.live()).toHaveLength(1);
+
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(media.live()).toEqual([]);
+    expect(room.state).toBe(ConnectionState.Connecting);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(await start.result).toBe(controller.signal.reason);
+  });
+
+  it.each([
+    ['microphone', { microphone: { enabled: true } }, { audio: true }, 'audioinput'],
+    ['camera', { camera: { enabled: true } }, { video: true }, 'videoinput'],
+  ] as const)(
+    'asks the browser for the %s alone, and tells LiveKit’s device hooks of its refusal with its kind',
+    async (_device, tracks, asked, kind) => {
+      const participantToken = await mintToken();
+      const media = fakeMediaDevices();
+      const refusal = new DOMException('Permission denied', 'NotAllowedError');
+      media.getUserMedia.mockRejectedValueOnce(refusal);
+      const { room, connect } = roomWithoutServer();
+      const heard: [unknown, unknown][] = [];
+      room.localParticipant.on(ParticipantEvent.MediaDevicesError, (error, deviceKind) => heard.push([error, deviceKind]));
+
+      const outcome = await startSession(input(room, participantToken, { connectOptions: { tracks } })).catch((error: unknown) => error);
+
+      expect(outcome).toBe(refusal);
+      expect(media.getUserMedia).toHaveBeenCalledTimes(1);
+      const constraints = media.getUserMedia.mock.calls[0]![0];
+      expect(Boolean(constraints.audio)).toBe('audio' in asked);
+      expect(Boolean(constraints.video)).toBe('video' in asked);
+      expect(heard).toEqual([[refusal, kind]]);
+      expect(connect.mock.calls.length).toBeLessThanOrEqual(1);
+      expect(room.state).toBe(ConnectionState.Disconnected);
+    },
+  );
+
+  it('tells LiveKit’s device hooks of a refused screen share as a video input', async () => {
+    const participantToken = await mintToken();
+    const refusal = new DOMException('Permission denied by user', 'NotAllowedError');
+    Object.defineProperty(navigator, 'mediaDevices', {
+      configurable: true,
+      value: { getDisplayMedia: vi.fn().mockRejectedValue(refusal), getUserMedia: vi.fn(), enumerateDevices: async () => [] },
+    });
+    onTestFinished(() => void Reflect.deleteProperty(navigator, 'mediaDevices'));
+    const { room } = roomWithoutServer();
+    const heard: unknown[] = [];
+    room.localParticipant.on(ParticipantEvent.MediaDevicesError, (_error, deviceKind) => heard.push(deviceKind));
+
+    const outcome = await startSession(
+      input(room, participantToken, { connectOptions: { tracks: { screenShare: { enabled: true } } } }),
+    ).catch((error: unknown) => error);
+
+    expect(outcome).toMatchObject({ code: 'media_failed', message: expect.stringMatching(/^Could not start the screen share/) });
+    expect(heard).toEqual(['videoinput']);
+  });
+
+  it.each([
+    ['microphone', 'microphone', { microphone: { enabled: true } }],
+    ['camera', 'camera', { camera: { enabled: true } }],
+    ['microphone', 'camera and microphone', { camera: { enabled: true }, microphone: { enabled: true } }],
+  ] as const)(
+    'never joins when the browser already blocks the %s (%s asked for): the refusal comes first',
+    async (blocked, _asked, tracks) => {
+      const participantToken = await mintToken();
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      // Blocked in the site settings: the permission says so at once; getUserMedia's refusal takes a moment.
+      refuseDevicesAfter(200);
+      const query = vi.fn(async ({ name }: { name: string }) => ({ state: name === blocked ? 'denied' : 'granted' }));
+      Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query } });
+      const { room, connect } = roomWithoutServer();
+      const start = watch(startSession(input(room, participantToken, { connectOptions: { tracks } })));
+      await vi.advanceTimersByTimeAsync(199);
+      expect(start.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+
+      expect(await start.result).toMatchObject({ name: 'NotAllowedError' });
+      expect(connect).not.toHaveBeenCalled();
+    },
+  );
+
+  it.each([
+    ['the camera blocked, the microphone asked for', { microphone: { enabled: true } }, 'camera'],
+    ['the microphone blocked, the camera asked for', { camera: { enabled: true } }, 'microphone'],
+    ['the screen share asked for', { screenShare: { enabled: true } }, 'camera'],
+  ] as const)('joins before a device request answers when the browser blocks no device asked for (%s)', async (_name, tracks, blocked) => {
+    const participantToken = await mintToken();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    refuseDevicesAfter(200);
+    const query = vi.fn(async ({ name }: { name: string }) => ({ state: name === blocked ? 'denied' : 'prompt' }));
+    Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query } });
+    const { room, connect } = roomWithoutServer();
+    const start = watch(startSession(input(room, participantToken, { connectOptions: { tracks } })));
+    await vi.advanceTimersByTimeAsync(100);
+
+    expect(connect).toHaveBeenCalledTimes(1);
+    // Then refused, as asked: the start fails, and leaves the room it joined.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await start.result).toMatchObject({ message: expect.stringMatching(/Permission denied/) });
+    expect(room.state).toBe(ConnectionState.Disconnected);
+  });
+
+  it.each([
+    ['rejects', () => Promise.reject(new TypeError('not a PermissionName'))],
+    [
+      'throws at once',
+      () => {
+        throw new TypeError('not a PermissionName');
+      },
+    ],
+  ] as const)('joins as usual where the Permissions API cannot say (it %s)', async (_name, query) => {
+    const participantToken = await mintToken();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    refuseDevicesAfter(200);
+    Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query } });
+    const { room, connect } = roomWithoutServer();
+    const start = watch(startSession(input(room, participantToken, { connectOptions: { tracks: { camera: { enabled: true } } } })));
+    await vi.advanceTimersByTimeAsync(100);
+
+    expect(connect).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await start.result).toMatchObject({ name: 'NotAllowedError' });
+  });
+});
+
+/** The browser refuses every camera, microphone and screen request, `ms` after it is made (a user who blocked them). */
+function refuseDevicesAfter(ms: number) {
+  const refuse = () =>
+    new Promise((_resolve, reject) => setTimeout(() => reject(new DOMException('Permission denied', 'NotAllowedError')), ms));
+  Object.defineProperty(navigator, 'mediaDevices', {
+    configurable: true,
+    value: { getUserMedia: vi.fn(refuse), getDisplayMedia: vi.fn(refuse), enumerateDevices: async () => [] },
+  });
+  onTestFinished(() => void Reflect.deleteProperty(navigator, 'mediaDevices'));
+}
