@@ -254,7 +254,7 @@ export interface TokenHandlerConfig {
    * The LiveKit API secret. Read per request when left out, so a build without secrets succeeds.
    * Whitespace at its start or end (a trailing newline from a file) is refused, not trimmed: LiveKit's
    * server reads its keys without it, so every token would be refused at join. The same holds for `apiKey`.
-   * One shorter than 32 characters, which a caller could guess offline from its own token, is warned about
+   * One shorter than 32 bytes of UTF-8 (as LiveKit counts), which a caller could guess offline from its own token, is warned about
    * once (`console.warn`), not refused, as LiveKit's server does (LiveKit's public `devkey` / `secret` pair is not).
    * @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env`
    */
