@@ -77,10 +77,10 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
       ...(options.credentials && { credentials: options.credentials }),
     });
     if (response.status !== 200 && response.status !== 201) {
-      const payload = await readErrorBody(response);
+      const text = await readErrorBody(response);
       // Aborted while the body came (its read failed, or it ended meanwhile): an abort, as at any other moment.
       context.signal.throwIfAborted();
-      throw httpError(url, response, payload);
+      throw httpError(url, response, text);
     }
     // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
     const text = await readText(response, MAX_BODY_BYTES);
@@ -227,21 +227,42 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * An error answer's body as JSON, or `undefined` when it is not JSON, too long, failed, or not there within
- * a second of its status (a stalled proxy): the status says enough, and must not wait for the
- * token source's timeout, which a 401 would be retried after.
+ * An error answer's body, or `undefined` when it is too long, failed, or not there within a second
+ * of its status (a stalled proxy): the status says enough, and must not wait for the token
+ * source's timeout, which a 401 would be retried after.
  */
-function readErrorBody(response: Response): Promise<unknown> {
-  return readText(response, MAX_ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS).then((text) => parseJson(text ?? ''), noop);
+function readErrorBody(response: Response): Promise<string | undefined> {
+  return readText(response, MAX_ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS).catch(() => undefined);
+}
+
+/** The most of an error answer's own words its error's message shows. */
+const MAX_DETAIL_CHARACTERS = 300;
+
+/**
+ * An error answer's own words on one line, for a message that is shown and logged: controls
+ * (newlines, terminal escapes) and bidirectional overrides become spaces, and at most
+ * {@link MAX_DETAIL_CHARACTERS} are kept, never half an emoji.
+ */
+function oneLine(words: string): string {
+  const line = words.replace(/[\s\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, ' ').trim();
+  return line.length > MAX_DETAIL_CHARACTERS ? `${line.slice(0, MAX_DETAIL_CHARACTERS).replace(/[\ud800-\udbff]$/, '')}…` : line;
 }
 
 /** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */
 const ASKS_TO_WAIT = new Set([429, 503]);
 
-function httpError(url: string | URL, response: Response, payload: unknown): CustomTokenError {
-  const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  const serverCode = typeof error?.code === 'string' ? error.code : undefined;
-  const detail = typeof error?.message === 'string' ? `: ${error.message}` : response.statusText ? ` ${response.statusText}` : '';
+function httpError(url: string | URL, response: Response, text: string | undefined): CustomTokenError {
+  // `null` and primitives read as having no field (`Object(null)` is `{}`).
+  const { error } = Object(parseJson(text ?? '')) as { error?: unknown };
+  const { code, message } = Object(error) as { code?: unknown; message?: unknown };
+  const serverCode = typeof code === 'string' ? code : undefined;
+  // The endpoint's own words: this package's { error: { code, message } }; { error: "…" }, as the
+  // endpoints written with LiveKit's Python SDK answer; plain text, as Go's http.Error writes it.
+  const words = [message, error, /^text\/plain\b/i.test(response.headers.get('Content-Type') ?? '') && text].find(
+    (said): said is string => typeof said === 'string',
+  );
+  const said = words && oneLine(words);
+  const detail = said ? `: ${said}` : response.statusText ? ` ${response.statusText}` : '';
   const retryAfterMs = ASKS_TO_WAIT.has(response.status) ? readRetryAfter(response.headers) : undefined;
   const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
   return new CustomTokenError('http', `The token endpoint ${String(url)} answered HTTP ${response.status}${detail}${wait}`, {

@@ -21,6 +21,7 @@ export type {
   TokenHandler,
   TokenHandlerCorsConfig,
   TokenHandlerEnv,
+  TokenAuthorizeContext,
   TokenPolicyContext,
   TokenRequestBody,
 } from './types.js';

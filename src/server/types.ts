@@ -158,6 +158,36 @@ export interface TokenPolicyContext {
   readonly body: TokenRequestBody;
   /** The request being answered. */
   readonly request: Request;
+  /**
+   * Aborted when nobody waits for the policy any more: `authorizeTimeoutMs` has passed (its reason
+   * the `authorize_timeout` error) or the caller went away. Pass it on to a lookup that takes one.
+   * Made when first read: a policy that never reads it costs nothing.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * What `authorize` gets besides the request and its body.
+ *
+ * @example
+ * ```ts
+ * declare const sessions: { lookup(cookie: string | null, options: { signal: AbortSignal }): Promise<{ userId: string } | null> };
+ *
+ * const authorize = async (request: Request, _body: TokenRequestBody, { signal }: TokenAuthorizeContext) => {
+ *   const session = await sessions.lookup(request.headers.get('cookie'), { signal });
+ *   return session ? { identity: session.userId } : null;
+ * };
+ * ```
+ */
+export interface TokenAuthorizeContext {
+  /**
+   * Aborted when nobody waits for `authorize` any more: `authorizeTimeoutMs` has passed (its reason
+   * the `authorize_timeout` error the caller gets) or the caller went away (`request.signal`'s
+   * reason). Pass it to the session lookup (`fetch`, a database query that takes one) so that it
+   * stops then, instead of holding a connection for an answer nobody reads. Made when first read:
+   * an `authorize` that never reads it costs nothing.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -234,11 +264,16 @@ export interface TokenHandlerConfig {
   /**
    * Decides who the caller is from the request (cookies, `Authorization`, …) and the body.
    * Return `null`/`undefined` or throw to refuse with 401; throw a `TokenHandlerError` for
-   * another status (`'forbidden'` → 403).
+   * another status (`'forbidden'` → 403). Its third argument's `signal` aborts when nobody waits
+   * for the answer any more (`authorizeTimeoutMs`, or the caller went away): pass it to the lookup.
+   * Whatever it throws after reading the signal, once the caller went away, is answered 408
+   * `request_timeout`, and not reported to `onError`: nobody reads that answer, and the failure is
+   * most often the lookup stopped by the signal.
    */
   authorize: (
     request: Request,
     body: TokenRequestBody,
+    context: TokenAuthorizeContext,
   ) => AuthorizedParticipant | null | undefined | Promise<AuthorizedParticipant | null | undefined>;
   /**
    * The LiveKit API key. Read per request when left out, so a build without secrets succeeds.
@@ -254,7 +289,7 @@ export interface TokenHandlerConfig {
    * The LiveKit API secret. Read per request when left out, so a build without secrets succeeds.
    * Whitespace at its start or end (a trailing newline from a file) is refused, not trimmed: LiveKit's
    * server reads its keys without it, so every token would be refused at join. The same holds for `apiKey`.
-   * One shorter than 32 characters, which a caller could guess offline from its own token, is warned about
+   * One shorter than 32 bytes of UTF-8 (as LiveKit counts), which a caller could guess offline from its own token, is warned about
    * once (`console.warn`), not refused, as LiveKit's server does (LiveKit's public `devkey` / `secret` pair is not).
    * @defaultValue `LIVEKIT_API_SECRET` from the request's env bindings, else `process.env`
    */
@@ -295,7 +330,8 @@ export interface TokenHandlerConfig {
    * together, from the call of `authorize`: one that has not settled by then (a session lookup on
    * a database that stopped answering) → 503 `authorize_timeout` with `Retry-After: 2`, reported to `onError` as that
    * `TokenHandlerError`; its late result is ignored, and nothing is counted against the caller's
-   * limits. A positive integer of milliseconds. @defaultValue 10_000
+   * limits. Each gets a `signal` that aborts then (`authorize` in its third argument, the others in
+   * their context), to stop its lookup. A positive integer of milliseconds. @defaultValue 10_000
    */
   authorizeTimeoutMs?: number | undefined;
   /**

@@ -417,10 +417,50 @@ describe('createEndpointGenerator: what it hands its fetch, and reads back', () 
     expect(requests[0]?.body).toEqual({ room_config: { agents: [{ agent_name: 'helper', metadata: null }] } });
   });
 
-  it('names the status and its text when the error body says nothing', async () => {
-    const { endpointFetch } = standIn(() => new Response('upstream broke', { status: 502, statusText: 'Bad Gateway' }));
+  it('names the status and its text when the error body says nothing it shows (a proxy’s HTML page)', async () => {
+    const { endpointFetch } = standIn(
+      () =>
+        new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', {
+          status: 502,
+          statusText: 'Bad Gateway',
+          headers: { 'Content-Type': 'text/html' },
+        }),
+    );
     const error = await failure(generate(endpointFetch));
     expect(error.message).toBe('The token endpoint https://auth.example/api/token answered HTTP 502 Bad Gateway');
+  });
+
+  it.each([
+    [
+      'plain text (Go’s http.Error)',
+      () => new Response('invalid request: proto: syntax error\n', { status: 400, statusText: 'Bad Request' }),
+    ],
+    [
+      '{ error: "…" } (LiveKit’s Python SDK endpoints)',
+      () => Response.json({ error: 'invalid request: proto: syntax error' }, { status: 400 }),
+    ],
+  ])('shows the endpoint’s own words when they come as %s', async (_, answer) => {
+    const { endpointFetch } = standIn(answer);
+    expect((await failure(generate(endpointFetch))).message).toBe(
+      'The token endpoint https://auth.example/api/token answered HTTP 400: invalid request: proto: syntax error',
+    );
+  });
+
+  it('shows the endpoint’s words on one line, without controls or direction overrides, and at most 300 characters of them', async () => {
+    const words = `bad\r\n\u001b[31mred\u001b[0m\t\u202eevil ${'x'.repeat(400)}`;
+    const { endpointFetch } = standIn(() => new Response(words, { status: 400 }));
+    const { message } = await failure(generate(endpointFetch));
+    const said = message.slice(message.indexOf(': ') + 2);
+    expect(said.startsWith('bad [31mred [0m evil xxx')).toBe(true);
+    expect(said).toHaveLength(301);
+    expect(said.endsWith('x…')).toBe(true);
+  });
+
+  it('never cuts an emoji in half at the bound', async () => {
+    const { endpointFetch } = standIn(() => Response.json({ error: `${'x'.repeat(299)}😀 more` }, { status: 400 }));
+    const { message } = await failure(generate(endpointFetch));
+    expect(message.endsWith(`${'x'.repeat(299)}…`)).toBe(true);
+    expect(message.isWellFormed()).toBe(true);
   });
 
   it('names only the status when there is no status text either', async () => {

@@ -41,7 +41,7 @@ describe('credentials: a build without secrets', () => {
 
   it('names a malformed LIVEKIT_URL without repeating the secret', async () => {
     vi.stubEnv('LIVEKIT_API_KEY', 'devkey');
-    vi.stubEnv('LIVEKIT_API_SECRET', 'a-very-secret-value');
+    vi.stubEnv('LIVEKIT_API_SECRET', 'a-very-secret-value-long-enough-for-livekit');
     vi.stubEnv('LIVEKIT_URL', 'localhost:7880');
     const onError = vi.fn();
     const { status } = await readResponse(await createTokenHandler({ authorize, onError })(tokenRequest({})));
@@ -49,7 +49,7 @@ describe('credentials: a build without secrets', () => {
     const message = String(onError.mock.calls[0]![0]);
     expect(message).toContain('LIVEKIT_URL');
     expect(message).toContain('wss://');
-    expect(message).not.toContain('a-very-secret-value');
+    expect(message).not.toContain('a-very-secret-value-long-enough-for-livekit');
   });
 
   it('never logs the secret when it is set as LIVEKIT_URL (the variables swapped)', async () => {
@@ -58,12 +58,22 @@ describe('credentials: a build without secrets', () => {
     vi.stubEnv('LIVEKIT_API_SECRET', 'wss://project.livekit.cloud');
     vi.stubEnv('LIVEKIT_URL', secret);
     const onError = vi.fn();
-    const { status, body } = await readResponse(await createTokenHandler({ authorize, onError })(tokenRequest({})));
-    expect(status).toBe(500);
-    const message = String(onError.mock.calls[0]![0]);
-    expect(message).toContain('LIVEKIT_URL is malformed');
-    expect(message).not.toContain(secret);
-    expect(JSON.stringify(body)).not.toContain(secret);
+    // The URL read as the secret is short, and warned about: that warning names neither value either.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { status, body } = await readResponse(await createTokenHandler({ authorize, onError })(tokenRequest({})));
+      expect(status).toBe(500);
+      const message = String(onError.mock.calls[0]![0]);
+      expect(message).toContain('LIVEKIT_URL is malformed');
+      expect(message).not.toContain(secret);
+      expect(JSON.stringify(body)).not.toContain(secret);
+      expect(warn.mock.calls).toEqual([
+        [expect.stringMatching(/^createTokenHandler: LIVEKIT_API_SECRET is 27 bytes, shorter than the 32/)],
+      ]);
+      expect(String(warn.mock.calls[0])).not.toMatch(/Wq8hT2|project\.livekit/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('still throws at creation for a credential passed in that is empty or malformed', () => {
@@ -78,7 +88,11 @@ describe('credentials: a build without secrets', () => {
 });
 
 describe('credentials: per-request env bindings (Cloudflare Workers)', () => {
-  const bindings = { LIVEKIT_API_KEY: 'worker-key', LIVEKIT_API_SECRET: 'worker-secret', LIVEKIT_URL: 'wss://worker.example' };
+  const bindings = {
+    LIVEKIT_API_KEY: 'worker-key',
+    LIVEKIT_API_SECRET: 'worker-secret-long-enough-for-livekit',
+    LIVEKIT_URL: 'wss://worker.example',
+  };
 
   it('mints with the credentials of the env passed as the second argument', async () => {
     withoutLiveKitEnvironment();
@@ -86,23 +100,25 @@ describe('credentials: per-request env bindings (Cloudflare Workers)', () => {
     expect(response.status).toBe(201);
     const { server_url, participant_token } = (await response.json()) as { server_url: string; participant_token: string };
     expect(server_url).toBe('wss://worker.example');
-    const claims = await new TokenVerifier('worker-key', 'worker-secret').verify(participant_token);
+    const claims = await new TokenVerifier('worker-key', 'worker-secret-long-enough-for-livekit').verify(participant_token);
     expect(claims).toMatchObject({ iss: 'worker-key', sub: 'alice', video: { room: 'standup' } });
   });
 
   it('prefers an option passed in over a binding, and a binding over the process environment', async () => {
     vi.stubEnv('LIVEKIT_API_KEY', 'process-key');
-    vi.stubEnv('LIVEKIT_API_SECRET', 'process-secret');
+    vi.stubEnv('LIVEKIT_API_SECRET', 'process-secret-long-enough-for-livekit');
     vi.stubEnv('LIVEKIT_URL', 'wss://process.example');
     const handler = createTokenHandler({ authorize, serverUrl: 'wss://option.example' });
     const response = await handler(tokenRequest({}), {
       LIVEKIT_API_KEY: 'worker-key',
-      LIVEKIT_API_SECRET: 'worker-secret',
+      LIVEKIT_API_SECRET: 'worker-secret-long-enough-for-livekit',
       OTHER: { kv: true },
     });
     const { server_url, participant_token } = (await response.json()) as { server_url: string; participant_token: string };
     expect(server_url).toBe('wss://option.example');
-    expect(await new TokenVerifier('worker-key', 'worker-secret').verify(participant_token)).toMatchObject({ iss: 'worker-key' });
+    expect(await new TokenVerifier('worker-key', 'worker-secret-long-enough-for-livekit').verify(participant_token)).toMatchObject({
+      iss: 'worker-key',
+    });
   });
 
   it('ignores a second argument that is not env bindings (Next.js route context)', async () => {
@@ -192,12 +208,17 @@ describe('credentials: whitespace around a key or secret', () => {
   });
 
   it('accepts whitespace inside a secret, which LiveKit’s YAML keeps', async () => {
-    const response = await createTokenHandler({ authorize, apiKey: 'devkey', apiSecret: 'two words', serverUrl: 'wss://x.example' })(
-      tokenRequest({}),
-    );
+    const response = await createTokenHandler({
+      authorize,
+      apiKey: 'devkey',
+      apiSecret: 'two words in a secret long enough for livekit',
+      serverUrl: 'wss://x.example',
+    })(tokenRequest({}));
     expect(response.status).toBe(201);
     const { participant_token } = (await response.json()) as { participant_token: string };
-    expect(await new TokenVerifier('devkey', 'two words').verify(participant_token)).toMatchObject({ sub: 'alice' });
+    expect(await new TokenVerifier('devkey', 'two words in a secret long enough for livekit').verify(participant_token)).toMatchObject({
+      sub: 'alice',
+    });
   });
 });
 
@@ -307,13 +328,20 @@ describe('credentials: a key and secret that look swapped', () => {
   });
 
   it('accepts them the right way round, and a key of that shape beside a secret of that shape (nothing says which is which)', async () => {
-    for (const [apiKey, apiSecret] of [
-      [KEY, SECRET],
-      [KEY, 'APIzzzzzzzzzzzz'],
-    ]) {
-      const response = await createTokenHandler({ authorize, apiKey, apiSecret, serverUrl: 'wss://x.example' })(tokenRequest({}));
-      const { participant_token } = (await response.json()) as { participant_token: string };
-      expect(await new TokenVerifier(apiKey!, apiSecret!).verify(participant_token)).toMatchObject({ iss: apiKey });
+    // A secret of a key's shape is 15 characters: short, and warned about (shortSecret.test.ts), not refused.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (const [apiKey, apiSecret] of [
+        [KEY, SECRET],
+        [KEY, 'APIzzzzzzzzzzzz'],
+      ]) {
+        const response = await createTokenHandler({ authorize, apiKey, apiSecret, serverUrl: 'wss://x.example' })(tokenRequest({}));
+        const { participant_token } = (await response.json()) as { participant_token: string };
+        expect(await new TokenVerifier(apiKey!, apiSecret!).verify(participant_token)).toMatchObject({ iss: apiKey });
+      }
+      expect(warn.mock.calls).toEqual([[expect.stringMatching(/^createTokenHandler: `apiSecret` is 15 bytes, shorter than the 32/)]]);
+    } finally {
+      warn.mockRestore();
     }
   });
 });

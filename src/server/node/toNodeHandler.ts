@@ -17,6 +17,11 @@ export interface NodeRequestLike {
   method?: string | undefined;
   /** The request target (path and query); taken as `/` when absent. */
   url?: string | undefined;
+  /**
+   * The request target as the client sent it, which Express and Connect keep here when they strip a
+   * mount path from `url` (`app.use('/api/token', handler)` sees `url` `/`); read before `url`.
+   */
+  originalUrl?: string | undefined;
   /** The request headers by lower-case name, as Node parses them. */
   headers: Record<string, string | string[] | undefined>;
   /** Set by a body parser (`express.json()`) that already read the stream. */

@@ -7,8 +7,16 @@ import type { TokenHandlerConfig } from '../../../src/server/types';
 const authorize = () => ({ identity: 'alice' });
 const config = (options: Partial<TokenHandlerConfig> = {}) => resolveTokenHandlerConfig({ authorize, ...options });
 
-const ENVIRONMENT = { LIVEKIT_API_KEY: 'process-key', LIVEKIT_API_SECRET: 'process-secret', LIVEKIT_URL: 'wss://process.example' };
-const BINDINGS = { LIVEKIT_API_KEY: 'worker-key', LIVEKIT_API_SECRET: 'worker-secret', LIVEKIT_URL: 'wss://worker.example' };
+const ENVIRONMENT = {
+  LIVEKIT_API_KEY: 'process-key',
+  LIVEKIT_API_SECRET: 'process-secret-long-enough-for-livekit',
+  LIVEKIT_URL: 'wss://process.example',
+};
+const BINDINGS = {
+  LIVEKIT_API_KEY: 'worker-key',
+  LIVEKIT_API_SECRET: 'worker-secret-long-enough-for-livekit',
+  LIVEKIT_URL: 'wss://worker.example',
+};
 
 function stubEnvironment(variables: Partial<Record<keyof typeof ENVIRONMENT, string | undefined>>) {
   for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
@@ -33,7 +41,7 @@ afterEach(() => vi.unstubAllEnvs());
 describe('resolveCredentials: where each credential comes from', () => {
   it('uses the options passed to createTokenHandler first', () => {
     stubEnvironment(ENVIRONMENT);
-    const passed = { apiKey: 'option-key', apiSecret: 'option-secret', serverUrl: 'wss://option.example' };
+    const passed = { apiKey: 'option-key', apiSecret: 'option-secret-long-enough-for-livekit', serverUrl: 'wss://option.example' };
     expect(resolveCredentials(config(passed), BINDINGS)).toEqual(passed);
   });
 
@@ -41,7 +49,7 @@ describe('resolveCredentials: where each credential comes from', () => {
     stubEnvironment(ENVIRONMENT);
     expect(resolveCredentials(config(), BINDINGS)).toEqual({
       apiKey: 'worker-key',
-      apiSecret: 'worker-secret',
+      apiSecret: 'worker-secret-long-enough-for-livekit',
       serverUrl: 'wss://worker.example',
     });
   });
@@ -50,7 +58,7 @@ describe('resolveCredentials: where each credential comes from', () => {
     stubEnvironment(ENVIRONMENT);
     expect(resolveCredentials(config())).toEqual({
       apiKey: 'process-key',
-      apiSecret: 'process-secret',
+      apiSecret: 'process-secret-long-enough-for-livekit',
       serverUrl: 'wss://process.example',
     });
   });
@@ -65,9 +73,11 @@ describe('resolveCredentials: where each credential comes from', () => {
 
   it('reads each credential on its own: one passed, one bound, one from the process', () => {
     stubEnvironment(ENVIRONMENT);
-    expect(resolveCredentials(config({ serverUrl: 'wss://option.example' }), { LIVEKIT_API_SECRET: 'worker-secret' })).toEqual({
+    expect(
+      resolveCredentials(config({ serverUrl: 'wss://option.example' }), { LIVEKIT_API_SECRET: 'worker-secret-long-enough-for-livekit' }),
+    ).toEqual({
       apiKey: 'process-key',
-      apiSecret: 'worker-secret',
+      apiSecret: 'worker-secret-long-enough-for-livekit',
       serverUrl: 'wss://option.example',
     });
   });
@@ -112,7 +122,11 @@ describe('resolveCredentials: missing and malformed credentials', () => {
 describe('resolveCredentials: runtimes without a readable process environment', () => {
   it('reads the bindings where there is no process at all (a Worker)', () => {
     const credentials = withProcess(undefined, () => resolveCredentials(config(), BINDINGS));
-    expect(credentials).toEqual({ apiKey: 'worker-key', apiSecret: 'worker-secret', serverUrl: 'wss://worker.example' });
+    expect(credentials).toEqual({
+      apiKey: 'worker-key',
+      apiSecret: 'worker-secret-long-enough-for-livekit',
+      serverUrl: 'wss://worker.example',
+    });
   });
 
   it('names the missing variable where there is no process', () => {
@@ -138,10 +152,14 @@ describe('resolveCredentials: runtimes without a readable process environment', 
 
 describe('readSecretsStore: Cloudflare Secrets Store bindings among the LiveKit ones', () => {
   it('reads such a binding with its get(), and keeps the plain bindings beside it', async () => {
-    const env = { ...BINDINGS, LIVEKIT_API_SECRET: { get: () => Promise.resolve('stored-secret') }, OTHER: 'ignored' };
+    const env = {
+      ...BINDINGS,
+      LIVEKIT_API_SECRET: { get: () => Promise.resolve('stored-secret-long-enough-for-livekit') },
+      OTHER: 'ignored',
+    };
     expect(resolveCredentials(config(), await readSecretsStore(env))).toEqual({
       apiKey: 'worker-key',
-      apiSecret: 'stored-secret',
+      apiSecret: 'stored-secret-long-enough-for-livekit',
       serverUrl: 'wss://worker.example',
     });
   });

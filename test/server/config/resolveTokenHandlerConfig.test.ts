@@ -8,6 +8,8 @@ import type { TokenHandlerConfig } from '../../../src/server/types';
 const authorize = () => ({ identity: 'alice' });
 const resolve = (options: Partial<TokenHandlerConfig> = {}) => resolveTokenHandlerConfig({ authorize, ...options });
 const tokens = { tokens: { limit: 5, windowSeconds: 60 } };
+/** Long enough that LiveKit's server (and the handler) take it without a warning. */
+const SECRET = 'a-secret-long-enough-for-livekit-server';
 
 /** ioredis clients made by a test, never connected (lazyConnect), closed after it. */
 const clients: Redis[] = [];
@@ -32,9 +34,9 @@ describe('resolveTokenHandlerConfig: defaults', () => {
     const rooms = ['lobby'];
     const agents = () => true;
     const cors = { origin: 'https://app.example' };
-    expect(resolve({ apiKey: 'key', apiSecret: 'secret', serverUrl: 'wss://x.example', rooms, agents, cors })).toMatchObject({
+    expect(resolve({ apiKey: 'key', apiSecret: SECRET, serverUrl: 'wss://x.example', rooms, agents, cors })).toMatchObject({
       apiKey: 'key',
-      apiSecret: 'secret',
+      apiSecret: SECRET,
       serverUrl: 'wss://x.example',
       rooms,
       agents,

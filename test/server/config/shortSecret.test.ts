@@ -21,7 +21,7 @@ async function warningsOf(run: () => unknown): Promise<string[]> {
   }
 }
 
-describe('an API secret shorter than the 32 characters LiveKit asks for', () => {
+describe('an API secret shorter than the 32 bytes LiveKit asks for', () => {
   it('is warned about once, when the handler is created with it, naming the rule and not the secret; tokens are still issued', async () => {
     const onError = vi.fn();
     let handler: ReturnType<typeof createTokenHandler>;
@@ -29,7 +29,7 @@ describe('an API secret shorter than the 32 characters LiveKit asks for', () => 
       handler = createTokenHandler({ apiKey: 'APIk3yOfTwelve', apiSecret: 'hunter2-hunter2', serverUrl: SERVER_URL, authorize, onError });
     });
     expect(atCreation).toHaveLength(1);
-    expect(atCreation[0]).toMatch(/`apiSecret` is 15 characters, shorter than the 32 LiveKit's server asks for/);
+    expect(atCreation[0]).toMatch(/`apiSecret` is 15 bytes, shorter than the 32 bytes LiveKit's server asks for/);
     expect(atCreation[0]).toMatch(/livekit-server generate-keys/);
     expect(atCreation[0]).not.toContain('hunter2');
     const later = await warningsOf(async () => {
@@ -49,7 +49,23 @@ describe('an API secret shorter than the 32 characters LiveKit asks for', () => 
       for (let request = 0; request < 3; request += 1) expect((await handler(tokenRequest({ room_name: 'standup' }))).status).toBe(201);
     });
     expect(atRequests).toHaveLength(1);
-    expect(atRequests[0]).toMatch(/LIVEKIT_API_SECRET is 5 characters, shorter than the 32/);
+    expect(atRequests[0]).toMatch(/LIVEKIT_API_SECRET is 5 bytes, shorter than the 32 bytes/);
+  });
+
+  it('counts the bytes of UTF-8 LiveKit counts, and says so, for a secret with characters outside ASCII', async () => {
+    // 12 characters, 24 bytes: short for LiveKit, whose ValidateKeys takes len() of a Go string.
+    const apiSecret = 'ключключключ';
+    const warnings = await warningsOf(() => createTokenHandler({ apiKey: 'APIk3yOfTwelve', apiSecret, serverUrl: SERVER_URL, authorize }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/`apiSecret` is 24 bytes of UTF-8 \(12 characters\), shorter than the 32 bytes LiveKit's server asks for/);
+    expect(warnings[0]).not.toContain(apiSecret);
+  });
+
+  it('is not warned about for a secret of 32 bytes of UTF-8, fewer characters', async () => {
+    const apiSecret = 'ключключключключ';
+    expect(await warningsOf(() => createTokenHandler({ apiKey: 'APIk3yOfTwelve', apiSecret, serverUrl: SERVER_URL, authorize }))).toEqual(
+      [],
+    );
   });
 
   it.each([

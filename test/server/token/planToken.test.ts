@@ -28,11 +28,11 @@ async function expectRefusal(plan: Promise<unknown>, code: string, message: RegE
 }
 
 describe('planToken: who the caller is', () => {
-  it('asks authorize with the request and the body', async () => {
+  it('asks authorize with the request, the body and a signal', async () => {
     const authorize = vi.fn(alice);
     const requested = body({ roomName: 'r' });
     await planToken(request, requested, { authorize });
-    expect(authorize).toHaveBeenCalledExactlyOnceWith(request, requested);
+    expect(authorize).toHaveBeenCalledExactlyOnceWith(request, requested, expect.objectContaining({ signal: expect.any(AbortSignal) }));
   });
 
   it('refuses with unauthorized when authorize returns null or undefined', async () => {
@@ -195,7 +195,10 @@ describe('planToken: rooms', () => {
     const rooms = vi.fn(async (room: string) => (room === 'mine' ? true : ('yes' as unknown as boolean)));
     const requested = body({ roomName: 'mine' });
     await planToken(request, requested, { authorize: alice, rooms });
-    expect(rooms).toHaveBeenCalledExactlyOnceWith('mine', { participant: { identity: 'alice' }, body: requested, request });
+    expect(rooms).toHaveBeenCalledExactlyOnceWith(
+      'mine',
+      expect.objectContaining({ participant: { identity: 'alice' }, body: requested, request, signal: expect.any(AbortSignal) }),
+    );
     await expectRefusal(planToken(request, body({ roomName: 'theirs' }), { authorize: alice, rooms }), 'room_not_allowed', /room/);
   });
 
@@ -232,7 +235,7 @@ describe('planToken: agents', () => {
     await planToken(request, requested, { authorize: alice, agents });
     expect(agents).toHaveBeenCalledExactlyOnceWith(
       { agentName: 'notes', metadata: 'm' },
-      { participant: { identity: 'alice' }, body: requested, request },
+      expect.objectContaining({ participant: { identity: 'alice' }, body: requested, request, signal: expect.any(AbortSignal) }),
     );
     await expectRefusal(planToken(request, body({ agents: [agent('other')] }), { authorize: alice, agents }), 'agent_not_allowed', /agent/);
   });
@@ -351,7 +354,7 @@ describe('planToken: limits', () => {
     const plan = await planToken(request, requested, { authorize: alice, limiter });
     expect(limiter).toHaveBeenCalledExactlyOnceWith(
       plan,
-      { participant: { identity: 'alice' }, body: requested, request },
+      expect.objectContaining({ participant: { identity: 'alice' }, body: requested, request, signal: expect.any(AbortSignal) }),
       expect.objectContaining({ within: expect.any(Function) }),
     );
   });
