@@ -81,6 +81,12 @@ export function hasServerBinary() {
   return findServerOnPath() !== null || (existsSync(cachedBinary()) && versionOf(cachedBinary()) === LIVEKIT_SERVER_VERSION);
 }
 
+/** `null` when the server binary is there, else what is missing and how to get it. */
+export function missingServerBinary() {
+  if (hasServerBinary()) return null;
+  return `No livekit-server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()}: run node scripts/livekit-server.mjs build`;
+}
+
 /**
  * The oldest Go that builds the pinned server and the interop endpoint: their go.mod files say
  * `go 1.26`, which Go 1.21 and later fetch and switch to by themselves (`GOTOOLCHAIN=auto`, the
@@ -210,8 +216,8 @@ function waitForExit(child, ms) {
  * @param {{ logFile?: string, timeoutMs?: number, node?: ServerNode }} [options]
  */
 export async function startServer({ logFile = join(cacheDir(), 'livekit-server.log'), timeoutMs = 15_000, node = {} } = {}) {
-  if (!hasServerBinary())
-    throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
+  const missing = missingServerBinary();
+  if (missing) throw new Error(missing);
   const { httpUrl, wsUrl } = nodeUrls(node.port);
   if (await isHealthy(httpUrl)) throw new Error(`Something already answers on ${httpUrl}: stop it before the end-to-end tests.`);
   mkdirSync(dirname(logFile), { recursive: true });
