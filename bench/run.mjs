@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasServerBinary, serverBinary } from '../scripts/livekit-server.mjs';
+import { missingChromium } from '../scripts/prerequisites.mjs';
 import { machineMarkdown, resultToMarkdown } from './markdown.mjs';
 import { bundleRow } from './rows/bundle.mjs';
 import { nextjsRow } from './rows/nextjs.mjs';
@@ -45,8 +46,8 @@ function vitestProject(name, env = {}) {
 
 /** Why row 5 cannot run here, or null. */
 function browserRowBlocker() {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) return `no Chromium at ${chromium} (apt-get install chromium)`;
+  const noChromium = missingChromium();
+  if (noChromium) return noChromium;
   if (!hasServerBinary()) return `no LiveKit server at ${serverBinary()} (node scripts/livekit-server.mjs build)`;
   return null;
 }

@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOW_TO_GET_GO, cacheDir, goCommand, noGoReason } from './livekit-server.mjs';
@@ -70,7 +70,15 @@ export function buildInteropEndpoints({ log = console.log } = {}) {
     const go = goCommand();
     if (!go) throw new Error(`${noGoReason()} to build test/interop/go/endpoint — install ${HOW_TO_GET_GO}`);
     const started = Date.now();
-    run(go, ['build', '-o', binary, './endpoint'], { cwd: goModule });
+    // Written under a name of this process, renamed once built: a build cut short (Ctrl+C, a CI
+    // timeout) never leaves a file under the name the next run takes as built.
+    const partial = `${binary}.partial-${process.pid}`;
+    try {
+      run(go, ['build', '-o', partial, './endpoint'], { cwd: goModule });
+      renameSync(partial, binary);
+    } finally {
+      rmSync(partial, { force: true });
+    }
     log(`Go token endpoint: built in ${((Date.now() - started) / 1000).toFixed(0)} s → ${binary}`);
   }
 

@@ -29,6 +29,8 @@ export interface RunningLiveKitServer {
 export declare function cacheDir(): string;
 export declare function serverBinary(): string;
 export declare function hasServerBinary(): boolean;
+/** `null` when the server binary is there, else what is missing and how to get it. */
+export declare function missingServerBinary(): string | null;
 export declare function goCommand(): string | null;
 export declare function buildServer(options?: { log?: (message: string) => void }): string;
 export declare function nodeUrls(port?: number): { httpUrl: string; wsUrl: string };

@@ -15,7 +15,7 @@
  * (`startServer({ node: { port, rtcUdpPort, redisAddress } })`).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,6 +79,12 @@ export function findServerOnPath() {
 /** `true` when a compatible binary is on `PATH` or in the cache. */
 export function hasServerBinary() {
   return findServerOnPath() !== null || (existsSync(cachedBinary()) && versionOf(cachedBinary()) === LIVEKIT_SERVER_VERSION);
+}
+
+/** `null` when the server binary is there, else what is missing and how to get it. */
+export function missingServerBinary() {
+  if (hasServerBinary()) return null;
+  return `No livekit-server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()}: run node scripts/livekit-server.mjs build`;
 }
 
 /**
@@ -190,6 +196,53 @@ async function isHealthy(httpUrl = LIVEKIT_HTTP_URL) {
   }
 }
 
+/**
+ * The process listening on TCP `port` (any address), read from Linux's `/proc`: its id and command
+ * line, or `null` (another system, or a process this user may not look into).
+ */
+function listenerOn(port) {
+  try {
+    const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const LISTEN = '0A';
+    const inodes = new Set(
+      ['tcp', 'tcp6'].flatMap((table) =>
+        readFileSync(`/proc/net/${table}`, 'utf8')
+          .split('\n')
+          .map((line) => line.trim().split(/\s+/))
+          .filter(([, local, , state]) => local?.endsWith(hexPort) && state === LISTEN)
+          .map((columns) => columns[9]),
+      ),
+    );
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      const fds = readdirOrNone(`/proc/${pid}/fd`);
+      if (fds.some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkOrNone(`/proc/${pid}/fd/${fd}`))?.[1]))) {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+        return { pid: Number(pid), command };
+      }
+    }
+  } catch {
+    // Not Linux: no /proc to read.
+  }
+  return null;
+}
+
+/** A folder's entries, or none when it is gone or not ours to read (a process that exited, another user's). */
+function readdirOrNone(path) {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+function readlinkOrNone(path) {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}
+
 function waitForExit(child, ms) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -210,10 +263,16 @@ function waitForExit(child, ms) {
  * @param {{ logFile?: string, timeoutMs?: number, node?: ServerNode }} [options]
  */
 export async function startServer({ logFile = join(cacheDir(), 'livekit-server.log'), timeoutMs = 15_000, node = {} } = {}) {
-  if (!hasServerBinary())
-    throw new Error(`No livekit-server ${LIVEKIT_SERVER_VERSION} at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
+  const missing = missingServerBinary();
+  if (missing) throw new Error(missing);
   const { httpUrl, wsUrl } = nodeUrls(node.port);
-  if (await isHealthy(httpUrl)) throw new Error(`Something already answers on ${httpUrl}: stop it before the end-to-end tests.`);
+  if (await isHealthy(httpUrl)) {
+    const listener = listenerOn(Number(new URL(httpUrl).port));
+    const which = listener
+      ? `process ${listener.pid} (${listener.command.slice(0, 200)}) — a LiveKit server an earlier run left? — stop it (kill ${listener.pid})`
+      : 'stop it';
+    throw new Error(`Something already answers on ${httpUrl}: ${which} before the end-to-end tests.`);
+  }
   mkdirSync(dirname(logFile), { recursive: true });
   const config = nodeConfigPath(node, logFile);
   const out = openSync(logFile, 'w');

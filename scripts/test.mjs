@@ -23,7 +23,9 @@ const only = process.argv.slice(2);
  * Stages run one after another, except consecutive ones of one `group`, which run side by side
  * (each output shown whole once it is done): the static checks only read the sources, and each
  * keeps one core busy — together about 40 s less than one after another on two cores.
- * @type {{ name: string, command: string, args: string[], env?: Record<string, string>, group?: string, missing?: () => string | null }[]}
+ * A stage's `prepare` sets up what its tests need on first use; when it fails, the stage still
+ * runs, and the tests that need it fail, naming it.
+ * @type {{ name: string, command: string, args: string[], env?: Record<string, string>, group?: string, missing?: () => string | null, prepare?: () => void }[]}
  */
 const stages = [
   { name: 'react18 test deps', command: 'npm', args: ['ci', '--prefix', 'test/react18', '--no-audit', '--no-fund'] },
@@ -50,7 +52,13 @@ const stages = [
     command: 'node',
     args: ['scripts/check-doc-samples.mjs'],
   },
-  { name: 'unit (React 19 and 18, oldest LiveKit peers)', command: 'npx', args: ['vitest', 'run'] },
+  {
+    name: 'unit (React 19 and 18, oldest LiveKit peers)',
+    command: 'npx',
+    args: ['vitest', 'run'],
+    // Two server tests join a real LiveKit server: built here on first use, like the e2e stages'.
+    prepare: buildServer,
+  },
   {
     name: 'redis (limits on two handler instances sharing a real Redis; CORS and Retry-After in Chromium)',
     command: 'npx',
@@ -124,6 +132,9 @@ const stages = [
 // Chromium wherever it is installed (scripts/prerequisites.mjs): the stages read CHROMIUM_PATH.
 const chromium = findChromium();
 if (chromium) process.env.CHROMIUM_PATH = chromium;
+// Tells the tests that npm test runs them: one that needs a missing part fails rather than skips
+// (test/helpers/prerequisites.ts), as in CI.
+process.env.LKCTR_NPM_TEST = '1';
 
 /** Node 24, Bun, Deno, workerd and Edge Runtime: npm packages `npm ci` does not install, installed here on first use. */
 function missingServerRuntimes() {
@@ -207,6 +218,11 @@ async function runStage(stage, beside) {
     }
     console.warn(`\n!!! SKIPPED ${stage.name}: ${missing}\n`);
     return { stage: stage.name, ok: true, skipped: true };
+  }
+  try {
+    stage.prepare?.();
+  } catch (error) {
+    console.error(`\n!!! ${stage.name}: ${error instanceof Error ? error.message : error}`);
   }
   const envPrefix = Object.entries(stage.env ?? {})
     .map(([key, value]) => `${key}=${value} `)

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { hasServerBinary, serverBinary, startServer, type RunningLiveKitServer } from '../../scripts/livekit-server.mjs';
+import { missingServerBinary, startServer, type RunningLiveKitServer } from '../../scripts/livekit-server.mjs';
 import { startAgentWorker } from '../e2e/harness/agentWorker';
 import { startAppServer } from '../e2e/harness/appServer';
-import { CHROMIUM_PATH } from '../e2e/harness/browser';
+import { chromiumPath } from '../e2e/harness/browser';
 import { startNodeTokenEndpoint } from './harness/nodeTokenEndpoint';
 import { startRedisServer } from '../../scripts/redis-server.mjs';
 
@@ -47,8 +47,9 @@ function nodeIdFrom(logFile: string): string {
  * app server) sends node 2 one SIGTERM, as an orchestrator stopping a node would.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  if (!hasServerBinary()) throw new Error(`No LiveKit server at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install chromium`);
+  const noServer = missingServerBinary();
+  if (noServer) throw new Error(noServer);
+  chromiumPath(); // throws, saying what to install, when there is none
   if (!existsSync(packageDist)) throw new Error('No package build in dist/: run npm run build');
   mkdirSync(logDir, { recursive: true });
 

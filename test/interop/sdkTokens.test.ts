@@ -147,7 +147,8 @@ describe.each(fullFixtures)('a token with every optional claim minted by $sdk $v
   });
 
   // 30 days is longer than a timer holds (2^31 - 1 ms, about 24.8 days; a longer one fires at once).
-  it('lives its 30 days, and a subscribed source refreshes it ahead once, a minute before they end', async () => {
+  // Seconds of CPU under load: 60 s, like the other long-running tests.
+  it('lives its 30 days, and a subscribed source refreshes it ahead once, a minute before they end', { timeout: 60_000 }, async () => {
     const { source, generator } = sourceAtMintTime();
     const unsubscribe = source.subscribe(() => {});
     await source.fetch(REQUESTED);

@@ -8,7 +8,7 @@
  *    `examples/nextjs/vendor/livekit-custom-token-react.tgz` (what the example's package.json names).
  * 2. The example's other dependencies, exactly as its lock file says: kept when already installed
  *    for this lock, else hard-linked from `$LKCTR_CACHE/nextjs-example/<lock hash>`, else `npm ci`
- *    (then saved there). CI starts from a fresh clone; the cache lives on the machine. The lock
+ *    (then copied there, under that name only once complete). CI starts from a fresh clone; the cache lives on the machine. The lock
  *    pins no integrity for the tarball: it changes with every build, and a pinned one fails
  *    `npm ci` (EINTEGRITY) on a machine whose npm cache does not hold that old tarball.
  * 3. The fresh tarball unpacked over `node_modules/livekit-custom-token-react`, since installed
@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../../scripts/livekit-server.mjs';
 
@@ -67,16 +67,56 @@ function installDependencies() {
   if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key) return console.log(`examples/nextjs: node_modules up to date (${key})`);
   const cached = join(cacheDir(), 'nextjs-example', key);
   rmSync(modules, { recursive: true, force: true });
-  if (existsSync(cached)) {
+  if (restoreFromCache(cached, modules)) {
     console.log(`examples/nextjs: node_modules from ${cached}`);
-    if (spawnSync('cp', ['-al', cached, modules]).status !== 0) run('cp', ['-a', cached, modules], root);
   } else {
     run(...withNpmLock(['npm', 'ci', '--no-audit', '--no-fund']), exampleDir);
-    rmSync(cached, { recursive: true, force: true });
-    mkdirSync(dirname(cached), { recursive: true });
-    run('cp', ['-a', modules, cached], root);
+    saveToCache(modules, cached);
   }
   writeFileSync(keyFile, key);
+}
+
+/**
+ * Written into a copy in the cache last, before it takes its name: a folder there without it is
+ * a copy cut short by an older version of this script, never used.
+ */
+const COMPLETE = '.lkctr-complete';
+
+/** Hard-links (else copies) the cache's copy `cached` to `modules`; `false` when there is no complete copy. */
+export function restoreFromCache(cached, modules) {
+  if (!existsSync(join(cached, COMPLETE))) return false;
+  if (spawnSync('cp', ['-al', cached, modules]).status !== 0) run('cp', ['-a', cached, modules], root);
+  return true;
+}
+
+/**
+ * Copies `modules` into the cache as `cached`: into a folder of this process first, renamed once
+ * complete, so a copy cut short (Ctrl+C, a CI timeout) never has the name the next run looks for.
+ * Such leftovers of processes no longer running are removed.
+ */
+export function saveToCache(modules, cached) {
+  const parent = dirname(cached);
+  const partialPrefix = `${basename(cached)}.partial-`;
+  mkdirSync(parent, { recursive: true });
+  for (const entry of readdirSync(parent)) {
+    if (entry.startsWith(partialPrefix) && !isRunning(Number(entry.slice(partialPrefix.length)))) {
+      rmSync(join(parent, entry), { recursive: true, force: true });
+    }
+  }
+  const partial = join(parent, `${partialPrefix}${process.pid}`);
+  run('cp', ['-a', modules, partial], root);
+  writeFileSync(join(partial, COMPLETE), '');
+  rmSync(cached, { recursive: true, force: true });
+  renameSync(partial, cached);
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
 
 /** Unpacks the fresh tarball as npm would, after checking the lock still lists its dependencies. */

@@ -1,5 +1,5 @@
 import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider, type DehydratedState } from '@tanstack/react-query';
-import { act } from '@testing-library/react';
+import { act, waitFor } from '@testing-library/react';
 import { setLogLevel } from 'livekit-client';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,9 @@ function roomOf(participantToken: string): string {
     .room;
 }
 
-const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 200)));
+/** Waits for the connect button to read `label` (the session connected, or disconnected): a loaded machine takes longer than any fixed wait. */
+const buttonReads = (container: HTMLElement, label: string) =>
+  waitFor(() => expect(container.querySelector('button')!.textContent).toBe(label), { timeout: 5_000 });
 
 describe.each([
   ['the app’s QueryClient, kept across navigations', false],
@@ -51,11 +53,10 @@ describe.each([
     let root = createRoot(container);
     act(() => root.render(page(appClient, first.room)));
     click();
-    await settle();
-    expect(container.querySelector('button')!.textContent).toBe('Disconnect');
+    await buttonReads(container, 'Disconnect');
     expect(roomOf(first.connect.mock.calls[0]![1])).toBe('room-server');
     click();
-    await settle();
+    await buttonReads(container, 'Connect');
     act(() => root.unmount());
 
     // Back: the page as the router cached it, the same dehydrated state included.
@@ -63,8 +64,7 @@ describe.each([
     root = createRoot(container);
     act(() => root.render(page(clientPerPage ? new QueryClient() : appClient, second.room)));
     click();
-    await settle();
-    expect(container.querySelector('button')!.textContent).toBe('Disconnect');
+    await buttonReads(container, 'Disconnect');
     expect(roomOf(second.connect.mock.calls[0]![1])).toBe('room-browser');
     act(() => root.unmount());
   });

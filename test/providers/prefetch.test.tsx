@@ -1,4 +1,4 @@
-import { act } from '@testing-library/react';
+import { act, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
@@ -15,6 +15,7 @@ describe('CustomTokenSessionProvider prefetch', () => {
   it('fetches a token on mount by default, so start() connects at once', async () => {
     const generator = tokenGenerator();
     renderSession({ generator, room: roomWithoutServer().room, roomName: 'standup', ...quiet });
+    await waitFor(() => expect(generator).toHaveBeenCalled(), { timeout: 5_000 });
     await idle();
     expect(generator).toHaveBeenCalledTimes(1);
   });
@@ -50,10 +51,9 @@ describe('CustomTokenSessionProvider prefetch', () => {
       return null;
     }
     renderSession({ generator, room: roomWithoutServer().room, roomName: 'standup', retries: 0, ...quiet }, { children: <Status /> });
-    await idle();
-
+    await waitFor(() => expect(tokenError).toMatch(/sign in first/), { timeout: 5_000 });
+    await idle(); // what the failure logs, if anything, comes after it
     expect(generator).toHaveBeenCalledTimes(1);
-    expect(tokenError).toMatch(/sign in first/);
     expect(warn).not.toHaveBeenCalled();
     expect(error).not.toHaveBeenCalled();
   });

@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findRedisServer, missingRedisServer } from '../../scripts/prerequisites.mjs';
+import { skipWithout } from '../helpers/prerequisites';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The machine's `redis-server`, or `''`. */
-const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+/** The machine's `redis-server` (`REDIS_SERVER_PATH`, else `PATH`'s), or `''`. */
+const redisServer = findRedisServer() ?? '';
+const noRedis = skipWithout(missingRedisServer());
 const scratch = mkdtempSync(join(tmpdir(), 'lkctr-redis-path-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -31,7 +34,7 @@ const script = (name: string) => pathToFileURL(join(root, 'scripts', name)).href
  * point at another one; the stages that start it (redis, runtimes, cluster, the bench) must use
  * that one, and say the same when there is none.
  */
-describe.skipIf(!redisServer)('redis-server, where scripts/prerequisites.mjs says it is', () => {
+describe.skipIf(noRedis)('redis-server, where scripts/prerequisites.mjs says it is', () => {
   it('is the binary the stages start, when REDIS_SERVER_PATH names it', () => {
     // A redis-server that leaves a mark when it runs.
     const marker = join(scratch, 'ran');

@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hasServerBinary } from '../../scripts/livekit-server.mjs';
+import { missingServerBinary } from '../../scripts/livekit-server.mjs';
+import { skipWithout } from '../helpers/prerequisites';
 import { startTestLiveKitServer } from './livekitTestServer';
 
 /**
@@ -9,10 +10,11 @@ import { startTestLiveKitServer } from './livekitTestServer';
  * only: no one on the machine's network reaches it. Read from the kernel's socket tables for the
  * server's own process, every socket it listens on (TCP) or receives on (UDP).
  */
+const noServer = skipWithout(missingServerBinary());
 let server: Awaited<ReturnType<typeof startTestLiveKitServer>>['server'] | undefined;
 
 beforeAll(async () => {
-  if (hasServerBinary()) ({ server } = await startTestLiveKitServer('loopback'));
+  if (!noServer) ({ server } = await startTestLiveKitServer('loopback'));
 }, 90_000);
 afterAll(() => server?.stop(), 30_000);
 
@@ -54,7 +56,7 @@ function readAddress(hexAddress: string): string {
   return `${host}:${parseInt(port, 16)}`;
 }
 
-it.skipIf(!hasServerBinary())('listens on 127.0.0.1 only', () => {
+it.skipIf(noServer)('listens on 127.0.0.1 only', () => {
   const addresses = listeningAddresses(server!.process.pid!);
   expect(addresses.length, 'the server listens somewhere').toBeGreaterThan(0);
   expect(addresses.filter((address) => !/:(127\.0\.0\.1|\[::1\]):\d+$/.test(address))).toEqual([]);

@@ -2,8 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium, missingChromium } from '../../../scripts/prerequisites.mjs';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * Chromium's executable, found as `npm test` finds it (`scripts/prerequisites.mjs`: `CHROMIUM_PATH`,
+ * then the usual install paths); throws saying what to install when there is none.
+ */
+export function chromiumPath(): string {
+  const path = findChromium();
+  if (path === null) throw new Error(missingChromium() ?? 'no Chromium');
+  return path;
+}
 
 /** DESIGN §5: headless, fake camera and microphone, loopback ICE, nothing in the background. */
 const CHROMIUM_FLAGS = [
@@ -26,11 +35,11 @@ export interface E2EBrowser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium with exactly the flags above and a fresh profile, removed on close. */
+/** Chromium (Debian's, in CI) with exactly the flags above and a fresh profile, removed on close. */
 export async function launchChromium(): Promise<E2EBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'lkctr-e2e-chromium-'));
   const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: chromiumPath(),
     ignoreDefaultArgs: true,
     args: [...CHROMIUM_FLAGS, '--remote-debugging-pipe', `--user-data-dir=${userDataDir}`],
     timeout: 30_000,

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { hasServerBinary, serverBinary, startServer } from '../../../scripts/livekit-server.mjs';
+import { missingServerBinary, startServer } from '../../../scripts/livekit-server.mjs';
 import { startAgentWorker } from './agentWorker';
-import { CHROMIUM_PATH } from './browser';
+import { chromiumPath } from './browser';
 
 const packageDist = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
 
@@ -24,8 +24,9 @@ export interface RealParts {
  * The agent's registration is left to the caller to await (`agent.waitForRegistration`).
  */
 export async function startRealParts(logDir: string): Promise<RealParts> {
-  if (!hasServerBinary()) throw new Error(`No LiveKit server at ${serverBinary()}: run node scripts/livekit-server.mjs build`);
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install chromium`);
+  const noServer = missingServerBinary();
+  if (noServer) throw new Error(noServer);
+  chromiumPath(); // throws, saying what to install, when there is none
   if (!existsSync(packageDist)) throw new Error('No package build in dist/: run npm run build');
   mkdirSync(logDir, { recursive: true });
 

@@ -48,9 +48,11 @@ describe.each([
     await expect(source.fetch({ roomName: 'standup' })).rejects.toMatchObject({ code: 'timeout' });
     await new Promise((resolve) => setTimeout(resolve, 600)); // the server has finished both by now
     slow = false;
-    // The limit (2) is all there: two tokens now.
-    await expect(source.fetch({ roomName: 'standup' })).resolves.toMatchObject({ participantToken: expect.any(String) });
-    await expect(source.fetch({ roomName: 'lobby' })).resolves.toMatchObject({ participantToken: expect.any(String) });
+    // The limit (2) is all there: two tokens now, asked without the 100 ms timeout (on a loaded
+    // machine an answer can take longer, and the retry of an attempt the server counted counts again).
+    const patient = createCustomTokenSource(createEndpointGenerator(url), { retries: 0 });
+    await expect(patient.fetch({ roomName: 'standup' })).resolves.toMatchObject({ participantToken: expect.any(String) });
+    await expect(patient.fetch({ roomName: 'lobby' })).resolves.toMatchObject({ participantToken: expect.any(String) });
   });
 });
 

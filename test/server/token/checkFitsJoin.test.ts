@@ -16,7 +16,8 @@ const text = fc
   .map(({ unit, count }) => unit.repeat(count));
 
 describe('checkFitsJoin', () => {
-  it('refuses exactly the plans whose signed token is longer than livekitLimits.joinTokenBytes', async () => {
+  // About a hundred signed tokens of up to 2 MB: seconds of CPU, more on a loaded machine.
+  it('refuses exactly the plans whose signed token is longer than livekitLimits.joinTokenBytes', { timeout: 60_000 }, async () => {
     const plan = fc
       .record({ metadata: text, attribute: text, agentMetadata: text })
       .map(({ metadata, attribute, agentMetadata }): TokenPlan => ({

@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasServerBinary } from '../../../scripts/livekit-server.mjs';
+import { missingServerBinary } from '../../../scripts/livekit-server.mjs';
 import { createTokenHandler, type AuthorizedParticipant } from '../../../src/server';
 import { livekitLimits } from '../../../src/server/token/livekitLimits';
 import { mintToken } from '../../../src/server/token/mintToken';
 import type { TokenPlan } from '../../../src/server/token/planToken';
+import { skipWithout } from '../../helpers/prerequisites';
 import { API_KEY, API_SECRET } from '../../helpers/tokens';
 import { handlerConfig, tokenRequest } from '../handlerConfig';
 import { startTestLiveKitServer } from '../livekitTestServer';
@@ -18,11 +19,12 @@ import { startTestLiveKitServer } from '../livekitTestServer';
  * and LiveKit's server (Go's net/http) answers 431 to a URL and headers longer than 1 MiB + 4 KiB.
  * Joins go to a real LiveKit server on loopback, as the WebSocket upgrade livekit-client sends.
  */
+const noServer = skipWithout(missingServerBinary());
 let port = 0;
 let server: { stop(): Promise<void> } | undefined;
 
 beforeAll(async () => {
-  if (hasServerBinary()) ({ port, server } = await startTestLiveKitServer('join'));
+  if (!noServer) ({ port, server } = await startTestLiveKitServer('join'));
 }, 90_000);
 afterAll(() => server?.stop(), 30_000);
 
@@ -86,7 +88,7 @@ function tokenOfAtMost(length: number): string {
   return mint('\u0001'.repeat(sixes) + 'a'.repeat(padding));
 }
 
-describe.skipIf(!hasServerBinary())('a token the handler issues joins the real LiveKit server', { timeout: 120_000 }, () => {
+describe.skipIf(noServer)('a token the handler issues joins the real LiveKit server', { timeout: 120_000 }, () => {
   it('joins with a token at the bound (livekitLimits.joinTokenBytes) and is refused 431 past what a join can carry', async () => {
     const atBound = tokenOfAtMost(livekitLimits.joinTokenBytes);
     expect(atBound.length).toBeGreaterThan(livekitLimits.joinTokenBytes - 4);
@@ -165,7 +167,7 @@ describe.skipIf(!hasServerBinary())('a token the handler issues joins the real L
  * metadata it checks only on update (UpdateParticipant, CreateDispatch), so the handler's own
  * bound for them refuses what a join would take — on purpose, see livekitLimits.
  */
-describe.skipIf(!hasServerBinary())("LiveKit's per-field limits, at a real join", { timeout: 120_000 }, () => {
+describe.skipIf(noServer)("LiveKit's per-field limits, at a real join", { timeout: 120_000 }, () => {
   /** `bytes` of UTF-8, two-byte characters and an ASCII top-up. */
   const text = (bytes: number) => 'é'.repeat(bytes >> 1) + 'a'.repeat(bytes & 1);
   const joinWith = (fields: Partial<TokenPlan>) =>
