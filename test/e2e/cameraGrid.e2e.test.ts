@@ -193,6 +193,29 @@ describe('CameraGrid in Chromium with the real LiveKit server', () => {
     await Promise.all([alice.end(), bob.end()]);
   });
 
+  test('a camera the OS pauses (its track muted by the browser): once LiveKit pauses sending it, your tile is the placeholder, as everyone else sees it; it plays again when the OS resumes it', async () => {
+    const [alice, bob] = await pair('e2e-grid-os-paused');
+    await expect.poll(() => playing(bob.page, 'Alice')).toBe(true);
+    const osCamera = (event: 'mute' | 'unmute') =>
+      alice.page.evaluate((type) => {
+        const camera = (window as E2EWindow).__room!.localParticipant.getTrackPublication('camera' as never)!.track!.mediaStreamTrack;
+        camera.dispatchEvent(new Event(type));
+      }, event);
+
+    await osCamera('mute');
+
+    // livekit-client waits 5 s for the camera to come back, then tells the server it is muted.
+    await expect.poll(() => tiles(bob.page)).toContainEqual({ name: 'Alice', placeholder: true, video: null });
+    await expect.poll(() => tiles(alice.page)).toContainEqual({ name: 'Alice', placeholder: true, video: null });
+    expect((await alice.state())?.error).toBeNull();
+
+    await osCamera('unmute');
+
+    await expect.poll(() => playing(alice.page, 'Alice')).toBe(true);
+    await expect.poll(() => playing(bob.page, 'Alice')).toBe(true);
+    await Promise.all([alice.end(), bob.end()]);
+  });
+
   test('adaptive stream: a camera paused while its tile is hidden plays again when the tile is shown, never a placeholder', async () => {
     const [alice, bob] = await pair('e2e-grid-adaptive', { adaptiveStream: '1' });
     await expect.poll(() => playing(alice.page, 'Bob')).toBe(true);
