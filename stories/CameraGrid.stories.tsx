@@ -96,6 +96,24 @@ export const WithAgent: Story = {
   },
 };
 
+/**
+ * Two participants named Bob (a third without a camera): told apart on their tiles and to a screen
+ * reader — "Bob", "Bob (2)", "Bob (3)", in the order of their identities, so the same for everyone
+ * in the call. An app in another language words it with `labels.sameName`.
+ */
+export const SameName: Story = {
+  ...shownCode(exampleSource),
+  loaders: [offlineSession(() => ({ connect: true, scene: together(cameras(3, ['Bob']), cameraOff('Bob')) }))],
+  play: async (context) => {
+    await tiles(4)!(context);
+    const canvas = within(context.canvasElement);
+    // `bob` (no camera), then `bob-0` and `bob-1`.
+    await expect(canvas.getByText('Bob', { exact: true }).closest('li')).toHaveAttribute('data-placeholder');
+    await expect(canvas.getByLabelText("Bob (2)'s camera").closest('li')).toHaveTextContent('Bob (2)');
+    await expect(canvas.getByLabelText("Bob (3)'s camera").closest('li')).toHaveTextContent('Bob (3)');
+  },
+};
+
 /** Not connected: the `empty` content. */
 export const Disconnected: Story = {
   ...shownCode(exampleSource),

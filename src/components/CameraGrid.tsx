@@ -74,7 +74,8 @@ const DEFAULT_LABELS: Required<CameraGridLabels> = {
  * A tile per camera of the session — local, remote and agent — each with LiveKit's `VideoTrack`
  * and the participant's name, or a placeholder with their initial when they have no camera, it is
  * turned off, or it is not subscribed to (`autoSubscribe: false`, a subscription under way, failed
- * or ended): never an empty video. The video shows once its track arrives. Participants of the same
+ * or ended): never an empty video — nor a frozen one: your camera paused by the OS is the placeholder
+ * once livekit-client stops sending it, as for everyone else. The video shows once its track arrives. Participants of the same
  * name are told apart, "Hedy" and "Hedy (2)" (in the order of their identities, the same for
  * everyone in the call).
  *

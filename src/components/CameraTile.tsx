@@ -21,7 +21,12 @@ export function CameraTile({ track, emphasized, name, labels }: CameraTileProps)
   // No video to show for a camera turned off — it stays published, muted (LiveKit's `setCameraEnabled(false)`) —
   // nor for a remote one not subscribed to (`autoSubscribe: false`, a subscription under way, failed or ended): no track.
   // Not `publication.isEnabled`: adaptive stream pauses a track whose video is off screen, and resumes it only for a video shown.
-  const hasVideo = isTrackReference(track) && track.publication.track && !track.publication.isMuted;
+  // Nor for yours while livekit-client has stopped sending it (the OS paused the camera): the others see it muted, you a frozen frame.
+  const hasVideo =
+    isTrackReference(track) &&
+    track.publication.track &&
+    !track.publication.isMuted &&
+    !(track.publication as { isUpstreamPaused?: boolean }).isUpstreamPaused;
   return (
     <li
       className="lk-ctr-camera-tile"

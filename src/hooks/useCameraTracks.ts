@@ -47,7 +47,7 @@ export type UseCameraTracksReturn = readonly TrackReferenceOrPlaceholder[];
  * Camera track references of everyone in the session — the local participant, remote ones and
  * an agent's avatar — for `VideoTrack` or LiveKit's `GridLayout`. Re-renders only on
  * camera-related room events (a camera published, subscribed, turned off or on, or a participant
- * joining, leaving or renamed: a tile shows the name), not on speaking, metadata or agent state
+ * joining, leaving or renamed: a tile shows the name — and livekit-client pausing or resuming sending your camera, which the OS paused: `isUpstreamPaused` on its publication), not on speaking, metadata or agent state
  * changes. Empty while disconnected. A camera turned off stays in the list, published and muted
  * (`publication.isMuted`), as in LiveKit's `useTracks`; so does a remote camera not subscribed to
  * (no `publication.track`). `CameraGrid` shows either as a placeholder.

@@ -1,5 +1,6 @@
 import { useTracks, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
-import { ConnectionState, RoomEvent, Track, type Room } from 'livekit-client';
+import { ConnectionState, RoomEvent, Track, TrackEvent, type LocalTrack, type LocalTrackPublication, type Room } from 'livekit-client';
+import * as React from 'react';
 import { useStableTrackReferences } from './useStableTrackReferences.js';
 
 // Module-level reads of livekit-client's enums, marked pure so that tree-shaking drops them with the provider.
@@ -26,11 +27,44 @@ const CAMERA_EVENTS = /* @__PURE__ */ (() => [
 /**
  * Every camera track reference of the room — local and remote, published or not yet, with a
  * placeholder for a participant without a camera — empty while disconnected. The same array
- * until a camera-related change, a track being subscribed or unsubscribed and a participant
- * renamed included.
+ * until a camera-related change, a track being subscribed or unsubscribed, a participant
+ * renamed and your camera paused by the OS included.
  */
 export function useCameraTrackList(room: Room, connectionState: ConnectionState): readonly TrackReferenceOrPlaceholder[] {
   const tracks = useTracks(CAMERA_WITH_PLACEHOLDER, { room, onlySubscribed: false, updateOnlyOn: CAMERA_EVENTS });
+  // A render as livekit-client pauses or resumes sending your camera, which it changes in place and tells no room event.
+  React.useSyncExternalStore(
+    React.useCallback((onChange: () => void) => followUpstreamPauses(room, onChange), [room]),
+    () => pausedLocalTracks(room),
+    () => '',
+  );
   const visible = connectionState === ConnectionState.Disconnected ? NONE : tracks;
   return useStableTrackReferences(visible);
 }
+
+/**
+ * Calls `onChange` as livekit-client pauses or resumes sending a local track (its `isUpstreamPaused`):
+ * it does when the OS pauses the camera (the browser mutes its track for 5 s), and tells the server
+ * it is muted — everyone else's tile of it is the placeholder — but no room event tells the app.
+ */
+function followUpstreamPauses(room: Room, onChange: () => void): () => void {
+  const followed = new Set<LocalTrack>();
+  const follow = ({ track }: LocalTrackPublication) => {
+    if (!track || followed.has(track)) return;
+    followed.add(track);
+    track.on(TrackEvent.UpstreamPaused, onChange).on(TrackEvent.UpstreamResumed, onChange);
+  };
+  room.localParticipant.trackPublications.forEach(follow);
+  room.on(RoomEvent.LocalTrackPublished, follow);
+  return () => {
+    room.off(RoomEvent.LocalTrackPublished, follow);
+    followed.forEach((track) => track.off(TrackEvent.UpstreamPaused, onChange).off(TrackEvent.UpstreamResumed, onChange));
+  };
+}
+
+/** The local tracks whose sending is paused, as a string a render can compare. */
+const pausedLocalTracks = (room: Room): string =>
+  [...room.localParticipant.trackPublications.values()]
+    .filter((publication) => publication.isUpstreamPaused)
+    .map((publication) => publication.trackSid)
+    .join();

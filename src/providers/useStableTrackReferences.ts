@@ -5,7 +5,8 @@ import { useEqualValue } from '../hooks/internal/useEqualValue.js';
 /**
  * What a tile shows of a track reference, read now. A participant and a publication are objects
  * that livekit-client changes in place — `name` on `ParticipantNameChanged`, `track` and
- * `isSubscribed` on `TrackSubscribed`, `isMuted` on `TrackMuted` — so two references to them must
+ * `isSubscribed` on `TrackSubscribed`, `isMuted` on `TrackMuted`, a local one's `isUpstreamPaused` as
+ * the OS pauses the camera — so two references to them must
  * be compared by what they showed when they were made, not by reading the (same) objects twice.
  */
 type Snapshot = readonly [
@@ -16,6 +17,7 @@ type Snapshot = readonly [
   track: unknown,
   subscribed: boolean | undefined,
   muted: boolean | undefined,
+  upstreamPaused: boolean | undefined,
 ];
 
 function snapshotOf(reference: TrackReferenceOrPlaceholder | undefined): Snapshot {
@@ -28,6 +30,7 @@ function snapshotOf(reference: TrackReferenceOrPlaceholder | undefined): Snapsho
     publication?.track,
     publication?.isSubscribed,
     publication?.isMuted,
+    (publication as { isUpstreamPaused?: boolean } | undefined)?.isUpstreamPaused,
   ];
 }
 
@@ -41,11 +44,13 @@ function sameSnapshots<T>(a: Kept<T>, b: Kept<T>): boolean {
 }
 
 /**
- * `list`, or the previously returned list while every reference shows the same participant (and
- * name), source, publication, track, subscription and mute as when that list was returned.
+ * `list` (a new array: livekit-client may have changed what the same one holds), or the previously
+ * returned list while every reference shows the same participant (and name), source, publication,
+ * track, subscription, mute and paused upstream as when that list was returned.
  */
-export function useStableTrackReferences<T extends readonly TrackReferenceOrPlaceholder[]>(list: T): T {
-  return useEqualValue<Kept<T>>({ value: list, snapshots: list.map(snapshotOf) }, sameSnapshots).value;
+export function useStableTrackReferences(list: readonly TrackReferenceOrPlaceholder[]): readonly TrackReferenceOrPlaceholder[] {
+  return useEqualValue<Kept<readonly TrackReferenceOrPlaceholder[]>>({ value: [...list], snapshots: list.map(snapshotOf) }, sameSnapshots)
+    .value;
 }
 
 /** {@link useStableTrackReferences} for one optional reference (an agent's camera or microphone). */

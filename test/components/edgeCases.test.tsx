@@ -132,6 +132,44 @@ describe('CameraGrid: a participant with two cameras (LiveKit publishes "a secon
   }, 60_000);
 });
 
+describe('CameraGrid: participants of the same name joining, leaving and publishing in any order', () => {
+  it('keeps one tile per camera (a placeholder for none), every name on screen distinct, and each Bob numbered by the order of identities', async () => {
+    const step = fc.tuple(fc.constantFrom('join', 'leave', 'publish', 'unpublish'), fc.nat(3));
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps) => {
+        cleanup();
+        const { room } = roomWithoutServer();
+        const { session } = renderSession(
+          { generator: tokenGenerator(), room, roomName: 'standup', ...quiet },
+          { children: <CameraGrid /> },
+        );
+        await settle(() => session().start());
+        let sid = 0;
+        for (const [action, which] of steps) {
+          const identity = `bob-${which}`;
+          const person = room.remoteParticipants.get(identity);
+          if (action === 'join' && !person) joinRemote(room, identity, { name: 'Bob' });
+          else if (action === 'leave' && person) leaveRemote(room, person);
+          else if (action === 'publish' && person) publishCamera(room, person, { sid: `TR_${(sid += 1)}` });
+          else if (action === 'unpublish' && person) {
+            const camera = [...person.trackPublications.values()][0];
+            if (camera) unpublishTrack(room, person, camera);
+          }
+          const people = [...room.remoteParticipants.values()].sort((a, b) => (a.identity < b.identity ? -1 : 1));
+          const tiles = within(screen.getByRole('list', { name: 'Cameras' })).getAllByRole('listitem');
+          expect(tiles).toHaveLength(expectedTiles(people)[0]!);
+          const names = tiles
+            .filter((tile) => !tile.hasAttribute('data-local'))
+            .map((tile) => tile.querySelector('.lk-ctr-camera-name-text')?.textContent);
+          // Bob, Bob (2), … by identity: `bob-0` before `bob-1`, whoever joined or published first.
+          expect(new Set(names)).toEqual(new Set(people.map((_, index) => (index === 0 ? 'Bob' : `Bob (${index + 1})`))));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 60_000);
+});
+
 describe("CameraGrid: an agent's avatar (a worker publishing on the agent's behalf, as LiveKit's avatar plugins do)", () => {
   it("shows the avatar's camera as the agent's one tile, labelled with the agent's name", async () => {
     playableVideo();

@@ -41,6 +41,14 @@ async function playing(page: Page, name: string): Promise<boolean> {
   return before >= 0 && (await frames()) > before;
 }
 
+/** Whether the page's room has `identity`'s camera published. */
+const cameraPublished = (page: Page, identity: string) =>
+  page.evaluate((wanted) => {
+    const room = (window as E2EWindow).__room!;
+    const participant = room.localParticipant.identity === wanted ? room.localParticipant : room.getParticipantByIdentity(wanted);
+    return participant?.getTrackPublication('camera' as never) !== undefined;
+  }, identity);
+
 async function pair(room: string, alice: Record<string, string> = {}): Promise<[AppPage, AppPage]> {
   const pages = await Promise.all([
     openApp(browser, { room, identity: 'alice', name: 'Alice', grid: '1', ...alice }),
@@ -57,6 +65,38 @@ const unplugCamera = (page: Page) =>
     camera.stop();
     camera.dispatchEvent(new Event('ended'));
   });
+
+/**
+ * Before the page loads: the first camera `getUserMedia` hands out ends `endAfterMs` after it is
+ * granted (the OS or the user ending the device; -1: ended already as it is handed out) — while
+ * the start still waits for its token, before livekit-client publishes it. With `noCameraAfter`,
+ * later camera requests find none.
+ */
+const cameraEndsBeforePublish =
+  (endAfterMs: number, noCameraAfter = false) =>
+  (page: Page) =>
+    page.addInitScript(
+      ([delay, none]) => {
+        const devices = navigator.mediaDevices;
+        const getUserMedia = devices.getUserMedia.bind(devices);
+        let cameras = 0;
+        devices.getUserMedia = async (constraints) => {
+          if (constraints?.video && cameras++ > 0 && none) throw new DOMException('Requested device not found', 'NotFoundError');
+          const stream = await getUserMedia(constraints);
+          const camera = stream.getVideoTracks()[0];
+          if (camera && cameras === 1) {
+            const end = () => {
+              camera.stop();
+              camera.dispatchEvent(new Event('ended'));
+            };
+            if (delay < 0) end();
+            else setTimeout(end, delay);
+          }
+          return stream;
+        };
+      },
+      [endAfterMs, noCameraAfter] as const,
+    );
 
 describe('CameraGrid in Chromium with the real LiveKit server', () => {
   test("shows both real participants' cameras playing in their named tiles, and the placeholder while one turns the camera off", async () => {
@@ -112,6 +152,64 @@ describe('CameraGrid in Chromium with the real LiveKit server', () => {
       devices.getUserMedia = devices.unplugged!;
     });
     await alice.page.getByTestId('camera-on').click();
+
+    await expect.poll(() => playing(alice.page, 'Alice')).toBe(true);
+    await expect.poll(() => playing(bob.page, 'Alice')).toBe(true);
+    await Promise.all([alice.end(), bob.end()]);
+  });
+
+  test('a camera that ends while the start waits for its token: LiveKit takes a camera again, and both tiles play it, never a black video', async () => {
+    const bob = await openApp(browser, { room: 'e2e-grid-ended-early', identity: 'bob', name: 'Bob', grid: '1' });
+    await bob.start();
+    const alice = await openApp(
+      browser,
+      { room: 'e2e-grid-ended-early', identity: 'alice', name: 'Alice', grid: '1', tokenDelayMs: '2000' },
+      cameraEndsBeforePublish(300),
+    );
+    await alice.start();
+
+    await expect.poll(() => playing(alice.page, 'Alice')).toBe(true);
+    await expect.poll(() => playing(bob.page, 'Alice')).toBe(true);
+    expect((await alice.state())?.error).toBeNull();
+    await Promise.all([alice.end(), bob.end()]);
+  });
+
+  test('a camera ended as it is handed out, with no other to be had: its tile is the placeholder on both sides, and the call goes on without an error', async () => {
+    const bob = await openApp(browser, { room: 'e2e-grid-ended-none', identity: 'bob', name: 'Bob', grid: '1' });
+    await bob.start();
+    const alice = await openApp(
+      browser,
+      { room: 'e2e-grid-ended-none', identity: 'alice', name: 'Alice', grid: '1' },
+      cameraEndsBeforePublish(-1, true),
+    );
+    await alice.start();
+    // Not before: until it is published, a camera's tile is the placeholder anyway.
+    await expect.poll(() => cameraPublished(alice.page, 'alice')).toBe(true);
+
+    await expect.poll(() => tiles(alice.page)).toContainEqual({ name: 'Alice', placeholder: true, video: null });
+    await expect.poll(() => tiles(bob.page)).toContainEqual({ name: 'Alice', placeholder: true, video: null });
+    expect((await alice.state())?.isConnected).toBe(true);
+    expect((await alice.state())?.error).toBeNull();
+    await Promise.all([alice.end(), bob.end()]);
+  });
+
+  test('a camera the OS pauses (its track muted by the browser): once LiveKit pauses sending it, your tile is the placeholder, as everyone else sees it; it plays again when the OS resumes it', async () => {
+    const [alice, bob] = await pair('e2e-grid-os-paused');
+    await expect.poll(() => playing(bob.page, 'Alice')).toBe(true);
+    const osCamera = (event: 'mute' | 'unmute') =>
+      alice.page.evaluate((type) => {
+        const camera = (window as E2EWindow).__room!.localParticipant.getTrackPublication('camera' as never)!.track!.mediaStreamTrack;
+        camera.dispatchEvent(new Event(type));
+      }, event);
+
+    await osCamera('mute');
+
+    // livekit-client waits 5 s for the camera to come back, then tells the server it is muted.
+    await expect.poll(() => tiles(bob.page)).toContainEqual({ name: 'Alice', placeholder: true, video: null });
+    await expect.poll(() => tiles(alice.page)).toContainEqual({ name: 'Alice', placeholder: true, video: null });
+    expect((await alice.state())?.error).toBeNull();
+
+    await osCamera('unmute');
 
     await expect.poll(() => playing(alice.page, 'Alice')).toBe(true);
     await expect.poll(() => playing(bob.page, 'Alice')).toBe(true);

@@ -7,6 +7,7 @@ import {
   ParticipantKind,
   RoomEvent,
   Track,
+  TrackEvent,
   type LocalTrack,
   type Room,
   type TokenSourceResponseObject,
@@ -271,15 +272,22 @@ async function isAnyBlocked(devices: string[]): Promise<boolean> {
   return states.includes('denied');
 }
 
-/** Publishes the tracks; a microphone asked to buffer (`preConnectBuffer`) records until an agent can receive it. */
+/**
+ * Publishes the tracks; a microphone asked to buffer (`preConnectBuffer`) records until an agent can
+ * receive it. A track whose device ended before it was published is handed to livekit-client's own
+ * handling of an end, as if it ended now: it takes the device again, or with none to be had turns
+ * the track off (muted) — published as it was, it would be black or silent for everyone. (One that
+ * ends while it is published livekit-client hears itself: handed over again, it only takes the device once more.)
+ */
 async function publish(room: Room, tracks: readonly CreatedTrack[]): Promise<void> {
   const participant = room.localParticipant;
   await Promise.all(
-    tracks.map(({ track, publishOptions }) => {
+    tracks.map(async ({ track, publishOptions }) => {
       const options = { ...room.options.publishDefaults, ...publishOptions };
       if (track.kind === Track.Kind.Audio && track.source === Track.Source.Microphone && options.preConnectBuffer)
         track.startPreConnectBuffer();
-      return participant.publishTrack(track, publishOptions);
+      await participant.publishTrack(track, publishOptions);
+      if (track.mediaStreamTrack.readyState === 'ended') track.emit(TrackEvent.Ended, track);
     }),
   );
 }
