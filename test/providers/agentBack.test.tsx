@@ -3,9 +3,9 @@ import { DisconnectReason, ParticipantKind } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
-import type { CustomTokenError } from '../../src/core/errors';
-import { joinRemote, leaveRemote, roomWithoutServer, tokenGenerator } from '../helpers/room';
-import { clickStart, renderSession } from './render';
+import { advance } from '../helpers/fakeTime';
+import { joinRemote, leaveRemote } from '../helpers/room';
+import { renderAgentCall } from './render';
 
 /*
  * An agent that left a live call without hanging up (removed by a moderator, its process gone) and
@@ -19,43 +19,16 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
-
-async function callWithAgent() {
-  vi.useFakeTimers();
-  const { room } = roomWithoutServer();
-  const reported: CustomTokenError[] = [];
-  const { session } = renderSession(
-    {
-      generator: tokenGenerator(),
-      room,
-      roomName: 'support',
-      agentName: 'helper',
-      microphone: false,
-      onError: (error) => reported.push(error),
-    },
-    {
-      children: (
-        <>
-          <AgentStatusIndicator />
-          <ErrorNotice />
-        </>
-      ),
-    },
-  );
-  const settled = clickStart(session);
-  await advance(50);
-  const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
-  await advance(10);
-  expect(settled()).toBe(true);
-  return { room, session, agent, reported };
-}
-
 const indicator = () => screen.getByRole('status');
 
 describe('CustomTokenSessionProvider: an agent back in the call after it left', () => {
   it('takes back the agent_failed once the agent is back, and the indicator and the notice agree', async () => {
-    const { room, session, agent, reported } = await callWithAgent();
+    const { room, session, agent, reported } = await renderAgentCall(
+      <>
+        <AgentStatusIndicator />
+        <ErrorNotice />
+      </>,
+    );
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
     expect(session().error).toMatchObject({ code: 'agent_failed' });
@@ -72,7 +45,12 @@ describe('CustomTokenSessionProvider: an agent back in the call after it left', 
   });
 
   it('fails again, once more, when the agent that came back leaves again', async () => {
-    const { room, session, agent, reported } = await callWithAgent();
+    const { room, session, agent, reported } = await renderAgentCall(
+      <>
+        <AgentStatusIndicator />
+        <ErrorNotice />
+      </>,
+    );
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
     const back = joinRemote(room, 'agent-2', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
@@ -87,7 +65,12 @@ describe('CustomTokenSessionProvider: an agent back in the call after it left', 
   });
 
   it('keeps agent_failed and the failed agent after the user ends the call while the agent is away', async () => {
-    const { room, session, agent } = await callWithAgent();
+    const { room, session, agent } = await renderAgentCall(
+      <>
+        <AgentStatusIndicator />
+        <ErrorNotice />
+      </>,
+    );
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
 
@@ -100,7 +83,12 @@ describe('CustomTokenSessionProvider: an agent back in the call after it left', 
   });
 
   it('ends without an error when the user ends the call after the agent came back', async () => {
-    const { room, session, agent } = await callWithAgent();
+    const { room, session, agent } = await renderAgentCall(
+      <>
+        <AgentStatusIndicator />
+        <ErrorNotice />
+      </>,
+    );
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
     joinRemote(room, 'agent-2', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });

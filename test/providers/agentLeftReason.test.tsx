@@ -1,9 +1,9 @@
 import { act } from '@testing-library/react';
 import { DisconnectReason, ParticipantKind, RoomEvent } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CustomTokenError } from '../../src/core/errors';
+import { advance } from '../helpers/fakeTime';
 import { joinRemote, leaveRemote, roomWithoutServer, serverDisconnects, tokenGenerator } from '../helpers/room';
-import { clickStart, renderSession } from './render';
+import { clickStart, renderAgentCall, renderSession } from './render';
 
 /*
  * Why the agent left, as the server tells every participant (the DisconnectReason of its
@@ -16,27 +16,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
-
-/** A live call whose agent is listening. */
-async function callWithAgent() {
+/** A start whose dispatched agent joined and is still initializing: not ready yet. */
+async function startWithAgentJoining() {
   vi.useFakeTimers();
   const { room } = roomWithoutServer();
-  const reported: CustomTokenError[] = [];
-  const { session } = renderSession({
-    generator: tokenGenerator(),
-    room,
-    roomName: 'support',
-    agentName: 'helper',
-    microphone: false,
-    onError: (error) => reported.push(error),
-  });
+  const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false });
   const settled = clickStart(session);
   await advance(50);
-  const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+  const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
   await advance(10);
-  expect(settled()).toBe(true);
-  return { room, session, agent, reported };
+  expect(session().isStarting).toBe(true);
+  return { room, session, settled, agent };
 }
 
 describe('CustomTokenSessionProvider: why the agent left', () => {
@@ -44,7 +34,7 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
     [DisconnectReason.PARTICIPANT_REMOVED, 'PARTICIPANT_REMOVED'],
     [DisconnectReason.CONNECTION_TIMEOUT, 'CONNECTION_TIMEOUT'],
   ])('gives agent_failed the reason the agent left with (%s: %s), and the call goes on', async (reason, name) => {
-    const { room, session, agent } = await callWithAgent();
+    const { room, session, agent } = await renderAgentCall();
 
     leaveRemote(room, agent, reason);
     await advance(10);
@@ -59,7 +49,7 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
   });
 
   it('keeps agent_failed without a reason when livekit-client gives none (2.20)', async () => {
-    const { room, session, agent } = await callWithAgent();
+    const { room, session, agent } = await renderAgentCall();
 
     leaveRemote(room, agent);
     await advance(10);
@@ -77,7 +67,7 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
   ])(
     'reports the room ending for everyone (%s: %s) as disconnected, also when the agent is heard leaving first, and once',
     async (reason, name) => {
-      const { room, session, agent, reported } = await callWithAgent();
+      const { room, session, agent, reported } = await renderAgentCall();
 
       leaveRemote(room, agent, reason);
       await advance(50);
@@ -95,7 +85,7 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
 
   // An avatar worker (an agent-kind participant publishing on the agent's behalf) leaves with its agent, in either order.
   it("names the agent's own reason when its avatar worker is heard leaving right after it for another", async () => {
-    const { room, session, agent } = await callWithAgent();
+    const { room, session, agent } = await renderAgentCall();
     const avatar = joinRemote(room, 'avatar-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.publish_on_behalf': 'agent-1' } });
     await advance(10);
 
@@ -115,14 +105,7 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
   });
 
   it('fails a start whose agent joins and leaves before it was ready with "did not become ready", and its reason', async () => {
-    vi.useFakeTimers();
-    const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false });
-    const settled = clickStart(session);
-    await advance(50);
-    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
-    await advance(10);
-    expect(session().isStarting).toBe(true);
+    const { room, session, settled, agent } = await startWithAgentJoining();
 
     leaveRemote(room, agent, DisconnectReason.CLIENT_INITIATED);
     await advance(10);
@@ -133,17 +116,11 @@ describe('CustomTokenSessionProvider: why the agent left', () => {
       reason: 'CLIENT_INITIATED',
       message: 'The agent did not become ready (CLIENT_INITIATED): Agent left the room unexpectedly.',
     });
+    expect(room.state).toBe('disconnected');
   });
 
   it('fails a start whose agent leaves as the room is deleted with disconnected ROOM_DELETED, not agent_failed', async () => {
-    vi.useFakeTimers();
-    const { room } = roomWithoutServer();
-    const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'support', agentName: 'helper', microphone: false });
-    const settled = clickStart(session);
-    await advance(50);
-    const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'initializing' } });
-    await advance(10);
-    expect(session().isStarting).toBe(true);
+    const { room, session, settled, agent } = await startWithAgentJoining();
 
     leaveRemote(room, agent, DisconnectReason.ROOM_DELETED);
     await advance(10);

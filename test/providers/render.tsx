@@ -1,10 +1,13 @@
 import { act, render, waitFor } from '@testing-library/react';
-import { expect } from 'vitest';
-import { setLogLevel } from 'livekit-client';
+import { expect, vi } from 'vitest';
+import { ParticipantKind, setLogLevel } from 'livekit-client';
 import * as React from 'react';
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
+import type { CustomTokenError } from '../../src/core/errors';
+import { useAgentStatus, type UseAgentStatusReturn } from '../../src/hooks/useAgentStatus';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
-import { roomWithoutServer, tokenGenerator } from '../helpers/room';
+import { advance } from '../helpers/fakeTime';
+import { joinRemote, roomWithoutServer, tokenGenerator } from '../helpers/room';
 
 // The rooms here never reach a server; keep livekit-client's connection logs out of the output.
 setLogLevel('silent');
@@ -97,4 +100,45 @@ export async function renderLiveSession(children: React.ReactNode) {
   const { session } = renderSession({ generator: tokenGenerator(), room, roomName: 'standup', microphone: false }, { children });
   await settle(() => session().start());
   return room;
+}
+
+/**
+ * A live call (fake timers on, StrictMode, no microphone) on a room without a server, whose
+ * dispatched agent `agent-1` joined and is listening, with `children` inside. Returns the agent,
+ * the errors `onError` heard and the agent state of every render.
+ */
+export async function renderAgentCall(children?: React.ReactNode) {
+  vi.useFakeTimers();
+  const { room } = roomWithoutServer();
+  const reported: CustomTokenError[] = [];
+  const agentStates: UseAgentStatusReturn['state'][] = [];
+  function AgentProbe() {
+    agentStates.push(useAgentStatus().state);
+    return null;
+  }
+  const { session } = renderSession(
+    {
+      generator: tokenGenerator(),
+      room,
+      roomName: 'support',
+      agentName: 'helper',
+      microphone: false,
+      onError: (error) => reported.push(error),
+    },
+    {
+      children: (
+        <>
+          <AgentProbe />
+          {children}
+        </>
+      ),
+    },
+  );
+  const settled = clickStart(session);
+  await advance(50);
+  const agent = joinRemote(room, 'agent-1', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
+  await advance(10);
+  expect(settled()).toBe(true);
+  expect(session().isConnected).toBe(true);
+  return { room, session, agent, reported, agentStates };
 }
