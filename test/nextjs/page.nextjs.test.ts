@@ -42,7 +42,7 @@ describe('the call page rendered by the server (a Server Component rendering the
     expect(html).toMatch(DISCONNECTED_BUTTON);
     expect(html).toMatch(/<div role="status"[^>]*class="lk-ctr-agent-status"[^>]*data-state="disconnected"/);
     expect(html).toMatch(/<section aria-label="Token status"[^>]*data-status="ready"/);
-    expect(html).toContain('<dd>alice</dd>');
+    expect(html).toContain('<dd><bdi>alice</bdi></dd>');
     expect(html).not.toContain('role="alert"');
   });
 
