@@ -9,7 +9,8 @@ import { RETRY_SHORTLY_SECONDS, TokenHandlerError } from '../TokenHandlerError.j
  * ```ts
  * const deadline = createDeadline(10_000);
  * try {
- *   const participant = await deadline.within('authorize()', () => authorize(request, body, deadline.contextFor(request)));
+ *   // AuthorizeContext (planToken.ts) reads deadline.signal(request) in a getter: made only if authorize asks for it.
+ *   const participant = await deadline.within('authorize()', () => authorize(request, body, new AuthorizeContext(request, deadline)));
  * } finally {
  *   deadline.clear();
  * }
