@@ -152,7 +152,7 @@ export async function startSession(input: StartSessionInput): Promise<boolean> {
     const published = whileNotAborted(
       tracks.created.then((created) => {
         attempt.signal.throwIfAborted();
-        return publish(room, created);
+        return publish(room, created, attempt.signal);
       }),
       attempt.signal,
     );
@@ -279,7 +279,7 @@ async function isAnyBlocked(devices: string[]): Promise<boolean> {
  * the track off (muted) — published as it was, it would be black or silent for everyone. (One that
  * ends while it is published livekit-client hears itself: handed over again, it only takes the device once more.)
  */
-async function publish(room: Room, tracks: readonly CreatedTrack[]): Promise<void> {
+async function publish(room: Room, tracks: readonly CreatedTrack[], signal: AbortSignal): Promise<void> {
   const participant = room.localParticipant;
   await Promise.all(
     tracks.map(async ({ track, publishOptions }) => {
@@ -287,7 +287,8 @@ async function publish(room: Room, tracks: readonly CreatedTrack[]): Promise<voi
       if (track.kind === Track.Kind.Audio && track.source === Track.Source.Microphone && options.preConnectBuffer)
         track.startPreConnectBuffer();
       await participant.publishTrack(track, publishOptions);
-      if (track.mediaStreamTrack.readyState === 'ended') track.emit(TrackEvent.Ended, track);
+      // Not one the start stopped itself as it ended (removed, say, while publishing): taken again, it would be a live camera after leaving.
+      if (track.mediaStreamTrack.readyState === 'ended' && !signal.aborted) track.emit(TrackEvent.Ended, track);
     }),
   );
 }
