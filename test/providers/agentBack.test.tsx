@@ -1,11 +1,9 @@
 import { act, screen } from '@testing-library/react';
 import { DisconnectReason, ParticipantKind } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
-import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { advance } from '../helpers/fakeTime';
 import { joinRemote, leaveRemote } from '../helpers/room';
-import { renderAgentCall } from './render';
+import { renderAgentCallOnPage } from './render';
 
 /*
  * An agent that left a live call without hanging up (removed by a moderator, its process gone) and
@@ -23,12 +21,7 @@ const indicator = () => screen.getByRole('status');
 
 describe('CustomTokenSessionProvider: an agent back in the call after it left', () => {
   it('takes back the agent_failed once the agent is back, and the indicator and the notice agree', async () => {
-    const { room, session, agent, reported } = await renderAgentCall(
-      <>
-        <AgentStatusIndicator />
-        <ErrorNotice />
-      </>,
-    );
+    const { room, session, agent, reported } = await renderAgentCallOnPage();
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
     expect(session().error).toMatchObject({ code: 'agent_failed' });
@@ -45,12 +38,7 @@ describe('CustomTokenSessionProvider: an agent back in the call after it left', 
   });
 
   it('fails again, once more, when the agent that came back leaves again', async () => {
-    const { room, session, agent, reported } = await renderAgentCall(
-      <>
-        <AgentStatusIndicator />
-        <ErrorNotice />
-      </>,
-    );
+    const { room, session, agent, reported } = await renderAgentCallOnPage();
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
     const back = joinRemote(room, 'agent-2', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });
@@ -65,12 +53,7 @@ describe('CustomTokenSessionProvider: an agent back in the call after it left', 
   });
 
   it('keeps agent_failed and the failed agent after the user ends the call while the agent is away', async () => {
-    const { room, session, agent } = await renderAgentCall(
-      <>
-        <AgentStatusIndicator />
-        <ErrorNotice />
-      </>,
-    );
+    const { room, session, agent } = await renderAgentCallOnPage();
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
 
@@ -83,12 +66,7 @@ describe('CustomTokenSessionProvider: an agent back in the call after it left', 
   });
 
   it('ends without an error when the user ends the call after the agent came back', async () => {
-    const { room, session, agent } = await renderAgentCall(
-      <>
-        <AgentStatusIndicator />
-        <ErrorNotice />
-      </>,
-    );
+    const { room, session, agent } = await renderAgentCallOnPage();
     leaveRemote(room, agent, DisconnectReason.PARTICIPANT_REMOVED);
     await advance(10);
     joinRemote(room, 'agent-2', { kind: ParticipantKind.AGENT, attributes: { 'lk.agent.state': 'listening' } });

@@ -1,11 +1,9 @@
 import { screen } from '@testing-library/react';
 import { DisconnectReason, ParticipantKind } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
-import { ErrorNotice } from '../../src/components/ErrorNotice';
 import { advance } from '../helpers/fakeTime';
 import { joinRemote, leaveRemote } from '../helpers/room';
-import { clickStart, renderAgentCall } from './render';
+import { clickStart, renderAgentCallOnPage } from './render';
 
 /*
  * An agent that hangs up — its job ends after it said goodbye (`ctx.shutdown()`, `session.shutdown()`,
@@ -20,12 +18,7 @@ afterEach(() => {
 
 describe('CustomTokenSessionProvider: the agent hangs up', () => {
   it('ends the call without an error: no agent_failed, no onError, the agent disconnected (never failed), the room left', async () => {
-    const { room, session, agent, reported, agentStates } = await renderAgentCall(
-      <>
-        <AgentStatusIndicator />
-        <ErrorNotice />
-      </>,
-    );
+    const { room, session, agent, reported, agentStates } = await renderAgentCallOnPage();
     agentStates.length = 0;
 
     leaveRemote(room, agent, DisconnectReason.CLIENT_INITIATED);
@@ -41,12 +34,7 @@ describe('CustomTokenSessionProvider: the agent hangs up', () => {
   });
 
   it('starts the next session cleanly: a new token, connected, no error', async () => {
-    const { room, session, agent } = await renderAgentCall(
-      <>
-        <AgentStatusIndicator />
-        <ErrorNotice />
-      </>,
-    );
+    const { room, session, agent } = await renderAgentCallOnPage();
     leaveRemote(room, agent, DisconnectReason.CLIENT_INITIATED);
     await advance(50);
 

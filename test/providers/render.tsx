@@ -3,6 +3,8 @@ import { expect, vi } from 'vitest';
 import { ParticipantKind, setLogLevel } from 'livekit-client';
 import * as React from 'react';
 import { CustomTokenSessionProvider, type CustomTokenSessionProviderProps } from '../../src/providers/CustomTokenSessionProvider';
+import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
+import { ErrorNotice } from '../../src/components/ErrorNotice';
 import type { CustomTokenError } from '../../src/core/errors';
 import { useAgentStatus, type UseAgentStatusReturn } from '../../src/hooks/useAgentStatus';
 import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/useSessionState';
@@ -141,4 +143,14 @@ export async function renderAgentCall(children?: React.ReactNode) {
   expect(settled()).toBe(true);
   expect(session().isConnected).toBe(true);
   return { room, session, agent, reported, agentStates };
+}
+
+/** {@link renderAgentCall} with the agent's status indicator and the error notice on the page. */
+export function renderAgentCallOnPage() {
+  return renderAgentCall(
+    <>
+      <AgentStatusIndicator />
+      <ErrorNotice />
+    </>,
+  );
 }
