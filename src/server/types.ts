@@ -161,7 +161,8 @@ export interface TokenPolicyContext {
   /**
    * Aborted when nobody waits for the policy any more: `authorizeTimeoutMs` has passed (its reason
    * the `authorize_timeout` error) or the caller went away. Pass it on to a lookup that takes one.
-   * Made when first read: a policy that never reads it costs nothing.
+   * Made when first read: a policy that never reads it costs nothing. A copy of the context
+   * (`{ ...context, participant }`, for a policy that wraps another) carries it too.
    */
   readonly signal: AbortSignal;
 }
@@ -185,7 +186,8 @@ export interface TokenAuthorizeContext {
    * the `authorize_timeout` error the caller gets) or the caller went away (`request.signal`'s
    * reason). Pass it to the session lookup (`fetch`, a database query that takes one) so that it
    * stops then, instead of holding a connection for an answer nobody reads. Made when first read:
-   * an `authorize` that never reads it costs nothing.
+   * an `authorize` that never reads it costs nothing. A copy of the context (`{ ...context }`, for
+   * an `authorize` that wraps another) carries it too.
    */
   readonly signal: AbortSignal;
 }

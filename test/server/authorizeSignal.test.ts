@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTokenHandler, toNodeHandler, TokenHandlerError, type TokenHandlerConfig } from '../../src/server';
+import { createTokenHandler, toNodeHandler, TokenHandlerError, type TokenHandlerConfig, type TokenPolicyContext } from '../../src/server';
 import { handlerConfig, tokenRequest } from './handlerConfig';
 import { listenInTestRange } from './listen';
 
@@ -61,6 +61,37 @@ describe('the AbortSignal the app’s callbacks get: their lookups stop when nob
     );
     await vi.advanceTimersByTimeAsync(500);
     expect([signals.length, signals[0]?.aborted, settled()?.status]).toEqual([1, true, 503]);
+  });
+
+  it.each<[string, (wait: (signal: AbortSignal) => Promise<never>) => Partial<TokenHandlerConfig>]>([
+    [
+      'authorize, wrapping another with its context spread',
+      (wait) => {
+        const base: TokenHandlerConfig['authorize'] = (_request, _body, { signal }) => wait(signal);
+        return { authorize: (request, body, context) => base(request, body, { ...context }) };
+      },
+    ],
+    [
+      'the rooms function, wrapping another with its context spread and a field replaced',
+      (wait) => {
+        const base = (_room: string, { signal }: TokenPolicyContext) => wait(signal);
+        return { rooms: (room, context) => base(room, { ...context, participant: { identity: 'someone-else' } }) };
+      },
+    ],
+    [
+      'the limits function, with its context spread (Object.assign)',
+      (wait) => ({ limits: (_participant, context) => wait(Object.assign({}, context).signal) }),
+    ],
+  ])('keeps the signal through a spread: %s', async (_, policy) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { signals, wait } = lookup();
+    const settled = start(
+      createTokenHandler(handlerConfig({ ...policy(wait), authorizeTimeoutMs: 500, onError: () => {} })),
+      tokenRequest({ room_name: 'standup' }),
+    );
+    await vi.advanceTimersByTimeAsync(500);
+    expect([signals.length, signals[0] instanceof AbortSignal, signals[0]?.aborted, settled()?.status]).toEqual([1, true, true, 503]);
+    expect(signals[0]!.reason).toMatchObject({ code: 'authorize_timeout' });
   });
 
   it('aborts authorize’s signal when the client goes away (toNodeHandler over HTTP/1), and reports nothing: nobody reads the 408', async () => {

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, toNodeHandler } from '../../src/server';
 import { handlerConfig, tokenRequest } from './handlerConfig';
@@ -193,6 +194,46 @@ describe('createTokenHandler: reserved lk. attributes', () => {
 
 // LiveKit reads a token's JSON with Go's encoding/json, which turns each lone surrogate into U+FFFD.
 describe('createTokenHandler: text LiveKit would read as other text', () => {
+  it('lets no other spelling of a listed room or agent through the lists (NFC or NFD, case, zero-width and fullwidth characters, spaces): what is issued is a listed name, byte for byte', async () => {
+    const ROOMS = ['café', 'desk-Ana'];
+    const AGENTS = ['helper'];
+    const handler = createTokenHandler(handlerConfig({ rooms: ROOMS, agents: AGENTS }));
+    const spelling = (name: string) =>
+      fc
+        .constantFrom<(text: string) => string>(
+          (text) => text.normalize('NFD'),
+          (text) => text.normalize('NFC'),
+          (text) => text.toUpperCase(),
+          (text) => text.toLowerCase(),
+          (text) => `${text}\u200B`,
+          (text) => `\u200D${text}`,
+          (text) => `${text} `,
+          (text) => text.replace(/[a-z]/, (letter) => String.fromCodePoint(letter.codePointAt(0)! - 0x61 + 0xff41)),
+          (text) => `${text}\u0301`,
+        )
+        .map((spell) => spell(name));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ROOMS).chain(spelling),
+        fc.option(fc.constantFrom(...AGENTS).chain(spelling), { nil: undefined }),
+        async (room, agent) => {
+          const body = { room_name: room, room_config: { agents: agent === undefined ? [] : [{ agent_name: agent }] } };
+          const { status, body: answer, claims } = await readResponse(await handler(tokenRequest(body)));
+          if (status !== 201) {
+            expect([status, answer.error?.code]).toSatisfy(
+              ([code, error]: [number, string]) => code === 403 && ['room_not_allowed', 'agent_not_allowed'].includes(error),
+            );
+            return;
+          }
+          expect(ROOMS).toContain(claims?.video?.room);
+          expect(claims?.video?.room).toBe(room);
+          for (const dispatch of dispatches(claims)) expect(AGENTS).toContain(dispatch.agentName);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('refuses a room name with a lone surrogate with 400 invalid_body naming room_name, before authorize or the room policy', async () => {
     // Every desk but the CEO's: "desk-ceo\uFFFD" is how LiveKit reads "desk-ceo\uD800" and "desk-ceo\uDBFF".
     const authorize = vi.fn(() => ({ identity: 'mallory' }));

@@ -25,11 +25,26 @@ export interface LimitCounter {
 }
 
 /**
+ * How many refunds of one window are remembered, for a refund ioredis sends again: one sent again
+ * after more than this many others of the same caller and window ran would be given back twice.
+ */
+const REFUNDS_KEPT = 32;
+
+/**
  * Gives points back only while the key is the window they were counted in: it exists, and has no
  * more time left than ARGV[2] (see {@link refundBound}). A window left with nothing counted goes.
+ * Once only: ioredis sends a command again after a reconnect when its answer did not arrive, though
+ * Redis may have run it — so each refund carries an id (ARGV[3]), and the window's last
+ * {@link REFUNDS_KEPT} ids are kept in KEYS[2], expiring with it; a refund whose id is there already ran.
  */
 const REFUND_SCRIPT = `local left = redis.call('pttl', KEYS[1])
 if left <= 0 or left > tonumber(ARGV[2]) then return false end
+for _, done in ipairs(redis.call('lrange', KEYS[2], 0, -1)) do
+  if done == ARGV[3] then return false end
+end
+redis.call('lpush', KEYS[2], ARGV[3])
+redis.call('ltrim', KEYS[2], 0, ${REFUNDS_KEPT - 1})
+redis.call('pexpire', KEYS[2], left)
 local count = redis.call('decrby', KEYS[1], ARGV[1])
 if count <= 0 then redis.call('del', KEYS[1]) end
 return count`;
@@ -85,15 +100,18 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
     return memoryCounter(new RateLimiterMemory(options), windowSeconds * 1000); // its own storage: no key prefix needed
   }
   const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis.js');
+  const prefix = store.keyPrefix ?? 'lkctr';
   const limiter = new RateLimiterRedis({
     ...options,
     storeClient: isNodeRedis(store.redis) ? store.redis : withOwnCommandNames(store.redis),
     useRedisPackage: isNodeRedis(store.redis),
-    keyPrefix: `${store.keyPrefix ?? 'lkctr'}:${name}:${windowSeconds}s`,
+    keyPrefix: `${prefix}:${name}:${windowSeconds}s`,
     // A disconnected client queues commands until it reconnects: fail at once instead.
     rejectIfRedisNotReady: true,
   });
-  return redisCounter(limiter, store.redis, store.timeoutMs ?? 500, windowSeconds * 1000);
+  // Beside the windows, never one of them: a window's key ends in the caller's identity, which can be any text.
+  const refundsKey = (key: string) => `${prefix}:refunds:${name}:${windowSeconds}s:${key}`;
+  return redisCounter(limiter, refundsKey, store.redis, store.timeoutMs ?? 500, windowSeconds * 1000);
 }
 
 /**
@@ -122,7 +140,13 @@ function memoryCounter(limiter: RateLimiterMemory, windowMs: number): LimitCount
   };
 }
 
-function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeoutMs: number, windowMs: number): LimitCounter {
+function redisCounter(
+  limiter: RateLimiterRedis,
+  refundsKey: (key: string) => string,
+  redis: RedisClientLike,
+  timeoutMs: number,
+  windowMs: number,
+): LimitCounter {
   const refundScript = openRefundScript(redis);
   const counter: LimitCounter = {
     consume(key, points) {
@@ -166,7 +190,7 @@ function redisCounter(limiter: RateLimiterRedis, redis: RedisClientLike, timeout
           .catch(() => undefined);
         return;
       }
-      const refunding = refundScript(limiter.getKey(key), points, refundBound(counted, windowMs));
+      const refunding = refundScript([limiter.getKey(key), refundsKey(key)], points, refundBound(counted, windowMs), crypto.randomUUID());
       await withTimeout(refunding, timeoutMs, () => storeTimedOut(timeoutMs)).catch(() => undefined);
     },
   };
@@ -184,13 +208,17 @@ function isReady(client: RedisClientLike): boolean {
 }
 
 /** The refund script, as each client runs Lua: ioredis through a defined command, node-redis through `eval`. */
-function openRefundScript(client: RedisClientLike): (key: string, points: number, msLeft: number) => Promise<unknown> {
+function openRefundScript(
+  client: RedisClientLike,
+): (keys: [window: string, refunds: string], points: number, msLeft: number, id: string) => Promise<unknown> {
   if (isNodeRedis(client)) {
-    return (key, points, msLeft) => client.eval(REFUND_SCRIPT, { keys: [key], arguments: [String(points), String(msLeft)] });
+    return (keys, points, msLeft, id) => client.eval(REFUND_SCRIPT, { keys, arguments: [String(points), String(msLeft), id] });
   }
-  const refunding = client as IORedisClientLike & { lkctrRefund(key: string, points: number, msLeft: number): Promise<unknown> };
-  refunding.defineCommand('lkctrRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
-  return (key, points, msLeft) => refunding.lkctrRefund(key, points, msLeft);
+  const refunding = client as IORedisClientLike & {
+    lkctrRefund(window: string, refunds: string, points: number, msLeft: number, id: string): Promise<unknown>;
+  };
+  refunding.defineCommand('lkctrRefund', { numberOfKeys: 2, lua: REFUND_SCRIPT });
+  return ([window, refunds], points, msLeft, id) => refunding.lkctrRefund(window, refunds, points, msLeft, id);
 }
 
 /**

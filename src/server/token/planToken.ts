@@ -155,25 +155,39 @@ async function decide(
 }
 
 /**
- * `authorize`'s third argument: its `signal` a getter on the prototype, made only when read. Not an
- * object literal with a getter reaching the request and the deadline: measured side by side on
- * Node 20, that made every token about a fifth dearer (CPU), though nothing read it; this costs
- * nothing measurable.
+ * `authorize`'s third argument. Its `signal` is made only when read, by a getter of the object's
+ * own, so that a callback passing the context on as a copy (`{ ...context }`, a policy wrapping
+ * another) passes the signal too: a spread copies own properties only, and reads each. The getter
+ * is one function for every context, defined on each (about 0.15 µs a context on Node 20, a
+ * thousandth of a token): not an object literal's getter, a new closure per object, which measured
+ * side by side on Node 20 made every token about a fifth dearer (CPU), though nothing read it.
  */
 class AuthorizeContext implements TokenAuthorizeContext {
+  static readonly #signal: PropertyDescriptor = {
+    enumerable: true,
+    get(this: AuthorizeContext) {
+      return this.#deadline.signal(this.#request);
+    },
+  };
+  declare readonly signal: AbortSignal;
   readonly #request: Request;
   readonly #deadline: Deadline;
   constructor(request: Request, deadline: Deadline) {
     this.#request = request;
     this.#deadline = deadline;
-  }
-  get signal(): AbortSignal {
-    return this.#deadline.signal(this.#request);
+    Object.defineProperty(this, 'signal', AuthorizeContext.#signal);
   }
 }
 
-/** The policies' and the limits function's context: its `signal` made only when read, as `AuthorizeContext`'s. */
+/** The policies' and the limits function's context: its `signal` made only when read, and kept by a spread, as `AuthorizeContext`'s. */
 class PolicyContext implements TokenPolicyContext {
+  static readonly #signal: PropertyDescriptor = {
+    enumerable: true,
+    get(this: PolicyContext) {
+      return this.#deadline.signal(this.request);
+    },
+  };
+  declare readonly signal: AbortSignal;
   readonly #deadline: Deadline;
   constructor(
     readonly participant: AuthorizedParticipant,
@@ -182,9 +196,7 @@ class PolicyContext implements TokenPolicyContext {
     deadline: Deadline,
   ) {
     this.#deadline = deadline;
-  }
-  get signal(): AbortSignal {
-    return this.#deadline.signal(this.request);
+    Object.defineProperty(this, 'signal', PolicyContext.#signal);
   }
 }
 

@@ -151,9 +151,12 @@ describe('openLimitCounter: Redis', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const counter = await openLimitCounter({ redis: client, timeoutMs: 1_000 }, 'tokens', 60);
     const refunded = settled(counter.refund('alice', 2, { consumedPoints: 3, msBeforeNext: 40_000, countedAt: Date.now() }));
-    // EVAL, the script, one key, then the points and the bound (ioredis's defined command, not yet cached by Redis).
+    // EVAL, the script, two keys (the window, its refunds), then the points, the bound and the refund's id
+    // (ioredis's defined command, not yet cached by Redis).
     await vi.waitFor(() =>
-      expect(received()).toMatch(/^\*6\r\n\$4\r\neval\r\n\$\d+\r\nlocal left[^]*\r\nlkctr:tokens:60s:alice\r\n\$1\r\n2\r\n/),
+      expect(received()).toMatch(
+        /^\*8\r\n\$4\r\neval\r\n\$\d+\r\nlocal left[^]*\r\n\$1\r\n2\r\n\$\d+\r\nlkctr:tokens:60s:alice\r\n\$\d+\r\nlkctr:refunds:tokens:60s:alice\r\n\$1\r\n2\r\n\$\d+\r\n[\d.]+\r\n\$36\r\n[\da-f-]{36}\r\n/,
+      ),
     );
     expect(refunded.result).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1_000);
