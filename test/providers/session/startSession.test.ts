@@ -1,5 +1,14 @@
-import { ConnectionState, ParticipantEvent, ParticipantKind } from 'livekit-client';
+import {
+  ConnectionState,
+  DisconnectReason,
+  ParticipantEvent,
+  ParticipantKind,
+  TrackEvent,
+  type LocalTrack,
+  type Room,
+} from 'livekit-client';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { noop } from '../../../src/core/noop';
 import { markLeaving } from '../../../src/providers/session/roomLeaving';
 import { startSession, type StartSessionInput } from '../../../src/providers/session/startSession';
 import { fakeMediaDevices } from '../../helpers/media';
@@ -405,6 +414,73 @@ describe('startSession’s own tracks', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(await start.result).toMatchObject({ name: 'NotAllowedError' });
   });
+});
+
+/**
+ * livekit-client's `publishTrack` up to the server's answer, which the test gives (`answer()`): it
+ * hears the track's end from the start of its publish on (its own `handleTrackEnded`, which takes
+ * the device again), as livekit-client's `publish` does before it asks the server.
+ */
+function publishAnsweredByHand(room: Room) {
+  const participant = room.localParticipant;
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  // Private in livekit-client's types (declared without a type: `any`).
+  const handleTrackEnded = participant['handleTrackEnded'] as (track: LocalTrack) => void;
+  const publishTrack = vi.spyOn(participant, 'publishTrack').mockImplementation(async (track) => {
+    (track as LocalTrack).on(TrackEvent.Ended, handleTrackEnded);
+    await answered;
+    return undefined as never;
+  });
+  return {
+    /** The track handed to publish once it is, and its publish's outcome. */
+    published: async () => {
+      await vi.waitFor(() => expect(publishTrack).toHaveBeenCalledTimes(1), { timeout: 3_000 });
+      return { track: publishTrack.mock.calls[0]![0] as LocalTrack, returned: publishTrack.mock.results[0]!.value as Promise<unknown> };
+    },
+    answer,
+  };
+}
+
+describe('startSession’s tracks ended while they are published', () => {
+  it.each([
+    ['abandoned (end(), an unmount)', (controller: AbortController) => controller.abort()],
+    [
+      'removed by the server',
+      (_controller: AbortController, room: Room) => void room['handleDisconnect'](true, DisconnectReason.PARTICIPANT_REMOVED),
+    ],
+  ] as const)(
+    'hands livekit-client no end of a camera it stopped itself, %s while the publish waits for the server: the camera is not taken again',
+    async (_how, endStart) => {
+      const participantToken = await mintToken();
+      const media = fakeMediaDevices();
+      const { room } = roomWithoutServer();
+      const publishing = publishAnsweredByHand(room);
+      const controller = new AbortController();
+      const start = watch(
+        startSession(
+          input(room, participantToken, { signal: controller.signal, connectOptions: { tracks: { camera: { enabled: true } } } }),
+        ),
+      );
+      await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(1), { timeout: 3_000 });
+      media.grant();
+      const { track, returned } = await publishing.published();
+      const ended = vi.fn();
+      track.on(TrackEvent.Ended, ended);
+
+      endStart(controller, room);
+      await start.result;
+      await vi.waitFor(() => expect(media.live()).toEqual([]), { timeout: 3_000 });
+      publishing.answer();
+      await returned.then(noop);
+      // livekit-client's end handling, had it been handed the end, would ask the browser (after a permission query) now.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+
+      expect(ended).not.toHaveBeenCalled();
+      expect(media.getUserMedia).toHaveBeenCalledTimes(1);
+      expect(media.live()).toEqual([]);
+    },
+  );
 });
 
 /** The browser refuses every camera, microphone and screen request, `ms` after it is made (a user who blocked them). */
