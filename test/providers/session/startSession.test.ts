@@ -443,15 +443,16 @@ function publishAnsweredByHand(room: Room) {
 }
 
 describe('startSession’s tracks ended while they are published', () => {
+  const abandoned = (controller: AbortController) => controller.abort();
+  const removed = (_controller: AbortController, room: Room) => void room['handleDisconnect'](true, DisconnectReason.PARTICIPANT_REMOVED);
   it.each([
-    ['abandoned (end(), an unmount)', (controller: AbortController) => controller.abort()],
-    [
-      'removed by the server',
-      (_controller: AbortController, room: Room) => void room['handleDisconnect'](true, DisconnectReason.PARTICIPANT_REMOVED),
-    ],
+    ['live', 'abandoned (end(), an unmount)', false, abandoned],
+    ['live', 'removed by the server', false, removed],
+    ['its device ended as it was handed out', 'abandoned', true, abandoned],
+    ['its device ended as it was handed out', 'removed by the server', true, removed],
   ] as const)(
-    'hands livekit-client no end of a camera it stopped itself, %s while the publish waits for the server: the camera is not taken again',
-    async (_how, endStart) => {
+    'hands livekit-client no end of a camera (%s) the start stopped itself, %s while the publish waits for the server: the camera is not taken again',
+    async (_state, _how, endedFirst, endStart) => {
       const participantToken = await mintToken();
       const media = fakeMediaDevices();
       const { room } = roomWithoutServer();
@@ -464,6 +465,7 @@ describe('startSession’s tracks ended while they are published', () => {
       );
       await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(1), { timeout: 3_000 });
       media.grant();
+      if (endedFirst) media.tracks[0]!.end();
       const { track, returned } = await publishing.published();
       const ended = vi.fn();
       track.on(TrackEvent.Ended, ended);
@@ -481,6 +483,38 @@ describe('startSession’s tracks ended while they are published', () => {
       expect(media.live()).toEqual([]);
     },
   );
+
+  it.each([
+    ['as it was handed out, before its publish (livekit-client, not listening yet, is handed the end)', 'before'],
+    ['once its publish began (livekit-client hears the end itself)', 'during'],
+  ] as const)('takes a camera whose device ended %s again, once', async (_when, when) => {
+    const participantToken = await mintToken();
+    const media = fakeMediaDevices();
+    const { room } = roomWithoutServer();
+    const publishing = publishAnsweredByHand(room);
+    const start = watch(startSession(input(room, participantToken, { connectOptions: { tracks: { camera: { enabled: true } } } })));
+    await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(1), { timeout: 3_000 });
+    media.grant();
+    if (when === 'before') media.tracks[0]!.end();
+    const { track } = await publishing.published();
+    const ended = vi.fn();
+    track.on(TrackEvent.Ended, ended);
+    // The OS takes the camera while the server has not answered the publish.
+    if (when === 'during') media.tracks[0]!.end();
+
+    publishing.answer();
+    expect(await start.result).toBe(true);
+    await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(2), { timeout: 3_000 });
+    media.grant();
+    await vi.waitFor(() => expect(track.mediaStreamTrack).toBe(media.tracks[1]), { timeout: 3_000 });
+    // A second hand-over would ask the browser again once the first restart let go of the track.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(media.getUserMedia).toHaveBeenCalledTimes(2);
+    expect(media.live()).toEqual([media.tracks[1]]);
+    await room.disconnect();
+  });
 });
 
 /** The browser refuses every camera, microphone and screen request, `ms` after it is made (a user who blocked them). */
