@@ -90,6 +90,8 @@ export function publishWithoutServer(room: Room, answer: (track: LocalTrack) => 
     });
     const publication = new LocalTrackPublication(track.kind, info, track);
     track.sid = info.sid;
+    // What sends the track (livekit-client's transceiver): pausing the upstream and a restart swap its track.
+    track.sender = { replaceTrack: async () => {}, getParameters: () => ({ encodings: [] }), setParameters: async () => {} } as never;
     participant.addTrackPublication(publication);
     participant.emit(ParticipantEvent.LocalTrackPublished, publication);
     return publication;
