@@ -1,5 +1,5 @@
 import { useTracks, type TrackReferenceOrPlaceholder } from '@livekit/components-react';
-import { ConnectionState, RoomEvent, Track, TrackEvent, type LocalTrack, type LocalTrackPublication, type Room } from 'livekit-client';
+import { ConnectionState, RoomEvent, Track, TrackEvent, type LocalTrackPublication, type Room } from 'livekit-client';
 import * as React from 'react';
 import { useStableTrackReferences } from './useStableTrackReferences.js';
 
@@ -46,19 +46,19 @@ export function useCameraTrackList(room: Room, connectionState: ConnectionState)
  * Calls `onChange` as livekit-client pauses or resumes sending a local track (its `isUpstreamPaused`):
  * it does when the OS pauses the camera (the browser mutes its track for 5 s), and tells the server
  * it is muted — everyone else's tile of it is the placeholder — but no room event tells the app.
+ * A track is followed while it is published (each the room announces once): every camera and screen
+ * share of an all-day call is let go as it is unpublished.
  */
 function followUpstreamPauses(room: Room, onChange: () => void): () => void {
-  const followed = new Set<LocalTrack>();
-  const follow = ({ track }: LocalTrackPublication) => {
-    if (!track || followed.has(track)) return;
-    followed.add(track);
-    track.on(TrackEvent.UpstreamPaused, onChange).on(TrackEvent.UpstreamResumed, onChange);
-  };
+  const follow = ({ track }: LocalTrackPublication) =>
+    track?.on(TrackEvent.UpstreamPaused, onChange).on(TrackEvent.UpstreamResumed, onChange);
+  const unfollow = ({ track }: LocalTrackPublication) =>
+    track?.off(TrackEvent.UpstreamPaused, onChange).off(TrackEvent.UpstreamResumed, onChange);
   room.localParticipant.trackPublications.forEach(follow);
-  room.on(RoomEvent.LocalTrackPublished, follow);
+  room.on(RoomEvent.LocalTrackPublished, follow).on(RoomEvent.LocalTrackUnpublished, unfollow);
   return () => {
-    room.off(RoomEvent.LocalTrackPublished, follow);
-    followed.forEach((track) => track.off(TrackEvent.UpstreamPaused, onChange).off(TrackEvent.UpstreamResumed, onChange));
+    room.off(RoomEvent.LocalTrackPublished, follow).off(RoomEvent.LocalTrackUnpublished, unfollow);
+    room.localParticipant.trackPublications.forEach(unfollow);
   };
 }
 

@@ -1,9 +1,11 @@
 import { onTestFinished, vi } from 'vitest';
 
-/** A camera or microphone the browser handed out: live until stopped. */
+/** A camera or microphone the browser handed out: live until stopped, or until its device ends. */
 export interface FakeMediaTrack {
   readonly kind: 'audio' | 'video';
   readonly readyState: 'live' | 'ended';
+  /** The device ends (unplugged, taken by the OS): unlike `stop()`, the browser fires `ended`. */
+  end(): void;
 }
 
 /**
@@ -69,6 +71,7 @@ export function playableVideo() {
 }
 
 function standInTrack(kind: 'audio' | 'video'): FakeMediaTrack {
+  const endedListeners = new Set<() => void>();
   const track = {
     id: `fake-${kind}-${Math.random().toString(36).slice(2)}`,
     kind,
@@ -76,13 +79,22 @@ function standInTrack(kind: 'audio' | 'video'): FakeMediaTrack {
     enabled: true,
     muted: false,
     readyState: 'live' as 'live' | 'ended',
-    addEventListener() {},
-    removeEventListener() {},
+    addEventListener(type: string, listener: () => void) {
+      if (type === 'ended') endedListeners.add(listener);
+    },
+    removeEventListener(type: string, listener: () => void) {
+      if (type === 'ended') endedListeners.delete(listener);
+    },
     getSettings: () => ({ deviceId: `fake-${kind}-device`, width: 640, height: 480 }),
     getConstraints: () => ({}),
     applyConstraints: async () => {},
     stop() {
       track.readyState = 'ended';
+    },
+    end() {
+      if (track.readyState === 'ended') return;
+      track.readyState = 'ended';
+      endedListeners.forEach((listener) => listener());
     },
   };
   return track;

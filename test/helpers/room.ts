@@ -4,6 +4,9 @@ import {
   ConnectionError,
   ConnectionState,
   type DisconnectReason,
+  type LocalParticipant,
+  type LocalTrack,
+  LocalTrackPublication,
   ParticipantEvent,
   ParticipantKind,
   RemoteParticipant,
@@ -12,6 +15,7 @@ import {
   Room,
   RoomEvent,
   Track,
+  TrackEvent,
 } from 'livekit-client';
 import { vi } from 'vitest';
 import { mintingGenerator } from './generators';
@@ -32,6 +36,9 @@ export function roomWithoutServer(options: { failWith?: Error; connecting?: Prom
   const connect = vi.spyOn(room, 'connect').mockImplementation(async () => {
     if (options.failWith) throw options.failWith;
     room['setAndEmitConnectionState'](ConnectionState.Connecting);
+    // As livekit-client's own connect once the server answered the join: the room forwards the
+    // local participant's events (a track of yours published, muted, …) from here on.
+    room['setupLocalParticipantEvents']();
     if (options.connecting) {
       await Promise.race([options.connecting, new Promise((resolve) => room.once(RoomEvent.Disconnected, resolve))]);
       if (room.state === ConnectionState.Disconnected) throw ConnectionError.cancelled('Client initiated disconnect');
@@ -40,6 +47,55 @@ export function roomWithoutServer(options: { failWith?: Error; connecting?: Prom
     room.emit(RoomEvent.Connected);
   });
   return { room, connect };
+}
+
+/** What of a local participant {@link publishWithoutServer} reaches: private in livekit-client's types. */
+interface LocalParticipantInternals {
+  waitUntilEngineConnected(): Promise<void>;
+  publish(track: LocalTrack): Promise<LocalTrackPublication>;
+  addTrackPublication(publication: LocalTrackPublication): void;
+  onTrackMuted(track: LocalTrack, muted?: boolean): void;
+  onTrackUnmuted(track: LocalTrack): void;
+  handleTrackEnded(track: LocalTrack): void;
+  onTrackUpstreamPaused(track: LocalTrack): void;
+  onTrackUpstreamResumed(track: LocalTrack): void;
+}
+
+/**
+ * livekit-client's own publishing of local tracks (`publishTrack`, `setCameraEnabled`,
+ * `unpublishTrack`) on a {@link roomWithoutServer}: only the server's part is stood in for. Each
+ * publish is answered with a track sid once `answer(track)` resolves (at once unless given), and
+ * then — as livekit-client's private `publish` does with the server's answer — the track is followed
+ * (muted, ended, upstream paused), its publication made, added and announced. The rest (the
+ * source's lock, `getUserMedia`, mute, unpublish and its events) is livekit-client's code.
+ */
+export function publishWithoutServer(room: Room, answer: (track: LocalTrack) => Promise<void> = async () => {}) {
+  const participant = room.localParticipant as unknown as LocalParticipantInternals & { emit: LocalParticipant['emit'] };
+  vi.spyOn(participant, 'waitUntilEngineConnected').mockResolvedValue();
+  let published = 0;
+  return vi.spyOn(participant, 'publish').mockImplementation(async (track) => {
+    track
+      .on(TrackEvent.Muted, participant.onTrackMuted)
+      .on(TrackEvent.Unmuted, participant.onTrackUnmuted)
+      .on(TrackEvent.Ended, participant.handleTrackEnded)
+      .on(TrackEvent.UpstreamPaused, participant.onTrackUpstreamPaused)
+      .on(TrackEvent.UpstreamResumed, participant.onTrackUpstreamResumed);
+    await answer(track);
+    const info = new TrackInfo({
+      sid: `TR_local_${(published += 1)}`,
+      name: track.source,
+      type: track.kind === Track.Kind.Video ? TrackType.VIDEO : TrackType.AUDIO,
+      source: Track.sourceToProto(track.source),
+      muted: track.isMuted,
+    });
+    const publication = new LocalTrackPublication(track.kind, info, track);
+    track.sid = info.sid;
+    // What sends the track (livekit-client's transceiver): pausing the upstream and a restart swap its track.
+    track.sender = { replaceTrack: async () => {}, getParameters: () => ({ encodings: [] }), setParameters: async () => {} } as never;
+    participant.addTrackPublication(publication);
+    participant.emit(ParticipantEvent.LocalTrackPublished, publication);
+    return publication;
+  });
 }
 
 /** A remote participant joins, as the room announces it. */

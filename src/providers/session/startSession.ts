@@ -276,8 +276,9 @@ async function isAnyBlocked(devices: string[]): Promise<boolean> {
  * Publishes the tracks; a microphone asked to buffer (`preConnectBuffer`) records until an agent can
  * receive it. A track whose device ended before it was published is handed to livekit-client's own
  * handling of an end, as if it ended now: it takes the device again, or with none to be had turns
- * the track off (muted) — published as it was, it would be black or silent for everyone. (One that
- * ends while it is published livekit-client hears itself: handed over again, it only takes the device once more.)
+ * the track off (muted) — published as it was, it would be black or silent for everyone. One that
+ * ends once its publish began livekit-client hears itself (it listens from there on): handed over
+ * too, it would take the device twice.
  */
 async function publish(room: Room, tracks: readonly CreatedTrack[], signal: AbortSignal): Promise<void> {
   const participant = room.localParticipant;
@@ -286,9 +287,10 @@ async function publish(room: Room, tracks: readonly CreatedTrack[], signal: Abor
       const options = { ...room.options.publishDefaults, ...publishOptions };
       if (track.kind === Track.Kind.Audio && track.source === Track.Source.Microphone && options.preConnectBuffer)
         track.startPreConnectBuffer();
+      const endedUnheard = track.mediaStreamTrack.readyState === 'ended';
       await participant.publishTrack(track, publishOptions);
-      // Not one the start stopped itself as it ended (removed, say, while publishing): taken again, it would be a live camera after leaving.
-      if (track.mediaStreamTrack.readyState === 'ended' && !signal.aborted) track.emit(TrackEvent.Ended, track);
+      // Not one the start left as it was published (removed, say): taken again, it would be a live camera after leaving.
+      if (endedUnheard && !signal.aborted) track.emit(TrackEvent.Ended, track);
     }),
   );
 }

@@ -1,5 +1,14 @@
-import { ConnectionState, ParticipantEvent, ParticipantKind } from 'livekit-client';
+import {
+  ConnectionState,
+  DisconnectReason,
+  ParticipantEvent,
+  ParticipantKind,
+  TrackEvent,
+  type LocalTrack,
+  type Room,
+} from 'livekit-client';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { noop } from '../../../src/core/noop';
 import { markLeaving } from '../../../src/providers/session/roomLeaving';
 import { startSession, type StartSessionInput } from '../../../src/providers/session/startSession';
 import { fakeMediaDevices } from '../../helpers/media';
@@ -404,6 +413,107 @@ describe('startSession’s own tracks', () => {
     expect(connect).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(100);
     expect(await start.result).toMatchObject({ name: 'NotAllowedError' });
+  });
+});
+
+/**
+ * livekit-client's `publishTrack` up to the server's answer, which the test gives (`answer()`): it
+ * hears the track's end from the start of its publish on (its own `handleTrackEnded`, which takes
+ * the device again), as livekit-client's `publish` does before it asks the server.
+ */
+function publishAnsweredByHand(room: Room) {
+  const participant = room.localParticipant;
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  // Private in livekit-client's types (declared without a type: `any`).
+  const handleTrackEnded = participant['handleTrackEnded'] as (track: LocalTrack) => void;
+  const publishTrack = vi.spyOn(participant, 'publishTrack').mockImplementation(async (track) => {
+    (track as LocalTrack).on(TrackEvent.Ended, handleTrackEnded);
+    await answered;
+    return undefined as never;
+  });
+  return {
+    /** The track handed to publish once it is, and its publish's outcome. */
+    published: async () => {
+      await vi.waitFor(() => expect(publishTrack).toHaveBeenCalledTimes(1), { timeout: 3_000 });
+      return { track: publishTrack.mock.calls[0]![0] as LocalTrack, returned: publishTrack.mock.results[0]!.value as Promise<unknown> };
+    },
+    answer,
+  };
+}
+
+describe('startSession’s tracks ended while they are published', () => {
+  const abandoned = (controller: AbortController) => controller.abort();
+  const removed = (_controller: AbortController, room: Room) => void room['handleDisconnect'](true, DisconnectReason.PARTICIPANT_REMOVED);
+  it.each([
+    ['live', 'abandoned (end(), an unmount)', false, abandoned],
+    ['live', 'removed by the server', false, removed],
+    ['its device ended as it was handed out', 'abandoned', true, abandoned],
+    ['its device ended as it was handed out', 'removed by the server', true, removed],
+  ] as const)(
+    'hands livekit-client no end of a camera (%s) the start stopped itself, %s while the publish waits for the server: the camera is not taken again',
+    async (_state, _how, endedFirst, endStart) => {
+      const participantToken = await mintToken();
+      const media = fakeMediaDevices();
+      const { room } = roomWithoutServer();
+      const publishing = publishAnsweredByHand(room);
+      const controller = new AbortController();
+      const start = watch(
+        startSession(
+          input(room, participantToken, { signal: controller.signal, connectOptions: { tracks: { camera: { enabled: true } } } }),
+        ),
+      );
+      await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(1), { timeout: 3_000 });
+      media.grant();
+      if (endedFirst) media.tracks[0]!.end();
+      const { track, returned } = await publishing.published();
+      const ended = vi.fn();
+      track.on(TrackEvent.Ended, ended);
+
+      endStart(controller, room);
+      await start.result;
+      await vi.waitFor(() => expect(media.live()).toEqual([]), { timeout: 3_000 });
+      publishing.answer();
+      await returned.then(noop);
+      // livekit-client's end handling, had it been handed the end, would ask the browser (after a permission query) now.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+
+      expect(ended).not.toHaveBeenCalled();
+      expect(media.getUserMedia).toHaveBeenCalledTimes(1);
+      expect(media.live()).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['as it was handed out, before its publish (livekit-client, not listening yet, is handed the end)', 'before'],
+    ['once its publish began (livekit-client hears the end itself)', 'during'],
+  ] as const)('takes a camera whose device ended %s again, once', async (_when, when) => {
+    const participantToken = await mintToken();
+    const media = fakeMediaDevices();
+    const { room } = roomWithoutServer();
+    const publishing = publishAnsweredByHand(room);
+    const start = watch(startSession(input(room, participantToken, { connectOptions: { tracks: { camera: { enabled: true } } } })));
+    await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(1), { timeout: 3_000 });
+    media.grant();
+    if (when === 'before') media.tracks[0]!.end();
+    const { track } = await publishing.published();
+    const ended = vi.fn();
+    track.on(TrackEvent.Ended, ended);
+    // The OS takes the camera while the server has not answered the publish.
+    if (when === 'during') media.tracks[0]!.end();
+
+    publishing.answer();
+    expect(await start.result).toBe(true);
+    await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalledTimes(2), { timeout: 3_000 });
+    media.grant();
+    await vi.waitFor(() => expect(track.mediaStreamTrack).toBe(media.tracks[1]), { timeout: 3_000 });
+    // A second hand-over would ask the browser again once the first restart let go of the track.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(media.getUserMedia).toHaveBeenCalledTimes(2);
+    expect(media.live()).toEqual([media.tracks[1]]);
+    await room.disconnect();
   });
 });
 
