@@ -21,7 +21,7 @@ export interface EndpointGeneratorOptions {
    * Extra request headers, or a (possibly async) function returning them, called before every
    * attempt — so a short-lived auth token is read fresh each time. Headers `fetch` refuses (a
    * newline in a value, say) fail at once as `generator_failed`, not retried; what the function
-   * throws counts as the generator's own failure (a `TypeError` from its own `fetch` is retried).
+   * throws counts as the generator's own failure (a network failure of its own `fetch` is retried).
    * @defaultValue none (`Content-Type: application/json` is always sent)
    */
   headers?: HeadersInit | ((request: TokenRequest, context: TokenGeneratorContext) => HeadersInit | Promise<HeadersInit>) | undefined;

@@ -1,4 +1,5 @@
 import { isCancelledError } from '@tanstack/query-core';
+import isNetworkError from 'is-network-error';
 import { CustomTokenError, isCustomTokenError } from './errors.js';
 import { messageOf } from './messageOf.js';
 import { timerDelay } from './timerDelay.js';
@@ -87,12 +88,13 @@ export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTo
   if (status !== undefined) {
     return new CustomTokenError('http', `The token generator failed with HTTP ${status}: ${detail}`, { cause: error, status });
   }
-  // `fetch` rejects with a TypeError when the network fails: worth another try.
-  const isNetworkError = error instanceof TypeError;
-  return new CustomTokenError('generator_failed', `The token generator failed: ${detail}`, {
-    cause: error,
-    retryable: isNetworkError,
-  });
+  // `fetch` rejects with a TypeError when the network fails: worth another try. It rejects with one
+  // too for a request it refuses to make (a body already used, a URL that does not parse), and a
+  // generator's own bug throws one (`undefined.json()`): those fail the same every time. The
+  // network's are told by the words each fetch gives them ("Failed to fetch", "fetch failed", …).
+  const retryable = isNetworkError(error);
+  const note = error instanceof TypeError && !retryable ? ' (not a network failure, so not retried)' : '';
+  return new CustomTokenError('generator_failed', `The token generator failed: ${detail}${note}`, { cause: error, retryable });
 }
 
 /** Reads an HTTP status off common error shapes (`status`, `statusCode`, `response.status`). */

@@ -1,0 +1,99 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import type { CustomTokenError } from '../../src/core/errors';
+import type { TokenGenerator } from '../../src/core/types';
+import { listen, type Listening } from '../server/listen';
+import { mintToken, SERVER_URL } from '../helpers/tokens';
+
+/**
+ * README "retries": network errors (`TypeError`) are retried, "other 4xx and invalid responses fail
+ * at once". `fetch` also rejects with a `TypeError` for a request it refuses to make — a body
+ * already used, a URL that does not parse — and a generator's own bug throws one (`undefined.json`):
+ * retrying those calls the same failing code again, delays the error and offers **Try again**
+ * for what only a code change fixes. Each is run for real here: Node's own `fetch` against a
+ * server on 127.0.0.1.
+ */
+let server: Listening | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Fetches with `generator` (fast retries, so a retry shows in the call count) and returns its calls and error. */
+async function failWith(generator: TokenGenerator) {
+  let calls = 0;
+  const source = createCustomTokenSource(
+    async (request, context) => {
+      calls += 1;
+      return generator(request, context);
+    },
+    { retries: 2, retryDelayMs: 1, maxRetryDelayMs: 1 },
+  );
+  const error = await source.fetch({ roomName: 'A' }).then(
+    () => expect.unreachable('resolved'),
+    (reason: unknown) => reason as CustomTokenError,
+  );
+  return { calls, error };
+}
+
+async function tokenEndpoint() {
+  const participantToken = await mintToken({ room: 'A' });
+  server = await listen((req, res) => {
+    req.resume();
+    res.writeHead(201, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ server_url: SERVER_URL, participant_token: participantToken }));
+  });
+  return `${server.origin}/api/token`;
+}
+
+describe('a TypeError that is no network failure is not retried', () => {
+  it('fails at once when the generator fetches a Request whose body was already used', async () => {
+    const url = await tokenEndpoint();
+    const prepared = new Request(url, { method: 'POST', body: '{}' });
+    await fetch(prepared);
+    const { calls, error } = await failWith(async (_, { signal }) => (await fetch(prepared, { signal })).json());
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: false });
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/not a network failure/);
+    expect(calls).toBe(1);
+  });
+
+  it('fails at once when the generator fetches a URL that does not parse', async () => {
+    const { calls, error } = await failWith(async (_, { signal }) => (await fetch('http://[token-endpoint', { signal })).json());
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: false });
+    expect(calls).toBe(1);
+  });
+
+  it('fails at once on a bug in the generator (reading a property of undefined)', async () => {
+    const { calls, error } = await failWith(async () => {
+      const answers: Record<string, { json(): Promise<never> }> = {};
+      return answers['token']!.json();
+    });
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: false });
+    expect(error.message).toContain('The token generator failed');
+    expect(calls).toBe(1);
+  });
+
+  it('still retries a real network failure: an endpoint that refuses the connection, then answers', async () => {
+    const url = await tokenEndpoint();
+    const closed = 'http://127.0.0.1:1/api/token';
+    let calls = 0;
+    const source = createCustomTokenSource(
+      async (request, { signal }) => {
+        calls += 1;
+        const response = await fetch(calls === 1 ? closed : url, { method: 'POST', body: JSON.stringify(request), signal });
+        return response.json();
+      },
+      { retryDelayMs: 1, maxRetryDelayMs: 1 },
+    );
+    await expect(source.fetch({ roomName: 'A' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+    expect(calls).toBe(2);
+  });
+
+  it('retries a network failure for good: retryable once the retries ran out', async () => {
+    const { calls, error } = await failWith(async (_, { signal }) => (await fetch('http://127.0.0.1:1/api/token', { signal })).json());
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: true });
+    expect(calls).toBe(3);
+  });
+});
