@@ -90,7 +90,7 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
         `The token endpoint ${String(url)} answered with a body larger than ${MAX_BODY_BYTES} bytes, more than LiveKit's server reads of a join: no token in it could join.`,
       );
     }
-    return toTokenResponse(url, parseJson(text));
+    return toTokenResponse(url, response, text);
   };
 }
 
@@ -206,6 +206,18 @@ function toEndpointBody(request: TokenRequest): Record<string, unknown> {
   };
 }
 
+/**
+ * What a 200 or 201 answer that is not JSON is — the sign-in page an auth middleware sends a
+ * signed-out request to, a static host's index page: its status, type, the page a redirect led to
+ * (without its query, which may hold an SSO request's state) and its words.
+ */
+function whatCame(response: Response, text: string): string {
+  const type = response.headers.get('Content-Type')?.split(';')[0] ?? 'without a Content-Type';
+  const from = response.redirected ? ` from ${response.url.replace(/[?#].*/s, '')}` : '';
+  const words = textWords(response, text);
+  return ` but HTTP ${response.status} ${type}${from}${words ? `: ${oneLine(words)}` : ''}`;
+}
+
 /** Protobuf JSON field names of a `RoomConfiguration` (`agentName` → `agent_name`), recursively. */
 function snakeCaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(snakeCaseKeys);
@@ -248,6 +260,19 @@ function oneLine(words: string): string {
   return line.length > MAX_DETAIL_CHARACTERS ? `${line.slice(0, MAX_DETAIL_CHARACTERS).replace(/[\ud800-\udbff]$/, '')}…` : line;
 }
 
+/**
+ * What a body that is not JSON says: a `text/plain` one (as Go's `http.Error` writes it) whole; an
+ * HTML page (a proxy's or CDN's error page, a framework's 404, the sign-in page an auth middleware
+ * redirected to) by its title, else its text without tags, styles and scripts. Each pattern stops
+ * at the next `<`, so a page of unclosed tags is read in time linear in its length.
+ */
+function textWords(response: Response, text: string | undefined): string | undefined {
+  const kind = /^text\/(plain|html)\b/i.exec(response.headers.get('Content-Type') ?? '')?.[1]?.toLowerCase();
+  if (!text || !kind) return undefined;
+  if (kind === 'plain') return text;
+  return /<title\b[^<>]*>([^<]*)/i.exec(text)?.[1]?.trim() || text.replace(/<(script|style)\b[^<>]*>[^<]*|<[^<>]*>/gi, ' ');
+}
+
 /** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */
 const ASKS_TO_WAIT = new Set([429, 503]);
 
@@ -257,10 +282,8 @@ function httpError(url: string | URL, response: Response, text: string | undefin
   const { code, message } = Object(error) as { code?: unknown; message?: unknown };
   const serverCode = typeof code === 'string' ? code : undefined;
   // The endpoint's own words: this package's { error: { code, message } }; { error: "…" }, as the
-  // endpoints written with LiveKit's Python SDK answer; plain text, as Go's http.Error writes it.
-  const words = [message, error, /^text\/plain\b/i.test(response.headers.get('Content-Type') ?? '') && text].find(
-    (said): said is string => typeof said === 'string',
-  );
+  // endpoints written with LiveKit's Python SDK answer; else what its body says as text.
+  const words = [message, error].find((said): said is string => typeof said === 'string') ?? textWords(response, text);
   const said = words && oneLine(words);
   const detail = said ? `: ${said}` : response.statusText ? ` ${response.statusText}` : '';
   const retryAfterMs = ASKS_TO_WAIT.has(response.status) ? readRetryAfter(response.headers) : undefined;
@@ -304,7 +327,9 @@ function readRetryAfter(headers: Headers): number | undefined {
   return Math.max(at - (Number.isNaN(serverNow) ? Date.now() : serverNow), 0);
 }
 
-function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {
+/** The token in a 200 or 201 answer, or an `invalid_response` error saying what came instead. */
+function toTokenResponse(url: string | URL, response: Response, text: string): TokenResponse {
+  const payload = parseJson(text);
   // `null` and primitives read as having neither field (`Object(null)` is `{}`).
   const body = Object(payload) as Record<string, unknown>;
   const serverUrl = body.server_url ?? body.serverUrl;
@@ -312,7 +337,7 @@ function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {
   if (typeof serverUrl !== 'string' || typeof participantToken !== 'string') {
     throw new CustomTokenError(
       'invalid_response',
-      `The token endpoint ${String(url)} did not answer with { server_url, participant_token } JSON.`,
+      `The token endpoint ${String(url)} did not answer with { server_url, participant_token } JSON${payload === undefined ? whatCame(response, text) : '.'}`,
     );
   }
   return { serverUrl, participantToken };

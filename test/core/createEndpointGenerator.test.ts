@@ -417,10 +417,10 @@ describe('createEndpointGenerator: what it hands its fetch, and reads back', () 
     expect(requests[0]?.body).toEqual({ room_config: { agents: [{ agent_name: 'helper', metadata: null }] } });
   });
 
-  it('names the status and its text when the error body says nothing it shows (a proxy’s HTML page)', async () => {
+  it('names the status and its text when the error body says nothing it shows (an HTML page without words)', async () => {
     const { endpointFetch } = standIn(
       () =>
-        new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', {
+        new Response('<html><head><title> </title></head><body><img src="down.png"></body></html>', {
           status: 502,
           statusText: 'Bad Gateway',
           headers: { 'Content-Type': 'text/html' },
