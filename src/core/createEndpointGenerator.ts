@@ -278,12 +278,16 @@ const ASKS_TO_WAIT = new Set([429, 503]);
 
 function httpError(url: string | URL, response: Response, text: string | undefined): CustomTokenError {
   // `null` and primitives read as having no field (`Object(null)` is `{}`).
-  const { error } = Object(parseJson(text ?? '')) as { error?: unknown };
-  const { code, message } = Object(error) as { code?: unknown; message?: unknown };
+  const body = Object(parseJson(text ?? '')) as Record<string, unknown>;
+  const { code, message } = Object(body.error) as { code?: unknown; message?: unknown };
   const serverCode = typeof code === 'string' ? code : undefined;
-  // The endpoint's own words: this package's { error: { code, message } }; { error: "…" }, as the
-  // endpoints written with LiveKit's Python SDK answer; else what its body says as text.
-  const words = [message, error].find((said): said is string => typeof said === 'string') ?? textWords(response, text);
+  // The endpoint's own words, the most specific first: this package's { error: { code, message } };
+  // a top-level message (NestJS, Laravel), before the status phrase NestJS puts in `error`; a
+  // detail (FastAPI, RFC 9457 problem details); { error: "…" }, as the endpoints written with
+  // LiveKit's Python SDK answer; a problem's title; else what its body says as text.
+  const words =
+    [message, body.message, body.detail, body.error, body.title].find((said): said is string => typeof said === 'string') ??
+    textWords(response, text);
   const said = words && oneLine(words);
   const detail = said ? `: ${said}` : response.statusText ? ` ${response.statusText}` : '';
   const retryAfterMs = ASKS_TO_WAIT.has(response.status) ? readRetryAfter(response.headers) : undefined;

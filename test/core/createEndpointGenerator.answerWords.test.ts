@@ -7,6 +7,9 @@ import type { CustomTokenError } from '../../src/core/errors';
 import { listen, type Listening } from '../server/listen';
 
 /**
+ * What an answer that is no token says, in its own words: an HTML page, and (at the end) the JSON
+ * error bodies of common web frameworks.
+ *
  * A token endpoint that answers with an HTML page: a proxy's or CDN's error page in front of it,
  * a framework's 404 for a route not deployed, or the sign-in page an auth middleware redirects a
  * signed-out request to (which `fetch` follows, answering 200). The error says what came — the
@@ -107,5 +110,64 @@ describe('createEndpointGenerator: an answer that is an HTML page', () => {
     const error = await failure(url);
     expect(error).toMatchObject({ code: 'http', status: 500 });
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+/**
+ * The JSON error bodies of common web frameworks, beside this package's `{ error: { code, message } }`
+ * and the Python SDK example's `{ error: "…" }`: their specific words, not the status phrase beside them.
+ */
+describe('createEndpointGenerator: the words of a JSON error body, whatever framework wrote it', () => {
+  it.each([
+    [
+      'NestJS (ForbiddenException): message, beside the status phrase in error',
+      403,
+      'application/json',
+      { message: 'You may not join this room', error: 'Forbidden', statusCode: 403 },
+      'You may not join this room',
+    ],
+    ['Laravel and Express apps: a top-level message', 401, 'application/json', { message: 'Unauthenticated.' }, 'Unauthenticated.'],
+    ['FastAPI (HTTPException): detail', 401, 'application/json', { detail: 'Not authenticated' }, 'Not authenticated'],
+    [
+      'RFC 9457 problem details (ASP.NET Core, Spring): detail, else title',
+      403,
+      'application/problem+json',
+      { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Room "standup" is closed' },
+      'Room "standup" is closed',
+    ],
+    [
+      'RFC 9457 without a detail: its title',
+      429,
+      'application/problem+json',
+      { title: 'Too many token requests', status: 429 },
+      'Too many token requests',
+    ],
+  ])('shows %s', async (_, status, type, body, words) => {
+    const url = await serve((__, res) => {
+      res.writeHead(status, { 'Content-Type': type });
+      res.end(JSON.stringify(body));
+    });
+    const source = createCustomTokenSource(createEndpointGenerator(url), { retries: 0 });
+    const error = await source.fetch({ roomName: 'standup' }).then(
+      () => expect.unreachable('resolved'),
+      (reason: unknown) => reason as CustomTokenError,
+    );
+    expect(error).toMatchObject({ code: 'http', status });
+    expect(error.message).toBe(`The token endpoint ${url} answered HTTP ${status}: ${words}`);
+  });
+
+  it('skips words that are not a string (NestJS validation’s message list, FastAPI’s 422 detail list) for the next ones', async () => {
+    const url = await serve((__, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({ message: ['roomName must be a string'], detail: [{ loc: ['body'] }], error: 'Bad Request', statusCode: 400 }),
+      );
+    });
+    const source = createCustomTokenSource(createEndpointGenerator(url), { retries: 0 });
+    const error = await source.fetch({ roomName: 'standup' }).then(
+      () => expect.unreachable('resolved'),
+      (reason: unknown) => reason as CustomTokenError,
+    );
+    expect(error.message).toBe(`The token endpoint ${url} answered HTTP 400: Bad Request`);
   });
 });
