@@ -1,4 +1,5 @@
 import { CustomTokenError } from './errors.js';
+import { messageOf } from './messageOf.js';
 import { noop } from './noop.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
@@ -69,21 +70,22 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     const extra = typeof options.headers === 'function' ? await options.headers(request, context) : options.headers;
     const headers = toHeaders(url, extra);
     const doFetch = options.fetch ?? globalThis.fetch;
+    const onNetworkFailure = networkFailure(url, context.signal);
     const response = await doFetch(url, {
       method: 'POST',
       headers,
       body: JSON.stringify(toEndpointBody(request)),
       signal: context.signal,
       ...(options.credentials && { credentials: options.credentials }),
-    });
+    }).catch(onNetworkFailure);
     if (response.status !== 200 && response.status !== 201) {
       const text = await readErrorBody(response);
       // Aborted while the body came (its read failed, or it ended meanwhile): an abort, as at any other moment.
       context.signal.throwIfAborted();
       throw httpError(url, response, text);
     }
-    // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
-    const text = await readText(response, MAX_BODY_BYTES);
+    // A body cut off on its way is a network failure (its read rejects with a TypeError), retried as one.
+    const text = await readText(response, MAX_BODY_BYTES).catch(onNetworkFailure);
     if (text === undefined) {
       throw new CustomTokenError(
         'invalid_response',
@@ -114,6 +116,28 @@ function checkUrl(url: string | URL): void {
       { retryable: false },
     );
   }
+}
+
+/**
+ * What `fetch` rejects with, or a token answer's body fails with, once the request's URL and
+ * headers were checked: a `TypeError` is the network's, retried, in whatever words the browser
+ * gives it — not all of them ones the token source knows for a network's (Safari before 17: "Could
+ * not connect to the server."; Firefox, for a body cut off: "Error in body stream"). An abort
+ * stays an abort, and anything else what it is.
+ */
+function networkFailure(url: string | URL, signal: AbortSignal): (cause: unknown) => never {
+  return (cause) => {
+    signal.throwIfAborted();
+    if (!(cause instanceof TypeError)) throw cause;
+    throw new CustomTokenError(
+      'generator_failed',
+      `The request to the token endpoint ${String(url)} failed on the network: ${messageOf(cause)}`,
+      {
+        cause,
+        retryable: true,
+      },
+    );
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
+import { createEndpointGenerator } from '../../src/core/createEndpointGenerator';
 import type { CustomTokenError } from '../../src/core/errors';
 import type { TokenGenerator } from '../../src/core/types';
 import { listen, type Listening } from '../server/listen';
@@ -95,5 +96,49 @@ describe('a TypeError that is no network failure is not retried', () => {
     const { calls, error } = await failWith(async (_, { signal }) => (await fetch('http://127.0.0.1:1/api/token', { signal })).json());
     expect(error).toMatchObject({ code: 'generator_failed', retryable: true });
     expect(calls).toBe(3);
+  });
+});
+
+/**
+ * `createEndpointGenerator` checks what makes `fetch` refuse a request (its URL, its headers) before
+ * it asks: a `TypeError` its `fetch` rejects with after that, or its answer's body fails with, is
+ * the network's, whatever words the browser gives it. Not every browser's are ones
+ * `is-network-error` knows: Safari before 17 says "Could not connect to the server." or "The
+ * network connection was lost.", Firefox fails a body cut off with "Error in body stream".
+ */
+describe('createEndpointGenerator: a network failure in any browser’s words is retried', () => {
+  it.each([
+    'Could not connect to the server.',
+    'The network connection was lost.',
+    'A server with the specified hostname could not be found.',
+  ])('retries a fetch that rejects with TypeError("%s") (Safari before 17), and gets the token', async (words) => {
+    const url = await tokenEndpoint();
+    let calls = 0;
+    const generator = createEndpointGenerator(url, {
+      fetch: (input, init) => (++calls === 1 ? Promise.reject(new TypeError(words)) : fetch(input, init)),
+    });
+    const source = createCustomTokenSource(generator, { retryDelayMs: 1, maxRetryDelayMs: 1 });
+    await expect(source.fetch({ roomName: 'A' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+    expect(calls).toBe(2);
+  });
+
+  it('retries an answer whose body fails half-way with TypeError("Error in body stream") (Firefox), and gets the token', async () => {
+    const url = await tokenEndpoint();
+    let calls = 0;
+    const generator = createEndpointGenerator(url, {
+      fetch: async (input, init) => {
+        if (++calls > 1) return fetch(input, init);
+        const body = new ReadableStream<Uint8Array>({
+          start: (controller) => {
+            controller.enqueue(new TextEncoder().encode('{"server_url":"'));
+            controller.error(new TypeError('Error in body stream'));
+          },
+        });
+        return new Response(body, { status: 201, headers: { 'Content-Type': 'application/json' } });
+      },
+    });
+    const source = createCustomTokenSource(generator, { retryDelayMs: 1, maxRetryDelayMs: 1 });
+    await expect(source.fetch({ roomName: 'A' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+    expect(calls).toBe(2);
   });
 });
