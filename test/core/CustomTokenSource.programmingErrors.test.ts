@@ -142,3 +142,30 @@ describe('createEndpointGenerator: a network failure in any browser’s words is
     expect(calls).toBe(2);
   });
 });
+
+/**
+ * A generator of the app's own (README "2. The hook") fetches itself: its network failures reach
+ * the source as `fetch` gave them, and are told by their words. Those of browsers still in use
+ * that `is-network-error` does not list are retried too.
+ */
+describe('a generator of its own: a network failure in the words of Safari before 17 or Firefox is retried', () => {
+  it.each([
+    'Could not connect to the server.',
+    'The network connection was lost.',
+    'A server with the specified hostname could not be found.',
+    'The request timed out.',
+    'Error in body stream',
+  ])('retries TypeError("%s")', async (words) => {
+    const url = await tokenEndpoint();
+    let calls = 0;
+    const source = createCustomTokenSource(
+      async (request, { signal }) => {
+        if (++calls === 1) throw new TypeError(words);
+        return (await fetch(url, { method: 'POST', body: JSON.stringify(request), signal })).json();
+      },
+      { retryDelayMs: 1, maxRetryDelayMs: 1 },
+    );
+    await expect(source.fetch({ roomName: 'A' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+    expect(calls).toBe(2);
+  });
+});
