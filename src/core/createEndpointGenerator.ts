@@ -1,4 +1,5 @@
 import { CustomTokenError } from './errors.js';
+import { htmlWords, oneLine } from './excerpt.js';
 import { messageOf } from './messageOf.js';
 import { noop } from './noop.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
@@ -271,30 +272,15 @@ function readErrorBody(response: Response): Promise<string | undefined> {
   return readText(response, MAX_ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS).catch(() => undefined);
 }
 
-/** The most of an error answer's own words its error's message shows. */
-const MAX_DETAIL_CHARACTERS = 300;
-
-/**
- * An error answer's own words on one line, for a message that is shown and logged: controls
- * (newlines, terminal escapes) and bidirectional overrides become spaces, and at most
- * {@link MAX_DETAIL_CHARACTERS} are kept, never half an emoji.
- */
-function oneLine(words: string): string {
-  const line = words.replace(/[\s\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, ' ').trim();
-  return line.length > MAX_DETAIL_CHARACTERS ? `${line.slice(0, MAX_DETAIL_CHARACTERS).replace(/[\ud800-\udbff]$/, '')}…` : line;
-}
-
 /**
  * What a body that is not JSON says: a `text/plain` one (as Go's `http.Error` writes it) whole; an
  * HTML page (a proxy's or CDN's error page, a framework's 404, the sign-in page an auth middleware
- * redirected to) by its title, else its text without tags, styles and scripts. Each pattern stops
- * at the next `<`, so a page of unclosed tags is read in time linear in its length.
+ * redirected to) by what {@link htmlWords} finds in it.
  */
 function textWords(response: Response, text: string | undefined): string | undefined {
   const kind = /^text\/(plain|html)\b/i.exec(response.headers.get('Content-Type') ?? '')?.[1]?.toLowerCase();
   if (!text || !kind) return undefined;
-  if (kind === 'plain') return text;
-  return /<title\b[^<>]*>([^<]*)/i.exec(text)?.[1]?.trim() || text.replace(/<(script|style)\b[^<>]*>[^<]*|<[^<>]*>/gi, ' ');
+  return kind === 'plain' ? text : htmlWords(text);
 }
 
 /** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */

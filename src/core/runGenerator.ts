@@ -1,6 +1,7 @@
 import { isCancelledError } from '@tanstack/query-core';
 import isNetworkError from 'is-network-error';
 import { CustomTokenError, isCustomTokenError } from './errors.js';
+import { excerpt } from './excerpt.js';
 import { messageOf } from './messageOf.js';
 import { timerDelay } from './timerDelay.js';
 import type { TokenGenerator, TokenRequest } from './types.js';
@@ -84,7 +85,8 @@ export function toGeneratorError(error: unknown, signal?: AbortSignal): CustomTo
     return new CustomTokenError('aborted', 'The token fetch was aborted.', { cause: error });
   }
   const status = readStatus(error);
-  const detail = messageOf(error);
+  // Shown and logged: a generator that threw an error answer's text (a proxy's HTML page) says it on one line.
+  const detail = excerpt(messageOf(error));
   if (status !== undefined) {
     return new CustomTokenError('http', `The token generator failed with HTTP ${status}: ${detail}`, { cause: error, status });
   }
