@@ -1,4 +1,6 @@
 import { CustomTokenError } from './errors.js';
+import { htmlWords, oneLine } from './excerpt.js';
+import { messageOf } from './messageOf.js';
 import { noop } from './noop.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
 
@@ -21,7 +23,7 @@ export interface EndpointGeneratorOptions {
    * Extra request headers, or a (possibly async) function returning them, called before every
    * attempt — so a short-lived auth token is read fresh each time. Headers `fetch` refuses (a
    * newline in a value, say) fail at once as `generator_failed`, not retried; what the function
-   * throws counts as the generator's own failure (a `TypeError` from its own `fetch` is retried).
+   * throws counts as the generator's own failure (a network failure of its own `fetch` is retried).
    * @defaultValue none (`Content-Type: application/json` is always sent)
    */
   headers?: HeadersInit | ((request: TokenRequest, context: TokenGeneratorContext) => HeadersInit | Promise<HeadersInit>) | undefined;
@@ -69,28 +71,29 @@ export function createEndpointGenerator(url: string | URL, options: EndpointGene
     const extra = typeof options.headers === 'function' ? await options.headers(request, context) : options.headers;
     const headers = toHeaders(url, extra);
     const doFetch = options.fetch ?? globalThis.fetch;
+    const onNetworkFailure = networkFailure(url, context.signal);
     const response = await doFetch(url, {
       method: 'POST',
       headers,
       body: JSON.stringify(toEndpointBody(request)),
       signal: context.signal,
       ...(options.credentials && { credentials: options.credentials }),
-    });
+    }).catch(onNetworkFailure);
     if (response.status !== 200 && response.status !== 201) {
       const text = await readErrorBody(response);
       // Aborted while the body came (its read failed, or it ended meanwhile): an abort, as at any other moment.
       context.signal.throwIfAborted();
       throw httpError(url, response, text);
     }
-    // A body cut off on its way is a network failure (fetch rejects with a TypeError), retried as one.
-    const text = await readText(response, MAX_BODY_BYTES);
+    // A body cut off on its way is a network failure (its read rejects with a TypeError), retried as one.
+    const text = await readText(response, MAX_BODY_BYTES).catch(onNetworkFailure);
     if (text === undefined) {
       throw new CustomTokenError(
         'invalid_response',
         `The token endpoint ${String(url)} answered with a body larger than ${MAX_BODY_BYTES} bytes, more than LiveKit's server reads of a join: no token in it could join.`,
       );
     }
-    return toTokenResponse(url, parseJson(text));
+    return toTokenResponse(url, response, text);
   };
 }
 
@@ -114,6 +117,28 @@ function checkUrl(url: string | URL): void {
       { retryable: false },
     );
   }
+}
+
+/**
+ * What `fetch` rejects with, or a token answer's body fails with, once the request's URL and
+ * headers were checked: a `TypeError` is the network's, retried, in whatever words the browser
+ * gives it — not all of them ones the token source knows for a network's (Safari before 17: "Could
+ * not connect to the server."; Firefox, for a body cut off: "Error in body stream"). An abort
+ * stays an abort, and anything else what it is.
+ */
+function networkFailure(url: string | URL, signal: AbortSignal): (cause: unknown) => never {
+  return (cause) => {
+    signal.throwIfAborted();
+    if (!(cause instanceof TypeError)) throw cause;
+    throw new CustomTokenError(
+      'generator_failed',
+      `The request to the token endpoint ${String(url)} failed on the network: ${messageOf(cause)}`,
+      {
+        cause,
+        retryable: true,
+      },
+    );
+  };
 }
 
 /**
@@ -206,6 +231,18 @@ function toEndpointBody(request: TokenRequest): Record<string, unknown> {
   };
 }
 
+/**
+ * What a 200 or 201 answer that is not JSON is — the sign-in page an auth middleware sends a
+ * signed-out request to, a static host's index page: its status, type, the page a redirect led to
+ * (without its query, which may hold an SSO request's state) and its words.
+ */
+function whatCame(response: Response, text: string): string {
+  const type = response.headers.get('Content-Type')?.split(';')[0] ?? 'without a Content-Type';
+  const from = response.redirected ? ` from ${response.url.replace(/[?#].*/s, '')}` : '';
+  const words = textWords(response, text);
+  return ` but HTTP ${response.status} ${type}${from}${words ? `: ${oneLine(words)}` : ''}`;
+}
+
 /** Protobuf JSON field names of a `RoomConfiguration` (`agentName` → `agent_name`), recursively. */
 function snakeCaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(snakeCaseKeys);
@@ -235,17 +272,15 @@ function readErrorBody(response: Response): Promise<string | undefined> {
   return readText(response, MAX_ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS).catch(() => undefined);
 }
 
-/** The most of an error answer's own words its error's message shows. */
-const MAX_DETAIL_CHARACTERS = 300;
-
 /**
- * An error answer's own words on one line, for a message that is shown and logged: controls
- * (newlines, terminal escapes) and bidirectional overrides become spaces, and at most
- * {@link MAX_DETAIL_CHARACTERS} are kept, never half an emoji.
+ * What a body that is not JSON says: a `text/plain` one (as Go's `http.Error` writes it) whole; an
+ * HTML page (a proxy's or CDN's error page, a framework's 404, the sign-in page an auth middleware
+ * redirected to) by what {@link htmlWords} finds in it.
  */
-function oneLine(words: string): string {
-  const line = words.replace(/[\s\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, ' ').trim();
-  return line.length > MAX_DETAIL_CHARACTERS ? `${line.slice(0, MAX_DETAIL_CHARACTERS).replace(/[\ud800-\udbff]$/, '')}…` : line;
+function textWords(response: Response, text: string | undefined): string | undefined {
+  const kind = /^text\/(plain|html)\b/i.exec(response.headers.get('Content-Type') ?? '')?.[1]?.toLowerCase();
+  if (!text || !kind) return undefined;
+  return kind === 'plain' ? text : htmlWords(text);
 }
 
 /** The statuses whose `Retry-After` says when to ask again (RFC 9110 §10.2.3, RFC 6585): elsewhere it is ignored. */
@@ -253,14 +288,16 @@ const ASKS_TO_WAIT = new Set([429, 503]);
 
 function httpError(url: string | URL, response: Response, text: string | undefined): CustomTokenError {
   // `null` and primitives read as having no field (`Object(null)` is `{}`).
-  const { error } = Object(parseJson(text ?? '')) as { error?: unknown };
-  const { code, message } = Object(error) as { code?: unknown; message?: unknown };
+  const body = Object(parseJson(text ?? '')) as Record<string, unknown>;
+  const { code, message } = Object(body.error) as { code?: unknown; message?: unknown };
   const serverCode = typeof code === 'string' ? code : undefined;
-  // The endpoint's own words: this package's { error: { code, message } }; { error: "…" }, as the
-  // endpoints written with LiveKit's Python SDK answer; plain text, as Go's http.Error writes it.
-  const words = [message, error, /^text\/plain\b/i.test(response.headers.get('Content-Type') ?? '') && text].find(
-    (said): said is string => typeof said === 'string',
-  );
+  // The endpoint's own words, the most specific first: this package's { error: { code, message } };
+  // a top-level message (NestJS, Laravel), before the status phrase NestJS puts in `error`; a
+  // detail (FastAPI, RFC 9457 problem details); { error: "…" }, as the endpoints written with
+  // LiveKit's Python SDK answer; a problem's title; else what its body says as text.
+  const words =
+    [message, body.message, body.detail, body.error, body.title].find((said): said is string => typeof said === 'string') ??
+    textWords(response, text);
   const said = words && oneLine(words);
   const detail = said ? `: ${said}` : response.statusText ? ` ${response.statusText}` : '';
   const retryAfterMs = ASKS_TO_WAIT.has(response.status) ? readRetryAfter(response.headers) : undefined;
@@ -304,7 +341,9 @@ function readRetryAfter(headers: Headers): number | undefined {
   return Math.max(at - (Number.isNaN(serverNow) ? Date.now() : serverNow), 0);
 }
 
-function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {
+/** The token in a 200 or 201 answer, or an `invalid_response` error saying what came instead. */
+function toTokenResponse(url: string | URL, response: Response, text: string): TokenResponse {
+  const payload = parseJson(text);
   // `null` and primitives read as having neither field (`Object(null)` is `{}`).
   const body = Object(payload) as Record<string, unknown>;
   const serverUrl = body.server_url ?? body.serverUrl;
@@ -312,7 +351,7 @@ function toTokenResponse(url: string | URL, payload: unknown): TokenResponse {
   if (typeof serverUrl !== 'string' || typeof participantToken !== 'string') {
     throw new CustomTokenError(
       'invalid_response',
-      `The token endpoint ${String(url)} did not answer with { server_url, participant_token } JSON.`,
+      `The token endpoint ${String(url)} did not answer with { server_url, participant_token } JSON${payload === undefined ? whatCame(response, text) : '.'}`,
     );
   }
   return { serverUrl, participantToken };

@@ -18,8 +18,8 @@ export interface ValidateOptions {
 
 /**
  * Checks a generator's result and reads the token: shape, `serverUrl` scheme, decodable JWT,
- * a lifetime left, a `roomJoin` grant for a room, an identity, and the room, identity and agent
- * the request asked for.
+ * a lifetime left, a `roomJoin` grant for a room, an identity, each within LiveKit's 256 bytes,
+ * and the room, identity and agent the request asked for.
  *
  * Expiry is measured on the local clock from `receivedAt` with the token's own lifetime
  * (`exp - (iat ?? nbf)`), so a client clock hours off the server's still caches correctly. A
@@ -42,6 +42,8 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
   // LiveKit's server refuses a join without either (400 "no room name", "identity cannot be empty").
   if (!grants.room) invalid('The token has no `video.room` grant, so LiveKit would refuse it. Mint it for the room to join.');
   if (!payload.sub) invalid("The token has no identity (`sub`), so LiveKit would refuse it. Mint it with the participant's identity.");
+  checkNameBytes('room name (`video.room`)', grants.room);
+  checkNameBytes('identity (`sub`)', payload.sub);
 
   const { expiresAt, staleAt } = measureLifetime(payload, options);
   return {
@@ -145,6 +147,19 @@ function checkMatchesRequest(
     // LiveKit reads a dispatch from the claim `roomConfig` only: one minted under the endpoint body's name is never made.
     mismatch(
       `Agent "${request.agentName}" was asked for but the token does not dispatch it. Pass \`request.roomConfig\` on to the token's \`roomConfig\` claim (\`room_config\` in a standard endpoint's body only: LiveKit reads no such claim).`,
+    );
+  }
+}
+
+/** LiveKit's server refuses a join whose room name or identity is longer, in UTF-8 bytes (its default `limit`s). */
+const MAX_NAME_BYTES = 256;
+
+/** A name LiveKit's server would refuse at join is refused on arrival: else the token reads `ready` and `start()` fails. */
+function checkNameBytes(what: string, name: string): void {
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > MAX_NAME_BYTES) {
+    invalid(
+      `The token's ${what} is ${bytes} bytes of UTF-8: LiveKit's server refuses a join past ${MAX_NAME_BYTES}. Mint it with a shorter one.`,
     );
   }
 }

@@ -197,7 +197,7 @@ describe('createEndpointGenerator', () => {
     expect(error).toMatchObject({ code: 'http', status, retryable: false });
   });
 
-  it('rejects a 201 whose body the connection drops half-way as fetch’s network failure (a TypeError), not invalid_response', async () => {
+  it('rejects a 201 whose body the connection drops half-way as a network failure (fetch’s TypeError its cause), retryable, not invalid_response', async () => {
     server = await listen((req, res) => {
       req.resume();
       res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': '500' });
@@ -207,7 +207,10 @@ describe('createEndpointGenerator', () => {
     const error: unknown = await createEndpointGenerator(`${server.origin}/api/token`)(normalizeOptions({}), context()).catch(
       (rejection: unknown) => rejection,
     );
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ code: 'generator_failed', retryable: true, cause: expect.any(TypeError) });
+    expect((error as Error).message).toMatch(
+      /^The request to the token endpoint http:\/\/127\.0\.0\.1:\d+\/api\/token failed on the network: /,
+    );
   });
 
   it('gets a token through the source when the first 201’s body is cut off and the retry is whole', async () => {
@@ -417,10 +420,10 @@ describe('createEndpointGenerator: what it hands its fetch, and reads back', () 
     expect(requests[0]?.body).toEqual({ room_config: { agents: [{ agent_name: 'helper', metadata: null }] } });
   });
 
-  it('names the status and its text when the error body says nothing it shows (a proxy’s HTML page)', async () => {
+  it('names the status and its text when the error body says nothing it shows (an HTML page without words)', async () => {
     const { endpointFetch } = standIn(
       () =>
-        new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', {
+        new Response('<html><head><title> </title></head><body><img src="down.png"></body></html>', {
           status: 502,
           statusText: 'Bad Gateway',
           headers: { 'Content-Type': 'text/html' },
