@@ -6,6 +6,7 @@ import { useFetchOptions } from './internal/useFetchOptions.js';
 import { useRoomStateResync } from './internal/useRoomStateResync.js';
 import { useSourceForSession } from './internal/useSourceForSession.js';
 import { useSourceWhileMounted } from './internal/useSourceWhileMounted.js';
+import { useStaleConnectCancelled } from './internal/useStaleConnectCancelled.js';
 
 /**
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
@@ -92,7 +93,9 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * also shows in `useTokenStatus`): catch it. A `start()` still waiting for its token when the
  * component unmounts (or `<Activity>` hides it) connects nothing and rejects with `aborted`, also
  * when the source lives on (made by a parent, outside React, or sharing a `scope`) and gets that
- * token for its other users. The session-lifecycle guarantees (nothing left
+ * token for its other users. A session the server ends while its room is still connecting (the
+ * participant removed) is over at once: that `start()` rejects, and the next one connects with a
+ * new token. The session-lifecycle guarantees (nothing left
  * capturing or in the room after leaving, an agent judged by its own session's timeout) are
  * `CustomTokenSessionProvider`'s, which replaces that `start()`.
  *
@@ -132,6 +135,7 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
     encryption,
   } as UseCustomTokenSessionOptions);
   useRoomStateResync(session);
+  useStaleConnectCancelled(session.room);
   useSourceForSession(source, session.isConnected);
   return session;
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openApp } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
-import { participantsIn } from './harness/roomService';
+import { participantsIn, roomService } from './harness/roomService';
+import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
 
 let browser: E2EBrowser;
 beforeAll(async () => {
@@ -33,4 +34,33 @@ describe('the hooks path: leaving while start() waits for the token', () => {
       await app.page.close();
     },
   );
+});
+
+describe('the hooks path: removed by the server while still connecting', () => {
+  test('the next start() joins the room again, with a new token', { timeout: 60_000 }, async () => {
+    const room = `e2e-hooks-removed-connecting-${Date.now()}`;
+    const identity = 'hooks-removed';
+    // The page's peer connection is up (the server has joined the participant) 3 s before livekit-client hears of it.
+    const app = await openApp(browser, { hooks: '1', room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
+    try {
+      await app.start();
+      await peerConnected(app.page);
+      expect(await app.state()).toMatchObject({ connectionState: 'connecting' });
+      expect(await participantsIn(room)).toEqual([identity]);
+
+      await roomService.removeParticipant(room, identity);
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
+      await expect.poll(() => participantsIn(room)).toEqual([]);
+
+      await app.start();
+      await expect.poll(() => participantsIn(room), { timeout: 10_000 }).toEqual([identity]);
+      await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected' });
+      expect(app.sentTokens, 'a signal connection per start').toHaveLength(2);
+      expect(app.sentTokens[1]!.token, 'the second with a token fetched after the removal').not.toBe(app.sentTokens[0]!.token);
+      await app.page.getByTestId('end').click();
+      await expect.poll(() => participantsIn(room)).toEqual([]);
+    } finally {
+      await app.page.close();
+    }
+  });
 });
