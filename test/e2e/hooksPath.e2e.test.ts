@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openApp } from './harness/appPage';
+import { openApp, type AppPage } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 import { participantsIn, roomService } from './harness/roomService';
 import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
@@ -63,4 +63,50 @@ describe('the hooks path: removed by the server while still connecting', () => {
       await app.page.close();
     }
   });
+});
+
+describe('the hooks path: leaving at any moment of a start', () => {
+  const identity = 'hooks-leaving';
+  /** The promise: this long after leaving, nothing is left. */
+  const withinMs = 2_000;
+  const moments = {
+    'the token fetch in flight': async (room: string) => {
+      const app = await openApp(browser, { hooks: '1', room, identity, tokenDelayMs: '1500' });
+      await app.start();
+      return app;
+    },
+    'the peer connection up and connect() pending': async (room: string) => {
+      const app = await openApp(browser, { hooks: '1', room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
+      await app.start();
+      await peerConnected(app.page);
+      return app;
+    },
+    'the room just connected': async (room: string) => {
+      const app = await openApp(browser, { hooks: '1', room, identity });
+      await app.start();
+      await expect.poll(app.state, { interval: 20 }).toMatchObject({ connectionState: 'connected' });
+      return app;
+    },
+  };
+  const ways = { unmount: (app: AppPage) => app.unmount(), 'end()': (app: AppPage) => app.end() };
+
+  for (const [moment, reach] of Object.entries(moments)) {
+    for (const [way, leave] of Object.entries(ways)) {
+      test(`${way} with ${moment}: within 2 s nobody of ours in the room, and no connect after`, { timeout: 60_000 }, async () => {
+        const room = `e2e-hooks-leave-${Date.now()}`;
+        const app = await reach(room);
+        try {
+          await leave(app);
+          const sentAtLeave = app.sentTokens.length;
+          const nothingLeft = async () => ({ liveTracks: (await app.media()).liveTracks, participants: await participantsIn(room) });
+          await expect.poll(nothingLeft, { timeout: withinMs, interval: 100 }).toEqual({ liveTracks: 0, participants: [] });
+          await sleep(withinMs);
+          expect(await nothingLeft()).toEqual({ liveTracks: 0, participants: [] });
+          expect(app.sentTokens.length, 'no signal connection after leaving').toBe(sentAtLeave);
+        } finally {
+          await app.page.close();
+        }
+      });
+    }
+  }
 });

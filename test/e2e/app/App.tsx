@@ -64,8 +64,8 @@ export function App({ params }: { params: AppParams }) {
 
 /**
  * The hooks path: the page keeps the token source (and shows its status), the call component runs
- * LiveKit's session on it with `useCustomTokenSession`. Its start publishes nothing (the camera with
- * `camera=1`): the tests look at who joins the room. `connectionState` is the session's while the call component is mounted.
+ * LiveKit's session on it with `useCustomTokenSession`. Its start publishes nothing: the tests look
+ * at who joins the room. `connectionState` is the session's while the call component is mounted.
  */
 function HooksPage({ params }: { params: AppParams }) {
   const [mounted, setMounted] = useState(true);
@@ -113,10 +113,7 @@ function HooksCall({ source, params, onState }: { source: CustomTokenSource; par
   useEffect(() => onState(session.connectionState), [onState, session.connectionState]);
   return (
     <>
-      <button
-        data-testid="start"
-        onClick={() => void session.start({ tracks: params.camera ? { camera: { enabled: true } } : {} }).catch(() => {})}
-      >
+      <button data-testid="start" onClick={() => void session.start({ tracks: {} }).catch(() => {})}>
         Start
       </button>
       <button data-testid="end" onClick={() => void session.end()}>

@@ -18,8 +18,6 @@ export interface AppParams {
   restartOnAgentLeave: boolean;
   /** `hooks=1`: the hooks path — the page keeps a `useCustomTokenSource` source, its call component runs `useCustomTokenSession` on it. */
   hooks: boolean;
-  /** `camera=1` (with `hooks=1`): the call component's `start()` turns the camera on; without it, it publishes nothing. */
-  camera: boolean;
   /** `tokenDelayMs=N`: the generator waits this long before asking the endpoint. */
   tokenDelayMs: number;
   /** `grid=1`: the page shows the package's `<CameraGrid>`, with camera off/on controls. */
@@ -49,7 +47,6 @@ export function readParams(search: string): AppParams {
     freshRoomPerSession: query.get('freshRoom') === '1',
     restartOnAgentLeave: query.get('restartOnAgentLeave') === '1',
     hooks: query.get('hooks') === '1',
-    camera: query.get('camera') === '1',
     tokenDelayMs: Number(query.get('tokenDelayMs') ?? 0),
     grid: query.get('grid') === '1',
     adaptiveStream: query.get('adaptiveStream') === '1',
