@@ -110,3 +110,27 @@ describe('the hooks path: leaving at any moment of a start', () => {
     }
   }
 });
+
+describe('the hooks path: end() and start() again at once', () => {
+  test('the new start() joins the room, and end() after it leaves nobody in the room', { timeout: 60_000 }, async () => {
+    const room = `e2e-hooks-rejoin-${Date.now()}`;
+    const identity = 'hooks-rejoin';
+    const app = await openApp(browser, { hooks: '1', room, identity });
+    try {
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+      await app.page.evaluate(() => {
+        const click = (id: string) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!.click();
+        click('end');
+        click('start');
+      });
+      await expect.poll(() => app.sentTokens.length).toBe(2);
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+      await expect.poll(() => participantsIn(room)).toEqual([identity]);
+      await app.end();
+      await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+    } finally {
+      await app.page.close();
+    }
+  });
+});
