@@ -5,7 +5,8 @@ import { useDeploymentApart } from './internal/useDeploymentApart.js';
 import { useFetchOptions } from './internal/useFetchOptions.js';
 import { useRoomStateResync } from './internal/useRoomStateResync.js';
 import { useSourceForSession } from './internal/useSourceForSession.js';
-import { useSourceWhileMounted } from './internal/useSourceWhileMounted.js';
+import { useSourceUntilLeft } from './internal/useSourceUntilLeft.js';
+import { useStaleConnectCancelled } from './internal/useStaleConnectCancelled.js';
 
 /**
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
@@ -89,10 +90,12 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * in hand (and `useTokenStatus`) stays on the mount's options until then — `CustomTokenSessionProvider`
  * follows them; docs/token-source.md shows the effect that does it here.
  * `start()` and `end()` are LiveKit's own — `start()` rejects when joining fails (a token failure
- * also shows in `useTokenStatus`): catch it. A `start()` still waiting for its token when the
- * component unmounts (or `<Activity>` hides it) connects nothing and rejects with `aborted`, also
- * when the source lives on (made by a parent, outside React, or sharing a `scope`) and gets that
- * token for its other users. The session-lifecycle guarantees (nothing left
+ * also shows in `useTokenStatus`): catch it. A `start()` still waiting for its token when `end()`
+ * is called or the component unmounts (or `<Activity>` hides it) connects nothing and rejects with
+ * `aborted`, also when the source lives on (made by a parent, outside React, or sharing a `scope`)
+ * and gets that token for its other users. A session the server ends while its room is still connecting (the
+ * participant removed) is over at once: that `start()` rejects, and the next one connects with a
+ * new token. The session-lifecycle guarantees (nothing left
  * capturing or in the room after leaving, an agent judged by its own session's timeout) are
  * `CustomTokenSessionProvider`'s, which replaces that `start()`.
  *
@@ -124,7 +127,7 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
   const { room, agentConnectTimeoutMilliseconds, encryption } = options;
   // Only the options LiveKit knows: its useSession throws on any other key ("Options key … not being
   // checked for equality!"), crashing the tree — props spread with their `children`, say.
-  const [sessionSource, fetchOptions] = useDeploymentApart(useSourceWhileMounted(source), useFetchOptions(options));
+  const [sessionSource, fetchOptions] = useDeploymentApart(useSourceUntilLeft(source), useFetchOptions(options));
   const session = useSession(sessionSource, {
     ...fetchOptions,
     room,
@@ -132,6 +135,7 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
     encryption,
   } as UseCustomTokenSessionOptions);
   useRoomStateResync(session);
+  useStaleConnectCancelled(session.room);
   useSourceForSession(source, session.isConnected);
   return session;
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openApp } from './harness/appPage';
+import { openApp, type AppPage } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
-import { participantsIn } from './harness/roomService';
+import { participantsIn, roomService } from './harness/roomService';
+import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
 
 let browser: E2EBrowser;
 beforeAll(async () => {
@@ -33,4 +34,103 @@ describe('the hooks path: leaving while start() waits for the token', () => {
       await app.page.close();
     },
   );
+});
+
+describe('the hooks path: removed by the server while still connecting', () => {
+  test('the next start() joins the room again, with a new token', { timeout: 60_000 }, async () => {
+    const room = `e2e-hooks-removed-connecting-${Date.now()}`;
+    const identity = 'hooks-removed';
+    // The page's peer connection is up (the server has joined the participant) 3 s before livekit-client hears of it.
+    const app = await openApp(browser, { hooks: '1', room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
+    try {
+      await app.start();
+      await peerConnected(app.page);
+      expect(await app.state()).toMatchObject({ connectionState: 'connecting' });
+      expect(await participantsIn(room)).toEqual([identity]);
+
+      await roomService.removeParticipant(room, identity);
+      await expect.poll(app.state).toMatchObject({ connectionState: 'disconnected' });
+      await expect.poll(() => participantsIn(room)).toEqual([]);
+
+      await app.start();
+      await expect.poll(() => participantsIn(room), { timeout: 10_000 }).toEqual([identity]);
+      await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected' });
+      expect(app.sentTokens, 'a signal connection per start').toHaveLength(2);
+      expect(app.sentTokens[1]!.token, 'the second with a token fetched after the removal').not.toBe(app.sentTokens[0]!.token);
+      await app.page.getByTestId('end').click();
+      await expect.poll(() => participantsIn(room)).toEqual([]);
+    } finally {
+      await app.page.close();
+    }
+  });
+});
+
+describe('the hooks path: leaving at any moment of a start', () => {
+  const identity = 'hooks-leaving';
+  /** The promise: this long after leaving, nothing is left. */
+  const withinMs = 2_000;
+  const moments = {
+    'the token fetch in flight': async (room: string) => {
+      const app = await openApp(browser, { hooks: '1', room, identity, tokenDelayMs: '1500' });
+      await app.start();
+      return app;
+    },
+    'the peer connection up and connect() pending': async (room: string) => {
+      const app = await openApp(browser, { hooks: '1', room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
+      await app.start();
+      await peerConnected(app.page);
+      return app;
+    },
+    'the room just connected': async (room: string) => {
+      const app = await openApp(browser, { hooks: '1', room, identity });
+      await app.start();
+      await expect.poll(app.state, { interval: 20 }).toMatchObject({ connectionState: 'connected' });
+      return app;
+    },
+  };
+  const ways = { unmount: (app: AppPage) => app.unmount(), 'end()': (app: AppPage) => app.end() };
+
+  for (const [moment, reach] of Object.entries(moments)) {
+    for (const [way, leave] of Object.entries(ways)) {
+      test(`${way} with ${moment}: within 2 s nobody of ours in the room, and no connect after`, { timeout: 60_000 }, async () => {
+        const room = `e2e-hooks-leave-${Date.now()}`;
+        const app = await reach(room);
+        try {
+          await leave(app);
+          const sentAtLeave = app.sentTokens.length;
+          const nothingLeft = async () => ({ liveTracks: (await app.media()).liveTracks, participants: await participantsIn(room) });
+          await expect.poll(nothingLeft, { timeout: withinMs, interval: 100 }).toEqual({ liveTracks: 0, participants: [] });
+          await sleep(withinMs);
+          expect(await nothingLeft()).toEqual({ liveTracks: 0, participants: [] });
+          expect(app.sentTokens.length, 'no signal connection after leaving').toBe(sentAtLeave);
+        } finally {
+          await app.page.close();
+        }
+      });
+    }
+  }
+});
+
+describe('the hooks path: end() and start() again at once', () => {
+  test('the new start() joins the room, and end() after it leaves nobody in the room', { timeout: 60_000 }, async () => {
+    const room = `e2e-hooks-rejoin-${Date.now()}`;
+    const identity = 'hooks-rejoin';
+    const app = await openApp(browser, { hooks: '1', room, identity });
+    try {
+      await app.start();
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+      await app.page.evaluate(() => {
+        const click = (id: string) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!.click();
+        click('end');
+        click('start');
+      });
+      await expect.poll(() => app.sentTokens.length).toBe(2);
+      await expect.poll(app.state).toMatchObject({ connectionState: 'connected' });
+      await expect.poll(() => participantsIn(room)).toEqual([identity]);
+      await app.end();
+      await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+    } finally {
+      await app.page.close();
+    }
+  });
 });

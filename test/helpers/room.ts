@@ -1,5 +1,5 @@
 import { act } from '@testing-library/react';
-import { TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
+import { LeaveRequest, LeaveRequest_Action, TrackInfo, TrackSource, TrackType } from '@livekit/protocol';
 import {
   ConnectionError,
   ConnectionState,
@@ -97,6 +97,42 @@ export function publishWithoutServer(room: Room, answer: (track: LocalTrack) => 
     return publication;
   });
 }
+
+/**
+ * A real `Room` whose `connect` is livekit-client's own but for the network: the first attempt's
+ * signal connection joins at once (the server has the participant) and its peer connection never
+ * comes up, so livekit-client waits for it — until the attempt is aborted, or its peer-connection
+ * timeout (15 s) — as it does in a browser; later attempts connect. `serverLeaves(reason)` is the
+ * server's leave arriving on that signal connection (livekit-client's own handling of it).
+ * `attempts` counts connection attempts. jsdom has no WebRTC: the test stubs `RTCPeerConnection`.
+ */
+export function roomStuckOnPeerConnection() {
+  const room = new Room();
+  vi.spyOn(room, 'prepareConnection').mockResolvedValue();
+  const attempts = vi.spyOn(room as unknown as { attemptConnection: AttemptConnection }, 'attemptConnection');
+  attempts.mockImplementation(async (_url, _token, _options, abortController) => {
+    room['maybeCreateEngine']();
+    // What the engine's `join` does before it opens the signal connection.
+    room['engine']['setupSignalClientCallbacks']();
+    if (attempts.mock.calls.length > 1) {
+      room['setAndEmitConnectionState'](ConnectionState.Connected);
+      room.emit(RoomEvent.Connected);
+      return;
+    }
+    await new Promise<void>((_resolve, reject) => {
+      const timeout = setTimeout(() => reject(ConnectionError.internal('could not establish pc connection')), 15_000);
+      abortController.signal.addEventListener('abort', () => {
+        clearTimeout(timeout);
+        reject(ConnectionError.cancelled('room connection has been cancelled'));
+      });
+    });
+  });
+  const serverLeaves = (reason: DisconnectReason) =>
+    act(() => room['engine'].client.onLeave?.(new LeaveRequest({ action: LeaveRequest_Action.DISCONNECT, reason })));
+  return { room, attempts, serverLeaves };
+}
+
+type AttemptConnection = (url: string, token: string, options: unknown, abortController: AbortController) => Promise<void>;
 
 /** A remote participant joins, as the room announces it. */
 export function joinRemote(

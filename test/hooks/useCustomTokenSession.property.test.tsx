@@ -74,7 +74,7 @@ afterEach(() => {
 });
 
 describe('useCustomTokenSession in any order of events', () => {
-  it('fetches no token while connected or once unmounted, connects nothing after unmount, and never leaves an unhandled rejection', async () => {
+  it('fetches no token while connected or once unmounted, connects nothing after end() or unmount, and never leaves an unhandled rejection', async () => {
     await fc.assert(
       fc.asyncProperty(
         optionsArbitrary,
@@ -107,7 +107,10 @@ describe('useCustomTokenSession in any order of events', () => {
           // for the first's session to end.
           let startsRunning = 0;
           let startsOverlapped = false;
+          // Whether end() was the app's last call: its session is over, and nothing connects until the next start().
+          let ended = false;
           const ask = (session: NonNullable<typeof latest.session>, action: 'start' | 'end') => {
+            ended = action === 'end';
             if (action === 'end') return void session.end().catch(() => {});
             if (startsRunning > 0) startsOverlapped = true;
             startsRunning += 1;
@@ -180,6 +183,7 @@ describe('useCustomTokenSession in any order of events', () => {
             // LiveKit's end() asks for the next session's token at once; nothing else fetches during a call.
             if (connectedBefore && w.room.state === ConnectionState.Connected && step.do !== 'end')
               expect(calls, `${label}: no token fetched while connected`).toBe(callsAtCall);
+            if (ended) expect(w.room.state, `${label}: nothing connects after end()`).not.toBe(ConnectionState.Connected);
             if (unmounted) {
               expect(calls, `${label}: no generator call after unmount`).toBe(callsAtCall);
               expect(w.callsInFlight(), `${label}: a generator call still running after unmount`).toBe(0);
@@ -234,6 +238,18 @@ describe('useCustomTokenSession in any order of events', () => {
         // LiveKit's end() a few microtasks after the pre-warm's call failed, then again: a call left running after unmount;
         // the unmount in the moment a start()'s token came: LiveKit's start connected after it.
         examples: [
+          // end() while start() waits for its token: LiveKit's start connected with it when it came.
+          [
+            { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
+            [
+              { do: 'start' },
+              { do: 'end' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'connect', outcome: 'completes' },
+            ],
+            false,
+          ],
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
             [{ do: 'start' }, { do: 'race', event: 'resolves', ticks: 0, action: 'unmount' }, { do: 'unmount' }],

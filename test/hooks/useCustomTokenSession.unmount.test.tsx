@@ -195,3 +195,40 @@ describe('the hooks path: a session component leaving while its start() waits fo
     );
   });
 });
+
+describe('the hooks path: end() while start() waits for the token', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('connects nothing when that token arrives, and the next start() connects', async () => {
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const latest: { session?: Session } = {};
+    function Call() {
+      latest.session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup', room });
+      return null;
+    }
+    render(
+      <React.StrictMode>
+        <Call />
+      </React.StrictMode>,
+    );
+    await flush();
+    const outcome = join(latest.session!);
+    await flush();
+    await act(() => latest.session!.end());
+    await flush();
+    // Every call answers: the start's (the mount's pre-warm, which it joined) and end()'s for the next session.
+    for (const call of calls) await act(() => call.resolve());
+    await flush();
+
+    expectAbandoned(room, connect, outcome);
+
+    const next = join(latest.session!);
+    await flush();
+    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+    await flush();
+    expect(next.settled).toBe('started');
+    expect(connect).toHaveBeenCalledTimes(1);
+  });
+});

@@ -65,15 +65,19 @@ export function App({ params }: { params: AppParams }) {
 /**
  * The hooks path: the page keeps the token source (and shows its status), the call component runs
  * LiveKit's session on it with `useCustomTokenSession`. Its start publishes nothing: the tests look
- * at who joins the room.
+ * at who joins the room. `connectionState` is the session's while the call component is mounted.
  */
 function HooksPage({ params }: { params: AppParams }) {
   const [mounted, setMounted] = useState(true);
+  const [sessionState, setSessionState] = useState('');
   const source = useCustomTokenSource(useMemo(() => createGenerator(params), [params]));
   const { status, identity, room, error } = useTokenStatus(source);
+  const connectionState = mounted ? sessionState : 'unmounted';
+  if (hooksConnectionStates.at(-1) !== connectionState) hooksConnectionStates.push(connectionState);
   const state: E2EState = {
     ...hooksPageState,
-    connectionState: mounted ? 'mounted' : 'unmounted',
+    connectionState,
+    connectionStates: hooksConnectionStates,
     token: { status, identity: identity ?? undefined, room: room ?? undefined, errorCode: error?.code },
   };
   const json = JSON.stringify(state);
@@ -83,10 +87,12 @@ function HooksPage({ params }: { params: AppParams }) {
       <button data-testid="unmount" onClick={() => setMounted(false)}>
         Unmount
       </button>
-      {mounted && <HooksCall source={source} params={params} />}
+      {mounted && <HooksCall source={source} params={params} onState={setSessionState} />}
     </>
   );
 }
+
+const hooksConnectionStates: string[] = [];
 
 const hooksPageState: E2EState = {
   connectionState: '',
@@ -102,12 +108,18 @@ const hooksPageState: E2EState = {
   error: null,
 };
 
-function HooksCall({ source, params }: { source: CustomTokenSource; params: AppParams }) {
+function HooksCall({ source, params, onState }: { source: CustomTokenSource; params: AppParams; onState: (state: string) => void }) {
   const session = useCustomTokenSession(source, { roomName: params.roomName, participantIdentity: params.participantIdentity });
+  useEffect(() => onState(session.connectionState), [onState, session.connectionState]);
   return (
-    <button data-testid="start" onClick={() => void session.start({ tracks: {} }).catch(() => {})}>
-      Start
-    </button>
+    <>
+      <button data-testid="start" onClick={() => void session.start({ tracks: {} }).catch(() => {})}>
+        Start
+      </button>
+      <button data-testid="end" onClick={() => void session.end()}>
+        End
+      </button>
+    </>
   );
 }
 
