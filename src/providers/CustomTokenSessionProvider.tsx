@@ -16,6 +16,7 @@ import { useCustomTokenSource, type UseCustomTokenSourceOptions } from '../hooks
 import { useDeploymentApart } from '../hooks/internal/useDeploymentApart.js';
 import { useFetchOptions } from '../hooks/internal/useFetchOptions.js';
 import { useRoomStateResync } from '../hooks/internal/useRoomStateResync.js';
+import { useStaleConnectCancelled } from '../hooks/internal/useStaleConnectCancelled.js';
 import { useSourceForSession } from '../hooks/internal/useSourceForSession.js';
 import { toConnectOptions } from './session/toConnectOptions.js';
 import { needsAnotherToken } from './session/toSessionError.js';
@@ -219,6 +220,7 @@ function TokenSession(props: CustomTokenSessionProviderProps & { source: CustomT
   const liveAgent = useAgent(session);
   // After useAgent: its effects follow a new Room too, and must hear the state announced for it.
   useRoomStateResync(session);
+  useStaleConnectCancelled(session.room);
   const cameraTracks = useCameraTrackList(session.room, session.connectionState);
   const { runner, actions, error, agentAwaited, agentLeftAsCallEnds } = useSessionLifecycle(session, liveAgent, {
     connectOptions: toConnectOptions({ microphone, camera, screenShare, roomConnectOptions }),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { claims, openApp, watchUntil, type AppPage, type E2EState } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 import { participantsIn, roomService } from './harness/roomService';
+import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
 import { AGENT_NAME, UNSERVED_AGENT_NAME } from './harness/tokenEndpoint';
 
 /*
@@ -148,6 +149,43 @@ describe('a start ended by someone else before it finished', () => {
       expect(Date.now() - removedAt).toBeLessThan(5_000);
       expect(errors).toEqual(['disconnected PARTICIPANT_REMOVED']);
       expect(await app.media()).toMatchObject({ liveTracks: 0 });
+    },
+  );
+});
+
+describe('a start ended by someone else while its room still connects', () => {
+  test(
+    'removed once the server has it, before livekit-client reports the connection: the start fails at once with PARTICIPANT_REMOVED, and the next start() joins with a new token',
+    { timeout: 60_000 },
+    async () => {
+      const room = `e2e-removed-connecting-${Date.now()}`;
+      const identity = 'removed-connecting';
+      // The page's peer connection is up (the server has the participant) 3 s before livekit-client hears of it.
+      const app = await openApp(browser, { room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
+      try {
+        await app.start();
+        await peerConnected(app.page);
+        expect(await app.state()).toMatchObject({ connectionState: 'connecting', isStarting: true });
+        expect(await participantsIn(room)).toEqual([identity]);
+
+        const removedAt = Date.now();
+        await roomService.removeParticipant(room, identity);
+        const { errors } = await watchUntil(app, endedWithError, 10_000);
+        // Not livekit-client's 15 s wait for a connection the server already ended.
+        expect(Date.now() - removedAt).toBeLessThan(5_000);
+        expect(errors).toEqual(['disconnected PARTICIPANT_REMOVED']);
+        expect(await app.media()).toMatchObject({ liveTracks: 0 });
+        await expect.poll(() => participantsIn(room)).toEqual([]);
+
+        await app.start();
+        await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected', error: null });
+        expect(app.sentTokens, 'a signal connection per start').toHaveLength(2);
+        await expectJoinedWithANewToken(app);
+        await app.end();
+        await expect.poll(() => participantsIn(room)).toEqual([]);
+      } finally {
+        await app.page.close();
+      }
     },
   );
 });

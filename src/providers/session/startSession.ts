@@ -122,6 +122,12 @@ export async function startSession(input: StartSessionInput): Promise<boolean> {
     endedByServer = true;
     attempt.abort(toDisconnectError(reason));
   };
+  // The server ending it while the room still connects (the participant removed): livekit-client
+  // leaves that connect pending until it is cancelled (useStaleConnectCancelled), and the
+  // cancellation is the server's doing — a join that did not finish, not a session it ended.
+  let leftWhileConnecting: (() => void) | undefined;
+  const disconnectedWhileConnecting = (reason?: DisconnectReason) =>
+    (leftWhileConnecting = reason === DisconnectReason.CLIENT_INITIATED ? leftByTheApp : () => attempt.abort(toDisconnectError(reason)));
   let joining = false;
   let endedByServer = false;
   let leftByApp = false;
@@ -139,7 +145,9 @@ export async function startSession(input: StartSessionInput): Promise<boolean> {
     attempt.signal.throwIfAborted();
     const agentDeadline = Date.now() + input.agentConnectTimeoutMs;
     joining = true;
+    room.once(RoomEvent.Disconnected, disconnectedWhileConnecting);
     await connectUncut(room, room.connect(serverUrl, participantToken, input.connectOptions.roomConnectOptions), attempt.signal);
+    room.off(RoomEvent.Disconnected, disconnectedWhileConnecting);
     // Abandoned while connecting: the catch leaves the room it connected to, as any connected room is left.
     attempt.signal.throwIfAborted();
     // Stryker disable next-line StringLiteral: the catch below leaves the room too, a few microtasks later: every wait from here gives way to the abort at once (whileNotAborted)
@@ -164,8 +172,9 @@ export async function startSession(input: StartSessionInput): Promise<boolean> {
     await Promise.all([published, agentReady]);
     return true;
   } catch (error) {
-    // livekit-client rejects the connect before it announces the disconnect that cancelled it.
-    if (isCancelledConnect(error)) leftByTheApp();
+    // livekit-client rejects the connect before it announces the disconnect that cancelled it (the
+    // app's leave); a connect the server's disconnect left pending is cancelled after it.
+    if (isCancelledConnect(error)) (leftWhileConnecting ?? leftByTheApp)();
     // Whatever failed first ends every other wait of the start, and its tracks, with it.
     attempt.abort(error);
     tracks.stop();
@@ -179,6 +188,7 @@ export async function startSession(input: StartSessionInput): Promise<boolean> {
     // Stryker disable next-line StringLiteral: nothing aborts `attempt` once the start settled (the caller's signal is unhooked above, its tracks settled), so the listener left on it never runs
     attempt.signal.removeEventListener('abort', disconnect);
     room.off(RoomEvent.Disconnected, disconnected);
+    room.off(RoomEvent.Disconnected, disconnectedWhileConnecting);
   }
 }
 

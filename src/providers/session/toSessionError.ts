@@ -31,9 +31,10 @@ export function toSessionError(cause: unknown): CustomTokenError {
 /**
  * Whether the next join needs another token than the one this join failed with: LiveKit refused
  * it, or the server it names could not be reached — the token endpoint may name another (a
- * healthy node of a cluster).
+ * healthy node of a cluster) — or the server ended the join (as after a session it ended).
  */
 export function needsAnotherToken(cause: unknown): boolean {
+  if (isCustomTokenError(cause)) return cause.code === 'disconnected';
   if (!(cause instanceof ConnectionError)) return false;
   const reason = cause.reason as ConnectionErrorReason;
   return (
