@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { claims, openApp, watchUntil, type AppPage, type E2EState } from './harness/appPage';
+import { claims, expectJoinedWithANewToken, openApp, watchUntil, type AppPage, type E2EState } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 import { participantsIn, roomService } from './harness/roomService';
 import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
@@ -22,17 +22,6 @@ const roomOf = (token: string) => (claims(token) as { video?: { room?: string } 
 /** The room of the last token the page joined with. */
 const joinedRoom = (app: AppPage) => roomOf(app.sentTokens.at(-1)!.token)!;
 
-/**
- * The page's last join used a token from a generator call made after its first join's: a new
- * token. (Not compared by its bytes: one minted in the same second with the same claims is the same JWT.)
- */
-async function expectJoinedWithANewToken(app: AppPage) {
-  const calls = await app.generatorCalls();
-  const firstJoin = app.sentTokens[0]!.sentAt;
-  const after = calls.filter((call) => call.calledAt > firstJoin && call.token !== undefined);
-  expect(after.length).toBeGreaterThanOrEqual(1);
-  expect(app.sentTokens.at(-1)!.token).toBe(after.at(-1)!.token);
-}
 const endedWithError = (state: E2EState) => state.connectionState === 'disconnected' && !state.isStarting && state.error !== null;
 
 describe('a live call ended by someone else', () => {

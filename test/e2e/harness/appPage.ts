@@ -66,6 +66,17 @@ export async function harness(action: 'livekit/stop' | 'livekit/kill' | 'livekit
   if (response.status !== 204) throw new Error(`harness ${action} failed: ${response.status} ${await response.text()}`);
 }
 
+/**
+ * The page's last join used a token from a generator call made after its first join's: a new
+ * token. (Not compared by its bytes: one minted in the same second with the same claims is the same JWT.)
+ */
+export async function expectJoinedWithANewToken(app: AppPage) {
+  const calls = await app.generatorCalls();
+  const firstJoin = app.sentTokens[0]!.sentAt;
+  const after = calls.filter((call) => call.calledAt > firstJoin && call.token !== undefined);
+  expect(after.length).toBeGreaterThanOrEqual(1);
+  expect(app.sentTokens.at(-1)!.token).toBe(after.at(-1)!.token);
+}
 /** The claims of a JWT, unverified. */
 export function claims(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
