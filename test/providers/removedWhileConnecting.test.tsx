@@ -32,7 +32,7 @@ describe('CustomTokenSessionProvider when the server removes the participant whi
 
     const callsBefore = generator.mock.calls.length;
 
-    await serverLeaves(DisconnectReason.PARTICIPANT_REMOVED);
+    serverLeaves(DisconnectReason.PARTICIPANT_REMOVED);
     await act(() => vi.advanceTimersByTimeAsync(50));
     expect(settled(), 'start() settled').toBe(true);
     expect(session().error).toMatchObject({ code: 'disconnected', reason: 'PARTICIPANT_REMOVED' });
@@ -62,7 +62,7 @@ describe('CustomTokenSessionProvider when the server removes the participant whi
     });
     clickStart(session);
     await act(() => vi.advanceTimersByTimeAsync(50));
-    await serverLeaves(DisconnectReason.ROOM_DELETED);
+    serverLeaves(DisconnectReason.ROOM_DELETED);
     await act(() => vi.advanceTimersByTimeAsync(50));
     expect(session().error).toMatchObject({ code: 'disconnected', reason: 'ROOM_DELETED' });
 
