@@ -111,7 +111,7 @@ export async function renderLiveSession(children: React.ReactNode) {
  */
 export async function renderAgentCall(children?: React.ReactNode) {
   vi.useFakeTimers();
-  const { room } = roomWithoutServer();
+  const { room, connect } = roomWithoutServer();
   const reported: CustomTokenError[] = [];
   const agentStates: UseAgentStatusReturn['state'][] = [];
   function AgentProbe() {
@@ -142,7 +142,7 @@ export async function renderAgentCall(children?: React.ReactNode) {
   await advance(10);
   expect(settled()).toBe(true);
   expect(session().isConnected).toBe(true);
-  return { room, session, agent, reported, agentStates };
+  return { room, connect, session, agent, reported, agentStates };
 }
 
 /** {@link renderAgentCall} with the agent's status indicator and the error notice on the page. */
