@@ -397,6 +397,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       config: this.#config,
       // The query function runs only for a query in the client: use() put it there, and removing it ends its retries.
       failures: () => this.#tokens.peek(key)!.state.fetchFailureCount,
+      inHand: () => this.#tokens.peek(key)?.state.data?.participantToken,
       onCall: () => void (this.#generatorCalls += 1),
       emit: this.#config.onEvent && ((event) => this.#emit(event)),
       mayRetry,

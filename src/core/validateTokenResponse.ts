@@ -15,6 +15,11 @@ export interface ValidateOptions {
    * @defaultValue false
    */
   mintedEarlier?: boolean;
+  /**
+   * The `participantToken` of the token in hand for the request, if any: read only for a token
+   * with neither `iat` nor `nbf`, whose next refresh it decides (see `measureLifetime`).
+   */
+  inHand?: () => string | undefined;
 }
 
 /**
@@ -46,7 +51,7 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
   if (!payload.sub) invalid("The token has no identity (`sub`), so LiveKit would refuse it. Mint it with the participant's identity.");
   checkLiveKitLimits(grants.room, payload.sub, payload);
 
-  const { expiresAt, staleAt } = measureLifetime(payload, options);
+  const { expiresAt, staleAt } = measureLifetime(payload, participantToken, options);
   return {
     serverUrl,
     participantToken,
@@ -184,7 +189,8 @@ function checkBytes(what: string, text: string, maxBytes: number): void {
  */
 function measureLifetime(
   payload: { exp?: number; iat?: number; nbf?: number },
-  { receivedAt, refreshMarginMs, mintedEarlier = false }: ValidateOptions,
+  participantToken: string,
+  { receivedAt, refreshMarginMs, mintedEarlier = false, inHand }: ValidateOptions,
 ): { expiresAt: number | null; staleAt: number | null } {
   if (typeof payload.exp !== 'number') return { expiresAt: null, staleAt: null };
   // The first of them that is a number: an `iat` some other way (a numeric string) does not hide a good `nbf`.
@@ -205,6 +211,10 @@ function measureLifetime(
       `The token's \`exp\` is ${formatAgo(receivedAt - expiresAt)} in the past on this device's clock: it was minted too long ago (a cached or restored page), or this device's clock is ahead of the server's. A new one is fetched.`,
     );
   }
+  // The very token in hand again, without an issue time: a backend that caches its tokens answers
+  // it until it expires, each time with less left on this clock, and half of that again before the
+  // next call would ask about seven times in its last minute. It is asked for again once expired.
+  if (issuedAt === undefined && inHand?.() === participantToken) return { expiresAt, staleAt: expiresAt };
   return { expiresAt, staleAt: expiresAt - Math.min(refreshMarginMs, (expiresAt - receivedAt) / 2) };
 }
 
