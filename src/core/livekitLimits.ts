@@ -1,6 +1,7 @@
 const utf8 = new TextEncoder();
 
-// The limits as constants too: the client's checks import them (and `fits`) without the object and its `attributesFit`.
+// Client-safe (one shared encoder): the server's checks and the token source's share these. The limits are
+// constants too: the client imports them and `fits` without the object and its `attributesFit`.
 export const NAME_BYTES = 256;
 export const METADATA_BYTES = 512 * 1024;
 export const ATTRIBUTES_BYTES = 64 * 1024;
