@@ -9,10 +9,10 @@ import { onBrowserOnline } from './onBrowserOnline.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { shallowEqual } from './shallowEqual.js';
-import { isPastSessionsRoom } from './spentTokens.js';
+import { pastSessionsTokenCheck } from './spentTokens.js';
 import { isCancellation, toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
-import { arrivedHere, timeFromArrival, tokenNow } from './tokenNow.js';
+import { timeFromArrival, tokenNow } from './tokenNow.js';
 import { tokenQueryOptions } from './tokenQueryOptions.js';
 import { toTokenSnapshot } from './toTokenSnapshot.js';
 import type { TokenDetails, TokenFetchOptions, TokenGenerator, TokenRequest, TokenSnapshot, TokenSourceEvent } from './types.js';
@@ -105,6 +105,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #connectedHolds = 0;
   /** Calls in flight this source has cancelled: a forced fetch waiting for one to settle is cancelled with it. */
   #cancels = 0;
+  /** Whether it must not hand out a token, nor show it `ready`: one a past session of the page started with (Back). */
+  readonly #isPastSessionsToken = pastSessionsTokenCheck();
 
   constructor(generator: TokenGenerator, config: CustomTokenSourceConfig = {}) {
     super();
@@ -141,7 +143,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
    * in the background, as a refresh-ahead is: it is not retried, nor made after the call in flight
    * it waited for, once a session has connected meanwhile or the app's client dropped that call.
    * If the generator fails, the failure lands in the snapshot and `onEvent`, and the promise resolves with the last token
-   * for `options` that has not expired, or else with the next one fetched for them — unless the
+   * for `options` that has not expired (and is no past session's, hydrated again on Back), or else with the next one fetched for them — unless the
    * source moves to other options or its last subscriber leaves first: then it stays pending.
    */
   override fetch(
@@ -286,12 +288,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     // A token hydrated from a dehydrated state is checked as an `initialToken` is: a page restored on
     // Back renders its HydrationBoundary again, into a QueryClient of its own maybe, with the token
     // a session of the page started with.
-    if (
-      !force &&
-      cached &&
-      isTokenReusable(query.state, Date.now()) &&
-      (arrivedHere(cached) || !isPastSessionsRoom(request, cached.participantToken))
-    ) {
+    if (!force && cached && isTokenReusable(query.state, Date.now()) && !this.#isPastSessionsToken(request, cached)) {
       this.#emit({ type: 'cache-hit', request, token: cached });
       return toResponse(cached);
     }
@@ -334,7 +331,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   }
 
   /**
-   * The unexpired token cached for `options`, or a promise of the next one that arrives before the
+   * The unexpired token cached for `options` (not a past session's), or a promise of the next one that arrives before the
    * source moves to other options or its last subscriber leaves (else, and for options that are
    * not valid, it stays pending).
    */
@@ -347,7 +344,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     }
     const key = requestKey(request);
     const last = this.#tokens.peek(key)?.state.data;
-    if (last && (last.expiresAt === null || last.expiresAt > tokenNow(last, Date.now()))) return Promise.resolve(toResponse(last));
+    if (last && (last.expiresAt === null || last.expiresAt > tokenNow(last, Date.now())) && !this.#isPastSessionsToken(request, last))
+      return Promise.resolve(toResponse(last));
     const current = this.#current;
     if (current?.key !== key) return new Promise(noop);
     if (this.#nextToken?.key !== key) {
@@ -399,6 +397,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
       config: this.#config,
       // The query function runs only for a query in the client: use() put it there, and removing it ends its retries.
       failures: () => this.#tokens.peek(key)!.state.fetchFailureCount,
+      inHand: () => this.#tokens.peek(key)?.state.data?.participantToken,
       onCall: () => void (this.#generatorCalls += 1),
       emit: this.#config.onEvent && ((event) => this.#emit(event)),
       mayRetry,
@@ -421,7 +420,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         refreshMarginMs: this.#config.refreshMarginMs,
         mintedEarlier: true,
       });
-      if (isPastSessionsRoom(request, response.participantToken)) return null;
+      if (this.#isPastSessionsToken(request, token)) return null;
       return { request, token: timeFromArrival(token) };
     } catch (cause) {
       this.#emit({ type: 'error', request, error: toGeneratorError(cause), willRetry: false });
@@ -566,7 +565,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   #readSnapshot(): TokenSnapshot {
     // Before first use, the seed is the token in hand, as it will be once planted.
-    const state = this.#seed ? heldState(this.#seed.token) : (this.#refused ?? this.#currentQuery()?.state);
+    let state = this.#seed ? heldState(this.#seed.token) : (this.#refused ?? this.#currentQuery()?.state);
+    // A token it will not hand out (a past session's, hydrated again on Back) is no token in hand: never `ready`.
+    const request = this.#current?.request;
+    if (request && state?.data && this.#isPastSessionsToken(request, state.data)) state = { ...state, data: undefined };
     return toTokenSnapshot(state, Date.now(), this.#generatorCalls);
   }
 

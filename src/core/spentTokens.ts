@@ -1,4 +1,5 @@
-import type { TokenRequest } from './types.js';
+import { arrivedHere } from './tokenNow.js';
+import type { TokenDetails, TokenRequest } from './types.js';
 
 /** How many tokens are remembered: sessions of one page, far more than a page runs. */
 const MAX_SPENT_TOKENS = 64;
@@ -23,4 +24,22 @@ export function markTokenSpent(participantToken: string): void {
  */
 export function isPastSessionsRoom(request: TokenRequest, participantToken: string): boolean {
   return !request.roomName && spentTokens.has(participantToken);
+}
+
+/**
+ * A source's check of the tokens it would hand out or show `ready`: whether `token`, for
+ * `request`, is a token from elsewhere (hydrated, an `initialToken`) that was for a past session's
+ * room when the source first looked at it — the one a page restored on Back was rendered with,
+ * which a new source looks at. One a session of the source starts with later (the page's first
+ * visit) stays its own, as a token it fetched does: its live call shows it `ready`. Per source,
+ * not per token object: the page brought back hydrates the very state object it was rendered with.
+ */
+export function pastSessionsTokenCheck(): (request: TokenRequest, token: TokenDetails) => boolean {
+  const spentWhenFirstSeen = new WeakMap<TokenDetails, boolean>();
+  return (request, token) => {
+    if (arrivedHere(token)) return false;
+    let spent = spentWhenFirstSeen.get(token);
+    if (spent === undefined) spentWhenFirstSeen.set(token, (spent = isPastSessionsRoom(request, token.participantToken)));
+    return spent;
+  };
 }

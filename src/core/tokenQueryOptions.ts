@@ -17,6 +17,8 @@ export interface TokenQueryContext {
   config: ResolvedConfig;
   /** Failed attempts of the fetch running now (TanStack's `fetchFailureCount`). */
   failures: () => number;
+  /** The `participantToken` of the token in hand for these options, if any. */
+  inHand: () => string | undefined;
   /** Called once per generator call (for `generatorCalls`). */
   onCall: () => void;
   /** Telemetry; `undefined` when nobody listens, so no event is built. */
@@ -35,7 +37,7 @@ export interface TokenQueryContext {
  * only `setQueryDefaults` for the key, so an app's `persister` or `retry: false` does not reach tokens.
  */
 export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions<TokenDetails, CustomTokenError> {
-  const { queryKey, request, generator, config, failures, onCall, emit, mayRetry = () => true } = context;
+  const { queryKey, request, generator, config, failures, inHand, onCall, emit, mayRetry = () => true } = context;
   const retries = (error: CustomTokenError, retried: number) => canRetry(error, retried, config) && mayRetry();
   // The failure a retry is for: a retry decided while allowed may come due once it is not (a
   // refresh-ahead's, when a session has connected meanwhile), and then ends the fetch with it.
@@ -57,7 +59,7 @@ export function tokenQueryOptions(context: TokenQueryContext): FetchQueryOptions
       try {
         const raw = await runGenerator(generator, request, { upstream, attempt, timeoutMs: config.timeoutMs });
         const token = timeFromArrival(
-          validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs }),
+          validateTokenResponse(raw, request, { receivedAt: Date.now(), refreshMarginMs: config.refreshMarginMs, inHand }),
         );
         emit?.({ type: 'success', request, token });
         return token;

@@ -1,5 +1,6 @@
 import { decodeTokenPayload } from 'livekit-client';
 import { CustomTokenError } from './errors.js';
+import { ATTRIBUTES_BYTES, fits, METADATA_BYTES, NAME_BYTES, utf8Bytes } from './livekitLimits.js';
 import { messageOf } from './messageOf.js';
 import type { TokenDetails, TokenGrants, TokenRequest } from './types.js';
 
@@ -14,12 +15,18 @@ export interface ValidateOptions {
    * @defaultValue false
    */
   mintedEarlier?: boolean;
+  /**
+   * The `participantToken` of the token in hand for the request, if any: read only for a token
+   * with neither `iat` nor `nbf`, whose next refresh it decides (see `measureLifetime`).
+   */
+  inHand?: () => string | undefined;
 }
 
 /**
  * Checks a generator's result and reads the token: shape, `serverUrl` scheme, decodable JWT,
  * a lifetime left, a `roomJoin` grant for a room, an identity, each within LiveKit's 256 bytes,
- * and the room, identity and agent the request asked for.
+ * `metadata` and `attributes` within LiveKit's 512 KiB and 64 KiB, and the room, identity and
+ * agent the request asked for.
  *
  * Expiry is measured on the local clock from `receivedAt` with the token's own lifetime
  * (`exp - (iat ?? nbf)`), so a client clock hours off the server's still caches correctly. A
@@ -42,10 +49,9 @@ export function validateTokenResponse(raw: unknown, request: TokenRequest, optio
   // LiveKit's server refuses a join without either (400 "no room name", "identity cannot be empty").
   if (!grants.room) invalid('The token has no `video.room` grant, so LiveKit would refuse it. Mint it for the room to join.');
   if (!payload.sub) invalid("The token has no identity (`sub`), so LiveKit would refuse it. Mint it with the participant's identity.");
-  checkNameBytes('room name (`video.room`)', grants.room);
-  checkNameBytes('identity (`sub`)', payload.sub);
+  checkLiveKitLimits(grants.room, payload.sub, payload);
 
-  const { expiresAt, staleAt } = measureLifetime(payload, options);
+  const { expiresAt, staleAt } = measureLifetime(payload, participantToken, options);
   return {
     serverUrl,
     participantToken,
@@ -151,15 +157,26 @@ function checkMatchesRequest(
   }
 }
 
-/** LiveKit's server refuses a join whose room name or identity is longer, in UTF-8 bytes (its default `limit`s). */
-const MAX_NAME_BYTES = 256;
+/**
+ * A token LiveKit's server would refuse at join (its default `limit`s: room name and identity 256
+ * bytes of UTF-8, `metadata` 512 KiB, `attributes` 64 KiB, keys and values together) is refused
+ * on arrival: else it reads `ready` and `start()` fails.
+ */
+function checkLiveKitLimits(room: string, identity: string, { metadata, attributes }: ReturnType<typeof decodeTokenPayload>): void {
+  checkBytes('room name (`video.room`) is', room, NAME_BYTES);
+  checkBytes('identity (`sub`) is', identity, NAME_BYTES);
+  if (typeof metadata === 'string') checkBytes('metadata (`metadata`) is', metadata, METADATA_BYTES);
+  // Keys and values together, as LiveKit counts them: one string of them all has their bytes.
+  if (isObject(attributes)) {
+    checkBytes('attributes (`attributes`, keys and values together) are', Object.entries(attributes).flat().join(''), ATTRIBUTES_BYTES);
+  }
+}
 
-/** A name LiveKit's server would refuse at join is refused on arrival: else the token reads `ready` and `start()` fails. */
-function checkNameBytes(what: string, name: string): void {
-  const bytes = new TextEncoder().encode(name).length;
-  if (bytes > MAX_NAME_BYTES) {
+/** Only text that may be past `maxBytes` is encoded (see `fits`). */
+function checkBytes(what: string, text: string, maxBytes: number): void {
+  if (!fits(text, maxBytes)) {
     invalid(
-      `The token's ${what} is ${bytes} bytes of UTF-8: LiveKit's server refuses a join past ${MAX_NAME_BYTES}. Mint it with a shorter one.`,
+      `The token's ${what} ${utf8Bytes(text)} bytes of UTF-8: LiveKit's server refuses a join past ${maxBytes}. Mint it with ${maxBytes === NAME_BYTES ? 'a shorter one' : 'less'}.`,
     );
   }
 }
@@ -172,7 +189,8 @@ function checkNameBytes(what: string, name: string): void {
  */
 function measureLifetime(
   payload: { exp?: number; iat?: number; nbf?: number },
-  { receivedAt, refreshMarginMs, mintedEarlier = false }: ValidateOptions,
+  participantToken: string,
+  { receivedAt, refreshMarginMs, mintedEarlier = false, inHand }: ValidateOptions,
 ): { expiresAt: number | null; staleAt: number | null } {
   if (typeof payload.exp !== 'number') return { expiresAt: null, staleAt: null };
   // The first of them that is a number: an `iat` some other way (a numeric string) does not hide a good `nbf`.
@@ -193,6 +211,10 @@ function measureLifetime(
       `The token's \`exp\` is ${formatAgo(receivedAt - expiresAt)} in the past on this device's clock: it was minted too long ago (a cached or restored page), or this device's clock is ahead of the server's. A new one is fetched.`,
     );
   }
+  // The very token in hand again, without an issue time: a backend that caches its tokens answers
+  // it until it expires, each time with less left on this clock, and half of that again before the
+  // next call would ask about seven times in its last minute. It is asked for again once expired.
+  if (issuedAt === undefined && inHand?.() === participantToken) return { expiresAt, staleAt: expiresAt };
   return { expiresAt, staleAt: expiresAt - Math.min(refreshMarginMs, (expiresAt - receivedAt) / 2) };
 }
 

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { CustomTokenError } from '../../src/core/errors';
-import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { AccessToken } from 'livekit-server-sdk';
+import { API_KEY, API_SECRET, mintToken, SERVER_URL } from '../helpers/tokens';
 
 /**
  * README "validation": the source refuses, on arrival, a token LiveKit's server refuses at join.
  * A room name or identity longer than 256 bytes of UTF-8 is one (LiveKit's default `limit`s;
- * `src/server/token/livekitLimits.ts` records the real server's 400 one byte past them):
+ * `src/core/livekitLimits.ts` records the real server's 400 one byte past them):
  * livekit-server-sdk mints it all the same, from a room name a user typed, say. Taken in, it
  * would be `ready` in `useTokenStatus()` and fail only at `start()`, when the server refuses the
  * join (`connection_failed`).
@@ -62,5 +63,44 @@ describe("a token past LiveKit's limits on room name and identity", () => {
       participantToken: await mintToken({ room: 'A', identity: `user-${'€'.repeat(84)}` }),
     }));
     await expect(failure(chosen.fetch({ roomName: 'A' }))).resolves.toMatchObject({ code: 'invalid_response' });
+  });
+});
+
+/**
+ * LiveKit's server also refuses a join whose `metadata` is past 512 KiB, or whose `attributes`,
+ * keys and values together, are past 64 KiB of UTF-8 (`src/core/livekitLimits.ts`): a token
+ * carrying them is refused on arrival too, naming the field, its size and the fix.
+ */
+describe("a token past LiveKit's limits on metadata and attributes", () => {
+  /** A source whose generator mints a real token with `claims` (metadata, attributes) for room A. */
+  function sourceMinting(claims: { metadata?: string; attributes?: Record<string, string> }) {
+    return createCustomTokenSource(async () => {
+      const token = new AccessToken(API_KEY, API_SECRET, { identity: 'ada', ttl: '10m', ...claims });
+      token.addGrant({ room: 'A', roomJoin: true });
+      return { serverUrl: SERVER_URL, participantToken: await token.toJwt() };
+    });
+  }
+
+  it.each([
+    ['ASCII', 'm'.repeat(512 * 1024), 'm'.repeat(512 * 1024 + 1), 524_289],
+    ['two-byte characters', 'é'.repeat(256 * 1024), `${'é'.repeat(256 * 1024)}m`, 524_289],
+  ])('takes metadata of 512 KiB and refuses one byte more (%s) as invalid_response', async (_, fits, past, bytes) => {
+    await expect(sourceMinting({ metadata: fits }).fetch({ roomName: 'A' })).resolves.toMatchObject({ serverUrl: SERVER_URL });
+    const error = await failure(sourceMinting({ metadata: past }).fetch({ roomName: 'A' }));
+    expect(error).toMatchObject({ code: 'invalid_response', retryable: false });
+    expect(error.message).toContain(
+      `The token's metadata (\`metadata\`) is ${bytes} bytes of UTF-8: LiveKit's server refuses a join past 524288. Mint it with less.`,
+    );
+  });
+
+  it('takes attributes of 64 KiB, keys and values together, and refuses one byte more as invalid_response', async () => {
+    // 4 + 4 + 5 bytes of keys and ASCII, then 32 760 two-byte characters and 3 ASCII: 65 536 bytes.
+    const attributes = (extra: string) => ({ team: 'blue', notes: `${'ü'.repeat(32_760)}abc${extra}` });
+    await expect(sourceMinting({ attributes: attributes('') }).fetch({ roomName: 'A' })).resolves.toBeDefined();
+    const error = await failure(sourceMinting({ attributes: attributes('c') }).fetch({ roomName: 'A' }));
+    expect(error).toMatchObject({ code: 'invalid_response', retryable: false });
+    expect(error.message).toContain(
+      "The token's attributes (`attributes`, keys and values together) are 65537 bytes of UTF-8: LiveKit's server refuses a join past 65536. Mint it with less.",
+    );
   });
 });

@@ -55,12 +55,26 @@ describe('the Next.js call page in Chromium, against the real LiveKit server and
       // Next's <Link> away while connected, then the browser's back button: the router restores the
       // page from its cache, the token minted with it included.
       await Promise.all([page.waitForURL(`${appUrl}/login`), page.getByRole('link', { name: 'Switch user' }).click()]);
+      // Every token status the page brought back shows (the document stays: Next navigates in it).
+      await page.evaluate(() => {
+        const shown: string[] = [];
+        Object.assign(window, { tokenStatusShown: shown });
+        const record = () => {
+          const view = document.querySelector('.lk-ctr-token-status');
+          if (view) shown.push(`${view.getAttribute('data-status')}: ${view.textContent}`);
+        };
+        new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
       await page.goBack();
       await page.locator('.lk-ctr-connect-button[data-state="disconnected"]').waitFor(VISIBLE);
       await call.connectButton().click();
       await page.locator('.lk-ctr-connect-button[data-state="connected"]').waitFor(VISIBLE);
       await expect.poll(tokenRoom).toMatch(/^room-/);
       expect(await tokenRoom()).not.toBe(firstRoom);
+      // The first call's token, which the page was rendered with, is never shown as the token in hand.
+      const shown = await page.evaluate(() => (window as unknown as { tokenStatusShown: string[] }).tokenStatusShown);
+      expect(shown.length).toBeGreaterThan(0);
+      expect(shown.filter((status) => status.includes(firstRoom!))).toEqual([]);
     } finally {
       await call.close();
     }

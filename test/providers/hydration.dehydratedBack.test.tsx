@@ -4,6 +4,7 @@ import { setLogLevel } from 'livekit-client';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
 import { ConnectButton } from '../../src/components/ConnectButton';
+import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
@@ -41,6 +42,7 @@ describe.each([
         <HydrationBoundary state={state}>
           <CustomTokenSessionProvider generator={generator} scope="call" room={room} microphone={false}>
             <ConnectButton />
+            <TokenStatusView />
           </CustomTokenSessionProvider>
         </HydrationBoundary>
       </QueryClientProvider>
@@ -55,17 +57,28 @@ describe.each([
     click();
     await buttonReads(container, 'Disconnect');
     expect(roomOf(first.connect.mock.calls[0]![1])).toBe('room-server');
+    // Its own session's token, though spent now: the live call shows it in hand.
+    expect(container.querySelector('section')!.textContent).toMatch(/Token ready.*room-server/);
     click();
     await buttonReads(container, 'Connect');
     act(() => root.unmount());
 
-    // Back: the page as the router cached it, the same dehydrated state included.
+    // Back: the page as the router cached it, the same dehydrated state included. Every status the
+    // page shows from then on is recorded: the past session's token is never shown as in hand.
+    const shown: string[] = [];
+    const record = () => shown.push(`${container.querySelector('section')?.textContent ?? ''}`);
+    const observer = new MutationObserver(record);
+    observer.observe(container, { subtree: true, childList: true, characterData: true, attributes: true });
     const second = roomWithoutServer();
     root = createRoot(container);
     act(() => root.render(page(clientPerPage ? new QueryClient() : appClient, second.room)));
+    record();
     click();
     await buttonReads(container, 'Disconnect');
     expect(roomOf(second.connect.mock.calls[0]![1])).toBe('room-browser');
+    observer.disconnect();
+    expect(shown.filter((text) => text.includes('room-server'))).toEqual([]);
+    expect(shown.at(-1)).toMatch(/Token ready.*room-browser/);
     act(() => root.unmount());
   });
 });

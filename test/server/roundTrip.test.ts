@@ -6,7 +6,7 @@ import { createCustomTokenSource } from '../../src/core/createCustomTokenSource'
 import { createEndpointGenerator, MAX_BODY_BYTES } from '../../src/core/createEndpointGenerator';
 import { isCustomTokenError } from '../../src/core/errors';
 import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../../src/server';
-import { livekitLimits } from '../../src/server/token/livekitLimits';
+import { livekitLimits } from '../../src/core/livekitLimits';
 import { SERVER_URL } from '../helpers/tokens';
 import { handlerConfig } from './handlerConfig';
 import { listen, listenInTestRange, type Listening } from './listen';

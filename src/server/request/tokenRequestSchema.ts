@@ -1,6 +1,6 @@
 /// <reference lib="es2024.string" />
 import { z } from 'zod';
-import { livekitLimits } from '../token/livekitLimits.js';
+import { livekitLimits } from '../../core/livekitLimits.js';
 import type { RequestedAgent, TokenRequestBody } from '../types.js';
 
 const WELL_FORMED = 'well-formed UTF-16, with no lone surrogate (\\uD800–\\uDFFF), which LiveKit would read as U+FFFD';

@@ -1,4 +1,4 @@
-import { livekitLimits } from './livekitLimits.js';
+import { livekitLimits } from '../../core/livekitLimits.js';
 import { tokenPayload, type TokenIssuer } from './mintToken.js';
 import type { TokenPlan } from './planToken.js';
 

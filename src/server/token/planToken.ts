@@ -1,7 +1,7 @@
 /// <reference lib="es2024.string" />
 import { checkFitsJoin } from './checkFitsJoin.js';
 import { callerGone, createDeadline, type Deadline } from './createDeadline.js';
-import { livekitLimits } from './livekitLimits.js';
+import { livekitLimits } from '../../core/livekitLimits.js';
 import { trackSourceName, type TokenIssuer } from './mintToken.js';
 import { shorten } from '../shorten.js';
 import type { TokenLimiter } from '../limits/createTokenLimiter.js';

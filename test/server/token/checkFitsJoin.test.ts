@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkFitsJoin } from '../../../src/server/token/checkFitsJoin';
-import { livekitLimits } from '../../../src/server/token/livekitLimits';
+import { livekitLimits } from '../../../src/core/livekitLimits';
 import { mintToken } from '../../../src/server/token/mintToken';
 import type { TokenPlan } from '../../../src/server/token/planToken';
 import { API_KEY, API_SECRET } from '../../helpers/tokens';

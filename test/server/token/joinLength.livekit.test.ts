@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingServerBinary } from '../../../scripts/livekit-server.mjs';
 import { createTokenHandler, type AuthorizedParticipant } from '../../../src/server';
-import { livekitLimits } from '../../../src/server/token/livekitLimits';
+import { livekitLimits } from '../../../src/core/livekitLimits';
 import { mintToken } from '../../../src/server/token/mintToken';
 import type { TokenPlan } from '../../../src/server/token/planToken';
 import { skipWithout } from '../../helpers/prerequisites';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { livekitLimits } from '../../../src/server/token/livekitLimits';
+import { livekitLimits } from '../../../src/core/livekitLimits';
 
 describe('livekitLimits.fits', () => {
   it.each([

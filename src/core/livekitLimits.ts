@@ -1,5 +1,11 @@
 const utf8 = new TextEncoder();
 
+// Client-safe (one shared encoder): the server's checks and the token source's share these. The limits are
+// constants too: the client imports them and `fits` without the object and its `attributesFit`.
+export const NAME_BYTES = 256;
+export const METADATA_BYTES = 512 * 1024;
+export const ATTRIBUTES_BYTES = 64 * 1024;
+
 /**
  * What LiveKit's server accepts in a token, in UTF-8 bytes as it counts them (Go's `len`): room
  * name, identity and name 256; metadata 512 KiB; attributes 64 KiB, keys and values together. A
@@ -19,10 +25,10 @@ const utf8 = new TextEncoder();
  * ```
  */
 export const livekitLimits = {
-  nameBytes: 256,
-  metadataBytes: 512 * 1024,
-  attributesBytes: 64 * 1024,
-  joinTokenBytes: 2 ** 20,
+  nameBytes: NAME_BYTES,
+  metadataBytes: METADATA_BYTES,
+  attributesBytes: ATTRIBUTES_BYTES,
+  joinTokenBytes: 1024 * 1024,
   fits,
   attributesFit,
 } as const;
@@ -34,10 +40,15 @@ export const livekitLimits = {
  * Whether `text` takes at most `maxBytes` bytes in UTF-8. A UTF-16 code unit is one to three
  * bytes, so only a string whose length falls between `maxBytes / 3` and `maxBytes` is encoded.
  */
-function fits(text: string, maxBytes: number): boolean {
+export function fits(text: string, maxBytes: number): boolean {
   if (text.length > maxBytes) return false;
   if (text.length * 3 <= maxBytes) return true;
-  return utf8.encode(text).length <= maxBytes;
+  return utf8Bytes(text) <= maxBytes;
+}
+
+/** How many bytes `text` takes in UTF-8, as LiveKit's server counts it. */
+export function utf8Bytes(text: string): number {
+  return utf8.encode(text).length;
 }
 
 /**
@@ -53,6 +64,6 @@ function attributesFit(attributes: Readonly<Record<string, string>>): boolean {
   // Stryker disable next-line EqualityOperator: 65 536 is no multiple of 3, so `length * 3` never equals it and `<` reads as `<=`
   if (length * 3 <= livekitLimits.attributesBytes) return true;
   let total = 0;
-  for (const [key, value] of entries) total += utf8.encode(key).length + utf8.encode(value).length;
+  for (const [key, value] of entries) total += utf8Bytes(key) + utf8Bytes(value);
   return total <= livekitLimits.attributesBytes;
 }
