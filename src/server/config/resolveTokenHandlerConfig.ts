@@ -5,6 +5,7 @@ import { parseTtl } from './parseTtl.js';
 import { shortSecretWarning } from './shortSecretWarning.js';
 import type { TokenHandlerConfig, TokenHandlerCorsConfig } from '../types.js';
 import type { IORedisClientLike, NodeRedisClientLike } from '../limits/types.js';
+import { isRedisCluster, startsEmptyHashTag } from '../limits/windowKeys.js';
 
 /**
  * A {@link TokenHandlerConfig} with its defaults filled in and checked. Credentials stay as
@@ -218,6 +219,11 @@ function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): 
     );
   }
   if (store.timeoutMs !== undefined) positiveInteger(store.timeoutMs, 'limitStore.timeoutMs');
+  if (typeof store.keyPrefix === 'string' && isRedisCluster(store.redis) && startsEmptyHashTag(store.keyPrefix)) {
+    throw new TypeError(
+      `createTokenHandler: \`limitStore.keyPrefix\` ${shown(store.keyPrefix)} starts an empty hash tag ('{}'): on a Redis Cluster every key under it would hash whole, and a caller's window and its refunds would land in different slots. Leave the '{}' out, or put a name between the braces ('app{limits}:') to keep all the limits' keys in one slot.`,
+    );
+  }
   return store;
 }
 
