@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import fc from 'fast-check';
 import { createCluster } from 'redis';
+import { createCluster as createClusterOfRedis4 } from 'redis-v4';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, type TokenHandler, type TokenHandlerConfig } from '../../src/server';
 import { handlerConfig, tokenRequest } from '../server/handlerConfig';
@@ -178,6 +179,26 @@ describe('limits on a Redis Cluster: a keyPrefix that cannot work there', () => 
       );
     },
   );
+});
+
+describe('limits on a Redis Cluster: a node-redis cluster client from before redis 6.2', () => {
+  it('is refused at creation with a TypeError naming what to pass instead: it cannot say whether it is ready (no isReady)', async () => {
+    // Its type lacks `isReady` too, so TypeScript refuses it already: this is what JavaScript, or a cast, reaches.
+    const redis = createClusterOfRedis4({ rootNodes: [{ socket: { host: '127.0.0.1', port: cluster.ports[0]! } }] });
+    redis.on('error', () => {});
+    await redis.connect();
+    try {
+      expect(() =>
+        createTokenHandler(handlerConfig({ limits: { tokens: { limit: 1, windowSeconds: 60 } }, limitStore: { redis: redis as never } })),
+      ).toThrow(
+        new TypeError(
+          'createTokenHandler: `limitStore.redis` is a node-redis cluster client without `isReady` (the `redis` package before 6.2), so the limits cannot tell a ready cluster from one still connecting: upgrade `redis` to 6.2 or later, or pass an ioredis `Cluster` (new Cluster([{ host, port }])).',
+        ),
+      );
+    } finally {
+      await redis.disconnect();
+    }
+  });
 });
 
 describe("limits on a Redis Cluster: the slots Redis itself gives a caller's keys", () => {

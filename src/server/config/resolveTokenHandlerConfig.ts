@@ -213,6 +213,12 @@ function warnOfShortSecret(): ResolvedTokenHandlerConfig['checkSecretLength'] {
 function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {
   if (store === 'memory') return store;
   const redis = store.redis as Partial<IORedisClientLike & NodeRedisClientLike> | undefined;
+  // A node-redis cluster says whether it is ready only from redis 6.2 on; open, an older one may still be finding its nodes.
+  if (Array.isArray(redis?.masters) && typeof redis.isReady !== 'boolean') {
+    throw new TypeError(
+      'createTokenHandler: `limitStore.redis` is a node-redis cluster client without `isReady` (the `redis` package before 6.2), so the limits cannot tell a ready cluster from one still connecting: upgrade `redis` to 6.2 or later, or pass an ioredis `Cluster` (new Cluster([{ host, port }])).',
+    );
+  }
   if (typeof redis?.defineCommand !== 'function' && typeof redis?.isReady !== 'boolean') {
     throw new TypeError(
       "createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)) or a connected node-redis client (await createClient({ url }).connect()).",

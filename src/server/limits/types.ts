@@ -84,8 +84,8 @@ export interface IORedisClientLike {
 
 /**
  * The part of a node-redis client (the `redis` package, v4 and later) the limits use: a
- * `createClient` client, or a `createCluster` one for a Redis Cluster (its keys then carry hash
- * tags: see docs/server-security.md, "Redis Cluster"). The app connects it
+ * `createClient` client, or a `createCluster` one (`redis` 6.2 and later: an older one has no
+ * `isReady`) for a Redis Cluster (its keys then carry hash tags: see docs/server-security.md, "Redis Cluster"). The app connects it
  * (`await client.connect()`), as node-redis wants before any command.
  *
  * @example
