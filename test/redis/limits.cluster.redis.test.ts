@@ -181,6 +181,47 @@ describe('limits on a Redis Cluster: a keyPrefix that cannot work there', () => 
   );
 });
 
+describe('limits on a Redis Cluster: property', () => {
+  it('for random sequences of callers (braces and all), agents and client kinds, answers exactly as the limits say: every refused request gave its points back', async () => {
+    const redis = [await cluster.ioredis(), await cluster.nodeRedis()];
+    const limits = { tokens: { limit: 6, windowSeconds: 600 }, agentDispatches: { limit: 2, windowSeconds: 600 } };
+    const call = fc.record({
+      identity: fc.constantFrom('alice', '}bob', '{carol}', 'x{}y', '{}'),
+      agents: fc.integer({ min: 0, max: 2 }),
+      client: fc.integer({ min: 0, max: 1 }),
+    });
+    await fc.assert(
+      // A refused dispatch stays counted unless given back, and refuses a later, smaller one the limit allows.
+      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 16 }), async (calls) => {
+        const keyPrefix = `prop:${randomUUID()}`;
+        const handlers = redis.map((client) =>
+          createTokenHandler(
+            handlerConfig({
+              limits,
+              limitStore: { redis: client, keyPrefix, timeoutMs: 10_000 },
+              agents: ['notes', 'support-agent'],
+              maxAgentsPerToken: 2,
+              onError: (error) => {
+                throw error;
+              },
+            }),
+          ),
+        );
+        const used = new Map<string, { tokens: number; dispatches: number }>();
+        for (const { identity, agents, client } of calls) {
+          const body = { room_config: { agents: ['notes', 'support-agent'].slice(0, agents).map((agent_name) => ({ agent_name })) } };
+          const { status } = await ask(handlers[client]!, identity, body);
+          const before = used.get(identity) ?? { tokens: 0, dispatches: 0 };
+          const allowed = before.tokens < limits.tokens.limit && before.dispatches + agents <= limits.agentDispatches.limit;
+          expect(status).toBe(allowed ? 201 : 429);
+          if (allowed) used.set(identity, { tokens: before.tokens + 1, dispatches: before.dispatches + agents });
+        }
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+});
+
 describe('limits on a Redis Cluster: a node-redis cluster client from before redis 6.2', () => {
   it('is refused at creation with a TypeError naming what to pass instead: it cannot say whether it is ready (no isReady)', async () => {
     // Its type lacks `isReady` too, so TypeScript refuses it already: this is what JavaScript, or a cast, reaches.
