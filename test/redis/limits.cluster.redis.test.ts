@@ -117,6 +117,33 @@ describe.each(clients)('limits on a Redis Cluster through %s', (_, connect) => {
     expect(after).toEqual([201, 201, 429]);
   });
 
+  it("fails only the checks of callers whose windows are on a node that hangs, after timeoutMs, and gives their counts back once it answers; the others' are counted", async () => {
+    const redis = await connect();
+    const keyPrefix = `test:${randomUUID()}`;
+    const handler = createTokenHandler(
+      handlerConfig({
+        limits: { tokens: { limit: 2, windowSeconds: 60 } },
+        limitStore: { redis, keyPrefix, timeoutMs: 300 },
+        onError: () => {},
+      }),
+    );
+    const callers = Array.from({ length: 9 }, (_, i) => `caller-${i}`);
+    const onHungNode = await Promise.all(
+      callers.map(async (id) => (await cluster.masterOf(clusterWindowKey(keyPrefix, 'tokens', 60, id))) === 0),
+    );
+    expect(new Set(onHungNode)).toEqual(new Set([true, false]));
+    await cluster.pause(0, 2_000);
+    const started = Date.now();
+    expect(await Promise.all(callers.map(async (id) => (await ask(handler, id)).status))).toEqual(
+      onHungNode.map((hung) => (hung ? 503 : 201)),
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+    // Once the node answers (these reads wait for it, on the connection the counts went out on), every count is settled.
+    for (const id of callers) await redis.get(clusterWindowKey(keyPrefix, 'tokens', 60, id));
+    const after = await Promise.all(callers.map(async (id) => [(await ask(handler, id)).status, (await ask(handler, id)).status]));
+    expect(after).toEqual(onHungNode.map((hung) => (hung ? [201, 201] : [201, 429])));
+  });
+
   it("spreads different callers' windows over more than one node by default (no single-slot funnel)", async () => {
     const keyPrefix = `test:${randomUUID()}`;
     const handler = handlerOn(await connect(), keyPrefix, { limits: { tokens: { limit: 5, windowSeconds: 60 } } });

@@ -57,6 +57,10 @@ export interface RedisCluster {
   nodeRedis(): Promise<RedisClusterType>;
   /** A plain connection to each master (for what each node holds). */
   nodes(): Promise<Redis[]>;
+  /** The index in `ports` of the master holding `key`'s slot (as Redis computes it: `CLUSTER KEYSLOT`). */
+  masterOf(key: string): Promise<number>;
+  /** Makes one master hang for `ms` (`CLIENT PAUSE … ALL`): its connections stay open, its commands wait. */
+  pause(master: number, ms: number): Promise<void>;
   /** Freezes every master (SIGSTOP): connections stay open, nothing answers. */
   freeze(): void;
   thaw(): void;
@@ -78,8 +82,18 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     closers.push(() => redis.disconnect());
     return redis;
   };
+  const third = Math.ceil(16384 / 3);
+  let admin: Redis[] | undefined;
   const cluster = {
     ports: servers.map(({ port }) => port),
+    async masterOf(key: string) {
+      admin ??= await cluster.nodes();
+      return Math.floor(Number(await admin[0]!.call('CLUSTER', 'KEYSLOT', key)) / third);
+    },
+    async pause(master: number, ms: number) {
+      admin ??= await cluster.nodes();
+      await admin[master]!.call('CLIENT', 'PAUSE', String(ms), 'ALL');
+    },
     async nodes() {
       return servers.map(({ port }) => plain(port));
     },
@@ -109,7 +123,6 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   };
   try {
     const nodes = await cluster.nodes();
-    const third = Math.ceil(16384 / 3);
     await Promise.all(
       nodes.map((node, i) => node.call('CLUSTER', 'ADDSLOTSRANGE', String(i * third), String(Math.min(16383, (i + 1) * third - 1)))),
     );
