@@ -79,8 +79,9 @@ function toCounted({ consumedPoints, msBeforeNext }: RateLimiterRes): Counted {
  * One rate-limiter-flexible counter per caller for a window length: in this process's memory, or
  * in Redis through its atomic Lua script (one round trip), behind a timeout so a hung Redis fails
  * fast. In Redis, under the keys {@link windowKeys} names (on a Redis Cluster, hash-tagged so
- * that the refund script's two keys share a slot). The counter never refuses by itself (its points are unbounded): the caller compares the
- * count with the caller's own limit, so callers on different plans share one counter per window.
+ * that the refund script's two keys share a slot). The counter never refuses by itself (its
+ * points are unbounded): the caller compares the count with the caller's own limit, so callers on
+ * different plans share one counter per window.
  * The library is loaded on first use, so a handler without limits never loads it.
  *
  * A count that times out is not lost to Redis: it runs when Redis answers again. Since the request

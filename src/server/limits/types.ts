@@ -84,9 +84,10 @@ export interface IORedisClientLike {
 
 /**
  * The part of a node-redis client (the `redis` package, v4 and later) the limits use: a
- * `createClient` client, or a `createCluster` one (`redis` 6.2 and later: an older one has no
- * `isReady`) for a Redis Cluster (its keys then carry hash tags: see docs/server-security.md, "Redis Cluster"). The app connects it
- * (`await client.connect()`), as node-redis wants before any command.
+ * `createClient` client, or for a Redis Cluster a `createCluster` one (`redis` 6.2 and later: an
+ * older one has no `isReady`), whose keys then carry hash tags (see docs/server-security.md,
+ * "Redis Cluster"). The app connects it (`await client.connect()`), as node-redis wants before
+ * any command.
  *
  * @example
  * ```ts
