@@ -166,6 +166,14 @@ describe('limits on a Redis Cluster: a client the app has just made', () => {
       },
     ],
     [
+      'an ioredis Cluster made with lazyConnect (connected by the first check)',
+      () => {
+        const redis = new Cluster([{ host: '127.0.0.1', port: cluster.ports[0]! }], { lazyConnect: true });
+        redis.on('error', () => {});
+        return [redis, () => redis.disconnect()] as const;
+      },
+    ],
+    [
       'a node-redis createCluster client whose connect() is under way',
       () => {
         const redis = createCluster({ rootNodes: [{ socket: { host: '127.0.0.1', port: cluster.ports[0]! } }] });
