@@ -1,6 +1,8 @@
 /** Types of `redis-server.mjs` for the TypeScript tests. */
 export interface RunningRedisServer {
   readonly port: number;
+  /** A cluster node's cluster bus port (`cluster: true`). */
+  readonly busPort: number | undefined;
   /** Kills the server (SIGKILL: no goodbye to clients, as in a crash). */
   crash(): Promise<void>;
   /** Starts it again on the same port, empty. */
@@ -12,4 +14,4 @@ export interface RunningRedisServer {
 }
 
 export declare function hasRedisServer(): boolean;
-export declare function startRedisServer(): Promise<RunningRedisServer>;
+export declare function startRedisServer(options?: { cluster?: boolean }): Promise<RunningRedisServer>;

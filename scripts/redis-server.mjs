@@ -3,7 +3,10 @@
  * at a free port, without persistence, never as a system service; stopped by whoever started it.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findRedisServer, missingRedisServer } from './prerequisites.mjs';
 
 /** `true` when the `redis-server` `node scripts/prerequisites.mjs` reports (`PATH`'s, or `REDIS_SERVER_PATH`) runs. */
@@ -15,20 +18,32 @@ export function hasRedisServer() {
 }
 
 /**
- * Starts `redis-server` on 127.0.0.1 at a free port.
+ * Starts `redis-server` on 127.0.0.1 at a free port. With `cluster: true`, a node of a Redis
+ * Cluster with no slots yet (its cluster bus on a free port of its own, its nodes file in a
+ * temporary directory removed by `stop()`): the caller meets the nodes and assigns the slots.
+ * @param {{ cluster?: boolean }} [options]
  * @returns {Promise<import('./redis-server.d.mts').RunningRedisServer>}
  */
-export async function startRedisServer() {
+export async function startRedisServer({ cluster = false } = {}) {
   const port = await freePort();
-  let child = await spawnRedis(port);
+  const busPort = cluster ? await freePort() : undefined;
+  const dir = cluster ? await mkdtemp(join(tmpdir(), 'lkctr-redis-cluster-')) : undefined;
+  const args = cluster
+    ? ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', join(dir, 'nodes.conf'), '--dir', dir]
+    : [];
+  let child = await spawnRedis(port, args);
   return {
     port,
+    busPort,
     crash: () => kill(child),
     async restart() {
       await kill(child);
-      child = await spawnRedis(port);
+      child = await spawnRedis(port, args);
     },
-    stop: () => kill(child),
+    async stop() {
+      await kill(child);
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
     freeze: () => void child.kill('SIGSTOP'),
     thaw: () => void child.kill('SIGCONT'),
   };
@@ -42,10 +57,10 @@ async function freePort() {
   return port;
 }
 
-function spawnRedis(port) {
+function spawnRedis(port, args) {
   const binary = findRedisServer();
   if (!binary) return Promise.reject(new Error(missingRedisServer()));
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -60,7 +60,8 @@ const stages = [
     prepare: buildServer,
   },
   {
-    name: 'redis (limits on two handler instances sharing a real Redis; CORS and Retry-After in Chromium)',
+    // No lower-case "cluster" in the name: `node scripts/test.mjs cluster` picks the LiveKit cluster stage alone.
+    name: 'redis (limits on two handler instances sharing a real Redis, and on a Redis Cluster of three masters; CORS and Retry-After in Chromium)',
     command: 'npx',
     args: ['vitest', 'run', '-c', 'test/redis/vitest.config.ts'],
     missing: missingForLimits,

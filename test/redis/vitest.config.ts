@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Limits on a real Redis: Debian's `redis-server`, started by each test file on 127.0.0.1 at a
- * free port and stopped after it, and Debian's Chromium for what a cross-origin page can read
+ * free port and stopped after it (three masters of a Redis Cluster for `limits.cluster`), and
+ * Debian's Chromium for what a cross-origin page can read
  * (`npx vitest run -c test/redis/vitest.config.ts`). Kept out of the unit run so that needs
  * neither; `npm test` runs it as its own stage.
  */

@@ -5,6 +5,7 @@ import { parseTtl } from './parseTtl.js';
 import { shortSecretWarning } from './shortSecretWarning.js';
 import type { TokenHandlerConfig, TokenHandlerCorsConfig } from '../types.js';
 import type { IORedisClientLike, NodeRedisClientLike } from '../limits/types.js';
+import { isRedisCluster, startsEmptyHashTag } from '../limits/windowKeys.js';
 
 /**
  * A {@link TokenHandlerConfig} with its defaults filled in and checked. Credentials stay as
@@ -212,12 +213,23 @@ function warnOfShortSecret(): ResolvedTokenHandlerConfig['checkSecretLength'] {
 function checkLimitStore(store: NonNullable<TokenHandlerConfig['limitStore']>): NonNullable<TokenHandlerConfig['limitStore']> {
   if (store === 'memory') return store;
   const redis = store.redis as Partial<IORedisClientLike & NodeRedisClientLike> | undefined;
+  // A node-redis cluster says whether it is ready only from redis 6.2 on; open, an older one may still be finding its nodes.
+  if (Array.isArray(redis?.masters) && typeof redis.isReady !== 'boolean') {
+    throw new TypeError(
+      'createTokenHandler: `limitStore.redis` is a node-redis cluster client without `isReady` (the `redis` package before 6.2), so the limits cannot tell a ready cluster from one still connecting: upgrade `redis` to 6.2 or later, or pass an ioredis `Cluster` (new Cluster([{ host, port }])).',
+    );
+  }
   if (typeof redis?.defineCommand !== 'function' && typeof redis?.isReady !== 'boolean') {
     throw new TypeError(
       "createTokenHandler: `limitStore` must be 'memory' or { redis } with an ioredis client (new Redis(url)) or a connected node-redis client (await createClient({ url }).connect()).",
     );
   }
   if (store.timeoutMs !== undefined) positiveInteger(store.timeoutMs, 'limitStore.timeoutMs');
+  if (typeof store.keyPrefix === 'string' && isRedisCluster(store.redis) && startsEmptyHashTag(store.keyPrefix)) {
+    throw new TypeError(
+      `createTokenHandler: \`limitStore.keyPrefix\` ${shown(store.keyPrefix)} starts an empty hash tag ('{}'): on a Redis Cluster every key under it would hash whole, and a caller's window and its refunds would land in different slots. Leave the '{}' out, or put a name between the braces ('app{limits}:') to keep all the limits' keys in one slot.`,
+    );
+  }
   return store;
 }
 

@@ -1,6 +1,7 @@
 import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { IORedisClientLike, NodeRedisClientLike, RedisClientLike, TokenLimitStore } from './types.js';
 import { withTimeout } from '../withTimeout.js';
+import { isRedisCluster, windowKeys, type WindowKeys } from './windowKeys.js';
 
 /** A count's answer: the points in the window so far, the time it has left, and when it was answered. */
 export interface Counted {
@@ -77,8 +78,10 @@ function toCounted({ consumedPoints, msBeforeNext }: RateLimiterRes): Counted {
 /**
  * One rate-limiter-flexible counter per caller for a window length: in this process's memory, or
  * in Redis through its atomic Lua script (one round trip), behind a timeout so a hung Redis fails
- * fast. The counter never refuses by itself (its points are unbounded): the caller compares the
- * count with the caller's own limit, so callers on different plans share one counter per window.
+ * fast. In Redis, under the keys {@link windowKeys} names (on a Redis Cluster, hash-tagged so
+ * that the refund script's two keys share a slot). The counter never refuses by itself (its
+ * points are unbounded): the caller compares the count with the caller's own limit, so callers on
+ * different plans share one counter per window.
  * The library is loaded on first use, so a handler without limits never loads it.
  *
  * A count that times out is not lost to Redis: it runs when Redis answers again. Since the request
@@ -100,18 +103,19 @@ export async function openLimitCounter(store: TokenLimitStore, name: string, win
     return memoryCounter(new RateLimiterMemory(options), windowSeconds * 1000); // its own storage: no key prefix needed
   }
   const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis.js');
-  const prefix = store.keyPrefix ?? 'lkctr';
   const limiter = new RateLimiterRedis({
     ...options,
     storeClient: isNodeRedis(store.redis) ? store.redis : withOwnCommandNames(store.redis),
     useRedisPackage: isNodeRedis(store.redis),
-    keyPrefix: `${prefix}:${name}:${windowSeconds}s`,
+    // Each count is given its window's whole key (see windowKeys).
+    keyPrefix: '',
     // A disconnected client queues commands until it reconnects: fail at once instead.
     rejectIfRedisNotReady: true,
   });
-  // Beside the windows, never one of them: a window's key ends in the caller's identity, which can be any text.
-  const refundsKey = (key: string) => `${prefix}:refunds:${name}:${windowSeconds}s:${key}`;
-  return redisCounter(limiter, refundsKey, store.redis, store.timeoutMs ?? 500, windowSeconds * 1000);
+  const prefix = store.keyPrefix ?? 'lkctr';
+  const cluster = isRedisCluster(store.redis);
+  const keysOf = (identity: string) => windowKeys(prefix, `${name}:${windowSeconds}s`, identity, cluster);
+  return redisCounter(limiter, keysOf, store.redis, store.timeoutMs ?? 500, windowSeconds * 1000);
 }
 
 /**
@@ -142,7 +146,7 @@ function memoryCounter(limiter: RateLimiterMemory, windowMs: number): LimitCount
 
 function redisCounter(
   limiter: RateLimiterRedis,
-  refundsKey: (key: string) => string,
+  keysOf: (identity: string) => WindowKeys,
   redis: RedisClientLike,
   timeoutMs: number,
   windowMs: number,
@@ -154,7 +158,7 @@ function redisCounter(
       let sent = false;
       const counting = whenConnected(redis).then(() => {
         sent = isReady(redis);
-        return limiter.consume(key, points).then(toCounted);
+        return limiter.consume(keysOf(key).window, points).then(toCounted);
       });
       // Sent after the count on the same connection, a refund runs right after it, in whichever
       // window it landed (its bound: a window opened now).
@@ -190,7 +194,8 @@ function redisCounter(
           .catch(() => undefined);
         return;
       }
-      const refunding = refundScript([limiter.getKey(key), refundsKey(key)], points, refundBound(counted, windowMs), crypto.randomUUID());
+      const { window, refunds } = keysOf(key);
+      const refunding = refundScript([window, refunds], points, refundBound(counted, windowMs), crypto.randomUUID());
       await withTimeout(refunding, timeoutMs, () => storeTimedOut(timeoutMs)).catch(() => undefined);
     },
   };
@@ -264,10 +269,11 @@ const wasReady = new WeakSet<NodeRedisClientLike>();
 function whenConnected(client: RedisClientLike): Promise<void> {
   let events: string[];
   if (isNodeRedis(client)) {
-    // node-redis: the app connects it; one open and never ready yet is still connecting.
+    // node-redis: the app connects it; one open and never ready yet is still connecting (a cluster
+    // says it is ready with 'connect', and closed with 'disconnect').
     if (client.isReady) wasReady.add(client);
     if (client.isReady || !client.isOpen || wasReady.has(client) || !client.once) return Promise.resolve();
-    events = ['ready', 'end', 'error'];
+    events = [readyEvent(client), isRedisCluster(client) ? 'disconnect' : 'end', 'error'];
   } else {
     if (client.status === 'wait') client.connect?.().catch(() => undefined);
     if (client.status === undefined || !CONNECTING.has(client.status) || !client.once) return Promise.resolve();
@@ -288,6 +294,11 @@ function whenConnected(client: RedisClientLike): Promise<void> {
   return waiting;
 }
 
+/** The event a client says it is ready with: `'ready'`, but `'connect'` on a node-redis cluster (its nodes found). */
+function readyEvent(client: RedisClientLike): string {
+  return isNodeRedis(client) && isRedisCluster(client) ? 'connect' : 'ready';
+}
+
 /** The wait for each client that is down to be ready again, shared by the refunds it holds back. */
 const readyAgain = new WeakMap<RedisClientLike, Promise<void>>();
 
@@ -296,7 +307,9 @@ function whenReadyAgain(client: RedisClientLike): Promise<void> | undefined {
   if (!client.once) return undefined;
   let waiting = readyAgain.get(client);
   if (!waiting) {
-    waiting = new Promise<void>((resolve) => void client.once!('ready', () => resolve())).finally(() => readyAgain.delete(client));
+    waiting = new Promise<void>((resolve) => void client.once!(readyEvent(client), () => resolve())).finally(() =>
+      readyAgain.delete(client),
+    );
     readyAgain.set(client, waiting);
   }
   return waiting;

@@ -57,12 +57,14 @@ export type TokenLimitsPolicy =
     ) => TokenLimits | null | undefined | Promise<TokenLimits | null | undefined>);
 
 /**
- * The part of an `ioredis` client the limits use (an `ioredis` `Redis` fits).
+ * The part of an `ioredis` client the limits use: an `ioredis` `Redis`, or a `Cluster` for a
+ * Redis Cluster (its keys then carry hash tags: see docs/server-security.md, "Redis Cluster").
  *
  * @example
  * ```ts
- * import { Redis } from 'ioredis';
+ * import { Cluster, Redis } from 'ioredis';
  * const redis: IORedisClientLike = new Redis(process.env.REDIS_URL!);
+ * const cluster: IORedisClientLike = new Cluster([{ host: 'redis-cluster.internal', port: 6379 }]);
  * ```
  */
 export interface IORedisClientLike {
@@ -76,16 +78,22 @@ export interface IORedisClientLike {
   once?(event: string, listener: () => void): unknown;
   /** Takes the wait's other listeners off once it is over. */
   removeListener?(event: string, listener: () => void): unknown;
+  /** `true` on a `Cluster`: the limits then give each caller's keys a hash tag. */
+  readonly isCluster?: boolean | undefined;
 }
 
 /**
- * The part of a node-redis client (the `redis` package, v4 and later) the limits use: the app
- * connects it (`await client.connect()`), as node-redis wants before any command.
+ * The part of a node-redis client (the `redis` package, v4 and later) the limits use: a
+ * `createClient` client, or for a Redis Cluster a `createCluster` one (`redis` 6.2 and later: an
+ * older one has no `isReady`), whose keys then carry hash tags (see docs/server-security.md,
+ * "Redis Cluster"). The app connects it (`await client.connect()`), as node-redis wants before
+ * any command.
  *
  * @example
  * ```ts
- * import { createClient } from 'redis';
+ * import { createClient, createCluster } from 'redis';
  * const redis: NodeRedisClientLike = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const cluster: NodeRedisClientLike = await createCluster({ rootNodes: [{ url: process.env.REDIS_URL }] }).connect();
  * ```
  */
 export interface NodeRedisClientLike {
@@ -99,6 +107,8 @@ export interface NodeRedisClientLike {
   once?(event: string, listener: () => void): unknown;
   /** Takes the wait's other listeners off once it is over. */
   removeListener?(event: string, listener: () => void): unknown;
+  /** A `createCluster` client's masters: the limits then give each caller's keys a hash tag. */
+  readonly masters?: readonly unknown[] | undefined;
 }
 
 /**
@@ -126,7 +136,12 @@ export interface RedisLimitStore {
    * opens only an ioredis `lazyConnect` client's, on first use, as ioredis's own first command would).
    */
   redis: RedisClientLike;
-  /** Prefix of every key the limits write. @defaultValue 'lkctr' */
+  /**
+   * Prefix of every key the limits write. On a Redis Cluster, a hash tag in it (`'{limits}'`) puts
+   * every key in one slot, on one node; without one, each caller's keys have slots of their own. A
+   * prefix whose first `{` closes at once (`'app{}'`) is refused there: Redis would hash every
+   * key whole. @defaultValue 'lkctr'
+   */
   keyPrefix?: string | undefined;
   /** How long one limit check may wait for Redis before it counts as a store failure. @defaultValue 500 */
   timeoutMs?: number | undefined;
