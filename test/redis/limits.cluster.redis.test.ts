@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import fc from 'fast-check';
-import { createCluster } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { createCluster as createClusterOfRedis4 } from 'redis-v4';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler, type TokenHandler, type TokenHandlerConfig } from '../../src/server';
@@ -275,6 +275,45 @@ describe('limits on a Redis Cluster: a node-redis cluster client from before red
       await redis.disconnect();
     }
   });
+});
+
+describe('limits on a Redis Cluster: a client of one of its nodes', () => {
+  it.each([
+    ['an ioredis Redis', 'ioredis'],
+    ['a node-redis createClient client', 'node-redis'],
+  ] as const)(
+    '%s: a caller whose window another node holds is answered 503, and onError says to pass a cluster client (not just MOVED)',
+    async (_, kind) => {
+      const port = cluster.ports[0]!;
+      // A caller whose window the node the client knows does not hold: that node answers MOVED.
+      const keyPrefix = `test:${randomUUID()}`;
+      let identity = 'caller-0';
+      for (let i = 1; (await cluster.masterOf(windowKeys(keyPrefix, 'tokens:60s', identity, false).window)) === 0; i++)
+        identity = `caller-${i}`;
+      const redis =
+        kind === 'ioredis' ? new Redis({ host: '127.0.0.1', port }) : await createClient({ socket: { host: '127.0.0.1', port } }).connect();
+      const reported: unknown[] = [];
+      try {
+        const handler = createTokenHandler(
+          handlerConfig({
+            limits: { tokens: { limit: 5, windowSeconds: 60 } },
+            limitStore: { redis, keyPrefix, timeoutMs: 5_000 },
+            onError: (error) => void reported.push(error),
+          }),
+        );
+        const response = await ask(handler, identity);
+        expect(response.status).toBe(503);
+        expect(reported).toHaveLength(1);
+        // onError hears the store's failure itself, which the 503's error carries as its cause.
+        expect((reported[0] as Error).message).toMatch(
+          /^The limit store is a Redis Cluster reached through a client of one of its nodes \(it answered "MOVED \d+ 127\.0\.0\.1:\d+"\): pass an ioredis `Cluster` or a node-redis `createCluster` client as `limitStore\.redis` \(docs\/server-security\.md, "Redis Cluster"\)\.$/,
+        );
+      } finally {
+        if (redis instanceof Redis) redis.disconnect();
+        else await redis.close();
+      }
+    },
+  );
 });
 
 describe("limits on a Redis Cluster: the slots Redis itself gives a caller's keys", () => {

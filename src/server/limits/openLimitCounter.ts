@@ -182,7 +182,7 @@ function redisCounter(
         return storeTimedOut(timeoutMs);
       }).catch((error: unknown) => {
         if (clientGaveUp(error)) refundUnanswered();
-        throw error;
+        throw toClusterNodeError(error);
       });
     },
     async refund(key, points, counted) {
@@ -200,6 +200,20 @@ function redisCounter(
     },
   };
   return counter;
+}
+
+/**
+ * A client of one node of a Redis Cluster (an ioredis `Redis` or node-redis `createClient` given a
+ * cluster's address) fails every count whose key another node holds with Redis's bare `MOVED <slot>
+ * <node>`: said in words, with the fix.
+ */
+function toClusterNodeError(error: unknown): unknown {
+  const answer = error instanceof Error ? error.message : '';
+  if (!answer.startsWith('MOVED ')) return error;
+  return new Error(
+    `The limit store is a Redis Cluster reached through a client of one of its nodes (it answered "${answer}"): pass an ioredis \`Cluster\` or a node-redis \`createCluster\` client as \`limitStore.redis\` (docs/server-security.md, "Redis Cluster").`,
+    { cause: error },
+  );
 }
 
 /** node-redis (the `redis` package) rather than ioredis: it says whether it is ready as a boolean. */
