@@ -139,23 +139,25 @@ export const tokenRequestSchema = z
       room_config: roomConfig,
     }),
   )
-  .transform((raw): TokenRequestBody => ({
-    ...compact({
+  .transform((raw): TokenRequestBody => {
+    // The kept fields, then the agents: added to compact's own object, which a spread would copy once more.
+    const body: { -readonly [K in keyof TokenRequestBody]?: TokenRequestBody[K] } = compact({
       roomName: raw.room_name,
       participantName: raw.participant_name,
       participantIdentity: raw.participant_identity,
       participantMetadata: raw.participant_metadata,
       participantAttributes: raw.participant_attributes,
-    }),
-    agents: raw.room_config?.agents
+    });
+    body.agents = raw.room_config?.agents
       ? distinct(
           raw.room_config.agents.map((entry) => ({
             ...compact({ metadata: entry.metadata, deployment: entry.deployment }),
             agentName: entry.agent_name ?? '',
           })),
         )
-      : [],
-  }));
+      : [];
+    return body as TokenRequestBody;
+  });
 
 /**
  * Collapses repeated dispatches (same agent, metadata and deployment): LiveKit starts one job per entry.
