@@ -117,9 +117,10 @@ async function issueToken(
   // Awaited only when there is something to read: a Secrets Store binding.
   const env = readSecretsStore(input.env);
   const { apiKey, apiSecret, serverUrl } = resolveCredentials(config, env instanceof Promise ? await env : env);
-  const issuer = { apiKey, ttlSeconds: config.ttl };
-  const plan = await planToken(input.request(), parsed.data, config, issuer);
-  const participantToken = await mintToken(plan, { ...issuer, apiSecret });
+  // One object for the join check (which reads the key and the ttl) and the signature.
+  const credentials = { apiKey, apiSecret, ttlSeconds: config.ttl };
+  const plan = await planToken(input.request(), parsed.data, config, credentials);
+  const participantToken = await mintToken(plan, credentials);
   return {
     status: 201,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...cors },

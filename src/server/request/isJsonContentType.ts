@@ -23,8 +23,10 @@ export function isJsonContentType(contentType: string | null): boolean {
   if (contentType === null) return false;
   const whole = essenceOf(contentType);
   if (whole !== undefined && !isJsonEssence(whole)) return false;
+  // One value: its essence is the whole's, JSON here if it is one at all.
+  if (!contentType.includes(',')) return whole !== undefined;
   let essence: string | undefined;
-  for (const value of contentType.includes(',') ? (contentType.match(HEADER_VALUES) ?? []) : [contentType]) {
+  for (const value of contentType.match(HEADER_VALUES) ?? []) {
     const candidate = essenceOf(value);
     if (candidate !== undefined && candidate !== '*/*') essence = candidate;
   }

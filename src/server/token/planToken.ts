@@ -31,6 +31,8 @@ export interface TokenPlan {
   grants: NonNullable<AuthorizedParticipant['grants']>;
   roomName: string;
   agents: readonly RequestedAgent[];
+  /** The claims above as JSON, written by the first `tokenPayload` of the plan and read by the next: set nothing here, and change nothing above once it is set. */
+  claimsJson?: string;
 }
 
 /** What {@link planToken} reads from the resolved handler config. */
