@@ -9,7 +9,7 @@ import { onBrowserOnline } from './onBrowserOnline.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { shallowEqual } from './shallowEqual.js';
-import { pastSessionsTokenCheck } from './spentTokens.js';
+import { isPastSessionsToken, spentWhenFirstSeen } from './spentTokens.js';
 import { isCancellation, toGeneratorError } from './runGenerator.js';
 import { TokenCache } from './TokenCache.js';
 import { timeFromArrival, tokenNow } from './tokenNow.js';
@@ -105,8 +105,8 @@ export class CustomTokenSource extends TokenSourceConfigurable {
   #connectedHolds = 0;
   /** Calls in flight this source has cancelled: a forced fetch waiting for one to settle is cancelled with it. */
   #cancels = 0;
-  /** Whether it must not hand out a token, nor show it `ready`: one a past session of the page started with (Back). */
-  readonly #isPastSessionsToken = pastSessionsTokenCheck();
+  /** Whether it must not show a token `ready`: one a past session of the page started with when first seen (Back). */
+  readonly #spentWhenFirstSeen = spentWhenFirstSeen();
 
   constructor(generator: TokenGenerator, config: CustomTokenSourceConfig = {}) {
     super();
@@ -288,7 +288,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     // A token hydrated from a dehydrated state is checked as an `initialToken` is: a page restored on
     // Back renders its HydrationBoundary again, into a QueryClient of its own maybe, with the token
     // a session of the page started with.
-    if (!force && cached && isTokenReusable(query.state, Date.now()) && !this.#isPastSessionsToken(request, cached)) {
+    if (!force && cached && isTokenReusable(query.state, Date.now()) && !isPastSessionsToken(request, cached)) {
       this.#emit({ type: 'cache-hit', request, token: cached });
       return toResponse(cached);
     }
@@ -344,7 +344,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     }
     const key = requestKey(request);
     const last = this.#tokens.peek(key)?.state.data;
-    if (last && (last.expiresAt === null || last.expiresAt > tokenNow(last, Date.now())) && !this.#isPastSessionsToken(request, last))
+    if (last && (last.expiresAt === null || last.expiresAt > tokenNow(last, Date.now())) && !isPastSessionsToken(request, last))
       return Promise.resolve(toResponse(last));
     const current = this.#current;
     if (current?.key !== key) return new Promise(noop);
@@ -420,7 +420,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
         refreshMarginMs: this.#config.refreshMarginMs,
         mintedEarlier: true,
       });
-      if (this.#isPastSessionsToken(request, token)) return null;
+      if (isPastSessionsToken(request, token)) return null;
       return { request, token: timeFromArrival(token) };
     } catch (cause) {
       this.#emit({ type: 'error', request, error: toGeneratorError(cause), willRetry: false });
@@ -568,7 +568,7 @@ export class CustomTokenSource extends TokenSourceConfigurable {
     let state = this.#seed ? heldState(this.#seed.token) : (this.#refused ?? this.#currentQuery()?.state);
     // A token it will not hand out (a past session's, hydrated again on Back) is no token in hand: never `ready`.
     const request = this.#current?.request;
-    if (request && state?.data && this.#isPastSessionsToken(request, state.data)) state = { ...state, data: undefined };
+    if (request && state?.data && this.#spentWhenFirstSeen(request, state.data)) state = { ...state, data: undefined };
     return toTokenSnapshot(state, Date.now(), this.#generatorCalls);
   }
 

@@ -27,19 +27,26 @@ export function isPastSessionsRoom(request: TokenRequest, participantToken: stri
 }
 
 /**
- * A source's check of the tokens it would hand out or show `ready`: whether `token`, for
- * `request`, is a token from elsewhere (hydrated, an `initialToken`) that was for a past session's
- * room when the source first looked at it — the one a page restored on Back was rendered with,
- * which a new source looks at. One a session of the source starts with later (the page's first
- * visit) stays its own, as a token it fetched does: its live call shows it `ready`. Per source,
- * not per token object: the page brought back hydrates the very state object it was rendered with.
+ * Whether `token`, for `request`, is one from elsewhere (hydrated from another process's state)
+ * for a past session's room: never handed out. A token that arrived here (fetched, or an
+ * `initialToken`, checked as it is planted) is the source's own.
  */
-export function pastSessionsTokenCheck(): (request: TokenRequest, token: TokenDetails) => boolean {
-  const spentWhenFirstSeen = new WeakMap<TokenDetails, boolean>();
+export function isPastSessionsToken(request: TokenRequest, token: TokenDetails): boolean {
+  return !arrivedHere(token) && isPastSessionsRoom(request, token.participantToken);
+}
+
+/**
+ * A source's check of the token it shows: whether `token` was {@link isPastSessionsToken} when
+ * the source first looked at it — the one a page restored on Back was rendered with, which a new
+ * source looks at, is never shown `ready`. One a session of the source starts with later (the
+ * page's first visit) stays shown, as a fetched token does: its live call shows it `ready` (it is
+ * handed out no more once spent). Per source, not per token object: the page brought back
+ * hydrates the very state object it was rendered with.
+ */
+export function spentWhenFirstSeen(): (request: TokenRequest, token: TokenDetails) => boolean {
+  const seen = new WeakMap<TokenDetails, boolean>();
   return (request, token) => {
-    if (arrivedHere(token)) return false;
-    let spent = spentWhenFirstSeen.get(token);
-    if (spent === undefined) spentWhenFirstSeen.set(token, (spent = isPastSessionsRoom(request, token.participantToken)));
-    return spent;
+    if (!seen.has(token)) seen.set(token, isPastSessionsToken(request, token));
+    return seen.get(token)!;
   };
 }

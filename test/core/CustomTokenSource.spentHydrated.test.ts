@@ -66,4 +66,33 @@ describe('a hydrated token a past session of the page started with (Back)', () =
     await forced;
     expect(settled).toEqual([next]);
   });
+
+  it('is refused once spent by the very source that handed it out (a source that outlives the page): neither a start nor a failed forced fetch gets it again', async () => {
+    // The server render's token, hydrated into the app's client: not spent yet, so the first start takes it.
+    const participantToken = await mintToken({ identity: 'spent-same-source', room: 'room-server' });
+    const server = new QueryClient();
+    await createCustomTokenSource(async () => ({ serverUrl: SERVER_URL, participantToken }), { queryClient: server, scope: 'call' }).fetch(
+      {},
+    );
+    const next = await mintToken({ identity: 'spent-same-source', room: 'room-browser' });
+    let fail = true;
+    const source = pageBroughtBack(JSON.parse(JSON.stringify(dehydrate(server))) as DehydratedState, async () => {
+      if (fail) throw new CustomTokenError('http', 'token endpoint answered 401', { status: 401 });
+      return { serverUrl: SERVER_URL, participantToken: next };
+    });
+    expect((await source.fetch({})).participantToken).toBe(participantToken);
+    // Its session started with it; the same source is asked again (the next start, a forced fetch failing).
+    markTokenSpent(participantToken);
+    // The next start asks the generator (here failing) rather than take the spent token from the cache.
+    await expect(source.fetch({})).rejects.toMatchObject({ code: 'http', status: 401 });
+    const settled: string[] = [];
+    const forced = source.fetch({}, true).then(({ participantToken: token }) => void settled.push(token));
+    await expect.poll(() => source.getSnapshot().status, { timeout: 3_000 }).toBe('error');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(settled, 'the spent token is not handed out').not.toContain(participantToken);
+    fail = false;
+    await source.refresh();
+    await forced;
+    expect(settled).toEqual([next]);
+  });
 });
