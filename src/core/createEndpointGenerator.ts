@@ -1,5 +1,6 @@
 import { CustomTokenError } from './errors.js';
 import { htmlWords, oneLine } from './excerpt.js';
+import { fits } from './livekitLimits.js';
 import { messageOf } from './messageOf.js';
 import { noop } from './noop.js';
 import type { TokenGenerator, TokenGeneratorContext, TokenRequest, TokenResponse } from './types.js';
@@ -169,7 +170,7 @@ async function readText(response: Response, maxBytes: number, waitMs = Infinity)
       // A fetch without body streams (React Native's) can only read it whole, then measure it: in
       // bytes, as a stream is (a character may take up to four).
       const text = await Promise.race([response.text(), late]);
-      return text !== undefined && new TextEncoder().encode(text).byteLength <= maxBytes ? text : undefined;
+      return text !== undefined && fits(text, maxBytes) ? text : undefined;
     }
     const reader = body.getReader();
     if (Number(response.headers.get('Content-Length')) > maxBytes) return stopReading(reader);

@@ -1,4 +1,4 @@
-import { livekitLimits } from '../../core/livekitLimits.js';
+import { livekitLimits, utf8Bytes } from '../../core/livekitLimits.js';
 import { tokenPayload, type TokenIssuer } from './mintToken.js';
 import type { TokenPlan } from './planToken.js';
 
@@ -6,8 +6,6 @@ import type { TokenPlan } from './planToken.js';
 const HEADER_AND_SIGNATURE = 'eyJhbGciOiJIUzI1NiJ9'.length + 43 + 2;
 /** The most UTF-8 bytes of payload JSON whose base64url (4 characters per 3 bytes) fits the join. */
 const MAX_PAYLOAD_BYTES = Math.floor(((livekitLimits.joinTokenBytes - HEADER_AND_SIGNATURE) * 3) / 4);
-
-const utf8 = new TextEncoder();
 
 /**
  * Throws when the token {@link mintToken} would sign for `plan` is longer than a join can carry
@@ -24,14 +22,14 @@ const utf8 = new TextEncoder();
 export function checkFitsJoin(plan: TokenPlan, issuer: TokenIssuer): void {
   const payload = tokenPayload(plan, issuer);
   if (livekitLimits.fits(payload, MAX_PAYLOAD_BYTES)) return;
-  const tokenBytes = HEADER_AND_SIGNATURE + Math.ceil((utf8.encode(payload).length * 4) / 3);
+  const tokenBytes = HEADER_AND_SIGNATURE + Math.ceil((utf8Bytes(payload) * 4) / 3);
   const parts = [
     ['metadata', plan.metadata ?? ''],
     ['attributes', plan.attributes ?? {}],
     ["room_config.agents' metadata", plan.agents.map((agent) => agent.metadata ?? '')],
   ] as const;
   const sizes = parts
-    .map(([part, value]) => ({ part, bytes: utf8.encode(JSON.stringify(value)).length }))
+    .map(([part, value]) => ({ part, bytes: utf8Bytes(JSON.stringify(value)) }))
     .sort((a, b) => b.bytes - a.bytes)
     .map(({ part, bytes }) => `${part} ${bytes}`);
   throw new Error(
