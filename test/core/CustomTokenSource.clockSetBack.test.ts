@@ -209,6 +209,8 @@ describe('CustomTokenSource, for any lifetime, margin, step back and time of the
           // A 10-minute token, a 1-minute margin, the clock set back 3 minutes after 6 (more than the margin, less than its age).
           [{ lifetimeS: 600, marginMs: MINUTE, stepAt: 0.6, stepBy: 0.3, lookEvery: 0.05, subscribed: false }],
           [{ lifetimeS: 600, marginMs: MINUTE, stepAt: 0.6, stepBy: 0.3, lookEvery: 0.05, subscribed: true }],
+          // No margin, the clock set back a tenth of a second (unseen) as the token arrives: it is still fresh, not due at once.
+          [{ lifetimeS: 10, marginMs: 0, stepAt: 0, stepBy: 0.01005, lookEvery: 0.01, subscribed: true }],
         ],
       },
     );
