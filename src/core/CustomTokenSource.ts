@@ -7,6 +7,7 @@ import { noop } from './noop.js';
 import { normalizeOptions, requestKey } from './normalizeOptions.js';
 import { onBrowserOnline } from './onBrowserOnline.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
+import { refusedCalls } from './refusedCalls.js';
 import { resolveConfig, type ResolvedConfig } from './resolveConfig.js';
 import { shallowEqual } from './shallowEqual.js';
 import { isPastSessionsToken, spentWhenFirstSeen } from './spentTokens.js';
@@ -311,6 +312,10 @@ export class CustomTokenSource extends TokenSourceConfigurable {
           throw aborted();
         cached = query.state.data;
       }
+      // A source that starts no call (useCustomTokenSource's, unmounted) refuses a new one here, before the
+      // query: the error is this fetch's alone, and the query other sources of the scope read stays as it was.
+      const refusal = refusedCalls.get(this);
+      if (refusal && query.state.fetchStatus === 'idle') throw refusal();
       const fetched = fetchOnce(query, queryOptions);
       // A forced fetch retires the token in hand (fetches meanwhile wait for the new one, and a
       // failure leaves it retired) — after the engine kept the state to go back to on cancel():

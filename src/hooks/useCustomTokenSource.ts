@@ -3,6 +3,7 @@ import * as React from 'react';
 import { CustomTokenSource, type CustomTokenSourceConfig } from '../core/CustomTokenSource.js';
 import { CustomTokenError } from '../core/errors.js';
 import { noop } from '../core/noop.js';
+import { refusedCalls } from '../core/refusedCalls.js';
 import type { TokenGenerator, TokenSourceEvent } from '../core/types.js';
 import { useLatest } from './internal/useLatest.js';
 
@@ -50,12 +51,13 @@ const gone = () => new CustomTokenError('aborted', 'useCustomTokenSource: the co
  * generator may be an inline function: the latest one is called. Tokens are cached by the value
  * of the fetch options, so inline option objects are fine. The app's `QueryClient` is used when
  * one is in context (tokens show in its devtools). Fetches in flight are aborted when the
- * component unmounts, and from then on no generator call is started (a fetch then fails with
- * `aborted`; a forced one — LiveKit's `useSession` sends one once its unmount disconnect finishes —
- * waits: it is made if the component comes back, as from `<Activity mode="hidden">`, and leaves the
- * token in hand to the other sources of its `scope`) — except the retries of a call that another
- * source of the same `scope` shares and still waits for, which go on for it (this source's fetch of
- * it fails with `aborted` all the same, so LiveKit's `start()` connects nothing with its token).
+ * component unmounts, and from then on no generator call is started, refresh-ahead included (a
+ * fetch then fails with `aborted`, an error of its own that leaves the token and status of the
+ * other sources of its `scope` as they were; a forced one — LiveKit's `useSession` sends one once
+ * its unmount disconnect finishes — waits: it is made if the component comes back, as from
+ * `<Activity mode="hidden">`) — except a call that another source of the same `scope` shares and
+ * still waits for, which goes on for it, retries included (this source's fetch of it fails with
+ * `aborted` all the same, so LiveKit's `start()` connects nothing with its token).
  *
  * Hand it to {@link useCustomTokenSession}, which runs LiveKit's `useSession` on it and tells it
  * when the session is connected (no refresh-ahead during a call). With a bare `useSession`, hold
@@ -94,18 +96,23 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
   const contextClient = React.useContext(QueryClientContext);
   const generatorRef = useLatest(generator);
   const optionsRef = useLatest(options);
-  // Once the component has unmounted, the source starts no generator call: LiveKit's useSession asks for
-  // the next session's token when its unmount disconnect finishes, for a session that never comes. A retry
-  // of a call begun before goes on: only another source of the scope still waits for it (else it was aborted).
-  const unmounted = React.useRef(false);
   // The refs are read when the source calls the generator, never during this initialiser.
   // eslint-disable-next-line react-hooks/refs
   const [{ source, madeWith, whenBack }] = React.useState(() => {
     // What the source reports while it is made (an initialToken that fails its checks) is told once the
     // render that made it commits: not for the sources of renders React throws away (StrictMode, a suspended first mount).
     const madeWith: TokenSourceEvent[] = [];
-    const made = new CustomTokenSource(
-      (request, context) => (unmounted.current && context.attempt === 1 ? Promise.reject(gone()) : generatorRef.current(request, context)),
+    const made: CustomTokenSource = new CustomTokenSource(
+      (request, context) => {
+        // A call begun in the task that unmounted the component, its generator due after it: aborted as the last
+        // subscriber leaving aborts it a moment later (so no call is made after the unmount) — unless another
+        // source of the scope waits for it. (No new call begins once unmounted: the source refuses it.)
+        if (context.attempt === 1 && refusedCalls.has(made)) {
+          made.cancel();
+          if (context.signal.aborted) return Promise.reject(gone());
+        }
+        return generatorRef.current(request, context);
+      },
       {
         ...options,
         queryClient: options.queryClient ?? contextClient,
@@ -114,15 +121,15 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
     );
     // LiveKit's useSession asks for the next session's token once the disconnect of its unmount
     // finishes (a forced fetch, which never rejects): made if the component comes back (<Activity>
-    // shown again), else left pending. Made at once, it would retire the scope's token in hand and
-    // its refused call put an error in the status of every other source of the scope.
+    // shown again), else left pending: an unmounted source starts no call, and the session after
+    // the one left, if it comes, wants a new token.
     const whenBack: Parameters<CustomTokenSource['fetch']>[0][] = [];
     const fetchToken = made.fetch.bind(made);
     made.fetch = (fetchOptions, force) => {
-      if (force) return unmounted.current ? (whenBack.push(fetchOptions), new Promise(noop)) : fetchToken(fetchOptions, force);
+      if (force) return refusedCalls.has(made) ? (whenBack.push(fetchOptions), new Promise(noop)) : fetchToken(fetchOptions, force);
       // A token that comes once the component has unmounted (its call went on for another source of the
       // scope) is not this source's to hand out: LiveKit's start() would connect with it, for nobody.
-      const fetching = fetchToken(fetchOptions, force).then((token) => (unmounted.current ? Promise.reject(gone()) : token));
+      const fetching = fetchToken(fetchOptions, force).then((token) => (refusedCalls.has(made) ? Promise.reject(gone()) : token));
       fetching.catch(noop); // as the source's own: a rejection nobody awaits is not reported
       return fetching;
     };
@@ -144,7 +151,7 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
 
   // Holding a subscription keeps the source alive; the last one leaving aborts what is in flight.
   React.useEffect(() => {
-    unmounted.current = false; // back after StrictMode's remount
+    refusedCalls.delete(source); // back after StrictMode's remount
     for (const event of madeWith.splice(0)) {
       try {
         // As the source reports: an onEvent that throws or rejects never breaks the app.
@@ -156,7 +163,11 @@ export function useCustomTokenSource(generator: TokenGenerator, options: UseCust
     const unsubscribe = source.subscribe(noop);
     for (const fetchOptions of whenBack.splice(0)) void source.fetch(fetchOptions, true);
     return () => {
-      unmounted.current = true;
+      // Once the component has unmounted, the source starts no generator call (LiveKit's useSession asks for the
+      // next session's token when its unmount disconnect finishes, for a session that never comes; a refresh-ahead
+      // may come due as its session lets go of the source). A call in flight goes on, retries included, while
+      // another source of the scope waits for it; else it is aborted as the last subscriber leaves.
+      refusedCalls.set(source, gone);
       unsubscribe();
     };
   }, [source, madeWith, whenBack, optionsRef]);

@@ -71,6 +71,37 @@ describe('useCustomTokenSource: two components sharing a scope', () => {
     expect(view.container.textContent).toBe('ready ada');
   });
 
+  it('the one still mounted gets the token when the other unmounts in the very task their shared call began', async () => {
+    const generator = mintingGenerator(() => ({ identity: 'ada', ttl: 600 }));
+    const queryClient = new QueryClient();
+    const sources: Record<'first' | 'second', CustomTokenSource | undefined> = { first: undefined, second: undefined };
+    const page = (showFirst: boolean) => (
+      <React.StrictMode>
+        <QueryClientProvider client={queryClient}>
+          {showFirst && <Panel generator={generator} onSource={(source) => (sources.first = source)} />}
+          <Panel generator={generator} onSource={(source) => (sources.second = source)} />
+        </QueryClientProvider>
+      </React.StrictMode>
+    );
+    const view = render(page(true));
+
+    // The first asks, the second joins its call, and the first leaves before the generator is called (a microtask on).
+    let second: Promise<unknown> = Promise.resolve();
+    act(() => {
+      void sources.first!.fetch({ roomName: 'standup' }).catch(() => {});
+      second = sources.second!.fetch({ roomName: 'standup' }).then(
+        (response) => ({ response }),
+        (error: unknown) => ({ error }),
+      );
+      view.rerender(page(false));
+    });
+    await advance(1_000);
+
+    expect(await second).toMatchObject({ response: { participantToken: expect.any(String) } });
+    expect(generator).toHaveBeenCalledTimes(1);
+    expect(view.container.textContent).toBe('ready ada');
+  });
+
   it('a component alone calls the generator no more once it unmounted while its call waited for a retry', async () => {
     const generator = flakyGenerator();
     const sources: Record<'first' | 'second', CustomTokenSource | undefined> = { first: undefined, second: undefined };
