@@ -18,21 +18,26 @@ import { left } from './useSourceUntilLeft.js';
 export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn {
   const untilLeft = React.useRef<AbortController | null>(null);
   React.useEffect(() => () => leave(untilLeft), []);
-  return React.useMemo(
+  const { start, end } = session;
+  // As stable as LiveKit's own: not new with each state of the session (an app's effect on them would run again).
+  const actions = React.useMemo(
     () => ({
-      ...session,
-      start: async (options = {}) => {
+      start: async (options: Parameters<typeof start>[0] = {}) => {
         const { signal } = (untilLeft.current ??= new AbortController());
         try {
-          await session.start({ ...options, signal: AbortSignal.any(options.signal ? [options.signal, signal] : [signal]) });
+          await start({ ...options, signal: AbortSignal.any(options.signal ? [options.signal, signal] : [signal]) });
         } catch (reason) {
           throw signal.aborted ? left() : reason;
         }
       },
-      end: () => (leave(untilLeft), session.end()),
+      end: () => {
+        leave(untilLeft);
+        return end();
+      },
     }),
-    [session],
+    [start, end],
   );
+  return React.useMemo(() => ({ ...session, ...actions }), [session, actions]);
 }
 
 function leave(untilLeft: React.RefObject<AbortController | null>): void {
