@@ -7,6 +7,7 @@ import { useRoomStateResync } from './internal/useRoomStateResync.js';
 import { useSourceForSession } from './internal/useSourceForSession.js';
 import { useSourceUntilLeft } from './internal/useSourceUntilLeft.js';
 import { useStaleConnectCancelled } from './internal/useStaleConnectCancelled.js';
+import { useStartsUntilLeft } from './internal/useStartsUntilLeft.js';
 
 /**
  * Options of {@link useCustomTokenSession}: those of LiveKit's `useSession` for a configurable
@@ -82,22 +83,25 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * is connected — the hooks-path way to use the package, where the wiring cannot be forgotten.
  * While the component is mounted and the session is not connected, the source keeps a fresh
  * token ready ahead of expiry; while connected it fetches nothing (LiveKit refreshes the live
- * session's token itself). Returns `useSession`'s own session, for `SessionProvider` and every
+ * session's token itself). Returns `useSession`'s session, for `SessionProvider` and every
  * `@livekit/components-react` hook.
  *
  * Options changed while connected apply to the next `start()`; the live call is untouched. Changed
  * while idle, they too are fetched for at `start()`: LiveKit pre-warms once, on mount, so the token
  * in hand (and `useTokenStatus`) stays on the mount's options until then — `CustomTokenSessionProvider`
  * follows them; docs/token-source.md shows the effect that does it here.
- * `start()` and `end()` are LiveKit's own — `start()` rejects when joining fails (a token failure
- * also shows in `useTokenStatus`): catch it. A `start()` still waiting for its token when `end()`
- * is called or the component unmounts (or `<Activity>` hides it) connects nothing and rejects with
- * `aborted`, also when the source lives on (made by a parent, outside React, or sharing a `scope`)
- * and gets that token for its other users. A session the server ends while its room is still connecting (the
- * participant removed) is over at once: that `start()` rejects, and the next one connects with a
- * new token. The session-lifecycle guarantees (nothing left
- * capturing or in the room after leaving, an agent judged by its own session's timeout) are
- * `CustomTokenSessionProvider`'s, which replaces that `start()`.
+ * `start()` and `end()` are LiveKit's own (wrapped only so that leaving ends a start still waiting)
+ * — `start()` rejects when joining fails (a token failure also shows in `useTokenStatus`): catch
+ * it. A `start()` still waiting for its token when `end()` is called or the component unmounts (or
+ * `<Activity>` hides it) connects nothing and rejects with `aborted`, also when the source lives on
+ * (made by a parent, outside React, or sharing a `scope`) and gets that token for its other users.
+ * So does one asked while an earlier session was connecting or connected (a double-clicked Join),
+ * which LiveKit's `start()` holds until that session ends: after `end()` it no longer goes on to
+ * join. A session the server ends while its room is still connecting (the participant removed) is
+ * over at once: that `start()` rejects, and the next one connects with a new token. The
+ * session-lifecycle guarantees (nothing left capturing or in the room after leaving, an agent
+ * judged by its own session's timeout) are `CustomTokenSessionProvider`'s, which replaces that
+ * `start()`.
  *
  * @example
  * ```tsx
@@ -137,5 +141,5 @@ export function useCustomTokenSession(source: CustomTokenSource, options: UseCus
   useRoomStateResync(session);
   useStaleConnectCancelled(session.room);
   useSourceForSession(source, session.isConnected);
-  return session;
+  return useStartsUntilLeft(session);
 }

@@ -297,6 +297,21 @@ describe('useCustomTokenSession in any order of events', () => {
             ],
             false,
           ],
+          // A second start() while the first connects (LiveKit's waits for that session to end), then end():
+          // the waiting start went on once the room was left, and connected.
+          [
+            { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
+            [
+              { do: 'start' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'race', event: 'resolves', ticks: 0, action: 'start' },
+              { do: 'end' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'connect', outcome: 'completes' },
+              { do: 'start' },
+            ],
+            false,
+          ],
         ],
       },
     );

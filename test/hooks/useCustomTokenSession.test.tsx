@@ -55,6 +55,18 @@ describe('useCustomTokenSession', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
   afterEach(() => vi.useRealTimers());
 
+  it('keeps the identity of start() and end() as the session connects and ends, as LiveKit’s own', async () => {
+    const { latest } = renderPage(mintingGenerator());
+    await advance(50);
+    const { start, end } = latest.session!;
+    await run(() => latest.session!.start({ tracks: {} }));
+    expect(latest.session!.connectionState).toBe('connected');
+    await run(() => latest.session!.end());
+    expect(latest.session!.connectionState).toBe('disconnected');
+    expect(latest.session!.start, 'start()').toBe(start);
+    expect(latest.session!.end, 'end()').toBe(end);
+  });
+
   it('keeps a fresh token ready while disconnected, fetches nothing while connected, and resumes after end()', async () => {
     // 20 s tokens are refreshed 10 s before they expire.
     const generator = mintingGenerator(() => ({ ttl: 20 }));

@@ -155,6 +155,44 @@ describe('the hooks path: a session component leaving while its start() waits fo
     expectAbandoned(room, connect, outcome);
   });
 
+  it.skipIf(Activity === undefined)(
+    'does not connect, once shown again, with a second start() that waited for the first one’s session to end',
+    async () => {
+      const Hideable = Activity!;
+      const { generator, calls } = controlledGenerator();
+      const { room, connect } = roomWithoutServer({ connecting: new Promise(() => {}) });
+      const latest: { session?: Session } = {};
+      function Call() {
+        latest.session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup', room });
+        return null;
+      }
+      const page = (mode: 'visible' | 'hidden') => (
+        <Hideable mode={mode}>
+          <Call />
+        </Hideable>
+      );
+      const view = render(page('visible'));
+      await flush();
+      join(latest.session!);
+      await act(() => calls[0]!.resolve());
+      await flush();
+      const second = join(latest.session!);
+      await flush();
+
+      // Hidden, LiveKit's effect cleanup leaves the room; shown again, the session hears it was left.
+      view.rerender(page('hidden'));
+      await flush();
+      view.rerender(page('visible'));
+      await flush();
+      for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+      await flush();
+
+      expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
+      expect(room.state).toBe(ConnectionState.Disconnected);
+      expect(isCustomTokenError(second.settled) && second.settled.code, 'the waiting start() rejects with a typed abort').toBe('aborted');
+    },
+  );
+
   it('does not connect when the unmount lands in the microtasks between the token answer and LiveKit’s connect', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.boolean(), async (ticks, sourceInParent) => {
@@ -230,5 +268,34 @@ describe('the hooks path: end() while start() waits for the token', () => {
     await flush();
     expect(next.settled).toBe('started');
     expect(connect).toHaveBeenCalledTimes(1);
+  });
+
+  it('also ends a second start() that waited for the first one’s session to end (a double-clicked Join, then Leave)', async () => {
+    const { generator, calls } = controlledGenerator();
+    // The first start()'s connect stays under way until end() cuts it off.
+    const { room, connect } = roomWithoutServer({ connecting: new Promise(() => {}) });
+    const latest: { session?: Session } = {};
+    function Call() {
+      latest.session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup', room });
+      return null;
+    }
+    render(<Call />);
+    await flush();
+    const first = join(latest.session!);
+    await act(() => calls[0]!.resolve());
+    await flush();
+    expect(room.state).toBe(ConnectionState.Connecting);
+    // LiveKit's start() waits for the room to be disconnected before it asks for its token.
+    const second = join(latest.session!);
+    await flush();
+    await act(() => latest.session!.end());
+    await flush();
+    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+    await flush();
+
+    expect(first.settled, 'the connect end() cut off').toBeInstanceOf(Error);
+    expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
+    expect(room.state).toBe(ConnectionState.Disconnected);
+    expect(isCustomTokenError(second.settled) && second.settled.code, 'the waiting start() rejects with a typed abort').toBe('aborted');
   });
 });

@@ -2,7 +2,8 @@ import type { TokenSourceConfigurable, TokenSourceResponseObject } from 'livekit
 import * as React from 'react';
 import { CustomTokenError } from '../../core/errors.js';
 
-const left = () =>
+/** How a `start()` ended by leaving rejects (also one that `useStartsUntilLeft` ends before it asked for its token). */
+export const left = () =>
   new CustomTokenError(
     'aborted',
     'useCustomTokenSession: the session was left (unmounted, or end()) before its token came; start() connects nothing.',
