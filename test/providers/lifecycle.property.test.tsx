@@ -863,6 +863,21 @@ const agentExamples: [Options, Step[], Setup][] = [
     ],
     SLOW,
   ],
+  // The agent a full reconnect took away failed the call; an agent joining the room while end() left it (a slow leave) took that error back.
+  [
+    { ...CALL, agentName: 'helper', connect: true, prefetch: false },
+    [
+      { do: 'token', outcome: 'resolves' },
+      { do: 'connect', outcome: 'completes' },
+      { do: 'agent', event: 'joins ready' },
+      { do: 'room reconnects in full' },
+      { do: 'room reconnected' },
+      { do: 'wait', ms: 6_000 },
+      { do: 'end' },
+      { do: 'agent', event: 'joins ready' },
+    ],
+    SLOW,
+  ],
 ];
 
 describe('CustomTokenSessionProvider in any order of events', () => {

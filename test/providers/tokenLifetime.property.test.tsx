@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ConnectionState, decodeTokenPayload, setLogLevel } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTokenStatus, type UseTokenStatusReturn } from '../../src/hooks/useTokenStatus';
-import { advance, flush } from '../helpers/fakeTime';
+import { advance, advanceRendering, flush } from '../helpers/fakeTime';
 import type { TokenGenerator } from '../../src/core/types';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 import { renderSession } from './render';
@@ -119,7 +119,7 @@ async function runScenario(steps: readonly Step[], strict: boolean, prefetch: bo
         if (w.room.state === ConnectionState.Connected) act(() => void w.room['handleDisconnect'](true, 1));
         break;
       case 'wait':
-        await advance(step.ms);
+        await advanceRendering(step.ms);
         break;
     }
     if (step.do !== 'wait' && step.do !== 'token' && step.do !== 'connect') actions += 1;
@@ -213,6 +213,19 @@ describe('token lifetimes in any order of events', () => {
             [{ do: 'start' }, { do: 'token', outcome: 'resolves' }, { do: 'connect', outcome: 'completes' }, { do: 'wait', ms: 40_000 }],
             false,
             false,
+          ],
+          // A restart while the first start connects, then a wait past the token's expiry: the second start has
+          // its token (fresh) and connects once React has rendered the room disconnected, in the same second.
+          [
+            [
+              { do: 'token', outcome: 'resolves' },
+              { do: 'wait', ms: 5_000 },
+              { do: 'start' },
+              { do: 'restart' },
+              { do: 'wait', ms: 25_000 },
+            ],
+            false,
+            true,
           ],
         ],
       },

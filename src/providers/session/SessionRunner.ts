@@ -115,9 +115,11 @@ export class SessionRunner {
   /**
    * Takes `error` back while it is still the session's: what it said is over (an agent that left
    * the call is back in it). A later failure is then the session's error again, and heard of.
+   * Once an `end()` is asked for, the session it leaves is over as it was, as for {@link SessionRunner.fail}:
+   * an agent joining the room while it is being left is not back in a call.
    */
   withdraw(error: CustomTokenError): void {
-    if (this.#snapshot.error === error) this.#update({ error: null });
+    if (!this.#leaving && this.#snapshot.error === error) this.#update({ error: null });
   }
 
   /**
