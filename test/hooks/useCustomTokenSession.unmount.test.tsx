@@ -7,6 +7,7 @@ import * as React from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
 import { isCustomTokenError } from '../../src/core/errors';
+import type { TokenGenerator } from '../../src/core/types';
 import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
@@ -29,6 +30,16 @@ function join(session: Session) {
       ),
   );
   return outcome;
+}
+
+/** A component that runs the hooks path (its own source) on `room`; `latest.session` is its session. */
+function sessionComponent(generator: TokenGenerator, room: Room) {
+  const latest: { session?: Session } = {};
+  function Call() {
+    latest.session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup', room });
+    return null;
+  }
+  return { Call, latest };
 }
 
 function expectAbandoned(room: Room, connect: { mock: { calls: unknown[] } }, outcome: { settled?: unknown }) {
@@ -161,11 +172,7 @@ describe('the hooks path: a session component leaving while its start() waits fo
       const Hideable = Activity!;
       const { generator, calls } = controlledGenerator();
       const { room, connect } = roomWithoutServer({ connecting: new Promise(() => {}) });
-      const latest: { session?: Session } = {};
-      function Call() {
-        latest.session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup', room });
-        return null;
-      }
+      const { Call, latest } = sessionComponent(generator, room);
       const page = (mode: 'visible' | 'hidden') => (
         <Hideable mode={mode}>
           <Call />
@@ -241,11 +248,7 @@ describe('the hooks path: end() while start() waits for the token', () => {
   it('connects nothing when that token arrives, and the next start() connects', async () => {
     const { generator, calls } = controlledGenerator();
     const { room, connect } = roomWithoutServer();
-    const latest: { session?: Session } = {};
-    function Call() {
-      latest.session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup', room });
-      return null;
-    }
+    const { Call, latest } = sessionComponent(generator, room);
     render(
       <React.StrictMode>
         <Call />
@@ -274,11 +277,7 @@ describe('the hooks path: end() while start() waits for the token', () => {
     const { generator, calls } = controlledGenerator();
     // The first start()'s connect stays under way until end() cuts it off.
     const { room, connect } = roomWithoutServer({ connecting: new Promise(() => {}) });
-    const latest: { session?: Session } = {};
-    function Call() {
-      latest.session = useCustomTokenSession(useCustomTokenSource(generator), { roomName: 'standup', room });
-      return null;
-    }
+    const { Call, latest } = sessionComponent(generator, room);
     render(<Call />);
     await flush();
     const first = join(latest.session!);

@@ -32,23 +32,28 @@ function Panel({ generator, onSource }: { generator: TokenGenerator; onSource: (
   return <p>{`${status} ${identity ?? '-'}`}</p>;
 }
 
+/** Two panels of the scope on one QueryClient; `page(false)` is the page without the first. */
+function renderTwoPanels(generator: TokenGenerator) {
+  const queryClient = new QueryClient();
+  const sources: Record<'first' | 'second', CustomTokenSource | undefined> = { first: undefined, second: undefined };
+  const page = (showFirst: boolean) => (
+    <React.StrictMode>
+      <QueryClientProvider client={queryClient}>
+        {showFirst && <Panel generator={generator} onSource={(source) => (sources.first = source)} />}
+        <Panel generator={generator} onSource={(source) => (sources.second = source)} />
+      </QueryClientProvider>
+    </React.StrictMode>
+  );
+  return { sources, page, view: render(page(true)) };
+}
+
 describe('useCustomTokenSource: two components sharing a scope', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-03T10:00:00Z') }));
   afterEach(() => vi.useRealTimers());
 
   it('the one still mounted gets the token when the other unmounts while their shared call is being retried', async () => {
     const generator = flakyGenerator();
-    const queryClient = new QueryClient();
-    const sources: Record<'first' | 'second', CustomTokenSource | undefined> = { first: undefined, second: undefined };
-    const page = (showFirst: boolean) => (
-      <React.StrictMode>
-        <QueryClientProvider client={queryClient}>
-          {showFirst && <Panel generator={generator} onSource={(source) => (sources.first = source)} />}
-          <Panel generator={generator} onSource={(source) => (sources.second = source)} />
-        </QueryClientProvider>
-      </React.StrictMode>
-    );
-    const view = render(page(true));
+    const { sources, page, view } = renderTwoPanels(generator);
 
     // The first asks; the second asks for the same options while that call is in flight, and shares it.
     let second: Promise<unknown> = Promise.resolve();
@@ -73,17 +78,7 @@ describe('useCustomTokenSource: two components sharing a scope', () => {
 
   it('the one still mounted gets the token when the other unmounts in the very task their shared call began', async () => {
     const generator = mintingGenerator(() => ({ identity: 'ada', ttl: 600 }));
-    const queryClient = new QueryClient();
-    const sources: Record<'first' | 'second', CustomTokenSource | undefined> = { first: undefined, second: undefined };
-    const page = (showFirst: boolean) => (
-      <React.StrictMode>
-        <QueryClientProvider client={queryClient}>
-          {showFirst && <Panel generator={generator} onSource={(source) => (sources.first = source)} />}
-          <Panel generator={generator} onSource={(source) => (sources.second = source)} />
-        </QueryClientProvider>
-      </React.StrictMode>
-    );
-    const view = render(page(true));
+    const { sources, page, view } = renderTwoPanels(generator);
 
     // The first asks, the second joins its call, and the first leaves before the generator is called (a microtask on).
     let second: Promise<unknown> = Promise.resolve();
