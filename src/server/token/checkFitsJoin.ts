@@ -1,4 +1,4 @@
-import { livekitLimits, utf8Bytes } from '../../core/livekitLimits.js';
+import { fits, livekitLimits, utf8Bytes } from '../../core/livekitLimits.js';
 import { tokenPayload, type TokenIssuer } from './mintToken.js';
 import type { TokenPlan } from './planToken.js';
 
@@ -21,7 +21,7 @@ const MAX_PAYLOAD_BYTES = Math.floor(((livekitLimits.joinTokenBytes - HEADER_AND
  */
 export function checkFitsJoin(plan: TokenPlan, issuer: TokenIssuer): void {
   const payload = tokenPayload(plan, issuer);
-  if (livekitLimits.fits(payload, MAX_PAYLOAD_BYTES)) return;
+  if (fits(payload, MAX_PAYLOAD_BYTES)) return;
   const tokenBytes = HEADER_AND_SIGNATURE + Math.ceil((utf8Bytes(payload) * 4) / 3);
   const parts = [
     ['metadata', plan.metadata ?? ''],
