@@ -480,7 +480,9 @@ export class CustomTokenSource extends TokenSourceConfigurable {
 
   #activate(): void {
     clearTimeout(this.#deactivateTimer);
-    if (this.#teardown) return;
+    // Active already: decide again all the same. A refresh that came due while no call could start
+    // (useCustomTokenSource's, its component hidden by <Activity>) was refused, and set no timer.
+    if (this.#teardown) return this.#scheduler.reschedule();
     this.#deactivated = false;
     if (this.#current) this.#hold(this.#current.key);
     const unsubscribes = [

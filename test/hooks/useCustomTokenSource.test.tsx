@@ -4,7 +4,8 @@ import { act, render, renderHook } from '@testing-library/react';
 import { setLogLevel, TokenSource } from 'livekit-client';
 import * as React from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import type { TokenGenerator, TokenSourceEvent } from '../../src/core/types';
+import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
+import type { TokenGenerator, TokenSnapshot, TokenSourceEvent } from '../../src/core/types';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
@@ -272,4 +273,66 @@ describe('useCustomTokenSource with an initialToken in the app’s QueryClient',
     expect(queryClient.getQueryCache().getAll()).toEqual([]);
     expect(generator).not.toHaveBeenCalled();
   });
+});
+
+describe('useCustomTokenSource inside <Activity>, its source read outside it', () => {
+  // React 19.2's <Activity>; React 18 has none.
+  const Activity = (React as { Activity?: React.ComponentType<{ mode: 'visible' | 'hidden'; children: React.ReactNode }> }).Activity;
+  const SECOND = 1_000;
+
+  it.skipIf(Activity === undefined)(
+    'refreshes ahead again once shown, after a refresh came due (and was refused) while hidden',
+    async () => {
+      vi.useFakeTimers({ now: new Date('2026-12-05T12:00:00Z') });
+      try {
+        const Hideable = Activity!;
+        // 120 s tokens: the default margin (60 s, at most half the lifetime) makes each due 60 s after it arrived.
+        const generator = mintingGenerator(() => ({ ttl: 120 }));
+        const latest: { source?: CustomTokenSource; status?: TokenSnapshot } = {};
+        function Maker({ onSource }: { onSource: (source: CustomTokenSource) => void }) {
+          const source = useCustomTokenSource(generator);
+          React.useEffect(() => onSource(source), [source, onSource]);
+          return null;
+        }
+        // The app lifts the source up and shows its status outside the <Activity>: subscribed all along.
+        function Status({ source }: { source: CustomTokenSource }) {
+          latest.status = useTokenStatus(source);
+          return null;
+        }
+        function Page({ mode }: { mode: 'visible' | 'hidden' }) {
+          const [source, setSource] = React.useState<CustomTokenSource | null>(null);
+          const onSource = React.useCallback((made: CustomTokenSource) => {
+            latest.source = made;
+            setSource(made);
+          }, []);
+          return (
+            <>
+              {source && <Status source={source} />}
+              <Hideable mode={mode}>
+                <Maker onSource={onSource} />
+              </Hideable>
+            </>
+          );
+        }
+        const view = render(<Page mode="visible" />);
+        await act(() => latest.source!.fetch({ roomName: 'A' }).then(() => undefined));
+        expect(generator).toHaveBeenCalledTimes(1);
+
+        await act(() => vi.advanceTimersByTimeAsync(10 * SECOND));
+        view.rerender(<Page mode="hidden" />);
+        // Due at 60 s while hidden: an unmounted (hidden) hook's source calls no generator.
+        await act(() => vi.advanceTimersByTimeAsync(60 * SECOND));
+        expect(generator).toHaveBeenCalledTimes(1);
+
+        view.rerender(<Page mode="visible" />);
+        await act(() => vi.advanceTimersByTimeAsync(SECOND));
+        expect(generator).toHaveBeenCalledTimes(2);
+        expect(latest.status!.status).toBe('ready');
+        expect(latest.status!.expiresAt).toBeGreaterThan(Date.now() + 100 * SECOND);
+        view.unmount();
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
 });
