@@ -140,7 +140,7 @@ function readBodyWithin(read: BodyRead, timeoutMs: number): Promise<Uint8Array> 
 
 /**
  * The reply for a refusal: its status and `{ error: { code, message } }`, never cached;
- * `Retry-After` when the error carries one.
+ * `Retry-After` when the error carries one, `Accept-Encoding: identity` with a 415.
  *
  * @example
  * ```ts
@@ -154,6 +154,8 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
       ...(Number.isFinite(error.retryAfterSeconds) && { 'Retry-After': delaySeconds(error.retryAfterSeconds!) }),
+      // RFC 7694 §3: a 415 says which codings a body may come in; here none (see encodedBodyRefusal).
+      ...(error.status === 415 && { 'Accept-Encoding': 'identity' }),
       ...headers,
     },
     body: JSON.stringify({ error: { code: error.code, message: error.message } }),

@@ -15,6 +15,7 @@ import {
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectWindowEnds,
   expectHeaderSentTwiceReads,
@@ -112,6 +113,10 @@ describe('Deno', () => {
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
     await expectSameAnswers(over(runtime.ports[0]!), over(runtime.ports[0]!));
     await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
+  });
+
+  it('refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md)', async () => {
+    await expectEncodedBodyRefused(over(runtime.ports[0]!));
   });
 
   it('answers CORS preflights and cross-origin posts as every runtime does', async () => {

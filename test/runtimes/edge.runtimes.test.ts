@@ -18,6 +18,7 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectWindowEnds,
   expectServesTokens,
@@ -86,6 +87,10 @@ describe('Vercel Edge (edge-runtime)', () => {
   it('answers every listed refusal, a throwing authorize and the memory limit as every runtime does', async () => {
     const send = over(Number(new URL(server.url).port));
     await expectSameAnswers(send, send);
+  });
+
+  it('refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md)', async () => {
+    await expectEncodedBodyRefused(over(Number(new URL(server.url).port)));
   });
 
   it('answers CORS preflights and cross-origin posts as every runtime does', async () => {

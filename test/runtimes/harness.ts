@@ -5,6 +5,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { expect } from 'vitest';
@@ -471,6 +472,26 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
     [201, 'token', 'application/json', 'no-store', null, null],
     refused(429, 'rate_limited', null, '60'),
   ]);
+}
+
+/**
+ * A body sent with `Content-Encoding: gzip` — compressed JSON, plain JSON labelled gzip, the start of
+ * a bomb — is 415 `unsupported_media_type` with `Accept-Encoding: identity`, its body never
+ * inflated (docs/server-security.md), whatever the runtime hands the handler; the same body
+ * uncompressed then gets its token.
+ */
+export async function expectEncodedBodyRefused(send: Send): Promise<void> {
+  const body = JSON.stringify({ room_name: 'standup' });
+  const headers = { 'Content-Type': 'application/json', Authorization: 'Bearer alice' };
+  const bomb = gzipSync(new Uint8Array(16 * 1024 * 1024).fill(32), { level: 9 });
+  const answers = [];
+  for (const sent of [gzipSync(body), new TextEncoder().encode(body), bomb]) {
+    const response = await send('/api/token', { method: 'POST', headers: { ...headers, 'Content-Encoding': 'gzip' }, body: sent });
+    const { error } = (await response.json()) as { error?: { code: string } };
+    answers.push([response.status, error?.code ?? 'token', response.headers.get('accept-encoding')]);
+  }
+  expect(answers).toEqual(Array(3).fill([415, 'unsupported_media_type', 'identity']));
+  expect((await send('/api/token', { method: 'POST', headers, body })).status).toBe(201);
 }
 
 /**

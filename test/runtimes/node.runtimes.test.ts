@@ -15,6 +15,7 @@ import {
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectSameOriginOverTls,
   expectWindowEnds,
@@ -120,6 +121,16 @@ describe.each([
   ])('answers every listed refusal, a throwing authorize and the memory limit as every runtime does, through %s', async (_path, server) => {
     await expectSameAnswers(over(runtime.ports[server]!), over(runtime.ports[2 + server]!));
   });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])(
+    'refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md), through %s',
+    async (_path, server) => {
+      await expectEncodedBodyRefused(over(runtime.ports[server]!));
+    },
+  );
 
   // The CORS handler is on ports 4 (toNodeHandler) and 5 (Fetch objects).
   it.each([

@@ -19,6 +19,7 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectWindowEnds,
   expectServesTokens,
@@ -87,6 +88,10 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
 
   it('answers every listed refusal, a throwing authorize and the memory limit (one isolate’s) as every runtime does', async () => {
     await expectSameAnswers(dispatch, dispatch);
+  });
+
+  it('refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md)', async () => {
+    await expectEncodedBodyRefused(over(Number((await worker.ready).port)));
   });
 
   it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
