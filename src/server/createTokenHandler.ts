@@ -52,7 +52,7 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
               'The request body was already read (request.bodyUsed), or a reader holds it, before the token handler ran: pass the handler the Request as it came, and read a request.clone() in whatever runs before it.',
             );
           }
-          const encoded = encodedBodyRefusal(request.headers.get('content-encoding'));
+          const encoded = encodedBodyRefusal((name) => request.headers.get(name));
           if (encoded) throw encoded;
           const reader = request.body?.getReader();
           let stopped = false;

@@ -5,6 +5,7 @@ import {
   afterATimedOutBody,
   callerGoneDuringAuthorize,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -170,6 +171,10 @@ describe('Deno', () => {
 
   it('hands a method in lower case to the handler as sent: 405 method_not_allowed (README, 405 row)', async () => {
     expect(await answerToALowerCaseMethod(runtime.ports[0]!)).toBe('HTTP/1.1 405 Method Not Allowed method_not_allowed');
+  });
+
+  it('passes a body sent as Transfer-Encoding: gzip, chunked on as it came, and the handler refuses it: 415 (docs/server-security.md)', async () => {
+    expect(await answerToATransferCodedBody(runtime.ports[0]!)).toBe('HTTP/1.1 415 Unsupported Media Type unsupported_media_type');
   });
 
   it('runs docs/runtimes.md’s Deno sample as pasted, in an app that installed the package as the README says', async () => {

@@ -8,6 +8,7 @@ import {
   callerGoneDuringAuthorize,
   credentials,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -126,6 +127,12 @@ describe('Vercel Edge (edge-runtime)', () => {
 
   it('refuses a method in lower case itself, before the handler, as Node’s parser does: a bare 400 (README, 405 row)', async () => {
     expect(await answerToALowerCaseMethod(Number(new URL(server.url).port))).toBe('HTTP/1.1 400 Bad Request');
+  });
+
+  it('passes a body sent as Transfer-Encoding: gzip, chunked on as it came, and the handler refuses it: 415 (docs/server-security.md)', async () => {
+    expect(await answerToATransferCodedBody(Number(new URL(server.url).port))).toBe(
+      'HTTP/1.1 415 Unsupported Media Type unsupported_media_type',
+    );
   });
 
   it('without the LiveKit variables in process.env, answers 500 internal_error and tells onError which is missing (README, Credentials)', async () => {

@@ -784,6 +784,24 @@ export async function answerToALowerCaseMethod(port: number): Promise<string> {
 }
 
 /**
+ * A gzip body sent as `Transfer-Encoding: gzip, chunked` on a raw socket: the answer's status line
+ * and code. Node's parser, Deno and Vercel's `edge-runtime` pass the coding on to the handler as it
+ * came, which refuses it (415, docs/server-security.md); Bun (a bare 400) and workerd (a bare 500,
+ * "unknown transfer encoding") refuse it themselves, before the handler.
+ */
+export async function answerToATransferCodedBody(port: number): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const body = gzipSync(JSON.stringify({ room_name: 'standup' }));
+  socket.write(head(port, '/api/token', 'Transfer-Encoding: gzip, chunked') + `${body.byteLength.toString(16)}\r\n`);
+  socket.write(body);
+  socket.write('\r\n0\r\n\r\n');
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';
+}
+
+/**
  * README's Credentials, where the runtime serves with no LiveKit variable and no binding: the
  * handler still loads and answers each request 500 `internal_error` (no token, never cached), and
  * `onError` is told which variable is missing.

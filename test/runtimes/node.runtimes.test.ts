@@ -5,6 +5,7 @@ import {
   afterATimedOutBody,
   callerGoneDuringAuthorize,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -205,6 +206,16 @@ describe.each([
   ])('refuses a method in lower case itself, before the handler: a bare 400, through %s (README, 405 row)', async (_path, server) => {
     expect(await answerToALowerCaseMethod(runtime.ports[server]!)).toBe('HTTP/1.1 400 Bad Request');
   });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])(
+    'passes a body sent as Transfer-Encoding: gzip, chunked on as it came, and the handler refuses it: 415, through %s (docs/server-security.md)',
+    async (_path, server) => {
+      expect(await answerToATransferCodedBody(runtime.ports[server]!)).toBe('HTTP/1.1 415 Unsupported Media Type unsupported_media_type');
+    },
+  );
 
   it('without the LiveKit variables: toNodeHandler throws when it is called, naming the variable; the Fetch handler answers 500 and tells onError (README, Credentials)', async () => {
     await expect(startRuntime(node, [fixture('node.mjs')], {})).rejects.toThrow(

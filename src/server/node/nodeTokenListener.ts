@@ -56,7 +56,7 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
   }
   const consumed = bodyReadBefore(req);
   if (consumed) return Promise.reject(consumed);
-  const encoded = encodedBodyRefusal(headerValue(req.headers['content-encoding']));
+  const encoded = encodedBodyRefusal((name) => headerValue(req.headers[name]));
   if (encoded) return Promise.reject(encoded);
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +56,23 @@ function postOverHttp(origin: string, body: Uint8Array, headers: Record<string, 
   });
 }
 
+/** Sends `body` as one chunk under `Transfer-Encoding: <coding>` on a raw socket; resolves with the whole reply. */
+function sendChunked(origin: string, coding: string, body: Uint8Array): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(origin).port), '127.0.0.1');
+    let reply = '';
+    socket.on('data', (data: Buffer) => (reply += data.toString()));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', reject);
+    socket.write(
+      `POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer alice\r\n` +
+        `Transfer-Encoding: ${coding}\r\nConnection: close\r\n\r\n${body.byteLength.toString(16)}\r\n`,
+    );
+    socket.write(body);
+    socket.write('\r\n0\r\n\r\n');
+  });
+}
+
 describe('createTokenHandler: a body sent with a Content-Encoding', () => {
   it.each(encodings)(
     'answers a body sent with Content-Encoding %s with 415 unsupported_media_type naming the coding, and Accept-Encoding: identity',
@@ -75,6 +93,31 @@ describe('createTokenHandler: a body sent with a Content-Encoding', () => {
     const { message, ...rest } = await answer(await postOverHttp(server.origin, body, { 'Content-Encoding': encoding }));
     expect(rest).toEqual({ status: 415, code: 'unsupported_media_type', accept: 'identity' });
     expect(message).toContain(`Content-Encoding: ${encoding}`);
+  });
+
+  // Node's parser, Deno and edge-runtime pass a transfer coding before `chunked` on to the handler as it came (Bun and workerd refuse it themselves).
+  it.each([
+    ['gzip, chunked', gzipSync(json)],
+    ['deflate, chunked', Buffer.from(json)],
+  ])('answers a body sent with Transfer-Encoding: %s over HTTP through toNodeHandler with 415 naming the coding', async (coding, body) => {
+    server = await listen(toNodeHandler(createTokenHandler(handlerConfig())));
+    const reply = await sendChunked(server.origin, coding, body);
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 415 Unsupported Media Type');
+    expect(reply).toMatch(/^accept-encoding: identity$/im);
+    const { error } = JSON.parse(reply.slice(reply.indexOf('{'))) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toContain(`Transfer-Encoding: ${coding}`);
+  });
+
+  it('answers a Request whose Transfer-Encoding names a coding before chunked with 415', async () => {
+    const request = new Request('http://127.0.0.1/api/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice', 'Transfer-Encoding': 'gzip, chunked' },
+      body: new Uint8Array(gzipSync(json)),
+    });
+    const { message, ...rest } = await answer(await createTokenHandler(handlerConfig())(request));
+    expect(rest).toEqual({ status: 415, code: 'unsupported_media_type', accept: 'identity' });
+    expect(message).toContain('Transfer-Encoding: gzip, chunked');
   });
 
   it.each(['identity', ''])('reads a body sent as Content-Encoding: "%s" as it is, not encoded', async (encoding) => {
