@@ -154,7 +154,7 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
       ...(Number.isFinite(error.retryAfterSeconds) && { 'Retry-After': delaySeconds(error.retryAfterSeconds!) }),
-      // RFC 7694 §3: a 415 says which codings a body may come in; here none (see encodedBodyRefusal).
+      // RFC 7694 §3: a 415 says which content codings the server reads, here none but identity (see encodedBodyRefusal).
       ...(error.status === 415 && { 'Accept-Encoding': 'identity' }),
       ...headers,
     },

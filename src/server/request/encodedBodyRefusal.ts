@@ -30,11 +30,12 @@ const PLAIN_CODINGS: readonly (readonly [string, readonly string[]])[] = [
 export function encodedBodyRefusal(header: (name: string) => string | null | undefined): TokenHandlerError | undefined {
   for (const [name, plain] of PLAIN_CODINGS) {
     const value = header(name.toLowerCase());
-    if (!value?.split(',').some((coding) => !plain.includes(coding.trim().toLowerCase()))) continue;
-    return new TokenHandlerError(
-      'unsupported_media_type',
-      `Send the token request uncompressed: the body came with ${name}: ${shorten(value)}, which this endpoint does not read.`,
-    );
+    if (value?.split(',').some((coding) => !plain.includes(coding.trim().toLowerCase()))) {
+      return new TokenHandlerError(
+        'unsupported_media_type',
+        `Send the token request uncompressed: the body came with ${name}: ${shorten(value)}, which this endpoint does not read.`,
+      );
+    }
   }
   return undefined;
 }
