@@ -27,7 +27,8 @@ export interface TokenRequestInput {
   header(name: string): string | null;
   /**
    * Starts reading the body: its bytes, refused (`body_too_large`) as soon as more than
-   * `maxBytes` arrive; `stop()` lets go of the rest (after the deadline).
+   * `maxBytes` arrive, or before any is read when it came compressed (`encodedBodyRefusal`);
+   * `stop()` lets go of the rest (after the deadline).
    */
   readBody(maxBytes: number): BodyRead;
   /** The request as a Fetch `Request`, for `authorize`, the policies and `onError`. */
