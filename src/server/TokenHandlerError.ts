@@ -31,7 +31,7 @@ export type TokenHandlerErrorCode =
   | 'method_not_allowed'
   /** 408: the body did not arrive within `bodyTimeoutMs`. */
   | 'request_timeout'
-  /** 415: the request's `Content-Type` is not JSON. */
+  /** 415: the request's `Content-Type` is not JSON, or its body came compressed (a `Content-Encoding`, or a `Transfer-Encoding` coding before `chunked`), which is never inflated. */
   | 'unsupported_media_type'
   /** 429: the caller is over one of its `limits`; `Retry-After` says when to ask again. */
   | 'rate_limited'

@@ -1,6 +1,7 @@
 import { handleTokenRequest } from './handleTokenRequest.js';
 import { readBodyStream } from './request/readBodyStream.js';
 import { BodyReadBeforeError } from './request/BodyReadBeforeError.js';
+import { encodedBodyRefusal } from './request/encodedBodyRefusal.js';
 import { resolveTokenHandlerConfig } from './config/resolveTokenHandlerConfig.js';
 import { TOKEN_HANDLER_CONFIG } from './config/TOKEN_HANDLER_CONFIG.js';
 import type { TokenHandler, TokenHandlerConfig } from './types.js';
@@ -51,6 +52,8 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
               'The request body was already read (request.bodyUsed), or a reader holds it, before the token handler ran: pass the handler the Request as it came, and read a request.clone() in whatever runs before it.',
             );
           }
+          const encoded = encodedBodyRefusal((name) => request.headers.get(name));
+          if (encoded) throw encoded;
           const reader = request.body?.getReader();
           let stopped = false;
           return {

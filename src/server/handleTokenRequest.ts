@@ -27,7 +27,8 @@ export interface TokenRequestInput {
   header(name: string): string | null;
   /**
    * Starts reading the body: its bytes, refused (`body_too_large`) as soon as more than
-   * `maxBytes` arrive; `stop()` lets go of the rest (after the deadline).
+   * `maxBytes` arrive, or before any is read when it came compressed (`encodedBodyRefusal`);
+   * `stop()` lets go of the rest (after the deadline).
    */
   readBody(maxBytes: number): BodyRead;
   /** The request as a Fetch `Request`, for `authorize`, the policies and `onError`. */
@@ -140,7 +141,7 @@ function readBodyWithin(read: BodyRead, timeoutMs: number): Promise<Uint8Array> 
 
 /**
  * The reply for a refusal: its status and `{ error: { code, message } }`, never cached;
- * `Retry-After` when the error carries one.
+ * `Retry-After` when the error carries one, `Accept-Encoding: identity` with a 415.
  *
  * @example
  * ```ts
@@ -154,6 +155,8 @@ export function errorReply(error: TokenHandlerError, headers: Record<string, str
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
       ...(Number.isFinite(error.retryAfterSeconds) && { 'Retry-After': delaySeconds(error.retryAfterSeconds!) }),
+      // RFC 7694 §3: a 415 says which content codings the server reads, here none but identity (see encodedBodyRefusal).
+      ...(error.status === 415 && { 'Accept-Encoding': 'identity' }),
       ...headers,
     },
     body: JSON.stringify({ error: { code: error.code, message: error.message } }),

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, inject, test } from 'vitest';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_WS_URL } from '../e2e/harness/livekit';
@@ -75,6 +76,28 @@ describe('the example’s token routes (built with no LiveKit secret in the envi
     };
     expect({ node: signers('chunks'), edge: signers('edge') }).toEqual({ node: ['signJwt.node'], edge: ['signJwt.web'] });
   });
+
+  test.each([
+    ['Node runtime', '/api/livekit-token'],
+    ['Edge runtime', '/api/livekit-token-edge'],
+  ])(
+    '%s (%s): a body sent with Content-Encoding: gzip is 415 unsupported_media_type with Accept-Encoding: identity, also plain JSON labelled gzip (docs/server-security.md)',
+    async (_runtime, route) => {
+      const cookie = await sessionCookie('edna');
+      const body = JSON.stringify({ room_name: 'next-room' });
+      const answers = [];
+      for (const sent of [gzipSync(body), new TextEncoder().encode(body)]) {
+        const response = await fetch(`${appUrl}${route}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Cookie: cookie },
+          body: new Uint8Array(sent),
+        });
+        const { error } = (await response.json()) as { error?: { code: string } };
+        answers.push([response.status, error?.code ?? 'token', response.headers.get('accept-encoding')]);
+      }
+      expect(answers).toEqual(Array(2).fill([415, 'unsupported_media_type', 'identity']));
+    },
+  );
 
   test('the Edge route is built as an Edge function', () => {
     const manifest = JSON.parse(readFileSync(join(exampleDir, '.next/server/middleware-manifest.json'), 'utf8')) as {

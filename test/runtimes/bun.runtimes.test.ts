@@ -6,6 +6,7 @@ import {
   afterATimedOutBody,
   callerGoneDuringAuthorize,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -17,6 +18,7 @@ import {
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectWindowEnds,
   expectHeaderSentTwiceReads,
@@ -92,6 +94,10 @@ describe('Bun', () => {
     await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
   });
 
+  it('refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md)', async () => {
+    await expectEncodedBodyRefused(over(runtime.ports[0]!));
+  });
+
   it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
     await expectCorsAnswers(over(runtime.ports[0]!));
   });
@@ -130,6 +136,10 @@ describe('Bun', () => {
 
   it('refuses a method in lower case itself, before the handler, by closing the connection with no answer (README, 405 row)', async () => {
     expect(await answerToALowerCaseMethod(runtime.ports[0]!)).toBe('closed, no answer');
+  });
+
+  it('refuses a body sent as Transfer-Encoding: gzip, chunked itself, before the handler: a bare 400 (docs/server-security.md)', async () => {
+    expect(await answerToATransferCodedBody(runtime.ports[0]!)).toBe('HTTP/1.1 400 Bad Request');
   });
 
   it('without the LiveKit variables, answers 500 internal_error and tells onError which is missing (README, Credentials)', async () => {

@@ -5,6 +5,7 @@ import {
   afterATimedOutBody,
   callerGoneDuringAuthorize,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -15,6 +16,7 @@ import {
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectWindowEnds,
   expectHeaderSentTwiceReads,
@@ -114,6 +116,10 @@ describe('Deno', () => {
     await expect.poll(runtime.output).toMatch(/onError: authorize failed/);
   });
 
+  it('refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md)', async () => {
+    await expectEncodedBodyRefused(over(runtime.ports[0]!));
+  });
+
   it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
     await expectCorsAnswers(over(runtime.ports[0]!));
   });
@@ -165,6 +171,10 @@ describe('Deno', () => {
 
   it('hands a method in lower case to the handler as sent: 405 method_not_allowed (README, 405 row)', async () => {
     expect(await answerToALowerCaseMethod(runtime.ports[0]!)).toBe('HTTP/1.1 405 Method Not Allowed method_not_allowed');
+  });
+
+  it('passes a body sent as Transfer-Encoding: gzip, chunked on as it came, and the handler refuses it: 415 (docs/server-security.md)', async () => {
+    expect(await answerToATransferCodedBody(runtime.ports[0]!)).toBe('HTTP/1.1 415 Unsupported Media Type unsupported_media_type');
   });
 
   it('runs docs/runtimes.md’s Deno sample as pasted, in an app that installed the package as the README says', async () => {

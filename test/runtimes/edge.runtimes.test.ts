@@ -8,6 +8,7 @@ import {
   callerGoneDuringAuthorize,
   credentials,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -18,6 +19,7 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectWindowEnds,
   expectServesTokens,
@@ -88,6 +90,10 @@ describe('Vercel Edge (edge-runtime)', () => {
     await expectSameAnswers(send, send);
   });
 
+  it('refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md)', async () => {
+    await expectEncodedBodyRefused(over(Number(new URL(server.url).port)));
+  });
+
   it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
     await expectCorsAnswers(over(Number(new URL(server.url).port)));
   });
@@ -121,6 +127,12 @@ describe('Vercel Edge (edge-runtime)', () => {
 
   it('refuses a method in lower case itself, before the handler, as Node’s parser does: a bare 400 (README, 405 row)', async () => {
     expect(await answerToALowerCaseMethod(Number(new URL(server.url).port))).toBe('HTTP/1.1 400 Bad Request');
+  });
+
+  it('passes a body sent as Transfer-Encoding: gzip, chunked on as it came, and the handler refuses it: 415 (docs/server-security.md)', async () => {
+    expect(await answerToATransferCodedBody(Number(new URL(server.url).port))).toBe(
+      'HTTP/1.1 415 Unsupported Media Type unsupported_media_type',
+    );
   });
 
   it('without the LiveKit variables in process.env, answers 500 internal_error and tells onError which is missing (README, Credentials)', async () => {

@@ -5,6 +5,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { expect } from 'vitest';
@@ -474,6 +475,26 @@ export async function expectSameAnswers(send: Send, timed: Send): Promise<void> 
 }
 
 /**
+ * A body sent with `Content-Encoding: gzip` — compressed JSON, plain JSON labelled gzip, the start of
+ * a bomb — is 415 `unsupported_media_type` with `Accept-Encoding: identity`, its body never
+ * inflated (docs/server-security.md), whatever the runtime hands the handler; the same body
+ * uncompressed then gets its token.
+ */
+export async function expectEncodedBodyRefused(send: Send): Promise<void> {
+  const body = JSON.stringify({ room_name: 'standup' });
+  const headers = { 'Content-Type': 'application/json', Authorization: 'Bearer alice' };
+  const bomb = gzipSync(new Uint8Array(16 * 1024 * 1024).fill(32), { level: 9 });
+  const answers = [];
+  for (const sent of [gzipSync(body), new TextEncoder().encode(body), bomb]) {
+    const response = await send('/api/token', { method: 'POST', headers: { ...headers, 'Content-Encoding': 'gzip' }, body: sent });
+    const { error } = (await response.json()) as { error?: { code: string } };
+    answers.push([response.status, error?.code ?? 'token', response.headers.get('accept-encoding')]);
+  }
+  expect(answers).toEqual(Array(3).fill([415, 'unsupported_media_type', 'identity']));
+  expect((await send('/api/token', { method: 'POST', headers, body })).status).toBe(201);
+}
+
+/**
  * A caller that goes away while a slow `authorize` runs (its socket closed 150 ms into an 800 ms
  * wait): whether its token was counted against the memory store's limit of two — told by two
  * more requests of the same caller once the wait is over (201 twice, or a 429).
@@ -757,6 +778,24 @@ export async function answerToALowerCaseMethod(port: number): Promise<string> {
   socket.on('error', () => {});
   const body = JSON.stringify({ room_name: 'standup' });
   socket.write(head(port, '/api/token', `Content-Length: ${body.length}`).replace(/^POST /, 'post ') + body);
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';
+}
+
+/**
+ * A gzip body sent as `Transfer-Encoding: gzip, chunked` on a raw socket: the answer's status line
+ * and code. Node's parser, Deno and Vercel's `edge-runtime` pass the coding on to the handler as it
+ * came, which refuses it (415, docs/server-security.md); Bun (a bare 400) and workerd (a bare 500,
+ * "unknown transfer encoding") refuse it themselves, before the handler.
+ */
+export async function answerToATransferCodedBody(port: number): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const body = gzipSync(JSON.stringify({ room_name: 'standup' }));
+  socket.write(head(port, '/api/token', 'Transfer-Encoding: gzip, chunked') + `${body.byteLength.toString(16)}\r\n`);
+  socket.write(body);
+  socket.write('\r\n0\r\n\r\n');
   const reply = await readAnswer(socket);
   socket.destroy();
   return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';

@@ -5,6 +5,7 @@ import {
   afterATimedOutBody,
   callerGoneDuringAuthorize,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -15,6 +16,7 @@ import {
   expectClientGoneMidBody,
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectSameOriginOverTls,
   expectWindowEnds,
@@ -121,6 +123,16 @@ describe.each([
     await expectSameAnswers(over(runtime.ports[server]!), over(runtime.ports[2 + server]!));
   });
 
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])(
+    'refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md), through %s',
+    async (_path, server) => {
+      await expectEncodedBodyRefused(over(runtime.ports[server]!));
+    },
+  );
+
   // The CORS handler is on ports 4 (toNodeHandler) and 5 (Fetch objects).
   it.each([
     ['toNodeHandler', 0],
@@ -194,6 +206,16 @@ describe.each([
   ])('refuses a method in lower case itself, before the handler: a bare 400, through %s (README, 405 row)', async (_path, server) => {
     expect(await answerToALowerCaseMethod(runtime.ports[server]!)).toBe('HTTP/1.1 400 Bad Request');
   });
+
+  it.each([
+    ['toNodeHandler', 0],
+    ['Fetch Request and Response objects', 1],
+  ])(
+    'passes a body sent as Transfer-Encoding: gzip, chunked on as it came, and the handler refuses it: 415, through %s (docs/server-security.md)',
+    async (_path, server) => {
+      expect(await answerToATransferCodedBody(runtime.ports[server]!)).toBe('HTTP/1.1 415 Unsupported Media Type unsupported_media_type');
+    },
+  );
 
   it('without the LiveKit variables: toNodeHandler throws when it is called, naming the variable; the Fetch handler answers 500 and tells onError (README, Credentials)', async () => {
     await expect(startRuntime(node, [fixture('node.mjs')], {})).rejects.toThrow(

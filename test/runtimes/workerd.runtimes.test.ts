@@ -9,6 +9,7 @@ import {
   callerGoneDuringAuthorize,
   credentials,
   answerToALowerCaseMethod,
+  answerToATransferCodedBody,
   expectBindingsPerRequest,
   expectBodyReadBeforeRefused,
   expectOnErrorTold,
@@ -19,6 +20,7 @@ import {
   expectCorsAnswers,
   expectLimitHeldUnderBurst,
   expectHeaderSentTwiceReads,
+  expectEncodedBodyRefused,
   expectSameAnswers,
   expectWindowEnds,
   expectServesTokens,
@@ -89,6 +91,10 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
     await expectSameAnswers(dispatch, dispatch);
   });
 
+  it('refuses a body sent with Content-Encoding: gzip with 415, never inflating it (docs/server-security.md)', async () => {
+    await expectEncodedBodyRefused(over(Number((await worker.ready).port)));
+  });
+
   it('answers CORS preflights and cross-origin posts as every runtime does', async () => {
     await expectCorsAnswers(dispatch);
   });
@@ -119,6 +125,10 @@ describe('Cloudflare Workers (workerd, through Miniflare)', () => {
 
   it('refuses a method in lower case itself, before the handler: 501 (README, 405 row)', async () => {
     expect(await answerToALowerCaseMethod(Number((await worker.ready).port))).toBe('HTTP/1.1 501 Not Implemented');
+  });
+
+  it('refuses a body sent as Transfer-Encoding: gzip, chunked itself, before the handler: a bare 500 ("unknown transfer encoding", docs/server-security.md)', async () => {
+    expect(await answerToATransferCodedBody(Number((await worker.ready).port))).toBe('HTTP/1.1 500 Internal Server Error');
   });
 
   it('without the LiveKit bindings, answers 500 internal_error and tells onError which is missing (README, Credentials)', async () => {

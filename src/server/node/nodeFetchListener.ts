@@ -94,9 +94,12 @@ function readNodeBody(req: NodeRequestLike): NodeBody {
 function toRequest(req: NodeRequestLike, res: NodeResponseLike, stream: ReadableStream<Uint8Array>): Request {
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
+  const headers = nodeRequestHeaders(req);
+  // A body a parser read (express.json() inflates gzip) is handed on as JSON: no longer in the coding the header names.
+  if (hasParsedBody(req)) headers.delete('content-encoding');
   return new Request(nodeRequestUrl(req), {
     method,
-    headers: nodeRequestHeaders(req),
+    headers,
     signal: clientGoneSignal(res),
     ...(hasBody && { body: stream, duplex: 'half' }),
   });

@@ -3,6 +3,7 @@ import { bodyTooLarge } from '../request/bodyTooLarge.js';
 import { handleTokenRequest, type TokenHandlerReply } from '../handleTokenRequest.js';
 import { lazyRequest } from './lazyRequest.js';
 import { bodyReadBefore } from './bodyReadBefore.js';
+import { encodedBodyRefusal } from '../request/encodedBodyRefusal.js';
 import { hasParsedBody, parsedBodyBytes } from './parsedBodyBytes.js';
 import type { ResolvedTokenHandlerConfig } from '../config/resolveTokenHandlerConfig.js';
 import { resetUnreadStream } from './resetUnreadStream.js';
@@ -55,6 +56,8 @@ function readNodeBody(req: NodeRequestLike, maxBytes: number, body: { abandoned:
   }
   const consumed = bodyReadBefore(req);
   if (consumed) return Promise.reject(consumed);
+  const encoded = encodedBodyRefusal((name) => headerValue(req.headers[name]));
+  if (encoded) return Promise.reject(encoded);
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let total = 0;
