@@ -150,3 +150,28 @@ describe('a token whose server could not be reached (docs/session-lifecycle.md, 
     },
   );
 });
+
+// README, "Errors": "Every failure is a `CustomTokenError` … with … a message whose words from elsewhere … are on one
+// line, at most 300 characters, an HTML page by its title". livekit-client refuses a join with the text its
+// validate request got back: a proxy's or an auth gateway's page in front of the LiveKit server.
+describe('a join LiveKit refused with a page of words (README, "Errors")', () => {
+  it.each([
+    [
+      "a proxy's HTML page: by its title",
+      '<!DOCTYPE html>\n<html>\n<head><title>403 Forbidden</title></head>\n<body>\n<center><h1>403 Forbidden</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n',
+      'LiveKit refused the connection (NotAllowed): 403 Forbidden',
+    ],
+    ['long text on many lines: on one line, 300 characters of it', `denied\n${'because '.repeat(100)}`, undefined],
+  ])('says %s', async (_, page, expected) => {
+    const { room } = roomWithoutServer({ failWith: ConnectionError.notAllowed(page, 403) });
+    const { session } = renderSession({ generator: mintingGenerator(), room, roomName: 'standup', microphone: false });
+    await settle(() => session().start());
+
+    const { message } = session().error!;
+    expect(session().error).toMatchObject({ code: 'connection_failed', reason: 'NotAllowed', status: 403 });
+    if (expected) expect(message).toBe(expected);
+    expect(message).not.toMatch(/[\n<]/);
+    const words = message.slice('LiveKit refused the connection (NotAllowed): '.length);
+    expect(words.length).toBeLessThanOrEqual(301); // 300 characters and an ellipsis
+  });
+});
