@@ -59,8 +59,11 @@ export interface TokenStatusViewProps extends Omit<React.HTMLAttributes<HTMLElem
  * ```
  */
 export interface TokenTimeLeft {
+  /** Whole hours left. */
   hours: number;
+  /** Whole minutes left beyond the hours, 0 to 59. */
   minutes: number;
+  /** Whole seconds left beyond the minutes, 0 to 59. */
   seconds: number;
   /** The time left as a clock shows it: "1:05", "1:02:05". */
   clock: string;
@@ -93,13 +96,13 @@ export interface TokenStatusViewLabels extends Record<TokenStatusKind, string> {
   region: string;
   /** The name of the field with an error's code. @defaultValue "Code" */
   code: string;
-  /** @defaultValue "Identity" */
+  /** The name of the field with the token's identity. @defaultValue "Identity" */
   identity: string;
-  /** @defaultValue "Room" */
+  /** The name of the field with the token's room. @defaultValue "Room" */
   room: string;
-  /** @defaultValue "Grants" */
+  /** The name of the field with the token's grants. @defaultValue "Grants" */
   grants: string;
-  /** @defaultValue "Expires" */
+  /** The name of the field with the countdown to expiry. @defaultValue "Expires" */
   expires: string;
   /** The countdown on screen. @defaultValue "in 1:05", "in 1:02:05" */
   expiresIn: (left: TokenTimeLeft) => string;

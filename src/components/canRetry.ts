@@ -1,14 +1,14 @@
 import type { CustomTokenError } from '../core/errors.js';
+import { isMissingGeneratorError } from '../providers/missingGenerator.js';
 
 /**
  * Whether only other props can fix the failure, so that asking again in any way fails the same:
  * fetch options of the wrong type (`invalid_options`), or this package's refusal of its setup (a
- * provider given no generator): a `generator_failed` that is not `retryable` with nothing
- * underneath. What a generator threw is its cause — the app's code, which may answer otherwise
- * next time.
+ * provider given no generator). Whatever a generator threw — nothing at all included — is the
+ * app's code, which may answer otherwise next time.
  */
-export function onlyOtherPropsFix({ code, retryable, cause }: CustomTokenError): boolean {
-  return code === 'invalid_options' || (code === 'generator_failed' && !retryable && cause === undefined);
+export function onlyOtherPropsFix(error: CustomTokenError): boolean {
+  return error.code === 'invalid_options' || isMissingGeneratorError(error);
 }
 
 /**

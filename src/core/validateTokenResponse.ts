@@ -1,5 +1,6 @@
 import { decodeTokenPayload } from 'livekit-client';
 import { CustomTokenError } from './errors.js';
+import { excerpt } from './excerpt.js';
 import { ATTRIBUTES_BYTES, fits, METADATA_BYTES, NAME_BYTES, utf8Bytes } from './livekitLimits.js';
 import { messageOf } from './messageOf.js';
 import type { TokenDetails, TokenGrants, TokenRequest } from './types.js';
@@ -91,10 +92,11 @@ function checkServerUrl(serverUrl: string): void {
   try {
     protocol = new URL(serverUrl).protocol;
   } catch {
-    invalid(`\`serverUrl\` "${serverUrl}" is not a URL. Return the LiveKit server URL, e.g. "wss://my-app.livekit.cloud".`);
+    // Shown by what it says: a page the generator read as the URL (a sign-in page) by its title, on one line.
+    invalid(`\`serverUrl\` "${excerpt(serverUrl)}" is not a URL. Return the LiveKit server URL, e.g. "wss://my-app.livekit.cloud".`);
   }
   if (!['wss:', 'ws:', 'https:', 'http:'].includes(protocol)) {
-    invalid(`\`serverUrl\` "${serverUrl}" must use wss:, ws:, https: or http:, not ${protocol}`);
+    invalid(`\`serverUrl\` "${excerpt(serverUrl)}" must use wss:, ws:, https: or http:, not ${protocol}`);
   }
   checkedServerUrl = serverUrl;
 }

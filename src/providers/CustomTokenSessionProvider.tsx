@@ -8,7 +8,7 @@ import { SessionActionsContext } from '../context/SessionActionsContext.js';
 import { TokenSourceContext } from '../context/TokenSourceContext.js';
 import type { CustomTokenSource } from '../core/CustomTokenSource.js';
 import { createEndpointGenerator } from '../core/createEndpointGenerator.js';
-import { CustomTokenError } from '../core/errors.js';
+import type { CustomTokenError } from '../core/errors.js';
 import { requireNumber } from '../core/resolveConfig.js';
 import { MAX_TIMER_MS } from '../core/timerDelay.js';
 import type { TokenFetchOptions, TokenGenerator } from '../core/types.js';
@@ -18,6 +18,7 @@ import { useFetchOptions } from '../hooks/internal/useFetchOptions.js';
 import { useRoomStateResync } from '../hooks/internal/useRoomStateResync.js';
 import { useStaleConnectCancelled } from '../hooks/internal/useStaleConnectCancelled.js';
 import { useSourceForSession } from '../hooks/internal/useSourceForSession.js';
+import { missingGenerator } from './missingGenerator.js';
 import { toConnectOptions } from './session/toConnectOptions.js';
 import { needsAnotherToken } from './session/toSessionError.js';
 import { useAgentStatusValue } from './useAgentStatusValue.js';
@@ -123,15 +124,6 @@ export type CustomTokenSessionProviderProps = SessionTokenProps &
      */
     prefetch?: boolean | undefined;
   };
-
-// A JavaScript app's unset `tokenEndpoint={process.env.…}`: a failure no retry can fix, so none is made or offered.
-const missingGenerator: TokenGenerator = () =>
-  Promise.reject(
-    new CustomTokenError(
-      'generator_failed',
-      'CustomTokenSessionProvider needs a generator, a tokenSource or a tokenEndpoint; it was given none.',
-    ),
-  );
 
 /**
  * Runs a LiveKit session on the app's own tokens: LiveKit's `useSession` and `SessionProvider`

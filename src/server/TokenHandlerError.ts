@@ -72,7 +72,8 @@ export const RETRY_SHORTLY_SECONDS = 2;
 /**
  * A refusal with a status. Throw it from `authorize` or a policy to answer with that status
  * and message; the handler throws it internally for every other failure. Its `message` is
- * sent to the client, so never put a secret in it.
+ * sent to the client, so never put a secret in it — but for `internal_error`'s, which goes to
+ * `onError` only (the client reads "The token could not be issued.").
  *
  * @example
  * ```ts

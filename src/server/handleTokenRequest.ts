@@ -67,8 +67,8 @@ export interface TokenHandlerReply {
 /**
  * The token endpoint, once for every runtime: method and CORS, media type, the bounded body,
  * the schema, `authorize` and the policies, the credentials and the signature. Every refusal
- * becomes a JSON error reply; anything unexpected is reported to `onError` and answered 500
- * `internal_error` without details. Never rejects.
+ * becomes a JSON error reply; anything unexpected — and an `internal_error` thrown on purpose — is
+ * reported to `onError` and answered 500 `internal_error` without details. Never rejects.
  *
  * @example
  * ```ts
@@ -92,7 +92,13 @@ export async function handleTokenRequest(input: TokenRequestInput, config: Resol
     // one of the server's own (a 5xx: authorize timed out) with itself. The caller's mistakes are not.
     if (!refusal) report(config, error, input);
     else if (refusal.cause !== undefined || refusal.status >= 500) report(config, refusal.cause ?? refusal, input);
-    return errorReply(refusal ?? new TokenHandlerError('internal_error', 'The token could not be issued.'), cors);
+    // A refusal is answered as it was made, but for a 500's words, which are `onError`'s only: an
+    // `internal_error` the app's own code throws may say what failed underneath.
+    if (refusal && refusal.code !== 'internal_error') return errorReply(refusal, cors);
+    const unexplained = new TokenHandlerError('internal_error', 'The token could not be issued.', {
+      retryAfterSeconds: refusal?.retryAfterSeconds,
+    });
+    return errorReply(unexplained, cors);
   }
 }
 

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentStatusIndicator } from '../../src/components/AgentStatusIndicator';
 import { CameraGrid } from '../../src/components/CameraGrid';
 import { ErrorNotice } from '../../src/components/ErrorNotice';
+import { TokenStatusView } from '../../src/components/TokenStatusView';
+import type { TokenGenerator } from '../../src/core/types';
 import { useSessionActions } from '../../src/hooks/useSessionActions';
 import { spokenText } from '../helpers/a11y';
 import { joinRemote, leaveRemote, publishCamera, roomWithoutServer, tokenGenerator } from '../helpers/room';
@@ -235,6 +237,41 @@ describe('ErrorNotice for a camera, microphone or screen share that could not st
     // The alert's headline, read first: "Your camera or microphone could not start" was false here (neither was asked for).
     const title = (await screen.findByRole('alert')).querySelector('.lk-ctr-error-notice-title')!.textContent;
     expect(title).toMatch(/screen share/i);
+  });
+});
+
+// README: ErrorNotice offers "**Try again** only where retrying can help, your `action` … where it cannot", and
+// TokenStatusView "**Fetch the token again** (none for `invalid_options`, … nor for a provider given no generator)".
+// A generator that rejects with no reason (`Promise.reject()`, a callback API's bare `reject()`) is the app's
+// code failing, which may answer otherwise next time — not a provider given no generator.
+describe('a generator that rejects with no reason', () => {
+  it('offers Try again and Fetch the token again, as for any other generator failure', async () => {
+    let failing = true;
+    const working = tokenGenerator();
+    const generator: TokenGenerator = (request, context) =>
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the failure under test
+      failing ? Promise.reject() : working(request, context);
+    const { session } = renderSession(
+      { generator, room: roomWithoutServer().room, roomName: 'standup', ...quiet },
+      {
+        children: (
+          <>
+            <ErrorNotice action={<a href="/setup">Set the token endpoint</a>} />
+            <TokenStatusView />
+          </>
+        ),
+      },
+    );
+    await settle(() => session().start());
+    expect(session().error).toMatchObject({ code: 'generator_failed' });
+
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).queryByRole('link', { name: 'Set the token endpoint' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Fetch the token again' })).toBeTruthy();
+    failing = false;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(session()).toMatchObject({ isConnected: true, error: null }));
+    await settle(() => session().end());
   });
 });
 

@@ -241,4 +241,17 @@ describe('CustomTokenSource, as docs/token-source.md describes it', () => {
     await expect(source.fetch({ roomName: '', participantIdentity: '' })).resolves.toMatchObject({ participantToken: expect.any(String) });
     await expect(source.fetch({ roomName: '', participantIdentity: 'user-7' })).rejects.toMatchObject({ code: 'mismatch' });
   });
+
+  // README, "Errors": "a message whose words from elsewhere (what a generator threw, an endpoint's answer) are on one
+  // line, at most 300 characters, an HTML page by its title".
+  it('shows a serverUrl that is a page (a sign-in page read as the URL) by its title, on one line', async () => {
+    const page = `<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n<body>${'<p>Welcome back.</p>\n'.repeat(40)}</body></html>`;
+    const participantToken = (await mintingGenerator()({ roomName: 'A' }, { signal: new AbortController().signal, attempt: 1 }))
+      .participantToken;
+    const source = createCustomTokenSource(async () => ({ serverUrl: page, participantToken }));
+    await expect(source.fetch({ roomName: 'A' })).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: '`serverUrl` "Sign in" is not a URL. Return the LiveKit server URL, e.g. "wss://my-app.livekit.cloud".',
+    });
+  });
 });

@@ -1,9 +1,12 @@
 import { act, waitFor } from '@testing-library/react';
-import { decodeTokenPayload } from 'livekit-client';
+import { ConnectionError, decodeTokenPayload } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
+import type { TokenGenerator } from '../../src/core/types';
+import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { fakeMediaDevices } from '../helpers/media';
 import { roomWithoutServer } from '../helpers/room';
+import { mintToken } from '../helpers/tokens';
 import { renderSession, settle } from './render';
 
 // Promises of docs/session-lifecycle.md that no other test states as such.
@@ -106,5 +109,69 @@ describe('end() during a connect under way (docs/session-lifecycle.md, "end() an
     await act(() => vi.advanceTimersByTimeAsync(0));
     expect(ended).toBe(true);
     expect(session()).toMatchObject({ isStarting: false, isEnding: false, isConnected: false, error: null });
+  });
+});
+
+describe('a token whose server could not be reached (docs/session-lifecycle.md, "The agent is judged per session")', () => {
+  it.each([
+    ['ServerUnreachable', ConnectionError.serverUnreachable('could not establish signal connection')],
+    ['WebSocket', ConnectionError.websocket('Websocket error during a connection attempt')],
+    ['Timeout', ConnectionError.timeout('could not establish signal connection: timed out')],
+  ])(
+    '%s: "the new one is fetched as that start fails, so useTokenStatus() shows it", and the next start() goes to the server it names',
+    async (reason, failure) => {
+      // An endpoint that names another server each time: a healthy node of a cluster once the first stopped.
+      let minted = 0;
+      const generator = vi.fn<TokenGenerator>(async () => ({
+        serverUrl: `ws://127.0.0.1:${++minted}`,
+        participantToken: await mintToken({ room: 'standup' }),
+      }));
+      const { room, connect } = roomWithoutServer();
+      connect.mockRejectedValueOnce(failure);
+      const shown: (string | undefined)[] = [];
+      function TokenProbe() {
+        shown.push(useTokenStatus().token?.serverUrl);
+        return null;
+      }
+      const { session } = renderSession({ generator, room, roomName: 'standup', microphone: false }, { children: <TokenProbe /> });
+      await waitFor(() => expect(generator).toHaveBeenCalledTimes(1));
+      await settle(() => session().start());
+      expect(session().error).toMatchObject({ code: 'connection_failed', reason });
+
+      // No start() asked yet: the token is fetched as that one failed.
+      await waitFor(() => expect(shown.at(-1)).toBe('ws://127.0.0.1:2'), { timeout: 3_000 });
+      expect(generator).toHaveBeenCalledTimes(2);
+
+      await settle(() => session().start());
+      expect(session()).toMatchObject({ isConnected: true, error: null });
+      expect(generator).toHaveBeenCalledTimes(2);
+      expect(connect.mock.calls.map(([url]) => url)).toEqual(['ws://127.0.0.1:1', 'ws://127.0.0.1:2']);
+      await settle(() => session().end());
+    },
+  );
+});
+
+// README, "Errors": "Every failure is a `CustomTokenError` … with … a message whose words from elsewhere … are on one
+// line, at most 300 characters, an HTML page by its title". livekit-client refuses a join with the text its
+// validate request got back: a proxy's or an auth gateway's page in front of the LiveKit server.
+describe('a join LiveKit refused with a page of words (README, "Errors")', () => {
+  it.each([
+    [
+      "a proxy's HTML page: by its title",
+      '<!DOCTYPE html>\n<html>\n<head><title>403 Forbidden</title></head>\n<body>\n<center><h1>403 Forbidden</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n',
+      'LiveKit refused the connection (NotAllowed): 403 Forbidden',
+    ],
+    ['long text on many lines: on one line, 300 characters of it', `denied\n${'because '.repeat(100)}`, undefined],
+  ])('says %s', async (_, page, expected) => {
+    const { room } = roomWithoutServer({ failWith: ConnectionError.notAllowed(page, 403) });
+    const { session } = renderSession({ generator: mintingGenerator(), room, roomName: 'standup', microphone: false });
+    await settle(() => session().start());
+
+    const { message } = session().error!;
+    expect(session().error).toMatchObject({ code: 'connection_failed', reason: 'NotAllowed', status: 403 });
+    if (expected) expect(message).toBe(expected);
+    expect(message).not.toMatch(/[\n<]/);
+    const words = message.slice('LiveKit refused the connection (NotAllowed): '.length);
+    expect(words.length).toBeLessThanOrEqual(301); // 300 characters and an ellipsis
   });
 });

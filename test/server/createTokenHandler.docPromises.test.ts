@@ -78,6 +78,32 @@ describe('refusals a policy throws', () => {
     expect({ status, body }).toEqual({ status: 403, body: { error: { code: 'forbidden', message: 'The stand-up is for the team.' } } });
     expect(onError).not.toHaveBeenCalled();
   });
+
+  // README, the error table: "500 `internal_error`: something unexpected; details go to `onError` (the console by
+  // default), never to the client" — also when the app's own code says so with a TokenHandlerError of that code.
+  it('answers an internal_error that authorize throws without its words, which go to onError only', async () => {
+    const onError = vi.fn();
+    const lookup = new Error('connect ECONNREFUSED 10.0.4.2:5432 (users)');
+    const handler = createTokenHandler(
+      handlerConfig({
+        authorize: () => {
+          throw new TokenHandlerError('internal_error', `Session lookup failed: ${lookup.message}`, {
+            cause: lookup,
+            retryAfterSeconds: 5,
+          });
+        },
+        onError,
+      }),
+    );
+    const response = await handler(as('alice'));
+    const { status, body } = await readResponse(response);
+    expect({ status, body }).toEqual({
+      status: 500,
+      body: { error: { code: 'internal_error', message: 'The token could not be issued.' } },
+    });
+    expect(response.headers.get('Retry-After')).toBe('5');
+    expect(onError).toHaveBeenCalledExactlyOnceWith(lookup, expect.any(Request));
+  });
 });
 
 describe('CORS with credentials: the origin null', () => {

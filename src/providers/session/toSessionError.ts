@@ -1,5 +1,6 @@
 import { ConnectionError, ConnectionErrorReason, DeviceUnsupportedError, DisconnectReason, MediaDeviceFailure } from 'livekit-client';
 import { CustomTokenError, isCustomTokenError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import { messageOf } from '../../core/messageOf.js';
 
 /**
@@ -15,7 +16,8 @@ export function toSessionError(cause: unknown): CustomTokenError {
     // server ended the session before the start finished, with LiveKit's reason.
     if (cause.reason === ConnectionErrorReason.LeaveRequest && typeof cause.context === 'number') return toDisconnectError(cause.context);
     const reason = ConnectionErrorReason[cause.reason as ConnectionErrorReason];
-    return new CustomTokenError('connection_failed', `LiveKit refused the connection (${reason}): ${cause.message}`, {
+    // Its message may be what the server's validate request got back: a proxy's or a gateway's page, shown by what it says.
+    return new CustomTokenError('connection_failed', `LiveKit refused the connection (${reason}): ${excerpt(cause.message)}`, {
       cause,
       reason,
       // Stryker disable next-line ConditionalExpression: livekit-client's ConnectionError has a number or undefined status, so the guard gives the same
@@ -25,7 +27,7 @@ export function toSessionError(cause: unknown): CustomTokenError {
   }
   const mediaFailure = toMediaFailure(cause);
   if (mediaFailure) return mediaFailure;
-  return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${messageOf(cause)}`, { cause });
+  return new CustomTokenError('connection_failed', `Could not connect to the LiveKit room: ${excerpt(messageOf(cause))}`, { cause });
 }
 
 /**
