@@ -135,6 +135,39 @@ describe('the hooks path: Join clicked twice, then Leave', () => {
   });
 });
 
+describe('the hooks path: Join clicked twice, then LiveKit’s <DisconnectButton>', () => {
+  test(
+    'the second start(), held by LiveKit until the first session ended, joins nothing; a start() after the leave joins',
+    { timeout: 60_000 },
+    async () => {
+      const room = `e2e-hooks-double-join-leave-${Date.now()}`;
+      const identity = 'hooks-double-join-leave';
+      // The first start's connect stays under way (peer connection up, livekit-client not told for 3 s) while Join is clicked again.
+      const app = await openApp(browser, { hooks: '1', room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
+      try {
+        await app.start();
+        await peerConnected(app.page);
+        await app.start();
+        await app.page.getByTestId('leave-room').click();
+        const sentAtLeave = app.sentTokens.length;
+        await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+        await sleep(2_000);
+        expect(await participantsIn(room), 'nobody of ours in the room').toEqual([]);
+        expect(app.sentTokens.length, 'no signal connection after leaving').toBe(sentAtLeave);
+        expect(await app.state()).toMatchObject({ connectionState: 'disconnected' });
+
+        await app.start();
+        await expect.poll(() => participantsIn(room), { timeout: 10_000 }).toEqual([identity]);
+        await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected' });
+        await app.end();
+        await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+      } finally {
+        await app.page.close();
+      }
+    },
+  );
+});
+
 describe('the hooks path: end() and start() again at once', () => {
   test('the new start() joins the room, and end() after it leaves nobody in the room', { timeout: 60_000 }, async () => {
     const room = `e2e-hooks-rejoin-${Date.now()}`;

@@ -298,3 +298,58 @@ describe('the hooks path: end() while start() waits for the token', () => {
     expect(isCustomTokenError(second.settled) && second.settled.code, 'the waiting start() rejects with a typed abort').toBe('aborted');
   });
 });
+
+describe('the hooks path: the app’s own room.disconnect() (LiveKit’s <DisconnectButton>) while a second start() waits', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it.each(['connecting', 'connected'] as const)(
+    'ends the start() that waited for the first one’s session (first %s), as end() does',
+    async (firstState) => {
+      const { generator, calls } = controlledGenerator();
+      const { room, connect } = roomWithoutServer(firstState === 'connecting' ? { connecting: new Promise(() => {}) } : {});
+      const { Call, latest } = sessionComponent(generator, room);
+      render(<Call />);
+      await flush();
+      join(latest.session!);
+      await act(() => calls[0]!.resolve());
+      await flush();
+      expect(room.state).toBe(firstState === 'connecting' ? ConnectionState.Connecting : ConnectionState.Connected);
+      // A double-clicked Join: LiveKit's start() waits for the room to be disconnected before it asks for its token.
+      const second = join(latest.session!);
+      await flush();
+      await act(() => room.disconnect());
+      await flush();
+      for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+      await flush();
+
+      expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
+      expect(room.state, 'the user who pressed Leave stays out').toBe(ConnectionState.Disconnected);
+      expect(isCustomTokenError(second.settled) && second.settled.code, 'the waiting start() rejects with a typed abort').toBe('aborted');
+    },
+  );
+
+  it.each(['while the leave is under way', 'once it is done'] as const)('lets a start() asked after that leave join (%s)', async (when) => {
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const { Call, latest } = sessionComponent(generator, room);
+    render(<Call />);
+    await flush();
+    join(latest.session!);
+    await act(() => calls[0]!.resolve());
+    await flush();
+    expect(room.state).toBe(ConnectionState.Connected);
+
+    const leaving = room.disconnect();
+    if (when === 'once it is done') await act(() => leaving);
+    const next = join(latest.session!);
+    await act(() => leaving);
+    await flush();
+    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+    await flush();
+
+    expect(next.settled).toBe('started');
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(room.state).toBe(ConnectionState.Connected);
+  });
+});

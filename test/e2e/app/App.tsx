@@ -1,4 +1,4 @@
-import { VideoTrack, isTrackReference, useRoomContext } from '@livekit/components-react';
+import { DisconnectButton, SessionProvider, VideoTrack, isTrackReference, useRoomContext } from '@livekit/components-react';
 import { ParticipantKind, Room, RoomEvent, type RemoteParticipant } from 'livekit-client';
 import {
   CameraGrid,
@@ -112,14 +112,16 @@ function HooksCall({ source, params, onState }: { source: CustomTokenSource; par
   const session = useCustomTokenSession(source, { roomName: params.roomName, participantIdentity: params.participantIdentity });
   useEffect(() => onState(session.connectionState), [onState, session.connectionState]);
   return (
-    <>
+    <SessionProvider session={session}>
       <button data-testid="start" onClick={() => void session.start({ tracks: {} }).catch(() => {})}>
         Start
       </button>
       <button data-testid="end" onClick={() => void session.end()}>
         End
       </button>
-    </>
+      {/* LiveKit's own Leave (its ControlBar's): the room's disconnect(), not the session's end(). */}
+      <DisconnectButton data-testid="leave-room">Leave</DisconnectButton>
+    </SessionProvider>
   );
 }
 
