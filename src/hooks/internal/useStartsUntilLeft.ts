@@ -27,6 +27,9 @@ interface Start {
  * that failure with another reason. A `start()` asked while a leave is still disconnecting the room
  * (the room says `connected` until it is done) comes after that leave: LiveKit's waits for it and
  * then joins, and the disconnect it waited for does not end it.
+ *
+ * Leaving also stops the tracks LiveKit's `start()` turned on before its room began to connect
+ * ({@link stopTracksWaitingToPublish}).
  */
 export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn {
   const [underWay] = React.useState(() => new Set<Start>());
@@ -37,7 +40,10 @@ export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn 
       if (reason === DisconnectReason.CLIENT_INITIATED) leave(underWay, true);
     };
     room.on(RoomEvent.Disconnected, onDisconnected);
-    return () => void room.off(RoomEvent.Disconnected, onDisconnected);
+    return () => {
+      room.off(RoomEvent.Disconnected, onDisconnected);
+      stopTracksWaitingToPublish(room);
+    };
   }, [room, underWay]);
   // As stable as LiveKit's own: not new with each state of the session (an app's effect on them would run again).
   const actions = React.useMemo(
@@ -56,6 +62,7 @@ export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn 
       },
       end: () => {
         leave(underWay);
+        stopTracksWaitingToPublish(room);
         return end();
       },
     }),
@@ -84,4 +91,25 @@ function leave(underWay: Set<Start>, spareAfterLeaveUnderWay = false): void {
     if (spareAfterLeaveUnderWay && start.afterLeaveUnderWay) start.afterLeaveUnderWay = false;
     else start.controller.abort();
   }
+}
+
+/** What of livekit-client's `LocalParticipant` unwinds the publishes waiting for a connection (2.20 to 2.23 at least; not public API). */
+interface PublishesWaiting {
+  handleClosing?: () => void;
+}
+
+/**
+ * Stops the tracks LiveKit's `start()` turned on (its microphone by default, the camera if asked)
+ * while the room has not begun to connect: the session is left, by `end()` or the component's
+ * effects cleaned up. livekit-client publishes them only once connected and keeps them meanwhile
+ * out of reach, capturing until its publish timeout (15 s); and the leave of a room still
+ * disconnected closes no connection, which is what unwinds them once the room connects. This is
+ * livekit-client's own handling of a connection closed before the server answered: the publishes
+ * waiting for it fail, and its `set…Enabled` stops the tracks it made for them. (A device the
+ * browser grants only after the leave is made into a track after it, and waits again: out of reach
+ * until its timeout.) Where the handler is not found, nothing is done.
+ */
+function stopTracksWaitingToPublish(room: Room): void {
+  // A room that connects or is connected is left by its disconnect, which closes its connection itself.
+  if (room.state === ConnectionState.Disconnected) (room.localParticipant as unknown as PublishesWaiting).handleClosing?.();
 }

@@ -108,12 +108,15 @@ const hooksPageState: E2EState = {
   error: null,
 };
 
+/** What the hooks path's `start()` asks for: nothing, LiveKit's default (its microphone, with the pre-connect buffer), or the camera. */
+const hooksTracks = { none: {}, default: undefined, camera: { camera: { enabled: true } } };
+
 function HooksCall({ source, params, onState }: { source: CustomTokenSource; params: AppParams; onState: (state: string) => void }) {
   const session = useCustomTokenSession(source, { roomName: params.roomName, participantIdentity: params.participantIdentity });
   useEffect(() => onState(session.connectionState), [onState, session.connectionState]);
   return (
     <SessionProvider session={session}>
-      <button data-testid="start" onClick={() => void session.start({ tracks: {} }).catch(() => {})}>
+      <button data-testid="start" onClick={() => void session.start({ tracks: hooksTracks[params.hooksTracks ?? 'none'] }).catch(() => {})}>
         Start
       </button>
       <button data-testid="end" onClick={() => void session.end()}>
