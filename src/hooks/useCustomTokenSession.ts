@@ -96,12 +96,16 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * `<Activity>` hides it) connects nothing and rejects with `aborted`, also when the source lives on
  * (made by a parent, outside React, or sharing a `scope`) and gets that token for its other users.
  * So does one asked while an earlier session was connecting or connected (a double-clicked Join),
- * which LiveKit's `start()` holds until that session ends: after `end()` it no longer goes on to
- * join. A session the server ends while its room is still connecting (the participant removed) is
- * over at once: that `start()` rejects, and the next one connects with a new token. The
- * session-lifecycle guarantees (nothing left capturing or in the room after leaving, an agent
- * judged by its own session's timeout) are `CustomTokenSessionProvider`'s, which replaces that
- * `start()`.
+ * which LiveKit's `start()` holds until that session ends: after `end()`, the unmount or the room's
+ * own `disconnect()` (LiveKit's `<DisconnectButton>`) it no longer goes on to join; a `start()`
+ * asked after that leave joins. The tracks LiveKit's `start()` turns on before the token is in
+ * (its microphone by default) stop when `end()` or the unmount comes before the room began to
+ * connect, where livekit-client kept them capturing for 15 s — except a device the browser grants
+ * only after the leave, which livekit-client holds out of reach until then. A session the server
+ * ends while its room is still connecting (the participant removed) is over at once: that
+ * `start()` rejects, and the next one connects with a new token. The other session-lifecycle
+ * guarantees (nothing in the room after leaving at any moment, an agent judged by its own
+ * session's timeout) are `CustomTokenSessionProvider`'s, which replaces that `start()`.
  *
  * @example
  * ```tsx

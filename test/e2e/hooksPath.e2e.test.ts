@@ -1,3 +1,4 @@
+import { TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectJoinedWithANewToken, openApp, type AppPage } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
@@ -76,6 +77,9 @@ describe('the hooks path: leaving at any moment of a start', () => {
       await app.start();
       return app;
     },
+    // The tracks LiveKit's start() turns on before the token is in: livekit-client publishes them once connected.
+    'the token fetch in flight and LiveKit’s microphone on': (room: string) => tracksOnBeforeTheToken(room, 'default'),
+    'the token fetch in flight and the camera on': (room: string) => tracksOnBeforeTheToken(room, 'camera'),
     'the peer connection up and connect() pending': async (room: string) => {
       const app = await openApp(browser, { hooks: '1', room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
       await app.start();
@@ -89,6 +93,13 @@ describe('the hooks path: leaving at any moment of a start', () => {
       return app;
     },
   };
+  async function tracksOnBeforeTheToken(room: string, hooksTracks: 'default' | 'camera') {
+    const app = await openApp(browser, { hooks: '1', room, identity, tokenDelayMs: '4000', hooksTracks });
+    await app.start();
+    await expect.poll(async () => (await app.media()).liveTracks, { timeout: 3_000, interval: 50 }).toBe(1);
+    expect(await app.state()).toMatchObject({ connectionState: 'disconnected' });
+    return app;
+  }
   const ways = { unmount: (app: AppPage) => app.unmount(), 'end()': (app: AppPage) => app.end() };
 
   for (const [moment, reach] of Object.entries(moments)) {
@@ -112,6 +123,33 @@ describe('the hooks path: leaving at any moment of a start', () => {
   }
 });
 
+describe('the hooks path: left with LiveKit’s microphone on before the token, then joined again', () => {
+  test('the next start() turns on a microphone of its own and publishes it', { timeout: 60_000 }, async () => {
+    const room = `e2e-hooks-mic-rejoin-${Date.now()}`;
+    const identity = 'hooks-mic-rejoin';
+    const app = await openApp(browser, { hooks: '1', room, identity, tokenDelayMs: '2000', hooksTracks: 'default' });
+    try {
+      await app.start();
+      await expect.poll(async () => (await app.media()).liveTracks, { timeout: 3_000, interval: 50 }).toBe(1);
+      await app.end();
+      await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
+
+      await app.start();
+      await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected' });
+      const published = async () =>
+        (await roomService.listParticipants(room)).flatMap(({ identity, tracks }) =>
+          tracks.map(({ source, muted }) => ({ identity, source, muted })),
+        );
+      await expect.poll(published, { timeout: 10_000 }).toEqual([{ identity, source: TrackSource.MICROPHONE, muted: false }]);
+      expect(await app.media(), 'two device requests, the second still capturing').toMatchObject({ tracks: 2, liveTracks: 1 });
+      await app.end();
+      await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+    } finally {
+      await app.page.close();
+    }
+  });
+});
+
 describe('the hooks path: Join clicked twice, then Leave', () => {
   test('the second start(), held by LiveKit until the first session ended, joins nothing after end()', { timeout: 60_000 }, async () => {
     const room = `e2e-hooks-double-join-${Date.now()}`;
@@ -133,6 +171,39 @@ describe('the hooks path: Join clicked twice, then Leave', () => {
       await app.page.close();
     }
   });
+});
+
+describe('the hooks path: Join clicked twice, then LiveKit’s <DisconnectButton>', () => {
+  test(
+    'the second start(), held by LiveKit until the first session ended, joins nothing; a start() after the leave joins',
+    { timeout: 60_000 },
+    async () => {
+      const room = `e2e-hooks-double-join-leave-${Date.now()}`;
+      const identity = 'hooks-double-join-leave';
+      // The first start's connect stays under way (peer connection up, livekit-client not told for 3 s) while Join is clicked again.
+      const app = await openApp(browser, { hooks: '1', room, identity }, (page) => page.addInitScript(delayPeerConnected, 3_000));
+      try {
+        await app.start();
+        await peerConnected(app.page);
+        await app.start();
+        await app.page.getByTestId('leave-room').click();
+        const sentAtLeave = app.sentTokens.length;
+        await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+        await sleep(2_000);
+        expect(await participantsIn(room), 'nobody of ours in the room').toEqual([]);
+        expect(app.sentTokens.length, 'no signal connection after leaving').toBe(sentAtLeave);
+        expect(await app.state()).toMatchObject({ connectionState: 'disconnected' });
+
+        await app.start();
+        await expect.poll(() => participantsIn(room), { timeout: 10_000 }).toEqual([identity]);
+        await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected' });
+        await app.end();
+        await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+      } finally {
+        await app.page.close();
+      }
+    },
+  );
 });
 
 describe('the hooks path: end() and start() again at once', () => {

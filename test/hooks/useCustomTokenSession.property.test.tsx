@@ -4,6 +4,7 @@ import { ConnectionState, decodeTokenPayload, DisconnectReason, setLogLevel } fr
 import * as React from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomTokenSource } from '../../src/core/CustomTokenSource';
+import { isCustomTokenError } from '../../src/core/errors';
 import { useCustomTokenSession, type UseCustomTokenSessionOptions } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
@@ -12,10 +13,14 @@ import { setBrowserOnline, setTabVisible } from '../helpers/tabLife';
 
 setLogLevel('silent');
 
+/** How the app leaves before the last start(): LiveKit's end(), or its own disconnect of the room (LiveKit's <DisconnectButton>). */
+type FinalLeave = 'end()' | 'room.disconnect()' | 'room.disconnect(), start() at once';
+
 type Options = Pick<UseCustomTokenSessionOptions, 'roomName' | 'participantName' | 'agentName'>;
 
 type Step =
-  | { readonly do: 'start' | 'end' | 'unmount' | 'server disconnects' }
+  // `leave`: the app's own `room.disconnect()` (LiveKit's <DisconnectButton>, the Leave of its <ControlBar>).
+  | { readonly do: 'start' | 'end' | 'leave' | 'unmount' | 'server disconnects' }
   | { readonly do: 'tab'; readonly visible: boolean }
   | { readonly do: 'network'; readonly online: boolean }
   | { readonly do: 'rerender'; readonly options: Options }
@@ -24,9 +29,9 @@ type Step =
   | { readonly do: 'wait'; readonly ms: number }
   | {
       readonly do: 'race';
-      readonly event: TokenOutcome | 'connect completes';
+      readonly event: TokenOutcome | 'connect completes' | 'app leaves';
       readonly ticks: number;
-      readonly action: 'start' | 'end' | 'unmount';
+      readonly action: 'start' | 'end' | 'leave' | 'unmount';
     };
 
 const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
@@ -38,6 +43,7 @@ const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.constant<Step>({ do: 'start' }) },
   { weight: 3, arbitrary: fc.constant<Step>({ do: 'end' }) },
+  { weight: 3, arbitrary: fc.constant<Step>({ do: 'leave' }) },
   { weight: 1, arbitrary: fc.constant<Step>({ do: 'unmount' }) },
   { weight: 2, arbitrary: fc.constant<Step>({ do: 'server disconnects' }) },
   // The tab hidden or shown, the network gone or back: refresh-ahead re-checks the token, never during a call.
@@ -60,9 +66,15 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       do: fc.constant('race' as const),
-      event: fc.constantFrom<TokenOutcome | 'connect completes'>('resolves', 'rejects retryable', 'rejects fatal', 'connect completes'),
+      event: fc.constantFrom<TokenOutcome | 'connect completes' | 'app leaves'>(
+        'resolves',
+        'rejects retryable',
+        'rejects fatal',
+        'connect completes',
+        'app leaves',
+      ),
       ticks: fc.integer({ min: 0, max: 16 }),
-      action: fc.constantFrom('start' as const, 'end' as const, 'unmount' as const),
+      action: fc.constantFrom('start' as const, 'end' as const, 'leave' as const, 'unmount' as const),
     }),
   },
 );
@@ -74,13 +86,14 @@ afterEach(() => {
 });
 
 describe('useCustomTokenSession in any order of events', () => {
-  it('fetches no token while connected or once unmounted, connects nothing after end() or unmount, and never leaves an unhandled rejection', async () => {
+  it('fetches no token while connected or once unmounted, connects nothing after end(), the app’s room.disconnect() or unmount, and never leaves an unhandled rejection', async () => {
     await fc.assert(
       fc.asyncProperty(
         optionsArbitrary,
         fc.array(stepArbitrary, { minLength: 1, maxLength: 20, size: 'max' }),
         fc.boolean(),
-        async (initial, steps, strict) => {
+        fc.constantFrom<FinalLeave>('end()', 'room.disconnect()', 'room.disconnect(), start() at once'),
+        async (initial, steps, strict, finalLeave) => {
           vi.useFakeTimers();
           // 20 s tokens: the source refreshes them ahead while idle, within the run.
           const w = scriptedWorld({ ttl: 20 });
@@ -107,24 +120,50 @@ describe('useCustomTokenSession in any order of events', () => {
           // for the first's session to end.
           let startsRunning = 0;
           let startsOverlapped = false;
-          // Whether end() was the app's last call: its session is over, and nothing connects until the next start().
+          // Whether the app's last call left (end(), or its own disconnect of a room that was not disconnected already):
+          // its session is over, and nothing connects until the next start().
           let ended = false;
-          const ask = (session: NonNullable<typeof latest.session>, action: 'start' | 'end') => {
+          // What may end a start() as `aborted`: leaving (end(), the app's disconnect, unmount), and what moves the token
+          // it waits for (new options, the server ending the session). A start() that fails on its own, or a connect that
+          // fails, ends no other start().
+          let leaves = 0;
+          const starts: Promise<void>[] = [];
+          const ask = (session: NonNullable<typeof latest.session>, action: 'start' | 'end' | 'leave') => {
+            if (action === 'leave') {
+              ended ||= w.room.state !== ConnectionState.Disconnected;
+              leaves += 1;
+              return void w.room.disconnect();
+            }
             ended = action === 'end';
-            if (action === 'end') return void session.end().catch(() => {});
+            if (action === 'end') {
+              leaves += 1;
+              return void session.end().catch(() => {});
+            }
             if (startsRunning > 0) startsOverlapped = true;
             startsRunning += 1;
-            void session
+            const leavesAtAsk = leaves;
+            const label = `start() asked after ${leavesAtAsk} leaves`;
+            const started = session
               .start({ tracks: {} })
-              .catch(() => {})
+              .then(
+                () => {},
+                (error: unknown) => {
+                  if (isCustomTokenError(error) && error.code === 'aborted')
+                    expect(leaves, `${label}: aborted with nothing left or changed since`).toBeGreaterThan(leavesAtAsk);
+                },
+              )
               .finally(() => (startsRunning -= 1));
+            // Awaited at the end of the run; a run that failed before leaves it unawaited, not unhandled.
+            started.catch(() => {});
+            starts.push(started);
           };
           const unmount = () => {
+            leaves += 1;
             view.unmount();
             unmounted = true;
           };
           // The app's own calls of LiveKit's start() and end(): they may reject (LiveKit's own), and the app catches them.
-          const call = (action: 'start' | 'end') => act(() => ask(latest.session!, action));
+          const call = (action: 'start' | 'end' | 'leave') => act(() => ask(latest.session!, action));
 
           await flush();
           for (const [index, step] of steps.entries()) {
@@ -134,6 +173,7 @@ describe('useCustomTokenSession in any order of events', () => {
             switch (step.do) {
               case 'start':
               case 'end':
+              case 'leave':
                 if (!unmounted) call(step.do);
                 break;
               case 'unmount':
@@ -141,8 +181,10 @@ describe('useCustomTokenSession in any order of events', () => {
                 unmount();
                 break;
               case 'server disconnects':
-                if (w.room.state === ConnectionState.Connected)
+                if (w.room.state === ConnectionState.Connected) {
+                  leaves += 1;
                   act(() => void w.room['handleDisconnect'](true, DisconnectReason.SERVER_SHUTDOWN));
+                }
                 break;
               case 'tab':
                 act(() => setTabVisible(step.visible));
@@ -153,6 +195,7 @@ describe('useCustomTokenSession in any order of events', () => {
               case 'rerender':
                 if (unmounted) continue;
                 options = step.options;
+                leaves += 1;
                 view.rerender(tree(options));
                 break;
               case 'token':
@@ -169,6 +212,7 @@ describe('useCustomTokenSession in any order of events', () => {
                 const { event, ticks, action } = step;
                 await act(async () => {
                   if (event === 'connect completes') w.settleConnect('completes');
+                  else if (event === 'app leaves') ask(latest.session!, 'leave');
                   else w.settleToken(event);
                   for (let tick = 0; tick < ticks; tick += 1) await Promise.resolve();
                   callsAtCall = w.generator.mock.calls.length;
@@ -183,7 +227,7 @@ describe('useCustomTokenSession in any order of events', () => {
             // LiveKit's end() asks for the next session's token at once; nothing else fetches during a call.
             if (connectedBefore && w.room.state === ConnectionState.Connected && step.do !== 'end')
               expect(calls, `${label}: no token fetched while connected`).toBe(callsAtCall);
-            if (ended) expect(w.room.state, `${label}: nothing connects after end()`).not.toBe(ConnectionState.Connected);
+            if (ended) expect(w.room.state, `${label}: nothing connects after leaving`).not.toBe(ConnectionState.Connected);
             if (unmounted) {
               expect(calls, `${label}: no generator call after unmount`).toBe(callsAtCall);
               expect(w.callsInFlight(), `${label}: a generator call still running after unmount`).toBe(0);
@@ -206,19 +250,28 @@ describe('useCustomTokenSession in any order of events', () => {
             if (w.room.state === ConnectionState.Disconnected)
               expect(['ready', 'error'], 'an idle page keeps a fresh token').toContain(latest.source!.getSnapshot().status);
           }
-          // Whatever the options did (also during a call), a start() after end() joins with the latest ones.
-          // (Not while one of LiveKit's start()s still runs, nor after two overlapped: it joins after any end().)
+          // Whatever the options did (also during a call), a start() after leaving joins with the latest ones — also
+          // one asked while the app's own leave is still under way. (Not while one of LiveKit's start()s still runs,
+          // nor after two overlapped: it joins after any leave.)
           if (!unmounted && !startsOverlapped && startsRunning === 0) {
             w.cooperate();
-            await act(async () => {
-              await latest.session!.end().catch(() => {});
-            });
-            await advance(1_000);
             const connectsBefore = w.connects.length;
             // (Not awaited: with an agent asked for, LiveKit's start() waits for one, which never comes here.)
-            act(() => void latest.session!.start({ tracks: {} }).catch(() => {}));
+            const start = () => void latest.session!.start({ tracks: {} }).catch(() => {});
+            if (finalLeave === 'room.disconnect(), start() at once')
+              act(() => {
+                void w.room.disconnect();
+                start();
+              });
+            else {
+              await act(async () => {
+                await (finalLeave === 'end()' ? latest.session!.end() : w.room.disconnect()).catch(() => {});
+              });
+              await advance(1_000);
+              act(start);
+            }
             await advance(1_000);
-            expect(w.room.state, 'a start() after end() connects').toBe(ConnectionState.Connected);
+            expect(w.room.state, `a start() after ${finalLeave} connects`).toBe(ConnectionState.Connected);
             expect(w.connects.length).toBe(connectsBefore + 1);
             const token = decodeTokenPayload(w.connects.at(-1)!.token);
             expect([token.video?.room, token.name], 'the room and name of the latest options').toEqual([
@@ -229,6 +282,8 @@ describe('useCustomTokenSession in any order of events', () => {
           unmount();
           await advance(5_000);
           expect(w.room.state).toBe(ConnectionState.Disconnected);
+          // Every start() has settled by now (the unmount ended any still waiting): a wrong abort fails the run here.
+          await Promise.all(starts);
           vi.useRealTimers();
         },
       ),
@@ -249,11 +304,13 @@ describe('useCustomTokenSession in any order of events', () => {
               { do: 'connect', outcome: 'completes' },
             ],
             false,
+            'end()',
           ],
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
             [{ do: 'start' }, { do: 'race', event: 'resolves', ticks: 0, action: 'unmount' }, { do: 'unmount' }],
             false,
+            'end()',
           ],
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
@@ -263,6 +320,7 @@ describe('useCustomTokenSession in any order of events', () => {
               { do: 'race', event: 'resolves', ticks: 0, action: 'unmount' },
             ],
             false,
+            'end()',
           ],
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
@@ -272,6 +330,7 @@ describe('useCustomTokenSession in any order of events', () => {
               { do: 'rerender', options: { roomName: 'alpha', participantName: 'Ada', agentName: undefined } },
             ],
             false,
+            'end()',
           ],
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
@@ -284,6 +343,7 @@ describe('useCustomTokenSession in any order of events', () => {
               { do: 'token', outcome: 'resolves' },
             ],
             false,
+            'end()',
           ],
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
@@ -296,6 +356,7 @@ describe('useCustomTokenSession in any order of events', () => {
               { do: 'wait', ms: 1_000 },
             ],
             false,
+            'end()',
           ],
           // A second start() while the first connects (LiveKit's waits for that session to end), then end():
           // the waiting start went on once the room was left, and connected.
@@ -311,6 +372,30 @@ describe('useCustomTokenSession in any order of events', () => {
               { do: 'start' },
             ],
             false,
+            'end()',
+          ],
+          // The same with the app's own leave (LiveKit's <DisconnectButton>): the waiting start went on, and connected.
+          [
+            { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
+            [
+              { do: 'start' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'race', event: 'resolves', ticks: 0, action: 'start' },
+              { do: 'leave' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'connect', outcome: 'completes' },
+            ],
+            false,
+            'room.disconnect(), start() at once',
+          ],
+          // Two starts past LiveKit's wait (the room still disconnected) connect at once, the second connect waiting for the
+          // room's lock; a third start() then took that lock for a leave under way and ended the first two.
+          [
+            { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
+            [{ do: 'start' }, { do: 'start' }, { do: 'race', event: 'resolves', ticks: 14, action: 'start' }],
+            false,
+            'end()',
           ],
         ],
       },

@@ -11,7 +11,8 @@ import type { TokenGenerator } from '../../src/core/types';
 import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
-import { flush } from '../helpers/fakeTime';
+import { advance, flush } from '../helpers/fakeTime';
+import { fakeMediaDevices } from '../helpers/media';
 import { controlledGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
 
@@ -296,5 +297,124 @@ describe('the hooks path: end() while start() waits for the token', () => {
     expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
     expect(room.state).toBe(ConnectionState.Disconnected);
     expect(isCustomTokenError(second.settled) && second.settled.code, 'the waiting start() rejects with a typed abort').toBe('aborted');
+  });
+});
+
+describe('the hooks path: the app’s own room.disconnect() (LiveKit’s <DisconnectButton>) while a second start() waits', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it.each(['connecting', 'connected'] as const)(
+    'ends the start() that waited for the first one’s session (first %s), as end() does',
+    async (firstState) => {
+      const { generator, calls } = controlledGenerator();
+      const { room, connect } = roomWithoutServer(firstState === 'connecting' ? { connecting: new Promise(() => {}) } : {});
+      const { Call, latest } = sessionComponent(generator, room);
+      render(<Call />);
+      await flush();
+      join(latest.session!);
+      await act(() => calls[0]!.resolve());
+      await flush();
+      expect(room.state).toBe(firstState === 'connecting' ? ConnectionState.Connecting : ConnectionState.Connected);
+      // A double-clicked Join: LiveKit's start() waits for the room to be disconnected before it asks for its token.
+      const second = join(latest.session!);
+      await flush();
+      await act(() => room.disconnect());
+      await flush();
+      for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+      await flush();
+
+      expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
+      expect(room.state, 'the user who pressed Leave stays out').toBe(ConnectionState.Disconnected);
+      expect(isCustomTokenError(second.settled) && second.settled.code, 'the waiting start() rejects with a typed abort').toBe('aborted');
+    },
+  );
+
+  it.each(['while the leave is under way', 'once it is done'] as const)('lets a start() asked after that leave join (%s)', async (when) => {
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const { Call, latest } = sessionComponent(generator, room);
+    render(<Call />);
+    await flush();
+    join(latest.session!);
+    await act(() => calls[0]!.resolve());
+    await flush();
+    expect(room.state).toBe(ConnectionState.Connected);
+
+    const leaving = room.disconnect();
+    if (when === 'once it is done') await act(() => leaving);
+    const next = join(latest.session!);
+    await act(() => leaving);
+    await flush();
+    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+    await flush();
+
+    expect(next.settled).toBe('started');
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(room.state).toBe(ConnectionState.Connected);
+  });
+});
+
+describe('the hooks path: the tracks LiveKit’s start() turns on before the token is in, when the start is left', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  const tracksAsked = {
+    'the microphone (LiveKit’s default, with its pre-connect buffer)': undefined,
+    'the camera': { camera: { enabled: true } },
+  };
+  const ways = { 'end()': 'end', unmount: 'unmount' } as const;
+
+  for (const [tracks, asked] of Object.entries(tracksAsked))
+    for (const [way, leave] of Object.entries(ways))
+      it(`stops ${tracks} within 2 s of ${way}, not at livekit-client’s 15 s publish timeout`, async () => {
+        const media = fakeMediaDevices();
+        const { generator, calls } = controlledGenerator();
+        const { room, connect } = roomWithoutServer();
+        const { Call, latest } = sessionComponent(generator, room);
+        const view = render(<Call />);
+        await flush();
+        act(() => void latest.session!.start(asked ? { tracks: asked } : undefined).catch(() => {}));
+        await flush();
+        act(() => media.grant());
+        await flush();
+        expect(media.live(), 'capturing while the token is fetched').toHaveLength(1);
+
+        if (leave === 'end') await act(() => latest.session!.end());
+        else view.unmount();
+        await advance(2_000);
+        expect(media.live(), 'nothing left capturing').toEqual([]);
+        for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+        await flush();
+        expect(connect).not.toHaveBeenCalled();
+      });
+
+  it('lets the next start() turn on a microphone of its own, and join', async () => {
+    const media = fakeMediaDevices();
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const { Call, latest } = sessionComponent(generator, room);
+    render(<Call />);
+    await flush();
+    act(() => void latest.session!.start().catch(() => {}));
+    await flush();
+    act(() => media.grant());
+    await flush();
+    await act(() => latest.session!.end());
+    await flush();
+    expect(media.live()).toEqual([]);
+
+    // LiveKit's start() with its default microphone, as the first. (It then waits for the microphone's publish,
+    // which a room without a server never answers: the room's connect is what is looked at.)
+    act(() => void latest.session!.start().catch(() => {}));
+    await flush();
+    act(() => media.grant());
+    await flush();
+    expect(media.getUserMedia, 'a new device request, not the stopped track').toHaveBeenCalledTimes(2);
+    expect(media.live()).toHaveLength(1);
+    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+    await flush();
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(room.state).toBe(ConnectionState.Connected);
   });
 });

@@ -6,7 +6,7 @@ import { CustomTokenError } from '../../core/errors.js';
 export const left = () =>
   new CustomTokenError(
     'aborted',
-    'useCustomTokenSession: the session was left (unmounted, or end()) before its token came; start() connects nothing.',
+    'useCustomTokenSession: the session was left (unmounted, end(), or the room disconnected by the app) before its token came; start() connects nothing.',
   );
 
 /**

@@ -1,46 +1,115 @@
 import type { UseSessionReturn } from '@livekit/components-react';
+import { ConnectionState, DisconnectReason, RoomEvent, type Room } from 'livekit-client';
 import * as React from 'react';
+import { untilDisconnectDone } from '../../providers/session/roomLeaving.js';
 import { left } from './useSourceUntilLeft.js';
 
+/** A `start()` under way: the signal that the next leave aborts. */
+interface Start {
+  readonly controller: AbortController;
+  /** Asked while a leave of the room may be under way: that leave's own disconnect does not end it. */
+  afterLeaveUnderWay: boolean;
+}
+
 /**
- * LiveKit's session with a `start()` that leaving ends before it asks for its token: `end()`, or the
- * component's effects cleaned up (unmounted, or hidden by `<Activity>`). LiveKit's `start()` first
- * waits for its room to be disconnected, so one asked while an earlier session connects or is
- * connected (a double-clicked Join) waits for that session to end — and after `end()` ended it, went
- * on to fetch a token and connect: the user who had left was back in the room.
+ * LiveKit's session with a `start()` that leaving ends before it asks for its token: `end()`, the
+ * component's effects cleaned up (unmounted, or hidden by `<Activity>`), or the app's own
+ * `room.disconnect()` (LiveKit's `<DisconnectButton>`, the Leave of its `<ControlBar>`), which the
+ * room reports as a client-initiated disconnect. LiveKit's `start()` first waits for its room to be
+ * disconnected, so one asked while an earlier session connects or is connected (a double-clicked
+ * Join) waits for that session to end — and after the leave went on to fetch a token and connect:
+ * the user who had left was back in the room.
  *
- * The starts asked since the last leave share a signal (with the app's own, if any) that the next
- * leave aborts: LiveKit's `start()` stops waiting at once and rejects with `aborted`, as one whose
- * token comes after the leave does ({@link useSourceUntilLeft}, which covers the token's way:
- * LiveKit connects with it whatever the signal says). One that failed before hears the abort too:
- * LiveKit's then disconnects the room, as the leave does anyway.
+ * Every start under way has a signal (with the app's own, if any) that the next leave aborts:
+ * LiveKit's `start()` stops waiting at once and rejects with `aborted`, as one whose token comes
+ * after the leave does ({@link useSourceUntilLeft}, which covers the token's way: LiveKit connects
+ * with it whatever the signal says). A start that fails on its own ends no other: its room reports
+ * that failure with another reason. A `start()` asked while a leave is still disconnecting the room
+ * (the room says `connected` until it is done) comes after that leave: LiveKit's waits for it and
+ * then joins, and the disconnect it waited for does not end it.
+ *
+ * Leaving also stops the tracks LiveKit's `start()` turned on before its room began to connect
+ * ({@link stopTracksWaitingToPublish}).
  */
 export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn {
-  const untilLeft = React.useRef<AbortController | null>(null);
-  React.useEffect(() => () => leave(untilLeft), []);
-  const { start, end } = session;
+  const [underWay] = React.useState(() => new Set<Start>());
+  React.useEffect(() => () => leave(underWay), [underWay]);
+  const { room, start, end } = session;
+  React.useEffect(() => {
+    const onDisconnected = (reason?: DisconnectReason) => {
+      if (reason === DisconnectReason.CLIENT_INITIATED) leave(underWay, true);
+    };
+    room.on(RoomEvent.Disconnected, onDisconnected);
+    return () => {
+      room.off(RoomEvent.Disconnected, onDisconnected);
+      stopTracksWaitingToPublish(room);
+    };
+  }, [room, underWay]);
   // As stable as LiveKit's own: not new with each state of the session (an app's effect on them would run again).
   const actions = React.useMemo(
     () => ({
       start: async (options: Parameters<typeof start>[0] = {}) => {
-        const { signal } = (untilLeft.current ??= new AbortController());
+        const asked = askedNow(room);
+        underWay.add(asked);
+        const { signal } = asked.controller;
         try {
           await start({ ...options, signal: AbortSignal.any(options.signal ? [options.signal, signal] : [signal]) });
         } catch (reason) {
           throw signal.aborted ? left() : reason;
+        } finally {
+          underWay.delete(asked);
         }
       },
       end: () => {
-        leave(untilLeft);
+        leave(underWay);
+        stopTracksWaitingToPublish(room);
         return end();
       },
     }),
-    [start, end],
+    [underWay, room, start, end],
   );
   return React.useMemo(() => ({ ...session, ...actions }), [session, actions]);
 }
 
-function leave(untilLeft: React.RefObject<AbortController | null>): void {
-  untilLeft.current?.abort();
-  untilLeft.current = null;
+/**
+ * A start asked now. livekit-client's `disconnect()` holds the room's disconnect lock until the room
+ * is disconnected: held while the room is not disconnected yet, a leave may be under way. (A
+ * `connect()` holds it too, for a moment — one queued behind another: nothing to leave — so the
+ * start is spared only until the lock is let go, not treated as the end of the starts before it.)
+ */
+function askedNow(room: Room): Start {
+  const leaving = room.state === ConnectionState.Disconnected ? undefined : untilDisconnectDone(room);
+  const asked: Start = { controller: new AbortController(), afterLeaveUnderWay: leaving !== undefined };
+  // A leave of a room already disconnected announces nothing: the next disconnect is a leave again.
+  void leaving?.then(() => (asked.afterLeaveUnderWay = false));
+  return asked;
+}
+
+/** Ends the starts under way (each leaves the set as it settles); with `spareAfterLeaveUnderWay`, those asked during the leave heard of go on. */
+function leave(underWay: Set<Start>, spareAfterLeaveUnderWay = false): void {
+  for (const start of underWay) {
+    if (spareAfterLeaveUnderWay && start.afterLeaveUnderWay) start.afterLeaveUnderWay = false;
+    else start.controller.abort();
+  }
+}
+
+/** What of livekit-client's `LocalParticipant` unwinds the publishes waiting for a connection (2.20 to 2.23 at least; not public API). */
+interface PublishesWaiting {
+  handleClosing?: () => void;
+}
+
+/**
+ * Stops the tracks LiveKit's `start()` turned on (its microphone by default, the camera if asked)
+ * while the room has not begun to connect: the session is left, by `end()` or the component's
+ * effects cleaned up. livekit-client publishes them only once connected and keeps them meanwhile
+ * out of reach, capturing until its publish timeout (15 s); and the leave of a room still
+ * disconnected closes no connection, which is what unwinds them once the room connects. This is
+ * livekit-client's own handling of a connection closed before the server answered: the publishes
+ * waiting for it fail, and its `set…Enabled` stops the tracks it made for them. (A device the
+ * browser grants only after the leave is made into a track after it, and waits again: out of reach
+ * until its timeout.) Where the handler is not found, nothing is done.
+ */
+function stopTracksWaitingToPublish(room: Room): void {
+  // A room that connects or is connected is left by its disconnect, which closes its connection itself.
+  if (room.state === ConnectionState.Disconnected) (room.localParticipant as unknown as PublishesWaiting).handleClosing?.();
 }

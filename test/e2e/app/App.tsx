@@ -1,4 +1,4 @@
-import { VideoTrack, isTrackReference, useRoomContext } from '@livekit/components-react';
+import { DisconnectButton, SessionProvider, VideoTrack, isTrackReference, useRoomContext } from '@livekit/components-react';
 import { ParticipantKind, Room, RoomEvent, type RemoteParticipant } from 'livekit-client';
 import {
   CameraGrid,
@@ -108,18 +108,23 @@ const hooksPageState: E2EState = {
   error: null,
 };
 
+/** What the hooks path's `start()` asks for: nothing, LiveKit's default (its microphone, with the pre-connect buffer), or the camera. */
+const hooksTracks = { none: {}, default: undefined, camera: { camera: { enabled: true } } };
+
 function HooksCall({ source, params, onState }: { source: CustomTokenSource; params: AppParams; onState: (state: string) => void }) {
   const session = useCustomTokenSession(source, { roomName: params.roomName, participantIdentity: params.participantIdentity });
   useEffect(() => onState(session.connectionState), [onState, session.connectionState]);
   return (
-    <>
-      <button data-testid="start" onClick={() => void session.start({ tracks: {} }).catch(() => {})}>
+    <SessionProvider session={session}>
+      <button data-testid="start" onClick={() => void session.start({ tracks: hooksTracks[params.hooksTracks ?? 'none'] }).catch(() => {})}>
         Start
       </button>
       <button data-testid="end" onClick={() => void session.end()}>
         End
       </button>
-    </>
+      {/* LiveKit's own Leave (its ControlBar's): the room's disconnect(), not the session's end(). */}
+      <DisconnectButton data-testid="leave-room">Leave</DisconnectButton>
+    </SessionProvider>
   );
 }
 

@@ -18,6 +18,11 @@ export interface AppParams {
   restartOnAgentLeave: boolean;
   /** `hooks=1`: the hooks path — the page keeps a `useCustomTokenSource` source, its call component runs `useCustomTokenSession` on it. */
   hooks: boolean;
+  /**
+   * `hooksTracks=default|camera`: on the hooks path, the tracks `start()` asks for — LiveKit's default
+   * (its microphone, with the pre-connect buffer) or the camera; unset, none.
+   */
+  hooksTracks?: 'default' | 'camera';
   /** `tokenDelayMs=N`: the generator waits this long before asking the endpoint. */
   tokenDelayMs: number;
   /** `grid=1`: the page shows the package's `<CameraGrid>`, with camera off/on controls. */
@@ -47,6 +52,7 @@ export function readParams(search: string): AppParams {
     freshRoomPerSession: query.get('freshRoom') === '1',
     restartOnAgentLeave: query.get('restartOnAgentLeave') === '1',
     hooks: query.get('hooks') === '1',
+    hooksTracks: (['default', 'camera'] as const).find((tracks) => tracks === query.get('hooksTracks')),
     tokenDelayMs: Number(query.get('tokenDelayMs') ?? 0),
     grid: query.get('grid') === '1',
     adaptiveStream: query.get('adaptiveStream') === '1',
