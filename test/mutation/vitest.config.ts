@@ -22,7 +22,7 @@ const session = {
 
 /**
  * `MUTATION_TESTS=session-unit`: the session's own unit tests alone (`test/providers/session`), a
- * second or two per mutant, for the files they drive directly (`startSession.ts`, `roomLeaving.ts`,
+ * second or two per mutant, for the files they drive directly (`startSession.ts`, `hooks/internal/roomLeaving.ts`,
  * `SessionRunner.ts`, …).
  */
 const sessionUnit = { test: { ...session.test, name: 'session-unit', include: ['test/providers/session/**/*.test.ts'] } };

@@ -1,7 +1,7 @@
 import type { UseSessionReturn } from '@livekit/components-react';
 import { ConnectionState, DisconnectReason, RoomEvent, type Room } from 'livekit-client';
 import * as React from 'react';
-import { untilDisconnectDone } from '../../providers/session/roomLeaving.js';
+import { untilDisconnectDone } from './roomLeaving.js';
 import { left } from './useSourceUntilLeft.js';
 
 /** A `start()` under way: the signal that the next leave aborts. */

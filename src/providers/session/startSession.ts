@@ -16,7 +16,7 @@ import {
 import { CustomTokenError } from '../../core/errors.js';
 import { noop } from '../../core/noop.js';
 import { timerDelay } from '../../core/timerDelay.js';
-import { untilDisconnectDone, untilLeft } from './roomLeaving.js';
+import { untilDisconnectDone, untilLeft } from '../../hooks/internal/roomLeaving.js';
 import { isCancelledConnect, toDisconnectError, toNoMediaDevicesFailure, toScreenShareFailure } from './toSessionError.js';
 
 /** What one start of a session needs; the provider reads each at call time, so always the latest. */

@@ -12,7 +12,7 @@ import type { SessionActions } from '../../context/SessionActionsContext.js';
 import { CustomTokenError } from '../../core/errors.js';
 import { useLatest } from '../../hooks/internal/useLatest.js';
 import { agentStateFlags, returnedAgentState } from '../returnedAgentState.js';
-import { markLeaving } from './roomLeaving.js';
+import { markLeaving } from '../../hooks/internal/roomLeaving.js';
 import { SessionRunner } from './SessionRunner.js';
 import { dispatchesAgent, startSession } from './startSession.js';
 import { disconnectReasonName, toDisconnectError, toSessionError } from './toSessionError.js';

@@ -1,6 +1,6 @@
 import { ConnectionState, RoomEvent } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
-import { markLeaving, untilDisconnectDone, untilLeft } from '../../../src/providers/session/roomLeaving';
+import { markLeaving, untilDisconnectDone, untilLeft } from '../../../src/hooks/internal/roomLeaving';
 import { startSession } from '../../../src/providers/session/startSession';
 import { roomWithoutServer } from '../../helpers/room';
 import { mintToken, SERVER_URL } from '../../helpers/tokens';

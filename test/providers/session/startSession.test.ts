@@ -9,7 +9,7 @@ import {
 } from 'livekit-client';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { noop } from '../../../src/core/noop';
-import { markLeaving } from '../../../src/providers/session/roomLeaving';
+import { markLeaving } from '../../../src/hooks/internal/roomLeaving';
 import { startSession, type StartSessionInput } from '../../../src/providers/session/startSession';
 import { fakeMediaDevices } from '../../helpers/media';
 import { joinRemote, roomWithoutServer } from '../../helpers/room';
