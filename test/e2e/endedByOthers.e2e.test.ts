@@ -253,7 +253,8 @@ describe('the agent leaving a live call', () => {
       expect(state).toMatchObject({ isConnected: false, error: null, cameras: [], agent: { state: 'disconnected', failureReasons: [] } });
       expect(state.agentStates.slice(seenBefore)).not.toContain('failed');
       expect(await app.media()).toMatchObject({ liveTracks: 0 });
-      expect(await participantsIn(first)).toEqual([]);
+      // Within 2 s (issue #12's bound): the server may still list a participant a moment after its Leave reached the page.
+      await expect.poll(() => participantsIn(first), { timeout: 2_000 }).toEqual([]);
 
       await app.start();
       await expect
@@ -297,7 +298,8 @@ describe('the agent leaving a live call', () => {
       const { errors } = await watchUntil(app, endedWithError);
       expect(errors).toEqual(['disconnected ROOM_DELETED']);
       expect(await app.media()).toMatchObject({ liveTracks: 0 });
-      expect(await participantsIn(deleted)).toEqual([]);
+      // Within 2 s (issue #12's bound): the server may still list a participant a moment after its Leave reached the page.
+      await expect.poll(() => participantsIn(deleted), { timeout: 2_000 }).toEqual([]);
     },
   );
 });
