@@ -26,6 +26,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 type SetShown = React.Dispatch<React.SetStateAction<boolean>>;
 
+/** Runs of the property (40); raise them and pick the seed to explore: `CAMERA_TOGGLES_PROPERTY_RUNS=400 CAMERA_TOGGLES_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.CAMERA_TOGGLES_PROPERTY_RUNS ?? 40);
+const seed = process.env.CAMERA_TOGGLES_PROPERTY_SEED ? { seed: Number(process.env.CAMERA_TOGGLES_PROPERTY_SEED) } : {};
+
 /** The grid, mounted or not as the test says (through `shownRef`). */
 function Tiles({ shownRef }: { shownRef: React.Ref<SetShown> }) {
   const [shown, setShown] = React.useState(true);
@@ -107,7 +111,7 @@ describe('CameraGrid as your camera is turned on and off, restarted and paused i
           await room.disconnect();
         }
       }),
-      { numRuns: 40 },
+      { numRuns: RUNS, ...seed },
     );
   }, 60_000);
 });
