@@ -19,6 +19,10 @@ function liveRegions(): string[] {
     .map(spokenText);
 }
 
+/** Runs of the property (15); raise them and pick the seed to explore: `ANNOUNCEMENTS_PROPERTY_RUNS=150 ANNOUNCEMENTS_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.ANNOUNCEMENTS_PROPERTY_RUNS ?? 15);
+const seed = process.env.ANNOUNCEMENTS_PROPERTY_SEED ? { seed: Number(process.env.ANNOUNCEMENTS_PROPERTY_SEED) } : {};
+
 describe('a token error on the call screen (ErrorNotice beside TokenStatusView)', () => {
   it('is announced once: by the alert, not again by the token status line', async () => {
     const generator = tokenGenerator();
@@ -162,7 +166,7 @@ describe('AgentStatusIndicator during a conversation', () => {
           }
         },
       ),
-      { numRuns: 15 },
+      { numRuns: RUNS, ...seed },
     );
   });
 });

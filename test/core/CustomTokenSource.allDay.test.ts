@@ -12,6 +12,10 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
+/** Runs of the property (60); raise them and pick the seed to explore: `ALL_DAY_PROPERTY_RUNS=600 ALL_DAY_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.ALL_DAY_PROPERTY_RUNS ?? 60);
+const seed = process.env.ALL_DAY_PROPERTY_SEED ? { seed: Number(process.env.ALL_DAY_PROPERTY_SEED) } : {};
+
 describe('CustomTokenSource in a tab open all day', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
   afterEach(async () => {
@@ -269,7 +273,8 @@ describe('CustomTokenSource in a tab open all day, for any order of sleeps, tabs
         }
       }),
       {
-        numRuns: 60,
+        numRuns: RUNS,
+        ...seed,
         // Found by this property: a failed refresh, then the clock set back past the failure.
         examples: [
           [

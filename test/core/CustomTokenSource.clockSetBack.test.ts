@@ -15,6 +15,10 @@ const MINUTE = 60 * SECOND;
  * timers fake `performance.now()` too: `vi.setSystemTime` moves only the wall clock, the timers and
  * `performance.now()` keep the real timeline.
  */
+/** Runs of the property (80); raise them and pick the seed to explore: `CLOCK_SET_BACK_PROPERTY_RUNS=800 CLOCK_SET_BACK_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.CLOCK_SET_BACK_PROPERTY_RUNS ?? 80);
+const seed = process.env.CLOCK_SET_BACK_PROPERTY_SEED ? { seed: Number(process.env.CLOCK_SET_BACK_PROPERTY_SEED) } : {};
+
 describe('CustomTokenSource when the clock is set back by less than the token’s age', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
   afterEach(async () => {
@@ -204,7 +208,8 @@ describe('CustomTokenSource, for any lifetime, margin, step back and time of the
         }
       }),
       {
-        numRuns: 80,
+        numRuns: RUNS,
+        ...seed,
         examples: [
           // A 10-minute token, a 1-minute margin, the clock set back 3 minutes after 6 (more than the margin, less than its age).
           [{ lifetimeS: 600, marginMs: MINUTE, stepAt: 0.6, stepBy: 0.3, lookEvery: 0.05, subscribed: false }],

@@ -15,6 +15,10 @@ const action = fc.oneof(
   fc.record({ kind: fc.constant('toggle-failure' as const) }),
 );
 
+/** Runs of the property (40); raise them and pick the seed to explore: `TOKEN_SOURCE_PROPERTY_RUNS=400 TOKEN_SOURCE_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.TOKEN_SOURCE_PROPERTY_RUNS ?? 40);
+const seed = process.env.TOKEN_SOURCE_PROPERTY_SEED ? { seed: Number(process.env.TOKEN_SOURCE_PROPERTY_SEED) } : {};
+
 describe('CustomTokenSource under random sequences of fetch, forced fetch, abort, time and failure', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));
   afterEach(() => vi.useRealTimers());
@@ -80,7 +84,7 @@ describe('CustomTokenSource under random sequences of fetch, forced fetch, abort
         }
         expect(mostInFlight).toBeLessThanOrEqual(1);
       }),
-      { numRuns: 40 },
+      { numRuns: RUNS, ...seed },
     );
   }, 60_000);
 });

@@ -16,6 +16,10 @@ const REFRESH_PERIOD = 9 * MINUTE;
 /** A step back of up to a second is taken for the clocks' usual disagreement (docs/token-source.md). */
 const UNSEEN_STEP_MS = CLOCKS_AGREE_WITHIN_MS;
 
+/** Runs of the property (100); raise them and pick the seed to explore: `WAKE_PROPERTY_RUNS=1000 WAKE_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.WAKE_PROPERTY_RUNS ?? 100);
+const seed = process.env.WAKE_PROPERTY_SEED ? { seed: Number(process.env.WAKE_PROPERTY_SEED) } : {};
+
 /** A day of a laptop's life: sleeps (the wall clock jumps, performance.now() and the timers do not), the tab, the network, calls. */
 const lifeEvent = fc.oneof(
   fc.record({ type: fc.constant('sleep' as const), ms: fc.integer({ min: 1, max: 5 * HOUR }) }),
@@ -155,7 +159,8 @@ describe('CustomTokenSource through any day of sleeps, tabs, networks and calls'
         }
       }),
       {
-        numRuns: 100,
+        numRuns: RUNS,
+        ...seed,
         // Found by this property: a sleep (the monotonic clock paused), then the clock set back (NTP
         // on waking) made the token younger again, ready a minute past its real expiry.
         examples: [

@@ -71,6 +71,10 @@ function expected({ status, headersAt, bodyAt }: Answer, abortAt: number | null,
   return status === 201 ? 'answer' : 'http';
 }
 
+/** Runs of the property (300); raise them and pick the seed to explore: `ENDPOINT_GENERATOR_PROPERTY_RUNS=3000 ENDPOINT_GENERATOR_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.ENDPOINT_GENERATOR_PROPERTY_RUNS ?? 300);
+const seed = process.env.ENDPOINT_GENERATOR_PROPERTY_SEED ? { seed: Number(process.env.ENDPOINT_GENERATOR_PROPERTY_SEED) } : {};
+
 describe('createEndpointGenerator under runGenerator: whatever the order of answer, abort and timeout', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -103,7 +107,7 @@ describe('createEndpointGenerator under runGenerator: whatever the order of answ
           },
         )
         .beforeEach(() => vi.clearAllTimers()),
-      { numRuns: 300 },
+      { numRuns: RUNS, ...seed },
     );
   });
 });

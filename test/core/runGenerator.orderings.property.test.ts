@@ -39,6 +39,10 @@ function expected(outcome: Outcome, settleAt: number, honoursAbort: boolean, abo
   return outcome === 'answer' ? 'answer' : 'generator_failed';
 }
 
+/** Runs of the property (300); raise them and pick the seed to explore: `RUN_GENERATOR_PROPERTY_RUNS=3000 RUN_GENERATOR_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.RUN_GENERATOR_PROPERTY_RUNS ?? 300);
+const seed = process.env.RUN_GENERATOR_PROPERTY_SEED ? { seed: Number(process.env.RUN_GENERATOR_PROPERTY_SEED) } : {};
+
 describe('runGenerator: whatever the order of answer, abort and timeout', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -65,7 +69,7 @@ describe('runGenerator: whatever the order of answer, abort and timeout', () => 
           },
         )
         .beforeEach(() => vi.clearAllTimers()),
-      { numRuns: 300 },
+      { numRuns: RUNS, ...seed },
     );
   });
 });

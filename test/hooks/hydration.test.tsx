@@ -31,6 +31,10 @@ function Call({ generator, initial, roomName }: { generator: TokenGenerator; ini
   );
 }
 
+/** Runs of the property (40); raise them and pick the seed to explore: `HOOKS_HYDRATION_PROPERTY_RUNS=400 HOOKS_HYDRATION_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.HOOKS_HYDRATION_PROPERTY_RUNS ?? 40);
+const seed = process.env.HOOKS_HYDRATION_PROPERTY_SEED ? { seed: Number(process.env.HOOKS_HYDRATION_PROPERTY_SEED) } : {};
+
 describe('useCustomTokenSession server-rendered, then hydrated', () => {
   it('hydrates without a mismatch in generated orders of clocks and page ages', async () => {
     await fc.assert(
@@ -69,7 +73,7 @@ describe('useCustomTokenSession server-rendered, then hydrated', () => {
           expect(errors).toEqual([]);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: RUNS, ...seed },
     );
   }, 60_000);
 });

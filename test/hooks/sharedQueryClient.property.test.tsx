@@ -30,6 +30,10 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 
 const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
 
+/** Runs of the property (25); raise them and pick the seed to explore: `SHARED_QUERY_CLIENT_PROPERTY_RUNS=250 SHARED_QUERY_CLIENT_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.SHARED_QUERY_CLIENT_PROPERTY_RUNS ?? 25);
+const seed = process.env.SHARED_QUERY_CLIENT_PROPERTY_SEED ? { seed: Number(process.env.SHARED_QUERY_CLIENT_PROPERTY_SEED) } : {};
+
 afterEach(() => vi.useRealTimers());
 
 describe('hooks-path sessions of two users on one app QueryClient', () => {
@@ -104,7 +108,7 @@ describe('hooks-path sessions of two users on one app QueryClient', () => {
         await advance(5_000);
         expect(queryClient.getQueryCache().findAll({ queryKey: ['livekit-custom-token'] })).toEqual([]);
       }),
-      { numRuns: 25 },
+      { numRuns: RUNS, ...seed },
     );
   }, 60_000);
 });

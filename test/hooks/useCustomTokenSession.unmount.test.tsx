@@ -49,6 +49,10 @@ function expectAbandoned(room: Room, connect: { mock: { calls: unknown[] } }, ou
   expect(isCustomTokenError(outcome.settled) && outcome.settled.code, 'start() rejects with a typed abort').toBe('aborted');
 }
 
+/** Runs of the property (40); raise them and pick the seed to explore: `HOOKS_UNMOUNT_PROPERTY_RUNS=400 HOOKS_UNMOUNT_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.HOOKS_UNMOUNT_PROPERTY_RUNS ?? 40);
+const seed = process.env.HOOKS_UNMOUNT_PROPERTY_SEED ? { seed: Number(process.env.HOOKS_UNMOUNT_PROPERTY_SEED) } : {};
+
 describe('the hooks path: a session component leaving while its start() waits for the token', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
   afterEach(() => vi.useRealTimers());
@@ -237,7 +241,7 @@ describe('the hooks path: a session component leaving while its start() waits fo
         expect(room.state).toBe(ConnectionState.Disconnected);
         view.unmount();
       }),
-      { numRuns: 40 },
+      { numRuns: RUNS, ...seed },
     );
   });
 });

@@ -20,6 +20,10 @@ afterEach(() => {
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
+/** Runs of the property (60); raise them and pick the seed to explore: `HYDRATION_PROPERTY_RUNS=600 HYDRATION_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.HYDRATION_PROPERTY_RUNS ?? 60);
+const seed = process.env.HYDRATION_PROPERTY_SEED ? { seed: Number(process.env.HYDRATION_PROPERTY_SEED) } : {};
+
 describe('CustomTokenSessionProvider server render → hydration, in generated orders', () => {
   it('never mismatches, never calls the generator on the server', async () => {
     await fc.assert(
@@ -102,7 +106,7 @@ describe('CustomTokenSessionProvider server render → hydration, in generated o
           if (sameOptions && leftMs <= 0 && (c.prefetch || c.connect === true)) expect(generator).toHaveBeenCalled();
         },
       ),
-      { numRuns: Number(process.env.RUNS ?? 60) },
+      { numRuns: RUNS, ...seed },
     );
   }, 120_000);
 });

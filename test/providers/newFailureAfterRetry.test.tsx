@@ -23,6 +23,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Runs of the property (25); raise them and pick the seed to explore: `NEW_FAILURE_PROPERTY_RUNS=250 NEW_FAILURE_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.NEW_FAILURE_PROPERTY_RUNS ?? 25);
+const seed = process.env.NEW_FAILURE_PROPERTY_SEED ? { seed: Number(process.env.NEW_FAILURE_PROPERTY_SEED) } : {};
+
 describe('CustomTokenSessionProvider: a session started again after a failure', () => {
   it('reports each session’s own failure: one onError per session, the error shown in a new alert', async () => {
     await fc.assert(
@@ -83,7 +87,8 @@ describe('CustomTokenSessionProvider: a session started again after a failure', 
         },
       ),
       {
-        numRuns: 25,
+        numRuns: RUNS,
+        ...seed,
         examples: [
           [
             [

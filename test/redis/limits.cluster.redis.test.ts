@@ -34,6 +34,14 @@ const ask = (handler: TokenHandler, identity: string, body: unknown = {}) =>
 const clusterWindowKey = (keyPrefix: string, name: string, windowSeconds: number, identity: string) =>
   `${keyPrefix}:{${name}:${windowSeconds}s:${identity}}`;
 
+/** Runs of the property (20); raise them and pick the seed to explore: `REDIS_CLUSTER_PROPERTY_RUNS=200 REDIS_CLUSTER_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.REDIS_CLUSTER_PROPERTY_RUNS ?? 20);
+const seed = process.env.REDIS_CLUSTER_PROPERTY_SEED ? { seed: Number(process.env.REDIS_CLUSTER_PROPERTY_SEED) } : {};
+
+/** Runs of the property (300); raise them and pick the seed to explore: `REDIS_CLUSTER_SLOTS_PROPERTY_RUNS=3000 REDIS_CLUSTER_SLOTS_PROPERTY_SEED=<seed>`. */
+const SLOTS_RUNS = Number(process.env.REDIS_CLUSTER_SLOTS_PROPERTY_RUNS ?? 300);
+const slotsSeed = process.env.REDIS_CLUSTER_SLOTS_PROPERTY_SEED ? { seed: Number(process.env.REDIS_CLUSTER_SLOTS_PROPERTY_SEED) } : {};
+
 describe.each(clients)('limits on a Redis Cluster through %s', (_, connect) => {
   /** A handler counting on `redis` under `keyPrefix`; a store failure fails the test unless `onError` is given. */
   const handlerOn = (redis: ClusterClient, keyPrefix: string, options: Partial<TokenHandlerConfig>) =>
@@ -252,7 +260,7 @@ describe('limits on a Redis Cluster: property', () => {
           if (allowed) used.set(identity, { tokens: before.tokens + 1, dispatches: before.dispatches + agents });
         }
       }),
-      { numRuns: 20 },
+      { numRuns: RUNS, ...seed },
     );
   }, 120_000);
 });
@@ -333,7 +341,7 @@ describe("limits on a Redis Cluster: the slots Redis itself gives a caller's key
           expect(await slotOf(node!, refunds)).toBe(await slotOf(node!, window));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: SLOTS_RUNS, ...slotsSeed },
     );
   });
 

@@ -31,6 +31,10 @@ const call: fc.Arbitrary<Call> = fc.record({
   instance: fc.integer({ min: 0, max: INSTANCES - 1 }),
 });
 
+/** Runs of the property (25); raise them and pick the seed to explore: `REDIS_LIMITS_PROPERTY_RUNS=250 REDIS_LIMITS_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.REDIS_LIMITS_PROPERTY_RUNS ?? 25);
+const seed = process.env.REDIS_LIMITS_PROPERTY_SEED ? { seed: Number(process.env.REDIS_LIMITS_PROPERTY_SEED) } : {};
+
 describe('limits on Redis: property', () => {
   it('for random interleavings of callers, agents and instances, never issues more than the limits, and never answers 500', async () => {
     const clients = await Promise.all(Array.from({ length: INSTANCES }, () => redis.client()));
@@ -77,7 +81,7 @@ describe('limits on Redis: property', () => {
           expect(counts.dispatches).toBeLessThanOrEqual(DISPATCHES.limit);
         }
       }),
-      { numRuns: 25 },
+      { numRuns: RUNS, ...seed },
     );
   }, 120_000);
 });

@@ -163,6 +163,10 @@ const fault: fc.Arbitrary<Fault> = fc.record({
   ran: fc.boolean(),
 });
 
+/** Runs of the property (80); raise them and pick the seed to explore: `REDIS_RECONNECT_PROPERTY_RUNS=800 REDIS_RECONNECT_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.REDIS_RECONNECT_PROPERTY_RUNS ?? 80);
+const seed = process.env.REDIS_RECONNECT_PROPERTY_SEED ? { seed: Number(process.env.REDIS_RECONNECT_PROPERTY_SEED) } : {};
+
 describe('limits on Redis: the connection killed in the middle of counts and refunds (ioredis resends what went unanswered)', () => {
   it('never issues more than the limits in a window, gives back no count twice, answers only 201, 429 or 503, and leaves no rejection unhandled', async () => {
     const proxies = await Promise.all([faultProxy(redis.port), faultProxy(redis.port)]);
@@ -245,7 +249,7 @@ describe('limits on Redis: the connection killed in the middle of counts and ref
             expect(unhandled).toEqual([]);
           },
         ),
-        { numRuns: 80 },
+        { numRuns: RUNS, ...seed },
       );
     } finally {
       process.off('unhandledRejection', onUnhandled);

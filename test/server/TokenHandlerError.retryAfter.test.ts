@@ -29,6 +29,10 @@ function throttledEndpoint(retryAfterSeconds: number) {
   return { generator: createEndpointGenerator('http://127.0.0.1/api/token', { fetch: endpointFetch }), replies };
 }
 
+/** Runs of the property (30); raise them and pick the seed to explore: `RETRY_AFTER_PROPERTY_RUNS=300 RETRY_AFTER_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.RETRY_AFTER_PROPERTY_RUNS ?? 30);
+const seed = process.env.RETRY_AFTER_PROPERTY_SEED ? { seed: Number(process.env.RETRY_AFTER_PROPERTY_SEED) } : {};
+
 describe('TokenHandlerError: retryAfterSeconds on the wire', () => {
   it.each([
     [2.5, '3'],
@@ -81,7 +85,7 @@ describe('TokenHandlerError: retryAfterSeconds on the wire', () => {
         expect(Number(header)).toBeGreaterThanOrEqual(1);
         expect(Number(header)).toBeLessThanOrEqual(windowSeconds);
       }),
-      { numRuns: 30 },
+      { numRuns: RUNS, ...seed },
     );
   });
 });

@@ -13,6 +13,10 @@ afterEach(() => {
 /** The agent dispatches a token carries. */
 const dispatches = (claims: Awaited<ReturnType<typeof readResponse>>['claims']) => claims?.roomConfig?.agents ?? [];
 
+/** Runs of the property (200); raise them and pick the seed to explore: `ABUSE_PROPERTY_RUNS=2000 ABUSE_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.ABUSE_PROPERTY_RUNS ?? 200);
+const seed = process.env.ABUSE_PROPERTY_SEED ? { seed: Number(process.env.ABUSE_PROPERTY_SEED) } : {};
+
 describe('createTokenHandler: agent dispatch amplification', () => {
   const agentsBody = (...agents: { agent_name: string; metadata?: string }[]) => ({ room_name: 'support', room_config: { agents } });
 
@@ -230,7 +234,7 @@ describe('createTokenHandler: text LiveKit would read as other text', () => {
           for (const dispatch of dispatches(claims)) expect(AGENTS).toContain(dispatch.agentName);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: RUNS, ...seed },
     );
   });
 

@@ -98,7 +98,11 @@ async function send(input: Arbitrary) {
 }
 
 const validRequests = requestArb.filter(({ method }) => !FORBIDDEN_METHODS.has(method));
-const runs = { numRuns: 400 };
+/** Runs of each property (400); raise them and pick the seed to explore: `TOKEN_HANDLER_PROPERTY_RUNS=4000 TOKEN_HANDLER_PROPERTY_SEED=<seed>`. */
+const runs = {
+  numRuns: Number(process.env.TOKEN_HANDLER_PROPERTY_RUNS ?? 400),
+  ...(process.env.TOKEN_HANDLER_PROPERTY_SEED ? { seed: Number(process.env.TOKEN_HANDLER_PROPERTY_SEED) } : {}),
+};
 
 // 400 runs, most minting a token: a few seconds, more on a loaded machine.
 describe('createTokenHandler under arbitrary requests', { timeout: 30_000 }, () => {

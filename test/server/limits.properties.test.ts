@@ -59,6 +59,10 @@ const step: fc.Arbitrary<Step> = fc.record({
   wait: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.constantFrom(1, 30, 59, 60, 61, 119, 120), weight: 1 }),
 });
 
+/** Each property's runs times `LIMITS_PROPERTY_SCALE` (1); raise it and pick the seed to explore: `LIMITS_PROPERTY_SCALE=10 LIMITS_PROPERTY_SEED=<seed>`. */
+const SCALE = Number(process.env.LIMITS_PROPERTY_SCALE ?? 1);
+const seed = process.env.LIMITS_PROPERTY_SEED ? { seed: Number(process.env.LIMITS_PROPERTY_SEED) } : {};
+
 describe('limits (memory store): property', () => {
   it('answers every sequence of callers, agents and waits exactly as the fixed-window model says, never with a 500', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -83,7 +87,7 @@ describe('limits (memory store): property', () => {
           else expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 40 * SCALE, ...seed },
     );
   }, 60_000);
 });
@@ -110,7 +114,7 @@ describe('limits (memory store): a window that ends while a request is counted',
           expect([(await refused).status, ...next].filter((status) => status === 201)).toHaveLength(1);
           await vi.runOnlyPendingTimersAsync();
         }),
-        { numRuns: 301 },
+        { numRuns: 301 * SCALE, ...seed },
       );
     } finally {
       vi.useRealTimers();
@@ -187,7 +191,7 @@ describe('limits (memory store): concurrent requests whose authorize and policie
             expect(await next).toBe(issued.length < TOKENS.limit ? 201 : 429);
           }
         }),
-        { numRuns: 60 },
+        { numRuns: 60 * SCALE, ...seed },
       );
     } finally {
       vi.useRealTimers();

@@ -59,8 +59,8 @@ const ROUNDING_MS = 10;
  * whole window less the time since `countedAt`, for that window was open by then. A window opened
  * since (after Redis restarted empty, say) has more than that.
  */
-function refundBound(counted: Counted, windowMs: number): number {
-  return Math.min(counted.msBeforeNext + windowMs / 2, windowMs + ROUNDING_MS) - (Date.now() - counted.countedAt);
+function refundBound(counted: Counted, windowMs: number, now = Date.now()): number {
+  return Math.min(counted.msBeforeNext + windowMs / 2, windowMs + ROUNDING_MS) - (now - counted.countedAt);
 }
 
 /**
@@ -132,8 +132,11 @@ function memoryCounter(limiter: RateLimiterMemory, windowMs: number): LimitCount
       return limiter.consume(key, points).then(toCounted);
     },
     async refund(key, points, counted) {
+      // The bound as of the moment the library reads the window: taken after, a stall between the
+      // two (a GC pause, a busy server) would age the count but not the window, and keep it counted.
+      const readAt = Date.now();
       const window = await limiter.get(key);
-      if (!window || window.msBeforeNext <= MEMORY_REFUND_MARGIN_MS || window.msBeforeNext > refundBound(counted, windowMs)) return;
+      if (!window || window.msBeforeNext <= MEMORY_REFUND_MARGIN_MS || window.msBeforeNext > refundBound(counted, windowMs, readAt)) return;
       const change = {};
       lastChange.set(key, change);
       const { consumedPoints } = await limiter.reward(key, points);

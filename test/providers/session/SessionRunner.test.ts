@@ -79,6 +79,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Runs of the property (300); raise them and pick the seed to explore: `SESSION_RUNNER_PROPERTY_RUNS=3000 SESSION_RUNNER_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.SESSION_RUNNER_PROPERTY_RUNS ?? 300);
+const seed = process.env.SESSION_RUNNER_PROPERTY_SEED ? { seed: Number(process.env.SESSION_RUNNER_PROPERTY_SEED) } : {};
+
 describe('SessionRunner, the last call wins', () => {
   it('ends the session when end() comes while the previous end() is still disconnecting, after a start()', async () => {
     const { runner, state, call } = fakeSession();
@@ -190,7 +194,7 @@ describe('SessionRunner, the last call wins', () => {
           expect({ connected: state.connected, ...runner.getSnapshot() }).toEqual(expected);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: RUNS, ...seed },
     );
   });
 });

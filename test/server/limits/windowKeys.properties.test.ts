@@ -14,6 +14,10 @@ const text = fc.oneof(fc.string({ unit: fc.constantFrom('{', '}', ':', 'a', 'b')
 const prefix = text.filter((value) => !startsEmptyHashTag(value));
 const window = fc.constantFrom('tokens:60s', 'agentDispatches:3600s');
 
+/** Runs of the property (2_000); raise them and pick the seed to explore: `WINDOW_KEYS_PROPERTY_RUNS=20000 WINDOW_KEYS_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.WINDOW_KEYS_PROPERTY_RUNS ?? 2_000);
+const seed = process.env.WINDOW_KEYS_PROPERTY_SEED ? { seed: Number(process.env.WINDOW_KEYS_PROPERTY_SEED) } : {};
+
 describe('windowKeys', () => {
   it("puts a caller's window and its refunds in one Redis Cluster slot, for any identity and any keyPrefix not refused", () => {
     fc.assert(
@@ -21,7 +25,7 @@ describe('windowKeys', () => {
         const keys = windowKeys(keyPrefix, name, identity, true);
         expect(calculateSlot(keys.refunds)).toBe(calculateSlot(keys.window));
       }),
-      { numRuns: 2_000 },
+      { numRuns: RUNS, ...seed },
     );
   });
 
@@ -33,7 +37,7 @@ describe('windowKeys', () => {
         expect(a.window === b.window).toBe(one === other && oneWindow === otherWindow);
         expect(a.window).not.toBe(b.refunds);
       }),
-      { numRuns: 2_000 },
+      { numRuns: RUNS, ...seed },
     );
   });
 

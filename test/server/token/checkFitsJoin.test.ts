@@ -15,6 +15,10 @@ const text = fc
   .record({ unit: fc.constantFrom('a', '\u0001', '"', '\\', 'é', '€', '😀'), count: fc.integer({ min: 0, max: 300_000 }) })
   .map(({ unit, count }) => unit.repeat(count));
 
+/** Runs of the property (60); raise them and pick the seed to explore: `CHECK_FITS_JOIN_PROPERTY_RUNS=600 CHECK_FITS_JOIN_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.CHECK_FITS_JOIN_PROPERTY_RUNS ?? 60);
+const seed = process.env.CHECK_FITS_JOIN_PROPERTY_SEED ? { seed: Number(process.env.CHECK_FITS_JOIN_PROPERTY_SEED) } : {};
+
 describe('checkFitsJoin', () => {
   // About a hundred signed tokens of up to 2 MB: seconds of CPU, more on a loaded machine.
   it('refuses exactly the plans whose signed token is longer than livekitLimits.joinTokenBytes', { timeout: 60_000 }, async () => {
@@ -55,7 +59,7 @@ describe('checkFitsJoin', () => {
             `The token would be ${length} bytes, longer than a join can carry (${livekitLimits.joinTokenBytes})`,
           );
       }),
-      { numRuns: 60 },
+      { numRuns: RUNS, ...seed },
     );
   });
 

@@ -88,6 +88,10 @@ function tokenOfAtMost(length: number): string {
   return mint('\u0001'.repeat(sixes) + 'a'.repeat(padding));
 }
 
+/** Runs of the property (40); raise them and pick the seed to explore: `JOIN_LENGTH_PROPERTY_RUNS=400 JOIN_LENGTH_PROPERTY_SEED=<seed>`. */
+const RUNS = Number(process.env.JOIN_LENGTH_PROPERTY_RUNS ?? 40);
+const seed = process.env.JOIN_LENGTH_PROPERTY_SEED ? { seed: Number(process.env.JOIN_LENGTH_PROPERTY_SEED) } : {};
+
 describe.skipIf(noServer)('a token the handler issues joins the real LiveKit server', { timeout: 120_000 }, () => {
   it('joins with a token at the bound (livekitLimits.joinTokenBytes) and is refused 431 past what a join can carry', async () => {
     const atBound = tokenOfAtMost(livekitLimits.joinTokenBytes);
@@ -156,7 +160,7 @@ describe.skipIf(noServer)('a token the handler issues joins the real LiveKit ser
         participant = { identity };
         expect((await handler(tokenRequest({}))).status).toBe(201);
       }),
-      { numRuns: 40 },
+      { numRuns: RUNS, ...seed },
     );
   });
 });
