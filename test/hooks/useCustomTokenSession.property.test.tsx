@@ -202,6 +202,9 @@ describe('useCustomTokenSession in any order of events', () => {
                 act(() => w.settleToken(step.outcome));
                 break;
               case 'connect':
+                // A connect that fails disconnects the room, and LiveKit asks for the next session's token: one still on
+                // its way for a start() is a past session's (as after the server ends the session), which that start() rejects.
+                if (step.outcome === 'fails' && w.room.state === ConnectionState.Connecting) leaves += 1;
                 act(() => w.settleConnect(step.outcome));
                 break;
               case 'wait':
@@ -283,6 +286,8 @@ describe('useCustomTokenSession in any order of events', () => {
           await advance(5_000);
           expect(w.room.state).toBe(ConnectionState.Disconnected);
           // Every start() has settled by now (the unmount ended any still waiting): a wrong abort fails the run here.
+          // Settled within those 5 s, not hanging: a start() left pending for good fails the run here, with its counterexample.
+          expect(startsRunning, 'start()s still pending 5 s after the unmount').toBe(0);
           await Promise.all(starts);
           vi.useRealTimers();
         },
@@ -294,6 +299,33 @@ describe('useCustomTokenSession in any order of events', () => {
         // LiveKit's end() a few microtasks after the pre-warm's call failed, then again: a call left running after unmount;
         // the unmount in the moment a start()'s token came: LiveKit's start connected after it.
         examples: [
+          // An agent call: end() in the task its connect completed. LiveKit's start() then waits for the room to read
+          // connected with a signal aborted already, which its wait never hears: the start() was pending for good.
+          [
+            { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
+            [
+              { do: 'rerender', options: { roomName: 'alpha', participantName: 'Ada', agentName: 'helper' } },
+              { do: 'start' },
+              { do: 'token', outcome: 'resolves' },
+              { do: 'race', event: 'connect completes', ticks: 0, action: 'end' },
+            ],
+            false,
+            'end()',
+          ],
+          // A double-clicked Join whose first connect fails: the second start()'s token, asked before that failure
+          // disconnected the room, is a past session's, and that start() rejects with aborted.
+          [
+            { roomName: 'alpha', participantName: 'Ada', agentName: undefined },
+            [
+              { do: 'start' },
+              { do: 'rerender', options: { roomName: 'alpha', participantName: 'Bob', agentName: undefined } },
+              { do: 'race', event: 'resolves', ticks: 1, action: 'start' },
+              { do: 'connect', outcome: 'fails' },
+              { do: 'start' },
+            ],
+            false,
+            'end()',
+          ],
           // end() while start() waits for its token: LiveKit's start connected with it when it came.
           [
             { roomName: 'alpha', participantName: 'Ada', agentName: undefined },

@@ -53,7 +53,12 @@ export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn 
         underWay.add(asked);
         const { signal } = asked.controller;
         try {
-          await start({ ...options, signal: AbortSignal.any(options.signal ? [options.signal, signal] : [signal]) });
+          // Raced with the leave: LiveKit's waits hear an abort only while they wait, and one that begins after it (the
+          // leave in the task its connect ended) waits for good.
+          await Promise.race([
+            start({ ...options, signal: AbortSignal.any(options.signal ? [options.signal, signal] : [signal]) }),
+            new Promise((_, reject) => signal.addEventListener('abort', reject, { once: true })),
+          ]);
         } catch (reason) {
           throw signal.aborted ? left() : reason;
         } finally {
