@@ -9,6 +9,7 @@ import { TokenStatusView } from '../../src/components/TokenStatusView';
 import { spokenText } from '../helpers/a11y';
 import { joinRemote, leaveRemote, roomWithoutServer, setAttributes, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const quiet = { microphone: false } as const;
 
@@ -20,8 +21,7 @@ function liveRegions(): string[] {
 }
 
 /** Runs of the property (15); raise them and pick the seed to explore: `ANNOUNCEMENTS_PROPERTY_RUNS=150 ANNOUNCEMENTS_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.ANNOUNCEMENTS_PROPERTY_RUNS ?? 15);
-const seed = process.env.ANNOUNCEMENTS_PROPERTY_SEED ? { seed: Number(process.env.ANNOUNCEMENTS_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('ANNOUNCEMENTS_PROPERTY', 15);
 
 describe('a token error on the call screen (ErrorNotice beside TokenStatusView)', () => {
   it('is announced once: by the alert, not again by the token status line', async () => {

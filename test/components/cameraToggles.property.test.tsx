@@ -8,6 +8,7 @@ import { noop } from '../../src/core/noop';
 import { fakeMediaDevices } from '../helpers/media';
 import { publishWithoutServer, roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { renderSession, settle } from '../providers/render';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 type Step =
   | { kind: 'toggle'; on: boolean; awaited: boolean }
@@ -27,8 +28,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 type SetShown = React.Dispatch<React.SetStateAction<boolean>>;
 
 /** Runs of the property (40, a minute allowed: 1.5 s each); raise them and pick the seed to explore: `CAMERA_TOGGLES_PROPERTY_RUNS=400 CAMERA_TOGGLES_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.CAMERA_TOGGLES_PROPERTY_RUNS ?? 40);
-const seed = process.env.CAMERA_TOGGLES_PROPERTY_SEED ? { seed: Number(process.env.CAMERA_TOGGLES_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('CAMERA_TOGGLES_PROPERTY', 40);
 
 /** The grid, mounted or not as the test says (through `shownRef`). */
 function Tiles({ shownRef }: { shownRef: React.Ref<SetShown> }) {

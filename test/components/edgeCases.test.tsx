@@ -20,6 +20,7 @@ import {
 } from '../helpers/room';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 import { renderSession, settle } from '../providers/render';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const quiet = { microphone: false } as const;
 
@@ -47,8 +48,7 @@ function expectedTiles(people: RemoteParticipant[]) {
 }
 
 /** Runs of the property (25); raise them and pick the seed to explore: `EDGE_CASES_PROPERTY_RUNS=250 EDGE_CASES_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.EDGE_CASES_PROPERTY_RUNS ?? 25);
-const seed = process.env.EDGE_CASES_PROPERTY_SEED ? { seed: Number(process.env.EDGE_CASES_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('EDGE_CASES_PROPERTY', 25);
 
 describe('CameraGrid: a participant with two cameras (LiveKit publishes "a second track with the same source")', () => {
   it('shows a tile per camera, none duplicated, when someone else publishes after', async () => {

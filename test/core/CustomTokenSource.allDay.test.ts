@@ -7,14 +7,14 @@ import type { TokenGenerator } from '../../src/core/types';
 import { mintingGenerator, switchableGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
 import { showTab, sleepFor } from '../helpers/tabLife';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
 /** Runs of the property (60); raise them and pick the seed to explore: `ALL_DAY_PROPERTY_RUNS=600 ALL_DAY_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.ALL_DAY_PROPERTY_RUNS ?? 60);
-const seed = process.env.ALL_DAY_PROPERTY_SEED ? { seed: Number(process.env.ALL_DAY_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('ALL_DAY_PROPERTY', 60);
 
 describe('CustomTokenSource in a tab open all day', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));

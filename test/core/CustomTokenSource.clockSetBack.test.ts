@@ -6,6 +6,7 @@ import { CLOCKS_AGREE_WITHIN_MS } from '../../src/core/tokenNow';
 import type { TokenDetails, TokenGenerator, TokenSourceEvent } from '../../src/core/types';
 import { controlledGenerator, mintingGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -16,8 +17,7 @@ const MINUTE = 60 * SECOND;
  * `performance.now()` keep the real timeline.
  */
 /** Runs of the property (80); raise them and pick the seed to explore: `CLOCK_SET_BACK_PROPERTY_RUNS=800 CLOCK_SET_BACK_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.CLOCK_SET_BACK_PROPERTY_RUNS ?? 80);
-const seed = process.env.CLOCK_SET_BACK_PROPERTY_SEED ? { seed: Number(process.env.CLOCK_SET_BACK_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('CLOCK_SET_BACK_PROPERTY', 80);
 
 describe('CustomTokenSource when the clock is set back by less than the token’s age', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import type { TokenGenerator } from '../../src/core/types';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const rooms = ['A', 'B', 'C'] as const;
 
@@ -16,8 +17,7 @@ const action = fc.oneof(
 );
 
 /** Runs of the property (40); raise them and pick the seed to explore: `TOKEN_SOURCE_PROPERTY_RUNS=400 TOKEN_SOURCE_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.TOKEN_SOURCE_PROPERTY_RUNS ?? 40);
-const seed = process.env.TOKEN_SOURCE_PROPERTY_SEED ? { seed: Number(process.env.TOKEN_SOURCE_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('TOKEN_SOURCE_PROPERTY', 40);
 
 describe('CustomTokenSource under random sequences of fetch, forced fetch, abort, time and failure', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z') }));

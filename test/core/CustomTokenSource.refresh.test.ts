@@ -6,6 +6,7 @@ import { CustomTokenError } from '../../src/core/errors';
 import type { TokenGenerator, TokenSourceEvent } from '../../src/core/types';
 import { mintingGenerator, switchableGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const SECOND = 1_000;
 /**
@@ -14,8 +15,7 @@ const SECOND = 1_000;
  * scheduler and the cache, so it reruns for hundreds of mutants; the focused tests of those modules
  * kill what it would, and a broken schedule fails its first runs.
  */
-const REFRESH_PROPERTY_RUNS = Number(process.env.REFRESH_PROPERTY_RUNS ?? 30);
-const seed = process.env.REFRESH_PROPERTY_SEED ? { seed: Number(process.env.REFRESH_PROPERTY_SEED) } : {};
+const { numRuns: REFRESH_PROPERTY_RUNS, ...seed } = propertyRuns('REFRESH_PROPERTY', 30);
 
 /** Time passing while the app's own code runs (a telemetry callback, a busy main thread). */
 function busyFor(ms: number) {

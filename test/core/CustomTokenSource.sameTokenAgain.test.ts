@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource';
 import { API_SECRET, mintToken, SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -21,8 +22,7 @@ function signWithoutIssueTime(claims: object): string {
 }
 
 /** Runs of the property (25); raise them and pick the seed to explore: `SAME_TOKEN_PROPERTY_RUNS=250 SAME_TOKEN_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.SAME_TOKEN_PROPERTY_RUNS ?? 25);
-const seed = process.env.SAME_TOKEN_PROPERTY_SEED ? { seed: Number(process.env.SAME_TOKEN_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('SAME_TOKEN_PROPERTY', 25);
 
 describe('a backend that hands back the same token, without iat or nbf', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T09:00:00Z') }));

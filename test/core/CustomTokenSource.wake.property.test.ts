@@ -6,6 +6,7 @@ import { CLOCKS_AGREE_WITHIN_MS } from '../../src/core/tokenNow';
 import type { TokenDetails, TokenGenerator } from '../../src/core/types';
 import { SERVER_URL, mintToken } from '../helpers/tokens';
 import { setBrowserOnline, setTabVisible } from '../helpers/tabLife';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -17,8 +18,7 @@ const REFRESH_PERIOD = 9 * MINUTE;
 const UNSEEN_STEP_MS = CLOCKS_AGREE_WITHIN_MS;
 
 /** Runs of the property (100); raise them and pick the seed to explore: `WAKE_PROPERTY_RUNS=1000 WAKE_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.WAKE_PROPERTY_RUNS ?? 100);
-const seed = process.env.WAKE_PROPERTY_SEED ? { seed: Number(process.env.WAKE_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('WAKE_PROPERTY', 100);
 
 /** A day of a laptop's life: sleeps (the wall clock jumps, performance.now() and the timers do not), the tab, the network, calls. */
 const lifeEvent = fc.oneof(

@@ -5,6 +5,7 @@ import { createEndpointGenerator } from '../../src/core/createEndpointGenerator'
 import type { CustomTokenError } from '../../src/core/errors';
 import { normalizeOptions } from '../../src/core/normalizeOptions';
 import { runGenerator } from '../../src/core/runGenerator';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 interface Answer {
   status: 201 | 401 | 503;
@@ -72,8 +73,7 @@ function expected({ status, headersAt, bodyAt }: Answer, abortAt: number | null,
 }
 
 /** Runs of the property (300); raise them and pick the seed to explore: `ENDPOINT_GENERATOR_PROPERTY_RUNS=3000 ENDPOINT_GENERATOR_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.ENDPOINT_GENERATOR_PROPERTY_RUNS ?? 300);
-const seed = process.env.ENDPOINT_GENERATOR_PROPERTY_SEED ? { seed: Number(process.env.ENDPOINT_GENERATOR_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('ENDPOINT_GENERATOR_PROPERTY', 300);
 
 describe('createEndpointGenerator under runGenerator: whatever the order of answer, abort and timeout', () => {
   beforeEach(() => vi.useFakeTimers());

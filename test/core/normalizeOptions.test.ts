@@ -4,6 +4,10 @@ import { normalizeOptions, requestKey } from '../../src/core/normalizeOptions.js
 import { createCustomTokenSource } from '../../src/core/createCustomTokenSource.js';
 import type { TokenFetchOptions } from '../../src/core/types.js';
 import { mintingGenerator } from '../helpers/generators.js';
+import { propertyRuns } from '../helpers/propertyRuns.js';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `NORMALIZE_OPTIONS_PROPERTY_RUNS` / `NORMALIZE_OPTIONS_PROPERTY_SEED`. */
+const RUNS = propertyRuns('NORMALIZE_OPTIONS_PROPERTY', 100);
 
 /** What an app sees when it passes a fetch option of the wrong type (an easy slip from plain JavaScript). */
 async function invalidOptionsMessage(options: Record<string, unknown>): Promise<string> {
@@ -74,6 +78,7 @@ describe('normalizeOptions: the request a generator receives', () => {
           requestKey(normalizeOptions({ participantAttributes: attributes, ...(withRoom ? { roomName: 'standup' } : {}) })),
         );
       }),
+      RUNS,
     );
   });
 

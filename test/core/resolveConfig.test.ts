@@ -2,6 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CustomTokenSourceConfig } from '../../src/core/CustomTokenSourceConfig';
 import { resolveConfig } from '../../src/core/resolveConfig';
+import { propertyRuns } from '../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `RESOLVE_CONFIG_PROPERTY_RUNS` / `RESOLVE_CONFIG_PROPERTY_SEED`. */
+const RUNS = propertyRuns('RESOLVE_CONFIG_PROPERTY', 100);
 
 const TIMING_OPTIONS = ['timeoutMs', 'refreshMarginMs', 'retries', 'retryDelayMs', 'maxRetryDelayMs'] as const;
 
@@ -40,6 +44,7 @@ describe('resolveConfig', () => {
         expect(() => resolveConfig(config)).toThrow(TypeError);
         expect(() => resolveConfig(config)).toThrow(`CustomTokenSource: \`${option}\` must be a number, 0 or more, got ${shown(value)}.`);
       }),
+      RUNS,
     );
   });
 

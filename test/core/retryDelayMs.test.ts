@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { retryDelayMs } from '../../src/core/retryDelayMs';
+import { propertyRuns } from '../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `RETRY_DELAY_PROPERTY_RUNS` / `RETRY_DELAY_PROPERTY_SEED`. */
+const RUNS = propertyRuns('RETRY_DELAY_PROPERTY', 100);
 
 describe('retryDelayMs', () => {
   it('waits half the ceiling at the lowest draw and all of it at the highest', () => {
@@ -28,6 +32,7 @@ describe('retryDelayMs', () => {
           expect(delay).toBeLessThanOrEqual(ceiling);
         },
       ),
+      RUNS,
     );
   });
 });

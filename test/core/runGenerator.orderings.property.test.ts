@@ -4,6 +4,7 @@ import { CustomTokenError } from '../../src/core/errors';
 import { runGenerator } from '../../src/core/runGenerator';
 import type { TokenGenerator, TokenResponse } from '../../src/core/types';
 import { SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const response: TokenResponse = { serverUrl: SERVER_URL, participantToken: 'jwt' };
 type Outcome = 'answer' | 'network failure' | 'typed failure' | 'hang';
@@ -40,8 +41,7 @@ function expected(outcome: Outcome, settleAt: number, honoursAbort: boolean, abo
 }
 
 /** Runs of the property (300); raise them and pick the seed to explore: `RUN_GENERATOR_PROPERTY_RUNS=3000 RUN_GENERATOR_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.RUN_GENERATOR_PROPERTY_RUNS ?? 300);
-const seed = process.env.RUN_GENERATOR_PROPERTY_SEED ? { seed: Number(process.env.RUN_GENERATOR_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('RUN_GENERATOR_PROPERTY', 300);
 
 describe('runGenerator: whatever the order of answer, abort and timeout', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -4,6 +4,10 @@ import { CustomTokenError } from '../../src/core/errors';
 import { runGenerator, toGeneratorError } from '../../src/core/runGenerator';
 import type { TokenGenerator, TokenGeneratorContext, TokenResponse } from '../../src/core/types';
 import { SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `RUN_GENERATOR_STATUS_PROPERTY_RUNS` / `RUN_GENERATOR_STATUS_PROPERTY_SEED`. */
+const RUNS = propertyRuns('RUN_GENERATOR_STATUS_PROPERTY', 100);
 
 const request = { roomName: 'A' };
 const response: TokenResponse = { serverUrl: SERVER_URL, participantToken: 'jwt' };
@@ -237,6 +241,7 @@ describe('toGeneratorError', () => {
         if (status >= 100 && status <= 599) expect(error).toMatchObject({ code: 'http', status });
         else expect(error).toMatchObject({ code: 'generator_failed', status: undefined });
       }),
+      RUNS,
     );
     expect(toGeneratorError({ status: '503' })).toMatchObject({ code: 'generator_failed', status: undefined });
   });

@@ -13,6 +13,7 @@ import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import type { TokenGenerator, TokenResponse } from '../../src/core/types';
 import { mintingGenerator } from '../helpers/generators';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 setLogLevel('silent');
 afterEach(() => {
@@ -32,8 +33,7 @@ function Call({ generator, initial, roomName }: { generator: TokenGenerator; ini
 }
 
 /** Runs of the property (40); raise them and pick the seed to explore: `HOOKS_HYDRATION_PROPERTY_RUNS=400 HOOKS_HYDRATION_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.HOOKS_HYDRATION_PROPERTY_RUNS ?? 40);
-const seed = process.env.HOOKS_HYDRATION_PROPERTY_SEED ? { seed: Number(process.env.HOOKS_HYDRATION_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('HOOKS_HYDRATION_PROPERTY', 40);
 
 describe('useCustomTokenSession server-rendered, then hydrated', () => {
   it('hydrates without a mismatch in generated orders of clocks and page ages', async () => {

@@ -9,6 +9,7 @@ import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { useTokenStatus } from '../../src/hooks/useTokenStatus';
 import { mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 setLogLevel('silent');
 
@@ -31,8 +32,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
 
 /** Runs of the property (25); raise them and pick the seed to explore: `SHARED_QUERY_CLIENT_PROPERTY_RUNS=250 SHARED_QUERY_CLIENT_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.SHARED_QUERY_CLIENT_PROPERTY_RUNS ?? 25);
-const seed = process.env.SHARED_QUERY_CLIENT_PROPERTY_SEED ? { seed: Number(process.env.SHARED_QUERY_CLIENT_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('SHARED_QUERY_CLIENT_PROPERTY', 25);
 
 afterEach(() => vi.useRealTimers());
 

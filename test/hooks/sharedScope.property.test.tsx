@@ -9,6 +9,7 @@ import { useCustomTokenSession } from '../../src/hooks/useCustomTokenSession';
 import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 import { advance, flush } from '../helpers/fakeTime';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 setLogLevel('silent');
 
@@ -36,8 +37,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** Runs of the property (60, a few seconds); raise them to explore: `SHARED_SCOPE_PROPERTY_RUNS=500`. */
-const RUNS = Number(process.env.SHARED_SCOPE_PROPERTY_RUNS ?? 60);
-const seed = process.env.SHARED_SCOPE_PROPERTY_SEED ? { seed: Number(process.env.SHARED_SCOPE_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('SHARED_SCOPE_PROPERTY', 60);
 
 afterEach(() => {
   vi.useRealTimers();

@@ -10,6 +10,7 @@ import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 import { advance, flush } from '../helpers/fakeTime';
 import { setBrowserOnline, setTabVisible } from '../helpers/tabLife';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 setLogLevel('silent');
 
@@ -293,8 +294,7 @@ describe('useCustomTokenSession in any order of events', () => {
         },
       ),
       {
-        numRuns: Number(process.env.LIFECYCLE_PROPERTY_RUNS ?? 60),
-        ...(process.env.LIFECYCLE_PROPERTY_SEED ? { seed: Number(process.env.LIFECYCLE_PROPERTY_SEED) } : {}),
+        ...propertyRuns('LIFECYCLE_PROPERTY', 60),
         // Counterexamples found before, tried first: a refresh-ahead failing while connecting, its retry due once connected;
         // LiveKit's end() a few microtasks after the pre-warm's call failed, then again: a call left running after unmount;
         // the unmount in the moment a start()'s token came: LiveKit's start connected after it.

@@ -15,6 +15,7 @@ import { advance, flush } from '../helpers/fakeTime';
 import { fakeMediaDevices } from '../helpers/media';
 import { controlledGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 setLogLevel('silent');
 
@@ -50,8 +51,7 @@ function expectAbandoned(room: Room, connect: { mock: { calls: unknown[] } }, ou
 }
 
 /** Runs of the property (40); raise them and pick the seed to explore: `HOOKS_UNMOUNT_PROPERTY_RUNS=400 HOOKS_UNMOUNT_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.HOOKS_UNMOUNT_PROPERTY_RUNS ?? 40);
-const seed = process.env.HOOKS_UNMOUNT_PROPERTY_SEED ? { seed: Number(process.env.HOOKS_UNMOUNT_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('HOOKS_UNMOUNT_PROPERTY', 40);
 
 describe('the hooks path: a session component leaving while its start() waits for the token', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));

@@ -11,6 +11,7 @@ import type { TokenSourceEvent } from '../../src/core/types';
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
 import { roomWithoutServer, tokenGenerator } from '../helpers/room';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 setLogLevel('silent');
 
@@ -21,8 +22,7 @@ afterEach(() => {
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
 /** Runs of the property (60); raise them and pick the seed to explore: `HYDRATION_PROPERTY_RUNS=600 HYDRATION_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.HYDRATION_PROPERTY_RUNS ?? 60);
-const seed = process.env.HYDRATION_PROPERTY_SEED ? { seed: Number(process.env.HYDRATION_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('HYDRATION_PROPERTY', 60);
 
 describe('CustomTokenSessionProvider server render → hydration, in generated orders', () => {
   it('never mismatches, never calls the generator on the server', async () => {

@@ -64,8 +64,7 @@ describe('CustomTokenSessionProvider: a call left with LiveKit’s DisconnectBut
 
     await act(() => liveKit.end!());
     await waitFor(() => expect(session().isConnected).toBe(false));
-    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
-    expect(generator).toHaveBeenCalledTimes(callsWhileLive + 1);
+    await waitFor(() => expect(generator).toHaveBeenCalledTimes(callsWhileLive + 1), { timeout: 3_000 });
 
     // The next session joins the room of that token, without asking the generator again.
     await settle(() => session().start());

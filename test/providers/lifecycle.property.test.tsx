@@ -13,6 +13,7 @@ import { fakeMediaDevices } from '../helpers/media';
 import { scriptedWorld, type AgentEvent, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 import { advance, flush } from '../helpers/fakeTime';
 import { setBrowserOnline, setTabVisible } from '../helpers/tabLife';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /*
  * The real provider — LiveKit's own useSession, SessionProvider and useAgent inside — on a real
@@ -180,7 +181,7 @@ const IDENTITY = 'ada';
 const dispatchesAgent = (token: string) => (decodeTokenPayload(token).roomConfig?.agents?.length ?? 0) > 0;
 
 /** Runs per property (60 each, about 10 s); raise them, the steps and the seed to explore: `LIFECYCLE_PROPERTY_RUNS=400 LIFECYCLE_PROPERTY_STEPS=40`. */
-const RUNS = Number(process.env.LIFECYCLE_PROPERTY_RUNS ?? 60);
+const { numRuns: RUNS, ...seed } = propertyRuns('LIFECYCLE_PROPERTY', 60);
 const MAX_STEPS = Number(process.env.LIFECYCLE_PROPERTY_STEPS ?? 18);
 
 let media: ReturnType<typeof fakeMediaDevices>;
@@ -631,8 +632,6 @@ function reconnected(room: Room) {
   room['setAndEmitConnectionState'](ConnectionState.Connected);
   room.emit(RoomEvent.Reconnected);
 }
-
-const seed = process.env.LIFECYCLE_PROPERTY_SEED ? { seed: Number(process.env.LIFECYCLE_PROPERTY_SEED) } : {};
 
 const CALL: Options = {
   roomName: 'alpha',

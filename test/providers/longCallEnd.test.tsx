@@ -19,8 +19,12 @@ describe('CustomTokenSessionProvider after a call longer than a token lives', ()
     const before = generator.mock.calls.length;
     vi.setSystemTime(Date.now() + 60 * MINUTE);
     await settle(() => session().end());
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor(() => expect(generator.mock.calls.length - before).toBe(1), { timeout: 3_000 });
+    // The next session connects with that token: a second call made for the end would show by then.
+    await waitFor(() => expect(session().isConnected).toBe(false));
+    await settle(() => session().start());
     expect(generator.mock.calls.length - before).toBe(1);
+    await settle(() => session().end());
   });
 
   it('the laptop waking from a sleep during a call, and the server having dropped it: one call for the next session', async () => {
@@ -34,8 +38,7 @@ describe('CustomTokenSessionProvider after a call longer than a token lives', ()
     vi.setSystemTime(Date.now() + 3 * 60 * MINUTE);
     await serverDisconnects(room, DisconnectReason.SIGNAL_CLOSE);
     await waitFor(() => expect(room.state).toBe('disconnected'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(generator.mock.calls.length - before).toBe(1);
+    await waitFor(() => expect(generator.mock.calls.length - before).toBe(1), { timeout: 3_000 });
     await waitFor(() => expect(session().isConnected).toBe(false));
     await settle(() => session().start());
     expect(generator.mock.calls.length - before).toBe(1);

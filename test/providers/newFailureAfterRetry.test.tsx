@@ -7,6 +7,7 @@ import type { CustomTokenError } from '../../src/core/errors';
 import { serverDisconnects } from '../helpers/room';
 import { scriptedWorld } from '../helpers/scriptedWorld';
 import { renderSession } from './render';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /*
  * `onError`: "Called once per failed session or start … with its first cause". Starting again —
@@ -24,8 +25,7 @@ afterEach(() => {
 });
 
 /** Runs of the property (25); raise them and pick the seed to explore: `NEW_FAILURE_PROPERTY_RUNS=250 NEW_FAILURE_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.NEW_FAILURE_PROPERTY_RUNS ?? 25);
-const seed = process.env.NEW_FAILURE_PROPERTY_SEED ? { seed: Number(process.env.NEW_FAILURE_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('NEW_FAILURE_PROPERTY', 25);
 
 describe('CustomTokenSessionProvider: a session started again after a failure', () => {
   it('reports each session’s own failure: one onError per session, the error shown in a new alert', async () => {

@@ -6,6 +6,7 @@ import type { CustomTokenError } from '../../src/core/errors';
 import { serverDisconnects } from '../helpers/room';
 import { scriptedWorld } from '../helpers/scriptedWorld';
 import { renderSession } from './render';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /*
  * CustomTokenSessionProvider's `onError`: "called once per failed session or start, with its first cause". One failure of a
@@ -95,8 +96,7 @@ async function failOneSession(signals: readonly Signal[], gapMs: number) {
 }
 
 /** Runs of the property (100); raise them and pick the seed to explore: `ONE_ERROR_PROPERTY_RUNS=1000 ONE_ERROR_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.ONE_ERROR_PROPERTY_RUNS ?? 100);
-const seed = process.env.ONE_ERROR_PROPERTY_SEED ? { seed: Number(process.env.ONE_ERROR_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('ONE_ERROR_PROPERTY', 100);
 
 describe('CustomTokenSessionProvider: one failure of a session is one error', () => {
   it('calls onError once when the agent leaves a live call and then its room is deleted', async () => {

@@ -8,6 +8,7 @@ import { useSessionState, type UseSessionStateReturn } from '../../src/hooks/use
 import { CustomTokenSessionProvider } from '../../src/providers/CustomTokenSessionProvider';
 import { advance, flush } from '../helpers/fakeTime';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /*
  * Two providers on the same tokens — one `tokenSource` given to both, or each its own source of one
@@ -46,8 +47,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** Runs of the property (40, a few seconds); raise them to explore: `SHARED_SOURCE_PROPERTY_RUNS=400`. */
-const RUNS = Number(process.env.SHARED_SOURCE_PROPERTY_RUNS ?? 40);
-const seed = process.env.SHARED_SOURCE_PROPERTY_SEED ? { seed: Number(process.env.SHARED_SOURCE_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('SHARED_SOURCE_PROPERTY', 40);
 
 afterEach(() => {
   vi.useRealTimers();

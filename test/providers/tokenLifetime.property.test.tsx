@@ -7,6 +7,7 @@ import { advance, advanceRendering, flush } from '../helpers/fakeTime';
 import type { TokenGenerator } from '../../src/core/types';
 import { scriptedWorld, type ConnectOutcome, type TokenOutcome } from '../helpers/scriptedWorld';
 import { renderSession } from './render';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /*
  * The provider (LiveKit's own useSession inside) on a real Room whose connect skips only the
@@ -47,8 +48,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** Runs of the property (40, about a second); raise them to explore: `TOKEN_LIFETIME_PROPERTY_RUNS=400`. */
-const RUNS = Number(process.env.TOKEN_LIFETIME_PROPERTY_RUNS ?? 40);
-const seed = process.env.TOKEN_LIFETIME_PROPERTY_SEED ? { seed: Number(process.env.TOKEN_LIFETIME_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('TOKEN_LIFETIME_PROPERTY', 40);
 
 afterEach(() => {
   vi.useRealTimers();

@@ -9,6 +9,7 @@ import { handlerConfig, tokenRequest } from '../server/handlerConfig';
 import { windowKeys } from '../../src/server/limits/windowKeys';
 import { readResponse } from '../server/verify';
 import { startRedisCluster, type RedisCluster } from './redisServer';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 let cluster: RedisCluster;
 beforeAll(async () => {
@@ -35,12 +36,10 @@ const clusterWindowKey = (keyPrefix: string, name: string, windowSeconds: number
   `${keyPrefix}:{${name}:${windowSeconds}s:${identity}}`;
 
 /** Runs of the property (20); raise them and pick the seed to explore: `REDIS_CLUSTER_PROPERTY_RUNS=200 REDIS_CLUSTER_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.REDIS_CLUSTER_PROPERTY_RUNS ?? 20);
-const seed = process.env.REDIS_CLUSTER_PROPERTY_SEED ? { seed: Number(process.env.REDIS_CLUSTER_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('REDIS_CLUSTER_PROPERTY', 20);
 
 /** Runs of the property (300); raise them and pick the seed to explore: `REDIS_CLUSTER_SLOTS_PROPERTY_RUNS=3000 REDIS_CLUSTER_SLOTS_PROPERTY_SEED=<seed>`. */
-const SLOTS_RUNS = Number(process.env.REDIS_CLUSTER_SLOTS_PROPERTY_RUNS ?? 300);
-const slotsSeed = process.env.REDIS_CLUSTER_SLOTS_PROPERTY_SEED ? { seed: Number(process.env.REDIS_CLUSTER_SLOTS_PROPERTY_SEED) } : {};
+const { numRuns: SLOTS_RUNS, ...slotsSeed } = propertyRuns('REDIS_CLUSTER_SLOTS_PROPERTY', 300);
 
 describe.each(clients)('limits on a Redis Cluster through %s', (_, connect) => {
   /** A handler counting on `redis` under `keyPrefix`; a store failure fails the test unless `onError` is given. */

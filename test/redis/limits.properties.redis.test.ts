@@ -5,6 +5,7 @@ import { createTokenHandler } from '../../src/server';
 import { handlerConfig, tokenRequest } from '../server/handlerConfig';
 import { readResponse } from '../server/verify';
 import { startRedisServer, type RedisServer } from './redisServer';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const TOKENS = { limit: 5, windowSeconds: 600 };
 const DISPATCHES = { limit: 4, windowSeconds: 600 };
@@ -32,8 +33,7 @@ const call: fc.Arbitrary<Call> = fc.record({
 });
 
 /** Runs of the property (25); raise them and pick the seed to explore: `REDIS_LIMITS_PROPERTY_RUNS=250 REDIS_LIMITS_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.REDIS_LIMITS_PROPERTY_RUNS ?? 25);
-const seed = process.env.REDIS_LIMITS_PROPERTY_SEED ? { seed: Number(process.env.REDIS_LIMITS_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('REDIS_LIMITS_PROPERTY', 25);
 
 describe('limits on Redis: property', () => {
   it('for random interleavings of callers, agents and instances, never issues more than the limits, and never answers 500', async () => {

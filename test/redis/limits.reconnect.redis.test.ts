@@ -7,6 +7,7 @@ import { createTokenHandler, type TokenHandler } from '../../src/server';
 import { handlerConfig, tokenRequest } from '../server/handlerConfig';
 import { readResponse } from '../server/verify';
 import { startRedisServer, whenReady, type RedisServer } from './redisServer';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const TOKENS = { limit: 3, windowSeconds: 600 };
 const DISPATCHES = { limit: 2, windowSeconds: 600 };
@@ -164,8 +165,7 @@ const fault: fc.Arbitrary<Fault> = fc.record({
 });
 
 /** Runs of the property (80); raise them and pick the seed to explore: `REDIS_RECONNECT_PROPERTY_RUNS=800 REDIS_RECONNECT_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.REDIS_RECONNECT_PROPERTY_RUNS ?? 80);
-const seed = process.env.REDIS_RECONNECT_PROPERTY_SEED ? { seed: Number(process.env.REDIS_RECONNECT_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('REDIS_RECONNECT_PROPERTY', 80);
 
 describe('limits on Redis: the connection killed in the middle of counts and refunds (ioredis resends what went unanswered)', () => {
   it('never issues more than the limits in a window, gives back no count twice, answers only 201, 429 or 503, and leaves no rejection unhandled', async () => {

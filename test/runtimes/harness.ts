@@ -495,19 +495,23 @@ export async function expectEncodedBodyRefused(send: Send): Promise<void> {
 }
 
 /**
- * A caller that goes away while a slow `authorize` runs (its socket closed 150 ms into an 800 ms
- * wait): whether its token was counted against the memory store's limit of two — told by two
- * more requests of the same caller once the wait is over (201 twice, or a 429).
+ * A caller that goes away while a slow `authorize` runs (its socket closed once the handler says
+ * `authorize` is waiting, within its 800 ms): whether its token was counted against the memory
+ * store's limit of two — told by two more requests of the same caller once that `authorize` has
+ * settled, aborted or not (201 twice, or a 429). `progressAt` sends to the fixture's `/progress`
+ * (its `byPath`) in the process that serves `port`.
  */
-export async function callerGoneDuringAuthorize(port: number, send: Send): Promise<'counted nothing' | 'counted'> {
+export async function callerGoneDuringAuthorize(port: number, send: Send, progressAt: Send = send): Promise<'counted nothing' | 'counted'> {
   const identity = `gone-${crypto.randomUUID()}`;
+  const progress = async () => (await (await progressAt(`/progress?identity=${identity}`)).json()) as string[];
   const body = '{"room_name":"standup"}';
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => {});
   socket.write(head(port, '/timed', `Content-Length: ${body.length}`, `Bearer wait-800-${identity}`) + body);
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await expect.poll(progress, { timeout: 5_000 }).toEqual(['authorizing']);
   socket.destroy();
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  // At once where the runtime aborts request.signal, after the 800 ms where it does not.
+  await expect.poll(progress, { timeout: 5_000 }).toHaveLength(2);
   const again = () => send('/timed', json(body, { Authorization: `Bearer wait-0-${identity}` })).then((response) => response.status);
   const statuses = [await again(), await again()];
   expect([

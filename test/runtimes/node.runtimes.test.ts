@@ -152,7 +152,9 @@ describe.each([
     ['toNodeHandler', 0],
     ['Fetch Request and Response objects', 1],
   ])('counts nothing for a caller gone while authorize ran, through %s (docs/server-security.md)', async (_path, server) => {
-    expect(await callerGoneDuringAuthorize(runtime.ports[2 + server]!, over(runtime.ports[2 + server]!))).toBe('counted nothing');
+    expect(await callerGoneDuringAuthorize(runtime.ports[2 + server]!, over(runtime.ports[2 + server]!), over(runtime.ports[8]!))).toBe(
+      'counted nothing',
+    );
   });
 
   // Every handler by its path, behind Fetch objects (the fixture's `byPath`), is on port 8.

@@ -6,6 +6,7 @@ import { normalizeOptions } from '../../src/core/normalizeOptions';
 import { createTokenHandler, TokenHandlerError } from '../../src/server';
 import { errorReply } from '../../src/server/handleTokenRequest';
 import { handlerConfig } from './handlerConfig';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /**
  * `authorize` with a rate limit of the app's own (a quota kept in milliseconds, say), refusing with
@@ -30,8 +31,7 @@ function throttledEndpoint(retryAfterSeconds: number) {
 }
 
 /** Runs of the property (30); raise them and pick the seed to explore: `RETRY_AFTER_PROPERTY_RUNS=300 RETRY_AFTER_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.RETRY_AFTER_PROPERTY_RUNS ?? 30);
-const seed = process.env.RETRY_AFTER_PROPERTY_SEED ? { seed: Number(process.env.RETRY_AFTER_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('RETRY_AFTER_PROPERTY', 30);
 
 describe('TokenHandlerError: retryAfterSeconds on the wire', () => {
   it.each([

@@ -5,6 +5,7 @@ import { createTokenHandler, toNodeHandler } from '../../src/server';
 import { handlerConfig, tokenRequest } from './handlerConfig';
 import { listen } from './listen';
 import { readResponse } from './verify';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -14,8 +15,7 @@ afterEach(() => {
 const dispatches = (claims: Awaited<ReturnType<typeof readResponse>>['claims']) => claims?.roomConfig?.agents ?? [];
 
 /** Runs of the property (200); raise them and pick the seed to explore: `ABUSE_PROPERTY_RUNS=2000 ABUSE_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.ABUSE_PROPERTY_RUNS ?? 200);
-const seed = process.env.ABUSE_PROPERTY_SEED ? { seed: Number(process.env.ABUSE_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('ABUSE_PROPERTY', 200);
 
 describe('createTokenHandler: agent dispatch amplification', () => {
   const agentsBody = (...agents: { agent_name: string; metadata?: string }[]) => ({ room_name: 'support', room_config: { agents } });

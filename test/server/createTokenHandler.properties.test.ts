@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createTokenHandler } from '../../src/server';
 import { API_KEY } from '../helpers/tokens';
 import { handlerConfig } from './handlerConfig';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const SECRET = 'property-test-secret-7c1f0e9ab24d';
 const ALLOWED_AGENT = 'support-agent';
@@ -99,10 +100,7 @@ async function send(input: Arbitrary) {
 
 const validRequests = requestArb.filter(({ method }) => !FORBIDDEN_METHODS.has(method));
 /** Runs of each property (400); raise them and pick the seed to explore: `TOKEN_HANDLER_PROPERTY_RUNS=4000 TOKEN_HANDLER_PROPERTY_SEED=<seed>`. */
-const runs = {
-  numRuns: Number(process.env.TOKEN_HANDLER_PROPERTY_RUNS ?? 400),
-  ...(process.env.TOKEN_HANDLER_PROPERTY_SEED ? { seed: Number(process.env.TOKEN_HANDLER_PROPERTY_SEED) } : {}),
-};
+const runs = propertyRuns('TOKEN_HANDLER_PROPERTY', 400);
 
 // 400 runs, most minting a token: a few seconds, more on a loaded machine.
 describe('createTokenHandler under arbitrary requests', { timeout: 30_000 }, () => {

@@ -59,12 +59,20 @@ export interface RunningNextApp {
   stop(): Promise<void>;
 }
 
-/** `next start` on 127.0.0.1 (a free port) with `env`; resolves once `/login` answers 200. */
-export async function nextStart(appDir: string, logFile: string, env: Record<string, string>): Promise<RunningNextApp> {
+/**
+ * `next start [dir]` in `appDir` on 127.0.0.1 (a free port) with `env`; resolves once `readyPath`
+ * (the example's `/login` unless told) answers 200.
+ */
+export async function nextStart(
+  appDir: string,
+  logFile: string,
+  env: Record<string, string>,
+  { dir, readyPath = '/login' }: { dir?: string; readyPath?: string } = {},
+): Promise<RunningNextApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(nextBin(appDir), ['start', '-H', '127.0.0.1', '-p', String(port)], {
+  const child: ChildProcess = spawn(nextBin(appDir), ['start', ...(dir ? [dir] : []), '-H', '127.0.0.1', '-p', String(port)], {
     cwd: appDir,
     env: nextEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,7 +89,7 @@ export async function nextStart(appDir: string, logFile: string, env: Record<str
   };
   const deadline = Date.now() + NEXT_START_TIMEOUT_MS;
   while (Date.now() < deadline && child.exitCode === null) {
-    const ok = await fetch(`${url}/login`, { signal: AbortSignal.timeout(2_000) }).then(
+    const ok = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(2_000) }).then(
       (r) => r.ok,
       () => false,
     );
@@ -90,6 +98,6 @@ export async function nextStart(appDir: string, logFile: string, env: Record<str
   }
   await stop();
   throw new Error(
-    `next start did not answer ${url}/login within ${NEXT_START_TIMEOUT_MS} ms; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2_000)}`,
+    `next start did not answer ${url}${readyPath} within ${NEXT_START_TIMEOUT_MS} ms; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2_000)}`,
   );
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomTokenError } from '../../../src/core/errors';
 import { SessionRunner } from '../../../src/providers/session/SessionRunner';
+import { propertyRuns } from '../../helpers/propertyRuns';
 
 type Outcome = { readonly kind: 'connects' | 'fails' | 'hangs'; readonly afterMs: number };
 
@@ -80,8 +81,7 @@ afterEach(() => {
 });
 
 /** Runs of the property (300); raise them and pick the seed to explore: `SESSION_RUNNER_PROPERTY_RUNS=3000 SESSION_RUNNER_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.SESSION_RUNNER_PROPERTY_RUNS ?? 300);
-const seed = process.env.SESSION_RUNNER_PROPERTY_SEED ? { seed: Number(process.env.SESSION_RUNNER_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('SESSION_RUNNER_PROPERTY', 300);
 
 describe('SessionRunner, the last call wins', () => {
   it('ends the session when end() comes while the previous end() is still disconnecting, after a start()', async () => {

@@ -2,6 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTtl } from '../../../src/server/config/parseTtl';
+import { propertyRuns } from '../../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `PARSE_TTL_PROPERTY_RUNS` / `PARSE_TTL_PROPERTY_SEED`. */
+const RUNS = propertyRuns('PARSE_TTL_PROPERTY', 100);
 
 describe('parseTtl: numbers of seconds', () => {
   it('returns a whole number of seconds as it is', () => {
@@ -27,7 +31,10 @@ describe('parseTtl: numbers of seconds', () => {
   );
 
   it('accepts every whole number of seconds from 1 s to 24 h', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 86_400 }), (seconds) => parseTtl(seconds) === seconds));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 86_400 }), (seconds) => parseTtl(seconds) === seconds),
+      RUNS,
+    );
   });
 });
 

@@ -2,6 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeInvalidLimits } from '../../../src/server/limits/describeInvalidLimits';
+import { propertyRuns } from '../../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `DESCRIBE_INVALID_LIMITS_PROPERTY_RUNS` / `DESCRIBE_INVALID_LIMITS_PROPERTY_SEED`. */
+const RUNS = propertyRuns('DESCRIBE_INVALID_LIMITS_PROPERTY', 100);
 
 describe('describeInvalidLimits', () => {
   it('accepts tokens and agent dispatches as positive integers per whole seconds', () => {
@@ -16,6 +20,7 @@ describe('describeInvalidLimits', () => {
         ),
         (limits) => describeInvalidLimits(limits) === undefined,
       ),
+      RUNS,
     );
   });
 

@@ -4,6 +4,10 @@ import { createClient } from 'redis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLimitCounter } from '../../../src/server/limits/openLimitCounter';
 import { closeRedisStandIns, downRedis, hungRedis } from './redisStandIns';
+import { propertyRuns } from '../../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `OPEN_LIMIT_COUNTER_PROPERTY_RUNS` / `OPEN_LIMIT_COUNTER_PROPERTY_SEED`. */
+const RUNS = propertyRuns('OPEN_LIMIT_COUNTER_PROPERTY', 100);
 
 const settled = <T>(promise: Promise<T>) => {
   const state: { result?: { value: T } | { error: unknown } } = {};
@@ -60,6 +64,7 @@ describe('openLimitCounter: memory', () => {
         // The concurrent count stays counted, in whichever window it landed.
         expect(await counter.consume('alice', 1)).toMatchObject({ consumedPoints: 2 });
       }),
+      RUNS,
     );
   });
 

@@ -3,6 +3,7 @@ import calculateSlot from 'cluster-key-slot';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { startsEmptyHashTag, windowKeys } from '../../../src/server/limits/windowKeys';
+import { propertyRuns } from '../../helpers/propertyRuns';
 
 /**
  * Text rich in what decides a hash tag: braces, the separator, and any other character. (The
@@ -15,8 +16,7 @@ const prefix = text.filter((value) => !startsEmptyHashTag(value));
 const window = fc.constantFrom('tokens:60s', 'agentDispatches:3600s');
 
 /** Runs of the property (2_000); raise them and pick the seed to explore: `WINDOW_KEYS_PROPERTY_RUNS=20000 WINDOW_KEYS_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.WINDOW_KEYS_PROPERTY_RUNS ?? 2_000);
-const seed = process.env.WINDOW_KEYS_PROPERTY_SEED ? { seed: Number(process.env.WINDOW_KEYS_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('WINDOW_KEYS_PROPERTY', 2_000);
 
 describe('windowKeys', () => {
   it("puts a caller's window and its refunds in one Redis Cluster slot, for any identity and any keyPrefix not refused", () => {

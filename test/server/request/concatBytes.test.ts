@@ -2,6 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../../src/server/request/concatBytes';
+import { propertyRuns } from '../../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `CONCAT_BYTES_PROPERTY_RUNS` / `CONCAT_BYTES_PROPERTY_SEED`. */
+const RUNS = propertyRuns('CONCAT_BYTES_PROPERTY', 100);
 
 const total = (chunks: Uint8Array[]) => chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
 
@@ -12,6 +16,7 @@ describe('concatBytes', () => {
         const joined = concatBytes(chunks, total(chunks));
         expect([...joined]).toEqual(chunks.flatMap((chunk) => [...chunk]));
       }),
+      RUNS,
     );
   });
 

@@ -3,6 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonBody } from '../../../src/server/request/parseJsonBody';
 import { TokenHandlerError } from '../../../src/server/TokenHandlerError';
+import { propertyRuns } from '../../helpers/propertyRuns';
+
+/** Runs and seed of both properties (fast-check's 100, a random seed): raise or replay with `PARSE_JSON_BODY_PROPERTY_RUNS` / `PARSE_JSON_BODY_PROPERTY_SEED`. */
+const RUNS = propertyRuns('PARSE_JSON_BODY_PROPERTY', 100);
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -24,6 +28,7 @@ describe('parseJsonBody', () => {
         const text = JSON.stringify(value);
         expect(parseJsonBody(utf8(text))).toEqual(JSON.parse(text));
       }),
+      RUNS,
     );
   });
 
@@ -45,6 +50,7 @@ describe('parseJsonBody', () => {
         if (chars.every((char) => !otherBlanks.includes(char))) expect(parseJsonBody(body)).toEqual({});
         else expect(refusal(body).code).toBe('invalid_json');
       }),
+      RUNS,
     );
     expect(refusal(utf8('\u00a0')).message).toMatch(/not valid JSON/);
     // A byte order mark opening the body is the encoding's signature, which the decoder drops; anywhere else it is text.

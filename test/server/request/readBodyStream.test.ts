@@ -3,6 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readBodyStream } from '../../../src/server/request/readBodyStream';
 import { TokenHandlerError } from '../../../src/server/TokenHandlerError';
+import { propertyRuns } from '../../helpers/propertyRuns';
+
+/** Runs and seed of the property (fast-check's 100, a random seed): raise or replay with `READ_BODY_STREAM_PROPERTY_RUNS` / `READ_BODY_STREAM_PROPERTY_SEED`. */
+const RUNS = propertyRuns('READ_BODY_STREAM_PROPERTY', 100);
 
 /** A body stream that delivers `chunks`, and records whether it was cancelled. */
 function body(chunks: Uint8Array[]) {
@@ -33,6 +37,7 @@ describe('readBodyStream', () => {
         const read = await readBodyStream(body(chunks).reader, all.length);
         expect([...read]).toEqual(all);
       }),
+      RUNS,
     );
   });
 

@@ -6,6 +6,7 @@ import { livekitLimits } from '../../../src/core/livekitLimits';
 import { mintToken } from '../../../src/server/token/mintToken';
 import type { TokenPlan } from '../../../src/server/token/planToken';
 import { API_KEY, API_SECRET } from '../../helpers/tokens';
+import { propertyRuns } from '../../helpers/propertyRuns';
 
 const issuer = { apiKey: API_KEY, ttlSeconds: 600 };
 const metadataPlan = (metadata: string): TokenPlan => ({ identity: 'alice', grants: {}, roomName: 'r', agents: [], metadata });
@@ -16,8 +17,7 @@ const text = fc
   .map(({ unit, count }) => unit.repeat(count));
 
 /** Runs of the property (60); raise them and pick the seed to explore: `CHECK_FITS_JOIN_PROPERTY_RUNS=600 CHECK_FITS_JOIN_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.CHECK_FITS_JOIN_PROPERTY_RUNS ?? 60);
-const seed = process.env.CHECK_FITS_JOIN_PROPERTY_SEED ? { seed: Number(process.env.CHECK_FITS_JOIN_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('CHECK_FITS_JOIN_PROPERTY', 60);
 
 describe('checkFitsJoin', () => {
   // About a hundred signed tokens of up to 2 MB: seconds of CPU, more on a loaded machine.

@@ -12,6 +12,7 @@ import { skipWithout } from '../../helpers/prerequisites';
 import { API_KEY, API_SECRET } from '../../helpers/tokens';
 import { handlerConfig, tokenRequest } from '../handlerConfig';
 import { startTestLiveKitServer } from '../livekitTestServer';
+import { propertyRuns } from '../../helpers/propertyRuns';
 
 /**
  * The promise of the token handler: a token it issues joins the real LiveKit server, or it refuses
@@ -89,8 +90,7 @@ function tokenOfAtMost(length: number): string {
 }
 
 /** Runs of the property (40); raise them and pick the seed to explore: `JOIN_LENGTH_PROPERTY_RUNS=400 JOIN_LENGTH_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.JOIN_LENGTH_PROPERTY_RUNS ?? 40);
-const seed = process.env.JOIN_LENGTH_PROPERTY_SEED ? { seed: Number(process.env.JOIN_LENGTH_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('JOIN_LENGTH_PROPERTY', 40);
 
 describe.skipIf(noServer)('a token the handler issues joins the real LiveKit server', { timeout: 120_000 }, () => {
   it('joins with a token at the bound (livekitLimits.joinTokenBytes) and is refused 431 past what a join can carry', async () => {

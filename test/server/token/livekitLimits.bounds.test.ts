@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTokenHandler } from '../../../src/server';
 import { handlerConfig, tokenRequest } from '../handlerConfig';
 import { readResponse } from '../verify';
+import { propertyRuns } from '../../helpers/propertyRuns';
 
 /**
  * Each of LiveKit's limits the README and docs/server-security.md state (names 256 bytes of UTF-8,
@@ -70,8 +71,7 @@ function textOfBytes(size: number, unit: string): string {
 }
 
 /** Runs of the property (60); raise them and pick the seed to explore: `LIVEKIT_LIMITS_BOUNDS_PROPERTY_RUNS=600 LIVEKIT_LIMITS_BOUNDS_PROPERTY_SEED=<seed>`. */
-const RUNS = Number(process.env.LIVEKIT_LIMITS_BOUNDS_PROPERTY_RUNS ?? 60);
-const seed = process.env.LIVEKIT_LIMITS_BOUNDS_PROPERTY_SEED ? { seed: Number(process.env.LIVEKIT_LIMITS_BOUNDS_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('LIVEKIT_LIMITS_BOUNDS_PROPERTY', 60);
 
 describe("LiveKit's limits, at and one byte past each bound", { timeout: 60_000 }, () => {
   it('issues the text at the bound as sent and refuses one byte more with invalid_body naming the field', async () => {

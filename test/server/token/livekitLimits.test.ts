@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { livekitLimits } from '../../../src/core/livekitLimits';
+import { propertyRuns } from '../../helpers/propertyRuns';
+
+/** Runs and seed of both properties (fast-check's 100, a random seed): raise or replay with `LIVEKIT_LIMITS_PROPERTY_RUNS` / `LIVEKIT_LIMITS_PROPERTY_SEED`. */
+const RUNS = propertyRuns('LIVEKIT_LIMITS_PROPERTY', 100);
 
 describe('livekitLimits.fits', () => {
   it.each([
@@ -23,6 +27,7 @@ describe('livekitLimits.fits', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 120 }), fc.nat(400), (text, maxBytes) => {
         expect(livekitLimits.fits(text, maxBytes)).toBe(new TextEncoder().encode(text).length <= maxBytes);
       }),
+      RUNS,
     );
   });
 });
@@ -56,6 +61,7 @@ describe('livekitLimits.attributesFit', () => {
         const total = Object.entries(all).reduce((sum, [key, value]) => sum + bytes(key) + bytes(value), 0);
         expect(livekitLimits.attributesFit(all)).toBe(total <= 64 * 1024);
       }),
+      RUNS,
     );
   });
 

@@ -5,14 +5,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mintToken } from '../../../src/server/token/mintToken';
 import { signJwt as signWithWebCrypto } from '../../../src/server/platform/signJwt.web';
 import type { TokenPlan } from '../../../src/server/token/planToken';
+import { propertyRuns } from '../../helpers/propertyRuns';
 
 /**
  * 10 000 generated requests in `npm test`. `npm run mutation` asks for fewer (test/mutation/vitest.config.ts):
  * a mutant that changes a claim fails within the first few, and 10 000 for each of the hundreds of
  * mutants this test covers would put the run past an hour on two cores.
  */
-const RUNS = Number(process.env.MINT_PROPERTY_RUNS ?? 10_000);
-const seed = process.env.MINT_PROPERTY_SEED ? { seed: Number(process.env.MINT_PROPERTY_SEED) } : {};
+const { numRuns: RUNS, ...seed } = propertyRuns('MINT_PROPERTY', 10_000);
 
 afterEach(() => vi.useRealTimers());
 
