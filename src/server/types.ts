@@ -24,8 +24,9 @@ export interface RequestedAgent {
 
 /**
  * A validated token request: LiveKit's standard endpoint body (`TokenSourceRequest`), read from
- * snake_case or camelCase, with empty strings dropped. Only `room_config.agents` is read from
- * `room_config`; its other fields are ignored.
+ * snake_case or camelCase (a field sent in both with two values is refused), with empty strings
+ * dropped; names (room, identity, display name, agent name, deployment) hold no control
+ * characters. Only `room_config.agents` is read from `room_config`; its other fields are ignored.
  *
  * @example
  * ```ts
