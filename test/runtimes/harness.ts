@@ -784,6 +784,23 @@ export async function answerToALowerCaseMethod(port: number): Promise<string> {
 }
 
 /**
+ * The status line of the answer to a token request (`Bearer alice`, room `standup`) whose `Host`
+ * line holds `host`, or an HTTP/1.0 request without one for `null`, on a raw socket; `'closed, no
+ * answer'` when the connection closes without one.
+ */
+export async function answerToAHost(port: number, host: string | null): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const body = JSON.stringify({ room_name: 'standup' });
+  const start = host === null ? 'POST /api/token HTTP/1.0' : `POST /api/token HTTP/1.1\r\nHost: ${host}`;
+  const headers = ['Content-Type: application/json', 'Authorization: Bearer alice', `Content-Length: ${body.length}`];
+  socket.write(`${[start, ...headers].join('\r\n')}\r\n\r\n${body}`);
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';
+}
+
+/**
  * A gzip body sent as `Transfer-Encoding: gzip, chunked` on a raw socket: the answer's status line
  * and code. Node's parser, Deno and Vercel's `edge-runtime` pass the coding on to the handler as it
  * came, which refuses it (415, docs/server-security.md); Bun (a bare 400) and workerd (a bare 500,
