@@ -2,6 +2,15 @@ import type { RoomConfigurationObject } from 'livekit-client';
 import { CustomTokenError } from './errors.js';
 import type { TokenFetchOptions, TokenRequest } from './types.js';
 
+/**
+ * A lone surrogate (`"\uD800"`): with the `u` flag a pair is one code point, so only an unpaired
+ * half matches. LiveKit's server reads a token with Go's `encoding/json`, which turns each into
+ * U+FFFD: a token minted for room `"team-\uD800"` names `"team-\uFFFD"`, and the token endpoint
+ * refuses it (400) or mints what was not asked for. A regular expression rather than
+ * `String.prototype.isWellFormed`, which browsers before 2023 lack.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 const STRING_KEYS = [
   'roomName',
   'participantName',
@@ -18,7 +27,8 @@ const STRING_KEYS = [
  * Unknown keys are ignored (LiveKit's own source throws on them). Two option objects that
  * mean the same thing give requests with the same {@link requestKey}.
  *
- * @throws {CustomTokenError} `invalid_options` for a known key with a non-string value.
+ * @throws {CustomTokenError} `invalid_options` for a known key with a non-string value, or text
+ * with a lone surrogate (see {@link LONE_SURROGATE}).
  */
 export function normalizeOptions(options: TokenFetchOptions | undefined): TokenRequest {
   const request: Record<string, unknown> = {};
@@ -30,6 +40,7 @@ export function normalizeOptions(options: TokenFetchOptions | undefined): TokenR
     if (typeof value !== 'string') {
       throw new CustomTokenError('invalid_options', `Token fetch option \`${key}\` must be a string, got ${describe(value)}.`);
     }
+    checkWellFormed(key, value);
     request[key] = value;
   }
 
@@ -64,12 +75,21 @@ function normalizeAttributes(value: unknown): Record<string, string> | undefined
         `Token fetch option \`participantAttributes.${name}\` must be a string, got ${describe(attribute)}.`,
       );
     }
+    // A name's own surrogate is not in the message: it names the map.
+    checkWellFormed('participantAttributes', name);
+    checkWellFormed(`participantAttributes.${name}`, attribute);
   }
   if (entries.length === 0) return undefined;
   // By name, in the default sort's UTF-16 code-unit order, so equal maps give equal request keys.
   const names = entries.map(([name]) => name).sort();
   const attributes = Object.fromEntries(entries) as Record<string, string>;
   return Object.fromEntries(names.map((name) => [name, attributes[name]])) as Record<string, string>;
+}
+
+function checkWellFormed(option: string, value: string): void {
+  if (LONE_SURROGATE.test(value)) {
+    throw new CustomTokenError('invalid_options', `Token fetch option \`${option}\` has a lone surrogate, which LiveKit reads as U+FFFD.`);
+  }
 }
 
 function packageRoomConfig(request: TokenRequest): RoomConfigurationObject | undefined {

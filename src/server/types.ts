@@ -24,8 +24,9 @@ export interface RequestedAgent {
 
 /**
  * A validated token request: LiveKit's standard endpoint body (`TokenSourceRequest`), read from
- * snake_case or camelCase, with empty strings dropped. Only `room_config.agents` is read from
- * `room_config`; its other fields are ignored.
+ * snake_case or camelCase (a field sent in both with two values is refused), with empty strings
+ * dropped; names (room, identity, display name, agent name, deployment) hold no control
+ * characters. Only `room_config.agents` is read from `room_config`; its other fields are ignored.
  *
  * @example
  * ```ts
@@ -109,7 +110,8 @@ export interface AuthorizedParticipant {
    * The token's identity (`sub`). Non-empty, at most 256 bytes of UTF-8 (LiveKit's limit), and well-formed UTF-16 (no
    * lone surrogate: LiveKit reads one as U+FFFD), as are the name, metadata and attributes; otherwise the request is a 500.
    * Those are strings (attributes an object of strings) or left out: a `null` column or a number passed on from a
-   * database row is a 500 too, its `onError` message naming the field.
+   * database row is a 500 too, its `onError` message naming the field. Control characters, which the
+   * request's names may not hold (400 `invalid_body`), pass here: LiveKit joins them, and the identities are the app's to choose.
    */
   identity: string;
   /** Display name. @defaultValue the requested `participant_name` */

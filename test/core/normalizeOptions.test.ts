@@ -40,6 +40,46 @@ describe('invalid fetch options are described, not printed', () => {
   });
 });
 
+// LiveKit's server reads a token with Go's encoding/json, which turns a lone surrogate into U+FFFD: a
+// token minted for "team-\uD800" names room "team-\uFFFD". Refused before any fetch, not found out
+// after one as a mismatch (or a 400 from the token endpoint).
+describe('a fetch option with a lone surrogate is refused before any fetch', () => {
+  const lone = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uDE00\uD83D', 'ok\uD83D'];
+
+  it.each(['roomName', 'participantIdentity', 'participantName', 'participantMetadata', 'agentName', 'agentMetadata', 'deployment'])(
+    'refuses a %s holding one with invalid_options naming the option, without calling the generator',
+    async (key) => {
+      for (const text of lone) {
+        const generator = mintingGenerator();
+        const error = await createCustomTokenSource(generator)
+          .fetch({ [key]: `team-${text}` })
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({
+          code: 'invalid_options',
+          message: `Token fetch option \`${key}\` has a lone surrogate, which LiveKit reads as U+FFFD.`,
+        });
+        expect(generator).not.toHaveBeenCalled();
+      }
+    },
+  );
+
+  it('refuses an attribute name or value holding one, naming the attribute', async () => {
+    expect(await invalidOptionsMessage({ participantAttributes: { team: 'a\uD800' } })).toBe(
+      'Token fetch option `participantAttributes.team` has a lone surrogate, which LiveKit reads as U+FFFD.',
+    );
+    expect(await invalidOptionsMessage({ participantAttributes: { ['te\uDC00am']: 'a' } })).toBe(
+      'Token fetch option `participantAttributes` has a lone surrogate, which LiveKit reads as U+FFFD.',
+    );
+  });
+
+  it('keeps surrogate pairs (emoji, characters past the BMP) as they are', () => {
+    expect(normalizeOptions({ roomName: 'team-\u{1F600}', participantAttributes: { ['\u{10000}']: '\u{1F600}' } })).toStrictEqual({
+      roomName: 'team-\u{1F600}',
+      participantAttributes: { ['\u{10000}']: '\u{1F600}' },
+    });
+  });
+});
+
 describe('normalizeOptions: the request a generator receives', () => {
   it('keeps the known string options and nothing else, with no key for an option left out', () => {
     const request = normalizeOptions({ roomName: 'standup', participantName: 'Ada', extra: 'ignored' } as TokenFetchOptions);

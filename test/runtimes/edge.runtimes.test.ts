@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimes } from '../../scripts/runtimes.mjs';
@@ -7,6 +11,7 @@ import {
   bundle,
   callerGoneDuringAuthorize,
   credentials,
+  answerToAHost,
   answerToALowerCaseMethod,
   answerToATransferCodedBody,
   expectBindingsPerRequest,
@@ -146,6 +151,55 @@ describe('Vercel Edge (edge-runtime)', () => {
       await expectMissingCredentialNamed(over(Number(new URL(unset.url).port)));
     } finally {
       await unset.close();
+    }
+  });
+
+  it('fails before the handler on an empty Host or one that is no host, and its process ends; without a Host line it serves (docs/runtimes.md)', async () => {
+    // In a process of its own, as `edge-runtime`'s CLI runs it: Node ends a process on an unhandled rejection.
+    const folder = mkdtempSync(join(tmpdir(), 'lkctr-edge-host-'));
+    writeFileSync(join(folder, 'handler.js'), script);
+    writeFileSync(
+      join(folder, 'serve.mjs'),
+      `import { readFileSync } from 'node:fs';
+      const { EdgeRuntime, runServer } = await import(${JSON.stringify(pathToFileURL(runtimes.edgeRuntime).href)});
+      const runtime = new EdgeRuntime({
+        initialCode: readFileSync(new URL('handler.js', import.meta.url), 'utf8'),
+        extend: (context) => Object.assign(context, { process: { env: ${JSON.stringify(credentials)} } }),
+      });
+      const server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
+      console.log(new URL(server.url).port);`,
+    );
+    /** Each Host line's answer, then how the server's process ended (`null`: still running). */
+    const serve = async (hosts: (string | null)[]) => {
+      const child = spawn(process.execPath, [join(folder, 'serve.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      try {
+        const port = await new Promise<number>((resolve) => child.stdout.once('data', (data: Buffer) => resolve(Number(String(data)))));
+        const answers = [];
+        for (const host of hosts) answers.push(await answerToAHost(port, host));
+        const exit = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(resolve, 3_000, null))]);
+        return { answers, exit, invalidUrl: /TypeError: Invalid URL[^]*edge-runtime\/dist\/server\/create-handler\.js/.test(stderr) };
+      } finally {
+        child.kill();
+      }
+    };
+    try {
+      // HTTP/1.0 without a Host line: edge-runtime makes the host "undefined" of it, and the handler answers.
+      expect(await serve([null, null])).toEqual({
+        answers: ['HTTP/1.1 201 Created', 'HTTP/1.1 201 Created'],
+        exit: null,
+        invalidUrl: false,
+      });
+      for (const host of ['', 'a b']) {
+        const { answers, exit, invalidUrl } = await serve([host]);
+        // Its own `new URL(path, 'http://' + host)` throws: a bare 200 may be written before the process ends.
+        expect(answers[0]).toMatch(/^(HTTP\/1\.1 200 OK|closed, no answer)$/);
+        expect({ exit, invalidUrl }).toEqual({ exit: 1, invalidUrl: true });
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

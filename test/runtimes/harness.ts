@@ -121,7 +121,7 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
  * The checks every runtime passes: a token for a signed-in caller, verified with
  * livekit-server-sdk's `TokenVerifier` and the runtime's secret (also with a `Content-Type` sent
  * twice, and for a body streamed in chunks split inside a UTF-8 character); 401 without a caller; 400 for a body that is not JSON; 403 for a room the policy refuses; 400
- * for a room name with a lone surrogate; 405 for a GET, with `Allow: POST`. Every answer is JSON with
+ * for a room name with a lone surrogate or a control character, and for one sent in both spellings with two values; 405 for a GET, with `Allow: POST`. Every answer is JSON with
  * `Cache-Control: no-store`, whichever runtime writes it.
  */
 export async function expectServesTokens(send: Send): Promise<void> {
@@ -176,6 +176,10 @@ export async function expectServesTokens(send: Send): Promise<void> {
     send('/api/token', json({ room_name: 'board-meeting' }, { Authorization: 'Bearer alice' })),
     // A lone surrogate, which LiveKit would read as U+FFFD: refused with String.prototype.isWellFormed, which each runtime must have.
     send('/api/token', json('{"room_name":"standup\\ud800"}', { Authorization: 'Bearer alice' })),
+    // A control character in a name, which LiveKit would join as another room: refused with a Unicode property escape (\p{Cc}).
+    send('/api/token', json('{"room_name":"standup\\u0000"}', { Authorization: 'Bearer alice' })),
+    // A field in both spellings with two values: neither wins unseen.
+    send('/api/token', json({ room_name: 'standup', roomName: 'board-meeting' }, { Authorization: 'Bearer alice' })),
   ]);
   refusals.push(await send('/api/token', { method: 'GET' }));
   // The answer the handler builds, as each runtime writes it: status, code and the handler's headers.
@@ -192,6 +196,8 @@ export async function expectServesTokens(send: Send): Promise<void> {
     [401, 'unauthorized', 'application/json', 'no-store', null],
     [400, 'invalid_json', 'application/json', 'no-store', null],
     [403, 'room_not_allowed', 'application/json', 'no-store', null],
+    [400, 'invalid_body', 'application/json', 'no-store', null],
+    [400, 'invalid_body', 'application/json', 'no-store', null],
     [400, 'invalid_body', 'application/json', 'no-store', null],
     [405, 'method_not_allowed', 'application/json', 'no-store', 'POST'],
   ]);
@@ -782,6 +788,23 @@ export async function answerToALowerCaseMethod(port: number): Promise<string> {
   socket.on('error', () => {});
   const body = JSON.stringify({ room_name: 'standup' });
   socket.write(head(port, '/api/token', `Content-Length: ${body.length}`).replace(/^POST /, 'post ') + body);
+  const reply = await readAnswer(socket);
+  socket.destroy();
+  return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';
+}
+
+/**
+ * The status line of the answer to a token request (`Bearer alice`, room `standup`) whose `Host`
+ * line holds `host`, or an HTTP/1.0 request without one for `null`, on a raw socket; `'closed, no
+ * answer'` when the connection closes without one.
+ */
+export async function answerToAHost(port: number, host: string | null): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const body = JSON.stringify({ room_name: 'standup' });
+  const start = host === null ? 'POST /api/token HTTP/1.0' : `POST /api/token HTTP/1.1\r\nHost: ${host}`;
+  const headers = ['Content-Type: application/json', 'Authorization: Bearer alice', `Content-Length: ${body.length}`];
+  socket.write(`${[start, ...headers].join('\r\n')}\r\n\r\n${body}`);
   const reply = await readAnswer(socket);
   socket.destroy();
   return reply ? `${reply.split('\r\n')[0]!}${/"code":"(\w+)"/.exec(reply)?.[1]?.replace(/^/, ' ') ?? ''}` : 'closed, no answer';

@@ -425,3 +425,84 @@ describe('createTokenHandler: a body left unread closes the connection', () => {
     expect(await connection(createTokenHandler(handlerConfig())(request))).toEqual([405, null]);
   });
 });
+
+// LiveKit's server joins a room or identity with a control character as it is (joinLength.livekit.test.ts):
+// "alice\u0000" and "standup\n" are other participants and rooms, shown like "alice" and "standup".
+describe('createTokenHandler: control characters in names', () => {
+  const controls = ['\u0000', '\u0007', '\t', '\n', '\r', '\u001B', '\u007F', '\u0085', '\u009F'];
+  const names = [
+    ['room_name', (text: string) => ({ room_name: text })],
+    ['participant_identity', (text: string) => ({ participant_identity: text })],
+    ['participant_name', (text: string) => ({ participant_name: text })],
+    ['room_config.agents.0.agent_name', (text: string) => ({ room_config: { agents: [{ agent_name: text }] } })],
+    ['room_config.agents.0.deployment', (text: string) => ({ room_config: { agents: [{ agent_name: 'notes', deployment: text }] } })],
+  ] as const;
+
+  it.each(names)('refuses a %s with a control character with 400 invalid_body naming it, before authorize', async (field, body) => {
+    const authorize = vi.fn(() => ({ identity: 'mallory', allowRequestedIdentity: true }));
+    const handler = createTokenHandler(handlerConfig({ authorize, agents: () => true }));
+    for (const control of controls) {
+      const { status, body: answer } = await readResponse(await handler(tokenRequest(body(`alice${control}`))));
+      expect([status, answer.error?.code, answer.participant_token]).toEqual([400, 'invalid_body', undefined]);
+      expect(answer.error?.message).toBe(
+        `The token request is invalid — ${field}: must have no control characters (U+0000–U+001F, U+007F–U+009F): a name is one line of text.`,
+      );
+    }
+    expect(authorize).not.toHaveBeenCalled();
+  });
+
+  it('carries control characters in metadata and attributes as sent: free text, such as JSON written on several lines', async () => {
+    const text = '{\n\t"note": "a\u0000b\u007F"\r\n}';
+    const handler = createTokenHandler(handlerConfig({ agents: () => true }));
+    const body = {
+      participant_metadata: text,
+      participant_attributes: { [`key${text}`]: text },
+      room_config: { agents: [{ agent_name: 'notes', metadata: text }] },
+    };
+    const { status, claims } = await readResponse(await handler(tokenRequest(body)));
+    expect(status).toBe(201);
+    expect([claims?.metadata, claims?.attributes, dispatches(claims)[0]?.metadata]).toEqual([text, { [`key${text}`]: text }, text]);
+  });
+});
+
+describe('createTokenHandler: a field sent in both spellings', () => {
+  it.each([
+    ['participant_attributes', { participant_attributes: {}, participantAttributes: { role: 'admin' } }],
+    ['participant_attributes', { participant_attributes: { role: 'viewer' }, participantAttributes: { role: 'admin' } }],
+    ['room_name', { room_name: 'lobby', roomName: 'board' }],
+    ['participant_identity', { participant_identity: 'alice', participantIdentity: 'bob' }],
+    ['participant_name', { participant_name: 'Alice', participantName: 'Bob' }],
+    ['participant_metadata', { participant_metadata: '{}', participantMetadata: '{"role":"admin"}' }],
+    ['room_config', { room_config: {}, roomConfig: { agents: [{ agent_name: 'notes' }] } }],
+    ['room_config.agents.0.agent_name', { room_config: { agents: [{ agent_name: 'notes', agentName: 'billing' }] } }],
+  ])('refuses a %s sent also in camelCase with another value with 400 invalid_body naming both', async (field, body) => {
+    const handler = createTokenHandler(handlerConfig({ agents: () => true }));
+    const { status, body: answer } = await readResponse(await handler(tokenRequest(body)));
+    expect([status, answer.error?.code, answer.participant_token]).toEqual([400, 'invalid_body', undefined]);
+    const camel = field.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase()).replace(/^.*\./, '');
+    expect(answer.error?.message).toBe(
+      `The token request is invalid — ${field}: sent also as ${camel}, with another value: send one of the two.`,
+    );
+  });
+
+  it('reads a field sent in both spellings with the same value, and the set one when the other is not set (null or empty)', async () => {
+    const handler = createTokenHandler(handlerConfig({ agents: () => true }));
+    const body = {
+      room_name: 'lobby',
+      roomName: 'lobby',
+      participant_attributes: { team: 'blue', role: 'viewer' },
+      participantAttributes: { role: 'viewer', team: 'blue' },
+      participant_name: '',
+      participantName: 'Alice',
+      room_config: { agents: [{ agent_name: null, agentName: 'notes' }] },
+    };
+    const { status, claims } = await readResponse(await handler(tokenRequest(body)));
+    expect(status).toBe(201);
+    expect([claims?.video?.room, claims?.attributes, claims?.name, dispatches(claims)[0]?.agentName]).toEqual([
+      'lobby',
+      { team: 'blue', role: 'viewer' },
+      'Alice',
+      'notes',
+    ]);
+  });
+});

@@ -14,7 +14,20 @@ const WELL_FORMED = 'well-formed UTF-16, with no lone surrogate (\\uD800–\\uDF
  */
 const text = z.string().refine((value) => value.isWellFormed(), { message: `must be ${WELL_FORMED}`, abort: true });
 
+/**
+ * Unicode's control characters (Cc: C0, DEL and C1). LiveKit's server joins a room or identity
+ * holding one as it is: `"alice\u0000"` and `"standup\n"` are another participant and another room,
+ * which look like `alice` and `standup` wherever they are shown, break the lines of logs, and end
+ * a C string early. A name is one line of text; metadata and attribute values are free text
+ * (JSON written on several lines), and keep them.
+ */
+const CONTROL = /\p{Cc}/u;
+
 const name = text
+  .refine((value) => !CONTROL.test(value), {
+    message: 'must have no control characters (U+0000–U+001F, U+007F–U+009F): a name is one line of text',
+    abort: true,
+  })
   .refine((value) => livekitLimits.fits(value, livekitLimits.nameBytes), `must be at most ${livekitLimits.nameBytes} bytes of UTF-8`)
   .nullish();
 const metadata = text
@@ -53,24 +66,52 @@ const attributes = z
 const isUnset = (value: unknown) => value === undefined || value === null || value === '';
 
 /**
- * Copies camelCase keys to their snake_case names when the snake_case key is not set. The body is
- * copied only when a key changes: the standard (snake_case) body passes as it is, which keeps a
- * request several µs cheaper than copying it and adding keys by name.
+ * Copies camelCase keys to their snake_case names when the snake_case key is not set, and refuses
+ * a field sent in both spellings with two values: neither may silently win over the other
+ * (`participant_attributes: {}` beside a `participantAttributes` that sets a role). The same value
+ * twice is read once. The body is copied only when a key changes: the standard (snake_case) body
+ * passes as it is, which keeps a request several µs cheaper than copying it and adding keys by name.
  */
 const acceptCamelCase = (aliases: Record<string, string>) => {
   const pairs = Object.entries(aliases);
-  return (value: unknown) => {
+  return (value: unknown, ctx: z.RefinementCtx) => {
     // `null`, arrays and primitives read as having none of these keys, and pass as they are for zod to refuse.
     const body = Object(value) as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
     for (const [camel, snake] of pairs) {
-      if (!isUnset(body[snake])) continue;
-      // Stryker disable next-line ConditionalExpression: `true` copies a body that does not change (the same body, only slower); `false` loses a camelCase key (the null snake_case test catches it), but Stryker disables by mutator, not by replacement
-      if (body[snake] !== body[camel]) (copy ??= { ...body })[snake] = body[camel];
+      if (isUnset(body[camel])) continue;
+      if (isUnset(body[snake])) (copy ??= { ...body })[snake] = body[camel];
+      else if (!sameJson(body[snake], body[camel], SAME_JSON_DEPTH)) {
+        // Stryker disable next-line StringLiteral: only an issue's message and path reach the caller (handleTokenRequest's invalid_body message), never its code
+        ctx.addIssue({
+          code: 'custom',
+          message: `sent also as ${camel}, with another value: send one of the two`,
+          path: [snake],
+          input: value,
+        });
+      }
     }
     return copy ?? value;
   };
 };
+
+/** How deep {@link sameJson} looks: `room_config.agents[0].agent_name` is 3 levels down; a deeper difference reads as one. */
+const SAME_JSON_DEPTH = 8;
+
+/** Whether two values parsed from JSON are the same, whatever their keys' order, to `depth` levels. */
+function sameJson(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return true;
+  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return false;
+  }
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every(
+      (key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth - 1),
+    )
+  );
+}
 
 const agent = z.preprocess(acceptCamelCase({ agentName: 'agent_name' }), z.object({ agent_name: name, metadata, deployment: name }));
 

@@ -118,6 +118,15 @@ describe('SessionTokenSource.follow (options changed while idle)', () => {
     expect(source.getSnapshot().error).toMatchObject({ code: 'invalid_options' });
   });
 
+  it('refuses a room name or identity with a lone surrogate as invalid_options, before any fetch (not a mismatch after one)', async () => {
+    const { sessionSource, source, generator } = setUp();
+    sessionSource.follow({ roomName: 'team-\uD800' });
+    expect(source.getSnapshot().error).toMatchObject({ code: 'invalid_options', message: expect.stringContaining('`roomName`') });
+    const start = sessionSource.fetchForSession({ participantIdentity: 'ada\uDC00' }, new AbortController().signal);
+    await expect(start).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringContaining('`participantIdentity`') });
+    expect(generator).not.toHaveBeenCalled();
+  });
+
   it('with prefetch off follows nothing until a token was fetched, then every change — also after one failed', async () => {
     const working = mintingGenerator();
     const generator = vi.fn<TokenGenerator>(async (request, context) => {

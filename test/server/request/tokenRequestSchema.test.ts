@@ -54,15 +54,31 @@ describe('tokenRequestSchema: field names', () => {
     ).toStrictEqual(standupRequest);
   });
 
-  it('prefers the snake_case key when a body has both spellings', () => {
-    const parsed = parse({
-      room_name: 'snake-room',
-      roomName: 'camel-room',
-      participant_name: 'Snake',
-      participantName: 'Camel',
-      room_config: { agents: [{ agent_name: 'snake-agent', agentName: 'camel-agent' }] },
+  it('refuses a field sent in both spellings with two values, naming both; the same value twice is read once', () => {
+    expect(
+      issues({
+        room_name: 'snake-room',
+        roomName: 'camel-room',
+        participant_name: 'Same',
+        participantName: 'Same',
+        room_config: { agents: [{ agent_name: 'snake-agent', agentName: 'camel-agent' }] },
+      }),
+    ).toEqual(['room_name: sent also as roomName, with another value: send one of the two']);
+    expect(issues({ room_config: { agents: [{ agent_name: 'snake-agent', agentName: 'camel-agent' }] } })).toEqual([
+      'room_config.agents.0.agent_name: sent also as agentName, with another value: send one of the two',
+    ]);
+    expect(
+      parse({
+        participant_name: 'Same',
+        participantName: 'Same',
+        participant_attributes: { a: '1', b: '2' },
+        participantAttributes: { b: '2', a: '1' },
+      }),
+    ).toStrictEqual({
+      participantName: 'Same',
+      participantAttributes: { a: '1', b: '2' },
+      agents: [],
     });
-    expect(parsed).toStrictEqual({ roomName: 'snake-room', participantName: 'Snake', agents: [{ agentName: 'snake-agent' }] });
   });
 
   it('reads the camelCase key when the snake_case one is there but not set (null or empty, as protobuf JSON writes it)', () => {
@@ -268,15 +284,17 @@ describe('tokenRequestSchema: text that is not well-formed UTF-16', () => {
     expect(issues({ roomName: 'team-\uD800' })).toEqual([`room_name: ${wellFormedMessage('room_name')}`]);
   });
 
-  it.each(fields)('accepts a %s with surrogate pairs, NUL and control characters, unchanged', (_, body) => {
-    expect(() => parse(body('team-😀\u0000\u0007\u001B\u007F\u2028'))).not.toThrow();
+  it.each(fields)('accepts a %s with surrogate pairs and line separators, unchanged', (_, body) => {
+    expect(() => parse(body('team-😀\u2028\u2029'))).not.toThrow();
   });
 
-  it('carries such text into the request as it was sent', () => {
-    const text = 'team-😀\u0000\u001B';
-    expect(parse({ room_name: text, participant_attributes: { [text]: text } })).toMatchObject({
+  it('carries such text into the request as it was sent, and control characters in metadata and attributes', () => {
+    const text = 'team-😀\u2028';
+    const free = `${text}\u0000\u001B\n`;
+    expect(parse({ room_name: text, participant_metadata: free, participant_attributes: { [free]: free } })).toMatchObject({
       roomName: text,
-      participantAttributes: { [text]: text },
+      participantMetadata: free,
+      participantAttributes: { [free]: free },
     });
   });
 });

@@ -187,6 +187,17 @@ describe.skipIf(noServer)("LiveKit's per-field limits, at a real join", { timeou
     expect(await joinWith(fields(bound + 1))).toBe(refusal);
   });
 
+  it('joins with a room name or identity holding a control character, as another room or participant: the handler refuses them (400)', async () => {
+    const handler = createTokenHandler(handlerConfig({ authorize: () => ({ identity: 'mallory', allowRequestedIdentity: true }) }));
+    for (const control of ['\u0000', '\n', '\u001B', '\u007F', '\u0085']) {
+      expect(await joinWith({ roomName: `standup${control}` })).toBe(101);
+      expect(await joinWith({ identity: `alice${control}` })).toBe(101);
+      for (const body of [{ room_name: `standup${control}` }, { participant_identity: `alice${control}` }]) {
+        expect((await handler(tokenRequest(body))).status).toBe(400);
+      }
+    }
+  });
+
   it('joins with a name or an agent metadata past the bound livekitLimits holds them to (LiveKit checks them on update only)', async () => {
     expect(await joinWith({ name: text(livekitLimits.nameBytes + 1) })).toBe(101);
     const agents = [{ agentName: 'x', metadata: text(livekitLimits.metadataBytes + 1) }];
