@@ -229,3 +229,38 @@ describe('the hooks path: end() and start() again at once', () => {
     }
   });
 });
+
+describe('the hooks path: a start that fails on its own with LiveKit’s tracks on before the token', () => {
+  const identity = 'hooks-failed-start';
+  const failures = {
+    'the generator throwing': { generator: 'throws' },
+    'a token the server refuses (wrong secret)': { secret: 'wrong' },
+  };
+  for (const [failure, params] of Object.entries(failures))
+    for (const hooksTracks of ['default', 'camera'] as const)
+      test(
+        `${failure}, ${hooksTracks === 'default' ? 'LiveKit’s microphone' : 'the camera'} on: nothing capturing within 2 s`,
+        { timeout: 60_000 },
+        async () => {
+          const room = `e2e-hooks-failed-${Date.now()}`;
+          const app = await openApp(browser, { hooks: '1', room, identity, tokenDelayMs: '2000', hooksTracks, ...params });
+          try {
+            await app.start();
+            await expect.poll(async () => (await app.media()).liveTracks, { timeout: 3_000, interval: 50 }).toBe(1);
+            // The start has failed once its token failed, or the room it began to connect is disconnected again.
+            const failed = async () => {
+              const state = await app.state();
+              return (
+                state?.token.status === 'error' ||
+                (state?.connectionStates.includes('connecting') && state.connectionState === 'disconnected')
+              );
+            };
+            await expect.poll(failed, { timeout: 10_000, interval: 20 }).toBe(true);
+            await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
+            expect(await participantsIn(room)).toEqual([]);
+          } finally {
+            await app.page.close();
+          }
+        },
+      );
+});
