@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectJoinedWithANewToken, openApp, type AppPage } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 import { participantsIn, roomService } from './harness/roomService';
+import { delayDeviceGrant } from './harness/slowDevice';
 import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
 
 let browser: E2EBrowser;
@@ -256,6 +257,37 @@ describe('the hooks path: a start that fails on its own with LiveKit’s tracks 
               );
             };
             await expect.poll(failed, { timeout: 10_000, interval: 20 }).toBe(true);
+            await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
+            expect(await participantsIn(room)).toEqual([]);
+          } finally {
+            await app.page.close();
+          }
+        },
+      );
+});
+
+describe('the hooks path: a device the browser grants only after the start is over', () => {
+  const identity = 'hooks-late-device';
+  const grantDelayMs = 1_500;
+  const overs = {
+    'end()': { params: { tokenDelayMs: '4000' }, over: (app: AppPage) => app.end() },
+    unmount: { params: { tokenDelayMs: '4000' }, over: (app: AppPage) => app.unmount() },
+    'the generator throwing': { params: { tokenDelayMs: '300', generator: 'throws' }, over: async () => {} },
+  };
+  for (const [way, { params, over }] of Object.entries(overs))
+    for (const hooksTracks of ['default', 'camera'] as const)
+      test(
+        `${hooksTracks === 'default' ? 'LiveKit’s microphone' : 'the camera'} granted after ${way}: stopped within 2 s of the grant`,
+        { timeout: 60_000 },
+        async () => {
+          const room = `e2e-hooks-late-device-${Date.now()}`;
+          const app = await openApp(browser, { hooks: '1', room, identity, hooksTracks, ...params }, (page) =>
+            page.addInitScript(delayDeviceGrant, grantDelayMs),
+          );
+          try {
+            await app.start();
+            await over(app);
+            await expect.poll(async () => (await app.media()).tracks, { timeout: grantDelayMs + 3_000, interval: 20 }).toBe(1);
             await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
             expect(await participantsIn(room)).toEqual([]);
           } finally {
