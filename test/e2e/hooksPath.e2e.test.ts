@@ -296,3 +296,32 @@ describe('the hooks path: a device the browser grants only after the start is ov
         },
       );
 });
+
+describe('the hooks path: a device granted after end(), with the next start() already asked', () => {
+  test('that start() takes the device over: it joins and publishes it', { timeout: 60_000 }, async () => {
+    const room = `e2e-hooks-late-device-next-${Date.now()}`;
+    const identity = 'hooks-late-device-next';
+    const app = await openApp(browser, { hooks: '1', room, identity, hooksTracks: 'default', tokenDelayMs: '2000' }, (page) =>
+      page.addInitScript(delayDeviceGrant, 1_500),
+    );
+    try {
+      await app.start();
+      await app.end();
+      await app.start();
+      await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected' });
+      const published = async () =>
+        (await roomService.listParticipants(room)).flatMap(({ identity, tracks }) =>
+          tracks.map(({ source, muted }) => ({ identity, source, muted })),
+        );
+      await expect.poll(published, { timeout: 10_000 }).toEqual([{ identity, source: TrackSource.MICROPHONE, muted: false }]);
+      expect(await app.media(), 'one device request, taken over by the second start(), capturing').toMatchObject({
+        tracks: 1,
+        liveTracks: 1,
+      });
+      await app.end();
+      await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
+    } finally {
+      await app.page.close();
+    }
+  });
+});
