@@ -63,7 +63,7 @@ export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn 
           underWay.delete(asked);
           starts.set(room, starts.get(room)! - 1);
           // Left (end(), the unmount, the app's own disconnect) or failed (a refused token, a connect that
-          // failed): the tracks it turned on are no one's now.
+          // failed) before its room connected: the tracks it turned on are no one's now. (Joined: nothing to do.)
           stopTracksWaitingToPublish(room);
         }
       },
