@@ -98,10 +98,12 @@ export type UseCustomTokenSessionReturn = UseSessionReturn;
  * So does one asked while an earlier session was connecting or connected (a double-clicked Join),
  * which LiveKit's `start()` holds until that session ends: after `end()`, the unmount or the room's
  * own `disconnect()` (LiveKit's `<DisconnectButton>`) it no longer goes on to join; a `start()`
- * asked after that leave joins. The tracks LiveKit's `start()` turns on before the token is in
- * (its microphone by default) stop when `end()` or the unmount comes before the room began to
- * connect, where livekit-client kept them capturing for 15 s — except a device the browser grants
- * only after the leave, which livekit-client holds out of reach until then. A session the server
+ * asked after that leave joins (the app's own `disconnect()` while the room is still disconnected,
+ * its token being fetched, announces nothing and ends no start: call `end()` then). The tracks
+ * LiveKit's `start()` turns on before the token is in (its microphone by default) stop when `end()`
+ * or the unmount comes before the room began to connect, or when that start fails before its room
+ * connected, where livekit-client kept them capturing for 15 s — also a device the browser grants
+ * only afterwards, unless a next `start()` has begun by then and takes it over. A session the server
  * ends while its room is still connecting (the participant removed) is over at once: that
  * `start()` rejects, and the next one connects with a new token. The other session-lifecycle
  * guarantees (nothing in the room after leaving at any moment, an agent judged by its own

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectJoinedWithANewToken, openApp, type AppPage } from './harness/appPage';
 import { launchChromium, type E2EBrowser } from './harness/browser';
 import { participantsIn, roomService } from './harness/roomService';
+import { delayDeviceGrant } from './harness/slowDevice';
 import { delayPeerConnected, peerConnected } from './harness/slowPeerConnection';
 
 let browser: E2EBrowser;
@@ -224,6 +225,101 @@ describe('the hooks path: end() and start() again at once', () => {
       await expect.poll(() => participantsIn(room)).toEqual([identity]);
       await app.end();
       await expect.poll(() => participantsIn(room), { timeout: 2_000, interval: 100 }).toEqual([]);
+    } finally {
+      await app.page.close();
+    }
+  });
+});
+
+describe('the hooks path: a start that fails on its own with LiveKit’s tracks on before the token', () => {
+  const identity = 'hooks-failed-start';
+  const failures = {
+    'the generator throwing': { generator: 'throws' },
+    'a token the server refuses (wrong secret)': { secret: 'wrong' },
+  };
+  for (const [failure, params] of Object.entries(failures))
+    for (const hooksTracks of ['default', 'camera'] as const)
+      test(
+        `${failure}, ${hooksTracks === 'default' ? 'LiveKit’s microphone' : 'the camera'} on: nothing capturing within 2 s`,
+        { timeout: 60_000 },
+        async () => {
+          const room = `e2e-hooks-failed-${Date.now()}`;
+          const app = await openApp(browser, { hooks: '1', room, identity, tokenDelayMs: '2000', hooksTracks, ...params });
+          try {
+            await app.start();
+            await expect.poll(async () => (await app.media()).liveTracks, { timeout: 3_000, interval: 50 }).toBe(1);
+            // The start has failed once its token failed, or the room it began to connect is disconnected again.
+            const failed = async () => {
+              const state = await app.state();
+              return (
+                state?.token.status === 'error' ||
+                (state?.connectionStates.includes('connecting') && state.connectionState === 'disconnected')
+              );
+            };
+            await expect.poll(failed, { timeout: 10_000, interval: 20 }).toBe(true);
+            await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
+            expect(await participantsIn(room)).toEqual([]);
+          } finally {
+            await app.page.close();
+          }
+        },
+      );
+});
+
+describe('the hooks path: a device the browser grants only after the start is over', () => {
+  const identity = 'hooks-late-device';
+  const grantDelayMs = 1_500;
+  const overs = {
+    'end()': { params: { tokenDelayMs: '4000' }, over: (app: AppPage) => app.end() },
+    unmount: { params: { tokenDelayMs: '4000' }, over: (app: AppPage) => app.unmount() },
+    'the generator throwing': { params: { tokenDelayMs: '300', generator: 'throws' }, over: async () => {} },
+  };
+  for (const [way, { params, over }] of Object.entries(overs))
+    for (const hooksTracks of ['default', 'camera'] as const)
+      test(
+        `${hooksTracks === 'default' ? 'LiveKit’s microphone' : 'the camera'} granted after ${way}: stopped within 2 s of the grant`,
+        { timeout: 60_000 },
+        async () => {
+          const room = `e2e-hooks-late-device-${Date.now()}`;
+          const app = await openApp(browser, { hooks: '1', room, identity, hooksTracks, ...params }, (page) =>
+            page.addInitScript(delayDeviceGrant, grantDelayMs),
+          );
+          try {
+            await app.start();
+            await over(app);
+            await expect.poll(async () => (await app.media()).tracks, { timeout: grantDelayMs + 3_000, interval: 20 }).toBe(1);
+            await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
+            expect(await participantsIn(room)).toEqual([]);
+          } finally {
+            await app.page.close();
+          }
+        },
+      );
+});
+
+describe('the hooks path: a device granted after end(), with the next start() already asked', () => {
+  test('that start() takes the device over: it joins and publishes it', { timeout: 60_000 }, async () => {
+    const room = `e2e-hooks-late-device-next-${Date.now()}`;
+    const identity = 'hooks-late-device-next';
+    const app = await openApp(browser, { hooks: '1', room, identity, hooksTracks: 'default', tokenDelayMs: '2000' }, (page) =>
+      page.addInitScript(delayDeviceGrant, 1_500),
+    );
+    try {
+      await app.start();
+      await app.end();
+      await app.start();
+      await expect.poll(app.state, { timeout: 10_000 }).toMatchObject({ connectionState: 'connected' });
+      const published = async () =>
+        (await roomService.listParticipants(room)).flatMap(({ identity, tracks }) =>
+          tracks.map(({ source, muted }) => ({ identity, source, muted })),
+        );
+      await expect.poll(published, { timeout: 10_000 }).toEqual([{ identity, source: TrackSource.MICROPHONE, muted: false }]);
+      expect(await app.media(), 'one device request, taken over by the second start(), capturing').toMatchObject({
+        tracks: 1,
+        liveTracks: 1,
+      });
+      await app.end();
+      await expect.poll(async () => (await app.media()).liveTracks, { timeout: 2_000, interval: 50 }).toBe(0);
     } finally {
       await app.page.close();
     }

@@ -422,3 +422,111 @@ describe('the hooks path: the tracks LiveKit’s start() turns on before the tok
     expect(room.state).toBe(ConnectionState.Connected);
   });
 });
+
+describe('the hooks path: the tracks LiveKit’s start() turns on, when that start fails on its own', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  const tracksAsked = {
+    'the microphone (LiveKit’s default, with its pre-connect buffer)': undefined,
+    'the camera': { camera: { enabled: true } },
+  };
+
+  for (const [tracks, asked] of Object.entries(tracksAsked))
+    it(`stops ${tracks} within 2 s of a refused token, not at livekit-client’s 15 s publish timeout`, async () => {
+      const media = fakeMediaDevices();
+      const { generator, calls } = controlledGenerator();
+      const { room, connect } = roomWithoutServer();
+      const { Call, latest } = sessionComponent(generator, room);
+      render(<Call />);
+      await flush();
+      const outcome: { settled?: unknown } = {};
+      act(() => void latest.session!.start(asked ? { tracks: asked } : undefined).catch((error: unknown) => (outcome.settled = error)));
+      await flush();
+      act(() => media.grant());
+      await flush();
+      expect(media.live(), 'capturing while the token is fetched').toHaveLength(1);
+
+      act(() => calls[0]!.reject(Object.assign(new Error('Unauthorized'), { status: 401 })));
+      await flush();
+      expect(outcome.settled, 'start() rejects').toBeInstanceOf(Error);
+      await advance(2_000);
+      expect(media.live(), 'nothing left capturing').toEqual([]);
+      expect(connect).not.toHaveBeenCalled();
+    });
+});
+
+describe('the hooks path: a device the browser grants only after the start is over', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  const tracksAsked = {
+    'the microphone (LiveKit’s default)': undefined,
+    'the camera': { camera: { enabled: true } },
+  };
+  const ends = {
+    'end()': async (session: Session) => act(() => session.end()),
+    'the unmount': async (_: Session, view: { unmount(): void }) => view.unmount(),
+    'a refused token': async (_: Session, __: unknown, calls: ReturnType<typeof controlledGenerator>['calls']) =>
+      act(() => calls[0]!.reject(Object.assign(new Error('Unauthorized'), { status: 401 }))),
+  };
+
+  for (const [tracks, asked] of Object.entries(tracksAsked))
+    for (const [way, over] of Object.entries(ends))
+      it(`stops ${tracks} granted after ${way} within 2 s of the grant, not 15 s later`, async () => {
+        const media = fakeMediaDevices();
+        const { generator, calls } = controlledGenerator();
+        const { room, connect } = roomWithoutServer();
+        const { Call, latest } = sessionComponent(generator, room);
+        const view = render(<Call />);
+        await flush();
+        act(() => void latest.session!.start(asked ? { tracks: asked } : undefined).catch(() => {}));
+        await flush();
+        // The permission prompt is still open when the start is over.
+        await over(latest.session!, view, calls);
+        await flush();
+        await advance(5_000);
+        act(() => media.grant());
+        await flush();
+        expect(media.tracks, 'the device came after the start was over').toHaveLength(1);
+        await advance(2_000);
+        expect(media.live(), 'nothing left capturing').toEqual([]);
+        for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+        await flush();
+        expect(connect).not.toHaveBeenCalled();
+      });
+
+  it('leaves it to the next start(), asked before the grant: that start keeps it, and joins', async () => {
+    const media = fakeMediaDevices();
+    const { generator, calls } = controlledGenerator();
+    const { room, connect } = roomWithoutServer();
+    const { Call, latest } = sessionComponent(generator, room);
+    render(<Call />);
+    await flush();
+    act(() => void latest.session!.start().catch(() => {}));
+    await flush();
+    await act(() => latest.session!.end());
+    await flush();
+    const next: { settled?: unknown } = {};
+    act(
+      () =>
+        void latest.session!.start().then(
+          () => (next.settled = 'started'),
+          (error: unknown) => (next.settled = error),
+        ),
+    );
+    await flush();
+    act(() => media.grant());
+    await flush();
+    await advance(2_000);
+    // LiveKit's second start() takes over the request still open (livekit-client asks each device once).
+    expect(media.getUserMedia).toHaveBeenCalledTimes(1);
+    expect(media.live(), 'the next session’s microphone, capturing').toHaveLength(1);
+    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+    await flush();
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(room.state).toBe(ConnectionState.Connected);
+    expect(media.live()).toHaveLength(1);
+    expect(next.settled, 'still waiting for its microphone’s publish (no server here), not failed').toBeUndefined();
+  });
+});

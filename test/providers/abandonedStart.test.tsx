@@ -93,6 +93,28 @@ describe('CustomTokenSessionProvider when a start is abandoned', () => {
     expect(media.live()).toEqual([]);
   });
 
+  it.each(['before', 'after'] as const)(
+    'stops the camera of a start whose token is refused, granted %s that failure (as on the hooks path)',
+    async (when) => {
+      const { generator, calls } = controlledGenerator();
+      const { room, connect } = roomWithoutServer();
+      const { session } = renderSession({ generator, room, roomName: 'standup', camera: true, microphone: false, prefetch: false });
+      act(() => void session().start());
+      await waitFor(() => expect(calls).toHaveLength(1));
+      await waitFor(() => expect(media.getUserMedia).toHaveBeenCalled());
+      if (when === 'before') act(() => media.grant());
+      await flush();
+      act(() => calls[0]!.reject(Object.assign(new Error('Unauthorized'), { status: 401 })));
+      await waitFor(() => expect(session().error).not.toBeNull());
+      if (when === 'after') act(() => media.grant());
+      await flush();
+
+      expect(media.tracks).toHaveLength(1);
+      expect(media.live()).toEqual([]);
+      expect(connect).not.toHaveBeenCalled();
+    },
+  );
+
   it('lets a connect under way finish when end() comes, then leaves the room it connected to', async () => {
     const session = renderConnectingSession();
     await cameraGranted();

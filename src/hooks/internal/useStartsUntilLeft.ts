@@ -28,8 +28,8 @@ interface Start {
  * (the room says `connected` until it is done) comes after that leave: LiveKit's waits for it and
  * then joins, and the disconnect it waited for does not end it.
  *
- * Leaving also stops the tracks LiveKit's `start()` turned on before its room began to connect
- * ({@link stopTracksWaitingToPublish}).
+ * Leaving, and a start that fails on its own, also stop the tracks LiveKit's `start()` turned on
+ * before its room began to connect ({@link stopTracksWaitingToPublish}).
  */
 export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn {
   const [underWay] = React.useState(() => new Set<Start>());
@@ -40,10 +40,7 @@ export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn 
       if (reason === DisconnectReason.CLIENT_INITIATED) leave(underWay, true);
     };
     room.on(RoomEvent.Disconnected, onDisconnected);
-    return () => {
-      room.off(RoomEvent.Disconnected, onDisconnected);
-      stopTracksWaitingToPublish(room);
-    };
+    return () => void room.off(RoomEvent.Disconnected, onDisconnected);
   }, [room, underWay]);
   // As stable as LiveKit's own: not new with each state of the session (an app's effect on them would run again).
   const actions = React.useMemo(
@@ -52,6 +49,7 @@ export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn 
         const asked = askedNow(room);
         underWay.add(asked);
         const { signal } = asked.controller;
+        starts.set(room, (starts.get(room) ?? 0) + 1);
         try {
           // Raced with the leave: LiveKit's waits hear an abort only while they wait, and one that begins after it (the
           // leave in the task its connect ended) waits for good.
@@ -63,11 +61,14 @@ export function useStartsUntilLeft(session: UseSessionReturn): UseSessionReturn 
           throw signal.aborted ? left() : reason;
         } finally {
           underWay.delete(asked);
+          starts.set(room, starts.get(room)! - 1);
+          // Left (end(), the unmount, the app's own disconnect) or failed (a refused token, a connect that
+          // failed) before its room connected: the tracks it turned on are no one's now. (Joined: nothing to do.)
+          stopTracksWaitingToPublish(room);
         }
       },
       end: () => {
         leave(underWay);
-        stopTracksWaitingToPublish(room);
         return end();
       },
     }),
@@ -98,23 +99,39 @@ function leave(underWay: Set<Start>, spareAfterLeaveUnderWay = false): void {
   }
 }
 
-/** What of livekit-client's `LocalParticipant` unwinds the publishes waiting for a connection (2.20 to 2.23 at least; not public API). */
+/** How many of the hooks path's starts are under way on each room: the tracks waiting to publish are theirs. */
+const starts = new WeakMap<Room, number>();
+
+/** What of livekit-client's `LocalParticipant` holds and unwinds the publishes waiting for a connection (2.20 to 2.23 at least; not public API). */
 interface PublishesWaiting {
+  /** The sources `set…Enabled` is turning on: asking for the device, then waiting to publish. */
+  pendingPublishing?: ReadonlySet<unknown>;
   handleClosing?: () => void;
 }
 
 /**
  * Stops the tracks LiveKit's `start()` turned on (its microphone by default, the camera if asked)
- * while the room has not begun to connect: the session is left, by `end()` or the component's
- * effects cleaned up. livekit-client publishes them only once connected and keeps them meanwhile
- * out of reach, capturing until its publish timeout (15 s); and the leave of a room still
- * disconnected closes no connection, which is what unwinds them once the room connects. This is
- * livekit-client's own handling of a connection closed before the server answered: the publishes
- * waiting for it fail, and its `set…Enabled` stops the tracks it made for them. (A device the
- * browser grants only after the leave is made into a track after it, and waits again: out of reach
- * until its timeout.) Where the handler is not found, nothing is done.
+ * once no start of the room goes on and the room is disconnected: the session was left (`end()`,
+ * the component's effects cleaned up) or its start failed (a refused token, a connect that
+ * failed) before the room connected. livekit-client publishes them only once connected and keeps
+ * them meanwhile out of reach, capturing until its publish timeout (15 s); and the leave of a room
+ * still disconnected closes no connection, which is what unwinds them once the room connects. This
+ * is livekit-client's own handling of a connection closed before the server answered: the
+ * publishes waiting for it fail, and its `set…Enabled` stops the tracks it made for them.
+ *
+ * A device the browser grants later (its permission prompt still open, a camera slow to start)
+ * becomes such a track only then, and nothing announces it: while a device request is open this
+ * looks again every 20 ms (as livekit-client's own wait for a pending publish does) and stops it
+ * as soon as it waits — unless a start has begun meanwhile, whose `set…Enabled` takes that request
+ * over as its own. (Starts that settle together each look: the handler is idempotent.) Where the
+ * handler is not found, nothing is done.
  */
 function stopTracksWaitingToPublish(room: Room): void {
-  // A room that connects or is connected is left by its disconnect, which closes its connection itself.
-  if (room.state === ConnectionState.Disconnected) (room.localParticipant as unknown as PublishesWaiting).handleClosing?.();
+  const participant = room.localParticipant as unknown as PublishesWaiting;
+  const look = () => {
+    // A room that connects or is connected is left by its disconnect, which closes its connection itself.
+    if (room.state === ConnectionState.Disconnected && !starts.get(room)) participant.handleClosing?.();
+    if (participant.pendingPublishing?.size) setTimeout(look, 20);
+  };
+  look();
 }

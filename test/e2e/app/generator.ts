@@ -10,8 +10,8 @@ export function createGenerator(params: AppParams): TokenGenerator {
   return async (request, { signal }) => {
     const call: GeneratorCall = { roomName: request.roomName, agentName: request.agentName, calledAt: Date.now() };
     generatorLog.push(call);
-    if (params.generator === 'throws') throw new Error('e2e: the generator refuses');
     if (params.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, params.tokenDelayMs));
+    if (params.generator === 'throws') throw new Error('e2e: the generator refuses');
     const response = await fetch(`/api/token${params.endpointQuery ? `?${params.endpointQuery}` : ''}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -7,7 +7,7 @@ export interface AppParams {
   agentName?: string;
   /** Query string passed on to the token endpoint: `secret=wrong`, `ttl=5`, `serverUrl=ws://127.0.0.1:<port>`. */
   endpointQuery: string;
-  /** `throws`: a generator that always throws. */
+  /** `throws`: a generator that always throws (after `tokenDelayMs`). */
   generator: 'endpoint' | 'throws';
   /** `endpoint=<url>`: the provider's own `tokenEndpoint` calls this standard endpoint instead of the app's generator. */
   tokenEndpoint?: string;
