@@ -123,15 +123,19 @@ interface PublishesWaiting {
  * becomes such a track only then, and nothing announces it: while a device request is open this
  * looks again every 20 ms (as livekit-client's own wait for a pending publish does) and stops it
  * as soon as it waits — unless a start has begun meanwhile, whose `set…Enabled` takes that request
- * over as its own. (Starts that settle together each look: the handler is idempotent.) Where the
- * handler is not found, nothing is done.
+ * over as its own. Where the handler is not found, nothing is done.
  */
 function stopTracksWaitingToPublish(room: Room): void {
   const participant = room.localParticipant as unknown as PublishesWaiting;
-  const look = () => {
-    // A room that connects or is connected is left by its disconnect, which closes its connection itself.
-    if (room.state === ConnectionState.Disconnected && !starts.get(room)) participant.handleClosing?.();
-    if (participant.pendingPublishing?.size) setTimeout(look, 20);
-  };
-  look();
+  // A room that connects or is connected is left by its disconnect, which closes its connection itself.
+  if (room.state === ConnectionState.Disconnected && !starts.get(room)) participant.handleClosing?.();
+  if (!participant.pendingPublishing?.size || looking.has(room)) return;
+  looking.add(room);
+  setTimeout(() => {
+    looking.delete(room);
+    stopTracksWaitingToPublish(room);
+  }, 20);
 }
+
+/** The rooms {@link stopTracksWaitingToPublish} looks at again in 20 ms: one look per room, however many starts settled. */
+const looking = new WeakSet<Room>();
