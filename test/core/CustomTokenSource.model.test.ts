@@ -8,6 +8,7 @@ import { CustomTokenError, isCustomTokenError } from '../../src/core/errors';
 import type { TokenFetchOptions, TokenGenerator, TokenRequest, TokenResponse } from '../../src/core/types';
 import { showTab, sleepFor } from '../helpers/tabLife';
 import { mintToken, SERVER_URL } from '../helpers/tokens';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /**
  * A model-based audit of the token source: two sources of one scope (so one option set can be
@@ -19,10 +20,11 @@ import { mintToken, SERVER_URL } from '../helpers/tokens';
  * promises of the token source's docs are checked against what the run saw.
  */
 
-/** Runs per `npm test` (a few seconds); ask for more while hunting: `MODEL_RUNS=2000 npx vitest run <this file>`. */
-const MODEL_RUNS = Number(process.env.MODEL_RUNS ?? 100);
-/** Replays the runs of a seed CI printed: `MODEL_SEED=<seed> MODEL_RUNS=<its run count>`. */
-const replay = process.env.MODEL_SEED ? { seed: Number(process.env.MODEL_SEED) } : {};
+/**
+ * 100 runs per `npm test` (a few seconds); ask for more while hunting: `MODEL_RUNS=2000 npx vitest run <this file>`.
+ * Replays the runs of a seed CI printed: `MODEL_SEED=<seed> MODEL_RUNS=<its run count>`.
+ */
+const runs = propertyRuns('MODEL', 100);
 const realSetImmediate = setImmediate;
 const OPTIONS: TokenFetchOptions[] = [
   { roomName: 'A' },
@@ -528,7 +530,7 @@ describe('CustomTokenSource against a model, for any order of fetches, answers, 
           world.client.clear();
         }
       }),
-      { numRuns: MODEL_RUNS, ...replay },
+      runs,
     );
   }, 120_000);
 });

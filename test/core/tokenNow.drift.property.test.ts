@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOCKS_AGREE_WITHIN_MS, timeFromArrival, tokenNow } from '../../src/core/tokenNow';
 import { NOW, tokenDetails } from '../helpers/queryState';
+import { scaledPropertyRuns } from '../helpers/propertyRuns';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -22,8 +23,7 @@ const drift = fc.array(fc.record({ ms: fc.integer({ min: MINUTE, max: 4 * HOUR }
 const jitter = fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 50 });
 
 /** Each property's runs times `TOKEN_NOW_PROPERTY_SCALE` (1); raise it and pick the seed to explore: `TOKEN_NOW_PROPERTY_SCALE=10 TOKEN_NOW_PROPERTY_SEED=<seed>`. */
-const SCALE = Number(process.env.TOKEN_NOW_PROPERTY_SCALE ?? 1);
-const seed = process.env.TOKEN_NOW_PROPERTY_SEED ? { seed: Number(process.env.TOKEN_NOW_PROPERTY_SEED) } : {};
+const runs = scaledPropertyRuns('TOKEN_NOW_PROPERTY');
 
 describe('tokenNow over a day of clock drift and jitter', () => {
   beforeEach(() => vi.useFakeTimers({ now: NOW }));
@@ -58,7 +58,7 @@ describe('tokenNow over a day of clock drift and jitter', () => {
             }
           }
         }),
-        { numRuns: 60 * SCALE, ...seed },
+        runs(60),
       );
     },
   );
@@ -75,7 +75,7 @@ describe('tokenNow over a day of clock drift and jitter', () => {
           expect(tokenNow(token, Date.now())).toBe(Date.now());
         }
       }),
-      { numRuns: 30 * SCALE, ...seed },
+      runs(30),
     );
   });
 });

@@ -18,6 +18,24 @@ export function propertyRuns(name: string, runs: number): { numRuns: number; see
   return seed === undefined ? { numRuns } : { numRuns, seed };
 }
 
+/**
+ * For a file whose properties run different counts: each count times `<name>_SCALE` (else 1), with
+ * the seed from `<name>_SEED`, as {@link propertyRuns} reads them.
+ *
+ * @example
+ * ```ts
+ * // PARITY_PROPERTY_SCALE=10 PARITY_PROPERTY_SEED=<seed> npx vitest run <this file>
+ * const runs = scaledPropertyRuns('PARITY_PROPERTY');
+ * fc.assert(fc.property(requests, check), runs(150));
+ * ```
+ */
+export function scaledPropertyRuns(name: string): (runs: number) => { numRuns: number; seed?: number } {
+  const scale = wholeNumber(`${name}_SCALE`) ?? 1;
+  if (scale < 1) throw new Error(`${name}_SCALE must be at least 1: ${scale}`);
+  const seed = wholeNumber(`${name}_SEED`);
+  return (runs) => (seed === undefined ? { numRuns: runs * scale } : { numRuns: runs * scale, seed });
+}
+
 function wholeNumber(variable: string): number | undefined {
   const text = process.env[variable];
   if (text === undefined || text === '') return undefined;

@@ -7,6 +7,7 @@ import { useCustomTokenSource } from '../../src/hooks/useCustomTokenSource';
 import { advance, flush } from '../helpers/fakeTime';
 import { controlledGenerator } from '../helpers/generators';
 import { fakeMediaDevices } from '../helpers/media';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 setLogLevel('silent');
 
@@ -126,10 +127,7 @@ describe('useCustomTokenSession’s devices in any order of events', () => {
         await advance(2_000);
         expect(media.live(), 'capturing 2 s after the unmount').toEqual([]);
       }),
-      {
-        numRuns: Number(process.env.LIFECYCLE_PROPERTY_RUNS ?? 60),
-        ...(process.env.LIFECYCLE_PROPERTY_SEED ? { seed: Number(process.env.LIFECYCLE_PROPERTY_SEED) } : {}),
-      },
+      propertyRuns('LIFECYCLE_PROPERTY', 60),
     );
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import { advance, flush } from '../helpers/fakeTime';
 import { mintingGenerator } from '../helpers/generators';
 import { roomWithoutServer } from '../helpers/room';
 import { renderSession } from './render';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /*
  * The real provider on a real Room without a server, driven through generated orders of room-name
@@ -34,9 +35,11 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(0, 120, 300, 600, 3_000).map((ms): Step => ({ do: 'wait', ms })) },
 );
 
-const RUNS = Number(process.env.IDLE_OPTIONS_PROPERTY_RUNS ?? 40);
-/** Replays a failure CI printed: `IDLE_OPTIONS_SEED=<seed> IDLE_OPTIONS_PATH=<path>`. */
-const replay = process.env.IDLE_OPTIONS_SEED ? { seed: Number(process.env.IDLE_OPTIONS_SEED), path: process.env.IDLE_OPTIONS_PATH } : {};
+/** Replays a failure CI printed: `IDLE_OPTIONS_PROPERTY_SEED=<seed> IDLE_OPTIONS_PROPERTY_PATH=<path>`. */
+const runs = {
+  ...propertyRuns('IDLE_OPTIONS_PROPERTY', 40),
+  ...(process.env.IDLE_OPTIONS_PROPERTY_PATH ? { path: process.env.IDLE_OPTIONS_PROPERTY_PATH } : {}),
+};
 
 afterEach(() => {
   vi.useRealTimers();
@@ -139,7 +142,7 @@ describe('CustomTokenSessionProvider, options changed in any order with starts, 
         fc.array(stepArbitrary, { maxLength: 16 }),
         (setup, steps) => runScenario(setup, steps),
       ),
-      { numRuns: RUNS, ...replay },
+      runs,
     );
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createTokenHandler } from '../../src/server';
 import { handlerConfig, tokenRequest } from './handlerConfig';
 import { readResponse } from './verify';
+import { scaledPropertyRuns } from '../helpers/propertyRuns';
 
 const TOKENS = { limit: 4, windowSeconds: 60 };
 const DISPATCHES = { limit: 3, windowSeconds: 120 };
@@ -60,8 +61,7 @@ const step: fc.Arbitrary<Step> = fc.record({
 });
 
 /** Each property's runs times `LIMITS_PROPERTY_SCALE` (1); raise it and pick the seed to explore: `LIMITS_PROPERTY_SCALE=10 LIMITS_PROPERTY_SEED=<seed>`. */
-const SCALE = Number(process.env.LIMITS_PROPERTY_SCALE ?? 1);
-const seed = process.env.LIMITS_PROPERTY_SEED ? { seed: Number(process.env.LIMITS_PROPERTY_SEED) } : {};
+const runs = scaledPropertyRuns('LIMITS_PROPERTY');
 
 describe('limits (memory store): property', () => {
   it('answers every sequence of callers, agents and waits exactly as the fixed-window model says, never with a 500', async () => {
@@ -87,7 +87,7 @@ describe('limits (memory store): property', () => {
           else expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         }
       }),
-      { numRuns: 40 * SCALE, ...seed },
+      runs(40),
     );
   }, 60_000);
 });
@@ -114,7 +114,7 @@ describe('limits (memory store): a window that ends while a request is counted',
           expect([(await refused).status, ...next].filter((status) => status === 201)).toHaveLength(1);
           await vi.runOnlyPendingTimersAsync();
         }),
-        { numRuns: 301 * SCALE, ...seed },
+        runs(301),
       );
     } finally {
       vi.useRealTimers();
@@ -191,7 +191,7 @@ describe('limits (memory store): concurrent requests whose authorize and policie
             expect(await next).toBe(issued.length < TOKENS.limit ? 201 : 429);
           }
         }),
-        { numRuns: 60 * SCALE, ...seed },
+        runs(60),
       );
     } finally {
       vi.useRealTimers();

@@ -7,6 +7,7 @@ import { createTokenHandler, toNodeHandler, type TokenHandlerConfig } from '../.
 import { API_KEY, API_SECRET } from '../../helpers/tokens';
 import { handlerConfig } from '../handlerConfig';
 import { listenInTestRange } from '../listen';
+import { scaledPropertyRuns } from '../../helpers/propertyRuns';
 
 /**
  * The Fetch handler and `toNodeHandler` (real `node:http` servers: the handler itself, and a
@@ -443,17 +444,16 @@ const signedInPosts = requestArb.map((input) => ({
 }));
 
 /** Each property's runs times `PARITY_PROPERTY_SCALE` (1); raise it and pick the seed to explore: `PARITY_PROPERTY_SCALE=10 PARITY_PROPERTY_SEED=<seed>`. */
-const SCALE = Number(process.env.PARITY_PROPERTY_SCALE ?? 1);
-const seed = process.env.PARITY_PROPERTY_SEED ? { seed: Number(process.env.PARITY_PROPERTY_SEED) } : {};
+const runs = scaledPropertyRuns('PARITY_PROPERTY');
 
 // About 5 s for both on a loaded 2-core machine.
 describe('the Fetch handler and toNodeHandler, fed the same generated requests', { timeout: 120_000 }, () => {
   it('answer alike, and only with documented statuses, codes and headers', async () => {
-    await fc.assert(fc.asyncProperty(requestArb, expectAlike), { numRuns: 150 * SCALE, ...seed });
+    await fc.assert(fc.asyncProperty(requestArb, expectAlike), runs(150));
   });
 
   it('give a signed-in caller a token carrying exactly what the policies allowed, or the same refusal', async () => {
-    await fc.assert(fc.asyncProperty(signedInPosts, expectAlike), { numRuns: 150 * SCALE, ...seed });
+    await fc.assert(fc.asyncProperty(signedInPosts, expectAlike), runs(150));
   });
 });
 
@@ -491,7 +491,7 @@ describe('maxBodyBytes, on both', { timeout: 60_000 }, () => {
         const { status } = await viaFetch(input);
         expect(status).toBe(size > MAX_BODY_BYTES ? 400 : 201);
       }),
-      { numRuns: 60 * SCALE, ...seed },
+      runs(60),
     );
   });
 });
