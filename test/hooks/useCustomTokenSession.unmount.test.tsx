@@ -21,12 +21,12 @@ setLogLevel('silent');
 
 type Session = ReturnType<typeof useSession>;
 
-/** Calls LiveKit's start() as an app's Join does (caught), and records how it ended. */
-function join(session: Session) {
+/** Calls LiveKit's start() as an app's Join does (caught; by default with no tracks), and records how it ended. */
+function join(session: Session, options: Parameters<Session['start']>[0] = { tracks: {} }) {
   const outcome: { settled?: unknown } = {};
   act(
     () =>
-      void session.start({ tracks: {} }).then(
+      void session.start(options).then(
         () => (outcome.settled = 'started'),
         (error: unknown) => (outcome.settled = error),
       ),
@@ -359,48 +359,78 @@ describe('the hooks path: the app’s own room.disconnect() (LiveKit’s <Discon
   });
 });
 
-describe('the hooks path: the tracks LiveKit’s start() turns on before the token is in, when the start is left', () => {
+/** What LiveKit's `start()` turns on before its token is in: its default, or the camera. */
+const TRACKS_ASKED = {
+  'the microphone (LiveKit’s default, with its pre-connect buffer)': undefined,
+  'the camera': { camera: { enabled: true } },
+};
+
+/** A mounted session component with a browser's media devices, whose prompts the test answers (`media.grant()`). */
+async function callWithDevices() {
+  const media = fakeMediaDevices();
+  const { generator, calls } = controlledGenerator();
+  const { room, connect } = roomWithoutServer();
+  const { Call, latest } = sessionComponent(generator, room);
+  const view = render(<Call />);
+  await flush();
+  /** Answers every token call still waited for, as the backend would. */
+  const answerTokens = async () => {
+    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+    await flush();
+  };
+  const refuseToken = () => act(() => calls[0]!.reject(Object.assign(new Error('Unauthorized'), { status: 401 })));
+  return { media, room, connect, latest, view, answerTokens, refuseToken };
+}
+
+describe('the hooks path: the tracks LiveKit’s start() turns on before the token is in', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
   afterEach(() => vi.useRealTimers());
 
-  const tracksAsked = {
-    'the microphone (LiveKit’s default, with its pre-connect buffer)': undefined,
-    'the camera': { camera: { enabled: true } },
-  };
-  const ways = { 'end()': 'end', unmount: 'unmount' } as const;
-
-  for (const [tracks, asked] of Object.entries(tracksAsked))
-    for (const [way, leave] of Object.entries(ways))
+  for (const [tracks, asked] of Object.entries(TRACKS_ASKED))
+    for (const way of ['end()', 'the unmount', 'a refused token'] as const)
       it(`stops ${tracks} within 2 s of ${way}, not at livekit-client’s 15 s publish timeout`, async () => {
-        const media = fakeMediaDevices();
-        const { generator, calls } = controlledGenerator();
-        const { room, connect } = roomWithoutServer();
-        const { Call, latest } = sessionComponent(generator, room);
-        const view = render(<Call />);
-        await flush();
-        act(() => void latest.session!.start(asked ? { tracks: asked } : undefined).catch(() => {}));
+        const { media, connect, latest, view, answerTokens, refuseToken } = await callWithDevices();
+        const started = join(latest.session!, { tracks: asked });
         await flush();
         act(() => media.grant());
         await flush();
         expect(media.live(), 'capturing while the token is fetched').toHaveLength(1);
 
-        if (leave === 'end') await act(() => latest.session!.end());
-        else view.unmount();
+        if (way === 'end()') await act(() => latest.session!.end());
+        else if (way === 'the unmount') view.unmount();
+        else refuseToken();
+        await flush();
+        if (way === 'a refused token') expect(started.settled, 'start() rejects').toBeInstanceOf(Error);
         await advance(2_000);
         expect(media.live(), 'nothing left capturing').toEqual([]);
-        for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+        await answerTokens();
+        expect(connect).not.toHaveBeenCalled();
+      });
+
+  for (const [tracks, asked] of Object.entries(TRACKS_ASKED))
+    for (const way of ['end()', 'the unmount', 'a refused token'] as const)
+      it(`stops ${tracks} granted after ${way} within 2 s of the grant, not 15 s later`, async () => {
+        const { media, connect, latest, view, answerTokens, refuseToken } = await callWithDevices();
+        join(latest.session!, { tracks: asked });
         await flush();
+        // The permission prompt is still open when the start is over.
+        if (way === 'end()') await act(() => latest.session!.end());
+        else if (way === 'the unmount') view.unmount();
+        else refuseToken();
+        await flush();
+        await advance(5_000);
+        act(() => media.grant());
+        await flush();
+        expect(media.tracks, 'the device came after the start was over').toHaveLength(1);
+        await advance(2_000);
+        expect(media.live(), 'nothing left capturing').toEqual([]);
+        await answerTokens();
         expect(connect).not.toHaveBeenCalled();
       });
 
   it('lets the next start() turn on a microphone of its own, and join', async () => {
-    const media = fakeMediaDevices();
-    const { generator, calls } = controlledGenerator();
-    const { room, connect } = roomWithoutServer();
-    const { Call, latest } = sessionComponent(generator, room);
-    render(<Call />);
-    await flush();
-    act(() => void latest.session!.start().catch(() => {}));
+    const { media, room, connect, latest, answerTokens } = await callWithDevices();
+    join(latest.session!, { tracks: undefined });
     await flush();
     act(() => media.grant());
     await flush();
@@ -410,111 +440,24 @@ describe('the hooks path: the tracks LiveKit’s start() turns on before the tok
 
     // LiveKit's start() with its default microphone, as the first. (It then waits for the microphone's publish,
     // which a room without a server never answers: the room's connect is what is looked at.)
-    act(() => void latest.session!.start().catch(() => {}));
+    join(latest.session!, { tracks: undefined });
     await flush();
     act(() => media.grant());
     await flush();
     expect(media.getUserMedia, 'a new device request, not the stopped track').toHaveBeenCalledTimes(2);
     expect(media.live()).toHaveLength(1);
-    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-    await flush();
+    await answerTokens();
     expect(connect).toHaveBeenCalledTimes(1);
     expect(room.state).toBe(ConnectionState.Connected);
   });
-});
 
-describe('the hooks path: the tracks LiveKit’s start() turns on, when that start fails on its own', () => {
-  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
-  afterEach(() => vi.useRealTimers());
-
-  const tracksAsked = {
-    'the microphone (LiveKit’s default, with its pre-connect buffer)': undefined,
-    'the camera': { camera: { enabled: true } },
-  };
-
-  for (const [tracks, asked] of Object.entries(tracksAsked))
-    it(`stops ${tracks} within 2 s of a refused token, not at livekit-client’s 15 s publish timeout`, async () => {
-      const media = fakeMediaDevices();
-      const { generator, calls } = controlledGenerator();
-      const { room, connect } = roomWithoutServer();
-      const { Call, latest } = sessionComponent(generator, room);
-      render(<Call />);
-      await flush();
-      const outcome: { settled?: unknown } = {};
-      act(() => void latest.session!.start(asked ? { tracks: asked } : undefined).catch((error: unknown) => (outcome.settled = error)));
-      await flush();
-      act(() => media.grant());
-      await flush();
-      expect(media.live(), 'capturing while the token is fetched').toHaveLength(1);
-
-      act(() => calls[0]!.reject(Object.assign(new Error('Unauthorized'), { status: 401 })));
-      await flush();
-      expect(outcome.settled, 'start() rejects').toBeInstanceOf(Error);
-      await advance(2_000);
-      expect(media.live(), 'nothing left capturing').toEqual([]);
-      expect(connect).not.toHaveBeenCalled();
-    });
-});
-
-describe('the hooks path: a device the browser grants only after the start is over', () => {
-  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00Z') }));
-  afterEach(() => vi.useRealTimers());
-
-  const tracksAsked = {
-    'the microphone (LiveKit’s default)': undefined,
-    'the camera': { camera: { enabled: true } },
-  };
-  const ends = {
-    'end()': async (session: Session) => act(() => session.end()),
-    'the unmount': async (_: Session, view: { unmount(): void }) => view.unmount(),
-    'a refused token': async (_: Session, __: unknown, calls: ReturnType<typeof controlledGenerator>['calls']) =>
-      act(() => calls[0]!.reject(Object.assign(new Error('Unauthorized'), { status: 401 }))),
-  };
-
-  for (const [tracks, asked] of Object.entries(tracksAsked))
-    for (const [way, over] of Object.entries(ends))
-      it(`stops ${tracks} granted after ${way} within 2 s of the grant, not 15 s later`, async () => {
-        const media = fakeMediaDevices();
-        const { generator, calls } = controlledGenerator();
-        const { room, connect } = roomWithoutServer();
-        const { Call, latest } = sessionComponent(generator, room);
-        const view = render(<Call />);
-        await flush();
-        act(() => void latest.session!.start(asked ? { tracks: asked } : undefined).catch(() => {}));
-        await flush();
-        // The permission prompt is still open when the start is over.
-        await over(latest.session!, view, calls);
-        await flush();
-        await advance(5_000);
-        act(() => media.grant());
-        await flush();
-        expect(media.tracks, 'the device came after the start was over').toHaveLength(1);
-        await advance(2_000);
-        expect(media.live(), 'nothing left capturing').toEqual([]);
-        for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-        await flush();
-        expect(connect).not.toHaveBeenCalled();
-      });
-
-  it('leaves it to the next start(), asked before the grant: that start keeps it, and joins', async () => {
-    const media = fakeMediaDevices();
-    const { generator, calls } = controlledGenerator();
-    const { room, connect } = roomWithoutServer();
-    const { Call, latest } = sessionComponent(generator, room);
-    render(<Call />);
-    await flush();
-    act(() => void latest.session!.start().catch(() => {}));
+  it('leaves a device granted after end() to the next start(), asked before the grant: that start keeps it, and joins', async () => {
+    const { media, room, connect, latest, answerTokens } = await callWithDevices();
+    join(latest.session!, { tracks: undefined });
     await flush();
     await act(() => latest.session!.end());
     await flush();
-    const next: { settled?: unknown } = {};
-    act(
-      () =>
-        void latest.session!.start().then(
-          () => (next.settled = 'started'),
-          (error: unknown) => (next.settled = error),
-        ),
-    );
+    const next = join(latest.session!, { tracks: undefined });
     await flush();
     act(() => media.grant());
     await flush();
@@ -522,8 +465,7 @@ describe('the hooks path: a device the browser grants only after the start is ov
     // LiveKit's second start() takes over the request still open (livekit-client asks each device once).
     expect(media.getUserMedia).toHaveBeenCalledTimes(1);
     expect(media.live(), 'the next session’s microphone, capturing').toHaveLength(1);
-    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-    await flush();
+    await answerTokens();
     expect(connect).toHaveBeenCalledTimes(1);
     expect(room.state).toBe(ConnectionState.Connected);
     expect(media.live()).toHaveLength(1);
