@@ -37,7 +37,13 @@ export default defineAgent({
       else if (metadata === 'e2e: delete room') void ctx.deleteRoom();
     });
     const participant = ctx.room.localParticipant;
-    await participant.setAttributes({ 'lk.agent.state': 'initializing' });
+    let state = 'initializing';
+    const say = (next) => participant.setAttributes({ 'lk.agent.state': (state = next) });
+    // A full reconnect (the server crashed and came back) republishes the agent's tracks but not its
+    // attributes, which the new server process never heard: say the state again, or the agent that
+    // came back reads `initializing` for good, unless the room happens to get a new agent dispatched.
+    ctx.room.on(RoomEvent.Reconnected, () => void say(state).catch(() => {}));
+    await say('initializing');
 
     const source = new VideoSource(WIDTH, HEIGHT);
     const frames = makeFrames(8);
@@ -50,7 +56,7 @@ export default defineAgent({
     const track = LocalVideoTrack.createVideoTrack('agent-camera', source);
     await participant.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA }));
 
-    await participant.setAttributes({ 'lk.agent.state': 'listening' });
+    await say('listening');
   },
 });
 
