@@ -44,6 +44,12 @@ function sessionComponent(generator: TokenGenerator, room: Room) {
   return { Call, latest };
 }
 
+/** Answers every token call still waited for, as the backend would. */
+async function answerTokens(calls: ReturnType<typeof controlledGenerator>['calls']) {
+  for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
+  await flush();
+}
+
 function expectAbandoned(room: Room, connect: { mock: { calls: unknown[] } }, outcome: { settled?: unknown }) {
   expect(connect.mock.calls, 'no room.connect after the session component left').toEqual([]);
   expect(room.state).toBe(ConnectionState.Disconnected);
@@ -196,8 +202,7 @@ describe('the hooks path: a session component leaving while its start() waits fo
       await flush();
       view.rerender(page('visible'));
       await flush();
-      for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-      await flush();
+      await answerTokens(calls);
 
       expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
       expect(room.state).toBe(ConnectionState.Disconnected);
@@ -272,8 +277,7 @@ describe('the hooks path: end() while start() waits for the token', () => {
 
     const next = join(latest.session!);
     await flush();
-    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-    await flush();
+    await answerTokens(calls);
     expect(next.settled).toBe('started');
     expect(connect).toHaveBeenCalledTimes(1);
   });
@@ -294,8 +298,7 @@ describe('the hooks path: end() while start() waits for the token', () => {
     await flush();
     await act(() => latest.session!.end());
     await flush();
-    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-    await flush();
+    await answerTokens(calls);
 
     expect(first.settled, 'the connect end() cut off').toBeInstanceOf(Error);
     expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
@@ -325,8 +328,7 @@ describe('the hooks path: the app’s own room.disconnect() (LiveKit’s <Discon
       await flush();
       await act(() => room.disconnect());
       await flush();
-      for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-      await flush();
+      await answerTokens(calls);
 
       expect(connect, 'the first start()’s connect only').toHaveBeenCalledTimes(1);
       expect(room.state, 'the user who pressed Leave stays out').toBe(ConnectionState.Disconnected);
@@ -350,8 +352,7 @@ describe('the hooks path: the app’s own room.disconnect() (LiveKit’s <Discon
     const next = join(latest.session!);
     await act(() => leaving);
     await flush();
-    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-    await flush();
+    await answerTokens(calls);
 
     expect(next.settled).toBe('started');
     expect(connect).toHaveBeenCalledTimes(2);
@@ -373,13 +374,8 @@ async function callWithDevices() {
   const { Call, latest } = sessionComponent(generator, room);
   const view = render(<Call />);
   await flush();
-  /** Answers every token call still waited for, as the backend would. */
-  const answerTokens = async () => {
-    for (const call of calls.filter(({ signal }) => !signal.aborted)) await act(() => call.resolve());
-    await flush();
-  };
   const refuseToken = () => act(() => calls[0]!.reject(Object.assign(new Error('Unauthorized'), { status: 401 })));
-  return { media, room, connect, latest, view, answerTokens, refuseToken };
+  return { media, room, connect, latest, view, answerTokens: () => answerTokens(calls), refuseToken };
 }
 
 describe('the hooks path: the tracks LiveKit’s start() turns on before the token is in', () => {
